@@ -1,0 +1,28 @@
+// Builds the extension and the CLI with esbuild, and ships the runtime bootstraps next to them
+// (they are spawned as files, never bundled into the host).
+import * as esbuild from 'esbuild';
+import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+rmSync(dist, { recursive: true, force: true });
+
+const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
+await Promise.all([
+  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+]);
+chmodSync(join(dist, 'cli.js'), 0o755);
+
+mkdirSync(join(dist, 'runtimes'), { recursive: true });
+cpSync(join(root, 'src/core/runtimes/node'), join(dist, 'runtimes/node'), { recursive: true });
+
+// The example project's TypeScript function is bundled the way its users would (esbuild, source maps).
+await esbuild.build({
+  ...common,
+  entryPoints: ['examples/sam-app/ts-orders/src/app.ts'],
+  outfile: 'examples/sam-app/ts-orders/dist/app.js',
+  sourcesContent: false,
+});

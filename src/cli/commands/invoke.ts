@@ -1,0 +1,122 @@
+import * as fs from 'node:fs';
+import type { Command } from 'commander';
+import { isWorkbenchError } from '../../core/errors';
+import type { InvocationResult } from '../../core/invoke/invoker';
+import { formatLogLine } from '../../core/telemetry/logFormat';
+import type { Workbench } from '../../core/workbench';
+import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
+
+interface InvokeCommandOptions extends CommonOptions {
+  event?: string;
+  eventJson?: string;
+  qualifier?: string;
+  repeat: string;
+  concurrency: string;
+}
+
+export function registerInvoke(program: Command, withCommon: (c: Command) => Command): void {
+  withCommon(
+    program
+      .command('invoke')
+      .description('Invoke a function: the response on stdout (one JSON document per invocation), the logs on stderr')
+      .argument('<function>', 'logical id or function name (name:qualifier and ARNs accepted)')
+      .option('-e, --event <file>', 'event file, or - for standard input')
+      .option('--event-json <json>', 'event as inline JSON')
+      .option('-q, --qualifier <qualifier>', 'version or alias ($LATEST by default)')
+      .option('--repeat <n>', 'number of invocations', '1')
+      .option('--concurrency <c>', 'invocations in flight at once', '1')
+      .addHelpText('after', '\nExit status: 0 success, 1 a function error (its error JSON on stdout), 2 usage or template errors.'),
+  ).action(async (functionName: string, options: InvokeCommandOptions) => {
+    const repeat = positiveInteger(options.repeat, '--repeat');
+    const concurrency = positiveInteger(options.concurrency, '--concurrency');
+    const payload = readEvent(options);
+    const workbench = await openWorkbench(options);
+    const stopLogs = printLogs(workbench, repeat > 1 || concurrency > 1);
+    const onSignal = () => void workbench.close().then(() => process.exit(130));
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      if (!workbench.getFunction(functionName.split(':')[0]) && !functionName.startsWith('arn:')) {
+        const known = workbench.functions().map((f) => f.logicalId).join(', ') || 'none';
+        throw new UsageError(`Function ${functionName} is not in the template (functions: ${known})`);
+      }
+      const failures = await runAll(workbench, functionName, payload, options.qualifier, repeat, concurrency);
+      process.exitCode = failures > 0 ? 1 : 0;
+    } finally {
+      await workbench.close();
+      stopLogs();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  });
+}
+
+/** Invokes `repeat` times with `concurrency` in flight; returns how many failed. */
+async function runAll(workbench: Workbench, name: string, payload: Buffer, qualifier: string | undefined, repeat: number, concurrency: number): Promise<number> {
+  let started = 0;
+  let failures = 0;
+  let cold = 0;
+  const environments = new Set<string>();
+  const worker = async () => {
+    while (started < repeat) {
+      started++;
+      let result: InvocationResult;
+      try {
+        result = await workbench.invoke(name, payload, { qualifier });
+      } catch (error) {
+        if (!isWorkbenchError(error) || error.code !== 'TooManyRequestsException') throw error;
+        failures++;
+        process.stdout.write(JSON.stringify({ errorType: error.code, errorMessage: error.message, Reason: error.reason }) + '\n');
+        continue;
+      }
+      await result.logs;
+      environments.add(result.environmentId);
+      if (result.coldStart) cold++;
+      if (result.functionError) failures++;
+      process.stdout.write(result.payload.toString('utf8').replace(/\n$/, '') + '\n');
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, repeat) }, worker));
+  } catch (error) {
+    if (isWorkbenchError(error)) throw new UsageError(`${error.code}: ${error.message}`);
+    throw error;
+  }
+  if (repeat > 1) {
+    process.stderr.write(`${repeat} invocations: ${cold} cold start(s), ${repeat - cold} warm; ${environments.size} environment(s); ${failures} failed\n`);
+  }
+  return failures;
+}
+
+/** Lambda's log lines on stderr, prefixed with the environment when several may interleave. */
+function printLogs(workbench: Workbench, prefixWithEnvironment: boolean): () => void {
+  return workbench.telemetry.subscribe((event) => {
+    const line = formatLogLine(event);
+    if (line === undefined) return;
+    const prefix = prefixWithEnvironment && event.environmentId ? `[${event.environmentId}] ` : '';
+    process.stderr.write(prefix + line + '\n');
+  });
+}
+
+function readEvent(options: InvokeCommandOptions): Buffer {
+  if (options.event && options.eventJson) throw new UsageError('Give either --event or --event-json, not both');
+  let text = '{}';
+  if (options.eventJson !== undefined) text = options.eventJson;
+  else if (options.event === '-') text = fs.readFileSync(0, 'utf8');
+  else if (options.event) {
+    if (!fs.existsSync(options.event)) throw new UsageError(`Event file not found: ${options.event}`);
+    text = fs.readFileSync(options.event, 'utf8');
+  }
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`The event is not valid JSON: ${(error as Error).message}`);
+  }
+  return Buffer.from(text, 'utf8');
+}
+
+function positiveInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { registerInvoke } from './commands/invoke';
+import { registerList } from './commands/list';
+import { UsageError } from './templateOption';
+
+// lambda-workbench: the command-line twin of the extension, on the same engine.
+
+const VERSION = '0.1.0';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return previous.concat(value);
+}
+
+/** Options every command that reads a template takes. */
+function withCommon(command: Command): Command {
+  return command
+    .option('-t, --template <file>', 'SAM / CloudFormation template (default: template.yaml in the current directory)')
+    .option('--region <region>', 'region for ARNs and AWS_REGION', undefined)
+    .option('--node-path <path>', 'node binary for nodejs* functions (default: node on PATH)')
+    .option('--parameter-overrides <Key=Value>', 'template parameter value (repeatable)', collect);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('lambda-workbench')
+    .description('Run AWS Lambda functions natively with Lambda\'s execution-environment lifecycle — no Docker.')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  registerInvoke(program, withCommon);
+  registerList(program, withCommon);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end here with code 0; usage mistakes with 2.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`lambda-workbench: internal error: ${(error as Error).stack ?? error}\n`);
+    return 3;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

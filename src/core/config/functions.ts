@@ -1,0 +1,156 @@
+// AWS::Serverless::Function and AWS::Lambda::Function → FunctionDefinition, with every
+// property validated against Lambda's rules. Functions with problems are still returned
+// (with defaults or empty strings) so tools can list them next to their diagnostics.
+import type { EventSourceDefinition, FunctionDefinition, LayerDefinition, SourcePosition } from './types';
+import { readDeadLetterConfig, readDeadLetterQueue, readEventInvokeConfig } from './asyncInvoke';
+import { describe } from './intrinsics';
+import { layerReferences } from './layers';
+import type { PropertyReader } from './props';
+import type { ResourceEntry } from './resourceRefs';
+import {
+  architectures,
+  checkFunctionName,
+  checkRuntime,
+  environment,
+  integer,
+  localDirectory,
+  optionalString,
+  requiredString,
+} from './validation';
+
+export const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
+
+export interface FunctionContext {
+  templateDir: string;
+  /** Every layer resource of the template → its definition (undefined when not local). */
+  layers: Map<string, LayerDefinition | undefined>;
+  position(offset: number): SourcePosition;
+}
+
+export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: FunctionContext): FunctionDefinition {
+  const sam = entry.type === 'AWS::Serverless::Function';
+  const image = isImage(r, sam);
+
+  const name = optionalString(r, 'FunctionName');
+  if (name !== undefined) checkFunctionName(r, name);
+  let handler: string | undefined;
+  let runtime: string | undefined;
+  let codeUri: string | undefined;
+  if (!image) {
+    handler = requiredString(r, 'Handler', " (e.g. 'app.handler': file app, exported function handler)");
+    runtime = requiredString(r, 'Runtime');
+    if (runtime !== undefined) checkRuntime(r, runtime);
+    codeUri = sam ? samCode(r, ctx) : lambdaCode(r, ctx);
+  }
+
+  const fn: FunctionDefinition = {
+    logicalId: entry.logicalId,
+    functionName: name || entry.logicalId,
+    resourceType: sam ? 'AWS::Serverless::Function' : 'AWS::Lambda::Function',
+    handler: handler ?? '',
+    runtime: runtime ?? '',
+    codeUri: codeUri ?? '',
+    memorySize: integer(r, ['MemorySize'], { min: 128, max: 10240, unit: 'MB' }) ?? 128,
+    timeout: integer(r, ['Timeout'], { min: 1, max: 900, unit: 'seconds' }) ?? 3,
+    environment: environment(r),
+    layers: layerReferences(r, ctx.layers, runtime),
+    architectures: architectures(r),
+    events: sam ? readEvents(r, ctx) : [],
+    position: ctx.position(entry.keyStart),
+  };
+  const description = optionalString(r, 'Description');
+  if (description !== undefined) fn.description = description;
+  const reserved = integer(r, ['ReservedConcurrentExecutions'], { min: 0 });
+  if (reserved !== undefined) fn.reservedConcurrentExecutions = reserved;
+
+  if (sam) {
+    const alias = optionalString(r, 'AutoPublishAlias');
+    if (alias !== undefined) fn.autoPublishAlias = alias;
+    const provisioned = integer(r, ['ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'], { min: 1 });
+    if (provisioned !== undefined) {
+      fn.provisionedConcurrency = provisioned;
+      // SAM attaches provisioned concurrency to the published alias; without one it rejects the template.
+      if (alias === undefined) r.error('missing-property', ['ProvisionedConcurrencyConfig'], 'ProvisionedConcurrencyConfig requires AutoPublishAlias');
+    }
+    const invoke = readEventInvokeConfig(r, ['EventInvokeConfig']);
+    if (invoke) fn.eventInvokeConfig = invoke;
+    const dlq = readDeadLetterQueue(r);
+    if (dlq) fn.deadLetterQueue = dlq;
+  } else {
+    const dlq = readDeadLetterConfig(r);
+    if (dlq) fn.deadLetterQueue = dlq;
+  }
+  return fn;
+}
+
+function isImage(r: PropertyReader, sam: boolean): boolean {
+  const packageType = r.get('PackageType');
+  const imageUri = sam ? r.get('ImageUri') : (r.get('Code') as Record<string, unknown> | undefined)?.ImageUri;
+  if (packageType !== 'Image' && imageUri === undefined) return false;
+  const at = packageType === 'Image' ? ['PackageType'] : sam ? ['ImageUri'] : ['Code', 'ImageUri'];
+  r.error('unsupported-package-type', at, 'Container image functions (PackageType: Image) are not supported locally; use PackageType: Zip with a code directory');
+  return true;
+}
+
+/** SAM: `CodeUri` (local directory) or `InlineCode`. */
+function samCode(r: PropertyReader, ctx: FunctionContext): string | undefined {
+  if (r.written('InlineCode')) {
+    r.error('unsupported-property', ['InlineCode'], 'InlineCode is not supported locally; put the code in a directory and point CodeUri at it');
+    return undefined;
+  }
+  if (r.get('CodeUri') === undefined || r.get('CodeUri') === null) {
+    const why = r.written('CodeUri') ? 'CodeUri has no value that can be used locally' : 'Missing required property CodeUri';
+    r.error('missing-property', ['CodeUri'], `${why} (the directory with the function's code)`);
+    return undefined;
+  }
+  return localDirectory(r, 'CodeUri', ctx.templateDir);
+}
+
+/** AWS::Lambda::Function: `Code` as a local path (pre-`package`), `{ ZipFile }` or `{ S3Bucket, S3Key }`. */
+function lambdaCode(r: PropertyReader, ctx: FunctionContext): string | undefined {
+  const code = r.get('Code');
+  if (code === undefined || code === null) {
+    const why = r.written('Code') ? 'Code has no value that can be used locally' : 'Missing required property Code';
+    r.error('missing-property', ['Code'], `${why} (a local directory path)`);
+    return undefined;
+  }
+  if (typeof code === 'object' && !Array.isArray(code) && 'ZipFile' in code) {
+    r.error('unsupported-property', ['Code', 'ZipFile'], 'Code.ZipFile (inline code) is not supported locally; use a local directory path as Code');
+    return undefined;
+  }
+  return localDirectory(r, 'Code', ctx.templateDir);
+}
+
+/** SAM `Events`: each entry kept with its resolved Properties; interpreting them is the engine's job. */
+function readEvents(r: PropertyReader, ctx: FunctionContext): EventSourceDefinition[] {
+  const events = r.get('Events');
+  if (events === undefined || events === null) return [];
+  if (typeof events !== 'object' || Array.isArray(events)) {
+    r.error('invalid-type', ['Events'], `Events must be a mapping of event names to { Type, Properties }, got ${describe(events)}`);
+    return [];
+  }
+  const out: EventSourceDefinition[] = [];
+  for (const [name, ev] of Object.entries(events as Record<string, unknown>)) {
+    if (typeof ev !== 'object' || ev === null || Array.isArray(ev)) {
+      r.error('invalid-type', ['Events', name], `Event '${name}' must be a mapping with Type and Properties, got ${describe(ev)}`);
+      continue;
+    }
+    const o = ev as Record<string, unknown>;
+    if (typeof o.Type !== 'string' || o.Type === '') {
+      r.error('missing-property', ['Events', name, 'Type'], `Event '${name}' has no Type (e.g. SQS, Kinesis, DynamoDB, Schedule, Api)`);
+      continue;
+    }
+    const props = o.Properties;
+    if (props !== undefined && (typeof props !== 'object' || props === null || Array.isArray(props))) {
+      r.error('invalid-type', ['Events', name, 'Properties'], `Event '${name}' Properties must be a mapping, got ${describe(props)}`);
+      continue;
+    }
+    out.push({
+      name,
+      type: o.Type,
+      properties: (props as Record<string, unknown> | undefined) ?? {},
+      position: ctx.position(r.keyAt(['Events', name]).span.start),
+    });
+  }
+  return out;
+}

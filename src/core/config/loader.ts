@@ -1,0 +1,192 @@
+// Reading a template end to end: parse, evaluate conditions, resolve every resource's
+// properties, then build the function and layer definitions the engine consumes.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FunctionDefinition, LayerDefinition, LoadTemplateOptions, TemplateModel } from './types';
+import { attachEventInvokeConfig, attachEventSourceMapping } from './attachments';
+import { DiagnosticSink, type Span } from './diagnostics';
+import { FUNCTION_TYPES, readFunction } from './functions';
+import { mergeGlobals } from './globals';
+import { Resolver } from './intrinsics';
+import { LAYER_TYPES, readLayer } from './layers';
+import { parseTemplate } from './parse';
+import { readParameters } from './parameters';
+import { PropertyReader } from './props';
+import type { ResourceEntry } from './resourceRefs';
+import { SourceFile } from './source';
+import { childOf, nodeAt, scalarString, type MapNode, type TNode } from './tree';
+
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+/** Reads and checks a template file. Template problems become diagnostics; only an unreadable file throws. */
+export async function loadTemplate(file: string, options: LoadTemplateOptions = {}): Promise<TemplateModel> {
+  const abs = path.resolve(file);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(abs, 'utf8');
+  } catch (err) {
+    throw new Error(`Cannot read template ${abs}: ${(err as Error).message}`);
+  }
+  return loadTemplateText(abs, text, options);
+}
+
+/** Same as loadTemplate for text already in memory (e.g. an unsaved editor buffer). */
+export function loadTemplateText(file: string, text: string, options: LoadTemplateOptions = {}): TemplateModel {
+  const abs = path.resolve(file);
+  const source = new SourceFile(abs, text);
+  const sink = new DiagnosticSink(source);
+  const model: TemplateModel = { file: abs, functions: [], layers: [], parameters: {}, resources: {}, diagnostics: [] };
+  const root = parseTemplate(source, sink);
+  if (root && root.kind !== 'map') {
+    sink.error('invalid-template', 'A template must be a mapping with a Resources section', root);
+  } else if (root) {
+    build(root, model, source, sink, options);
+  }
+  model.diagnostics = sink.sorted();
+  return model;
+}
+
+function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: DiagnosticSink, options: LoadTemplateOptions): void {
+  const parameters = readParameters(root.byKey.get('Parameters'), options.parameterOverrides ?? {}, sink);
+  for (const p of parameters.values()) if (p.text !== undefined) model.parameters[p.name] = p.text;
+
+  const entries = collectResources(root, sink);
+  for (const key of ['Conditions', 'Mappings', 'Globals'] as const) {
+    const node = childOf(root, key);
+    if (node && node.kind !== 'map') sink.error('invalid-template', `${key} must be a mapping`, node, key);
+  }
+  const resolver = new Resolver({
+    sink,
+    text: source.text,
+    parameters,
+    pseudo: {
+      region: options.region ?? 'us-east-1',
+      accountId: options.accountId ?? '000000000000',
+      stackName: options.stackName ?? 'local',
+      partition: 'aws',
+      urlSuffix: 'amazonaws.com',
+    },
+    resources: entries,
+    conditions: childOf(root, 'Conditions'),
+    mappings: childOf(root, 'Mappings'),
+  });
+
+  // Conditions first: a Ref to a resource that will not be created must fail wherever it is.
+  for (const e of entries.values()) {
+    if (e.condition === undefined) continue;
+    const at = nodeAt(root, ['Resources', e.logicalId, 'Condition'])!;
+    if (resolver.conditions.byName(e.condition, at) === false) {
+      e.created = false;
+      sink.add('info', 'condition-false', `Resource '${e.logicalId}' is not created: its Condition '${e.condition}' is false`, keySpan(e), `Resources.${e.logicalId}`);
+    }
+  }
+  checkTransform(root, entries, sink);
+
+  const readers = new Map<string, PropertyReader>();
+  for (const e of entries.values()) {
+    if (!e.created || e.implicit || !e.type) continue;
+    const value = resolver.value(e.properties);
+    const values = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+    const position = source.position(e.keyStart);
+    model.resources[e.logicalId] = { type: e.type, properties: values, position };
+    readers.set(e.logicalId, new PropertyReader(values, e.properties, `Resources.${e.logicalId}.Properties`, keySpan(e), sink));
+  }
+
+  const templateDir = path.dirname(model.file);
+  const layers = new Map<string, LayerDefinition | undefined>();
+  for (const [id, r] of readers) {
+    const e = entries.get(id)!;
+    if (!LAYER_TYPES.has(e.type)) continue;
+    const def = readLayer(e, r, templateDir, source.position(e.keyStart));
+    layers.set(id, def);
+    if (def) model.layers.push(def);
+  }
+
+  const byName = new Map<string, FunctionDefinition>();
+  const ctx = { templateDir, layers, position: (offset: number) => source.position(offset) };
+  for (const [id, r] of readers) {
+    const e = entries.get(id)!;
+    if (!FUNCTION_TYPES.has(e.type)) continue;
+    const fn = readFunction(e, r, ctx);
+    const other = byName.get(fn.functionName);
+    if (other) {
+      r.error('duplicate-function-name', ['FunctionName'], `Function name '${fn.functionName}' is also used by '${other.logicalId}' (line ${other.position.line}); function names must be unique`);
+    } else {
+      byName.set(fn.functionName, fn);
+    }
+    model.functions.push(fn);
+  }
+
+  for (const [id, r] of readers) {
+    const e = entries.get(id)!;
+    if (e.type === 'AWS::Lambda::EventSourceMapping') attachEventSourceMapping(e, r, byName, source.position(e.keyStart));
+    else if (e.type === 'AWS::Lambda::EventInvokeConfig') attachEventInvokeConfig(e, r, byName);
+  }
+}
+
+/** The Resources section as catalog entries, plus the resources SAM would generate implicitly. */
+function collectResources(root: MapNode, sink: DiagnosticSink): Map<string, ResourceEntry> {
+  const entries = new Map<string, ResourceEntry>();
+  const section = root.byKey.get('Resources');
+  if (!section) {
+    sink.error('missing-resources', 'The template has no Resources section (at least one resource is required)', { start: 0, end: 0 }, 'Resources');
+    return entries;
+  }
+  if (section.value.kind !== 'map' || section.value.entries.length === 0) {
+    sink.error('invalid-template', 'Resources must be a mapping of logical ids to resources', section.value.kind === 'map' ? keySpan(section) : section.value, 'Resources');
+    return entries;
+  }
+  const globalFunction = nodeAt(root, ['Globals', 'Function']);
+  const implicit: Array<[string, string]> = [];
+  for (const r of section.value.entries) {
+    const path = `Resources.${r.key}`;
+    const span = { start: r.keyStart, end: r.keyEnd };
+    if (r.value.kind !== 'map') {
+      sink.error('invalid-resource', `Resource '${r.key}' must be a mapping with Type and Properties`, r.value, path);
+      continue;
+    }
+    const typeNode = childOf(r.value, 'Type');
+    const type = scalarString(typeNode);
+    if (type === undefined) {
+      sink.error('missing-type', `Resource '${r.key}' has no Type (e.g. AWS::Serverless::Function)`, typeNode ?? span, `${path}.Type`);
+    }
+    let properties: TNode | undefined = childOf(r.value, 'Properties');
+    if (properties && properties.kind !== 'map' && !(properties.kind === 'scalar' && properties.value === null)) {
+      sink.error('invalid-type', `Properties of '${r.key}' must be a mapping`, properties, `${path}.Properties`);
+      properties = undefined;
+    }
+    if (type === 'AWS::Serverless::Function') {
+      properties = mergeGlobals(globalFunction, properties?.kind === 'map' ? properties : undefined);
+      if (!childOf(properties, 'Role')) implicit.push([`${r.key}Role`, 'AWS::IAM::Role']);
+      for (const ev of childOf(properties, 'Events')?.kind === 'map' ? (childOf(properties, 'Events') as MapNode).entries : []) {
+        const evType = scalarString(childOf(ev.value, 'Type'));
+        const props = childOf(ev.value, 'Properties');
+        if (evType === 'Api' && !childOf(props, 'RestApiId')) implicit.push(['ServerlessRestApi', 'AWS::ApiGateway::RestApi']);
+        if (evType === 'HttpApi' && !childOf(props, 'ApiId')) implicit.push(['ServerlessHttpApi', 'AWS::ApiGatewayV2::Api']);
+      }
+    }
+    const condition = scalarString(childOf(r.value, 'Condition'));
+    const entry: ResourceEntry = { logicalId: r.key, type: type ?? '', keyStart: r.keyStart, keyEnd: r.keyEnd, created: true };
+    if (properties) entry.properties = properties;
+    if (condition !== undefined) entry.condition = condition;
+    entries.set(r.key, entry);
+  }
+  // Names SAM generates (the execution role, the implicit APIs) can be referenced too.
+  for (const [id, type] of implicit) {
+    if (!entries.has(id)) entries.set(id, { logicalId: id, type, keyStart: 0, keyEnd: 0, created: true, implicit: true });
+  }
+  return entries;
+}
+
+function checkTransform(root: MapNode, entries: Map<string, ResourceEntry>, sink: DiagnosticSink): void {
+  const sam = [...entries.values()].find((e) => e.type.startsWith('AWS::Serverless::') && !e.implicit);
+  if (!sam) return;
+  const t = childOf(root, 'Transform');
+  const names = t?.kind === 'seq' ? t.items.map((i) => scalarString(i)) : [scalarString(t)];
+  if (names.includes(SAM_TRANSFORM)) return;
+  sink.warning('missing-transform', `${sam.type} resources need 'Transform: ${SAM_TRANSFORM}' at the top level of the template`, t ?? keySpan(sam), 'Transform');
+}
+
+function keySpan(e: { keyStart: number; keyEnd: number }): Span {
+  return { start: e.keyStart, end: e.keyEnd };
+}

@@ -1,0 +1,121 @@
+// YAML/JSON text → position-carrying tree, with short-form tags rewritten to long form.
+// JSON is valid YAML (flow style), so one parser serves both and keeps positions for both.
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import type { DiagnosticSink } from './diagnostics';
+import type { SourceFile } from './source';
+import { makeMap, type MapEntry, type ScalarNode, type TNode } from './tree';
+import { CFN_TAGS, SHORT_FORMS } from './yamlTags';
+
+/**
+ * Parses the template. Returns undefined when the text has syntax errors (reported as
+ * `yaml-syntax`): a half-parsed tree would only produce misleading follow-up diagnostics.
+ */
+export function parseTemplate(source: SourceFile, sink: DiagnosticSink): TNode | undefined {
+  const doc = parseDocument(source.text, {
+    lineCounter: source.lines,
+    customTags: CFN_TAGS,
+    prettyErrors: false,
+  });
+  for (const e of doc.errors) {
+    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+    const message = e.code === 'DUPLICATE_KEY' ? 'Duplicate key: keys in a mapping must be unique' : e.message;
+    sink.error(code, message, { start: e.pos[0], end: e.pos[1] });
+  }
+  for (const w of doc.warnings) {
+    // An unknown `!Tag` is not a CloudFormation function; CloudFormation rejects the template.
+    const unknownTag = w.code === 'TAG_RESOLVE_FAILED';
+    sink.add(unknownTag ? 'error' : 'warning', unknownTag ? 'unknown-tag' : 'yaml-warning', w.message, {
+      start: w.pos[0],
+      end: w.pos[1],
+    });
+  }
+  if (doc.errors.length > 0) return undefined;
+  return new Converter(source, sink, doc).node(doc.contents, '', 0);
+}
+
+class Converter {
+  constructor(
+    private readonly source: SourceFile,
+    private readonly sink: DiagnosticSink,
+    private readonly doc: Document,
+  ) {}
+
+  node(n: unknown, path: string, fallback: number): TNode {
+    if (isAlias(n)) {
+      // CloudFormation itself rejects aliases; keep going with the target so the rest can be checked.
+      const [start, end] = n.range ?? [fallback, fallback];
+      this.sink.error('yaml-alias', 'YAML aliases (*name) are not supported by CloudFormation', { start, end }, path);
+      return this.node(n.resolve(this.doc), path, start);
+    }
+    const yn = n as Node | null | undefined;
+    const tag = yn?.tag;
+    const fn = tag ? SHORT_FORMS[tag] : undefined;
+    if (yn && tag && fn) return this.shortForm(yn, tag, fn, path);
+    return this.plain(yn, path, fallback);
+  }
+
+  /** `!Sub x` → `{ "Fn::Sub": x }`; the wrapper starts at the tag so diagnostics point at it. */
+  private shortForm(n: Node, tag: string, fn: string, path: string): TNode {
+    const [valueStart, valueEnd] = n.range ?? [0, 0];
+    const start = this.tagStart(tag, valueStart);
+    const innerPath = `${path}.${fn}`;
+    let inner: TNode;
+    if (fn === 'Fn::GetAtt' && isScalar(n) && typeof n.value === 'string') {
+      // `!GetAtt Res.Attr.Sub` splits at the first dot, as CloudFormation does.
+      const dot = n.value.indexOf('.');
+      const parts = dot < 0 ? [n.value] : [n.value.slice(0, dot), n.value.slice(dot + 1)];
+      inner = {
+        kind: 'seq',
+        start: valueStart,
+        end: valueEnd,
+        path: innerPath,
+        items: parts.map((p, i) => this.scalar(p, valueStart, valueEnd, `${innerPath}[${i}]`)),
+      };
+    } else {
+      inner = this.plain(n, innerPath, valueStart);
+    }
+    const entry: MapEntry = { key: fn, keyStart: start, keyEnd: start + tag.length, value: inner };
+    return makeMap([entry], start, valueEnd, path);
+  }
+
+  private plain(n: Node | null | undefined, path: string, fallback: number): TNode {
+    const [start, end] = n?.range ?? [fallback, fallback];
+    if (isMap(n)) {
+      const entries: MapEntry[] = [];
+      for (const pair of n.items) {
+        if (!isPair(pair)) continue;
+        const k = pair.key;
+        const key = isScalar(k) ? String(k.value) : String(k);
+        const [keyStart, keyEnd] = (k as Node | null)?.range ?? [start, start];
+        const childPath = path ? `${path}.${key}` : key;
+        entries.push({ key, keyStart, keyEnd, value: this.node(pair.value, childPath, keyEnd) });
+      }
+      return makeMap(entries, start, end, path);
+    }
+    if (isSeq(n)) {
+      const items = n.items.map((item, i) => this.node(item, `${path}[${i}]`, start));
+      return { kind: 'seq', items, start, end, path };
+    }
+    if (isScalar(n)) {
+      const v = n.value;
+      const value = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? v : String(v);
+      const node = this.scalar(value, start, end, path);
+      if (typeof value === 'number' && n.source !== undefined) node.raw = n.source;
+      return node;
+    }
+    return this.scalar(null, start, end, path);
+  }
+
+  private scalar(value: ScalarNode['value'], start: number, end: number, path: string): ScalarNode {
+    return { kind: 'scalar', value, start, end, path };
+  }
+
+  /** The YAML library's node range excludes the tag; find it just before the value. */
+  private tagStart(tag: string, valueStart: number): number {
+    const text = this.source.text;
+    let i = valueStart - 1;
+    while (i >= 0 && /\s/.test(text[i] ?? '')) i--;
+    const from = i - tag.length + 1;
+    return from >= 0 && text.startsWith(tag, from) ? from : valueStart;
+  }
+}

@@ -1,0 +1,71 @@
+// Reading one resource's resolved Properties while still being able to say *where* each
+// property is written, so validation problems point at the offending node.
+import type { DiagnosticSeverity } from './types';
+import type { DiagnosticSink, Span } from './diagnostics';
+import { entryOf, nodeAt, type TNode } from './tree';
+
+export class PropertyReader {
+  constructor(
+    /** Resolved values (intrinsics evaluated). */
+    readonly values: Record<string, unknown>,
+    /** The Properties node (for SAM functions: merged with Globals). */
+    readonly node: TNode | undefined,
+    /** e.g. `Resources.Hello.Properties`. */
+    readonly basePath: string,
+    /** The resource's logical id key, for problems with no better place (missing properties). */
+    readonly declared: Span,
+    readonly sink: DiagnosticSink,
+  ) {}
+
+  get(...keys: string[]): unknown {
+    let cur: unknown = this.values;
+    for (const k of keys) {
+      if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
+      cur = (cur as Record<string, unknown>)[k];
+    }
+    return cur;
+  }
+
+  /** The node where a property is written, if it is. */
+  nodeOf(...keys: string[]): TNode | undefined {
+    return nodeAt(this.node, keys);
+  }
+
+  /** Whether the property is written at all (even if its value did not resolve). */
+  written(...keys: string[]): boolean {
+    return this.nodeOf(...keys) !== undefined;
+  }
+
+  /** The exact node, else the nearest written parent below Properties, else the resource key. */
+  at(keys: readonly string[]): { span: Span; property: string } {
+    const exact = nodeAt(this.node, keys);
+    if (exact) return { span: exact, property: exact.path };
+    const property = [this.basePath, ...keys].join('.');
+    for (let n = keys.length - 1; n >= 1; n--) {
+      const parent = nodeAt(this.node, keys.slice(0, n));
+      if (parent) return { span: parent, property };
+    }
+    return { span: this.declared, property };
+  }
+
+  /** The key (not the value) of a written property, e.g. an environment variable's name. */
+  keyAt(keys: readonly string[]): { span: Span; property: string } {
+    const parent = nodeAt(this.node, keys.slice(0, -1));
+    const e = entryOf(parent, keys[keys.length - 1]!);
+    if (e) return { span: { start: e.keyStart, end: e.keyEnd }, property: e.value.path };
+    return this.at(keys);
+  }
+
+  report(severity: DiagnosticSeverity, code: string, keys: readonly string[], message: string): void {
+    const { span, property } = this.at(keys);
+    this.sink.add(severity, code, message, span, property);
+  }
+
+  error(code: string, keys: readonly string[], message: string): void {
+    this.report('error', code, keys, message);
+  }
+
+  warning(code: string, keys: readonly string[], message: string): void {
+    this.report('warning', code, keys, message);
+  }
+}

@@ -1,0 +1,117 @@
+// The typed model of a SAM / CloudFormation template, as the engine consumes it.
+// Everything here is plain data (JSON-serialisable) so the CLI, the extension and the
+// language server can share it.
+
+/** A 1-based position in a template file. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+}
+
+/** A 1-based range in a template file. */
+export interface SourceRange extends SourcePosition {
+  endLine: number;
+  endColumn: number;
+}
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+/** One problem found in a template: where, which property, what is wrong, what would be allowed. */
+export interface Diagnostic {
+  severity: DiagnosticSeverity;
+  /** Stable machine-readable code, e.g. `unresolved-ref`, `invalid-value`, `yaml-syntax`. */
+  code: string;
+  message: string;
+  range: SourceRange;
+  /** Dotted path of the property, e.g. `Resources.Hello.Properties.MemorySize`. */
+  property?: string;
+}
+
+export interface LayerReference {
+  /** Logical id of an `AWS::Serverless::LayerVersion` / `AWS::Lambda::LayerVersion` in the same template. */
+  logicalId?: string;
+  /** A layer ARN that cannot be materialised locally (kept for display and diagnostics). */
+  arn?: string;
+  /** Absolute local content directory, when known. */
+  contentUri?: string;
+}
+
+export interface LayerDefinition {
+  logicalId: string;
+  layerName: string;
+  contentUri: string;
+  compatibleRuntimes: string[];
+  position: SourcePosition;
+}
+
+/** A SAM `Events` entry or an `AWS::Lambda::EventSourceMapping`, resolved but not interpreted yet. */
+export interface EventSourceDefinition {
+  name: string;
+  type: string;
+  properties: Record<string, unknown>;
+  position: SourcePosition;
+}
+
+export interface DestinationConfig {
+  onSuccess?: { type?: string; destination: string };
+  onFailure?: { type?: string; destination: string };
+}
+
+export interface EventInvokeConfig {
+  maximumRetryAttempts?: number;
+  maximumEventAgeInSeconds?: number;
+  destinationConfig?: DestinationConfig;
+}
+
+export interface DeadLetterQueue {
+  type: 'SQS' | 'SNS';
+  targetArn: string;
+}
+
+export interface FunctionDefinition {
+  logicalId: string;
+  /** `FunctionName` when given, otherwise the logical id (as SAM CLI does locally). */
+  functionName: string;
+  resourceType: 'AWS::Serverless::Function' | 'AWS::Lambda::Function';
+  handler: string;
+  runtime: string;
+  /** Absolute path of the function's code directory. */
+  codeUri: string;
+  description?: string;
+  /** MB; default 128. */
+  memorySize: number;
+  /** Seconds; default 3. */
+  timeout: number;
+  environment: Record<string, string>;
+  layers: LayerReference[];
+  architectures: string[];
+  reservedConcurrentExecutions?: number;
+  provisionedConcurrency?: number;
+  autoPublishAlias?: string;
+  events: EventSourceDefinition[];
+  eventInvokeConfig?: EventInvokeConfig;
+  deadLetterQueue?: DeadLetterQueue;
+  /** Where the resource is declared. */
+  position: SourcePosition;
+}
+
+export interface TemplateModel {
+  /** Absolute path of the template file. */
+  file: string;
+  functions: FunctionDefinition[];
+  layers: LayerDefinition[];
+  /** Resolved parameter values (defaults or overrides). */
+  parameters: Record<string, string>;
+  /** Every resource, with intrinsics resolved where possible (for later issues: versions, aliases, queues…). */
+  resources: Record<string, { type: string; properties: Record<string, unknown>; position: SourcePosition }>;
+  diagnostics: Diagnostic[];
+}
+
+export interface LoadTemplateOptions {
+  /** Overrides of template parameters' defaults. */
+  parameterOverrides?: Record<string, string>;
+  region?: string;
+  accountId?: string;
+  stackName?: string;
+}

@@ -1,0 +1,602 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { FunctionDefinition } from '../config/types';
+import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
+import type { RuntimeAdapter, RuntimeLaunch } from '../runtimes/types';
+import type { PhaseStatus, PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
+import { formatLogLine } from '../telemetry/logFormat';
+import type { TelemetryStream } from '../telemetry/stream';
+import type { AwsCredentials, CredentialCache } from './credentials';
+import { lambdaEnvironment, newLogStreamName } from './lambdaEnv';
+import { captureFrames, captureLines } from './logCapture';
+import { peakMemoryMb } from './processTree';
+import { killGroup, trackProcess, untrackProcess } from './processGroups';
+
+// An execution environment: one OS process group (the runtime, later its extensions) with its own
+// Runtime API server, going through Lambda's lifecycle:
+//   Initializing(runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
+// A failure in any phase ends the environment ("reset", as Lambda does); the caller gets AWS's error.
+
+export type EnvironmentState = 'Initializing' | 'Idle' | 'Invoking' | 'ShuttingDown' | 'Terminated';
+export type InitSubPhase = 'runtime' | 'function';
+
+export interface EnvironmentOptions {
+  fn: FunctionDefinition;
+  version: string;
+  region: string;
+  runtime: RuntimeAdapter;
+  credentials: CredentialCache;
+  telemetry: TelemetryStream;
+  initializationType: InitializationType;
+  /** Lambda's on-demand init limit (10 s); not applied while waiting for a debugger. */
+  initTimeoutMs: number;
+  /** SIGTERM → SIGKILL grace on shutdown. */
+  shutdownGraceMs: number;
+  /** Start the runtime waiting for a debugger before any user code runs. */
+  debug: boolean;
+  tmpRoot: string;
+}
+
+export interface InvokeRequest {
+  requestId: string;
+  payload: Buffer;
+  invokedFunctionArn: string;
+  traceId: string;
+  /** Decoded client-context JSON. */
+  clientContext?: string;
+  cognitoIdentity?: string;
+}
+
+/** What the caller gets as soon as the runtime answered. */
+export interface InvocationOutcome {
+  payload: Buffer;
+  contentType?: string;
+  /** `Unhandled` when the function or the runtime failed (X-Amz-Function-Error). */
+  functionError?: 'Unhandled';
+  errorType?: string;
+  status: PhaseStatus;
+  durationMs: number;
+  /** Settles once END and REPORT have been emitted for the invocation. */
+  reported: Promise<void>;
+}
+
+export interface InitOutcome {
+  ok: boolean;
+  durationMs: number;
+  /** On failure: the error payload returned to the invocation that triggered init. */
+  error?: { payload: Buffer; errorType: string; status: PhaseStatus };
+}
+
+/** Lines written while a collector is attached (the invocation's own log, for Tail and the CLI). */
+export type LogCollector = (line: string) => void;
+
+interface PendingInvocation {
+  request: InvokeRequest;
+  startedAt: number;
+  timer?: NodeJS.Timeout;
+  resolve: (outcome: InvocationOutcome) => void;
+  collector?: LogCollector;
+}
+
+const INSPECTOR_LINE = /^Debugger listening on (ws:\/\/[^\s]+)/;
+const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;
+
+export class ExecutionEnvironment implements RuntimeApiListener {
+  readonly id = `env-${randomBytes(4).toString('hex')}`;
+  readonly fn: FunctionDefinition;
+  readonly version: string;
+  readonly createdAt = Date.now();
+  state: EnvironmentState = 'Initializing';
+  initSubPhase: InitSubPhase | undefined;
+  invocationCount = 0;
+  lastUsedAt = Date.now();
+  /** `ws://127.0.0.1:<port>/<id>` once the runtime's inspector listens (debug mode). */
+  inspectorUrl: string | undefined;
+  /** Init duration to report on the first invocation's REPORT line. */
+  pendingInitDurationMs: number | undefined;
+  maxMemoryUsedMb = 0;
+
+  private readonly server: RuntimeApiServer;
+  private child: ChildProcess | undefined;
+  private tmpDir = '';
+  private spawnedAt = 0;
+  private functionInitStartedAt: number | undefined;
+  private initResolve: ((outcome: InitOutcome) => void) | undefined;
+  private initTimer: NodeJS.Timeout | undefined;
+  private initCollector: LogCollector | undefined;
+  private initErrorBody: { body: Buffer; errorType?: string } | undefined;
+  private pending: PendingInvocation | undefined;
+  /** True from the runtime's response until its next /next and our REPORT are both done. */
+  private finishing = false;
+  private runtimeReady = false;
+  private reportDone = false;
+  private timeoutsSuspended = false;
+  private exited: Promise<void> = Promise.resolve();
+  private readonly idleWaiters: Array<(ok: boolean) => void> = [];
+  private readonly inspectorWaiters: Array<(url: string | undefined) => void> = [];
+  private readonly stateListeners = new Set<(env: ExecutionEnvironment) => void>();
+
+  constructor(private readonly options: EnvironmentOptions) {
+    this.fn = options.fn;
+    this.version = options.version;
+    this.server = new RuntimeApiServer(this);
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get initializationType(): InitializationType {
+    return this.options.initializationType;
+  }
+
+  /** True once the runtime has answered and the environment is about to be Idle again. */
+  get isFinishing(): boolean {
+    return this.state === 'Invoking' && this.finishing;
+  }
+
+  onStateChange(listener: (env: ExecutionEnvironment) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // INIT
+
+  /** Starts the process group and runs INIT until the runtime first asks for an event. */
+  async init(collector?: LogCollector): Promise<InitOutcome> {
+    const { fn } = this.options;
+    this.initCollector = collector;
+    const outcome = new Promise<InitOutcome>((resolve) => (this.initResolve = resolve));
+    this.spawnedAt = performance.now();
+    let address: string, credentials: AwsCredentials, launch: RuntimeLaunch;
+    try {
+      [address, credentials, launch] = await Promise.all([
+        this.server.listen(),
+        this.options.credentials.get(),
+        this.options.runtime.launch(fn, { debug: this.options.debug }),
+        this.makeTmpDir(),
+      ]);
+    } catch (error) {
+      this.failInit('Runtime.InvalidEntrypoint', (error as Error).message);
+      return outcome;
+    }
+    const env = lambdaEnvironment(
+      {
+        fn,
+        version: this.version,
+        region: this.options.region,
+        runtimeApi: address,
+        runtimeDir: launch.runtimeDir,
+        initializationType: this.options.initializationType,
+        logStreamName: newLogStreamName(this.version),
+        tmpDir: this.tmpDir,
+        credentials,
+      },
+      { ...launch.env, _LAMBDA_TELEMETRY_LOG_FD: '3' },
+    );
+    this.emit('platform.initStart', {
+      initializationType: this.options.initializationType,
+      phase: 'init',
+      runtimeVersion: launch.runtimeVersion,
+      runtimeVersionArn: launch.runtimeVersionArn,
+      functionName: fn.functionName,
+      functionVersion: this.version,
+    });
+    this.setSubPhase('runtime');
+    let child: ChildProcess;
+    try {
+      child = spawn(launch.command, launch.args, {
+        cwd: fn.codeUri,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        // Its own process group, so the whole tree can be signalled and nothing outlives it.
+        detached: true,
+      });
+    } catch (error) {
+      this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${(error as Error).message}`);
+      return outcome;
+    }
+    this.child = child;
+    child.on('error', (error) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${error.message}`));
+    if (child.pid !== undefined) trackProcess(child.pid);
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      if (child.pid !== undefined) untrackProcess(child.pid);
+      this.onExit(code, signal);
+      resolve();
+    }));
+    const stdio = child.stdio;
+    captureLines(stdio[1]!, (line) => this.functionOutput(line));
+    captureLines(stdio[2]!, (line) => this.runtimeStderr(line));
+    captureFrames(stdio[3] as Readable, (text, time) => this.functionOutput(text, time));
+    if (!this.options.debug && this.options.initTimeoutMs > 0) {
+      this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
+    }
+    return outcome;
+  }
+
+  onReady(functionInitStart: number | undefined): void {
+    if (this.state === 'Initializing') return this.completeInit(functionInitStart);
+    this.runtimeReady = true;
+    this.settleFinishing();
+  }
+
+  onInitError(body: Buffer, errorType: string | undefined, functionInitStart: number | undefined): void {
+    if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
+    this.initErrorBody = { body, errorType };
+    // The runtime exits by itself after /init/error; the failure is reported when it does (or now,
+    // if it lingers).
+    setTimeout(() => this.failInitFromRuntime(), 200).unref();
+  }
+
+  private completeInit(functionInitStart: number | undefined): void {
+    const readyAt = performance.now();
+    if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
+    const durationMs = readyAt - this.spawnedAt;
+    const spans = this.initSpans(readyAt);
+    this.emit('platform.initRuntimeDone', { initializationType: this.options.initializationType, phase: 'init', status: 'success', spans });
+    this.emit('platform.initReport', { initializationType: this.options.initializationType, phase: 'init', status: 'success', metrics: { durationMs }, spans });
+    if (this.options.initializationType === 'on-demand') this.pendingInitDurationMs = durationMs;
+    this.endInit({ ok: true, durationMs });
+    this.runtimeReady = true;
+    this.setState('Idle');
+  }
+
+  private initSpans(endAt: number): Array<{ name: string; start: string; durationMs: number }> {
+    const toIso = (t: number) => new Date(performance.timeOrigin + t).toISOString();
+    const boundary = this.functionInitStartedAt;
+    if (boundary === undefined || boundary < this.spawnedAt || boundary > endAt) {
+      return [{ name: 'runtimeInit', start: toIso(this.spawnedAt), durationMs: endAt - this.spawnedAt }];
+    }
+    return [
+      { name: 'runtimeInit', start: toIso(this.spawnedAt), durationMs: boundary - this.spawnedAt },
+      { name: 'functionInit', start: toIso(boundary), durationMs: endAt - boundary },
+    ];
+  }
+
+  private failInitFromRuntime(): void {
+    if (!this.initResolve || !this.initErrorBody) return;
+    const { body, errorType } = this.initErrorBody;
+    this.failInit(errorType ?? errorTypeOf(body) ?? 'Runtime.Unknown', undefined, body);
+  }
+
+  private onInitTimeout(): void {
+    if (!this.initResolve) return;
+    const seconds = (this.options.initTimeoutMs / 1000).toFixed(2);
+    this.failInit('Sandbox.Timedout', `Init phase timed out after ${seconds} seconds`, undefined, 'timeout');
+  }
+
+  /** Ends INIT with an error: the payload goes to the triggering invocation; the environment is discarded. */
+  private failInit(errorType: string, message: string | undefined, body?: Buffer, status: PhaseStatus = 'error'): void {
+    if (!this.initResolve) return;
+    const durationMs = performance.now() - this.spawnedAt;
+    const spans = this.initSpans(performance.now());
+    const payload = body ?? Buffer.from(JSON.stringify({ errorType, errorMessage: message }));
+    this.emit('platform.initRuntimeDone', { initializationType: this.options.initializationType, phase: 'init', status, errorType, spans });
+    this.emit('platform.initReport', { initializationType: this.options.initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
+    this.endInit({ ok: false, durationMs, error: { payload, errorType, status } });
+    void this.terminate();
+  }
+
+  private endInit(outcome: InitOutcome): void {
+    clearTimeout(this.initTimer);
+    this.initTimer = undefined;
+    const resolve = this.initResolve;
+    this.initResolve = undefined;
+    this.initCollector = undefined;
+    this.setSubPhase(undefined);
+    resolve?.(outcome);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // INVOKE
+
+  /** Runs one invocation. The environment must be Idle (the scheduler guarantees it). */
+  invoke(request: InvokeRequest, collector?: LogCollector): Promise<InvocationOutcome> {
+    if (this.state !== 'Idle' || !this.runtimeReady) {
+      return Promise.reject(new Error(`Environment ${this.id} is ${this.state}, not Idle`));
+    }
+    this.setState('Invoking');
+    this.runtimeReady = false;
+    this.reportDone = false;
+    this.finishing = false;
+    this.invocationCount++;
+    this.lastUsedAt = Date.now();
+    return new Promise<InvocationOutcome>((resolve) => {
+      const pending: PendingInvocation = { request, startedAt: performance.now(), resolve, collector };
+      this.pending = pending;
+      this.emit('platform.start', {
+        requestId: request.requestId,
+        version: this.version,
+        tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
+      });
+      this.armTimeout(pending);
+      this.server.deliver({
+        requestId: request.requestId,
+        payload: request.payload,
+        deadlineMs: Math.round(Date.now() + this.fn.timeout * 1000),
+        invokedFunctionArn: request.invokedFunctionArn,
+        traceId: request.traceId,
+        clientContext: request.clientContext,
+        cognitoIdentity: request.cognitoIdentity,
+      });
+    });
+  }
+
+  /**
+   * The invocation that triggered a failed INIT gets the init error as its response, with its own
+   * START / END / REPORT (the environment is already gone).
+   */
+  reportFailedInit(request: InvokeRequest, init: InitOutcome, collector?: LogCollector): InvocationOutcome {
+    const error = init.error!;
+    const { requestId, traceId } = request;
+    const tracing = { type: 'X-Amzn-Trace-Id' as const, value: traceId };
+    this.emit('platform.start', { requestId, version: this.version, tracing }, requestId, collector);
+    this.emit('platform.runtimeDone', { requestId, status: error.status, errorType: error.errorType, metrics: { durationMs: 0, producedBytes: error.payload.length }, spans: [] }, requestId, collector);
+    this.emit('platform.report', {
+      requestId,
+      status: error.status === 'error' ? 'failure' : error.status,
+      errorType: error.errorType,
+      metrics: { durationMs: 0, billedDurationMs: Math.ceil(init.durationMs), memorySizeMB: this.fn.memorySize, maxMemoryUsedMB: Math.max(this.maxMemoryUsedMb, 1), initDurationMs: init.durationMs },
+      tracing,
+    }, requestId, collector);
+    return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: 'failure', durationMs: 0, reported: Promise.resolve() };
+  }
+
+  onResult(requestId: string, result: RuntimeResult): void {
+    const pending = this.pending;
+    if (!pending || pending.request.requestId !== requestId) return;
+    const isError = result.kind === 'error';
+    const errorType = isError ? result.platformError?.errorType ?? result.errorType ?? errorTypeOf(result.body) ?? 'Function.Unknown' : undefined;
+    // Platform rejections (oversized response…) are failures; a handler's own error is an error.
+    const status: PhaseStatus = result.platformError ? 'failure' : isError ? 'error' : 'success';
+    this.finishInvocation(pending, {
+      payload: result.body,
+      contentType: isError ? 'application/json' : result.contentType,
+      functionError: isError ? 'Unhandled' : undefined,
+      errorType,
+      status,
+      durationMs: performance.now() - pending.startedAt,
+    }, /* environmentSurvives */ true);
+  }
+
+  /** Lambda's timeout is lifted while a debugger holds the runtime (issue: debugger hooks). */
+  suspendTimeouts(suspended: boolean): void {
+    if (this.timeoutsSuspended === suspended) return;
+    this.timeoutsSuspended = suspended;
+    if (!suspended && this.pending && !this.finishing) this.armTimeout(this.pending);
+    if (!suspended && this.initResolve && !this.initTimer && this.options.initTimeoutMs > 0 && !this.options.debug) {
+      this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
+    }
+  }
+
+  get areTimeoutsSuspended(): boolean {
+    return this.timeoutsSuspended;
+  }
+
+  private armTimeout(pending: PendingInvocation): void {
+    clearTimeout(pending.timer);
+    pending.timer = setTimeout(() => this.onInvokeTimeout(pending), this.fn.timeout * 1000);
+  }
+
+  private onInvokeTimeout(pending: PendingInvocation): void {
+    if (this.pending !== pending || this.finishing) return;
+    if (this.timeoutsSuspended) {
+      this.emit('workbench.timeoutSuspended', { requestId: pending.request.requestId });
+      return;
+    }
+    const elapsed = (performance.now() - pending.startedAt) / 1000;
+    const seconds = Math.max(elapsed, this.fn.timeout).toFixed(2);
+    const { requestId } = pending.request;
+    this.functionOutput(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
+    const errorMessage = `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`;
+    this.finishInvocation(pending, {
+      payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })),
+      contentType: 'application/json',
+      functionError: 'Unhandled',
+      errorType: 'Sandbox.Timedout',
+      status: 'timeout',
+      durationMs: performance.now() - pending.startedAt,
+    }, false);
+    // Lambda resets the environment after a timeout: the next invocation starts a fresh one.
+    void this.terminate();
+  }
+
+  /**
+   * Answers the caller, then (off the caller's path) emits END and REPORT with the memory peak.
+   * The answer waits one turn of the event loop so that log lines the runtime wrote before
+   * responding — already in our pipes — are read first.
+   */
+  private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, environmentSurvives: boolean): void {
+    clearTimeout(pending.timer);
+    this.finishing = true;
+    const { requestId } = pending.request;
+    const initDurationMs = this.pendingInitDurationMs;
+    this.pendingInitDurationMs = undefined;
+    const pid = this.child?.pid;
+    const memory = environmentSurvives && pid !== undefined ? peakMemoryMb(pid) : Promise.resolve(0);
+    const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
+    setImmediate(() => pending.resolve(outcome));
+  }
+
+  private report(pending: PendingInvocation, outcome: InvocationOutcome, mb: number, initDurationMs: number | undefined): void {
+    const { requestId, traceId } = pending.request;
+    this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, mb);
+    this.emit('platform.runtimeDone', {
+      requestId,
+      status: outcome.status,
+      errorType: outcome.errorType,
+      metrics: { durationMs: outcome.durationMs, producedBytes: outcome.payload.length },
+      spans: [],
+    }, requestId, pending.collector);
+    this.emit('platform.report', {
+      requestId,
+      status: outcome.status,
+      // A handler's own error is not a platform error type (REPORT stays plain, as in Lambda).
+      errorType: outcome.status === 'error' ? undefined : outcome.errorType,
+      metrics: {
+        durationMs: outcome.durationMs,
+        // Lambda bills per ms, and since 2025 includes the INIT phase of on-demand cold starts.
+        billedDurationMs: Math.ceil(outcome.durationMs + (initDurationMs ?? 0)),
+        memorySizeMB: this.fn.memorySize,
+        maxMemoryUsedMB: Math.max(this.maxMemoryUsedMb, 1),
+        initDurationMs,
+      },
+      tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
+    }, requestId, pending.collector);
+    if (this.pending === pending) this.pending = undefined;
+    this.reportDone = true;
+    this.settleFinishing();
+  }
+
+  /** The invocation is over once REPORT is out and the runtime asked for the next event. */
+  private settleFinishing(): void {
+    if (this.state !== 'Invoking' || !this.reportDone || !this.runtimeReady) return;
+    this.finishing = false;
+    this.lastUsedAt = Date.now();
+    this.setState('Idle');
+  }
+
+  /** Resolves true when the environment is Idle again, false when it ended instead. */
+  whenIdle(): Promise<boolean> {
+    if (this.state === 'Idle') return Promise.resolve(true);
+    if (this.state === 'ShuttingDown' || this.state === 'Terminated') return Promise.resolve(false);
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Output, exits, SHUTDOWN
+
+  private functionOutput(text: string, time?: Date): void {
+    this.emit('function', text, this.pending?.request.requestId, undefined, time);
+  }
+
+  private runtimeStderr(line: string): void {
+    const inspector = INSPECTOR_LINE.exec(line);
+    if (inspector) {
+      this.inspectorUrl = inspector[1];
+      this.emit('workbench.environment', { state: this.state, detail: 'debugger waiting', pid: this.pid, inspectorUrl: this.inspectorUrl });
+      for (const waiter of this.inspectorWaiters.splice(0)) waiter(this.inspectorUrl);
+      return;
+    }
+    if (INSPECTOR_NOISE.test(line)) return;
+    this.functionOutput(line);
+  }
+
+  /** Resolves with the inspector's WebSocket URL once the debug-mode runtime listens. */
+  waitForInspector(): Promise<string | undefined> {
+    if (this.inspectorUrl || !this.options.debug || this.state === 'Terminated') return Promise.resolve(this.inspectorUrl);
+    return new Promise((resolve) => this.inspectorWaiters.push(resolve));
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const reason = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal.toLowerCase().replace(/^sig/, '')}` : `exit status ${code}`;
+    if (this.initResolve) {
+      if (this.initErrorBody) this.failInitFromRuntime();
+      else this.failInit('Runtime.ExitError', `Runtime exited with error: ${reason}`);
+    } else if (this.pending && !this.finishing) {
+      const { requestId } = this.pending.request;
+      const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`;
+      this.functionOutput(errorMessage);
+      this.finishInvocation(this.pending, {
+        payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage })),
+        contentType: 'application/json',
+        functionError: 'Unhandled',
+        errorType: 'Runtime.ExitError',
+        status: 'failure',
+        durationMs: performance.now() - this.pending.startedAt,
+      }, false);
+    } else if (this.state === 'Idle' || this.state === 'Invoking') {
+      // Exited between invocations (uncaught exception after responding, process.exit…).
+      this.emit('workbench.environment', { state: this.state, detail: `runtime exited between invocations (${reason})`, pid: this.pid });
+    }
+    void this.terminate();
+  }
+
+  /**
+   * SHUTDOWN: SIGTERM to the process group, SIGKILL after the grace period, then the Runtime API
+   * server closes and the temporary directory goes.
+   */
+  async shutdown(): Promise<void> {
+    if (this.state === 'Terminated') return;
+    if (this.state !== 'ShuttingDown') {
+      this.setState('ShuttingDown');
+      const pid = this.child?.pid;
+      if (pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null) {
+        killGroup(pid, 'SIGTERM');
+        const grace = setTimeout(() => killGroup(pid, 'SIGKILL'), this.options.shutdownGraceMs);
+        await this.exited;
+        clearTimeout(grace);
+      }
+    }
+    await this.terminate();
+  }
+
+  private terminating: Promise<void> | undefined;
+
+  /** Ends the environment at once (SIGKILL); idempotent. */
+  terminate(): Promise<void> {
+    if (this.terminating) return this.terminating;
+    this.terminating = (async () => {
+      clearTimeout(this.initTimer);
+      if (this.state !== 'ShuttingDown') this.setState('ShuttingDown');
+      const pid = this.child?.pid;
+      if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      if (this.initResolve) this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await this.server.close();
+      if (this.tmpDir) await fs.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
+      this.setState('Terminated');
+      for (const waiter of this.inspectorWaiters.splice(0)) waiter(undefined);
+    })();
+    return this.terminating;
+  }
+
+  // ------------------------------------------------------------------------------------------
+
+  private async makeTmpDir(): Promise<void> {
+    await fs.mkdir(this.options.tmpRoot, { recursive: true });
+    this.tmpDir = await fs.mkdtemp(path.join(this.options.tmpRoot, `${this.id}-`));
+  }
+
+  private setSubPhase(phase: InitSubPhase | undefined): void {
+    this.initSubPhase = phase;
+    if (phase) this.emit('workbench.environment', { state: this.state, detail: `init:${phase}`, pid: this.pid });
+  }
+
+  private setState(state: EnvironmentState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.emit('workbench.environment', { state, pid: this.pid, inspectorUrl: this.inspectorUrl });
+    if (state === 'Idle' || state === 'ShuttingDown' || state === 'Terminated') {
+      for (const waiter of this.idleWaiters.splice(0)) waiter(state === 'Idle');
+    }
+    for (const listener of this.stateListeners) listener(this);
+  }
+
+  private emit<T extends TelemetryType>(type: T, record: PlatformRecords[T], requestId?: string, collector?: LogCollector, time?: Date): void {
+    // Lines belong to the invocation in progress, or during INIT to the one that triggered it.
+    const target = collector ?? this.pending?.collector ?? this.initCollector;
+    const telemetry = this.options.telemetry;
+    if (!target && !telemetry.hasListeners) return;
+    const origin = { functionName: this.fn.functionName, functionVersion: this.version, environmentId: this.id, requestId };
+    telemetry.emit(type, record, origin, time);
+    if (target) {
+      const line = formatLogLine({ time: (time ?? new Date()).toISOString(), type, record, ...origin });
+      if (line !== undefined) target(line);
+    }
+  }
+}
+
+/** The `errorType` of an error body, when it is JSON with one. */
+function errorTypeOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8'));
+    return typeof parsed?.errorType === 'string' ? parsed.errorType : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,76 @@
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FunctionDefinition } from '../config/types';
+import type { AwsCredentials } from './credentials';
+
+// The variables of an execution environment, as AWS sets them (reference/runtime-api.md §4).
+
+export interface EnvironmentIdentity {
+  fn: FunctionDefinition;
+  version: string;
+  region: string;
+  runtimeApi: string;
+  runtimeDir: string;
+  initializationType: 'on-demand' | 'provisioned-concurrency';
+  logStreamName: string;
+  tmpDir: string;
+  credentials: AwsCredentials;
+}
+
+/** `2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef` */
+export function newLogStreamName(version: string, now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replace(/-/g, '/');
+  return `${day}/[${version}]${randomBytes(16).toString('hex')}`;
+}
+
+/** Variables a user may not set in the template (AWS rejects them; we let Lambda's win). */
+export const RESERVED_VARIABLES = new Set([
+  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+
+export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<string, string>): Record<string, string> {
+  const { fn } = id;
+  const env: Record<string, string> = {};
+  // The user's own variables first, so Lambda's reserved ones override them.
+  for (const [key, value] of Object.entries(fn.environment)) {
+    if (!RESERVED_VARIABLES.has(key)) env[key] = value;
+  }
+  Object.assign(env, {
+    // Unreserved variables AWS sets; a function may override them.
+    LANG: env.LANG ?? 'en_US.UTF-8',
+    TZ: ':UTC',
+    // Native execution needs the host's PATH to find interpreters and tools.
+    PATH: env.PATH ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LD_LIBRARY_PATH: env.LD_LIBRARY_PATH ?? [path.join(fn.codeUri, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
+    AWS_XRAY_CONTEXT_MISSING: env.AWS_XRAY_CONTEXT_MISSING ?? 'LOG_ERROR',
+    AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
+    _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
+    _AWS_XRAY_DAEMON_PORT: '2000',
+    TMPDIR: id.tmpDir,
+    ...runtimeEnv,
+    // Reserved.
+    _HANDLER: fn.handler,
+    AWS_REGION: id.region,
+    AWS_DEFAULT_REGION: id.region,
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_FUNCTION_VERSION: id.version,
+    AWS_LAMBDA_INITIALIZATION_TYPE: id.initializationType,
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+    AWS_LAMBDA_LOG_STREAM_NAME: id.logStreamName,
+    AWS_LAMBDA_RUNTIME_API: id.runtimeApi,
+    LAMBDA_TASK_ROOT: fn.codeUri,
+    LAMBDA_RUNTIME_DIR: id.runtimeDir,
+    AWS_ACCESS_KEY_ID: id.credentials.accessKeyId,
+    AWS_ACCESS_KEY: id.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: id.credentials.secretAccessKey,
+  });
+  if (id.credentials.sessionToken) env.AWS_SESSION_TOKEN = id.credentials.sessionToken;
+  // Custom runtimes do not get AWS_EXECUTION_ENV (AWS leaves it unset for provided*).
+  if (fn.runtime.startsWith('provided')) delete env.AWS_EXECUTION_ENV;
+  return env;
+}

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionDefinition } from '../config/types';
+import type { LogCollector } from '../environment/environment';
+import { WorkbenchError } from '../errors';
+import type { Scheduler } from '../scheduler/scheduler';
+import { functionArn, parseFunctionRef } from './functionRef';
+import { newTraceId } from './tracing';
+
+// Synchronous invocation (RequestResponse): resolve the function and qualifier, validate the
+// payload as Lambda's front end does, and hand the request to the scheduler.
+
+/** Lambda's synchronous payload limit (request and response). */
+export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
+
+export interface InvokeOptions {
+  qualifier?: string;
+  /** Client context as JSON text (the Invoke API's base64 header, decoded). */
+  clientContext?: string;
+  cognitoIdentity?: string;
+  /** X-Ray header to propagate; a new trace id otherwise. */
+  traceId?: string;
+  /** Collect the invocation's log lines (START … REPORT, with INIT lines on a cold start). */
+  collectLogs?: boolean;
+}
+
+export interface InvocationResult {
+  requestId: string;
+  functionName: string;
+  executedVersion: string;
+  payload: Buffer;
+  contentType?: string;
+  functionError?: 'Unhandled';
+  errorType?: string;
+  coldStart: boolean;
+  environmentId: string;
+  durationMs: number;
+  initDurationMs?: number;
+  /** Settles after REPORT; with `collectLogs`, resolves to the invocation's log lines. */
+  logs: Promise<string[]>;
+}
+
+export class Invoker {
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly lookup: (name: string) => FunctionDefinition | undefined,
+    private readonly region: () => string,
+  ) {}
+
+  async invoke(functionName: string, payload: Buffer | string, options: InvokeOptions = {}): Promise<InvocationResult> {
+    const ref = parseFunctionRef(functionName);
+    if (ref.qualifier && options.qualifier && ref.qualifier !== options.qualifier) {
+      throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
+    }
+    const qualifier = options.qualifier || ref.qualifier;
+    const fn = this.lookup(ref.name);
+    // Only $LATEST exists until versions are published (versions and aliases come with the Versions issue).
+    if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
+      throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), fn?.functionName ?? ref.name, qualifier)}`);
+    }
+    const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
+    if (bytes.length > MAX_SYNC_PAYLOAD_BYTES) {
+      throw new WorkbenchError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+    }
+    validateJson(bytes);
+    const version = '$LATEST';
+    const requestId = randomUUID();
+    const lines: string[] = [];
+    const collector: LogCollector | undefined = options.collectLogs ? (line) => lines.push(line) : undefined;
+    const scheduled = await this.scheduler.run(fn, version, {
+      requestId,
+      payload: bytes.length === 0 ? EMPTY_EVENT : bytes,
+      invokedFunctionArn: functionArn(this.region(), fn.functionName, qualifier),
+      traceId: options.traceId ?? newTraceId(),
+      clientContext: options.clientContext,
+      cognitoIdentity: options.cognitoIdentity,
+    }, collector);
+    const { outcome } = scheduled;
+    return {
+      requestId,
+      functionName: fn.functionName,
+      executedVersion: version,
+      payload: outcome.payload,
+      contentType: outcome.contentType,
+      functionError: outcome.functionError,
+      errorType: outcome.errorType,
+      coldStart: scheduled.coldStart,
+      environmentId: scheduled.environmentId,
+      durationMs: outcome.durationMs,
+      initDurationMs: scheduled.initDurationMs,
+      logs: outcome.reported.then(() => lines),
+    };
+  }
+}
+
+/** An empty Invoke body reaches the handler as an empty object, as with the console and CLI. */
+const EMPTY_EVENT = Buffer.from('{}');
+
+function validateJson(bytes: Buffer): void {
+  if (bytes.length === 0) return;
+  try {
+    JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new WorkbenchError(
+      'InvalidRequestContentException',
+      `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`,
+    );
+  }
+}

@@ -1,0 +1,270 @@
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IllegalTransitionError, RuntimeStateMachine } from './runtimeStateMachine';
+
+// One loopback HTTP server per execution environment, serving the Runtime API (2018-06-01)
+// with AWS's paths, headers, status codes and error bodies (reference/runtime-api.md §1).
+
+/** Lambda's limit on a response posted by the runtime (RIE: 6 MiB + 100 bytes). */
+export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 + 100;
+
+const PREFIX = '/2018-06-01/runtime/';
+const INVOCATION_PREFIX = '/2018-06-01/runtime/invocation/';
+
+/** An event handed to the runtime through /next. */
+export interface RuntimeInvocation {
+  requestId: string;
+  payload: Buffer;
+  deadlineMs: number;
+  invokedFunctionArn: string;
+  traceId?: string;
+  /** Decoded client-context JSON. */
+  clientContext?: string;
+  /** Cognito identity JSON. */
+  cognitoIdentity?: string;
+}
+
+/** What the runtime posted for an invocation. */
+export interface RuntimeResult {
+  kind: 'response' | 'error';
+  body: Buffer;
+  contentType?: string;
+  /** `Lambda-Runtime-Function-Error-Type`, or the trailer of a failed streamed response. */
+  errorType?: string;
+  /** Set when the platform rejected the response (too large, bad response mode). */
+  platformError?: { errorType: string; errorMessage: string };
+}
+
+export interface RuntimeApiListener {
+  /**
+   * The runtime asked for an event: init is over (first call) or the previous invocation is.
+   * `functionInitStart` (epoch ms) is where our bootstraps say function init began.
+   */
+  onReady(functionInitStart: number | undefined): void;
+  onResult(requestId: string, result: RuntimeResult): void;
+  onInitError(body: Buffer, errorType: string | undefined, functionInitStart: number | undefined): void;
+}
+
+type Reply = [status: number, body: string];
+
+const OK: Reply = [202, '{"status":"OK"}'];
+const INVALID_REQUEST_ID: Reply = [400, '{"errorMessage":"Invalid request ID","errorType":"InvalidRequestID"}'];
+const NOT_FOUND: Reply = [404, '{"errorMessage":"Not Found","errorType":"NotFound"}'];
+
+function errorReply(status: number, errorType: string, errorMessage: string): Reply {
+  return [status, JSON.stringify({ errorMessage, errorType })];
+}
+
+function send(res: http.ServerResponse, [status, body]: Reply): void {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export class RuntimeApiServer {
+  readonly state = new RuntimeStateMachine();
+  private readonly server: http.Server;
+  private parkedNext: http.ServerResponse | undefined;
+  private current: RuntimeInvocation | undefined;
+  private port = 0;
+
+  constructor(private readonly listener: RuntimeApiListener) {
+    this.server = http.createServer({ noDelay: true, keepAliveTimeout: 0 }, (req, res) => this.route(req, res));
+    // The runtime's long-poll /next must never be cut by server-side timeouts.
+    this.server.requestTimeout = 0;
+    this.server.headersTimeout = 0;
+    this.server.timeout = 0;
+    // Garbage on the socket: answer 400 and carry on, like any HTTP server.
+    this.server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      else socket.destroy();
+    });
+  }
+
+  /** Binds to loopback on a free port; returns `127.0.0.1:<port>` for AWS_LAMBDA_RUNTIME_API. */
+  async listen(): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.address;
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  /** Hands an event to the runtime parked on /next. */
+  deliver(invocation: RuntimeInvocation): void {
+    const res = this.parkedNext;
+    if (!res || res.destroyed) throw new Error('The runtime is not waiting for an event');
+    this.state.apply('deliver');
+    this.parkedNext = undefined;
+    this.current = invocation;
+    const headers: Record<string, string | number> = {
+      'Content-Type': 'application/json',
+      'Content-Length': invocation.payload.length,
+      'Lambda-Runtime-Aws-Request-Id': invocation.requestId,
+      'Lambda-Runtime-Deadline-Ms': String(invocation.deadlineMs),
+      'Lambda-Runtime-Invoked-Function-Arn': invocation.invokedFunctionArn,
+    };
+    if (invocation.traceId) headers['Lambda-Runtime-Trace-Id'] = invocation.traceId;
+    if (invocation.clientContext) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
+    if (invocation.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
+    res.writeHead(200, headers);
+    res.end(invocation.payload);
+  }
+
+  async close(): Promise<void> {
+    this.state.close();
+    this.parkedNext?.destroy();
+    this.parkedNext = undefined;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    const url = req.url ?? '';
+    if (!url.startsWith(PREFIX)) return this.drain(req, () => send(res, NOT_FOUND));
+    if (url === '/2018-06-01/runtime/invocation/next') {
+      if (req.method !== 'GET') return this.drain(req, () => send(res, NOT_FOUND));
+      return this.next(req, res);
+    }
+    if (url === '/2018-06-01/runtime/init/error' && req.method === 'POST') {
+      return this.readBody(req, res, (body) => this.initError(req, res, body));
+    }
+    if (url.startsWith(INVOCATION_PREFIX) && req.method === 'POST') {
+      const rest = url.slice(INVOCATION_PREFIX.length);
+      const slash = rest.indexOf('/');
+      const requestId = decodeURIComponent(rest.slice(0, slash));
+      const action = rest.slice(slash + 1);
+      if (slash > 0 && (action === 'response' || action === 'error')) {
+        return this.result(req, res, requestId, action);
+      }
+    }
+    this.drain(req, () => send(res, NOT_FOUND));
+  }
+
+  private next(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.parkedNext && !this.parkedNext.destroyed) {
+      return send(res, errorReply(403, 'InvalidStateTransition', 'State transition from Ready to Ready failed for runtime. Error: a /next request is already waiting'));
+    }
+    // A runtime that lost its parked connection and asks again is still Ready.
+    if (this.state.state !== 'Ready') {
+      try {
+        this.state.apply('next');
+      } catch (error) {
+        return send(res, errorReply(403, 'InvalidStateTransition', (error as Error).message));
+      }
+    }
+    this.current = undefined;
+    this.parkedNext = res;
+    this.listener.onReady(initBoundary(req));
+  }
+
+  private initError(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+    try {
+      this.state.apply('initError');
+    } catch (error) {
+      return send(res, errorReply(403, 'InvalidStateTransition', (error as Error).message));
+    }
+    send(res, OK);
+    this.listener.onInitError(body, header(req, 'lambda-runtime-function-error-type'), initBoundary(req));
+  }
+
+  private result(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, action: 'response' | 'error'): void {
+    const current = this.current;
+    if (!current || current.requestId !== requestId) return this.drain(req, () => send(res, INVALID_REQUEST_ID));
+    if (!this.state.allows(action)) {
+      return this.drain(req, () => send(res, errorReply(403, 'InvalidStateTransition', new IllegalTransitionError(this.state.state, action).message)));
+    }
+    const mode = header(req, 'lambda-runtime-function-response-mode');
+    if (action === 'response' && mode !== undefined && mode.toLowerCase() !== 'streaming') {
+      this.state.apply(action);
+      const message = `Invalid Response Mode: ${mode}`;
+      this.drain(req, () => send(res, errorReply(400, 'InvalidFunctionResponseMode', message)));
+      return this.listener.onResult(requestId, {
+        kind: 'error',
+        body: Buffer.from(JSON.stringify({ errorMessage: message, errorType: 'Runtime.InvalidResponseModeHeader' })),
+        platformError: { errorType: 'Runtime.InvalidResponseModeHeader', errorMessage: message },
+      });
+    }
+    this.readBody(req, res, (body) => {
+      this.state.apply(action);
+      send(res, OK);
+      // A streamed response that failed midway reports the error in HTTP trailers.
+      const trailerType = req.trailers['lambda-runtime-function-error-type'];
+      if (action === 'response' && trailerType) {
+        const encoded = req.trailers['lambda-runtime-function-error-body'];
+        const errorBody = encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType, errorMessage: 'Response stream failed' }));
+        return this.listener.onResult(requestId, { kind: 'error', body: errorBody, errorType: trailerType });
+      }
+      this.listener.onResult(requestId, {
+        kind: action,
+        body,
+        contentType: header(req, 'content-type'),
+        errorType: header(req, 'lambda-runtime-function-error-type'),
+      });
+    }, (size) => {
+      // Too large: the runtime gets 413, the caller gets Function.ResponseSizeTooLarge.
+      this.state.apply(action);
+      const errorMessage = `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
+      this.listener.onResult(requestId, {
+        kind: 'error',
+        body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
+        platformError: { errorType: 'Function.ResponseSizeTooLarge', errorMessage },
+      });
+    });
+  }
+
+  /**
+   * Reads a request body up to MAX_RESPONSE_BYTES. Over the limit, answers 413 at once and
+   * reports the size seen so far (or the declared Content-Length).
+   */
+  private readBody(req: http.IncomingMessage, res: http.ServerResponse, done: (body: Buffer) => void, tooLarge?: (size: number) => void): void {
+    const declared = Number(req.headers['content-length']);
+    const reject413 = (size: number): void => {
+      send(res, errorReply(413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`));
+      req.resume();
+      tooLarge?.(size);
+    };
+    if (declared > MAX_RESPONSE_BYTES) return reject413(declared);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let rejected = false;
+    req.on('data', (chunk: Buffer) => {
+      if (rejected) return;
+      size += chunk.length;
+      if (size > MAX_RESPONSE_BYTES) {
+        rejected = true;
+        chunks.length = 0;
+        return reject413(size);
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!rejected) done(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    req.on('error', () => {
+      // A runtime that dies mid-request is handled by the environment's exit handling.
+    });
+  }
+
+  private drain(req: http.IncomingMessage, then: () => void): void {
+    if (req.complete) return then();
+    req.resume();
+    req.on('end', then);
+    req.on('error', () => undefined);
+  }
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function initBoundary(req: http.IncomingMessage): number | undefined {
+  const value = header(req, 'lambda-workbench-function-init-start');
+  const ms = value === undefined ? NaN : Number(value);
+  return Number.isFinite(ms) ? ms : undefined;
+}

@@ -1,0 +1,23 @@
+import type { FunctionDefinition } from '../config/types';
+
+/** How to start a runtime for a function: the program and what it adds to the environment. */
+export interface RuntimeLaunch {
+  command: string;
+  args: string[];
+  /** LAMBDA_RUNTIME_DIR: where the runtime's own files live. */
+  runtimeDir: string;
+  /** Runtime-specific variables (AWS_EXECUTION_ENV, NODE_PATH…), on top of Lambda's common ones. */
+  env: Record<string, string>;
+  /** As printed in INIT_START (`nodejs:20.v13` on AWS). */
+  runtimeVersion: string;
+  runtimeVersionArn: string;
+}
+
+export interface LaunchOptions {
+  /** Start with the runtime waiting for a debugger before any user code runs. */
+  debug?: boolean;
+}
+
+export interface RuntimeAdapter {
+  launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch>;
+}

@@ -1,0 +1,97 @@
+// The engine's single event stream. Records use the Telemetry API's own schema
+// (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html) so that log
+// formatting, the UI and (later) Telemetry API subscribers all read the same thing.
+// Each record is wrapped with where it happened (environment, function, version), which the
+// Telemetry API leaves implicit because there it is scoped to one environment.
+
+export type InitializationType = 'on-demand' | 'provisioned-concurrency';
+export type PhaseStatus = 'success' | 'failure' | 'error' | 'timeout';
+
+export interface Span {
+  name: string;
+  start: string;
+  durationMs: number;
+}
+
+export interface PlatformRecords {
+  'platform.initStart': {
+    initializationType: InitializationType;
+    phase: 'init' | 'invoke';
+    runtimeVersion: string;
+    runtimeVersionArn: string;
+    functionName: string;
+    functionVersion: string;
+  };
+  'platform.initRuntimeDone': {
+    initializationType: InitializationType;
+    phase: 'init' | 'invoke';
+    status: PhaseStatus;
+    errorType?: string;
+    spans: Span[];
+  };
+  'platform.initReport': {
+    initializationType: InitializationType;
+    phase: 'init' | 'invoke';
+    status: PhaseStatus;
+    errorType?: string;
+    metrics: { durationMs: number };
+    spans: Span[];
+  };
+  'platform.start': {
+    requestId: string;
+    version: string;
+    tracing?: { type: 'X-Amzn-Trace-Id'; value: string };
+  };
+  'platform.runtimeDone': {
+    requestId: string;
+    status: PhaseStatus;
+    errorType?: string;
+    metrics: { durationMs: number; producedBytes: number };
+    spans: Span[];
+  };
+  'platform.report': {
+    requestId: string;
+    status: PhaseStatus;
+    errorType?: string;
+    metrics: {
+      durationMs: number;
+      billedDurationMs: number;
+      memorySizeMB: number;
+      maxMemoryUsedMB: number;
+      initDurationMs?: number;
+    };
+    tracing?: { type: 'X-Amzn-Trace-Id'; value: string };
+  };
+  /** A line (or multi-line record) the function wrote. */
+  function: string;
+  /** Our own: an environment changed state (drives the Environments view and the timeline). */
+  'workbench.environment': {
+    state: string;
+    detail?: string;
+    pid?: number;
+    inspectorUrl?: string;
+  };
+  /** Our own: a warning the user should see once (version mismatch, unsupported feature…). */
+  'workbench.warning': { message: string };
+  /** Our own: an invocation was throttled. */
+  'workbench.throttle': { reason: string; message: string };
+  /** Our own: the timeout of a paused invocation was suspended because a debugger is attached. */
+  'workbench.timeoutSuspended': { requestId: string };
+}
+
+export type TelemetryType = keyof PlatformRecords;
+
+export interface TelemetryEvent<T extends TelemetryType = TelemetryType> {
+  /** ISO 8601 time, as the Telemetry API sends it. */
+  time: string;
+  type: T;
+  record: PlatformRecords[T];
+  /** Where it happened; absent for engine-wide events. */
+  functionName?: string;
+  functionVersion?: string;
+  environmentId?: string;
+  /** The invocation the event belongs to, when there is one (function lines included). */
+  requestId?: string;
+}
+
+export type TelemetryListener = (event: TelemetryEvent) => void;

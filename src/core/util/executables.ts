@@ -1,0 +1,31 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Finds an executable on PATH and returns its real path (symlinks and shims resolved away where
+ * they are plain symlinks), so environments spawn the binary directly — no shell, no npx.
+ */
+export function findOnPath(name: string, pathVariable = process.env.PATH ?? ''): string | undefined {
+  for (const dir of pathVariable.split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, name);
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      if (fs.statSync(candidate).isFile()) return fs.realpathSync(candidate);
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** Runs a program and returns its trimmed stdout (rejects on failure or after `timeoutMs`). */
+export function captureOutput(file: string, args: string[], timeoutMs = 10_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { timeout: timeoutMs, encoding: 'utf8' }, (error, stdout) => {
+      if (error) reject(error);
+      else resolve(stdout.trim());
+    });
+  });
+}

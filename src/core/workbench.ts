@@ -1,0 +1,198 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatDiagnostic, hasErrors, loadTemplate } from './config';
+import type { Diagnostic, FunctionDefinition, TemplateModel } from './config/types';
+import { CredentialCache, userCredentialChain, type CredentialResolver } from './environment/credentials';
+import { ExecutionEnvironment, type EnvironmentState, type InitSubPhase } from './environment/environment';
+import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
+import { NodeRuntime, resolveLocalNode } from './runtimes/nodeRuntime';
+import type { RuntimeAdapter } from './runtimes/types';
+import { Scheduler } from './scheduler/scheduler';
+import { TelemetryStream } from './telemetry/stream';
+
+// The façade: one engine for one template. The CLI, the extension, the debug adapter, tests and
+// benchmarks all go through it.
+
+export interface WorkbenchSettings {
+  region: string;
+  /** node binary for nodejs* functions (default: `node` on PATH). */
+  nodePath?: string;
+  /** Idle environments are shut down after this long (default 10 minutes). */
+  keepAliveSeconds: number;
+  /** Lambda's on-demand INIT limit (default 10 s). */
+  initTimeoutSeconds: number;
+  /** Engine-wide concurrency (default 1000). */
+  accountConcurrency: number;
+  /** SIGTERM → SIGKILL grace when an environment shuts down. */
+  shutdownGraceMs: number;
+  /** Parent of the per-environment TMPDIRs. */
+  tmpRoot: string;
+  /** Credentials handed to functions (default: the user's chain, else fake ones). */
+  credentials?: CredentialResolver;
+  parameterOverrides?: Record<string, string>;
+}
+
+export const DEFAULT_SETTINGS: WorkbenchSettings = {
+  region: 'us-east-1',
+  keepAliveSeconds: 600,
+  initTimeoutSeconds: 10,
+  accountConcurrency: 1000,
+  shutdownGraceMs: 500,
+  tmpRoot: path.join(os.tmpdir(), 'lambda-workbench'),
+};
+
+/** The template has errors: nothing can run until they are fixed. */
+export class TemplateError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(`The template has ${errors.length} error(s): ${errors.map(formatDiagnostic).join('; ')}`);
+  }
+}
+
+export interface EnvironmentInfo {
+  id: string;
+  functionName: string;
+  version: string;
+  state: EnvironmentState;
+  initSubPhase?: InitSubPhase;
+  initializationType: string;
+  pid?: number;
+  createdAt: number;
+  invocations: number;
+  maxMemoryUsedMb: number;
+  inspectorUrl?: string;
+}
+
+export class Workbench {
+  readonly telemetry = new TelemetryStream();
+  readonly settings: WorkbenchSettings;
+  private readonly scheduler: Scheduler;
+  private readonly invoker: Invoker;
+  private readonly runtimes: Map<string, RuntimeAdapter>;
+  private readonly credentials: CredentialCache;
+  private readonly debugFunctions = new Set<string>();
+  private byName = new Map<string, FunctionDefinition>();
+
+  private constructor(readonly template: TemplateModel, settings: Partial<WorkbenchSettings>) {
+    this.settings = { ...DEFAULT_SETTINGS, ...settings };
+    this.indexFunctions(template.functions);
+    const warn = (message: string) => this.telemetry.emit('workbench.warning', { message });
+    const node = new NodeRuntime(this.settings.nodePath, warn);
+    this.runtimes = new Map([['nodejs', node]]);
+    this.credentials = new CredentialCache(this.settings.credentials ?? userCredentialChain());
+    this.scheduler = new Scheduler(
+      { accountConcurrency: this.settings.accountConcurrency, keepAliveMs: this.settings.keepAliveSeconds * 1000 },
+      (fn, version) => this.createEnvironment(fn, version),
+      this.telemetry,
+      () => this.template.functions,
+    );
+    this.invoker = new Invoker(this.scheduler, (name) => this.byName.get(name), () => this.settings.region);
+  }
+
+  /** Reads the template; throws TemplateError when it has errors. */
+  static async open(options: { template: string; settings?: Partial<WorkbenchSettings> }): Promise<Workbench> {
+    const settings = options.settings ?? {};
+    const model = await loadTemplate(path.resolve(options.template), {
+      region: settings.region ?? DEFAULT_SETTINGS.region,
+      parameterOverrides: settings.parameterOverrides,
+    });
+    if (hasErrors(model)) throw new TemplateError(model.diagnostics);
+    const workbench = new Workbench(model, settings);
+    workbench.warmCaches();
+    return workbench;
+  }
+
+  functions(): FunctionDefinition[] {
+    return this.template.functions;
+  }
+
+  /** By function name or logical id. */
+  getFunction(name: string): FunctionDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  invoke(functionName: string, payload: Buffer | string, options?: InvokeOptions): Promise<InvocationResult> {
+    return this.invoker.invoke(functionName, payload, options);
+  }
+
+  /** New environments of the function start with the runtime waiting for a debugger. */
+  setDebug(functionName: string, enabled: boolean): void {
+    const fn = this.byName.get(functionName);
+    if (!fn) throw new Error(`Unknown function ${functionName}`);
+    if (enabled) this.debugFunctions.add(fn.functionName);
+    else this.debugFunctions.delete(fn.functionName);
+  }
+
+  /** The live environment objects (debugger hooks: inspector URL, timeout suspension). */
+  liveEnvironments(): ExecutionEnvironment[] {
+    return this.scheduler.environments();
+  }
+
+  environments(): EnvironmentInfo[] {
+    return this.scheduler.environments().map((env) => ({
+      id: env.id,
+      functionName: env.fn.functionName,
+      version: env.version,
+      state: env.state,
+      initSubPhase: env.initSubPhase,
+      initializationType: env.initializationType,
+      pid: env.pid,
+      createdAt: env.createdAt,
+      invocations: env.invocationCount,
+      maxMemoryUsedMb: env.maxMemoryUsedMb,
+      inspectorUrl: env.inspectorUrl,
+    }));
+  }
+
+  /** SHUTDOWN for every environment (of one function, or all). */
+  shutdownEnvironments(functionName?: string): Promise<void> {
+    return this.scheduler.shutdown(functionName);
+  }
+
+  /** Shuts every environment down; no process is left behind. */
+  async close(): Promise<void> {
+    await this.scheduler.close();
+  }
+
+  private createEnvironment(fn: FunctionDefinition, version: string): ExecutionEnvironment {
+    const runtime = this.runtimeFor(fn.runtime);
+    return new ExecutionEnvironment({
+      fn,
+      version,
+      region: this.settings.region,
+      runtime,
+      credentials: this.credentials,
+      telemetry: this.telemetry,
+      initializationType: 'on-demand',
+      initTimeoutMs: this.settings.initTimeoutSeconds * 1000,
+      shutdownGraceMs: this.settings.shutdownGraceMs,
+      debug: this.debugFunctions.has(fn.functionName),
+      tmpRoot: this.settings.tmpRoot,
+    });
+  }
+
+  private runtimeFor(runtime: string): RuntimeAdapter {
+    for (const [prefix, adapter] of this.runtimes) if (runtime.startsWith(prefix)) return adapter;
+    return {
+      launch: async () => {
+        throw new Error(`Runtime ${runtime} is not supported locally yet`);
+      },
+    };
+  }
+
+  private indexFunctions(functions: FunctionDefinition[]): void {
+    this.byName = new Map();
+    for (const fn of functions) {
+      this.byName.set(fn.logicalId, fn);
+      this.byName.set(fn.functionName, fn);
+    }
+  }
+
+  /** Resolves the node binary and credentials ahead of the first cold start. */
+  private warmCaches(): void {
+    if (this.template.functions.some((f) => f.runtime.startsWith('nodejs'))) {
+      resolveLocalNode(this.settings.nodePath).catch(() => undefined);
+    }
+    this.credentials.get().catch(() => undefined);
+  }
+}

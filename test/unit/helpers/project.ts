@@ -1,0 +1,48 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Workbench, type WorkbenchSettings } from '../../../src/core/workbench';
+import { FAKE_CREDENTIALS } from '../../../src/core/environment/credentials';
+
+/** Writes a throwaway SAM project (files relative to its root) and returns its directory. */
+export function writeProject(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-test-'));
+  for (const [name, content] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, content);
+  }
+  return dir;
+}
+
+/** A SAM template with one nodejs20.x function per entry (`{ Name: { handler, codeUri, props } }`). */
+export function samTemplate(functions: Record<string, { handler: string; codeUri?: string; props?: string }>): string {
+  let yaml = `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n`;
+  for (const [name, f] of Object.entries(functions)) {
+    yaml += `  ${name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      CodeUri: ${f.codeUri ?? 'src'}\n      Handler: ${f.handler}\n`;
+    if (f.props) yaml += f.props.replace(/^/gm, '      ') + '\n';
+  }
+  return yaml;
+}
+
+/** Opens an engine on a project with test-friendly settings (fake credentials, short grace). */
+export async function openProject(dir: string, settings: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
+  return Workbench.open({
+    template: path.join(dir, 'template.yaml'),
+    settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 200, ...settings },
+  });
+}
+
+export function json(buffer: Buffer): any {
+  return JSON.parse(buffer.toString('utf8'));
+}
+
+/** True if a process with this pid still exists. */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
