@@ -348,7 +348,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   onResult(requestId: string, result: RuntimeResult): void {
     const pending = this.pending;
-    if (!pending || pending.request.requestId !== requestId) return;
+    // Late answers (after a timeout already answered the caller) are ignored.
+    if (!pending || this.finishing || pending.request.requestId !== requestId) return;
     const isError = result.kind === 'error';
     const errorType = isError ? result.platformError?.errorType ?? result.errorType ?? errorTypeOf(result.body) ?? 'Function.Unknown' : undefined;
     // Platform rejections (oversized response…) are failures; a handler's own error is an error.
@@ -360,7 +361,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       errorType,
       status,
       durationMs: performance.now() - pending.startedAt,
-    }, /* environmentSurvives */ true);
+    }, true);
   }
 
   /** Lambda's timeout is lifted while a debugger holds the runtime (issue: debugger hooks). */
@@ -393,16 +394,17 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const { requestId } = pending.request;
     this.functionOutput(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
     const errorMessage = `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`;
-    this.finishInvocation(pending, {
+    const measured = this.finishInvocation(pending, {
       payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })),
       contentType: 'application/json',
       functionError: 'Unhandled',
       errorType: 'Sandbox.Timedout',
       status: 'timeout',
       durationMs: performance.now() - pending.startedAt,
-    }, false);
-    // Lambda resets the environment after a timeout: the next invocation starts a fresh one.
-    void this.terminate();
+    }, true);
+    // Lambda resets the environment after a timeout: the next invocation starts a fresh one
+    // (once its memory peak has been read).
+    void measured.finally(() => this.terminate());
   }
 
   /**
@@ -410,16 +412,16 @@ export class ExecutionEnvironment implements RuntimeApiListener {
    * The answer waits one turn of the event loop so that log lines the runtime wrote before
    * responding — already in our pipes — are read first.
    */
-  private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, environmentSurvives: boolean): void {
+  private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, processAlive: boolean): Promise<number> {
     clearTimeout(pending.timer);
     this.finishing = true;
-    const { requestId } = pending.request;
     const initDurationMs = this.pendingInitDurationMs;
     this.pendingInitDurationMs = undefined;
     const pid = this.child?.pid;
-    const memory = environmentSurvives && pid !== undefined ? peakMemoryMb(pid) : Promise.resolve(0);
+    const memory = processAlive && pid !== undefined ? peakMemoryMb(pid) : Promise.resolve(0);
     const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
     setImmediate(() => pending.resolve(outcome));
+    return memory;
   }
 
   private report(pending: PendingInvocation, outcome: InvocationOutcome, mb: number, initDurationMs: number | undefined): void {
@@ -435,8 +437,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.emit('platform.report', {
       requestId,
       status: outcome.status,
-      // A handler's own error is not a platform error type (REPORT stays plain, as in Lambda).
-      errorType: outcome.status === 'error' ? undefined : outcome.errorType,
+      // REPORT names platform failures only; a handler's error or a timeout (its own Status) does not.
+      errorType: outcome.status === 'failure' ? outcome.errorType : undefined,
       metrics: {
         durationMs: outcome.durationMs,
         // Lambda bills per ms, and since 2025 includes the INIT phase of on-demand cold starts.

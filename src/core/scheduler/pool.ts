@@ -10,11 +10,15 @@ export class EnvironmentPool {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly waiters: Array<(env: ExecutionEnvironment | undefined) => void> = [];
   private readonly reapTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  /** Environments being cold-started for a caller: their first Idle belongs to that caller. */
+  private readonly claimed = new Set<ExecutionEnvironment>();
 
   constructor(readonly functionName: string, readonly version: string, private readonly keepAliveMs: () => number) {}
 
-  add(env: ExecutionEnvironment): void {
+  /** Adds an environment that is cold-starting for a caller, who will invoke it first. */
+  addClaimed(env: ExecutionEnvironment): void {
     this.environments.add(env);
+    this.claimed.add(env);
     env.onStateChange((e) => this.onStateChange(e));
   }
 
@@ -57,6 +61,7 @@ export class EnvironmentPool {
 
   private onStateChange(env: ExecutionEnvironment): void {
     if (env.state === 'Idle') {
+      if (this.claimed.delete(env)) return;
       const waiter = this.waiters.shift();
       if (waiter) return waiter(env);
       this.idle.push(env);
@@ -65,6 +70,7 @@ export class EnvironmentPool {
     }
     if (env.state === 'ShuttingDown' || env.state === 'Terminated') {
       this.environments.delete(env);
+      this.claimed.delete(env);
       const i = this.idle.indexOf(env);
       if (i >= 0) this.idle.splice(i, 1);
       clearTimeout(this.reapTimers.get(env));

@@ -45,7 +45,7 @@ export class Scheduler {
     }
     this.checkConcurrency(fn);
     const env = this.createEnvironment(fn, version);
-    pool.add(env);
+    pool.addClaimed(env);
     const init = await env.init(collector);
     if (!init.ok && init.error) {
       const outcome = env.reportFailedInit(request, init, collector);

@@ -37,12 +37,17 @@ export function json(buffer: Buffer): any {
   return JSON.parse(buffer.toString('utf8'));
 }
 
-/** True if a process with this pid still exists. */
+/** True if a process with this pid still runs (a zombie waiting to be reaped by init does not). */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true;
   }
 }
