@@ -24,8 +24,9 @@ let unexpected = 0;
 for (const [title, args] of scenarios) {
   console.log(`\n${bold(`▶ ${title}`)}\n$ lambda-workbench ${args.map((a) => (a.startsWith(root) ? a.slice(root.length + 1) : a)).join(' ')} -t examples/sam-app`);
   const run = spawnSync(process.execPath, [cli, ...args, '-t', app], { encoding: 'utf8' });
-  process.stdout.write(run.stderr.replace(/^/gm, '  │ '));
-  process.stdout.write(run.stdout.replace(/^/gm, '  → '));
+  const indent = (text, mark) => (text.trim() ? text.replace(/\n$/, '').replace(/^/gm, mark) + '\n' : '');
+  process.stdout.write(indent(run.stderr, '  │ '));
+  process.stdout.write(indent(run.stdout, '  → '));
   console.log(`  exit status ${run.status}`);
   const expectsFailure = args[1] === 'Faulty' || args[1] === 'Sleepy';
   if ((run.status !== 0) !== expectsFailure) unexpected++;

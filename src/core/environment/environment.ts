@@ -386,7 +386,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private onInvokeTimeout(pending: PendingInvocation): void {
     if (this.pending !== pending || this.finishing) return;
     if (this.timeoutsSuspended) {
-      this.emit('workbench.timeoutSuspended', { requestId: pending.request.requestId });
+      this.emit('workbench.timeoutSuspended', { requestId: pending.request.requestId }, pending.request.requestId);
       return;
     }
     const elapsed = (performance.now() - pending.startedAt) / 1000;

@@ -1,0 +1,126 @@
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { samTemplate, writeProject } from '../helpers/project';
+
+// The built CLI (dist/cli.js) as a user runs it: stdout, stderr and exit codes.
+
+const root = path.resolve(__dirname, '../../..');
+const cli = path.join(root, 'dist', 'cli.js');
+const examples = path.join(root, 'examples', 'sam-app');
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+describe('CLI', function () {
+  this.timeout(30000);
+
+  before(() => {
+    if (!fs.existsSync(cli)) spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  });
+
+  it('invoke prints the response on stdout and Lambda\'s log lines on stderr (exit 0)', async () => {
+    const r = await run(['invoke', 'HelloCjs', '-t', examples, '--event-json', '{"name":"Ada"}']);
+    assert.equal(r.status, 0, r.stderr);
+    const body = JSON.parse(r.stdout);
+    assert.equal(body.message, 'Hello, Ada!');
+    assert.match(r.stderr, /^INIT_START Runtime Version: nodejs:20\./m);
+    assert.match(r.stderr, new RegExp(`^START RequestId: ${body.requestId} Version: \\$LATEST$`, 'm'));
+    assert.match(r.stderr, new RegExp(`^REPORT RequestId: ${body.requestId}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms$`, 'm'));
+  });
+
+  it('reads the event from a file and from standard input, and runs the bundled TypeScript function', async () => {
+    const fromFile = await run(['invoke', 'OrdersTs', '-t', examples, '-e', path.join(examples, 'events', 'order.json')]);
+    assert.equal(fromFile.status, 0, fromFile.stderr);
+    assert.deepEqual(JSON.parse(fromFile.stdout), { orderId: 'o-42', total: 16, table: 'orders-dev-us-east-1', function: 'dev-orders' });
+    const fromStdin = await run(['invoke', 'dev-orders', '-t', examples, '-e', '-'], '{"orderId":"o-1","lines":[{"sku":"a","quantity":0,"unitPrice":1}]}');
+    assert.equal(fromStdin.status, 1);
+    const error = JSON.parse(fromStdin.stdout);
+    assert.equal(error.errorType, 'RangeError');
+    assert.match(error.errorMessage, /non-positive quantity/);
+  });
+
+  it('--repeat and --concurrency show cold starts, warm reuse and scale-out in one engine', async () => {
+    const r = await run(['invoke', 'HelloCjs', '-t', examples, '--repeat', '6', '--concurrency', '2']);
+    assert.equal(r.status, 0, r.stderr);
+    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    assert.equal(docs.length, 6);
+    assert.equal(new Set(docs.map((d) => d.environmentStartedAt)).size, 2);
+    assert.equal((r.stderr.match(/^\[env-[0-9a-f]+\] INIT_START/gm) ?? []).length, 2);
+    assert.match(r.stderr, /6 invocations: 2 cold start\(s\), 4 warm; 2 environment\(s\); 0 failed/);
+  });
+
+  it('exit 1 with the error JSON on stdout for a function error and a timeout', async () => {
+    const faulty = await run(['invoke', 'Faulty', '-t', examples]);
+    assert.equal(faulty.status, 1);
+    assert.equal(JSON.parse(faulty.stdout).errorType, 'PaymentDeclinedError');
+    const sleepy = await run(['invoke', 'Sleepy', '-t', examples]);
+    assert.equal(sleepy.status, 1);
+    assert.match(JSON.parse(sleepy.stdout).errorMessage, /Task timed out after 1\.\d\d seconds/);
+    assert.match(sleepy.stderr, /Status: timeout/);
+  });
+
+  it('exit 2 for usage errors: unknown function, bad event JSON, missing template, bad flags', async () => {
+    const unknown = await run(['invoke', 'Nope', '-t', examples]);
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /Function Nope is not in the template \(functions: HelloCjs, GreetEsm, OrdersTs, Faulty, Sleepy\)/);
+    const badJson = await run(['invoke', 'HelloCjs', '-t', examples, '--event-json', '{oops']);
+    assert.equal(badJson.status, 2);
+    assert.match(badJson.stderr, /The event is not valid JSON/);
+    const noTemplate = await run(['invoke', 'HelloCjs', '-t', '/nonexistent/template.yaml']);
+    assert.equal(noTemplate.status, 2);
+    assert.match(noTemplate.stderr, /Template not found/);
+    const badRepeat = await run(['invoke', 'HelloCjs', '-t', examples, '--repeat', '0']);
+    assert.equal(badRepeat.status, 2);
+    const badOption = await run(['invoke', 'HelloCjs', '--no-such-flag']);
+    assert.equal(badOption.status, 2);
+    for (const r of [unknown, badJson, noTemplate, badRepeat, badOption]) assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  });
+
+  it('exit 2 with one positioned message per problem for an invalid template', async () => {
+    const dir = writeProject({
+      'template.yaml': samTemplate({
+        Bad: { handler: 'app.handler', props: 'MemorySize: 64\nTimeout: 1000' },
+        Worse: { handler: 'app.handler', props: "Environment:\n  Variables:\n    REF: !ImportValue SharedStack-Output" },
+      }).replace('Runtime: nodejs20.x', 'Runtime: nodejs99.x'),
+      'src/app.js': 'exports.handler = async () => 1;',
+    });
+    const r = await run(['invoke', 'Bad', '-t', path.join(dir, 'template.yaml')]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /template\.yaml:\d+:\d+ error .*Runtime.*nodejs99\.x/);
+    assert.match(r.stderr, /template\.yaml:\d+:\d+ error .*MemorySize/);
+    assert.match(r.stderr, /template\.yaml:\d+:\d+ error .*Timeout/);
+    assert.match(r.stderr, /template\.yaml:\d+:\d+ \w+ .*ImportValue/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('list prints the functions; --help works on every command', async () => {
+    const list = await run(['list', '-t', examples]);
+    assert.equal(list.status, 0);
+    assert.match(list.stdout, /^FUNCTION\s+RUNTIME\s+HANDLER\s+MEMORY\s+TIMEOUT$/m);
+    assert.match(list.stdout, /^OrdersTs \(dev-orders\)\s+nodejs20\.x\s+app\.handler\s+256 MB\s+3 s$/m);
+    const json = JSON.parse((await run(['list', '-t', examples, '--json'])).stdout);
+    assert.equal(json.length, 5);
+    for (const args of [['--help'], ['invoke', '--help'], ['list', '--help']]) {
+      const help = await run(args);
+      assert.equal(help.status, 0);
+      assert.match(help.stdout, /Usage: lambda-workbench/);
+    }
+  });
+});
