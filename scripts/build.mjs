@@ -13,6 +13,8 @@ const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20'
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  // The engine as a library (benchmarks, and embedding without VS Code).
+  esbuild.build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' }),
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 

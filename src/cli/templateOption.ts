@@ -57,7 +57,8 @@ export async function openWorkbench(options: CommonOptions, extra: Partial<Workb
   } catch (error) {
     if (error instanceof TemplateError) {
       const lines = error.diagnostics.map(formatDiagnostic);
-      throw new UsageError(`${lines.join('\n')}\n${error.message}.`);
+      const count = error.diagnostics.filter((d) => d.severity === 'error').length;
+      throw new UsageError(`${lines.join('\n')}\n${count} error(s) in ${template}: nothing was run.`);
     }
     throw error;
   }

@@ -4,15 +4,20 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, 
 import type { DiagnosticSink } from './diagnostics';
 import type { SourceFile } from './source';
 import { makeMap, type MapEntry, type ScalarNode, type TNode } from './tree';
-import { CFN_TAGS, SHORT_FORMS } from './yamlTags';
+import { parseFast } from './fastYaml';
+import { CFN_TAGS, SHORT_FORMS, wrapTag } from './yamlTags';
 
 /**
  * Parses the template. Returns undefined when the text has syntax errors (reported as
  * `yaml-syntax`): a half-parsed tree would only produce misleading follow-up diagnostics.
  */
 export function parseTemplate(source: SourceFile, sink: DiagnosticSink): TNode | undefined {
+  return parseFast(source.text) ?? parseWithYaml(source, sink);
+}
+
+/** The full `yaml` library path (also used directly by tests to check the fast path against it). */
+export function parseWithYaml(source: SourceFile, sink: DiagnosticSink): TNode | undefined {
   const doc = parseDocument(source.text, {
-    lineCounter: source.lines,
     customTags: CFN_TAGS,
     prettyErrors: false,
   });
@@ -54,28 +59,11 @@ class Converter {
     return this.plain(yn, path, fallback);
   }
 
-  /** `!Sub x` → `{ "Fn::Sub": x }`; the wrapper starts at the tag so diagnostics point at it. */
+  /** `!Sub x` → `{ "Fn::Sub": x }` (see wrapTag). */
   private shortForm(n: Node, tag: string, fn: string, path: string): TNode {
-    const [valueStart, valueEnd] = n.range ?? [0, 0];
-    const start = this.tagStart(tag, valueStart);
-    const innerPath = `${path}.${fn}`;
-    let inner: TNode;
-    if (fn === 'Fn::GetAtt' && isScalar(n) && typeof n.value === 'string') {
-      // `!GetAtt Res.Attr.Sub` splits at the first dot, as CloudFormation does.
-      const dot = n.value.indexOf('.');
-      const parts = dot < 0 ? [n.value] : [n.value.slice(0, dot), n.value.slice(dot + 1)];
-      inner = {
-        kind: 'seq',
-        start: valueStart,
-        end: valueEnd,
-        path: innerPath,
-        items: parts.map((p, i) => this.scalar(p, valueStart, valueEnd, `${innerPath}[${i}]`)),
-      };
-    } else {
-      inner = this.plain(n, innerPath, valueStart);
-    }
-    const entry: MapEntry = { key: fn, keyStart: start, keyEnd: start + tag.length, value: inner };
-    return makeMap([entry], start, valueEnd, path);
+    const valueStart = n.range?.[0] ?? 0;
+    const inner = this.plain(n, `${path}.${fn}`, valueStart);
+    return wrapTag(fn, tag, this.tagStart(tag, valueStart), inner, path);
   }
 
   private plain(n: Node | null | undefined, path: string, fallback: number): TNode {

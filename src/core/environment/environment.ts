@@ -418,7 +418,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const initDurationMs = this.pendingInitDurationMs;
     this.pendingInitDurationMs = undefined;
     const pid = this.child?.pid;
-    const memory = processAlive && pid !== undefined ? peakMemoryMb(pid) : Promise.resolve(0);
+    // Read synchronously: it overlaps with the runtime's way back to /next on the other core.
+    const memory = Promise.resolve(processAlive && pid !== undefined ? peakMemoryMb(pid) : 0);
     const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
     setImmediate(() => pending.resolve(outcome));
     return memory;

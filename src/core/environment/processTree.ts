@@ -1,30 +1,27 @@
-import { promises as fs } from 'node:fs';
+import * as fs from 'node:fs';
 
 // Memory of an execution environment: the peak resident set of its whole process tree, read from
 // /proc (VmHWM is each process's high-water mark, so the result covers the environment's life).
+// Synchronous on purpose: procfs reads take microseconds, while async ones each cost a trip
+// through libuv's thread pool — and this runs after every invocation.
 
-async function children(pid: number): Promise<number[]> {
-  let tasks: string[];
+/**
+ * Children of a process's main thread. Runtimes start their subprocesses from the main thread
+ * (Node's child_process, Python's subprocess); reading every thread's list would cost ~10 µs per
+ * thread on each invocation.
+ */
+function childrenOf(pid: number): number[] {
   try {
-    tasks = await fs.readdir(`/proc/${pid}/task`);
+    const text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.split(' ').filter((c) => c.trim() !== '').map(Number);
   } catch {
     return [];
   }
-  const result: number[] = [];
-  for (const tid of tasks) {
-    try {
-      const text = await fs.readFile(`/proc/${pid}/task/${tid}/children`, 'utf8');
-      for (const child of text.split(' ')) if (child.trim()) result.push(Number(child));
-    } catch {
-      // task ended meanwhile
-    }
-  }
-  return result;
 }
 
-async function peakRssKb(pid: number): Promise<number> {
+function peakRssKb(pid: number): number {
   try {
-    const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /VmHWM:\s+(\d+) kB/.exec(status);
     return match ? Number(match[1]) : 0;
   } catch {
@@ -33,17 +30,16 @@ async function peakRssKb(pid: number): Promise<number> {
 }
 
 /** Sum of the peak RSS of `rootPid` and all its descendants, in MB (0 where /proc is absent). */
-export async function peakMemoryMb(rootPid: number): Promise<number> {
-  let total = 0;
+export function peakMemoryMb(rootPid: number): number {
+  let totalKb = 0;
   const queue = [rootPid];
   const seen = new Set<number>();
   while (queue.length > 0) {
-    const pid = queue.shift() as number;
+    const pid = queue.pop() as number;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    const [kb, kids] = await Promise.all([peakRssKb(pid), children(pid)]);
-    total += kb;
-    queue.push(...kids);
+    totalKb += peakRssKb(pid);
+    queue.push(...childrenOf(pid));
   }
-  return Math.round(total / 1024);
+  return Math.round(totalKb / 1024);
 }

@@ -64,6 +64,7 @@ export class RuntimeApiServer {
   readonly state = new RuntimeStateMachine();
   private readonly server: http.Server;
   private parkedNext: http.ServerResponse | undefined;
+  private readonly socketOrder = new WeakMap<object, { reading: number; queued: Array<() => void> }>();
   private current: RuntimeInvocation | undefined;
   private port = 0;
 
@@ -123,7 +124,39 @@ export class RuntimeApiServer {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /**
+   * Requests pipelined on one connection are handled in order: Node emits a pipelined request
+   * before the body of the previous one has ended, but `POST …/response` then `GET /next` must
+   * be seen in that order (our runtimes send exactly that pair in one write).
+   */
   private route(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let order = this.socketOrder.get(req.socket);
+    if (!order) {
+      order = { reading: 0, queued: [] };
+      this.socketOrder.set(req.socket, order);
+    }
+    if (order.reading > 0) {
+      order.queued.push(() => this.route(req, res));
+      return;
+    }
+    this.dispatch(req, res);
+    if (!req.complete) {
+      const slot = order;
+      slot.reading++;
+      let finished = false;
+      const done = () => {
+        if (finished) return;
+        finished = true;
+        slot.reading--;
+        while (slot.reading === 0 && slot.queued.length > 0) slot.queued.shift()!();
+      };
+      // Registered after the handler's own listeners, so it runs once they have.
+      req.once('end', done);
+      req.once('close', done);
+    }
+  }
+
+  private dispatch(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? '';
     if (!url.startsWith(PREFIX)) return this.drain(req, () => send(res, NOT_FOUND));
     if (url === '/2018-06-01/runtime/invocation/next') {

@@ -6,7 +6,7 @@
 // handler loading, `context`, log format and error shapes. Shipped as a plain file (not bundled
 // into the host) and kept dependency-free and small: it is on every cold start.
 
-const http = require('node:http');
+const net = require('node:net');
 const fs = require('node:fs');
 const path = require('node:path');
 const util = require('node:util');
@@ -15,7 +15,7 @@ const api = process.env.AWS_LAMBDA_RUNTIME_API || '';
 const [apiHost, apiPort] = api.split(':');
 const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const handlerString = process.env._HANDLER || '';
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+// One kept-alive socket without Nagle's delay: every event and response is a small write.
 const BASE = '/2018-06-01/runtime';
 const NO_REQUEST = 'undefined'; // what AWS prints as request id for log lines written during init
 
@@ -90,28 +90,88 @@ function toErrorResponse(error) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Runtime API client.
+// Runtime API client: HTTP/1.1 over one kept-alive socket, with pipelining. After an invocation
+// the response POST and the next GET /next leave in one write, so the runtime is back on /next
+// without waiting for the 202 — one loopback round trip less per warm invocation than Node's
+// http client allows. The server is always ours and always sends Content-Length.
+
+/** @typedef {{status:number, headers: Record<string,string>, body: Buffer}} ApiResponse */
+
+class RuntimeApiClient {
+  /** @param {string} host @param {number} port */
+  constructor(host, port) {
+    this.host = host;
+    /** @type {Array<{resolve:(r: ApiResponse)=>void, reject:(e: Error)=>void}>} */
+    this.waiting = [];
+    this.buffer = Buffer.alloc(0);
+    this.socket = net.connect(port, host);
+    this.socket.setNoDelay(true);
+    this.socket.on('data', (chunk) => this.onData(chunk));
+    const fail = (/** @type {Error|undefined} */ error) => {
+      const e = error || new Error('connection closed');
+      for (const w of this.waiting.splice(0)) w.reject(e);
+      this.closed = e;
+    };
+    this.socket.on('error', fail);
+    this.socket.on('close', () => fail(undefined));
+    this.socket.unref();
+    /** @type {Error|undefined} */
+    this.closed = undefined;
+  }
+
+  /**
+   * Sends a request now (behind any outstanding ones) and resolves with its response.
+   * @param {string} method @param {string} urlPath @param {Buffer|undefined} body @param {Record<string,string>} [headers]
+   * @returns {Promise<ApiResponse>}
+   */
+  request(method, urlPath, body, headers = {}) {
+    if (this.closed) return Promise.reject(this.closed);
+    let head = `${method} ${BASE}${urlPath} HTTP/1.1\r\nHost: ${this.host}\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    if (body) head += `Content-Length: ${body.length}\r\n`;
+    head += '\r\n';
+    this.socket.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head);
+    // Keep the process alive only while the platform owes us an answer: an idle socket must not
+    // hold the event loop open (callbackWaitsForEmptyEventLoop relies on it draining).
+    if (this.waiting.length === 0) this.socket.ref();
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  /** @param {Buffer} chunk */
+  onData(chunk) {
+    this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+    for (;;) {
+      const end = this.buffer.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      const lines = this.buffer.toString('latin1', 0, end).split('\r\n');
+      /** @type {Record<string,string>} */
+      const headers = {};
+      for (let i = 1; i < lines.length; i++) {
+        const colon = lines[i].indexOf(':');
+        if (colon > 0) headers[lines[i].slice(0, colon).trim().toLowerCase()] = lines[i].slice(colon + 1).trim();
+      }
+      const length = Number(headers['content-length'] || 0);
+      if (this.buffer.length < end + 4 + length) return;
+      const body = Buffer.from(this.buffer.subarray(end + 4, end + 4 + length));
+      this.buffer = this.buffer.subarray(end + 4 + length);
+      const status = Number(lines[0].split(' ')[1]);
+      // Header values arrive as latin1 bytes; the JSON ones (client context, identity) are UTF-8.
+      for (const k of Object.keys(headers)) headers[k] = Buffer.from(headers[k], 'latin1').toString('utf8');
+      const waiter = this.waiting.shift();
+      if (this.waiting.length === 0) this.socket.unref();
+      waiter?.resolve({ status, headers, body });
+    }
+  }
+}
+
+const client = new RuntimeApiClient(apiHost, Number(apiPort));
 
 /**
  * @param {'GET'|'POST'} method @param {string} urlPath @param {Buffer|undefined} body
  * @param {Record<string,string>} [headers]
- * @returns {Promise<{status:number, headers: import('node:http').IncomingHttpHeaders, body: Buffer}>}
  */
-function request(method, urlPath, body, headers = {}) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: apiHost, port: apiPort, method, path: BASE + urlPath, agent, headers }, (res) => {
-      /** @type {Buffer[]} */
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode || 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    if (body) {
-      req.setHeader('Content-Length', body.length);
-      req.end(body);
-    } else req.end();
-  });
+function request(method, urlPath, body, headers) {
+  return client.request(method, urlPath, body, headers);
 }
 
 /** @param {string} urlPath @param {unknown} payload @param {Record<string,string>} [headers] */
@@ -191,10 +251,9 @@ async function loadHandler() {
 
 const env = process.env;
 
-/** @param {import('node:http').IncomingHttpHeaders} h */
-function header(h, /** @type {string} */ name) {
-  const v = h[name];
-  return Array.isArray(v) ? v[0] : v;
+/** @param {Record<string,string>} h @param {string} name */
+function header(h, name) {
+  return h[name];
 }
 
 /** @param {string|undefined} json */
@@ -207,7 +266,7 @@ function parseJsonHeader(json) {
   }
 }
 
-/** @param {import('node:http').IncomingHttpHeaders} h @param {(r: unknown)=>void} succeed @param {(e: unknown)=>void} fail */
+/** @param {Record<string,string>} h @param {(r: unknown)=>void} succeed @param {(e: unknown)=>void} fail */
 function makeContext(h, succeed, fail) {
   const deadline = Number(header(h, 'lambda-runtime-deadline-ms'));
   return {
@@ -251,7 +310,7 @@ async function postError(requestId, error) {
   await postJson(`/invocation/${requestId}/error`, response, { 'Lambda-Runtime-Function-Error-Type': String(response.errorType) });
 }
 
-/** @param {Function} handler @param {any} event @param {import('node:http').IncomingHttpHeaders} h */
+/** @param {Function} handler @param {any} event @param {Record<string,string>} h */
 function runHandler(handler, event, h) {
   return new Promise((resolve) => {
     let settled = false;
@@ -284,12 +343,12 @@ function runHandler(handler, event, h) {
 
 /** @param {Function} handler @param {Record<string,string>} firstNextHeaders */
 async function invokeLoop(handler, firstNextHeaders) {
-  let nextHeaders = firstNextHeaders;
+  let pendingNext = request('GET', '/invocation/next', undefined, firstNextHeaders);
   for (;;) {
+    /** @type {ApiResponse} */
     let next;
     try {
-      next = await request('GET', '/invocation/next', undefined, nextHeaders);
-      nextHeaders = {};
+      next = await pendingNext;
     } catch (error) {
       return platformGone(error);
     }
@@ -300,17 +359,21 @@ async function invokeLoop(handler, firstNextHeaders) {
     const trace = header(next.headers, 'lambda-runtime-trace-id');
     if (trace) env._X_AMZN_TRACE_ID = trace;
     else delete env._X_AMZN_TRACE_ID;
-    let event;
+    /** @type {{ok: boolean, value: unknown}} */
+    let outcome;
     try {
-      event = next.body.length === 0 ? {} : JSON.parse(next.body.toString('utf8'));
+      const event = next.body.length === 0 ? {} : JSON.parse(next.body.toString('utf8'));
+      outcome = /** @type {{ok: boolean, value: unknown}} */ (await runHandler(handler, event, next.headers));
     } catch (error) {
-      await postError(requestId, error);
-      continue;
+      outcome = { ok: false, value: error };
     }
-    const outcome = /** @type {{ok: boolean, value: unknown}} */ (await runHandler(handler, event, next.headers));
+    // The result and the next /next leave together (pipelined, in this order, one write).
+    client.socket.cork();
+    const posted = outcome.ok ? postResponse(requestId, outcome.value) : postError(requestId, outcome.value);
+    pendingNext = request('GET', '/invocation/next', undefined);
+    client.socket.uncork();
     try {
-      if (outcome.ok) await postResponse(requestId, outcome.value);
-      else await postError(requestId, outcome.value);
+      await posted;
     } catch (error) {
       return platformGone(error);
     }

@@ -1,0 +1,227 @@
+// Benchmark: the engine's cold and warm invoke latency against baselines measured in the same run.
+//
+//   cold: first invoke of an echo function through the engine (new environment: Runtime API
+//         server, process spawn, runtime + function init, the invocation)
+//     vs  the physical floor: a bare HTTP server and a bare `node` child doing the same Runtime
+//         API exchange (GET /next → require the handler → call it → POST /response), nothing else.
+//   warm: invoke latency on a warm environment through the engine
+//     vs  calling the handler in-process (no IPC at all), and the bare warm Runtime API exchange.
+//
+// Samples are interleaved so machine noise hits both sides alike. Results are ratios.
+// Usage: npm run bench [-- --cold 20 --warm 3000]
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { Workbench, FAKE_CREDENTIALS } = require(path.join(root, 'dist', 'core.js'));
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const COLD_SAMPLES = option('cold', 20);
+const WARM_SAMPLES = option('warm', 3000);
+
+// --- a throwaway project with an echo function ----------------------------------------------
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-bench-'));
+fs.mkdirSync(path.join(dir, 'src'));
+fs.writeFileSync(path.join(dir, 'src', 'echo.js'), 'exports.handler = async (event) => event;\n');
+fs.writeFileSync(path.join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+Resources:
+  Echo:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: nodejs20.x
+      CodeUri: src
+      Handler: echo.handler
+`);
+const EVENT = Buffer.from(JSON.stringify({ hello: 'world', n: 42 }));
+
+// --- the floor: a bare Runtime API exchange --------------------------------------------------
+const FLOOR_RUNTIME = path.join(dir, 'floor-runtime.cjs');
+fs.writeFileSync(FLOOR_RUNTIME, `
+const http = require('http');
+const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const handler = require(process.env.HANDLER_FILE).handler;
+function loop() {
+  http.get({ host, port, path: '/2018-06-01/runtime/invocation/next', agent }, (res) => {
+    const chunks = []; res.on('data', (c) => chunks.push(c));
+    res.on('end', async () => {
+      const id = res.headers['lambda-runtime-aws-request-id'];
+      const body = Buffer.from(JSON.stringify(await handler(JSON.parse(Buffer.concat(chunks)))));
+      const req = http.request({ host, port, method: 'POST', path: '/2018-06-01/runtime/invocation/' + id + '/response', agent, headers: { 'Content-Length': body.length } }, (r) => { r.resume(); r.on('end', loop); });
+      req.end(body);
+    });
+  });
+}
+loop();
+`);
+
+/** A bare Runtime API server with one runtime child; `invoke()` does one exchange. */
+async function startFloor() {
+  let parked;
+  let onResponse;
+  let onParked;
+  const server = http.createServer((req, res) => {
+    if (req.method === 'GET') {
+      parked = res;
+      onParked?.();
+      return;
+    }
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      res.writeHead(202).end('{"status":"OK"}');
+      onResponse(Buffer.concat(chunks));
+    });
+  });
+  server.keepAliveTimeout = 0;
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const child = spawn(process.execPath, [FLOOR_RUNTIME], {
+    env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${server.address().port}`, HANDLER_FILE: path.join(dir, 'src', 'echo.js'), PATH: process.env.PATH },
+    stdio: 'ignore',
+  });
+  let n = 0;
+  const invoke = () => new Promise((resolve) => {
+    onResponse = resolve;
+    const deliver = () => {
+      const res = parked;
+      parked = undefined;
+      res.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': `r${++n}`, 'Content-Length': EVENT.length }).end(EVENT);
+    };
+    if (parked) deliver();
+    else onParked = () => { onParked = undefined; deliver(); };
+  });
+  const stop = async () => {
+    child.kill('SIGKILL');
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+  };
+  return { invoke, stop };
+}
+
+// --- measurement helpers ---------------------------------------------------------------------
+const now = () => performance.now();
+const quantile = (values, q) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
+const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+async function main() {
+  const workbench = await Workbench.open({
+    template: path.join(dir, 'template.yaml'),
+    settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 100 },
+  });
+  // Warm the engine's caches (node binary, credentials, JIT of the host) outside the samples.
+  await workbench.invoke('Echo', EVENT);
+  await workbench.shutdownEnvironments();
+  const f = await startFloor();
+  await f.invoke();
+  await f.stop();
+
+  // COLD
+  const cold = { engine: [], floor: [] };
+  for (let i = 0; i < COLD_SAMPLES; i++) {
+    let t = now();
+    const floor = await startFloor();
+    await floor.invoke();
+    cold.floor.push(now() - t);
+    await floor.stop();
+
+    t = now();
+    const result = await workbench.invoke('Echo', EVENT);
+    cold.engine.push(now() - t);
+    if (!result.coldStart) throw new Error('expected a cold start');
+    await result.logs;
+    await workbench.shutdownEnvironments();
+  }
+
+  // WARM
+  const handler = require(path.join(dir, 'src', 'echo.js')).handler;
+  const context = { awsRequestId: 'x', getRemainingTimeInMillis: () => 3000 };
+  const floor = await startFloor();
+  const warm = { engine: [], inProcess: [], floor: [], engineB2B: [], floorB2B: [] };
+  // The environment (and the bare runtime) is back on /next between samples, as it is whenever
+  // invocations are not back to back: this is the latency a caller sees.
+  const settle = () => new Promise((r) => setTimeout(r, 1));
+  for (let i = 0; i < 200; i++) {
+    await workbench.invoke('Echo', EVENT);
+    await floor.invoke();
+  }
+  for (let i = 0; i < WARM_SAMPLES; i++) {
+    let t = now();
+    await handler(JSON.parse(EVENT.toString()), context);
+    warm.inProcess.push(now() - t);
+
+    await settle();
+    t = now();
+    await floor.invoke();
+    warm.floor.push(now() - t);
+
+    await settle();
+    t = now();
+    const r = await workbench.invoke('Echo', EVENT);
+    warm.engine.push(now() - t);
+    if (r.coldStart) throw new Error('unexpected cold start in the warm loop');
+  }
+  // Back to back: each invocation also waits for the runtime's return to /next.
+  for (let i = 0; i < WARM_SAMPLES; i++) {
+    let t = now();
+    await floor.invoke();
+    warm.floorB2B.push(now() - t);
+  }
+  for (let i = 0; i < WARM_SAMPLES; i++) {
+    const t = now();
+    await workbench.invoke('Echo', EVENT);
+    warm.engineB2B.push(now() - t);
+  }
+  await floor.stop();
+  await workbench.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  const c = { engine: quantile(cold.engine, 0.5), floor: quantile(cold.floor, 0.5) };
+  const w = {
+    engine: quantile(warm.engine, 0.5), engine99: quantile(warm.engine, 0.99),
+    inProcess: quantile(warm.inProcess, 0.5), floor: quantile(warm.floor, 0.5),
+    engineB2B: quantile(warm.engineB2B, 0.5), floorB2B: quantile(warm.floorB2B, 0.5),
+  };
+  const report = {
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
+    cold: {
+      samples: COLD_SAMPLES,
+      engineP50Ms: +c.engine.toFixed(2),
+      floorP50Ms: +c.floor.toFixed(2),
+      ratio: +(c.engine / c.floor).toFixed(3),
+    },
+    warm: {
+      samples: WARM_SAMPLES,
+      engineP50Ms: +w.engine.toFixed(4),
+      engineP99Ms: +w.engine99.toFixed(4),
+      inProcessP50Ms: +w.inProcess.toFixed(4),
+      bareExchangeP50Ms: +w.floor.toFixed(4),
+      engineOverheadP50Ms: +(w.engine - w.inProcess).toFixed(4),
+      engineOverBareExchangeP50Ms: +(w.engine - w.floor).toFixed(4),
+      backToBackEngineP50Ms: +w.engineB2B.toFixed(4),
+      backToBackBareExchangeP50Ms: +w.floorB2B.toFixed(4),
+    },
+  };
+  console.log(`cold first invoke   engine ${fmt(c.engine)}  vs floor ${fmt(c.floor)}  → ${report.cold.ratio}× the floor (target ≤ 1.1×)`);
+  console.log(`warm invoke p50     engine ${fmt(w.engine)}  vs in-process ${fmt(w.inProcess)}  → overhead ${fmt(w.engine - w.inProcess)} (target ≤ 0.3 ms)`);
+  console.log(`                    bare Runtime API exchange ${fmt(w.floor)}  → engine bookkeeping ${fmt(w.engine - w.floor)}; engine p99 ${fmt(w.engine99)}`);
+  console.log(`back to back p50    engine ${fmt(w.engineB2B)}  vs bare exchange ${fmt(w.floorB2B)} (includes the runtime's return to /next)`);
+  console.log(JSON.stringify(report, null, 2));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

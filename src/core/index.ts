@@ -1,0 +1,8 @@
+// The engine's public surface, for the CLI, the extension, the debug adapter, tests and benchmarks.
+export { Workbench, TemplateError, DEFAULT_SETTINGS, type WorkbenchSettings, type EnvironmentInfo } from './workbench';
+export { WorkbenchError, isWorkbenchError, type WorkbenchErrorCode } from './errors';
+export type { InvocationResult, InvokeOptions } from './invoke/invoker';
+export type { TelemetryEvent, TelemetryType } from './telemetry/events';
+export { formatLogLine } from './telemetry/logFormat';
+export { FAKE_CREDENTIALS } from './environment/credentials';
+export * from './config';
