@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 // activates on workspaces with a SAM template and offers the function list.
 
 export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Lambda');
+  const output = vscode.window.createOutputChannel('Lambda', 'lambda-log');
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand('lambdaWorkbench.listFunctions', async () => {

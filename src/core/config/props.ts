@@ -2,7 +2,7 @@
 // property is written, so validation problems point at the offending node.
 import type { DiagnosticSeverity } from './types';
 import type { DiagnosticSink, Span } from './diagnostics';
-import { entryOf, nodeAt, type TNode } from './tree';
+import { entryOf, intrinsicName, nodeAt, type TNode } from './tree';
 
 export class PropertyReader {
   constructor(
@@ -39,7 +39,12 @@ export class PropertyReader {
   /** The exact node, else the nearest written parent below Properties, else the resource key. */
   at(keys: readonly string[]): { span: Span; property: string } {
     const exact = nodeAt(this.node, keys);
-    if (exact) return { span: exact, property: exact.path };
+    if (exact) {
+      // A block mapping/list starts on the line after its key; the key is the clearer place to point at.
+      const e = keys.length ? entryOf(nodeAt(this.node, keys.slice(0, -1)), keys[keys.length - 1]!) : undefined;
+      const block = exact.kind !== 'scalar' && !intrinsicName(exact) && e && this.line(e.keyStart) !== this.line(exact.start);
+      return { span: block ? { start: e.keyStart, end: e.keyEnd } : exact, property: exact.path };
+    }
     const property = [this.basePath, ...keys].join('.');
     for (let n = keys.length - 1; n >= 1; n--) {
       const parent = nodeAt(this.node, keys.slice(0, n));
@@ -54,6 +59,10 @@ export class PropertyReader {
     const e = entryOf(parent, keys[keys.length - 1]!);
     if (e) return { span: { start: e.keyStart, end: e.keyEnd }, property: e.value.path };
     return this.at(keys);
+  }
+
+  private line(offset: number): number {
+    return this.sink.source.position(offset).line;
   }
 
   report(severity: DiagnosticSeverity, code: string, keys: readonly string[], message: string): void {
