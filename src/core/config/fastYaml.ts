@@ -305,7 +305,8 @@ class FastParser {
     for (let i = first; i <= last; i++) lines.push(this.text.slice(Math.min(this.starts[i]! + contentIndent, this.ends[i]!), this.ends[i]));
     const body = blockBody(lines, literal) ?? bail();
     this.line = l;
-    return scalar(strip ? body : `${body}\n`, p, this.ends[last]!, path);
+    // Ends after the last content line's break, as in the `yaml` library.
+    return scalar(strip ? body : `${body}\n`, p, this.starts[last + 1] ?? this.text.length, path);
   }
 
   private lineIndent(l: number): number {

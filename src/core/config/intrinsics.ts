@@ -311,8 +311,9 @@ const cidr: Handler = (r, arg) => {
   const bits = Number(r.value(a[2]!));
   if (block === undefined) return undefined;
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(block);
-  if (!m || !Number.isInteger(count) || !Number.isInteger(bits) || bits < 1 || bits > 32 - Number(m[5])) {
-    return r.fail(arg, 'unresolvable-intrinsic', 'Fn::Cidr: only IPv4 blocks with a valid count and cidrBits can be computed locally');
+  // CloudFormation allows 1–256 subnets; cidrBits must fit inside the block.
+  if (!m || !Number.isInteger(count) || count < 1 || count > 256 || !Number.isInteger(bits) || bits < 1 || bits > 32 - Number(m[5])) {
+    return r.fail(arg, 'unresolvable-intrinsic', 'Fn::Cidr: only IPv4 blocks with a count of 1–256 and cidrBits that fit the block can be computed locally');
   }
   const base = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
   const size = 2 ** bits;

@@ -132,8 +132,12 @@ function collectResources(root: MapNode, sink: DiagnosticSink): Map<string, Reso
     sink.error('missing-resources', 'The template has no Resources section (at least one resource is required)', { start: 0, end: 0 }, 'Resources');
     return entries;
   }
-  if (section.value.kind !== 'map' || section.value.entries.length === 0) {
-    sink.error('invalid-template', 'Resources must be a mapping of logical ids to resources', section.value.kind === 'map' ? keySpan(section) : section.value, 'Resources');
+  if (section.value.kind !== 'map') {
+    sink.error('invalid-template', 'Resources must be a mapping of logical ids to resources', section.value, 'Resources');
+    return entries;
+  }
+  if (section.value.entries.length === 0) {
+    sink.error('invalid-template', 'Resources is empty (at least one resource is required)', keySpan(section), 'Resources');
     return entries;
   }
   const globalFunction = nodeAt(root, ['Globals', 'Function']);
@@ -157,13 +161,7 @@ function collectResources(root: MapNode, sink: DiagnosticSink): Map<string, Reso
     }
     if (type === 'AWS::Serverless::Function') {
       properties = mergeGlobals(globalFunction, properties?.kind === 'map' ? properties : undefined);
-      if (!childOf(properties, 'Role')) implicit.push([`${r.key}Role`, 'AWS::IAM::Role']);
-      for (const ev of childOf(properties, 'Events')?.kind === 'map' ? (childOf(properties, 'Events') as MapNode).entries : []) {
-        const evType = scalarString(childOf(ev.value, 'Type'));
-        const props = childOf(ev.value, 'Properties');
-        if (evType === 'Api' && !childOf(props, 'RestApiId')) implicit.push(['ServerlessRestApi', 'AWS::ApiGateway::RestApi']);
-        if (evType === 'HttpApi' && !childOf(props, 'ApiId')) implicit.push(['ServerlessHttpApi', 'AWS::ApiGatewayV2::Api']);
-      }
+      implicit.push(...samImplicitResources(r.key, properties));
     }
     const condition = scalarString(childOf(r.value, 'Condition'));
     const entry: ResourceEntry = { logicalId: r.key, type: type ?? '', keyStart: r.keyStart, keyEnd: r.keyEnd, created: true };
@@ -176,6 +174,20 @@ function collectResources(root: MapNode, sink: DiagnosticSink): Map<string, Reso
     if (!entries.has(id)) entries.set(id, { logicalId: id, type, keyStart: 0, keyEnd: 0, created: true, implicit: true });
   }
   return entries;
+}
+
+/** Resources SAM generates for a function: its execution role and the implicit APIs of its events. */
+function samImplicitResources(logicalId: string, properties: TNode | undefined): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  if (!childOf(properties, 'Role')) out.push([`${logicalId}Role`, 'AWS::IAM::Role']);
+  const events = childOf(properties, 'Events');
+  for (const ev of events?.kind === 'map' ? events.entries : []) {
+    const type = scalarString(childOf(ev.value, 'Type'));
+    const props = childOf(ev.value, 'Properties');
+    if (type === 'Api' && !childOf(props, 'RestApiId')) out.push(['ServerlessRestApi', 'AWS::ApiGateway::RestApi']);
+    if (type === 'HttpApi' && !childOf(props, 'ApiId')) out.push(['ServerlessHttpApi', 'AWS::ApiGatewayV2::Api']);
+  }
+  return out;
 }
 
 function checkTransform(root: MapNode, entries: Map<string, ResourceEntry>, sink: DiagnosticSink): void {

@@ -8,6 +8,8 @@ export function scalar(value: ScalarValue, start: number, end: number, path: str
 
 /** Plain scalars typed as the core schema does: null, booleans, ints (dec/oct/hex), floats, else strings. */
 export function plainValue(s: string): ScalarValue {
+  // Most scalars are names (`app.handler`, `AWS::SQS::Queue`): only these first characters can start anything else.
+  if (s !== '' && !'0123456789+-.~nNtTfF'.includes(s[0]!)) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE)$/.test(s)) return true;
   if (/^(?:[Ff]alse|FALSE)$/.test(s)) return false;
@@ -54,8 +56,9 @@ export function readQuoted(text: string, p: number, lineEnd: number): { value: s
       }
       const len = HEX_LENGTH[e] ?? 0;
       const hex = text.slice(i + 2, i + 2 + len);
-      if (!len || hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex)) return undefined;
-      out += String.fromCodePoint(parseInt(hex, 16));
+      const code = parseInt(hex, 16);
+      if (!len || hex.length !== len || !/^[0-9a-fA-F]+$/.test(hex) || code > 0x10ffff) return undefined;
+      out += String.fromCodePoint(code);
       i += 2 + len;
       continue;
     }

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { samTemplate, writeProject } from '../helpers/project';
+import { isAlive, samTemplate, writeProject } from '../helpers/project';
 
 // The built CLI (dist/cli.js) as a user runs it: stdout, stderr and exit codes.
 
@@ -54,6 +54,7 @@ describe('CLI', function () {
     const error = JSON.parse(fromStdin.stdout);
     assert.equal(error.errorType, 'RangeError');
     assert.match(error.errorMessage, /non-positive quantity/);
+    assert.match(error.trace[1], /ts-orders\/src\/app\.ts:\d+:\d+\)$/, 'the bundle\'s source map points the trace at the TypeScript source');
   });
 
   it('--repeat and --concurrency show cold starts, warm reuse and scale-out in one engine', async () => {
@@ -108,6 +109,25 @@ describe('CLI', function () {
     assert.match(r.stderr, /template\.yaml:\d+:\d+ error .*Timeout/);
     assert.match(r.stderr, /template\.yaml:\d+:\d+ \w+ .*ImportValue/);
     assert.doesNotMatch(r.stderr, /\n\s+at /);
+  });
+
+  it('stops cleanly on SIGINT: environments shut down, no process left behind', async () => {
+    const dir = writeProject({
+      'template.yaml': samTemplate({ Long: { handler: 'long.handler', props: 'Timeout: 60' } }),
+      'src/long.js': `exports.handler = async () => { console.log('pid=' + process.pid); await new Promise((r) => setTimeout(r, 60000)); };`,
+    });
+    const child = spawn(process.execPath, [cli, 'invoke', 'Long', '-t', dir], { cwd: root });
+    let stderr = '';
+    const pid = await new Promise<number>((resolve) => child.stderr.on('data', (d) => {
+      stderr += d;
+      const m = /pid=(\d+)/.exec(stderr);
+      if (m) resolve(Number(m[1]));
+    }));
+    child.kill('SIGINT');
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assert.equal(status, 130);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(!isAlive(pid), 'the runtime process is gone');
   });
 
   it('list prints the functions; --help works on every command', async () => {

@@ -15,11 +15,11 @@ export function writeProject(files: Record<string, string>): string {
   return dir;
 }
 
-/** A SAM template with one nodejs20.x function per entry (`{ Name: { handler, codeUri, props } }`). */
-export function samTemplate(functions: Record<string, { handler: string; codeUri?: string; props?: string }>): string {
+/** A SAM template with one function per entry (`{ Name: { handler, codeUri, props, runtime } }`, nodejs20.x by default). */
+export function samTemplate(functions: Record<string, { handler: string; codeUri?: string; props?: string; runtime?: string }>): string {
   let yaml = `AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n`;
   for (const [name, f] of Object.entries(functions)) {
-    yaml += `  ${name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      CodeUri: ${f.codeUri ?? 'src'}\n      Handler: ${f.handler}\n`;
+    yaml += `  ${name}:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: ${f.runtime ?? 'nodejs20.x'}\n      CodeUri: ${f.codeUri ?? 'src'}\n      Handler: ${f.handler}\n`;
     if (f.props) yaml += f.props.replace(/^/gm, '      ') + '\n';
   }
   return yaml;
