@@ -19,7 +19,8 @@ function targetFunction(entry: ResourceEntry, r: PropertyReader, functions: Map<
   const fn = functions.get(nameFromReference(ref));
   if (!fn) {
     const known = [...functions.keys()].join(', ') || 'none';
-    r.warning('unknown-function', ['FunctionName'], `${entry.type} '${entry.logicalId}' targets function '${ref}', which is not defined in this template (functions: ${known})`);
+    const message = `${entry.type} '${entry.logicalId}' targets function '${ref}', which is not defined in this template (functions: ${known})`;
+    r.warning('unknown-function', ['FunctionName'], message);
   }
   return fn;
 }

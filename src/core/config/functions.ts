@@ -88,7 +88,8 @@ function isImage(r: PropertyReader, sam: boolean): boolean {
   const imageUri = sam ? r.get('ImageUri') : (r.get('Code') as Record<string, unknown> | undefined)?.ImageUri;
   if (packageType !== 'Image' && imageUri === undefined) return false;
   const at = packageType === 'Image' ? ['PackageType'] : sam ? ['ImageUri'] : ['Code', 'ImageUri'];
-  r.error('unsupported-package-type', at, 'Container image functions (PackageType: Image) are not supported locally; use PackageType: Zip with a code directory');
+  const message = 'Container image functions (PackageType: Image) are not supported locally; use PackageType: Zip with a code directory';
+  r.error('unsupported-package-type', at, message);
   return true;
 }
 

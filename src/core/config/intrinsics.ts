@@ -240,7 +240,10 @@ const select: Handler = (r, arg) => {
   if (index === undefined || list === undefined) return undefined;
   const i = typeof index === 'number' ? index : typeof index === 'string' && /^\d+$/.test(index) ? Number(index) : NaN;
   if (!Number.isInteger(i) || i < 0) return r.fail(a[0]!, 'invalid-intrinsic', `Fn::Select: index must be a non-negative integer, got ${describe(index)}`);
-  if (i >= list.length) return r.fail(a[0]!, 'unresolvable-intrinsic', `Fn::Select: index ${i} is out of range (the list has ${list.length} item${list.length === 1 ? '' : 's'})`);
+  if (i >= list.length) {
+    const items = `${list.length} item${list.length === 1 ? '' : 's'}`;
+    return r.fail(a[0]!, 'unresolvable-intrinsic', `Fn::Select: index ${i} is out of range (the list has ${items})`);
+  }
   return list[i];
 };
 
@@ -313,7 +316,8 @@ const cidr: Handler = (r, arg) => {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(block);
   // CloudFormation allows 1–256 subnets; cidrBits must fit inside the block.
   if (!m || !Number.isInteger(count) || count < 1 || count > 256 || !Number.isInteger(bits) || bits < 1 || bits > 32 - Number(m[5])) {
-    return r.fail(arg, 'unresolvable-intrinsic', 'Fn::Cidr: only IPv4 blocks with a count of 1–256 and cidrBits that fit the block can be computed locally');
+    const why = 'Fn::Cidr: only IPv4 blocks with a count of 1–256 and cidrBits that fit the block can be computed locally';
+    return r.fail(arg, 'unresolvable-intrinsic', why);
   }
   const base = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
   const size = 2 ** bits;

@@ -76,7 +76,8 @@ export function layerReferences(
       if (def) {
         ref.contentUri = def.contentUri;
         if (runtime && def.compatibleRuntimes.length && !def.compatibleRuntimes.includes(runtime)) {
-          report('warning', 'incompatible-layer', `Layer '${item}' lists CompatibleRuntimes ${def.compatibleRuntimes.join(', ')}, which does not include ${runtime}`);
+          const runtimes = def.compatibleRuntimes.join(', ');
+          report('warning', 'incompatible-layer', `Layer '${item}' lists CompatibleRuntimes ${runtimes}, which does not include ${runtime}`);
         }
       }
       refs.push(ref);

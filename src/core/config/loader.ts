@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition, LayerDefinition, LoadTemplateOptions, TemplateModel } from './types';
 import { attachEventInvokeConfig, attachEventSourceMapping } from './attachments';
 import { DiagnosticSink, type Span } from './diagnostics';
-import { FUNCTION_TYPES, readFunction } from './functions';
+import { FUNCTION_TYPES, readFunction, type FunctionContext } from './functions';
 import { mergeGlobals } from './globals';
 import { Resolver } from './intrinsics';
 import { LAYER_TYPES, readLayer } from './layers';
@@ -77,22 +77,49 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
     const at = nodeAt(root, ['Resources', e.logicalId, 'Condition'])!;
     if (resolver.conditions.byName(e.condition, at) === false) {
       e.created = false;
-      sink.add('info', 'condition-false', `Resource '${e.logicalId}' is not created: its Condition '${e.condition}' is false`, keySpan(e), `Resources.${e.logicalId}`);
+      const message = `Resource '${e.logicalId}' is not created: its Condition '${e.condition}' is false`;
+      sink.add('info', 'condition-false', message, keySpan(e), `Resources.${e.logicalId}`);
     }
   }
   checkTransform(root, entries, sink);
 
+  const readers = resolveResources(entries, resolver, model, source);
+  const templateDir = path.dirname(model.file);
+  const layers = readLayers(entries, readers, model, templateDir, source);
+  const byName = readFunctions(entries, readers, model, { templateDir, layers, position: (offset) => source.position(offset) });
+  for (const [id, r] of readers) {
+    const e = entries.get(id)!;
+    if (e.type === 'AWS::Lambda::EventSourceMapping') attachEventSourceMapping(e, r, byName, source.position(e.keyStart));
+    else if (e.type === 'AWS::Lambda::EventInvokeConfig') attachEventInvokeConfig(e, r, byName);
+  }
+}
+
+/** Resolves every created resource's properties into model.resources; returns a reader per resource. */
+function resolveResources(
+  entries: Map<string, ResourceEntry>,
+  resolver: Resolver,
+  model: TemplateModel,
+  source: SourceFile,
+): Map<string, PropertyReader> {
   const readers = new Map<string, PropertyReader>();
   for (const e of entries.values()) {
     if (!e.created || e.implicit || !e.type) continue;
     const value = resolver.value(e.properties);
     const values = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-    const position = source.position(e.keyStart);
-    model.resources[e.logicalId] = { type: e.type, properties: values, position };
-    readers.set(e.logicalId, new PropertyReader(values, e.properties, `Resources.${e.logicalId}.Properties`, keySpan(e), sink));
+    model.resources[e.logicalId] = { type: e.type, properties: values, position: source.position(e.keyStart) };
+    readers.set(e.logicalId, new PropertyReader(values, e.properties, `Resources.${e.logicalId}.Properties`, keySpan(e), resolver.sink));
   }
+  return readers;
+}
 
-  const templateDir = path.dirname(model.file);
+/** Every layer resource → its definition (undefined when its content is not local). */
+function readLayers(
+  entries: Map<string, ResourceEntry>,
+  readers: Map<string, PropertyReader>,
+  model: TemplateModel,
+  templateDir: string,
+  source: SourceFile,
+): Map<string, LayerDefinition | undefined> {
   const layers = new Map<string, LayerDefinition | undefined>();
   for (const [id, r] of readers) {
     const e = entries.get(id)!;
@@ -101,27 +128,31 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
     layers.set(id, def);
     if (def) model.layers.push(def);
   }
+  return layers;
+}
 
+/** Reads the functions into the model; returns them by function name (the first of each name). */
+function readFunctions(
+  entries: Map<string, ResourceEntry>,
+  readers: Map<string, PropertyReader>,
+  model: TemplateModel,
+  ctx: FunctionContext,
+): Map<string, FunctionDefinition> {
   const byName = new Map<string, FunctionDefinition>();
-  const ctx = { templateDir, layers, position: (offset: number) => source.position(offset) };
   for (const [id, r] of readers) {
     const e = entries.get(id)!;
     if (!FUNCTION_TYPES.has(e.type)) continue;
     const fn = readFunction(e, r, ctx);
     const other = byName.get(fn.functionName);
     if (other) {
-      r.error('duplicate-function-name', ['FunctionName'], `Function name '${fn.functionName}' is also used by '${other.logicalId}' (line ${other.position.line}); function names must be unique`);
+      const message = `Function name '${fn.functionName}' is also used by '${other.logicalId}' (line ${other.position.line}); function names must be unique`;
+      r.error('duplicate-function-name', ['FunctionName'], message);
     } else {
       byName.set(fn.functionName, fn);
     }
     model.functions.push(fn);
   }
-
-  for (const [id, r] of readers) {
-    const e = entries.get(id)!;
-    if (e.type === 'AWS::Lambda::EventSourceMapping') attachEventSourceMapping(e, r, byName, source.position(e.keyStart));
-    else if (e.type === 'AWS::Lambda::EventInvokeConfig') attachEventInvokeConfig(e, r, byName);
-  }
+  return byName;
 }
 
 /** The Resources section as catalog entries, plus the resources SAM would generate implicitly. */
@@ -196,7 +227,8 @@ function checkTransform(root: MapNode, entries: Map<string, ResourceEntry>, sink
   const t = childOf(root, 'Transform');
   const names = t?.kind === 'seq' ? t.items.map((i) => scalarString(i)) : [scalarString(t)];
   if (names.includes(SAM_TRANSFORM)) return;
-  sink.warning('missing-transform', `${sam.type} resources need 'Transform: ${SAM_TRANSFORM}' at the top level of the template`, t ?? keySpan(sam), 'Transform');
+  const message = `${sam.type} resources need 'Transform: ${SAM_TRANSFORM}' at the top level of the template`;
+  sink.warning('missing-transform', message, t ?? keySpan(sam), 'Transform');
 }
 
 function keySpan(e: { keyStart: number; keyEnd: number }): Span {

@@ -108,7 +108,8 @@ function checkConstraints(
     try {
       re = new RegExp(`^(?:${pattern})$`);
     } catch {
-      sink.error('invalid-parameter', `AllowedPattern of parameter '${name}' is not a valid regular expression`, childOf(def, 'AllowedPattern')!, `${path}.AllowedPattern`);
+      const at = childOf(def, 'AllowedPattern')!;
+      sink.error('invalid-parameter', `AllowedPattern of parameter '${name}' is not a valid regular expression`, at, `${path}.AllowedPattern`);
     }
     const bad = re && values.find((v) => !re.test(v));
     if (bad !== undefined) sink.error('invalid-parameter', `${origin} '${bad}' of parameter '${name}' does not match AllowedPattern ${pattern}`, at, path);
@@ -118,7 +119,7 @@ function checkConstraints(
   if (numeric) {
     const bad = values.find((v) => Number(v) < min || Number(v) > max);
     if (bad !== undefined) {
-      const range = `${Number.isNaN(min) ? '' : `MinValue ${min}`}${!Number.isNaN(min) && !Number.isNaN(max) ? ', ' : ''}${Number.isNaN(max) ? '' : `MaxValue ${max}`}`;
+      const range = [Number.isNaN(min) ? '' : `MinValue ${min}`, Number.isNaN(max) ? '' : `MaxValue ${max}`].filter(Boolean).join(', ');
       sink.error('invalid-parameter', `${origin} ${bad} of parameter '${name}' is out of range (${range})`, at, path);
     }
   }

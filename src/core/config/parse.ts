@@ -47,9 +47,10 @@ class Converter {
 
   node(n: unknown, path: string, fallback: number): TNode {
     if (isAlias(n)) {
-      // CloudFormation itself rejects aliases; keep going with the target so the rest can be checked.
+      // Expanded here (SAM CLI does the same when packaging), but CloudFormation rejects aliases in templates it receives as is.
       const [start, end] = n.range ?? [fallback, fallback];
-      this.sink.error('yaml-alias', 'YAML aliases (*name) are not supported by CloudFormation', { start, end }, path);
+      const message = 'YAML alias expanded locally; CloudFormation rejects aliases unless the template is packaged first (sam package / aws cloudformation package)';
+      this.sink.warning('yaml-alias', message, { start, end }, path);
       return this.node(n.resolve(this.doc), path, start);
     }
     const yn = n as Node | null | undefined;

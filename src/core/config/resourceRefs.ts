@@ -107,7 +107,9 @@ export class ResourceCatalog {
     return {
       ok: false,
       code: 'unresolvable-intrinsic',
-      message: `Fn::GetAtt ${id}.${attribute}: attribute '${attribute}' of ${checked.type} cannot be resolved locally${known.length ? ` (known: ${known.join(', ')})` : ''}`,
+      message:
+        `Fn::GetAtt ${id}.${attribute}: attribute '${attribute}' of ${checked.type} cannot be resolved locally` +
+        (known.length ? ` (known: ${known.join(', ')})` : ''),
     };
   }
 

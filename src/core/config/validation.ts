@@ -64,7 +64,8 @@ export function checkRuntime(r: PropertyReader, runtime: string): void {
       `Runtime '${runtime}' cannot be run locally by Lambda Workbench; local runtimes: ${supportedRuntimes().join(', ')}`,
     );
   } else if (info.deprecated) {
-    r.warning('deprecated-runtime', ['Runtime'], `Runtime '${runtime}' is deprecated by AWS Lambda; consider one of: ${supportedRuntimes().filter((n) => KNOWN_RUNTIMES[n]!.family === info.family).join(', ')}`);
+    const successors = supportedRuntimes().filter((n) => KNOWN_RUNTIMES[n]!.family === info.family);
+    r.warning('deprecated-runtime', ['Runtime'], `Runtime '${runtime}' is deprecated by AWS Lambda; consider one of: ${successors.join(', ')}`);
   }
 }
 
@@ -96,7 +97,8 @@ export function environment(r: PropertyReader): Record<string, string> {
     const at = [...keys, name];
     if (!ENV_NAME.test(name)) {
       const { span, property } = r.keyAt(at);
-      r.sink.error('invalid-value', `Environment variable name '${name}' is invalid: it must match ^[a-zA-Z][a-zA-Z0-9_]+$ (a letter, then letters, digits or underscores)`, span, property);
+      const message = `Environment variable name '${name}' is invalid: it must match ^[a-zA-Z][a-zA-Z0-9_]+$ (a letter, then letters, digits or underscores)`;
+      r.sink.error('invalid-value', message, span, property);
       continue;
     }
     if (RESERVED_ENV.has(name)) {
@@ -115,7 +117,8 @@ export function environment(r: PropertyReader): Record<string, string> {
       continue;
     }
     if (text.includes('{{resolve:')) {
-      r.warning('dynamic-reference', at, `Environment variable '${name}' uses a dynamic reference ({{resolve:…}}), which is not resolved locally; the text is passed as is`);
+      const message = `Environment variable '${name}' uses a dynamic reference ({{resolve:…}}), which is not resolved locally; the text is passed as is`;
+      r.warning('dynamic-reference', at, message);
     }
     size += Buffer.byteLength(name) + Buffer.byteLength(text);
     out[name] = text;

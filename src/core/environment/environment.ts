@@ -58,6 +58,11 @@ export interface InvocationOutcome {
   functionError?: 'Unhandled';
   errorType?: string;
   status: PhaseStatus;
+  /**
+   * Set when the platform, not the handler, ended the invocation with an error (runtime exit,
+   * failed INIT, oversized response): REPORT names it, as Lambda's does.
+   */
+  platformErrorType?: string;
   durationMs: number;
   /** Settles once END and REPORT have been emitted for the invocation. */
   reported: Promise<void>;
@@ -204,9 +209,20 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     child.on('error', (error) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${error.message}`));
     if (child.pid !== undefined) trackProcess(child.pid);
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      if (child.pid !== undefined) untrackProcess(child.pid);
-      this.onExit(code, signal);
-      resolve();
+      const pid = child.pid;
+      if (pid !== undefined) {
+        untrackProcess(pid);
+        // Whatever the runtime left running in its group goes with it.
+        killGroup(pid, 'SIGKILL');
+      }
+      // Handle the exit once the pipes are drained, so the runtime's last lines (its error
+      // report, typically) are attributed to the invocation or INIT they belong to.
+      const handle = once(() => {
+        this.onExit(code, signal);
+        resolve();
+      });
+      child.once('close', handle);
+      setTimeout(handle, 100).unref();
     }));
     const stdio = child.stdio;
     captureLines(stdio[1]!, (line) => this.functionOutput(line));
@@ -338,12 +354,12 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.emit('platform.runtimeDone', { requestId, status: error.status, errorType: error.errorType, metrics: { durationMs: 0, producedBytes: error.payload.length }, spans: [] }, requestId, collector);
     this.emit('platform.report', {
       requestId,
-      status: error.status === 'error' ? 'failure' : error.status,
+      status: error.status,
       errorType: error.errorType,
       metrics: { durationMs: 0, billedDurationMs: Math.ceil(init.durationMs), memorySizeMB: this.fn.memorySize, maxMemoryUsedMB: Math.max(this.maxMemoryUsedMb, 1), initDurationMs: init.durationMs },
       tracing,
     }, requestId, collector);
-    return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: 'failure', durationMs: 0, reported: Promise.resolve() };
+    return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: error.status, platformErrorType: error.errorType, durationMs: 0, reported: Promise.resolve() };
   }
 
   onResult(requestId: string, result: RuntimeResult): void {
@@ -353,13 +369,13 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const isError = result.kind === 'error';
     const errorType = isError ? result.platformError?.errorType ?? result.errorType ?? errorTypeOf(result.body) ?? 'Function.Unknown' : undefined;
     // Platform rejections (oversized response…) are failures; a handler's own error is an error.
-    const status: PhaseStatus = result.platformError ? 'failure' : isError ? 'error' : 'success';
     this.finishInvocation(pending, {
       payload: result.body,
       contentType: isError ? 'application/json' : result.contentType,
       functionError: isError ? 'Unhandled' : undefined,
       errorType,
-      status,
+      status: isError ? 'error' : 'success',
+      platformErrorType: result.platformError?.errorType,
       durationMs: performance.now() - pending.startedAt,
     }, true);
   }
@@ -438,8 +454,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.emit('platform.report', {
       requestId,
       status: outcome.status,
-      // REPORT names platform failures only; a handler's error or a timeout (its own Status) does not.
-      errorType: outcome.status === 'failure' ? outcome.errorType : undefined,
+      errorType: outcome.platformErrorType,
       metrics: {
         durationMs: outcome.durationMs,
         // Lambda bills per ms, and since 2025 includes the INIT phase of on-demand cold starts.
@@ -509,7 +524,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
         contentType: 'application/json',
         functionError: 'Unhandled',
         errorType: 'Runtime.ExitError',
-        status: 'failure',
+        platformErrorType: 'Runtime.ExitError',
+        status: 'error',
         durationMs: performance.now() - this.pending.startedAt,
       }, false);
     } else if (this.state === 'Idle' || this.state === 'Invoking') {
@@ -602,4 +618,13 @@ function errorTypeOf(body: Buffer): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
 }

@@ -37,12 +37,10 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
         `REPORT RequestId: ${r.requestId}\tDuration: ${ms(m.durationMs)} ms\tBilled Duration: ${m.billedDurationMs} ms` +
         `\tMemory Size: ${m.memorySizeMB} MB\tMax Memory Used: ${m.maxMemoryUsedMB} MB`;
       if (m.initDurationMs !== undefined) line += `\tInit Duration: ${ms(m.initDurationMs)} ms`;
-      // Like Lambda, platform-side endings (timeout, runtime crash) are spelled out; a handler
-      // that threw is an ordinary end of an invocation and adds nothing.
-      if (r.status === 'timeout' || r.status === 'failure') {
-        line += `\tStatus: ${r.status}`;
-        if (r.errorType) line += `\tError Type: ${r.errorType}`;
-      }
+      // Like Lambda, platform-side endings (timeout, runtime crash, failed init) are spelled out;
+      // a handler that threw is an ordinary end of an invocation and adds nothing.
+      if (r.status === 'timeout' || r.errorType) line += `\tStatus: ${r.status}`;
+      if (r.errorType) line += `\tError Type: ${r.errorType}`;
       return line;
     }
     case 'function':

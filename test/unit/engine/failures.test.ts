@@ -102,6 +102,11 @@ describe('Node runtime: failure modes', function () {
   it('a throw during init returns the error to the triggering invocation and discards the environment', async () => {
     const { result } = await expectError('ThrowInit', 'ConfigError', /^missing TABLE_NAME$/);
     assert.equal(result.coldStart, true);
+    const logs = await workbench.invoke('ThrowInit', '{}', { collectLogs: true }).then((r) => r.logs);
+    const uncaught = logs.findIndex((l) => /\tundefined\tERROR\tUncaught Exception \t\{"errorType":"ConfigError","errorMessage":"missing TABLE_NAME"/.test(l));
+    const initReport = logs.findIndex((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: ConfigError$/.test(l));
+    assert.ok(uncaught > 0 && initReport > uncaught, logs.join('\n'));
+    assert.match(logs[logs.length - 1], /^REPORT RequestId: .*\tStatus: error\tError Type: ConfigError$/);
     const again = await workbench.invoke('ThrowInit', '{}');
     assert.equal(again.coldStart, true, 'a failed environment is never reused');
     assert.notEqual(again.environmentId, result.environmentId);
@@ -125,7 +130,8 @@ describe('Node runtime: failure modes', function () {
 
   it('process.exit during an invocation → Runtime.ExitError, and the next invocation cold-starts', async () => {
     const { result } = await expectError('ExitInvoke', 'Runtime.ExitError', /^RequestId: [0-9a-f-]+ Error: Runtime exited with error: exit status 1$/);
-    const next = await workbench.invoke('ExitInvoke', '{}');
+    const next = await workbench.invoke('ExitInvoke', '{}', { collectLogs: true });
+    assert.match((await next.logs).at(-1)!, /\tStatus: error\tError Type: Runtime\.ExitError$/);
     assert.equal(next.coldStart, true);
     assert.notEqual(next.environmentId, result.environmentId);
   });
