@@ -78,9 +78,24 @@ export class Resolver {
     return out;
   }
 
+  /** Reports an error at the node; the value is undefined. */
   fail(at: TNode | Span, code: string, message: string, property?: string): undefined {
     this.sink.error(code, message, at, property ?? ('path' in at ? at.path : undefined));
     return undefined;
+  }
+
+  /**
+   * Reports something valid in CloudFormation that cannot be known locally (an import, an
+   * unmodelled attribute…). A warning: it only matters where the value is needed, and a
+   * required property then reports its own error.
+   */
+  unknowable(at: TNode | Span, code: string, message: string, property?: string): undefined {
+    this.sink.warning(code, message, at, property ?? ('path' in at ? at.path : undefined));
+    return undefined;
+  }
+
+  report(at: TNode | Span, l: Extract<Lookup, { ok: false }>, message = l.message, property?: string): undefined {
+    return l.warning ? this.unknowable(at, l.code, message, property) : this.fail(at, l.code, message, property);
   }
 
   /** What `Ref: name` (or `${name}` in Fn::Sub) stands for. */
@@ -92,7 +107,8 @@ export class Resolver {
     const param = this.input.parameters.get(name);
     if (param) {
       if (param.value !== undefined) return { ok: true, value: param.value };
-      return { ok: false, code: 'unresolved-ref', message: `Parameter '${name}' has no value: ${param.problem ?? 'unknown'}` };
+      // A deploy-time input rather than a template error: only fatal where the value is required.
+      return { ok: false, warning: true, code: 'unresolved-ref', message: `Parameter '${name}' has no value: ${param.problem ?? 'unknown'}` };
     }
     if (this.catalog.has(name)) return this.catalog.ref(name);
     return { ok: false, code: 'unresolved-ref', message: `'${name}' is not a parameter, resource or pseudo parameter of this template` };
@@ -130,7 +146,7 @@ export function describe(v: unknown): string {
 }
 
 function fromLookup(r: Resolver, at: TNode, l: Lookup): unknown {
-  return l.ok ? l.value : r.fail(at, l.code, l.message);
+  return l.ok ? l.value : r.report(at, l);
 }
 
 const ref: Handler = (r, arg, node) => {
@@ -192,7 +208,7 @@ const sub: Handler = (r, arg, node) => {
       lookup = r.lookupName(name);
     }
     if (!lookup.ok) {
-      r.fail(at, lookup.code, `Fn::Sub ${match}: ${lookup.message}`, strNode.path);
+      r.report(at, lookup, `Fn::Sub ${match}: ${lookup.message}`, strNode.path);
       failed = true;
       return match;
     }
@@ -317,7 +333,7 @@ const cidr: Handler = (r, arg) => {
   // CloudFormation allows 1–256 subnets; cidrBits must fit inside the block.
   if (!m || !Number.isInteger(count) || count < 1 || count > 256 || !Number.isInteger(bits) || bits < 1 || bits > 32 - Number(m[5])) {
     const why = 'Fn::Cidr: only IPv4 blocks with a count of 1–256 and cidrBits that fit the block can be computed locally';
-    return r.fail(arg, 'unresolvable-intrinsic', why);
+    return r.unknowable(arg, 'unresolvable-intrinsic', why);
   }
   const base = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
   const size = 2 ** bits;
@@ -332,13 +348,13 @@ const cidr: Handler = (r, arg) => {
 const importValue: Handler = (r, arg, node) => {
   const name = r.stringArg(arg, 'Fn::ImportValue', 'the export name');
   const what = name === undefined ? 'an export' : `'${name}'`;
-  return r.fail(node, 'unresolvable-intrinsic', `Fn::ImportValue ${what} reads another stack's export, which cannot be resolved locally`);
+  return r.unknowable(node, 'unresolvable-intrinsic', `Fn::ImportValue ${what} reads another stack's export, which cannot be resolved locally`);
 };
 
 const notLocal =
   (why: string): Handler =>
   (r, _arg, node) =>
-    r.fail(node, 'unresolvable-intrinsic', why);
+    r.unknowable(node, 'unresolvable-intrinsic', why);
 
 const condition: Handler = (r, _arg, node) => r.conditions.expression(node);
 

@@ -4,7 +4,6 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, type Document, 
 import type { DiagnosticSink } from './diagnostics';
 import type { SourceFile } from './source';
 import { makeMap, type MapEntry, type ScalarNode, type TNode } from './tree';
-import { parseFast } from './fastYaml';
 import { CFN_TAGS, SHORT_FORMS, wrapTag } from './yamlTags';
 
 /**
@@ -12,11 +11,6 @@ import { CFN_TAGS, SHORT_FORMS, wrapTag } from './yamlTags';
  * `yaml-syntax`): a half-parsed tree would only produce misleading follow-up diagnostics.
  */
 export function parseTemplate(source: SourceFile, sink: DiagnosticSink): TNode | undefined {
-  return parseFast(source.text) ?? parseWithYaml(source, sink);
-}
-
-/** The full `yaml` library path (also used directly by tests to check the fast path against it). */
-export function parseWithYaml(source: SourceFile, sink: DiagnosticSink): TNode | undefined {
   const doc = parseDocument(source.text, {
     customTags: CFN_TAGS,
     prettyErrors: false,

@@ -12,7 +12,11 @@ export interface PseudoValues {
   urlSuffix: string;
 }
 
-export type Lookup = { ok: true; value: unknown } | { ok: false; code: string; message: string };
+/**
+ * A resolved value, or why there is none. `warning` marks things that are valid in
+ * CloudFormation but unknowable locally (as opposed to references to nothing).
+ */
+export type Lookup = { ok: true; value: unknown } | { ok: false; code: string; message: string; warning?: boolean };
 
 export interface ResourceEntry {
   logicalId: string;
@@ -106,6 +110,7 @@ export class ResourceCatalog {
     const known = Object.keys(attrs);
     return {
       ok: false,
+      warning: true,
       code: 'unresolvable-intrinsic',
       message:
         `Fn::GetAtt ${id}.${attribute}: attribute '${attribute}' of ${checked.type} cannot be resolved locally` +

@@ -62,7 +62,11 @@ describe('CLI', function () {
     assert.equal(r.status, 0, r.stderr);
     const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(docs.length, 6);
-    assert.equal(new Set(docs.map((d) => d.environmentStartedAt)).size, 2);
+    // Each environment counts its own invocations: two first invocations (cold), the rest warm.
+    const counts = docs.map((d) => d.invocationsInThisEnvironment);
+    assert.equal(counts.filter((n) => n === 1).length, 2, counts.join(','));
+    const starts = r.stderr.match(/^\[(env-[0-9a-f]+)\] START/gm) ?? [];
+    assert.equal(new Set(starts.map((l) => l.slice(1, l.indexOf(']')))).size, 2);
     assert.equal((r.stderr.match(/^\[env-[0-9a-f]+\] INIT_START/gm) ?? []).length, 2);
     assert.match(r.stderr, /6 invocations: 2 cold start\(s\), 4 warm; 2 environment\(s\); 0 failed/);
   });

@@ -26,7 +26,7 @@ describe('config: functions', () => {
       );
     });
 
-    it('merges Globals.Function: maps key by key, scalars and lists overridden by the resource', () => {
+    it('merges Globals.Function as SAM does: maps key by key, lists concatenated (Architectures replaced), scalars overridden', () => {
       const hello = fn(model, 'HelloFunction');
       const worker = fn(model, 'WorkerFunction');
       assert.equal(hello.runtime, 'nodejs20.x'); // global
@@ -35,9 +35,9 @@ describe('config: functions', () => {
       assert.deepEqual(hello.architectures, ['arm64']);
       // Environment.Variables merged; the resource's LOG_LEVEL wins over the global one.
       assert.deepEqual(hello.environment, { LOG_LEVEL: 'debug', TABLE_NAME: 'items', STAGE: 'dev' });
-      // Layers: global list for Hello, the resource's empty list for Worker.
+      // Layers: the global list for Hello; for Worker, its own (empty) list after the global entries.
       assert.deepEqual(hello.layers, [{ logicalId: 'SharedLayer', contentUri: path.join(dir, 'layers/shared') }]);
-      assert.deepEqual(worker.layers, []);
+      assert.deepEqual(worker.layers, [{ logicalId: 'SharedLayer', contentUri: path.join(dir, 'layers/shared') }]);
     });
 
     it('reads every property of a SAM function', () => {
@@ -106,7 +106,7 @@ describe('config: functions', () => {
           logicalId: 'SharedLayer',
           layerName: 'shared',
           contentUri: path.join(dir, 'layers/shared'),
-          compatibleRuntimes: ['nodejs20.x', 'nodejs22.x'],
+          compatibleRuntimes: ['nodejs20.x', 'nodejs22.x', 'python3.12'],
           position: { file: model.file, line: 83, column: 3 },
         },
       ]);

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { hasErrors } from '../../../src/core/config/index';
 import { lines, load, probe, single, where, withCode } from './helpers';
 
 // Intrinsic functions are resolved into TemplateModel.resources; a `Custom::Probe`
@@ -190,6 +191,7 @@ describe('config: intrinsic functions', () => {
         lines('Resources:', '  Probe:', '    Type: Custom::Probe', '    Properties:', '      X: !GetAtt Queue.Nope', ...resources.slice(3, 5)),
       );
       const d = single(m, 'unresolvable-intrinsic');
+      assert.equal(d.severity, 'warning');
       assert.deepEqual(where(d), { line: 5, column: 10, property: 'Resources.Probe.Properties.X' });
       assert.match(d.message, /attribute 'Nope' of AWS::SQS::Queue cannot be resolved locally \(known: Arn, QueueUrl, QueueName\)/);
       assert.deepEqual(probe(m), {});
@@ -293,7 +295,10 @@ describe('config: intrinsic functions', () => {
   it('reports Fn::ImportValue as unresolvable at its node, with file, line and column', async () => {
     const m = await load(probeTemplate('Vpc: !ImportValue shared-vpc-id', 'Other: kept'));
     const d = single(m, 'unresolvable-intrinsic');
-    assert.equal(d.severity, 'error');
+    // Valid CloudFormation that is only unknowable locally: a warning, so it does not block
+    // unrelated functions (a required property fed by it reports its own error).
+    assert.equal(d.severity, 'warning');
+    assert.equal(hasErrors(m), false);
     assert.match(d.range.file, /template\.yaml$/);
     assert.deepEqual(where(d), { line: 24, column: 12, property: 'Resources.Probe.Properties.Vpc' });
     assert.deepEqual([d.range.endLine, d.range.endColumn], [24, 38]);
@@ -306,6 +311,8 @@ describe('config: intrinsic functions', () => {
       lines('Parameters:', '  NoDefault:', '    Type: String', 'Resources:', '  Probe:', '    Type: Custom::Probe', '    Properties:', '      A: !Ref Nope', '      B: { Ref: NoDefault }'),
     );
     const [a, b] = withCode(m, 'unresolved-ref');
+    // A reference to nothing is a template error; a parameter without a value is a missing input.
+    assert.deepEqual([a!.severity, b!.severity], ['error', 'warning']);
     assert.deepEqual(where(a!), { line: 8, column: 10, property: 'Resources.Probe.Properties.A' });
     assert.match(a!.message, /'Nope' is not a parameter, resource or pseudo parameter/);
     assert.deepEqual(where(b!), { line: 9, column: 10, property: 'Resources.Probe.Properties.B' });

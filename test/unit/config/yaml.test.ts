@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadTemplate } from '../../../src/core/config/index';
 import { DiagnosticSink } from '../../../src/core/config/diagnostics';
-import { parseFast } from '../../../src/core/config/fastYaml';
-import { parseWithYaml } from '../../../src/core/config/parse';
+import { parseTemplate } from '../../../src/core/config/parse';
 import { SourceFile } from '../../../src/core/config/source';
 import type { TNode } from '../../../src/core/config/tree';
 import { FIXTURES, lines, load, single, where } from './helpers';
@@ -16,17 +14,9 @@ function plain(n: TNode): unknown {
   return Object.fromEntries(n.entries.map((e) => [e.key, plain(e.value)]));
 }
 
-/** A tree with positions and paths; collection ends are left out (the two parsers differ on trailing comments). */
-function shape(n: TNode): unknown {
-  const base = { kind: n.kind, path: n.path, start: n.start };
-  if (n.kind === 'scalar') return { ...base, end: n.end, value: Number.isNaN(n.value) ? 'NaN' : n.value, raw: n.raw };
-  if (n.kind === 'seq') return { ...base, items: n.items.map(shape) };
-  return { ...base, entries: n.entries.map((e) => ({ key: e.key, keyStart: e.keyStart, keyEnd: e.keyEnd, value: shape(e.value) })) };
-}
-
 function viaYaml(text: string): TNode | undefined {
   const source = new SourceFile('/t/template.yaml', text);
-  return parseWithYaml(source, new DiagnosticSink(source));
+  return parseTemplate(source, new DiagnosticSink(source));
 }
 
 const SHORT_FORMS = lines(
@@ -69,76 +59,9 @@ const LONG_FORMS = {
   P: { 'Fn::Sub': ['${V}', { V: { Ref: 'Param' } }] },
 };
 
-// Texts the fast reader must read exactly like the `yaml` library, or decline.
-const SNIPPETS = [
-  SHORT_FORMS,
-  'A:\n  - \n  -\n  - x\nB: 1\n',
-  'A:\n  K: v  # c\n  L: w\n# trailing\nB: 1\n',
-  'A: |\n  x\n\n  y\n\nB: 1\n',
-  'A: >\n  x\n  y\n\n  z\n',
-  'A: |-\n  x',
-  'A: [a,\n  b]\n',
-  '- a: 1\n  b: 2\n- c\n',
-  '{"a":1, "b": [true, null, "s\\n\\u0041"]}',
-  'A: !Sub |\n  echo ${X}\nB: !Join\n  - ""\n  - - a\n    - !Ref B\n',
-  'A:\n- x\n- y\nB: z\n',
-  'A:   \nB: 1\n',
-  'A: 0123\nB: 1.0\nC: 0x1F\nD: .inf\nE: -.5\nF: 1e3\nG: ~\nH: Null\nI: yes\nJ: 2012-10-17\n',
-  "A: 'it''s'\nB: \"tab\\there\"\n",
-  '---\nA: 1\n',
-  'A: arn:aws:sqs:us-east-1:1:q\nB: https://x/y?z=1#frag\nC: a #comment\n',
-  "key with spaces: v\n\"quoted key\": w\n'single': z\n",
-  'A: -1\nB: -x\nC: ?x\nD: :x\n',
-  'Path: /users/{id}\nH: a[0]\n',
-  'A: [ ]\nB: {}\nC: [[1, 2], {a: b}]\n',
-  'A: 1\r\nB:\r\n  - x\r\n  - |\r\n    y\r\n    z\r\n',
-  '  A: 1\n  B: 2\n',
-  'A  : 1\nB : [x]\n',
-  'A: |\n  # not comment\n  x\n',
-  "A: ['a,]b', \"c\", hello world, a#b, a ,b]\n",
-  '- A:\n  - x\n  B: y\n',
-  'A: [\n  1,\n  2\n  ]\n',
-  '#c\n\n---  # doc\n# c\nA: 1\n',
-];
-
-// Outside the fast reader's subset: it must decline, so the `yaml` library decides.
-const DECLINED = [
-  'A: &x 1\nB: *x\n', // aliases
-  'A: b\n  c\n', // multi-line plain scalar
-  'A: 1\nA: 2\n', // duplicate key
-  'A: x: y\n', // error
-  'A: !Foo x\n', // unknown tag
-  'A:\n\tB: 1\n', // tab
-  'A: "multi\n  line"\n', // multi-line quoted
-  'A: 1\n---\nB: 2\n', // two documents
-  'A: >\n  a\n    b\n', // folded more-indented
-];
-
 describe('config: YAML reading', () => {
-  it('maps every short-form tag to its long form (both readers)', () => {
-    assert.deepEqual(plain(parseFast(SHORT_FORMS)!), LONG_FORMS);
+  it('maps every short-form tag to its long form', () => {
     assert.deepEqual(plain(viaYaml(SHORT_FORMS)!), LONG_FORMS);
-  });
-
-  it('the fast reader matches the yaml library on every fixture and snippet', () => {
-    const fixtures = fs
-      .readdirSync(FIXTURES)
-      .map((d) => ['template.yaml', 'template.json'].map((f) => path.join(FIXTURES, d, f)).find((f) => fs.existsSync(f)))
-      .filter((f): f is string => f !== undefined)
-      .map((f) => fs.readFileSync(f, 'utf8'));
-    for (const text of [...SNIPPETS, ...fixtures]) {
-      const fast = parseFast(text);
-      const slow = viaYaml(text);
-      if (!fast) continue; // declined: the yaml library is used
-      assert.ok(slow, `yaml rejected text the fast reader accepted:\n${text}`);
-      assert.deepEqual(shape(fast), shape(slow), text);
-    }
-    // The common cases must not fall back (that is the point of the fast reader).
-    for (const text of [SHORT_FORMS, fixtures[0]!, fixtures[1]!]) assert.ok(parseFast(text), text.slice(0, 80));
-  });
-
-  it('the fast reader declines what is outside its subset', () => {
-    for (const text of DECLINED) assert.equal(parseFast(text), undefined, text);
   });
 
   it('points diagnostics of short forms at the tag, also for lists on the following lines', async () => {
