@@ -12,7 +12,7 @@ import type { TelemetryStream } from '../telemetry/stream';
 import type { AwsCredentials, CredentialCache } from './credentials';
 import { lambdaEnvironment, newLogStreamName } from './lambdaEnv';
 import { captureFrames, captureLines } from './logCapture';
-import { peakMemoryMb } from './processTree';
+import { MemoryProbe } from './processTree';
 import { killGroup, trackProcess, untrackProcess } from './processGroups';
 
 // An execution environment: one OS process group (the runtime, later its extensions) with its own
@@ -106,6 +106,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   private readonly server: RuntimeApiServer;
   private child: ChildProcess | undefined;
+  private memory: MemoryProbe | undefined;
   private tmpDir = '';
   private spawnedAt = 0;
   private functionInitStartedAt: number | undefined;
@@ -207,7 +208,10 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     }
     this.child = child;
     child.on('error', (error) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${error.message}`));
-    if (child.pid !== undefined) trackProcess(child.pid);
+    if (child.pid !== undefined) {
+      trackProcess(child.pid);
+      this.memory = new MemoryProbe(child.pid);
+    }
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
       const pid = child.pid;
       if (pid !== undefined) {
@@ -433,9 +437,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.finishing = true;
     const initDurationMs = this.pendingInitDurationMs;
     this.pendingInitDurationMs = undefined;
-    const pid = this.child?.pid;
-    // Read synchronously: it overlaps with the runtime's way back to /next on the other core.
-    const memory = Promise.resolve(processAlive && pid !== undefined ? peakMemoryMb(pid) : 0);
+    const memory = Promise.resolve(processAlive && this.memory ? this.memory.peakMb() : 0);
     const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
     setImmediate(() => pending.resolve(outcome));
     return memory;
@@ -567,6 +569,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       if (this.initResolve) this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
       await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.server.close();
+      this.memory?.close();
+      this.memory = undefined;
       if (this.tmpDir) await fs.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
       this.setState('Terminated');
       for (const waiter of this.inspectorWaiters.splice(0)) waiter(undefined);

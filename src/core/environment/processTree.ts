@@ -2,8 +2,24 @@ import * as fs from 'node:fs';
 
 // Memory of an execution environment: the peak resident set of its whole process tree, read from
 // /proc (VmHWM is each process's high-water mark, so the result covers the environment's life).
-// Synchronous on purpose: procfs reads take microseconds, while async ones each cost a trip
-// through libuv's thread pool — and this runs after every invocation.
+// This runs after every invocation, so the runtime's own /proc files stay open and are re-read
+// with pread (a few µs) instead of being opened each time; subprocesses, rarer, are read plainly.
+
+const buffer = Buffer.allocUnsafe(8192);
+
+function readAt(fd: number): string {
+  const n = fs.readSync(fd, buffer, 0, buffer.length, 0);
+  return buffer.toString('latin1', 0, n);
+}
+
+function vmHwmKb(status: string): number {
+  const at = status.indexOf('VmHWM:');
+  return at < 0 ? 0 : parseInt(status.slice(at + 6), 10) || 0;
+}
+
+function parsePids(text: string): number[] {
+  return text.split(' ').filter((c) => c.trim() !== '').map(Number);
+}
 
 /**
  * Children of a process's main thread. Runtimes start their subprocesses from the main thread
@@ -12,34 +28,60 @@ import * as fs from 'node:fs';
  */
 function childrenOf(pid: number): number[] {
   try {
-    const text = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8');
-    return text.split(' ').filter((c) => c.trim() !== '').map(Number);
+    return parsePids(fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1'));
   } catch {
     return [];
   }
 }
 
-function peakRssKb(pid: number): number {
+function peakKbOf(pid: number): number {
   try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const match = /VmHWM:\s+(\d+) kB/.exec(status);
-    return match ? Number(match[1]) : 0;
+    return vmHwmKb(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
   } catch {
     return 0;
   }
 }
 
-/** Sum of the peak RSS of `rootPid` and all its descendants, in MB (0 where /proc is absent). */
-export function peakMemoryMb(rootPid: number): number {
-  let totalKb = 0;
-  const queue = [rootPid];
-  const seen = new Set<number>();
-  while (queue.length > 0) {
-    const pid = queue.pop() as number;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    totalKb += peakRssKb(pid);
-    queue.push(...childrenOf(pid));
+/** Peak memory of one environment's process tree. Without /proc (not Linux) it reads 0. */
+export class MemoryProbe {
+  private statusFd: number | undefined;
+  private childrenFd: number | undefined;
+
+  constructor(private readonly pid: number) {
+    try {
+      this.statusFd = fs.openSync(`/proc/${pid}/status`, 'r');
+      this.childrenFd = fs.openSync(`/proc/${pid}/task/${pid}/children`, 'r');
+    } catch {
+      // not Linux, or the process is already gone
+    }
   }
-  return Math.round(totalKb / 1024);
+
+  /** Sum of the peak RSS of the runtime and all its descendants, in MB. */
+  peakMb(): number {
+    if (this.statusFd === undefined) return 0;
+    let totalKb = 0;
+    const queue: number[] = [];
+    try {
+      totalKb += vmHwmKb(readAt(this.statusFd));
+      if (this.childrenFd !== undefined) queue.push(...parsePids(readAt(this.childrenFd)));
+    } catch {
+      return 0; // the process ended meanwhile
+    }
+    const seen = new Set<number>([this.pid]);
+    while (queue.length > 0) {
+      const pid = queue.pop() as number;
+      if (seen.has(pid)) continue;
+      seen.add(pid);
+      totalKb += peakKbOf(pid);
+      queue.push(...childrenOf(pid));
+    }
+    return Math.round(totalKb / 1024);
+  }
+
+  close(): void {
+    for (const fd of [this.statusFd, this.childrenFd]) {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+    this.statusFd = this.childrenFd = undefined;
+  }
 }

@@ -130,7 +130,12 @@ class RuntimeApiClient {
     for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     if (body) head += `Content-Length: ${body.length}\r\n`;
     head += '\r\n';
-    this.socket.write(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head);
+    if (body) {
+      this.socket.cork();
+      this.socket.write(head, 'latin1');
+      this.socket.write(body);
+      this.socket.uncork();
+    } else this.socket.write(head, 'latin1');
     // Keep the process alive only while the platform owes us an answer: an idle socket must not
     // hold the event loop open (callbackWaitsForEmptyEventLoop relies on it draining).
     if (this.waiting.length === 0) this.socket.ref();
@@ -155,8 +160,10 @@ class RuntimeApiClient {
       const body = Buffer.from(this.buffer.subarray(end + 4, end + 4 + length));
       this.buffer = this.buffer.subarray(end + 4 + length);
       const status = Number(lines[0].split(' ')[1]);
-      // Header values arrive as latin1 bytes; the JSON ones (client context, identity) are UTF-8.
-      for (const k of Object.keys(headers)) headers[k] = Buffer.from(headers[k], 'latin1').toString('utf8');
+      // Header values arrive as latin1 bytes; the JSON ones (client context, identity) may be UTF-8.
+      for (const k of Object.keys(headers)) {
+        if (/[\x80-\xff]/.test(headers[k])) headers[k] = Buffer.from(headers[k], 'latin1').toString('utf8');
+      }
       const waiter = this.waiting.shift();
       if (this.waiting.length === 0) this.socket.unref();
       waiter?.resolve({ status, headers, body });
