@@ -1,82 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
-import type { Readable } from 'node:stream';
 import type { FunctionDefinition } from '../config/types';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
-import type { RuntimeAdapter, RuntimeLaunch } from '../runtimes/types';
+import type { RuntimeLaunch } from '../runtimes/types';
 import type { PhaseStatus, PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
 import { formatLogLine } from '../telemetry/logFormat';
-import type { TelemetryStream } from '../telemetry/stream';
-import type { AwsCredentials, CredentialCache } from './credentials';
-import { lambdaEnvironment, newLogStreamName } from './lambdaEnv';
-import { captureFrames, captureLines } from './logCapture';
-import { MemoryProbe } from './processTree';
-import { killGroup, trackProcess, untrackProcess } from './processGroups';
+import type { AwsCredentials } from './credentials';
+import { lambdaEnvironment, makeTmpDir, newLogStreamName } from './lambdaEnv';
+import { errorTypeOf, exitMessage, initFailed, runtimeExited, timedOut } from './platformErrors';
+import { initSpans } from './initSpans';
+import { RuntimeProcess } from './runtimeProcess';
+import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
+
+export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
 
 // An execution environment: one OS process group (the runtime, later its extensions) with its own
 // Runtime API server, going through Lambda's lifecycle:
 //   Initializing(runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
 // A failure in any phase ends the environment ("reset", as Lambda does); the caller gets AWS's error.
-
-export type EnvironmentState = 'Initializing' | 'Idle' | 'Invoking' | 'ShuttingDown' | 'Terminated';
-export type InitSubPhase = 'runtime' | 'function';
-
-export interface EnvironmentOptions {
-  fn: FunctionDefinition;
-  version: string;
-  region: string;
-  runtime: RuntimeAdapter;
-  credentials: CredentialCache;
-  telemetry: TelemetryStream;
-  initializationType: InitializationType;
-  /** Lambda's on-demand init limit (10 s); not applied while waiting for a debugger. */
-  initTimeoutMs: number;
-  /** SIGTERM → SIGKILL grace on shutdown. */
-  shutdownGraceMs: number;
-  /** Start the runtime waiting for a debugger before any user code runs. */
-  debug: boolean;
-  tmpRoot: string;
-}
-
-export interface InvokeRequest {
-  requestId: string;
-  payload: Buffer;
-  invokedFunctionArn: string;
-  traceId: string;
-  /** Decoded client-context JSON. */
-  clientContext?: string;
-  cognitoIdentity?: string;
-}
-
-/** What the caller gets as soon as the runtime answered. */
-export interface InvocationOutcome {
-  payload: Buffer;
-  contentType?: string;
-  /** `Unhandled` when the function or the runtime failed (X-Amz-Function-Error). */
-  functionError?: 'Unhandled';
-  errorType?: string;
-  status: PhaseStatus;
-  /**
-   * Set when the platform, not the handler, ended the invocation with an error (runtime exit,
-   * failed INIT, oversized response): REPORT names it, as Lambda's does.
-   */
-  platformErrorType?: string;
-  durationMs: number;
-  /** Settles once END and REPORT have been emitted for the invocation. */
-  reported: Promise<void>;
-}
-
-export interface InitOutcome {
-  ok: boolean;
-  durationMs: number;
-  /** On failure: the error payload returned to the invocation that triggered init. */
-  error?: { payload: Buffer; errorType: string; status: PhaseStatus };
-}
-
-/** Lines written while a collector is attached (the invocation's own log, for Tail and the CLI). */
-export type LogCollector = (line: string) => void;
 
 interface PendingInvocation {
   request: InvokeRequest;
@@ -85,9 +26,6 @@ interface PendingInvocation {
   resolve: (outcome: InvocationOutcome) => void;
   collector?: LogCollector;
 }
-
-const INSPECTOR_LINE = /^Debugger listening on (ws:\/\/[^\s]+)/;
-const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;
 
 export class ExecutionEnvironment implements RuntimeApiListener {
   readonly id = `env-${randomBytes(4).toString('hex')}`;
@@ -105,8 +43,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   maxMemoryUsedMb = 0;
 
   private readonly server: RuntimeApiServer;
-  private child: ChildProcess | undefined;
-  private memory: MemoryProbe | undefined;
+  private runtime: RuntimeProcess | undefined;
   private tmpDir = '';
   private spawnedAt = 0;
   private functionInitStartedAt: number | undefined;
@@ -120,8 +57,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private runtimeReady = false;
   private reportDone = false;
   private timeoutsSuspended = false;
-  private exited: Promise<void> = Promise.resolve();
-  private readonly idleWaiters: Array<(ok: boolean) => void> = [];
   private readonly inspectorWaiters: Array<(url: string | undefined) => void> = [];
   private readonly stateListeners = new Set<(env: ExecutionEnvironment) => void>();
 
@@ -132,7 +67,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   get pid(): number | undefined {
-    return this.child?.pid;
+    return this.runtime?.pid;
   }
 
   get initializationType(): InitializationType {
@@ -164,7 +99,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
         this.server.listen(),
         this.options.credentials.get(),
         this.options.runtime.launch(fn, { debug: this.options.debug }),
-        this.makeTmpDir(),
+        makeTmpDir(this.options.tmpRoot, this.id).then((dir) => (this.tmpDir = dir)),
       ]);
     } catch (error) {
       this.failInit('Runtime.InvalidEntrypoint', (error as Error).message);
@@ -193,45 +128,17 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       functionVersion: this.version,
     });
     this.setSubPhase('runtime');
-    let child: ChildProcess;
     try {
-      child = spawn(launch.command, launch.args, {
-        cwd: fn.codeUri,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-        // Its own process group, so the whole tree can be signalled and nothing outlives it.
-        detached: true,
+      this.runtime = new RuntimeProcess({ command: launch.command, args: launch.args, cwd: fn.codeUri, env }, {
+        output: (text, time) => this.functionOutput(text, time),
+        inspector: (url) => this.onInspector(url),
+        exit: (reason) => this.onExit(reason),
+        spawnError: (message) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${message}`),
       });
     } catch (error) {
       this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${(error as Error).message}`);
       return outcome;
     }
-    this.child = child;
-    child.on('error', (error) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${error.message}`));
-    if (child.pid !== undefined) {
-      trackProcess(child.pid);
-      this.memory = new MemoryProbe(child.pid);
-    }
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      const pid = child.pid;
-      if (pid !== undefined) {
-        untrackProcess(pid);
-        // Whatever the runtime left running in its group goes with it.
-        killGroup(pid, 'SIGKILL');
-      }
-      // Handle the exit once the pipes are drained, so the runtime's last lines (its error
-      // report, typically) are attributed to the invocation or INIT they belong to.
-      const handle = once(() => {
-        this.onExit(code, signal);
-        resolve();
-      });
-      child.once('close', handle);
-      setTimeout(handle, 100).unref();
-    }));
-    const stdio = child.stdio;
-    captureLines(stdio[1]!, (line) => this.functionOutput(line));
-    captureLines(stdio[2]!, (line) => this.runtimeStderr(line));
-    captureFrames(stdio[3] as Readable, (text, time) => this.functionOutput(text, time));
     if (!this.options.debug && this.options.initTimeoutMs > 0) {
       this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
     }
@@ -256,25 +163,18 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const readyAt = performance.now();
     if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
     const durationMs = readyAt - this.spawnedAt;
-    const spans = this.initSpans(readyAt);
-    this.emit('platform.initRuntimeDone', { initializationType: this.options.initializationType, phase: 'init', status: 'success', spans });
-    this.emit('platform.initReport', { initializationType: this.options.initializationType, phase: 'init', status: 'success', metrics: { durationMs }, spans });
+    this.emitInitEnd('success', undefined, durationMs, readyAt);
     if (this.options.initializationType === 'on-demand') this.pendingInitDurationMs = durationMs;
     this.endInit({ ok: true, durationMs });
     this.runtimeReady = true;
     this.setState('Idle');
   }
 
-  private initSpans(endAt: number): Array<{ name: string; start: string; durationMs: number }> {
-    const toIso = (t: number) => new Date(performance.timeOrigin + t).toISOString();
-    const boundary = this.functionInitStartedAt;
-    if (boundary === undefined || boundary < this.spawnedAt || boundary > endAt) {
-      return [{ name: 'runtimeInit', start: toIso(this.spawnedAt), durationMs: endAt - this.spawnedAt }];
-    }
-    return [
-      { name: 'runtimeInit', start: toIso(this.spawnedAt), durationMs: boundary - this.spawnedAt },
-      { name: 'functionInit', start: toIso(boundary), durationMs: endAt - boundary },
-    ];
+  private emitInitEnd(status: PhaseStatus, errorType: string | undefined, durationMs: number, endAt: number): void {
+    const spans = initSpans(this.spawnedAt, this.functionInitStartedAt, endAt);
+    const initializationType = this.options.initializationType;
+    this.emit('platform.initRuntimeDone', { initializationType, phase: 'init', status, errorType, spans });
+    this.emit('platform.initReport', { initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
   }
 
   private failInitFromRuntime(): void {
@@ -293,10 +193,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private failInit(errorType: string, message: string | undefined, body?: Buffer, status: PhaseStatus = 'error'): void {
     if (!this.initResolve) return;
     const durationMs = performance.now() - this.spawnedAt;
-    const spans = this.initSpans(performance.now());
     const payload = body ?? Buffer.from(JSON.stringify({ errorType, errorMessage: message }));
-    this.emit('platform.initRuntimeDone', { initializationType: this.options.initializationType, phase: 'init', status, errorType, spans });
-    this.emit('platform.initReport', { initializationType: this.options.initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
+    this.emitInitEnd(status, errorType, durationMs, performance.now());
     this.endInit({ ok: false, durationMs, error: { payload, errorType, status } });
     void this.terminate();
   }
@@ -351,19 +249,11 @@ export class ExecutionEnvironment implements RuntimeApiListener {
    * START / END / REPORT (the environment is already gone).
    */
   reportFailedInit(request: InvokeRequest, init: InitOutcome, collector?: LogCollector): InvocationOutcome {
-    const error = init.error!;
+    const outcome: InvocationOutcome = { ...initFailed(init.error!), durationMs: 0, reported: Promise.resolve() };
     const { requestId, traceId } = request;
-    const tracing = { type: 'X-Amzn-Trace-Id' as const, value: traceId };
-    this.emit('platform.start', { requestId, version: this.version, tracing }, requestId, collector);
-    this.emit('platform.runtimeDone', { requestId, status: error.status, errorType: error.errorType, metrics: { durationMs: 0, producedBytes: error.payload.length }, spans: [] }, requestId, collector);
-    this.emit('platform.report', {
-      requestId,
-      status: error.status,
-      errorType: error.errorType,
-      metrics: { durationMs: 0, billedDurationMs: Math.ceil(init.durationMs), memorySizeMB: this.fn.memorySize, maxMemoryUsedMB: Math.max(this.maxMemoryUsedMb, 1), initDurationMs: init.durationMs },
-      tracing,
-    }, requestId, collector);
-    return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: error.status, platformErrorType: error.errorType, durationMs: 0, reported: Promise.resolve() };
+    this.emit('platform.start', { requestId, version: this.version, tracing: { type: 'X-Amzn-Trace-Id', value: traceId } }, requestId, collector);
+    this.emitEnd(request, outcome, init.durationMs, collector);
+    return outcome;
   }
 
   onResult(requestId: string, result: RuntimeResult): void {
@@ -413,15 +303,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const seconds = Math.max(elapsed, this.fn.timeout).toFixed(2);
     const { requestId } = pending.request;
     this.functionOutput(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
-    const errorMessage = `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`;
-    const measured = this.finishInvocation(pending, {
-      payload: Buffer.from(JSON.stringify({ errorType: 'Sandbox.Timedout', errorMessage })),
-      contentType: 'application/json',
-      functionError: 'Unhandled',
-      errorType: 'Sandbox.Timedout',
-      status: 'timeout',
-      durationMs: performance.now() - pending.startedAt,
-    }, true);
+    const measured = this.finishInvocation(pending, { ...timedOut(requestId, seconds), durationMs: performance.now() - pending.startedAt }, true);
     // Lambda resets the environment after a timeout: the next invocation starts a fresh one
     // (once its memory peak has been read).
     void measured.finally(() => this.terminate());
@@ -437,22 +319,30 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.finishing = true;
     const initDurationMs = this.pendingInitDurationMs;
     this.pendingInitDurationMs = undefined;
-    const memory = Promise.resolve(processAlive && this.memory ? this.memory.peakMb() : 0);
+    const memory = Promise.resolve(processAlive && this.runtime ? this.runtime.peakMemoryMb() : 0);
     const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
     setImmediate(() => pending.resolve(outcome));
     return memory;
   }
 
   private report(pending: PendingInvocation, outcome: InvocationOutcome, mb: number, initDurationMs: number | undefined): void {
-    const { requestId, traceId } = pending.request;
     this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, mb);
+    this.emitEnd(pending.request, outcome, initDurationMs, pending.collector);
+    if (this.pending === pending) this.pending = undefined;
+    this.reportDone = true;
+    this.settleFinishing();
+  }
+
+  /** END and REPORT of an invocation. */
+  private emitEnd(request: InvokeRequest, outcome: Omit<InvocationOutcome, 'reported'>, initDurationMs: number | undefined, collector?: LogCollector): void {
+    const { requestId, traceId } = request;
     this.emit('platform.runtimeDone', {
       requestId,
       status: outcome.status,
       errorType: outcome.errorType,
       metrics: { durationMs: outcome.durationMs, producedBytes: outcome.payload.length },
       spans: [],
-    }, requestId, pending.collector);
+    }, requestId, collector);
     this.emit('platform.report', {
       requestId,
       status: outcome.status,
@@ -466,10 +356,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
         initDurationMs,
       },
       tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
-    }, requestId, pending.collector);
-    if (this.pending === pending) this.pending = undefined;
-    this.reportDone = true;
-    this.settleFinishing();
+    }, requestId, collector);
   }
 
   /** The invocation is over once REPORT is out and the runtime asked for the next event. */
@@ -480,13 +367,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.setState('Idle');
   }
 
-  /** Resolves true when the environment is Idle again, false when it ended instead. */
-  whenIdle(): Promise<boolean> {
-    if (this.state === 'Idle') return Promise.resolve(true);
-    if (this.state === 'ShuttingDown' || this.state === 'Terminated') return Promise.resolve(false);
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
   // ------------------------------------------------------------------------------------------
   // Output, exits, SHUTDOWN
 
@@ -494,16 +374,10 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.emit('function', text, this.pending?.request.requestId, undefined, time);
   }
 
-  private runtimeStderr(line: string): void {
-    const inspector = INSPECTOR_LINE.exec(line);
-    if (inspector) {
-      this.inspectorUrl = inspector[1];
-      this.emit('workbench.environment', { state: this.state, detail: 'debugger waiting', pid: this.pid, inspectorUrl: this.inspectorUrl });
-      for (const waiter of this.inspectorWaiters.splice(0)) waiter(this.inspectorUrl);
-      return;
-    }
-    if (INSPECTOR_NOISE.test(line)) return;
-    this.functionOutput(line);
+  private onInspector(url: string): void {
+    this.inspectorUrl = url;
+    this.emit('workbench.environment', { state: this.state, detail: 'debugger waiting', pid: this.pid, inspectorUrl: url });
+    for (const waiter of this.inspectorWaiters.splice(0)) waiter(url);
   }
 
   /** Resolves with the inspector's WebSocket URL once the debug-mode runtime listens. */
@@ -512,24 +386,14 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     return new Promise((resolve) => this.inspectorWaiters.push(resolve));
   }
 
-  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
-    const reason = signal ? `signal: ${signal === 'SIGKILL' ? 'killed' : signal.toLowerCase().replace(/^sig/, '')}` : `exit status ${code}`;
+  private onExit(reason: string): void {
     if (this.initResolve) {
       if (this.initErrorBody) this.failInitFromRuntime();
       else this.failInit('Runtime.ExitError', `Runtime exited with error: ${reason}`);
     } else if (this.pending && !this.finishing) {
       const { requestId } = this.pending.request;
-      const errorMessage = `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`;
-      this.functionOutput(errorMessage);
-      this.finishInvocation(this.pending, {
-        payload: Buffer.from(JSON.stringify({ errorType: 'Runtime.ExitError', errorMessage })),
-        contentType: 'application/json',
-        functionError: 'Unhandled',
-        errorType: 'Runtime.ExitError',
-        platformErrorType: 'Runtime.ExitError',
-        status: 'error',
-        durationMs: performance.now() - this.pending.startedAt,
-      }, false);
+      this.functionOutput(exitMessage(requestId, reason));
+      this.finishInvocation(this.pending, { ...runtimeExited(requestId, reason), durationMs: performance.now() - this.pending.startedAt }, false);
     } else if (this.state === 'Idle' || this.state === 'Invoking') {
       // Exited between invocations (uncaught exception after responding, process.exit…).
       this.emit('workbench.environment', { state: this.state, detail: `runtime exited between invocations (${reason})`, pid: this.pid });
@@ -545,11 +409,11 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     if (this.state === 'Terminated') return;
     if (this.state !== 'ShuttingDown') {
       this.setState('ShuttingDown');
-      const pid = this.child?.pid;
-      if (pid !== undefined && this.child?.exitCode === null && this.child.signalCode === null) {
-        killGroup(pid, 'SIGTERM');
-        const grace = setTimeout(() => killGroup(pid, 'SIGKILL'), this.options.shutdownGraceMs);
-        await this.exited;
+      const runtime = this.runtime;
+      if (runtime?.isRunning) {
+        runtime.signal('SIGTERM');
+        const grace = setTimeout(() => runtime.signal('SIGKILL'), this.options.shutdownGraceMs);
+        await runtime.exited;
         clearTimeout(grace);
       }
     }
@@ -564,13 +428,10 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.terminating = (async () => {
       clearTimeout(this.initTimer);
       if (this.state !== 'ShuttingDown') this.setState('ShuttingDown');
-      const pid = this.child?.pid;
-      if (pid !== undefined) killGroup(pid, 'SIGKILL');
+      this.runtime?.signal('SIGKILL');
       if (this.initResolve) this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
-      await Promise.race([this.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      if (this.runtime) await Promise.race([this.runtime.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.server.close();
-      this.memory?.close();
-      this.memory = undefined;
       if (this.tmpDir) await fs.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
       this.setState('Terminated');
       for (const waiter of this.inspectorWaiters.splice(0)) waiter(undefined);
@@ -579,11 +440,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   // ------------------------------------------------------------------------------------------
-
-  private async makeTmpDir(): Promise<void> {
-    await fs.mkdir(this.options.tmpRoot, { recursive: true });
-    this.tmpDir = await fs.mkdtemp(path.join(this.options.tmpRoot, `${this.id}-`));
-  }
 
   private setSubPhase(phase: InitSubPhase | undefined): void {
     this.initSubPhase = phase;
@@ -594,9 +450,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     if (this.state === state) return;
     this.state = state;
     this.emit('workbench.environment', { state, pid: this.pid, inspectorUrl: this.inspectorUrl });
-    if (state === 'Idle' || state === 'ShuttingDown' || state === 'Terminated') {
-      for (const waiter of this.idleWaiters.splice(0)) waiter(state === 'Idle');
-    }
     for (const listener of this.stateListeners) listener(this);
   }
 
@@ -612,23 +465,4 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       if (line !== undefined) target(line);
     }
   }
-}
-
-/** The `errorType` of an error body, when it is JSON with one. */
-function errorTypeOf(body: Buffer): string | undefined {
-  try {
-    const parsed = JSON.parse(body.toString('utf8'));
-    return typeof parsed?.errorType === 'string' ? parsed.errorType : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function once(fn: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    fn();
-  };
 }

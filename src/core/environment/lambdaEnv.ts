@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
@@ -15,6 +16,12 @@ export interface EnvironmentIdentity {
   logStreamName: string;
   tmpDir: string;
   credentials: AwsCredentials;
+}
+
+/** The environment's own TMPDIR (the machine's /tmp itself stays shared: no containers). */
+export async function makeTmpDir(tmpRoot: string, environmentId: string): Promise<string> {
+  await fs.mkdir(tmpRoot, { recursive: true });
+  return fs.mkdtemp(path.join(tmpRoot, `${environmentId}-`));
 }
 
 /** `2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef` */

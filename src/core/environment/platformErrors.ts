@@ -1,0 +1,46 @@
+import type { PhaseStatus } from '../telemetry/events';
+import type { InvocationOutcome } from './types';
+
+// Errors the platform (not the handler) answers an invocation with, in Lambda's words.
+
+export type PlatformAnswer = Omit<InvocationOutcome, 'reported' | 'durationMs'>;
+
+function answer(errorType: string, errorMessage: string, status: PhaseStatus, platformErrorType?: string): PlatformAnswer {
+  return {
+    payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
+    contentType: 'application/json',
+    functionError: 'Unhandled',
+    errorType,
+    status,
+    platformErrorType,
+  };
+}
+
+/** `RequestId: … Error: Task timed out after 3.00 seconds` (errorType Sandbox.Timedout). */
+export function timedOut(requestId: string, seconds: string): PlatformAnswer {
+  return answer('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`, 'timeout');
+}
+
+export function exitMessage(requestId: string, reason: string): string {
+  return `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`;
+}
+
+/** `RequestId: … Error: Runtime exited with error: exit status 1` (errorType Runtime.ExitError). */
+export function runtimeExited(requestId: string, reason: string): PlatformAnswer {
+  return answer('Runtime.ExitError', exitMessage(requestId, reason), 'error', 'Runtime.ExitError');
+}
+
+/** A failed INIT, answered to the invocation that triggered it (its payload passes through). */
+export function initFailed(error: { payload: Buffer; errorType: string; status: PhaseStatus }): PlatformAnswer {
+  return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: error.status, platformErrorType: error.errorType };
+}
+
+/** The `errorType` of an error body, when it is JSON with one. */
+export function errorTypeOf(body: Buffer): string | undefined {
+  try {
+    const parsed = JSON.parse(body.toString('utf8'));
+    return typeof parsed?.errorType === 'string' ? parsed.errorType : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Readable } from 'node:stream';
+import { captureFrames, captureLines } from './logCapture';
+import { MemoryProbe } from './processTree';
+import { killGroup, trackProcess, untrackProcess } from './processGroups';
+
+// The OS side of an execution environment: the runtime process in its own process group, its
+// output (stdout, stderr, and the framed telemetry log fd 3), its inspector in debug mode, its
+// memory, and its end. The Lambda lifecycle on top of it lives in environment.ts.
+
+export interface RuntimeProcessEvents {
+  /** A line or record the runtime wrote (`time` when the record carried one). */
+  output(text: string, time?: Date): void;
+  /** Debug mode: the inspector listens at this WebSocket URL. */
+  inspector(url: string): void;
+  /** The runtime ended; called once its pipes are drained (or after a short grace). */
+  exit(reason: string): void;
+  /** The program could not be started at all. */
+  spawnError(message: string): void;
+}
+
+export interface SpawnSpec {
+  command: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+const INSPECTOR_LINE = /^Debugger listening on (ws:\/\/[^\s]+)/;
+const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;
+
+export class RuntimeProcess {
+  /** Settles once the exit has been handled. */
+  readonly exited: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly memory: MemoryProbe | undefined;
+  private running = true;
+
+  /** Spawns the runtime; throws when the program cannot be spawned synchronously. */
+  constructor(spec: SpawnSpec, private readonly events: RuntimeProcessEvents) {
+    this.child = spawn(spec.command, spec.args, {
+      cwd: spec.cwd,
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      // Its own process group, so the whole tree can be signalled and nothing outlives it.
+      detached: true,
+    });
+    const child = this.child;
+    child.on('error', (error) => {
+      this.running = false;
+      events.spawnError(error.message);
+    });
+    if (child.pid !== undefined) {
+      trackProcess(child.pid);
+      this.memory = new MemoryProbe(child.pid);
+    }
+    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
+      this.running = false;
+      const pid = child.pid;
+      if (pid !== undefined) {
+        untrackProcess(pid);
+        // Whatever the runtime left running in its group goes with it.
+        killGroup(pid, 'SIGKILL');
+      }
+      // Report the exit once the pipes are drained, so the runtime's last lines (its error report,
+      // typically) reach the invocation or INIT they belong to.
+      const handle = once(() => {
+        this.memory?.close();
+        events.exit(exitReason(code, signal));
+        resolve();
+      });
+      child.once('close', handle);
+      setTimeout(handle, 100).unref();
+    }));
+    const [, stdout, stderr, logFd] = child.stdio;
+    captureLines(stdout as Readable, (line) => events.output(line));
+    captureLines(stderr as Readable, (line) => this.stderrLine(line));
+    captureFrames(logFd as Readable, (text, time) => events.output(text, time));
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** Peak memory of the process tree so far, in MB (0 once it has ended). */
+  peakMemoryMb(): number {
+    return this.running && this.memory ? this.memory.peakMb() : 0;
+  }
+
+  /** Signals the whole process group. */
+  signal(signal: NodeJS.Signals): void {
+    if (this.child.pid !== undefined) killGroup(this.child.pid, signal);
+  }
+
+  private stderrLine(line: string): void {
+    const inspector = INSPECTOR_LINE.exec(line);
+    if (inspector) return this.events.inspector(inspector[1]);
+    if (!INSPECTOR_NOISE.test(line)) this.events.output(line);
+  }
+}
+
+/** As Lambda words it: `exit status 1`, `signal: killed`. */
+function exitReason(code: number | null, signal: NodeJS.Signals | null): string {
+  if (!signal) return `exit status ${code}`;
+  return `signal: ${signal === 'SIGKILL' ? 'killed' : signal.toLowerCase().replace(/^sig/, '')}`;
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

@@ -1,0 +1,66 @@
+import type { FunctionDefinition } from '../config/types';
+import type { RuntimeAdapter } from '../runtimes/types';
+import type { InitializationType, PhaseStatus } from '../telemetry/events';
+import type { TelemetryStream } from '../telemetry/stream';
+import type { CredentialCache } from './credentials';
+
+// The vocabulary of an execution environment, shared by the environment, the scheduler and the
+// invocation layer.
+
+export type EnvironmentState = 'Initializing' | 'Idle' | 'Invoking' | 'ShuttingDown' | 'Terminated';
+export type InitSubPhase = 'runtime' | 'function';
+
+export interface EnvironmentOptions {
+  fn: FunctionDefinition;
+  version: string;
+  region: string;
+  runtime: RuntimeAdapter;
+  credentials: CredentialCache;
+  telemetry: TelemetryStream;
+  initializationType: InitializationType;
+  /** Lambda's on-demand init limit (10 s); not applied while waiting for a debugger. */
+  initTimeoutMs: number;
+  /** SIGTERM → SIGKILL grace on shutdown. */
+  shutdownGraceMs: number;
+  /** Start the runtime waiting for a debugger before any user code runs. */
+  debug: boolean;
+  tmpRoot: string;
+}
+
+export interface InvokeRequest {
+  requestId: string;
+  payload: Buffer;
+  invokedFunctionArn: string;
+  traceId: string;
+  /** Decoded client-context JSON. */
+  clientContext?: string;
+  cognitoIdentity?: string;
+}
+
+/** What the caller gets as soon as the runtime answered. */
+export interface InvocationOutcome {
+  payload: Buffer;
+  contentType?: string;
+  /** `Unhandled` when the function or the runtime failed (X-Amz-Function-Error). */
+  functionError?: 'Unhandled';
+  errorType?: string;
+  status: PhaseStatus;
+  /**
+   * Set when the platform, not the handler, ended the invocation with an error (runtime exit,
+   * failed INIT, oversized response): REPORT names it, as Lambda's does.
+   */
+  platformErrorType?: string;
+  durationMs: number;
+  /** Settles once END and REPORT have been emitted for the invocation. */
+  reported: Promise<void>;
+}
+
+export interface InitOutcome {
+  ok: boolean;
+  durationMs: number;
+  /** On failure: the error payload returned to the invocation that triggered init. */
+  error?: { payload: Buffer; errorType: string; status: PhaseStatus };
+}
+
+/** Lines written while a collector is attached (the invocation's own log, for Tail and the CLI). */
+export type LogCollector = (line: string) => void;
