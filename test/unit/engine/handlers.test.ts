@@ -67,6 +67,21 @@ describe('Node runtime: handlers', function () {
     assert.deepEqual(json(cjs2.payload), { kind: 'cjs-ext' });
   });
 
+  it('decides CommonJS or ES module from package.json files inside the code directory only', async () => {
+    // A package.json above CodeUri is not part of what Lambda would deploy.
+    const dir = writeProject({
+      'package.json': '{"type":"module"}',
+      'template.yaml': samTemplate({ Inner: { handler: 'app.handler', codeUri: 'fn' } }),
+      'fn/app.js': `exports.handler = async () => ({ kind: typeof require });`,
+    });
+    const other = await openProject(dir);
+    try {
+      assert.deepEqual(json((await other.invoke('Inner', '{}')).payload), { kind: 'function' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('resolves nested handler paths and nested export paths', async () => {
     assert.deepEqual(json((await workbench.invoke('Nested', '{}')).payload), { kind: 'nested' });
     assert.equal(json((await workbench.invoke('Deep', '{}')).payload), 'deep');

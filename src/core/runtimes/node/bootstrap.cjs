@@ -15,7 +15,6 @@ const api = process.env.AWS_LAMBDA_RUNTIME_API || '';
 const [apiHost, apiPort] = api.split(':');
 const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const handlerString = process.env._HANDLER || '';
-// One kept-alive socket without Nagle's delay: every event and response is a small write.
 const BASE = '/2018-06-01/runtime';
 const NO_REQUEST = 'undefined'; // what AWS prints as request id for log lines written during init
 
@@ -105,6 +104,7 @@ class RuntimeApiClient {
     this.waiting = [];
     this.buffer = Buffer.alloc(0);
     this.socket = net.connect(port, host);
+    // Without Nagle's delay: every event and response is a small write.
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk) => this.onData(chunk));
     const fail = (/** @type {Error|undefined} */ error) => {
@@ -206,7 +206,8 @@ function packageType(dir) {
     } catch {
       // no (readable) package.json here: keep walking up
     }
-    if (d === path.dirname(d) || d === path.dirname(taskRoot)) return 'commonjs';
+    // The deployment package ends at the task root: a package.json above it would not be deployed.
+    if (d === path.resolve(taskRoot) || d === path.dirname(d)) return 'commonjs';
   }
 }
 
