@@ -41,6 +41,21 @@ export function resetNodeCache(): void {
   cached = new Map();
 }
 
+/**
+ * The package.json that decides a .js file's module type for Node when the code directory has
+ * none of its own: Node looks above the code directory, Lambda's deployment package has nothing
+ * above it.
+ */
+export function outerPackageJson(codeUri: string): string | undefined {
+  const root = path.resolve(codeUri);
+  if (fs.existsSync(path.join(root, 'package.json'))) return undefined;
+  for (let dir = path.dirname(root); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'package.json');
+    if (fs.existsSync(candidate)) return candidate;
+    if (dir === path.dirname(dir)) return undefined;
+  }
+}
+
 function safeRealpath(p: string): string {
   try {
     return fs.realpathSync(p);
@@ -57,11 +72,13 @@ export function declaredNodeMajor(runtime: string): number | undefined {
 
 export class NodeRuntime implements RuntimeAdapter {
   private readonly warned = new Set<string>();
+  private readonly checkedCodeDirs = new Set<string>();
 
   constructor(private readonly nodePath: string | undefined, private readonly warn: (message: string) => void) {}
 
   async launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch> {
     const node = await resolveLocalNode(this.nodePath);
+    this.checkOuterPackageJson(fn.codeUri);
     const localMajor = Number(node.version.split('.')[0]);
     const declared = declaredNodeMajor(fn.runtime);
     if (declared !== undefined && declared !== localMajor && !this.warned.has(fn.runtime)) {
@@ -69,6 +86,7 @@ export class NodeRuntime implements RuntimeAdapter {
       this.warn(`${fn.runtime} functions run on the local Node.js ${node.version} (${node.path}); behaviour of Node ${declared} may differ.`);
     }
     const runtimeDir = path.dirname(bootstrapFile('node'));
+
     const args: string[] = [];
     if (options.debug) args.push('--inspect-brk=127.0.0.1:0');
     args.push(bootstrapFile('node'));
@@ -84,5 +102,19 @@ export class NodeRuntime implements RuntimeAdapter {
       runtimeVersion: `nodejs:${major}.local-v${node.version}`,
       runtimeVersionArn: `local:node:${node.path}`,
     };
+  }
+
+  /** Warns once per code directory when a package.json outside it makes its .js files ES modules. */
+  private checkOuterPackageJson(codeUri: string): void {
+    if (this.checkedCodeDirs.has(codeUri)) return;
+    this.checkedCodeDirs.add(codeUri);
+    const outer = outerPackageJson(codeUri);
+    if (!outer) return;
+    try {
+      if (JSON.parse(fs.readFileSync(outer, 'utf8')).type !== 'module') return;
+    } catch {
+      return;
+    }
+    this.warn(`${outer} ("type": "module") lies outside CodeUri ${codeUri}: locally Node treats the function's .js files as ES modules, while Lambda would deploy them without it. Add a package.json to ${codeUri} to decide.`);
   }
 }

@@ -67,16 +67,24 @@ describe('Node runtime: handlers', function () {
     assert.deepEqual(json(cjs2.payload), { kind: 'cjs-ext' });
   });
 
-  it('decides CommonJS or ES module from package.json files inside the code directory only', async () => {
-    // A package.json above CodeUri is not part of what Lambda would deploy.
+  it('warns when a package.json outside CodeUri decides the module type locally', async () => {
+    // Lambda deploys only CodeUri; Node, running natively, also sees the project's package.json.
     const dir = writeProject({
       'package.json': '{"type":"module"}',
-      'template.yaml': samTemplate({ Inner: { handler: 'app.handler', codeUri: 'fn' } }),
-      'fn/app.js': `exports.handler = async () => ({ kind: typeof require });`,
+      'template.yaml': samTemplate({ Inner: { handler: 'app.handler', codeUri: 'fn' }, Own: { handler: 'app.handler', codeUri: 'own' } }),
+      'fn/app.js': `export const handler = async () => 'esm';`,
+      'own/package.json': '{"type":"commonjs"}',
+      'own/app.js': `exports.handler = async () => 'cjs';`,
     });
     const other = await openProject(dir);
+    const warnings: string[] = [];
+    other.telemetry.subscribe((e) => e.type === 'workbench.warning' && warnings.push((e.record as { message: string }).message));
     try {
-      assert.deepEqual(json((await other.invoke('Inner', '{}')).payload), { kind: 'function' });
+      assert.equal(json((await other.invoke('Inner', '{}')).payload), 'esm');
+      assert.equal(json((await other.invoke('Own', '{}')).payload), 'cjs');
+      await other.invoke('Inner', '{}');
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0], /package\.json \("type": "module"\) lies outside CodeUri .*\/fn/);
     } finally {
       await other.close();
     }
