@@ -1,7 +1,7 @@
 // Builds the extension and the CLI with esbuild, and ships the runtime bootstraps next to them
 // (they are spawned as files, never bundled into the host).
 import * as esbuild from 'esbuild';
-import { chmodSync, cpSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -18,8 +18,11 @@ await Promise.all([
 ]);
 chmodSync(join(dist, 'cli.js'), 0o755);
 
-mkdirSync(join(dist, 'runtimes'), { recursive: true });
-cpSync(join(root, 'src/core/runtimes/node'), join(dist, 'runtimes/node'), { recursive: true });
+// Every runtime's bootstrap directory (node/, python/…) goes next to the bundles as is.
+const runtimesSrc = join(root, 'src/core/runtimes');
+for (const entry of readdirSync(runtimesSrc, { withFileTypes: true })) {
+  if (entry.isDirectory()) cpSync(join(runtimesSrc, entry.name), join(dist, 'runtimes', entry.name), { recursive: true, filter: (f) => !f.includes('__pycache__') });
+}
 
 // The example project's TypeScript function is bundled the way its users would (esbuild, source maps).
 await esbuild.build({

@@ -6,8 +6,12 @@ import { CredentialCache, userCredentialChain, type CredentialResolver } from '.
 import { ExecutionEnvironment, type EnvironmentState, type InitSubPhase } from './environment/environment';
 import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
 import { NodeRuntime, resolveLocalNode } from './runtimes/nodeRuntime';
+import { ProvidedRuntime } from './runtimes/providedRuntime';
+import { PythonRuntime, resolveLocalPython } from './runtimes/pythonRuntime';
 import type { RuntimeAdapter } from './runtimes/types';
+import { OptDirectories } from './layers/optDir';
 import { Scheduler } from './scheduler/scheduler';
+import type { InitializationType } from './telemetry/events';
 import { TelemetryStream } from './telemetry/stream';
 
 // The façade: one engine for one template. The CLI, the extension, the debug adapter, tests and
@@ -17,6 +21,8 @@ export interface WorkbenchSettings {
   region: string;
   /** node binary for nodejs* functions (default: `node` on PATH). */
   nodePath?: string;
+  /** Python interpreter for python3.* functions (default: `python3.X`, else `python3`, on PATH). */
+  pythonPath?: string;
   /** Idle environments are shut down after this long (default 10 minutes). */
   keepAliveSeconds: number;
   /** Lambda's on-demand INIT limit (default 10 s). */
@@ -27,9 +33,13 @@ export interface WorkbenchSettings {
   shutdownGraceMs: number;
   /** Parent of the per-environment TMPDIRs. */
   tmpRoot: string;
+  /** Where the engine keeps its state (materialised layers…); default `.lambda-workbench` next to the template. */
+  stateDir?: string;
   /** Credentials handed to functions (default: the user's chain, else fake ones). */
   credentials?: CredentialResolver;
   parameterOverrides?: Record<string, string>;
+  /** Provisioned concurrency per function name or logical id, overriding the template's. */
+  provisionedConcurrency?: Record<string, number>;
 }
 
 export const DEFAULT_SETTINGS: WorkbenchSettings = {
@@ -71,18 +81,23 @@ export class Workbench {
   private readonly runtimes: Map<string, RuntimeAdapter>;
   private readonly credentials: CredentialCache;
   private readonly debugFunctions = new Set<string>();
+  private readonly optDirs: OptDirectories;
   private byName = new Map<string, FunctionDefinition>();
 
   private constructor(readonly template: TemplateModel, settings: Partial<WorkbenchSettings>) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
     this.indexFunctions(template.functions);
     const warn = (message: string) => this.telemetry.emit('workbench.warning', { message });
-    const node = new NodeRuntime(this.settings.nodePath, warn);
-    this.runtimes = new Map([['nodejs', node]]);
+    this.runtimes = new Map<string, RuntimeAdapter>([
+      ['nodejs', new NodeRuntime(this.settings.nodePath, warn)],
+      ['python', new PythonRuntime(this.settings.pythonPath, warn)],
+      ['provided', new ProvidedRuntime()],
+    ]);
+    this.optDirs = new OptDirectories(path.join(this.settings.stateDir ?? path.join(path.dirname(template.file), '.lambda-workbench'), 'opt'));
     this.credentials = new CredentialCache(this.settings.credentials ?? userCredentialChain());
     this.scheduler = new Scheduler(
       { accountConcurrency: this.settings.accountConcurrency, keepAliveMs: this.settings.keepAliveSeconds * 1000 },
-      (fn, version) => this.createEnvironment(fn, version),
+      (fn, version, initializationType) => this.createEnvironment(fn, version, initializationType),
       this.telemetry,
       () => this.template.functions,
     );
@@ -99,6 +114,7 @@ export class Workbench {
     if (hasErrors(model)) throw new TemplateError(model.diagnostics);
     const workbench = new Workbench(model, settings);
     workbench.warmCaches();
+    await workbench.provisionAll();
     return workbench;
   }
 
@@ -154,7 +170,7 @@ export class Workbench {
     await this.scheduler.close();
   }
 
-  private createEnvironment(fn: FunctionDefinition, version: string): ExecutionEnvironment {
+  private createEnvironment(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
     const runtime = this.runtimeFor(fn.runtime);
     return new ExecutionEnvironment({
       fn,
@@ -163,11 +179,12 @@ export class Workbench {
       runtime,
       credentials: this.credentials,
       telemetry: this.telemetry,
-      initializationType: 'on-demand',
+      initializationType,
       initTimeoutMs: this.settings.initTimeoutSeconds * 1000,
       shutdownGraceMs: this.settings.shutdownGraceMs,
       debug: this.debugFunctions.has(fn.functionName),
       tmpRoot: this.settings.tmpRoot,
+      optDir: () => this.optDirs.get(fn.functionName, version, fn.layers),
     });
   }
 
@@ -188,10 +205,22 @@ export class Workbench {
     }
   }
 
+  /** Initialises every function's provisioned environments before any invocation. */
+  private async provisionAll(): Promise<void> {
+    const overrides = this.settings.provisionedConcurrency ?? {};
+    await Promise.all(this.template.functions.map((fn) => {
+      const count = overrides[fn.functionName] ?? overrides[fn.logicalId] ?? fn.provisionedConcurrency ?? 0;
+      return count > 0 ? this.scheduler.provision(fn, '$LATEST', count) : Promise.resolve(0);
+    }));
+  }
+
   /** Resolves the node binary and credentials ahead of the first cold start. */
   private warmCaches(): void {
     if (this.template.functions.some((f) => f.runtime.startsWith('nodejs'))) {
       resolveLocalNode(this.settings.nodePath).catch(() => undefined);
+    }
+    for (const runtime of new Set(this.template.functions.map((f) => f.runtime).filter((r) => r.startsWith('python')))) {
+      resolveLocalPython(runtime, this.settings.pythonPath).catch(() => undefined);
     }
     this.credentials.get().catch(() => undefined);
   }

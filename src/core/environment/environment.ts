@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { FunctionDefinition } from '../config/types';
+import { ExtensionsApi, type ExtensionsListener, type RegisteredExtension, type ShutdownReason } from '../runtime-api/extensionsApi';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
+import type { TelemetrySubscriptionSpec } from '../runtime-api/telemetryApi';
+import { TelemetrySubscriber } from '../telemetry/subscriber';
 import type { RuntimeLaunch } from '../runtimes/types';
 import type { PhaseStatus, PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
 import { formatLogLine } from '../telemetry/logFormat';
 import type { AwsCredentials } from './credentials';
 import { lambdaEnvironment, makeTmpDir, newLogStreamName } from './lambdaEnv';
-import { errorTypeOf, exitMessage, initFailed, runtimeExited, timedOut } from './platformErrors';
+import { errorTypeOf, exitMessage, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
 import { initSpans } from './initSpans';
+import { ExtensionHost, findExtensions } from './extensionHost';
 import { RuntimeProcess } from './runtimeProcess';
 import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
 
@@ -19,15 +23,21 @@ export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, I
 //   Initializing(runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
 // A failure in any phase ends the environment ("reset", as Lambda does); the caller gets AWS's error.
 
+/** How often memory is sampled during an invocation. */
+const MEMORY_SAMPLE_MS = 20;
+/** Lambda's SHUTDOWN budget when external extensions run (the runtime's share is included). */
+const EXTENSION_SHUTDOWN_MS = 2000;
+
 interface PendingInvocation {
   request: InvokeRequest;
   startedAt: number;
   timer?: NodeJS.Timeout;
+  memoryWatch?: NodeJS.Timeout;
   resolve: (outcome: InvocationOutcome) => void;
   collector?: LogCollector;
 }
 
-export class ExecutionEnvironment implements RuntimeApiListener {
+export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListener {
   readonly id = `env-${randomBytes(4).toString('hex')}`;
   readonly fn: FunctionDefinition;
   readonly version: string;
@@ -43,7 +53,14 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   maxMemoryUsedMb = 0;
 
   private readonly server: RuntimeApiServer;
+  private readonly extensionsApi: ExtensionsApi;
+  private extensionHost: ExtensionHost | undefined;
+  private readonly subscribers: TelemetrySubscriber[] = [];
   private runtime: RuntimeProcess | undefined;
+  private runtimeSpawnedAt: number | undefined;
+  /** The runtime's first /next arrived; INIT ends once every extension is ready too. */
+  private runtimeInitDone = false;
+  private registrationWaiter: { count: number; resolve: (ok: boolean) => void } | undefined;
   private tmpDir = '';
   private spawnedAt = 0;
   private functionInitStartedAt: number | undefined;
@@ -57,13 +74,15 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private runtimeReady = false;
   private reportDone = false;
   private timeoutsSuspended = false;
+  private memoryExceeded = false;
   private readonly inspectorWaiters: Array<(url: string | undefined) => void> = [];
   private readonly stateListeners = new Set<(env: ExecutionEnvironment) => void>();
 
   constructor(private readonly options: EnvironmentOptions) {
     this.fn = options.fn;
     this.version = options.version;
-    this.server = new RuntimeApiServer(this);
+    this.extensionsApi = new ExtensionsApi(() => ({ functionName: this.fn.functionName, functionVersion: this.version, handler: this.fn.handler }), this);
+    this.server = new RuntimeApiServer(this, { extensions: this.extensionsApi, subscribe: (ext, spec) => this.subscribeTelemetry(ext, spec) });
   }
 
   get pid(): number | undefined {
@@ -93,14 +112,15 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     this.initCollector = collector;
     const outcome = new Promise<InitOutcome>((resolve) => (this.initResolve = resolve));
     this.spawnedAt = performance.now();
-    let address: string, credentials: AwsCredentials, launch: RuntimeLaunch;
+    let address: string, credentials: AwsCredentials, launch: RuntimeLaunch, optDir: string | undefined;
     try {
-      [address, credentials, launch] = await Promise.all([
+      [address, credentials, optDir] = await Promise.all([
         this.server.listen(),
         this.options.credentials.get(),
-        this.options.runtime.launch(fn, { debug: this.options.debug }),
+        this.options.optDir(),
         makeTmpDir(this.options.tmpRoot, this.id).then((dir) => (this.tmpDir = dir)),
       ]);
+      launch = await this.options.runtime.launch(fn, { debug: this.options.debug, optDir });
     } catch (error) {
       this.failInit('Runtime.InvalidEntrypoint', (error as Error).message);
       return outcome;
@@ -115,6 +135,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
         initializationType: this.options.initializationType,
         logStreamName: newLogStreamName(this.version),
         tmpDir: this.tmpDir,
+        optDir,
         credentials,
       },
       { ...launch.env, _LAMBDA_TELEMETRY_LOG_FD: '3' },
@@ -127,6 +148,11 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       functionName: fn.functionName,
       functionVersion: this.version,
     });
+    if (!this.options.debug && this.options.initTimeoutMs > 0) {
+      this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
+    }
+    if (!(await this.startExtensions(optDir, env))) return outcome;
+    this.runtimeSpawnedAt = performance.now();
     this.setSubPhase('runtime');
     try {
       this.runtime = new RuntimeProcess({ command: launch.command, args: launch.args, cwd: fn.codeUri, env }, {
@@ -137,16 +163,83 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       });
     } catch (error) {
       this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${(error as Error).message}`);
-      return outcome;
-    }
-    if (!this.options.debug && this.options.initTimeoutMs > 0) {
-      this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
     }
     return outcome;
   }
 
+  /**
+   * The extension init sub-phase: starts the layers' external extensions and waits until each has
+   * registered (false when INIT failed meanwhile).
+   */
+  private async startExtensions(optDir: string | undefined, env: Record<string, string>): Promise<boolean> {
+    const executables = await findExtensions(optDir);
+    if (executables.length === 0 || !optDir) return true;
+    this.setSubPhase('extensions');
+    const registered = new Promise<boolean>((resolve) => (this.registrationWaiter = { count: executables.length, resolve }));
+    this.extensionHost = new ExtensionHost({
+      output: (_name, text, time) => this.emit('extension', text, this.pending?.request.requestId, undefined, time),
+      exit: (name, reason) => this.onExtensionExit(name, reason),
+    });
+    this.extensionHost.start(executables, env, optDir);
+    return registered;
+  }
+
+  onExtensionRegistered(): void {
+    const waiter = this.registrationWaiter;
+    if (waiter && this.extensionsApi.extensions.size >= waiter.count) {
+      this.registrationWaiter = undefined;
+      waiter.resolve(true);
+    }
+  }
+
+  onExtensionReady(): void {
+    if (this.state === 'Initializing') this.tryCompleteInit();
+    else this.settleFinishing();
+  }
+
+  onExtensionError(extension: RegisteredExtension, kind: 'init' | 'exit', errorType: string): void {
+    if (kind === 'init' || this.initResolve) {
+      return this.failInit('Extension.InitError', `Extension ${extension.name} reported an init error: ${errorType}`);
+    }
+    this.failWithExtension('Extension.ExitError', `Extension ${extension.name} reported an exit error: ${errorType}`);
+  }
+
+  private onExtensionExit(name: string, reason: string): void {
+    if (this.state === 'ShuttingDown' || this.state === 'Terminated') return;
+    const message = `Extension ${name} exited with error: ${reason}`;
+    if (this.initResolve) return this.failInit('Extension.Crash', message);
+    this.failWithExtension('Extension.Crash', message);
+  }
+
+  /** An extension failed after INIT: the invocation in progress (if any) fails, the environment resets. */
+  private failWithExtension(errorType: string, message: string): void {
+    const pending = this.pending;
+    if (pending && !this.finishing) {
+      const errorMessage = `RequestId: ${pending.request.requestId} Error: ${message}`;
+      this.finishInvocation(pending, {
+        payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
+        contentType: 'application/json',
+        functionError: 'Unhandled',
+        errorType,
+        platformErrorType: errorType,
+        status: 'error',
+        durationMs: performance.now() - pending.startedAt,
+      }, true);
+    }
+    this.emit('workbench.environment', { state: this.state, detail: message, pid: this.pid });
+    void this.terminate('FAILURE');
+  }
+
+  private subscribeTelemetry(extension: RegisteredExtension, spec: TelemetrySubscriptionSpec): void {
+    this.subscribers.push(new TelemetrySubscriber(this.options.telemetry, this.id, spec, extension.name));
+  }
+
   onReady(functionInitStart: number | undefined): void {
-    if (this.state === 'Initializing') return this.completeInit(functionInitStart);
+    if (this.state === 'Initializing') {
+      if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
+      this.runtimeInitDone = true;
+      return this.tryCompleteInit();
+    }
     this.runtimeReady = true;
     this.settleFinishing();
   }
@@ -159,9 +252,11 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     setTimeout(() => this.failInitFromRuntime(), 200).unref();
   }
 
-  private completeInit(functionInitStart: number | undefined): void {
+  /** INIT is over when the runtime and every registered extension have asked for an event. */
+  private tryCompleteInit(): void {
+    if (!this.initResolve || !this.runtimeInitDone || !this.extensionsApi.allReady) return;
     const readyAt = performance.now();
-    if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
+    this.extensionsApi.registrationOpen = false;
     const durationMs = readyAt - this.spawnedAt;
     this.emitInitEnd('success', undefined, durationMs, readyAt);
     if (this.options.initializationType === 'on-demand') this.pendingInitDurationMs = durationMs;
@@ -171,7 +266,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   private emitInitEnd(status: PhaseStatus, errorType: string | undefined, durationMs: number, endAt: number): void {
-    const spans = initSpans(this.spawnedAt, this.functionInitStartedAt, endAt);
+    const spans = initSpans({ startedAt: this.spawnedAt, runtimeStartedAt: this.extensionHost ? this.runtimeSpawnedAt : undefined, functionInitStartedAt: this.functionInitStartedAt, endAt });
     const initializationType = this.options.initializationType;
     this.emit('platform.initRuntimeDone', { initializationType, phase: 'init', status, errorType, spans });
     this.emit('platform.initReport', { initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
@@ -200,6 +295,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   private endInit(outcome: InitOutcome): void {
+    this.registrationWaiter?.resolve(false);
+    this.registrationWaiter = undefined;
     clearTimeout(this.initTimer);
     this.initTimer = undefined;
     const resolve = this.initResolve;
@@ -231,16 +328,27 @@ export class ExecutionEnvironment implements RuntimeApiListener {
         version: this.version,
         tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
       });
+      const deadlineMs = Math.round(Date.now() + this.fn.timeout * 1000);
       this.armTimeout(pending);
+      pending.memoryWatch = setInterval(() => this.watchMemory(pending), MEMORY_SAMPLE_MS);
       this.server.deliver({
         requestId: request.requestId,
         payload: request.payload,
-        deadlineMs: Math.round(Date.now() + this.fn.timeout * 1000),
+        deadlineMs,
         invokedFunctionArn: request.invokedFunctionArn,
         traceId: request.traceId,
         clientContext: request.clientContext,
         cognitoIdentity: request.cognitoIdentity,
       });
+      if (this.extensionHost || this.extensionsApi.extensions.size > 0) {
+        this.extensionsApi.dispatch({
+          eventType: 'INVOKE',
+          deadlineMs,
+          requestId: request.requestId,
+          invokedFunctionArn: request.invokedFunctionArn,
+          tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
+        });
+      }
     });
   }
 
@@ -306,7 +414,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const measured = this.finishInvocation(pending, { ...timedOut(requestId, seconds), durationMs: performance.now() - pending.startedAt }, true);
     // Lambda resets the environment after a timeout: the next invocation starts a fresh one
     // (once its memory peak has been read).
-    void measured.finally(() => this.terminate());
+    void measured.finally(() => this.terminate('TIMEOUT'));
   }
 
   /**
@@ -316,13 +424,30 @@ export class ExecutionEnvironment implements RuntimeApiListener {
    */
   private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, processAlive: boolean): Promise<number> {
     clearTimeout(pending.timer);
+    clearInterval(pending.memoryWatch);
     this.finishing = true;
     const initDurationMs = this.pendingInitDurationMs;
     this.pendingInitDurationMs = undefined;
-    const memory = Promise.resolve(processAlive && this.runtime ? this.runtime.peakMemoryMb() : 0);
+    let peakMb = processAlive && this.runtime ? this.runtime.peakMemoryMb() + (this.extensionHost?.peakMemoryMb() ?? 0) : 0;
+    // A peak above MemorySize is an out-of-memory, even if it came and went between samples.
+    if (peakMb > this.fn.memorySize && result.status !== 'timeout') {
+      result = { ...outOfMemory(pending.request.requestId), durationMs: result.durationMs };
+      peakMb = this.fn.memorySize;
+      void this.terminate();
+    }
+    const memory = Promise.resolve(peakMb);
     const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
     setImmediate(() => pending.resolve(outcome));
     return memory;
+  }
+
+  /** MemorySize bounds the environment: over it, the process group is killed (Runtime.OutOfMemory). */
+  private watchMemory(pending: PendingInvocation): void {
+    if (this.pending !== pending || this.finishing || !this.runtime) return;
+    if (this.runtime.currentMemoryMb() > this.fn.memorySize) {
+      this.memoryExceeded = true;
+      this.runtime.signal('SIGKILL');
+    }
   }
 
   private report(pending: PendingInvocation, outcome: InvocationOutcome, mb: number, initDurationMs: number | undefined): void {
@@ -361,7 +486,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** The invocation is over once REPORT is out and the runtime asked for the next event. */
   private settleFinishing(): void {
-    if (this.state !== 'Invoking' || !this.reportDone || !this.runtimeReady) return;
+    if (this.state !== 'Invoking' || !this.reportDone || !this.runtimeReady || !this.extensionsApi.allReady) return;
     this.finishing = false;
     this.lastUsedAt = Date.now();
     this.setState('Idle');
@@ -389,11 +514,15 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private onExit(reason: string): void {
     if (this.initResolve) {
       if (this.initErrorBody) this.failInitFromRuntime();
+      else if (this.runtime?.outOfMemory) this.failInit('Runtime.OutOfMemory', `Runtime exited with error: ${reason}`);
       else this.failInit('Runtime.ExitError', `Runtime exited with error: ${reason}`);
     } else if (this.pending && !this.finishing) {
       const { requestId } = this.pending.request;
+      const oom = this.memoryExceeded || this.runtime?.outOfMemory;
       this.functionOutput(exitMessage(requestId, reason));
-      this.finishInvocation(this.pending, { ...runtimeExited(requestId, reason), durationMs: performance.now() - this.pending.startedAt }, false);
+      const answer = oom ? outOfMemory(requestId) : runtimeExited(requestId, reason);
+      if (oom) this.maxMemoryUsedMb = this.fn.memorySize;
+      this.finishInvocation(this.pending, { ...answer, durationMs: performance.now() - this.pending.startedAt }, false);
     } else if (this.state === 'Idle' || this.state === 'Invoking') {
       // Exited between invocations (uncaught exception after responding, process.exit…).
       this.emit('workbench.environment', { state: this.state, detail: `runtime exited between invocations (${reason})`, pid: this.pid });
@@ -409,28 +538,46 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     if (this.state === 'Terminated') return;
     if (this.state !== 'ShuttingDown') {
       this.setState('ShuttingDown');
+      const budget = this.extensionHost ? EXTENSION_SHUTDOWN_MS : this.options.shutdownGraceMs;
+      await this.notifyShutdown('SPINDOWN', budget);
       const runtime = this.runtime;
+      const exits: Array<Promise<unknown>> = [];
       if (runtime?.isRunning) {
         runtime.signal('SIGTERM');
-        const grace = setTimeout(() => runtime.signal('SIGKILL'), this.options.shutdownGraceMs);
-        await runtime.exited;
-        clearTimeout(grace);
+        exits.push(runtime.exited);
       }
+      if (this.extensionHost) exits.push(this.extensionHost.waitForExit(budget));
+      await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, budget).unref())]);
     }
     await this.terminate();
   }
 
+  /** Telemetry subscribers get what is buffered, then extensions registered for it get SHUTDOWN. */
+  private async notifyShutdown(reason: ShutdownReason, budgetMs: number): Promise<void> {
+    await Promise.all(this.subscribers.map((s) => s.flush()));
+    this.extensionsApi.dispatch({ eventType: 'SHUTDOWN', shutdownReason: reason, deadlineMs: Date.now() + budgetMs });
+  }
+
   private terminating: Promise<void> | undefined;
 
-  /** Ends the environment at once (SIGKILL); idempotent. */
-  terminate(): Promise<void> {
+  /**
+   * Ends the environment now: the runtime is killed; after a failure (`reason`), running extensions
+   * still get SHUTDOWN and their budget, as in Lambda's reset. Idempotent.
+   */
+  terminate(reason?: ShutdownReason): Promise<void> {
     if (this.terminating) return this.terminating;
     this.terminating = (async () => {
       clearTimeout(this.initTimer);
       if (this.state !== 'ShuttingDown') this.setState('ShuttingDown');
       this.runtime?.signal('SIGKILL');
       if (this.initResolve) this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
+      if (reason && this.extensionHost?.anyRunning) {
+        await this.notifyShutdown(reason, EXTENSION_SHUTDOWN_MS);
+        await this.extensionHost.waitForExit(EXTENSION_SHUTDOWN_MS);
+      }
+      this.extensionHost?.signal('SIGKILL');
       if (this.runtime) await Promise.race([this.runtime.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await Promise.all(this.subscribers.map((s) => s.close()));
       await this.server.close();
       if (this.tmpDir) await fs.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
       this.setState('Terminated');

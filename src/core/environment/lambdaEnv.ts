@@ -15,6 +15,8 @@ export interface EnvironmentIdentity {
   initializationType: 'on-demand' | 'provisioned-concurrency';
   logStreamName: string;
   tmpDir: string;
+  /** Materialised layers (our /opt): bin/ joins PATH, lib/ LD_LIBRARY_PATH. */
+  optDir?: string;
   credentials: AwsCredentials;
 }
 
@@ -50,9 +52,9 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
     // Unreserved variables AWS sets; a function may override them.
     LANG: env.LANG ?? 'en_US.UTF-8',
     TZ: ':UTC',
-    // Native execution needs the host's PATH to find interpreters and tools.
-    PATH: env.PATH ?? process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    LD_LIBRARY_PATH: env.LD_LIBRARY_PATH ?? [path.join(fn.codeUri, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
+    // Native execution needs the host's PATH to find interpreters and tools; layers' bin/ first.
+    PATH: env.PATH ?? [id.optDir && path.join(id.optDir, 'bin'), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].filter(Boolean).join(path.delimiter),
+    LD_LIBRARY_PATH: env.LD_LIBRARY_PATH ?? [path.join(fn.codeUri, 'lib'), id.optDir && path.join(id.optDir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
     AWS_XRAY_CONTEXT_MISSING: env.AWS_XRAY_CONTEXT_MISSING ?? 'LOG_ERROR',
     AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',

@@ -30,6 +30,11 @@ export function runtimeExited(requestId: string, reason: string): PlatformAnswer
   return answer('Runtime.ExitError', exitMessage(requestId, reason), 'error', 'Runtime.ExitError');
 }
 
+/** The environment exceeded its MemorySize: `Runtime.OutOfMemory`, worded as Lambda's. */
+export function outOfMemory(requestId: string): PlatformAnswer {
+  return answer('Runtime.OutOfMemory', exitMessage(requestId, 'signal: killed'), 'error', 'Runtime.OutOfMemory');
+}
+
 /** A failed INIT, answered to the invocation that triggered it (its payload passes through). */
 export function initFailed(error: { payload: Buffer; errorType: string; status: PhaseStatus }): PlatformAnswer {
   return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: error.status, platformErrorType: error.errorType };

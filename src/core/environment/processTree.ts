@@ -12,8 +12,8 @@ function readAt(fd: number): string {
   return buffer.toString('latin1', 0, n);
 }
 
-function vmHwmKb(status: string): number {
-  const at = status.indexOf('VmHWM:');
+function statusKb(status: string, field: 'VmHWM:' | 'VmRSS:'): number {
+  const at = status.indexOf(field);
   return at < 0 ? 0 : parseInt(status.slice(at + 6), 10) || 0;
 }
 
@@ -34,9 +34,9 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-function peakKbOf(pid: number): number {
+function statusKbOf(pid: number, field: 'VmHWM:' | 'VmRSS:'): number {
   try {
-    return vmHwmKb(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
+    return statusKb(fs.readFileSync(`/proc/${pid}/status`, 'latin1'), field);
   } catch {
     return 0;
   }
@@ -58,11 +58,20 @@ export class MemoryProbe {
 
   /** Sum of the peak RSS of the runtime and all its descendants, in MB. */
   peakMb(): number {
+    return this.sumMb('VmHWM:');
+  }
+
+  /** Sum of the current RSS of the runtime and all its descendants, in MB. */
+  currentMb(): number {
+    return this.sumMb('VmRSS:');
+  }
+
+  private sumMb(field: 'VmHWM:' | 'VmRSS:'): number {
     if (this.statusFd === undefined) return 0;
     let totalKb = 0;
     const queue: number[] = [];
     try {
-      totalKb += vmHwmKb(readAt(this.statusFd));
+      totalKb += statusKb(readAt(this.statusFd), field);
       if (this.childrenFd !== undefined) queue.push(...parsePids(readAt(this.childrenFd)));
     } catch {
       return 0; // the process ended meanwhile
@@ -72,7 +81,7 @@ export class MemoryProbe {
       const pid = queue.pop() as number;
       if (seen.has(pid)) continue;
       seen.add(pid);
-      totalKb += peakKbOf(pid);
+      totalKb += statusKbOf(pid, field);
       queue.push(...childrenOf(pid));
     }
     return Math.round(totalKb / 1024);

@@ -27,6 +27,8 @@ export interface SpawnSpec {
 }
 
 const INSPECTOR_LINE = /^Debugger listening on (ws:\/\/[^\s]+)/;
+/** What V8 prints when the heap limit (derived from MemorySize) is reached. */
+const HEAP_OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Reached heap limit/;
 const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;
 
 export class RuntimeProcess {
@@ -35,6 +37,8 @@ export class RuntimeProcess {
   private readonly child: ChildProcess;
   private readonly memory: MemoryProbe | undefined;
   private running = true;
+  /** The runtime reported running out of memory (V8's heap limit) before ending. */
+  outOfMemory = false;
 
   /** Spawns the runtime; throws when the program cannot be spawned synchronously. */
   constructor(spec: SpawnSpec, private readonly events: RuntimeProcessEvents) {
@@ -91,6 +95,11 @@ export class RuntimeProcess {
     return this.running && this.memory ? this.memory.peakMb() : 0;
   }
 
+  /** Current memory of the process tree, in MB (0 once it has ended). */
+  currentMemoryMb(): number {
+    return this.running && this.memory ? this.memory.currentMb() : 0;
+  }
+
   /** Signals the whole process group. */
   signal(signal: NodeJS.Signals): void {
     if (this.child.pid !== undefined) killGroup(this.child.pid, signal);
@@ -99,6 +108,7 @@ export class RuntimeProcess {
   private stderrLine(line: string): void {
     const inspector = INSPECTOR_LINE.exec(line);
     if (inspector) return this.events.inspector(inspector[1]);
+    if (HEAP_OUT_OF_MEMORY.test(line)) this.outOfMemory = true;
     if (!INSPECTOR_NOISE.test(line)) this.events.output(line);
   }
 }

@@ -8,7 +8,7 @@ import type { CredentialCache } from './credentials';
 // invocation layer.
 
 export type EnvironmentState = 'Initializing' | 'Idle' | 'Invoking' | 'ShuttingDown' | 'Terminated';
-export type InitSubPhase = 'runtime' | 'function';
+export type InitSubPhase = 'extensions' | 'runtime' | 'function';
 
 export interface EnvironmentOptions {
   fn: FunctionDefinition;
@@ -25,6 +25,8 @@ export interface EnvironmentOptions {
   /** Start the runtime waiting for a debugger before any user code runs. */
   debug: boolean;
   tmpRoot: string;
+  /** The version's materialised layers (our /opt), built on first use; undefined without layers. */
+  optDir: () => Promise<string | undefined>;
 }
 
 export interface InvokeRequest {

@@ -1,6 +1,8 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ExtensionsApi } from './extensionsApi';
 import { IllegalTransitionError, RuntimeStateMachine } from './runtimeStateMachine';
+import { routeTelemetry, type SubscribeListener } from './telemetryApi';
 
 // One loopback HTTP server per execution environment, serving the Runtime API (2018-06-01)
 // with AWS's paths, headers, status codes and error bodies (reference/runtime-api.md §1).
@@ -68,7 +70,11 @@ export class RuntimeApiServer {
   private current: RuntimeInvocation | undefined;
   private port = 0;
 
-  constructor(private readonly listener: RuntimeApiListener) {
+  /**
+   * The Extensions and Telemetry APIs share the port; without them their routes answer 404, as
+   * AWS's emulator does when extensions are disabled.
+   */
+  constructor(private readonly listener: RuntimeApiListener, private readonly extensionApis?: { extensions: ExtensionsApi; subscribe: SubscribeListener }) {
     this.server = http.createServer({ noDelay: true, keepAliveTimeout: 0 }, (req, res) => this.route(req, res));
     // The runtime's long-poll /next must never be cut by server-side timeouts.
     this.server.requestTimeout = 0;
@@ -118,6 +124,7 @@ export class RuntimeApiServer {
 
   async close(): Promise<void> {
     this.state.close();
+    this.extensionApis?.extensions.close();
     this.parkedNext?.destroy();
     this.parkedNext = undefined;
     this.server.closeAllConnections();
@@ -158,7 +165,7 @@ export class RuntimeApiServer {
 
   private dispatch(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = req.url ?? '';
-    if (!url.startsWith(PREFIX)) return this.drain(req, () => send(res, NOT_FOUND));
+    if (!url.startsWith(PREFIX)) return this.dispatchOtherApis(url, req, res);
     if (url === '/2018-06-01/runtime/invocation/next') {
       if (req.method !== 'GET') return this.drain(req, () => send(res, NOT_FOUND));
       return this.next(req, res);
@@ -174,6 +181,17 @@ export class RuntimeApiServer {
       if (slash > 0 && (action === 'response' || action === 'error')) {
         return this.result(req, res, requestId, action);
       }
+    }
+    this.drain(req, () => send(res, NOT_FOUND));
+  }
+
+  private dispatchOtherApis(url: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const apis = this.extensionApis;
+    if (apis && url.startsWith('/2020-01-01/extension/')) {
+      return this.readBody(req, res, (body) => apis.extensions.route(req, res, body));
+    }
+    if (apis && (url === '/2022-07-01/telemetry' || url === '/2020-08-15/logs')) {
+      return this.readBody(req, res, (body) => routeTelemetry(apis.extensions, apis.subscribe, req, res, body));
     }
     this.drain(req, () => send(res, NOT_FOUND));
   }

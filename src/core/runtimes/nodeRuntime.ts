@@ -64,6 +64,17 @@ function safeRealpath(p: string): string {
   }
 }
 
+/**
+ * V8's heap limits derived from MemorySize, as Lambda's Node bootstrap does: the young generation
+ * gets a slice, the old generation most of the rest, so a leak ends in V8's own heap
+ * out-of-memory before the environment's memory is exceeded.
+ */
+export function heapArgs(memorySizeMb: number): string[] {
+  const semiSpace = Math.max(1, Math.floor(memorySizeMb / 64 / 2));
+  const oldSpace = Math.floor(memorySizeMb * 0.9) - semiSpace * 3;
+  return [`--max-semi-space-size=${semiSpace}`, `--max-old-space-size=${oldSpace}`];
+}
+
 /** `nodejs20.x` → 20. */
 export function declaredNodeMajor(runtime: string): number | undefined {
   const match = /^nodejs(\d+)\.x$/.exec(runtime);
@@ -87,17 +98,19 @@ export class NodeRuntime implements RuntimeAdapter {
     }
     const runtimeDir = path.dirname(bootstrapFile('node'));
 
-    const args: string[] = [];
+    const major = declared ?? localMajor;
+    const args = heapArgs(fn.memorySize);
     if (options.debug) args.push('--inspect-brk=127.0.0.1:0');
     args.push(bootstrapFile('node'));
-    const major = declared ?? localMajor;
+    const opt = options.optDir;
+    const nodePath = opt ? [path.join(opt, 'nodejs', `node${major}`, 'node_modules'), path.join(opt, 'nodejs', 'node_modules')] : [];
     return {
       command: node.path,
       args,
       runtimeDir,
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
-        NODE_PATH: [`/opt/nodejs/node${major}/node_modules`, '/opt/nodejs/node_modules', path.join(runtimeDir, 'node_modules')].join(path.delimiter),
+        NODE_PATH: [...nodePath, path.join(runtimeDir, 'node_modules')].join(path.delimiter),
       },
       runtimeVersion: `nodejs:${major}.local-v${node.version}`,
       runtimeVersionArn: `local:node:${node.path}`,

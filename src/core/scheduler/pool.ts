@@ -17,8 +17,13 @@ export class EnvironmentPool {
 
   /** Adds an environment that is cold-starting for a caller, who will invoke it first. */
   addClaimed(env: ExecutionEnvironment): void {
-    this.environments.add(env);
     this.claimed.add(env);
+    this.add(env);
+  }
+
+  /** Adds a provisioned environment: once initialised it waits, idle, for invocations. */
+  add(env: ExecutionEnvironment): void {
+    this.environments.add(env);
     env.onStateChange((e) => this.onStateChange(e));
   }
 
@@ -32,25 +37,45 @@ export class EnvironmentPool {
     return undefined;
   }
 
-  /** Environments counting against concurrency: everything alive that is not idle. */
+  /**
+   * Environments counting against concurrency: those serving or cold-starting for an invocation
+   * (provisioned ones initialising ahead of traffic serve nobody yet).
+   */
   get busyCount(): number {
     let busy = 0;
-    for (const env of this.environments) if (env.state === 'Initializing' || env.state === 'Invoking') busy++;
+    for (const env of this.environments) {
+      if (env.state === 'Invoking' || (env.state === 'Initializing' && env.initializationType === 'on-demand')) busy++;
+    }
     return busy;
+  }
+
+  get provisionedCount(): number {
+    let n = 0;
+    for (const env of this.environments) if (env.initializationType === 'provisioned-concurrency') n++;
+    return n;
   }
 
   get idleCount(): number {
     return this.idle.length;
   }
 
+  /** Provisioned environments first (Lambda uses them before on-demand ones), then most recently used. */
   private takeIdle(): ExecutionEnvironment | undefined {
-    for (;;) {
-      const env = this.idle.pop();
-      if (!env) return undefined;
-      clearTimeout(this.reapTimers.get(env));
-      this.reapTimers.delete(env);
-      if (env.state === 'Idle') return env;
+    const live = this.idle.filter((env) => env.state === 'Idle');
+    this.idle.splice(0, this.idle.length, ...live);
+    let index = -1;
+    for (let i = live.length - 1; i >= 0; i--) {
+      if (live[i].initializationType === 'provisioned-concurrency') {
+        index = i;
+        break;
+      }
     }
+    if (index < 0) index = live.length - 1;
+    if (index < 0) return undefined;
+    const [env] = this.idle.splice(index, 1);
+    clearTimeout(this.reapTimers.get(env));
+    this.reapTimers.delete(env);
+    return env;
   }
 
   private finishingCount(): number {

@@ -1,6 +1,7 @@
 import type { FunctionDefinition } from '../config/types';
 import type { ExecutionEnvironment, InvocationOutcome, InvokeRequest, LogCollector } from '../environment/environment';
 import { WorkbenchError } from '../errors';
+import type { InitializationType } from '../telemetry/events';
 import type { TelemetryStream } from '../telemetry/stream';
 import { EnvironmentPool } from './pool';
 
@@ -14,7 +15,7 @@ export interface SchedulerSettings {
   keepAliveMs: number;
 }
 
-export type EnvironmentFactory = (fn: FunctionDefinition, version: string) => ExecutionEnvironment;
+export type EnvironmentFactory = (fn: FunctionDefinition, version: string, initializationType: InitializationType) => ExecutionEnvironment;
 
 export interface ScheduledResult {
   outcome: InvocationOutcome;
@@ -44,7 +45,7 @@ export class Scheduler {
       return { outcome, environmentId: warm.id, coldStart: false };
     }
     this.checkConcurrency(fn);
-    const env = this.createEnvironment(fn, version);
+    const env = this.createEnvironment(fn, version, 'on-demand');
     pool.addClaimed(env);
     const init = await env.init(collector);
     if (!init.ok && init.error) {
@@ -53,6 +54,30 @@ export class Scheduler {
     }
     const outcome = await env.invoke(request, collector);
     return { outcome, environmentId: env.id, coldStart: true, initDurationMs: init.durationMs };
+  }
+
+  /**
+   * Provisioned concurrency: brings the version's provisioned environments up to `count`, all
+   * initialised before they serve anything. One that ends (crash, timeout) is replaced.
+   * Resolves with the number that initialised successfully.
+   */
+  async provision(fn: FunctionDefinition, version: string, count: number): Promise<number> {
+    const pool = this.pool(fn.functionName, version);
+    const missing = Math.max(0, count - pool.provisionedCount);
+    const results = await Promise.all(Array.from({ length: missing }, async () => {
+      const env = this.createEnvironment(fn, version, 'provisioned-concurrency');
+      pool.add(env);
+      const init = await env.init();
+      if (!init.ok) {
+        this.telemetry.emit('workbench.warning', { message: `A provisioned environment of ${fn.functionName}:${version} failed to initialise (${init.error?.errorType}); invocations will cold-start on demand.` }, { functionName: fn.functionName });
+        return false;
+      }
+      env.onStateChange((e) => {
+        if (e.state === 'Terminated' && !this.closed) void this.provision(fn, version, count);
+      });
+      return true;
+    }));
+    return results.filter(Boolean).length;
   }
 
   /** Throws TooManyRequestsException when a new environment would exceed a limit. */

@@ -64,6 +64,8 @@ export interface PlatformRecords {
   };
   /** A line (or multi-line record) the function wrote. */
   function: string;
+  /** A line an extension wrote. */
+  extension: string;
   /** Our own: an environment changed state (drives the Environments view and the timeline). */
   'workbench.environment': {
     state: string;

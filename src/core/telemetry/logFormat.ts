@@ -44,6 +44,7 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
       return line;
     }
     case 'function':
+    case 'extension':
       return (event.record as string).replace(/\n$/, '');
     case 'workbench.warning':
       return `WARNING ${(event.record as TelemetryEvent<'workbench.warning'>['record']).message}`;

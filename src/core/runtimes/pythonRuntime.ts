@@ -1,0 +1,126 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FunctionDefinition } from '../config/types';
+import { captureOutput, findOnPath } from '../util/executables';
+import { bootstrapFile } from './files';
+import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
+
+// Python runtimes (python3.9 … python3.14) on a local interpreter, running our own stdlib-only
+// bootstrap. The interpreter is resolved once to its real path: a pyenv shim is a shell script
+// that costs ~100 ms on every cold start.
+
+export interface LocalPython {
+  path: string;
+  /** `3.11.7` */
+  version: string;
+}
+
+const cache = new Map<string, Promise<LocalPython>>();
+
+/** `python3.12` → `3.12`. */
+export function declaredPythonVersion(runtime: string): string | undefined {
+  return /^python(\d+\.\d+)$/.exec(runtime)?.[1];
+}
+
+/** Interpreters of an exact minor version installed by pyenv, newest patch first. */
+function pyenvInstalls(minor: string): string[] {
+  const root = process.env.PYENV_ROOT || path.join(os.homedir(), '.pyenv');
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.join(root, 'versions'));
+  } catch {
+    return [];
+  }
+  const pattern = new RegExp(`^${minor.replace('.', '\\.')}\\.(\\d+)$`);
+  return names
+    .map((name) => ({ name, patch: Number(pattern.exec(name)?.[1] ?? NaN) }))
+    .filter((v) => Number.isFinite(v.patch))
+    .sort((a, b) => b.patch - a.patch)
+    .map((v) => path.join(root, 'versions', v.name, 'bin', `python${minor}`))
+    .filter((file) => fs.existsSync(file));
+}
+
+/** Asks an interpreter (or a shim / wrapper in front of one) for its real executable and version. */
+async function ask(candidate: string): Promise<LocalPython> {
+  const out = await captureOutput(candidate, ['-c', 'import sys; print(sys.executable); print("%d.%d.%d" % sys.version_info[:3])']);
+  const [executable, version] = out.split('\n');
+  if (!version || !/^\d+\.\d+\.\d+$/.test(version.trim())) throw new Error(`${candidate} did not report a Python version`);
+  return { path: fs.realpathSync(executable || candidate), version: version.trim() };
+}
+
+/**
+ * The interpreter for a runtime: the configured one; else an exact `python3.X` match (on PATH,
+ * then among pyenv's installed versions — a pyenv shim for a version that is installed but not
+ * selected fails, so it is skipped); else `python3` on PATH. Whatever is found is asked once for
+ * `sys.executable`, which sees through shims and wrappers.
+ */
+export function resolveLocalPython(runtime: string, configured?: string): Promise<LocalPython> {
+  const key = `${configured ?? ''}|${runtime}`;
+  let result = cache.get(key);
+  if (!result) {
+    result = (async () => {
+      if (configured) {
+        const file = path.resolve(configured);
+        if (!fs.existsSync(file)) throw new Error(`The configured Python interpreter ${file} does not exist.`);
+        return ask(file);
+      }
+      const wanted = declaredPythonVersion(runtime);
+      const exact = wanted ? [findOnPath(`python${wanted}`), ...pyenvInstalls(wanted)] : [];
+      for (const candidate of new Set(exact.filter((c): c is string => c !== undefined))) {
+        try {
+          const found = await ask(candidate);
+          if (found.version.split('.').slice(0, 2).join('.') === wanted) return found;
+        } catch {
+          // a shim for a version pyenv does not select, a broken install: try the next one
+        }
+      }
+      const fallback = findOnPath('python3');
+      if (!fallback) throw new Error(`No Python interpreter found for ${runtime}; install python3 or set lambdaWorkbench.pythonPath.`);
+      return ask(fallback);
+    })();
+    result.catch(() => cache.delete(key));
+    cache.set(key, result);
+  }
+  return result;
+}
+
+export class PythonRuntime implements RuntimeAdapter {
+  private readonly warned = new Set<string>();
+
+  constructor(private readonly pythonPath: string | undefined, private readonly warn: (message: string) => void) {}
+
+  async launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch> {
+    const python = await resolveLocalPython(fn.runtime, this.pythonPath);
+    const declared = declaredPythonVersion(fn.runtime);
+    const local = python.version.split('.').slice(0, 2).join('.');
+    if (declared && declared !== local && !this.warned.has(fn.runtime)) {
+      this.warned.add(fn.runtime);
+      this.warn(`${fn.runtime} functions run on the local Python ${python.version} (${python.path}); behaviour of Python ${declared} may differ.`);
+    }
+    const bootstrap = bootstrapFile('python');
+    const runtimeDir = path.dirname(bootstrap);
+    const opt = options.optDir;
+    const version = declared ?? local;
+    // As on AWS: the task root first, then the layers' site-packages and python/ directories.
+    const pythonPath = [fn.codeUri];
+    if (opt) pythonPath.push(path.join(opt, 'python', 'lib', `python${version}`, 'site-packages'), path.join(opt, 'python'));
+    pythonPath.push(runtimeDir);
+    return {
+      command: python.path,
+      // -u: unbuffered, so print() output reaches the log as it happens, as on AWS. No other
+      // flag: -S / -I / -E would cut startup but drop site-packages (.pth files, boto3 installed
+      // in the interpreter) or PYTHONPATH, and -s saves nothing measurable.
+      args: ['-u', bootstrap],
+      runtimeDir,
+      env: {
+        AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+        PYTHONPATH: pythonPath.join(path.delimiter),
+        PYTHONUNBUFFERED: '1',
+        PYTHONDONTWRITEBYTECODE: '1',
+      },
+      runtimeVersion: `python:${version}.local-v${python.version}`,
+      runtimeVersionArn: `local:python:${python.path}`,
+    };
+  }
+}
