@@ -1,0 +1,130 @@
+import { strict as assert } from 'node:assert';
+import type { TelemetryEvent } from '../../../src/core/telemetry/events';
+import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+
+// MemorySize bounds an environment; provisioned concurrency initialises environments ahead of
+// traffic.
+
+const FILES = {
+  'src/app.js': `
+    const keep = [];
+    exports.handler = async (event) => {
+      if (event.bufferMb) for (let i = 0; i < event.bufferMb; i++) keep.push(Buffer.alloc(1024 * 1024, 1));
+      if (event.heapLeak) { const a = []; for (;;) a.push({ s: 'x'.repeat(1000) + Math.random() }); }
+      if (event.sleepMs) await new Promise((r) => setTimeout(r, event.sleepMs));
+      return { pid: process.pid, type: process.env.AWS_LAMBDA_INITIALIZATION_TYPE, heapLimitMb: Math.round(require('v8').getHeapStatistics().heap_size_limit / 1048576) };
+    };
+  `,
+  'src/child.js': `
+    exports.handler = async () => {
+      // Memory held by a subprocess counts too: the environment is the whole process tree.
+      require('child_process').execFileSync(process.execPath, ['-e', 'const b = Buffer.alloc(200 * 1024 * 1024, 1); setTimeout(() => {}, 300)']);
+      return 'done';
+    };
+  `,
+};
+
+describe('memory limits and provisioned concurrency', function () {
+  this.timeout(30000);
+
+  it('derives the Node heap limit from MemorySize', async () => {
+    const workbench = await openProject(writeProject({ 'template.yaml': samTemplate({ Small: { handler: 'app.handler', props: 'MemorySize: 256' } }), ...FILES }));
+    try {
+      const { heapLimitMb } = json((await workbench.invoke('Small', '{}')).payload);
+      assert.ok(heapLimitMb > 150 && heapLimitMb <= 256, `heap limit ${heapLimitMb} MB for 256 MB`);
+    } finally {
+      await workbench.close();
+    }
+  });
+
+  for (const [title, event, fn] of [
+    ['native memory (Buffers) beyond MemorySize', '{"bufferMb": 400}', 'Small'],
+    ['a JavaScript heap leak (V8 heap limit)', '{"heapLeak": true}', 'Small'],
+    ['a subprocess holding memory', '{}', 'Child'],
+  ] as const) {
+    it(`${title} → Runtime.OutOfMemory, and the environment is reset`, async () => {
+      const workbench = await openProject(writeProject({
+        'template.yaml': samTemplate({ Small: { handler: 'app.handler', props: 'MemorySize: 128\nTimeout: 20' }, Child: { handler: 'child.handler', props: 'MemorySize: 128\nTimeout: 20' } }),
+        ...FILES,
+      }));
+      try {
+        const result = await workbench.invoke(fn, event, { collectLogs: true });
+        assert.equal(result.functionError, 'Unhandled', String(result.payload));
+        const body = json(result.payload);
+        assert.equal(body.errorType, 'Runtime.OutOfMemory', String(result.payload));
+        assert.match(body.errorMessage, /^RequestId: [0-9a-f-]+ Error: Runtime exited with error: signal: killed$/);
+        const report = (await result.logs).find((l) => l.startsWith('REPORT'))!;
+        assert.match(report, /Memory Size: 128 MB\tMax Memory Used: 128 MB/);
+        assert.match(report, /Status: error\tError Type: Runtime\.OutOfMemory$/);
+        const next = await workbench.invoke(fn === 'Child' ? 'Small' : fn, '{}');
+        assert.equal(next.coldStart, true);
+      } finally {
+        await workbench.close();
+      }
+    });
+  }
+
+  describe('provisioned concurrency', () => {
+    it('initialises N environments before any invocation; they serve first, warm, without Init Duration', async () => {
+      const events: TelemetryEvent[] = [];
+      const dir = writeProject({
+        'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 2' } }),
+        ...FILES,
+      });
+      const workbench = await openProject(dir);
+      workbench.telemetry.subscribe((e) => events.push(e));
+      try {
+        const envs = workbench.environments();
+        assert.equal(envs.length, 2, 'provisioned before the first invocation');
+        assert.ok(envs.every((e) => e.state === 'Idle' && e.initializationType === 'provisioned-concurrency'));
+        const [a, b] = await Promise.all([workbench.invoke('Prov', '{"sleepMs":200}', { collectLogs: true }), workbench.invoke('Prov', '{"sleepMs":200}', { collectLogs: true })]);
+        for (const r of [a, b]) {
+          assert.equal(r.coldStart, false);
+          assert.equal(json(r.payload).type, 'provisioned-concurrency');
+          assert.doesNotMatch((await r.logs).find((l) => l.startsWith('REPORT'))!, /Init Duration/);
+        }
+        // Spill-over: a third concurrent invocation cold-starts an on-demand environment.
+        const burst = await Promise.all([1, 2, 3].map(() => workbench.invoke('Prov', '{"sleepMs":200}')));
+        const onDemand = burst.filter((r) => r.coldStart);
+        assert.equal(onDemand.length, 1);
+        assert.equal(json(onDemand[0].payload).type, 'on-demand');
+        // Provisioned environments are used first when both kinds are idle.
+        const after = await workbench.invoke('Prov', '{}');
+        assert.equal(json(after.payload).type, 'provisioned-concurrency');
+      } finally {
+        await workbench.close();
+      }
+    });
+
+    it('are never reaped, and a failed one is replaced', async () => {
+      const dir = writeProject({
+        'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'Timeout: 1\nAutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1' } }),
+        ...FILES,
+      });
+      const workbench = await openProject(dir, { keepAliveSeconds: 0.2 });
+      try {
+        await new Promise((r) => setTimeout(r, 600));
+        assert.equal(workbench.environments().length, 1, 'the keep-alive does not apply to provisioned environments');
+        const timedOut = await workbench.invoke('Prov', '{"sleepMs": 3000}');
+        assert.equal(json(timedOut.payload).errorType, 'Sandbox.Timedout');
+        for (let i = 0; i < 50 && !workbench.environments().some((e) => e.initializationType === 'provisioned-concurrency' && e.state === 'Idle' && e.id !== timedOut.environmentId); i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const replacement = workbench.environments().find((e) => e.initializationType === 'provisioned-concurrency');
+        assert.ok(replacement && replacement.id !== timedOut.environmentId, 'a new provisioned environment replaced the reset one');
+      } finally {
+        await workbench.close();
+      }
+    });
+
+    it('the settings can provision a function the template does not', async () => {
+      const dir = writeProject({ 'template.yaml': samTemplate({ Plain: { handler: 'app.handler' } }), ...FILES });
+      const workbench = await openProject(dir, { provisionedConcurrency: { Plain: 1 } });
+      try {
+        assert.equal((await workbench.invoke('Plain', '{}')).coldStart, false);
+      } finally {
+        await workbench.close();
+      }
+    });
+  });
+});
