@@ -28,6 +28,17 @@ const MEMORY_SAMPLE_MS = 20;
 /** Lambda's SHUTDOWN budget when external extensions run (the runtime's share is included). */
 const EXTENSION_SHUTDOWN_MS = 2000;
 
+interface Answered {
+  pending: PendingInvocation;
+  outcome: InvocationOutcome;
+  initDurationMs: number | undefined;
+  /** The environment is being reset: report without waiting for the runtime or extensions. */
+  final: boolean;
+  /** The caller has been answered (pipes drained). */
+  flushed: boolean;
+  reported: () => void;
+}
+
 interface PendingInvocation {
   request: InvokeRequest;
   startedAt: number;
@@ -72,7 +83,8 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   /** True from the runtime's response until its next /next and our REPORT are both done. */
   private finishing = false;
   private runtimeReady = false;
-  private reportDone = false;
+  /** The runtime's answer, until the invoke phase ends and REPORT is out. */
+  private answered: Answered | undefined;
   private timeoutsSuspended = false;
   private memoryExceeded = false;
   private readonly inspectorWaiters: Array<(url: string | undefined) => void> = [];
@@ -224,8 +236,9 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
         platformErrorType: errorType,
         status: 'error',
         durationMs: performance.now() - pending.startedAt,
-      }, true);
+      }, { alive: true, final: true });
     }
+    this.endAnsweredInvocation();
     this.emit('workbench.environment', { state: this.state, detail: message, pid: this.pid });
     void this.terminate('FAILURE');
   }
@@ -316,7 +329,6 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
     }
     this.setState('Invoking');
     this.runtimeReady = false;
-    this.reportDone = false;
     this.finishing = false;
     this.invocationCount++;
     this.lastUsedAt = Date.now();
@@ -379,7 +391,7 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
       status: isError ? 'error' : 'success',
       platformErrorType: result.platformError?.errorType,
       durationMs: performance.now() - pending.startedAt,
-    }, true);
+    }, { alive: true, final: false });
   }
 
   /** Lambda's timeout is lifted while a debugger holds the runtime (issue: debugger hooks). */
@@ -402,43 +414,65 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   }
 
   private onInvokeTimeout(pending: PendingInvocation): void {
-    if (this.pending !== pending || this.finishing) return;
+    if (this.pending !== pending) return;
     if (this.timeoutsSuspended) {
       this.emit('workbench.timeoutSuspended', { requestId: pending.request.requestId }, pending.request.requestId);
+      return;
+    }
+    if (this.finishing) {
+      // The runtime answered, but an extension is still busy when the timeout strikes: the
+      // invoke phase ends here and the environment resets.
+      this.endAnsweredInvocation();
+      void this.terminate('TIMEOUT');
       return;
     }
     const elapsed = (performance.now() - pending.startedAt) / 1000;
     const seconds = Math.max(elapsed, this.fn.timeout).toFixed(2);
     const { requestId } = pending.request;
     this.functionOutput(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
-    const measured = this.finishInvocation(pending, { ...timedOut(requestId, seconds), durationMs: performance.now() - pending.startedAt }, true);
-    // Lambda resets the environment after a timeout: the next invocation starts a fresh one
-    // (once its memory peak has been read).
-    void measured.finally(() => this.terminate('TIMEOUT'));
+    // Lambda resets the environment after a timeout: the next invocation starts a fresh one.
+    this.finishInvocation(pending, { ...timedOut(requestId, seconds), durationMs: performance.now() - pending.startedAt }, { alive: true, final: true });
+    void this.terminate('TIMEOUT');
   }
 
   /**
-   * Answers the caller, then (off the caller's path) emits END and REPORT with the memory peak.
-   * The answer waits one turn of the event loop so that log lines the runtime wrote before
-   * responding — already in our pipes — are read first.
+   * Answers the caller one turn of the event loop later, so that log lines the runtime wrote before
+   * responding — already in our pipes — are read first. END and REPORT follow when the invoke
+   * phase ends: the runtime and every extension asked for the next event (`final`: at once, the
+   * environment is being reset).
    */
-  private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, processAlive: boolean): Promise<number> {
-    clearTimeout(pending.timer);
+  private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, how: { alive: boolean; final: boolean }): void {
     clearInterval(pending.memoryWatch);
+    // The timeout stays armed while extensions may still be working on this invocation.
+    if (how.final || !this.extensionHost) clearTimeout(pending.timer);
     this.finishing = true;
-    const initDurationMs = this.pendingInitDurationMs;
-    this.pendingInitDurationMs = undefined;
-    let peakMb = processAlive && this.runtime ? this.runtime.peakMemoryMb() + (this.extensionHost?.peakMemoryMb() ?? 0) : 0;
+    let peakMb = how.alive && this.runtime ? this.runtime.peakMemoryMb() + (this.extensionHost?.peakMemoryMb() ?? 0) : 0;
+    let final = how.final;
     // A peak above MemorySize is an out-of-memory, even if it came and went between samples.
     if (peakMb > this.fn.memorySize && result.status !== 'timeout') {
       result = { ...outOfMemory(pending.request.requestId), durationMs: result.durationMs };
       peakMb = this.fn.memorySize;
+      final = true;
       void this.terminate();
     }
-    const memory = Promise.resolve(peakMb);
-    const outcome: InvocationOutcome = { ...result, reported: memory.then((mb) => this.report(pending, outcome, mb, initDurationMs)) };
-    setImmediate(() => pending.resolve(outcome));
-    return memory;
+    this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, peakMb);
+    let reported!: () => void;
+    const outcome: InvocationOutcome = { ...result, reported: new Promise<void>((resolve) => (reported = resolve)) };
+    const answered: Answered = { pending, outcome, initDurationMs: this.pendingInitDurationMs, final, flushed: false, reported };
+    this.pendingInitDurationMs = undefined;
+    this.answered = answered;
+    setImmediate(() => {
+      pending.resolve(outcome);
+      answered.flushed = true;
+      this.settleFinishing();
+    });
+  }
+
+  /** The environment is being reset after the runtime answered: REPORT without waiting further. */
+  private endAnsweredInvocation(): void {
+    if (!this.answered) return;
+    this.answered.final = true;
+    this.settleFinishing();
   }
 
   /** MemorySize bounds the environment: over it, the process group is killed (Runtime.OutOfMemory). */
@@ -450,12 +484,21 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
     }
   }
 
-  private report(pending: PendingInvocation, outcome: InvocationOutcome, mb: number, initDurationMs: number | undefined): void {
-    this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, mb);
-    this.emitEnd(pending.request, outcome, initDurationMs, pending.collector);
-    if (this.pending === pending) this.pending = undefined;
-    this.reportDone = true;
-    this.settleFinishing();
+  /** The invoke phase is over: END and REPORT, then Idle (unless the environment is being reset). */
+  private settleFinishing(): void {
+    const answered = this.answered;
+    if (!answered || !answered.flushed) return;
+    if (!answered.final && (this.state !== 'Invoking' || !this.runtimeReady || !this.extensionsApi.allReady)) return;
+    this.answered = undefined;
+    clearTimeout(answered.pending.timer);
+    this.emitEnd(answered.pending.request, answered.outcome, answered.initDurationMs, answered.pending.collector);
+    if (this.pending === answered.pending) this.pending = undefined;
+    answered.reported();
+    if (!answered.final && this.state === 'Invoking') {
+      this.finishing = false;
+      this.lastUsedAt = Date.now();
+      this.setState('Idle');
+    }
   }
 
   /** END and REPORT of an invocation. */
@@ -482,14 +525,6 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
       },
       tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
     }, requestId, collector);
-  }
-
-  /** The invocation is over once REPORT is out and the runtime asked for the next event. */
-  private settleFinishing(): void {
-    if (this.state !== 'Invoking' || !this.reportDone || !this.runtimeReady || !this.extensionsApi.allReady) return;
-    this.finishing = false;
-    this.lastUsedAt = Date.now();
-    this.setState('Idle');
   }
 
   // ------------------------------------------------------------------------------------------
@@ -522,9 +557,10 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
       this.functionOutput(exitMessage(requestId, reason));
       const answer = oom ? outOfMemory(requestId) : runtimeExited(requestId, reason);
       if (oom) this.maxMemoryUsedMb = this.fn.memorySize;
-      this.finishInvocation(this.pending, { ...answer, durationMs: performance.now() - this.pending.startedAt }, false);
+      this.finishInvocation(this.pending, { ...answer, durationMs: performance.now() - this.pending.startedAt }, { alive: false, final: true });
     } else if (this.state === 'Idle' || this.state === 'Invoking') {
       // Exited between invocations (uncaught exception after responding, process.exit…).
+      this.endAnsweredInvocation();
       this.emit('workbench.environment', { state: this.state, detail: `runtime exited between invocations (${reason})`, pid: this.pid });
     }
     void this.terminate();

@@ -39,7 +39,7 @@ describe('CLI', function () {
     const r = await run(['invoke', 'HelloCjs', '-t', examples, '--event-json', '{"name":"Ada"}']);
     assert.equal(r.status, 0, r.stderr);
     const body = JSON.parse(r.stdout);
-    assert.equal(body.message, 'Hello, Ada!');
+    assert.equal(body.message, '✨ Hello, Ada! ✨', 'decorated by a module from the layer');
     assert.match(r.stderr, /^INIT_START Runtime Version: nodejs:20\./m);
     assert.match(r.stderr, new RegExp(`^START RequestId: ${body.requestId} Version: \\$LATEST$`, 'm'));
     assert.match(r.stderr, new RegExp(`^REPORT RequestId: ${body.requestId}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms$`, 'm'));

@@ -18,11 +18,15 @@ function ricEntry(): string {
   return path.join(RIC_DIR, pkg.main ?? 'index.mjs');
 }
 
+/** ric's other /next client: Node's http instead of its native curl-based one. */
+const HTTP_CLIENT = 'Environment:\n  Variables:\n    AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1: "true"';
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', function () {
   this.timeout(30000);
   let workbench: Workbench;
+  let dir: string;
 
   before(async function () {
     // Not a skip: the devDependency is part of the project, and a missing native build is a bug.
@@ -35,7 +39,7 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
       `aws-lambda-ric's native client was not built (${RIC_DIR}/rapid-client.node): its install scripts did not run`,
     );
     const bootstrap = `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(ricEntry())}\n`;
-    const dir = writeProject({
+    dir = writeProject({
       'template.yaml': samTemplate({
         Ok: { handler: 'index.handler', runtime: 'provided.al2023' },
         Throws: { handler: 'index.throws', runtime: 'provided.al2023' },
@@ -44,6 +48,13 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
         StreamFails: { handler: 'index.streamFails', runtime: 'provided.al2023' },
         Context: { handler: 'index.context', runtime: 'provided.al2023', props: 'MemorySize: 256\nFunctionName: ric-context' },
         Logs: { handler: 'index.logs', runtime: 'provided.al2023' },
+        Syntax: { handler: 'syntax.handler', runtime: 'provided.al2023' },
+        NoModule: { handler: 'nowhere.handler', runtime: 'provided.al2023' },
+        Huge: { handler: 'index.huge', runtime: 'provided.al2023' },
+        Hang: { handler: 'index.hang', runtime: 'provided.al2023', props: 'Timeout: 1' },
+        HttpClient: { handler: 'index.handler', runtime: 'provided.al2023', props: HTTP_CLIENT },
+        HttpStream: { handler: 'index.stream', runtime: 'provided.al2023', props: HTTP_CLIENT },
+        HttpStreamFails: { handler: 'index.streamFails', runtime: 'provided.al2023', props: HTTP_CLIENT },
       }),
       'src/bootstrap': bootstrap,
       'src/index.js': `
@@ -70,8 +81,11 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
           remaining: context.getRemainingTimeInMillis(), clientContext: context.clientContext, identity: context.identity,
           traceEnv: process.env._X_AMZN_TRACE_ID, executionEnv: process.env.AWS_EXECUTION_ENV ?? null,
         });
+        exports.huge = async () => 'x'.repeat(7 * 1024 * 1024);
+        exports.hang = () => { require('fs').writeFileSync(__dirname + '/hang.pid', String(process.pid)); return new Promise(() => setInterval(() => {}, 1000)); };
         exports.logs = async () => { console.log('hello from ric', { a: 1 }); console.error('an error line'); return 'logged'; };
       `,
+      'src/syntax.js': `exports.handler = async () => { return 1 +; };`,
     });
     fs.chmodSync(path.join(dir, 'src/bootstrap'), 0o755);
     workbench = await openProject(dir);
@@ -127,6 +141,34 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
     assert.equal(again.errorType, 'Runtime.HandlerNotFound');
   });
 
+  it('syntax errors and missing modules fail INIT with Runtime.UserCodeSyntaxError / Runtime.ImportModuleError', async () => {
+    const syntax = await workbench.invoke('Syntax', '{}');
+    assert.equal(syntax.errorType, 'Runtime.UserCodeSyntaxError');
+    assert.match(json(syntax.payload).errorMessage, /^SyntaxError: Unexpected token/);
+    const noModule = await workbench.invoke('NoModule', '{}');
+    assert.equal(noModule.errorType, 'Runtime.ImportModuleError');
+    assert.match(json(noModule.payload).errorMessage, /Cannot find module 'nowhere'/);
+  });
+
+  it('a response over 6 MB → Function.ResponseSizeTooLarge (ric gets its 413 and keeps serving)', async () => {
+    const result = await workbench.invoke('Huge', '{}');
+    assert.equal(result.functionError, 'Unhandled');
+    assert.equal(result.errorType, 'Function.ResponseSizeTooLarge');
+    const again = await workbench.invoke('Huge', '{}');
+    assert.equal(again.coldStart, false);
+    assert.equal(again.errorType, 'Function.ResponseSizeTooLarge');
+  });
+
+  it('a hanging handler times out and ric is killed', async () => {
+    const result = await workbench.invoke('Hang', '{}');
+    assert.equal(result.errorType, 'Sandbox.Timedout');
+    assert.match(json(result.payload).errorMessage, /Task timed out after 1\.00 seconds/);
+    const pid = Number(fs.readFileSync(path.join(dir, 'src/hang.pid'), 'utf8'));
+    const until = Date.now() + 3000;
+    while (isAlive(pid) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(isAlive(pid), false);
+  });
+
   it('a streamed response (awslambda.streamifyResponse) comes back as the concatenated body', async () => {
     const result = await workbench.invoke('Stream', '{}');
     assert.equal(result.functionError, undefined, String(result.payload));
@@ -151,6 +193,21 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
     assert.equal(again.coldStart, false, 'a failed stream does not end the environment');
     assert.equal(again.environmentId, result.environmentId);
     assert.equal(again.errorType, 'MyCustomError');
+  });
+
+  it('works the same with ric\'s Node http client (AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1)', async () => {
+    const first = await workbench.invoke('HttpClient', '{"a":1}');
+    const second = await workbench.invoke('HttpClient', '{"a":2}');
+    assert.deepEqual([json(first.payload).count, json(second.payload).count], [1, 2]);
+    assert.equal(second.coldStart, false);
+    for (let i = 0; i < 2; i++) {
+      const streamed = await workbench.invoke('HttpStream', '{}');
+      assert.equal(streamed.payload.toString('utf8'), 'one two three');
+      const failed = await workbench.invoke('HttpStreamFails', '{}');
+      assert.equal(failed.errorType, 'MyCustomError');
+      assert.equal(json(failed.payload).errorMessage, 'stream broke');
+      assert.equal(failed.coldStart, i === 0);
+    }
   });
 
   it('delivers the context: request id, ARN, memory, client context, identity and trace id', async () => {

@@ -14,13 +14,20 @@ import time
 
 _socket = __import__("_socket")
 
+# Started through the runtime's loader (`python -c LOADER bootstrap.py`, which keeps this file's
+# bytecode): back to the configured bytecode policy, without the loader's names.
+sys.dont_write_bytecode = bool(sys.flags.dont_write_bytecode)
+globals().pop("_L", None)
+globals().pop("_m", None)
+
 _BASE = "/2018-06-01/runtime"
 _FAILED = "Failed to get next invocation. No Response from endpoint"
 _INIT_START_HEADER = "Lambda-Workbench-Function-Init-Start"
 
-# Like AWS's runtime, whose sys.path starts with the task root: the script's own directory
-# (prepended by Python) is already on PYTHONPATH, after the task root and the layers.
-if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+# Like AWS's runtime, whose sys.path starts with the task root: what Python prepends (the
+# script's directory, or '' when started through `-c`) goes; the runtime directory is on
+# PYTHONPATH anyway, after the task root and the layers.
+if sys.path and sys.path[0] in ("", os.path.dirname(os.path.abspath(__file__))):
     del sys.path[0]
 
 # ---------------------------------------------------------------------------------------------
