@@ -11,10 +11,11 @@ const cli = join(root, 'dist', 'cli.js');
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
 const scenarios = [
-  ['Cold start, then two warm starts in the same environment (CommonJS)', ['invoke', 'HelloCjs', '-e', join(app, 'events/hello.json'), '--repeat', '3']],
+  ['Cold start with the three INIT sub-phases (a layer\'s extension, the runtime, the function), then two warm starts in the same environment', ['invoke', 'HelloCjs', '-e', join(app, 'events/hello.json'), '--repeat', '3', '--phases']],
   ['Scale-out: 4 invocations, 2 in flight → 2 environments, each reused', ['invoke', 'HelloCjs', '--repeat', '4', '--concurrency', '2']],
   ['ES module with top-level await', ['invoke', 'GreetEsm', '--event-json', '{"name":"Grace"}']],
   ['TypeScript bundled with esbuild (function name from !Sub)', ['invoke', 'OrdersTs', '-e', join(app, 'events/order.json')]],
+  ['A custom runtime (provided.al2023) written in bash', ['invoke', 'ShellEcho', '--event-json', '{"name":"Ada"}']],
   ['A handler that throws (exit status 1, error JSON on stdout)', ['invoke', 'Faulty', '--event-json', '{"customer":"Bob"}']],
   ['A handler that outlives its 1 s timeout', ['invoke', 'Sleepy']],
   ['The functions of the template', ['list']],

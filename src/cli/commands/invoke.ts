@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { isWorkbenchError } from '../../core/errors';
 import type { InvocationResult } from '../../core/invoke/invoker';
+import type { TelemetryEvent } from '../../core/telemetry/events';
 import { formatLogLine } from '../../core/telemetry/logFormat';
 import type { Workbench } from '../../core/workbench';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface InvokeCommandOptions extends CommonOptions {
+  phases?: boolean;
   event?: string;
   eventJson?: string;
   qualifier?: string;
@@ -25,13 +27,14 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
       .option('-q, --qualifier <qualifier>', 'version or alias ($LATEST by default)')
       .option('--repeat <n>', 'number of invocations', '1')
       .option('--concurrency <c>', 'invocations in flight at once', '1')
+      .option('--phases', 'after each INIT, print how long its sub-phases took (extension, runtime, function init)')
       .addHelpText('after', '\nExit status: 0 success, 1 a function error (its error JSON on stdout), 2 usage or template errors.'),
   ).action(async (functionName: string, options: InvokeCommandOptions) => {
     const repeat = positiveInteger(options.repeat, '--repeat');
     const concurrency = positiveInteger(options.concurrency, '--concurrency');
     const payload = readEvent(options);
     const workbench = await openWorkbench(options);
-    const stopLogs = printLogs(workbench, repeat > 1 || concurrency > 1);
+    const stopLogs = printLogs(workbench, repeat > 1 || concurrency > 1, options.phases === true);
     const onSignal = () => void workbench.close().then(() => process.exit(130));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -89,12 +92,16 @@ async function runAll(workbench: Workbench, name: string, payload: Buffer, quali
 }
 
 /** Lambda's log lines on stderr, prefixed with the environment when several may interleave. */
-function printLogs(workbench: Workbench, prefixWithEnvironment: boolean): () => void {
+function printLogs(workbench: Workbench, prefixWithEnvironment: boolean, phases: boolean): () => void {
   return workbench.telemetry.subscribe((event) => {
-    const line = formatLogLine(event);
-    if (line === undefined) return;
     const prefix = prefixWithEnvironment && event.environmentId ? `[${event.environmentId}] ` : '';
-    process.stderr.write(prefix + line + '\n');
+    if (phases && event.type === 'platform.initReport') {
+      const { spans, metrics } = event.record as TelemetryEvent<'platform.initReport'>['record'];
+      const parts = spans.map((s) => `${s.name.replace(/Init$/, '')} ${s.durationMs.toFixed(2)} ms`);
+      process.stderr.write(`${prefix}(workbench) INIT ${metrics.durationMs.toFixed(2)} ms = ${parts.join(' + ')}\n`);
+    }
+    const line = formatLogLine(event);
+    if (line !== undefined) process.stderr.write(prefix + line + '\n');
   });
 }
 

@@ -1,7 +1,7 @@
 # Lambda Workbench's Python runtime: the program an execution environment spawns for python3.*
-# functions (`python -u bootstrap.py`). It speaks the Runtime API (2018-06-01) exactly as AWS's
-# Python runtime (awslambdaric) does -- init, then a /next -> handler -> /response|/error loop --
-# and mirrors it in handler loading, `context`, log format and error shapes.
+# functions (in effect `python -u bootstrap.py`). It speaks the Runtime API (2018-06-01) exactly
+# as AWS's Python runtime (awslambdaric) does -- init, then a /next -> handler -> /response|/error
+# loop -- and mirrors it in handler loading, `context`, log format and error shapes.
 #
 # Standard library only, Python 3.9+. It is on every cold start, so the startup path imports
 # nothing heavy: the Runtime API is spoken over one kept-alive raw socket (_socket, the C core
@@ -12,23 +12,24 @@ import sys
 import os
 import time
 
-_socket = __import__("_socket")
-
-# Started through the runtime's loader (`python -c LOADER bootstrap.py`, which keeps this file's
-# bytecode): back to the configured bytecode policy, without the loader's names.
+# Started through the runtime's loader (`python -c LOADER bootstrap.py`, see pythonRuntime.ts,
+# which keeps this file's bytecode): back to the configured bytecode policy, without the
+# loader's names.
 sys.dont_write_bytecode = bool(sys.flags.dont_write_bytecode)
 globals().pop("_L", None)
 globals().pop("_m", None)
-
-_BASE = "/2018-06-01/runtime"
-_FAILED = "Failed to get next invocation. No Response from endpoint"
-_INIT_START_HEADER = "Lambda-Workbench-Function-Init-Start"
 
 # Like AWS's runtime, whose sys.path starts with the task root: what Python prepends (the
 # script's directory, or '' when started through `-c`) goes; the runtime directory is on
 # PYTHONPATH anyway, after the task root and the layers.
 if sys.path and sys.path[0] in ("", os.path.dirname(os.path.abspath(__file__))):
     del sys.path[0]
+
+_socket = __import__("_socket")
+
+_BASE = "/2018-06-01/runtime"
+_FAILED = "Failed to get next invocation. No Response from endpoint"
+_INIT_START_HEADER = "Lambda-Workbench-Function-Init-Start"
 
 # ---------------------------------------------------------------------------------------------
 # Errors, as awslambdaric shapes them: {errorMessage, errorType, requestId, stackTrace}.
@@ -470,7 +471,15 @@ _W3C_ALLOWED_FIELDS = ("traceparent", "tracestate", "baggage")
 
 
 class LambdaContext(object):
-    def __init__(self, invoke_id, client_context, cognito_identity, epoch_deadline_time_in_ms, invoked_function_arn=None, tenant_id=None):
+    def __init__(
+        self,
+        invoke_id,
+        client_context,
+        cognito_identity,
+        epoch_deadline_time_in_ms,
+        invoked_function_arn=None,
+        tenant_id=None,
+    ):
         env = os.environ
         self.aws_request_id = invoke_id
         self.log_group_name = env.get("AWS_LAMBDA_LOG_GROUP_NAME")
@@ -549,7 +558,11 @@ def _parse_json_header(json, value, name):
     try:
         return json.loads(value)
     except Exception as e:
-        raise FaultException(FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR, "Unable to parse {} JSON: {}".format(name, str(e)), None)
+        raise FaultException(
+            FaultException.LAMBDA_CONTEXT_UNMARSHAL_ERROR,
+            "Unable to parse {} JSON: {}".format(name, str(e)),
+            None,
+        )
 
 
 # ---------------------------------------------------------------------------------------------
