@@ -15,6 +15,7 @@ const scenarios = [
   ['Scale-out: 4 invocations, 2 in flight → 2 environments, each reused', ['invoke', 'HelloCjs', '--repeat', '4', '--concurrency', '2']],
   ['ES module with top-level await', ['invoke', 'GreetEsm', '--event-json', '{"name":"Grace"}']],
   ['TypeScript bundled with esbuild (function name from !Sub)', ['invoke', 'OrdersTs', '-e', join(app, 'events/order.json')]],
+  ['Python (python3.11, our stdlib-only bootstrap on the local interpreter)', ['invoke', 'PyOrders', '-e', join(app, 'events/order.json')]],
   ['A custom runtime (provided.al2023) written in bash', ['invoke', 'ShellEcho', '--event-json', '{"name":"Ada"}']],
   ['A handler that throws (exit status 1, error JSON on stdout)', ['invoke', 'Faulty', '--event-json', '{"customer":"Bob"}']],
   ['A handler that outlives its 1 s timeout', ['invoke', 'Sleepy']],

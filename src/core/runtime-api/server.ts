@@ -116,8 +116,9 @@ export class RuntimeApiServer {
       'Lambda-Runtime-Invoked-Function-Arn': invocation.invokedFunctionArn,
     };
     if (invocation.traceId) headers['Lambda-Runtime-Trace-Id'] = invocation.traceId;
-    if (invocation.clientContext) headers['Lambda-Runtime-Client-Context'] = invocation.clientContext;
-    if (invocation.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = invocation.cognitoIdentity;
+    // JSON headers travel as their UTF-8 bytes (HTTP header values are latin1 on the wire).
+    if (invocation.clientContext) headers['Lambda-Runtime-Client-Context'] = utf8Bytes(invocation.clientContext);
+    if (invocation.cognitoIdentity) headers['Lambda-Runtime-Cognito-Identity'] = utf8Bytes(invocation.cognitoIdentity);
     res.writeHead(200, headers);
     res.end(invocation.payload);
   }
@@ -318,4 +319,8 @@ function initBoundary(req: http.IncomingMessage): number | undefined {
   const value = header(req, 'lambda-workbench-function-init-start');
   const ms = value === undefined ? NaN : Number(value);
   return Number.isFinite(ms) ? ms : undefined;
+}
+
+function utf8Bytes(value: string): string {
+  return Buffer.from(value, 'utf8').toString('latin1');
 }

@@ -107,7 +107,7 @@ describe('Node runtime: handlers', function () {
   });
 
   it('gives the handler a complete context', async () => {
-    const result = await workbench.invoke('Context', '{}', { clientContext: '{"client":{"app_title":"t"},"custom":{"k":"v"}}', traceId: 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1' });
+    const result = await workbench.invoke('Context', '{}', { clientContext: '{"client":{"app_title":"t"},"custom":{"k":"v ✓"}}', traceId: 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1' });
     const ctx = json(result.payload);
     assert.equal(ctx.awsRequestId, result.requestId);
     assert.equal(ctx.functionName, 'my-context-fn');
@@ -118,7 +118,7 @@ describe('Node runtime: handlers', function () {
     assert.match(ctx.logStreamName, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
     assert.ok(ctx.remaining > 6000 && ctx.remaining <= 7000, `remaining ${ctx.remaining}`);
     assert.equal(ctx.waits, true);
-    assert.deepEqual(ctx.clientContext, { client: { app_title: 't' }, custom: { k: 'v' } });
+    assert.deepEqual(ctx.clientContext, { client: { app_title: 't' }, custom: { k: 'v ✓' } }, 'non-latin1 characters survive the header');
     assert.equal(ctx.traceEnv, 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1');
     assert.equal(result.executedVersion, '$LATEST');
   });
