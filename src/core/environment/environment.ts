@@ -1,18 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { FunctionDefinition } from '../config/types';
-import { ExtensionsApi, type ExtensionsListener, type RegisteredExtension, type ShutdownReason } from '../runtime-api/extensionsApi';
+import type { ShutdownReason } from '../runtime-api/extensionsApi';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
-import type { TelemetrySubscriptionSpec } from '../runtime-api/telemetryApi';
-import { TelemetrySubscriber } from '../telemetry/subscriber';
 import type { RuntimeLaunch } from '../runtimes/types';
 import type { PhaseStatus, PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
 import { formatLogLine } from '../telemetry/logFormat';
 import type { AwsCredentials } from './credentials';
 import { lambdaEnvironment, makeTmpDir, newLogStreamName } from './lambdaEnv';
-import { errorTypeOf, exitMessage, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
+import { errorTypeOf, exitMessage, extensionFailed, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
 import { initSpans } from './initSpans';
-import { ExtensionHost, findExtensions } from './extensionHost';
+import { EnvironmentExtensions, EXTENSION_SHUTDOWN_MS } from './environmentExtensions';
 import { RuntimeProcess } from './runtimeProcess';
 import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
 
@@ -25,8 +23,6 @@ export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, I
 
 /** How often memory is sampled during an invocation. */
 const MEMORY_SAMPLE_MS = 20;
-/** Lambda's SHUTDOWN budget when external extensions run (the runtime's share is included). */
-const EXTENSION_SHUTDOWN_MS = 2000;
 
 interface Answered {
   pending: PendingInvocation;
@@ -48,7 +44,7 @@ interface PendingInvocation {
   collector?: LogCollector;
 }
 
-export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListener {
+export class ExecutionEnvironment implements RuntimeApiListener {
   readonly id = `env-${randomBytes(4).toString('hex')}`;
   readonly fn: FunctionDefinition;
   readonly version: string;
@@ -64,14 +60,11 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   maxMemoryUsedMb = 0;
 
   private readonly server: RuntimeApiServer;
-  private readonly extensionsApi: ExtensionsApi;
-  private extensionHost: ExtensionHost | undefined;
-  private readonly subscribers: TelemetrySubscriber[] = [];
+  private readonly extensions: EnvironmentExtensions;
   private runtime: RuntimeProcess | undefined;
   private runtimeSpawnedAt: number | undefined;
   /** The runtime's first /next arrived; INIT ends once every extension is ready too. */
   private runtimeInitDone = false;
-  private registrationWaiter: { count: number; resolve: (ok: boolean) => void } | undefined;
   private tmpDir = '';
   private spawnedAt = 0;
   private functionInitStartedAt: number | undefined;
@@ -93,8 +86,17 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   constructor(private readonly options: EnvironmentOptions) {
     this.fn = options.fn;
     this.version = options.version;
-    this.extensionsApi = new ExtensionsApi(() => ({ functionName: this.fn.functionName, functionVersion: this.version, handler: this.fn.handler }), this);
-    this.server = new RuntimeApiServer(this, { extensions: this.extensionsApi, subscribe: (ext, spec) => this.subscribeTelemetry(ext, spec) });
+    this.extensions = new EnvironmentExtensions(
+      () => ({ functionName: this.fn.functionName, functionVersion: this.version, handler: this.fn.handler }),
+      this.id,
+      options.telemetry,
+      {
+        ready: () => (this.state === 'Initializing' ? this.tryCompleteInit() : this.settleFinishing()),
+        failed: (errorType, message) => this.onExtensionFailed(errorType, message),
+        output: (text, time) => this.emit('extension', text, this.pending?.request.requestId, undefined, time),
+      },
+    );
+    this.server = new RuntimeApiServer(this, { extensions: this.extensions.api, subscribe: this.extensions.subscribe });
   }
 
   get pid(): number | undefined {
@@ -163,7 +165,7 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
     if (!this.options.debug && this.options.initTimeoutMs > 0) {
       this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
     }
-    if (!(await this.startExtensions(optDir, env))) return outcome;
+    if (!(await this.extensions.start(optDir, env, () => this.setSubPhase('extensions')))) return outcome;
     this.runtimeSpawnedAt = performance.now();
     this.setSubPhase('runtime');
     try {
@@ -179,72 +181,23 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
     return outcome;
   }
 
-  /**
-   * The extension init sub-phase: starts the layers' external extensions and waits until each has
-   * registered (false when INIT failed meanwhile).
-   */
-  private async startExtensions(optDir: string | undefined, env: Record<string, string>): Promise<boolean> {
-    const executables = await findExtensions(optDir);
-    if (executables.length === 0 || !optDir) return true;
-    this.setSubPhase('extensions');
-    const registered = new Promise<boolean>((resolve) => (this.registrationWaiter = { count: executables.length, resolve }));
-    this.extensionHost = new ExtensionHost({
-      output: (_name, text, time) => this.emit('extension', text, this.pending?.request.requestId, undefined, time),
-      exit: (name, reason) => this.onExtensionExit(name, reason),
-    });
-    this.extensionHost.start(executables, env, optDir);
-    return registered;
-  }
-
-  onExtensionRegistered(): void {
-    const waiter = this.registrationWaiter;
-    if (waiter && this.extensionsApi.extensions.size >= waiter.count) {
-      this.registrationWaiter = undefined;
-      waiter.resolve(true);
-    }
-  }
-
-  onExtensionReady(): void {
-    if (this.state === 'Initializing') this.tryCompleteInit();
-    else this.settleFinishing();
-  }
-
-  onExtensionError(extension: RegisteredExtension, kind: 'init' | 'exit', errorType: string): void {
-    if (kind === 'init' || this.initResolve) {
-      return this.failInit('Extension.InitError', `Extension ${extension.name} reported an init error: ${errorType}`);
-    }
-    this.failWithExtension('Extension.ExitError', `Extension ${extension.name} reported an exit error: ${errorType}`);
-  }
-
-  private onExtensionExit(name: string, reason: string): void {
+  /** An extension failed: during INIT, INIT fails; afterwards, see failWithExtension. */
+  private onExtensionFailed(errorType: string, message: string): void {
     if (this.state === 'ShuttingDown' || this.state === 'Terminated') return;
-    const message = `Extension ${name} exited with error: ${reason}`;
-    if (this.initResolve) return this.failInit('Extension.Crash', message);
-    this.failWithExtension('Extension.Crash', message);
+    if (this.initResolve) return this.failInit(errorType === 'Extension.ExitError' ? 'Extension.InitError' : errorType, message);
+    this.failWithExtension(errorType, message);
   }
 
   /** An extension failed after INIT: the invocation in progress (if any) fails, the environment resets. */
   private failWithExtension(errorType: string, message: string): void {
     const pending = this.pending;
     if (pending && !this.finishing) {
-      const errorMessage = `RequestId: ${pending.request.requestId} Error: ${message}`;
-      this.finishInvocation(pending, {
-        payload: Buffer.from(JSON.stringify({ errorType, errorMessage })),
-        contentType: 'application/json',
-        functionError: 'Unhandled',
-        errorType,
-        platformErrorType: errorType,
-        status: 'error',
-        durationMs: performance.now() - pending.startedAt,
-      }, { alive: true, final: true });
+      const answer = extensionFailed(pending.request.requestId, errorType, message);
+      this.finishInvocation(pending, { ...answer, durationMs: performance.now() - pending.startedAt }, { alive: true, final: true });
     }
     this.endAnsweredInvocation();
     this.emit('workbench.environment', { state: this.state, detail: message, pid: this.pid });
     void this.terminate('FAILURE');
-  }
-
-  private subscribeTelemetry(extension: RegisteredExtension, spec: TelemetrySubscriptionSpec): void {
-    this.subscribers.push(new TelemetrySubscriber(this.options.telemetry, this.id, spec, extension.name));
   }
 
   onReady(functionInitStart: number | undefined): void {
@@ -267,9 +220,8 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
 
   /** INIT is over when the runtime and every registered extension have asked for an event. */
   private tryCompleteInit(): void {
-    if (!this.initResolve || !this.runtimeInitDone || !this.extensionsApi.allReady) return;
+    if (!this.initResolve || !this.runtimeInitDone || !this.extensions.allReady) return;
     const readyAt = performance.now();
-    this.extensionsApi.registrationOpen = false;
     const durationMs = readyAt - this.spawnedAt;
     this.emitInitEnd('success', undefined, durationMs, readyAt);
     if (this.options.initializationType === 'on-demand') this.pendingInitDurationMs = durationMs;
@@ -279,7 +231,7 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   }
 
   private emitInitEnd(status: PhaseStatus, errorType: string | undefined, durationMs: number, endAt: number): void {
-    const spans = initSpans({ startedAt: this.spawnedAt, runtimeStartedAt: this.extensionHost ? this.runtimeSpawnedAt : undefined, functionInitStartedAt: this.functionInitStartedAt, endAt });
+    const spans = initSpans({ startedAt: this.spawnedAt, runtimeStartedAt: this.extensions.hasExternal ? this.runtimeSpawnedAt : undefined, functionInitStartedAt: this.functionInitStartedAt, endAt });
     const initializationType = this.options.initializationType;
     this.emit('platform.initRuntimeDone', { initializationType, phase: 'init', status, errorType, spans });
     this.emit('platform.initReport', { initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
@@ -308,8 +260,7 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   }
 
   private endInit(outcome: InitOutcome): void {
-    this.registrationWaiter?.resolve(false);
-    this.registrationWaiter = undefined;
+    this.extensions.endInit();
     clearTimeout(this.initTimer);
     this.initTimer = undefined;
     const resolve = this.initResolve;
@@ -352,15 +303,13 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
         clientContext: request.clientContext,
         cognitoIdentity: request.cognitoIdentity,
       });
-      if (this.extensionHost || this.extensionsApi.extensions.size > 0) {
-        this.extensionsApi.dispatch({
-          eventType: 'INVOKE',
-          deadlineMs,
-          requestId: request.requestId,
-          invokedFunctionArn: request.invokedFunctionArn,
-          tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
-        });
-      }
+      this.extensions.dispatch({
+        eventType: 'INVOKE',
+        deadlineMs,
+        requestId: request.requestId,
+        invokedFunctionArn: request.invokedFunctionArn,
+        tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
+      });
     });
   }
 
@@ -444,9 +393,9 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, how: { alive: boolean; final: boolean }): void {
     clearInterval(pending.memoryWatch);
     // The timeout stays armed while extensions may still be working on this invocation.
-    if (how.final || !this.extensionHost) clearTimeout(pending.timer);
+    if (how.final || this.extensions.allReady) clearTimeout(pending.timer);
     this.finishing = true;
-    let peakMb = how.alive && this.runtime ? this.runtime.peakMemoryMb() + (this.extensionHost?.peakMemoryMb() ?? 0) : 0;
+    let peakMb = how.alive && this.runtime ? this.runtime.peakMemoryMb() + this.extensions.peakMemoryMb() : 0;
     let final = how.final;
     // A peak above MemorySize is an out-of-memory, even if it came and went between samples.
     if (peakMb > this.fn.memorySize && result.status !== 'timeout') {
@@ -488,7 +437,7 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
   private settleFinishing(): void {
     const answered = this.answered;
     if (!answered || !answered.flushed) return;
-    if (!answered.final && (this.state !== 'Invoking' || !this.runtimeReady || !this.extensionsApi.allReady)) return;
+    if (!answered.final && (this.state !== 'Invoking' || !this.runtimeReady || !this.extensions.allReady)) return;
     this.answered = undefined;
     clearTimeout(answered.pending.timer);
     this.emitEnd(answered.pending.request, answered.outcome, answered.initDurationMs, answered.pending.collector);
@@ -574,24 +523,18 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
     if (this.state === 'Terminated') return;
     if (this.state !== 'ShuttingDown') {
       this.setState('ShuttingDown');
-      const budget = this.extensionHost ? EXTENSION_SHUTDOWN_MS : this.options.shutdownGraceMs;
-      await this.notifyShutdown('SPINDOWN', budget);
+      const budget = this.extensions.hasExternal ? EXTENSION_SHUTDOWN_MS : this.options.shutdownGraceMs;
+      await this.extensions.notifyShutdown('SPINDOWN', budget);
       const runtime = this.runtime;
       const exits: Array<Promise<unknown>> = [];
       if (runtime?.isRunning) {
         runtime.signal('SIGTERM');
         exits.push(runtime.exited);
       }
-      if (this.extensionHost) exits.push(this.extensionHost.waitForExit(budget));
+      exits.push(this.extensions.waitForExit(budget));
       await Promise.race([Promise.all(exits), new Promise((r) => setTimeout(r, budget).unref())]);
     }
     await this.terminate();
-  }
-
-  /** Telemetry subscribers get what is buffered, then extensions registered for it get SHUTDOWN. */
-  private async notifyShutdown(reason: ShutdownReason, budgetMs: number): Promise<void> {
-    await Promise.all(this.subscribers.map((s) => s.flush()));
-    this.extensionsApi.dispatch({ eventType: 'SHUTDOWN', shutdownReason: reason, deadlineMs: Date.now() + budgetMs });
   }
 
   private terminating: Promise<void> | undefined;
@@ -607,13 +550,12 @@ export class ExecutionEnvironment implements RuntimeApiListener, ExtensionsListe
       if (this.state !== 'ShuttingDown') this.setState('ShuttingDown');
       this.runtime?.signal('SIGKILL');
       if (this.initResolve) this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
-      if (reason && this.extensionHost?.anyRunning) {
-        await this.notifyShutdown(reason, EXTENSION_SHUTDOWN_MS);
-        await this.extensionHost.waitForExit(EXTENSION_SHUTDOWN_MS);
+      if (reason && this.extensions.anyRunning) {
+        await this.extensions.notifyShutdown(reason, EXTENSION_SHUTDOWN_MS);
+        await this.extensions.waitForExit(EXTENSION_SHUTDOWN_MS);
       }
-      this.extensionHost?.signal('SIGKILL');
       if (this.runtime) await Promise.race([this.runtime.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
-      await Promise.all(this.subscribers.map((s) => s.close()));
+      await this.extensions.close();
       await this.server.close();
       if (this.tmpDir) await fs.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
       this.setState('Terminated');

@@ -35,6 +35,11 @@ export function outOfMemory(requestId: string): PlatformAnswer {
   return answer('Runtime.OutOfMemory', exitMessage(requestId, 'signal: killed'), 'error', 'Runtime.OutOfMemory');
 }
 
+/** An extension crashed or reported an error while an invocation ran. */
+export function extensionFailed(requestId: string, errorType: string, message: string): PlatformAnswer {
+  return answer(errorType, `RequestId: ${requestId} Error: ${message}`, 'error', errorType);
+}
+
 /** A failed INIT, answered to the invocation that triggered it (its payload passes through). */
 export function initFailed(error: { payload: Buffer; errorType: string; status: PhaseStatus }): PlatformAnswer {
   return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: error.status, platformErrorType: error.errorType };
