@@ -31,6 +31,10 @@ function call(method, path, headers, body) {
   const reg = await call('POST', '/2020-01-01/extension/register', { 'Lambda-Extension-Name': 'logger' }, JSON.stringify({ events: ['INVOKE', 'SHUTDOWN'] }));
   const id = reg.headers['lambda-extension-identifier'];
   log({ registered: reg.status, body: JSON.parse(reg.body) });
+  if (process.env.EXT_INIT_ERROR) {
+    await call('POST', '/2020-01-01/extension/init/error', { 'Lambda-Extension-Identifier': id, 'Lambda-Extension-Function-Error-Type': 'Extension.ConfigInvalid' }, JSON.stringify({ errorMessage: 'no config', errorType: 'Extension.ConfigInvalid' }));
+    process.exit(1);
+  }
   if (process.env.EXT_TELEMETRY) {
     const server = http.createServer((req, res) => {
       let data = ''; req.on('data', (d) => (data += d));
@@ -220,6 +224,21 @@ describe('layers, extensions and the Telemetry API', function () {
       assert.equal(json(result.payload).errorType, 'Extension.Crash');
       assert.match(json(result.payload).errorMessage, /Extension logger exited with error: exit status 1/);
       assert.deepEqual(workbench.environments(), []);
+    } finally {
+      await workbench.close();
+    }
+  });
+
+  it('an extension reporting an init error fails the invocation with Extension.InitError', async () => {
+    const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_INIT_ERROR: "1"');
+    const template = path.join(p.dir, 'template.yaml');
+    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', p.log));
+    const workbench = await openProject(p.dir);
+    try {
+      const result = await workbench.invoke('Fn', '{}', { collectLogs: true });
+      assert.equal(json(result.payload).errorType, 'Extension.InitError');
+      assert.match(json(result.payload).errorMessage, /Extension logger reported an init error: Extension\.ConfigInvalid/);
+      assert.ok((await result.logs).some((l) => /^INIT_REPORT .*Status: error\tError Type: Extension\.InitError$/.test(l)));
     } finally {
       await workbench.close();
     }
