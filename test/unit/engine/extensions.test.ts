@@ -155,6 +155,9 @@ describe('layers, extensions and the Telemetry API', function () {
     it('receives INVOKE with AWS\'s shape for every invocation, and the environment is reused', async () => {
       const second = await workbench.invoke('Fn', '{"n":2}');
       assert.equal(second.coldStart, false);
+      // The invoke phase (REPORT) ends only when the extension asked for its next event, i.e. after
+      // it logged this one.
+      await second.logs;
       const invokes = readLog(log).filter((e) => e.event?.eventType === 'INVOKE').map((e) => e.event);
       assert.equal(invokes.length, 2);
       const last = invokes[1];
