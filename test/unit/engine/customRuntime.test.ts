@@ -326,6 +326,36 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
     assert.equal(again.coldStart, true);
   });
 
+  it('takes the bootstrap from a layer when the code directory has none (/opt/bootstrap on AWS)', async () => {
+    const dir = writeProject({
+      'template.yaml': `Transform: AWS::Serverless-2016-10-31
+Resources:
+  RuntimeLayer:
+    Type: AWS::Serverless::LayerVersion
+    Properties:
+      ContentUri: runtime-layer
+  FromLayer:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: ${PROVIDED}
+      CodeUri: fn
+      Handler: function.handler
+      Layers: [!Ref RuntimeLayer]
+`,
+      'runtime-layer/bootstrap': BOOTSTRAP,
+      'fn/function.sh': fs.readFileSync(path.join(EXAMPLE, 'function.sh'), 'utf8'),
+    });
+    fs.chmodSync(path.join(dir, 'runtime-layer', 'bootstrap'), 0o755);
+    const workbench = await openProject(dir);
+    try {
+      const result = await workbench.invoke('FromLayer', '{"name":"layer"}');
+      assert.equal(result.functionError, undefined, String(result.payload));
+      assert.deepEqual(json(result.payload).echo, { name: 'layer' });
+    } finally {
+      await workbench.close();
+    }
+  });
+
   it('the shell-runtime example runs as it is in examples/sam-app', async () => {
     const first = await workbench.invoke('Example', '{"name":"Ada"}');
     assert.equal(first.functionError, undefined, String(first.payload));
