@@ -9,40 +9,15 @@
 //
 // Samples are interleaved so machine noise hits both sides alike. Results are ratios.
 // Usage: npm run bench [-- --cold 20 --warm 3000]
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, startBareExchange } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { Workbench, FAKE_CREDENTIALS } = require(path.join(root, 'dist', 'core.js'));
+const { Workbench, FAKE_CREDENTIALS } = loadEngine();
+const COLD_SAMPLES = numberOption('cold', 20);
+const WARM_SAMPLES = numberOption('warm', 3000);
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const COLD_SAMPLES = option('cold', 20);
-const WARM_SAMPLES = option('warm', 3000);
-
-// --- a throwaway project with an echo function ----------------------------------------------
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-bench-'));
-fs.mkdirSync(path.join(dir, 'src'));
-fs.writeFileSync(path.join(dir, 'src', 'echo.js'), 'exports.handler = async (event) => event;\n');
-fs.writeFileSync(path.join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Echo:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: src
-      Handler: echo.handler
-`);
-const EVENT = Buffer.from(JSON.stringify({ hello: 'world', n: 42 }));
+const dir = echoProject('nodejs20.x', 'echo.handler', { 'src/echo.js': 'exports.handler = async (event) => event;\n' });
 
 // --- the floor: a bare Runtime API exchange --------------------------------------------------
 const FLOOR_RUNTIME = path.join(dir, 'floor-runtime.cjs');
@@ -65,71 +40,27 @@ function loop() {
 loop();
 `);
 
-/** A bare Runtime API server with one runtime child; `invoke()` does one exchange. */
-async function startFloor() {
-  let parked;
-  let onResponse;
-  let onParked;
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET') {
-      parked = res;
-      onParked?.();
-      return;
-    }
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(202).end('{"status":"OK"}');
-      onResponse(Buffer.concat(chunks));
-    });
-  });
-  server.keepAliveTimeout = 0;
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const child = spawn(process.execPath, [FLOOR_RUNTIME], {
-    env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${server.address().port}`, HANDLER_FILE: path.join(dir, 'src', 'echo.js'), PATH: process.env.PATH },
-    stdio: 'ignore',
-  });
-  let n = 0;
-  const invoke = () => new Promise((resolve) => {
-    onResponse = resolve;
-    const deliver = () => {
-      const res = parked;
-      parked = undefined;
-      res.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': `r${++n}`, 'Content-Length': EVENT.length }).end(EVENT);
-    };
-    if (parked) deliver();
-    else onParked = () => { onParked = undefined; deliver(); };
-  });
-  const stop = async () => {
-    child.kill('SIGKILL');
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  };
-  return { invoke, stop };
-}
-
-// --- measurement helpers ---------------------------------------------------------------------
-const now = () => performance.now();
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+const startFloor = () => startBareExchange(process.execPath, [FLOOR_RUNTIME], { HANDLER_FILE: path.join(dir, 'src', 'echo.js') }, dir);
 
 async function main() {
-  const workbench = await Workbench.open({
+  const open = (settings) => Workbench.open({
     template: path.join(dir, 'template.yaml'),
-    settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 100 },
+    settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 100, ...settings },
   });
+  const workbench = await open({});
+  // The same engine without Lambda's V8 heap cap (the nodeHeapLimit setting), to show its cost.
+  const uncapped = await open({ nodeHeapLimit: false });
   // Warm the engine's caches (node binary, credentials, JIT of the host) outside the samples.
-  await workbench.invoke('Echo', EVENT);
-  await workbench.shutdownEnvironments();
+  for (const w of [workbench, uncapped]) {
+    await w.invoke('Echo', EVENT);
+    await w.shutdownEnvironments();
+  }
   const f = await startFloor();
   await f.invoke();
   await f.stop();
 
   // COLD
-  const cold = { engine: [], floor: [] };
+  const cold = { engine: [], floor: [], uncapped: [] };
   for (let i = 0; i < COLD_SAMPLES; i++) {
     let t = now();
     const floor = await startFloor();
@@ -143,10 +74,17 @@ async function main() {
     if (!result.coldStart) throw new Error('expected a cold start');
     await result.logs;
     await workbench.shutdownEnvironments();
+
+    t = now();
+    const plain = await uncapped.invoke('Echo', EVENT);
+    cold.uncapped.push(now() - t);
+    await plain.logs;
+    await uncapped.shutdownEnvironments();
   }
+  await uncapped.close();
 
   // WARM
-  const handler = require(path.join(dir, 'src', 'echo.js')).handler;
+  const handler = (await import(path.join(dir, 'src', 'echo.js'))).handler;
   const context = { awsRequestId: 'x', getRemainingTimeInMillis: () => 3000 };
   const floor = await startFloor();
   const warm = { engine: [], inProcess: [], floor: [], engineB2B: [], floorB2B: [] };
@@ -191,19 +129,21 @@ async function main() {
   await workbench.close();
   fs.rmSync(dir, { recursive: true, force: true });
 
-  const c = { engine: quantile(cold.engine, 0.5), floor: quantile(cold.floor, 0.5) };
+  const c = { engine: quantile(cold.engine, 0.5), floor: quantile(cold.floor, 0.5), uncapped: quantile(cold.uncapped, 0.5) };
   const w = {
     engine: quantile(warm.engine, 0.5), engine99: quantile(warm.engine, 0.99),
     inProcess: quantile(warm.inProcess, 0.5), floor: quantile(warm.floor, 0.5),
     engineB2B: quantile(warm.engineB2B, 0.5), floorB2B: quantile(warm.floorB2B, 0.5),
   };
   const report = {
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
+    machine: machine(),
     cold: {
       samples: COLD_SAMPLES,
       engineP50Ms: +c.engine.toFixed(2),
       floorP50Ms: +c.floor.toFixed(2),
       ratio: +(c.engine / c.floor).toFixed(3),
+      withoutHeapCapP50Ms: +c.uncapped.toFixed(2),
+      withoutHeapCapRatio: +(c.uncapped / c.floor).toFixed(3),
     },
     warm: {
       samples: WARM_SAMPLES,
@@ -219,7 +159,8 @@ async function main() {
       backToBackEngineOverBareRatio: +(w.engineB2B / w.floorB2B).toFixed(3),
     },
   };
-  console.log(`cold first invoke           engine ${fmt(c.engine)} vs floor ${fmt(c.floor)} → ${report.cold.ratio}× the floor (target ≤ 1.1×)`);
+  console.log(`cold first invoke           engine ${fmt(c.engine)} vs floor ${fmt(c.floor)} → ${report.cold.ratio}× the floor (target ≤ 1.1×);`);
+  console.log(`                            without the V8 heap cap (nodeHeapLimit: false) ${fmt(c.uncapped)} → ${report.cold.withoutHeapCapRatio}×`);
   console.log(`warm, back to back, p50     engine ${fmt(w.engineB2B)} vs in-process ${fmt(w.inProcess)} → overhead ${fmt(w.engineB2B - w.inProcess)} (target ≤ 0.3 ms);`);
   console.log(`                            bare Runtime API exchange ${fmt(w.floorB2B)} → engine/bare ${(w.engineB2B / w.floorB2B).toFixed(2)}×`);
   console.log(`warm, idle 1 ms before, p50 engine ${fmt(w.engine)} (p99 ${fmt(w.engine99)}) vs in-process ${fmt(w.inProcess)} → overhead ${fmt(w.engine - w.inProcess)};`);

@@ -14,28 +14,17 @@
 // Usage: node bench/python-cold.mjs [--cold 20 --warm 2000]
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
+import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bootstrap = path.join(root, 'dist', 'runtimes', 'python', 'bootstrap.py');
 if (!fs.existsSync(bootstrap)) {
   console.error(`${bootstrap} is missing: build with node scripts/build.mjs (it must ship src/core/runtimes/python).`);
   process.exit(2);
 }
-const { Workbench, FAKE_CREDENTIALS } = require(path.join(root, 'dist', 'core.js'));
-
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-};
-const COLD_SAMPLES = option('cold', 20);
-const WARM_SAMPLES = option('warm', 2000);
+const { Workbench, FAKE_CREDENTIALS } = loadEngine();
+const COLD_SAMPLES = numberOption('cold', 20);
+const WARM_SAMPLES = numberOption('warm', 2000);
 
 // --- the interpreter: python3 on PATH, resolved to its real binary, used by both sides ----------
 const [PYTHON, MINOR] = execFileSync('python3', ['-c', 'import sys; print(sys.executable); print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' })
@@ -43,20 +32,7 @@ const [PYTHON, MINOR] = execFileSync('python3', ['-c', 'import sys; print(sys.ex
   .split('\n');
 const python = fs.realpathSync(PYTHON);
 
-// --- a throwaway project with an echo function ----------------------------------------------
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-pybench-'));
-fs.mkdirSync(path.join(dir, 'src'));
-fs.writeFileSync(path.join(dir, 'src', 'echo.py'), 'def handler(event, context):\n    return event\n');
-fs.writeFileSync(path.join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Echo:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: python${MINOR}
-      CodeUri: src
-      Handler: echo.handler
-`);
-const EVENT = Buffer.from(JSON.stringify({ hello: 'world', n: 42 }));
+const dir = echoProject(`python${MINOR}`, 'echo.handler', { 'src/echo.py': 'def handler(event, context):\n    return event\n' });
 
 // --- the floor: a bare Runtime API exchange on the same interpreter --------------------------
 const FLOOR_RUNTIME = path.join(dir, 'floor_runtime.py');
@@ -88,49 +64,8 @@ while True:
     sock.sendall(NEXT)
 `);
 
-/** A bare Runtime API server with one runtime child; `invoke()` does one exchange. */
-async function startFloor() {
-  let parked;
-  let onResponse;
-  let onParked;
-  const server = http.createServer((req, res) => {
-    if (req.method === 'GET') {
-      parked = res;
-      onParked?.();
-      return;
-    }
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(202, { 'Content-Length': 15 }).end('{"status":"OK"}');
-      onResponse(Buffer.concat(chunks));
-    });
-  });
-  server.keepAliveTimeout = 0;
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const child = spawn(python, ['-u', FLOOR_RUNTIME], {
-    env: { AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${server.address().port}`, PYTHONPATH: path.join(dir, 'src'), PYTHONDONTWRITEBYTECODE: '1', PATH: process.env.PATH },
-    cwd: path.join(dir, 'src'),
-    stdio: 'ignore',
-  });
-  let n = 0;
-  const invoke = () => new Promise((resolve) => {
-    onResponse = resolve;
-    const deliver = () => {
-      const res = parked;
-      parked = undefined;
-      res.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': `r${++n}`, 'Content-Type': 'application/json', 'Content-Length': EVENT.length }).end(EVENT);
-    };
-    if (parked) deliver();
-    else onParked = () => { onParked = undefined; deliver(); };
-  });
-  const stop = async () => {
-    child.kill('SIGKILL');
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  };
-  return { invoke, stop };
-}
+const startFloor = () =>
+  startBareExchange(python, ['-u', FLOOR_RUNTIME], { PYTHONPATH: path.join(dir, 'src'), PYTHONDONTWRITEBYTECODE: '1' }, path.join(dir, 'src'));
 
 /** Spawn to exit of `python -u -c pass`: what the interpreter alone costs. */
 function interpreterStart() {
@@ -140,13 +75,6 @@ function interpreterStart() {
   });
 }
 
-// --- measurement helpers ---------------------------------------------------------------------
-const now = () => performance.now();
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-const fmt = (ms) => (Math.abs(ms) < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 const signed = (ms) => (ms < 0 ? `−${fmt(-ms)}` : `+${fmt(ms)}`);
 
 async function main() {
@@ -228,7 +156,7 @@ async function main() {
   };
   const w = { engine: quantile(warm.engine, 0.5), engine99: quantile(warm.engine, 0.99), floor: quantile(warm.floor, 0.5) };
   const report = {
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`,
+    machine: machine(),
     python: `${python} (python${MINOR})`,
     cold: {
       samples: COLD_SAMPLES,
