@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerInvoke } from './commands/invoke';
+import { registerDestinations } from './commands/destinations';
 import { registerList } from './commands/list';
+import { registerServe } from './commands/serve';
 import { UsageError } from './templateOption';
 
 // lambda-workbench: the command-line twin of the extension, on the same engine.
@@ -29,6 +31,8 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError();
   registerInvoke(program, withCommon);
   registerList(program, withCommon);
+  registerDestinations(program, withCommon);
+  registerServe(program, withCommon);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -5,6 +5,9 @@ import type { Diagnostic, FunctionDefinition, TemplateModel } from './config/typ
 import { CredentialCache, userCredentialChain, type CredentialResolver } from './environment/credentials';
 import { ExecutionEnvironment, type EnvironmentState, type InitSubPhase } from './environment/environment';
 import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
+import { AsyncInvoker, type AsyncInvokeOptions, type AsyncQueueStatus } from './invoke/asyncInvoker';
+import { MAX_ASYNC_PAYLOAD_BYTES } from './invoke/asyncPolicy';
+import type { DestinationMessage } from './invoke/destinations';
 import { NodeRuntime, resolveLocalNode } from './runtimes/nodeRuntime';
 import { ProvidedRuntime } from './runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from './runtimes/pythonRuntime';
@@ -42,6 +45,16 @@ export interface WorkbenchSettings {
   parameterOverrides?: Record<string, string>;
   /** Provisioned concurrency per function name or logical id, overriding the template's. */
   provisionedConcurrency?: Record<string, number>;
+  /** Asynchronous invocation: delay before each retry after a function error (default [1, 2]; Lambda: 60, 120). */
+  asyncRetryDelaysSeconds?: number[];
+  /** Overrides every function's MaximumEventAgeInSeconds (local testing; the template's minimum is 60). */
+  asyncMaximumEventAgeSeconds?: number;
+  /** At most this many asynchronous attempts of one function in flight (default 10; see asyncPolicy.ts). */
+  asyncConcurrency?: number;
+  /** Process queued asynchronous events (default true; false for tools that only read the store). */
+  asyncWorkers?: boolean;
+  /** On close, attempts in flight get this long to finish and be recorded; later ones stay queued (default 2000). */
+  asyncCloseGraceMs?: number;
 }
 
 export const DEFAULT_SETTINGS: WorkbenchSettings = {
@@ -80,6 +93,7 @@ export class Workbench {
   readonly settings: WorkbenchSettings;
   private readonly scheduler: Scheduler;
   private readonly invoker: Invoker;
+  private readonly asyncInvoker: AsyncInvoker;
   private readonly runtimes: Map<string, RuntimeAdapter>;
   private readonly credentials: CredentialCache;
   private readonly debugFunctions = new Set<string>();
@@ -104,6 +118,22 @@ export class Workbench {
       () => this.template.functions,
     );
     this.invoker = new Invoker(this.scheduler, (name) => this.byName.get(name), () => this.settings.region);
+    this.asyncInvoker = new AsyncInvoker({
+      scheduler: this.scheduler,
+      telemetry: this.telemetry,
+      lookup: (name) => this.byName.get(name),
+      resolve: (name, payload, qualifier) => this.invoker.resolve(name, payload, qualifier, MAX_ASYNC_PAYLOAD_BYTES),
+      functions: () => this.template.functions,
+      storeDir: path.join(this.settings.stateDir ?? path.join(path.dirname(template.file), '.lambda-workbench'), 'store'),
+      settings: () => ({
+        region: this.settings.region,
+        accountConcurrency: this.settings.accountConcurrency,
+        retryDelaysSeconds: this.settings.asyncRetryDelaysSeconds ?? [1, 2],
+        maximumEventAgeSeconds: this.settings.asyncMaximumEventAgeSeconds,
+        maxConcurrencyPerFunction: this.settings.asyncConcurrency ?? 10,
+        workers: this.settings.asyncWorkers ?? true,
+      }),
+    });
   }
 
   /** Reads the template; throws TemplateError when it has errors. */
@@ -117,6 +147,7 @@ export class Workbench {
     const workbench = new Workbench(model, settings);
     workbench.warmCaches();
     await workbench.provisionAll();
+    await workbench.asyncInvoker.start();
     return workbench;
   }
 
@@ -131,6 +162,36 @@ export class Workbench {
 
   invoke(functionName: string, payload: Buffer | string, options?: InvokeOptions): Promise<InvocationResult> {
     return this.invoker.invoke(functionName, payload, options);
+  }
+
+  /** Validates an invocation without running it (the Invoke API's DryRun). */
+  checkInvocation(functionName: string, payload: Buffer | string, qualifier?: string): void {
+    this.invoker.resolve(functionName, payload, qualifier);
+  }
+
+  /**
+   * Asynchronous invocation (InvocationType Event): validated like a synchronous one (1 MB payload
+   * limit), resolved once the event is durably stored in the state directory. Workers run it through
+   * the same scheduler, with Lambda's retries, event age and destinations; queued events survive a
+   * crash and resume on the next `open` of the same state directory.
+   */
+  invokeAsync(functionName: string, payload: Buffer | string, options?: AsyncInvokeOptions): Promise<{ requestId: string }> {
+    return this.asyncInvoker.enqueue(functionName, payload, options);
+  }
+
+  /** What the OnSuccess / OnFailure destinations and the dead-letter queue of a function received, oldest first. */
+  destinationRecords(functionName: string): Promise<DestinationMessage[]> {
+    return this.asyncInvoker.destinationRecords(functionName);
+  }
+
+  /** The local message list of one destination ARN (queue, topic, event bus, bucket, function). */
+  destinationMessages(destinationArn: string): Promise<DestinationMessage[]> {
+    return this.asyncInvoker.destinationMessages(destinationArn);
+  }
+
+  /** Queued and in-flight asynchronous events per function (of this engine's workers). */
+  asyncStatus(): AsyncQueueStatus[] {
+    return this.asyncInvoker.status();
   }
 
   /** New environments of the function start with the runtime waiting for a debugger. */
@@ -169,7 +230,9 @@ export class Workbench {
 
   /** Shuts every environment down; no process is left behind. */
   async close(): Promise<void> {
+    await this.asyncInvoker.stop(this.settings.asyncCloseGraceMs ?? 2000);
     await this.scheduler.close();
+    await this.asyncInvoker.close();
   }
 
   private createEnvironment(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {

@@ -9,7 +9,8 @@ export function registerList(program: Command, withCommon: (c: Command) => Comma
       .description('List the functions of the template with their runtime, handler, memory and timeout')
       .option('--json', 'print JSON instead of a table'),
   ).action(async (options: CommonOptions & { json?: boolean }) => {
-    const workbench = await openWorkbench(options);
+    // A one-shot command leaves queued asynchronous events to `serve` (or the extension).
+    const workbench = await openWorkbench(options, { asyncWorkers: false });
     try {
       const functions = workbench.functions();
       if (options.json) {

@@ -46,22 +46,33 @@ export class Invoker {
     private readonly region: () => string,
   ) {}
 
-  async invoke(functionName: string, payload: Buffer | string, options: InvokeOptions = {}): Promise<InvocationResult> {
+  /**
+   * Resolves and validates an invocation as Lambda's front end does, without running it (also
+   * what a DryRun does): the function and qualifier, the payload's size and JSON.
+   */
+  resolve(functionName: string, payload: Buffer | string, qualifierOption?: string, maxBytes = MAX_SYNC_PAYLOAD_BYTES): { fn: FunctionDefinition; qualifier?: string; bytes: Buffer } {
     const ref = parseFunctionRef(functionName);
-    if (ref.qualifier && options.qualifier && ref.qualifier !== options.qualifier) {
+    if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
-    const qualifier = options.qualifier || ref.qualifier;
+    const qualifier = qualifierOption || ref.qualifier;
     const fn = this.lookup(ref.name);
     // Only $LATEST exists until versions are published (versions and aliases come with the Versions issue).
     if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
       throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), fn?.functionName ?? ref.name, qualifier)}`);
     }
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
-    if (bytes.length > MAX_SYNC_PAYLOAD_BYTES) {
-      throw new WorkbenchError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`);
+    if (bytes.length > maxBytes) {
+      throw new WorkbenchError('RequestEntityTooLargeException', maxBytes === MAX_SYNC_PAYLOAD_BYTES
+        ? `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`
+        : `${bytes.length} byte payload is too large for the Event invocation type (limit ${maxBytes} bytes)`);
     }
     validateJson(bytes);
+    return { fn, qualifier, bytes };
+  }
+
+  async invoke(functionName: string, payload: Buffer | string, options: InvokeOptions = {}): Promise<InvocationResult> {
+    const { fn, qualifier, bytes } = this.resolve(functionName, payload, options.qualifier);
     const version = '$LATEST';
     const requestId = randomUUID();
     const lines: string[] = [];

@@ -79,6 +79,27 @@ export interface PlatformRecords {
   'workbench.throttle': { reason: string; message: string };
   /** Our own: the timeout of a paused invocation was suspended because a debugger is attached. */
   'workbench.timeoutSuspended': { requestId: string };
+  /** Our own: the lifecycle of an asynchronous (Event) invocation. */
+  'workbench.async': AsyncLifecycleRecord;
+}
+
+/**
+ * `enqueued` (durably accepted) → `attempt` (invoking) → `success` | `retry` (function error, next
+ * attempt after `delayMs`) | `requeued` (throttled or engine error, back-off `delayMs`, not counted as
+ * an invocation); `dropped` when no attempt is left (`condition` RetriesExhausted / EventAgeExceeded);
+ * `delivered` once per destination that received the record or the event.
+ */
+export interface AsyncLifecycleRecord {
+  stage: 'enqueued' | 'attempt' | 'success' | 'retry' | 'requeued' | 'dropped' | 'delivered';
+  requestId: string;
+  approximateInvokeCount: number;
+  condition?: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
+  delayMs?: number;
+  errorType?: string;
+  /** Why an attempt was requeued (a throttle's Reason, or the engine error's message). */
+  reason?: string;
+  destination?: string;
+  role?: 'OnSuccess' | 'OnFailure' | 'DeadLetterQueue';
 }
 
 export type TelemetryType = keyof PlatformRecords;

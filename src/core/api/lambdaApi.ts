@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WorkbenchError, isWorkbenchError } from '../errors';
+import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
+import { MAX_SYNC_PAYLOAD_BYTES } from '../invoke/invoker';
+import { ApiError } from './apiError';
+import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
+
+// The local Lambda HTTP API (2015-03-31), wire-compatible with the AWS SDK and CLI: the Invoke
+// operation with AWS's headers, status codes and error bodies (reference/runtime-api.md §5).
+
+/** What the API needs of the engine (the Workbench provides it). */
+export interface LambdaService {
+  invoke(functionName: string, payload: Buffer, options: InvokeOptions): Promise<InvocationResult>;
+  invokeAsync(functionName: string, payload: Buffer, options: Omit<InvokeOptions, 'collectLogs'>): Promise<{ requestId: string }>;
+  /** Validates a DryRun: throws what a real invocation would throw before running. */
+  checkInvocation(functionName: string, payload: Buffer, qualifier?: string): void;
+}
+
+export interface LambdaApiOptions {
+  host: string;
+  port: number;
+  /** Verify SigV4 signatures against these credentials (off when undefined). */
+  verifySignatures?: ApiCredentials & { region: string };
+}
+
+/** The last 4 KB of an invocation's log, as `X-Amz-Log-Result` carries it. */
+const TAIL_BYTES = 4096;
+/** A little over the largest payload any operation accepts: beyond it we stop reading. */
+const MAX_BODY_BYTES = MAX_SYNC_PAYLOAD_BYTES + 1;
+const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+
+export class LambdaApiServer {
+  private readonly server: http.Server;
+  private readonly verifier: SignatureVerifier | undefined;
+
+  constructor(private readonly service: LambdaService, private readonly options: LambdaApiOptions) {
+    this.server = http.createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 65_000;
+    this.verifier = options.verifySignatures ? new SignatureVerifier(options.verifySignatures) : undefined;
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, this.options.host, () => resolve());
+    });
+    const { port } = this.server.address() as AddressInfo;
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return { url: `http://${host}:${port}`, port };
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      const body = await readBody(req);
+      if (this.verifier) await this.verifier.verify(req, body);
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const invoke = INVOKE_PATH.exec(url.pathname);
+      if (invoke && req.method === 'POST') return await this.invoke(req, res, decodeURIComponent(invoke[1]), url.searchParams, body);
+      throw new ApiError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`);
+    } catch (error) {
+      this.fail(res, error);
+    }
+  }
+
+  private async invoke(req: http.IncomingMessage, res: http.ServerResponse, functionName: string, query: URLSearchParams, body: Buffer): Promise<void> {
+    const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+    const logType = header(req, 'x-amz-log-type') ?? 'None';
+    if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {
+      throw new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+    }
+    if (!['None', 'Tail'].includes(logType)) {
+      throw new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`);
+    }
+    const qualifier = query.get('Qualifier') || undefined;
+    const options: InvokeOptions = {
+      qualifier,
+      clientContext: decodeClientContext(header(req, 'x-amz-client-context')),
+      traceId: header(req, 'x-amzn-trace-id'),
+    };
+    if (invocationType === 'DryRun') {
+      this.service.checkInvocation(functionName, body, qualifier);
+      return send(res, 204, { 'x-amzn-RequestId': randomUUID() });
+    }
+    if (invocationType === 'Event') {
+      const { requestId } = await this.service.invokeAsync(functionName, body, options);
+      return send(res, 202, { 'x-amzn-RequestId': requestId });
+    }
+    const tail = logType === 'Tail';
+    const result = await this.service.invoke(functionName, body, { ...options, collectLogs: tail });
+    const headers: Record<string, string> = {
+      'x-amzn-RequestId': result.requestId,
+      'X-Amz-Executed-Version': result.executedVersion,
+      'Content-Type': result.contentType ?? 'application/json',
+    };
+    if (result.functionError) headers['X-Amz-Function-Error'] = result.functionError;
+    if (tail) headers['X-Amz-Log-Result'] = tailOf(await result.logs);
+    send(res, 200, headers, result.payload);
+  }
+
+  /** AWS's error response: status, `x-amzn-ErrorType`, and a JSON body the SDK understands. */
+  private fail(res: http.ServerResponse, error: unknown): void {
+    if (res.headersSent) return void res.destroy();
+    let status = 500;
+    let type = 'ServiceException';
+    let message = 'An internal error occurred in the local Lambda service';
+    let extra: Record<string, unknown> = {};
+    const headers: Record<string, string> = { 'x-amzn-RequestId': randomUUID() };
+    if (isWorkbenchError(error)) {
+      status = error.statusCode;
+      type = error.code;
+      message = error.message;
+      if (error.code === 'TooManyRequestsException') {
+        extra = { Reason: error.reason, retryAfterSeconds: '1' };
+        headers['Retry-After'] = '1';
+      }
+    } else if (error instanceof ApiError) {
+      ({ status, type, message } = error);
+    } else {
+      message = `${message}: ${(error as Error)?.message ?? error}`;
+    }
+    headers['x-amzn-ErrorType'] = type;
+    headers['Content-Type'] = 'application/json';
+    const userFault = status < 500;
+    // AWS spells it `Message` for some exceptions and `message` for others; the SDK reads both.
+    const body = JSON.stringify({ Type: userFault ? 'User' : 'Service', message, Message: message, ...extra });
+    send(res, status, headers, Buffer.from(body));
+  }
+}
+
+function send(res: http.ServerResponse, status: number, headers: Record<string, string>, body?: Buffer): void {
+  res.writeHead(status, { ...headers, 'Content-Length': body?.length ?? 0 });
+  res.end(body);
+}
+
+function header(req: http.IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) {
+        reject(new WorkbenchError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`));
+      } else resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+/** `X-Amz-Client-Context` is base64 of a JSON object; the runtime gets the JSON. */
+function decodeClientContext(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const text = Buffer.from(value, 'base64').toString('utf8');
+  try {
+    if (typeof JSON.parse(text) === 'object') return text;
+  } catch {
+    // fall through
+  }
+  throw new WorkbenchError('InvalidParameterValueException', 'Client context must be a valid Base64-encoded JSON object.');
+}
+
+/** Base64 of the last 4 KB of the log lines (on a line boundary when one fits). */
+export function tailOf(lines: string[]): string {
+  const text = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
+  if (text.length <= TAIL_BYTES) return text.toString('base64');
+  let tail = text.subarray(text.length - TAIL_BYTES);
+  const newline = tail.indexOf(0x0a);
+  if (newline >= 0 && newline < tail.length - 1) tail = tail.subarray(newline + 1);
+  return tail.toString('base64');
+}

@@ -1,0 +1,240 @@
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Workbench } from '../../../src/core/workbench';
+import { samTemplate, writeProject } from '../helpers/project';
+
+// The Invoke API through the real AWS CLI v2 (Debian's `awscli`, /usr/bin/aws — scripts/test.sh
+// installs it), against `lambda-workbench serve` as a user runs it: the built CLI in its own process.
+
+const root = path.resolve(__dirname, '../../..');
+const cli = path.join(root, 'dist', 'cli.js');
+/** Always this one: an `aws` elsewhere on PATH may be a CLI v1 (pyenv, pip). */
+const AWS = '/usr/bin/aws';
+
+const FILES = {
+  'src/app.js': `
+    exports.handler = async (event, context) => {
+      console.log('handling', JSON.stringify(event));
+      if (event.fail) { const e = new Error('it failed: ' + event.fail); e.name = 'BusinessError'; throw e; }
+      return { event, requestId: context.awsRequestId, clientContext: context.clientContext ?? null };
+    };
+  `,
+};
+
+/** Newest modification time of the files under a directory. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/ when dist/cli.js is missing or older than the sources (a stale bundle tests old code). */
+function buildIfStale(): void {
+  if (fs.existsSync(cli) && fs.statSync(cli).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  assert.equal(build.status, 0, 'node scripts/build.mjs failed');
+}
+
+interface Served {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `lambda-workbench serve --port 0 …`; resolves with the URL of its listening line. */
+function serve(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Served> {
+  const child = spawn(process.execPath, [cli, 'serve', '--port', '0', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no listening line in 15 s; stderr: ${stderr}`)), 15000);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const match = /^Lambda API listening on (http:\/\/\S+)$/m.exec(stdout);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], stderr: () => stderr, exited });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code}) before listening; stderr: ${stderr}`));
+    });
+  });
+}
+
+async function stop(served: Served | undefined): Promise<void> {
+  if (!served || served.child.exitCode !== null) return;
+  served.child.kill('SIGTERM');
+  await served.exited;
+}
+
+interface AwsRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** The CLI's JSON output, when it printed one. */
+  json: any;
+  /** The outfile's content. */
+  out: string;
+}
+
+describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbench serve', function () {
+  this.timeout(60000);
+  let served: Served | undefined;
+  let signed: Served | undefined;
+  let work: string;
+
+  /** `aws lambda invoke` with a clean, file-less configuration and no retries; the outfile is read back. */
+  function aws(args: string[], credentials = { id: 'test', secret: 'test' }, endpoint = served!.url): Promise<AwsRun> {
+    const outfile = path.join(work, `out-${Math.random().toString(36).slice(2)}.json`);
+    const child = spawn(AWS, ['lambda', 'invoke', '--endpoint-url', endpoint, '--region', 'us-east-1', '--cli-binary-format', 'raw-in-base64-out', '--output', 'json', ...args, outfile], {
+      cwd: work,
+      env: {
+        PATH: '/usr/bin:/bin',
+        HOME: work,
+        AWS_ACCESS_KEY_ID: credentials.id,
+        AWS_SECRET_ACCESS_KEY: credentials.secret,
+        AWS_PAGER: '',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_MAX_ATTEMPTS: '1',
+        AWS_RETRY_MODE: 'standard',
+        AWS_EC2_METADATA_DISABLED: 'true',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.end();
+    return new Promise((resolve) => child.on('close', (status) => {
+      let json: any;
+      try {
+        json = stdout.trim() ? JSON.parse(stdout) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const out = fs.existsSync(outfile) ? fs.readFileSync(outfile, 'utf8') : '';
+      resolve({ status, stdout, stderr, json, out });
+    }));
+  }
+
+  before(async function () {
+    // No skip: the test command installs the CLI, so its absence is a broken setup.
+    if (!fs.existsSync(AWS)) {
+      throw new Error(`${AWS} is missing: the AWS CLI v2 tests need Debian's awscli (npm test / scripts/test.sh installs it: apt-get install awscli)`);
+    }
+    const version = spawnSync(AWS, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } });
+    assert.match(`${version.stdout}${version.stderr}`, /^aws-cli\/2\./, `${AWS} is not the AWS CLI v2: ${version.stdout}${version.stderr}`);
+    buildIfStale();
+    const project = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }), ...FILES });
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-awscli-'));
+    served = await serve(['-t', project]);
+    assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+  after(async () => {
+    await stop(served);
+    await stop(signed);
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+  });
+
+  it('success: StatusCode 200, ExecutedVersion $LATEST, the response in the outfile', async () => {
+    const r = await aws(['--function-name', 'Echo', '--payload', '{"hello":"cli"}']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json, { StatusCode: 200, ExecutedVersion: '$LATEST' });
+    const body = JSON.parse(r.out);
+    assert.deepEqual(body.event, { hello: 'cli' });
+    assert.match(body.requestId, /^[0-9a-f-]{36}$/);
+    assert.equal(body.clientContext, null);
+  });
+
+  it('--log-type Tail: LogResult is base64 of START … REPORT of that invocation', async () => {
+    const r = await aws(['--function-name', 'Echo', '--payload', '{"tail":true}', '--log-type', 'Tail']);
+    assert.equal(r.status, 0, r.stderr);
+    const id = JSON.parse(r.out).requestId;
+    const log = Buffer.from(r.json.LogResult, 'base64').toString('utf8');
+    assert.match(log, new RegExp(`^START RequestId: ${id} Version: \\$LATEST\\n`));
+    assert.match(log, /\tINFO\thandling {"tail":true}\n/);
+    assert.match(log, new RegExp(`END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB.*\\n$`));
+  });
+
+  it('--client-context (base64 JSON) reaches context.clientContext', async () => {
+    const context = { client: { installation_id: 'i-cli' }, custom: { tenant: 'acme' }, env: { locale: 'en' } };
+    const r = await aws(['--function-name', 'Echo', '--payload', '{}', '--client-context', Buffer.from(JSON.stringify(context)).toString('base64')]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.out).clientContext, context);
+  });
+
+  it('a function error: FunctionError Unhandled in the output, the error JSON in the outfile (exit 0, as AWS)', async () => {
+    const r = await aws(['--function-name', 'Echo', '--payload', '{"fail":"card declined"}']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json, { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: '$LATEST' });
+    const error = JSON.parse(r.out);
+    assert.equal(error.errorType, 'BusinessError');
+    assert.equal(error.errorMessage, 'it failed: card declined');
+    assert.ok(Array.isArray(error.trace));
+  });
+
+  it('an unknown function: ResourceNotFoundException on stderr, the CLI\'s service-error exit status', async () => {
+    const r = await aws(['--function-name', 'Nope', '--payload', '{}']);
+    assert.ok(r.status === 254 || r.status === 255, `exit status ${r.status}`);
+    assert.match(r.stderr, /An error occurred \(ResourceNotFoundException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope/);
+    assert.equal(r.stdout, '');
+  });
+
+  it('a payload that is not JSON: InvalidRequestContentException', async () => {
+    const r = await aws(['--function-name', 'Echo', '--payload', '{not json']);
+    assert.ok(r.status === 254 || r.status === 255, `exit status ${r.status}`);
+    assert.match(r.stderr, /\(InvalidRequestContentException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: Could not parse request body into json/);
+  });
+
+  it('--invocation-type DryRun: StatusCode 204, nothing run', async () => {
+    const before = served!.stderr().split('START RequestId').length;
+    const r = await aws(['--function-name', 'Echo', '--payload', '{}', '--invocation-type', 'DryRun']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.json, { StatusCode: 204 });
+    assert.equal(r.out, '');
+    const dry = await aws(['--function-name', 'Nope', '--payload', '{}', '--invocation-type', 'DryRun']);
+    assert.match(dry.stderr, /\(ResourceNotFoundException\)/);
+    assert.equal(served!.stderr().split('START RequestId').length, before, 'no invocation started');
+  });
+
+  it('--invocation-type Event: StatusCode 202 and the function runs (once asynchronous invocation exists)', async function () {
+    if (typeof (Workbench.prototype as unknown as Record<string, unknown>).invokeAsync !== 'function') {
+      return this.skip(); // Workbench.invokeAsync has not landed yet.
+    }
+    const r = await aws(['--function-name', 'Echo', '--payload', '{"async":"cli"}', '--invocation-type', 'Event']);
+    assert.equal(r.status, 0, `${r.stderr} (a stale dist/? run node scripts/build.mjs)`);
+    assert.equal(r.json.StatusCode, 202);
+    assert.equal(r.out, '');
+    const deadline = Date.now() + 10000;
+    while (!served!.stderr().includes('handling {"async":"cli"}') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
+    assert.match(served!.stderr(), /handling {"async":"cli"}/, 'the event was handled');
+  });
+
+  it('with --verify-signatures the CLI\'s SigV4 signature is accepted, a wrong secret is not', async () => {
+    const project = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }), ...FILES });
+    signed = await serve(['-t', project, '--verify-signatures', '--access-key-id', 'AKIDCLITEST', '--secret-access-key', 'cli-secret']);
+    const ok = await aws(['--function-name', 'Echo', '--payload', '{"signed":true}'], { id: 'AKIDCLITEST', secret: 'cli-secret' }, signed.url);
+    assert.equal(ok.status, 0, `${ok.stderr} (botocore signs only host;x-amz-date: the verifier must not add x-amz-content-sha256 — SignatureV4 applyChecksum: false)`);
+    assert.deepEqual(JSON.parse(ok.out).event, { signed: true });
+    const qualified = await aws(['--function-name', 'Echo', '--qualifier', '$LATEST', '--payload', '{}'], { id: 'AKIDCLITEST', secret: 'cli-secret' }, signed.url);
+    assert.equal(qualified.status, 0, `a query string and an escaped path verify too: ${qualified.stderr}`);
+    const wrong = await aws(['--function-name', 'Echo', '--payload', '{}'], { id: 'AKIDCLITEST', secret: 'not-it' }, signed.url);
+    assert.ok(wrong.status === 254 || wrong.status === 255, `exit status ${wrong.status}`);
+    assert.match(wrong.stderr, /\(InvalidSignatureException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: The request signature we calculated does not match/);
+  });
+});
