@@ -103,3 +103,129 @@ export function quantile(values, q) {
 export const fmt = (ms) => (Math.abs(ms) < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`;
+
+// --- Added for bench/vs-serverless-offline.mjs -------------------------------------------------
+
+/**
+ * The floor runtime of bench/cold-warm.mjs as a file in `dir`: a bare `node` child doing the
+ * Runtime API exchange (GET /next → require the handler → call it → POST /response) with Node's
+ * `http`, nothing else. Run it with startBareExchange and `HANDLER_FILE` set.
+ */
+export function writeFloorRuntime(dir) {
+  const file = path.join(dir, 'floor-runtime.cjs');
+  fs.writeFileSync(file, `
+const http = require('http');
+const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const handler = require(process.env.HANDLER_FILE).handler;
+function loop() {
+  http.get({ host, port, path: '/2018-06-01/runtime/invocation/next', agent }, (res) => {
+    const chunks = []; res.on('data', (c) => chunks.push(c));
+    res.on('end', async () => {
+      const id = res.headers['lambda-runtime-aws-request-id'];
+      const body = Buffer.from(JSON.stringify(await handler(JSON.parse(Buffer.concat(chunks)))));
+      const req = http.request({ host, port, method: 'POST', path: '/2018-06-01/runtime/invocation/' + id + '/response', agent, headers: { 'Content-Length': body.length } }, (r) => { r.resume(); r.on('end', loop); });
+      req.end(body);
+    });
+  });
+}
+loop();
+`);
+  return file;
+}
+
+/** The pids of a process and all its descendants (by parent pid, from /proc; zombies left out). */
+export function processTree(rootPid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (entry.charCodeAt(0) > 57) continue; // not a pid
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (state === 'Z') continue;
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(entry);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  const tree = [];
+  const walk = (pid) => {
+    tree.push(Number(pid));
+    for (const child of children.get(pid) ?? []) walk(child);
+  };
+  if (fs.existsSync(`/proc/${rootPid}`)) walk(String(rootPid));
+  return tree;
+}
+
+/** `Name:   123 kB` of a /proc file, in bytes (0 when unreadable). */
+function procKb(file, name) {
+  try {
+    const match = new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync(file, 'utf8'));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * Memory of a whole process tree, in bytes: RSS summed over its processes (shared pages, e.g. the
+ * node binary, count once per process) and, with `pss`, the proportional set size (shared pages
+ * split between the processes sharing them: what the tree really costs the machine).
+ */
+export function treeMemory(rootPid, { pss = false } = {}) {
+  const pids = processTree(rootPid);
+  let rss = 0;
+  let proportional = 0;
+  for (const pid of pids) {
+    rss += procKb(`/proc/${pid}/status`, 'VmRSS');
+    if (pss) proportional += procKb(`/proc/${pid}/smaps_rollup`, 'Pss');
+  }
+  return { processes: pids.length, rss, ...(pss ? { pss: proportional } : {}) };
+}
+
+/** A TCP port free on 127.0.0.1 right now (for servers that cannot be told to pick one). */
+export async function freePort() {
+  const server = (await import('node:net')).createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Waits until a file (a process's redirected output) matches `regex`; rejects if `child` exits first. */
+export function waitForOutput(file, regex, timeoutMs, child) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const poll = () => {
+      const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+      const match = regex.exec(text);
+      if (match) return resolve(match);
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${regex}:\n${text}`));
+      if (Date.now() - started > timeoutMs) return reject(new Error(`no ${regex} within ${timeoutMs} ms:\n${text}`));
+      setTimeout(poll, 5);
+    };
+    poll();
+  });
+}
+
+export const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/**
+ * CPU time (ms, user + system, from /proc) of a process tree, split into the root process (all its
+ * threads) and its descendants.
+ */
+export function treeCpu(rootPid) {
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const cpu = (pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) * tick; // utime, stime
+    } catch {
+      return 0;
+    }
+  };
+  const [root, ...descendants] = processTree(rootPid);
+  return { root: root === undefined ? 0 : cpu(root), descendants: descendants.reduce((sum, pid) => sum + cpu(pid), 0) };
+}

@@ -38,9 +38,17 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       throw new UsageError('--verify-signatures needs --access-key-id and --secret-access-key (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)');
     }
     const workbench = await openWorkbench(options);
+    // Log lines are written once per turn of the event loop, not one write per line: under load
+    // a write per START/END/REPORT line is a measurable share of the host's CPU.
+    let pending = '';
     workbench.telemetry.subscribe((event) => {
       const line = formatLogLine(event);
-      if (line !== undefined) process.stderr.write(`${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}\n`);
+      if (line === undefined) return;
+      if (pending === '') setImmediate(() => {
+        process.stderr.write(pending);
+        pending = '';
+      });
+      pending += `${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}\n`;
     });
     const api = new LambdaApiServer(workbench, {
       host: options.host,

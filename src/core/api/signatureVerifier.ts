@@ -54,7 +54,8 @@ export class SignatureVerifier {
     });
     const signed = await signer.sign(
       { method: req.method ?? 'GET', protocol: 'http:', hostname: String(req.headers.host ?? 'localhost').split(':')[0], path: url.pathname, query, headers, body },
-      { signingDate: date },
+      // Exactly the headers the client says it signed (the signer would leave some out by default).
+      { signingDate: date, signableHeaders: new Set(signedHeaders.split(';')) },
     );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1];
     if (expected !== signature) {

@@ -96,6 +96,12 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
   let served: Served | undefined;
   let signed: Served | undefined;
   let work: string;
+  const projects: string[] = [];
+  const project = () => {
+    const dir = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }), ...FILES });
+    projects.push(dir);
+    return dir;
+  };
 
   /** `aws lambda invoke` with a clean, file-less configuration and no retries; the outfile is read back. */
   function aws(args: string[], credentials = { id: 'test', secret: 'test' }, endpoint = served!.url): Promise<AwsRun> {
@@ -140,15 +146,14 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
     const version = spawnSync(AWS, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } });
     assert.match(`${version.stdout}${version.stderr}`, /^aws-cli\/2\./, `${AWS} is not the AWS CLI v2: ${version.stdout}${version.stderr}`);
     buildIfStale();
-    const project = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }), ...FILES });
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-awscli-'));
-    served = await serve(['-t', project]);
+    served = await serve(['-t', project()]);
     assert.match(served.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   });
   after(async () => {
     await stop(served);
     await stop(signed);
-    if (work) fs.rmSync(work, { recursive: true, force: true });
+    for (const dir of [work, ...projects]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('success: StatusCode 200, ExecutedVersion $LATEST, the response in the outfile', async () => {
@@ -226,8 +231,7 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
   });
 
   it('with --verify-signatures the CLI\'s SigV4 signature is accepted, a wrong secret is not', async () => {
-    const project = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }), ...FILES });
-    signed = await serve(['-t', project, '--verify-signatures', '--access-key-id', 'AKIDCLITEST', '--secret-access-key', 'cli-secret']);
+    signed = await serve(['-t', project(), '--verify-signatures', '--access-key-id', 'AKIDCLITEST', '--secret-access-key', 'cli-secret']);
     const ok = await aws(['--function-name', 'Echo', '--payload', '{"signed":true}'], { id: 'AKIDCLITEST', secret: 'cli-secret' }, signed.url);
     assert.equal(ok.status, 0, `${ok.stderr} (botocore signs only host;x-amz-date: the verifier must not add x-amz-content-sha256 — SignatureV4 applyChecksum: false)`);
     assert.deepEqual(JSON.parse(ok.out).event, { signed: true });
