@@ -11,7 +11,7 @@
 // Usage: npm run bench [-- --cold 20 --warm 3000]
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, startBareExchange } from './lib.mjs';
+import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, startBareExchange, writeFloorRuntime } from './lib.mjs';
 
 const { Workbench, FAKE_CREDENTIALS } = loadEngine();
 const COLD_SAMPLES = numberOption('cold', 20);
@@ -19,26 +19,8 @@ const WARM_SAMPLES = numberOption('warm', 3000);
 
 const dir = echoProject('nodejs20.x', 'echo.handler', { 'src/echo.js': 'exports.handler = async (event) => event;\n' });
 
-// --- the floor: a bare Runtime API exchange --------------------------------------------------
-const FLOOR_RUNTIME = path.join(dir, 'floor-runtime.cjs');
-fs.writeFileSync(FLOOR_RUNTIME, `
-const http = require('http');
-const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const handler = require(process.env.HANDLER_FILE).handler;
-function loop() {
-  http.get({ host, port, path: '/2018-06-01/runtime/invocation/next', agent }, (res) => {
-    const chunks = []; res.on('data', (c) => chunks.push(c));
-    res.on('end', async () => {
-      const id = res.headers['lambda-runtime-aws-request-id'];
-      const body = Buffer.from(JSON.stringify(await handler(JSON.parse(Buffer.concat(chunks)))));
-      const req = http.request({ host, port, method: 'POST', path: '/2018-06-01/runtime/invocation/' + id + '/response', agent, headers: { 'Content-Length': body.length } }, (r) => { r.resume(); r.on('end', loop); });
-      req.end(body);
-    });
-  });
-}
-loop();
-`);
+// --- the floor: a bare node child doing the Runtime API exchange, nothing else -----------------
+const FLOOR_RUNTIME = writeFloorRuntime(dir);
 
 const startFloor = () => startBareExchange(process.execPath, [FLOOR_RUNTIME], { HANDLER_FILE: path.join(dir, 'src', 'echo.js') }, dir);
 

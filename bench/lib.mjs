@@ -104,10 +104,8 @@ export const fmt = (ms) => (Math.abs(ms) < 1 ? `${(ms * 1000).toFixed(0)} µs` :
 
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`;
 
-// --- Added for bench/vs-serverless-offline.mjs -------------------------------------------------
-
 /**
- * The floor runtime of bench/cold-warm.mjs as a file in `dir`: a bare `node` child doing the
+ * The Node floor runtime as a file in `dir`: a bare `node` child doing the
  * Runtime API exchange (GET /next → require the handler → call it → POST /response) with Node's
  * `http`, nothing else. Run it with startBareExchange and `HANDLER_FILE` set.
  */

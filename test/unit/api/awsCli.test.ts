@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Workbench } from '../../../src/core/workbench';
 import { samTemplate, writeProject } from '../helpers/project';
+import { buildIfStale } from '../helpers/build';
 
 // The Invoke API through the real AWS CLI v2 (Debian's `awscli`, /usr/bin/aws — scripts/test.sh
 // installs it), against `lambda-workbench serve` as a user runs it: the built CLI in its own process.
@@ -23,23 +24,6 @@ const FILES = {
     };
   `,
 };
-
-/** Newest modification time of the files under a directory. */
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when dist/cli.js is missing or older than the sources (a stale bundle tests old code). */
-function buildIfStale(): void {
-  if (fs.existsSync(cli) && fs.statSync(cli).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  assert.equal(build.status, 0, 'node scripts/build.mjs failed');
-}
 
 interface Served {
   child: ChildProcessWithoutNullStreams;

@@ -6,6 +6,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isAlive, samTemplate, writeProject } from '../helpers/project';
+import { buildIfStale } from '../helpers/build';
 
 // `lambda-workbench serve` as a user runs it (the built CLI in its own process): when it says it
 // listens, how it stops, which addresses and ports it refuses, and --verify-signatures.
@@ -25,22 +26,6 @@ const FILES = {
     };
   `,
 };
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ when dist/cli.js is missing or older than the sources (a stale bundle tests old code). */
-function buildIfStale(): void {
-  if (fs.existsSync(cli) && fs.statSync(cli).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  assert.equal(build.status, 0, 'node scripts/build.mjs failed');
-}
 
 interface Serve {
   child: ChildProcessWithoutNullStreams;

@@ -1,0 +1,25 @@
+import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// Tests of the built CLI (dist/cli.js) build it when it is missing or older than the sources: a
+// stale bundle would test old code.
+
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+export const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+export function buildIfStale(): void {
+  if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs >= newestMtime(path.join(REPO_ROOT, 'src'))) return;
+  const build = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  assert.equal(build.status, 0, 'node scripts/build.mjs failed');
+}
