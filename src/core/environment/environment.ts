@@ -4,19 +4,19 @@ import type { FunctionDefinition } from '../config/types';
 import type { ShutdownReason } from '../runtime-api/extensionsApi';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
 import type { RuntimeLaunch } from '../runtimes/types';
-import type { PhaseStatus, PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
+import type { PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
 import { formatLogLine } from '../telemetry/logFormat';
 import type { AwsCredentials } from './credentials';
 import { lambdaEnvironment, makeTmpDir, newLogStreamName } from './lambdaEnv';
 import { errorTypeOf, exitMessage, extensionFailed, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
-import { initSpans } from './initSpans';
+import { InitPhase } from './initPhase';
 import { EnvironmentExtensions, EXTENSION_SHUTDOWN_MS } from './environmentExtensions';
 import { RuntimeProcess } from './runtimeProcess';
 import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
 
 export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
 
-// An execution environment: one OS process group (the runtime, later its extensions) with its own
+// An execution environment: its process groups (the runtime, its external extensions) with its own
 // Runtime API server, going through Lambda's lifecycle:
 //   Initializing(runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
 // A failure in any phase ends the environment ("reset", as Lambda does); the caller gets AWS's error.
@@ -62,16 +62,9 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private readonly server: RuntimeApiServer;
   private readonly extensions: EnvironmentExtensions;
   private runtime: RuntimeProcess | undefined;
-  private runtimeSpawnedAt: number | undefined;
-  /** The runtime's first /next arrived; INIT ends once every extension is ready too. */
-  private runtimeInitDone = false;
   private tmpDir = '';
-  private spawnedAt = 0;
-  private functionInitStartedAt: number | undefined;
-  private initResolve: ((outcome: InitOutcome) => void) | undefined;
-  private initTimer: NodeJS.Timeout | undefined;
-  private initCollector: LogCollector | undefined;
-  private initErrorBody: { body: Buffer; errorType?: string } | undefined;
+  /** The INIT in progress (undefined before and after). */
+  private initPhase: InitPhase | undefined;
   private pending: PendingInvocation | undefined;
   /** True from the runtime's response until its next /next and our REPORT are both done. */
   private finishing = false;
@@ -123,9 +116,21 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   /** Starts the process group and runs INIT until the runtime first asks for an event. */
   async init(collector?: LogCollector): Promise<InitOutcome> {
     const { fn } = this.options;
-    this.initCollector = collector;
-    const outcome = new Promise<InitOutcome>((resolve) => (this.initResolve = resolve));
-    this.spawnedAt = performance.now();
+    const init = new InitPhase(this.options.debug ? 0 : this.options.initTimeoutMs, collector, {
+      report: (status, errorType, durationMs, spans) => {
+        const initializationType = this.options.initializationType;
+        this.emit('platform.initRuntimeDone', { initializationType, phase: 'init', status, errorType, spans });
+        this.emit('platform.initReport', { initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
+      },
+      ended: (result) => {
+        this.initPhase = undefined;
+        this.extensions.endInit();
+        this.setSubPhase(undefined);
+        if (!result.ok) void this.terminate();
+      },
+    });
+    this.initPhase = init;
+    const outcome = init.outcome;
     let address: string, credentials: AwsCredentials, launch: RuntimeLaunch, optDir: string | undefined;
     try {
       [address, credentials, optDir] = await Promise.all([
@@ -162,11 +167,9 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       functionName: fn.functionName,
       functionVersion: this.version,
     });
-    if (!this.options.debug && this.options.initTimeoutMs > 0) {
-      this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
-    }
+    init.armTimeout();
     if (!(await this.extensions.start(optDir, env, () => this.setSubPhase('extensions')))) return outcome;
-    this.runtimeSpawnedAt = performance.now();
+    if (this.extensions.hasExternal) init.runtimeStartedAt = performance.now();
     this.setSubPhase('runtime');
     try {
       this.runtime = new RuntimeProcess({ command: launch.command, args: launch.args, cwd: fn.codeUri, env }, {
@@ -184,7 +187,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   /** An extension failed: during INIT, INIT fails; afterwards, see failWithExtension. */
   private onExtensionFailed(errorType: string, message: string): void {
     if (this.state === 'ShuttingDown' || this.state === 'Terminated') return;
-    if (this.initResolve) return this.failInit(errorType === 'Extension.ExitError' ? 'Extension.InitError' : errorType, message);
+    if (this.initPhase) return this.failInit(errorType === 'Extension.ExitError' ? 'Extension.InitError' : errorType, message);
     this.failWithExtension(errorType, message);
   }
 
@@ -201,9 +204,9 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   onReady(functionInitStart: number | undefined): void {
-    if (this.state === 'Initializing') {
-      if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
-      this.runtimeInitDone = true;
+    if (this.state === 'Initializing' && this.initPhase) {
+      this.initPhase.functionInitStarted(functionInitStart);
+      this.initPhase.runtimeDone = true;
       return this.tryCompleteInit();
     }
     this.runtimeReady = true;
@@ -211,63 +214,22 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   onInitError(body: Buffer, errorType: string | undefined, functionInitStart: number | undefined): void {
-    if (functionInitStart !== undefined) this.functionInitStartedAt = functionInitStart - performance.timeOrigin;
-    this.initErrorBody = { body, errorType };
-    // The runtime exits by itself after /init/error; the failure is reported when it does (or now,
-    // if it lingers).
-    setTimeout(() => this.failInitFromRuntime(), 200).unref();
+    this.initPhase?.functionInitStarted(functionInitStart);
+    this.initPhase?.runtimeReportedError(body, errorType);
   }
 
   /** INIT is over when the runtime and every registered extension have asked for an event. */
   private tryCompleteInit(): void {
-    if (!this.initResolve || !this.runtimeInitDone || !this.extensions.allReady) return;
-    const readyAt = performance.now();
-    const durationMs = readyAt - this.spawnedAt;
-    this.emitInitEnd('success', undefined, durationMs, readyAt);
+    const init = this.initPhase;
+    if (!init || !init.runtimeDone || !this.extensions.allReady) return;
+    const durationMs = init.succeed();
     if (this.options.initializationType === 'on-demand') this.pendingInitDurationMs = durationMs;
-    this.endInit({ ok: true, durationMs });
     this.runtimeReady = true;
     this.setState('Idle');
   }
 
-  private emitInitEnd(status: PhaseStatus, errorType: string | undefined, durationMs: number, endAt: number): void {
-    const spans = initSpans({ startedAt: this.spawnedAt, runtimeStartedAt: this.extensions.hasExternal ? this.runtimeSpawnedAt : undefined, functionInitStartedAt: this.functionInitStartedAt, endAt });
-    const initializationType = this.options.initializationType;
-    this.emit('platform.initRuntimeDone', { initializationType, phase: 'init', status, errorType, spans });
-    this.emit('platform.initReport', { initializationType, phase: 'init', status, errorType, metrics: { durationMs }, spans });
-  }
-
-  private failInitFromRuntime(): void {
-    if (!this.initResolve || !this.initErrorBody) return;
-    const { body, errorType } = this.initErrorBody;
-    this.failInit(errorType ?? errorTypeOf(body) ?? 'Runtime.Unknown', undefined, body);
-  }
-
-  private onInitTimeout(): void {
-    if (!this.initResolve) return;
-    const seconds = (this.options.initTimeoutMs / 1000).toFixed(2);
-    this.failInit('Sandbox.Timedout', `Init phase timed out after ${seconds} seconds`, undefined, 'timeout');
-  }
-
-  /** Ends INIT with an error: the payload goes to the triggering invocation; the environment is discarded. */
-  private failInit(errorType: string, message: string | undefined, body?: Buffer, status: PhaseStatus = 'error'): void {
-    if (!this.initResolve) return;
-    const durationMs = performance.now() - this.spawnedAt;
-    const payload = body ?? Buffer.from(JSON.stringify({ errorType, errorMessage: message }));
-    this.emitInitEnd(status, errorType, durationMs, performance.now());
-    this.endInit({ ok: false, durationMs, error: { payload, errorType, status } });
-    void this.terminate();
-  }
-
-  private endInit(outcome: InitOutcome): void {
-    this.extensions.endInit();
-    clearTimeout(this.initTimer);
-    this.initTimer = undefined;
-    const resolve = this.initResolve;
-    this.initResolve = undefined;
-    this.initCollector = undefined;
-    this.setSubPhase(undefined);
-    resolve?.(outcome);
+  private failInit(errorType: string, message: string): void {
+    this.initPhase?.fail(errorType, message);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -348,9 +310,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     if (this.timeoutsSuspended === suspended) return;
     this.timeoutsSuspended = suspended;
     if (!suspended && this.pending && !this.finishing) this.armTimeout(this.pending);
-    if (!suspended && this.initResolve && !this.initTimer && this.options.initTimeoutMs > 0 && !this.options.debug) {
-      this.initTimer = setTimeout(() => this.onInitTimeout(), this.options.initTimeoutMs);
-    }
+    if (!suspended) this.initPhase?.armTimeout();
   }
 
   get areTimeoutsSuspended(): boolean {
@@ -496,10 +456,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   private onExit(reason: string): void {
-    if (this.initResolve) {
-      if (this.initErrorBody) this.failInitFromRuntime();
-      else if (this.runtime?.outOfMemory) this.failInit('Runtime.OutOfMemory', `Runtime exited with error: ${reason}`);
-      else this.failInit('Runtime.ExitError', `Runtime exited with error: ${reason}`);
+    if (this.initPhase) {
+      this.initPhase.runtimeExited(this.runtime?.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', `Runtime exited with error: ${reason}`);
     } else if (this.pending && !this.finishing) {
       const { requestId } = this.pending.request;
       const oom = this.memoryExceeded || this.runtime?.outOfMemory;
@@ -546,10 +504,10 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   terminate(reason?: ShutdownReason): Promise<void> {
     if (this.terminating) return this.terminating;
     this.terminating = (async () => {
-      clearTimeout(this.initTimer);
+      this.initPhase?.disarm();
       if (this.state !== 'ShuttingDown') this.setState('ShuttingDown');
       this.runtime?.signal('SIGKILL');
-      if (this.initResolve) this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
+      this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
       if (reason && this.extensions.anyRunning) {
         await this.extensions.notifyShutdown(reason, EXTENSION_SHUTDOWN_MS);
         await this.extensions.waitForExit(EXTENSION_SHUTDOWN_MS);
@@ -580,7 +538,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   private emit<T extends TelemetryType>(type: T, record: PlatformRecords[T], requestId?: string, collector?: LogCollector, time?: Date): void {
     // Lines belong to the invocation in progress, or during INIT to the one that triggered it.
-    const target = collector ?? this.pending?.collector ?? this.initCollector;
+    const target = collector ?? this.pending?.collector ?? this.initPhase?.collector;
     const telemetry = this.options.telemetry;
     if (!target && !telemetry.hasListeners) return;
     const origin = { functionName: this.fn.functionName, functionVersion: this.version, environmentId: this.id, requestId };
