@@ -5,10 +5,10 @@ import type { ShutdownReason } from '../runtime-api/extensionsApi';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
 import type { RuntimeLaunch } from '../runtimes/types';
 import type { PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
-import { formatLogLine } from '../telemetry/logFormat';
 import type { AwsCredentials } from './credentials';
 import { lambdaEnvironment, makeTmpDir, newLogStreamName } from './lambdaEnv';
 import { errorTypeOf, exitMessage, extensionFailed, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
+import { EnvironmentReporter } from './environmentReporter';
 import { InitPhase } from './initPhase';
 import { EnvironmentExtensions, EXTENSION_SHUTDOWN_MS } from './environmentExtensions';
 import { RuntimeProcess } from './runtimeProcess';
@@ -60,6 +60,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   maxMemoryUsedMb = 0;
 
   private readonly server: RuntimeApiServer;
+  private readonly reporter: EnvironmentReporter;
   private readonly extensions: EnvironmentExtensions;
   private runtime: RuntimeProcess | undefined;
   private tmpDir = '';
@@ -79,6 +80,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   constructor(private readonly options: EnvironmentOptions) {
     this.fn = options.fn;
     this.version = options.version;
+    this.reporter = new EnvironmentReporter(options.telemetry, { functionName: options.fn.functionName, functionVersion: options.version, environmentId: this.id });
     this.extensions = new EnvironmentExtensions(
       () => ({ functionName: this.fn.functionName, functionVersion: this.version, handler: this.fn.handler }),
       this.id,
@@ -412,28 +414,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** END and REPORT of an invocation. */
   private emitEnd(request: InvokeRequest, outcome: Omit<InvocationOutcome, 'reported'>, initDurationMs: number | undefined, collector?: LogCollector): void {
-    const { requestId, traceId } = request;
-    this.emit('platform.runtimeDone', {
-      requestId,
-      status: outcome.status,
-      errorType: outcome.errorType,
-      metrics: { durationMs: outcome.durationMs, producedBytes: outcome.payload.length },
-      spans: [],
-    }, requestId, collector);
-    this.emit('platform.report', {
-      requestId,
-      status: outcome.status,
-      errorType: outcome.platformErrorType,
-      metrics: {
-        durationMs: outcome.durationMs,
-        // Lambda bills per ms, and since 2025 includes the INIT phase of on-demand cold starts.
-        billedDurationMs: Math.ceil(outcome.durationMs + (initDurationMs ?? 0)),
-        memorySizeMB: this.fn.memorySize,
-        maxMemoryUsedMB: Math.max(this.maxMemoryUsedMb, 1),
-        initDurationMs,
-      },
-      tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
-    }, requestId, collector);
+    this.reporter.invocationEnd(request, outcome, { initDurationMs, memorySizeMB: this.fn.memorySize, maxMemoryUsedMB: this.maxMemoryUsedMb }, collector);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -538,14 +519,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   private emit<T extends TelemetryType>(type: T, record: PlatformRecords[T], requestId?: string, collector?: LogCollector, time?: Date): void {
     // Lines belong to the invocation in progress, or during INIT to the one that triggered it.
-    const target = collector ?? this.pending?.collector ?? this.initPhase?.collector;
-    const telemetry = this.options.telemetry;
-    if (!target && !telemetry.hasListeners) return;
-    const origin = { functionName: this.fn.functionName, functionVersion: this.version, environmentId: this.id, requestId };
-    telemetry.emit(type, record, origin, time);
-    if (target) {
-      const line = formatLogLine({ time: (time ?? new Date()).toISOString(), type, record, ...origin });
-      if (line !== undefined) target(line);
-    }
+    this.reporter.emit(type, record, requestId, collector ?? this.pending?.collector ?? this.initPhase?.collector, time);
   }
 }
