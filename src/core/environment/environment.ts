@@ -3,10 +3,8 @@ import { promises as fs } from 'node:fs';
 import type { FunctionDefinition } from '../config/types';
 import type { ShutdownReason } from '../runtime-api/extensionsApi';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
-import type { RuntimeLaunch } from '../runtimes/types';
 import type { PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
-import type { AwsCredentials } from './credentials';
-import { lambdaEnvironment, makeTmpDir, newLogStreamName } from './lambdaEnv';
+import { makeTmpDir, prepareLaunch, type PreparedLaunch } from './lambdaEnv';
 import { errorTypeOf, exitMessage, extensionFailed, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
 import { EnvironmentReporter } from './environmentReporter';
 import { InitPhase } from './initPhase';
@@ -133,34 +131,25 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     });
     this.initPhase = init;
     const outcome = init.outcome;
-    let address: string, credentials: AwsCredentials, launch: RuntimeLaunch, optDir: string | undefined;
+    let prepared: PreparedLaunch;
     try {
-      [address, credentials, optDir] = await Promise.all([
-        this.server.listen(),
-        this.options.credentials.get(),
-        this.options.optDir(),
-        makeTmpDir(this.options.tmpRoot, this.id).then((dir) => (this.tmpDir = dir)),
-      ]);
-      launch = await this.options.runtime.launch(fn, { debug: this.options.debug, optDir });
+      prepared = await prepareLaunch({
+        fn,
+        version: this.version,
+        region: this.options.region,
+        initializationType: this.options.initializationType,
+        runtime: this.options.runtime,
+        debug: this.options.debug,
+        listen: () => this.server.listen(),
+        credentials: () => this.options.credentials.get(),
+        optDir: this.options.optDir,
+        tmpDir: () => makeTmpDir(this.options.tmpRoot, this.id).then((dir) => (this.tmpDir = dir)),
+      });
     } catch (error) {
       this.failInit('Runtime.InvalidEntrypoint', (error as Error).message);
       return outcome;
     }
-    const env = lambdaEnvironment(
-      {
-        fn,
-        version: this.version,
-        region: this.options.region,
-        runtimeApi: address,
-        runtimeDir: launch.runtimeDir,
-        initializationType: this.options.initializationType,
-        logStreamName: newLogStreamName(this.version),
-        tmpDir: this.tmpDir,
-        optDir,
-        credentials,
-      },
-      { ...launch.env, _LAMBDA_TELEMETRY_LOG_FD: '3' },
-    );
+    const { launch, env, optDir } = prepared;
     this.emit('platform.initStart', {
       initializationType: this.options.initializationType,
       phase: 'init',

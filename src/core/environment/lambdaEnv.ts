@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
+import type { RuntimeAdapter, RuntimeLaunch } from '../runtimes/types';
+import type { InitializationType } from '../telemetry/events';
 import type { AwsCredentials } from './credentials';
 
 // The variables of an execution environment, as AWS sets them (reference/runtime-api.md §4).
@@ -12,7 +14,7 @@ export interface EnvironmentIdentity {
   region: string;
   runtimeApi: string;
   runtimeDir: string;
-  initializationType: 'on-demand' | 'provisioned-concurrency';
+  initializationType: InitializationType;
   logStreamName: string;
   tmpDir: string;
   /** Materialised layers (our /opt): bin/ joins PATH, lib/ LD_LIBRARY_PATH. */
@@ -82,4 +84,49 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
   // Custom runtimes do not get AWS_EXECUTION_ENV (AWS leaves it unset for provided*).
   if (fn.runtime.startsWith('provided')) delete env.AWS_EXECUTION_ENV;
   return env;
+}
+
+export interface PreparedLaunch {
+  launch: RuntimeLaunch;
+  /** The runtime's variables (extensions get them minus what AWS hides from them). */
+  env: Record<string, string>;
+  optDir: string | undefined;
+}
+
+/**
+ * Everything a runtime starts with, gathered in parallel where possible: the Runtime API address,
+ * credentials, the version's /opt equivalent and TMPDIR, then the runtime adapter's launch and
+ * Lambda's variables.
+ */
+export async function prepareLaunch(p: {
+  fn: FunctionDefinition;
+  version: string;
+  region: string;
+  initializationType: InitializationType;
+  runtime: RuntimeAdapter;
+  debug: boolean;
+  listen: () => Promise<string>;
+  credentials: () => Promise<AwsCredentials>;
+  optDir: () => Promise<string | undefined>;
+  tmpDir: () => Promise<string>;
+}): Promise<PreparedLaunch> {
+  const [runtimeApi, credentials, optDir, tmpDir] = await Promise.all([p.listen(), p.credentials(), p.optDir(), p.tmpDir()]);
+  const launch = await p.runtime.launch(p.fn, { debug: p.debug, optDir });
+  const env = lambdaEnvironment(
+    {
+      fn: p.fn,
+      version: p.version,
+      region: p.region,
+      runtimeApi,
+      runtimeDir: launch.runtimeDir,
+      initializationType: p.initializationType,
+      logStreamName: newLogStreamName(p.version),
+      tmpDir,
+      optDir,
+      credentials,
+    },
+    // Our runtimes write framed log records to fd 3, as AWS's do to the telemetry fd.
+    { ...launch.env, _LAMBDA_TELEMETRY_LOG_FD: '3' },
+  );
+  return { launch, env, optDir };
 }
