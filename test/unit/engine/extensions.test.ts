@@ -102,7 +102,11 @@ ${props.replace(/^/gm, '      ')}
     ...files,
   });
   for (const f of ['layers/tools/bin/layer-tool', 'layers/later/bin/layer-tool', 'layers/tools/extensions/logger']) fs.chmodSync(path.join(dir, f), 0o755);
-  return { dir, log: path.join(dir, 'ext.log') };
+  // `PLACEHOLDER` in the properties stands for the project's own extension log.
+  const log = path.join(dir, 'ext.log');
+  const template = path.join(dir, 'template.yaml');
+  fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', log));
+  return { dir, log };
 }
 
 describe('layers, extensions and the Telemetry API', function () {
@@ -129,8 +133,6 @@ describe('layers, extensions and the Telemetry API', function () {
     before(async () => {
       const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_SLOW_INIT: "150"');
       log = p.log;
-      const template = path.join(p.dir, 'template.yaml');
-      fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', log));
       workbench = await openProject(p.dir);
       workbench.telemetry.subscribe((e) => events.push(e));
     });
@@ -177,8 +179,6 @@ describe('layers, extensions and the Telemetry API', function () {
 
   it('delivers Telemetry API batches (platform.start, platform.report, function lines) to a subscribed extension', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_TELEMETRY: "1"');
-    const template = path.join(p.dir, 'template.yaml');
-    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', p.log));
     const workbench = await openProject(p.dir);
     try {
       const result = await workbench.invoke('Fn', '{"hello":"telemetry"}');
@@ -201,8 +201,6 @@ describe('layers, extensions and the Telemetry API', function () {
 
   it('an extension crashing during an invocation fails it with Extension.Crash and resets the environment', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_CRASH_ON_INVOKE: "1"');
-    const template = path.join(p.dir, 'template.yaml');
-    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', p.log));
     const workbench = await openProject(p.dir);
     try {
       // The handler outlives the extension, which exits as soon as it sees INVOKE.
@@ -234,8 +232,6 @@ describe('layers, extensions and the Telemetry API', function () {
 
   it('an extension reporting an init error fails the invocation with Extension.InitError', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_INIT_ERROR: "1"');
-    const template = path.join(p.dir, 'template.yaml');
-    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', p.log));
     const workbench = await openProject(p.dir);
     try {
       const result = await workbench.invoke('Fn', '{}', { collectLogs: true });
@@ -249,8 +245,6 @@ describe('layers, extensions and the Telemetry API', function () {
 
   it('no extension process outlives the engine', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER');
-    const template = path.join(p.dir, 'template.yaml');
-    fs.writeFileSync(template, fs.readFileSync(template, 'utf8').replace('PLACEHOLDER', p.log));
     const workbench = await openProject(p.dir);
     await workbench.invoke('Fn', '{}');
     const pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
