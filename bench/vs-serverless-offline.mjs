@@ -16,6 +16,9 @@
 //          echo); Lambda semantics on our side mean one environment (process) per concurrent call.
 //   memory RSS of each side's whole process tree from /proc: idle after the warm phase, and the peak
 //          (sampled every 200 ms through the load phase); PSS alongside, which counts shared pages once.
+//   bounds a bare node:http echo server (one process, no Lambda at all) measured with the same clients
+//          in the warm, load and memory phases, and a bare round trip between two node processes: what
+//          any server answering over HTTP from Node costs here, which the targets are read against.
 //
 // Usage: node bench/vs-serverless-offline.mjs [--restarts 5 --cold 20 --warm 2000 --seconds 2 --rounds 3]
 // The first run installs serverless@3 + serverless-offline@14 in bench/serverless-offline/ (npm).
@@ -123,6 +126,50 @@ async function startTheirs() {
   return { name: 'serverless-offline', child, url: url.replace('localhost', '127.0.0.1'), log, readyMs: now() - t, fn: 'lwb-bench-dev-echo', coldFn: (i) => `lwb-bench-dev-cold${i}` };
 }
 
+/** The bound: a bare node:http echo server in its own process, no Lambda, nothing else. */
+const BARE_ECHO = `require('http').createServer((req, res) => { const c = []; req.on('data', (d) => c.push(d)); req.on('end', () => { const b = Buffer.concat(c);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': b.length }); res.end(b); }); })
+  .listen(0, '127.0.0.1', function () { console.log('listening on http://127.0.0.1:' + this.address().port); });`;
+
+async function startBareEcho() {
+  const log = path.join(tmp, `bare-${++starts}.log`);
+  const fd = fs.openSync(log, 'w');
+  const t = now();
+  const child = spawn(process.execPath, ['-e', BARE_ECHO], { stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  live.add(child);
+  const [, url] = await waitForOutput(log, /listening on (http:\/\/\S+)/, 20000, child);
+  return { name: 'bare echo server', child, url, log, readyMs: now() - t, fn: 'Echo' };
+}
+
+/** Round trip (ms, p50) of a small message between this process and a bare node child over loopback TCP. */
+async function processRoundTrip(samples = 5000) {
+  const net = await import('node:net');
+  const server = net.createServer();
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const child = spawn(process.execPath, ['-e', `const s = require('net').connect(${server.address().port}, '127.0.0.1'); s.setNoDelay(true); s.on('data', (d) => s.write(d));`], { stdio: 'ignore' });
+  live.add(child);
+  const socket = await new Promise((resolve) => server.once('connection', resolve));
+  socket.setNoDelay(true);
+  const message = Buffer.alloc(256, 'x');
+  const times = [];
+  await new Promise((resolve) => {
+    let t = now();
+    socket.on('data', () => {
+      times.push(now() - t);
+      if (times.length === samples) return resolve();
+      t = now();
+      socket.write(message);
+    });
+    socket.write(message);
+  });
+  socket.destroy();
+  child.kill('SIGKILL');
+  live.delete(child);
+  server.close();
+  return quantile(times.slice(samples / 5), 0.5);
+}
+
 async function stop(side) {
   const exited = new Promise((resolve) => (side.child.exitCode !== null || side.child.signalCode !== null ? resolve() : side.child.once('exit', resolve)));
   const tree = processTree(side.child.pid);
@@ -224,6 +271,7 @@ async function main() {
   const r = {
     ours: { coldAfterStart: [], readyMs: [], coldRunning: [], sdk: [], raw: [], load: {}, memory: {} },
     theirs: { coldAfterStart: [], readyMs: [], coldRunning: [], sdk: [], raw: [], load: {}, memory: {} },
+    bare: { sdk: [], raw: [], load: {}, memory: {} },
     floor: [],
   };
 
@@ -246,9 +294,12 @@ async function main() {
   const { ours, theirs } = sides;
   const both = [['ours', ours], ['theirs', theirs]];
   process.stderr.write(`cold after start done (${RESTARTS} each)\n`);
+  const bare = await startBareEcho();
+  const all = [...both, ['bare', bare]];
+  r.roundTrip = await processRoundTrip();
 
   // WARM: the SDK and the raw client, blocks of 50 alternating between the sides.
-  for (const [, side] of both) {
+  for (const [, side] of all) {
     side.sdk = sdkClient(side);
     side.raw = rawClient(side, side.fn, 1);
     for (let i = 0; i < 200; i++) {
@@ -257,7 +308,7 @@ async function main() {
     }
   }
   for (let block = 0; block < WARM_SAMPLES / 50; block++) {
-    const order = block % 2 ? [...both].reverse() : both;
+    const order = block % 2 ? [...all].reverse() : all;
     for (const client of ['sdk', 'raw']) {
       for (const [key, side] of order) {
         for (let i = 0; i < 50; i++) {
@@ -269,7 +320,7 @@ async function main() {
       }
     }
   }
-  for (const [, side] of both) {
+  for (const [, side] of all) {
     side.sdk.destroy();
     side.raw.close();
   }
@@ -277,7 +328,7 @@ async function main() {
 
   // MEMORY, idle after the warm phase (one environment / one worker thread for Echo).
   await new Promise((res) => setTimeout(res, 1000));
-  for (const [key, side] of both) r[key].memory.idle = treeMemory(side.child.pid, { pss: true });
+  for (const [key, side] of all) r[key].memory.idle = treeMemory(side.child.pid, { pss: true });
 
   // COLD on a running server: the first invoke of a function not used before, against the floor.
   for (let i = 1; i <= COLD_FUNCTIONS; i++) {
@@ -297,26 +348,27 @@ async function main() {
   process.stderr.write(`cold on a running server done (${COLD_FUNCTIONS} each)\n`);
 
   // LOAD: requests/s at each concurrency, rounds alternating; RSS sampled for the peak.
-  const peak = { ours: r.ours.memory.idle.rss, theirs: r.theirs.memory.idle.rss };
+  const peak = { ours: r.ours.memory.idle.rss, theirs: r.theirs.memory.idle.rss, bare: r.bare.memory.idle.rss };
   const sampler = setInterval(() => {
-    for (const [key, side] of both) peak[key] = Math.max(peak[key], treeMemory(side.child.pid).rss);
+    for (const [key, side] of all) peak[key] = Math.max(peak[key], treeMemory(side.child.pid).rss);
   }, 200);
   for (const concurrency of CONCURRENCIES) {
     // Unmeasured warm-up: brings up the environments (worker threads) this concurrency needs.
-    for (const [, side] of both) await load(side, concurrency, 2000);
-    for (const [key] of both) r[key].load[concurrency] = [];
+    for (const [, side] of all) await load(side, concurrency, 2000);
+    for (const [key] of all) r[key].load[concurrency] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [key, side] of round % 2 ? [...both].reverse() : both) r[key].load[concurrency].push(await load(side, concurrency, LOAD_MS));
+      for (const [key, side] of round % 2 ? [...all].reverse() : all) r[key].load[concurrency].push(await load(side, concurrency, LOAD_MS));
     }
   }
   clearInterval(sampler);
-  for (const [key, side] of both) {
+  for (const [key, side] of all) {
     r[key].memory.peakRss = Math.max(peak[key], treeMemory(side.child.pid).rss);
     r[key].memory.afterLoad = treeMemory(side.child.pid, { pss: true });
   }
   process.stderr.write('load done\n');
 
   const exitCodes = { ours: await stop(ours), theirs: await stop(theirs) };
+  await stop(bare);
 
   // --- report --------------------------------------------------------------------------------
   const p50 = (values) => quantile(values, 0.5);
@@ -325,42 +377,45 @@ async function main() {
   const wrong = (key, c) => r[key].load[c].reduce((n, x) => n + x.wrong, 0);
   const floor = p50(r.floor);
   const rows = [];
-  const row = (metric, ours, theirs, ratio, target, met) => rows.push({ metric, ours, theirs, ratio, target, met });
+  const row = (metric, ours, theirs, ratio, target, met, bound = '') => rows.push({ metric, ours, theirs, ratio, target, met, bound });
   const ratio = (a, b) => `${(a / b).toFixed(3)}×`;
-  const latency = (label, a, b, target) => row(label, fmt(a), fmt(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '');
+  // `c`: the bare echo server's value, shown with its own ratio to theirs (what no HTTP server in Node beats here).
+  const latency = (label, a, b, target, c) => row(label, fmt(a), fmt(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '', c === undefined ? '' : `${fmt(c)} (${ratio(c, b)})`);
 
   latency(`cold: first invoke after start (p50 of ${RESTARTS})`, p50(r.ours.coldAfterStart), p50(r.theirs.coldAfterStart));
   latency(`cold: new function on a running server (p50 of ${COLD_FUNCTIONS})`, p50(r.ours.coldRunning), p50(r.theirs.coldRunning));
   row('cold: ours vs the floor (running server / after start)', `${fmt(p50(r.ours.coldRunning))} / ${fmt(p50(r.ours.coldAfterStart))}`, `floor ${fmt(floor)}`,
     `${ratio(p50(r.ours.coldRunning), floor)} / ${ratio(p50(r.ours.coldAfterStart), floor)}`, '≤ 1.1× floor', p50(r.ours.coldRunning) / floor <= 1.1 ? 'yes' : 'NO');
-  latency('warm p50, AWS SDK', p50(r.ours.sdk), p50(r.theirs.sdk), 0.5);
-  latency('warm p99, AWS SDK', p99(r.ours.sdk), p99(r.theirs.sdk));
-  latency('warm p50, raw node:http', p50(r.ours.raw), p50(r.theirs.raw), 0.5);
-  latency('warm p99, raw node:http', p99(r.ours.raw), p99(r.theirs.raw));
+  latency('warm p50, AWS SDK', p50(r.ours.sdk), p50(r.theirs.sdk), 0.5, p50(r.bare.sdk));
+  latency('warm p99, AWS SDK', p99(r.ours.sdk), p99(r.theirs.sdk), undefined, p99(r.bare.sdk));
+  latency('warm p50, raw node:http', p50(r.ours.raw), p50(r.theirs.raw), 0.5, p50(r.bare.raw));
+  latency('warm p99, raw node:http', p99(r.ours.raw), p99(r.theirs.raw), undefined, p99(r.bare.raw));
+  row('bare round trip between two node processes (p50)', '', '', '', '', '', fmt(r.roundTrip));
   for (const c of CONCURRENCIES) {
-    const [a, b] = [rps('ours', c), rps('theirs', c)];
-    row(`throughput, ${c} concurrent callers (req/s, p50 of ${ROUNDS})`, a.toFixed(0), b.toFixed(0), ratio(a, b), '≥ 2×', a / b >= 2 ? 'yes' : 'NO');
+    const [a, b, bound] = [rps('ours', c), rps('theirs', c), rps('bare', c)];
+    row(`throughput, ${c} concurrent callers (req/s, p50 of ${ROUNDS})`, a.toFixed(0), b.toFixed(0), ratio(a, b), '≥ 2×', a / b >= 2 ? 'yes' : 'NO', `${bound.toFixed(0)} (${ratio(bound, b)})`);
   }
-  const memory = (label, a, b, target) => row(label, mb(a), mb(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '');
-  memory(`memory idle after warm, RSS (${r.ours.memory.idle.processes} / ${r.theirs.memory.idle.processes} processes)`, r.ours.memory.idle.rss, r.theirs.memory.idle.rss, 0.25);
-  memory('memory idle after warm, PSS', r.ours.memory.idle.pss, r.theirs.memory.idle.pss);
-  memory('memory peak RSS (load at 32)', r.ours.memory.peakRss, r.theirs.memory.peakRss, 0.25);
-  memory(`memory after load, PSS (${r.ours.memory.afterLoad.processes} / ${r.theirs.memory.afterLoad.processes} processes)`, r.ours.memory.afterLoad.pss, r.theirs.memory.afterLoad.pss);
+  const memory = (label, a, b, target, c) => row(label, mb(a), mb(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '', `${mb(c)} (${ratio(c, b)})`);
+  memory(`memory idle after warm, RSS (${r.ours.memory.idle.processes} / ${r.theirs.memory.idle.processes} processes)`, r.ours.memory.idle.rss, r.theirs.memory.idle.rss, 0.25, r.bare.memory.idle.rss);
+  memory('memory idle after warm, PSS', r.ours.memory.idle.pss, r.theirs.memory.idle.pss, undefined, r.bare.memory.idle.pss);
+  memory('memory peak RSS (load at 32)', r.ours.memory.peakRss, r.theirs.memory.peakRss, 0.25, r.bare.memory.peakRss);
+  memory(`memory after load, PSS (${r.ours.memory.afterLoad.processes} / ${r.theirs.memory.afterLoad.processes} processes)`, r.ours.memory.afterLoad.pss, r.theirs.memory.afterLoad.pss, undefined, r.bare.memory.afterLoad.pss);
   latency('start-up to listening (p50, info)', p50(r.ours.readyMs), p50(r.theirs.readyMs));
 
-  const widths = ['metric', 'ours', 'theirs', 'ratio', 'target', 'met'].map((k) => Math.max(k.length, ...rows.map((x) => String(x[k]).length)));
+  const columns = ['metric', 'ours', 'theirs', 'ratio', 'target', 'met', 'bound'];
+  const widths = columns.map((k) => Math.max(k.length, ...rows.map((x) => String(x[k]).length)));
   const line = (cells) => `| ${cells.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ')} |`;
   console.log(`lambda-workbench serve (ours) vs serverless-offline 14 on serverless 3 (theirs): ${machine()}`);
-  console.log(line(['metric', 'ours', 'theirs', 'ratio', 'target', 'met']));
+  console.log(line(['metric', 'ours', 'theirs', 'ratio', 'target', 'met', 'bound: bare echo server (÷ theirs)']));
   console.log(line(widths.map((w) => '-'.repeat(w))));
-  for (const x of rows) console.log(line([x.metric, x.ours, x.theirs, x.ratio, x.target, x.met]));
+  for (const x of rows) console.log(line(columns.map((k) => x[k])));
   const cpu = (key, c) => {
     const runs = r[key].load[c];
     const avg = (k) => (runs.reduce((n, x) => n + x.cpuUs[k], 0) / runs.length).toFixed(0);
     return `server ${avg('server')} + children ${avg('children')} + caller ${avg('client')}`;
   };
   console.log('CPU µs per request under load (from /proc; the machine has ' + os.cpus().length + ' cores):');
-  for (const c of CONCURRENCIES) console.log(`  ${c} callers: ours ${cpu('ours', c)}; theirs ${cpu('theirs', c)}`);
+  for (const c of CONCURRENCIES) console.log(`  ${c} callers: ours ${cpu('ours', c)}; theirs ${cpu('theirs', c)}; bare echo ${cpu('bare', c)}`);
   // Our cold starts on the running server, from our own REPORT lines: INIT, then the first invoke.
   const reports = [...fs.readFileSync(ours.log, 'utf8').matchAll(/^\[Cold\d+ env-[0-9a-f]+\] REPORT .*\tDuration: ([\d.]+) ms\t.*\tInit Duration: ([\d.]+) ms$/gm)];
   if (reports.length > 0) {
@@ -380,7 +435,8 @@ async function main() {
     coldAfterStartMs: { ours: r.ours.coldAfterStart.map((x) => +x.toFixed(2)), theirs: r.theirs.coldAfterStart.map((x) => +x.toFixed(2)) },
     coldRunningMs: { ours: r.ours.coldRunning.map((x) => +x.toFixed(2)), theirs: r.theirs.coldRunning.map((x) => +x.toFixed(2)), floor: r.floor.map((x) => +x.toFixed(2)) },
     load: Object.fromEntries(CONCURRENCIES.map((c) => [c, { ours: r.ours.load[c].map(({ rps, wrong, cpuUs }) => ({ rps: Math.round(rps), wrong, cpuUs })), theirs: r.theirs.load[c].map(({ rps, wrong, cpuUs }) => ({ rps: Math.round(rps), wrong, cpuUs })) }])),
-    memory: { ours: r.ours.memory, theirs: r.theirs.memory },
+    memory: { ours: r.ours.memory, theirs: r.theirs.memory, bare: r.bare.memory },
+    bareEcho: { rawP50Ms: +p50(r.bare.raw).toFixed(3), sdkP50Ms: +p50(r.bare.sdk).toFixed(3), processRoundTripMs: +r.roundTrip.toFixed(3) },
   }, null, 2));
 }
 
