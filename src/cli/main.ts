@@ -3,6 +3,9 @@ import { registerInvoke } from './commands/invoke';
 import { registerDestinations } from './commands/destinations';
 import { registerList } from './commands/list';
 import { registerServe } from './commands/serve';
+import { registerAlias } from './commands/alias';
+import { registerPublish } from './commands/publish';
+import { registerVersions } from './commands/versions';
 import { UsageError } from './templateOption';
 
 // lambda-workbench: the command-line twin of the extension, on the same engine.
@@ -27,12 +30,17 @@ export async function main(argv: string[]): Promise<number> {
     .name('lambda-workbench')
     .description('Run AWS Lambda functions natively with Lambda\'s execution-environment lifecycle — no Docker.')
     .version(VERSION)
+    // Program options only before the command: `alias … --version N` is the alias command's option.
+    .enablePositionalOptions()
     .exitOverride()
     .showHelpAfterError();
   registerInvoke(program, withCommon);
   registerList(program, withCommon);
   registerDestinations(program, withCommon);
   registerServe(program, withCommon);
+  registerPublish(program, withCommon);
+  registerAlias(program, withCommon);
+  registerVersions(program, withCommon);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -7,6 +7,9 @@ export type WorkbenchErrorCode =
   | 'InvalidParameterValueException'
   | 'RequestEntityTooLargeException'
   | 'TooManyRequestsException'
+  | 'ResourceConflictException'
+  | 'PreconditionFailedException'
+  | 'ProvisionedConcurrencyConfigNotFoundException'
   | 'ServiceException';
 
 const STATUS: Record<WorkbenchErrorCode, number> = {
@@ -15,6 +18,9 @@ const STATUS: Record<WorkbenchErrorCode, number> = {
   InvalidParameterValueException: 400,
   RequestEntityTooLargeException: 413,
   TooManyRequestsException: 429,
+  ResourceConflictException: 409,
+  PreconditionFailedException: 412,
+  ProvisionedConcurrencyConfigNotFoundException: 404,
   ServiceException: 500,
 };
 

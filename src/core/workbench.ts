@@ -13,9 +13,16 @@ import { ProvidedRuntime } from './runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from './runtimes/pythonRuntime';
 import type { RuntimeAdapter } from './runtimes/types';
 import { OptDirectories } from './layers/optDir';
+import { changedFunctions, HotReloader, type HotReloadChange } from './reload/hotReload';
 import { Scheduler } from './scheduler/scheduler';
 import type { InitializationType } from './telemetry/events';
 import { TelemetryStream } from './telemetry/stream';
+import { WorkbenchError } from './errors';
+import { functionArn } from './invoke/functionRef';
+import { ControlPlane } from './versions/controlPlane';
+import { FunctionVersions } from './versions/functionVersions';
+import { applyTemplateVersions, type TemplateProvisioning } from './versions/templateVersions';
+import { VersionStore, type FunctionSettings } from './versions/versionStore';
 
 // The façade: one engine for one template. The CLI, the extension, the debug adapter, tests and
 // benchmarks all go through it.
@@ -43,7 +50,15 @@ export interface WorkbenchSettings {
   /** Credentials handed to functions (default: the user's chain, else fake ones). */
   credentials?: CredentialResolver;
   parameterOverrides?: Record<string, string>;
-  /** Provisioned concurrency per function name or logical id, overriding the template's. */
+  /**
+   * At open, do what a deployment of the template would: AutoPublishAlias publishes changed
+   * functions and moves its alias, AWS::Lambda::Version / Alias resources are published and
+   * created (default true; false for tools that only read or edit the state).
+   */
+  applyTemplateVersions?: boolean;
+  /** Start provisioned environments at open (default true; false for tools that run nothing). */
+  provision?: boolean;
+  /** Provisioned concurrency of $LATEST per function name or logical id (a local convenience: Lambda provisions versions and aliases only). */
   provisionedConcurrency?: Record<string, number>;
   /** Asynchronous invocation: delay before each retry after a function error (default [1, 2]; Lambda: 60, 120). */
   asyncRetryDelaysSeconds?: number[];
@@ -55,6 +70,8 @@ export interface WorkbenchSettings {
   asyncWorkers?: boolean;
   /** On close, attempts in flight get this long to finish and be recorded; later ones stay queued (default 2000). */
   asyncCloseGraceMs?: number;
+  /** Watch the template, code and layer directories and retire $LATEST environments on changes (default true). */
+  hotReload?: boolean;
 }
 
 export const DEFAULT_SETTINGS: WorkbenchSettings = {
@@ -99,8 +116,22 @@ export class Workbench {
   private readonly debugFunctions = new Set<string>();
   private readonly optDirs: OptDirectories;
   private byName = new Map<string, FunctionDefinition>();
+  /** Published versions and aliases of every function ($LATEST is the template's definition). */
+  readonly versions: FunctionVersions;
+  /** Lambda's control-plane operations (GetFunction, PublishVersion, aliases, concurrency…). */
+  readonly controlPlane: ControlPlane;
+  /** Settings made through the control-plane API, per function name (they override the template). */
+  private readonly apiSettings = new Map<string, FunctionSettings>();
+  /** Template definitions with the API's settings applied (rebuilt when either changes). */
+  private effectiveDefinitions = new WeakMap<FunctionDefinition, FunctionDefinition>();
+  /** Provisioned environments the template's versions and aliases ask for. */
+  private templateProvisioning: TemplateProvisioning[] = [];
+  /** Function versions whose provisioned environments failed to initialise (`name\0version`). */
+  private readonly provisionFailures = new Set<string>();
 
-  private constructor(readonly template: TemplateModel, settings: Partial<WorkbenchSettings>) {
+  private hotReloader: HotReloader | undefined;
+
+  private constructor(/** Replaced when hot reload reads a changed template. */ public template: TemplateModel, settings: Partial<WorkbenchSettings>) {
     this.settings = { ...DEFAULT_SETTINGS, ...settings };
     this.indexFunctions(template.functions);
     const warn = (message: string) => this.telemetry.emit('workbench.warning', { message });
@@ -109,22 +140,35 @@ export class Workbench {
       ['python', new PythonRuntime(this.settings.pythonPath, warn)],
       ['provided', new ProvidedRuntime()],
     ]);
-    this.optDirs = new OptDirectories(path.join(this.settings.stateDir ?? path.join(path.dirname(template.file), '.lambda-workbench'), 'opt'));
+    this.optDirs = new OptDirectories(path.join(this.stateDir, 'opt'));
+    this.versions = new FunctionVersions(new VersionStore(this.stateDir), () => this.settings.region, [this.stateDir]);
+    this.controlPlane = new ControlPlane({
+      region: () => this.settings.region,
+      templateFile: () => this.template.file,
+      functions: () => this.functions(),
+      lookup: (name) => this.getFunction(name),
+      versions: this.versions,
+      accountConcurrency: () => this.settings.accountConcurrency,
+      settingsChanged: (functionName, settings) => this.applyApiSettings(functionName, settings),
+      provisionedStatus: (functionName, version) => this.provisionedStatus(functionName, version),
+    });
     this.credentials = new CredentialCache(this.settings.credentials ?? userCredentialChain());
     this.scheduler = new Scheduler(
       { accountConcurrency: this.settings.accountConcurrency, keepAliveMs: this.settings.keepAliveSeconds * 1000 },
       (fn, version, initializationType) => this.createEnvironment(fn, version, initializationType),
       this.telemetry,
-      () => this.template.functions,
+      () => this.functions(),
     );
-    this.invoker = new Invoker(this.scheduler, (name) => this.byName.get(name), () => this.settings.region);
+    this.invoker = new Invoker(this.scheduler, (name) => this.getFunction(name), () => this.settings.region, this.versions);
     this.asyncInvoker = new AsyncInvoker({
       scheduler: this.scheduler,
       telemetry: this.telemetry,
-      lookup: (name) => this.byName.get(name),
-      resolve: (name, payload, qualifier) => this.invoker.resolve(name, payload, qualifier, MAX_ASYNC_PAYLOAD_BYTES),
-      functions: () => this.template.functions,
-      storeDir: path.join(this.settings.stateDir ?? path.join(path.dirname(template.file), '.lambda-workbench'), 'store'),
+      lookup: (name) => this.getFunction(name),
+      resolve: (name, payload, qualifier) => this.invoker.check(name, payload, qualifier, MAX_ASYNC_PAYLOAD_BYTES),
+      target: (fn, qualifier) => this.versions.resolve(fn, qualifier),
+      configured: (fn, qualifier) => this.withEventInvokeConfig(fn, qualifier),
+      functions: () => this.functions(),
+      storeDir: path.join(this.stateDir, 'store'),
       settings: () => ({
         region: this.settings.region,
         accountConcurrency: this.settings.accountConcurrency,
@@ -146,18 +190,37 @@ export class Workbench {
     if (hasErrors(model)) throw new TemplateError(model.diagnostics);
     const workbench = new Workbench(model, settings);
     workbench.warmCaches();
-    await workbench.provisionAll();
+    await workbench.loadApiSettings();
+    if (settings.applyTemplateVersions ?? true) {
+      workbench.templateProvisioning = await applyTemplateVersions(model, workbench.versions, (message) => workbench.telemetry.emit('workbench.warning', { message }));
+    }
+    if (settings.provision ?? true) await workbench.provisionAll();
     await workbench.asyncInvoker.start();
+    if (workbench.settings.hotReload ?? true) workbench.startHotReload();
     return workbench;
   }
 
+  /** Every function of the template, as invocations see it (settings made through the API applied). */
   functions(): FunctionDefinition[] {
-    return this.template.functions;
+    return this.template.functions.map((fn) => this.effective(fn));
   }
 
-  /** By function name or logical id. */
+  /** By function name or logical id (API settings applied). */
   getFunction(name: string): FunctionDefinition | undefined {
-    return this.byName.get(name);
+    const fn = this.byName.get(name);
+    return fn && this.effective(fn);
+  }
+
+  /** Where the engine keeps its state: versions, aliases, the async store, /opt equivalents. */
+  get stateDir(): string {
+    return this.settings.stateDir ?? path.join(path.dirname(this.template.file), '.lambda-workbench');
+  }
+
+  /** Publishes $LATEST of a function as a new version (or returns the latest one if nothing changed). */
+  publishVersion(functionName: string, description?: string): Promise<{ version: string; created: boolean }> {
+    const fn = this.getFunction(functionName);
+    if (!fn) return Promise.reject(new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.settings.region, functionName)}`));
+    return this.versions.publish(fn, { description }).then(({ record, created }) => ({ version: record.version, created }));
   }
 
   invoke(functionName: string, payload: Buffer | string, options?: InvokeOptions): Promise<InvocationResult> {
@@ -165,8 +228,8 @@ export class Workbench {
   }
 
   /** Validates an invocation without running it (the Invoke API's DryRun). */
-  checkInvocation(functionName: string, payload: Buffer | string, qualifier?: string): void {
-    this.invoker.resolve(functionName, payload, qualifier);
+  async checkInvocation(functionName: string, payload: Buffer | string, qualifier?: string): Promise<void> {
+    await this.invoker.check(functionName, payload, qualifier);
   }
 
   /**
@@ -228,8 +291,14 @@ export class Workbench {
     return this.scheduler.shutdown(functionName);
   }
 
+  /** Resolves once hot reload sees every change (its initial scan is done); at once when it is off. */
+  hotReloadReady(): Promise<void> {
+    return this.hotReloader?.ready ?? Promise.resolve();
+  }
+
   /** Shuts every environment down; no process is left behind. */
   async close(): Promise<void> {
+    await this.hotReloader?.close();
     await this.asyncInvoker.stop(this.settings.asyncCloseGraceMs ?? 2000);
     await this.scheduler.close();
     await this.asyncInvoker.close();
@@ -272,11 +341,108 @@ export class Workbench {
 
   /** Initialises every function's provisioned environments before any invocation. */
   private async provisionAll(): Promise<void> {
-    const overrides = this.settings.provisionedConcurrency ?? {};
-    await Promise.all(this.template.functions.map((fn) => {
-      const count = overrides[fn.functionName] ?? overrides[fn.logicalId] ?? fn.provisionedConcurrency ?? 0;
-      return count > 0 ? this.scheduler.provision(fn, '$LATEST', count) : Promise.resolve(0);
+    const desired = this.desiredProvisioning();
+    // Versions no longer provisioned (an alias moved, a setting removed) give their environments up.
+    const wanted = new Set(desired.map((d) => `${d.functionName}\0${d.version}`));
+    for (const env of this.scheduler.environments()) {
+      if (env.initializationType === 'provisioned-concurrency' && !wanted.has(`${env.fn.functionName}\0${env.version}`)) void this.scheduler.provision(env.fn, env.version, 0);
+    }
+    await Promise.all(desired.map(async ({ functionName, version, count }) => {
+      const fn = this.getFunction(functionName);
+      const definition = fn && (version === '$LATEST' ? fn : await this.versions.versionDefinition(fn, version).catch((error: Error) => {
+        this.telemetry.emit('workbench.warning', { message: `Provisioned concurrency for ${functionName}:${version}: ${error.message}` });
+        return undefined;
+      }));
+      if (!definition) return;
+      await this.scheduler.provision(definition, version, count);
+      // Fewer than asked for are initialised once provisioning settled: INIT failed (GetProvisionedConcurrencyConfig says FAILED).
+      const key = `${functionName}\0${version}`;
+      if (this.provisionedStatus(functionName, version).available < count) this.provisionFailures.add(key);
+      else this.provisionFailures.delete(key);
     }));
+  }
+
+  /**
+   * Provisioned environments per function version: the template's (on the version an
+   * AutoPublishAlias, an AWS::Lambda::Alias or an AWS::Lambda::Version points at), the API's
+   * (per version or alias), and the `provisionedConcurrency` setting (on $LATEST: a local
+   * convenience Lambda itself does not offer).
+   */
+  private desiredProvisioning(): Array<{ functionName: string; version: string; count: number }> {
+    const counts = new Map<string, number>();
+    const add = (functionName: string, version: string | undefined, count: number) => {
+      if (version === undefined || count <= 0) return;
+      const key = `${functionName}\0${version}`;
+      counts.set(key, (counts.get(key) ?? 0) + count);
+    };
+    const overrides = this.settings.provisionedConcurrency ?? {};
+    for (const fn of this.template.functions) add(fn.functionName, '$LATEST', overrides[fn.functionName] ?? overrides[fn.logicalId] ?? 0);
+    for (const p of this.templateProvisioning) add(p.functionName, p.alias ? this.versions.store.getAlias(p.functionName, p.alias)?.functionVersion : p.version, p.count);
+    for (const [functionName, settings] of this.apiSettings) {
+      for (const [qualifier, { count }] of Object.entries(settings.provisionedConcurrency ?? {})) {
+        add(functionName, /^[0-9]+$/.test(qualifier) ? qualifier : this.versions.store.getAlias(functionName, qualifier)?.functionVersion, count);
+      }
+    }
+    return [...counts].map(([key, count]) => {
+      const [functionName, version] = key.split('\0');
+      return { functionName, version, count };
+    });
+  }
+
+  private provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string } {
+    let allocated = 0;
+    let available = 0;
+    for (const env of this.scheduler.environments()) {
+      if (env.fn.functionName !== functionName || env.version !== version || env.initializationType !== 'provisioned-concurrency') continue;
+      allocated++;
+      if (env.state === 'Idle' || env.state === 'Invoking') available++;
+    }
+    if (this.provisionFailures.has(`${functionName}\0${version}`)) {
+      return { allocated, available, failed: 'FUNCTION_ERROR_INIT_FAILED: a provisioned environment failed to initialise (see its INIT log lines)' };
+    }
+    return { allocated, available };
+  }
+
+  /** The API's settings of every function, from the state directory. */
+  private async loadApiSettings(): Promise<void> {
+    for (const fn of this.template.functions) {
+      const settings = await this.versions.store.getSettings(fn.functionName);
+      if (Object.keys(settings).length > 0) this.apiSettings.set(fn.functionName, settings);
+    }
+    this.effectiveDefinitions = new WeakMap();
+  }
+
+  /** Settings changed through the API: later invocations see them; provisioned environments follow. */
+  private async applyApiSettings(functionName: string, settings: FunctionSettings): Promise<void> {
+    this.apiSettings.set(functionName, settings);
+    this.effectiveDefinitions = new WeakMap();
+    // Initialising takes a while: the API answers at once (IN_PROGRESS), as Lambda does.
+    if (this.settings.provision ?? true) void this.provisionAll();
+  }
+
+  /** A template definition with the API's reserved concurrency and $LATEST event invoke config. */
+  private effective(fn: FunctionDefinition): FunctionDefinition {
+    const settings = this.apiSettings.get(fn.functionName);
+    if (!settings) return fn;
+    let result = this.effectiveDefinitions.get(fn);
+    if (!result) {
+      result = { ...fn };
+      if (settings.reservedConcurrentExecutions === null) delete result.reservedConcurrentExecutions;
+      else if (settings.reservedConcurrentExecutions !== undefined) result.reservedConcurrentExecutions = settings.reservedConcurrentExecutions;
+      this.effectiveDefinitions.set(fn, result);
+    }
+    return result;
+  }
+
+  /** The event invoke configuration for an asynchronous event invoked with this qualifier. */
+  private withEventInvokeConfig(fn: FunctionDefinition, qualifier: string | undefined): FunctionDefinition {
+    const config = this.apiSettings.get(fn.functionName)?.eventInvokeConfigs?.[qualifier ?? '$LATEST'];
+    if (!config) return fn;
+    const destinationConfig = config.destinationConfig && {
+      onSuccess: config.destinationConfig.onSuccess && { destination: config.destinationConfig.onSuccess.destination },
+      onFailure: config.destinationConfig.onFailure && { destination: config.destinationConfig.onFailure.destination },
+    };
+    return { ...fn, eventInvokeConfig: { maximumRetryAttempts: config.maximumRetryAttempts, maximumEventAgeInSeconds: config.maximumEventAgeInSeconds, destinationConfig } };
   }
 
   /** Resolves the node binary and credentials ahead of the first cold start. */
@@ -288,5 +454,57 @@ export class Workbench {
       resolveLocalPython(runtime, this.settings.pythonPath).catch(() => undefined);
     }
     this.credentials.get().catch(() => undefined);
+  }
+
+  /** Hot reload: watches the template and the code and layer directories (reload/hotReload.ts). */
+  private startHotReload(): void {
+    this.hotReloader = new HotReloader(this.template, {
+      onChange: (change) => this.reload(change),
+      onError: (error) => this.telemetry.emit('workbench.warning', { message: `Hot reload: ${error.message}` }),
+      // The engine writes there: its own writes must not look like edits.
+      ignoredDirectories: [this.stateDir, this.settings.tmpRoot],
+    });
+  }
+
+  /**
+   * One batch of changes: a changed template is read again (with errors it is not used: the previous
+   * model stays, with a warning, and nothing is retired); then the $LATEST environments of every
+   * function whose definition, code or layers changed are retired, so its next invocation
+   * cold-starts on the new code. Published versions are never touched.
+   */
+  private async reload(change: HotReloadChange): Promise<boolean> {
+    const previous = this.template;
+    let next = previous;
+    if (change.templateChanged) {
+      const loaded = await loadTemplate(previous.file, { region: this.settings.region, parameterOverrides: this.settings.parameterOverrides })
+        .catch((error: Error) => error);
+      if (loaded instanceof Error || hasErrors(loaded)) {
+        const problems = loaded instanceof Error ? [loaded.message] : loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+        this.telemetry.emit('workbench.warning', { message: `The template was not reloaded, the previous one stays in use: ${problems.join('; ')}` });
+        return false;
+      }
+      next = loaded;
+    }
+    const reloads = changedFunctions(previous, next, change);
+    if (next !== previous) {
+      this.template = next;
+      this.indexFunctions(next.functions);
+      this.hotReloader?.update(next);
+    }
+    for (const reload of reloads) {
+      this.scheduler.retire(reload.functionName, '$LATEST');
+      this.optDirs.forget(reload.functionName, '$LATEST');
+      this.telemetry.emit('workbench.reload', reload, { functionName: reload.functionName, functionVersion: '$LATEST' });
+    }
+    if (next !== previous) await this.loadApiSettings();
+    // AutoPublishAlias publishes what changed and moves its alias; a changed template is applied whole.
+    if ((this.settings.applyTemplateVersions ?? true) && (reloads.length > 0 || next !== previous)) {
+      const only = next !== previous ? undefined : new Set(reloads.map((r) => r.functionName));
+      const provisioning = await applyTemplateVersions(next, this.versions, (message) => this.telemetry.emit('workbench.warning', { message }), only);
+      this.templateProvisioning = only ? [...this.templateProvisioning.filter((p) => !only.has(p.functionName)), ...provisioning] : provisioning;
+    }
+    // Retired provisioned environments are replaced, new functions provisioned; INIT is not waited for.
+    if ((this.settings.provision ?? true) && (reloads.length > 0 || next !== previous)) void this.provisionAll();
+    return true;
   }
 }

@@ -33,8 +33,9 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
     const repeat = positiveInteger(options.repeat, '--repeat');
     const concurrency = positiveInteger(options.concurrency, '--concurrency');
     const payload = readEvent(options);
-    // A one-shot command leaves queued asynchronous events to `serve` (or the extension).
-    const workbench = await openWorkbench(options, { asyncWorkers: false });
+    // A one-shot command leaves queued asynchronous events to `serve` (or the extension), and
+    // watches nothing: it ends before an edit could matter.
+    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false });
     const stopLogs = printLogs(workbench, repeat > 1 || concurrency > 1, options.phases === true);
     const onSignal = () => void workbench.close().then(() => process.exit(130));
     process.once('SIGINT', onSignal);

@@ -1,5 +1,7 @@
+import * as path from 'node:path';
 import type { Command } from 'commander';
 import { LambdaApiServer } from '../../core/api/lambdaApi';
+import type { TelemetryEvent } from '../../core/telemetry/events';
 import { formatLogLine } from '../../core/telemetry/logFormat';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
@@ -42,7 +44,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     // a write per START/END/REPORT line is a measurable share of the host's CPU.
     let pending = '';
     workbench.telemetry.subscribe((event) => {
-      const line = formatLogLine(event);
+      const line = event.type === 'workbench.reload' ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file)) : formatLogLine(event);
       if (line === undefined) return;
       if (pending === '') setImmediate(() => {
         process.stderr.write(pending);
@@ -72,4 +74,12 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     await api.close();
     await workbench.close();
   });
+}
+
+/** `Reloaded Echo ($LATEST): code changed (src/app.js)`, paths relative to the template's directory. */
+function reloadLine(event: TelemetryEvent<'workbench.reload'>, projectDir: string): string {
+  const { functionName, reason, paths } = event.record;
+  const shown = paths.slice(0, 3).map((p) => path.relative(projectDir, p) || p);
+  if (paths.length > shown.length) shown.push(`${paths.length - shown.length} more`);
+  return `Reloaded ${functionName} (${event.functionVersion ?? '$LATEST'}): ${reason} changed (${shown.join(', ')})`;
 }

@@ -4,18 +4,22 @@ import type { AddressInfo } from 'node:net';
 import { WorkbenchError, isWorkbenchError } from '../errors';
 import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../invoke/invoker';
+import type { ControlPlane } from '../versions/controlPlane';
 import { ApiError } from './apiError';
+import { decodePathParameter, findRoute } from './controlPlaneRoutes';
 import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
 
 // The local Lambda HTTP API (2015-03-31), wire-compatible with the AWS SDK and CLI: the Invoke
-// operation with AWS's headers, status codes and error bodies (reference/runtime-api.md §5).
+// operation with AWS's headers, status codes and error bodies (reference/runtime-api.md §5), and
+// the control-plane operations (controlPlaneRoutes.ts).
 
 /** What the API needs of the engine (the Workbench provides it). */
 export interface LambdaService {
   invoke(functionName: string, payload: Buffer, options: InvokeOptions): Promise<InvocationResult>;
   invokeAsync(functionName: string, payload: Buffer, options: Omit<InvokeOptions, 'collectLogs'>): Promise<{ requestId: string }>;
   /** Validates a DryRun: throws what a real invocation would throw before running. */
-  checkInvocation(functionName: string, payload: Buffer, qualifier?: string): void;
+  checkInvocation(functionName: string, payload: Buffer, qualifier?: string): Promise<void>;
+  readonly controlPlane: ControlPlane;
 }
 
 export interface LambdaApiOptions {
@@ -62,7 +66,13 @@ export class LambdaApiServer {
       if (this.verifier) await this.verifier.verify(req, body);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
-      if (invoke && req.method === 'POST') return await this.invoke(req, res, decodeURIComponent(invoke[1]), url.searchParams, body);
+      if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
+      const route = findRoute(req.method ?? 'GET', url.pathname);
+      if (route) {
+        const result = await route(this.service.controlPlane, url.searchParams, body);
+        const headers = { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' };
+        return send(res, result.status, headers, result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)));
+      }
       throw new ApiError(404, 'UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`);
     } catch (error) {
       this.fail(res, error);
@@ -85,7 +95,7 @@ export class LambdaApiServer {
       traceId: header(req, 'x-amzn-trace-id'),
     };
     if (invocationType === 'DryRun') {
-      this.service.checkInvocation(functionName, body, qualifier);
+      await this.service.checkInvocation(functionName, body, qualifier);
       return send(res, 204, { 'x-amzn-RequestId': randomUUID() });
     }
     if (invocationType === 'Event') {

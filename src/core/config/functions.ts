@@ -72,6 +72,9 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
       // SAM attaches provisioned concurrency to the published alias; without one it rejects the template.
       if (alias === undefined) r.error('missing-property', ['ProvisionedConcurrencyConfig'], 'ProvisionedConcurrencyConfig requires AutoPublishAlias');
     }
+    if (r.written('DeploymentPreference')) {
+      r.warning('not-simulated', ['DeploymentPreference'], 'DeploymentPreference traffic shifting is not simulated locally: the AutoPublishAlias moves to each new version at once');
+    }
     const invoke = readEventInvokeConfig(r, ['EventInvokeConfig']);
     if (invoke) fn.eventInvokeConfig = invoke;
     const dlq = readDeadLetterQueue(r);

@@ -78,6 +78,13 @@ const TYPES: Record<string, TypeRefs> = {
     attrs: { Arn: (c) => `arn:${c.p.partition}:iam::${c.p.accountId}:role/${c.name('RoleName')}` },
   },
   'AWS::Events::Rule': { ref: (c) => c.name('Name'), attrs: { Arn: (c) => c.arn('events', `rule/${c.name('Name')}`) } },
+  // A version's number is only known once the engine publishes it: `${Id.Version}` stands for it
+  // (versions/templateVersions.ts replaces it where an alias or another version refers to it).
+  'AWS::Lambda::Version': {
+    ref: (c) => c.arn('lambda', `function:${c.name('FunctionName')}:\${${c.id}.Version}`),
+    attrs: { Version: (c) => `\${${c.id}.Version}`, FunctionArn: (c) => c.arn('lambda', `function:${c.name('FunctionName')}`) },
+  },
+  'AWS::Lambda::Alias': { ref: (c) => c.arn('lambda', `function:${c.name('FunctionName')}:${c.name('Name')}`) },
 };
 
 export class ResourceCatalog {

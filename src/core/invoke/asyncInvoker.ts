@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
+import type { InvocationTarget } from '../versions/functionVersions';
 import { WorkbenchError, isWorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
 import { StateStore, StoreLockedError, type StoreOperation } from '../store/stateStore';
@@ -80,7 +81,11 @@ export class AsyncInvoker {
     telemetry: TelemetryStream;
     lookup: (name: string) => FunctionDefinition | undefined;
     /** Resolves and validates a request as Lambda's front end does (the Invoker's, with the Event payload limit). */
-    resolve: (functionName: string, payload: Buffer | string, qualifier?: string) => { fn: FunctionDefinition; qualifier?: string; bytes: Buffer };
+    resolve: (functionName: string, payload: Buffer | string, qualifier?: string) => Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }>;
+    /** The version an attempt runs (an alias picks per attempt) and the definition to run it from. */
+    target: (fn: FunctionDefinition, qualifier: string | undefined) => Promise<InvocationTarget>;
+    /** The function with the event invoke configuration that applies to the qualifier invoked. */
+    configured: (fn: FunctionDefinition, qualifier: string | undefined) => FunctionDefinition;
     functions: () => FunctionDefinition[];
     /** `<stateDir>/store`. */
     storeDir: string;
@@ -94,7 +99,7 @@ export class AsyncInvoker {
   }
 
   async enqueue(functionName: string, payload: Buffer | string, options: AsyncInvokeOptions = {}): Promise<{ requestId: string }> {
-    const { fn, qualifier, bytes } = this.o.resolve(functionName, payload, options.qualifier);
+    const { fn, qualifier, bytes } = await this.o.resolve(functionName, payload, options.qualifier);
     if (this.stopping) throw new WorkbenchError('ServiceException', 'The engine is shutting down');
     const store = await this.openStore();
     // An empty body reaches the handler as an empty object, as with synchronous calls.
@@ -210,20 +215,20 @@ export class AsyncInvoker {
     if (this.stopping || !fn) return;
     const settings = this.o.settings();
     const { cap } = asyncCapacity(fn, this.o.functions(), settings.accountConcurrency, settings.maxConcurrencyPerFunction);
-    const maxAgeMs = maximumEventAgeMs(fn, settings.maximumEventAgeSeconds);
     const now = Date.now();
     let wakeAt = Infinity;
     for (const event of q.events) {
       if (q.busy.has(event.requestId)) continue;
-      const expiresAt = event.enqueuedAt + maxAgeMs;
+      const configured = this.o.configured(fn, event.invokedQualifier);
+      const expiresAt = event.enqueuedAt + maximumEventAgeMs(configured, settings.maximumEventAgeSeconds);
       if (now >= expiresAt) {
-        this.run(q, event, () => this.finish(q, fn, event, 'EventAgeExceeded', event.lastResponse));
+        this.run(q, event, () => this.finish(q, configured, event, 'EventAgeExceeded', event.lastResponse));
         continue;
       }
       if (fn.reservedConcurrentExecutions === 0) {
         // Lambda sends events of a function with reserved concurrency 0 to its failure destinations, without retries.
         event.lastError ??= { statusCode: 429, message: 'Rate Exceeded.' };
-        this.run(q, event, () => this.finish(q, fn, event, 'RetriesExhausted', event.lastResponse));
+        this.run(q, event, () => this.finish(q, configured, event, 'RetriesExhausted', event.lastResponse));
         continue;
       }
       wakeAt = Math.min(wakeAt, expiresAt);
@@ -233,7 +238,7 @@ export class AsyncInvoker {
         continue;
       }
       if (q.busy.size >= cap) continue;
-      this.run(q, event, () => this.attempt(q, fn, event));
+      this.run(q, event, () => this.attempt(q, configured, event));
     }
     if (wakeAt !== Infinity) {
       q.timer = setTimeout(() => this.pump(q), Math.min(MAX_TIMER_MS, Math.max(0, wakeAt - now)));
@@ -263,8 +268,11 @@ export class AsyncInvoker {
     const settings = this.o.settings();
     this.emit(event, 'attempt', { approximateInvokeCount: event.approximateInvokeCount + 1 });
     let outcome;
+    let executedVersion = '$LATEST';
     try {
-      const scheduled = await this.o.scheduler.run(fn, '$LATEST', {
+      const target = await this.o.target(fn, event.invokedQualifier);
+      executedVersion = target.version;
+      const scheduled = await this.o.scheduler.run(target.definition, target.version, {
         requestId: event.requestId,
         payload: Buffer.from(event.payload, 'utf8'),
         invokedFunctionArn: functionArn(settings.region, fn.functionName, event.invokedQualifier),
@@ -292,7 +300,7 @@ export class AsyncInvoker {
     if (this.abandoned) return; // the result is not recorded: the event stays queued as stored and runs again
     requeues.delete(event);
     event.approximateInvokeCount++;
-    const response: StoredResponse = { payload: outcome.payload.toString('utf8'), executedVersion: '$LATEST' };
+    const response: StoredResponse = { payload: outcome.payload.toString('utf8'), executedVersion };
     if (!outcome.functionError) {
       this.emit(event, 'success');
       await this.finish(q, fn, event, 'Success', response);
@@ -318,7 +326,7 @@ export class AsyncInvoker {
     const region = this.o.settings().region;
     const record = buildInvocationRecord({
       requestId: event.requestId,
-      functionArn: functionArn(region, fn.functionName, '$LATEST'),
+      functionArn: functionArn(region, fn.functionName, event.invokedQualifier ?? '$LATEST'),
       condition,
       approximateInvokeCount: event.approximateInvokeCount,
       requestPayload: event.payload,

@@ -3,11 +3,13 @@ import type { FunctionDefinition } from '../config/types';
 import type { LogCollector } from '../environment/environment';
 import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
+import type { FunctionVersions } from '../versions/functionVersions';
 import { functionArn, parseFunctionRef } from './functionRef';
 import { newTraceId } from './tracing';
 
-// Synchronous invocation (RequestResponse): resolve the function and qualifier, validate the
-// payload as Lambda's front end does, and hand the request to the scheduler.
+// Synchronous invocation (RequestResponse): resolve the function and qualifier (the version to
+// run: $LATEST, a published version, or an alias's pick), validate the payload as Lambda's front
+// end does, and hand the request to the scheduler.
 
 /** Lambda's synchronous payload limit (request and response). */
 export const MAX_SYNC_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -44,11 +46,13 @@ export class Invoker {
     private readonly scheduler: Scheduler,
     private readonly lookup: (name: string) => FunctionDefinition | undefined,
     private readonly region: () => string,
+    private readonly versions: FunctionVersions,
   ) {}
 
   /**
-   * Resolves and validates an invocation as Lambda's front end does, without running it (also
-   * what a DryRun does): the function and qualifier, the payload's size and JSON.
+   * Resolves and validates an invocation as Lambda's front end does, without running it: the
+   * function, the form of the qualifier, the payload's size and JSON. Whether the qualifier
+   * exists is the versions' to say (`check`).
    */
   resolve(functionName: string, payload: Buffer | string, qualifierOption?: string, maxBytes = MAX_SYNC_PAYLOAD_BYTES): { fn: FunctionDefinition; qualifier?: string; bytes: Buffer } {
     const ref = parseFunctionRef(functionName);
@@ -57,10 +61,7 @@ export class Invoker {
     }
     const qualifier = qualifierOption || ref.qualifier;
     const fn = this.lookup(ref.name);
-    // Only $LATEST exists until versions are published (versions and aliases come with the Versions issue).
-    if (!fn || (qualifier !== undefined && qualifier !== '$LATEST')) {
-      throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), fn?.functionName ?? ref.name, qualifier)}`);
-    }
+    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), ref.name, qualifier)}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     if (bytes.length > maxBytes) {
       throw new WorkbenchError('RequestEntityTooLargeException', maxBytes === MAX_SYNC_PAYLOAD_BYTES
@@ -71,13 +72,22 @@ export class Invoker {
     return { fn, qualifier, bytes };
   }
 
+  /** Everything an invocation is checked for before it runs (a DryRun), including that the qualifier exists. */
+  async check(functionName: string, payload: Buffer | string, qualifierOption?: string, maxBytes = MAX_SYNC_PAYLOAD_BYTES): Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }> {
+    const resolved = this.resolve(functionName, payload, qualifierOption, maxBytes);
+    if (resolved.qualifier !== undefined && !(await this.versions.exists(resolved.fn, resolved.qualifier))) {
+      throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), resolved.fn.functionName, resolved.qualifier)}`);
+    }
+    return resolved;
+  }
+
   async invoke(functionName: string, payload: Buffer | string, options: InvokeOptions = {}): Promise<InvocationResult> {
     const { fn, qualifier, bytes } = this.resolve(functionName, payload, options.qualifier);
-    const version = '$LATEST';
+    const { version, definition } = await this.versions.resolve(fn, qualifier);
     const requestId = randomUUID();
     const lines: string[] = [];
     const collector: LogCollector | undefined = options.collectLogs ? (line) => lines.push(line) : undefined;
-    const scheduled = await this.scheduler.run(fn, version, {
+    const scheduled = await this.scheduler.run(definition, version, {
       requestId,
       payload: bytes.length === 0 ? EMPTY_EVENT : bytes,
       invokedFunctionArn: functionArn(this.region(), fn.functionName, qualifier),

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { LayerReference } from '../config/types';
@@ -8,17 +9,33 @@ import type { LayerReference } from '../config/types';
 // NODE_PATH / PYTHONPATH / PATH (bin/) and LD_LIBRARY_PATH (lib/); code that hard-codes "/opt/…"
 // paths does not see it.
 
-/** Builds `target` from the layers (recreated from scratch); undefined when there are none. */
+/**
+ * Builds `target` from the layers (recreated from scratch); undefined when there are none. The new
+ * tree is assembled next to `target` and swapped in, so environments still running on a previous
+ * build (a hot reload rebuilds it) never see a half-built directory.
+ */
 export async function materializeLayers(layers: LayerReference[], target: string): Promise<string | undefined> {
   const sources = layers.map((l) => l.contentUri).filter((dir): dir is string => typeof dir === 'string');
   if (sources.length === 0) return undefined;
-  await fs.rm(target, { recursive: true, force: true });
-  await fs.mkdir(target, { recursive: true });
-  for (const source of sources) {
-    const stat = await fs.stat(source).catch(() => undefined);
-    if (!stat?.isDirectory()) throw new Error(`Layer content ${source} is not a directory`);
-    await mergeInto(path.resolve(source), target);
+  const suffix = `${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = `${target}.new-${suffix}`;
+  await fs.mkdir(staging, { recursive: true });
+  try {
+    for (const source of sources) {
+      const stat = await fs.stat(source).catch(() => undefined);
+      if (!stat?.isDirectory()) throw new Error(`Layer content ${source} is not a directory`);
+      await mergeInto(path.resolve(source), staging);
+    }
+  } catch (error) {
+    await fs.rm(staging, { recursive: true, force: true });
+    throw error;
   }
+  const previous = `${target}.old-${suffix}`;
+  await fs.rename(target, previous).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  await fs.rename(staging, target);
+  await fs.rm(previous, { recursive: true, force: true });
   return target;
 }
 
@@ -42,6 +59,8 @@ async function mergeInto(source: string, target: string): Promise<void> {
 /** One /opt equivalent per function version, built once and shared by its environments. */
 export class OptDirectories {
   private readonly built = new Map<string, Promise<string | undefined>>();
+  /** The latest build of each directory, forgotten or not: rebuilds of one directory never overlap. */
+  private readonly lastBuild = new Map<string, Promise<unknown>>();
 
   constructor(private readonly root: string) {}
 
@@ -50,15 +69,21 @@ export class OptDirectories {
     let dir = this.built.get(key);
     if (!dir) {
       const safeVersion = version.replace(/[^A-Za-z0-9_-]/g, '_');
-      dir = materializeLayers(layers, path.join(this.root, functionName, safeVersion));
-      dir.catch(() => this.built.delete(key));
-      this.built.set(key, dir);
+      const target = path.join(this.root, functionName, safeVersion);
+      const previous = this.lastBuild.get(key) ?? Promise.resolve();
+      const build = previous.catch(() => undefined).then(() => materializeLayers(layers, target));
+      build.catch(() => {
+        if (this.built.get(key) === build) this.built.delete(key);
+      });
+      this.built.set(key, build);
+      this.lastBuild.set(key, build);
+      dir = build;
     }
     return dir;
   }
 
   /** Forgets a version's directory (its layers changed); it is rebuilt on next use. */
-  invalidate(functionName: string, version: string): void {
+  forget(functionName: string, version: string): void {
     this.built.delete(`${functionName}\u0000${version}`);
   }
 }

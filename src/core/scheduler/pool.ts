@@ -12,6 +12,10 @@ export class EnvironmentPool {
   private readonly reapTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   /** Environments being cold-started for a caller: their first Idle belongs to that caller. */
   private readonly claimed = new Set<ExecutionEnvironment>();
+  /** Environments running superseded code: they finish what they are doing, then shut down. */
+  private readonly retired = new WeakSet<ExecutionEnvironment>();
+  /** Incremented by every retireAll(): an environment started before it belongs to the old code. */
+  generation = 0;
 
   constructor(readonly functionName: string, readonly version: string, private readonly keepAliveMs: () => number) {}
 
@@ -44,15 +48,50 @@ export class EnvironmentPool {
   get busyCount(): number {
     let busy = 0;
     for (const env of this.environments) {
-      if (env.state === 'Invoking' || (env.state === 'Initializing' && env.initializationType === 'on-demand')) busy++;
+      // A retired environment that has already answered serves nobody any more.
+      if (env.state === 'Invoking' && !(env.isFinishing && this.retired.has(env))) busy++;
+      else if (env.state === 'Initializing' && env.initializationType === 'on-demand') busy++;
     }
     return busy;
   }
 
+  /** Provisioned environments that will keep serving (retired ones are on their way out). */
   get provisionedCount(): number {
     let n = 0;
-    for (const env of this.environments) if (env.initializationType === 'provisioned-concurrency') n++;
+    for (const env of this.environments) if (env.initializationType === 'provisioned-concurrency' && !this.retired.has(env)) n++;
     return n;
+  }
+
+  isRetired(env: ExecutionEnvironment): boolean {
+    return this.retired.has(env);
+  }
+
+  /**
+   * Retires every environment (the code or configuration they were started with has changed): idle
+   * ones shut down now; busy ones (initialising or invoking) finish their current invocation and
+   * then shut down instead of becoming idle, so the next invocation cold-starts. Returns how many.
+   */
+  retireAll(): number {
+    this.generation++;
+    let n = 0;
+    for (const env of this.environments) if (this.retire(env)) n++;
+    return n;
+  }
+
+  /** Retires one environment (see retireAll); false if it already was. */
+  retire(env: ExecutionEnvironment): boolean {
+    if (this.retired.has(env)) return false;
+    this.retired.add(env);
+    const i = this.idle.indexOf(env);
+    if (i >= 0) {
+      this.idle.splice(i, 1);
+      clearTimeout(this.reapTimers.get(env));
+      this.reapTimers.delete(env);
+      void env.shutdown();
+    }
+    // Callers waiting for a retired environment to finish would wait for nothing: they cold-start.
+    this.releaseExcessWaiters();
+    return true;
   }
 
   get idleCount(): number {
@@ -61,7 +100,7 @@ export class EnvironmentPool {
 
   /** Provisioned environments first (Lambda uses them before on-demand ones), then most recently used. */
   private takeIdle(): ExecutionEnvironment | undefined {
-    const live = this.idle.filter((env) => env.state === 'Idle');
+    const live = this.idle.filter((env) => env.state === 'Idle' && !this.retired.has(env));
     this.idle.splice(0, this.idle.length, ...live);
     let index = -1;
     for (let i = live.length - 1; i >= 0; i--) {
@@ -80,13 +119,17 @@ export class EnvironmentPool {
 
   private finishingCount(): number {
     let n = 0;
-    for (const env of this.environments) if (env.isFinishing) n++;
+    for (const env of this.environments) if (env.isFinishing && !this.retired.has(env)) n++;
     return n;
   }
 
   private onStateChange(env: ExecutionEnvironment): void {
     if (env.state === 'Idle') {
       if (this.claimed.delete(env)) return;
+      if (this.retired.has(env)) {
+        void env.shutdown();
+        return;
+      }
       const waiter = this.waiters.shift();
       if (waiter) return waiter(env);
       this.idle.push(env);
@@ -100,9 +143,13 @@ export class EnvironmentPool {
       if (i >= 0) this.idle.splice(i, 1);
       clearTimeout(this.reapTimers.get(env));
       this.reapTimers.delete(env);
-      // Waiters beyond what can still become idle must cold-start instead.
-      while (this.waiters.length > this.finishingCount()) this.waiters.pop()?.(undefined);
+      this.releaseExcessWaiters();
     }
+  }
+
+  /** Waiters beyond what can still become idle must cold-start instead. */
+  private releaseExcessWaiters(): void {
+    while (this.waiters.length > this.finishingCount()) this.waiters.pop()?.(undefined);
   }
 
   private armReaper(env: ExecutionEnvironment): void {

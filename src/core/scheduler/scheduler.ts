@@ -26,6 +26,8 @@ export interface ScheduledResult {
 
 export class Scheduler {
   private readonly pools = new Map<string, EnvironmentPool>();
+  /** The provisioned count each pool is held at (what a replacement provisions up to). */
+  private readonly provisionTargets = new WeakMap<EnvironmentPool, number>();
   private closed = false;
 
   constructor(
@@ -38,7 +40,10 @@ export class Scheduler {
 
   async run(fn: FunctionDefinition, version: string, request: InvokeRequest, collector?: LogCollector): Promise<ScheduledResult> {
     if (this.closed) throw new WorkbenchError('ServiceException', 'The engine is shutting down');
+    // Reserved concurrency 0 throttles everything, warm environments included (it can be set while some are idle).
+    if (fn.reservedConcurrentExecutions === 0) this.throttle(fn, 'ReservedFunctionConcurrentInvocationLimitExceeded');
     const pool = this.pool(fn.functionName, version);
+    const generation = pool.generation;
     const warm = await pool.acquire();
     if (warm) {
       const outcome = await warm.invoke(request, collector);
@@ -47,6 +52,9 @@ export class Scheduler {
     this.checkConcurrency(fn);
     const env = this.createEnvironment(fn, version, 'on-demand');
     pool.addClaimed(env);
+    // The pool was retired while this invocation waited: `fn` may be the superseded definition, so
+    // the environment serves this invocation only.
+    if (pool.generation !== generation) pool.retire(env);
     const init = await env.init(collector);
     if (!init.ok && init.error) {
       const outcome = env.reportFailedInit(request, init, collector);
@@ -57,12 +65,21 @@ export class Scheduler {
   }
 
   /**
-   * Provisioned concurrency: brings the version's provisioned environments up to `count`, all
-   * initialised before they serve anything. One that ends (crash, timeout) is replaced.
+   * Provisioned concurrency: brings the version's provisioned environments to `count`, all
+   * initialised before they serve anything; extras (a lower count, 0 to remove them) are retired,
+   * idle ones first. One that ends (crash, timeout) is replaced while the count stands.
    * Resolves with the number that initialised successfully.
    */
   async provision(fn: FunctionDefinition, version: string, count: number): Promise<number> {
+    if (this.closed) return 0;
     const pool = this.pool(fn.functionName, version);
+    this.provisionTargets.set(pool, count);
+    const current = [...pool.environments].filter((env) => env.initializationType === 'provisioned-concurrency' && !pool.isRetired(env));
+    if (current.length > count) {
+      current.sort((a, b) => Number(b.state === 'Idle') - Number(a.state === 'Idle'));
+      for (const env of current.slice(0, current.length - count)) pool.retire(env);
+      return count;
+    }
     const missing = Math.max(0, count - pool.provisionedCount);
     const results = await Promise.all(Array.from({ length: missing }, async () => {
       const env = this.createEnvironment(fn, version, 'provisioned-concurrency');
@@ -73,7 +90,8 @@ export class Scheduler {
         return false;
       }
       env.onStateChange((e) => {
-        if (e.state === 'Terminated' && !this.closed) void this.provision(fn, version, count);
+        // A retired one is replaced by whoever retired it, with the new definition.
+        if (e.state === 'Terminated' && !this.closed && !pool.isRetired(e)) void this.provision(fn, version, this.provisionTargets.get(pool) ?? 0);
       });
       return true;
     }));
@@ -124,6 +142,16 @@ export class Scheduler {
 
   environments(): ExecutionEnvironment[] {
     return [...this.pools.values()].flatMap((pool) => [...pool.environments]);
+  }
+
+  /**
+   * Retires the environments of one function version (its code or configuration changed): idle
+   * ones shut down now, busy ones after their current invocation; none is handed out again, so the
+   * next invocation cold-starts. Provisioned ones are not replaced here: provision() again.
+   * Returns how many environments were retired.
+   */
+  retire(functionName: string, version: string): number {
+    return this.pools.get(`${functionName}:${version}`)?.retireAll() ?? 0;
   }
 
   /** Shuts every environment down (of one function, or all). */

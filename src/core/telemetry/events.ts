@@ -75,6 +75,8 @@ export interface PlatformRecords {
   };
   /** Our own: a warning the user should see once (version mismatch, unsupported feature…). */
   'workbench.warning': { message: string };
+  /** Our own: hot reload retired the function's $LATEST environments; the next invocation cold-starts. */
+  'workbench.reload': { functionName: string; reason: 'code' | 'layer' | 'template'; paths: string[] };
   /** Our own: an invocation was throttled. */
   'workbench.throttle': { reason: string; message: string };
   /** Our own: the timeout of a paused invocation was suspended because a debugger is attached. */

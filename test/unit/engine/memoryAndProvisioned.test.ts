@@ -65,7 +65,7 @@ describe('memory limits and provisioned concurrency', function () {
   }
 
   describe('provisioned concurrency', () => {
-    it('initialises N environments before any invocation; they serve first, warm, without Init Duration', async () => {
+    it('initialises N environments of the AutoPublishAlias version before any invocation; they serve first, warm, without Init Duration', async () => {
       const events: TelemetryEvent[] = [];
       const dir = writeProject({
         'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 2' } }),
@@ -77,19 +77,19 @@ describe('memory limits and provisioned concurrency', function () {
         const envs = workbench.environments();
         assert.equal(envs.length, 2, 'provisioned before the first invocation');
         assert.ok(envs.every((e) => e.state === 'Idle' && e.initializationType === 'provisioned-concurrency'));
-        const [a, b] = await Promise.all([workbench.invoke('Prov', '{"sleepMs":200}', { collectLogs: true }), workbench.invoke('Prov', '{"sleepMs":200}', { collectLogs: true })]);
+        const [a, b] = await Promise.all([workbench.invoke('Prov:live', '{"sleepMs":200}', { collectLogs: true }), workbench.invoke('Prov:live', '{"sleepMs":200}', { collectLogs: true })]);
         for (const r of [a, b]) {
           assert.equal(r.coldStart, false);
           assert.equal(json(r.payload).type, 'provisioned-concurrency');
           assert.doesNotMatch((await r.logs).find((l) => l.startsWith('REPORT'))!, /Init Duration/);
         }
         // Spill-over: a third concurrent invocation cold-starts an on-demand environment.
-        const burst = await Promise.all([1, 2, 3].map(() => workbench.invoke('Prov', '{"sleepMs":200}')));
+        const burst = await Promise.all([1, 2, 3].map(() => workbench.invoke('Prov:live', '{"sleepMs":200}')));
         const onDemand = burst.filter((r) => r.coldStart);
         assert.equal(onDemand.length, 1);
         assert.equal(json(onDemand[0].payload).type, 'on-demand');
         // Provisioned environments are used first when both kinds are idle.
-        const after = await workbench.invoke('Prov', '{}');
+        const after = await workbench.invoke('Prov:live', '{}');
         assert.equal(json(after.payload).type, 'provisioned-concurrency');
       } finally {
         await workbench.close();
@@ -105,7 +105,7 @@ describe('memory limits and provisioned concurrency', function () {
       try {
         await new Promise((r) => setTimeout(r, 600));
         assert.equal(workbench.environments().length, 1, 'the keep-alive does not apply to provisioned environments');
-        const timedOut = await workbench.invoke('Prov', '{"sleepMs": 3000}');
+        const timedOut = await workbench.invoke('Prov:live', '{"sleepMs": 3000}');
         assert.equal(json(timedOut.payload).errorType, 'Sandbox.Timedout');
         for (let i = 0; i < 50 && !workbench.environments().some((e) => e.initializationType === 'provisioned-concurrency' && e.state === 'Idle' && e.id !== timedOut.environmentId); i++) {
           await new Promise((r) => setTimeout(r, 50));

@@ -1,0 +1,135 @@
+import { WorkbenchError } from '../errors';
+import type { ControlPlane } from '../versions/controlPlane';
+
+// The control-plane operations' REST paths, as the AWS SDK and CLI call them, mapped onto the
+// ControlPlane. Each route answers with a status and a JSON body (or none).
+
+export interface RouteResult {
+  status: number;
+  body?: unknown;
+}
+
+interface Route {
+  method: string;
+  path: RegExp;
+  handle: (cp: ControlPlane, params: string[], query: URLSearchParams, body: Record<string, unknown>) => Promise<RouteResult>;
+}
+
+const FN = '([^/]+)';
+const ok = (body: unknown, status = 200): RouteResult => ({ status, body });
+const noContent = (): RouteResult => ({ status: 204 });
+const qualifier = (q: URLSearchParams) => q.get('Qualifier') || undefined;
+const maxItems = (q: URLSearchParams) => (q.has('MaxItems') ? Number(q.get('MaxItems')) : undefined);
+const marker = (q: URLSearchParams) => q.get('Marker') || undefined;
+
+const ROUTES: Route[] = [
+  {
+    method: 'GET',
+    path: /^\/2015-03-31\/functions\/?$/,
+    handle: async (cp, _p, q) => {
+      const page = await cp.listFunctions({ functionVersion: q.get('FunctionVersion') ?? undefined, marker: marker(q), maxItems: maxItems(q) });
+      return ok({ Functions: page.items, NextMarker: page.nextMarker });
+    },
+  },
+  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}$`), handle: async (cp, [name], q) => ok(await cp.getFunction(name, qualifier(q))) },
+  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/configuration$`), handle: async (cp, [name], q) => ok(await cp.getFunctionConfiguration(name, qualifier(q))) },
+  {
+    method: 'POST',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/versions$`),
+    handle: async (cp, [name], _q, b) => ok(await cp.publishVersion(name, { codeSha256: str(b.CodeSha256), description: str(b.Description), revisionId: str(b.RevisionId) }), 201),
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/versions$`),
+    handle: async (cp, [name], q) => {
+      const page = await cp.listVersionsByFunction(name, { marker: marker(q), maxItems: maxItems(q) });
+      return ok({ Versions: page.items, NextMarker: page.nextMarker });
+    },
+  },
+  { method: 'POST', path: new RegExp(`^/2015-03-31/functions/${FN}/aliases$`), handle: async (cp, [name], _q, b) => ok(await cp.createAlias(name, b), 201) },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/aliases$`),
+    handle: async (cp, [name], q) => {
+      const page = await cp.listAliases(name, { functionVersion: q.get('FunctionVersion') ?? undefined, marker: marker(q), maxItems: maxItems(q) });
+      return ok({ Aliases: page.items, NextMarker: page.nextMarker });
+    },
+  },
+  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`), handle: async (cp, [name, alias]) => ok(await cp.getAlias(name, alias)) },
+  { method: 'PUT', path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`), handle: async (cp, [name, alias], _q, b) => ok(await cp.updateAlias(name, alias, b)) },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`),
+    handle: async (cp, [name, alias]) => {
+      await cp.deleteAlias(name, alias);
+      return noContent();
+    },
+  },
+  { method: 'PUT', path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency$`), handle: async (cp, [name], _q, b) => ok(await cp.putFunctionConcurrency(name, b.ReservedConcurrentExecutions)) },
+  { method: 'GET', path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency$`), handle: async (cp, [name]) => ok(await cp.getFunctionConcurrency(name)) },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency$`),
+    handle: async (cp, [name]) => {
+      await cp.deleteFunctionConcurrency(name);
+      return noContent();
+    },
+  },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency$`),
+    handle: async (cp, [name], q, b) => ok(await cp.putProvisionedConcurrencyConfig(name, qualifier(q), b.ProvisionedConcurrentExecutions), 202),
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency$`),
+    handle: async (cp, [name], q) => ok(await cp.getProvisionedConcurrencyConfig(name, qualifier(q))),
+  },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config$`),
+    handle: async (cp, [name], q, b) => ok(await cp.putFunctionEventInvokeConfig(name, qualifier(q), b)),
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config$`),
+    handle: async (cp, [name], q) => ok(await cp.getFunctionEventInvokeConfig(name, qualifier(q))),
+  },
+];
+
+/** The route for a request, or undefined when none matches. */
+export function findRoute(method: string, pathname: string): ((cp: ControlPlane, query: URLSearchParams, body: Buffer) => Promise<RouteResult>) | undefined {
+  for (const route of ROUTES) {
+    if (route.method !== method) continue;
+    const match = route.path.exec(pathname);
+    if (!match) continue;
+    const params = match.slice(1).map(decodePathParameter);
+    return (cp, query, body) => route.handle(cp, params, query, parseBody(body));
+  }
+  return undefined;
+}
+
+/** A malformed escape (`%E0%A4%A`) is the caller's mistake, not a server error. */
+export function decodePathParameter(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw new WorkbenchError('InvalidParameterValueException', `The path parameter ${value} is not a valid URI-encoded value.`);
+  }
+}
+
+function parseBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json: the body must be a JSON object');
+  return value as Record<string, unknown>;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,450 @@
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import type { DestinationConfig, FunctionDefinition } from '../config/types';
+import { WorkbenchError } from '../errors';
+import { functionArn, LOCAL_ACCOUNT_ID, parseFunctionRef } from '../invoke/functionRef';
+import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../invoke/asyncPolicy';
+import { checkAliasName } from './aliasRules';
+import type { FunctionVersions } from './functionVersions';
+import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type FunctionSettings, type VersionRecord } from './versionStore';
+
+// Lambda's control-plane operations on the engine's functions, versions and aliases, taking and
+// returning AWS's shapes (the HTTP API serialises them as they are; the CLI prints them):
+// GetFunction, GetFunctionConfiguration, ListFunctions, PublishVersion, ListVersionsByFunction,
+// the alias operations, reserved and provisioned concurrency, and event invoke configs.
+
+/** What the control plane needs of the engine (the Workbench provides it). */
+export interface ControlPlaneHost {
+  region(): string;
+  /** The template file (its modification time is $LATEST's LastModified). */
+  templateFile(): string;
+  /** Every function, as invocations see it (API-set settings applied). */
+  functions(): FunctionDefinition[];
+  lookup(name: string): FunctionDefinition | undefined;
+  versions: FunctionVersions;
+  accountConcurrency(): number;
+  /** Function settings changed through the API: apply them (concurrency, provisioned environments). */
+  settingsChanged(functionName: string, settings: FunctionSettings): Promise<void>;
+  /** Provisioned environments of a version: how many exist and how many are initialised. */
+  provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string };
+}
+
+export type FunctionConfiguration = Record<string, unknown> & { FunctionName: string; FunctionArn: string; Version: string };
+export type AliasConfiguration = { AliasArn: string; Name: string; FunctionVersion: string; Description: string; RoutingConfig?: { AdditionalVersionWeights: Record<string, number> }; RevisionId: string };
+export interface Page<T> {
+  items: T[];
+  nextMarker?: string;
+}
+
+const MINIMUM_UNRESERVED = 100;
+
+export class ControlPlane {
+  constructor(private readonly host: ControlPlaneHost) {}
+
+  private get versions(): FunctionVersions {
+    return this.host.versions;
+  }
+
+  // --- functions and versions -------------------------------------------------------------------
+
+  async getFunctionConfiguration(name: string, qualifierOption?: string): Promise<FunctionConfiguration> {
+    const { fn, qualifier } = this.find(name, qualifierOption);
+    return this.configurationOf(fn, qualifier);
+  }
+
+  async getFunction(name: string, qualifierOption?: string): Promise<Record<string, unknown>> {
+    const { fn, qualifier } = this.find(name, qualifierOption);
+    const configuration = await this.configurationOf(fn, qualifier);
+    const version = configuration.Version;
+    const location = version === '$LATEST' ? fn.codeUri : (await this.versions.versionDefinition(fn, version))?.codeUri;
+    const result: Record<string, unknown> = { Configuration: configuration, Code: { RepositoryType: 'Local', Location: `file://${location}` }, Tags: {} };
+    if (fn.reservedConcurrentExecutions !== undefined) result.Concurrency = { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions };
+    return result;
+  }
+
+  /** ListFunctions: $LATEST of every function, or with `ALL` every published version too. */
+  async listFunctions(options: { functionVersion?: string; marker?: string; maxItems?: number } = {}): Promise<Page<FunctionConfiguration>> {
+    if (options.functionVersion !== undefined && options.functionVersion !== 'ALL') {
+      throw validation(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
+    }
+    const all: FunctionConfiguration[] = [];
+    for (const fn of [...this.host.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
+      all.push(await this.configurationOf(fn, undefined));
+      if (options.functionVersion === 'ALL') for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+    }
+    return paginate(all, options.marker, options.maxItems);
+  }
+
+  async listVersionsByFunction(name: string, options: { marker?: string; maxItems?: number } = {}): Promise<Page<FunctionConfiguration>> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    // Here $LATEST's FunctionArn is qualified (`…:function:Echo:$LATEST`), as Lambda lists it.
+    const all = [await this.configurationOf(fn, '$LATEST')];
+    for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+    return paginate(all, options.marker, options.maxItems);
+  }
+
+  async publishVersion(name: string, options: { codeSha256?: string; description?: string; revisionId?: string } = {}): Promise<FunctionConfiguration> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    if (options.description !== undefined && options.description.length > 256) throw validation(options.description, 'description', 'Member must have length less than or equal to 256');
+    if (options.revisionId !== undefined) {
+      const latest = await this.versions.snapshotLatest(fn);
+      if (options.revisionId !== revisionOf(latest.snapshotSha256)) throw revisionMismatch('GetFunction');
+    }
+    const { record } = await this.versions.publish(fn, { description: options.description, codeSha256: options.codeSha256 });
+    return this.versionConfiguration(fn, record);
+  }
+
+  // --- aliases ----------------------------------------------------------------------------------
+
+  async createAlias(name: string, input: { Name?: string; FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } }): Promise<AliasConfiguration> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    if (!input.Name) throw validation('null', 'name', 'Member must not be null');
+    if (!input.FunctionVersion) throw validation('null', 'functionVersion', 'Member must not be null');
+    checkStrings(input);
+    const record = await this.versions.createAlias(fn, {
+      name: input.Name,
+      functionVersion: input.FunctionVersion,
+      description: input.Description,
+      additionalVersionWeights: input.RoutingConfig?.AdditionalVersionWeights,
+    });
+    return this.aliasConfiguration(fn, record);
+  }
+
+  async getAlias(name: string, alias: string): Promise<AliasConfiguration> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    return this.aliasConfiguration(fn, this.versions.getAlias(fn, alias));
+  }
+
+  async updateAlias(name: string, alias: string, input: { FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> }; RevisionId?: string }): Promise<AliasConfiguration> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    checkStrings(input);
+    const record = await this.versions.updateAlias(fn, alias, {
+      functionVersion: input.FunctionVersion,
+      description: input.Description,
+      // RoutingConfig without weights clears the routing.
+      additionalVersionWeights: input.RoutingConfig ? input.RoutingConfig.AdditionalVersionWeights ?? {} : undefined,
+      revisionId: input.RevisionId,
+    });
+    // Provisioned concurrency configured on the alias follows it to its new version.
+    const settings = await this.versions.store.getSettings(fn.functionName);
+    if (settings.provisionedConcurrency?.[record.name]) await this.host.settingsChanged(fn.functionName, settings);
+    return this.aliasConfiguration(fn, record);
+  }
+
+  async deleteAlias(name: string, alias: string): Promise<void> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    await this.versions.deleteAlias(fn, alias);
+    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
+      delete s.provisionedConcurrency?.[alias];
+      delete s.eventInvokeConfigs?.[alias];
+    });
+    await this.host.settingsChanged(fn.functionName, settings);
+  }
+
+  async listAliases(name: string, options: { functionVersion?: string; marker?: string; maxItems?: number } = {}): Promise<Page<AliasConfiguration>> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    let aliases = await this.versions.store.listAliases(fn.functionName);
+    const version = options.functionVersion;
+    if (version !== undefined) aliases = aliases.filter((a) => a.functionVersion === version || Object.hasOwn(a.additionalVersionWeights ?? {}, version));
+    return paginate(aliases.map((a) => this.aliasConfiguration(fn, a)), options.marker, options.maxItems);
+  }
+
+  // --- concurrency ------------------------------------------------------------------------------
+
+  async putFunctionConcurrency(name: string, reserved: unknown): Promise<{ ReservedConcurrentExecutions: number }> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    if (typeof reserved !== 'number' || !Number.isInteger(reserved)) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
+    if (reserved < 0) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
+    const others = this.host.functions().filter((f) => f.functionName !== fn.functionName).reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
+    if (others + reserved > this.host.accountConcurrency() - MINIMUM_UNRESERVED) {
+      throw new WorkbenchError('InvalidParameterValueException', `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED}].`);
+    }
+    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
+      s.reservedConcurrentExecutions = reserved;
+    });
+    await this.host.settingsChanged(fn.functionName, settings);
+    return { ReservedConcurrentExecutions: reserved };
+  }
+
+  async getFunctionConcurrency(name: string): Promise<{ ReservedConcurrentExecutions?: number }> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    return fn.reservedConcurrentExecutions === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions };
+  }
+
+  async deleteFunctionConcurrency(name: string): Promise<void> {
+    const { fn } = this.find(name, undefined, { unqualified: true });
+    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
+      s.reservedConcurrentExecutions = null;
+    });
+    await this.host.settingsChanged(fn.functionName, settings);
+  }
+
+  async putProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined, count: unknown): Promise<Record<string, unknown>> {
+    const { fn, qualifier } = await this.findPublished(name, qualifierOption);
+    if (typeof count !== 'number' || !Number.isInteger(count)) throw validation(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
+    if (count < 1) throw validation(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
+    if (fn.reservedConcurrentExecutions !== undefined && count > fn.reservedConcurrentExecutions) {
+      throw new WorkbenchError('InvalidParameterValueException', 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function');
+    }
+    const lastModified = lambdaTimestamp();
+    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
+      (s.provisionedConcurrency ??= {})[qualifier] = { count, lastModified };
+    });
+    await this.host.settingsChanged(fn.functionName, settings);
+    return { ...this.provisionedStatus(fn, qualifier, count, lastModified), Status: 'IN_PROGRESS' };
+  }
+
+  async getProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
+    const { fn, qualifier } = await this.findPublished(name, qualifierOption);
+    const config = (await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency?.[qualifier];
+    if (!config) throw new WorkbenchError('ProvisionedConcurrencyConfigNotFoundException', 'No Provisioned Concurrency Config found for this function');
+    return this.provisionedStatus(fn, qualifier, config.count, config.lastModified);
+  }
+
+  // --- event invoke configs ---------------------------------------------------------------------
+
+  async putFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined, input: { MaximumRetryAttempts?: unknown; MaximumEventAgeInSeconds?: unknown; DestinationConfig?: { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } } }): Promise<Record<string, unknown>> {
+    const { fn, qualifier } = this.find(name, qualifierOption);
+    const key = qualifier ?? '$LATEST';
+    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.region(), fn.functionName, key);
+    const record: EventInvokeConfigRecord = { lastModified: new Date().toISOString() };
+    const retries = input.MaximumRetryAttempts;
+    if (retries !== undefined && retries !== null) {
+      if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2) {
+        throw validation(String(retries), 'maximumRetryAttempts', retries !== null && Number(retries) > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0');
+      }
+      record.maximumRetryAttempts = retries;
+    }
+    const age = input.MaximumEventAgeInSeconds;
+    if (age !== undefined && age !== null) {
+      if (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 21600) {
+        throw validation(String(age), 'maximumEventAgeInSeconds', Number(age) > 21600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60');
+      }
+      record.maximumEventAgeInSeconds = age;
+    }
+    const destinations = input.DestinationConfig;
+    if (destinations) {
+      const config: NonNullable<EventInvokeConfigRecord['destinationConfig']> = {};
+      for (const [key2, field] of [['OnSuccess', 'onSuccess'], ['OnFailure', 'onFailure']] as const) {
+        const destination = destinations[key2]?.Destination;
+        if (destination === undefined) continue;
+        if (!/^arn:(aws[a-zA-Z-]*)?:(sqs|sns|lambda|events|s3):/.test(destination)) {
+          throw new WorkbenchError('InvalidParameterValueException', `The destination ARN ${destination} is invalid.`);
+        }
+        config[field] = { destination };
+      }
+      record.destinationConfig = config;
+    }
+    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
+      (s.eventInvokeConfigs ??= {})[key] = record;
+    });
+    await this.host.settingsChanged(fn.functionName, settings);
+    return this.eventInvokeConfigShape(fn, key, record);
+  }
+
+  async getFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
+    const { fn, qualifier } = this.find(name, qualifierOption);
+    const key = qualifier ?? '$LATEST';
+    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.region(), fn.functionName, key);
+    const stored = (await this.versions.store.getSettings(fn.functionName)).eventInvokeConfigs?.[key];
+    if (stored) return this.eventInvokeConfigShape(fn, key, stored);
+    const template = this.host.lookup(fn.functionName)?.eventInvokeConfig;
+    if (template) {
+      return this.eventInvokeConfigShape(fn, key, {
+        maximumRetryAttempts: template.maximumRetryAttempts,
+        maximumEventAgeInSeconds: template.maximumEventAgeInSeconds,
+        destinationConfig: template.destinationConfig,
+        lastModified: new Date(statSync(this.host.templateFile()).mtimeMs).toISOString(),
+      });
+    }
+    throw new WorkbenchError('ResourceNotFoundException', `The function ${functionArn(this.host.region(), fn.functionName, key)} doesn't have an EventInvokeConfig`);
+  }
+
+  // --- shapes -----------------------------------------------------------------------------------
+
+  /**
+   * The function (from a name, partial or full ARN) and the qualifier, checked as Lambda checks
+   * them; `unqualified` operations reject a version or alias in the name.
+   */
+  private find(name: string, qualifierOption: string | undefined, options: { unqualified?: boolean } = {}): { fn: FunctionDefinition; qualifier?: string } {
+    const ref = parseFunctionRef(name);
+    if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
+      throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
+    }
+    const qualifier = qualifierOption || ref.qualifier;
+    const fn = this.host.lookup(ref.name);
+    if (!fn) throw notFound(this.host.region(), ref.name, qualifier);
+    if (options.unqualified && qualifier !== undefined && qualifier !== '$LATEST') {
+      throw new WorkbenchError('InvalidParameterValueException', 'Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.');
+    }
+    return { fn, qualifier };
+  }
+
+  /** For provisioned concurrency: a published version or an alias, never $LATEST. */
+  private async findPublished(name: string, qualifierOption: string | undefined): Promise<{ fn: FunctionDefinition; qualifier: string }> {
+    const { fn, qualifier } = this.find(name, qualifierOption);
+    if (qualifier === undefined) throw validation('null', 'qualifier', 'Member must not be null');
+    if (qualifier === '$LATEST') throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    if (!(await this.versions.exists(fn, qualifier))) throw notFound(this.host.region(), fn.functionName, qualifier);
+    return { fn, qualifier };
+  }
+
+  private provisionedStatus(fn: FunctionDefinition, qualifier: string, requested: number, lastModified: string): Record<string, unknown> {
+    const version = /^[0-9]+$/.test(qualifier) ? qualifier : this.versions.store.getAlias(fn.functionName, qualifier)?.functionVersion ?? qualifier;
+    const { allocated, available, failed } = this.host.provisionedStatus(fn.functionName, version);
+    const result: Record<string, unknown> = {
+      RequestedProvisionedConcurrentExecutions: requested,
+      AvailableProvisionedConcurrentExecutions: Math.min(available, requested),
+      AllocatedProvisionedConcurrentExecutions: Math.min(allocated, requested),
+      Status: failed ? 'FAILED' : available >= requested ? 'READY' : 'IN_PROGRESS',
+      LastModified: lastModified,
+    };
+    if (failed) result.StatusReason = failed;
+    return result;
+  }
+
+  private async configurationOf(fn: FunctionDefinition, qualifier: string | undefined): Promise<FunctionConfiguration> {
+    if (qualifier === undefined || qualifier === '$LATEST') {
+      const latest = await this.versions.snapshotLatest(fn);
+      return this.shape(fn, fn, {
+        version: '$LATEST',
+        arnQualifier: qualifier,
+        codeSha256: latest.code.codeSha256,
+        codeSize: latest.code.codeSize,
+        layerSizes: latest.layers.map((l) => l.codeSize ?? 0),
+        lastModified: lambdaTimestamp(new Date(statSync(this.host.templateFile()).mtimeMs)),
+        revisionId: revisionOf(latest.snapshotSha256),
+      });
+    }
+    let version = qualifier;
+    if (!/^[0-9]+$/.test(qualifier)) {
+      checkAliasName(qualifier);
+      const alias = this.versions.store.getAlias(fn.functionName, qualifier);
+      if (!alias) throw notFound(this.host.region(), fn.functionName, qualifier);
+      if (alias.functionVersion === '$LATEST') return { ...(await this.configurationOf(fn, undefined)), FunctionArn: functionArn(this.host.region(), fn.functionName, qualifier) };
+      version = alias.functionVersion;
+    }
+    const record = await this.versions.store.getVersion(fn.functionName, version);
+    if (!record) throw notFound(this.host.region(), fn.functionName, qualifier);
+    return { ...this.versionConfiguration(fn, record), FunctionArn: functionArn(this.host.region(), fn.functionName, qualifier) };
+  }
+
+  private versionConfiguration(fn: FunctionDefinition, record: VersionRecord): FunctionConfiguration {
+    const frozen: FunctionDefinition = { ...fn, ...record.config, layers: record.layers.map((l) => ({ logicalId: l.logicalId, arn: l.arn })) };
+    const shaped = this.shape(frozen, fn, {
+      version: record.version,
+      arnQualifier: record.version,
+      codeSha256: record.codeSha256,
+      codeSize: record.codeSize,
+      layerSizes: record.layers.map((l) => l.codeSize ?? 0),
+      lastModified: record.lastModified,
+      revisionId: record.revisionId,
+    });
+    shaped.Description = record.description;
+    return shaped;
+  }
+
+  private shape(
+    config: FunctionDefinition,
+    fn: FunctionDefinition,
+    v: { version: string; arnQualifier?: string; codeSha256: string; codeSize: number; layerSizes: number[]; lastModified: string; revisionId: string },
+  ): FunctionConfiguration {
+    const region = this.host.region();
+    const result: FunctionConfiguration = {
+      FunctionName: fn.functionName,
+      FunctionArn: functionArn(region, fn.functionName, v.arnQualifier),
+      Runtime: config.runtime,
+      Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
+      Handler: config.handler,
+      CodeSize: v.codeSize,
+      Description: config.description ?? '',
+      Timeout: config.timeout,
+      MemorySize: config.memorySize,
+      LastModified: v.lastModified,
+      CodeSha256: v.codeSha256,
+      Version: v.version,
+      TracingConfig: { Mode: 'PassThrough' },
+      RevisionId: v.revisionId,
+      State: 'Active',
+      LastUpdateStatus: 'Successful',
+      PackageType: 'Zip',
+      Architectures: config.architectures,
+      EphemeralStorage: { Size: 512 },
+      SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
+    };
+    if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
+    if (config.layers.length > 0) {
+      result.Layers = config.layers.map((layer, i) => ({ Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`, CodeSize: v.layerSizes[i] ?? 0 }));
+    }
+    if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
+    return result;
+  }
+
+  private aliasConfiguration(fn: FunctionDefinition, alias: AliasRecord): AliasConfiguration {
+    const result: AliasConfiguration = {
+      AliasArn: this.versions.aliasArn(fn.functionName, alias.name),
+      Name: alias.name,
+      FunctionVersion: alias.functionVersion,
+      Description: alias.description,
+      RevisionId: alias.revisionId,
+    };
+    if (alias.additionalVersionWeights) result.RoutingConfig = { AdditionalVersionWeights: alias.additionalVersionWeights };
+    return result;
+  }
+
+  private eventInvokeConfigShape(fn: FunctionDefinition, qualifier: string, record: EventInvokeConfigRecord | { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; destinationConfig?: DestinationConfig; lastModified: string }): Record<string, unknown> {
+    const destinations = record.destinationConfig;
+    return {
+      // The SDK reads LastModified as epoch seconds.
+      LastModified: Math.floor(Date.parse(record.lastModified) / 1000),
+      FunctionArn: functionArn(this.host.region(), fn.functionName, qualifier),
+      MaximumRetryAttempts: record.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+      MaximumEventAgeInSeconds: record.maximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
+      DestinationConfig: {
+        OnSuccess: destinations?.onSuccess ? { Destination: destinations.onSuccess.destination } : {},
+        OnFailure: destinations?.onFailure ? { Destination: destinations.onFailure.destination } : {},
+      },
+    };
+  }
+}
+
+/** A stable RevisionId (UUID-shaped) for $LATEST, derived from what it contains. */
+function revisionOf(snapshotSha256: string): string {
+  const hex = createHash('sha256').update(snapshotSha256).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** The alias fields Lambda types as strings (the SDK and CLI always send them so; raw JSON may not). */
+function checkStrings(input: { Name?: unknown; FunctionVersion?: unknown; Description?: unknown; RevisionId?: unknown }): void {
+  for (const [key, field] of [['Name', 'name'], ['FunctionVersion', 'functionVersion'], ['Description', 'description'], ['RevisionId', 'revisionId']] as const) {
+    const value = input[key];
+    if (value !== undefined && value !== null && typeof value !== 'string') throw new WorkbenchError('InvalidRequestContentException', `Could not parse request body into json: ${field} must be a string`);
+  }
+}
+
+function revisionMismatch(api: string): WorkbenchError {
+  return new WorkbenchError('PreconditionFailedException', `The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`);
+}
+
+function validation(value: string, field: string, constraint: string): WorkbenchError {
+  return new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`);
+}
+
+function notFound(region: string, functionName: string, qualifier?: string): WorkbenchError {
+  return new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(region, functionName, qualifier)}`);
+}
+
+/** Marker = the index of the next item (opaque to callers); MaxItems 1–10,000, default 50. */
+function paginate<T>(all: T[], marker: string | undefined, maxItems: number | undefined): Page<T> {
+  const max = maxItems ?? 50;
+  if (!Number.isInteger(max) || max < 1 || max > 10000) throw validation(String(maxItems), 'maxItems', 'Member must have value between 1 and 10000');
+  let start = 0;
+  if (marker !== undefined) {
+    start = Number.parseInt(Buffer.from(marker, 'base64').toString('utf8'), 10);
+    if (!Number.isInteger(start) || start < 0 || start > all.length) throw new WorkbenchError('InvalidParameterValueException', 'Invalid Marker');
+  }
+  const items = all.slice(start, start + max);
+  const next = start + items.length;
+  return next < all.length ? { items, nextMarker: Buffer.from(String(next)).toString('base64') } : { items };
+}
