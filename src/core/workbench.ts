@@ -21,7 +21,8 @@ import { WorkbenchError } from './errors';
 import { functionArn } from './invoke/functionRef';
 import { ControlPlane } from './versions/controlPlane';
 import { FunctionVersions } from './versions/functionVersions';
-import { applyTemplateVersions, type TemplateProvisioning } from './versions/templateVersions';
+import { ProvisionedConcurrency } from './versions/provisionedConcurrency';
+import { applyTemplateVersions } from './versions/templateVersions';
 import { VersionStore, type FunctionSettings } from './versions/versionStore';
 
 // The façade: one engine for one template. The CLI, the extension, the debug adapter, tests and
@@ -124,10 +125,7 @@ export class Workbench {
   private readonly apiSettings = new Map<string, FunctionSettings>();
   /** Template definitions with the API's settings applied (rebuilt when either changes). */
   private effectiveDefinitions = new WeakMap<FunctionDefinition, FunctionDefinition>();
-  /** Provisioned environments the template's versions and aliases ask for. */
-  private templateProvisioning: TemplateProvisioning[] = [];
-  /** Function versions whose provisioned environments failed to initialise (`name\0version`). */
-  private readonly provisionFailures = new Set<string>();
+  private readonly provisioned: ProvisionedConcurrency;
 
   private hotReloader: HotReloader | undefined;
 
@@ -150,7 +148,7 @@ export class Workbench {
       versions: this.versions,
       accountConcurrency: () => this.settings.accountConcurrency,
       settingsChanged: (functionName, settings) => this.applyApiSettings(functionName, settings),
-      provisionedStatus: (functionName, version) => this.provisionedStatus(functionName, version),
+      provisionedStatus: (functionName, version) => this.provisioned.status(functionName, version),
     });
     this.credentials = new CredentialCache(this.settings.credentials ?? userCredentialChain());
     this.scheduler = new Scheduler(
@@ -159,6 +157,12 @@ export class Workbench {
       this.telemetry,
       () => this.functions(),
     );
+    this.provisioned = new ProvisionedConcurrency(this.scheduler, this.versions, this.telemetry, {
+      functions: () => this.functions(),
+      getFunction: (name) => this.getFunction(name),
+      latestOverrides: () => this.settings.provisionedConcurrency ?? {},
+      apiSettings: () => this.apiSettings,
+    });
     this.invoker = new Invoker(this.scheduler, (name) => this.getFunction(name), () => this.settings.region, this.versions);
     this.asyncInvoker = new AsyncInvoker({
       scheduler: this.scheduler,
@@ -192,9 +196,9 @@ export class Workbench {
     workbench.warmCaches();
     await workbench.loadApiSettings();
     if (settings.applyTemplateVersions ?? true) {
-      workbench.templateProvisioning = await applyTemplateVersions(model, workbench.versions, (message) => workbench.telemetry.emit('workbench.warning', { message }));
+      workbench.provisioned.setTemplateProvisioning(await applyTemplateVersions(model, workbench.versions, (message) => workbench.telemetry.emit('workbench.warning', { message })));
     }
-    if (settings.provision ?? true) await workbench.provisionAll();
+    if (settings.provision ?? true) await workbench.provisioned.reconcile();
     await workbench.asyncInvoker.start();
     if (workbench.settings.hotReload ?? true) workbench.startHotReload();
     return workbench;
@@ -339,70 +343,6 @@ export class Workbench {
     }
   }
 
-  /** Initialises every function's provisioned environments before any invocation. */
-  private async provisionAll(): Promise<void> {
-    const desired = this.desiredProvisioning();
-    // Versions no longer provisioned (an alias moved, a setting removed) give their environments up.
-    const wanted = new Set(desired.map((d) => `${d.functionName}\0${d.version}`));
-    for (const env of this.scheduler.environments()) {
-      if (env.initializationType === 'provisioned-concurrency' && !wanted.has(`${env.fn.functionName}\0${env.version}`)) void this.scheduler.provision(env.fn, env.version, 0);
-    }
-    await Promise.all(desired.map(async ({ functionName, version, count }) => {
-      const fn = this.getFunction(functionName);
-      const definition = fn && (version === '$LATEST' ? fn : await this.versions.versionDefinition(fn, version).catch((error: Error) => {
-        this.telemetry.emit('workbench.warning', { message: `Provisioned concurrency for ${functionName}:${version}: ${error.message}` });
-        return undefined;
-      }));
-      if (!definition) return;
-      await this.scheduler.provision(definition, version, count);
-      // Fewer than asked for are initialised once provisioning settled: INIT failed (GetProvisionedConcurrencyConfig says FAILED).
-      const key = `${functionName}\0${version}`;
-      if (this.provisionedStatus(functionName, version).available < count) this.provisionFailures.add(key);
-      else this.provisionFailures.delete(key);
-    }));
-  }
-
-  /**
-   * Provisioned environments per function version: the template's (on the version an
-   * AutoPublishAlias, an AWS::Lambda::Alias or an AWS::Lambda::Version points at), the API's
-   * (per version or alias), and the `provisionedConcurrency` setting (on $LATEST: a local
-   * convenience Lambda itself does not offer).
-   */
-  private desiredProvisioning(): Array<{ functionName: string; version: string; count: number }> {
-    const counts = new Map<string, number>();
-    const add = (functionName: string, version: string | undefined, count: number) => {
-      if (version === undefined || count <= 0) return;
-      const key = `${functionName}\0${version}`;
-      counts.set(key, (counts.get(key) ?? 0) + count);
-    };
-    const overrides = this.settings.provisionedConcurrency ?? {};
-    for (const fn of this.template.functions) add(fn.functionName, '$LATEST', overrides[fn.functionName] ?? overrides[fn.logicalId] ?? 0);
-    for (const p of this.templateProvisioning) add(p.functionName, p.alias ? this.versions.store.getAlias(p.functionName, p.alias)?.functionVersion : p.version, p.count);
-    for (const [functionName, settings] of this.apiSettings) {
-      for (const [qualifier, { count }] of Object.entries(settings.provisionedConcurrency ?? {})) {
-        add(functionName, /^[0-9]+$/.test(qualifier) ? qualifier : this.versions.store.getAlias(functionName, qualifier)?.functionVersion, count);
-      }
-    }
-    return [...counts].map(([key, count]) => {
-      const [functionName, version] = key.split('\0');
-      return { functionName, version, count };
-    });
-  }
-
-  private provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string } {
-    let allocated = 0;
-    let available = 0;
-    for (const env of this.scheduler.environments()) {
-      if (env.fn.functionName !== functionName || env.version !== version || env.initializationType !== 'provisioned-concurrency') continue;
-      allocated++;
-      if (env.state === 'Idle' || env.state === 'Invoking') available++;
-    }
-    if (this.provisionFailures.has(`${functionName}\0${version}`)) {
-      return { allocated, available, failed: 'FUNCTION_ERROR_INIT_FAILED: a provisioned environment failed to initialise (see its INIT log lines)' };
-    }
-    return { allocated, available };
-  }
-
   /** The API's settings of every function, from the state directory. */
   private async loadApiSettings(): Promise<void> {
     for (const fn of this.template.functions) {
@@ -417,7 +357,7 @@ export class Workbench {
     this.apiSettings.set(functionName, settings);
     this.effectiveDefinitions = new WeakMap();
     // Initialising takes a while: the API answers at once (IN_PROGRESS), as Lambda does.
-    if (this.settings.provision ?? true) void this.provisionAll();
+    if (this.settings.provision ?? true) void this.provisioned.reconcile();
   }
 
   /** A template definition with the API's reserved concurrency and $LATEST event invoke config. */
@@ -501,10 +441,10 @@ export class Workbench {
     if ((this.settings.applyTemplateVersions ?? true) && (reloads.length > 0 || next !== previous)) {
       const only = next !== previous ? undefined : new Set(reloads.map((r) => r.functionName));
       const provisioning = await applyTemplateVersions(next, this.versions, (message) => this.telemetry.emit('workbench.warning', { message }), only);
-      this.templateProvisioning = only ? [...this.templateProvisioning.filter((p) => !only.has(p.functionName)), ...provisioning] : provisioning;
+      this.provisioned.setTemplateProvisioning(provisioning, only);
     }
     // Retired provisioned environments are replaced, new functions provisioned; INIT is not waited for.
-    if ((this.settings.provision ?? true) && (reloads.length > 0 || next !== previous)) void this.provisionAll();
+    if ((this.settings.provision ?? true) && (reloads.length > 0 || next !== previous)) void this.provisioned.reconcile();
     return true;
   }
 }
