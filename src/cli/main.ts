@@ -6,11 +6,18 @@ import { registerServe } from './commands/serve';
 import { registerAlias } from './commands/alias';
 import { registerPublish } from './commands/publish';
 import { registerVersions } from './commands/versions';
+import { registerSources } from './commands/sources';
+import { registerEvents } from './commands/events';
+import { registerGenerateEvent } from './commands/generateEvent';
 import { UsageError } from './templateOption';
 
 // lambda-workbench: the command-line twin of the extension, on the same engine.
 
 const VERSION = '0.1.0';
+
+// The AWS SDK (credential providers, real queue / stream endpoints) warns on every run under Node
+// < 22 about its own future support policy: noise for a CLI user, whose functions it does not affect.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 function collect(value: string, previous: string[] = []): string[] {
   return previous.concat(value);
@@ -41,6 +48,9 @@ export async function main(argv: string[]): Promise<number> {
   registerPublish(program, withCommon);
   registerAlias(program, withCommon);
   registerVersions(program, withCommon);
+  registerSources(program, withCommon);
+  registerGenerateEvent(program);
+  registerEvents(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -13,6 +13,10 @@ import { ProvidedRuntime } from './runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from './runtimes/pythonRuntime';
 import type { RuntimeAdapter } from './runtimes/types';
 import { OptDirectories } from './layers/optDir';
+import { SharedStore } from './store/sharedStore';
+import type { SourceEndpoints } from './sources/declarations';
+import { EventSources } from './sources/eventSources';
+import { POLLER_FACTORIES, SOURCE_FACTORIES } from './sources/factories';
 import { changedFunctions, HotReloader, type HotReloadChange } from './reload/hotReload';
 import { Scheduler } from './scheduler/scheduler';
 import type { InitializationType } from './telemetry/events';
@@ -71,6 +75,10 @@ export interface WorkbenchSettings {
   asyncWorkers?: boolean;
   /** On close, attempts in flight get this long to finish and be recorded; later ones stay queued (default 2000). */
   asyncCloseGraceMs?: number;
+  /** Run the event source mappings' pollers (default true; false for tools that run nothing). */
+  eventSourceMappings?: boolean;
+  /** Queues and streams on real endpoints instead of embedded: logical id, name or ARN → endpoint. */
+  sourceEndpoints?: SourceEndpoints;
   /** Watch the template, code and layer directories and retire $LATEST environments on changes (default true). */
   hotReload?: boolean;
 }
@@ -126,6 +134,10 @@ export class Workbench {
   /** Template definitions with the API's settings applied (rebuilt when either changes). */
   private effectiveDefinitions = new WeakMap<FunctionDefinition, FunctionDefinition>();
   private readonly provisioned: ProvisionedConcurrency;
+  /** The engine's LevelDB, opened on first use: asynchronous invocation, embedded queues and streams. */
+  readonly store: SharedStore;
+  /** Queues, streams and event source mappings (Lambda's pollers). */
+  readonly eventSources: EventSources;
 
   private hotReloader: HotReloader | undefined;
 
@@ -139,6 +151,7 @@ export class Workbench {
       ['provided', new ProvidedRuntime()],
     ]);
     this.optDirs = new OptDirectories(path.join(this.stateDir, 'opt'));
+    this.store = new SharedStore(path.join(this.stateDir, 'store'));
     this.versions = new FunctionVersions(new VersionStore(this.stateDir), () => this.settings.region, [this.stateDir]);
     this.controlPlane = new ControlPlane({
       region: () => this.settings.region,
@@ -172,7 +185,14 @@ export class Workbench {
       target: (fn, qualifier) => this.versions.resolve(fn, qualifier),
       configured: (fn, qualifier) => this.withEventInvokeConfig(fn, qualifier),
       functions: () => this.functions(),
-      storeDir: path.join(this.stateDir, 'store'),
+      store: this.store,
+      sendToQueue: async (arn, body, attributes) => {
+        const queue = this.eventSources.sources.queue(arn);
+        if (!queue) return false;
+        const messageAttributes = attributes && Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, 'DataType' in v ? v : { DataType: 'String', StringValue: v.Value }]));
+        await queue.send([{ body, messageAttributes }]);
+        return true;
+      },
       settings: () => ({
         region: this.settings.region,
         accountConcurrency: this.settings.accountConcurrency,
@@ -182,6 +202,22 @@ export class Workbench {
         workers: this.settings.asyncWorkers ?? true,
       }),
     });
+    this.eventSources = this.createEventSources();
+  }
+
+  private createEventSources(): EventSources {
+    return new EventSources(this.store, {
+      region: () => this.settings.region,
+      model: () => this.template,
+      sourceEndpoints: () => this.settings.sourceEndpoints ?? {},
+      stateDir: this.stateDir,
+      telemetry: this.telemetry,
+      invoke: (functionName, payload, qualifier) => this.invoke(functionName, payload, { qualifier }),
+      checkFunction: async (functionName, qualifier) => {
+        await this.invoker.check(functionName, Buffer.alloc(0), qualifier);
+      },
+      recordDestinationMessage: (message) => this.asyncInvoker.recordMessage({ ...message, role: 'OnFailure' }),
+    }, SOURCE_FACTORIES, POLLER_FACTORIES);
   }
 
   /** Reads the template; throws TemplateError when it has errors. */
@@ -200,6 +236,7 @@ export class Workbench {
     }
     if (settings.provision ?? true) await workbench.provisioned.reconcile();
     await workbench.asyncInvoker.start();
+    await workbench.eventSources.start(settings.eventSourceMappings ?? true);
     if (workbench.settings.hotReload ?? true) workbench.startHotReload();
     return workbench;
   }
@@ -303,9 +340,11 @@ export class Workbench {
   /** Shuts every environment down; no process is left behind. */
   async close(): Promise<void> {
     await this.hotReloader?.close();
+    await this.eventSources.close();
     await this.asyncInvoker.stop(this.settings.asyncCloseGraceMs ?? 2000);
     await this.scheduler.close();
     await this.asyncInvoker.close();
+    await this.store.close();
   }
 
   private createEnvironment(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
@@ -429,6 +468,7 @@ export class Workbench {
     if (next !== previous) {
       this.template = next;
       this.indexFunctions(next.functions);
+      this.eventSources.templateChanged();
       this.hotReloader?.update(next);
     }
     for (const reload of reloads) {

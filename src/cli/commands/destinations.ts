@@ -22,7 +22,7 @@ export function registerDestinations(program: Command, withCommon: (c: Command) 
         'this command; it cannot read the store while another engine (e.g. serve) has it open.',
       ].join('\n')),
   ).action(async (functionName: string, options: DestinationsCommandOptions) => {
-    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false });
+    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
     try {
       if (!workbench.getFunction(functionName)) {
         const known = workbench.functions().map((f) => f.logicalId).join(', ') || 'none';

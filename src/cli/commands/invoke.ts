@@ -6,11 +6,15 @@ import type { TelemetryEvent } from '../../core/telemetry/events';
 import { formatLogLine } from '../../core/telemetry/logFormat';
 import type { Workbench } from '../../core/workbench';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
+import { presetEvent, savedEventFor } from './events';
 
 interface InvokeCommandOptions extends CommonOptions {
   phases?: boolean;
   event?: string;
   eventJson?: string;
+  sample?: string;
+  eventName?: string;
+  eventsDir?: string;
   qualifier?: string;
   repeat: string;
   concurrency: string;
@@ -24,6 +28,9 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
       .argument('<function>', 'logical id or function name (name:qualifier and ARNs accepted)')
       .option('-e, --event <file>', 'event file, or - for standard input')
       .option('--event-json <json>', 'event as inline JSON')
+      .option('--sample <service/type>', 'a generated sample event with default options, e.g. s3/put (see generate-event)')
+      .option('--event-name <name>', 'a saved event: events/<Function>/<name>.json, else events/<name>.json (see events)')
+      .option('--events-dir <dir>', 'the events folder for --event-name (default: events/ next to the template)')
       .option('-q, --qualifier <qualifier>', 'version or alias ($LATEST by default)')
       .option('--repeat <n>', 'number of invocations', '1')
       .option('--concurrency <c>', 'invocations in flight at once', '1')
@@ -32,10 +39,10 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
   ).action(async (functionName: string, options: InvokeCommandOptions) => {
     const repeat = positiveInteger(options.repeat, '--repeat');
     const concurrency = positiveInteger(options.concurrency, '--concurrency');
-    const payload = readEvent(options);
+    const payload = options.sample !== undefined || options.eventName !== undefined ? presetEvent(options) : readEvent(options);
     // A one-shot command leaves queued asynchronous events to `serve` (or the extension), and
     // watches nothing: it ends before an edit could matter.
-    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false });
+    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, eventSourceMappings: false });
     const stopLogs = printLogs(workbench, repeat > 1 || concurrency > 1, options.phases === true);
     const onSignal = () => void workbench.close().then(() => process.exit(130));
     process.once('SIGINT', onSignal);
@@ -45,7 +52,8 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
         const known = workbench.functions().map((f) => f.logicalId).join(', ') || 'none';
         throw new UsageError(`Function ${functionName} is not in the template (functions: ${known})`);
       }
-      const failures = await runAll(workbench, functionName, payload, options.qualifier, repeat, concurrency);
+      const event = payload ?? savedEventFor(options, workbench, functionName);
+      const failures = await runAll(workbench, functionName, event, options.qualifier, repeat, concurrency);
       process.exitCode = failures > 0 ? 1 : 0;
     } finally {
       await workbench.close();

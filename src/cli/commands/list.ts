@@ -10,7 +10,7 @@ export function registerList(program: Command, withCommon: (c: Command) => Comma
       .option('--json', 'print JSON instead of a table'),
   ).action(async (options: CommonOptions & { json?: boolean }) => {
     // A one-shot command leaves queued asynchronous events to `serve` (or the extension).
-    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false });
+    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
     try {
       const functions = workbench.functions();
       if (options.json) {

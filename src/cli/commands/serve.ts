@@ -1,8 +1,10 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { LambdaApiServer } from '../../core/api/lambdaApi';
+import { HttpFrontEnd, type FrontEndEndpoint } from '../../core/http/httpFrontEnd';
 import type { TelemetryEvent } from '../../core/telemetry/events';
 import { formatLogLine } from '../../core/telemetry/logFormat';
+import { writeServeDiscovery } from '../serveDiscovery';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {
@@ -12,6 +14,9 @@ interface ServeOptions extends CommonOptions {
   verifySignatures?: boolean;
   accessKeyId?: string;
   secretAccessKey?: string;
+  httpApiPort?: string;
+  restApiPort?: string;
+  urlPort?: string[];
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -27,6 +32,9 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       .option('--verify-signatures', 'reject requests not SigV4-signed with the given credentials (InvalidSignatureException)')
       .option('--access-key-id <id>', 'access key id the requests must be signed with (with --verify-signatures)', process.env.AWS_ACCESS_KEY_ID)
       .option('--secret-access-key <secret>', 'secret key the requests must be signed with (default: $AWS_SECRET_ACCESS_KEY)')
+      .option('--http-api-port <port>', 'port of the HttpApi events\' HTTP API (default: a free one)')
+      .option('--rest-api-port <port>', 'port of the Api events\' REST API (default: a free one)')
+      .option('--url-port <Function=port>', 'port of a function URL (Function, Function:alias or the URL\'s logical id; repeatable; default: a free one)', (v: string, prev: string[] = []) => prev.concat(v))
       .addHelpText('after', '\nExample:\n  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name HelloCjs out.json'),
   ).action(async (options: ServeOptions) => {
     const port = Number(options.port);
@@ -39,6 +47,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     if (options.verifySignatures && (!options.accessKeyId || !secretAccessKey)) {
       throw new UsageError('--verify-signatures needs --access-key-id and --secret-access-key (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)');
     }
+    const frontEndPorts = httpFrontEndPorts(options);
     const workbench = await openWorkbench(options);
     // Log lines are written once per turn of the event loop, not one write per line: under load
     // a write per START/END/REPORT line is a measurable share of the host's CPU.
@@ -65,12 +74,28 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       throw new UsageError(`Cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
     }
     process.stdout.write(`Lambda API listening on ${listening.url}\n`);
+    // How `send-message`, `put-record`, `queues`… find this server (removed on the way out).
+    const discovery = writeServeDiscovery(workbench.stateDir, listening.url);
+    // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
+    const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts });
+    if (HttpFrontEnd.wanted(workbench.template)) {
+      try {
+        for (const endpoint of await frontEnd.start()) process.stdout.write(`${endpointLine(endpoint)}\n`);
+      } catch (error) {
+        discovery.remove();
+        await api.close();
+        await workbench.close();
+        throw new UsageError(`Cannot start the HTTP front ends on ${options.host}: ${(error as Error).message}`);
+      }
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
     process.stderr.write('Shutting down: every environment gets SHUTDOWN…\n');
+    discovery.remove();
+    await frontEnd.close();
     await api.close();
     await workbench.close();
   });
@@ -82,4 +107,42 @@ function reloadLine(event: TelemetryEvent<'workbench.reload'>, projectDir: strin
   const shown = paths.slice(0, 3).map((p) => path.relative(projectDir, p) || p);
   if (paths.length > shown.length) shown.push(`${paths.length - shown.length} more`);
   return `Reloaded ${functionName} (${event.functionVersion ?? '$LATEST'}): ${reason} changed (${shown.join(', ')})`;
+}
+
+function portOption(name: string, value: string): number {
+  const port = Number(value);
+  if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number, got "${value}"`);
+  return port;
+}
+
+/** --http-api-port, --rest-api-port and --url-port Function=port, checked. */
+function httpFrontEndPorts(options: ServeOptions): { httpApiPort?: number; restApiPort?: number; functionUrlPorts: Record<string, number> } {
+  const functionUrlPorts: Record<string, number> = {};
+  for (const pair of options.urlPort ?? []) {
+    const eq = pair.lastIndexOf('=');
+    if (eq <= 0) throw new UsageError(`--url-port expects Function=port, got "${pair}"`);
+    functionUrlPorts[pair.slice(0, eq)] = portOption('--url-port', pair.slice(eq + 1));
+  }
+  return {
+    httpApiPort: options.httpApiPort === undefined ? undefined : portOption('--http-api-port', options.httpApiPort),
+    restApiPort: options.restApiPort === undefined ? undefined : portOption('--rest-api-port', options.restApiPort),
+    functionUrlPorts,
+  };
+}
+
+/** `Function URL for Echo: http://127.0.0.1:PORT/`, `HTTP API: http://127.0.0.1:PORT (GET /items/{id} → Items, …)`. */
+function endpointLine(endpoint: FrontEndEndpoint): string {
+  if (endpoint.kind === 'url') {
+    const notes: string[] = [];
+    if (endpoint.authType === 'AWS_IAM') notes.push('AWS_IAM: a SigV4 Authorization header is required, not verified');
+    if (endpoint.invokeMode === 'RESPONSE_STREAM') notes.push('RESPONSE_STREAM served buffered');
+    const name = endpoint.qualifier ? `${endpoint.functionName}:${endpoint.qualifier}` : endpoint.functionName;
+    return `Function URL for ${name}: ${endpoint.url}${notes.length ? ` (${notes.join('; ')})` : ''}`;
+  }
+  const routes = (endpoint.routes ?? []).map((r) => {
+    const target = r.qualifier ? `${r.functionName}:${r.qualifier}` : r.functionName;
+    const key = r.path === '$default' ? '$default' : `${r.method} ${r.path}`;
+    return `${key} → ${target}${r.api === 'http' && r.payloadFormatVersion === '1.0' ? ' (payload 1.0)' : ''}`;
+  });
+  return `${endpoint.kind === 'http' ? 'HTTP API' : 'REST API'}: ${endpoint.url} (${routes.join(', ')})`;
 }

@@ -1,4 +1,6 @@
 import { WorkbenchError } from '../errors';
+import { parseFunctionRef } from '../invoke/functionRef';
+import type { EventSources } from '../sources/eventSources';
 import type { ControlPlane } from '../versions/controlPlane';
 
 // The control-plane operations' REST paths, as the AWS SDK and CLI call them, mapped onto the
@@ -9,10 +11,16 @@ export interface RouteResult {
   body?: unknown;
 }
 
+/** The engine's parts the control-plane routes use. */
+export interface ControlServices {
+  controlPlane: ControlPlane;
+  eventSources: EventSources;
+}
+
 interface Route {
   method: string;
   path: RegExp;
-  handle: (cp: ControlPlane, params: string[], query: URLSearchParams, body: Record<string, unknown>) => Promise<RouteResult>;
+  handle: (cp: ControlPlane, params: string[], query: URLSearchParams, body: Record<string, unknown>, services: ControlServices) => Promise<RouteResult>;
 }
 
 const FN = '([^/]+)';
@@ -22,7 +30,22 @@ const qualifier = (q: URLSearchParams) => q.get('Qualifier') || undefined;
 const maxItems = (q: URLSearchParams) => (q.has('MaxItems') ? Number(q.get('MaxItems')) : undefined);
 const marker = (q: URLSearchParams) => q.get('Marker') || undefined;
 
+const ESM = '/2015-03-31/event-source-mappings';
+
 const ROUTES: Route[] = [
+  { method: 'POST', path: new RegExp(`^${ESM}/?$`), handle: async (_cp, _p, _q, b, s) => ok(await s.eventSources.createMapping(b), 202) },
+  {
+    method: 'GET',
+    path: new RegExp(`^${ESM}/?$`),
+    handle: async (_cp, _p, q, _b, s) => {
+      const functionName = q.get('FunctionName') || undefined;
+      const page = paginateList(s.eventSources.listMappings({ functionName: functionName && parseFunctionRef(functionName).name, eventSourceArn: q.get('EventSourceArn') || undefined }), marker(q), maxItems(q));
+      return ok({ EventSourceMappings: page.items, NextMarker: page.nextMarker });
+    },
+  },
+  { method: 'GET', path: new RegExp(`^${ESM}/${FN}$`), handle: async (_cp, [uuid], _q, _b, s) => ok(s.eventSources.getMapping(uuid)) },
+  { method: 'PUT', path: new RegExp(`^${ESM}/${FN}$`), handle: async (_cp, [uuid], _q, b, s) => ok(await s.eventSources.updateMapping(uuid, b), 202) },
+  { method: 'DELETE', path: new RegExp(`^${ESM}/${FN}$`), handle: async (_cp, [uuid], _q, _b, s) => ok(await s.eventSources.deleteMapping(uuid), 202) },
   {
     method: 'GET',
     path: /^\/2015-03-31\/functions\/?$/,
@@ -98,13 +121,13 @@ const ROUTES: Route[] = [
 ];
 
 /** The route for a request, or undefined when none matches. */
-export function findRoute(method: string, pathname: string): ((cp: ControlPlane, query: URLSearchParams, body: Buffer) => Promise<RouteResult>) | undefined {
+export function findRoute(method: string, pathname: string): ((services: ControlServices, query: URLSearchParams, body: Buffer) => Promise<RouteResult>) | undefined {
   for (const route of ROUTES) {
     if (route.method !== method) continue;
     const match = route.path.exec(pathname);
     if (!match) continue;
     const params = match.slice(1).map(decodePathParameter);
-    return (cp, query, body) => route.handle(cp, params, query, parseBody(body));
+    return (services, query, body) => route.handle(services.controlPlane, params, query, parseBody(body), services);
   }
   return undefined;
 }
@@ -132,4 +155,15 @@ function parseBody(body: Buffer): Record<string, unknown> {
 
 function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** Marker = the index of the next item (opaque); MaxItems 1–10,000 (default 100). */
+function paginateList<T>(all: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; nextMarker?: string } {
+  const max = maxItems ?? 100;
+  if (!Number.isInteger(max) || max < 1 || max > 10000) throw new WorkbenchError('InvalidParameterValueException', '1 validation error detected: Value at \'maxItems\' failed to satisfy constraint: Member must have value between 1 and 10000');
+  const start = marker === undefined ? 0 : Number.parseInt(Buffer.from(marker, 'base64').toString('utf8'), 10);
+  if (!Number.isInteger(start) || start < 0 || start > all.length) throw new WorkbenchError('InvalidParameterValueException', 'Invalid Marker');
+  const items = all.slice(start, start + max);
+  const next = start + items.length;
+  return next < all.length ? { items, nextMarker: Buffer.from(String(next)).toString('base64') } : { items };
 }

@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { WorkbenchError, isWorkbenchError } from '../errors';
 import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../invoke/invoker';
+import type { EventSources } from '../sources/eventSources';
 import type { ControlPlane } from '../versions/controlPlane';
 import { ApiError } from './apiError';
 import { decodePathParameter, findRoute } from './controlPlaneRoutes';
+import { handleSourceRoute, SOURCE_ROUTE_PREFIX } from './sourceRoutes';
 import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
 
 // The local Lambda HTTP API (2015-03-31), wire-compatible with the AWS SDK and CLI: the Invoke
@@ -20,6 +22,7 @@ export interface LambdaService {
   /** Validates a DryRun: throws what a real invocation would throw before running. */
   checkInvocation(functionName: string, payload: Buffer, qualifier?: string): Promise<void>;
   readonly controlPlane: ControlPlane;
+  readonly eventSources: EventSources;
 }
 
 export interface LambdaApiOptions {
@@ -67,9 +70,13 @@ export class LambdaApiServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
       if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
+      if (url.pathname.startsWith(SOURCE_ROUTE_PREFIX)) {
+        const result = await handleSourceRoute(this.service.eventSources.sources, req.method ?? 'GET', url.pathname, body);
+        if (result) return send(res, result.status, { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' }, result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)));
+      }
       const route = findRoute(req.method ?? 'GET', url.pathname);
       if (route) {
-        const result = await route(this.service.controlPlane, url.searchParams, body);
+        const result = await route(this.service, url.searchParams, body);
         const headers = { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' };
         return send(res, result.status, headers, result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)));
       }

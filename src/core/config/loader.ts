@@ -6,6 +6,7 @@ import type { FunctionDefinition, LayerDefinition, LoadTemplateOptions, Template
 import { attachEventInvokeConfig, attachEventSourceMapping } from './attachments';
 import { DiagnosticSink, type Span } from './diagnostics';
 import { FUNCTION_TYPES, readFunction, type FunctionContext } from './functions';
+import { readHttpFrontEnds } from './functionUrls';
 import { mergeGlobals } from './globals';
 import { Resolver } from './intrinsics';
 import { LAYER_TYPES, readLayer } from './layers';
@@ -92,6 +93,7 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
     if (e.type === 'AWS::Lambda::EventSourceMapping') attachEventSourceMapping(e, r, byName, source.position(e.keyStart));
     else if (e.type === 'AWS::Lambda::EventInvokeConfig') attachEventInvokeConfig(e, r, byName);
   }
+  readHttpFrontEnds(model, { entries, readers, functions: byName, root, resolver, position: (offset) => source.position(offset) });
 }
 
 /** Resolves every created resource's properties into model.resources; returns a reader per resource. */
@@ -218,6 +220,8 @@ function samImplicitResources(logicalId: string, properties: TNode | undefined):
     if (type === 'Api' && !childOf(props, 'RestApiId')) out.push(['ServerlessRestApi', 'AWS::ApiGateway::RestApi']);
     if (type === 'HttpApi' && !childOf(props, 'ApiId')) out.push(['ServerlessHttpApi', 'AWS::ApiGatewayV2::Api']);
   }
+  // The function URL SAM generates for FunctionUrlConfig (`!GetAtt <Function>Url.FunctionUrl`).
+  if (childOf(properties, 'FunctionUrlConfig')) out.push([`${logicalId}Url`, 'AWS::Lambda::Url']);
   return out;
 }
 

@@ -105,6 +105,8 @@ export interface TemplateModel {
   parameters: Record<string, string>;
   /** Every resource, with intrinsics resolved where possible (for later issues: versions, aliases, queues…). */
   resources: Record<string, { type: string; properties: Record<string, unknown>; position: SourcePosition }>;
+  /** Function URLs and API routes (config/functionUrls.ts); absent when the template has none. */
+  httpFrontEnds?: HttpFrontEndsDefinition;
   diagnostics: Diagnostic[];
 }
 
@@ -114,4 +116,56 @@ export interface LoadTemplateOptions {
   region?: string;
   accountId?: string;
   stackName?: string;
+}
+
+/** CORS as a function URL or an HTTP API configures it (a REST API's SAM `Cors` is converted to it). */
+export interface CorsConfig {
+  allowOrigins: string[];
+  /** Upper-case methods, or `*`. */
+  allowMethods: string[];
+  allowHeaders: string[];
+  exposeHeaders: string[];
+  allowCredentials: boolean;
+  /** Seconds. */
+  maxAge?: number;
+}
+
+/** A function URL: SAM `FunctionUrlConfig` (on the AutoPublishAlias when there is one) or an `AWS::Lambda::Url`. */
+export interface FunctionUrlDefinition {
+  /** `<Function>Url` (the resource SAM generates) or the `AWS::Lambda::Url`'s logical id. */
+  logicalId: string;
+  functionName: string;
+  /** An alias; undefined for $LATEST. */
+  qualifier?: string;
+  authType: 'NONE' | 'AWS_IAM';
+  /** RESPONSE_STREAM is served buffered locally. */
+  invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
+  cors?: CorsConfig;
+  position: SourcePosition;
+}
+
+/** A route of the local REST API (SAM `Api` events) or HTTP API (`HttpApi` events); RestApiId / ApiId are merged into one API per kind. */
+export interface ApiRouteDefinition {
+  api: 'rest' | 'http';
+  /** Upper-case; `ANY` matches every method. */
+  method: string;
+  /** `/items/{id}`, `/files/{proxy+}`, or `$default` (an HttpApi event without Path and Method). */
+  path: string;
+  functionName: string;
+  /** The function's AutoPublishAlias (SAM points API integrations at it). */
+  qualifier?: string;
+  /** The SAM event's name. */
+  eventName: string;
+  /** REST APIs always use 1.0. */
+  payloadFormatVersion: '1.0' | '2.0';
+  position: SourcePosition;
+}
+
+export interface HttpFrontEndsDefinition {
+  functionUrls: FunctionUrlDefinition[];
+  routes: ApiRouteDefinition[];
+  /** `CorsConfiguration` of `Globals.HttpApi` / `AWS::Serverless::HttpApi`. */
+  httpApi: { cors?: CorsConfig };
+  /** `StageName`, `BinaryMediaTypes` (`~1` decoded to `/`) and `Cors` of `Globals.Api` / `AWS::Serverless::Api`. */
+  restApi: { stageName: string; binaryMediaTypes: string[]; cors?: CorsConfig };
 }

@@ -3,7 +3,8 @@ import type { FunctionDefinition } from '../config/types';
 import type { InvocationTarget } from '../versions/functionVersions';
 import { WorkbenchError, isWorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
-import { StateStore, StoreLockedError, type StoreOperation } from '../store/stateStore';
+import type { SharedStore } from '../store/sharedStore';
+import { StoreLockedError, type StateStore, type StoreOperation } from '../store/stateStore';
 import type { AsyncLifecycleRecord } from '../telemetry/events';
 import type { TelemetryStream } from '../telemetry/stream';
 import { EVENT_PREFIX, MESSAGE_PREFIX, Sequence, eventKey, messageKey, type QueuedEvent } from './asyncEvents';
@@ -87,15 +88,20 @@ export class AsyncInvoker {
     /** The function with the event invoke configuration that applies to the qualifier invoked. */
     configured: (fn: FunctionDefinition, qualifier: string | undefined) => FunctionDefinition;
     functions: () => FunctionDefinition[];
-    /** `<stateDir>/store`. */
-    storeDir: string;
+    /** The engine's LevelDB (`<stateDir>/store`), shared with the event sources. */
+    store: SharedStore;
+    /**
+     * Delivers a message to an SQS destination of the engine (an embedded queue a mapping may
+     * poll); false when the engine has no such queue (the message is only recorded).
+     */
+    sendToQueue?: (queueArn: string, body: string, attributes?: DestinationMessage['attributes']) => Promise<boolean>;
     settings: () => AsyncSettings;
   }) {}
 
   /** Resumes the queued events of an existing store; a store that cannot be opened is reported as a warning. */
   /** Resumes queued work (with workers); without them the store opens only when it is used. */
   async start(): Promise<void> {
-    if (this.o.settings().workers && StateStore.exists(this.o.storeDir)) await this.openStore().catch(() => undefined);
+    if (this.o.settings().workers && this.o.store.exists()) await this.openStore().catch(() => undefined);
   }
 
   async enqueue(functionName: string, payload: Buffer | string, options: AsyncInvokeOptions = {}): Promise<{ requestId: string }> {
@@ -109,6 +115,16 @@ export class AsyncInvoker {
     this.emit(event, 'enqueued');
     this.accept(event);
     return { requestId: event.requestId };
+  }
+
+  /**
+   * Records what another part of the engine delivered to a destination it cannot reach (an event
+   * source mapping's OnFailure topic or bucket), so `destinations` lists it with the rest.
+   */
+  async recordMessage(message: Omit<DestinationMessage, 'seq' | 'time'>): Promise<void> {
+    const store = await this.openStore();
+    const full: DestinationMessage = { ...message, seq: this.sequence.next(), time: new Date().toISOString() };
+    await store.put(messageKey(full.destination, full.seq), full);
   }
 
   /** What the destinations and dead-letter queue of a function received, oldest first. */
@@ -136,16 +152,15 @@ export class AsyncInvoker {
     this.abandoned = true;
   }
 
-  /** After the scheduler closed: lets abandoned attempts unwind, then closes the store. */
+  /** After the scheduler closed: lets abandoned attempts unwind (the engine closes the store after). */
   async close(): Promise<void> {
     this.stopping = this.abandoned = true;
     if (this.tasks.size > 0) await Promise.race([Promise.allSettled([...this.tasks]), delay(UNWIND_MS)]);
     await this.opening?.catch(() => undefined);
-    await this.store?.close();
   }
 
   private async read<T>(prefix: string): Promise<T[]> {
-    if (!this.store && !StateStore.exists(this.o.storeDir)) return [];
+    if (!this.store && !this.o.store.exists()) return [];
     const store = await this.openStore();
     return (await store.entries<T>(prefix)).map((e) => e.value);
   }
@@ -155,12 +170,12 @@ export class AsyncInvoker {
     if (this.stopping) return Promise.reject(new WorkbenchError('ServiceException', 'The engine is shutting down'));
     this.opening ??= (async () => {
       try {
-        const store = await StateStore.open(this.o.storeDir);
+        const store = await this.o.store.open();
         this.store = store;
         if (this.o.settings().workers) await this.resume(store);
         return store;
       } catch (error) {
-        const message = error instanceof StoreLockedError ? error.message : `The state store ${this.o.storeDir} cannot be opened: ${(error as Error).message}`;
+        const message = error instanceof StoreLockedError ? error.message : `The state store ${this.o.store.location} cannot be opened: ${(error as Error).message}`;
         this.warnOnce(`Asynchronous invocation is unavailable: ${message}`);
         throw new WorkbenchError('ServiceException', message);
       } finally {
@@ -359,6 +374,8 @@ export class AsyncInvoker {
       messages.push(message);
       operations.push({ type: 'put', key: messageKey(destination.arn, message.seq), value: message });
     }
+    // Queues first: a crash before the batch re-runs the event and may send again (at least once), never lose it.
+    for (const m of messages) if (m.type === 'sqs') await this.o.sendToQueue?.(m.destination, m.body, m.attributes);
     await this.store!.batch(operations);
     const index = q.events.indexOf(event);
     if (index >= 0) q.events.splice(index, 1);

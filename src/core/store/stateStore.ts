@@ -62,10 +62,14 @@ export class StateStore {
     return this.track(this.db.put(key, value, { sync: true }));
   }
 
-  /** Atomic: all operations are on disk, or none. */
-  batch(operations: StoreOperation[]): Promise<void> {
+  /**
+   * Atomic: all operations are written, or none. Synchronous (on disk when it resolves) unless
+   * `sync: false`, for writes whose loss in a crash is harmless (e.g. a queue's deletes: a lost
+   * one means a redelivery, which at-least-once allows).
+   */
+  batch(operations: StoreOperation[], options: { sync?: boolean } = {}): Promise<void> {
     if (operations.length === 0) return Promise.resolve();
-    return this.track(this.db.batch(operations, { sync: true }));
+    return this.track(this.db.batch(operations, { sync: options.sync ?? true }));
   }
 
   /** Every entry whose key starts with `prefix`, in key order. */

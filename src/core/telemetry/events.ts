@@ -1,3 +1,4 @@
+import type { MappingMetric } from '../esm/types';
 // The engine's single event stream. Records use the Telemetry API's own schema
 // (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html) so that log
 // formatting, the UI and (later) Telemetry API subscribers all read the same thing.
@@ -83,6 +84,8 @@ export interface PlatformRecords {
   'workbench.timeoutSuspended': { requestId: string };
   /** Our own: the lifecycle of an asynchronous (Event) invocation. */
   'workbench.async': AsyncLifecycleRecord;
+  /** Our own: an event source mapping's metrics and what happened to its records. */
+  'workbench.esm': MappingMetric & { uuid: string; eventSourceArn: string };
 }
 
 /**

@@ -1,0 +1,423 @@
+// HTTP front ends declared in a template: function URLs (SAM `FunctionUrlConfig`,
+// `AWS::Lambda::Url`) and the routes of SAM `Api` (REST, payload 1.0) and `HttpApi` (payload 2.0,
+// or 1.0) events, with the API settings the local front ends honour (CORS, binary media types,
+// stage name). Checked against Lambda's and API Gateway's rules; src/core/http serves them.
+import type {
+  ApiRouteDefinition,
+  CorsConfig,
+  FunctionDefinition,
+  FunctionUrlDefinition,
+  SourcePosition,
+  TemplateModel,
+} from './types';
+import { describe, type Resolver } from './intrinsics';
+import { PropertyReader } from './props';
+import type { ResourceEntry } from './resourceRefs';
+import { childOf, entryOf, type MapNode } from './tree';
+import { integer } from './validation';
+
+export interface HttpFrontEndContext {
+  entries: Map<string, ResourceEntry>;
+  /** A reader per created resource. */
+  readers: Map<string, PropertyReader>;
+  /** The template's functions by function name. */
+  functions: Map<string, FunctionDefinition>;
+  root: MapNode;
+  resolver: Resolver;
+  position(offset: number): SourcePosition;
+}
+
+/** Methods a route or a CORS configuration can name. */
+const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
+const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
+const CORS_KEYS = ['AllowCredentials', 'AllowHeaders', 'AllowMethods', 'AllowOrigins', 'ExposeHeaders', 'MaxAge'];
+const URL_KEYS = ['AuthType', 'Cors', 'InvokeMode'];
+
+interface Located<T> {
+  def: T;
+  r: PropertyReader;
+  keys: string[];
+}
+
+/** Reads every function URL, API route and API setting into `model.httpFrontEnds` (left absent when there are none). */
+export function readHttpFrontEnds(model: TemplateModel, ctx: HttpFrontEndContext): void {
+  const urls: Array<Located<FunctionUrlDefinition>> = [];
+  const routes: Array<Located<ApiRouteDefinition> & { apiKey: string }> = [];
+  for (const fn of model.functions) {
+    const r = ctx.readers.get(fn.logicalId);
+    if (!r || fn.resourceType !== 'AWS::Serverless::Function') continue;
+    const config = r.get('FunctionUrlConfig');
+    if (config !== undefined && config !== null) {
+      const target = { logicalId: `${fn.logicalId}Url`, functionName: fn.functionName, qualifier: fn.autoPublishAlias };
+      const def = readUrlConfig(r, ['FunctionUrlConfig'], target, ctx.position(r.keyAt(['FunctionUrlConfig']).span.start));
+      if (def) urls.push({ def, r, keys: ['FunctionUrlConfig'] });
+    }
+    for (const ev of fn.events) {
+      if (ev.type !== 'Api' && ev.type !== 'HttpApi') continue;
+      const route = readRoute(fn, ev.name, ev.type, ev.properties, r, ev.position);
+      if (route) routes.push(route);
+    }
+  }
+  for (const [id, r] of ctx.readers) {
+    const entry = ctx.entries.get(id)!;
+    if (entry.type !== 'AWS::Lambda::Url') continue;
+    const def = readLambdaUrl(entry, r, ctx);
+    if (def) urls.push({ def, r, keys: ['TargetFunctionArn'] });
+  }
+  checkDuplicateUrls(urls);
+  checkDuplicateRoutes(routes);
+  const apis = readApiSettings(ctx);
+  if (urls.length === 0 && routes.length === 0) return;
+  model.httpFrontEnds = { functionUrls: urls.map((u) => u.def), routes: routes.map((r) => r.def), ...apis };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function URLs
+
+function readUrlConfig(
+  r: PropertyReader,
+  at: string[],
+  target: { logicalId: string; functionName: string; qualifier?: string },
+  position: SourcePosition,
+): FunctionUrlDefinition | undefined {
+  const config = at.length ? r.get(...at) : r.values;
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    r.error('invalid-type', at, `${at.join('.')} must be a mapping with AuthType (and optionally Cors, InvokeMode), got ${describe(config)}`);
+    return undefined;
+  }
+  if (at.length) {
+    for (const key of Object.keys(config)) {
+      if (!URL_KEYS.includes(key)) r.error('unknown-property', [...at, key], `${key} is not a property of FunctionUrlConfig (allowed: ${URL_KEYS.join(', ')})`);
+    }
+  }
+  const authType = r.get(...at, 'AuthType');
+  if (authType !== 'NONE' && authType !== 'AWS_IAM') {
+    const written = authType === undefined ? 'is missing' : `is ${describe(authType)}`;
+    r.error(authType === undefined ? 'missing-property' : 'invalid-value', [...at, 'AuthType'], `AuthType ${written}: a function URL needs AuthType NONE (public) or AWS_IAM (SigV4-signed requests)`);
+    return undefined;
+  }
+  if (authType === 'AWS_IAM') {
+    r.report('info', 'not-enforced', [...at, 'AuthType'], 'AuthType AWS_IAM: locally a request needs a SigV4 Authorization header, but its signature is not verified');
+  }
+  const mode = r.get(...at, 'InvokeMode') ?? 'BUFFERED';
+  if (mode !== 'BUFFERED' && mode !== 'RESPONSE_STREAM') {
+    r.error('invalid-value', [...at, 'InvokeMode'], `InvokeMode must be BUFFERED or RESPONSE_STREAM, got ${describe(mode)}`);
+  } else if (mode === 'RESPONSE_STREAM') {
+    r.report('info', 'not-simulated', [...at, 'InvokeMode'], 'InvokeMode RESPONSE_STREAM is served buffered locally: the client gets the response when the function has returned');
+  }
+  const def: FunctionUrlDefinition = {
+    logicalId: target.logicalId,
+    functionName: target.functionName,
+    authType,
+    invokeMode: mode === 'RESPONSE_STREAM' ? 'RESPONSE_STREAM' : 'BUFFERED',
+    position,
+  };
+  if (target.qualifier !== undefined) def.qualifier = target.qualifier;
+  const cors = readCors(r, [...at, 'Cors'], 'url');
+  if (cors) def.cors = cors;
+  return def;
+}
+
+/** `AWS::Lambda::Url`: TargetFunctionArn (a name, an ARN, qualified or not), Qualifier, AuthType, Cors, InvokeMode. */
+function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEndContext): FunctionUrlDefinition | undefined {
+  const target = r.get('TargetFunctionArn');
+  if (typeof target !== 'string' || target === '') {
+    if (target === undefined && !r.written('TargetFunctionArn')) {
+      r.error('missing-property', ['TargetFunctionArn'], 'Missing required property TargetFunctionArn (the function: !Ref MyFunction, !GetAtt MyFunction.Arn or an alias)');
+    } else if (target !== undefined) {
+      r.error('invalid-type', ['TargetFunctionArn'], `TargetFunctionArn must be a function name or ARN, got ${describe(target)}`);
+    }
+    return undefined;
+  }
+  const ref = parseFunctionTarget(target);
+  const property = r.get('Qualifier');
+  let qualifier = ref.qualifier;
+  if (property !== undefined && property !== null) {
+    const text = String(property);
+    if (qualifier !== undefined && qualifier !== text) {
+      r.error('invalid-value', ['Qualifier'], `Qualifier '${text}' does not match the qualifier '${qualifier}' of TargetFunctionArn`);
+      return undefined;
+    }
+    qualifier = text;
+  }
+  if (qualifier === '$LATEST') qualifier = undefined;
+  if (qualifier !== undefined && (/^\d+$/.test(qualifier) || qualifier.includes('${'))) {
+    r.error('invalid-value', r.written('Qualifier') ? ['Qualifier'] : ['TargetFunctionArn'], 'A function URL can point to $LATEST or an alias, not to a published version');
+    return undefined;
+  }
+  if (qualifier !== undefined && !/^[a-zA-Z0-9_-]{1,128}$/.test(qualifier)) {
+    r.error('invalid-value', ['Qualifier'], `Qualifier '${qualifier}' is not an alias name (letters, digits, hyphens, underscores)`);
+    return undefined;
+  }
+  const fn = ctx.functions.get(ref.name);
+  if (!fn) {
+    const known = [...ctx.functions.keys()].join(', ') || 'none';
+    r.warning('unknown-function', ['TargetFunctionArn'], `AWS::Lambda::Url '${entry.logicalId}' targets function '${ref.name}', which is not defined in this template (functions: ${known})`);
+    return undefined;
+  }
+  return readUrlConfig(r, [], { logicalId: entry.logicalId, functionName: fn.functionName, qualifier }, ctx.position(entry.keyStart));
+}
+
+/** `name`, `name:qualifier`, `arn:aws:lambda:region:account:function:name[:qualifier]`, `account:function:name`. */
+function parseFunctionTarget(ref: string): { name: string; qualifier?: string } {
+  const m = /(?:^|:)function:([^:]+)(?::([^:]+))?$/.exec(ref) ?? /^([^:]+)(?::([^:]+))?$/.exec(ref);
+  if (!m) return { name: ref };
+  return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, qualifier: m[2] };
+}
+
+function checkDuplicateUrls(urls: Array<Located<FunctionUrlDefinition>>): void {
+  const seen = new Map<string, FunctionUrlDefinition>();
+  for (let i = 0; i < urls.length; i++) {
+    const { def, r, keys } = urls[i]!;
+    const key = `${def.functionName}:${def.qualifier ?? '$LATEST'}`;
+    const other = seen.get(key);
+    if (!other) {
+      seen.set(key, def);
+      continue;
+    }
+    const target = def.qualifier ? `alias '${def.qualifier}' of function '${def.functionName}'` : `function '${def.functionName}' ($LATEST)`;
+    r.error('duplicate-function-url', keys, `The ${target} already has a function URL ('${other.logicalId}', line ${other.position.line}); Lambda allows one per function or alias`);
+    urls.splice(i--, 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CORS
+
+function readCors(r: PropertyReader, at: string[], kind: 'url' | 'http'): CorsConfig | undefined {
+  const v = r.get(...at);
+  if (v === undefined || v === null || v === false) return undefined;
+  if (v === true && kind === 'http') {
+    // SAM: `CorsConfiguration: true` allows every origin, header and method.
+    return { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'], exposeHeaders: [], allowCredentials: false };
+  }
+  const name = at.join('.');
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    r.error('invalid-type', at, `${name} must be a mapping of ${CORS_KEYS.join(', ')}${kind === 'http' ? ' (or true)' : ''}, got ${describe(v)}`);
+    return undefined;
+  }
+  for (const key of Object.keys(v)) {
+    if (!CORS_KEYS.includes(key)) r.error('unknown-property', [...at, key], `${key} is not a CORS property (allowed: ${CORS_KEYS.join(', ')})`);
+  }
+  const list = (key: string, max: number | undefined, check: (s: string) => string | undefined): string[] => {
+    const value = r.get(...at, key);
+    if (value === undefined || value === null) return [];
+    if (!Array.isArray(value) || value.some((s) => typeof s !== 'string')) {
+      r.error('invalid-type', [...at, key], `${key} must be a list of strings, got ${describe(value)}`);
+      return [];
+    }
+    if (max !== undefined && value.length > max) r.error('invalid-value', [...at, key], `${key} has ${value.length} entries; at most ${max} are allowed`);
+    const out: string[] = [];
+    for (const s of value as string[]) {
+      const problem = check(s);
+      if (problem) r.error('invalid-value', [...at, key], `${key}: ${problem}`);
+      else out.push(s);
+    }
+    return out;
+  };
+  const url = kind === 'url';
+  const cors: CorsConfig = {
+    allowOrigins: list('AllowOrigins', url ? 100 : undefined, (s) => (s.length < 1 || s.length > 253 ? `origin '${s}' must be 1 to 253 characters` : undefined)),
+    allowMethods: list('AllowMethods', url ? 6 : undefined, (s) => (s === '*' || METHODS.has(s.toUpperCase()) ? undefined : `'${s}' is not an HTTP method (${[...METHODS].join(', ')} or *)`)).map((m) => m.toUpperCase()),
+    allowHeaders: list('AllowHeaders', url ? 100 : undefined, (s) => (s.length > 1024 ? 'a header name is at most 1024 characters' : undefined)),
+    exposeHeaders: list('ExposeHeaders', url ? 100 : undefined, (s) => (s.length > 1024 ? 'a header name is at most 1024 characters' : undefined)),
+    allowCredentials: false,
+  };
+  const credentials = r.get(...at, 'AllowCredentials');
+  if (credentials === true || credentials === 'true') cors.allowCredentials = true;
+  else if (credentials !== undefined && credentials !== null && credentials !== false && credentials !== 'false') {
+    r.error('invalid-type', [...at, 'AllowCredentials'], `AllowCredentials must be true or false, got ${describe(credentials)}`);
+  }
+  const maxAge = integer(r, [...at, 'MaxAge'], { min: 0, max: 86400, unit: 'seconds' });
+  if (maxAge !== undefined) cors.maxAge = maxAge;
+  if (kind === 'http' && cors.allowCredentials && cors.allowOrigins.includes('*')) {
+    r.error('invalid-value', [...at, 'AllowCredentials'], "API Gateway rejects AllowCredentials: true together with AllowOrigins '*'; list the origins");
+  }
+  return cors;
+}
+
+/** A REST API's SAM `Cors`: an origin string, or { AllowOrigin, AllowMethods, AllowHeaders, MaxAge, AllowCredentials } with quoted values ("'*'"). */
+function readRestCors(r: PropertyReader): CorsConfig | undefined {
+  const v = r.get('Cors');
+  if (v === undefined || v === null) return undefined;
+  const unquote = (s: string) => s.trim().replace(/^'(.*)'$/s, '$1');
+  const split = (s: unknown) => (typeof s === 'string' ? unquote(s).split(',').map((x) => x.trim()).filter(Boolean) : []);
+  if (typeof v === 'string') {
+    return { allowOrigins: [unquote(v)], allowMethods: ALL_METHODS, allowHeaders: [], exposeHeaders: [], allowCredentials: false };
+  }
+  if (typeof v !== 'object' || Array.isArray(v)) {
+    r.error('invalid-type', ['Cors'], `Cors must be an origin ("'*'") or a mapping with AllowOrigin, got ${describe(v)}`);
+    return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  if (typeof o.AllowOrigin !== 'string') {
+    r.error('missing-property', ['Cors', 'AllowOrigin'], "Cors needs AllowOrigin (a quoted origin, e.g. \"'https://example.com'\")");
+    return undefined;
+  }
+  const cors: CorsConfig = {
+    allowOrigins: [unquote(o.AllowOrigin)],
+    allowMethods: o.AllowMethods === undefined ? ALL_METHODS : split(o.AllowMethods).map((m) => m.toUpperCase()),
+    allowHeaders: split(o.AllowHeaders),
+    exposeHeaders: [],
+    allowCredentials: o.AllowCredentials === true || o.AllowCredentials === 'true',
+  };
+  if (o.MaxAge !== undefined) {
+    const n = Number(typeof o.MaxAge === 'string' ? unquote(o.MaxAge) : o.MaxAge);
+    if (Number.isInteger(n) && n >= 0) cors.maxAge = n;
+    else r.error('invalid-value', ['Cors', 'MaxAge'], `Cors.MaxAge must be a number of seconds, got ${describe(o.MaxAge)}`);
+  }
+  return cors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API routes
+
+function readRoute(
+  fn: FunctionDefinition,
+  eventName: string,
+  type: 'Api' | 'HttpApi',
+  props: Record<string, unknown>,
+  r: PropertyReader,
+  position: SourcePosition,
+): (Located<ApiRouteDefinition> & { apiKey: string }) | undefined {
+  const at = (key: string) => ['Events', eventName, 'Properties', key];
+  const api = type === 'Api' ? 'rest' : 'http';
+  let path = props.Path;
+  let method = props.Method;
+  if (api === 'http' && path === undefined && method === undefined) {
+    path = '$default';
+    method = 'ANY';
+  } else {
+    let ok = true;
+    for (const [key, value] of [['Path', path], ['Method', method]] as const) {
+      if (typeof value === 'string' && value !== '') continue;
+      ok = false;
+      if (value === undefined && !r.written(...at(key))) {
+        const hint = api === 'http' ? ' (an HttpApi event has both Path and Method, or neither for the $default route)' : '';
+        r.error('missing-property', at(key), `${type} event '${eventName}' has no ${key}${hint}`);
+      } else if (value !== undefined) {
+        r.error('invalid-type', at(key), `${key} of ${type} event '${eventName}' must be a string, got ${describe(value)}`);
+      }
+    }
+    if (!ok) return undefined;
+    const problem = pathProblem(path as string);
+    if (problem) {
+      r.error('invalid-value', at('Path'), `Path '${path}' of ${type} event '${eventName}' ${problem}`);
+      return undefined;
+    }
+    method = (method as string).toUpperCase();
+    if (method !== 'ANY' && !METHODS.has(method as string)) {
+      r.error('invalid-value', at('Method'), `Method '${props.Method}' of ${type} event '${eventName}' is not one of ${[...METHODS].join(', ')}, ANY`);
+      return undefined;
+    }
+  }
+  let version: '1.0' | '2.0' = api === 'rest' ? '1.0' : '2.0';
+  const pfv = props.PayloadFormatVersion;
+  if (api === 'http' && pfv !== undefined && pfv !== null) {
+    const text = typeof pfv === 'number' ? pfv.toFixed(1) : String(pfv);
+    if (text === '1.0' || text === '2.0') version = text;
+    else r.error('invalid-value', at('PayloadFormatVersion'), `PayloadFormatVersion must be '1.0' or '2.0', got ${describe(pfv)}`);
+  }
+  const def: ApiRouteDefinition = { api, method: method as string, path: path as string, functionName: fn.functionName, eventName, payloadFormatVersion: version, position };
+  if (fn.autoPublishAlias !== undefined) def.qualifier = fn.autoPublishAlias;
+  const apiKey = JSON.stringify(props.RestApiId ?? props.ApiId ?? null);
+  return { def, r, keys: path === '$default' ? ['Events', eventName] : at('Path'), apiKey };
+}
+
+/** Why a path template cannot be an API Gateway resource path, or undefined. */
+function pathProblem(path: string): string | undefined {
+  if (!path.startsWith('/')) return "must start with '/'";
+  if (path === '/') return undefined;
+  const segments = path.slice(1).split('/');
+  const names = new Set<string>();
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i]!;
+    if (s === '') return 'has an empty segment (// or a trailing /)';
+    const m = /^\{([A-Za-z0-9_.-]+)(\+)?\}$/.exec(s);
+    if (m) {
+      if (m[2] && i !== segments.length - 1) return `has the greedy parameter {${m[1]}+} before the last segment`;
+      if (names.has(m[1]!)) return `names the parameter {${m[1]}} twice`;
+      names.add(m[1]!);
+    } else if (/[{}]/.test(s)) {
+      return `has a segment '${s}' that is not a literal or a whole {parameter}`;
+    }
+  }
+  return undefined;
+}
+
+/** The same method and path twice in one API is an error (AWS refuses it); in two APIs merged locally, the first wins. */
+function checkDuplicateRoutes(routes: Array<Located<ApiRouteDefinition> & { apiKey: string }>): void {
+  const seen = new Map<string, Located<ApiRouteDefinition> & { apiKey: string }>();
+  for (let i = 0; i < routes.length; i++) {
+    const route = routes[i]!;
+    const { def } = route;
+    const key = `${def.api} ${def.method} ${def.path.replace(/\{[^}]*?(\+?)\}/g, '{$1}')}`;
+    const other = seen.get(key);
+    if (!other) {
+      seen.set(key, route);
+      continue;
+    }
+    const what = def.path === '$default' ? `the $default route` : `${def.method} ${def.path}`;
+    const first = `'${other.def.functionName}' (event '${other.def.eventName}', line ${other.def.position.line})`;
+    if (other.apiKey === route.apiKey) {
+      route.r.error('duplicate-route', route.keys, `${what} is already routed to ${first} in the same API`);
+    } else {
+      route.r.warning('route-shadowed', route.keys, `${what} is also routed to ${first} in another API; locally the ${def.api === 'rest' ? 'REST' : 'HTTP'} APIs share one server and the first route wins`);
+    }
+    routes.splice(i--, 1);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// API-wide settings (Globals and explicit API resources, merged: one local API per kind)
+
+function readApiSettings(ctx: HttpFrontEndContext): Pick<NonNullable<TemplateModel['httpFrontEnds']>, 'httpApi' | 'restApi'> {
+  const httpApi: { cors?: CorsConfig } = {};
+  const restApi: { stageName: string; binaryMediaTypes: string[]; cors?: CorsConfig } = { stageName: 'Prod', binaryMediaTypes: [] };
+  let stageSet = false;
+  // [reader, SAM-shaped (Globals or AWS::Serverless::*)]
+  const http: Array<[PropertyReader, boolean]> = [];
+  const rest: Array<[PropertyReader, boolean]> = [];
+  const globalHttp = globalsReader(ctx, 'HttpApi');
+  const globalRest = globalsReader(ctx, 'Api');
+  if (globalHttp) http.push([globalHttp, true]);
+  if (globalRest) rest.push([globalRest, true]);
+  for (const [id, r] of ctx.readers) {
+    const type = ctx.entries.get(id)!.type;
+    if (type === 'AWS::Serverless::HttpApi' || type === 'AWS::ApiGatewayV2::Api') http.push([r, type.startsWith('AWS::Serverless')]);
+    else if (type === 'AWS::Serverless::Api' || type === 'AWS::ApiGateway::RestApi') rest.push([r, type.startsWith('AWS::Serverless')]);
+  }
+  for (const [r] of http) {
+    // AWS::ApiGatewayV2::Api's CorsConfiguration has the same shape as SAM's.
+    const cors = readCors(r, ['CorsConfiguration'], 'http');
+    if (cors && !httpApi.cors) httpApi.cors = cors;
+  }
+  for (const [r, sam] of rest) {
+    const stage = sam ? r.get('StageName') : undefined;
+    if (typeof stage === 'string' && stage !== '' && !stageSet) {
+      restApi.stageName = stage;
+      stageSet = true;
+    }
+    const types = r.get('BinaryMediaTypes');
+    if (Array.isArray(types)) {
+      for (const t of types) if (typeof t === 'string') restApi.binaryMediaTypes.push(t.replace(/~1/g, '/'));
+    } else if (types !== undefined && types !== null) {
+      r.error('invalid-type', ['BinaryMediaTypes'], `BinaryMediaTypes must be a list of media types (e.g. image~1png), got ${describe(types)}`);
+    }
+    if (sam) {
+      const cors = readRestCors(r);
+      if (cors && !restApi.cors) restApi.cors = cors;
+    }
+  }
+  return { httpApi, restApi };
+}
+
+/** A reader for `Globals.<section>` (resolved like a resource's properties). */
+function globalsReader(ctx: HttpFrontEndContext, section: string): PropertyReader | undefined {
+  const globals = childOf(ctx.root, 'Globals');
+  const entry = entryOf(globals, section);
+  if (!entry || entry.value.kind !== 'map') return undefined;
+  const values = ctx.resolver.value(entry.value);
+  const record = typeof values === 'object' && values !== null && !Array.isArray(values) ? (values as Record<string, unknown>) : {};
+  return new PropertyReader(record, entry.value, `Globals.${section}`, { start: entry.keyStart, end: entry.keyEnd }, ctx.resolver.sink);
+}

@@ -1,0 +1,144 @@
+import * as path from 'node:path';
+import type { TemplateModel } from '../config/types';
+import { MappingManager } from '../esm/mappingManager';
+import { deleteStreamCheckpoints } from '../esm/streamPoller';
+import { readTemplateMappings, type MappingInput } from '../esm/mappingDefinitions';
+import { EventSourceMappings } from '../esm/mappings';
+import type { EventSourceMapping, MappingRuntime, MappingSourceKind, PollerFactory } from '../esm/types';
+import type { InvocationResult } from '../invoke/invoker';
+import type { SharedStore } from '../store/sharedStore';
+import type { TelemetryStream } from '../telemetry/stream';
+import { readSourceDeclarations, type SourceDeclarations, type SourceEndpoints } from './declarations';
+import { Sources, type SourceFactories } from './sources';
+
+// Lambda's third invocation model, put together: the project's queues and streams (`Sources`), the
+// event source mappings (template + API, `EventSourceMappings`) and their pollers
+// (`MappingManager`), each poller given a MappingRuntime onto the engine.
+
+export interface EventSourcesHost {
+  region(): string;
+  model(): TemplateModel;
+  sourceEndpoints(): SourceEndpoints;
+  stateDir: string;
+  telemetry: TelemetryStream;
+  invoke(functionName: string, payload: Buffer, qualifier?: string): Promise<InvocationResult>;
+  /** Throws ResourceNotFoundException when the function or qualifier does not exist. */
+  checkFunction(functionName: string, qualifier?: string): Promise<void>;
+  /** Records a message for a destination the engine cannot reach (SNS, S3, EventBridge…). */
+  recordDestinationMessage(message: { sourceFunction: string; requestId: string; destination: string; type: 'sns' | 's3' | 'events' | 'unknown'; body: string }): Promise<void>;
+}
+
+export class EventSources {
+  readonly sources: Sources;
+  readonly mappings: EventSourceMappings;
+  private readonly manager: MappingManager;
+  private declarations: SourceDeclarations;
+  private polling = false;
+
+  constructor(private readonly store: SharedStore, private readonly host: EventSourcesHost, factories: SourceFactories, pollers: Record<MappingSourceKind, PollerFactory>) {
+    this.declarations = readSourceDeclarations(host.model(), host.region(), host.sourceEndpoints());
+    this.sources = new Sources(store, () => host.region(), () => this.declarations, factories);
+    this.manager = new MappingManager(pollers, (mapping, report) => this.runtimeFor(mapping, report), (message) => this.warn(message));
+    this.mappings = new EventSourceMappings(path.join(host.stateDir, 'esm'), {
+      region: () => host.region(),
+      checkFunction: (name, qualifier) => host.checkFunction(name, qualifier),
+      sourceExists: (arn) => this.sources.findQueueDefinition(arn) !== undefined || this.sources.findStreamDefinition(arn) !== undefined || /^arn:aws[a-zA-Z-]*:sqs:/.test(arn),
+    }, () => {
+      if (this.polling) void this.manager.sync(this.mappings.list());
+    });
+  }
+
+  /** Reads the template's mappings and the API's; with `poll`, starts polling. */
+  async start(poll: boolean): Promise<void> {
+    await this.mappings.load();
+    this.polling = poll;
+    this.readTemplate();
+  }
+
+  /** The template changed (hot reload): its queues, streams and mappings are read again. */
+  templateChanged(): void {
+    this.declarations = readSourceDeclarations(this.host.model(), this.host.region(), this.host.sourceEndpoints());
+    this.readTemplate();
+  }
+
+  async close(): Promise<void> {
+    this.polling = false;
+    await this.manager.close();
+    await this.sources.close();
+  }
+
+  // --- the control-plane operations ----------------------------------------------------------------
+
+  async createMapping(input: MappingInput): Promise<Record<string, unknown>> {
+    const mapping = await this.mappings.create(input);
+    return this.mappings.configuration(mapping, 'Creating');
+  }
+
+  getMapping(uuid: string): Record<string, unknown> {
+    const mapping = this.mappings.get(uuid);
+    return this.mappings.configuration(mapping, undefined, this.manager.lastProcessingResult(uuid));
+  }
+
+  async updateMapping(uuid: string, input: MappingInput): Promise<Record<string, unknown>> {
+    const mapping = await this.mappings.update(uuid, input);
+    return this.mappings.configuration(mapping, 'Updating');
+  }
+
+  async deleteMapping(uuid: string): Promise<Record<string, unknown>> {
+    const mapping = await this.mappings.delete(uuid);
+    // A mapping created again later starts from its StartingPosition, not from the old checkpoints.
+    if (mapping.kind !== 'sqs') await deleteStreamCheckpoints(this.store, uuid);
+    return this.mappings.configuration(mapping, 'Deleting');
+  }
+
+  /** ListEventSourceMappings (filtered by function and / or source ARN). */
+  listMappings(filter: { functionName?: string; eventSourceArn?: string }): Array<Record<string, unknown>> {
+    return this.mappings.list()
+      .filter((m) => (!filter.functionName || m.functionName === filter.functionName) && (!filter.eventSourceArn || m.eventSourceArn === filter.eventSourceArn))
+      .map((m) => this.mappings.configuration(m, undefined, this.manager.lastProcessingResult(m.uuid)));
+  }
+
+  private readTemplate(): void {
+    const { mappings, problems } = readTemplateMappings(this.host.model());
+    for (const problem of problems) this.warn(`Event source mapping ${problem}`);
+    this.mappings.setTemplateMappings(mappings);
+  }
+
+  private runtimeFor(mapping: EventSourceMapping, report: (result: string) => void): MappingRuntime {
+    const host = this.host;
+    const sources = this.sources;
+    const notFound = () => new Error(`${mapping.eventSourceArn} is not a queue or stream of this project`);
+    return {
+      mapping,
+      region: host.region(),
+      store: this.store,
+      async invoke(payload) {
+        const result = await host.invoke(mapping.functionName, payload, mapping.qualifier);
+        report(result.functionError ? 'PROBLEM: Function call failed' : 'OK');
+        return { payload: result.payload, functionError: result.functionError, errorType: result.errorType, requestId: result.requestId, executedVersion: result.executedVersion };
+      },
+      queue: () => sources.queue(mapping.eventSourceArn) ?? (() => { throw notFound(); })(),
+      stream: () => sources.stream(mapping.eventSourceArn) ?? (() => { throw notFound(); })(),
+      async sendToDestination(destinationArn, body) {
+        const text = JSON.stringify(body);
+        const queue = /^arn:aws[a-zA-Z-]*:sqs:/.test(destinationArn) ? sources.queue(destinationArn) : undefined;
+        if (queue) {
+          await queue.send([{ body: text }]);
+          return;
+        }
+        const service = /^arn:aws[a-zA-Z-]*:([a-z0-9-]+):/.exec(destinationArn)?.[1];
+        const type = service === 'sns' || service === 's3' || service === 'events' ? service : 'unknown';
+        const requestId = (body as { requestContext?: { requestId?: string } })?.requestContext?.requestId ?? mapping.uuid;
+        await host.recordDestinationMessage({ sourceFunction: mapping.functionName, requestId, destination: destinationArn, type, body: text });
+      },
+      emit(record) {
+        host.telemetry.emit('workbench.esm', { ...record, uuid: mapping.uuid, eventSourceArn: mapping.eventSourceArn }, { functionName: mapping.functionName });
+        if (record.kind === 'error' && record.message) report(`PROBLEM: ${record.message}`);
+      },
+    };
+  }
+
+  private warn(message: string): void {
+    this.host.telemetry.emit('workbench.warning', { message });
+  }
+}

@@ -1,0 +1,108 @@
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { samTemplate, writeProject } from '../helpers/project';
+
+// `send-message`, `put-record`, `queues`, `streams`, `purge` as a user runs them: the built CLI
+// reaching a running `serve` (found through the state directory) whose mappings process what is
+// sent — and, with no serve, the project's state directly.
+
+const HANDLER = `
+  const fs = require('fs');
+  exports.handler = async (event) => { fs.appendFileSync(process.env.OUT, JSON.stringify(event) + '\\n'); return {}; };
+`;
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function until(what: string, check: () => boolean, ms = 15000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('CLI: queues and streams', function () {
+  this.timeout(60000);
+  let dir: string;
+  let out: string;
+  before(() => {
+    buildIfStale();
+    dir = writeProject({ 'src/app.js': HANDLER });
+    out = path.join(dir, 'handled.out');
+    fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({
+      Worker: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON` },
+    })}
+  Jobs:
+    Type: AWS::SQS::Queue
+  Parked:
+    Type: AWS::SQS::Queue
+    Properties:
+      QueueName: parked
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 3
+`);
+  });
+
+  it('without a serve: messages wait in the project\'s queue; queues, streams and purge work on the state directly', () => {
+    let r = cli(['send-message', 'Parked', '--body', 'hello', '-t', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^Sent message [0-9a-f-]{36} to Parked\n$/);
+    r = cli(['queues', '-t', dir, '--json']);
+    assert.equal(r.status, 0, r.stderr);
+    const parked = JSON.parse(r.stdout).find((q: any) => q.Name === 'parked');
+    assert.equal(parked.Visible, 1);
+    r = cli(['queues', '-t', dir]);
+    assert.match(r.stdout, /QUEUE\s+VISIBLE\s+IN FLIGHT\s+DELAYED\s+WHERE/);
+    assert.match(r.stdout, /Parked \(parked\)\s+1\s+0\s+0\s+embedded/);
+    r = cli(['purge', 'Parked', '-t', dir]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(JSON.parse(cli(['queues', '-t', dir, '--json']).stdout).find((q: any) => q.Name === 'parked').Visible, 0);
+    r = cli(['streams', '-t', dir]);
+    assert.match(r.stdout, /Clicks\s+kinesis\s+3\s+embedded/);
+    r = cli(['send-message', 'Nope', '--body', 'x', '-t', dir]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /No queue Nope in this project \(queues: Jobs, Parked\)/);
+    r = cli(['put-record', 'Clicks', '--data', 'x', '-t', dir]);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /--partition-key/);
+  });
+
+  describe('with a serve running on the project', () => {
+    let served: ChildProcessWithoutNullStreams;
+    before(async () => {
+      served = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', dir], { cwd: REPO_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
+      let stdout = '';
+      served.stdout.on('data', (d) => (stdout += d));
+      await until('serve to listen', () => /Lambda API listening on/.test(stdout));
+    });
+    after(async () => {
+      served.kill('SIGTERM');
+      await new Promise((r) => served.once('exit', r));
+      assert.equal(fs.existsSync(path.join(dir, '.lambda-workbench', 'serve.json')), false, 'serve removes its discovery file');
+    });
+
+    it('send-message reaches the serve, whose SQS mapping invokes the function', async () => {
+      const r = cli(['send-message', 'Jobs', '--body', '{"job":1}', '-t', dir]);
+      assert.equal(r.status, 0, r.stderr);
+      await until('the function to get the message', () => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('{\\"job\\":1}'));
+      const event = JSON.parse(fs.readFileSync(out, 'utf8').trim().split('\n').find((l) => l.includes('job'))!);
+      assert.equal(event.Records[0].body, '{"job":1}');
+      assert.equal(event.Records[0].messageId, /Sent message (\S+)/.exec(r.stdout)![1]);
+    });
+
+    it('put-record reaches the serve, whose Kinesis mapping invokes the function', async () => {
+      const r = cli(['put-record', 'Clicks', '--data', 'click!', '--partition-key', 'user-1', '-t', dir]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /^Put record \d+ into Clicks \(shardId-\d+\)\n$/);
+      await until('the function to get the record', () => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes(Buffer.from('click!').toString('base64')));
+    });
+  });
+});

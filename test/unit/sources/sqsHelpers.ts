@@ -1,0 +1,65 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { queueDefinition } from '../../../src/core/sources/declarations';
+import { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
+import type { MessageQueue, QueueDefinition } from '../../../src/core/sources/types';
+import { SharedStore } from '../../../src/core/store/sharedStore';
+
+/** Embedded queues on a throwaway LevelDB: `queue(name, overrides)` creates (or returns) one; `reopen()` simulates a restart. */
+export class QueueFixture {
+  readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-sqs-'));
+  store = new SharedStore(path.join(this.dir, 'store'));
+  private readonly queues = new Map<string, EmbeddedQueue>();
+  private readonly definitions = new Map<string, QueueDefinition>();
+
+  queue(name: string, overrides: Partial<QueueDefinition> = {}): EmbeddedQueue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      const definition = this.definitions.get(name) ?? queueDefinition(name, 'us-east-1', overrides);
+      this.definitions.set(name, definition);
+      queue = new EmbeddedQueue(this.store, definition, (arn) => this.byArn(arn));
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  arn(name: string): string {
+    return queueDefinition(name, 'us-east-1').arn;
+  }
+
+  /** Closes every queue and the store, then opens the same state directory again (queues keep their definitions). */
+  async reopen(): Promise<void> {
+    await this.closeAll();
+    this.store = new SharedStore(path.join(this.dir, 'store'));
+  }
+
+  async close(): Promise<void> {
+    await this.closeAll();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private byArn(arn: string): MessageQueue | undefined {
+    const name = arn.split(':').pop()!;
+    return this.definitions.has(name) ? this.queue(name) : undefined;
+  }
+
+  private async closeAll(): Promise<void> {
+    for (const q of this.queues.values()) await q.close();
+    this.queues.clear();
+    await this.store.close();
+  }
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
+export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10000, what = 'condition'): Promise<T> {
+  const started = Date.now();
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(20);
+  }
+}
