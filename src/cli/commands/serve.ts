@@ -88,6 +88,12 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
         throw new UsageError(`Cannot start the HTTP front ends on ${options.host}: ${(error as Error).message}`);
       }
     }
+    // Event source mappings poll from now on: say which, as the function URLs are listed above.
+    for (const mapping of workbench.eventSources.mappings.list()) {
+      const source = /:table\/([^/]+)/.exec(mapping.eventSourceArn)?.[1] ?? mapping.eventSourceArn.split(/[:/]/).at(-1);
+      const target = `${mapping.functionName}${mapping.qualifier ? `:${mapping.qualifier}` : ''}`;
+      process.stdout.write(`Event source mapping: ${source} (${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB stream'}) → ${target}, batch size ${mapping.batchSize}${mapping.enabled ? '' : ' (disabled)'}\n`);
+    }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);

@@ -81,7 +81,9 @@ describe('CLI: queues and streams', function () {
       served = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', dir], { cwd: REPO_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
       let stdout = '';
       served.stdout.on('data', (d) => (stdout += d));
-      await until('serve to listen', () => /Lambda API listening on/.test(stdout));
+      await until('serve to list its mappings', () => /Event source mapping: Clicks/.test(stdout));
+      assert.match(stdout, /^Event source mapping: Jobs \(SQS\) → Worker, batch size 10$/m);
+      assert.match(stdout, /^Event source mapping: Clicks \(Kinesis\) → Worker, batch size 100$/m);
     });
     after(async () => {
       served.kill('SIGTERM');
