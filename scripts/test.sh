@@ -27,4 +27,12 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 node scripts/build.mjs
 npx tsc -p . --noEmit
-npx mocha
+unit_rc=0
+npx mocha || unit_rc=$?
+# Then the extension in a real VS Code extension host (test/extension/, ~1 min; installs Chromium and
+# code-server on first use), also when a unit test failed. Screenshots: test-artifacts/extension/.
+ext_rc=0
+bash scripts/test-extension.sh || ext_rc=$?
+if [ "$unit_rc" -ne 0 ]; then echo "scripts/test.sh: unit tests FAILED (mocha exit $unit_rc)" >&2; fi
+if [ "$ext_rc" -ne 0 ]; then echo "scripts/test.sh: extension tests FAILED (exit $ext_rc)" >&2; fi
+[ "$unit_rc" -eq 0 ] && [ "$ext_rc" -eq 0 ]

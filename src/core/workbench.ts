@@ -19,7 +19,7 @@ import { EventSources } from './sources/eventSources';
 import { POLLER_FACTORIES, SOURCE_FACTORIES } from './sources/factories';
 import { changedFunctions, HotReloader, type HotReloadChange } from './reload/hotReload';
 import { Scheduler } from './scheduler/scheduler';
-import type { InitializationType } from './telemetry/events';
+import type { InitializationType, TelemetryListener } from './telemetry/events';
 import { TelemetryStream } from './telemetry/stream';
 import { WorkbenchError } from './errors';
 import { functionArn } from './invoke/functionRef';
@@ -220,8 +220,11 @@ export class Workbench {
     }, SOURCE_FACTORIES, POLLER_FACTORIES);
   }
 
-  /** Reads the template; throws TemplateError when it has errors. */
-  static async open(options: { template: string; settings?: Partial<WorkbenchSettings> }): Promise<Workbench> {
+  /**
+   * Reads the template; throws TemplateError when it has errors. `onTelemetry` is subscribed before
+   * anything runs: provisioned environments initialise during open, before the caller gets the engine.
+   */
+  static async open(options: { template: string; settings?: Partial<WorkbenchSettings>; onTelemetry?: TelemetryListener }): Promise<Workbench> {
     const settings = options.settings ?? {};
     const model = await loadTemplate(path.resolve(options.template), {
       region: settings.region ?? DEFAULT_SETTINGS.region,
@@ -229,6 +232,7 @@ export class Workbench {
     });
     if (hasErrors(model)) throw new TemplateError(model.diagnostics);
     const workbench = new Workbench(model, settings);
+    if (options.onTelemetry) workbench.telemetry.subscribe(options.onTelemetry);
     workbench.warmCaches();
     await workbench.loadApiSettings();
     if (settings.applyTemplateVersions ?? true) {

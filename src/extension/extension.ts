@@ -1,27 +1,44 @@
 import * as vscode from 'vscode';
+import { registerEngineCommands } from './commands/engineCommands';
+import { registerSourceCommands } from './commands/sourceCommands';
+import { registerTimeline, type TimelineApi } from './timeline/timelinePanel';
+import { registerEnvironmentsView, type EnvironmentsTreeProvider } from './views/environmentsView';
+import { registerEventSourcesView } from './views/eventSourcesView';
+import { registerEventsView } from './views/eventsView';
+import { registerFunctionsView, type FunctionsTreeProvider } from './views/functionsView';
+import { WorkbenchHost } from './workbenchHost';
 
-// The extension's entry. The sidebar, commands and debugger arrive with later issues; for now it
-// activates on workspaces with a SAM template and offers the function list.
+// The extension: the engine runs in the extension host (WorkbenchHost: one engine per workspace
+// folder with a template); the sidebar's views, the commands and the timeline panel all read it.
 
-export function activate(context: vscode.ExtensionContext): void {
-  const output = vscode.window.createOutputChannel('Lambda', 'lambda-log');
-  context.subscriptions.push(
-    output,
-    vscode.commands.registerCommand('lambdaWorkbench.listFunctions', async () => {
-      const { loadTemplate, findTemplate } = await import('../core/config');
-      const folder = vscode.workspace.workspaceFolders?.[0];
-      const file = folder ? findTemplate(folder.uri.fsPath) : undefined;
-      if (!file) {
-        void vscode.window.showWarningMessage('No template.yaml in the workspace.');
-        return [];
-      }
-      const model = await loadTemplate(file);
-      output.appendLine(model.functions.map((f) => `${f.logicalId}\t${f.runtime}\t${f.handler}`).join('\n'));
-      return model.functions.map((f) => f.logicalId);
-    }),
-  );
+let host: WorkbenchHost | undefined;
+
+/** Returned to tests (and other extensions): the host, to assert on what the views show. */
+export interface LambdaWorkbenchApi {
+  host: WorkbenchHost;
+  /** Tree providers: `getChildren()` returns what the views show (see views/functionsView.ts, views/environmentsView.ts). */
+  views: { functions: FunctionsTreeProvider; environments: EnvironmentsTreeProvider };
+  /** The timeline panel (`panel()`, `show()`) and every engine's metrics and timeline model (timeline/timelinePanel.ts). */
+  timeline: TimelineApi;
 }
 
-export function deactivate(): void {
-  // Nothing to release yet.
+export async function activate(context: vscode.ExtensionContext): Promise<LambdaWorkbenchApi> {
+  const output = vscode.window.createOutputChannel('Lambda', 'lambda-log');
+  host = new WorkbenchHost(output);
+  context.subscriptions.push(output, host);
+  const functions = registerFunctionsView(context, host);
+  const environments = registerEnvironmentsView(context, host);
+  registerEventsView(context, host);
+  registerEventSourcesView(context, host);
+  registerEngineCommands(context, host);
+  registerSourceCommands(context, host);
+  const timeline = registerTimeline(context, host);
+  // Engines open in the background: activation must not wait for cold provisioning.
+  void host.start();
+  return { host, views: { functions, environments }, timeline };
+}
+
+export async function deactivate(): Promise<void> {
+  await host?.close();
+  host = undefined;
 }

@@ -4,7 +4,7 @@ import { LambdaApiServer } from '../../core/api/lambdaApi';
 import { HttpFrontEnd, type FrontEndEndpoint } from '../../core/http/httpFrontEnd';
 import type { TelemetryEvent } from '../../core/telemetry/events';
 import { formatLogLine } from '../../core/telemetry/logFormat';
-import { writeServeDiscovery } from '../serveDiscovery';
+import { writeServeDiscovery } from '../../core/api/serveDiscovery';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { handleSourceRoute } from '../../core/api/sourceRoutes';
 import { isWorkbenchError } from '../../core/errors';
-import { findRunningServe } from '../serveDiscovery';
+import { findRunningServe } from '../../core/api/serveDiscovery';
 import { openWorkbench, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge`: the project's embedded (or

@@ -1,4 +1,5 @@
 import { isWorkbenchError } from '../errors';
+import { sleep } from '../util/sleep';
 import type { MessageAttributeValue, MessageQueue, ReceivedMessage } from '../sources/types';
 import { compileFilterCriteria, sqsFilterRecord, type RecordFilter } from './filterCriteria';
 import type { MappingInvokeResult, MappingRuntime, Poller, PollerFactory } from './types';
@@ -354,17 +355,7 @@ export class SqsPoller implements Poller {
 
   /** Back-off after consecutive problems (ends early when stopped). */
   private pause(problems: number): Promise<void> {
-    const ms = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(problems - 1, 10));
-    const signal = this.abort.signal;
-    return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(problems - 1, 10)), this.abort.signal);
   }
+
 }

@@ -375,7 +375,16 @@ export class AsyncInvoker {
       operations.push({ type: 'put', key: messageKey(destination.arn, message.seq), value: message });
     }
     // Queues first: a crash before the batch re-runs the event and may send again (at least once), never lose it.
-    for (const m of messages) if (m.type === 'sqs') await this.o.sendToQueue?.(m.destination, m.body, m.attributes);
+    for (const m of messages) {
+      if (m.type !== 'sqs') continue;
+      try {
+        await this.o.sendToQueue?.(m.destination, m.body, m.attributes);
+      } catch (error) {
+        // Lambda's DeadLetterErrors / DestinationDeliveryFailures; the event stays queued and is finished again later.
+        this.emit(event, 'deliveryFailed', { condition, destination: m.destination, role: m.role, reason: (error as Error).message });
+        throw error;
+      }
+    }
     await this.store!.batch(operations);
     const index = q.events.indexOf(event);
     if (index >= 0) q.events.splice(index, 1);

@@ -41,7 +41,7 @@ export class Scheduler {
   async run(fn: FunctionDefinition, version: string, request: InvokeRequest, collector?: LogCollector): Promise<ScheduledResult> {
     if (this.closed) throw new WorkbenchError('ServiceException', 'The engine is shutting down');
     // Reserved concurrency 0 throttles everything, warm environments included (it can be set while some are idle).
-    if (fn.reservedConcurrentExecutions === 0) this.throttle(fn, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+    if (fn.reservedConcurrentExecutions === 0) this.throttle(fn, version, 'ReservedFunctionConcurrentInvocationLimitExceeded');
     const pool = this.pool(fn.functionName, version);
     const generation = pool.generation;
     const warm = await pool.acquire();
@@ -49,7 +49,7 @@ export class Scheduler {
       const outcome = await warm.invoke(request, collector);
       return { outcome, environmentId: warm.id, coldStart: false };
     }
-    this.checkConcurrency(fn);
+    this.checkConcurrency(fn, version);
     const env = this.createEnvironment(fn, version, 'on-demand');
     pool.addClaimed(env);
     // The pool was retired while this invocation waited: `fn` may be the superseded definition, so
@@ -99,7 +99,7 @@ export class Scheduler {
   }
 
   /** Throws TooManyRequestsException when a new environment would exceed a limit. */
-  private checkConcurrency(fn: FunctionDefinition): void {
+  private checkConcurrency(fn: FunctionDefinition, version: string): void {
     let accountBusy = 0;
     let functionBusy = 0;
     for (const pool of this.pools.values()) {
@@ -109,7 +109,7 @@ export class Scheduler {
     }
     const reserved = fn.reservedConcurrentExecutions;
     if (reserved !== undefined) {
-      if (functionBusy >= reserved) this.throttle(fn, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      if (functionBusy >= reserved) this.throttle(fn, version, 'ReservedFunctionConcurrentInvocationLimitExceeded');
       return;
     }
     // Functions without a reservation share what the reservations leave of the account limit.
@@ -120,13 +120,13 @@ export class Scheduler {
       if (other?.reservedConcurrentExecutions === undefined) unreservedBusy += pool.busyCount;
     }
     if (accountBusy >= this.settings.accountConcurrency || unreservedBusy >= this.settings.accountConcurrency - reservedTotal) {
-      this.throttle(fn, 'ConcurrentInvocationLimitExceeded');
+      this.throttle(fn, version, 'ConcurrentInvocationLimitExceeded');
     }
   }
 
-  private throttle(fn: FunctionDefinition, reason: string): never {
+  private throttle(fn: FunctionDefinition, version: string, reason: string): never {
     const message = 'Rate Exceeded.';
-    this.telemetry.emit('workbench.throttle', { reason, message }, { functionName: fn.functionName });
+    this.telemetry.emit('workbench.throttle', { reason, message }, { functionName: fn.functionName, functionVersion: version });
     throw new WorkbenchError('TooManyRequestsException', message, reason);
   }
 

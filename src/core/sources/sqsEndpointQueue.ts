@@ -3,6 +3,7 @@ import {
   ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type MessageAttributeValue as SdkAttributeValue, type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import { userCredentialChain } from '../environment/credentials';
+import { sleep } from '../util/sleep';
 import { WorkbenchError, type WorkbenchErrorCode } from '../errors';
 import type {
   MessageAttributeValue, MessageQueue, QueueDefinition, QueueStats, ReceiveOptions, ReceivedMessage, SendMessageInput, SendMessageResult,
@@ -250,15 +251,3 @@ function anySignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; dispo
   return { signal: controller.signal, dispose };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted || ms <= 0) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -92,10 +92,11 @@ export interface PlatformRecords {
  * `enqueued` (durably accepted) → `attempt` (invoking) → `success` | `retry` (function error, next
  * attempt after `delayMs`) | `requeued` (throttled or engine error, back-off `delayMs`, not counted as
  * an invocation); `dropped` when no attempt is left (`condition` RetriesExhausted / EventAgeExceeded);
- * `delivered` once per destination that received the record or the event.
+ * `delivered` once per destination that received the record or the event; `deliveryFailed` when a
+ * destination or dead-letter queue could not be written (the event is finished again later).
  */
 export interface AsyncLifecycleRecord {
-  stage: 'enqueued' | 'attempt' | 'success' | 'retry' | 'requeued' | 'dropped' | 'delivered';
+  stage: 'enqueued' | 'attempt' | 'success' | 'retry' | 'requeued' | 'dropped' | 'delivered' | 'deliveryFailed';
   requestId: string;
   approximateInvokeCount: number;
   condition?: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';

@@ -18,7 +18,13 @@ export function writeServeDiscovery(stateDir: string, url: string): { remove(): 
     }
   };
   process.once('exit', remove);
-  return { remove };
+  // A long-lived host (the extension) writes and removes it many times: no exit listener left behind.
+  return {
+    remove: () => {
+      process.off('exit', remove);
+      remove();
+    },
+  };
 }
 
 /** The URL of the `serve` running on this state directory, if any. */

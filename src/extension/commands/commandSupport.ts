@@ -1,0 +1,62 @@
+import * as vscode from 'vscode';
+import { isWorkbenchError } from '../../core/errors';
+import type { Engine, WorkbenchHost } from '../workbenchHost';
+
+// Small helpers shared by the event and event-source commands.
+
+/**
+ * A command's optional second argument, unless it is the selection VS Code passes to a command run
+ * from a tree's context menu (`(node, selectedNodes[])`) — that is not an argument of ours.
+ */
+export function programmaticArg<T>(value: T | unknown[] | undefined): T | undefined {
+  return Array.isArray(value) ? undefined : (value as T | undefined);
+}
+
+/** The error in a notification (WorkbenchErrors with their AWS error code). */
+export function reportError(action: string, error: unknown): void {
+  const message = isWorkbenchError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
+  void vscode.window.showErrorMessage(`Lambda: ${action} failed — ${message}`);
+}
+
+/**
+ * Runs a command body; an error is shown as a notification and the command returns undefined
+ * (programmatic callers get undefined, not a rejection, as from any failed UI action).
+ */
+export async function guarded<T>(action: string, body: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await body();
+  } catch (error) {
+    reportError(action, error);
+    return undefined;
+  }
+}
+
+/**
+ * The engine of the same template as `engine` open now: a node or target made before the host
+ * reopened its engines (a settings change) still names the right project.
+ */
+export function currentEngine(host: WorkbenchHost, engine: Engine): Engine {
+  if (host.engines().includes(engine)) return engine;
+  return host.engines().find((e) => e.templateFile === engine.templateFile) ?? engine;
+}
+
+/** The engine a command acts on: the given one, else the one `matches` names, else the only / picked one. */
+export async function engineFor(host: WorkbenchHost, given: Engine | undefined, matches?: (engine: Engine) => boolean): Promise<Engine | undefined> {
+  if (given) {
+    await host.start();
+    return currentEngine(host, given);
+  }
+  await host.start();
+  if (matches) {
+    const found = host.engines().filter(matches);
+    if (found.length === 1) return found[0];
+  }
+  return host.pickEngine();
+}
+
+/** Opens JSON text in a new untitled editor beside the current one. */
+export async function showJsonDocument(text: string): Promise<vscode.TextDocument> {
+  const document = await vscode.workspace.openTextDocument({ content: text, language: 'json' });
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+  return document;
+}

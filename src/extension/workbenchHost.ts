@@ -1,0 +1,181 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { findTemplate, formatDiagnostic } from '../core/config';
+import type { TelemetryEvent } from '../core/telemetry/events';
+import { formatLogLine } from '../core/telemetry/logFormat';
+import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
+
+// The extension host runs the engine: one Workbench per workspace folder that holds a template
+// (the `lambdaWorkbench.templatePaths` setting, else template.yaml / .yml / .json at the folder's
+// root). Views, commands and panels go through this host: its `onDidChange` fires when what they
+// show may have changed (engines opened or closed, a reload, versions, environments), debounced;
+// `onTelemetry` carries every engine's event stream; log lines go to the "Lambda" output channel.
+
+export interface Engine {
+  folder: vscode.WorkspaceFolder;
+  templateFile: string;
+  workbench: Workbench;
+  /** A short name for pickers and tree labels: the folder, plus the template when not the default. */
+  label: string;
+}
+
+export interface EngineTelemetry {
+  engine: Engine;
+  event: TelemetryEvent;
+}
+
+const SECTION = 'lambdaWorkbench';
+
+export class WorkbenchHost implements vscode.Disposable {
+  private readonly engineList: Engine[] = [];
+  private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly telemetryEmitter = new vscode.EventEmitter<EngineTelemetry>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private changeTimer: NodeJS.Timeout | undefined;
+  private starting: Promise<void> | undefined;
+
+  /** What the views show may have changed (debounced to one event per 100 ms). */
+  readonly onDidChange = this.changeEmitter.event;
+  /** Every engine's telemetry, as it happens. */
+  readonly onTelemetry = this.telemetryEmitter.event;
+
+  constructor(readonly output: vscode.OutputChannel) {
+    this.disposables.push(
+      this.changeEmitter,
+      this.telemetryEmitter,
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.restart()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(SECTION)) void this.restart();
+      }),
+    );
+  }
+
+  /** Opens an engine for each workspace folder with a template (once; later calls wait for it). */
+  start(): Promise<void> {
+    this.starting ??= this.openAll();
+    return this.starting;
+  }
+
+  /** Closes every engine and opens them again with the current settings. */
+  async restart(): Promise<void> {
+    await this.starting?.catch(() => undefined);
+    await this.closeAll();
+    this.starting = this.openAll();
+    await this.starting;
+  }
+
+  engines(): Engine[] {
+    return [...this.engineList];
+  }
+
+  /** The engine whose folder contains `uri`, else the only one, else undefined. */
+  engineFor(uri?: vscode.Uri): Engine | undefined {
+    if (uri) {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      const engine = this.engineList.find((e) => e.folder === folder);
+      if (engine) return engine;
+    }
+    return this.engineList.length === 1 ? this.engineList[0] : undefined;
+  }
+
+  /** One engine: the only one, or the user's pick; undefined when there is none or the pick was dismissed. */
+  async pickEngine(): Promise<Engine | undefined> {
+    await this.start();
+    if (this.engineList.length <= 1) {
+      if (this.engineList.length === 0) void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
+      return this.engineList[0];
+    }
+    const picked = await vscode.window.showQuickPick(this.engineList.map((engine) => ({ label: engine.label, description: engine.templateFile, engine })), { placeHolder: 'Which project?' });
+    return picked?.engine;
+  }
+
+  /** Tells the views to refresh (debounced). */
+  changed(): void {
+    if (this.changeTimer) return;
+    this.changeTimer = setTimeout(() => {
+      this.changeTimer = undefined;
+      this.changeEmitter.fire();
+    }, 100);
+  }
+
+  /** Closes every engine (no process left behind) and releases the host. */
+  async close(): Promise<void> {
+    clearTimeout(this.changeTimer);
+    await this.starting?.catch(() => undefined);
+    await this.closeAll();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  dispose(): void {
+    void this.close();
+  }
+
+  private async openAll(): Promise<void> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      for (const templateFile of this.templatesOf(folder)) {
+        try {
+          // Subscribed during open: provisioned environments initialise before open returns; their
+          // events are held until the engine exists, then delivered in order.
+          let opened: Engine | undefined;
+          const early: TelemetryEvent[] = [];
+          const workbench = await Workbench.open({ template: templateFile, settings: this.settings(folder), onTelemetry: (event) => (opened ? this.onEvent(opened, event) : early.push(event)) });
+          const relative = path.relative(folder.uri.fsPath, templateFile);
+          const engine: Engine = { folder, templateFile, workbench, label: /^template\.(ya?ml|json)$/.test(relative) ? folder.name : `${folder.name}/${relative}` };
+          this.engineList.push(engine);
+          opened = engine;
+          for (const event of early.splice(0)) this.onEvent(engine, event);
+          for (const d of workbench.template.diagnostics) this.output.appendLine(formatDiagnostic(d));
+        } catch (error) {
+          const message = error instanceof TemplateError ? error.diagnostics.map(formatDiagnostic).join('\n') : (error as Error).message;
+          this.output.appendLine(`Cannot open ${templateFile}:\n${message}`);
+          void vscode.window.showErrorMessage(`Lambda: ${path.basename(templateFile)} has errors — see the Lambda output.`);
+        }
+      }
+    }
+    this.changed();
+  }
+
+  private async closeAll(): Promise<void> {
+    const closing = this.engineList.splice(0);
+    await Promise.allSettled(closing.map((engine) => engine.workbench.close()));
+    this.changed();
+  }
+
+  /** Log lines to the output channel; anything that changes what the views show → onDidChange. */
+  private onEvent(engine: Engine, event: TelemetryEvent): void {
+    this.telemetryEmitter.fire({ engine, event });
+    const line = event.type === 'workbench.warning' ? `WARNING ${(event.record as { message: string }).message}` : formatLogLine(event);
+    if (line !== undefined) this.output.appendLine(`${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}`);
+    if (!event.type.startsWith('function')) this.changed();
+  }
+
+  private templatesOf(folder: vscode.WorkspaceFolder): string[] {
+    const configured = vscode.workspace.getConfiguration(SECTION, folder.uri).get<string[]>('templatePaths', []);
+    if (configured.length > 0) return configured.map((p) => path.resolve(folder.uri.fsPath, p));
+    const found = findTemplate(folder.uri.fsPath);
+    return found ? [found] : [];
+  }
+
+  /** The extension's settings as the engine's. */
+  private settings(folder: vscode.WorkspaceFolder): Partial<WorkbenchSettings> {
+    const c = vscode.workspace.getConfiguration(SECTION, folder.uri);
+    const text = (key: string) => c.get<string>(key, '') || undefined;
+    const settings: Partial<WorkbenchSettings> = {
+      region: c.get<string>('region', 'us-east-1'),
+      nodePath: text('nodePath'),
+      pythonPath: text('pythonPath'),
+      keepAliveSeconds: c.get<number>('keepAliveSeconds', 600),
+      initTimeoutSeconds: c.get<number>('initTimeoutSeconds', 10),
+      accountConcurrency: c.get<number>('accountConcurrency', 1000),
+      nodeHeapLimit: c.get<boolean>('nodeHeapLimit', true),
+      provisionedConcurrency: c.get<Record<string, number>>('provisionedConcurrency', {}),
+      hotReload: c.get<boolean>('hotReload', true),
+    };
+    const stateDir = text('stateDirectory');
+    if (stateDir) settings.stateDir = path.resolve(folder.uri.fsPath, stateDir);
+    const scale = c.get<number>('asyncRetryDelayScale', 1 / 60);
+    // Lambda waits 1 and 2 minutes between retries; the scale shortens that for local work.
+    settings.asyncRetryDelaysSeconds = [60 * scale, 120 * scale];
+    return settings;
+  }
+}
