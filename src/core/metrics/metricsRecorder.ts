@@ -1,5 +1,5 @@
 import type { AsyncLifecycleRecord, TelemetryEvent } from '../telemetry/events';
-import type { TelemetryStream } from '../telemetry/stream';
+import { StreamFollower } from './streamFollower';
 
 // Lambda's CloudWatch metrics, computed locally from the engine's event stream: per function and
 // version, in fixed buckets (1 s by default) with a bounded history (15 minutes by default).
@@ -154,7 +154,7 @@ export interface MetricsKey {
 
 const MAX_TRACKED_ASYNC_EVENTS = 10_000;
 
-export class MetricsRecorder {
+export class MetricsRecorder extends StreamFollower {
   readonly bucketMs: number;
   readonly historyMs: number;
   private readonly maxSamples: number;
@@ -163,37 +163,16 @@ export class MetricsRecorder {
   private readonly environments = new Map<string, { functionName: string; version: string; provisioned: boolean }>();
   /** Asynchronous events seen being enqueued (request id → epoch ms), for AsyncEventAge. */
   private readonly enqueuedAt = new Map<string, number>();
-  private latest = 0;
-  private rev = 0;
-  private unsubscribe: (() => void) | undefined;
 
   constructor(options: MetricsRecorderOptions = {}) {
+    super();
     this.bucketMs = options.bucketMs ?? 1000;
     this.historyMs = options.historyMs ?? 15 * 60_000;
     this.maxSamples = options.maxSamplesPerBucket ?? 2000;
   }
 
-  /** Records every event of the stream from now on; returns the unsubscribe function. */
-  attach(stream: TelemetryStream): () => void {
-    this.unsubscribe?.();
-    const unsubscribe = stream.subscribe((event) => this.record(event));
-    this.unsubscribe = unsubscribe;
-    return unsubscribe;
-  }
-
-  detach(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  /** Changes with every recorded event that counts (for pollers: redraw when it moved). */
-  get revision(): number {
-    return this.rev;
-  }
-
-  /** The time of the newest event seen (epoch ms). */
-  get latestEventAt(): number {
-    return this.latest;
+  protected onEvent(event: TelemetryEvent): void {
+    this.record(event);
   }
 
   /** Every function:version seen, with ALL_VERSIONS entries for whole functions; sorted. */
@@ -204,9 +183,8 @@ export class MetricsRecorder {
   }
 
   record(event: TelemetryEvent): void {
-    const time = Date.parse(event.time);
-    if (Number.isNaN(time)) return;
-    if (time > this.latest) this.latest = time;
+    const time = this.timeOf(event);
+    if (time === undefined) return;
     switch (event.type) {
       case 'platform.initStart':
         return this.onInitStart(event as TelemetryEvent<'platform.initStart'>, time);

@@ -1,6 +1,6 @@
 import type { InitializationType, PhaseStatus, TelemetryEvent } from '../telemetry/events';
+import { StreamFollower } from './streamFollower';
 import { formatLogLine } from '../telemetry/logFormat';
-import type { TelemetryStream } from '../telemetry/stream';
 
 // The timeline's data, built from the engine's event stream: one row per execution environment
 // with its segments over time — INIT's sub-phases (extension / runtime / function init),
@@ -124,7 +124,7 @@ export function isInitKind(kind: SegmentKind): kind is InitSegmentKind {
   return INIT_KINDS.has(kind);
 }
 
-export class TimelineModel {
+export class TimelineModel extends StreamFollower {
   readonly windowMs: number;
   private readonly maxEnvironments: number;
   private readonly maxSegments: number;
@@ -134,38 +134,19 @@ export class TimelineModel {
   private readonly removals: Array<{ id: string; rev: number }> = [];
   /** Changes older than this revision cannot be answered incrementally any more. */
   private forgottenBefore = 0;
-  private rev = 0;
   private markerSeq = 0;
-  private latest = 0;
   private sincePrune = 0;
-  private unsubscribe: (() => void) | undefined;
 
   constructor(options: TimelineModelOptions = {}) {
+    super();
     this.windowMs = options.windowMs ?? 15 * 60_000;
     this.maxEnvironments = options.maxEnvironments ?? 200;
     this.maxSegments = options.maxSegmentsPerEnvironment ?? 1000;
     this.maxMarkers = options.maxMarkers ?? 1000;
   }
 
-  attach(stream: TelemetryStream): () => void {
-    this.unsubscribe?.();
-    const unsubscribe = stream.subscribe((event) => this.apply(event));
-    this.unsubscribe = unsubscribe;
-    return unsubscribe;
-  }
-
-  detach(): void {
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-  }
-
-  get revision(): number {
-    return this.rev;
-  }
-
-  /** The newest event time seen (epoch ms). */
-  get latestEventAt(): number {
-    return this.latest;
+  protected onEvent(event: TelemetryEvent): void {
+    this.apply(event);
   }
 
   environment(id: string): TimelineEnvironment | undefined {
@@ -173,9 +154,8 @@ export class TimelineModel {
   }
 
   apply(event: TelemetryEvent): void {
-    const time = Date.parse(event.time);
-    if (Number.isNaN(time)) return;
-    if (time > this.latest) this.latest = time;
+    const time = this.timeOf(event);
+    if (time === undefined) return;
     switch (event.type) {
       case 'platform.initStart':
         this.onInitStart(event as TelemetryEvent<'platform.initStart'>, time);

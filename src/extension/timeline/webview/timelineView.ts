@@ -1,4 +1,5 @@
 import type { TimelineEnvironment, TimelineMarker, TimelineSegment } from '../../../core/metrics/timelineModel';
+import type { RenderedCounts } from '../protocol';
 import { svg } from './dom';
 
 // The timeline drawing: one SVG, rebuilt on every frame (a few thousand elements at most).
@@ -19,19 +20,8 @@ export type Hit =
   | { type: 'marker'; x1: number; x2: number; y1: number; y2: number; marker: TimelineMarker; engine: EngineData }
   | { type: 'row'; x1: number; x2: number; y1: number; y2: number; env: TimelineEnvironment; engine: EngineData };
 
-export interface TimelineRenderCounts {
-  groups: number;
-  environments: number;
-  segments: number;
-  invocations: number;
-  cold: number;
-  warm: number;
-  provisioned: number;
-  errors: number;
-  running: number;
-  initSegments: number;
-  markers: number;
-}
+/** What one render drew: the counts the panel reports back (protocol.ts), less what the page adds. */
+export type TimelineRenderCounts = Omit<RenderedCounts, 'engines' | 'charts' | 'metricsKey' | 'windowMs'>;
 
 const AXIS_H = 24;
 const ENGINE_H = 20;
