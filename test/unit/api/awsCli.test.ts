@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Workbench } from '../../../src/core/workbench';
 import { samTemplate, writeProject } from '../helpers/project';
+import { AWS, runAws, type AwsRun } from '../helpers/awsCli';
 import { buildIfStale } from '../helpers/build';
 
 // The Invoke API through the real AWS CLI v2 (Debian's `awscli`, /usr/bin/aws — scripts/test.sh
@@ -12,8 +13,6 @@ import { buildIfStale } from '../helpers/build';
 
 const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'dist', 'cli.js');
-/** Always this one: an `aws` elsewhere on PATH may be a CLI v1 (pyenv, pip). */
-const AWS = '/usr/bin/aws';
 
 const FILES = {
   'src/app.js': `
@@ -65,15 +64,6 @@ async function stop(served: Served | undefined): Promise<void> {
   await served.exited;
 }
 
-interface AwsRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  /** The CLI's JSON output, when it printed one. */
-  json: any;
-  /** The outfile's content. */
-  out: string;
-}
 
 describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbench serve', function () {
   this.timeout(60000);
@@ -88,38 +78,10 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
   };
 
   /** `aws lambda invoke` with a clean, file-less configuration and no retries; the outfile is read back. */
-  function aws(args: string[], credentials = { id: 'test', secret: 'test' }, endpoint = served!.url): Promise<AwsRun> {
+  async function aws(args: string[], credentials = { id: 'test', secret: 'test' }, endpoint = served!.url): Promise<AwsRun & { out: string }> {
     const outfile = path.join(work, `out-${Math.random().toString(36).slice(2)}.json`);
-    const child = spawn(AWS, ['lambda', 'invoke', '--endpoint-url', endpoint, '--region', 'us-east-1', '--cli-binary-format', 'raw-in-base64-out', '--output', 'json', ...args, outfile], {
-      cwd: work,
-      env: {
-        PATH: '/usr/bin:/bin',
-        HOME: work,
-        AWS_ACCESS_KEY_ID: credentials.id,
-        AWS_SECRET_ACCESS_KEY: credentials.secret,
-        AWS_PAGER: '',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_MAX_ATTEMPTS: '1',
-        AWS_RETRY_MODE: 'standard',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end();
-    return new Promise((resolve) => child.on('close', (status) => {
-      let json: any;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      const out = fs.existsSync(outfile) ? fs.readFileSync(outfile, 'utf8') : '';
-      resolve({ status, stdout, stderr, json, out });
-    }));
+    const run = await runAws(['lambda', 'invoke', '--endpoint-url', endpoint, '--region', 'us-east-1', '--cli-binary-format', 'raw-in-base64-out', '--output', 'json', ...args, outfile], work, credentials);
+    return { ...run, out: fs.existsSync(outfile) ? fs.readFileSync(outfile, 'utf8') : '' };
   }
 
   before(async function () {

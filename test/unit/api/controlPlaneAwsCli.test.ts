@@ -4,13 +4,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { samTemplate, writeProject } from '../helpers/project';
+import { AWS, runAws, type AwsRun } from '../helpers/awsCli';
 import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
 
 // Lambda's control-plane operations through the real AWS CLI v2 (Debian's `awscli`, /usr/bin/aws)
 // against `lambda-workbench serve` as a user runs it: the built CLI in its own process.
 
-/** Always this one: an `aws` elsewhere on PATH may be a CLI v1 (pyenv, pip). */
-const AWS = '/usr/bin/aws';
 const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
 const handler = (marker: string) => `
@@ -56,13 +55,6 @@ function serve(args: string[]): Promise<Served> {
   });
 }
 
-interface AwsRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-  /** The CLI's JSON output, when it printed one. */
-  json: any;
-}
 
 describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbench serve', function () {
   this.timeout(60000);
@@ -73,36 +65,7 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
 
   /** `aws lambda <args>` with a clean, file-less configuration and no retries. */
   function aws(args: string[]): Promise<AwsRun> {
-    const child = spawn(AWS, ['lambda', ...args, '--endpoint-url', served!.url, '--region', 'us-east-1', '--output', 'json', '--cli-binary-format', 'raw-in-base64-out'], {
-      cwd: home,
-      env: {
-        PATH: '/usr/bin:/bin',
-        HOME: home,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: 'us-east-1',
-        AWS_PAGER: '',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-        AWS_MAX_ATTEMPTS: '1',
-        AWS_RETRY_MODE: 'standard',
-        AWS_EC2_METADATA_DISABLED: 'true',
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdin.end();
-    return new Promise((resolve) => child.on('close', (status) => {
-      let json: any;
-      try {
-        json = stdout.trim() ? JSON.parse(stdout) : undefined;
-      } catch {
-        json = undefined;
-      }
-      resolve({ status, stdout, stderr, json });
-    }));
+    return runAws(['lambda', ...args, '--endpoint-url', served!.url, '--region', 'us-east-1', '--output', 'json', '--cli-binary-format', 'raw-in-base64-out'], home);
   }
 
   /** Runs and asserts exit 0; returns the JSON output. */

@@ -3,13 +3,13 @@ import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:chil
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { AWS, awsEnv } from '../helpers/awsCli';
 import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
 import { samTemplate, writeProject } from '../helpers/project';
 
 // The event source mapping operations through the real AWS CLI v2 (/usr/bin/aws) against
 // `lambda-workbench serve`; a mapping created this way polls at once.
 
-const AWS = '/usr/bin/aws';
 
 describe('event source mappings through the AWS CLI v2 against lambda-workbench serve', function () {
   this.timeout(60000);
@@ -44,7 +44,7 @@ describe('event source mappings through the AWS CLI v2 against lambda-workbench 
   function aws(args: string[]): { status: number | null; json: any; stderr: string } {
     const r = spawnSync(AWS, ['lambda', ...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'json'], {
       encoding: 'utf8',
-      env: { PATH: '/usr/bin:/bin', HOME: home, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_MAX_ATTEMPTS: '1', AWS_EC2_METADATA_DISABLED: 'true' },
+      env: awsEnv(home),
     });
     let json: any;
     try {
