@@ -122,7 +122,8 @@ export class Workbench {
   private readonly asyncInvoker: AsyncInvoker;
   private readonly runtimes: Map<string, RuntimeAdapter>;
   private readonly credentials: CredentialCache;
-  private readonly debugFunctions = new Set<string>();
+  /** Functions in debug mode, with the session's variable overrides. */
+  private readonly debugFunctions = new Map<string, { environment: Record<string, string>; stopOnInit: boolean }>();
   private readonly optDirs: OptDirectories;
   private byName = new Map<string, FunctionDefinition>();
   /** Published versions and aliases of every function ($LATEST is the template's definition). */
@@ -302,12 +303,23 @@ export class Workbench {
     return this.asyncInvoker.status();
   }
 
-  /** New environments of the function start with the runtime waiting for a debugger. */
-  setDebug(functionName: string, enabled: boolean): void {
+  /**
+   * New environments of the function start with the runtime waiting for a debugger, with the
+   * session's variable overrides on top of the definition's. Environments already running in the
+   * other mode are retired: they finish what they are doing and the next invocation starts one in
+   * the new mode. Returns how many were retired.
+   */
+  setDebug(functionName: string, enabled: boolean, overrides: { environment?: Record<string, string>; stopOnInit?: boolean } = {}): number {
     const fn = this.byName.get(functionName);
     if (!fn) throw new Error(`Unknown function ${functionName}`);
-    if (enabled) this.debugFunctions.add(fn.functionName);
+    if (enabled) this.debugFunctions.set(fn.functionName, { environment: overrides.environment ?? {}, stopOnInit: overrides.stopOnInit ?? false });
     else this.debugFunctions.delete(fn.functionName);
+    return this.scheduler.retireWhere(fn.functionName, (env) => env.debugMode !== enabled);
+  }
+
+  /** Whether new environments of the function start in debug mode. */
+  isDebugging(functionName: string): boolean {
+    return this.debugFunctions.has(this.byName.get(functionName)?.functionName ?? functionName);
   }
 
   /** The live environment objects (debugger hooks: inspector URL, timeout suspension). */
@@ -353,8 +365,9 @@ export class Workbench {
 
   private createEnvironment(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
     const runtime = this.runtimeFor(fn.runtime);
+    const debug = this.debugFunctions.get(fn.functionName);
     return new ExecutionEnvironment({
-      fn,
+      fn: debug && Object.keys(debug.environment).length > 0 ? { ...fn, environment: { ...fn.environment, ...debug.environment } } : fn,
       version,
       region: this.settings.region,
       runtime,
@@ -363,7 +376,8 @@ export class Workbench {
       initializationType,
       initTimeoutMs: this.settings.initTimeoutSeconds * 1000,
       shutdownGraceMs: this.settings.shutdownGraceMs,
-      debug: this.debugFunctions.has(fn.functionName),
+      debug: debug !== undefined,
+      stopOnInit: debug?.stopOnInit,
       tmpRoot: this.settings.tmpRoot,
       optDir: () => this.optDirs.get(fn.functionName, version, fn.layers),
     });

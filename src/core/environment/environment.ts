@@ -140,6 +140,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
         initializationType: this.options.initializationType,
         runtime: this.options.runtime,
         debug: this.options.debug,
+        stopOnInit: this.options.stopOnInit,
         listen: () => this.server.listen(),
         credentials: () => this.options.credentials.get(),
         optDir: this.options.optDir,
@@ -294,6 +295,11 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       platformErrorType: result.platformError?.errorType,
       durationMs: performance.now() - pending.startedAt,
     }, { alive: true, final: false });
+  }
+
+  /** Started with the runtime waiting for a debugger. */
+  get debugMode(): boolean {
+    return this.options.debug;
   }
 
   /** Lambda's timeout is lifted while a debugger holds the runtime (issue: debugger hooks). */

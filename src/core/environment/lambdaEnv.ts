@@ -105,13 +105,14 @@ export async function prepareLaunch(p: {
   initializationType: InitializationType;
   runtime: RuntimeAdapter;
   debug: boolean;
+  stopOnInit?: boolean;
   listen: () => Promise<string>;
   credentials: () => Promise<AwsCredentials>;
   optDir: () => Promise<string | undefined>;
   tmpDir: () => Promise<string>;
 }): Promise<PreparedLaunch> {
   const [runtimeApi, credentials, optDir, tmpDir] = await Promise.all([p.listen(), p.credentials(), p.optDir(), p.tmpDir()]);
-  const launch = await p.runtime.launch(p.fn, { debug: p.debug, optDir });
+  const launch = await p.runtime.launch(p.fn, { debug: p.debug, stopOnInit: p.stopOnInit, optDir });
   const env = lambdaEnvironment(
     {
       fn: p.fn,

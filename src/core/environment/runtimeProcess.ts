@@ -26,7 +26,8 @@ export interface SpawnSpec {
   env: Record<string, string>;
 }
 
-const INSPECTOR_LINE = /^Debugger listening on (ws:\/\/[^\s]+)/;
+/** Node's inspector (`ws://…`) or our Python bootstrap's debugpy listener (`tcp://host:port`). */
+const INSPECTOR_LINE = /^(?:Debugger|Debugpy) listening on ((?:ws|tcp):\/\/[^\s]+)/;
 /** What V8 prints when the heap limit (derived from MemorySize) is reached. */
 const HEAP_OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Reached heap limit/;
 const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;

@@ -24,6 +24,8 @@ export interface EnvironmentOptions {
   shutdownGraceMs: number;
   /** Start the runtime waiting for a debugger before any user code runs. */
   debug: boolean;
+  /** Debug mode: pause at the first line of the handler module. */
+  stopOnInit?: boolean;
   tmpRoot: string;
   /** The version's materialised layers (our /opt), built on first use; undefined without layers. */
   optDir: () => Promise<string | undefined>;

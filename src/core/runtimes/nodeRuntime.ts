@@ -117,6 +117,8 @@ export class NodeRuntime implements RuntimeAdapter {
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
         NODE_PATH: [...nodePath, path.join(runtimeDir, 'node_modules')].join(path.delimiter),
+        // Read (and removed) by the bootstrap before any user code.
+        ...(options.debug && options.stopOnInit ? { _LAMBDA_WORKBENCH_STOP_ON_INIT: '1' } : {}),
       },
       runtimeVersion: `nodejs:${major}.local-v${node.version}`,
       runtimeVersionArn: `local:node:${node.path}`,

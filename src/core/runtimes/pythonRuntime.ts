@@ -127,6 +127,40 @@ export const LOADER = [
   "exec(_L('__main__',_m.__file__).get_code('__main__'),_m.__dict__)",
 ].join(';');
 
+/** Debian's python3-debugpy: built for Debian's own /usr/bin/python3, pure Python otherwise. */
+const SYSTEM_DEBUGPY = ['/usr/lib/python3/dist-packages/debugpy'];
+const debugpyCache = new Map<string, Promise<string[]>>();
+
+/**
+ * What debug mode adds to PYTHONPATH so that `import debugpy` works: nothing when the interpreter
+ * has debugpy itself; else a directory holding only a link to a system-wide debugpy (Debian's
+ * python3-debugpy installs for /usr/bin/python3, not for pyenv's interpreters), so nothing else of
+ * dist-packages leaks into the function's imports.
+ */
+function debugpyPath(python: LocalPython): Promise<string[]> {
+  let result = debugpyCache.get(python.path);
+  if (!result) {
+    result = (async () => {
+      const has = await captureOutput(python.path, ['-c', 'import debugpy']).then(() => true, () => false);
+      if (has) return [];
+      const found = SYSTEM_DEBUGPY.find((dir) => fs.existsSync(path.join(dir, '__init__.py')));
+      if (!found) throw new Error(`Debugging Python needs debugpy, which ${python.path} cannot import: install it (pip install debugpy, or Debian's python3-debugpy).`);
+      const shim = path.join(os.tmpdir(), `lambda-workbench-debugpy-${process.getuid?.() ?? 0}`);
+      fs.mkdirSync(shim, { recursive: true });
+      const link = path.join(shim, 'debugpy');
+      try {
+        fs.symlinkSync(found, link);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      return [shim];
+    })();
+    result.catch(() => debugpyCache.delete(python.path));
+    debugpyCache.set(python.path, result);
+  }
+  return result;
+}
+
 export class PythonRuntime implements RuntimeAdapter {
   private readonly warned = new Set<string>();
 
@@ -148,6 +182,7 @@ export class PythonRuntime implements RuntimeAdapter {
     const pythonPath = [fn.codeUri];
     if (opt) pythonPath.push(path.join(opt, 'python', 'lib', `python${version}`, 'site-packages'), path.join(opt, 'python'));
     pythonPath.push(runtimeDir);
+    if (options.debug) pythonPath.push(...(await debugpyPath(python)));
     return {
       command: python.path,
       // -u: unbuffered, so print() output reaches the log as it happens, as on AWS. No other
@@ -161,6 +196,8 @@ export class PythonRuntime implements RuntimeAdapter {
         PYTHONPATH: pythonPath.join(path.delimiter),
         PYTHONUNBUFFERED: '1',
         PYTHONDONTWRITEBYTECODE: '1',
+        // Read (and removed) by the bootstrap before any user code.
+        ...(options.debug ? { _LAMBDA_WORKBENCH_DEBUGPY: '1', ...(options.stopOnInit ? { _LAMBDA_WORKBENCH_STOP_ON_INIT: '1' } : {}) } : {}),
       },
       runtimeVersion: `python:${version}.local-v${python.version}`,
       runtimeVersionArn: `local:python:${python.path}`,

@@ -16,6 +16,8 @@ export interface RuntimeLaunch {
 export interface LaunchOptions {
   /** Start with the runtime waiting for a debugger before any user code runs. */
   debug?: boolean;
+  /** Debug mode: pause at the first line of the handler module (once a debugger is attached). */
+  stopOnInit?: boolean;
   /** The materialised layers of the function version: our stand-in for /opt. */
   optDir?: string;
 }

@@ -154,6 +154,16 @@ export class Scheduler {
     return this.pools.get(`${functionName}:${version}`)?.retireAll() ?? 0;
   }
 
+  /** Retires the function's environments (any version) that match; see retire(). Returns how many. */
+  retireWhere(functionName: string, matches: (env: ExecutionEnvironment) => boolean): number {
+    let n = 0;
+    for (const pool of this.pools.values()) {
+      if (pool.functionName !== functionName) continue;
+      for (const env of [...pool.environments]) if (matches(env) && pool.retire(env)) n++;
+    }
+    return n;
+  }
+
   /** Shuts every environment down (of one function, or all). */
   async shutdown(functionName?: string): Promise<void> {
     await Promise.all([...this.pools.values()].filter((p) => !functionName || p.functionName === functionName).map((p) => p.shutdownAll()));

@@ -42,8 +42,11 @@ async function until<T>(what: string, check: () => T | undefined | false, timeou
   }
 }
 
+/** What a Node environment's child configuration carries. */
+type NodeChild = ChildConfiguration & { port: number; address: string; continueOnAttach: boolean };
+
 /** A CDP client on a child configuration's port, standing in for js-debug; records where it paused. */
-async function attach(config: ChildConfiguration, file: string, lines: number[], onPause: (line: number) => number) {
+async function attach(config: NodeChild, file: string, lines: number[], onPause: (line: number) => number) {
   const client = await CDP({ host: config.address, port: config.port });
   const scripts = new Map<string, string>();
   const paused: number[] = [];
@@ -99,10 +102,10 @@ describe('lambda debug adapter', function () {
 
   async function startClient() {
     const dc = new DebugClient('node', 'unused', 'lambda');
-    const children: ChildConfiguration[] = [];
+    const children: NodeChild[] = [];
     handleReverseRequests(dc, {
       startDebugging: (args: DebugProtocol.StartDebuggingRequestArguments) => {
-        children.push(args.configuration as ChildConfiguration);
+        children.push(args.configuration as NodeChild);
         return { success: true };
       },
     });
@@ -182,8 +185,8 @@ describe('lambda debug adapter', function () {
     const adapter = path.join(REPO_ROOT, 'dist', 'debugAdapter.js');
     if (!fs.existsSync(adapter)) assert.equal(spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status, 0);
     const dc = new DebugClient(process.execPath, adapter, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
-    const children: ChildConfiguration[] = [];
-    handleReverseRequests(dc, { startDebugging: (args: DebugProtocol.StartDebuggingRequestArguments) => (children.push(args.configuration as ChildConfiguration), { success: true }) });
+    const children: NodeChild[] = [];
+    handleReverseRequests(dc, { startDebugging: (args: DebugProtocol.StartDebuggingRequestArguments) => (children.push(args.configuration as NodeChild), { success: true }) });
     const output: string[] = [];
     dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
     await dc.start();

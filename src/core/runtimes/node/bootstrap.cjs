@@ -15,6 +15,9 @@ const api = process.env.AWS_LAMBDA_RUNTIME_API || '';
 const [apiHost, apiPort] = api.split(':');
 const taskRoot = process.env.LAMBDA_TASK_ROOT || process.cwd();
 const handlerString = process.env._HANDLER || '';
+// Debug mode's stopOnInit: pause at the first line of the handler module (see pauseOnFirstLine).
+const stopOnInit = process.env._LAMBDA_WORKBENCH_STOP_ON_INIT === '1';
+delete process.env._LAMBDA_WORKBENCH_STOP_ON_INIT;
 const BASE = '/2018-06-01/runtime';
 const NO_REQUEST = 'undefined'; // what AWS prints as request id for log lines written during init
 
@@ -217,6 +220,26 @@ function isModuleNotFound(error) {
   return code === 'MODULE_NOT_FOUND' || code === 'ERR_MODULE_NOT_FOUND';
 }
 
+/**
+ * Makes the handler module (CommonJS) start with a `debugger;` statement on its first line, so an
+ * attached debugger pauses there before any of the module's code runs. Lines keep their numbers
+ * (only line 1's columns move), so breakpoints and source maps still bind.
+ * @param {string} file
+ */
+function pauseOnFirstLine(file) {
+  const Module = require('node:module');
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (/** @type {string} */ content, /** @type {string} */ filename) {
+    if (filename === file) {
+      Module.prototype._compile = compile;
+      // After a shebang line, which must stay first.
+      const at = content.startsWith('#!') ? content.indexOf('\n') + 1 : 0;
+      content = `${content.slice(0, at)}debugger;${content.slice(at)}`;
+    }
+    return compile.call(this, content, filename);
+  };
+}
+
 async function loadHandler() {
   const slash = handlerString.lastIndexOf('/');
   const dot = handlerString.indexOf('.', slash + 1);
@@ -234,8 +257,12 @@ async function loadHandler() {
       // Like AWS: fall back to a package resolvable from the task root, else ImportModuleError.
       mod = require(require.resolve(moduleName, { paths: [taskRoot] }));
     } else if (file.endsWith('.mjs') || (file.endsWith('.js') && packageType(path.dirname(file)) === 'module')) {
+      // An ES module's source cannot be hooked here: pause just before it is imported (Step Into enters it).
+      // eslint-disable-next-line no-debugger
+      if (stopOnInit) debugger;
       mod = await import(require('node:url').pathToFileURL(file).href);
     } else {
+      if (stopOnInit) pauseOnFirstLine(file);
       mod = require(file);
     }
   } catch (error) {

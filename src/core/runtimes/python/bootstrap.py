@@ -632,12 +632,28 @@ def _invoke(client, json, encoder, request_handler, headers, body):
     return client.request_bytes("POST", path + "error", json.dumps(error_result).encode("utf-8"), error_headers)
 
 
+def _wait_for_debugger(stop_on_init):
+    # Debug mode: debugpy listens on a free loopback port and the runtime waits for a client
+    # before any user code, so breakpoints in module-scope (init) code bind before it runs.
+    import debugpy
+
+    host, port = debugpy.listen(("127.0.0.1", 0))
+    sys.stderr.write("Debugpy listening on tcp://%s:%d\n" % (host, port))
+    sys.stderr.flush()
+    debugpy.wait_for_client()
+    if stop_on_init:
+        # Pauses here, just before the handler module is imported: Step Into enters it.
+        debugpy.breakpoint()
+
+
 def main():
     try:
         client = RuntimeApiClient(os.environ.get("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001"))
     except (OSError, ValueError):
         _platform_gone()
     handler = os.environ.get("_HANDLER", "")
+    if os.environ.pop("_LAMBDA_WORKBENCH_DEBUGPY", None):
+        _wait_for_debugger(os.environ.pop("_LAMBDA_WORKBENCH_STOP_ON_INIT", None) == "1")
 
     # Where function init begins (epoch ms): the platform splits INIT into runtime and function
     # init with it (our own header).

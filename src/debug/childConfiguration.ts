@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import type { FunctionDefinition } from '../core/config/types';
+
+// The configuration of the child session the client starts (DAP `startDebugging`) for one
+// environment: VS Code's JavaScript debugger on a Node inspector (`ws://`), or a debugpy client
+// on our Python bootstrap's debugpy listener (`tcp://`).
+
+export interface ChildConfiguration {
+  type: string;
+  request: 'attach';
+  name: string;
+  /** Ours: which environment the child debugs (the client reports `childEnded` with it). */
+  __lambdaEnvironmentId: string;
+  [key: string]: unknown;
+}
+
+export interface ChildOptions {
+  /** Pause where the runtime waits (else it continues once attached). */
+  stopOnAttach: boolean;
+  sourceMaps?: boolean;
+  outFiles?: string[];
+}
+
+export function childConfiguration(environmentId: string, fn: FunctionDefinition, debuggerUrl: string, options: ChildOptions): ChildConfiguration {
+  const url = new URL(debuggerUrl);
+  const name = `${fn.logicalId ?? fn.functionName} ${environmentId}`;
+  if (url.protocol === 'tcp:') {
+    return {
+      type: 'debugpy',
+      request: 'attach',
+      name,
+      connect: { host: url.hostname, port: Number(url.port) },
+      __lambdaEnvironmentId: environmentId,
+    };
+  }
+  return {
+    type: 'pwa-node',
+    request: 'attach',
+    name,
+    port: Number(url.port),
+    address: url.hostname,
+    // --inspect-brk holds the runtime before our bootstrap: resume unless asked to stop there.
+    continueOnAttach: !options.stopOnAttach,
+    sourceMaps: options.sourceMaps ?? true,
+    outFiles: options.outFiles ?? [path.join(fn.codeUri, '**', '*.js'), '!**/node_modules/**'],
+    skipFiles: ['<node_internals>/**'],
+    __lambdaEnvironmentId: environmentId,
+  };
+}

@@ -1,0 +1,69 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { DebugProtocol } from '@vscode/debugprotocol';
+import { generateSampleEvent } from '../core/events/catalog';
+import type { WorkbenchSettings } from '../core/workbench';
+
+// What a `lambda` debug configuration says (launch.json), and how its event is read.
+
+interface LambdaSessionArguments {
+  /** The SAM / CloudFormation template. */
+  template: string;
+  /** Logical id or function name, or several. */
+  function: string | string[];
+  /** Handed to the child JavaScript debugger (bundled handlers). */
+  outFiles?: string[];
+  sourceMaps?: boolean;
+  /** Engine settings (state directory, node path…) when the adapter opens its own engine. */
+  settings?: Partial<WorkbenchSettings>;
+}
+
+export interface LambdaLaunchArguments extends DebugProtocol.LaunchRequestArguments, LambdaSessionArguments {
+  qualifier?: string;
+  /** A JSON file, a sample (`service/type`, as `invoke --sample`), or an inline JSON value. */
+  event?: string | Record<string, unknown> | unknown[];
+  invocationType?: 'RequestResponse' | 'Event';
+  /** Pause at the first line of the handler module. */
+  stopOnInit?: boolean;
+  /** Environment variable overrides for the debugged functions' environments. */
+  env?: Record<string, string>;
+}
+
+/** Attach to the environments a running engine starts for the functions (mappings, the local API…). */
+export interface LambdaAttachArguments extends DebugProtocol.AttachRequestArguments, LambdaSessionArguments {
+  stopOnInit?: boolean;
+}
+
+/** The arguments of the custom `invoke` request (invoke again while the session runs). */
+export interface InvokeArguments {
+  event?: LambdaLaunchArguments['event'];
+  qualifier?: string;
+  invocationType?: 'RequestResponse' | 'Event';
+  /** One of the session's functions (default: the first). */
+  function?: string;
+}
+
+/** The function names of a configuration, checked. */
+export function configuredFunctions(args: Partial<LambdaSessionArguments>): string[] {
+  const names = Array.isArray(args.function) ? args.function : args.function ? [args.function] : [];
+  if (names.length === 0 || names.some((name) => typeof name !== 'string' || !name)) {
+    throw new Error('The debug configuration needs a "function": a logical id or function name, or several');
+  }
+  return names;
+}
+
+/** Resolves a configuration's `event` to the payload text. */
+export function resolveEvent(event: LambdaLaunchArguments['event'], baseDir: string): string {
+  if (event === undefined || event === null) return '{}';
+  if (typeof event !== 'string') return JSON.stringify(event);
+  const trimmed = event.trim();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    JSON.parse(trimmed); // fail early on malformed inline JSON
+    return trimmed;
+  }
+  const file = path.resolve(baseDir, trimmed);
+  if (fs.existsSync(file) && fs.statSync(file).isFile()) return fs.readFileSync(file, 'utf8');
+  const sample = /^([\w-]+)[/ ]([\w-]+)$/.exec(trimmed);
+  if (sample) return JSON.stringify(generateSampleEvent(sample[1], sample[2]));
+  throw new Error(`The event "${event}" is neither a file, a sample (service/type) nor JSON`);
+}
