@@ -3,19 +3,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The AWS CLI v2 from Debian, for test/unit/api/awsCli.test.ts. The tests always call /usr/bin/aws
-# (an `aws` elsewhere on PATH may be a CLI v1), so that is what is checked. Quiet when it works;
-# the apt output and a non-zero exit when it does not.
-if [ ! -x /usr/bin/aws ]; then
+# Debian packages the tests use, installed when missing (quiet when it works; the apt output and
+# a non-zero exit when it does not):
+# - awscli: the AWS CLI v2, for test/unit/api/awsCli.test.ts. The tests always call /usr/bin/aws
+#   (an `aws` elsewhere on PATH may be a CLI v1), so that is what is checked.
+# - python3-debugpy: debugpy for /usr/bin/python3, for test/unit/debug/python.test.ts.
+missing=()
+[ -x /usr/bin/aws ] || missing+=(awscli)
+/usr/bin/python3 -c 'import debugpy' 2>/dev/null || missing+=(python3-debugpy)
+if [ "${#missing[@]}" -gt 0 ]; then
   sudo=()
   if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
   apt_log="$(mktemp)"
-  echo "scripts/test.sh: installing awscli (Debian) for the AWS CLI tests…" >&2
+  echo "scripts/test.sh: installing ${missing[*]} (Debian) for the tests…" >&2
   if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
-      && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends awscli; } >"$apt_log" 2>&1 \
-    || [ ! -x /usr/bin/aws ] || ! /usr/bin/aws --version >>"$apt_log" 2>&1; then
+      && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1 \
+    || [ ! -x /usr/bin/aws ] || ! /usr/bin/aws --version >>"$apt_log" 2>&1 \
+    || ! /usr/bin/python3 -c 'import debugpy' >>"$apt_log" 2>&1; then
     cat "$apt_log" >&2
-    echo "scripts/test.sh: FAILED to install awscli (apt-get install awscli); the AWS CLI tests need /usr/bin/aws" >&2
+    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy" >&2
     rm -f "$apt_log"
     exit 1
   fi

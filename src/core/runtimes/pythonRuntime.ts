@@ -127,38 +127,33 @@ export const LOADER = [
   "exec(_L('__main__',_m.__file__).get_code('__main__'),_m.__dict__)",
 ].join(';');
 
-/** Debian's python3-debugpy: built for Debian's own /usr/bin/python3, pure Python otherwise. */
-const SYSTEM_DEBUGPY = ['/usr/lib/python3/dist-packages/debugpy'];
-const debugpyCache = new Map<string, Promise<string[]>>();
+/** Debian's python3-debugpy (with its python3-pydevd, python3-bytecode) serves Debian's interpreter only. */
+const SYSTEM_PYTHONS = ['/usr/bin/python3'];
+const debugpyCache = new Map<string, Promise<boolean>>();
 
-/**
- * What debug mode adds to PYTHONPATH so that `import debugpy` works: nothing when the interpreter
- * has debugpy itself; else a directory holding only a link to a system-wide debugpy (Debian's
- * python3-debugpy installs for /usr/bin/python3, not for pyenv's interpreters), so nothing else of
- * dist-packages leaks into the function's imports.
- */
-function debugpyPath(python: LocalPython): Promise<string[]> {
-  let result = debugpyCache.get(python.path);
+function canImportDebugpy(python: string): Promise<boolean> {
+  let result = debugpyCache.get(python);
   if (!result) {
-    result = (async () => {
-      const has = await captureOutput(python.path, ['-c', 'import debugpy']).then(() => true, () => false);
-      if (has) return [];
-      const found = SYSTEM_DEBUGPY.find((dir) => fs.existsSync(path.join(dir, '__init__.py')));
-      if (!found) throw new Error(`Debugging Python needs debugpy, which ${python.path} cannot import: install it (pip install debugpy, or Debian's python3-debugpy).`);
-      const shim = path.join(os.tmpdir(), `lambda-workbench-debugpy-${process.getuid?.() ?? 0}`);
-      fs.mkdirSync(shim, { recursive: true });
-      const link = path.join(shim, 'debugpy');
-      try {
-        fs.symlinkSync(found, link);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      return [shim];
-    })();
-    result.catch(() => debugpyCache.delete(python.path));
-    debugpyCache.set(python.path, result);
+    result = captureOutput(python, ['-c', 'import debugpy']).then(() => true, () => false);
+    debugpyCache.set(python, result);
   }
   return result;
+}
+
+/**
+ * The interpreter for debug mode: the function's own when it can import debugpy; else a system
+ * interpreter of the same minor version that can (Debian's python3-debugpy installs for
+ * /usr/bin/python3, not for pyenv's interpreters).
+ */
+async function debugInterpreter(python: LocalPython): Promise<LocalPython> {
+  if (await canImportDebugpy(python.path)) return python;
+  const minor = python.version.split('.').slice(0, 2).join('.');
+  for (const candidate of SYSTEM_PYTHONS) {
+    if (!fs.existsSync(candidate)) continue;
+    const found = await ask(candidate).catch(() => undefined);
+    if (found && found.version.startsWith(`${minor}.`) && (await canImportDebugpy(found.path))) return found;
+  }
+  throw new Error(`Debugging Python needs debugpy, which ${python.path} (${python.version}) cannot import: pip install debugpy for it (or use a Python ${minor} that has it, e.g. Debian's python3-debugpy with /usr/bin/python3).`);
 }
 
 export class PythonRuntime implements RuntimeAdapter {
@@ -167,7 +162,8 @@ export class PythonRuntime implements RuntimeAdapter {
   constructor(private readonly pythonPath: string | undefined, private readonly warn: (message: string) => void) {}
 
   async launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch> {
-    const python = await resolveLocalPython(fn.runtime, this.pythonPath);
+    const resolved = await resolveLocalPython(fn.runtime, this.pythonPath);
+    const python = options.debug ? await debugInterpreter(resolved) : resolved;
     const declared = declaredPythonVersion(fn.runtime);
     const local = python.version.split('.').slice(0, 2).join('.');
     if (declared && declared !== local && !this.warned.has(fn.runtime)) {
@@ -182,14 +178,14 @@ export class PythonRuntime implements RuntimeAdapter {
     const pythonPath = [fn.codeUri];
     if (opt) pythonPath.push(path.join(opt, 'python', 'lib', `python${version}`, 'site-packages'), path.join(opt, 'python'));
     pythonPath.push(runtimeDir);
-    if (options.debug) pythonPath.push(...(await debugpyPath(python)));
     return {
       command: python.path,
       // -u: unbuffered, so print() output reaches the log as it happens, as on AWS. No other
       // flag: -S / -I / -E would cut startup but drop site-packages (.pth files, boto3 installed
       // in the interpreter) or PYTHONPATH, and -s saves nothing measurable. The bootstrap runs as
       // __main__ through LOADER, which keeps its bytecode (see there).
-      args: ['-u', '-c', LOADER, bootstrap],
+      // Debug mode: frozen stdlib modules would make debugpy miss breakpoints (it warns so).
+      args: [...(options.debug ? ['-Xfrozen_modules=off'] : []), '-u', '-c', LOADER, bootstrap],
       runtimeDir,
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,

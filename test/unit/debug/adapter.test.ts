@@ -1,125 +1,52 @@
 import { strict as assert } from 'node:assert';
-import * as net from 'node:net';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import CDP from 'chrome-remote-interface';
+import { spawnSync } from 'node:child_process';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { LambdaDebugSession, resolveEvent, type ChildConfiguration } from '../../../src/debug/lambdaDebugSession';
-import * as fs from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { resolveEvent } from '../../../src/debug/lambdaDebugSession';
+import type { Workbench } from '../../../src/core/workbench';
 import { buildIfStale, REPO_ROOT } from '../helpers/build';
-import { samTemplate, writeProject } from '../helpers/project';
+import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { attachCdp, responseOf, serveAdapter, startClient, until } from './dapTestSupport';
 
-// The `lambda` debug adapter, run in-process in server mode and driven by DebugClient: the
+// The `lambda` debug adapter with Node functions, served in-process and driven by DebugClient: the
 // `startDebugging` reverse request carries the inspector port, a CDP client stands in for js-debug.
 
-type ReverseHandler = (args: any) => { success: boolean; body?: unknown; message?: string };
+type Launch = DebugProtocol.LaunchRequestArguments;
 
-/** DebugClient ignores reverse requests; this answers them (and records them). */
-function handleReverseRequests(dc: DebugClient, handlers: Record<string, ReverseHandler>): void {
-  const client = dc as unknown as { dispatch(body: string): void; outputStream: NodeJS.WritableStream };
-  const dispatch = client.dispatch.bind(dc);
-  let seq = 100000;
-  client.dispatch = (body: string) => {
-    const message = JSON.parse(body);
-    if (message.type !== 'request') return dispatch(body);
-    dc.emit(`reverse:${message.command}`, message);
-    const handler = handlers[message.command];
-    const result = handler ? handler(message.arguments) : { success: false, message: `unsupported: ${message.command}` };
-    const response: DebugProtocol.Response = { type: 'response', seq: seq++, request_seq: message.seq, command: message.command, ...result };
-    const json = JSON.stringify(response);
-    client.outputStream.write(`Content-Length: ${Buffer.byteLength(json, 'utf8')}\r\n\r\n${json}`, 'utf8');
-  };
-}
-
-async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 20000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-/** What a Node environment's child configuration carries. */
-type NodeChild = ChildConfiguration & { port: number; address: string; continueOnAttach: boolean };
-
-/** A CDP client on a child configuration's port, standing in for js-debug; records where it paused. */
-async function attach(config: NodeChild, file: string, lines: number[], onPause: (line: number) => number) {
-  const client = await CDP({ host: config.address, port: config.port });
-  const scripts = new Map<string, string>();
-  const paused: number[] = [];
-  client.Debugger.scriptParsed((s) => scripts.set(s.scriptId, s.url));
-  client.Debugger.paused((p) => {
-    const frame = p.callFrames[0];
-    const url = scripts.get(frame.location.scriptId) ?? frame.url;
-    const line = frame.location.lineNumber;
-    if (url.endsWith(path.basename(file))) paused.push(line);
-    setTimeout(() => void client.Debugger.resume().catch(() => undefined), url.endsWith(path.basename(file)) ? onPause(line) : 0);
-  });
-  await client.Debugger.enable({});
-  for (const lineNumber of lines) await client.Debugger.setBreakpointByUrl({ url: `file://${file}`, lineNumber });
-  await client.Runtime.runIfWaitingForDebugger();
-  return { client, paused };
-}
-
-describe('lambda debug adapter', function () {
+describe('lambda debug adapter (Node)', function () {
   this.timeout(60000);
-  let server: net.Server;
-  let port: number;
+  let adapter: { port: number; close(): Promise<void> };
+  /** The engine the adapter's sessions find running (the extension host's case), if set. */
+  let running: Workbench | undefined;
   let dir: string;
+  let template: string;
   let file: string;
-  const sockets = new Set<net.Socket>();
 
   before(async () => {
     dir = writeProject({
       'template.yaml': samTemplate({ App: { handler: 'app.handler', props: 'Timeout: 1' } }),
       'src/app.js': [
-        "const initValue = 'set during init';", // line 0 (CDP): module scope, INIT
+        "const initValue = 'set during init';", // line 0 (CDP, 0-based): module scope, INIT
         'let calls = 0;',
         'exports.handler = async (event) => {',
         '  calls++;', // line 3: handler body
-        '  return { initValue, calls, event };',
+        '  if (event.crash) process.exit(3);',
+        '  return { initValue, calls, event, mode: process.env.MODE ?? null };',
         '};',
       ].join('\n'),
     });
+    template = path.join(dir, 'template.yaml');
     file = path.join(dir, 'src', 'app.js');
-    server = net.createServer((socket) => {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      const session = new LambdaDebugSession();
-      session.setRunAsServer(true);
-      session.start(socket, socket);
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as net.AddressInfo).port;
+    adapter = await serveAdapter(() => ({ workbenchFor: (t) => (running && t === template ? running : undefined) }));
   });
-  after(() => {
-    for (const socket of sockets) socket.destroy();
-    return new Promise<void>((r) => server.close(() => r()));
-  });
-
-  async function startClient() {
-    const dc = new DebugClient('node', 'unused', 'lambda');
-    const children: NodeChild[] = [];
-    handleReverseRequests(dc, {
-      startDebugging: (args: DebugProtocol.StartDebuggingRequestArguments) => {
-        children.push(args.configuration as NodeChild);
-        return { success: true };
-      },
-    });
-    const output: string[] = [];
-    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-    await dc.start(port);
-    await dc.initializeRequest({ adapterID: 'lambda', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsStartDebuggingRequest: true });
-    return { dc, children, output };
-  }
+  after(() => adapter.close());
 
   it('launch → startDebugging with the inspector port → init breakpoint before INIT ends → handler → response; the timeout is suspended', async () => {
-    const { dc, children, output } = await startClient();
+    const { dc, children, output } = await startClient(adapter.port);
     try {
-      await dc.launchRequest({ template: path.join(dir, 'template.yaml'), function: 'App', event: { hello: 'world' } } as DebugProtocol.LaunchRequestArguments);
+      await dc.launchRequest({ template, function: 'App', event: { hello: 'world' } } as Launch);
       await dc.configurationDoneRequest();
       const child = await until('startDebugging', () => children[0]);
       assert.equal(child.type, 'pwa-node');
@@ -131,13 +58,13 @@ describe('lambda debug adapter', function () {
       assert.match(child.name, /^App /);
 
       let outputAtInitBreakpoint: string[] | undefined;
-      const { client, paused } = await attach(child, file, [0, 3], (line) => {
+      const cdp = await attachCdp(child, file, [0, 3], (line) => {
         if (line === 0) outputAtInitBreakpoint = [...output];
         return line === 3 ? 1500 : 0; // held past the 1 s timeout in the handler
       });
       const response = await until('the response', () => output.find((l) => l.includes(' response: ')));
-      assert.deepEqual(JSON.parse(response.slice(response.indexOf('response: ') + 10)), { initValue: 'set during init', calls: 1, event: { hello: 'world' } });
-      assert.deepEqual(paused, [0, 3], 'init breakpoint first, then the handler');
+      assert.deepEqual(responseOf(response), { initValue: 'set during init', calls: 1, event: { hello: 'world' }, mode: null });
+      assert.deepEqual(cdp.lines(), [0, 3], 'init breakpoint first, then the handler');
       assert.ok(outputAtInitBreakpoint, 'stopped in init code');
       assert.ok(!outputAtInitBreakpoint!.some((l) => l.startsWith('START ')), 'INIT had not completed at the init breakpoint');
       const text = output.join('');
@@ -150,29 +77,28 @@ describe('lambda debug adapter', function () {
 
       // Invoke again (custom request): a warm invocation in the same environment, same child.
       const again = await dc.customRequest('invoke', { event: { n: 2 } });
-      assert.deepEqual(JSON.parse(again.body.payload), { initValue: 'set during init', calls: 2, event: { n: 2 } });
-      assert.deepEqual(paused, [0, 3, 3]);
+      assert.deepEqual(JSON.parse(again.body.payload).calls, 2);
+      assert.deepEqual(cdp.lines(), [0, 3, 3]);
       assert.equal(children.length, 1, 'one child per environment');
-      await client.close();
+      await cdp.client.close();
     } finally {
       await dc.stop();
     }
-    assert.ok(output.some((l) => l.startsWith('REPORT ')));
   });
 
   it('starts one child session per environment when two invocations run at once', async () => {
-    const { dc, children, output } = await startClient();
+    const { dc, children, output } = await startClient(adapter.port);
     try {
-      await dc.launchRequest({ template: path.join(dir, 'template.yaml'), function: ['App'] } as DebugProtocol.LaunchRequestArguments);
+      await dc.launchRequest({ template, function: ['App'] } as Launch);
       await dc.configurationDoneRequest();
       const invocations = [dc.customRequest('invoke', { event: { i: 1 } }), dc.customRequest('invoke', { event: { i: 2 } })];
       await until('two startDebugging requests', () => children.length === 2);
       assert.notEqual(children[0].port, children[1].port);
       assert.notEqual(children[0].__lambdaEnvironmentId, children[1].__lambdaEnvironmentId);
-      const attached = await Promise.all(children.map((c) => attach(c, file, [0], () => 0)));
+      const attached = await Promise.all(children.map((c) => attachCdp(c, file, [0])));
       const results = await Promise.all(invocations);
       assert.deepEqual(results.map((r) => JSON.parse(r.body.payload).event.i).sort(), [1, 2]);
-      for (const a of attached) assert.deepEqual(a.paused, [0]);
+      for (const a of attached) assert.deepEqual(a.lines(), [0]);
       for (const a of attached) await a.client.close();
       assert.equal(output.filter((l) => l.startsWith('INIT_START')).length, 2);
     } finally {
@@ -180,25 +106,129 @@ describe('lambda debug adapter', function () {
     }
   });
 
+  it('stopOnInit pauses at the first line of the handler module; env overrides reach the function', async () => {
+    const { dc, children } = await startClient(adapter.port);
+    try {
+      await dc.launchRequest({ template, function: 'App', stopOnInit: true, env: { MODE: 'debug' } } as Launch);
+      await dc.configurationDoneRequest();
+      const invocation = dc.customRequest('invoke', { event: {} });
+      const child = await until('startDebugging', () => children[0]);
+      const cdp = await attachCdp(child, file, []); // no breakpoint at all
+      const result = JSON.parse((await invocation).body.payload);
+      assert.equal(result.mode, 'debug');
+      assert.deepEqual(cdp.paused, [{ line: 0, reason: 'other' }], 'paused once, on line 1 of app.js (a debugger statement)');
+      await cdp.client.close();
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  it('childEnded: once the child session is gone, the function timeout applies again', async () => {
+    const { dc, children, output } = await startClient(adapter.port);
+    try {
+      await dc.launchRequest({ template, function: 'App' } as Launch);
+      await dc.configurationDoneRequest();
+      const first = dc.customRequest('invoke', { event: {} });
+      const child = await until('startDebugging', () => children[0]);
+      const cdp = await attachCdp(child, file, [3], () => 2000); // every handler pause lasts 2 s
+      assert.equal((await first).body.functionError, undefined, 'held 2 s past the 1 s timeout, not killed');
+      await dc.customRequest('childEnded', { environmentId: child.__lambdaEnvironmentId });
+      assert.ok(output.some((l) => l.includes('debugger detached; the function\'s timeout applies again')));
+      const second = await dc.customRequest('invoke', { event: {} });
+      assert.equal(second.body.functionError, 'Unhandled');
+      assert.match(second.body.payload, /Task timed out after 1\.00 seconds/);
+      await cdp.client.close().catch(() => undefined);
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  it('a crashed environment ends only its own child; the session and the other environment go on', async () => {
+    const { dc, children, output, terminated } = await startClient(adapter.port);
+    try {
+      await dc.launchRequest({ template, function: 'App' } as Launch);
+      await dc.configurationDoneRequest();
+      // Both held at the handler breakpoint until both environments exist.
+      const invocations = [dc.customRequest('invoke', { event: { crash: true } }), dc.customRequest('invoke', { event: { i: 1 } })];
+      await until('two startDebugging requests', () => children.length === 2);
+      const attached = await Promise.all(children.map((c) => attachCdp(c, file, [3], () => 300)));
+      const [crashed, served] = await Promise.all(invocations);
+      assert.equal(crashed.body.functionError, 'Unhandled');
+      assert.match(crashed.body.payload, /Runtime\.ExitError/);
+      assert.equal(JSON.parse(served.body.payload).event.i, 1);
+      await until('the crashed environment reported', () => output.some((l) => / environment ended/.test(l)));
+      // The survivor serves the next invocation warm, with its child still attached.
+      const next = await dc.customRequest('invoke', { event: { i: 2 } });
+      assert.equal(JSON.parse(next.body.payload).calls, 2);
+      assert.equal(children.length, 2, 'no new environment, no new child');
+      const alive = attached.filter((a) => a.lines().length === 2);
+      assert.equal(alive.length, 1, 'the surviving child paused for both of its invocations');
+      assert.equal((await alive[0].client.Runtime.evaluate({ expression: 'process.env.AWS_LAMBDA_FUNCTION_NAME' })).result.value, 'App', 'its debugger connection is still up');
+      assert.equal(terminated, 0, 'the lambda session did not end');
+      for (const a of attached) await a.client.close().catch(() => undefined);
+    } finally {
+      await dc.stop();
+    }
+  });
+
+  it('attach: a running engine\'s function goes into debug mode, its invocations (local API, mappings) get children, and it is left running after', async () => {
+    running = await openProject(dir);
+    try {
+      assert.deepEqual(json((await running.invoke('App', '{}')).payload).calls, 1, 'a normal environment first');
+      const normalPid = running.environments()[0].pid!;
+      const { dc, children, output } = await startClient(adapter.port);
+      await dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments);
+      assert.ok(output.some((l) => l.includes('1 running environment(s) retired')));
+      assert.ok(running.isDebugging('App'));
+      // Invoked by someone else (the engine's own API), not by the session.
+      const invocation = running.invoke('App', '{"from":"api"}');
+      const child = await until('startDebugging', () => children[0]);
+      const cdp = await attachCdp(child, file, [3]);
+      assert.deepEqual(json((await invocation).payload), { initValue: 'set during init', calls: 1, event: { from: 'api' }, mode: null });
+      assert.deepEqual(cdp.lines(), [3]);
+      await until('the normal environment retired', () => !isAlive(normalPid));
+      const debugPid = running.environments().find((e) => e.inspectorUrl)!.pid!;
+      await dc.stop();
+      await until('the debug environment shut down', () => !isAlive(debugPid));
+      assert.ok(!running.isDebugging('App'));
+      const after = await running.invoke('App', '{}');
+      assert.equal(json(after.payload).calls, 1, 'a new environment, not in debug mode');
+      assert.ok(running.environments().every((e) => !e.inspectorUrl));
+      await cdp.client.close().catch(() => undefined);
+    } finally {
+      await running.close();
+      running = undefined;
+    }
+  });
+
+  it('refuses attach without a running engine, and launch with unknown functions, with clear errors', async () => {
+    const { dc } = await startClient(adapter.port);
+    try {
+      await assert.rejects(dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments), /No running Lambda Workbench engine/);
+    } finally {
+      await dc.stop();
+    }
+    const second = await startClient(adapter.port);
+    try {
+      await assert.rejects(second.dc.launchRequest({ template, function: 'Nope' } as Launch), /Function not found in template\.yaml: Nope/);
+    } finally {
+      await second.dc.stop();
+    }
+  });
+
   it('the built adapter (node dist/debugAdapter.js) speaks DAP over stdio', async () => {
     buildIfStale();
-    const adapter = path.join(REPO_ROOT, 'dist', 'debugAdapter.js');
-    if (!fs.existsSync(adapter)) assert.equal(spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status, 0);
-    const dc = new DebugClient(process.execPath, adapter, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
-    const children: NodeChild[] = [];
-    handleReverseRequests(dc, { startDebugging: (args: DebugProtocol.StartDebuggingRequestArguments) => (children.push(args.configuration as NodeChild), { success: true }) });
-    const output: string[] = [];
-    dc.on('output', (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-    await dc.start();
+    const built = path.join(REPO_ROOT, 'dist', 'debugAdapter.js');
+    if (!fs.existsSync(built)) assert.equal(spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status, 0);
+    const { dc, children, output } = await startClient(undefined, new DebugClient(process.execPath, built, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } }));
     try {
-      await dc.initializeRequest({ adapterID: 'lambda', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path', supportsStartDebuggingRequest: true });
-      await dc.launchRequest({ template: path.join(dir, 'template.yaml'), function: 'App', event: '{"via":"stdio"}' } as DebugProtocol.LaunchRequestArguments);
+      await dc.launchRequest({ template, function: 'App', event: '{"via":"stdio"}' } as Launch);
       const child = await until('startDebugging', () => children[0]);
-      const { client, paused } = await attach(child, file, [0], () => 0);
+      const cdp = await attachCdp(child, file, [0]);
       const response = await until('the response', () => output.find((l) => l.includes(' response: ')));
-      assert.deepEqual(JSON.parse(response.slice(response.indexOf('response: ') + 10)).event, { via: 'stdio' });
-      assert.deepEqual(paused, [0]);
-      await client.close();
+      assert.deepEqual(responseOf(response).event, { via: 'stdio' });
+      assert.deepEqual(cdp.lines(), [0]);
+      await cdp.client.close();
     } finally {
       await dc.stop();
     }
