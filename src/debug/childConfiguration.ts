@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { FunctionDefinition } from '../core/config/types';
+import type { DebugFunction } from './debugTarget';
 
 // The configuration of the child session the client starts (DAP `startDebugging`) for one
 // environment: VS Code's JavaScript debugger on a Node inspector (`ws://`), or a debugpy client
@@ -21,7 +21,7 @@ export interface ChildOptions {
   outFiles?: string[];
 }
 
-export function childConfiguration(environmentId: string, fn: FunctionDefinition, debuggerUrl: string, options: ChildOptions): ChildConfiguration {
+export function childConfiguration(environmentId: string, fn: DebugFunction, debuggerUrl: string, options: ChildOptions): ChildConfiguration {
   const url = new URL(debuggerUrl);
   const name = `${fn.logicalId ?? fn.functionName} ${environmentId}`;
   if (url.protocol === 'tcp:') {

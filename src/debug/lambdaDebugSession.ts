@@ -1,21 +1,25 @@
 import * as path from 'node:path';
 import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import type { ExecutionEnvironment } from '../core/environment/environment';
+import { findRunningServe } from '../core/api/serveDiscovery';
 import type { TelemetryEvent } from '../core/telemetry/events';
 import { formatLogLine } from '../core/telemetry/logFormat';
 import { Workbench } from '../core/workbench';
 import { childConfiguration, type ChildConfiguration } from './childConfiguration';
+import { LocalDebugTarget, type DebugFunction, type DebugTarget } from './debugTarget';
 import { configuredFunctions, resolveEvent, type InvokeArguments, type LambdaAttachArguments, type LambdaLaunchArguments } from './launchArguments';
 
 export type { ChildConfiguration } from './childConfiguration';
 export { resolveEvent, type InvokeArguments, type LambdaAttachArguments, type LambdaLaunchArguments } from './launchArguments';
 
+import { RemoteDebugTarget } from './remoteDebugTarget';
+
 // The `lambda` debug adapter (issue 8). It puts the debugged functions of an engine in debug mode
 // (their runtimes wait for a debugger before any user code) and, for every environment that
 // starts, asks the client (DAP `startDebugging`) for a child session attached to it: VS Code's
-// JavaScript debugger, or a debugpy client. The engine is the host's running one when there is one
-// (the extension host), else the adapter's own. No `vscode` import: it runs inline or standalone.
+// JavaScript debugger, or a debugpy client. The engine (debugTarget.ts) is the host's running one
+// when there is one (the extension host); to attach, else a `serve` running on the template; to
+// launch, else the adapter's own. No `vscode` import: it runs inline or standalone.
 
 export interface LambdaDebugSessionOptions {
   /** The running engine of a template (absolute path), if the host has one: used, and left open. */
@@ -26,15 +30,13 @@ export interface LambdaDebugSessionOptions {
 type SessionArguments = (LambdaLaunchArguments & { request: 'launch' }) | (LambdaAttachArguments & { request: 'attach' });
 
 export class LambdaDebugSession extends DebugSession {
-  private workbench: Workbench | undefined;
-  /** The adapter opened the engine itself (and closes it at the end). */
-  private ownsWorkbench = false;
+  private target: DebugTarget | undefined;
   private unsubscribe: (() => void) | undefined;
   private args: SessionArguments | undefined;
-  /** Function names (not logical ids) of the debugged functions. */
-  private readonly debugged = new Set<string>();
-  /** Environments a child session was requested for. */
-  private readonly children = new Map<string, ExecutionEnvironment>();
+  /** The debugged functions, by function name (not logical id). */
+  private readonly debugged = new Map<string, DebugFunction>();
+  /** Environments a child session was requested for (the function name of each). */
+  private readonly children = new Map<string, string>();
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: LambdaDebugSessionOptions = {}) {
@@ -79,41 +81,46 @@ export class LambdaDebugSession extends DebugSession {
     const names = configuredFunctions(args);
     this.args = args;
     const template = path.resolve(args.template);
-    const running = await this.options.workbenchFor?.(template);
-    if (running) {
-      this.workbench = running;
-      this.unsubscribe = running.telemetry.subscribe((event) => this.onTelemetry(event));
-    } else if (args.request === 'attach') {
-      throw new Error(`No running Lambda Workbench engine has ${template} open to attach to; use a "launch" configuration`);
-    } else {
-      this.workbench = await Workbench.open({
-        template,
-        // Provisioned environments would start before debug mode is set: none in the adapter's own engine.
-        settings: { ...args.settings, hotReload: false, provision: false },
-        onTelemetry: (event) => this.onTelemetry(event),
-      });
-      this.ownsWorkbench = true;
-    }
+    this.target = await this.targetFor(template, args);
     const overrides = { environment: args.request === 'launch' ? args.env : undefined, stopOnInit: args.stopOnInit };
-    for (const name of names) {
-      const fn = this.workbench.getFunction(name);
-      if (!fn) throw new Error(`Function not found in ${path.basename(template)}: ${name}`);
-      const retired = this.workbench.setDebug(name, true, overrides);
-      this.debugged.add(fn.functionName);
-      if (retired > 0) this.output(`${fn.logicalId ?? name}: ${retired} running environment(s) retired; the next ones start in debug mode\n`, 'console');
+    // Following the events before debug mode is on, so that no environment's debugger is missed;
+    // what arrives before the functions are known waits.
+    const early: TelemetryEvent[] = [];
+    this.unsubscribe = await this.target.subscribe(new Set(names), (event) => (this.debugged.size === names.length ? this.onTelemetry(event) : early.push(event)));
+    const enabled: Array<{ fn: DebugFunction; retired: number }> = [];
+    for (const name of names) enabled.push(await this.target.enable(name, overrides));
+    for (const { fn } of enabled) this.debugged.set(fn.functionName, fn);
+    for (const event of early.splice(0)) this.onTelemetry(event);
+    for (const { fn, retired } of enabled) {
+      if (retired > 0) this.output(`${fn.logicalId ?? fn.functionName}: ${retired} running environment(s) retired; the next ones start in debug mode\n`, 'console');
     }
     const verb = args.request === 'attach' ? 'Attached to' : 'Debugging';
-    this.output(`${verb} ${[...this.debugged].join(', ')} (${path.basename(template)}): each new environment waits for the debugger\n`, 'console');
+    this.output(`${verb} ${[...this.debugged.keys()].join(', ')} (${path.basename(template)}): each new environment waits for the debugger\n`, 'console');
+  }
+
+  /** The host's running engine; else, to attach, a `serve` running on the template; else the adapter's own engine. */
+  private async targetFor(template: string, args: SessionArguments): Promise<DebugTarget> {
+    const running = await this.options.workbenchFor?.(template);
+    if (running) return new LocalDebugTarget(running, false);
+    if (args.request === 'attach') {
+      const stateDir = args.settings?.stateDir ?? path.join(path.dirname(template), '.lambda-workbench');
+      const url = findRunningServe(path.resolve(path.dirname(template), stateDir));
+      if (!url) throw new Error(`Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`);
+      this.output(`Attaching through the serve at ${url}\n`, 'console');
+      return new RemoteDebugTarget(url);
+    }
+    const workbench = await Workbench.open({
+      template,
+      // Provisioned environments would start before debug mode is set: none in the adapter's own engine.
+      settings: { ...args.settings, hotReload: false, provision: false },
+    });
+    return new LocalDebugTarget(workbench, true);
   }
 
   private onTelemetry(event: TelemetryEvent): void {
-    if (!event.functionName || !this.debugged.has(event.functionName)) {
-      if (event.type === 'workbench.warning' && this.ownsWorkbench) this.output(`${formatLogLine(event)}\n`, 'console');
-      return;
-    }
-    if (event.type === 'workbench.environment' && event.environmentId) {
+    if (event.type === 'workbench.environment' && event.environmentId && event.functionName) {
       const record = event.record as TelemetryEvent<'workbench.environment'>['record'];
-      if (record.inspectorUrl && !this.children.has(event.environmentId)) this.attachChild(event.environmentId, record.inspectorUrl);
+      if (record.inspectorUrl && !this.children.has(event.environmentId)) this.attachChild(event.environmentId, event.functionName, record.inspectorUrl);
       if (record.state === 'Terminated' && this.children.delete(event.environmentId)) {
         // Its child session ends with the runtime's debugger connection; the others go on.
         this.output(`${event.environmentId}: environment ended${record.detail ? ` (${record.detail})` : ''}; its debugger detaches\n`, 'console');
@@ -124,25 +131,26 @@ export class LambdaDebugSession extends DebugSession {
   }
 
   /** Asks the client to start a child session attached to the environment's debugger. */
-  private attachChild(environmentId: string, debuggerUrl: string): void {
-    const env = this.workbench?.liveEnvironments().find((e) => e.id === environmentId);
-    if (!env || !env.debugMode) return;
-    this.children.set(environmentId, env);
+  private attachChild(environmentId: string, functionName: string, debuggerUrl: string): void {
+    const fn = this.debugged.get(functionName);
+    const target = this.target;
+    if (!fn || !target) return;
+    this.children.set(environmentId, functionName);
     const args = this.args!;
-    const configuration: ChildConfiguration = childConfiguration(environmentId, env.fn, debuggerUrl, {
+    const configuration: ChildConfiguration = childConfiguration(environmentId, fn, debuggerUrl, {
       // stopOnInit pauses in the handler module itself (the runtime does it): no stop in our bootstrap.
       stopOnAttach: false,
       sourceMaps: args.sourceMaps,
       outFiles: args.outFiles,
     });
     // A paused invocation must not be killed by the function's timeout while a debugger holds it.
-    env.suspendTimeouts(true);
+    void target.suspendTimeouts(environmentId, true).catch(() => false);
     this.output(`${configuration.name}: debugger waiting on ${debuggerUrl}; timeout suspended while debugging\n`, 'console');
     const request: DebugProtocol.StartDebuggingRequestArguments = { configuration, request: 'attach' };
     this.sendRequest('startDebugging', request, 30000, (response) => {
       if (!response.success) {
         this.output(`${configuration.name}: the client did not start a child session (${response.message ?? 'no reason given'}); timeouts apply again\n`, 'stderr');
-        env.suspendTimeouts(false);
+        void target.suspendTimeouts(environmentId, false).catch(() => false);
       }
     });
   }
@@ -150,7 +158,7 @@ export class LambdaDebugSession extends DebugSession {
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     try {
       if (command === 'invoke') response.body = await this.invoke((args ?? {}) as InvokeArguments);
-      else if (command === 'childEnded') this.childEnded((args ?? {}) as { environmentId?: string });
+      else if (command === 'childEnded') await this.childEnded((args ?? {}) as { environmentId?: string });
       else return super.customRequest(command, response, args);
       this.sendResponse(response);
     } catch (error) {
@@ -159,34 +167,32 @@ export class LambdaDebugSession extends DebugSession {
   }
 
   /** The client's child session of an environment ended (detached by the user): timeouts apply again. */
-  private childEnded({ environmentId }: { environmentId?: string }): void {
-    const env = environmentId ? this.children.get(environmentId) : undefined;
-    if (!env || env.state === 'Terminated') return;
-    env.suspendTimeouts(false);
-    this.output(`${environmentId}: debugger detached; the function's timeout applies again\n`, 'console');
+  private async childEnded({ environmentId }: { environmentId?: string }): Promise<void> {
+    if (!environmentId || !this.children.has(environmentId) || !this.target) return;
+    if (await this.target.suspendTimeouts(environmentId, false).catch(() => false)) {
+      this.output(`${environmentId}: debugger detached; the function's timeout applies again\n`, 'console');
+    }
   }
 
   /** One invocation; its response or error goes to the debug console. */
   private async invoke(request: InvokeArguments): Promise<{ requestId: string; payload?: string; functionError?: string }> {
-    const workbench = this.workbench;
+    const target = this.target;
     const args = this.args;
-    if (!workbench || !args) throw new Error('The session is not started');
+    if (!target || !args) throw new Error('The session is not started');
     const functionName = request.function ?? configuredFunctions(args)[0];
     const launch = args.request === 'launch' ? args : undefined;
     const qualifier = request.qualifier ?? launch?.qualifier;
     try {
       const payload = resolveEvent(request.event, path.dirname(path.resolve(args.template)));
       if ((request.invocationType ?? launch?.invocationType) === 'Event') {
-        const { requestId } = await workbench.invokeAsync(functionName, payload, { qualifier });
+        const { requestId } = await target.invokeAsync(functionName, payload, qualifier);
         this.output(`Queued asynchronous invocation ${requestId} of ${functionName}\n`, 'console');
         return { requestId };
       }
-      const result = await workbench.invoke(functionName, payload, { qualifier });
-      const text = result.payload.toString('utf8');
-      await result.logs.catch(() => undefined);
-      if (result.functionError) this.output(`${functionName} ${result.requestId} failed (${result.errorType ?? result.functionError}): ${text}\n`, 'stderr');
-      else this.output(`${functionName} ${result.requestId} response: ${text}\n`, 'console');
-      return { requestId: result.requestId, payload: text, functionError: result.functionError };
+      const result = await target.invoke(functionName, payload, qualifier);
+      if (result.functionError) this.output(`${functionName} ${result.requestId} failed (${result.errorType ?? result.functionError}): ${result.payload}\n`, 'stderr');
+      else this.output(`${functionName} ${result.requestId} response: ${result.payload}\n`, 'console');
+      return { requestId: result.requestId, payload: result.payload, functionError: result.functionError };
     } catch (error) {
       const e = error as Error & { errorType?: string };
       this.output(`${functionName}: ${e.errorType ?? e.name}: ${e.message}\n`, 'stderr');
@@ -206,21 +212,19 @@ export class LambdaDebugSession extends DebugSession {
   }
 
   /**
-   * SHUTDOWN for the environments started in debug mode (their child sessions end with them), the
-   * functions back to normal mode, and the adapter's own engine closed.
+   * The functions back to normal mode with SHUTDOWN for the environments started in debug mode
+   * (their child sessions end with them), and the adapter's own engine closed.
    */
   private close(): Promise<void> {
     this.closing ??= (async () => {
-      const workbench = this.workbench;
+      const target = this.target;
       this.unsubscribe?.();
-      if (!workbench) return;
+      if (!target) return;
       try {
-        for (const name of this.debugged) workbench.setDebug(name, false);
-        const debugging = workbench.liveEnvironments().filter((env) => this.debugged.has(env.fn.functionName) && env.debugMode);
-        await Promise.all(debugging.map((env) => env.shutdown()));
+        await Promise.all([...this.debugged.keys()].map((name) => target.disable(name).catch(() => undefined)));
       } finally {
         this.children.clear();
-        if (this.ownsWorkbench) await workbench.close();
+        await target.close();
       }
     })();
     return this.closing;

@@ -120,7 +120,7 @@ export class LocalApi implements vscode.Disposable {
     const previous = this.serving.get(key);
     if (previous) await this.close(previous);
     const configured = vscode.workspace.getConfiguration(SECTION, engine.folder.uri).get<number>('apiPort', 3001);
-    const server = new LambdaApiServer(engine.workbench, { host: '127.0.0.1', port: port ?? configured });
+    const server = new LambdaApiServer(engine.workbench, { host: '127.0.0.1', port: port ?? configured, debug: engine.workbench });
     let listening: { url: string; port: number };
     try {
       listening = await server.listen();

@@ -64,6 +64,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     const api = new LambdaApiServer(workbench, {
       host: options.host,
       port,
+      debug: workbench,
       verifySignatures: options.verifySignatures ? { accessKeyId: options.accessKeyId!, secretAccessKey: secretAccessKey!, region: workbench.settings.region } : undefined,
     });
     let listening: { url: string };

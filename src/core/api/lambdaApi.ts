@@ -8,6 +8,7 @@ import type { EventSources } from '../sources/eventSources';
 import type { ControlPlane } from '../versions/controlPlane';
 import { ApiError } from './apiError';
 import { decodePathParameter, findRoute } from './controlPlaneRoutes';
+import { DEBUG_ROUTE_PREFIX, handleDebugRoute, type DebugHost } from './debugRoutes';
 import { handleSourceRoute, SOURCE_ROUTE_PREFIX } from './sourceRoutes';
 import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
 
@@ -30,6 +31,8 @@ export interface LambdaApiOptions {
   port: number;
   /** Verify SigV4 signatures against these credentials (off when undefined). */
   verifySignatures?: ApiCredentials & { region: string };
+  /** Serve the debug routes (debugRoutes.ts) on this engine, so a debug adapter can attach. */
+  debug?: DebugHost;
 }
 
 /** The last 4 KB of an invocation's log, as `X-Amz-Log-Result` carries it. */
@@ -70,6 +73,7 @@ export class LambdaApiServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
       if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
+      if (this.options.debug && url.pathname.startsWith(DEBUG_ROUTE_PREFIX) && (await handleDebugRoute(this.options.debug, req, res, url, body))) return;
       if (url.pathname.startsWith(SOURCE_ROUTE_PREFIX)) {
         const result = await handleSourceRoute(this.service.eventSources.sources, req.method ?? 'GET', url.pathname, body);
         if (result) return send(res, result.status, { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' }, result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)));

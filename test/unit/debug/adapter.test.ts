@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { resolveEvent } from '../../../src/debug/lambdaDebugSession';
@@ -201,10 +202,48 @@ describe('lambda debug adapter (Node)', function () {
     }
   });
 
+  it('attach, standalone: reaches the `serve` running on the template (a real process) through its debug routes', async () => {
+    buildIfStale();
+    const serve = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'serve', '--port', '0', '-t', template], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+    });
+    let stdout = '';
+    serve.stdout.on('data', (d) => (stdout += d));
+    serve.stderr.resume();
+    try {
+      const url = await until('serve listening', () => /^Lambda API listening on (http:\/\/\S+)$/m.exec(stdout)?.[1], 20000);
+      const { dc, children, output } = await startClient(adapter.port);
+      await dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments);
+      assert.ok(output.some((l) => l.includes(`Attaching through the serve at ${url}`)));
+      // Someone else invokes (the AWS SDK against serve's Invoke API).
+      const lambda = new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+      const invocation = lambda.send(new InvokeCommand({ FunctionName: 'App', Payload: Buffer.from('{"via":"sdk"}') }));
+      const child = await until('startDebugging', () => children[0]);
+      assert.equal(child.type, 'pwa-node');
+      const cdp = await attachCdp(child, file, [0, 3], (line) => (line === 3 ? 1500 : 0)); // past the 1 s timeout
+      const result = await invocation;
+      assert.equal(result.FunctionError, undefined);
+      assert.deepEqual(JSON.parse(Buffer.from(result.Payload!).toString()).event, { via: 'sdk' });
+      assert.deepEqual(cdp.lines(), [0, 3]);
+      assert.ok(output.some((l) => /^START RequestId/.test(l)), 'phase lines streamed from the serve');
+      // Invoke again from the session, through the serve.
+      const again = await dc.customRequest('invoke', { event: { n: 2 } });
+      assert.equal(JSON.parse(again.body.payload).calls, 2);
+      await dc.stop();
+      await until('the debug environment shut down (its inspector connection closed)', () => cdp.disconnected(), 10000);
+      const after = await lambda.send(new InvokeCommand({ FunctionName: 'App', Payload: Buffer.from('{}') }));
+      assert.equal(JSON.parse(Buffer.from(after.Payload!).toString()).calls, 1, 'a new environment, not in debug mode');
+      lambda.destroy();
+    } finally {
+      serve.kill('SIGTERM');
+      await new Promise((r) => serve.once('exit', r));
+    }
+  });
+
   it('refuses attach without a running engine, and launch with unknown functions, with clear errors', async () => {
     const { dc } = await startClient(adapter.port);
     try {
-      await assert.rejects(dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments), /No running Lambda Workbench engine/);
+      await assert.rejects(dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments), /Nothing runs .*template\.yaml to attach to: start `lambda-workbench serve` on it/);
     } finally {
       await dc.stop();
     }

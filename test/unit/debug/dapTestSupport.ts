@@ -96,6 +96,8 @@ export async function attachCdp(config: NodeChild, file: string, lines: number[]
   const client = await CDP({ host: config.address, port: config.port });
   const scripts = new Map<string, string>();
   const paused: Array<{ line: number; reason: string }> = [];
+  let disconnected = false;
+  client.on('disconnect', () => (disconnected = true));
   client.Debugger.scriptParsed((s) => scripts.set(s.scriptId, s.url));
   client.Debugger.paused((p) => {
     const frame = p.callFrames[0];
@@ -110,5 +112,5 @@ export async function attachCdp(config: NodeChild, file: string, lines: number[]
   await client.Debugger.enable({});
   for (const lineNumber of lines) await client.Debugger.setBreakpointByUrl({ url: `file://${file}`, lineNumber });
   await client.Runtime.runIfWaitingForDebugger();
-  return { client, paused, lines: () => paused.map((p) => p.line) };
+  return { client, paused, lines: () => paused.map((p) => p.line), disconnected: () => disconnected };
 }
