@@ -11,6 +11,11 @@ export interface ChildConfiguration {
   name: string;
   /** Ours: which environment the child debugs (the client reports `childEnded` with it). */
   __lambdaEnvironmentId: string;
+  /**
+   * Ours: the debugger the child needs. DAP starts a `startDebugging` child with the parent's type
+   * (`lambda`); the extension's configuration resolver hands it on with this type instead.
+   */
+  __lambdaChildType: 'pwa-node' | 'debugpy';
   [key: string]: unknown;
 }
 
@@ -31,6 +36,7 @@ export function childConfiguration(environmentId: string, fn: DebugFunction, deb
       name,
       connect: { host: url.hostname, port: Number(url.port) },
       __lambdaEnvironmentId: environmentId,
+      __lambdaChildType: 'debugpy',
     };
   }
   return {
@@ -45,5 +51,6 @@ export function childConfiguration(environmentId: string, fn: DebugFunction, deb
     outFiles: options.outFiles ?? [path.join(fn.codeUri, '**', '*.js'), '!**/node_modules/**'],
     skipFiles: ['<node_internals>/**'],
     __lambdaEnvironmentId: environmentId,
+    __lambdaChildType: 'pwa-node',
   };
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerEngineCommands } from './commands/engineCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
+import { registerDebug, type DebugApi } from './debug/registerDebug';
 import { registerTimeline, type TimelineApi } from './timeline/timelinePanel';
 import { registerEnvironmentsView, type EnvironmentsTreeProvider } from './views/environmentsView';
 import { registerEventSourcesView } from './views/eventSourcesView';
@@ -9,7 +10,8 @@ import { registerFunctionsView, type FunctionsTreeProvider } from './views/funct
 import { WorkbenchHost } from './workbenchHost';
 
 // The extension: the engine runs in the extension host (WorkbenchHost: one engine per workspace
-// folder with a template); the sidebar's views, the commands and the timeline panel all read it.
+// folder with a template); the sidebar's views, the commands, the timeline panel and the `lambda`
+// debugger all use it.
 
 let host: WorkbenchHost | undefined;
 
@@ -20,6 +22,8 @@ export interface LambdaWorkbenchApi {
   views: { functions: FunctionsTreeProvider; environments: EnvironmentsTreeProvider };
   /** The timeline panel (`panel()`, `show()`) and every engine's metrics and timeline model (timeline/timelinePanel.ts). */
   timeline: TimelineApi;
+  /** The `lambda` debugger: running sessions and the configuration providers (debug/registerDebug.ts). */
+  debug: DebugApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<LambdaWorkbenchApi> {
@@ -33,9 +37,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Lambda
   registerEngineCommands(context, host);
   registerSourceCommands(context, host);
   const timeline = registerTimeline(context, host);
+  const debug = registerDebug(context, host);
   // Engines open in the background: activation must not wait for cold provisioning.
   void host.start();
-  return { host, views: { functions, environments }, timeline };
+  return { host, views: { functions, environments }, timeline, debug };
 }
 
 export async function deactivate(): Promise<void> {

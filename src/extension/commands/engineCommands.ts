@@ -54,7 +54,8 @@ import type { Engine, WorkbenchHost } from '../workbenchHost';
 
 type Resolved = { engine: Engine; fn: FunctionDefinition; qualifier?: string };
 
-const LAST_PAYLOAD_KEY = 'lambdaWorkbench.lastPayload';
+/** Workspace state: the last payload per `${templateFile}\0${functionName}` (the debugFunction command reuses it). */
+export const LAST_PAYLOAD_KEY = 'lambdaWorkbench.lastPayload';
 /** An invocation still running after this long gets a progress notification (a slow cold start). */
 const PROGRESS_AFTER_MS = 1000;
 

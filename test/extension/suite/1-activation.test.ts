@@ -28,7 +28,7 @@ describe('activation (real extension host)', () => {
     assert.strictEqual(engine.folder.uri.toString(), folder.uri.toString());
     assert.strictEqual(engine.templateFile, path.join(folder.uri.fsPath, 'template.yaml'));
     assert.strictEqual(engine.label, folder.name);
-    assert.deepStrictEqual(engine.workbench.functions().map((f) => f.logicalId).sort(), ['Greet', 'Hello', 'Worker']);
+    assert.deepStrictEqual(engine.workbench.functions().map((f) => f.logicalId).sort(), ['Greet', 'Hello', 'TsHello', 'Worker']);
   });
 
   it('has its "Lambda" output channel', async () => {

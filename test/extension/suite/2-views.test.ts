@@ -11,11 +11,11 @@ describe('Functions view', () => {
 
   it("lists the template's functions with runtime, memory and timeout", async () => {
     const { views } = await activateExtension();
-    const nodes = await eventually('three functions in the Functions view', async () => {
+    const nodes = await eventually('four functions in the Functions view', async () => {
       const children = await views.functions.getChildren();
-      return children.length === 3 && children;
+      return children.length === 4 && children;
     });
-    assert.deepStrictEqual(nodes.map(treeLabel), ['Hello', 'Greet', 'Worker']);
+    assert.deepStrictEqual(nodes.map(treeLabel), ['Hello', 'Greet', 'Worker', 'TsHello']);
     for (const node of nodes) {
       assert.strictEqual(node.description, 'nodejs20.x · 128 MB · 5 s');
       assert.strictEqual(node.contextValue, 'lambdaFunction');

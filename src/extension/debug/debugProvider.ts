@@ -1,0 +1,90 @@
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { configDescription, runtimeIcon } from '../viewLabels';
+import type { Engine, WorkbenchHost } from '../workbenchHost';
+import {
+  checkConfiguration, DEBUG_TYPE, dynamicConfigurations, initialConfigurations, launchConfiguration, resolveConfiguration,
+  type LambdaDebugConfiguration, type TemplateFunctions,
+} from './debugConfig';
+
+// Debug configuration providers of the `lambda` type: launch.json's initial entries, the Run and
+// Debug dropdown's dynamic entries (one per function), and resolution (a missing template filled
+// in, F5 without launch.json asks which function, errors said plainly before the adapter starts).
+// The logic is in debugConfig.ts (no 'vscode'); this file asks and reports.
+
+/** The engines as debugConfig.ts sees them. */
+export function templatesOf(engines: Engine[]): TemplateFunctions[] {
+  return engines.map((engine) => ({
+    templateFile: engine.templateFile,
+    folderPath: engine.folder.uri.fsPath,
+    label: engine.label,
+    functions: engine.workbench.functions().map((fn) => ({ logicalId: fn.logicalId, functionName: fn.functionName })),
+  }));
+}
+
+/** Which function to debug, over every engine; undefined when dismissed. */
+export async function pickFunctionToDebug(host: WorkbenchHost, engines = host.engines()): Promise<{ engine: Engine; logicalId: string } | undefined> {
+  if (engines.length === 0) {
+    void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
+    return undefined;
+  }
+  type Item = vscode.QuickPickItem & { engine?: Engine; logicalId?: string };
+  const items: Item[] = [];
+  for (const engine of engines) {
+    if (engines.length > 1) items.push({ label: engine.label, kind: vscode.QuickPickItemKind.Separator });
+    for (const fn of engine.workbench.functions()) {
+      items.push({ label: `$(${runtimeIcon(fn.runtime)}) ${fn.logicalId}`, description: configDescription(fn), detail: fn.handler, engine, logicalId: fn.logicalId });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Debug which function?', matchOnDescription: true });
+  return picked?.engine && picked.logicalId ? { engine: picked.engine, logicalId: picked.logicalId } : undefined;
+}
+
+/** Initial configurations and resolution (registered with the Initial trigger). */
+export class LambdaConfigurationProvider implements vscode.DebugConfigurationProvider {
+  constructor(private readonly host: WorkbenchHost) {}
+
+  async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
+    await this.host.start();
+    const engines = this.host.engines().filter((e) => !folder || e.folder.uri.toString() === folder.uri.toString());
+    const configs = initialConfigurations(templatesOf(engines));
+    if (configs.length > 0) return configs;
+    // No template yet: one entry to fill in.
+    return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug a Lambda function', template: '${workspaceFolder}/template.yaml', function: 'MyFunction', event: {} }];
+  }
+
+  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    await this.host.start();
+    const templates = templatesOf(this.host.engines());
+    const resolution = resolveConfiguration(config as Partial<LambdaDebugConfiguration>, templates, folder?.uri.fsPath);
+    if (resolution.kind === 'error') return this.fail(resolution.message);
+    if (resolution.kind === 'config') return resolution.config;
+    const picked = await pickFunctionToDebug(this.host);
+    if (!picked) return undefined;
+    return launchConfiguration(templatesOf([picked.engine])[0], picked.logicalId, { withLabel: this.host.engines().length > 1 });
+  }
+
+  resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+    const folderPath = folder?.uri.fsPath ?? this.host.engines()[0]?.folder.uri.fsPath;
+    const resolution = checkConfiguration(config as LambdaDebugConfiguration, templatesOf(this.host.engines()), folderPath, (file) => fs.existsSync(file));
+    if (resolution.kind !== 'config') return this.fail(resolution.kind === 'error' ? resolution.message : 'unexpected');
+    return resolution.config;
+  }
+
+  /** Undefined aborts the launch without opening launch.json; the reason is shown. */
+  private fail(message: string): undefined {
+    void vscode.window.showErrorMessage(`Lambda: ${message}`);
+    return undefined;
+  }
+}
+
+/** The Run and Debug dropdown's entries (registered with the Dynamic trigger; resolution is the provider's above). */
+export class LambdaDynamicConfigurations implements vscode.DebugConfigurationProvider {
+  constructor(private readonly host: WorkbenchHost) {}
+
+  async provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): Promise<vscode.DebugConfiguration[]> {
+    await this.host.start();
+    const engines = this.host.engines().filter((e) => !folder || e.folder.uri.toString() === folder.uri.toString());
+    return dynamicConfigurations(templatesOf(engines));
+  }
+}
