@@ -18,6 +18,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' }),
   // The `lambda` debug adapter, standalone: DAP over stdio, or `--server=<port>` over a socket.
   esbuild.build({ ...common, entryPoints: ['src/debug/debugAdapter.ts'], outfile: 'dist/debugAdapter.js' }),
+  // The template language server, standalone: LSP over `--stdio` or `--node-ipc`.
+  esbuild.build({ ...common, entryPoints: ['src/language/server/main.ts'], outfile: 'dist/languageServer.js' }),
   // The Timeline webview's browser-side script, uPlot included (no CDN: the panel's CSP allows only
   // the extension's own files); its CSS imports (uPlot's, ours) become dist/webview/timeline.css.
   esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, entryPoints: ['src/extension/timeline/webview/main.ts'], outfile: 'dist/webview/timeline.js' }),

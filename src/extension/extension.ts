@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerEngineCommands } from './commands/engineCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
 import { registerDebug, type DebugApi } from './debug/registerDebug';
+import { startTemplateLanguageServer, type TemplateLanguageApi } from './language/templateLanguageClient';
 import { registerTimeline, type TimelineApi } from './timeline/timelinePanel';
 import { registerEnvironmentsView, type EnvironmentsTreeProvider } from './views/environmentsView';
 import { registerEventSourcesView } from './views/eventSourcesView';
@@ -11,7 +12,7 @@ import { WorkbenchHost } from './workbenchHost';
 
 // The extension: the engine runs in the extension host (WorkbenchHost: one engine per workspace
 // folder with a template); the sidebar's views, the commands, the timeline panel and the `lambda`
-// debugger all use it.
+// debugger all use it. The template language server runs in a process of its own.
 
 let host: WorkbenchHost | undefined;
 
@@ -24,6 +25,8 @@ export interface LambdaWorkbenchApi {
   timeline: TimelineApi;
   /** The `lambda` debugger: running sessions and the configuration providers (debug/registerDebug.ts). */
   debug: DebugApi;
+  /** The template language server's client (language/templateLanguageClient.ts). */
+  language: TemplateLanguageApi;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<LambdaWorkbenchApi> {
@@ -38,9 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Lambda
   registerSourceCommands(context, host);
   const timeline = registerTimeline(context, host);
   const debug = registerDebug(context, host);
+  const language = startTemplateLanguageServer(context, host);
   // Engines open in the background: activation must not wait for cold provisioning.
   void host.start();
-  return { host, views: { functions, environments }, timeline, debug };
+  return { host, views: { functions, environments }, timeline, debug, language };
 }
 
 export async function deactivate(): Promise<void> {

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-// src/core is the engine shared by the CLI, the extension host, tests and benchmarks: it must
-// never depend on VS Code.
+// src/core is the engine shared by the CLI, the extension host, the language server, tests and
+// benchmarks: it must never depend on VS Code, and neither may the CLI or the language server.
 
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -16,7 +16,7 @@ function sourceFiles(dir: string): string[] {
 const IMPORTS_VSCODE = /(from\s+['"]vscode['"]|require\(\s*['"]vscode['"]\s*\)|import\(\s*['"]vscode['"]\s*\))/;
 
 describe('layering', () => {
-  for (const layer of ['src/core', 'src/cli']) {
+  for (const layer of ['src/core', 'src/cli', 'src/language']) {
     it(`${layer} never imports vscode`, () => {
       const root = path.resolve(__dirname, '../..', layer);
       const files = sourceFiles(root);

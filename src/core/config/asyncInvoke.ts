@@ -17,6 +17,7 @@ export function readEventInvokeConfig(r: PropertyReader, base: string[]): EventI
     return undefined;
   }
   const cfg: EventInvokeConfig = {};
+  // Errors: a value out of Lambda's range would be replaced by the default retry policy locally.
   const retries = integer(r, [...base, 'MaximumRetryAttempts'], { min: 0, max: 2 });
   if (retries !== undefined) cfg.maximumRetryAttempts = retries;
   const age = integer(r, [...base, 'MaximumEventAgeInSeconds'], { min: 60, max: 21600, unit: 'seconds' });

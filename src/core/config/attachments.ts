@@ -8,7 +8,7 @@ import type { ResourceEntry } from './resourceRefs';
 import { requiredString } from './validation';
 
 /** `FunctionName` may be a name, a full ARN or a partial ARN (`123456789012:function:name`), optionally qualified. */
-function nameFromReference(ref: string): string {
+export function nameFromReference(ref: string): string {
   const m = /(?:^|:)function:([^:]+)/.exec(ref);
   return m ? m[1]! : ref;
 }

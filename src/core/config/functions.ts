@@ -50,6 +50,7 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
     handler: handler ?? '',
     runtime: runtime ?? '',
     codeUri: codeUri ?? '',
+    // Errors: out of range, the engine would run the default instead of what is written.
     memorySize: integer(r, ['MemorySize'], { min: 128, max: 10240, unit: 'MB' }) ?? 128,
     timeout: integer(r, ['Timeout'], { min: 1, max: 900, unit: 'seconds' }) ?? 3,
     environment: environment(r),
@@ -96,7 +97,7 @@ function isImage(r: PropertyReader, sam: boolean): boolean {
   return true;
 }
 
-/** SAM: `CodeUri` (local directory) or `InlineCode`. */
+/** SAM: `CodeUri` (local directory) or `InlineCode`. Errors: without a local directory nothing can run. */
 function samCode(r: PropertyReader, ctx: FunctionContext): string | undefined {
   if (r.written('InlineCode')) {
     r.error('unsupported-property', ['InlineCode'], 'InlineCode is not supported locally; put the code in a directory and point CodeUri at it');

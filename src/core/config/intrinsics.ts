@@ -78,7 +78,10 @@ export class Resolver {
     return out;
   }
 
-  /** Reports an error at the node; the value is undefined. */
+  /**
+   * Reports an error at the node; the value is undefined. For references to nothing: CloudFormation
+   * rejects the template, and whatever is built from the value locally would be wrong.
+   */
   fail(at: TNode | Span, code: string, message: string, property?: string): undefined {
     this.sink.error(code, message, at, property ?? ('path' in at ? at.path : undefined));
     return undefined;
@@ -111,6 +114,8 @@ export class Resolver {
       return { ok: false, warning: true, code: 'unresolved-ref', message: `Parameter '${name}' has no value: ${param.problem ?? 'unknown'}` };
     }
     if (this.catalog.has(name)) return this.catalog.ref(name);
+    const sam = this.catalog.samReference(name);
+    if (sam) return sam;
     return { ok: false, code: 'unresolved-ref', message: `'${name}' is not a parameter, resource or pseudo parameter of this template` };
   }
 
@@ -145,8 +150,20 @@ export function describe(v: unknown): string {
   return `${typeof v} ${JSON.stringify(v)}`;
 }
 
-function fromLookup(r: Resolver, at: TNode, l: Lookup): unknown {
-  return l.ok ? l.value : r.report(at, l);
+function fromLookup(r: Resolver, node: MapNode, l: Lookup): unknown {
+  return l.ok ? l.value : r.report(referenceSpan(r, node), l, l.message, node.path);
+}
+
+/**
+ * Where a failed Ref / GetAtt is reported: a short form from its tag (`!Ref Name`), a long form as
+ * written when that is one line (`{ Ref: Name }`); a long form spanning lines (block YAML, indented
+ * JSON) at its argument, or at a list argument's first item (the logical id) when the list does too.
+ */
+function referenceSpan(r: Resolver, node: MapNode): TNode {
+  const multiLine = (n: TNode) => r.input.text.slice(n.start, n.end).trimEnd().includes('\n');
+  if (r.input.text.startsWith('!', node.start) || !multiLine(node)) return node;
+  const arg = node.entries[0]!.value;
+  return arg.kind === 'seq' && multiLine(arg) && arg.items[0] ? arg.items[0] : arg;
 }
 
 const ref: Handler = (r, arg, node) => {
@@ -203,7 +220,7 @@ const sub: Handler = (r, arg, node) => {
       lookup = { ok: true, value: v };
     } else if (name.includes('.') && !name.startsWith('AWS::')) {
       const dot = name.indexOf('.');
-      lookup = r.catalog.getAtt(name.slice(0, dot), name.slice(dot + 1));
+      lookup = r.catalog.samReference(name) ?? r.catalog.getAtt(name.slice(0, dot), name.slice(dot + 1));
     } else {
       lookup = r.lookupName(name);
     }

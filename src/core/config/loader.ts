@@ -3,14 +3,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FunctionDefinition, LayerDefinition, LoadTemplateOptions, TemplateModel } from './types';
+import { checkAliases } from './aliases';
 import { attachEventInvokeConfig, attachEventSourceMapping } from './attachments';
 import { DiagnosticSink, type Span } from './diagnostics';
+import { checkEventSourceMappings } from './eventSourceMappings';
 import { FUNCTION_TYPES, readFunction, type FunctionContext } from './functions';
 import { readHttpFrontEnds } from './functionUrls';
 import { mergeGlobals } from './globals';
 import { Resolver } from './intrinsics';
 import { LAYER_TYPES, readLayer } from './layers';
 import { parseTemplate } from './parse';
+import { checkOutputs } from './outputs';
 import { readParameters } from './parameters';
 import { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
@@ -93,6 +96,9 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
     if (e.type === 'AWS::Lambda::EventSourceMapping') attachEventSourceMapping(e, r, byName, source.position(e.keyStart));
     else if (e.type === 'AWS::Lambda::EventInvokeConfig') attachEventInvokeConfig(e, r, byName);
   }
+  checkEventSourceMappings(model.functions, entries, readers);
+  checkAliases(model.functions, entries, readers);
+  checkOutputs(root, resolver);
   readHttpFrontEnds(model, { entries, readers, functions: byName, root, resolver, position: (offset) => source.position(offset) });
 }
 

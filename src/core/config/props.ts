@@ -17,11 +17,13 @@ export class PropertyReader {
     readonly sink: DiagnosticSink,
   ) {}
 
+  /** The resolved value at a key path; list items by index (`'0'`). */
   get(...keys: string[]): unknown {
     let cur: unknown = this.values;
     for (const k of keys) {
-      if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
-      cur = (cur as Record<string, unknown>)[k];
+      if (Array.isArray(cur)) cur = /^\d+$/.test(k) ? cur[Number(k)] : undefined;
+      else if (typeof cur === 'object' && cur !== null) cur = (cur as Record<string, unknown>)[k];
+      else return undefined;
     }
     return cur;
   }
@@ -36,21 +38,33 @@ export class PropertyReader {
     return this.nodeOf(...keys) !== undefined;
   }
 
-  /** The exact node, else the nearest written parent below Properties, else the resource key. */
+  /**
+   * The exact node; for a missing property the key of the nearest written parent (e.g. an event's
+   * `Properties`: a missing property has no text of its own, and its parent's key is one short
+   * range on one line), else the resource's logical id.
+   */
   at(keys: readonly string[]): { span: Span; property: string } {
     const exact = nodeAt(this.node, keys);
     if (exact) {
       // A block mapping/list starts on the line after its key; the key is the clearer place to point at.
-      const e = keys.length ? entryOf(nodeAt(this.node, keys.slice(0, -1)), keys[keys.length - 1]!) : undefined;
-      const block = exact.kind !== 'scalar' && !intrinsicName(exact) && e && this.line(e.keyStart) !== this.line(exact.start);
-      return { span: block ? { start: e.keyStart, end: e.keyEnd } : exact, property: exact.path };
+      const key = this.keyOf(keys);
+      const block = exact.kind !== 'scalar' && !intrinsicName(exact) && key && this.line(key.start) !== this.line(exact.start);
+      return { span: block ? key : exact, property: exact.path };
     }
-    const property = [this.basePath, ...keys].join('.');
+    const property = keys.reduce((p, k) => (/^\d+$/.test(k) ? `${p}[${k}]` : `${p}.${k}`), this.basePath);
     for (let n = keys.length - 1; n >= 1; n--) {
       const parent = nodeAt(this.node, keys.slice(0, n));
-      if (parent) return { span: parent, property };
+      // A list item has no key: the item itself.
+      if (parent) return { span: this.keyOf(keys.slice(0, n)) ?? parent, property };
     }
     return { span: this.declared, property };
+  }
+
+  /** The key a written property is written under (none for list items). */
+  private keyOf(keys: readonly string[]): Span | undefined {
+    if (keys.length === 0) return undefined;
+    const e = entryOf(nodeAt(this.node, keys.slice(0, -1)), keys[keys.length - 1]!);
+    return e && { start: e.keyStart, end: e.keyEnd };
   }
 
   /** The key (not the value) of a written property, e.g. an environment variable's name. */

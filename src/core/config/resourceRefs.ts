@@ -81,11 +81,21 @@ const TYPES: Record<string, TypeRefs> = {
   // A version's number is only known once the engine publishes it: `${Id.Version}` stands for it
   // (versions/templateVersions.ts replaces it where an alias or another version refers to it).
   'AWS::Lambda::Version': {
-    ref: (c) => c.arn('lambda', `function:${c.name('FunctionName')}:\${${c.id}.Version}`),
-    attrs: { Version: (c) => `\${${c.id}.Version}`, FunctionArn: (c) => c.arn('lambda', `function:${c.name('FunctionName')}`) },
+    ref: (c) => c.arn('lambda', `function:${c.name('FunctionName')}:${versionPlaceholder(c.id)}`),
+    attrs: { Version: (c) => versionPlaceholder(c.id), FunctionArn: (c) => c.arn('lambda', `function:${c.name('FunctionName')}`) },
   },
   'AWS::Lambda::Alias': { ref: (c) => c.arn('lambda', `function:${c.name('FunctionName')}:${c.name('Name')}`) },
 };
+
+/** What `!GetAtt <AWS::Lambda::Version>.Version` stands for until the engine publishes the version. */
+export function versionPlaceholder(logicalId: string): string {
+  return `\${${logicalId}.Version}`;
+}
+
+/** The AWS::Lambda::Version a resolved value stands for, when it is exactly its placeholder. */
+export function placeholderVersionId(value: unknown): string | undefined {
+  return typeof value === 'string' ? /^\$\{([A-Za-z0-9]+)\.Version\}$/.exec(value)?.[1] : undefined;
+}
 
 export class ResourceCatalog {
   private readonly names = new Map<string, string>();
@@ -114,6 +124,12 @@ export class ResourceCatalog {
     const attrs = TYPES[checked.type]?.attrs ?? {};
     const getter = attrs[attribute];
     if (getter) return { ok: true, value: getter(this.ctx(checked)) };
+    if (attribute === 'Version' && TYPES[checked.type]) {
+      // Usually an alias's FunctionVersion pointing at the function instead of one of its versions.
+      // A warning: the engine then skips that alias (versions/templateVersions.ts) and runs the rest.
+      const message = `Fn::GetAtt ${id}.Version: '${id}' is an ${checked.type}, not an AWS::Lambda::Version; only versions have a Version attribute`;
+      return { ok: false, warning: true, code: 'missing-version', message };
+    }
     const known = Object.keys(attrs);
     return {
       ok: false,
@@ -123,6 +139,25 @@ export class ResourceCatalog {
         `Fn::GetAtt ${id}.${attribute}: attribute '${attribute}' of ${checked.type} cannot be resolved locally` +
         (known.length ? ` (known: ${known.join(', ')})` : ''),
     };
+  }
+
+  /**
+   * SAM's references to what AutoPublishAlias generates: `Fn.Alias` (the alias's ARN) and
+   * `Fn.Version` (the version's ARN), in `Ref` and `Fn::Sub`. Undefined for other names.
+   */
+  samReference(name: string): Lookup | undefined {
+    const m = /^([A-Za-z0-9]+)\.(Alias|Version)$/.exec(name);
+    const entry = m ? this.entries.get(m[1]!) : undefined;
+    if (!m || entry?.type !== 'AWS::Serverless::Function') return undefined;
+    const checked = this.check(entry.logicalId);
+    if ('ok' in checked) return checked;
+    const alias = this.resolver.value(childOf(entry.properties, 'AutoPublishAlias'));
+    if (typeof alias !== 'string' || alias === '') {
+      return { ok: false, code: 'unresolved-ref', message: `'${name}' exists only for a function with an AutoPublishAlias, which '${entry.logicalId}' does not have` };
+    }
+    const c = this.ctx(entry);
+    const qualifier = m[2] === 'Alias' ? alias : versionPlaceholder(entry.logicalId);
+    return { ok: true, value: c.arn('lambda', `function:${c.name('FunctionName')}:${qualifier}`) };
   }
 
   /** The entry when it can be referenced, otherwise the failed lookup. */

@@ -53,11 +53,16 @@ export function childOf(node: TNode | undefined, key: string): TNode | undefined
   return entryOf(node, key)?.value;
 }
 
-/** The node at a nested key path, if every step exists. */
+/** A list item by its index written as a key (`'0'`), so key paths can step into lists. */
+export function itemOf(node: TNode | undefined, key: string): TNode | undefined {
+  return node?.kind === 'seq' && /^\d+$/.test(key) ? node.items[Number(key)] : undefined;
+}
+
+/** The node at a nested key path (list items by index), if every step exists. */
 export function nodeAt(node: TNode | undefined, keys: readonly string[]): TNode | undefined {
   let cur = node;
   for (const k of keys) {
-    cur = childOf(cur, k);
+    cur = cur?.kind === 'seq' ? itemOf(cur, k) : childOf(cur, k);
     if (!cur) return undefined;
   }
   return cur;

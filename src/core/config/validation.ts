@@ -53,6 +53,7 @@ export function integer(r: PropertyReader, keys: string[], rule: IntegerRule): n
   return undefined;
 }
 
+/** Unknown: an error (nothing can start it). Deprecated or not local: warnings (AWS still lists it; only this function is affected). */
 export function checkRuntime(r: PropertyReader, runtime: string): void {
   const info = KNOWN_RUNTIMES[runtime];
   if (!info) {
@@ -80,7 +81,11 @@ const RESERVED_ENV = new Set([
   'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ]);
 
-/** `Environment.Variables`, stringified as CloudFormation does (numbers as written, booleans as text). */
+/**
+ * `Environment.Variables`, stringified as CloudFormation does (numbers as written, booleans as text).
+ * Errors: a bad or reserved name is left out, so the function would run without a variable it was
+ * written with; over 4 KB, Lambda rejects the whole configuration on every deployment.
+ */
 export function environment(r: PropertyReader): Record<string, string> {
   const keys = ['Environment', 'Variables'];
   const out: Record<string, string> = {};

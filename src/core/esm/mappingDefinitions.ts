@@ -43,20 +43,48 @@ function validation(value: unknown, field: string, constraint: string): Workbenc
   return invalid(`1 validation error detected: Value '${typeof value === 'object' ? JSON.stringify(value) : String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`);
 }
 
-function integer(value: unknown, field: string, min: number, max: number): number | undefined {
-  if (value === undefined || value === null) return undefined;
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw validation(value, field, 'Member must be an integer');
-  if (n < min) throw validation(value, field, `Member must have value greater than or equal to ${min}`);
-  if (n > max) throw validation(value, field, `Member must have value less than or equal to ${max}`);
-  return n;
+/** A setting Lambda rejects: the input property at fault and Lambda's error. */
+export interface MappingIssue {
+  /** As CreateEventSourceMapping and AWS::Lambda::EventSourceMapping spell it, e.g. ['BatchSize'], ['ScalingConfig', 'MaximumConcurrency']. */
+  field: string[];
+  error: Error;
 }
 
-function bool(value: unknown, field: string): boolean | undefined {
+// The rules below run in one of two ways: the API throws the first failure (Lambda answers with
+// one error), a template check collects them all and carries on with the default of each bad value.
+type Report = (field: string[], error: Error) => void;
+
+const throwFirst: Report = (_field, error) => {
+  throw error;
+};
+
+/** The API's camelCase name of an input property path (`ScalingConfig.MaximumConcurrency` → `scalingConfig.maximumConcurrency`). */
+function apiName(field: string[]): string {
+  return field.map((k) => k.charAt(0).toLowerCase() + k.slice(1)).join('.');
+}
+
+function integer(value: unknown, field: string[], min: number, max: number, report: Report): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const name = apiName(field);
+  if (typeof n !== 'number' || !Number.isInteger(n)) report(field, validation(value, name, 'Member must be an integer'));
+  else if (n < min) report(field, validation(value, name, `Member must have value greater than or equal to ${min}`));
+  else if (n > max) report(field, validation(value, name, `Member must have value less than or equal to ${max}`));
+  else return n;
+  return undefined;
+}
+
+function bool(value: unknown, field: string[], report: Report): boolean | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === true || value === 'true') return true;
   if (value === false || value === 'false') return false;
-  throw validation(value, field, 'Member must be a boolean');
+  report(field, validation(value, apiName(field), 'Member must be a boolean'));
+  return undefined;
+}
+
+/** A value given but rejected (already reported): rules that depend on it are not checked. */
+function rejected(value: unknown, parsed: unknown): boolean {
+  return value !== undefined && value !== null && parsed === undefined;
 }
 
 /**
@@ -73,84 +101,135 @@ export function validateMapping(input: MappingInput, base: { uuid: string; origi
     qualifier = ref.qualifier;
   }
   if (!functionName) throw validation('null', 'functionName', 'Member must not be null');
+  return settings(input, { ...base, functionName, qualifier }, previous, throwFirst)!;
+}
+
+/**
+ * Every rule a declared mapping breaks, for the template reader (config/eventSourceMappings.ts),
+ * which reports them where they are written. The function is not checked: the template reader
+ * knows the template's functions. `kind` stands in for the source when its ARN is not known
+ * (a SAM event's Type says it).
+ */
+export function checkMappingInput(input: MappingInput, kind?: MappingSourceKind): MappingIssue[] {
+  const issues: MappingIssue[] = [];
+  settings(input, { uuid: '', origin: 'template', functionName: '' }, undefined, (field, error) => issues.push({ field, error }), kind);
+  return issues;
+}
+
+interface Base {
+  uuid: string;
+  origin: EventSourceMapping['origin'];
+  declaredAs?: string;
+  functionName: string;
+  qualifier?: string;
+}
+
+/** Lambda's rules and defaults for everything but the function. */
+function settings(input: MappingInput, base: Base, previous: EventSourceMapping | undefined, report: Report, kindHint?: MappingSourceKind): EventSourceMapping | undefined {
   const eventSourceArn = previous?.eventSourceArn ?? (typeof input.EventSourceArn === 'string' ? input.EventSourceArn : undefined);
-  if (!eventSourceArn) throw invalid('EventSourceArn is required: the ARN of an SQS queue, a Kinesis stream or a DynamoDB stream');
-  const kind = sourceKindOf(eventSourceArn);
-  if (!kind) throw invalid(`Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : ${eventSourceArn}`);
+  if (!eventSourceArn) report(['EventSourceArn'], invalid('EventSourceArn is required: the ARN of an SQS queue, a Kinesis stream or a DynamoDB stream'));
+  const known = eventSourceArn ? sourceKindOf(eventSourceArn) : undefined;
+  if (eventSourceArn && !known) report(['EventSourceArn'], invalid(`Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : ${eventSourceArn}`));
+  const kind = known ?? kindHint;
+  if (!kind) return undefined;
   const stream = kind !== 'sqs';
 
-  const batchSize = integer(input.BatchSize, 'batchSize', 1, 10000) ?? previous?.batchSize ?? (stream ? 100 : 10);
-  const window = integer(input.MaximumBatchingWindowInSeconds, 'maximumBatchingWindowInSeconds', 0, 300) ?? previous?.maximumBatchingWindowInSeconds ?? 0;
-  if (kind === 'sqs' && batchSize > 10 && window < 1) {
-    throw invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10');
+  const batchIn = integer(input.BatchSize, ['BatchSize'], 1, 10000, report);
+  const batchSize = batchIn ?? previous?.batchSize ?? (stream ? 100 : 10);
+  const windowIn = integer(input.MaximumBatchingWindowInSeconds, ['MaximumBatchingWindowInSeconds'], 0, 300, report);
+  const window = windowIn ?? previous?.maximumBatchingWindowInSeconds ?? 0;
+  // AWS's rule for standard queues: more than 10 messages per batch only with a batching window.
+  if (kind === 'sqs' && batchSize > 10 && window < 1 && !rejected(input.MaximumBatchingWindowInSeconds, windowIn)) {
+    report(['MaximumBatchingWindowInSeconds'], invalid('Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10'));
   }
-  if (kind === 'sqs' && eventSourceArn.endsWith('.fifo') && batchSize > 10) throw invalid('Batch size for FIFO queues must be at most 10');
+  if (kind === 'sqs' && eventSourceArn?.endsWith('.fifo') && batchSize > 10) report(['BatchSize'], invalid('Batch size for FIFO queues must be at most 10'));
 
   const mapping: EventSourceMapping = {
     uuid: base.uuid,
-    functionName,
-    eventSourceArn,
+    functionName: base.functionName,
+    eventSourceArn: eventSourceArn ?? '',
     kind,
-    enabled: bool(input.Enabled, 'enabled') ?? previous?.enabled ?? true,
+    enabled: bool(input.Enabled, ['Enabled'], report) ?? previous?.enabled ?? true,
     batchSize,
     maximumBatchingWindowInSeconds: window,
     functionResponseTypes: previous?.functionResponseTypes ?? [],
     origin: base.origin,
     lastModified: Date.now(),
   };
-  if (qualifier) mapping.qualifier = qualifier;
+  if (base.qualifier) mapping.qualifier = base.qualifier;
   if (base.declaredAs) mapping.declaredAs = base.declaredAs;
 
   if (input.FunctionResponseTypes !== undefined) {
     const types = input.FunctionResponseTypes;
     if (!Array.isArray(types) || types.some((t) => t !== 'ReportBatchItemFailures')) {
-      throw validation(types, 'functionResponseTypes', 'Member must satisfy enum value set: [ReportBatchItemFailures]');
+      report(['FunctionResponseTypes'], validation(types, 'functionResponseTypes', 'Member must satisfy enum value set: [ReportBatchItemFailures]'));
+    } else {
+      mapping.functionResponseTypes = [...new Set(types as string[])];
     }
-    mapping.functionResponseTypes = [...new Set(types as string[])];
   }
-  const filters = input.FilterCriteria !== undefined ? readFilterCriteria(input.FilterCriteria) : previous?.filterCriteria;
+  let filters = previous?.filterCriteria;
+  if (input.FilterCriteria !== undefined) {
+    try {
+      filters = readFilterCriteria(input.FilterCriteria);
+    } catch (error) {
+      report(['FilterCriteria'], error as Error);
+      filters = undefined;
+    }
+  }
   if (filters) mapping.filterCriteria = filters;
 
   if (kind === 'sqs') {
     for (const field of ['StartingPosition', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig', 'TumblingWindowInSeconds'] as const) {
-      if (input[field] !== undefined) throw invalid(`Unsupported ${field} parameter for the event source type sqs`);
+      if (input[field] !== undefined) report([field], invalid(`Unsupported ${field} parameter for the event source type sqs`));
     }
     const scaling = input.ScalingConfig as { MaximumConcurrency?: unknown } | undefined;
-    const max = scaling ? integer(scaling.MaximumConcurrency, 'scalingConfig.maximumConcurrency', 2, 1000) : previous?.maximumConcurrency;
+    const max = scaling ? integer(scaling.MaximumConcurrency, ['ScalingConfig', 'MaximumConcurrency'], 2, 1000, report) : previous?.maximumConcurrency;
     if (max !== undefined) mapping.maximumConcurrency = max;
     return mapping;
   }
 
-  if (input.ScalingConfig !== undefined) throw invalid(`Unsupported ScalingConfig parameter for the event source type ${kind}`);
+  if (input.ScalingConfig !== undefined) report(['ScalingConfig'], invalid(`Unsupported ScalingConfig parameter for the event source type ${kind}`));
   const position = input.StartingPosition ?? previous?.startingPosition;
-  if (position === undefined) throw invalid('StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP');
-  if (position !== 'TRIM_HORIZON' && position !== 'LATEST' && position !== 'AT_TIMESTAMP') {
-    throw validation(position, 'startingPosition', 'Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]');
+  if (position === undefined) {
+    report(['StartingPosition'], invalid('StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP'));
+  } else if (position !== 'TRIM_HORIZON' && position !== 'LATEST' && position !== 'AT_TIMESTAMP') {
+    report(['StartingPosition'], validation(position, 'startingPosition', 'Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]'));
+  } else if (position === 'AT_TIMESTAMP' && kind === 'dynamodb') {
+    report(['StartingPosition'], invalid('AT_TIMESTAMP is not supported for DynamoDB Streams'));
+  } else {
+    mapping.startingPosition = position;
+    const timestamp = input.StartingPositionTimestamp ?? previous?.startingPositionTimestamp;
+    if (position === 'AT_TIMESTAMP') {
+      const seconds = typeof timestamp === 'string' ? Date.parse(timestamp) / 1000 : timestamp;
+      if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
+        report(['StartingPositionTimestamp'], invalid('StartingPositionTimestamp is required (epoch seconds or an ISO date) when StartingPosition is AT_TIMESTAMP'));
+      } else {
+        mapping.startingPositionTimestamp = seconds;
+      }
+    }
   }
-  if (position === 'AT_TIMESTAMP' && kind === 'dynamodb') throw invalid('AT_TIMESTAMP is not supported for DynamoDB Streams');
-  mapping.startingPosition = position;
-  const timestamp = input.StartingPositionTimestamp ?? previous?.startingPositionTimestamp;
-  if (position === 'AT_TIMESTAMP') {
-    const seconds = typeof timestamp === 'string' ? Date.parse(timestamp) / 1000 : timestamp;
-    if (typeof seconds !== 'number' || !Number.isFinite(seconds)) throw invalid('StartingPositionTimestamp is required (epoch seconds or an ISO date) when StartingPosition is AT_TIMESTAMP');
-    mapping.startingPositionTimestamp = seconds;
+  mapping.parallelizationFactor = integer(input.ParallelizationFactor, ['ParallelizationFactor'], 1, 10, report) ?? previous?.parallelizationFactor ?? 1;
+  mapping.bisectBatchOnFunctionError = bool(input.BisectBatchOnFunctionError, ['BisectBatchOnFunctionError'], report) ?? previous?.bisectBatchOnFunctionError ?? false;
+  mapping.maximumRetryAttempts = integer(input.MaximumRetryAttempts, ['MaximumRetryAttempts'], -1, 10000, report) ?? previous?.maximumRetryAttempts ?? -1;
+  const ageIn = integer(input.MaximumRecordAgeInSeconds, ['MaximumRecordAgeInSeconds'], -1, 604800, report);
+  const age = ageIn ?? previous?.maximumRecordAgeInSeconds ?? -1;
+  if (age !== -1 && age < 60) {
+    report(['MaximumRecordAgeInSeconds'], validation(age, 'maximumRecordAgeInSeconds', 'Member must have value greater than or equal to 60 (or -1)'));
+    mapping.maximumRecordAgeInSeconds = -1;
+  } else {
+    mapping.maximumRecordAgeInSeconds = age;
   }
-  mapping.parallelizationFactor = integer(input.ParallelizationFactor, 'parallelizationFactor', 1, 10) ?? previous?.parallelizationFactor ?? 1;
-  mapping.bisectBatchOnFunctionError = bool(input.BisectBatchOnFunctionError, 'bisectBatchOnFunctionError') ?? previous?.bisectBatchOnFunctionError ?? false;
-  mapping.maximumRetryAttempts = integer(input.MaximumRetryAttempts, 'maximumRetryAttempts', -1, 10000) ?? previous?.maximumRetryAttempts ?? -1;
-  const age = integer(input.MaximumRecordAgeInSeconds, 'maximumRecordAgeInSeconds', -1, 604800) ?? previous?.maximumRecordAgeInSeconds ?? -1;
-  if (age !== -1 && age < 60) throw validation(age, 'maximumRecordAgeInSeconds', 'Member must have value greater than or equal to 60 (or -1)');
-  mapping.maximumRecordAgeInSeconds = age;
-  const tumbling = integer(input.TumblingWindowInSeconds, 'tumblingWindowInSeconds', 0, 900) ?? previous?.tumblingWindowInSeconds;
+  const tumbling = integer(input.TumblingWindowInSeconds, ['TumblingWindowInSeconds'], 0, 900, report) ?? previous?.tumblingWindowInSeconds;
   if (tumbling) mapping.tumblingWindowInSeconds = tumbling;
   const destination = input.DestinationConfig !== undefined
     ? (input.DestinationConfig as { OnFailure?: { Destination?: unknown } } | null)?.OnFailure?.Destination
     : previous?.onFailureDestination;
   if (destination !== undefined && destination !== null && destination !== '') {
     if (typeof destination !== 'string' || !/^arn:aws[a-zA-Z-]*:(sqs|sns|s3):/.test(destination)) {
-      throw invalid(`The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=${String(destination)})) is invalid: an OnFailure destination of a stream mapping is an SQS queue, an SNS topic or an S3 bucket ARN`);
+      report(['DestinationConfig', 'OnFailure', 'Destination'], invalid(`The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=${String(destination)})) is invalid: an OnFailure destination of a stream mapping is an SQS queue, an SNS topic or an S3 bucket ARN`));
+    } else {
+      mapping.onFailureDestination = destination;
     }
-    mapping.onFailureDestination = destination;
   }
   return mapping;
 }
@@ -182,7 +261,20 @@ export function templateMappingUuid(functionName: string, eventName: string): st
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const SAM_SOURCE_PROPERTY: Record<string, string> = { SQS: 'Queue', Kinesis: 'Stream', DynamoDB: 'Stream' };
+/** SAM event types that are event source mappings → the property naming the source, and its kind. */
+export const SAM_MAPPING_EVENTS: Readonly<Record<string, { sourceProperty: string; kind: MappingSourceKind }>> = {
+  SQS: { sourceProperty: 'Queue', kind: 'sqs' },
+  Kinesis: { sourceProperty: 'Stream', kind: 'kinesis' },
+  DynamoDB: { sourceProperty: 'Stream', kind: 'dynamodb' },
+};
+
+/** A SAM SQS / Kinesis / DynamoDB event's Properties as the mapping's input (without the function); undefined for other events. */
+export function samEventMappingInput(type: string, properties: Record<string, unknown>): MappingInput | undefined {
+  const sam = SAM_MAPPING_EVENTS[type];
+  if (!sam) return undefined;
+  const { [sam.sourceProperty]: arn, Enabled, ...rest } = properties;
+  return { ...rest, EventSourceArn: arn, Enabled };
+}
 
 /** The mappings a template declares; a problem makes that mapping a warning, never the engine fail. */
 export function readTemplateMappings(model: TemplateModel): { mappings: EventSourceMapping[]; problems: string[] } {
@@ -197,16 +289,13 @@ export function readTemplateMappings(model: TemplateModel): { mappings: EventSou
   };
   for (const fn of model.functions) {
     for (const event of fn.events) {
-      const sourceProperty = SAM_SOURCE_PROPERTY[event.type];
-      if (!sourceProperty) continue;
-      const { [sourceProperty]: arn, Enabled, ...rest } = event.properties as Record<string, unknown>;
+      const input = samEventMappingInput(event.type, event.properties);
+      if (!input) continue;
       const qualifier = fn.autoPublishAlias;
       add(`${fn.logicalId}.Events.${event.name}`, templateMappingUuid(fn.functionName, event.name), {
-        ...rest,
+        ...input,
         // SAM attaches the mapping to the AutoPublishAlias when there is one.
         FunctionName: qualifier ? `${fn.functionName}:${qualifier}` : fn.functionName,
-        EventSourceArn: arn,
-        Enabled,
       });
     }
   }

@@ -10,7 +10,7 @@ import type { InvocationResult } from '../../core/invoke/invoker';
 import type { AliasConfiguration } from '../../core/versions/controlPlane';
 import { TemplateError } from '../../core/workbench';
 import { aliasArgs, aliasWeights, isFunctionRefArg, payloadArg, sampleArg, splitFunctionName, type AliasArgs } from '../commandArgs';
-import { resolveHandlerSource } from '../handlerSource';
+import { resolveHandlerSource } from '../../core/handlers/handlerSource';
 import { showInvocationResult } from '../invocationResults';
 import { isEventTarget, isFunctionTarget, type EventTarget } from '../targets';
 import { aliasRouting, configDescription, environmentDescription, environmentLabel, parseWeight, runtimeIcon } from '../viewLabels';

@@ -4,10 +4,10 @@ import { registerDebugCommands } from './debugCommands';
 import { DEBUG_TYPE } from './debugConfig';
 import { LambdaConfigurationProvider, LambdaDynamicConfigurations } from './debugProvider';
 import { LambdaSessions } from './debugSessions';
-import { registerTemplateCodeLens } from './templateCodeLens';
 
 // Everything the `lambda` debugger adds to the extension: the inline adapter and child-session
-// bookkeeping, configuration providers, commands, and the template CodeLens.
+// bookkeeping, configuration providers and commands (the template's Debug CodeLens comes from the
+// language server, src/language/server).
 
 /** Exposed through activate()'s API (tests, other extensions). */
 export interface DebugApi {
@@ -27,6 +27,5 @@ export function registerDebug(context: vscode.ExtensionContext, host: WorkbenchH
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, dynamicConfigurations, vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   );
   registerDebugCommands(context, host, sessions);
-  registerTemplateCodeLens(context, host);
   return { sessions, configurations, dynamicConfigurations };
 }

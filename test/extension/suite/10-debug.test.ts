@@ -194,15 +194,20 @@ describe('lambda debugger', function () {
     assert.deepStrictEqual(initial?.map((c) => c.template), Array(4).fill('${workspaceFolder}/template.yaml'));
   });
 
-  it('shows "▶ Invoke" and "Debug" above each function resource of the template', async () => {
-    await vscode.workspace.openTextDocument(engine.templateFile); // the provider runs on open documents only
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', vscode.Uri.file(engine.templateFile));
-    const ours = lenses.filter((l) => l.command?.command.startsWith('lambdaWorkbench.'));
-    const text = (await vscode.workspace.openTextDocument(engine.templateFile)).getText().split('\n');
-    const at = (l: vscode.CodeLens) => text[l.range.start.line].trim();
-    assert.deepStrictEqual(ours.map((l) => [at(l), l.command?.title, l.command?.command]), ['Hello', 'Greet', 'Worker', 'TsHello'].flatMap((fn) => [
-      [`${fn}:`, '▶ Invoke', 'lambdaWorkbench.invoke'],
-      [`${fn}:`, 'Debug', 'lambdaWorkbench.debugFunction'],
-    ]));
+  it('the template\'s Debug CodeLens (from the language server) starts the same session', async () => {
+    const uri = vscode.Uri.file(engine.templateFile);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const text = (await vscode.workspace.openTextDocument(uri)).getText().split('\n');
+    const lens = await eventually('a Debug lens on Greet', async () => {
+      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+      return lenses.find((l) => l.command?.title === 'Debug' && text[l.range.start.line].trim() === 'Greet:');
+    }, 30_000);
+    const from = recorder.mark();
+    const session = await vscode.commands.executeCommand<vscode.DebugSession | undefined>(lens.command!.command, ...(lens.command!.arguments ?? []));
+    assert.ok(session, 'the lens returns the session');
+    assert.strictEqual(session.type, 'lambda');
+    assert.strictEqual(session.configuration.function, 'Greet');
+    assert.strictEqual(session.configuration.template, engine.templateFile);
+    await responseOf(session, 'Greet', from);
   });
 });

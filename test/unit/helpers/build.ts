@@ -18,8 +18,9 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export function buildIfStale(): void {
-  if (fs.existsSync(CLI) && fs.statSync(CLI).mtimeMs >= newestMtime(path.join(REPO_ROOT, 'src'))) return;
+/** Builds dist/ when `output` (a bundle of it, dist/cli.js by default) is missing or older than src/. */
+export function buildIfStale(output = CLI): void {
+  if (fs.existsSync(output) && fs.statSync(output).mtimeMs >= newestMtime(path.join(REPO_ROOT, 'src'))) return;
   const build = spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   assert.equal(build.status, 0, 'node scripts/build.mjs failed');
 }

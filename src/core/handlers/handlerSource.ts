@@ -3,7 +3,8 @@ import * as path from 'node:path';
 
 // Where a function's handler is written: the file its Handler names under CodeUri — for Node the
 // source behind it when there is one (a source map's source, or a .ts file next to the .js) — and
-// the line of the exported function. Best effort; no 'vscode' here (unit-tested under mocha).
+// the line of the exported function. Best effort. Shared by the extension (open the handler) and
+// the language server (go to definition; handlerCheck.ts builds its diagnostics on it).
 
 export interface HandlerLocation {
   /** Absolute path of the file to open. */
@@ -24,8 +25,8 @@ export interface HandlerFunction {
   handler: string;
 }
 
-const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
-const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
+export const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs'];
+export const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
 function isFile(file: string): boolean {
   try {

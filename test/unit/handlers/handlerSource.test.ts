@@ -2,9 +2,9 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { findExport, resolveHandlerSource, sourceFromSourceMap, splitNodeHandler } from '../../../src/extension/handlerSource';
+import { findExport, resolveHandlerSource, sourceFromSourceMap, splitNodeHandler } from '../../../src/core/handlers/handlerSource';
 
-describe('extension handler source resolution', () => {
+describe('handler source resolution', () => {
   let root: string;
   const write = (rel: string, text: string) => {
     const file = path.join(root, rel);
