@@ -4,6 +4,7 @@ import * as path from 'node:path';
 
 export type * from './types';
 export { loadTemplate, loadTemplateText } from './loader';
+export { ParseCache } from './chunkedParse';
 export { formatDiagnostic, hasErrors } from './diagnostics';
 export { KNOWN_RUNTIMES, supportedRuntimes, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 

@@ -40,7 +40,7 @@ export function loadTemplateText(file: string, text: string, options: LoadTempla
   const source = new SourceFile(abs, text);
   const sink = new DiagnosticSink(source);
   const model: TemplateModel = { file: abs, functions: [], layers: [], parameters: {}, resources: {}, diagnostics: [] };
-  const root = parseTemplate(source, sink);
+  const root = parseTemplate(source, sink, options.parseCache);
   if (root && root.kind !== 'map') {
     sink.error('invalid-template', 'A template must be a mapping with a Resources section', root);
   } else if (root) {

@@ -116,6 +116,8 @@ export interface LoadTemplateOptions {
   region?: string;
   accountId?: string;
   stackName?: string;
+  /** An editor document's parse cache (chunkedParse.ts): only what changed since the last read is parsed again. */
+  parseCache?: import('./chunkedParse').ParseCache;
 }
 
 /** CORS as a function URL or an HTTP API configures it (a REST API's SAM `Cors` is converted to it). */

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadTemplateText, type TemplateModel } from '../../core/config';
+import { loadTemplateText, ParseCache, type TemplateModel } from '../../core/config';
 import { jsonContextAt, jsonOutline } from './outline/jsonOutline';
 import type { CursorContext, Outline } from './outline/outline';
 import { yamlContextAt, yamlOutline } from './outline/yamlOutline';
@@ -35,6 +35,8 @@ export class DocumentState {
   modelVersion = -1;
   /** Diagnostics were published for this document (so leaving template-hood clears them). */
   published = false;
+  /** Parsed chunks of the text: an edit parses again only the resource it touched. */
+  private readonly parseCache = new ParseCache();
 
   constructor(readonly uri: string) {}
 
@@ -65,8 +67,13 @@ export class DocumentState {
 
   /** The model of this version, or the latest one; made now when there is none yet. */
   currentModel(doc: TextDocument): TemplateModel {
-    if (!this.model) this.setModel(loadTemplateText(this.file, doc.getText()), doc.version);
+    if (!this.model) this.setModel(this.analyse(doc.getText()), doc.version);
     return this.model!;
+  }
+
+  /** The engine's reader on this text (incrementally: see ParseCache). */
+  analyse(text: string): TemplateModel {
+    return loadTemplateText(this.file, text, { parseCache: this.parseCache });
   }
 
   setModel(model: TemplateModel, version: number): void {

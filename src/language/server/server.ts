@@ -1,6 +1,5 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DidChangeWatchedFilesNotification, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
-import { loadTemplateText } from '../../core/config';
 import { SourceCache } from '../../core/handlers/handlerCheck';
 import { codeLenses } from './codeLens';
 import { completionsAt } from './completion';
@@ -51,7 +50,7 @@ export function startServer(connection: Connection): void {
     }
     const version = doc.version;
     const text = doc.getText();
-    const model = loadTemplateText(state.file, text);
+    const model = state.analyse(text);
     state.setModel(model, version);
     if (!(await run.checkpoint()) || !documents.get(uri)) return;
     // Usually still this version (a document is updated in place); an overdue stale result is

@@ -31,6 +31,13 @@ function rangeOf(text: string, prefix: string, value: string): vscode.Range {
   return new vscode.Range(line, column, line, column + value.length);
 }
 
+/** The zero-based line of the key `name:` (a resource's logical id). */
+function keyLine(text: string, name: string): number {
+  const line = text.split('\n').findIndex((l) => l.trim() === `${name}:`);
+  assert.ok(line >= 0, `a line with ${name}:`);
+  return line;
+}
+
 async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
 }
@@ -54,7 +61,7 @@ describe('template language server', function () {
       return found.length === 4 * 3 && found;
     }, 30_000);
     const text = document.getText();
-    const helloLine = rangeOf(text, 'Hello:', 'Hello').start.line;
+    const helloLine = keyLine(text, 'Hello');
     const hello = lenses.filter((l) => l.range.start.line === helloLine);
     assert.deepStrictEqual(hello.map((l) => l.command!.title).sort(), ['Debug', 'Replay event…', '▶ Invoke'].sort());
     for (const lens of hello) assert.deepStrictEqual(lens.command!.arguments, [{ template: engine.templateFile, function: 'Hello' }]);
@@ -64,7 +71,7 @@ describe('template language server', function () {
   it('runs ▶ Invoke from a CodeLens: the function runs on the workspace\'s engine', async () => {
     const { engine } = await fixtureEngine();
     const uri = vscode.Uri.file(engine.templateFile);
-    const greetLine = rangeOf((await vscode.workspace.openTextDocument(uri)).getText(), 'Greet:', 'Greet').start.line;
+    const greetLine = keyLine((await vscode.workspace.openTextDocument(uri)).getText(), 'Greet');
     const invoke = (await lensesOf(uri)).find((l) => l.range.start.line === greetLine && l.command?.command === 'lambdaWorkbench.templateInvoke');
     assert.ok(invoke?.command, 'a ▶ Invoke lens on Greet');
     const result = await vscode.commands.executeCommand<InvocationResult>(invoke.command.command, ...(invoke.command.arguments ?? []));
