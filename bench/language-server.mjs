@@ -9,35 +9,19 @@
 //
 // Samples are interleaved (one edit, then one of each baseline on the new text). Target: < 100 ms.
 // Usage: npm run bench:language [-- --resources 500 --edits 30 --warmup 5]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { fmt, machine, now, numberOption, quantile, root } from './lib.mjs';
+import { buildIfStale, fmt, machine, now, numberOption, quantile, root } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const RESOURCES = numberOption('resources', 500);
 const EDITS = numberOption('edits', 30);
 const WARMUP = numberOption('warmup', 5);
 const TARGET_MS = 100;
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function build() {
-  const server = path.join(root, 'dist', 'languageServer.js');
-  if (fs.existsSync(server) && fs.statSync(server).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('node scripts/build.mjs failed');
-}
 
 /** 40% functions (SQS or DynamoDB events, env vars with !Ref / !GetAtt / !Sub), 40% queues, 20% tables. */
 function template(resources) {
@@ -58,7 +42,7 @@ function template(resources) {
 }
 
 async function main() {
-  build();
+  buildIfStale('languageServer.js');
   const { createProtocolConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver-protocol/node');
   const { parseDocument } = require('yaml');
   const { loadTemplateText } = require(path.join(root, 'dist', 'core.js'));

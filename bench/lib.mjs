@@ -1,6 +1,6 @@
 // Shared by the benchmarks: options, a throwaway echo project, the bare Runtime API exchange that
 // serves as the physical floor, and the statistics.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -9,6 +9,23 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 export const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/** Runs scripts/build.mjs unless `output` (under dist/) is newer than every file in src/. */
+export function buildIfStale(output) {
+  const file = path.join(root, 'dist', output);
+  if (fs.existsSync(file) && fs.statSync(file).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('node scripts/build.mjs failed');
+}
 
 /** The built engine (`node scripts/build.mjs` first). */
 export function loadEngine() {

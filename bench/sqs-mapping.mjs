@@ -21,7 +21,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadEngine, machine, now, numberOption, quantile, root, treeCpu } from './lib.mjs';
+import { buildIfStale, loadEngine, machine, now, numberOption, quantile, root, treeCpu } from './lib.mjs';
 
 const MESSAGES = numberOption('messages', 20000);
 const ROUNDS = numberOption('rounds', 3);
@@ -34,22 +34,6 @@ const ONLY = (() => {
   const i = process.argv.indexOf('--only');
   return i >= 0 ? process.argv[i + 1] : undefined;
 })();
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-function build() {
-  const core = path.join(root, 'dist', 'core.js');
-  if (fs.existsSync(core) && fs.statSync(core).mtimeMs >= newestMtime(path.join(root, 'src'))) return;
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-  if (result.status !== 0) throw new Error('node scripts/build.mjs failed');
-}
 
 /** The project: the echo function with an SQS event on BenchQueue, and ScratchQueue for the queue-only side. */
 function project() {
@@ -123,7 +107,7 @@ function cpuSince(before) {
 }
 
 async function main() {
-  build();
+  buildIfStale('core.js');
   const { Workbench, FAKE_CREDENTIALS } = loadEngine();
   const dir = project();
   const workbench = await Workbench.open({

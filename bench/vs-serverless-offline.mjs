@@ -28,9 +28,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import {
-  EVENT, fmt, freePort, machine, mb, now, numberOption, processTree, quantile, root, startBareExchange, treeCpu, treeMemory, waitForOutput, writeFloorRuntime,
-} from './lib.mjs';
+import { EVENT, buildIfStale, fmt, freePort, machine, mb, now, numberOption, processTree, quantile, root, startBareExchange, treeCpu, treeMemory, waitForOutput, writeFloorRuntime } from './lib.mjs';
 
 const RESTARTS = numberOption('restarts', 5);
 const COLD_FUNCTIONS = Math.min(20, numberOption('cold', 20)); // serverless.yml defines cold1…cold20
@@ -53,15 +51,6 @@ process.on('exit', () => {
 
 // --- setup ----------------------------------------------------------------------------------
 
-function newestMtime(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
 function setup() {
   const installed = path.join(PEER_DIR, 'node_modules', '.package-lock.json');
   if (!fs.existsSync(SLS) || !fs.existsSync(installed) || fs.statSync(path.join(PEER_DIR, 'package.json')).mtimeMs > fs.statSync(installed).mtimeMs) {
@@ -69,10 +58,7 @@ function setup() {
     const npm = spawnSync('npm', ['install', '--no-audit', '--no-fund'], { cwd: PEER_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
     if (npm.status !== 0) throw new Error('npm install failed in bench/serverless-offline/');
   }
-  if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < newestMtime(path.join(root, 'src'))) {
-    const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('node scripts/build.mjs failed');
-  }
+  buildIfStale('cli.js');
 }
 
 /** Our project: the same handler file as serverless-offline's, as Echo and Cold1…Cold20. */
