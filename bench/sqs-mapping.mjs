@@ -16,7 +16,6 @@
 //
 // Usage: node bench/sqs-mapping.mjs [--messages 20000 --rounds 3 --senders 8 --warmup 10000] [--only mapping|invoke|queue]
 // Builds dist/ first when it is missing or older than src/.
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
