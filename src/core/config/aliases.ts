@@ -6,7 +6,7 @@
 // with a warning) and runs everything else. A literal number may also name a version published
 // earlier (through the API or a previous run), which only the engine's state knows.
 import type { FunctionDefinition } from './types';
-import { checkFunctionVersion } from '../versions/aliasRules';
+import { checkFunctionVersion, isRoutingWeight, MAX_ADDITIONAL_VERSIONS } from '../versions/aliasRules';
 import { nameFromReference } from './attachments';
 import { describe } from './intrinsics';
 import type { PropertyReader } from './props';
@@ -55,7 +55,7 @@ function checkRouting(r: PropertyReader, fn: FunctionDefinition | undefined, pub
     r.warning('invalid-type', ROUTING, `AdditionalVersionWeights must be a list of { FunctionVersion, FunctionWeight }, got ${describe(weights)}`);
     return;
   }
-  if (weights.length > 1) r.warning('invalid-value', ROUTING, `Lambda routes to at most one additional version; ${weights.length} are given`);
+  if (weights.length > MAX_ADDITIONAL_VERSIONS) r.warning('invalid-value', ROUTING, `Lambda routes to at most one additional version; ${weights.length} are given`);
   weights.forEach((_, i) => {
     const item = [...ROUTING, String(i)];
     if (r.written(...item, 'FunctionVersion')) checkVersion(r, [...item, 'FunctionVersion'], fn, published);
@@ -73,7 +73,7 @@ function checkWeight(r: PropertyReader, keys: string[]): void {
   }
   // Numeric strings are what a Ref to a Number parameter gives; CloudFormation converts them.
   const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-  if (!Number.isFinite(n) || n < 0 || n > 1) {
+  if (!isRoutingWeight(n)) {
     r.warning('invalid-value', keys, `FunctionWeight must be a number between 0.0 and 1.0, got ${typeof v === 'number' ? v : describe(v)}`);
   }
 }

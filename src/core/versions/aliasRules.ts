@@ -38,6 +38,14 @@ export function checkDescription(description: string | undefined): void {
 }
 
 /** Validates the shape of an alias (existence of the versions is checked by the caller). */
+/** Lambda routes an alias to at most this many versions besides its own. */
+export const MAX_ADDITIONAL_VERSIONS = 1;
+
+/** A routing weight Lambda accepts: 0.0–1.0. */
+export function isRoutingWeight(weight: unknown): weight is number {
+  return typeof weight === 'number' && Number.isFinite(weight) && weight >= 0 && weight <= 1;
+}
+
 export function checkAlias(input: AliasInput): void {
   checkAliasName(input.name);
   checkFunctionVersion(input.functionVersion);
@@ -46,12 +54,12 @@ export function checkAlias(input: AliasInput): void {
   if (!weights) return;
   const entries = Object.entries(weights);
   const shown = `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
-  if (entries.length > 1) throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Member must have length less than or equal to 1');
+  if (entries.length > MAX_ADDITIONAL_VERSIONS) throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Member must have length less than or equal to 1');
   for (const [version, weight] of entries) {
     if (!VERSION_KEY.test(version)) {
       throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]');
     }
-    if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 1) {
+    if (!isRoutingWeight(weight)) {
       throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]');
     }
   }

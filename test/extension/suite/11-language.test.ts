@@ -38,6 +38,20 @@ function keyLine(text: string, name: string): number {
   return line;
 }
 
+/** Pids of running language servers of this extension (found in /proc: the client keeps its process private). */
+function serverPids(): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(path.join('dist', 'languageServer.js'))) pids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids;
+}
+
 async function lensesOf(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   return (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
 }
@@ -106,5 +120,16 @@ describe('template language server', function () {
     fs.writeFileSync(file, BROKEN.replace('nodejs99.x', 'nodejs20.x').replace('99999', '256').replace('missing.handler', 'index.handler'));
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await eventually('the diagnostics cleared', () => editor.document.getText().includes('index.handler') && vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'lambda-workbench' && d.severity === vscode.DiagnosticSeverity.Error).length === 0, 30_000);
+  });
+
+  it('restarts the server when it crashes, and its features come back', async () => {
+    const { engine } = await fixtureEngine();
+    const [pid] = serverPids();
+    assert.ok(pid, 'the server process runs');
+    process.kill(pid, 'SIGKILL');
+    const restarted = await eventually('a new server process', () => serverPids().find((p) => p !== pid), 30_000);
+    assert.notStrictEqual(restarted, pid);
+    const uri = vscode.Uri.file(engine.templateFile);
+    await eventually('CodeLens from the restarted server', async () => (await lensesOf(uri)).some((l) => l.command?.command === 'lambdaWorkbench.templateInvoke'), 30_000);
   });
 });
