@@ -5,9 +5,10 @@ import type { ShutdownReason } from '../runtime-api/extensionsApi';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
 import type { PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
 import { makeTmpDir, prepareLaunch, type PreparedLaunch } from './lambdaEnv';
-import { errorTypeOf, exitMessage, extensionFailed, initFailed, outOfMemory, runtimeExited, timedOut } from './platformErrors';
+import { extensionFailed } from './platformErrors';
 import { EnvironmentReporter } from './environmentReporter';
 import { InitPhase } from './initPhase';
+import { InvokePhase } from './invokePhase';
 import { EnvironmentExtensions, EXTENSION_SHUTDOWN_MS } from './environmentExtensions';
 import { RuntimeProcess } from './runtimeProcess';
 import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
@@ -16,31 +17,11 @@ export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, I
 
 // An execution environment: its process groups (the runtime, its external extensions) with its own
 // Runtime API server, going through Lambda's lifecycle:
-//   Initializing(runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
+//   Initializing(extensions → runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
 // A failure in any phase ends the environment ("reset", as Lambda does); the caller gets AWS's error.
-
-/** How often memory is sampled during an invocation. */
-const MEMORY_SAMPLE_MS = 20;
-
-interface Answered {
-  pending: PendingInvocation;
-  outcome: InvocationOutcome;
-  initDurationMs: number | undefined;
-  /** The environment is being reset: report without waiting for the runtime or extensions. */
-  final: boolean;
-  /** The caller has been answered (pipes drained). */
-  flushed: boolean;
-  reported: () => void;
-}
-
-interface PendingInvocation {
-  request: InvokeRequest;
-  startedAt: number;
-  timer?: NodeJS.Timeout;
-  memoryWatch?: NodeJS.Timeout;
-  resolve: (outcome: InvocationOutcome) => void;
-  collector?: LogCollector;
-}
+// This class owns the states, the processes and the transitions; each phase's bookkeeping is its
+// own module: INIT in InitPhase, INVOKE in InvokePhase, extensions in EnvironmentExtensions, events
+// and log lines in EnvironmentReporter.
 
 export class ExecutionEnvironment implements RuntimeApiListener {
   readonly id = `env-${randomBytes(4).toString('hex')}`;
@@ -53,25 +34,17 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   lastUsedAt = Date.now();
   /** `ws://127.0.0.1:<port>/<id>` once the runtime's inspector listens (debug mode). */
   inspectorUrl: string | undefined;
-  /** Init duration to report on the first invocation's REPORT line. */
-  pendingInitDurationMs: number | undefined;
-  maxMemoryUsedMb = 0;
 
   private readonly server: RuntimeApiServer;
   private readonly reporter: EnvironmentReporter;
   private readonly extensions: EnvironmentExtensions;
+  /** Every invocation of this environment, from START to REPORT. */
+  private readonly invocations: InvokePhase;
   private runtime: RuntimeProcess | undefined;
   private tmpDir = '';
   /** The INIT in progress (undefined before and after). */
   private initPhase: InitPhase | undefined;
-  private pending: PendingInvocation | undefined;
-  /** True from the runtime's response until its next /next and our REPORT are both done. */
-  private finishing = false;
-  private runtimeReady = false;
-  /** The runtime's answer, until the invoke phase ends and REPORT is out. */
-  private answered: Answered | undefined;
   private timeoutsSuspended = false;
-  private memoryExceeded = false;
   private readonly inspectorWaiters: Array<(url: string | undefined) => void> = [];
   private readonly stateListeners = new Set<(env: ExecutionEnvironment) => void>();
 
@@ -84,12 +57,24 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       this.id,
       options.telemetry,
       {
-        ready: () => (this.state === 'Initializing' ? this.tryCompleteInit() : this.settleFinishing()),
+        ready: () => (this.state === 'Initializing' ? this.tryCompleteInit() : this.invocations.settleFinishing()),
         failed: (errorType, message) => this.onExtensionFailed(errorType, message),
-        output: (text, time) => this.emit('extension', text, this.pending?.request.requestId, undefined, time),
+        output: (text, time) => this.emit('extension', text, this.invocations.pending?.request.requestId, undefined, time),
       },
     );
     this.server = new RuntimeApiServer(this, { extensions: this.extensions.api, subscribe: this.extensions.subscribe });
+    this.invocations = new InvokePhase(this.fn, this.version, this.server, this.extensions, this.reporter, {
+      emit: (type, record, requestId, collector) => this.emit(type, record, requestId, collector),
+      output: (text) => this.functionOutput(text),
+      runtime: () => this.runtime,
+      invoking: () => this.state === 'Invoking',
+      timeoutsSuspended: () => this.timeoutsSuspended,
+      idle: () => {
+        this.lastUsedAt = Date.now();
+        this.setState('Idle');
+      },
+      reset: (reason) => void this.terminate(reason),
+    });
   }
 
   get pid(): number | undefined {
@@ -102,7 +87,17 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** True once the runtime has answered and the environment is about to be Idle again. */
   get isFinishing(): boolean {
-    return this.state === 'Invoking' && this.finishing;
+    return this.state === 'Invoking' && this.invocations.isFinishing;
+  }
+
+  /** The peak memory of the environment's processes over its invocations (REPORT's Max Memory Used). */
+  get maxMemoryUsedMb(): number {
+    return this.invocations.maxMemoryUsedMb;
+  }
+
+  /** Init duration to report on the first invocation's REPORT line. */
+  get pendingInitDurationMs(): number | undefined {
+    return this.invocations.pendingInitDurationMs;
   }
 
   onStateChange(listener: (env: ExecutionEnvironment) => void): () => void {
@@ -185,12 +180,8 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** An extension failed after INIT: the invocation in progress (if any) fails, the environment resets. */
   private failWithExtension(errorType: string, message: string): void {
-    const pending = this.pending;
-    if (pending && !this.finishing) {
-      const answer = extensionFailed(pending.request.requestId, errorType, message);
-      this.finishInvocation(pending, { ...answer, durationMs: performance.now() - pending.startedAt }, { alive: true, final: true });
-    }
-    this.endAnsweredInvocation();
+    this.invocations.abort((requestId) => extensionFailed(requestId, errorType, message));
+    this.invocations.endAnsweredInvocation();
     this.emit('workbench.environment', { state: this.state, detail: message, pid: this.pid });
     void this.terminate('FAILURE');
   }
@@ -201,8 +192,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       this.initPhase.runtimeDone = true;
       return this.tryCompleteInit();
     }
-    this.runtimeReady = true;
-    this.settleFinishing();
+    this.invocations.onRuntimeReady();
   }
 
   onInitError(body: Buffer, errorType: string | undefined, functionInitStart: number | undefined): void {
@@ -215,8 +205,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     const init = this.initPhase;
     if (!init || !init.runtimeDone || !this.extensions.allReady) return;
     const durationMs = init.succeed();
-    if (this.options.initializationType === 'on-demand') this.pendingInitDurationMs = durationMs;
-    this.runtimeReady = true;
+    this.invocations.initCompleted(this.options.initializationType === 'on-demand' ? durationMs : undefined);
     this.setState('Idle');
   }
 
@@ -229,42 +218,13 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** Runs one invocation. The environment must be Idle (the scheduler guarantees it). */
   invoke(request: InvokeRequest, collector?: LogCollector): Promise<InvocationOutcome> {
-    if (this.state !== 'Idle' || !this.runtimeReady) {
+    if (this.state !== 'Idle' || !this.invocations.runtimeReady) {
       return Promise.reject(new Error(`Environment ${this.id} is ${this.state}, not Idle`));
     }
     this.setState('Invoking');
-    this.runtimeReady = false;
-    this.finishing = false;
     this.invocationCount++;
     this.lastUsedAt = Date.now();
-    return new Promise<InvocationOutcome>((resolve) => {
-      const pending: PendingInvocation = { request, startedAt: performance.now(), resolve, collector };
-      this.pending = pending;
-      this.emit('platform.start', {
-        requestId: request.requestId,
-        version: this.version,
-        tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
-      });
-      const deadlineMs = Math.round(Date.now() + this.fn.timeout * 1000);
-      this.armTimeout(pending);
-      pending.memoryWatch = setInterval(() => this.watchMemory(pending), MEMORY_SAMPLE_MS);
-      this.server.deliver({
-        requestId: request.requestId,
-        payload: request.payload,
-        deadlineMs,
-        invokedFunctionArn: request.invokedFunctionArn,
-        traceId: request.traceId,
-        clientContext: request.clientContext,
-        cognitoIdentity: request.cognitoIdentity,
-      });
-      this.extensions.dispatch({
-        eventType: 'INVOKE',
-        deadlineMs,
-        requestId: request.requestId,
-        invokedFunctionArn: request.invokedFunctionArn,
-        tracing: { type: 'X-Amzn-Trace-Id', value: request.traceId },
-      });
-    });
+    return this.invocations.start(request, collector);
   }
 
   /**
@@ -272,30 +232,15 @@ export class ExecutionEnvironment implements RuntimeApiListener {
    * START / END / REPORT (the environment is already gone).
    */
   reportFailedInit(request: InvokeRequest, init: InitOutcome, collector?: LogCollector): InvocationOutcome {
-    const outcome: InvocationOutcome = { ...initFailed(init.error!), durationMs: 0, reported: Promise.resolve() };
-    const { requestId, traceId } = request;
-    this.emit('platform.start', { requestId, version: this.version, tracing: { type: 'X-Amzn-Trace-Id', value: traceId } }, requestId, collector);
-    this.emitEnd(request, outcome, init.durationMs, collector);
-    return outcome;
+    return this.invocations.reportFailedInit(request, init, collector);
   }
 
   onResult(requestId: string, result: RuntimeResult): void {
-    const pending = this.pending;
-    // Late answers (after a timeout already answered the caller) are ignored.
-    if (!pending || this.finishing || pending.request.requestId !== requestId) return;
-    const isError = result.kind === 'error';
-    const errorType = isError ? result.platformError?.errorType ?? result.errorType ?? errorTypeOf(result.body) ?? 'Function.Unknown' : undefined;
-    // Platform rejections (oversized response…) are failures; a handler's own error is an error.
-    this.finishInvocation(pending, {
-      payload: result.body,
-      contentType: isError ? 'application/json' : result.contentType,
-      functionError: isError ? 'Unhandled' : undefined,
-      errorType,
-      status: isError ? 'error' : 'success',
-      platformErrorType: result.platformError?.errorType,
-      durationMs: performance.now() - pending.startedAt,
-    }, { alive: true, final: false });
+    this.invocations.onResult(requestId, result);
   }
+
+  // ------------------------------------------------------------------------------------------
+  // Debugger hooks
 
   /** Started with the runtime waiting for a debugger. */
   get debugMode(): boolean {
@@ -306,117 +251,14 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   suspendTimeouts(suspended: boolean): void {
     if (this.timeoutsSuspended === suspended) return;
     this.timeoutsSuspended = suspended;
-    if (!suspended && this.pending && !this.finishing) this.armTimeout(this.pending);
-    if (!suspended) this.initPhase?.armTimeout();
+    if (suspended) return;
+    // Released: the limits apply again, in full from now.
+    this.invocations.rearmTimeout();
+    this.initPhase?.armTimeout();
   }
 
   get areTimeoutsSuspended(): boolean {
     return this.timeoutsSuspended;
-  }
-
-  private armTimeout(pending: PendingInvocation): void {
-    clearTimeout(pending.timer);
-    pending.timer = setTimeout(() => this.onInvokeTimeout(pending), this.fn.timeout * 1000);
-  }
-
-  private onInvokeTimeout(pending: PendingInvocation): void {
-    if (this.pending !== pending) return;
-    if (this.timeoutsSuspended) {
-      this.emit('workbench.timeoutSuspended', { requestId: pending.request.requestId }, pending.request.requestId);
-      return;
-    }
-    if (this.finishing) {
-      // The runtime answered, but an extension is still busy when the timeout strikes: the
-      // invoke phase ends here and the environment resets.
-      this.endAnsweredInvocation();
-      void this.terminate('TIMEOUT');
-      return;
-    }
-    const elapsed = (performance.now() - pending.startedAt) / 1000;
-    const seconds = Math.max(elapsed, this.fn.timeout).toFixed(2);
-    const { requestId } = pending.request;
-    this.functionOutput(`${new Date().toISOString()} ${requestId} Task timed out after ${seconds} seconds`);
-    // Lambda resets the environment after a timeout: the next invocation starts a fresh one.
-    this.finishInvocation(pending, { ...timedOut(requestId, seconds), durationMs: performance.now() - pending.startedAt }, { alive: true, final: true });
-    void this.terminate('TIMEOUT');
-  }
-
-  /**
-   * Answers the caller one turn of the event loop later, so that log lines the runtime wrote before
-   * responding — already in our pipes — are read first. END and REPORT follow when the invoke
-   * phase ends: the runtime and every extension asked for the next event (`final`: at once, the
-   * environment is being reset).
-   */
-  private finishInvocation(pending: PendingInvocation, result: Omit<InvocationOutcome, 'reported'>, how: { alive: boolean; final: boolean }): void {
-    clearInterval(pending.memoryWatch);
-    // The timeout stays armed while extensions may still be working on this invocation.
-    if (how.final || this.extensions.allReady) clearTimeout(pending.timer);
-    this.finishing = true;
-    let peakMb = how.alive && this.runtime ? this.runtime.peakMemoryMb() + this.extensions.peakMemoryMb() : 0;
-    let final = how.final;
-    // A peak above MemorySize is an out-of-memory, even if it came and went between samples.
-    if (peakMb > this.fn.memorySize && result.status !== 'timeout') {
-      result = { ...outOfMemory(pending.request.requestId), durationMs: result.durationMs };
-      peakMb = this.fn.memorySize;
-      final = true;
-      void this.terminate();
-    }
-    this.maxMemoryUsedMb = Math.max(this.maxMemoryUsedMb, peakMb);
-    let reported!: () => void;
-    const outcome: InvocationOutcome = { ...result, reported: new Promise<void>((resolve) => (reported = resolve)) };
-    const answered: Answered = { pending, outcome, initDurationMs: this.pendingInitDurationMs, final, flushed: false, reported };
-    this.pendingInitDurationMs = undefined;
-    this.answered = answered;
-    setImmediate(() => {
-      pending.resolve(outcome);
-      answered.flushed = true;
-      this.settleFinishing();
-    });
-  }
-
-  /** The environment is being reset after the runtime answered: REPORT without waiting further. */
-  private endAnsweredInvocation(): void {
-    if (!this.answered) return;
-    this.answered.final = true;
-    this.settleFinishing();
-  }
-
-  /** MemorySize bounds the environment: over it, the process group is killed (Runtime.OutOfMemory). */
-  private watchMemory(pending: PendingInvocation): void {
-    if (this.pending !== pending || this.finishing || !this.runtime) return;
-    if (this.runtime.currentMemoryMb() > this.fn.memorySize) {
-      this.memoryExceeded = true;
-      this.runtime.signal('SIGKILL');
-    }
-  }
-
-  /** The invoke phase is over: END and REPORT, then Idle (unless the environment is being reset). */
-  private settleFinishing(): void {
-    const answered = this.answered;
-    if (!answered || !answered.flushed) return;
-    if (!answered.final && (this.state !== 'Invoking' || !this.runtimeReady || !this.extensions.allReady)) return;
-    this.answered = undefined;
-    clearTimeout(answered.pending.timer);
-    this.emitEnd(answered.pending.request, answered.outcome, answered.initDurationMs, answered.pending.collector);
-    if (this.pending === answered.pending) this.pending = undefined;
-    answered.reported();
-    if (!answered.final && this.state === 'Invoking') {
-      this.finishing = false;
-      this.lastUsedAt = Date.now();
-      this.setState('Idle');
-    }
-  }
-
-  /** END and REPORT of an invocation. */
-  private emitEnd(request: InvokeRequest, outcome: Omit<InvocationOutcome, 'reported'>, initDurationMs: number | undefined, collector?: LogCollector): void {
-    this.reporter.invocationEnd(request, outcome, { initDurationMs, memorySizeMB: this.fn.memorySize, maxMemoryUsedMB: this.maxMemoryUsedMb }, collector);
-  }
-
-  // ------------------------------------------------------------------------------------------
-  // Output, exits, SHUTDOWN
-
-  private functionOutput(text: string, time?: Date): void {
-    this.emit('function', text, this.pending?.request.requestId, undefined, time);
   }
 
   private onInspector(url: string): void {
@@ -431,19 +273,21 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     return new Promise((resolve) => this.inspectorWaiters.push(resolve));
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Output, exits, SHUTDOWN
+
+  private functionOutput(text: string, time?: Date): void {
+    this.emit('function', text, this.invocations.pending?.request.requestId, undefined, time);
+  }
+
   private onExit(reason: string): void {
     if (this.initPhase) {
       this.initPhase.runtimeExited(this.runtime?.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', `Runtime exited with error: ${reason}`);
-    } else if (this.pending && !this.finishing) {
-      const { requestId } = this.pending.request;
-      const oom = this.memoryExceeded || this.runtime?.outOfMemory;
-      this.functionOutput(exitMessage(requestId, reason));
-      const answer = oom ? outOfMemory(requestId) : runtimeExited(requestId, reason);
-      if (oom) this.maxMemoryUsedMb = this.fn.memorySize;
-      this.finishInvocation(this.pending, { ...answer, durationMs: performance.now() - this.pending.startedAt }, { alive: false, final: true });
+    } else if (this.invocations.awaitingAnswer) {
+      this.invocations.runtimeCrashed(reason);
     } else if (this.state === 'Idle' || this.state === 'Invoking') {
       // Exited between invocations (uncaught exception after responding, process.exit…).
-      this.endAnsweredInvocation();
+      this.invocations.endAnsweredInvocation();
       this.emit('workbench.environment', { state: this.state, detail: `runtime exited between invocations (${reason})`, pid: this.pid });
     }
     void this.terminate();
@@ -514,6 +358,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   private emit<T extends TelemetryType>(type: T, record: PlatformRecords[T], requestId?: string, collector?: LogCollector, time?: Date): void {
     // Lines belong to the invocation in progress, or during INIT to the one that triggered it.
-    this.reporter.emit(type, record, requestId, collector ?? this.pending?.collector ?? this.initPhase?.collector, time);
+    this.reporter.emit(type, record, requestId, collector ?? this.invocations.pending?.collector ?? this.initPhase?.collector, time);
   }
 }

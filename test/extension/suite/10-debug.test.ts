@@ -8,7 +8,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as vscode from 'vscode';
 import type { Engine, WorkbenchHost } from '../../../src/extension/workbenchHost';
 import { alive, ancestry, DapRecorder, topFrame, type Recorded } from './dapRecorder';
-import { activateExtension, eventually, fixtureEngine, functionsNode, run } from './helpers';
+import { activateExtension, eventually, fixtureEngine, functionsNode, run, screenshot } from './helpers';
 
 const STOP_TIMEOUT_MS = 60_000;
 
@@ -110,6 +110,10 @@ describe('lambda debugger', function () {
     const inHandler = await stoppedAt(lambda, init.index + 1, file, 6);
     assert.strictEqual(await evaluate(inHandler.session, inHandler.frame.id, 'event.name'), "'debugger'");
     assert.strictEqual(await evaluate(inHandler.session, inHandler.frame.id, 'invocations'), '0');
+    // The paused handler as a user sees it: the editor at the breakpoint, the call stack with the
+    // lambda session and its child (test-artifacts/extension/debug.png).
+    await vscode.commands.executeCommand('workbench.view.debug');
+    await screenshot('debug.png');
     await inHandler.session.customRequest('continue', { threadId: inHandler.frame.threadId });
     const response = await responseOf(lambda, 'Hello', from);
     // The greeting itself is whatever 5-versions left in the code: the event's name ends it.

@@ -215,7 +215,9 @@ describe('versions and aliases', function () {
     edit(dir, 'two');
     for (let i = 0; i < 100 && (await wb.controlPlane.getAlias('Fn', 'live')).FunctionVersion !== '2'; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await wb.controlPlane.getAlias('Fn', 'live')).FunctionVersion, '2');
-    for (let i = 0; i < 100 && !wb.environments().every((e) => e.version === '2' && e.state === 'Idle'); i++) await new Promise((r) => setTimeout(r, 50));
+    // Not `every` alone: between version 1's environment leaving and version 2's appearing the list is empty.
+    const settled = () => { const envs = wb.environments(); return envs.length > 0 && envs.every((e) => e.version === '2' && e.state === 'Idle'); };
+    for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 50));
     assert.deepEqual(wb.environments().map((e) => [e.version, e.initializationType, e.state]), [['2', 'provisioned-concurrency', 'Idle']], 'version 1 gave its provisioned environment up');
     const r = await wb.invoke('Fn:live', '{}');
     assert.equal(json(r.payload).label, 'two');

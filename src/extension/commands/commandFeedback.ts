@@ -1,0 +1,37 @@
+import * as vscode from 'vscode';
+import { isWorkbenchError } from '../../core/errors';
+import { EventOptionError } from '../../core/events/common';
+import { SavedEventError } from '../../core/events/savedEvents';
+import { TemplateError } from '../../core/workbench';
+
+// How the engine commands tell the user what went wrong or that they are still working: errors as
+// notifications worded as AWS words them, and a progress notification only for slow work.
+
+/** An invocation still running after this long gets a progress notification (a slow cold start). */
+const PROGRESS_AFTER_MS = 1000;
+
+/** The error as a notification: AWS's code and message for engine errors. */
+export function errorMessage(error: unknown): string {
+  if (isWorkbenchError(error)) return `${error.code}: ${error.message}${error.reason ? ` (${error.reason})` : ''}`;
+  if (error instanceof TemplateError) return error.message;
+  if (error instanceof EventOptionError || error instanceof SavedEventError) return error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Shows the error; returns undefined, what a failed command returns. */
+export function showError(error: unknown): undefined {
+  void vscode.window.showErrorMessage(`Lambda: ${errorMessage(error)}`);
+  return undefined;
+}
+
+/** Runs `work`; a notification appears if it takes longer than `delayMs`. */
+export async function withDelayedProgress<T>(title: string, work: Promise<T>, delayMs = PROGRESS_AFTER_MS): Promise<T> {
+  const timer = setTimeout(() => {
+    void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, () => work.catch(() => undefined));
+  }, delayMs);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
+}
