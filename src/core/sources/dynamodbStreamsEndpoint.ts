@@ -7,7 +7,8 @@ import {
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
 import { regionOfArn, sdkClientConfig } from './kinesisEndpointStream';
-import { dynamoDbPartitionKey, StreamApiError } from './embeddedStream';
+import { dynamoDbPartitionKey } from './dynamoDbChanges';
+import { StreamApiError } from './streamApiError';
 import type { DynamoDbChange, RecordStream, ShardInfo, StreamDefinition, StreamPosition, StreamRecord } from './types';
 
 // A real DynamoDB stream (AWS, DynamoDB Local, LocalStack… through the endpoint override), read
