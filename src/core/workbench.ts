@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { formatDiagnostic, hasErrors, loadTemplate } from './config';
 import type { Diagnostic, FunctionDefinition, TemplateModel } from './config/types';
 import { CredentialCache, userCredentialChain, type CredentialResolver } from './environment/credentials';
-import { ExecutionEnvironment, type EnvironmentState, type InitSubPhase } from './environment/environment';
+import { DebugModes, type DebugOverrides } from './environment/debugModes';
+import { ExecutionEnvironment } from './environment/environment';
+import { environmentInfo, type EnvironmentInfo } from './environment/environmentInfo';
 import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
 import { AsyncInvoker, type AsyncInvokeOptions, type AsyncQueueStatus } from './invoke/asyncInvoker';
 import { MAX_ASYNC_PAYLOAD_BYTES } from './invoke/asyncPolicy';
@@ -100,19 +102,7 @@ export class TemplateError extends Error {
   }
 }
 
-export interface EnvironmentInfo {
-  id: string;
-  functionName: string;
-  version: string;
-  state: EnvironmentState;
-  initSubPhase?: InitSubPhase;
-  initializationType: string;
-  pid?: number;
-  createdAt: number;
-  invocations: number;
-  maxMemoryUsedMb: number;
-  inspectorUrl?: string;
-}
+export type { EnvironmentInfo } from './environment/environmentInfo';
 
 export class Workbench {
   readonly telemetry = new TelemetryStream();
@@ -122,8 +112,7 @@ export class Workbench {
   private readonly asyncInvoker: AsyncInvoker;
   private readonly runtimes: Map<string, RuntimeAdapter>;
   private readonly credentials: CredentialCache;
-  /** Functions in debug mode, with the session's variable overrides. */
-  private readonly debugFunctions = new Map<string, { environment: Record<string, string>; stopOnInit: boolean }>();
+  private readonly debugModes = new DebugModes();
   private readonly optDirs: OptDirectories;
   private byName = new Map<string, FunctionDefinition>();
   /** Published versions and aliases of every function ($LATEST is the template's definition). */
@@ -309,17 +298,16 @@ export class Workbench {
    * other mode are retired: they finish what they are doing and the next invocation starts one in
    * the new mode. Returns how many were retired.
    */
-  setDebug(functionName: string, enabled: boolean, overrides: { environment?: Record<string, string>; stopOnInit?: boolean } = {}): number {
+  setDebug(functionName: string, enabled: boolean, overrides: DebugOverrides = {}): number {
     const fn = this.byName.get(functionName);
     if (!fn) throw new Error(`Unknown function ${functionName}`);
-    if (enabled) this.debugFunctions.set(fn.functionName, { environment: overrides.environment ?? {}, stopOnInit: overrides.stopOnInit ?? false });
-    else this.debugFunctions.delete(fn.functionName);
+    this.debugModes.set(fn.functionName, enabled, overrides);
     return this.scheduler.retireWhere(fn.functionName, (env) => env.debugMode !== enabled);
   }
 
   /** Whether new environments of the function start in debug mode. */
   isDebugging(functionName: string): boolean {
-    return this.debugFunctions.has(this.byName.get(functionName)?.functionName ?? functionName);
+    return this.debugModes.has(this.byName.get(functionName)?.functionName ?? functionName);
   }
 
   /** The live environment objects (debugger hooks: inspector URL, timeout suspension). */
@@ -328,19 +316,7 @@ export class Workbench {
   }
 
   environments(): EnvironmentInfo[] {
-    return this.scheduler.environments().map((env) => ({
-      id: env.id,
-      functionName: env.fn.functionName,
-      version: env.version,
-      state: env.state,
-      initSubPhase: env.initSubPhase,
-      initializationType: env.initializationType,
-      pid: env.pid,
-      createdAt: env.createdAt,
-      invocations: env.invocationCount,
-      maxMemoryUsedMb: env.maxMemoryUsedMb,
-      inspectorUrl: env.inspectorUrl,
-    }));
+    return this.scheduler.environments().map(environmentInfo);
   }
 
   /** SHUTDOWN for every environment (of one function, or all). */
@@ -365,9 +341,9 @@ export class Workbench {
 
   private createEnvironment(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
     const runtime = this.runtimeFor(fn.runtime);
-    const debug = this.debugFunctions.get(fn.functionName);
+    const launch = this.debugModes.launchOf(fn);
     return new ExecutionEnvironment({
-      fn: debug && Object.keys(debug.environment).length > 0 ? { ...fn, environment: { ...fn.environment, ...debug.environment } } : fn,
+      fn: launch.fn,
       version,
       region: this.settings.region,
       runtime,
@@ -376,8 +352,8 @@ export class Workbench {
       initializationType,
       initTimeoutMs: this.settings.initTimeoutSeconds * 1000,
       shutdownGraceMs: this.settings.shutdownGraceMs,
-      debug: debug !== undefined,
-      stopOnInit: debug?.stopOnInit,
+      debug: launch.debug,
+      stopOnInit: launch.stopOnInit,
       tmpRoot: this.settings.tmpRoot,
       optDir: () => this.optDirs.get(fn.functionName, version, fn.layers),
     });
