@@ -1,3 +1,4 @@
+import { parseJsonBody } from './requestBody';
 import { WorkbenchError } from '../errors';
 import { parseFunctionRef } from '../invoke/functionRef';
 import type { EventSources } from '../sources/eventSources';
@@ -127,7 +128,7 @@ export function findRoute(method: string, pathname: string): ((services: Control
     const match = route.path.exec(pathname);
     if (!match) continue;
     const params = match.slice(1).map(decodePathParameter);
-    return (services, query, body) => route.handle(services.controlPlane, params, query, parseBody(body), services);
+    return (services, query, body) => route.handle(services.controlPlane, params, query, parseJsonBody(body), services);
   }
   return undefined;
 }
@@ -139,18 +140,6 @@ export function decodePathParameter(value: string): string {
   } catch {
     throw new WorkbenchError('InvalidParameterValueException', `The path parameter ${value} is not a valid URI-encoded value.`);
   }
-}
-
-function parseBody(body: Buffer): Record<string, unknown> {
-  if (body.length === 0) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json: the body must be a JSON object');
-  return value as Record<string, unknown>;
 }
 
 function str(value: unknown): string | undefined {

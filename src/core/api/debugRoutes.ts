@@ -1,3 +1,4 @@
+import { parseJsonBody } from './requestBody';
 import type * as http from 'node:http';
 import { WorkbenchError } from '../errors';
 import type { FunctionDefinition } from '../config/types';
@@ -30,7 +31,7 @@ export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessag
     const name = decodeURIComponent(match[1]);
     const fn = host.getFunction(name);
     if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${name}`);
-    const input = parse(body) as { Enabled?: unknown; Environment?: Record<string, string>; StopOnInit?: boolean };
+    const input = parseJsonBody(body) as { Enabled?: unknown; Environment?: Record<string, string>; StopOnInit?: boolean };
     if (typeof input.Enabled !== 'boolean') throw new WorkbenchError('InvalidParameterValueException', 'Enabled (true or false) is required');
     const retired = host.setDebug(fn.functionName, input.Enabled, { environment: input.Environment, stopOnInit: input.StopOnInit });
     if (!input.Enabled) {
@@ -55,23 +56,13 @@ export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessag
     const id = decodeURIComponent(match[1]);
     const env = host.liveEnvironments().find((e) => e.id === id);
     if (!env || env.state === 'Terminated') throw new WorkbenchError('ResourceNotFoundException', `No running environment ${id}`);
-    const input = parse(body) as { Suspended?: unknown };
+    const input = parseJsonBody(body) as { Suspended?: unknown };
     if (typeof input.Suspended !== 'boolean') throw new WorkbenchError('InvalidParameterValueException', 'Suspended (true or false) is required');
     env.suspendTimeouts(input.Suspended);
     res.writeHead(204).end();
     return true;
   }
   return false;
-}
-
-function parse(body: Buffer): Record<string, unknown> {
-  try {
-    const value = JSON.parse(body.toString('utf8') || '{}');
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // below
-  }
-  throw new WorkbenchError('InvalidParameterValueException', 'The request body must be a JSON object');
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {

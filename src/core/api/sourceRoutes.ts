@@ -1,3 +1,4 @@
+import { parseJsonBody } from './requestBody';
 import { WorkbenchError } from '../errors';
 import type { Sources } from '../sources/sources';
 import type { DynamoDbChange, MessageAttributeValue } from '../sources/types';
@@ -31,7 +32,7 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
       return { status: 204 };
     }
     if (method === 'POST') {
-      const input = json(body) as { Body?: unknown; MessageGroupId?: string; MessageDeduplicationId?: string; DelaySeconds?: number; MessageAttributes?: Record<string, MessageAttributeValue> };
+      const input = parseJsonBody(body) as { Body?: unknown; MessageGroupId?: string; MessageDeduplicationId?: string; DelaySeconds?: number; MessageAttributes?: Record<string, MessageAttributeValue> };
       if (typeof input.Body !== 'string') throw new WorkbenchError('InvalidParameterValueException', 'Body is required (the message text)');
       const [result] = await queue.send([{ body: input.Body, messageGroupId: input.MessageGroupId, messageDeduplicationId: input.MessageDeduplicationId, delaySeconds: input.DelaySeconds, messageAttributes: input.MessageAttributes }]);
       return { status: 200, body: { MessageId: result.messageId, MD5OfMessageBody: result.md5OfMessageBody, SequenceNumber: result.sequenceNumber } };
@@ -49,7 +50,7 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
     const name = decodeURIComponent(match[1]);
     const stream = sources.stream(name);
     if (!stream) throw unknown('stream', name, sources.streamDefinitions().map((s) => s.logicalId ?? s.name));
-    const input = json(body) as { Data?: string; PartitionKey?: string; Change?: DynamoDbChange };
+    const input = parseJsonBody(body) as { Data?: string; PartitionKey?: string; Change?: DynamoDbChange };
     if (input.Change) {
       if (!stream.putChange) throw new WorkbenchError('InvalidParameterValueException', `${name} is not an embedded DynamoDB stream: write to the table instead`);
       const result = await stream.putChange(input.Change);
@@ -74,12 +75,3 @@ function unknown(kind: string, name: string, known: string[]): WorkbenchError {
   return new WorkbenchError('ResourceNotFoundException', `No ${kind} ${name} in this project (${known.length ? `${kind}s: ${known.join(', ')}` : `the template declares no ${kind}s`})`);
 }
 
-function json(body: Buffer): Record<string, unknown> {
-  try {
-    const value = JSON.parse(body.toString('utf8') || '{}');
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new WorkbenchError('InvalidRequestContentException', 'The request body must be a JSON object');
-}

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
+import type { FunctionDefinition } from '../../core/config/types';
 import { isWorkbenchError } from '../../core/errors';
+import { configDescription, runtimeIcon } from '../viewLabels';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 
-// Small helpers shared by the event and event-source commands.
+// Small helpers shared by the commands: arguments, errors, engines, the function pick.
 
 /**
  * A command's optional second argument, unless it is the selection VS Code passes to a command run
@@ -59,4 +61,22 @@ export async function showJsonDocument(text: string): Promise<vscode.TextDocumen
   const document = await vscode.workspace.openTextDocument({ content: text, language: 'json' });
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
   return document;
+}
+
+/** A function of the engines, picked by the user (grouped by engine when there are several); undefined when dismissed. */
+export async function pickFunction(engines: Engine[], placeHolder: string, name: (fn: FunctionDefinition) => string = (fn) => fn.functionName): Promise<{ engine: Engine; fn: FunctionDefinition } | undefined> {
+  if (engines.length === 0) {
+    void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
+    return undefined;
+  }
+  type Item = vscode.QuickPickItem & { engine?: Engine; fn?: FunctionDefinition };
+  const items: Item[] = [];
+  for (const engine of engines) {
+    if (engines.length > 1) items.push({ label: engine.label, kind: vscode.QuickPickItemKind.Separator });
+    for (const fn of engine.workbench.functions()) {
+      items.push({ label: `$(${runtimeIcon(fn.runtime)}) ${name(fn)}`, description: configDescription(fn), detail: fn.handler, engine, fn });
+    }
+  }
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
+  return picked?.engine && picked.fn ? { engine: picked.engine, fn: picked.fn } : undefined;
 }

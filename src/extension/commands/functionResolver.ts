@@ -4,7 +4,7 @@ import { WorkbenchError } from '../../core/errors';
 import { functionArn } from '../../core/invoke/functionRef';
 import { isFunctionRefArg, splitFunctionName } from '../commandArgs';
 import { isFunctionTarget } from '../targets';
-import { configDescription, runtimeIcon } from '../viewLabels';
+import { pickFunction } from './commandSupport';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 
 // Which function an engine command acts on: a tree node, a `{ functionName, qualifier? }` or a name
@@ -46,21 +46,8 @@ export class FunctionResolver {
     return new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(region, name, qualifier)}`);
   }
 
-  private async pickFunction(among?: Engine[], placeHolder = 'Which function?'): Promise<ResolvedFunction | undefined> {
-    const engines = among ?? this.host.engines();
-    if (engines.length === 0) {
-      void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
-      return undefined;
-    }
-    type Item = vscode.QuickPickItem & { engine?: Engine; fn?: FunctionDefinition };
-    const items: Item[] = [];
-    for (const engine of engines) {
-      if (engines.length > 1) items.push({ label: engine.label, kind: vscode.QuickPickItemKind.Separator });
-      for (const fn of engine.workbench.functions()) {
-        items.push({ label: `$(${runtimeIcon(fn.runtime)}) ${fn.functionName}`, description: configDescription(fn), detail: fn.handler, engine, fn });
-      }
-    }
-    const picked = await vscode.window.showQuickPick(items, { placeHolder, matchOnDescription: true });
-    return picked?.engine && picked.fn ? { engine: picked.engine, fn: picked.fn } : undefined;
+  private pickFunction(among?: Engine[]): Promise<ResolvedFunction | undefined> {
+    return pickFunction(among ?? this.host.engines(), 'Which function?');
   }
+
 }

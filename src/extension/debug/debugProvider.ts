@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { configDescription, runtimeIcon } from '../viewLabels';
+import { pickFunction } from '../commands/commandSupport';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 import {
   checkConfiguration, DEBUG_TYPE, dynamicConfigurations, initialConfigurations, launchConfiguration, resolveConfiguration,
@@ -24,20 +24,8 @@ export function templatesOf(engines: Engine[]): TemplateFunctions[] {
 
 /** Which function to debug, over every engine; undefined when dismissed. */
 export async function pickFunctionToDebug(host: WorkbenchHost, engines = host.engines()): Promise<{ engine: Engine; logicalId: string } | undefined> {
-  if (engines.length === 0) {
-    void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
-    return undefined;
-  }
-  type Item = vscode.QuickPickItem & { engine?: Engine; logicalId?: string };
-  const items: Item[] = [];
-  for (const engine of engines) {
-    if (engines.length > 1) items.push({ label: engine.label, kind: vscode.QuickPickItemKind.Separator });
-    for (const fn of engine.workbench.functions()) {
-      items.push({ label: `$(${runtimeIcon(fn.runtime)}) ${fn.logicalId}`, description: configDescription(fn), detail: fn.handler, engine, logicalId: fn.logicalId });
-    }
-  }
-  const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Debug which function?', matchOnDescription: true });
-  return picked?.engine && picked.logicalId ? { engine: picked.engine, logicalId: picked.logicalId } : undefined;
+  const picked = await pickFunction(engines, 'Debug which function?', (fn) => fn.logicalId);
+  return picked && { engine: picked.engine, logicalId: picked.fn.logicalId };
 }
 
 /** Initial configurations and resolution (registered with the Initial trigger). */
