@@ -1,25 +1,30 @@
-// Builds the extension and the CLI with esbuild, and ships the runtime bootstraps next to them
-// (they are spawned as files, never bundled into the host).
+// Builds the extension, the CLI, the debug adapter and the language server with esbuild, on one
+// engine bundle (dist/core.js, see engineBundle.mjs), and ships the runtime bootstraps next to them
+// (they are spawned as files, never bundled into the host). Source maps are written next to each
+// bundle as a build artefact; the packages leave them out (scripts/package.mjs, package.json "files").
 import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { engineEntry, useEngineBundle } from './engineBundle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 
-// classic-level loads a native binding relative to its own package: it stays in node_modules.
+// classic-level loads a native binding relative to its own package: it stays in node_modules (a
+// dependency of the npm package; shipped inside each platform's VSIX).
 const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, external: ['classic-level'] };
+const onEngine = { ...common, plugins: [useEngineBundle(root)] };
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...common.external] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  // The engine as a library (benchmarks, and embedding without VS Code).
-  esbuild.build({ ...common, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' }),
+  // The engine, once: the other bundles load it; also the engine as a library (benchmarks, embedding).
+  esbuild.build({ ...common, stdin: await engineEntry(root), outfile: 'dist/core.js' }),
+  esbuild.build({ ...onEngine, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...common.external] }),
+  esbuild.build({ ...onEngine, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The `lambda` debug adapter, standalone: DAP over stdio, or `--server=<port>` over a socket.
-  esbuild.build({ ...common, entryPoints: ['src/debug/debugAdapter.ts'], outfile: 'dist/debugAdapter.js' }),
+  esbuild.build({ ...onEngine, entryPoints: ['src/debug/debugAdapter.ts'], outfile: 'dist/debugAdapter.js' }),
   // The template language server, standalone: LSP over `--stdio` or `--node-ipc`.
-  esbuild.build({ ...common, entryPoints: ['src/language/server/main.ts'], outfile: 'dist/languageServer.js' }),
+  esbuild.build({ ...onEngine, entryPoints: ['src/language/server/main.ts'], outfile: 'dist/languageServer.js' }),
   // The Timeline webview's browser-side script, uPlot included (no CDN: the panel's CSP allows only
   // the extension's own files); its CSS imports (uPlot's, ours) become dist/webview/timeline.css.
   esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, entryPoints: ['src/extension/timeline/webview/main.ts'], outfile: 'dist/webview/timeline.js' }),
