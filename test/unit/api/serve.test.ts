@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as net from 'node:net';
@@ -7,13 +6,11 @@ import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isAlive, samTemplate, writeProject } from '../helpers/project';
 import { buildIfStale } from '../helpers/build';
+import { exitWithin, listening, LISTENING, startServe, type ServeProcess as Serve } from '../helpers/serveProcess';
 
 // `lambda-workbench serve` as a user runs it (the built CLI in its own process): when it says it
 // listens, how it stops, which addresses and ports it refuses, and --verify-signatures.
 
-const root = path.resolve(__dirname, '../../..');
-const cli = path.join(root, 'dist', 'cli.js');
-const LISTENING = /^Lambda API listening on (http:\/\/\S+)$/m;
 
 const FILES = {
   // Reports the runtime's pid and that of a subprocess it started (both must go on shutdown).
@@ -26,63 +23,6 @@ const FILES = {
     };
   `,
 };
-
-interface Serve {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts `lambda-workbench serve …` with a clean environment (no user credentials or profile). */
-function startServe(args: string[], env: NodeJS.ProcessEnv = {}): Serve {
-  const child = spawn(process.execPath, [cli, 'serve', ...args], {
-    cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Resolves with the URL of the listening line; rejects if the process exits or 15 s pass first. */
-function listening(serve: Serve): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const match = LISTENING.exec(serve.stdout());
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    const timer = setTimeout(() => reject(new Error(`no listening line in 15 s; stderr: ${serve.stderr()}`)), 15000);
-    serve.child.stdout.on('data', check);
-    void serve.exited.then(({ code }) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}) before listening; stderr: ${serve.stderr()}`));
-    });
-    check();
-  });
-}
-
-/** Exit within the limit, or fail (and kill it so nothing is left behind). */
-async function exitWithin(serve: Serve, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      serve.child.kill('SIGKILL');
-      reject(new Error(`serve did not exit within ${ms} ms; stderr: ${serve.stderr()}`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([serve.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A raw `node:http` POST (no SDK, no signature). */
 function post(url: string, body: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
@@ -121,7 +61,7 @@ describe('lambda-workbench serve', function () {
   let project: string;
   const running: Serve[] = [];
   const serve = (args: string[], env?: NodeJS.ProcessEnv) => {
-    const s = startServe(args, env);
+    const s = startServe(args, { env });
     running.push(s);
     return s;
   };

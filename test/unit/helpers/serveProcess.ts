@@ -1,0 +1,90 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { CLI, REPO_ROOT } from './build';
+
+// `lambda-workbench serve` in a process of its own, as a user runs it: the built CLI by default, or
+// another executable (the CLI installed from the npm package).
+
+export const LISTENING = /^Lambda API listening on (http:\/\/\S+)$/m;
+
+export interface ServeProcess {
+  child: ChildProcessWithoutNullStreams;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export interface ServeOptions {
+  /** The program and its first arguments (default: this node and dist/cli.js). */
+  command?: string[];
+  cwd?: string;
+  /** Added to a clean environment: PATH, HOME, and no AWS profile or credentials of the user. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Starts `… serve <args>`. */
+export function startServe(args: string[], options: ServeOptions = {}): ServeProcess {
+  const [program, ...first] = options.command ?? [process.execPath, CLI];
+  const child = spawn(program, [...first, 'serve', ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...options.env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Resolves once stdout matches; rejects if the process exits or `ms` pass first. */
+export function waitForOutput(serve: ServeProcess, pattern: RegExp, ms = 20000): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(serve.stdout());
+      if (match) {
+        clearTimeout(timer);
+        resolve(match);
+      }
+    };
+    const timer = setTimeout(() => reject(new Error(`no match for ${pattern} in ${ms} ms; stdout: ${serve.stdout()} stderr: ${serve.stderr()}`)), ms);
+    serve.child.stdout.on('data', check);
+    void serve.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited (${code ?? signal}); stdout: ${serve.stdout()} stderr: ${serve.stderr()}`));
+    });
+    check();
+  });
+}
+
+/** The API's base URL, once serve says it listens. */
+export async function listening(serve: ServeProcess, ms = 15000): Promise<string> {
+  return (await waitForOutput(serve, LISTENING, ms))[1];
+}
+
+/** Exit within the limit, or fail (killing it, so nothing is left behind). */
+export async function exitWithin(serve: ServeProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      serve.child.kill('SIGKILL');
+      reject(new Error(`serve did not exit within ${ms} ms; stderr: ${serve.stderr()}`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([serve.exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGTERM, then SIGKILL if it has not exited after `ms`. */
+export async function stopServe(serve: ServeProcess, ms = 15000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  if (serve.child.exitCode !== null || serve.child.signalCode !== null) return serve.exited;
+  serve.child.kill('SIGTERM');
+  const timer = setTimeout(() => serve.child.kill('SIGKILL'), ms);
+  try {
+    return await serve.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
