@@ -29,7 +29,12 @@ function withCommon(command: Command): Command {
     .option('-t, --template <file>', 'SAM / CloudFormation template (default: template.yaml in the current directory)')
     .option('--region <region>', 'region for ARNs and AWS_REGION', undefined)
     .option('--node-path <path>', 'node binary for nodejs* functions (default: node on PATH)')
-    .option('--parameter-overrides <Key=Value>', 'template parameter value (repeatable)', collect);
+    .option('--parameter-overrides <Key=Value>', 'template parameter value (repeatable)', collect)
+    .option(
+      '--source-endpoint <Name=url>',
+      'a queue or stream of the template (logical id, name or ARN) on a real endpoint instead of embedded, e.g. Jobs=http://127.0.0.1:9324 (repeatable; region: --region; credentials: your AWS chain)',
+      collect,
+    );
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findTemplate, formatDiagnostic } from '../core/config';
+import { readSourceDeclarations, type SourceEndpoints } from '../core/sources/declarations';
 import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
 
 /** A usage or template problem: printed as is, exit code 2. */
@@ -11,6 +12,8 @@ export interface CommonOptions {
   region?: string;
   nodePath?: string;
   parameterOverrides?: string[];
+  /** `--source-endpoint Name=url`, repeatable. */
+  sourceEndpoint?: string[];
 }
 
 export function resolveTemplatePath(option: string | undefined): string {
@@ -41,19 +44,66 @@ function parseOverrides(pairs: string[] | undefined): Record<string, string> | u
   return result;
 }
 
+/**
+ * `--source-endpoint Name=url` pairs: the queue or stream (logical id, name or ARN) on a real
+ * endpoint. The region is the engine's (`--region`, as in the source's ARN), the credentials the
+ * user's AWS configuration (environment, AWS_PROFILE, ~/.aws); the setting's `profile` and
+ * `remoteName` have no CLI form.
+ */
+export function parseSourceEndpoints(pairs: string[] | undefined): SourceEndpoints | undefined {
+  if (!pairs || pairs.length === 0) return undefined;
+  const result: SourceEndpoints = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? '' : pair.slice(0, eq).trim();
+    const url = eq < 0 ? '' : pair.slice(eq + 1).trim();
+    if (eq < 0 || name === '' || url === '') {
+      throw new UsageError(`--source-endpoint expects Name=url (a queue or stream's logical id, name or ARN, then its endpoint), got "${pair}"`);
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new UsageError(`--source-endpoint ${name}: "${url}" is not a URL (e.g. http://127.0.0.1:9324)`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw new UsageError(`--source-endpoint ${name}: the endpoint must be an http:// or https:// URL, got "${url}"`);
+    }
+    if (result[name]) throw new UsageError(`--source-endpoint ${name} is given twice`);
+    result[name] = { url };
+  }
+  return result;
+}
+
+/** A `--source-endpoint` name that is no queue or stream of the template: said on stderr, not fatal. */
+function warnUnknownSourceEndpoints(workbench: Workbench, endpoints: SourceEndpoints | undefined): void {
+  if (!endpoints) return;
+  const { queues, streams } = readSourceDeclarations(workbench.template, workbench.settings.region);
+  const known = new Set([...queues, ...streams].flatMap((s) => [s.logicalId, s.name, s.arn]));
+  for (const name of Object.keys(endpoints)) {
+    if (known.has(name)) continue;
+    const ids = [...queues, ...streams].map((s) => s.logicalId ?? s.name).join(', ') || 'none';
+    process.stderr.write(`Warning: --source-endpoint ${name} matches no queue or stream of the template (queues and streams: ${ids}); it is ignored.\n`);
+  }
+}
+
 /** Opens the engine for the command's template; template errors become one message per problem. */
 export async function openWorkbench(options: CommonOptions, extra: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
+  const sourceEndpoints = parseSourceEndpoints(options.sourceEndpoint);
   const template = resolveTemplatePath(options.template);
   try {
-    return await Workbench.open({
+    const workbench = await Workbench.open({
       template,
       settings: {
         ...extra,
         ...(options.region ? { region: options.region } : {}),
         ...(options.nodePath ? { nodePath: options.nodePath } : {}),
+        ...(sourceEndpoints ? { sourceEndpoints } : {}),
         parameterOverrides: parseOverrides(options.parameterOverrides),
       },
     });
+    warnUnknownSourceEndpoints(workbench, sourceEndpoints);
+    return workbench;
   } catch (error) {
     if (error instanceof TemplateError) {
       const lines = error.diagnostics.map(formatDiagnostic);

@@ -4,6 +4,7 @@ import { findTemplate, formatDiagnostic } from '../core/config';
 import type { TelemetryEvent } from '../core/telemetry/events';
 import { formatLogLine } from '../core/telemetry/logFormat';
 import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
+import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
 
 // The extension host runs the engine: one Workbench per workspace folder that holds a template
 // (the `lambdaWorkbench.templatePaths` setting, else template.yaml / .yml / .json at the folder's
@@ -176,6 +177,9 @@ export class WorkbenchHost implements vscode.Disposable {
     const scale = c.get<number>('asyncRetryDelayScale', 1 / 60);
     // Lambda waits 1 and 2 minutes between retries; the scale shortens that for local work.
     settings.asyncRetryDelaysSeconds = [60 * scale, 120 * scale];
+    const { endpoints, problems } = sourceEndpointsFromSetting(c.get<unknown>('sourceEndpoints', {}));
+    settings.sourceEndpoints = endpoints;
+    for (const problem of problems) this.output.appendLine(`WARNING ${problem}`);
     return settings;
   }
 }

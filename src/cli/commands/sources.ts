@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { handleSourceRoute } from '../../core/api/sourceRoutes';
 import { isWorkbenchError } from '../../core/errors';
 import { findRunningServe } from '../../core/api/serveDiscovery';
-import { openWorkbench, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
+import { openWorkbench, parseSourceEndpoints, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge`: the project's embedded (or
 // configured) queues and streams. With a `serve` running on the project (found through its state
@@ -22,7 +22,11 @@ async function call(options: SourceOptions, request: Call): Promise<{ status: nu
   const template = resolveTemplatePath(options.template);
   const url = options.endpoint ?? findRunningServe(path.join(path.dirname(template), '.lambda-workbench'));
   const payload = Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
-  if (url) return httpCall(url, request.method, request.path, payload);
+  if (url) {
+    // The serve's engine has its own endpoints (its --source-endpoint options).
+    if (parseSourceEndpoints(options.sourceEndpoint)) process.stderr.write(`Warning: --source-endpoint is ignored: going through lambda-workbench serve at ${url}, which uses its own.\n`);
+    return httpCall(url, request.method, request.path, payload);
+  }
   const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
   try {
     const result = await handleSourceRoute(workbench.eventSources.sources, request.method, request.path, payload);

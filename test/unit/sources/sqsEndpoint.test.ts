@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsPoller } from '../../../src/core/esm/sqsPoller';
 import type { Poller } from '../../../src/core/esm/types';
@@ -14,47 +13,14 @@ import type { Workbench } from '../../../src/core/workbench';
 import { metricTotal, recordingRuntime, sqsMapping } from '../esm/sqsRuntime';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { eventually, sleep } from './sqsHelpers';
+import { installSqsServer, startSqsServer, stopSqsServer } from './sqsServer';
 
 // SqsEndpointQueue (AWS SDK v3 with an endpoint override) against a real SQS-compatible server:
-// fauxqs 1.9.2 (npm), pinned in test/fixtures/sqs-server/ and installed there by this test (npm ci),
-// started as a child process on a free loopback port. It speaks SQS's JSON and query protocols, with
-// FIFO groups, deduplication, visibility, redrive and long polling, and needs nothing at run time.
+// fauxqs 1.9.2 (npm), pinned in test/fixtures/sqs-server/ and installed there on first use (npm ci),
+// started as a child process on a free loopback port (./sqsServer.ts). It speaks SQS's JSON and
+// query protocols, with FIFO groups, deduplication, visibility, redrive and long polling, and needs
+// nothing at run time.
 // The test skips (saying why) only when the server cannot be installed.
-
-const SERVER_DIR = path.resolve(__dirname, '../../fixtures/sqs-server');
-
-function install(): string | undefined {
-  const installed = path.join(SERVER_DIR, 'node_modules', '.package-lock.json');
-  const lock = path.join(SERVER_DIR, 'package-lock.json');
-  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) return undefined;
-  const npm = spawnSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: SERVER_DIR, encoding: 'utf8', timeout: 180_000 });
-  if (npm.status === 0) return undefined;
-  return `npm ci in ${SERVER_DIR} failed (${npm.error?.message ?? `exit ${npm.status}`}): ${(npm.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`;
-}
-
-function startServer(): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['server.mjs'], { cwd: SERVER_DIR, stdio: ['pipe', 'pipe', 'pipe'] });
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`fauxqs did not start within 20 s:\n${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /LISTENING (\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${match[1]}` });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`fauxqs exited (${code}) before listening:\n${output}`));
-    });
-  });
-}
 
 describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
   this.timeout(60000);
@@ -65,22 +31,17 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
 
   before(async function () {
     this.timeout(240_000);
-    const problem = install();
+    const problem = installSqsServer();
     if (problem) {
       console.warn(`      SKIPPED: the SQS-compatible server (fauxqs) cannot be installed: ${problem}`);
       this.skip();
     }
-    ({ child: server, url } = await startServer());
+    ({ child: server, url } = await startSqsServer());
     admin = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   });
   after(async () => {
     admin?.destroy();
-    if (server && server.exitCode === null) {
-      const exited = new Promise((resolve) => server!.once('exit', resolve));
-      server.stdin?.end();
-      await Promise.race([exited, sleep(3000)]);
-      if (server.exitCode === null) server.kill('SIGKILL');
-    }
+    await stopSqsServer(server);
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((q) => q.close()));
