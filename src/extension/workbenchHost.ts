@@ -1,16 +1,35 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findTemplate, formatDiagnostic } from '../core/config';
+import { formatDiagnostic } from '../core/config';
 import type { TelemetryEvent } from '../core/telemetry/events';
 import { formatLogLine } from '../core/telemetry/logFormat';
 import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
 import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
+import { templatesOf } from './templates';
 
-// The extension host runs the engine: one Workbench per workspace folder that holds a template
-// (the `lambdaWorkbench.templatePaths` setting, else template.yaml / .yml / .json at the folder's
-// root). Views, commands and panels go through this host: its `onDidChange` fires when what they
-// show may have changed (engines opened or closed, a reload, versions, environments), debounced;
-// `onTelemetry` carries every engine's event stream; log lines go to the "Lambda" output channel.
+// The extension host runs the engine: one Workbench per template of the workspace folders (the
+// `lambdaWorkbench.templatePaths` setting, else templates.ts' discovery: the folder's root template,
+// or those below it in a monorepo). Views, commands and panels go through this host: its
+// `onDidChange` fires when what they show may have changed (engines opened or closed, a reload,
+// versions, environments), debounced; `onTelemetry` carries every engine's event stream; log lines
+// go to the "Lambda" output channel.
+//
+// Running a function executes the workspace's code, so in an untrusted workspace (Restricted Mode)
+// the host opens no engine until the user trusts it; commands then say why instead of acting.
+
+const SECTION = 'lambdaWorkbench';
+const RESTRICTED_MODE = 'Lambda: this workspace is in Restricted Mode. Running a function executes the workspace\'s code, so Lambda Workbench starts no engine, handler or debugger until you trust the workspace.';
+
+/** Why a command found no engine: Restricted Mode (with a way out), or no template. */
+export function explainNoEngine(): void {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(RESTRICTED_MODE, 'Manage Workspace Trust').then((button) => {
+      if (button) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+    return;
+  }
+  void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
+}
 
 export interface Engine {
   folder: vscode.WorkspaceFolder;
@@ -25,7 +44,6 @@ export interface EngineTelemetry {
   event: TelemetryEvent;
 }
 
-const SECTION = 'lambdaWorkbench';
 
 export class WorkbenchHost implements vscode.Disposable {
   private readonly engineList: Engine[] = [];
@@ -45,6 +63,7 @@ export class WorkbenchHost implements vscode.Disposable {
       this.changeEmitter,
       this.telemetryEmitter,
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.restart()),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration(SECTION)) void this.restart();
       }),
@@ -83,7 +102,7 @@ export class WorkbenchHost implements vscode.Disposable {
   async pickEngine(): Promise<Engine | undefined> {
     await this.start();
     if (this.engineList.length <= 1) {
-      if (this.engineList.length === 0) void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
+      if (this.engineList.length === 0) explainNoEngine();
       return this.engineList[0];
     }
     const picked = await vscode.window.showQuickPick(this.engineList.map((engine) => ({ label: engine.label, description: engine.templateFile, engine })), { placeHolder: 'Which project?' });
@@ -112,8 +131,13 @@ export class WorkbenchHost implements vscode.Disposable {
   }
 
   private async openAll(): Promise<void> {
+    if (!vscode.workspace.isTrusted) {
+      this.output.appendLine(RESTRICTED_MODE);
+      this.changed();
+      return;
+    }
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      for (const templateFile of this.templatesOf(folder)) {
+      for (const templateFile of await templatesOf(folder)) {
         try {
           // Subscribed during open: provisioned environments initialise before open returns; their
           // events are held until the engine exists, then delivered in order.
@@ -148,13 +172,6 @@ export class WorkbenchHost implements vscode.Disposable {
     const line = event.type === 'workbench.warning' ? `WARNING ${(event.record as { message: string }).message}` : formatLogLine(event);
     if (line !== undefined) this.output.appendLine(`${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}`);
     if (!event.type.startsWith('function')) this.changed();
-  }
-
-  private templatesOf(folder: vscode.WorkspaceFolder): string[] {
-    const configured = vscode.workspace.getConfiguration(SECTION, folder.uri).get<string[]>('templatePaths', []);
-    if (configured.length > 0) return configured.map((p) => path.resolve(folder.uri.fsPath, p));
-    const found = findTemplate(folder.uri.fsPath);
-    return found ? [found] : [];
   }
 
   /** The extension's settings as the engine's. */

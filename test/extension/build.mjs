@@ -1,5 +1,6 @@
-// Builds the extension tests for the extension host: one CommonJS bundle per file of suite/ into
-// out/test/extension/suite/ ('vscode' is the host's; mocha is required from node_modules).
+// Builds the extension tests for the extension host: one CommonJS bundle per test file of suite/,
+// installed/ and untrusted/ into out/test/extension/<suite>/ ('vscode' is the host's; mocha is
+// required from node_modules).
 // The extension itself is built by scripts/build.mjs (dist/extension.js). The fixture's TypeScript
 // function is bundled with a source map into fixture/ts-hello/dist/ (git-ignored), as its users
 // would build it; runTest.mjs copies the fixture, map included.
@@ -10,12 +11,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
-const outdir = join(root, 'out/test/extension/suite');
-rmSync(outdir, { recursive: true, force: true });
+const outRoot = join(root, 'out/test/extension');
+rmSync(outRoot, { recursive: true, force: true });
+// suite/: the development tree's extension; installed/ and untrusted/: the packaged VSIX
+// (runInstalled.mjs). Each gets the same mocha runner (suite/index.ts) as its index.js.
+const suites = ['suite', 'installed', 'untrusted'];
+const testFiles = (suite) => readdirSync(join(here, suite)).filter((f) => f.endsWith('.test.ts')).map((f) => ({ in: join(here, suite, f), out: `${suite}/${f.replace(/\.ts$/, '')}` }));
 await esbuild.build({
-  entryPoints: readdirSync(join(here, 'suite')).filter((f) => f.endsWith('.ts')).map((f) => join(here, 'suite', f)),
+  entryPoints: suites.flatMap((suite) => [...testFiles(suite), { in: join(here, 'suite/index.ts'), out: `${suite}/index` }]),
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
-  absWorkingDir: root, outdir, external: ['vscode', 'mocha'],
+  absWorkingDir: root, outdir: outRoot, external: ['vscode', 'mocha'],
 });
 await esbuild.build({
   entryPoints: [join(here, 'fixture/ts-hello/src/handler.ts')], outfile: join(here, 'fixture/ts-hello/dist/handler.js'),

@@ -17,6 +17,8 @@
 //      EXT_TEST_SCREENSHOT (optional, the recipe's single-shot form): the PNG path for a request that
 //        names no file.
 //      EXT_TEST_VERBOSE=1 (server log + browser console to stderr)
+//      EXT_TEST_WORKSPACE_TRUST=untrusted: workspace trust on and the folder not trusted (Restricted
+//        Mode); by default trust is off, as in the development host.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,10 +50,12 @@ const userDataDir = opts.userDataDir ?? join(work, 'user-data');
 const extensionsDir = opts.extensionsDir ?? join(work, 'extensions');
 const folder = opts.folder ?? join(work, 'workspace');
 for (const d of [userDataDir, extensionsDir, folder, join(userDataDir, 'User')]) mkdirSync(d, { recursive: true });
+const untrusted = process.env.EXT_TEST_WORKSPACE_TRUST === 'untrusted';
 writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
   'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
   'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'extensions.ignoreRecommendations': true,
-  'workbench.enableExperiments': false, 'security.workspace.trust.enabled': false, 'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false, 'security.workspace.trust.enabled': untrusted, 'workbench.tips.enabled': false,
+  ...(untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {}),
   'remote.autoForwardPorts': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
 }, null, 2));
 writeFileSync(join(work, 'config.yaml'), 'auth: none\n');
@@ -75,7 +79,7 @@ const serverEnv = {
 const server = spawn(process.execPath, [entry,
   '--config', join(work, 'config.yaml'), '--auth', 'none', '--bind-addr', '127.0.0.1:0',
   '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-  '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+  '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
   '--disable-getting-started-override', '--ignore-last-opened', folder,
 ], { env: serverEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 let serverExited = false;

@@ -8,7 +8,16 @@ export { ParseCache } from './chunkedParse';
 export { formatDiagnostic, hasErrors } from './diagnostics';
 export { KNOWN_RUNTIMES, supportedRuntimes, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 
-const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
+export const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
+
+// A top-level `AWSTemplateFormatVersion` key, or a SAM transform (`Transform: AWS::Serverless-2016-10-31`, also in a list).
+const FORMAT_VERSION = /(?:^|[{,])[ \t]*["']?AWSTemplateFormatVersion["']?[ \t]*:/m;
+const SAM_TRANSFORM = /(?:^|[{,])[ \t]*["']?Transform["']?\s*:\s*(?:\[\s*|-\s+)?["']?AWS::Serverless-/m;
+
+/** Whether a YAML or JSON text is a CloudFormation / SAM template (not any other YAML or JSON). */
+export function isTemplateText(text: string): boolean {
+  return FORMAT_VERSION.test(text) || SAM_TRANSFORM.test(text);
+}
 
 /** The template in `dir`: template.yaml, then template.yml, then template.json. */
 export function findTemplate(dir: string): string | undefined {

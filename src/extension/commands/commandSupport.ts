@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { FunctionDefinition } from '../../core/config/types';
 import { isWorkbenchError } from '../../core/errors';
 import { configDescription, runtimeIcon } from '../viewLabels';
-import type { Engine, WorkbenchHost } from '../workbenchHost';
+import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHost';
 
 // Small helpers shared by the commands: arguments, errors, engines, the function pick.
 
@@ -66,7 +66,7 @@ export async function showJsonDocument(text: string): Promise<vscode.TextDocumen
 /** A function of the engines, picked by the user (grouped by engine when there are several); undefined when dismissed. */
 export async function pickFunction(engines: Engine[], placeHolder: string, name: (fn: FunctionDefinition) => string = (fn) => fn.functionName): Promise<{ engine: Engine; fn: FunctionDefinition } | undefined> {
   if (engines.length === 0) {
-    void vscode.window.showWarningMessage('Lambda: no workspace folder has a SAM template (template.yaml).');
+    explainNoEngine();
     return undefined;
   }
   type Item = vscode.QuickPickItem & { engine?: Engine; fn?: FunctionDefinition };

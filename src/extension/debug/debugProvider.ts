@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { pickFunction } from '../commands/commandSupport';
-import type { Engine, WorkbenchHost } from '../workbenchHost';
+import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHost';
 import {
   checkConfiguration, DEBUG_TYPE, dynamicConfigurations, initialConfigurations, launchConfiguration, resolveConfiguration,
   type LambdaDebugConfiguration, type TemplateFunctions,
@@ -42,6 +42,11 @@ export class LambdaConfigurationProvider implements vscode.DebugConfigurationPro
   }
 
   async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+    // A debug session runs the workspace's handlers: never in Restricted Mode.
+    if (!vscode.workspace.isTrusted) {
+      explainNoEngine();
+      return undefined;
+    }
     await this.host.start();
     const templates = templatesOf(this.host.engines());
     const resolution = resolveConfiguration(config as Partial<LambdaDebugConfiguration>, templates, folder?.uri.fsPath);

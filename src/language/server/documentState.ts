@@ -1,21 +1,13 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { loadTemplateText, ParseCache, type TemplateModel } from '../../core/config';
+import { isTemplateText, loadTemplateText, ParseCache, type TemplateModel } from '../../core/config';
 import { jsonContextAt, jsonOutline } from './outline/jsonOutline';
 import type { CursorContext, Outline } from './outline/outline';
 import { yamlContextAt, yamlOutline } from './outline/yamlOutline';
 
 // What the server knows of each open document: whether it is a template at all, its outline
 // (per version, built on first use) and the latest model the engine's reader made of it.
-
-// A top-level `AWSTemplateFormatVersion` key, or a SAM transform (`Transform: AWS::Serverless-2016-10-31`, also in a list).
-const FORMAT_VERSION = /(?:^|[{,])[ \t]*["']?AWSTemplateFormatVersion["']?[ \t]*:/m;
-const SAM_TRANSFORM = /(?:^|[{,])[ \t]*["']?Transform["']?\s*:\s*(?:\[\s*|-\s+)?["']?AWS::Serverless-/m;
-
-export function isTemplateText(text: string): boolean {
-  return FORMAT_VERSION.test(text) || SAM_TRANSFORM.test(text);
-}
 
 /** The file path of a `file:` URI; undefined for others (untitled buffers have no directory to resolve CodeUri in). */
 export function fsPathOf(uri: string): string | undefined {

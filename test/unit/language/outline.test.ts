@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { jsonContextAt, jsonOutline } from '../../../src/language/server/outline/jsonOutline';
 import { nodeAtPath, pathOf, type Outline } from '../../../src/language/server/outline/outline';
 import { yamlContextAt, yamlOutline } from '../../../src/language/server/outline/yamlOutline';
-import { isTemplateText } from '../../../src/language/server/documentState';
+import { isTemplateText } from '../../../src/core/config';
 
 // The tolerant outline the editor features stand on: what a template being typed looks like.
 
