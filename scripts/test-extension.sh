@@ -5,7 +5,7 @@
 # (npm) with headless Debian Chromium as the workbench (playwright-core).
 # Run by scripts/test.sh after the unit tests (it has built dist/ already); alone:
 #   bash scripts/test-extension.sh [--build]      Env: EXT_TEST_GREP=pattern, EXT_TEST_VERBOSE=1
-# Screenshots go to test-artifacts/extension/ (git-ignored).
+# Screenshots go to test-artifacts/extension/ (git-ignored), with one results file per suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -53,30 +53,41 @@ node test/extension/build.mjs
 artifacts="$root/test-artifacts/extension"
 rm -rf "$artifacts"
 mkdir -p "$artifacts"
-results="$artifacts/results.json"
+export CODE_SERVER_ENTRY="$cs_dir/node_modules/code-server/out/node/entry.js"
 rc=0
-CODE_SERVER_ENTRY="$cs_dir/node_modules/code-server/out/node/entry.js" \
-EXT_TEST_RESULTS="$results" \
+# The development tree's extension (suite/), then the packaged VSIX installed into code-server
+# (installed/, untrusted/: runInstalled.mjs packages this platform's VSIX from dist/ first).
+EXT_TEST_RESULTS="$artifacts/results.json" \
 EXT_TEST_SCREENSHOT_DIR="$artifacts" \
 EXT_TEST_TIMEOUT_MS="${EXT_TEST_TIMEOUT_MS:-600000}" \
   node test/extension/runTest.mjs || rc=$?
+t1=$(date +%s)
+EXT_TEST_RESULTS_DIR="$artifacts" \
+EXT_TEST_TIMEOUT_MS="${EXT_TEST_TIMEOUT_MS:-600000}" \
+  node test/extension/runInstalled.mjs || rc=$?
+echo "Installed VSIX tests: $(( $(date +%s) - t1 )) s"
 
 echo
-if [ -f "$results" ]; then
-  summary="$(node -e 'const r = require(process.argv[1]); process.stdout.write(`${r.passed} passed, ${r.failed} failed` + (r.skipped ? `, ${r.skipped} skipped` : ""))' "$results")"
-  failed="$(node -p 'require(process.argv[1]).failed' "$results")"
-  passed="$(node -p 'require(process.argv[1]).passed' "$results")"
-  if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then [ $rc -ne 0 ] || rc=1; fi
-else
-  summary="0 passed, 1 failed"
-  echo "scripts/test-extension.sh: the extension tests wrote no results (see the output above)" >&2
-  [ $rc -ne 0 ] || rc=1
-fi
+summary=""
+for suite in development installed untrusted; do
+  results="$artifacts/results.json"
+  [ "$suite" = development ] || results="$artifacts/results-$suite.json"
+  if [ -f "$results" ]; then
+    line="$(node -e 'const r = require(process.argv[1]); process.stdout.write(`${r.passed} passed, ${r.failed} failed` + (r.skipped ? `, ${r.skipped} skipped` : ""))' "$results")"
+    failed="$(node -p 'require(process.argv[1]).failed' "$results")"
+    passed="$(node -p 'require(process.argv[1]).passed' "$results")"
+    if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then [ $rc -ne 0 ] || rc=1; fi
+  else
+    line="0 passed, 1 failed (no results written; see the output above)"
+    [ $rc -ne 0 ] || rc=1
+  fi
+  summary+="  $suite: $line"$'\n'
+done
 shots=("$artifacts"/*.png)
 if [ -e "${shots[0]}" ]; then
   echo "Extension test screenshots (test artifacts):"
   for f in "${shots[@]}"; do echo "  $f"; done
 fi
 echo "Extension tests ($(( $(date +%s) - t0 )) s):"
-echo "$summary"
+printf '%s' "$summary"
 exit $rc
