@@ -3,19 +3,17 @@
 // extensions directory, and runs two suites on a copy of examples/sam-app in that installed copy:
 // installed/ (trusted: invoke, an Event invoke, an embedded queue's mapping, a breakpoint) and
 // untrusted/ (Restricted Mode: nothing runs). The tests run from a separate, empty "driver"
-// extension (VS Code runs extensionTestsPath only in extension development mode), so nothing of the
-// repository's development tree is loaded as the extension.
+// extension (installVsix.mjs), so nothing of the repository's development tree is loaded as the extension.
 //
 // Env: CODE_SERVER_ENTRY (set by scripts/test-extension.sh), EXT_TEST_RESULTS_DIR (one JSON results
 //      file per suite: results-installed.json, results-untrusted.json), EXT_TEST_GREP, EXT_TEST_VERBOSE.
 // Usage: node test/extension/runInstalled.mjs   (after scripts/build.mjs and test/extension/build.mjs)
 import { runTests } from '@vscode/test-electron';
-import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hostTarget, packageTarget } from '../../scripts/package.mjs';
+import { installVsix } from './installVsix.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
@@ -31,18 +29,8 @@ const log = (message) => console.log(`[installed ${((Date.now() - t0) / 1000).to
 
 let code = 0;
 try {
-  const packaged = packageTarget(hostTarget(), join(scratch, 'vsix'));
-  log(`packaged ${packaged.vsix} (${(packaged.bytes / 1e6).toFixed(2)} MB)`);
-  const extensionsDir = join(scratch, 'extensions');
-  const install = spawnSync(process.execPath, [entry, '--extensions-dir', extensionsDir, '--install-extension', packaged.vsix], { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}' } });
-  if (install.status !== 0) throw new Error(`code-server --install-extension failed:\n${install.stdout}${install.stderr}`);
-  log(`installed into ${extensionsDir}`);
-
-  // The driver: an empty extension, so the tests run in extension development mode without the
-  // development tree being the extension under test.
-  const driver = join(scratch, 'driver');
-  mkdirSync(driver);
-  writeFileSync(join(driver, 'package.json'), JSON.stringify({ name: 'lambda-workbench-test-driver', publisher: 'tests', version: '0.0.0', engines: { vscode: '^1.100.0' } }));
+  const { packaged, extensionsDir, driver } = installVsix(scratch, entry);
+  log(`packaged ${packaged.vsix} (${(packaged.bytes / 1e6).toFixed(2)} MB), installed into ${extensionsDir}`);
 
   for (const suite of ['installed', 'untrusted']) {
     const workspace = join(scratch, `workspace-${suite}`);
