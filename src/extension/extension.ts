@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerEngineCommands } from './commands/engineCommands';
 import { registerSourceCommands } from './commands/sourceCommands';
+import { registerServeTaskProvider } from './tasks/serveTaskProvider';
 import { registerDebug, type DebugApi } from './debug/registerDebug';
 import { startTemplateLanguageServer, type TemplateLanguageApi } from './language/templateLanguageClient';
 import { registerTimeline, type TimelineApi } from './timeline/timelinePanel';
@@ -42,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Lambda
   const timeline = registerTimeline(context, host);
   const debug = registerDebug(context, host);
   const language = startTemplateLanguageServer(context, host);
+  registerServeTaskProvider(context, host);
   // Engines open in the background: activation must not wait for cold provisioning.
   void host.start();
   return { host, views: { functions, environments }, timeline, debug, language };
