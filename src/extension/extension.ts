@@ -28,9 +28,12 @@ export interface LambdaWorkbenchApi {
   debug: DebugApi;
   /** The template language server's client (language/templateLanguageClient.ts). */
   language: TemplateLanguageApi;
+  /** When activation began and ended, and when the engines had opened (performance.now() of the extension host; bench/activation.mjs). */
+  activation: { startedAt: number; returnedAt: number; enginesOpen: Promise<number> };
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<LambdaWorkbenchApi> {
+  const startedAt = performance.now();
   const output = vscode.window.createOutputChannel('Lambda', 'lambda-log');
   host = new WorkbenchHost(output);
   context.subscriptions.push(output, host);
@@ -45,8 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Lambda
   const language = startTemplateLanguageServer(context, host);
   registerServeTaskProvider(context, host);
   // Engines open in the background: activation must not wait for cold provisioning.
-  void host.start();
-  return { host, views: { functions, environments }, timeline, debug, language };
+  const enginesOpen = host.start().then(() => performance.now());
+  return { host, views: { functions, environments }, timeline, debug, language, activation: { startedAt, returnedAt: performance.now(), enginesOpen } };
 }
 
 export async function deactivate(): Promise<void> {
