@@ -99,6 +99,8 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      // The terminal went away: a VS Code task terminated, an SSH session closed.
+      process.once('SIGHUP', stop);
     });
     process.stderr.write('Shutting down: every environment gets SHUTDOWN…\n');
     discovery.remove();

@@ -106,7 +106,7 @@ describe('lambda-workbench serve', function () {
     assert.equal((await exitWithin(s, 10000)).code, 0);
   });
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`${signal} stops it with exit 0: environments shut down, no runtime or subprocess left behind`, async () => {
       const s = serve(['--port', '0', '-t', project]);
       const url = await listening(s);

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from '../helpers/build';
+import { httpRequest } from '../helpers/http';
 import { samTemplate, writeProject } from '../helpers/project';
 import { listening, startServe, stopServe, type ServeProcess } from '../helpers/serveProcess';
 
@@ -28,19 +28,6 @@ const FILES = {
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
   const result = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env }, timeout: 180_000 });
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', error: result.error };
-}
-
-function post(url: string, body: string, headers: http.OutgoingHttpHeaders): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function waitForFile(file: string, ms: number): Promise<string> {
@@ -116,7 +103,7 @@ describe('the CLI as npm installs it (npm pack → npm install -g → lambda-wor
     running.push(serve);
     const url = await listening(serve);
     const marker = path.join(project, 'ran.json');
-    const r = await post(`${url}/2015-03-31/functions/Echo/invocations`, JSON.stringify({ marker, n: 1 }), { 'X-Amz-Invocation-Type': 'Event' });
+    const r = await httpRequest('POST', `${url}/2015-03-31/functions/Echo/invocations`, JSON.stringify({ marker, n: 1 }), { 'X-Amz-Invocation-Type': 'Event' });
     assert.equal(r.status, 202, r.body);
     assert.deepEqual(JSON.parse(await waitForFile(marker, 15_000)), { marker, n: 1 });
     assert.ok(fs.existsSync(path.join(project, '.lambda-workbench', 'store')), 'the event store is the project\'s LevelDB');

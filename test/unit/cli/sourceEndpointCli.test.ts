@@ -9,7 +9,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
 import { samTemplate, writeProject } from '../helpers/project';
 import { eventually } from '../sources/sqsHelpers';
-import { installSqsServer, startSqsServer, stopSqsServer } from '../sources/sqsServer';
+import { startSqsServerOrSkip, stopSqsServer } from '../sources/sqsServer';
 
 // `--source-endpoint Name=url` as a user runs it: the built CLI puts the template's queue or stream on
 // a real endpoint — fauxqs (SQS) and kinesalite (Kinesis), both started here — instead of the
@@ -114,12 +114,7 @@ describe('CLI: --source-endpoint', function () {
 
     before(async function () {
       this.timeout(240_000);
-      const problem = installSqsServer();
-      if (problem) {
-        console.warn(`      SKIPPED: the SQS-compatible server (fauxqs) cannot be installed: ${problem}`);
-        this.skip();
-      }
-      ({ child: server, url } = await startSqsServer());
+      ({ child: server, url } = await startSqsServerOrSkip(this));
       sqs = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: CREDENTIALS });
       queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'Jobs' }))).QueueUrl!;
     });

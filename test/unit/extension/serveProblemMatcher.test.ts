@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
+import { httpRequest } from '../helpers/http';
 import * as path from 'node:path';
 import { serveArgs, TASK_TYPE } from '../../../src/extension/tasks/serveTaskDefinition';
 import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
@@ -74,19 +74,6 @@ async function until<T>(what: string, check: () => T | undefined, ms = 20_000): 
   }
 }
 
-function request(method: string, url: string, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent: false }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /**
  * VS Code's background matcher (WatchingProblemCollector), line by line: active from the start
  * (activeOnStart); a begin match while active is ignored, an end match while active makes it
@@ -156,7 +143,7 @@ describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what se
 
     // What a running serve prints afterwards: the mapping, an invocation's log lines (with output
     // that looks like a diagnostic).
-    const invoked = await request('POST', `${url}/2015-03-31/functions/Echo/invocations`, '{"from":"test"}');
+    const invoked = await httpRequest('POST', `${url}/2015-03-31/functions/Echo/invocations`, '{"from":"test"}');
     assert.equal(invoked.status, 200, invoked.body);
     await until('the REPORT line', () => run.lines.find((l) => /\bREPORT RequestId: /.test(l)));
     await until('the raw output line', () => run.lines.find((l) => /src\/app\.js:3:5 warning raw output/.test(l)));

@@ -13,7 +13,7 @@ import type { Workbench } from '../../../src/core/workbench';
 import { metricTotal, recordingRuntime, sqsMapping } from '../esm/sqsRuntime';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { eventually, sleep } from './sqsHelpers';
-import { installSqsServer, startSqsServer, stopSqsServer } from './sqsServer';
+import { startSqsServerOrSkip, stopSqsServer } from './sqsServer';
 
 // SqsEndpointQueue (AWS SDK v3 with an endpoint override) against a real SQS-compatible server:
 // fauxqs 1.9.2 (npm), pinned in test/fixtures/sqs-server/ and installed there on first use (npm ci),
@@ -31,12 +31,7 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
 
   before(async function () {
     this.timeout(240_000);
-    const problem = installSqsServer();
-    if (problem) {
-      console.warn(`      SKIPPED: the SQS-compatible server (fauxqs) cannot be installed: ${problem}`);
-      this.skip();
-    }
-    ({ child: server, url } = await startSqsServer());
+    ({ child: server, url } = await startSqsServerOrSkip(this));
     admin = new SQSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
   });
   after(async () => {

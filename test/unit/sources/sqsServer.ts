@@ -19,6 +19,16 @@ export function installSqsServer(): string | undefined {
   return `npm ci in ${SERVER_DIR} failed (${npm.error?.message ?? `exit ${npm.status}`}): ${(npm.stderr ?? '').trim().split('\n').slice(-5).join(' | ')}`;
 }
 
+/** In a `before` hook: installs fauxqs (or skips the suite, saying why, when it cannot be installed) and starts it. */
+export async function startSqsServerOrSkip(context: Mocha.Context): Promise<{ child: ChildProcess; url: string }> {
+  const problem = installSqsServer();
+  if (problem) {
+    console.warn(`      SKIPPED: the SQS-compatible server (fauxqs) cannot be installed: ${problem}`);
+    context.skip();
+  }
+  return startSqsServer();
+}
+
 /** Starts fauxqs on a free loopback port: the child and its endpoint URL. */
 export function startSqsServer(): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
