@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { isAlive, samTemplate, writeProject } from '../helpers/project';
 import { buildIfStale } from '../helpers/build';
+import { httpRequest } from '../helpers/http';
 import { exitWithin, listening, LISTENING, startServe, type ServeProcess as Serve } from '../helpers/serveProcess';
 
 // `lambda-workbench serve` as a user runs it (the built CLI in its own process): when it says it
@@ -24,19 +25,8 @@ const FILES = {
   `,
 };
 
-/** A raw `node:http` POST (no SDK, no signature). */
-function post(url: string, body: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: false, headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** A raw `node:http` POST of JSON (no SDK, no signature). */
+const post = (url: string, body: string, headers: http.OutgoingHttpHeaders = {}) => httpRequest('POST', url, body, { 'Content-Type': 'application/json', ...headers });
 
 const invokeUrl = (base: string, fn = 'Echo') => `${base}/2015-03-31/functions/${fn}/invocations`;
 
