@@ -345,15 +345,31 @@ async function postError(requestId, error) {
   await postJson(`/invocation/${requestId}/error`, response, { 'Lambda-Runtime-Function-Error-Type': String(response.errorType) });
 }
 
+const NODEJS_EXIT_MESSAGE =
+  'The Lambda runtime client detected an unexpected Node.js exit code. This is most commonly caused by a Promise that was never settled. For more information, see https://nodejs.org/docs/latest/api/process.html#exit-codes';
+
 /** @param {Function} handler @param {any} event @param {Record<string,string>} h */
 function runHandler(handler, event, h) {
   return new Promise((resolve) => {
     let settled = false;
     /** @type {any} */
     let context;
+    // The event loop emptied before the handler answered (a promise that never settles, a
+    // callback never called): as AWS's Node runtime client (aws-lambda-ric 3.x, the nodejs18.x–
+    // 22.x runtimes; its _setDefaultExitListener), an `async function` handler fails with
+    // Runtime.NodeJsExit and any other handler succeeds with null — instead of the process exiting.
+    const emptyLoop = () => {
+      if (handler.constructor && handler.constructor.name === 'AsyncFunction') {
+        const error = new Error(NODEJS_EXIT_MESSAGE);
+        error.name = 'Runtime.NodeJsExit';
+        finish(false, error, false);
+      } else finish(true, null, false);
+    };
+    process.once('beforeExit', emptyLoop);
     const finish = (/** @type {boolean} */ ok, /** @type {unknown} */ value, /** @type {boolean} */ viaCallback) => {
       if (settled) return;
       settled = true;
+      process.removeListener('beforeExit', emptyLoop);
       // A callback-style handler's result waits for the event loop to drain, unless it asked not to.
       if (viaCallback && context.callbackWaitsForEmptyEventLoop) {
         process.once('beforeExit', () => resolve({ ok, value }));
