@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { findRunningServe } from '../core/api/serveDiscovery';
+import { readRunningServe } from '../core/api/serveDiscovery';
 import type { TelemetryEvent } from '../core/telemetry/events';
 import { formatLogLine } from '../core/telemetry/logFormat';
 import { Workbench } from '../core/workbench';
@@ -104,10 +104,11 @@ export class LambdaDebugSession extends DebugSession {
     if (running) return new LocalDebugTarget(running, false);
     if (args.request === 'attach') {
       const stateDir = args.settings?.stateDir ?? path.join(path.dirname(template), '.lambda-workbench');
-      const url = findRunningServe(path.resolve(path.dirname(template), stateDir));
-      if (!url) throw new Error(`Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`);
+      const running = readRunningServe(path.resolve(path.dirname(template), stateDir));
+      const url = running?.url;
+      if (!running || !url) throw new Error(`Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`);
       this.output(`Attaching through the serve at ${url}\n`, 'console');
-      return new RemoteDebugTarget(url);
+      return new RemoteDebugTarget(url, running.token);
     }
     const workbench = await Workbench.open({
       template,

@@ -1,9 +1,11 @@
 import * as http from 'node:http';
+import { DEBUG_TOKEN_HEADER } from '../core/api/debugRoutes';
 import type { TelemetryEvent } from '../core/telemetry/events';
 import type { DebugFunction, DebugInvocation, DebugTarget } from './debugTarget';
 
 // A running `serve` (or the extension's local API) as a debug target: its debug routes
-// (core/api/debugRoutes.ts) and its Invoke API, over loopback HTTP. Requests are unsigned, so the
+// (core/api/debugRoutes.ts) and its Invoke API, over loopback HTTP, with the serve's debug token
+// from serve.json (environment overrides need it). Requests are unsigned, so the
 // serve must not have been started with --verify-signatures.
 
 interface Reply {
@@ -15,7 +17,7 @@ interface Reply {
 export class RemoteDebugTarget implements DebugTarget {
   private readonly streams = new Set<http.ClientRequest>();
 
-  constructor(readonly url: string) {}
+  constructor(readonly url: string, private readonly token?: string) {}
 
   async enable(name: string, overrides: { environment?: Record<string, string>; stopOnInit?: boolean }): Promise<{ fn: DebugFunction; retired: number }> {
     const reply = await this.call('PUT', `/_workbench/debug/functions/${encodeURIComponent(name)}`, { Enabled: true, Environment: overrides.environment, StopOnInit: overrides.stopOnInit });
@@ -90,7 +92,7 @@ export class RemoteDebugTarget implements DebugTarget {
   private call(method: string, pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
     const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
     return new Promise((resolve, reject) => {
-      const request = http.request(new URL(pathname, this.url), { method, headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length, ...headers } }, (res) => {
+      const request = http.request(new URL(pathname, this.url), { method, headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length, ...(this.token ? { [DEBUG_TOKEN_HEADER]: this.token } : {}), ...headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));

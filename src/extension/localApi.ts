@@ -130,7 +130,7 @@ export class LocalApi implements vscode.Disposable {
         ? `port ${port ?? configured} is in use (another lambda-workbench serve?); set lambdaWorkbench.apiPort, 0 for any free port`
         : `cannot listen on 127.0.0.1:${port ?? configured}: ${(error as Error).message}`);
     }
-    const discovery = writeServeDiscovery(engine.workbench.stateDir, listening.url);
+    const discovery = writeServeDiscovery(engine.workbench.stateDir, listening.url, { token: server.debugToken });
     this.serving.set(key, { engine, server, url: listening.url, port: listening.port, requestedPort: port, discovery });
     this.stoppedByUser.delete(key);
     this.resume.delete(key);

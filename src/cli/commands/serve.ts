@@ -76,7 +76,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     }
     process.stdout.write(`Lambda API listening on ${listening.url}\n`);
     // How `send-message`, `put-record`, `queues`… find this server (removed on the way out).
-    const discovery = writeServeDiscovery(workbench.stateDir, listening.url);
+    const discovery = writeServeDiscovery(workbench.stateDir, listening.url, { token: api.debugToken });
     // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
     const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts });
     if (HttpFrontEnd.wanted(workbench.template)) {

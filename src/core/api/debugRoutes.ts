@@ -1,5 +1,8 @@
 import { parseJsonBody } from './requestBody';
+import { timingSafeEqual } from 'node:crypto';
 import type * as http from 'node:http';
+import { ApiError } from './apiError';
+import { decodePathParameter } from './controlPlaneRoutes';
 import { WorkbenchError } from '../errors';
 import type { FunctionDefinition } from '../config/types';
 import type { ExecutionEnvironment } from '../environment/environment';
@@ -8,9 +11,13 @@ import type { TelemetryStream } from '../telemetry/stream';
 // Lambda Workbench's own routes (not an AWS API) that let a debug adapter attach to a running
 // `serve`: put a function in debug mode, follow its events (the environments' debugger addresses,
 // phase lines) as a stream of JSON lines, and lift one environment's timeouts while a debugger
-// holds it. Under `/_workbench/debug/`, loopback like the rest of the API.
+// holds it. Under `/_workbench/debug/`, loopback like the rest of the API. Environment overrides
+// (NODE_OPTIONS…) are code execution: they need the server's token (`X-Lambda-Workbench-Token`,
+// which only our debug adapter reads from serve.json).
 
 export const DEBUG_ROUTE_PREFIX = '/_workbench/debug/';
+/** The header that carries the server's debug token (LambdaApiServer.debugToken). */
+export const DEBUG_TOKEN_HEADER = 'x-lambda-workbench-token';
 
 /** What the routes need of the engine (the Workbench provides it). */
 export interface DebugHost {
@@ -25,13 +32,16 @@ const EVENTS = /^\/_workbench\/debug\/events$/;
 const TIMEOUTS = /^\/_workbench\/debug\/environments\/([^/]+)\/timeouts$/;
 
 /** Handles a debug route; false when the path is not one. Errors are thrown for the API's error response. */
-export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer): Promise<boolean> {
+export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer, token?: string): Promise<boolean> {
   let match: RegExpExecArray | null;
   if (req.method === 'PUT' && (match = FUNCTION.exec(url.pathname))) {
-    const name = decodeURIComponent(match[1]);
+    const name = decodePathParameter(match[1]);
     const fn = host.getFunction(name);
     if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${name}`);
     const input = parseJsonBody(body) as { Enabled?: unknown; Environment?: Record<string, string>; StopOnInit?: boolean };
+    if (input.Environment !== undefined && input.Environment !== null && !hasToken(req, token)) {
+      throw new ApiError(403, 'AccessDeniedException', `Environment overrides need the serve's token (${DEBUG_TOKEN_HEADER} from .lambda-workbench/serve.json), which only Lambda Workbench's debug adapter sends`);
+    }
     if (typeof input.Enabled !== 'boolean') throw new WorkbenchError('InvalidParameterValueException', 'Enabled (true or false) is required');
     const retired = host.setDebug(fn.functionName, input.Enabled, { environment: input.Environment, stopOnInit: input.StopOnInit });
     if (!input.Enabled) {
@@ -53,7 +63,7 @@ export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessag
     return true;
   }
   if (req.method === 'POST' && (match = TIMEOUTS.exec(url.pathname))) {
-    const id = decodeURIComponent(match[1]);
+    const id = decodePathParameter(match[1]);
     const env = host.liveEnvironments().find((e) => e.id === id);
     if (!env || env.state === 'Terminated') throw new WorkbenchError('ResourceNotFoundException', `No running environment ${id}`);
     const input = parseJsonBody(body) as { Suspended?: unknown };
@@ -63,6 +73,14 @@ export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessag
     return true;
   }
   return false;
+}
+
+function hasToken(req: http.IncomingMessage, token: string | undefined): boolean {
+  const sent = req.headers[DEBUG_TOKEN_HEADER];
+  if (!token || typeof sent !== 'string') return false;
+  const a = Buffer.from(sent);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkbenchError, isWorkbenchError } from '../errors';
@@ -11,6 +11,7 @@ import { decodePathParameter, findRoute } from './controlPlaneRoutes';
 import { DEBUG_ROUTE_PREFIX, handleDebugRoute, type DebugHost } from './debugRoutes';
 import { handleSourceRoute, SOURCE_ROUTE_PREFIX } from './sourceRoutes';
 import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
+import { checkHost, checkNotCrossSite, sendRefusal } from '../util/requestOrigin';
 
 // The local Lambda HTTP API (2015-03-31), wire-compatible with the AWS SDK and CLI: the Invoke
 // operation with AWS's headers, status codes and error bodies (reference/runtime-api.md §5), and
@@ -44,6 +45,11 @@ const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 export class LambdaApiServer {
   private readonly server: http.Server;
   private readonly verifier: SignatureVerifier | undefined;
+  /**
+   * A secret of this server, for our own debug adapter only (it reads it from serve.json, mode
+   * 0600): the debug routes set environment overrides only for a request that carries it.
+   */
+  readonly debugToken = randomBytes(32).toString('hex');
 
   constructor(private readonly service: LambdaService, private readonly options: LambdaApiOptions) {
     this.server = http.createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
@@ -68,12 +74,15 @@ export class LambdaApiServer {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
+      // DNS rebinding and web pages: refused before anything is read or run (requestOrigin.ts).
+      const refusal = checkHost(req.headers.host, this.options.host) ?? checkNotCrossSite(req.headers);
+      if (refusal) return sendRefusal(res, refusal, randomUUID());
       const body = await readBody(req);
       if (this.verifier) await this.verifier.verify(req, body);
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
       if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
-      if (this.options.debug && url.pathname.startsWith(DEBUG_ROUTE_PREFIX) && (await handleDebugRoute(this.options.debug, req, res, url, body))) return;
+      if (this.options.debug && url.pathname.startsWith(DEBUG_ROUTE_PREFIX) && (await handleDebugRoute(this.options.debug, req, res, url, body, this.debugToken))) return;
       if (url.pathname.startsWith(SOURCE_ROUTE_PREFIX)) {
         const result = await handleSourceRoute(this.service.eventSources.sources, req.method ?? 'GET', url.pathname, body);
         if (result) return send(res, result.status, { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' }, result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)));

@@ -10,6 +10,7 @@ import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { headerValue, splitUrl, v1Event, v2Event, type HttpRequestInfo } from './events';
 import { frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
 import { RouteTable } from './routes';
+import { checkHost, sendRefusal } from '../util/requestOrigin';
 
 // The HTTP front ends of a template, on loopback: one port per function URL (a function URL is a
 // host of its own in AWS, and its path reaches the function unchanged, so a path prefix would
@@ -129,6 +130,10 @@ export class HttpFrontEnd {
 
   private async handle(endpoint: FrontEndEndpoint, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const kind = endpoint.kind;
+    // DNS rebinding: a `Host` that names neither loopback nor the bound address is refused
+    // before the body is read (CORS stays as configured: web pages are this server's clients).
+    const refusal = checkHost(req.headers.host, this.options.host ?? '127.0.0.1');
+    if (refusal) return sendRefusal(res, refusal, randomUUID());
     const body = await readBody(req, MAX_REQUEST_BYTES).catch(() => null);
     if (body === null) return void res.destroy();
     const clientTrace = headerValue(req.rawHeaders, 'x-amzn-trace-id');
