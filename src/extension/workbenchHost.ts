@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDiagnostic } from '../core/config';
 import type { TelemetryEvent } from '../core/telemetry/events';
-import { formatLogLine } from '../core/telemetry/logFormat';
+import { formatTerminalLine } from '../core/telemetry/logFormat';
 import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
 import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
 import { templatesOf } from './templates';
@@ -169,7 +169,7 @@ export class WorkbenchHost implements vscode.Disposable {
   /** Log lines to the output channel; anything that changes what the views show → onDidChange. */
   private onEvent(engine: Engine, event: TelemetryEvent): void {
     this.telemetryEmitter.fire({ engine, event });
-    const line = event.type === 'workbench.warning' ? `WARNING ${(event.record as { message: string }).message}` : formatLogLine(event);
+    const line = formatTerminalLine(event);
     if (line !== undefined) this.output.appendLine(`${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}`);
     if (!event.type.startsWith('function')) this.changed();
   }

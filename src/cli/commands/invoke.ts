@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { isWorkbenchError } from '../../core/errors';
 import type { InvocationResult } from '../../core/invoke/invoker';
 import type { TelemetryEvent } from '../../core/telemetry/events';
-import { formatLogLine } from '../../core/telemetry/logFormat';
+import { formatTerminalLine } from '../../core/telemetry/logFormat';
 import type { Workbench } from '../../core/workbench';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 import { presetEvent, savedEventFor } from './events';
@@ -110,7 +110,7 @@ function printLogs(workbench: Workbench, prefixWithEnvironment: boolean, phases:
       const parts = spans.map((s) => `${s.name.replace(/Init$/, '')} ${s.durationMs.toFixed(2)} ms`);
       process.stderr.write(`${prefix}(workbench) INIT ${metrics.durationMs.toFixed(2)} ms = ${parts.join(' + ')}\n`);
     }
-    const line = formatLogLine(event);
+    const line = formatTerminalLine(event);
     if (line !== undefined) process.stderr.write(prefix + line + '\n');
   });
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { LambdaApiServer } from '../../core/api/lambdaApi';
 import { HttpFrontEnd, type FrontEndEndpoint } from '../../core/http/httpFrontEnd';
 import type { TelemetryEvent } from '../../core/telemetry/events';
-import { formatLogLine } from '../../core/telemetry/logFormat';
+import { formatTerminalLine } from '../../core/telemetry/logFormat';
 import { writeServeDiscovery } from '../../core/api/serveDiscovery';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
@@ -53,7 +53,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     // a write per START/END/REPORT line is a measurable share of the host's CPU.
     let pending = '';
     workbench.telemetry.subscribe((event) => {
-      const line = event.type === 'workbench.reload' ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file)) : formatLogLine(event);
+      const line = event.type === 'workbench.reload' ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file)) : formatTerminalLine(event);
       if (line === undefined) return;
       if (pending === '') setImmediate(() => {
         process.stderr.write(pending);

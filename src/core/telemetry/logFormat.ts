@@ -54,3 +54,43 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
       return undefined;
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Function output on a terminal (the CLI's stderr, the extension's output channel). A function can
+// print anything: escape sequences that clear the screen or retitle the terminal, carriage returns
+// that overwrite a line, lines that read like the platform's own. The Tail log and the telemetry
+// stream keep the raw text, as Lambda does; only what is shown to a person is escaped here.
+
+// C0 controls except tab and newline, DEL, and C1 controls (0x9b is a one-byte CSI on some terminals).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Lines the platform (or the workbench) writes itself; function output never starts a line with one. */
+const PLATFORM_LINE = /^(?:START|END|REPORT|INIT_START|INIT_REPORT|INIT_RUNTIME_DONE|RESTORE_START|RESTORE_REPORT|EXTENSION|TELEMETRY|LOGS|WARNING|Reloaded)\b|^\(workbench\)/;
+
+/** The indentation that marks a line as the continuation of a function's log record. */
+const CONTINUATION = '  ';
+
+/**
+ * Function or extension output as it may be written to a terminal: control characters other than
+ * tab become visible `\u001b`-style escapes, the record's own lines after the first are indented,
+ * and a first line that reads like a platform line is indented too — so function output can neither
+ * drive the terminal nor forge a START/END/REPORT line.
+ */
+export function terminalSafeText(text: string): string {
+  const lines = escapeControls(text).split('\n');
+  return lines.map((line, i) => (i > 0 || PLATFORM_LINE.test(line) ? CONTINUATION + line : line)).join('\n');
+}
+
+/** formatLogLine for a terminal: function and extension records made safe with terminalSafeText. */
+export function formatTerminalLine(event: TelemetryEvent): string | undefined {
+  const line = formatLogLine(event);
+  if (line === undefined) return undefined;
+  if (event.type === 'function' || event.type === 'extension') return terminalSafeText(line);
+  // Platform lines carry names and messages that came from the template or a request: no controls.
+  return escapeControls(line);
+}
+
+function escapeControls(text: string): string {
+  return text.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
