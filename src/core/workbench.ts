@@ -152,6 +152,7 @@ export class Workbench {
       accountConcurrency: () => this.settings.accountConcurrency,
       settingsChanged: (functionName, settings) => this.applyApiSettings(functionName, settings),
       provisionedStatus: (functionName, version) => this.provisioned.status(functionName, version),
+      checkProvisionedConcurrency: (fn, qualifier, count) => this.provisioned.check(fn, qualifier, count),
     });
     this.credentials = new CredentialCache(this.settings.credentials ?? userCredentialChain());
     this.scheduler = new Scheduler(
@@ -165,6 +166,7 @@ export class Workbench {
       getFunction: (name) => this.getFunction(name),
       latestOverrides: () => this.settings.provisionedConcurrency ?? {},
       apiSettings: () => this.apiSettings,
+      accountConcurrency: () => this.settings.accountConcurrency,
     });
     this.invoker = new Invoker(this.scheduler, (name) => this.getFunction(name), () => this.settings.region, this.versions);
     this.asyncInvoker = new AsyncInvoker({

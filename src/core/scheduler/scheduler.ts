@@ -8,6 +8,9 @@ import { EnvironmentPool } from './pool';
 // Places invocations on environments: warm reuse, cold start on demand, idle reaping, and
 // Lambda's concurrency limits (reserved per function, the account-wide pool for the rest).
 
+/** How many provisioned environments initialise at once, engine-wide. */
+export const PROVISIONING_INITS = 4;
+
 export interface SchedulerSettings {
   /** Engine-wide concurrency (Lambda's account limit, default 1000). */
   accountConcurrency: number;
@@ -29,6 +32,8 @@ export class Scheduler {
   /** The provisioned count each pool is held at (what a replacement provisions up to). */
   private readonly provisionTargets = new WeakMap<EnvironmentPool, number>();
   private closed = false;
+  /** INITs of provisioned environments in progress, engine-wide (at most PROVISIONING_INITS). */
+  private readonly initSlots = new Slots(PROVISIONING_INITS);
 
   constructor(
     private readonly settings: SchedulerSettings,
@@ -80,22 +85,38 @@ export class Scheduler {
       for (const env of current.slice(0, current.length - count)) pool.retire(env);
       return count;
     }
-    const missing = Math.max(0, count - pool.provisionedCount);
-    const results = await Promise.all(Array.from({ length: missing }, async () => {
-      const env = this.createEnvironment(fn, version, 'provisioned-concurrency');
-      pool.add(env);
-      const init = await env.init();
-      if (!init.ok) {
-        this.telemetry.emit('workbench.warning', { message: `A provisioned environment of ${fn.functionName}:${version} failed to initialise (${init.error?.errorType}); invocations will cold-start on demand.` }, { functionName: fn.functionName });
-        return false;
+    // A few INITs at a time (engine-wide), not all at once: a large count neither floods the host
+    // nor starves other functions' invocations, and closing the engine stops it between two INITs.
+    let ready = 0;
+    const next = async (): Promise<void> => {
+      for (;;) {
+        if (this.closed || started >= missing || pool.provisionedCount >= (this.provisionTargets.get(pool) ?? 0)) return;
+        await this.initSlots.acquire();
+        // The target may have been lowered, or the engine closed, while this waited for a slot.
+        if (this.closed || pool.provisionedCount >= (this.provisionTargets.get(pool) ?? 0)) return this.initSlots.release();
+        // Each missing environment is tried once: a failed INIT is not retried here.
+        if (started >= missing) return this.initSlots.release();
+        started++;
+        const env = this.createEnvironment(fn, version, 'provisioned-concurrency');
+        pool.add(env);
+        const init = await env.init().finally(() => this.initSlots.release());
+        if (!init.ok) {
+          if (!this.closed && !pool.isRetired(env)) {
+            this.telemetry.emit('workbench.warning', { message: `A provisioned environment of ${fn.functionName}:${version} failed to initialise (${init.error?.errorType}); invocations will cold-start on demand.` }, { functionName: fn.functionName });
+          }
+          continue;
+        }
+        ready++;
+        env.onStateChange((e) => {
+          // A retired one is replaced by whoever retired it, with the new definition.
+          if (e.state === 'Terminated' && !this.closed && !pool.isRetired(e)) void this.provision(fn, version, this.provisionTargets.get(pool) ?? 0);
+        });
       }
-      env.onStateChange((e) => {
-        // A retired one is replaced by whoever retired it, with the new definition.
-        if (e.state === 'Terminated' && !this.closed && !pool.isRetired(e)) void this.provision(fn, version, this.provisionTargets.get(pool) ?? 0);
-      });
-      return true;
-    }));
-    return results.filter(Boolean).length;
+    };
+    const missing = Math.max(0, count - pool.provisionedCount);
+    let started = 0;
+    await Promise.all(Array.from({ length: Math.min(PROVISIONING_INITS, missing) }, next));
+    return ready;
   }
 
   /** Throws TooManyRequestsException when a new environment would exceed a limit. */
@@ -171,6 +192,35 @@ export class Scheduler {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.initSlots.drain();
     await this.shutdown();
+  }
+}
+
+/** A counting semaphore; drain() lets every waiter through (they then see the engine closed). */
+class Slots {
+  private free: number;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(size: number) {
+    this.free = size;
+  }
+
+  acquire(): Promise<void> {
+    if (this.free > 0) {
+      this.free--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  release(): void {
+    const waiter = this.waiters.shift();
+    if (waiter) waiter();
+    else this.free++;
+  }
+
+  drain(): void {
+    for (const waiter of this.waiters.splice(0)) waiter();
   }
 }

@@ -27,6 +27,8 @@ export interface ControlPlaneHost {
   settingsChanged(functionName: string, settings: FunctionSettings): Promise<void>;
   /** Provisioned environments of a version: how many exist and how many are initialised. */
   provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string };
+  /** Throws InvalidParameterValueException when `count` provisioned environments on the qualifier exceed what Lambda allows. */
+  checkProvisionedConcurrency(fn: FunctionDefinition, qualifier: string, count: number): void;
 }
 
 export type FunctionConfiguration = Record<string, unknown> & { FunctionName: string; FunctionArn: string; Version: string };
@@ -183,9 +185,8 @@ export class ControlPlane {
     const { fn, qualifier } = await this.findPublished(name, qualifierOption);
     if (typeof count !== 'number' || !Number.isInteger(count)) throw validation(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
     if (count < 1) throw validation(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
-    if (fn.reservedConcurrentExecutions !== undefined && count > fn.reservedConcurrentExecutions) {
-      throw new WorkbenchError('InvalidParameterValueException', 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function');
-    }
+    // Within the function's reserved concurrency, or what the account leaves unreserved (nothing is stored otherwise).
+    this.host.checkProvisionedConcurrency(fn, qualifier, count);
     const lastModified = lambdaTimestamp();
     const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
       (s.provisionedConcurrency ??= {})[qualifier] = { count, lastModified };

@@ -1,4 +1,5 @@
 import type { FunctionDefinition } from '../config/types';
+import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { TelemetryStream } from '../telemetry/stream';
 import type { FunctionVersions } from './functionVersions';
@@ -19,6 +20,23 @@ export interface ProvisioningSources {
   latestOverrides(): Record<string, number>;
   /** Settings made through the API, per function name. */
   apiSettings(): Map<string, FunctionSettings>;
+  /** The engine's concurrency (Lambda's account limit). */
+  accountConcurrency(): number;
+}
+
+/** Lambda keeps this much of the account's concurrency unreserved (reservations and provisioned concurrency may not eat into it). */
+export const MINIMUM_UNRESERVED_CONCURRENCY = 100;
+
+/** Where a provisioned count comes from: the template, the API (per qualifier) or the `provisionedConcurrency` setting. */
+interface Request {
+  functionName: string;
+  /** The version it provisions (an alias resolved), undefined when the alias does not exist. */
+  version: string | undefined;
+  count: number;
+  /** What a warning about it names. */
+  origin: string;
+  /** The API's qualifier, for the API's requests. */
+  apiQualifier?: string;
 }
 
 export interface ProvisionedStatus {
@@ -31,6 +49,8 @@ export class ProvisionedConcurrency {
   private fromTemplate: TemplateProvisioning[] = [];
   /** Versions whose provisioned environments failed to initialise (`name\0version`). */
   private readonly failures = new Set<string>();
+  /** Clamp warnings already given (one each, not one per reconcile). */
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -80,22 +100,87 @@ export class ProvisionedConcurrency {
     return { allocated, available };
   }
 
-  private desired(): Array<{ functionName: string; version: string; count: number }> {
-    const counts = new Map<string, { functionName: string; version: string; count: number }>();
-    const add = (functionName: string, version: string | undefined, count: number) => {
-      if (version === undefined || count <= 0) return;
-      const entry = counts.get(key(functionName, version)) ?? { functionName, version, count: 0 };
-      entry.count += count;
-      counts.set(key(functionName, version), entry);
-    };
+  /**
+   * PutProvisionedConcurrencyConfig's check, as Lambda makes it: a function's provisioned
+   * concurrency (every version and alias) fits within its reserved concurrency, and without one
+   * leaves the account at least MINIMUM_UNRESERVED_CONCURRENCY unreserved.
+   */
+  check(fn: FunctionDefinition, qualifier: string, count: number): void {
+    const others = this.requests().filter((r) => !(r.apiQualifier === qualifier && r.functionName === fn.functionName));
+    const problem = this.problem(fn, count, others);
+    if (problem) throw new WorkbenchError('InvalidParameterValueException', problem);
+  }
+
+  /** Why `count` more provisioned environments of `fn`, beside `others`, do not fit (undefined: they do). */
+  private problem(fn: FunctionDefinition, count: number, others: Request[]): string | undefined {
+    const reserved = fn.reservedConcurrentExecutions;
+    if (reserved !== undefined) {
+      const ofFunction = others.filter((r) => r.functionName === fn.functionName).reduce((sum, r) => sum + r.count, 0);
+      return ofFunction + count > reserved ? 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function' : undefined;
+    }
+    if (count > this.unreservedLeft(others)) {
+      return `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED_CONCURRENCY}].`;
+    }
+    return undefined;
+  }
+
+  /** What provisioned concurrency of functions without a reservation may still take, beside `others`. */
+  private unreservedLeft(others: Request[]): number {
+    const functions = this.sources.functions();
+    const reservedTotal = functions.reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
+    const unreserved = new Set(functions.filter((f) => f.reservedConcurrentExecutions === undefined).map((f) => f.functionName));
+    const taken = others.filter((r) => unreserved.has(r.functionName)).reduce((sum, r) => sum + r.count, 0);
+    return Math.max(0, this.sources.accountConcurrency() - reservedTotal - MINIMUM_UNRESERVED_CONCURRENCY - taken);
+  }
+
+  /** Every provisioned count asked for: the template's, the API's, then the setting's. */
+  private requests(): Request[] {
+    const result: Request[] = [];
     const aliasVersion = (functionName: string, alias: string) => this.versions.store.getAlias(functionName, alias)?.functionVersion;
-    const overrides = this.sources.latestOverrides();
-    for (const fn of this.sources.functions()) add(fn.functionName, '$LATEST', overrides[fn.functionName] ?? overrides[fn.logicalId] ?? 0);
-    for (const p of this.fromTemplate) add(p.functionName, p.alias ? aliasVersion(p.functionName, p.alias) : p.version, p.count);
+    for (const p of this.fromTemplate) {
+      result.push({ functionName: p.functionName, version: p.alias ? aliasVersion(p.functionName, p.alias) : p.version, count: p.count, origin: `the template's ProvisionedConcurrencyConfig of ${p.functionName}` });
+    }
     for (const [functionName, settings] of this.sources.apiSettings()) {
       for (const [qualifier, { count }] of Object.entries(settings.provisionedConcurrency ?? {})) {
-        add(functionName, /^[0-9]+$/.test(qualifier) ? qualifier : aliasVersion(functionName, qualifier), count);
+        const version = /^[0-9]+$/.test(qualifier) ? qualifier : aliasVersion(functionName, qualifier);
+        result.push({ functionName, version, count, origin: `the provisioned concurrency of ${functionName}:${qualifier} (.lambda-workbench/functions/${functionName}/settings.json)`, apiQualifier: qualifier });
       }
+    }
+    const overrides = this.sources.latestOverrides();
+    for (const fn of this.sources.functions()) {
+      const count = overrides[fn.functionName] ?? overrides[fn.logicalId] ?? 0;
+      if (count > 0) result.push({ functionName: fn.functionName, version: '$LATEST', count, origin: `the provisionedConcurrency setting of ${fn.functionName}` });
+    }
+    return result.filter((r) => Number.isFinite(r.count) && r.count > 0);
+  }
+
+  /**
+   * What to provision, each request clamped to what Lambda would allow beside those before it
+   * (a stored or configured value out of bounds warns, once, and never prevents start-up).
+   */
+  private desired(): Array<{ functionName: string; version: string; count: number }> {
+    const counts = new Map<string, { functionName: string; version: string; count: number }>();
+    const accepted: Request[] = [];
+    for (const request of this.requests()) {
+      const fn = this.sources.getFunction(request.functionName);
+      if (!fn || request.version === undefined) continue;
+      let count = Math.floor(request.count);
+      if (this.problem(fn, count, accepted)) {
+        const limit = fn.reservedConcurrentExecutions !== undefined
+          ? Math.max(0, fn.reservedConcurrentExecutions - accepted.filter((r) => r.functionName === fn.functionName).reduce((sum, r) => sum + r.count, 0))
+          : this.unreservedLeft(accepted);
+        const message = `${request.origin} asks for ${request.count} provisioned environments, more than Lambda allows (${this.problem(fn, count, accepted)}): ${limit} are provisioned.`;
+        if (!this.warned.has(message)) {
+          this.warned.add(message);
+          this.telemetry.emit('workbench.warning', { message }, { functionName: fn.functionName });
+        }
+        count = limit;
+      }
+      if (count <= 0) continue;
+      accepted.push({ ...request, count });
+      const entry = counts.get(key(request.functionName, request.version)) ?? { functionName: request.functionName, version: request.version, count: 0 };
+      entry.count += count;
+      counts.set(key(request.functionName, request.version), entry);
     }
     return [...counts.values()];
   }

@@ -456,6 +456,24 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       await rejectsWith(client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '1' })), 'ProvisionedConcurrencyConfigNotFoundException', 404);
       await rejectsWith(client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '$LATEST' })), 'InvalidParameterValueException', 400);
     });
+
+    it('more than the account leaves unreserved (100000, 901) → 400 InvalidParameterValueException, nothing stored; within it still works', async () => {
+      const settingsFile = path.join(workbench.stateDir, 'functions', 'Warm', 'settings.json');
+      const before = fs.readFileSync(settingsFile, 'utf8');
+      for (const count of [100000, 901]) {
+        await rejectsWith(
+          client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: count })),
+          'InvalidParameterValueException', 400, /decreases account's UnreservedConcurrentExecution below its minimum value of \[100\]/,
+        );
+      }
+      assert.equal(fs.readFileSync(settingsFile, 'utf8'), before, 'nothing stored');
+      const provisioned = workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency').length;
+      assert.ok(provisioned <= 1, `${provisioned} provisioned environments`);
+      // The account (1000) less the minimum unreserved (100) less what other functions reserve (Limited: none now).
+      const put = await client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 2 }));
+      assert.equal(put.$metadata.httpStatusCode, 202);
+      assert.equal(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).provisionedConcurrency.live.count, 2);
+    });
   });
 
   describe('event invoke configs', () => {

@@ -1,5 +1,9 @@
 import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FAKE_CREDENTIALS } from '../../../src/core/environment/credentials';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
+import { Workbench } from '../../../src/core/workbench';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // MemorySize bounds an environment; provisioned concurrency initialises environments ahead of
@@ -112,6 +116,43 @@ describe('memory limits and provisioned concurrency', function () {
         }
         const replacement = workbench.environments().find((e) => e.initializationType === 'provisioned-concurrency');
         assert.ok(replacement && replacement.id !== timedOut.environmentId, 'a new provisioned environment replaced the reset one');
+      } finally {
+        await workbench.close();
+      }
+    });
+
+    it('a stored count out of bounds (settings.json 100000) never prevents start-up: the engine warns, clamps, and initialises a few at a time', async () => {
+      const dir = writeProject({ 'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live' }, Plain: { handler: 'app.handler' } }), ...FILES });
+      const settingsFile = path.join(dir, '.lambda-workbench', 'functions', 'Prov', 'settings.json');
+      fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
+      fs.writeFileSync(settingsFile, JSON.stringify({ provisionedConcurrency: { live: { count: 100000, lastModified: '2026-01-01T00:00:00.000+0000' } } }));
+      const warnings: string[] = [];
+      const initialising = new Set<string>();
+      let most = 0;
+      const started = Date.now();
+      // The account (120) less the minimum unreserved (100) leaves 20 for provisioned concurrency.
+      const workbench = await Workbench.open({
+        template: path.join(dir, 'template.yaml'),
+        settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 200, accountConcurrency: 120, provisionedConcurrency: { Plain: 50 } },
+        onTelemetry: (e) => {
+          if (e.type === 'workbench.warning') warnings.push((e as TelemetryEvent<'workbench.warning'>).record.message);
+          if (e.type === 'platform.initStart' && e.environmentId) initialising.add(e.environmentId);
+          if (e.type === 'platform.initReport' && e.environmentId) initialising.delete(e.environmentId);
+          most = Math.max(most, initialising.size);
+        },
+      });
+      try {
+        assert.ok(Date.now() - started < 20000, 'started');
+        const provisioned = workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency');
+        assert.equal(provisioned.length, 20, 'clamped to what the account leaves unreserved');
+        assert.ok(provisioned.every((e) => e.version === '1' && e.state === 'Idle'));
+        assert.ok(warnings.some((w) => /settings\.json.*100000.*UnreservedConcurrentExecution.*20 are provisioned/.test(w)), warnings.join('\n'));
+        // Nothing is left for the setting's 50 on Plain's $LATEST: clamped to 0, with a warning.
+        assert.ok(warnings.some((w) => /provisionedConcurrency setting of Plain asks for 50.*0 are provisioned/.test(w)), warnings.join('\n'));
+        assert.ok(most >= 2 && most <= 4, `${most} INITs at once (at most 4)`);
+        // The stored value is left as it is (the API can change it); only what runs is clamped.
+        assert.equal(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).provisionedConcurrency.live.count, 100000);
+        assert.equal((await workbench.invoke('Prov:live', '{}')).coldStart, false);
       } finally {
         await workbench.close();
       }
