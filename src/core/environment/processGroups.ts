@@ -1,7 +1,7 @@
 // Every environment is an OS process group. We remember the live groups so that, whatever way
 // the host process ends, no runtime outlives it.
 
-const live = new Set<number>();
+const live = new Map<number, (() => void) | undefined>();
 let hooked = false;
 
 export function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -16,12 +16,20 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-export function trackProcess(pid: number): void {
-  live.add(pid);
+/** `alsoKill` ends what left the group (the environment's other descendants), synchronously. */
+export function trackProcess(pid: number, alsoKill?: () => void): void {
+  live.set(pid, alsoKill);
   if (!hooked) {
     hooked = true;
     process.once('exit', () => {
-      for (const group of live) killGroup(group, 'SIGKILL');
+      for (const [group, others] of live) {
+        try {
+          others?.();
+        } catch {
+          // best effort: the group still goes
+        }
+        killGroup(group, 'SIGKILL');
+      }
     });
   }
 }
@@ -32,5 +40,5 @@ export function untrackProcess(pid: number): void {
 
 /** Process groups still running (for tests and diagnostics). */
 export function liveProcessGroups(): number[] {
-  return [...live];
+  return [...live.keys()];
 }

@@ -46,6 +46,8 @@ function statusKbOf(pid: number, field: 'VmHWM:' | 'VmRSS:'): number {
 export class MemoryProbe {
   private statusFd: number | undefined;
   private childrenFd: number | undefined;
+  /** The descendants the last reading walked through (no extra cost: it reads them anyway). */
+  subprocesses: ReadonlySet<number> = new Set();
 
   constructor(private readonly pid: number) {
     try {
@@ -84,6 +86,8 @@ export class MemoryProbe {
       totalKb += statusKbOf(pid, field);
       queue.push(...childrenOf(pid));
     }
+    seen.delete(this.pid);
+    this.subprocesses = seen;
     return Math.round(totalKb / 1024);
   }
 
@@ -92,5 +96,104 @@ export class MemoryProbe {
       if (fd !== undefined) fs.closeSync(fd);
     }
     this.statusFd = this.childrenFd = undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Descendants. Lambda's sandbox ends every process of an environment; a process group does not
+// hold them all (a handler can spawn with `detached: true`, or call setsid), so the environment
+// also remembers its descendants by pid and start time (so a reused pid is never signalled).
+// A descendant whose parent has exited is re-parented to init and cannot be found from the
+// runtime any more: it is caught only if it was seen while its parent lived (at the end of each
+// invocation, and just before the environment is signalled).
+
+/** A process as seen at one moment: its pid and its start time (in clock ticks since boot). */
+export interface ProcessIdentity {
+  pid: number;
+  start: string;
+}
+
+/** Field 22 of /proc/<pid>/stat, or undefined once the process is gone (or without /proc). */
+export function startTimeOf(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+    // The command name (field 2) is in parentheses and may contain anything: count after the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOfAllThreads(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = fs.readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const tid of tasks) {
+    try {
+      children.push(...parsePids(fs.readFileSync(`/proc/${pid}/task/${tid}/children`, 'latin1')));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return children;
+}
+
+/**
+ * Every live descendant of a process — children of any of its threads, recursively, whatever their
+ * process group or session — without the process itself. Empty without /proc.
+ */
+export function descendantsOf(pid: number): ProcessIdentity[] {
+  const found: ProcessIdentity[] = [];
+  const seen = new Set<number>([pid]);
+  const queue = childrenOfAllThreads(pid);
+  while (queue.length > 0) {
+    const child = queue.pop() as number;
+    if (seen.has(child)) continue;
+    seen.add(child);
+    const start = startTimeOf(child);
+    if (start === undefined) continue;
+    found.push({ pid: child, start });
+    queue.push(...childrenOfAllThreads(child));
+  }
+  return found;
+}
+
+/** The descendants a process has had, remembered so they can be ended after it is gone. */
+export class Descendants {
+  private readonly known = new Map<number, string>();
+
+  constructor(private readonly pid: number) {}
+
+  /** Remembers every current descendant (reads /proc: at the end of an invocation, before a signal). */
+  record(): void {
+    for (const p of descendantsOf(this.pid)) this.known.set(p.pid, p.start);
+  }
+
+  /** Remembers these pids (seen by the memory probe) if they are not known yet. */
+  recordPids(pids: Iterable<number>): void {
+    for (const pid of pids) {
+      if (this.known.has(pid)) continue;
+      const start = startTimeOf(pid);
+      if (start !== undefined) this.known.set(pid, start);
+    }
+  }
+
+  /** Signals every remembered descendant still alive (same pid and start time); forgets the gone ones. */
+  signal(signal: NodeJS.Signals): void {
+    for (const [pid, start] of this.known) {
+      if (startTimeOf(pid) !== start) {
+        this.known.delete(pid);
+        continue;
+      }
+      try {
+        process.kill(pid, signal);
+      } catch {
+        this.known.delete(pid);
+      }
+    }
   }
 }

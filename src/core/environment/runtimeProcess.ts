@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { captureFrames, captureLines } from './logCapture';
-import { MemoryProbe } from './processTree';
+import { Descendants, MemoryProbe } from './processTree';
 import { killGroup, trackProcess, untrackProcess } from './processGroups';
 
 // The OS side of an execution environment: the runtime process in its own process group, its
@@ -37,6 +37,7 @@ export class RuntimeProcess {
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private readonly memory: MemoryProbe | undefined;
+  private readonly descendants: Descendants | undefined;
   private running = true;
   /** The runtime reported running out of memory (V8's heap limit) before ending. */
   outOfMemory = false;
@@ -56,7 +57,13 @@ export class RuntimeProcess {
       events.spawnError(error.message);
     });
     if (child.pid !== undefined) {
-      trackProcess(child.pid);
+      const descendants = new Descendants(child.pid);
+      this.descendants = descendants;
+      // On the host's exit too, the descendants that left the group go with it.
+      trackProcess(child.pid, () => {
+        if (this.running) descendants.record();
+        descendants.signal('SIGKILL');
+      });
       this.memory = new MemoryProbe(child.pid);
     }
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
@@ -64,8 +71,10 @@ export class RuntimeProcess {
       const pid = child.pid;
       if (pid !== undefined) {
         untrackProcess(pid);
-        // Whatever the runtime left running in its group goes with it.
+        // Whatever the runtime left running goes with it: its group, and the descendants seen
+        // while it ran that left the group (detached, setsid).
         killGroup(pid, 'SIGKILL');
+        this.descendants?.signal('SIGKILL');
       }
       // Report the exit once the pipes are drained, so the runtime's last lines (its error report,
       // typically) reach the invocation or INIT they belong to.
@@ -93,7 +102,11 @@ export class RuntimeProcess {
 
   /** Peak memory of the process tree so far, in MB (0 once it has ended). */
   peakMemoryMb(): number {
-    return this.running && this.memory ? this.memory.peakMb() : 0;
+    if (!this.running || !this.memory) return 0;
+    const mb = this.memory.peakMb();
+    // Read after every invocation: remember the subprocesses it walked through.
+    if (this.memory.subprocesses.size > 0) this.descendants?.recordPids(this.memory.subprocesses);
+    return mb;
   }
 
   /** Current memory of the process tree, in MB (0 once it has ended). */
@@ -101,9 +114,15 @@ export class RuntimeProcess {
     return this.running && this.memory ? this.memory.currentMb() : 0;
   }
 
-  /** Signals the whole process group. */
+  /**
+   * Signals the whole process group and every descendant, in the group or not: they are collected
+   * from /proc while the runtime still lives, before it is signalled.
+   */
   signal(signal: NodeJS.Signals): void {
-    if (this.child.pid !== undefined) killGroup(this.child.pid, signal);
+    if (this.child.pid === undefined) return;
+    if (this.running) this.descendants?.record();
+    killGroup(this.child.pid, signal);
+    this.descendants?.signal(signal);
   }
 
   private stderrLine(line: string): void {
