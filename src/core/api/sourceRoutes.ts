@@ -1,8 +1,10 @@
 import { parseJsonBody } from './requestBody';
 import { WorkbenchError } from '../errors';
+import { StreamApiError } from '../sources/streamApiError';
 import type { Sources } from '../sources/sources';
 import type { DynamoDbChange, MessageAttributeValue } from '../sources/types';
-import type { RouteResult } from './controlPlaneRoutes';
+import { ApiError } from './apiError';
+import { decodePathParameter, type RouteResult } from './controlPlaneRoutes';
 
 // Lambda Workbench's own routes (not an AWS API) for the CLI's `send-message`, `put-record`,
 // `queues`, `streams` and `purge`, so that what the CLI sends reaches the queues and streams of a
@@ -26,7 +28,7 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
     return { status: 200, body: { Queues: queues } };
   }
   if ((match = QUEUE_MESSAGES.exec(pathname))) {
-    const queue = findQueue(sources, decodeURIComponent(match[1]));
+    const queue = findQueue(sources, decodePathParameter(match[1]));
     if (method === 'DELETE') {
       await queue.purge();
       return { status: 204 };
@@ -47,20 +49,28 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
     return { status: 200, body: { Streams: streams } };
   }
   if (method === 'POST' && (match = STREAM_RECORDS.exec(pathname))) {
-    const name = decodeURIComponent(match[1]);
+    const name = decodePathParameter(match[1]);
     const stream = sources.stream(name);
     if (!stream) throw unknown('stream', name, sources.streamDefinitions().map((s) => s.logicalId ?? s.name));
-    const input = parseJsonBody(body) as { Data?: string; PartitionKey?: string; Change?: DynamoDbChange };
-    if (input.Change) {
-      if (!stream.putChange) throw new WorkbenchError('InvalidParameterValueException', `${name} is not an embedded DynamoDB stream: write to the table instead`);
-      const result = await stream.putChange(input.Change);
+    const input = parseJsonBody(body) as { Data?: unknown; PartitionKey?: unknown; Change?: unknown };
+    try {
+      if (input.Change !== undefined) {
+        if (typeof input.Change !== 'object' || input.Change === null || Array.isArray(input.Change)) throw new StreamApiError('ValidationException', 'Change must be an object (eventName, Keys, NewImage, OldImage)');
+        if (!stream.putChange) throw new StreamApiError('ValidationException', `${name} is not an embedded DynamoDB stream: write to the table instead`);
+        const result = await stream.putChange(input.Change as DynamoDbChange);
+        return { status: 200, body: { ShardId: result.shardId, SequenceNumber: result.sequenceNumber } };
+      }
+      if (typeof input.Data !== 'string' || typeof input.PartitionKey !== 'string' || input.PartitionKey === '') {
+        throw new StreamApiError('ValidationException', 'Data (base64) and PartitionKey are required');
+      }
+      const result = await stream.putRecord({ data: Buffer.from(input.Data, 'base64'), partitionKey: input.PartitionKey });
       return { status: 200, body: { ShardId: result.shardId, SequenceNumber: result.sequenceNumber } };
+    } catch (error) {
+      // The stream's own validation (PartitionKey over 256 characters, a record over 1 MB, a change
+      // sent to a Kinesis stream) is the caller's mistake, answered as the Kinesis API answers it.
+      if (error instanceof StreamApiError) throw new ApiError(error.name === 'ResourceNotFoundException' ? 404 : 400, error.name, error.message);
+      throw error;
     }
-    if (typeof input.Data !== 'string' || typeof input.PartitionKey !== 'string' || input.PartitionKey === '') {
-      throw new WorkbenchError('InvalidParameterValueException', 'Data (base64) and PartitionKey are required');
-    }
-    const result = await stream.putRecord({ data: Buffer.from(input.Data, 'base64'), partitionKey: input.PartitionKey });
-    return { status: 200, body: { ShardId: result.shardId, SequenceNumber: result.sequenceNumber } };
   }
   return undefined;
 }
