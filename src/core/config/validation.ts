@@ -121,6 +121,11 @@ export function environment(r: PropertyReader): Record<string, string> {
       r.error('invalid-type', at, `Environment variable '${name}' must be a string, number or boolean, got ${describe(v)}`);
       continue;
     }
+    if (text.includes('\0')) {
+      // No process can be given it (execve's strings end at NUL): Lambda rejects the configuration.
+      r.error('invalid-value', at, `Environment variable '${name}' contains a NUL character (\\0), which an environment variable cannot hold`);
+      continue;
+    }
     if (text.includes('{{resolve:')) {
       const message = `Environment variable '${name}' uses a dynamic reference ({{resolve:…}}), which is not resolved locally; the text is passed as is`;
       r.warning('dynamic-reference', at, message);

@@ -194,6 +194,19 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     assert.equal(m.diagnostics.length, 5);
   });
 
+  it('4b. a NUL byte in an Environment value is an error at the value, not a failure at invoke', () => {
+    const text = sam([...CODE, 'Runtime: nodejs20.x', 'Environment:', '  Variables:', '    GOOD: fine', '    NUL: "a\\0b"', '    ALSO: "\\x00"']);
+    const m = load(text);
+    for (const [name, value] of [['NUL', '"a\\0b"'], ['ALSO', '"\\x00"']]) {
+      expectDiagnostic(m, text, {
+        code: 'invalid-value', severity: 'error', message: `Environment variable '${name}' contains a NUL character`,
+        at: value, property: `Resources.Fn.Properties.Environment.Variables.${name}`,
+      });
+    }
+    assert.equal(m.diagnostics.length, 2, JSON.stringify(m.diagnostics));
+    assert.ok(hasErrors(m));
+  });
+
   describe('5. event source mappings (the engine rules of esm/mappingDefinitions.ts)', () => {
     const text = sam(
       [
