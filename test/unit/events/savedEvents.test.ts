@@ -43,6 +43,51 @@ describe('saved events (events folder)', () => {
     assert.throws(() => readSavedEvent(findSavedEvent(dir, 'broken', [])!), /broken\.json is not valid JSON/);
   });
 
+  it('refuses an event that is a link out of the events folder, without echoing the target\'s content', () => {
+    const outside = path.join(path.dirname(dir), 'secret.txt');
+    fs.writeFileSync(outside, 'root:x:0:0:TOPSECRET\n');
+    fs.mkdirSync(path.join(dir, 'Fn'), { recursive: true });
+    fs.symlinkSync(outside, path.join(dir, 'passwd.json'));
+    fs.symlinkSync(path.dirname(dir), path.join(dir, 'Up'));
+    fs.symlinkSync(outside, path.join(dir, 'Fn', 'own.json'));
+    const attempts = [
+      () => readSavedEvent(findSavedEvent(dir, 'passwd', [])!),
+      () => readSavedEvent(listSavedEvents(dir).find((e) => e.name === 'passwd')!),
+      () => readSavedEvent(findSavedEvent(dir, 'own', ['Fn'])!),
+      // A function folder that is itself a link out of the events folder.
+      () => readSavedEvent(findSavedEvent(dir, 'secret', ['Up'])!),
+      // Without the events folder (the extension's stored path): the file's own folder bounds it.
+      () => readSavedEvent({ name: 'passwd', file: path.join(dir, 'passwd.json') }),
+    ];
+    fs.renameSync(outside, outside.replace('.txt', '.json'));
+    fs.writeFileSync(outside, 'root:x:0:0:TOPSECRET\n');
+    for (const attempt of attempts) {
+      assert.throws(attempt, (e: Error) => e instanceof SavedEventError && /outside the events folder/.test(e.message) && !e.message.includes('TOPSECRET') && !e.message.includes('root:'));
+    }
+    // A link that stays inside the folder is fine.
+    saveEvent(dir, 'real', { ok: true });
+    fs.symlinkSync(path.join(dir, 'real.json'), path.join(dir, 'alias.json'));
+    assert.deepEqual(JSON.parse(readSavedEvent(findSavedEvent(dir, 'alias', [])!)), { ok: true });
+  });
+
+  it('a JSON error gives the line and column, never the file\'s content', () => {
+    const cases: Array<[string, string]> = [
+      ['{\n  "token": "TOPSECRET",\n  oops\n}', 'unexpected character at line 3, column 3'],
+      ['TOPSECRET', 'unexpected character at line 1, column 1'],
+      ['{"a": "TOPSECRET"', 'unexpected end at line 1, column 18'],
+      ['{"a": 1} TOPSECRET', 'unexpected character at line 1, column 10'],
+      ['["TOPSECRET\u0001"]', 'unexpected character at line 1, column 12'],
+    ];
+    for (const [text, expected] of cases) {
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'bad.json'), text);
+      assert.throws(() => readSavedEvent(findSavedEvent(dir, 'bad', [])!), (e: Error) => {
+        assert.equal(e.message, `${path.join(dir, 'bad.json')} is not valid JSON: ${expected}`);
+        return true;
+      });
+    }
+  });
+
   it('names are file names: no paths', () => {
     for (const bad of ['../x', 'a/b', '', '.hidden', 'a b']) assert.throws(() => normaliseEventName(bad), SavedEventError, bad);
     assert.equal(normaliseEventName('s3-put_1.v2.json'), 's3-put_1.v2');
