@@ -108,7 +108,7 @@ export class LambdaDebugSession extends DebugSession {
       const url = running?.url;
       if (!running || !url) throw new Error(`Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`);
       this.output(`Attaching through the serve at ${url}\n`, 'console');
-      return new RemoteDebugTarget(url, running.token);
+      return new RemoteDebugTarget(url, running.token, running.verifySignatures ? running.region ?? 'us-east-1' : undefined);
     }
     const workbench = await Workbench.open({
       template,

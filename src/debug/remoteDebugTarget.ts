@@ -1,12 +1,14 @@
 import * as http from 'node:http';
 import { DEBUG_TOKEN_HEADER } from '../core/api/debugRoutes';
+import { signedHeaders } from '../core/api/requestSigner';
+import { userCredentialChain } from '../core/environment/credentials';
 import type { TelemetryEvent } from '../core/telemetry/events';
 import type { DebugFunction, DebugInvocation, DebugTarget } from './debugTarget';
 
 // A running `serve` (or the extension's local API) as a debug target: its debug routes
 // (core/api/debugRoutes.ts) and its Invoke API, over loopback HTTP, with the serve's debug token
-// from serve.json (environment overrides need it). Requests are unsigned, so the
-// serve must not have been started with --verify-signatures.
+// from serve.json (environment overrides need it). To a `serve --verify-signatures` they are
+// SigV4-signed with the user's credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE).
 
 interface Reply {
   status: number;
@@ -17,7 +19,7 @@ interface Reply {
 export class RemoteDebugTarget implements DebugTarget {
   private readonly streams = new Set<http.ClientRequest>();
 
-  constructor(readonly url: string, private readonly token?: string) {}
+  constructor(readonly url: string, private readonly token?: string, private readonly signRegion?: string) {}
 
   async enable(name: string, overrides: { environment?: Record<string, string>; stopOnInit?: boolean }): Promise<{ fn: DebugFunction; retired: number }> {
     const reply = await this.call('PUT', `/_workbench/debug/functions/${encodeURIComponent(name)}`, { Enabled: true, Environment: overrides.environment, StopOnInit: overrides.stopOnInit });
@@ -31,8 +33,9 @@ export class RemoteDebugTarget implements DebugTarget {
 
   /** Follows the serve's event stream (JSON lines) until unsubscribed. */
   subscribe(functionNames: ReadonlySet<string>, listener: (event: TelemetryEvent) => void): Promise<() => void> {
-    return new Promise((resolve, reject) => {
-      const request = http.get(new URL(`/_workbench/debug/events?functions=${encodeURIComponent([...functionNames].join(','))}`, this.url), (res) => {
+    const target = new URL(`/_workbench/debug/events?functions=${encodeURIComponent([...functionNames].join(','))}`, this.url);
+    return this.headers('GET', target, Buffer.alloc(0), {}).then((headers) => new Promise((resolve, reject) => {
+      const request = http.get(target, { headers }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           return reject(new Error(`${this.url} refused the debug event stream (HTTP ${res.statusCode})`));
@@ -54,7 +57,7 @@ export class RemoteDebugTarget implements DebugTarget {
       });
       this.streams.add(request);
       request.on('error', (error) => reject(new Error(`Cannot reach the running serve at ${this.url}: ${error.message}`)));
-    });
+    }));
   }
 
   async suspendTimeouts(environmentId: string, suspended: boolean): Promise<boolean> {
@@ -89,10 +92,21 @@ export class RemoteDebugTarget implements DebugTarget {
     this.streams.clear();
   }
 
-  private call(method: string, pathname: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  /** The request's headers with the debug token, signed when the serve verifies signatures. */
+  private async headers(method: string, target: URL, payload: Buffer, headers: Record<string, string>): Promise<Record<string, string>> {
+    const all = { ...(this.token ? { [DEBUG_TOKEN_HEADER]: this.token } : {}), ...headers };
+    if (!this.signRegion) return all;
+    const credentials = await userCredentialChain()();
+    if (credentials.source === 'fake') throw new Error(`The serve at ${this.url} verifies signatures (--verify-signatures): no credentials to sign with in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)`);
+    return signedHeaders(credentials, this.signRegion, method, target, all, payload);
+  }
+
+  private async call(method: string, pathname: string, body: unknown, extra: Record<string, string> = {}): Promise<Reply> {
     const payload = Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+    const target = new URL(pathname, this.url);
+    const headers = await this.headers(method, target, payload, { 'Content-Type': 'application/json', 'Content-Length': String(payload.length), ...extra });
     return new Promise((resolve, reject) => {
-      const request = http.request(new URL(pathname, this.url), { method, headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length, ...(this.token ? { [DEBUG_TOKEN_HEADER]: this.token } : {}), ...headers } }, (res) => {
+      const request = http.request(target, { method, headers }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));

@@ -5,6 +5,8 @@ import { HttpFrontEnd, type FrontEndEndpoint } from '../../core/http/httpFrontEn
 import type { TelemetryEvent } from '../../core/telemetry/events';
 import { formatTerminalLine } from '../../core/telemetry/logFormat';
 import { writeServeDiscovery } from '../../core/api/serveDiscovery';
+import type { ApiCredentials } from '../../core/api/signatureVerifier';
+import { userCredentialChain } from '../../core/environment/credentials';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {
@@ -14,6 +16,7 @@ interface ServeOptions extends CommonOptions {
   verifySignatures?: boolean;
   accessKeyId?: string;
   secretAccessKey?: string;
+  profile?: string;
   httpApiPort?: string;
   restApiPort?: string;
   urlPort?: string[];
@@ -29,9 +32,10 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       .option('--port <port>', 'port (0 picks a free one)', '3001')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--allow-remote', 'allow binding to an address other than loopback (anyone who can reach it can run your functions)')
-      .option('--verify-signatures', 'reject requests not SigV4-signed with the given credentials (InvalidSignatureException)')
+      .option('--verify-signatures', 'reject requests not SigV4-signed with your credentials (InvalidSignatureException): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else --profile or AWS_PROFILE')
       .option('--access-key-id <id>', 'access key id the requests must be signed with (with --verify-signatures)', process.env.AWS_ACCESS_KEY_ID)
-      .option('--secret-access-key <secret>', 'secret key the requests must be signed with (default: $AWS_SECRET_ACCESS_KEY)')
+      .option('--secret-access-key <secret>', 'secret key the requests must be signed with (default: $AWS_SECRET_ACCESS_KEY; visible in process lists: prefer the variable or --profile)')
+      .option('--profile <name>', 'credentials profile whose keys the requests must be signed with (with --verify-signatures; default: $AWS_PROFILE)')
       .option('--http-api-port <port>', 'port of the HttpApi events\' HTTP API (default: a free one)')
       .option('--rest-api-port <port>', 'port of the Api events\' REST API (default: a free one)')
       .option('--url-port <Function=port>', 'port of a function URL (Function, Function:alias or the URL\'s logical id; repeatable; default: a free one)', (v: string, prev: string[] = []) => prev.concat(v))
@@ -43,10 +47,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       if (!options.allowRemote) throw new UsageError(`Refusing to bind to ${options.host}: the API runs your functions for anyone who can reach it. Pass --allow-remote to do it anyway.`);
       process.stderr.write(`WARNING: the Lambda API is bound to ${options.host}, not loopback: anyone who can reach this address can invoke your functions.\n`);
     }
-    const secretAccessKey = options.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY;
-    if (options.verifySignatures && (!options.accessKeyId || !secretAccessKey)) {
-      throw new UsageError('--verify-signatures needs --access-key-id and --secret-access-key (or AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)');
-    }
+    const verifyWith = options.verifySignatures ? await verificationCredentials(options) : undefined;
     const frontEndPorts = httpFrontEndPorts(options);
     const workbench = await openWorkbench(options);
     // Log lines are written once per turn of the event loop, not one write per line: under load
@@ -65,7 +66,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       host: options.host,
       port,
       debug: workbench,
-      verifySignatures: options.verifySignatures ? { accessKeyId: options.accessKeyId!, secretAccessKey: secretAccessKey!, region: workbench.settings.region } : undefined,
+      verifySignatures: verifyWith ? { ...verifyWith, region: workbench.settings.region } : undefined,
     });
     let listening: { url: string };
     try {
@@ -76,7 +77,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     }
     process.stdout.write(`Lambda API listening on ${listening.url}\n`);
     // How `send-message`, `put-record`, `queues`… find this server (removed on the way out).
-    const discovery = writeServeDiscovery(workbench.stateDir, listening.url, { token: api.debugToken });
+    const discovery = writeServeDiscovery(workbench.stateDir, listening.url, { token: api.debugToken, verifySignatures: !!verifyWith, region: workbench.settings.region });
     // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
     const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts });
     if (HttpFrontEnd.wanted(workbench.template)) {
@@ -108,6 +109,22 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     await api.close();
     await workbench.close();
   });
+}
+
+/**
+ * The credentials requests must be signed with: --access-key-id with --secret-access-key or
+ * AWS_SECRET_ACCESS_KEY (the id defaults to AWS_ACCESS_KEY_ID); else the profile of --profile or
+ * AWS_PROFILE (~/.aws, SSO and credential_process included), so the secret need not be on the
+ * command line, where every process list shows it.
+ */
+async function verificationCredentials(options: ServeOptions): Promise<ApiCredentials> {
+  const secretAccessKey = options.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY;
+  if (!options.profile && options.accessKeyId && secretAccessKey) return { accessKeyId: options.accessKeyId, secretAccessKey };
+  const found = await userCredentialChain(5000, options.profile)();
+  if (found.source === 'fake') {
+    throw new UsageError(`--verify-signatures needs --access-key-id and --secret-access-key, or credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (--profile, AWS_PROFILE)${options.profile ? `: profile "${options.profile}" gave none` : ''}`);
+  }
+  return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey };
 }
 
 /** `Reloaded Echo ($LATEST): code changed (src/app.js)`, paths relative to the template's directory. */

@@ -3,13 +3,17 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { handleSourceRoute } from '../../core/api/sourceRoutes';
 import { isWorkbenchError } from '../../core/errors';
-import { findRunningServe } from '../../core/api/serveDiscovery';
+import { readRunningServe } from '../../core/api/serveDiscovery';
+import { signedHeaders } from '../../core/api/requestSigner';
+import { userCredentialChain } from '../../core/environment/credentials';
 import { openWorkbench, parseSourceEndpoints, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge`: the project's embedded (or
 // configured) queues and streams. With a `serve` running on the project (found through its state
 // directory, or `--endpoint`), they go through it, so its mappings process what is sent; without
-// one, they open the project's state directly.
+// one, they open the project's state directly. To a `serve --verify-signatures` (serve.json says so,
+// or it answers MissingAuthenticationTokenException) requests are SigV4-signed with the user's
+// credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else AWS_PROFILE's).
 
 interface SourceOptions extends CommonOptions {
   endpoint?: string;
@@ -20,12 +24,17 @@ type Call = { method: string; path: string; body?: unknown };
 
 async function call(options: SourceOptions, request: Call): Promise<{ status: number; body?: any }> {
   const template = resolveTemplatePath(options.template);
-  const url = options.endpoint ?? findRunningServe(path.join(path.dirname(template), '.lambda-workbench'));
+  const running = readRunningServe(path.join(path.dirname(template), '.lambda-workbench'));
+  const url = options.endpoint ?? running?.url;
   const payload = Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
   if (url) {
     // The serve's engine has its own endpoints (its --source-endpoint options).
     if (parseSourceEndpoints(options.sourceEndpoint)) process.stderr.write(`Warning: --source-endpoint is ignored: going through lambda-workbench serve at ${url}, which uses its own.\n`);
-    return httpCall(url, request.method, request.path, payload);
+    const region = running?.region ?? options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+    const verifying = !!running?.verifySignatures && (!options.endpoint || options.endpoint === running.url);
+    const result = await httpCall(url, request.method, request.path, payload, verifying ? region : undefined);
+    if (!verifying && result.status === 403 && result.body?.__type === 'MissingAuthenticationTokenException') return httpCall(url, request.method, request.path, payload, region);
+    return result;
   }
   const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
   try {
@@ -39,9 +48,22 @@ async function call(options: SourceOptions, request: Call): Promise<{ status: nu
   }
 }
 
-function httpCall(base: string, method: string, pathname: string, payload: Buffer): Promise<{ status: number; body?: any }> {
+/** The user's credentials, for a serve that verifies signatures; a one-line usage error when there are none. */
+async function credentialsFor(base: string) {
+  const credentials = await userCredentialChain()();
+  if (credentials.source === 'fake') {
+    throw new UsageError(`lambda-workbench serve at ${base} verifies signatures (--verify-signatures): no credentials to sign with in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)`);
+  }
+  return credentials;
+}
+
+/** A request to the serve; SigV4-signed in `signRegion` when given. */
+async function httpCall(base: string, method: string, pathname: string, payload: Buffer, signRegion?: string): Promise<{ status: number; body?: any }> {
+  const target = new URL(pathname, base);
+  let headers: Record<string, string> = { 'Content-Type': 'application/json', 'Content-Length': String(payload.length) };
+  if (signRegion) headers = await signedHeaders(await credentialsFor(base), signRegion, method, target, headers, payload);
   return new Promise((resolve, reject) => {
-    const req = http.request(new URL(pathname, base), { method, headers: { 'Content-Type': 'application/json', 'Content-Length': payload.length } }, (res) => {
+    const req = http.request(target, { method, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type * as http from 'node:http';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -5,7 +6,9 @@ import { ApiError } from './apiError';
 
 // Optional SigV4 verification of incoming requests: the request is signed again with the
 // configured credentials (by @smithy/signature-v4, the SDK's own signer) at the request's own
-// date, over the headers it says it signed, and the signatures must match.
+// date, over the headers it says it signed, and the signatures must match. The payload hash in the
+// signature is always that of the body received: a request that says `x-amz-content-sha256:
+// UNSIGNED-PAYLOAD` (or any other hash) could otherwise be replayed with another body.
 
 export interface ApiCredentials {
   accessKeyId: string;
@@ -34,6 +37,13 @@ export class SignatureVerifier {
     const date = parseAmzDate(amzDate);
     if (!date || Math.abs(Date.now() - date.getTime()) > MAX_SKEW_MS) {
       throw new ApiError(403, 'InvalidSignatureException', 'Signature expired: the request time is too far from the server time.');
+    }
+    const declared = req.headers['x-amz-content-sha256'];
+    if (declared !== undefined) {
+      const actual = createHash('sha256').update(body).digest('hex');
+      if (String(declared).toLowerCase() !== actual) {
+        throw new ApiError(403, 'InvalidSignatureException', `The request payload must be signed: x-amz-content-sha256 must be the SHA-256 of the body (${String(declared).slice(0, 64) === 'UNSIGNED-PAYLOAD' ? 'UNSIGNED-PAYLOAD is not accepted' : 'it does not match the body received'}).`);
+      }
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
     const headers: Record<string, string> = {};

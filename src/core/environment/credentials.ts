@@ -23,14 +23,17 @@ export type CredentialResolver = () => Promise<AwsCredentials>;
  * The environment and shared-config parts of the SDK's default chain (env vars, then the
  * profile of AWS_PROFILE in ~/.aws, SSO and credential_process included). Instance metadata
  * is left out on purpose: on a laptop it only adds seconds of timeouts to the first cold start.
+ * A profile given explicitly (`--profile`) is the only source, as in the AWS CLI.
  */
-export function userCredentialChain(timeoutMs = 3000): CredentialResolver {
+export function userCredentialChain(timeoutMs = 3000, profile?: string): CredentialResolver {
   return async () => {
     const { fromEnv, fromIni } = await import('@aws-sdk/credential-providers');
-    const attempts: Array<[AwsCredentials['source'], () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>]> = [
-      ['environment', fromEnv()],
-      ['profile', fromIni()],
-    ];
+    const attempts: Array<[AwsCredentials['source'], () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>]> = profile
+      ? [['profile', fromIni({ profile })]]
+      : [
+          ['environment', fromEnv()],
+          ['profile', fromIni()],
+        ];
     for (const [source, provider] of attempts) {
       try {
         const creds = await withTimeout(provider(), timeoutMs);
