@@ -1,3 +1,4 @@
+import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { formatDiagnostic, hasErrors, loadTemplate } from './config';
@@ -6,6 +7,7 @@ import { CredentialCache, userCredentialChain, type CredentialResolver } from '.
 import { DebugModes, type DebugOverrides } from './environment/debugModes';
 import { ExecutionEnvironment } from './environment/environment';
 import { environmentInfo, type EnvironmentInfo } from './environment/environmentInfo';
+import { hostTmpDir, removeStaleTmpDirs } from './environment/lambdaEnv';
 import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
 import { AsyncInvoker, type AsyncInvokeOptions, type AsyncQueueStatus } from './invoke/asyncInvoker';
 import { MAX_ASYNC_PAYLOAD_BYTES } from './invoke/asyncPolicy';
@@ -225,6 +227,8 @@ export class Workbench {
     if (hasErrors(model)) throw new TemplateError(model.diagnostics);
     const workbench = new Workbench(model, settings);
     if (options.onTelemetry) workbench.telemetry.subscribe(options.onTelemetry);
+    // TMPDIRs a killed engine left behind (its environments never ended).
+    await removeStaleTmpDirs(workbench.settings.tmpRoot);
     workbench.warmCaches();
     await workbench.loadApiSettings();
     if (settings.applyTemplateVersions ?? true) {
@@ -340,6 +344,8 @@ export class Workbench {
     await this.scheduler.close();
     await this.asyncInvoker.close();
     await this.store.close();
+    // This process's TMPDIR folder, once no engine of it has an environment left (rmdir: only if empty).
+    await fsp.rmdir(hostTmpDir(this.settings.tmpRoot)).catch(() => undefined);
   }
 
   private createEnvironment(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {

@@ -5,6 +5,7 @@ import type { FunctionDefinition } from '../config/types';
 import type { RuntimeAdapter, RuntimeLaunch } from '../runtimes/types';
 import type { InitializationType } from '../telemetry/events';
 import type { AwsCredentials } from './credentials';
+import { startTimeOf } from './processTree';
 
 // The variables of an execution environment, as AWS sets them (reference/runtime-api.md §4).
 
@@ -22,10 +23,63 @@ export interface EnvironmentIdentity {
   credentials: AwsCredentials;
 }
 
-/** The environment's own TMPDIR (the machine's /tmp itself stays shared: no containers). */
+/**
+ * The environment's own TMPDIR (the machine's /tmp itself stays shared: no containers), in the
+ * folder of this host process: `<tmpRoot>/<pid>-<start time>/<environment id>-XXXXXX`. An engine
+ * removes each environment's folder when it ends; after a `kill -9` of the host, the next engine to
+ * open removes the folders of host processes that are gone (removeStaleTmpDirs).
+ */
 export async function makeTmpDir(tmpRoot: string, environmentId: string): Promise<string> {
-  await fs.mkdir(tmpRoot, { recursive: true });
-  return fs.mkdtemp(path.join(tmpRoot, `${environmentId}-`));
+  const hostDir = hostTmpDir(tmpRoot);
+  await fs.mkdir(hostDir, { recursive: true });
+  return fs.mkdtemp(path.join(hostDir, `${environmentId}-`));
+}
+
+/** This host process's folder of TMPDIRs under tmpRoot, named after its pid and start time. */
+export function hostTmpDir(tmpRoot: string): string {
+  return path.join(tmpRoot, `${process.pid}-${startTimeOf(process.pid) ?? '0'}`);
+}
+
+const HOST_DIR = /^(\d+)-(\d+)$/;
+/** The layout before host folders: `<tmpRoot>/env-xxxxxxxx-XXXXXX`, owner unknown. */
+const LEGACY_DIR = /^env-[0-9a-f]{8}-[A-Za-z0-9]{6}$/;
+const LEGACY_MAX_AGE_MS = 24 * 3600 * 1000;
+
+function hostAlive(pid: number, start: string): boolean {
+  const now = startTimeOf(pid);
+  if (now !== undefined) return now === start;
+  if (start !== '0') return false; // recorded from /proc, and the process is gone
+  try {
+    process.kill(pid, 0); // no /proc (not Linux): is the pid in use at all?
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the TMPDIR folders of host processes that are gone (killed with SIGKILL, crashed) — never
+ * a live engine's — and those of the older flat layout not touched for a day. Returns how many.
+ */
+export async function removeStaleTmpDirs(tmpRoot: string): Promise<number> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(tmpRoot);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of entries) {
+    const dir = path.join(tmpRoot, name);
+    const host = HOST_DIR.exec(name);
+    let stale = false;
+    if (host) stale = !hostAlive(Number(host[1]), host[2]);
+    else if (LEGACY_DIR.test(name)) stale = await fs.stat(dir).then((s) => Date.now() - s.mtimeMs > LEGACY_MAX_AGE_MS, () => false);
+    if (!stale) continue;
+    // Another user's folder (a shared /tmp) cannot be removed: left alone.
+    if (await fs.rm(dir, { recursive: true, force: true }).then(() => true, () => false)) removed++;
+  }
+  return removed;
 }
 
 /** `2026/11/22/[$LATEST]0123456789abcdef0123456789abcdef` */
