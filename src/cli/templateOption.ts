@@ -91,9 +91,15 @@ function warnUnknownSourceEndpoints(workbench: Workbench, endpoints: SourceEndpo
 export async function openWorkbench(options: CommonOptions, extra: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
   const sourceEndpoints = parseSourceEndpoints(options.sourceEndpoint);
   const template = resolveTemplatePath(options.template);
+  // Warnings while the engine opens (a provisioned concurrency clamped, a template version not
+  // applied) are shown here: the command subscribes to the engine's events only once it has it.
+  let opening = true;
   try {
     const workbench = await Workbench.open({
       template,
+      onTelemetry: (event) => {
+        if (opening && event.type === 'workbench.warning') process.stderr.write(`WARNING ${(event.record as { message: string }).message}\n`);
+      },
       settings: {
         ...extra,
         ...(options.region ? { region: options.region } : {}),
@@ -102,9 +108,11 @@ export async function openWorkbench(options: CommonOptions, extra: Partial<Workb
         parameterOverrides: parseOverrides(options.parameterOverrides),
       },
     });
+    opening = false;
     warnUnknownSourceEndpoints(workbench, sourceEndpoints);
     return workbench;
   } catch (error) {
+    opening = false;
     if (error instanceof TemplateError) {
       const lines = error.diagnostics.map(formatDiagnostic);
       const count = error.diagnostics.filter((d) => d.severity === 'error').length;

@@ -72,6 +72,10 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
       fn.provisionedConcurrency = provisioned;
       // SAM attaches provisioned concurrency to the published alias; without one it rejects the template.
       if (alias === undefined) r.error('missing-property', ['ProvisionedConcurrencyConfig'], 'ProvisionedConcurrencyConfig requires AutoPublishAlias');
+      // As Lambda's PutProvisionedConcurrencyConfig (the deployment fails); the account's bound depends on the engine's settings, which clamp.
+      if (reserved !== undefined && provisioned > reserved) {
+        r.error('invalid-value', ['ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'], `Requested Provisioned Concurrency (${provisioned}) should not be greater than the reservedConcurrentExecution for function (${reserved})`);
+      }
     }
     if (r.written('DeploymentPreference')) {
       r.warning('not-simulated', ['DeploymentPreference'], 'DeploymentPreference traffic shifting is not simulated locally: the AutoPublishAlias moves to each new version at once');

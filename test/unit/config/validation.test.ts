@@ -228,6 +228,16 @@ describe('config: validation diagnostics', () => {
     );
   });
 
+  it('reports ProvisionedConcurrentExecutions above the function\'s ReservedConcurrentExecutions, as Lambda refuses it', async () => {
+    const m = await load(samFunction('AutoPublishAlias: live', 'ReservedConcurrentExecutions: 5', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 100000'));
+    assert.deepEqual(
+      m.diagnostics.map((d) => [d.severity, d.code, d.range.line, d.property, d.message]),
+      [['error', 'invalid-value', 12, 'Resources.Fn.Properties.ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions', 'Requested Provisioned Concurrency (100000) should not be greater than the reservedConcurrentExecution for function (5)']],
+    );
+    const within = await load(samFunction('AutoPublishAlias: live', 'ReservedConcurrentExecutions: 5', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 5'));
+    assert.deepEqual(within.diagnostics, []);
+  });
+
   it('reports a required property whose intrinsic cannot be resolved, after the intrinsic itself', async () => {
     const m = await load(fnWith('CodeUri: src', 'Handler: app.handler', 'Runtime: !ImportValue runtime-export'));
     assert.deepEqual(

@@ -158,6 +158,24 @@ describe('memory limits and provisioned concurrency', function () {
       }
     });
 
+    it('the template\'s ProvisionedConcurrencyConfig beyond what the account leaves unreserved is clamped, with a warning', async () => {
+      const dir = writeProject({ 'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 50' } }), ...FILES });
+      const warnings: string[] = [];
+      const workbench = await Workbench.open({
+        template: path.join(dir, 'template.yaml'),
+        settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 200, accountConcurrency: 103 },
+        onTelemetry: (e) => {
+          if (e.type === 'workbench.warning') warnings.push((e as TelemetryEvent<'workbench.warning'>).record.message);
+        },
+      });
+      try {
+        assert.equal(workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency').length, 3);
+        assert.deepEqual(warnings.filter((w) => /ProvisionedConcurrencyConfig of Prov asks for 50 .*: 3 are provisioned/.test(w)).length, 1, warnings.join('\n'));
+      } finally {
+        await workbench.close();
+      }
+    });
+
     it('the settings can provision a function the template does not', async () => {
       const dir = writeProject({ 'template.yaml': samTemplate({ Plain: { handler: 'app.handler' } }), ...FILES });
       const workbench = await openProject(dir, { provisionedConcurrency: { Plain: 1 } });
