@@ -94,10 +94,11 @@ function parseEntry(chunk: Chunk, parentPath: string, cache: ParseCache): MapEnt
   if (!parsed) {
     const doc = parseYaml(chunk.text);
     if (doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
-    let aliased = false;
-    const converter = new Converter(chunk.text, { warning: () => (aliased = true) }, doc);
-    const root = converter.node(doc.contents, parentPath, 0);
-    if (aliased || root.kind !== 'map' || root.entries.length !== 1) return undefined;
+    // Any report (an alias, a limit of the reader) is left to the whole parse, which reports it.
+    let reported = false;
+    const converter = new Converter(chunk.text, { warning: () => (reported = true), error: () => (reported = true) }, doc);
+    const root = converter.root(parentPath);
+    if (reported || !root || root.kind !== 'map' || root.entries.length !== 1) return undefined;
     parsed = { entry: root.entries[0] };
     cache.set(key, parsed);
     cache.parsed++;

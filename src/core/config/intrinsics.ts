@@ -20,6 +20,9 @@ export interface ResolverInput {
   mappings?: TNode;
 }
 
+/** Nesting of intrinsic function calls being resolved (through mappings, conditions and references too). */
+export const MAX_INTRINSIC_DEPTH = 64;
+
 type Handler = (r: Resolver, arg: TNode, node: MapNode) => unknown;
 
 export class Resolver {
@@ -27,6 +30,8 @@ export class Resolver {
   readonly conditions: ConditionEvaluator;
   readonly sink: DiagnosticSink;
   private readonly pseudo: Map<string, unknown>;
+  /** Intrinsic function calls being resolved, nested (see MAX_INTRINSIC_DEPTH). */
+  private depth = 0;
 
   constructor(readonly input: ResolverInput) {
     this.sink = input.sink;
@@ -68,7 +73,17 @@ export class Resolver {
     if (fn) {
       const handler = HANDLERS[fn];
       if (!handler) return this.fail(node, 'unresolvable-intrinsic', `${fn} is not a supported intrinsic function`);
-      return handler(this, node.entries[0]!.value, node);
+      // A Fn::FindInMap whose value is (or leads back to) itself, or calls nested absurdly deep: a clear error, not a stack overflow.
+      if (this.depth >= MAX_INTRINSIC_DEPTH) {
+        const message = `${fn}: intrinsic functions nest more than ${MAX_INTRINSIC_DEPTH} levels deep (does a value refer to itself, e.g. a Fn::FindInMap to its own mapping?)`;
+        return this.fail(node, 'circular-reference', message);
+      }
+      this.depth++;
+      try {
+        return handler(this, node.entries[0]!.value, node);
+      } finally {
+        this.depth--;
+      }
     }
     const out: Record<string, unknown> = {};
     for (const e of node.entries) {

@@ -4,7 +4,10 @@ import { parseChunked, type ParseCache } from './chunkedParse';
 import type { DiagnosticSink } from './diagnostics';
 import type { SourceFile } from './source';
 import type { TNode } from './tree';
-import { Converter, parseYaml } from './yamlConverter';
+import { Converter, parseYaml, YAML_LIMITS } from './yamlConverter';
+
+/** YAML errors reported for one text; the rest are summed up in one more. */
+const MAX_YAML_ERRORS = 100;
 
 /**
  * Parses the template. Returns undefined when the text has syntax errors (reported as
@@ -17,10 +20,25 @@ export function parseTemplate(source: SourceFile, sink: DiagnosticSink, cache?: 
     if (chunked) return chunked;
   }
   const doc = parseYaml(source.text);
-  for (const e of doc.errors) {
-    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-    const message = e.code === 'DUPLICATE_KEY' ? 'Duplicate key: keys in a mapping must be unique' : e.message;
+  // Mangled text can give thousands of errors (one per line of a broken list); the first ones are what helps.
+  // A stack overflow in the library's composer is reported at each level it unwinds through: the first one says it.
+  const exhausted = doc.errors.findIndex((e) => e.code === 'RESOURCE_EXHAUSTION');
+  const errors = doc.errors.filter((e, i) => e.code !== 'RESOURCE_EXHAUSTION' || i === exhausted);
+  const shown = errors.slice(0, MAX_YAML_ERRORS);
+  for (const e of shown) {
+    const code = e.code === 'DUPLICATE_KEY' ? 'duplicate-key' : e.code === 'RESOURCE_EXHAUSTION' ? 'yaml-too-deep' : 'yaml-syntax';
+    const message =
+      e.code === 'DUPLICATE_KEY'
+        ? 'Duplicate key: keys in a mapping must be unique'
+        : // The yaml library's own stack ran out composing a deeply nested collection.
+          e.code === 'RESOURCE_EXHAUSTION'
+          ? `The template nests mappings and lists too deeply for the YAML parser to read (it ran out of stack here; the reader allows ${YAML_LIMITS.maxDepth} levels)`
+          : e.message;
     sink.error(code, message, { start: e.pos[0], end: e.pos[1] });
+  }
+  if (errors.length > shown.length) {
+    const last = shown[shown.length - 1]!;
+    sink.error('yaml-syntax', `… and ${errors.length - shown.length} more YAML errors after this one (fix the first ones)`, { start: last.pos[0], end: last.pos[1] });
   }
   for (const w of doc.warnings) {
     // An unknown `!Tag` is not a CloudFormation function; CloudFormation rejects the template.
@@ -31,5 +49,5 @@ export function parseTemplate(source: SourceFile, sink: DiagnosticSink, cache?: 
     });
   }
   if (doc.errors.length > 0) return undefined;
-  return new Converter(source.text, sink, doc).node(doc.contents, '', 0);
+  return new Converter(source.text, sink, doc).root();
 }
