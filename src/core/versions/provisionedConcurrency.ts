@@ -51,6 +51,8 @@ export class ProvisionedConcurrency {
   private readonly failures = new Set<string>();
   /** Clamp warnings already given (one each, not one per reconcile). */
   private readonly warned = new Set<string>();
+  /** Versions given fewer environments than asked for at the last reconcile (`name\0version` → why). */
+  private clamped = new Map<string, string>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -94,6 +96,8 @@ export class ProvisionedConcurrency {
       allocated++;
       if (env.state === 'Idle' || env.state === 'Invoking') available++;
     }
+    const clamped = this.clamped.get(key(functionName, version));
+    if (clamped) return { allocated, available, failed: clamped };
     if (this.failures.has(key(functionName, version))) {
       return { allocated, available, failed: 'FUNCTION_ERROR_INIT_FAILED: a provisioned environment failed to initialise (see its INIT log lines)' };
     }
@@ -161,6 +165,7 @@ export class ProvisionedConcurrency {
   private desired(): Array<{ functionName: string; version: string; count: number }> {
     const counts = new Map<string, { functionName: string; version: string; count: number }>();
     const accepted: Request[] = [];
+    const clamped = new Map<string, string>();
     for (const request of this.requests()) {
       const fn = this.sources.getFunction(request.functionName);
       if (!fn || request.version === undefined) continue;
@@ -169,11 +174,13 @@ export class ProvisionedConcurrency {
         const limit = fn.reservedConcurrentExecutions !== undefined
           ? Math.max(0, fn.reservedConcurrentExecutions - accepted.filter((r) => r.functionName === fn.functionName).reduce((sum, r) => sum + r.count, 0))
           : this.unreservedLeft(accepted);
-        const message = `${request.origin} asks for ${request.count} provisioned environments, more than Lambda allows (${this.problem(fn, count, accepted)}): ${limit} are provisioned.`;
+        const problem = this.problem(fn, count, accepted);
+        const message = `${request.origin} asks for ${request.count} provisioned environments, more than Lambda allows (${problem}): ${limit} are provisioned.`;
         if (!this.warned.has(message)) {
           this.warned.add(message);
           this.telemetry.emit('workbench.warning', { message }, { functionName: fn.functionName });
         }
+        clamped.set(key(request.functionName, request.version), `${problem}: ${limit} of ${request.count} are provisioned`);
         count = limit;
       }
       if (count <= 0) continue;
@@ -182,6 +189,7 @@ export class ProvisionedConcurrency {
       entry.count += count;
       counts.set(key(request.functionName, request.version), entry);
     }
+    this.clamped = clamped;
     return [...counts.values()];
   }
 }

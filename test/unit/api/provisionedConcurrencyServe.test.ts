@@ -48,6 +48,12 @@ describe('provisioned concurrency on a running serve', function () {
     assert.equal(invoke.status, 200, invoke.body);
     assert.deepEqual(JSON.parse(invoke.body), { type: 'provisioned-concurrency' });
     assert.ok(fs.existsSync(path.join(dir, '.lambda-workbench', 'functions', 'Pc', 'settings.json')));
+    // GetProvisionedConcurrencyConfig says what happened: FAILED, with the reason, not IN_PROGRESS for ever.
+    const config = JSON.parse((await httpRequest('GET', `${url}/2019-09-30/functions/Pc/provisioned-concurrency?Qualifier=live`)).body);
+    assert.equal(config.Status, 'FAILED');
+    assert.equal(config.RequestedProvisionedConcurrentExecutions, 100000);
+    assert.equal(config.AvailableProvisionedConcurrentExecutions, 5);
+    assert.match(config.StatusReason, /UnreservedConcurrentExecution.*: 5 of 100000 are provisioned/);
   });
 
   it('SIGTERM while 800 provisioned environments are being initialised: serve exits within a few seconds, no runtime left', async () => {
