@@ -3,6 +3,7 @@ import { buildIfStale } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
 import { samTemplate, writeProject } from '../helpers/project';
 import { listening, startServe, stopServe, type ServeProcess } from '../helpers/serveProcess';
+import { prng } from '../helpers/fuzz';
 
 // A seeded fuzz of the local API of a real `lambda-workbench serve` (bounded: ~10 s): mutated
 // methods, paths (percent-escapes, long segments, unknown routes, qualifiers), headers and bodies
@@ -26,18 +27,6 @@ const TEMPLATE = `${samTemplate({
     Properties:
       ShardCount: 1
 `;
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface FuzzRequest {
   method: string;

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ParseCache } from '../../../src/core/config/chunkedParse';
 import { loadTemplateText } from '../../../src/core/config/loader';
 import type { TemplateModel } from '../../../src/core/config/index';
+import { prng, withNodeStackTraceLimit } from '../helpers/fuzz';
 
 // Template mutation fuzz: the repository's templates with aliases and anchors inserted, references to
 // themselves, merge keys, deep nesting, truncation, flipped bytes, duplicated keys and tags on the
@@ -18,18 +19,6 @@ const SEED = Number(process.env.LWB_FUZZ_SEED ?? 16_05);
 const BUDGET_MS = Number(process.env.LWB_FUZZ_MS ?? 10_000);
 /** Generous (a busy machine): what it catches is a hang, which took minutes before. */
 const PER_MUTATION_MS = 5000;
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function sources(): Array<{ name: string; text: string }> {
   const files = [path.join(ROOT, 'examples/sam-app/template.yaml'), path.join(ROOT, 'test/extension/fixture/template.yaml')];
@@ -161,17 +150,7 @@ function problem(model: TemplateModel): string | undefined {
 
 describe('config: template mutation fuzz', function () {
   this.timeout(BUDGET_MS + 60_000);
-  // Node's default, as in the CLI and the language server: mocha sets Infinity, and then every error the
-  // yaml library creates deep in its recursion (a stack overflow it catches, thousands of syntax errors)
-  // captures thousands of frames, which is what the timings would measure.
-  let stackTraceLimit: number;
-  before(() => {
-    stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 10;
-  });
-  after(() => {
-    Error.stackTraceLimit = stackTraceLimit;
-  });
+  withNodeStackTraceLimit();
 
   it(`reads every mutation of the repository's templates without an exception or a hang (seed ${SEED})`, () => {
     const rnd = new Rnd(prng(SEED));

@@ -5,6 +5,7 @@ import { loadTemplateText } from '../../../src/core/config/loader';
 import type { TemplateModel } from '../../../src/core/config/index';
 import { CLI, REPO_ROOT, buildIfStale } from '../helpers/build';
 import { lines, writeTemplate } from './helpers';
+import { withNodeStackTraceLimit } from '../helpers/fuzz';
 
 // YAML that once crashed (stack overflow, exit 3) or hung the template reader: each must now be one
 // clear error with file:line:column, quickly (bounds are generous: the machine may be busy), in the reader and in the CLI (exit 2, no stack trace).
@@ -67,17 +68,7 @@ function timed(text: string): { model: TemplateModel; ms: number } {
 
 describe('config: YAML that used to crash or hang the reader', function () {
   this.timeout(60_000);
-  // Node's default, as in the CLI and the language server: mocha sets Infinity, and then every error the
-  // yaml library creates deep in its recursion (a stack overflow it catches, thousands of syntax errors)
-  // captures thousands of frames, which is what the timings would measure.
-  let stackTraceLimit: number;
-  before(() => {
-    stackTraceLimit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 10;
-  });
-  after(() => {
-    Error.stackTraceLimit = stackTraceLimit;
-  });
+  withNodeStackTraceLimit();
 
   for (const c of CASES) {
     it(`${c.name}: one error with a position, within 3 s`, () => {
