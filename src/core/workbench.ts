@@ -307,7 +307,6 @@ export class Workbench {
   setDebug(functionName: string, enabled: boolean, overrides: DebugOverrides = {}): number {
     const fn = this.byName.get(functionName);
     if (!fn) throw new Error(`Unknown function ${functionName}`);
-    checkEnvironmentOverrides(overrides.environment);
     this.debugModes.set(fn.functionName, enabled, overrides);
     return this.scheduler.retireWhere(fn.functionName, (env) => env.debugMode !== enabled);
   }
@@ -489,18 +488,5 @@ export class Workbench {
     // Retired provisioned environments are replaced, new functions provisioned; INIT is not waited for.
     if ((this.settings.provision ?? true) && (reloads.length > 0 || next !== previous)) void this.provisioned.reconcile();
     return true;
-  }
-}
-
-/** A debug session's variable overrides: names and string values a process can be given (no NUL). */
-function checkEnvironmentOverrides(environment: unknown): void {
-  if (environment === undefined || environment === null) return;
-  if (typeof environment !== 'object' || Array.isArray(environment)) {
-    throw new WorkbenchError('InvalidParameterValueException', 'Environment must be a mapping of variable names to string values');
-  }
-  for (const [name, value] of Object.entries(environment)) {
-    if (name === '' || /[\0=]/.test(name)) throw new WorkbenchError('InvalidParameterValueException', `Environment variable name ${JSON.stringify(name)} is invalid`);
-    if (typeof value !== 'string') throw new WorkbenchError('InvalidParameterValueException', `Environment variable '${name}' must be a string`);
-    if (value.includes('\0')) throw new WorkbenchError('InvalidParameterValueException', `Environment variable '${name}' contains a NUL character (\\0), which an environment variable cannot hold`);
   }
 }
