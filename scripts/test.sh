@@ -8,9 +8,12 @@ cd "$(dirname "$0")/.."
 # - awscli: the AWS CLI v2, for test/unit/api/awsCli.test.ts. The tests always call /usr/bin/aws
 #   (an `aws` elsewhere on PATH may be a CLI v1), so that is what is checked.
 # - python3-debugpy: debugpy for /usr/bin/python3, for test/unit/debug/python.test.ts.
+# - chromium: the Timeline webview bundle under its CSP (test/unit/metrics/webview.test.ts) — before
+#   mocha, so those tests run on a fresh machine (the extension tests need it too, later).
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import debugpy' 2>/dev/null || missing+=(python3-debugpy)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=()
   if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
@@ -19,9 +22,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   if ! { "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
       && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1 \
     || [ ! -x /usr/bin/aws ] || ! /usr/bin/aws --version >>"$apt_log" 2>&1 \
-    || ! /usr/bin/python3 -c 'import debugpy' >>"$apt_log" 2>&1; then
+    || ! /usr/bin/python3 -c 'import debugpy' >>"$apt_log" 2>&1 \
+    || [ ! -x /usr/bin/chromium ]; then
     cat "$apt_log" >&2
-    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy" >&2
+    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium" >&2
     rm -f "$apt_log"
     exit 1
   fi
