@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { buildIfStale } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
-import { samTemplate, writeProject } from '../helpers/project';
+import { JOBS_QUEUE_AND_CLICKS_STREAM, samTemplate, writeProject } from '../helpers/project';
 import { listening, startServe, stopServe, type ServeProcess } from '../helpers/serveProcess';
 import { prng } from '../helpers/fuzz';
 
@@ -19,14 +19,7 @@ const REQUEST_TIMEOUT_MS = 8000;
 
 const TEMPLATE = `${samTemplate({
   Echo: { handler: 'app.handler', props: 'AutoPublishAlias: live\nTimeout: 5' },
-})}
-  Jobs:
-    Type: AWS::SQS::Queue
-  Clicks:
-    Type: AWS::Kinesis::Stream
-    Properties:
-      ShardCount: 1
-`;
+})}${JOBS_QUEUE_AND_CLICKS_STREAM}`;
 
 interface FuzzRequest {
   method: string;

@@ -2,19 +2,12 @@ import { strict as assert } from 'node:assert';
 import { LambdaApiServer } from '../../../src/core/api/lambdaApi';
 import type { Workbench } from '../../../src/core/workbench';
 import { httpRequest } from '../helpers/http';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { JOBS_QUEUE_AND_CLICKS_STREAM, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // The `/_workbench/` queue and stream routes (send-message, put-record): a client's mistake is a
 // 4xx with the error type the SQS / Kinesis APIs give it, never a 500.
 
-const TEMPLATE = `${samTemplate({ Reader: { handler: 'app.handler' } })}
-  Jobs:
-    Type: AWS::SQS::Queue
-  Clicks:
-    Type: AWS::Kinesis::Stream
-    Properties:
-      ShardCount: 1
-`;
+const TEMPLATE = `${samTemplate({ Reader: { handler: 'app.handler' } })}${JOBS_QUEUE_AND_CLICKS_STREAM}`;
 
 describe('/_workbench/ queue and stream routes: client errors', function () {
   this.timeout(30000);

@@ -1,6 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { buildIfStale, CLI } from '../helpers/build';
+import { buildIfStale, runCli } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
 import { samTemplate, writeProject } from '../helpers/project';
 import { listening, startServe, stopServe, type ServeProcess } from '../helpers/serveProcess';
@@ -55,15 +54,7 @@ describe('function output on a terminal: control characters escaped, no forged p
   });
 
   it('lambda-workbench invoke: stderr has no raw ESC and no forged END/REPORT line', async () => {
-    const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, 'invoke', 'Noisy', '-t', dir], { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
-      child.stdin.end();
-    });
+    const r = await runCli(['invoke', 'Noisy', '-t', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), '"ok"');
     assertSafe(r.stderr);

@@ -2,29 +2,13 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { buildIfStale, CLI, REPO_ROOT, runCli } from '../helpers/build';
 import { samTemplate, writeProject } from '../helpers/project';
 
 // `lambda-workbench publish | alias | versions` as a user runs them (the built CLI), alone and
 // next to a running `lambda-workbench serve` on the same project.
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd = REPO_ROOT): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const run = runCli;
 
 const handler = (marker: string) => `
   exports.handler = async (event, context) => ({ marker: ${JSON.stringify(marker)}, version: process.env.AWS_LAMBDA_FUNCTION_VERSION, arn: context.invokedFunctionArn });

@@ -1,35 +1,18 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CATALOG } from '../../../src/core/events';
-import { buildIfStale, CLI } from '../helpers/build';
+import { buildIfStale, runCli, type CliRun } from '../helpers/build';
 import { samTemplate, writeProject } from '../helpers/project';
 
 // `generate-event`, `events`, `invoke --sample` and `invoke --event-name` as a user runs them (the
 // built CLI), on a project whose functions echo their event.
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const run = runCli;
 
 const echo = (marker: string) => `exports.handler = async (event) => ({ from: ${JSON.stringify(marker)}, event });`;
 
-function assertUsageError(r: Run, pattern: RegExp): void {
+function assertUsageError(r: CliRun, pattern: RegExp): void {
   assert.equal(r.status, 2, `exit 2 expected: ${r.stderr}`);
   assert.equal(r.stdout, '');
   const lines = r.stderr.trimEnd().split('\n');

@@ -25,6 +25,15 @@ export function samTemplate(functions: Record<string, { handler: string; codeUri
   return yaml;
 }
 
+/** Resources to append to a samTemplate: an SQS queue `Jobs` and a one-shard Kinesis stream `Clicks`. */
+export const JOBS_QUEUE_AND_CLICKS_STREAM = `  Jobs:
+    Type: AWS::SQS::Queue
+  Clicks:
+    Type: AWS::Kinesis::Stream
+    Properties:
+      ShardCount: 1
+`;
+
 /** Opens an engine on a project with test-friendly settings (fake credentials, short grace). */
 export async function openProject(dir: string, settings: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
   return Workbench.open({
