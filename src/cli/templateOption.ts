@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findTemplate, formatDiagnostic } from '../core/config';
-import { readSourceDeclarations, type SourceEndpoints } from '../core/sources/declarations';
-import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
+import { readSourceDeclarations, type SourceEndpoints, TemplateError, Workbench, type WorkbenchSettings } from '../core';
 
 /** A usage or template problem: printed as is, exit code 2. */
 export class UsageError extends Error {}

@@ -1,7 +1,5 @@
-import type { FunctionDefinition, TemplateModel } from '../core/config/types';
-import { isWorkbenchError } from '../core/errors';
-import type { ControlPlane } from '../core/versions/controlPlane';
-import type { FunctionVersions } from '../core/versions/functionVersions';
+import type { FunctionDefinition, TemplateModel } from '../core/config';
+import { type ControlPlane, type FunctionVersions, isWorkbenchError } from '../core';
 import { openWorkbench, UsageError, type CommonOptions } from './templateOption';
 
 // `publish`, `alias` and `versions` work on the state directory's files (versions, aliases,

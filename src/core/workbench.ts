@@ -10,7 +10,7 @@ import { environmentInfo, type EnvironmentInfo } from './environment/environment
 import { hostTmpDir, removeStaleTmpDirs } from './environment/lambdaEnv';
 import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
 import { AsyncInvoker, type AsyncInvokeOptions, type AsyncQueueStatus } from './invoke/asyncInvoker';
-import { MAX_ASYNC_PAYLOAD_BYTES } from './invoke/asyncPolicy';
+import { MAX_ASYNC_PAYLOAD_BYTES } from './config/asyncPolicy';
 import type { DestinationMessage } from './invoke/destinations';
 import { NodeRuntime, resolveLocalNode } from './runtimes/nodeRuntime';
 import { ProvidedRuntime } from './runtimes/providedRuntime';
@@ -19,19 +19,20 @@ import type { RuntimeAdapter } from './runtimes/types';
 import { OptDirectories } from './layers/optDir';
 import { SharedStore } from './store/sharedStore';
 import type { SourceEndpoints } from './sources/declarations';
-import { EventSources } from './sources/eventSources';
-import { POLLER_FACTORIES, SOURCE_FACTORIES } from './sources/factories';
+import { EventSources } from './esm/eventSources';
+import { POLLER_FACTORIES, SOURCE_FACTORIES } from './esm/sourceFactories';
 import { changedFunctions, HotReloader, type HotReloadChange } from './reload/hotReload';
 import { Scheduler } from './scheduler/scheduler';
 import type { InitializationType, TelemetryListener } from './telemetry/events';
 import { TelemetryStream } from './telemetry/stream';
 import { WorkbenchError } from './errors';
-import { functionArn } from './invoke/functionRef';
+import { DEFAULT_REGION, functionArn } from './vocabulary/functionNames';
 import { ControlPlane } from './versions/controlPlane';
 import { FunctionVersions } from './versions/functionVersions';
 import { ProvisionedConcurrency } from './versions/provisionedConcurrency';
 import { applyTemplateVersions } from './versions/templateVersions';
 import { VersionStore, type FunctionSettings } from './versions/versionStore';
+import { stateDirOf, stateLayout } from './vocabulary/stateDirectory';
 
 // The façade: one engine for one template. The CLI, the extension, the debug adapter, tests and
 // benchmarks all go through it.
@@ -88,7 +89,7 @@ export interface WorkbenchSettings {
 }
 
 export const DEFAULT_SETTINGS: WorkbenchSettings = {
-  region: 'us-east-1',
+  region: DEFAULT_REGION,
   keepAliveSeconds: 600,
   initTimeoutSeconds: 10,
   accountConcurrency: 1000,
@@ -142,8 +143,8 @@ export class Workbench {
       ['python', new PythonRuntime(this.settings.pythonPath, warn)],
       ['provided', new ProvidedRuntime()],
     ]);
-    this.optDirs = new OptDirectories(path.join(this.stateDir, 'opt'));
-    this.store = new SharedStore(path.join(this.stateDir, 'store'));
+    this.optDirs = new OptDirectories(stateLayout(this.stateDir).opt);
+    this.store = new SharedStore(stateLayout(this.stateDir).store);
     this.versions = new FunctionVersions(new VersionStore(this.stateDir), () => this.settings.region, [this.stateDir]);
     this.controlPlane = new ControlPlane({
       region: () => this.settings.region,
@@ -254,7 +255,7 @@ export class Workbench {
 
   /** Where the engine keeps its state: versions, aliases, the async store, /opt equivalents. */
   get stateDir(): string {
-    return this.settings.stateDir ?? path.join(path.dirname(this.template.file), '.lambda-workbench');
+    return this.settings.stateDir ?? stateDirOf(this.template.file);
   }
 
   /** Publishes $LATEST of a function as a new version (or returns the latest one if nothing changed). */

@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import type { TelemetryEvent } from '../core/telemetry/events';
-import type { Workbench } from '../core/workbench';
+import type { TelemetryEvent, Workbench } from '../core';
 
 // What a debug session drives: an engine whose functions can be put in debug mode. Either an
 // engine in this process (the extension host's, or the adapter's own), or a running `serve`

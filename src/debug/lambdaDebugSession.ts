@@ -1,10 +1,7 @@
 import * as path from 'node:path';
 import { DebugSession, InitializedEvent, OutputEvent, TerminatedEvent } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { readRunningServe } from '../core/api/serveDiscovery';
-import type { TelemetryEvent } from '../core/telemetry/events';
-import { formatLogLine } from '../core/telemetry/logFormat';
-import { Workbench } from '../core/workbench';
+import { DEFAULT_REGION, formatLogLine, readRunningServe, stateDirOf, type TelemetryEvent, Workbench } from '../core';
 import { childConfiguration, type ChildConfiguration } from './childConfiguration';
 import { LocalDebugTarget, type DebugFunction, type DebugTarget } from './debugTarget';
 import { configuredFunctions, resolveEvent, type InvokeArguments, type LambdaAttachArguments, type LambdaLaunchArguments } from './launchArguments';
@@ -103,12 +100,11 @@ export class LambdaDebugSession extends DebugSession {
     const running = await this.options.workbenchFor?.(template);
     if (running) return new LocalDebugTarget(running, false);
     if (args.request === 'attach') {
-      const stateDir = args.settings?.stateDir ?? path.join(path.dirname(template), '.lambda-workbench');
-      const running = readRunningServe(path.resolve(path.dirname(template), stateDir));
+      const running = readRunningServe(stateDirOf(template, args.settings?.stateDir));
       const url = running?.url;
       if (!running || !url) throw new Error(`Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`);
       this.output(`Attaching through the serve at ${url}\n`, 'console');
-      return new RemoteDebugTarget(url, running.token, running.verifySignatures ? running.region ?? 'us-east-1' : undefined);
+      return new RemoteDebugTarget(url, running.token, running.verifySignatures ? running.region ?? DEFAULT_REGION : undefined);
     }
     const workbench = await Workbench.open({
       template,

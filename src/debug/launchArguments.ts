@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
-import { generateSampleEvent } from '../core/events/catalog';
-import type { WorkbenchSettings } from '../core/workbench';
+import { generateSampleEvent } from '../core/events';
+import type { WorkbenchSettings } from '../core';
 
 // What a `lambda` debug configuration says (launch.json), and how its event is read.
 

@@ -1,8 +1,5 @@
 import * as http from 'node:http';
-import { DEBUG_TOKEN_HEADER } from '../core/api/debugRoutes';
-import { signedHeaders } from '../core/api/requestSigner';
-import { userCredentialChain } from '../core/environment/credentials';
-import type { TelemetryEvent } from '../core/telemetry/events';
+import { DEBUG_TOKEN_HEADER, signedHeaders, type TelemetryEvent, userCredentialChain } from '../core';
 import type { DebugFunction, DebugInvocation, DebugTarget } from './debugTarget';
 
 // A running `serve` (or the extension's local API) as a debug target: its debug routes

@@ -11,28 +11,6 @@ export function isFunctionRefArg(value: unknown): value is FunctionRefArg {
   return typeof value === 'object' && value !== null && typeof (value as FunctionRefArg).functionName === 'string';
 }
 
-/**
- * `Name`, `Name:qualifier` or a function ARN → name and qualifier (an explicit `qualifier` wins
- * only when the name carries none; a conflict is left for the engine to refuse as Lambda does).
- */
-export function splitFunctionName(functionName: string, qualifier?: string): { name: string; qualifier?: string } {
-  let name = functionName;
-  let derived: string | undefined;
-  const arn = /^arn:[^:]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::(.+))?$/.exec(functionName);
-  if (arn) {
-    name = arn[1];
-    derived = arn[2];
-  } else {
-    const colon = functionName.indexOf(':');
-    if (colon > 0) {
-      name = functionName.slice(0, colon);
-      derived = functionName.slice(colon + 1);
-    }
-  }
-  const q = qualifier || derived;
-  return q ? { name, qualifier: q } : { name };
-}
-
 /** An invocation payload given programmatically: a string as is, a Buffer / Uint8Array decoded, anything else as JSON; undefined → undefined. */
 export function payloadArg(payload: unknown): string | undefined {
   if (payload === undefined) return undefined;

@@ -1,7 +1,5 @@
 import * as path from 'node:path';
-import { allOptions, CATALOG, lookupSampleEvent, type SampleEventType } from '../core/events/catalog';
-import { EventOptionError, type EventOptionValues, type OptionSpec } from '../core/events/common';
-import { listSavedEvents, readSavedEvent, type SavedEvent } from '../core/events/savedEvents';
+import { allOptions, CATALOG, EventOptionError, type EventOptionValues, listSavedEvents, lookupSampleEvent, type OptionSpec, readSavedEvent, type SampleEventType, type SavedEvent } from '../core/events';
 
 // What the Events view and the event commands show, without VS Code (unit-tested in
 // test/unit/extension/eventsModel.test.ts): the sample events of the generate-event catalog

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { InvocationResult } from '../core/invoke/invoker';
+import type { InvocationResult } from '../core';
 
 // An invocation's result opens in an editor as JSON (a new untitled document each time, so
 // results can be compared side by side); a function error is said in a notification and its

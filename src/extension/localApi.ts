@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { writeServeDiscovery } from '../core/api/serveDiscovery';
-import { LambdaApiServer } from '../core/api/lambdaApi';
+import { LambdaApiServer, writeServeDiscovery } from '../core';
 import { currentEngine } from './commands/commandSupport';
 import { apiActions, awsCliExample, statusBarText, warmEnvironmentCount } from './sourcesModel';
 import type { Engine, WorkbenchHost } from './workbenchHost';

@@ -1,5 +1,4 @@
-import type { SourceEndpoints } from '../core/sources/declarations';
-import type { SourceEndpoint } from '../core/sources/types';
+import type { SourceEndpoint, SourceEndpoints } from '../core';
 
 // The `lambdaWorkbench.sourceEndpoints` setting as the engine's `sourceEndpoints`: queue or stream
 // (logical id, name or ARN) → { url, region, profile, remoteName }. VS Code checks the JSON schema

@@ -1,6 +1,4 @@
-import type { DestinationMessage } from '../core/invoke/destinations';
-import type { TelemetryEvent } from '../core/telemetry/events';
-import type { DynamoDbChange, QueueStats } from '../core/sources/types';
+import { type DestinationMessage, type DynamoDbChange, functionRefOf, type QueueStats, type TelemetryEvent } from '../core';
 
 // What the Event Sources view, the source commands and the status bar show, without VS Code
 // (unit-tested in test/unit/extension/sourcesModel.test.ts): labels and descriptions of queues and
@@ -14,13 +12,6 @@ export function sourceNameOfArn(arn: string): string {
   const stream = /:stream\/([^/]+)$/.exec(arn);
   if (stream) return stream[1];
   return arn.split(/[:/]/).pop() ?? arn;
-}
-
-/** `{ functionName, qualifier }` from `arn:aws:lambda:<region>:<account>:function:<name>[:<qualifier>]` (a plain name passes through). */
-export function functionOfArn(arn: string): { functionName: string; qualifier?: string } {
-  const match = /^arn:aws[a-zA-Z-]*:lambda:[^:]*:[^:]*:function:([^:]+)(?::(.+))?$/.exec(arn);
-  if (!match) return { functionName: arn };
-  return match[2] ? { functionName: match[1], qualifier: match[2] } : { functionName: match[1] };
 }
 
 /** `3 visible · 1 in flight · 0 delayed`; `unavailable` when the stats could not be read. */
@@ -99,7 +90,7 @@ export interface MappingView {
 export function mappingView(configuration: Record<string, unknown>, metrics?: MappingMetrics): MappingView {
   const uuid = String(configuration.UUID);
   const eventSourceArn = String(configuration.EventSourceArn ?? '');
-  const { functionName, qualifier } = functionOfArn(String(configuration.FunctionArn ?? ''));
+  const { name: functionName, qualifier } = functionRefOf(String(configuration.FunctionArn ?? ''));
   const state = String(configuration.State ?? 'Unknown');
   const batchSize = Number(configuration.BatchSize ?? 0);
   const lastResult = typeof configuration.LastProcessingResult === 'string' ? configuration.LastProcessingResult : undefined;

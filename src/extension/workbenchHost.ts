@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDiagnostic } from '../core/config';
-import type { TelemetryEvent } from '../core/telemetry/events';
-import { formatTerminalLine } from '../core/telemetry/logFormat';
-import { TemplateError, Workbench, type WorkbenchSettings } from '../core/workbench';
+import { formatTerminalLine, type TelemetryEvent, TemplateError, Workbench, type WorkbenchSettings } from '../core';
 import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
 import { templatesOf } from './templates';
 

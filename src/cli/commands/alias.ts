@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { AliasConfiguration } from '../../core/versions/controlPlane';
+import type { AliasConfiguration } from '../../core';
 import { UsageError, type CommonOptions } from '../templateOption';
 import { runVersionsCommand } from '../versionsHost';
 

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { isWorkbenchError } from '../../core/errors';
-import type { DestinationMessage } from '../../core/invoke/destinations';
+import { type DestinationMessage, isWorkbenchError } from '../../core';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface DestinationsCommandOptions extends CommonOptions {

@@ -1,12 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { findTemplate, loadTemplate } from '../../core/config';
-import type { FunctionDefinition } from '../../core/config/types';
-import { lookupSampleEvent } from '../../core/events/catalog';
-import { EventOptionError } from '../../core/events/common';
-import { findSavedEvent, listSavedEvents, readSavedEvent, SavedEventError } from '../../core/events/savedEvents';
-import type { Workbench } from '../../core/workbench';
+import { findTemplate, type FunctionDefinition, loadTemplate } from '../../core/config';
+import { EventOptionError, findSavedEvent, listSavedEvents, lookupSampleEvent, readSavedEvent, SavedEventError } from '../../core/events';
+import { functionRefOf, type Workbench } from '../../core';
 import { UsageError } from '../templateOption';
 
 // Saved events: `lambda-workbench events [Function]` lists them; `invoke --event-name` replays one and
@@ -121,8 +118,7 @@ export function presetEvent(options: InvokeEventOptions): Buffer | undefined {
 /** `--event-name`: the function's own saved event (events/<Function>/<name>.json), else the shared one. */
 export function savedEventFor(options: InvokeEventOptions, workbench: Workbench, functionRef: string): Buffer {
   const name = options.eventName!;
-  // A name, name:qualifier, or an ARN (arn:aws:lambda:region:account:function:name[:qualifier]).
-  const base = functionRef.startsWith('arn:') ? functionRef.split(':')[6] ?? functionRef : functionRef.split(':')[0];
+  const base = functionRefOf(functionRef).name;
   const fn = workbench.getFunction(base);
   const names = fn ? [fn.logicalId, fn.functionName] : [base];
   const dir = options.eventsDir ? path.resolve(options.eventsDir) : path.join(path.dirname(workbench.template.file), 'events');

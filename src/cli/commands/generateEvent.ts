@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { allOptions, CATALOG, lookupSampleEvent, type SampleEventType } from '../../core/events/catalog';
-import { COMMON_OPTIONS, EventOptionError, type OptionSpec } from '../../core/events/common';
-import { saveEvent, SavedEventError } from '../../core/events/savedEvents';
+import { allOptions, CATALOG, COMMON_OPTIONS, EventOptionError, lookupSampleEvent, type OptionSpec, type SampleEventType, SavedEventError, saveEvent } from '../../core/events';
 import { UsageError } from '../templateOption';
 import { relativePath, resolveEventsDir, templateFile, templateFunction } from './events';
 

@@ -1,10 +1,6 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { isWorkbenchError } from '../../core/errors';
-import type { InvocationResult } from '../../core/invoke/invoker';
-import type { TelemetryEvent } from '../../core/telemetry/events';
-import { formatTerminalLine } from '../../core/telemetry/logFormat';
-import type { Workbench } from '../../core/workbench';
+import { formatTerminalLine, type InvocationResult, isWorkbenchError, type TelemetryEvent, type Workbench } from '../../core';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 import { presetEvent, savedEventFor } from './events';
 

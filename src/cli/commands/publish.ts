@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { checkDescription } from '../../core/versions/aliasRules';
+import { checkDescription } from '../../core/config';
 import type { CommonOptions } from '../templateOption';
 import { runVersionsCommand } from '../versionsHost';
 

@@ -1,12 +1,6 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { LambdaApiServer } from '../../core/api/lambdaApi';
-import { HttpFrontEnd, type FrontEndEndpoint } from '../../core/http/httpFrontEnd';
-import type { TelemetryEvent } from '../../core/telemetry/events';
-import { formatTerminalLine } from '../../core/telemetry/logFormat';
-import { writeServeDiscovery } from '../../core/api/serveDiscovery';
-import type { ApiCredentials } from '../../core/api/signatureVerifier';
-import { userCredentialChain } from '../../core/environment/credentials';
+import { type ApiCredentials, formatTerminalLine, type FrontEndEndpoint, HttpFrontEnd, LambdaApiServer, type TelemetryEvent, userCredentialChain, writeServeDiscovery } from '../../core';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {

@@ -1,11 +1,7 @@
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { handleSourceRoute } from '../../core/api/sourceRoutes';
-import { isWorkbenchError } from '../../core/errors';
-import { readRunningServe } from '../../core/api/serveDiscovery';
-import { signedHeaders } from '../../core/api/requestSigner';
-import { userCredentialChain } from '../../core/environment/credentials';
+import { DEFAULT_REGION, handleSourceRoute, isWorkbenchError, readRunningServe, signedHeaders, stateDirOf, userCredentialChain } from '../../core';
 import { openWorkbench, parseSourceEndpoints, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge`: the project's embedded (or
@@ -24,13 +20,13 @@ type Call = { method: string; path: string; body?: unknown };
 
 async function call(options: SourceOptions, request: Call): Promise<{ status: number; body?: any }> {
   const template = resolveTemplatePath(options.template);
-  const running = readRunningServe(path.join(path.dirname(template), '.lambda-workbench'));
+  const running = readRunningServe(stateDirOf(template));
   const url = options.endpoint ?? running?.url;
   const payload = Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
   if (url) {
     // The serve's engine has its own endpoints (its --source-endpoint options).
     if (parseSourceEndpoints(options.sourceEndpoint)) process.stderr.write(`Warning: --source-endpoint is ignored: going through lambda-workbench serve at ${url}, which uses its own.\n`);
-    const region = running?.region ?? options.region ?? process.env.AWS_REGION ?? 'us-east-1';
+    const region = running?.region ?? options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
     const verifying = !!running?.verifySignatures && (!options.endpoint || options.endpoint === running.url);
     const result = await httpCall(url, request.method, request.path, payload, verifying ? region : undefined);
     if (!verifying && result.status === 403 && result.body?.__type === 'MissingAuthenticationTokenException') return httpCall(url, request.method, request.path, payload, region);

@@ -1,7 +1,7 @@
 import { parseJsonBody } from './requestBody';
 import { WorkbenchError } from '../errors';
-import { parseFunctionRef } from '../invoke/functionRef';
-import type { EventSources } from '../sources/eventSources';
+import { parseFunctionRef } from '../vocabulary/functionNames';
+import type { EventSources } from '../esm/eventSources';
 import type { ControlPlane } from '../versions/controlPlane';
 
 // The control-plane operations' REST paths, as the AWS SDK and CLI call them, mapped onto the

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WorkbenchError, isWorkbenchError } from '../errors';
 import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../invoke/invoker';
-import type { EventSources } from '../sources/eventSources';
+import type { EventSources } from '../esm/eventSources';
 import type { ControlPlane } from '../versions/controlPlane';
 import { ApiError } from './apiError';
 import { decodePathParameter, findRoute } from './controlPlaneRoutes';

@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { stateLayout } from '../vocabulary/stateDirectory';
 
 // A running `serve` leaves `<stateDir>/serve.json` ({url, pid, token, verifySignatures, region})
 // so that the CLI's commands for queues and streams and the debug adapter reach it without being
 // told where; a file whose process is gone is ignored. It holds the server's debug token, so only
 // its owner may read it (mode 0600, written afresh by rename so an older file's mode never stays).
 
-const FILE = 'serve.json';
 
 export interface ServeDiscovery {
   url: string;
@@ -19,7 +19,7 @@ export interface ServeDiscovery {
 }
 
 export function writeServeDiscovery(stateDir: string, url: string, extra: Omit<ServeDiscovery, 'url' | 'pid'> = {}): { remove(): void } {
-  const file = path.join(stateDir, FILE);
+  const file = stateLayout(stateDir).serveFile;
   fs.mkdirSync(stateDir, { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;
   fs.rmSync(temporary, { force: true });
@@ -50,7 +50,7 @@ export function findRunningServe(stateDir: string): string | undefined {
 /** What the `serve` running on this state directory left in serve.json, if one runs. */
 export function readRunningServe(stateDir: string): ServeDiscovery | undefined {
   try {
-    const found = JSON.parse(fs.readFileSync(path.join(stateDir, FILE), 'utf8')) as Partial<ServeDiscovery>;
+    const found = JSON.parse(fs.readFileSync(stateLayout(stateDir).serveFile, 'utf8')) as Partial<ServeDiscovery>;
     if (typeof found.url !== 'string' || typeof found.pid !== 'number') return undefined;
     process.kill(found.pid, 0);
     return found as ServeDiscovery;

@@ -6,10 +6,10 @@
 // with a warning) and runs everything else. A literal number may also name a version published
 // earlier (through the API or a previous run), which only the engine's state knows.
 import type { FunctionDefinition } from './types';
-import { checkFunctionVersion, isRoutingWeight, MAX_ADDITIONAL_VERSIONS } from '../versions/aliasRules';
-import { nameFromReference } from './attachments';
+import { checkFunctionVersion, isRoutingWeight, MAX_ADDITIONAL_VERSIONS } from './aliasRules';
 import { describe } from './intrinsics';
 import type { PropertyReader } from './props';
+import { functionRefOf } from '../vocabulary/functionNames';
 import { placeholderVersionId, type ResourceEntry } from './resourceRefs';
 
 const ROUTING = ['RoutingConfig', 'AdditionalVersionWeights'];
@@ -27,7 +27,7 @@ export function checkAliases(functions: FunctionDefinition[], entries: Map<strin
   for (const fn of functions) byName.set(fn.functionName, fn);
   const functionOf = (r: PropertyReader) => {
     const name = r.get('FunctionName');
-    return typeof name === 'string' ? byName.get(nameFromReference(name)) : undefined;
+    return typeof name === 'string' ? byName.get(functionRefOf(name).name) : undefined;
   };
   const ofType = (type: string) => [...readers].filter(([id]) => entries.get(id)?.type === type);
 

@@ -6,17 +6,12 @@ import { readEventInvokeConfig } from './asyncInvoke';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 import { requiredString } from './validation';
-
-/** `FunctionName` may be a name, a full ARN or a partial ARN (`123456789012:function:name`), optionally qualified. */
-export function nameFromReference(ref: string): string {
-  const m = /(?:^|:)function:([^:]+)/.exec(ref);
-  return m ? m[1]! : ref;
-}
+import { functionRefOf } from '../vocabulary/functionNames';
 
 function targetFunction(entry: ResourceEntry, r: PropertyReader, functions: Map<string, FunctionDefinition>): FunctionDefinition | undefined {
   const ref = requiredString(r, 'FunctionName', ' (the function to attach to: !Ref MyFunction)');
   if (ref === undefined) return undefined;
-  const fn = functions.get(nameFromReference(ref));
+  const fn = functions.get(functionRefOf(ref).name);
   if (!fn) {
     const known = [...functions.keys()].join(', ') || 'none';
     const message = `${entry.type} '${entry.logicalId}' targets function '${ref}', which is not defined in this template (functions: ${known})`;

@@ -5,7 +5,7 @@
 // Warnings, not errors: the engine skips a mapping Lambda would reject (with a warning of its own)
 // and runs everything else, so such a template must keep opening.
 import type { FunctionDefinition } from './types';
-import { checkMappingInput, SAM_MAPPING_EVENTS, samEventMappingInput, type MappingInput, type MappingIssue } from '../esm/mappingDefinitions';
+import { checkMappingInput, SAM_MAPPING_EVENTS, samEventMappingInput, type MappingInput, type MappingIssue } from './mappingDefinitions';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 

@@ -15,6 +15,7 @@ import { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 import { childOf, entryOf, type MapNode } from './tree';
 import { integer } from './validation';
+import { functionRefOf } from '../vocabulary/functionNames';
 
 export interface HttpFrontEndContext {
   entries: Map<string, ResourceEntry>;
@@ -129,7 +130,7 @@ function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEn
     }
     return undefined;
   }
-  const ref = parseFunctionTarget(target);
+  const ref = functionRefOf(target);
   const property = r.get('Qualifier');
   let qualifier = ref.qualifier;
   if (property !== undefined && property !== null) {
@@ -156,13 +157,6 @@ function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEn
     return undefined;
   }
   return readUrlConfig(r, [], { logicalId: entry.logicalId, functionName: fn.functionName, qualifier }, ctx.position(entry.keyStart));
-}
-
-/** `name`, `name:qualifier`, `arn:aws:lambda:region:account:function:name[:qualifier]`, `account:function:name`. */
-function parseFunctionTarget(ref: string): { name: string; qualifier?: string } {
-  const m = /(?:^|:)function:([^:]+)(?::([^:]+))?$/.exec(ref) ?? /^([^:]+)(?::([^:]+))?$/.exec(ref);
-  if (!m) return { name: ref };
-  return m[2] === undefined ? { name: m[1]! } : { name: m[1]!, qualifier: m[2] };
 }
 
 function checkDuplicateUrls(urls: Array<Located<FunctionUrlDefinition>>): void {

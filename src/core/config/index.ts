@@ -3,9 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export type * from './types';
-export { loadTemplate, loadTemplateText } from './loader';
+export { loadTemplate, loadTemplateText, type LoadTemplateOptions } from './loader';
 export { ParseCache } from './chunkedParse';
 export { formatDiagnostic, hasErrors } from './diagnostics';
+export { checkDescription } from './aliasRules';
 export { KNOWN_RUNTIMES, supportedRuntimes, type RuntimeFamily, type RuntimeInfo } from './runtimes';
 
 export const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];

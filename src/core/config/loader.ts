@@ -2,9 +2,10 @@
 // properties, then build the function and layer definitions the engine consumes.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FunctionDefinition, LayerDefinition, LoadTemplateOptions, TemplateModel } from './types';
+import type { FunctionDefinition, LayerDefinition, TemplateModel } from './types';
 import { checkAliases } from './aliases';
 import { attachEventInvokeConfig, attachEventSourceMapping } from './attachments';
+import type { ParseCache } from './chunkedParse';
 import { DiagnosticSink, type Span } from './diagnostics';
 import { checkEventSourceMappings } from './eventSourceMappings';
 import { FUNCTION_TYPES, readFunction, type FunctionContext } from './functions';
@@ -19,8 +20,19 @@ import { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 import { SourceFile } from './source';
 import { childOf, nodeAt, scalarString, type MapNode, type TNode } from './tree';
+import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+export interface LoadTemplateOptions {
+  /** Overrides of template parameters' defaults. */
+  parameterOverrides?: Record<string, string>;
+  region?: string;
+  accountId?: string;
+  stackName?: string;
+  /** An editor document's parse cache (chunkedParse.ts): only what changed since the last read is parsed again. */
+  parseCache?: ParseCache;
+}
 
 /** Reads and checks a template file. Template problems become diagnostics; only an unreadable file throws. */
 export async function loadTemplate(file: string, options: LoadTemplateOptions = {}): Promise<TemplateModel> {
@@ -64,8 +76,8 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
     text: source.text,
     parameters,
     pseudo: {
-      region: options.region ?? 'us-east-1',
-      accountId: options.accountId ?? '000000000000',
+      region: options.region ?? DEFAULT_REGION,
+      accountId: options.accountId ?? LOCAL_ACCOUNT_ID,
       stackName: options.stackName ?? 'local',
       partition: 'aws',
       urlSuffix: 'amazonaws.com',

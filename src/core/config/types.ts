@@ -110,16 +110,6 @@ export interface TemplateModel {
   diagnostics: Diagnostic[];
 }
 
-export interface LoadTemplateOptions {
-  /** Overrides of template parameters' defaults. */
-  parameterOverrides?: Record<string, string>;
-  region?: string;
-  accountId?: string;
-  stackName?: string;
-  /** An editor document's parse cache (chunkedParse.ts): only what changed since the last read is parsed again. */
-  parseCache?: import('./chunkedParse').ParseCache;
-}
-
 /** CORS as a function URL or an HTTP API configures it (a REST API's SAM `Cors` is converted to it). */
 export interface CorsConfig {
   allowOrigins: string[];

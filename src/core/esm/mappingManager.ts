@@ -1,4 +1,5 @@
-import type { EventSourceMapping, MappingRuntime, MappingSourceKind, Poller, PollerFactory } from './types';
+import type { MappingRuntime, Poller, PollerFactory } from './types';
+import type { EventSourceMapping, MappingSourceKind } from '../config/mappingDefinitions';
 
 // Runs one poller per enabled mapping, and keeps the set in step with the mappings: a new or
 // enabled mapping starts polling, a deleted or disabled one stops (its batch in flight finishes),

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { WorkbenchError } from '../errors';
-import { functionArn } from '../invoke/functionRef';
-import { validateMapping, type MappingInput } from './mappingDefinitions';
-import type { EventSourceMapping } from './types';
+import { functionArn } from '../vocabulary/functionNames';
+import { validateMapping, type MappingInput } from '../config/mappingDefinitions';
+import type { EventSourceMapping } from '../config/mappingDefinitions';
 
 // The engine's event source mappings: the template's (recomputed whenever it is read) and the ones
 // created through the API, with the API's changes to either kept as small JSON files in the state

@@ -3,7 +3,8 @@ import type { RecordStream, StreamPosition, StreamRecord } from '../sources/type
 import { CHECKPOINT_PREFIX, type StreamCheckpoint } from './streamCheckpoints';
 import { BACKOFF_MAX_MS, BACKOFF_START_MS, Lane, type Entry } from './streamLane';
 import type { StreamPoller } from './streamPoller';
-import type { EventSourceMapping, MappingRuntime } from './types';
+import type { MappingRuntime } from './types';
+import type { EventSourceMapping } from '../config/mappingDefinitions';
 
 // The reader of one shard: reads it in order from the mapping's starting position (or after its
 // checkpoint), hands records to the lanes, and moves the checkpoint over records all processed.

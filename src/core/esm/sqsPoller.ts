@@ -1,7 +1,7 @@
 import { isWorkbenchError } from '../errors';
 import { sleep } from '../util/sleep';
 import type { MessageAttributeValue, MessageQueue, ReceivedMessage } from '../sources/types';
-import { compileFilterCriteria, sqsFilterRecord, type RecordFilter } from './filterCriteria';
+import { compileFilterCriteria, sqsFilterRecord, type RecordFilter } from '../config/filterCriteria';
 import type { MappingInvokeResult, MappingRuntime, Poller, PollerFactory } from './types';
 
 // Lambda's SQS poller for one event source mapping: long-polls the queue, gathers a batch (up to

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { functionArn } from '../invoke/functionRef';
+import { functionArn, regionOfArn } from '../vocabulary/functionNames';
 import type { StreamRecord } from '../sources/types';
 import type { ShardWorker } from './shardWorker';
-import type { EventSourceMapping, MappingInvokeResult, MappingRuntime } from './types';
+import type { MappingInvokeResult, MappingRuntime } from './types';
+import type { EventSourceMapping } from '../config/mappingDefinitions';
 
 // One lane of a shard (ParallelizationFactor lanes per shard, records spread by partition key):
 // gathers a batch, invokes, and handles the outcome as Lambda does — retries, bisection, partial
@@ -40,10 +41,6 @@ export interface WorkItem {
   retries: number;
   invokes: number;
   last?: MappingInvokeResult;
-}
-
-export function regionOf(arn: string, fallback: string): string {
-  return /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(arn)?.[1] || fallback;
 }
 
 export function isThrottle(error: unknown): boolean {
@@ -301,7 +298,7 @@ export class Lane {
     return {
       requestContext: {
         requestId: item.last?.requestId ?? randomUUID(),
-        functionArn: functionArn(regionOf(this.mapping.eventSourceArn, this.runtime.region), this.mapping.functionName, this.mapping.qualifier),
+        functionArn: functionArn(regionOfArn(this.mapping.eventSourceArn, this.runtime.region), this.mapping.functionName, this.mapping.qualifier),
         condition,
         approximateInvokeCount: item.invokes,
       },

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { LOCAL_ACCOUNT_ID } from '../invoke/functionRef';
+import { LOCAL_ACCOUNT_ID, regionOfArn } from '../vocabulary/functionNames';
 import type { RecordStream, ShardInfo, StreamPosition, StreamRecord } from '../sources/types';
-import { compileFilterCriteria, parseJsonData, type RecordFilter } from './filterCriteria';
+import { compileFilterCriteria, parseJsonData, type RecordFilter } from '../config/filterCriteria';
 import { ShardWorker } from './shardWorker';
-import { BACKOFF_MAX_MS, BACKOFF_START_MS, regionOf } from './streamLane';
-import type { EventSourceMapping, MappingRuntime, Poller, PollerFactory } from './types';
+import { BACKOFF_MAX_MS, BACKOFF_START_MS } from './streamLane';
+import type { MappingRuntime, Poller, PollerFactory } from './types';
+import type { EventSourceMapping } from '../config/mappingDefinitions';
 
 export { CHECKPOINT_PREFIX, deleteStreamCheckpoints, readStreamCheckpoints, type StreamCheckpoint } from './streamCheckpoints';
 
@@ -166,7 +167,7 @@ export class StreamPoller implements Poller {
 
   /** AWS's record of the event for one stream record. */
   eventRecord(record: StreamRecord): Record<string, unknown> {
-    const region = regionOf(this.mapping.eventSourceArn, this.runtime.region);
+    const region = regionOfArn(this.mapping.eventSourceArn, this.runtime.region);
     if (this.mapping.kind === 'dynamodb') {
       const d = record.dynamodb;
       const dynamodb: Record<string, unknown> = { ApproximateCreationDateTime: d?.ApproximateCreationDateTime ?? Math.floor(record.approximateArrivalTimestamp / 1000), Keys: d?.Keys ?? {} };

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 // What every sample-event generator shares: its options (declared with defaults and help, given as
 // strings as a command line gives them), a random source that a seed makes repeatable, the clock,
@@ -25,8 +26,8 @@ export type EventOptionValues = Record<string, string | number | boolean | objec
 
 /** Options every generator takes. */
 export const COMMON_OPTIONS: readonly OptionSpec[] = [
-  { name: 'region', kind: 'string', default: 'us-east-1', help: 'region of the ARNs, awsRegion and host names' },
-  { name: 'account-id', kind: 'string', default: '000000000000', help: 'account id of the ARNs' },
+  { name: 'region', kind: 'string', default: DEFAULT_REGION, help: 'region of the ARNs, awsRegion and host names' },
+  { name: 'account-id', kind: 'string', default: LOCAL_ACCOUNT_ID, help: 'account id of the ARNs' },
   { name: 'partition', kind: 'string', default: 'aws', help: 'ARN partition (aws, aws-cn, aws-us-gov)' },
   { name: 'seed', kind: 'string', help: 'seed of the random ids, for repeatable output (with --time)' },
   { name: 'time', kind: 'string', help: 'time of the event (ISO 8601 or epoch milliseconds; default: now)' },

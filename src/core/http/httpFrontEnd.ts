@@ -11,6 +11,7 @@ import { headerValue, splitUrl, v1Event, v2Event, type HttpRequestInfo } from '.
 import { frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
 import { RouteTable } from './routes';
 import { checkHost, sendRefusal } from '../util/requestOrigin';
+import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 // The HTTP front ends of a template, on loopback: one port per function URL (a function URL is a
 // host of its own in AWS, and its path reaches the function unchanged, so a path prefix would
@@ -57,8 +58,6 @@ export interface FrontEndEndpoint {
 
 /** API Gateway's and Lambda's limit on a synchronous request. */
 export const MAX_REQUEST_BYTES = MAX_SYNC_PAYLOAD_BYTES;
-/** The local account (the workbench's ARNs use it). */
-const ACCOUNT_ID = '000000000000';
 
 export class HttpFrontEnd {
   private readonly servers: Array<{ server: http.Server; endpoint: FrontEndEndpoint }> = [];
@@ -177,11 +176,11 @@ export class HttpFrontEnd {
       authorizer = {
         iam: {
           accessKey: m[1],
-          accountId: ACCOUNT_ID,
+          accountId: LOCAL_ACCOUNT_ID,
           callerId: 'AIDALOCALWORKBENCHUSER',
           cognitoIdentity: null,
           principalOrgId: null,
-          userArn: `arn:aws:iam::${ACCOUNT_ID}:user/local`,
+          userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local`,
           userId: 'AIDALOCALWORKBENCHUSER',
         },
       };
@@ -190,7 +189,7 @@ export class HttpFrontEnd {
     const event = v2Event(info, {
       routeKey: '$default',
       // AuthType NONE: Lambda reports the caller as `anonymous`.
-      accountId: def.authType === 'NONE' ? 'anonymous' : ACCOUNT_ID,
+      accountId: def.authType === 'NONE' ? 'anonymous' : LOCAL_ACCOUNT_ID,
       apiId: urlId,
       domainName: `${urlId}.lambda-url.${this.engine.settings.region}.on.aws`,
       authorizer,
@@ -210,8 +209,8 @@ export class HttpFrontEnd {
     const domainName = `${apiId}.execute-api.${this.engine.settings.region}.amazonaws.com`;
     const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
     const event = route.payloadFormatVersion === '2.0'
-      ? v2Event(info, { routeKey, pathParameters, accountId: ACCOUNT_ID, apiId, domainName })
-      : v1Event(info, { rest: false, resource: route.path, pathParameters, accountId: ACCOUNT_ID, apiId, domainName, stage: '$default', resourceId: routeKey, extendedRequestId: info.requestId });
+      ? v2Event(info, { routeKey, pathParameters, accountId: LOCAL_ACCOUNT_ID, apiId, domainName })
+      : v1Event(info, { rest: false, resource: route.path, pathParameters, accountId: LOCAL_ACCOUNT_ID, apiId, domainName, stage: '$default', resourceId: routeKey, extendedRequestId: info.requestId });
     const response = await this.invoke(route.functionName, route.qualifier, event, info, { kind: 'http', payloadFormatVersion: route.payloadFormatVersion });
     return cors ? withCorsHeaders(response, cors, info.rawHeaders) : response;
   }
@@ -232,7 +231,7 @@ export class HttpFrontEnd {
       rest: true,
       resource: route.path,
       pathParameters,
-      accountId: ACCOUNT_ID,
+      accountId: LOCAL_ACCOUNT_ID,
       apiId,
       domainName: `${apiId}.execute-api.${this.engine.settings.region}.amazonaws.com`,
       stage: settings.stageName,

@@ -11,9 +11,9 @@ import { EVENT_PREFIX, MESSAGE_PREFIX, Sequence, eventKey, messageKey, type Queu
 import {
   MAX_DESTINATION_CHAIN, SYNC_WINDOW_MS, asyncCapacity, maximumEventAgeMs, maximumRetryAttempts,
   requeueDelayMs, retryDelayMs,
-} from './asyncPolicy';
+} from '../config/asyncPolicy';
 import { deadLetterAttributes, destinationsFor, recordBody, type DestinationMessage } from './destinations';
-import { functionArn } from './functionRef';
+import { functionArn } from '../vocabulary/functionNames';
 import { buildInvocationRecord, errorMessageOf, type InvocationCondition, type StoredResponse } from './invocationRecord';
 import { newTraceId } from './tracing';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
-import { LOCAL_ACCOUNT_ID, parseFunctionRef } from './functionRef';
+import { LOCAL_ACCOUNT_ID, parseFunctionRef } from '../vocabulary/functionNames';
 import type { InvocationCondition, InvocationRecord } from './invocationRecord';
 
 // Where asynchronous invocations report: EventInvokeConfig's OnSuccess / OnFailure destinations

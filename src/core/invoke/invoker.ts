@@ -4,7 +4,7 @@ import type { LogCollector } from '../environment/environment';
 import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { FunctionVersions } from '../versions/functionVersions';
-import { functionArn, parseFunctionRef } from './functionRef';
+import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { newTraceId } from './tracing';
 
 // Synchronous invocation (RequestResponse): resolve the function and qualifier (the version to

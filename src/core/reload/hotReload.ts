@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { FunctionDefinition, TemplateModel } from '../config/types';
 import type { PlatformRecords } from '../telemetry/events';
+import { STATE_DIR_NAME } from '../vocabulary/stateDirectory';
 
 // Hot reload of $LATEST: watches what a template's functions are made of (the template file, every
 // code directory, every layer's content) and says which functions changed. Retiring their
@@ -43,7 +44,7 @@ const DEFAULT_DEBOUNCE_MS = 100;
 const MAX_WAIT_MS = 500;
 
 /** Directory names written by tools and the engine, not by the user editing code. */
-const IGNORED_NAMES = new Set(['.git', '.lambda-workbench', '__pycache__']);
+const IGNORED_NAMES = new Set(['.git', STATE_DIR_NAME, '__pycache__']);
 /** Editors' swap and backup files. */
 const EDITOR_TEMP = /(\.sw[a-p]|~|\.tmp)$|^\.#|^4913$/;
 

@@ -1,5 +1,5 @@
 import type { TemplateModel } from '../config/types';
-import { LOCAL_ACCOUNT_ID } from '../invoke/functionRef';
+import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 import type { QueueDefinition, SourceEndpoint, StreamDefinition } from './types';
 
 // The queues and streams a template declares (AWS::SQS::Queue, AWS::Kinesis::Stream,

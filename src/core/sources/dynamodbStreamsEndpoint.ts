@@ -6,7 +6,8 @@ import {
   ListStreamsCommand,
   type ShardIteratorType,
 } from '@aws-sdk/client-dynamodb-streams';
-import { regionOfArn, sdkClientConfig } from './kinesisEndpointStream';
+import { regionOfArn } from '../vocabulary/functionNames';
+import { sdkClientConfig } from './kinesisEndpointStream';
 import { dynamoDbPartitionKey } from './dynamoDbChanges';
 import { StreamApiError } from './streamApiError';
 import type { DynamoDbChange, RecordStream, ShardInfo, StreamDefinition, StreamPosition, StreamRecord } from './types';

@@ -1,4 +1,4 @@
-import { LOCAL_ACCOUNT_ID } from '../invoke/functionRef';
+import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 import type { QueueMessage } from './embeddedQueueIndex';
 import { sequenceNumber } from './embeddedQueueLayout';
 import type { MessageAttributeValue, QueueDefinition, ReceivedMessage } from './types';

@@ -10,6 +10,7 @@ import { encodeIterator, iteratorPosition, openIterator, startIndex, type Iterat
 import { checkSequenceNumber, formatSequenceNumber } from './streamSequenceNumbers';
 import { explicitHashKey, partitionKeyHash, shardForHash } from './streamShards';
 import type { DynamoDbChange, RecordStream, ShardInfo, StreamDefinition, StreamPosition, StreamRecord } from './types';
+import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 // An embedded stream with Kinesis's semantics, kept in the engine's LevelDB: shards splitting the
 // 128-bit MD5 hash key space evenly, partition key → MD5 → shard, sequence numbers increasing per
@@ -164,7 +165,7 @@ export class EmbeddedStream implements RecordStream {
 
   private shard(state: StreamState, shardId: string): ShardState {
     const shard = state.shards.find((s) => s.info.shardId === shardId);
-    if (!shard) throw new StreamApiError('ResourceNotFoundException', `Shard ${shardId} in stream ${this.definition.name} under account 000000000000 does not exist`);
+    if (!shard) throw new StreamApiError('ResourceNotFoundException', `Shard ${shardId} in stream ${this.definition.name} under account ${LOCAL_ACCOUNT_ID} does not exist`);
     return shard;
   }
 

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { regionOfArn } from '../vocabulary/functionNames';
 import type { RecordStream, ShardInfo, SourceEndpoint, StreamDefinition, StreamPosition, StreamRecord } from './types';
 
 // A real Kinesis data stream (AWS, or an emulator such as kinesalite or LocalStack through the
@@ -31,11 +32,6 @@ export function sdkClientConfig(endpoint: SourceEndpoint | undefined, fallbackRe
     requestHandler: new NodeHttpHandler({ connectionTimeout: 5000, requestTimeout: 30_000 }),
     maxAttempts: 3,
   };
-}
-
-/** The region of an ARN (`arn:aws:kinesis:<region>:…`), else us-east-1. */
-export function regionOfArn(arn: string): string {
-  return /^arn:[^:]+:[^:]+:([a-z0-9-]+):/.exec(arn)?.[1] || 'us-east-1';
 }
 
 export interface KinesisEndpointOptions {

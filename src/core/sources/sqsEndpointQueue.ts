@@ -4,6 +4,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { userCredentialChain } from '../environment/credentials';
 import { sleep } from '../util/sleep';
+import { regionOfArn } from '../vocabulary/functionNames';
 import { WorkbenchError, type WorkbenchErrorCode } from '../errors';
 import type {
   MessageAttributeValue, MessageQueue, QueueDefinition, QueueStats, ReceiveOptions, ReceivedMessage, SendMessageInput, SendMessageResult,
@@ -34,7 +35,7 @@ export class SqsEndpointQueue implements MessageQueue {
 
   constructor(readonly definition: QueueDefinition, options: SqsEndpointQueueOptions = {}) {
     const endpoint = definition.endpoint ?? {};
-    const region = endpoint.region ?? /^arn:aws[a-zA-Z-]*:sqs:([^:]+):/.exec(definition.arn)?.[1] ?? 'us-east-1';
+    const region = endpoint.region ?? regionOfArn(definition.arn);
     const config: SQSClientConfig = { region, maxAttempts: 3 };
     if (endpoint.url) config.endpoint = endpoint.url;
     if (endpoint.profile) {

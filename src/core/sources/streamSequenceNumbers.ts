@@ -1,5 +1,6 @@
 import { StreamApiError } from './streamApiError';
 import type { StreamDefinition } from './types';
+import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 // Sequence numbers of an embedded stream, in the forms AWS gives them: Kinesis 56 digits ('49', 4
 // digits of shard index, 50 of counter), DynamoDB Streams 21 digits ('8', 20 of counter). They are
@@ -29,7 +30,7 @@ export function checkSequenceNumber(
   sequenceNumber: string,
 ): string {
   if (typeof sequenceNumber !== 'string' || !/^\d+$/.test(sequenceNumber)) {
-    throw new StreamApiError('InvalidArgumentException', `StartingSequenceNumber ${String(sequenceNumber)} used in GetShardIterator on shard ${shard.shardId} in stream ${definition.name} under account 000000000000 is invalid.`);
+    throw new StreamApiError('InvalidArgumentException', `StartingSequenceNumber ${String(sequenceNumber)} used in GetShardIterator on shard ${shard.shardId} in stream ${definition.name} under account ${LOCAL_ACCOUNT_ID} is invalid.`);
   }
   const width = definition.kind === 'kinesis' ? 56 : 21;
   if (sequenceNumber.length !== width || !sequenceNumber.startsWith(shardPrefix(definition.kind, shard.index))) {

@@ -1,4 +1,3 @@
-import type { MappingMetric } from '../esm/types';
 // The engine's single event stream. Records use the Telemetry API's own schema
 // (https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html) so that log
 // formatting, the UI and (later) Telemetry API subscribers all read the same thing.
@@ -124,3 +123,15 @@ export interface TelemetryEvent<T extends TelemetryType = TelemetryType> {
 }
 
 export type TelemetryListener = (event: TelemetryEvent) => void;
+
+export interface MappingMetric {
+  /** batch: an invocation with `size` records; failure / retry / bisect / discarded / filtered: what happened to records. */
+  kind: 'batch' | 'failure' | 'retry' | 'bisect' | 'discarded' | 'filtered' | 'error';
+  size?: number;
+  /** Streams: age of the newest record read, ms (IteratorAge). */
+  iteratorAgeMs?: number;
+  shardId?: string;
+  message?: string;
+  /** discarded: why (RetryAttemptsExhausted, RecordAgeExceeded…). */
+  condition?: string;
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import { STATE_DIR_NAME } from '../vocabulary/stateDirectory';
 
 // Content-addressed snapshots of code directories (a function's CodeUri, a layer's content), the
 // local equivalent of the zip Lambda keeps for each published version. Every file is stored once
@@ -29,7 +30,7 @@ export interface Snapshot {
 }
 
 /** Directories never part of deployed code: VCS data and the engine's own state. */
-const SKIPPED = new Set(['.git', '.lambda-workbench', '.aws-sam']);
+const SKIPPED = new Set(['.git', STATE_DIR_NAME, '.aws-sam']);
 
 export function manifestSha256(manifest: Manifest): string {
   const canonical = Object.keys(manifest).sort().map((p) => `${p}\0${manifest[p].sha256}\0${manifest[p].mode.toString(8)}`).join('\n');

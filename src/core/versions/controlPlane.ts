@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import type { DestinationConfig, FunctionDefinition } from '../config/types';
 import { WorkbenchError } from '../errors';
-import { functionArn, LOCAL_ACCOUNT_ID, parseFunctionRef } from '../invoke/functionRef';
-import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../invoke/asyncPolicy';
-import { checkAliasName } from './aliasRules';
+import { functionArn, LOCAL_ACCOUNT_ID, parseFunctionRef } from '../vocabulary/functionNames';
+import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../config/asyncPolicy';
+import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
 import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type FunctionSettings, type VersionRecord } from './versionStore';
 

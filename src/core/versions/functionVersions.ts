@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
 import { WorkbenchError } from '../errors';
-import { functionArn } from '../invoke/functionRef';
-import { checkAlias, checkAliasName, pickVersion, type AliasInput } from './aliasRules';
+import { functionArn } from '../vocabulary/functionNames';
+import { checkAlias, checkAliasName, pickVersion, type AliasInput } from '../config/aliasRules';
 import type { Snapshot } from './codeSnapshot';
 import { snapshotSha256, type AliasRecord, type LayerSnapshot, type VersionConfig, type VersionRecord, type VersionStore } from './versionStore';
 

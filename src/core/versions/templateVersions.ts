@@ -1,5 +1,5 @@
 import type { FunctionDefinition, TemplateModel } from '../config/types';
-import { parseFunctionRef } from '../invoke/functionRef';
+import { parseFunctionRef } from '../vocabulary/functionNames';
 import type { FunctionVersions } from './functionVersions';
 
 // What a template says about versions, done locally as a deployment would do it: a function's

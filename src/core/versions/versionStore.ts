@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { DeadLetterQueue, FunctionDefinition } from '../config/types';
 import { WorkbenchError } from '../errors';
 import { BlobStore, manifestSha256, type Manifest } from './codeSnapshot';
+import { stateLayout } from '../vocabulary/stateDirectory';
 
 // Published versions, aliases and API-set function settings, kept as small JSON files in the state
 // directory (not in the LevelDB store: a `lambda-workbench publish` must work while `serve` holds
@@ -103,11 +104,11 @@ export class VersionStore {
   private readonly aliasCache = new Map<string, { mtimeMs: number; record: AliasRecord }>();
 
   constructor(readonly root: string) {
-    this.blobs = new BlobStore(path.join(root, 'blobs'));
+    this.blobs = new BlobStore(stateLayout(root).blobs);
   }
 
   private functionDir(fn: string): string {
-    return path.join(this.root, 'functions', fn);
+    return path.join(stateLayout(this.root).functions, fn);
   }
 
   private versionFile(fn: string, version: string): string {

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import { isWorkbenchError } from '../../core/errors';
-import { EventOptionError } from '../../core/events/common';
-import { SavedEventError } from '../../core/events/savedEvents';
-import { TemplateError } from '../../core/workbench';
+import { isWorkbenchError, TemplateError } from '../../core';
+import { EventOptionError, SavedEventError } from '../../core/events';
 
 // How the engine commands tell the user what went wrong or that they are still working: errors as
 // notifications worded as AWS words them, and a progress notification only for slow work.

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { FunctionDefinition } from '../../core/config/types';
-import { isWorkbenchError } from '../../core/errors';
+import type { FunctionDefinition } from '../../core/config';
+import { isWorkbenchError } from '../../core';
 import { configDescription, runtimeIcon } from '../viewLabels';
 import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHost';
 

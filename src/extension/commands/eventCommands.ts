@@ -1,9 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { generateSampleEvent } from '../../core/events/catalog';
-import type { EventOptionValues } from '../../core/events/common';
-import { normaliseEventName, saveEvent, SavedEventError, type SavedEvent } from '../../core/events/savedEvents';
-import type { InvocationResult } from '../../core/invoke/invoker';
+import { type EventOptionValues, generateSampleEvent, normaliseEventName, type SavedEvent, SavedEventError, saveEvent } from '../../core/events';
+import type { InvocationResult } from '../../core';
 import {
   defaultEventName, EventOptionError, eventPayloadText, eventsDirOf, generateWithOptions, initialOptions, optionLabel, sampleEventText,
   sampleGroups, saveLocations, savedEventLabel, savedEventTree, setOption, validateOptionValue, type OptionState,

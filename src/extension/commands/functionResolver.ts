@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import type { FunctionDefinition } from '../../core/config/types';
-import { WorkbenchError } from '../../core/errors';
-import { functionArn } from '../../core/invoke/functionRef';
-import { isFunctionRefArg, splitFunctionName } from '../commandArgs';
+import type { FunctionDefinition } from '../../core/config';
+import { DEFAULT_REGION, functionArn, functionRefOf, WorkbenchError } from '../../core';
+import { isFunctionRefArg } from '../commandArgs';
 import { isFunctionTarget } from '../targets';
 import { pickFunction } from './commandSupport';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
@@ -32,7 +31,7 @@ export class FunctionResolver {
     }
     const ref = typeof target === 'string' ? { functionName: target } : isFunctionRefArg(target) ? target : undefined;
     if (ref) {
-      const { name, qualifier } = splitFunctionName(ref.functionName, ref.qualifier);
+      const { name, qualifier } = functionRefOf(ref.functionName, ref.qualifier);
       const engine = this.host.engines().find((e) => e.workbench.getFunction(name));
       if (!engine) throw this.notFound(name, qualifier);
       return { engine, fn: engine.workbench.getFunction(name)!, qualifier };
@@ -42,7 +41,7 @@ export class FunctionResolver {
 
   /** Lambda's own error for an unknown function, with the ARN it would have. */
   private notFound(name: string, qualifier?: string): WorkbenchError {
-    const region = this.host.engines()[0]?.workbench.settings.region ?? 'us-east-1';
+    const region = this.host.engines()[0]?.workbench.settings.region ?? DEFAULT_REGION;
     return new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(region, name, qualifier)}`);
   }
 

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FunctionDefinition } from '../../core/config/types';
-import { CATALOG, generateSampleEvent } from '../../core/events/catalog';
-import { listSavedEvents, readSavedEvent } from '../../core/events/savedEvents';
-import type { InvocationResult } from '../../core/invoke/invoker';
+import type { FunctionDefinition } from '../../core/config';
+import { CATALOG, generateSampleEvent, listSavedEvents, readSavedEvent } from '../../core/events';
+import type { InvocationResult } from '../../core';
 import { payloadArg, sampleArg } from '../commandArgs';
 import { showInvocationResult } from '../invocationResults';
 import { isEventTarget, isFunctionTarget, type EventTarget } from '../targets';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { resolveHandlerSource } from '../../core/handlers/handlerSource';
+import { resolveHandlerSource } from '../../core/handlers';
 import type { FunctionResolver } from './functionResolver';
 
 // From a function to its text: the handler's source (the engine's lookup, core/handlers/) or the

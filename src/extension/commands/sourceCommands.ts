@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { DestinationMessage } from '../../core/invoke/destinations';
-import { deadLetterQueues, deadLetterSources, redriveDeadLetterQueue, type RedriveResult } from '../../core/sources/redrive';
-import type { DynamoDbChange, MessageAttributeValue, MessageQueue, RecordStream, SendMessageResult } from '../../core/sources/types';
+import { deadLetterQueues, deadLetterSources, type DestinationMessage, type DynamoDbChange, type MessageAttributeValue, type MessageQueue, type RecordStream, redriveDeadLetterQueue, type RedriveResult, type SendMessageResult } from '../../core';
 import { registerLocalApi } from '../localApi';
 import { DEFAULT_DYNAMODB_CHANGE, destinationRecordsDocument, destinationSummary, mappingView, parseDynamoDbChange, queueDescription } from '../sourcesModel';
 import type { SourceTarget } from '../targets';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { FunctionDefinition } from '../../core/config/types';
-import type { AliasConfiguration } from '../../core/versions/controlPlane';
+import type { FunctionDefinition } from '../../core/config';
+import type { AliasConfiguration } from '../../core';
 import { aliasArgs, aliasWeights, type AliasArgs } from '../commandArgs';
 import { aliasRouting, configDescription, parseWeight } from '../viewLabels';
 import { functionsProvider } from '../views/functionsView';

@@ -1,5 +1,4 @@
-import type { MetricsChartData, MetricsKey, MetricsSummary } from '../../core/metrics/metricsRecorder';
-import type { TimelineEnvironment, TimelineMarker } from '../../core/metrics/timelineModel';
+import type { MetricsChartData, MetricsKey, MetricsSummary, TimelineEnvironment, TimelineMarker } from '../../core';
 
 // The messages between the timeline panel (extension host) and its webview. Types only: the
 // webview bundle imports nothing else from the extension or the engine.

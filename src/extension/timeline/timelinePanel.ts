@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { ALL_VERSIONS, MetricsRecorder, type MetricsKey } from '../../core/metrics/metricsRecorder';
-import { TimelineModel, type TimelineCounts, type TimelineSnapshot } from '../../core/metrics/timelineModel';
+import { ALL_VERSIONS, type MetricsKey, MetricsRecorder, type TimelineCounts, TimelineModel, type TimelineSnapshot } from '../../core';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 import { timelineHtml } from './html';
 import type { EngineInfo, HostMessage, MetricsSelection, RenderedCounts, WebviewMessage } from './protocol';

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExecutionEnvironment } from '../../core/environment/environment';
-import type { TelemetryEvent } from '../../core/telemetry/events';
+import type { ExecutionEnvironment, TelemetryEvent } from '../../core';
 import type { FunctionTarget } from '../targets';
 import { environmentDescription, environmentIcon, environmentLabel, environmentStateLabel, formatAge, initializationLabel, type EnvironmentSnapshot } from '../viewLabels';
 import type { Engine, WorkbenchHost } from '../workbenchHost';

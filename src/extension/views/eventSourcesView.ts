@@ -1,9 +1,6 @@
 import * as vscode from 'vscode';
-import type { FunctionDefinition } from '../../core/config/types';
-import type { DestinationMessage } from '../../core/invoke/destinations';
-import { deadLetterQueues, deadLetterSources } from '../../core/sources/redrive';
-import type { QueueDefinition, QueueStats, ShardInfo, StreamDefinition } from '../../core/sources/types';
-import type { Workbench } from '../../core/workbench';
+import type { FunctionDefinition } from '../../core/config';
+import { deadLetterQueues, deadLetterSources, type DestinationMessage, type QueueDefinition, type QueueStats, type ShardInfo, type StreamDefinition, type Workbench } from '../../core';
 import { destinationSummary, mappingView, MappingTelemetry, queueDescription, sourceNameOfArn, type MappingView } from '../sourcesModel';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 

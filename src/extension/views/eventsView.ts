@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { SavedEvent } from '../../core/events/savedEvents';
+import type { SavedEvent } from '../../core/events';
 import { eventsDirOf, savedEventTree, sampleGroups, type SampleEntry, type SampleGroup } from '../eventsModel';
 import type { EventTarget } from '../targets';
 import type { Engine, WorkbenchHost } from '../workbenchHost';

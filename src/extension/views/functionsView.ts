@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FunctionDefinition } from '../../core/config/types';
-import { describeSummary } from '../../core/metrics/metricsRecorder';
-import type { AliasRecord, VersionRecord } from '../../core/versions/versionStore';
+import type { FunctionDefinition } from '../../core/config';
+import { type AliasRecord, describeSummary, type VersionRecord } from '../../core';
 import type { FunctionTarget } from '../targets';
 import { metricsRecorder } from '../timeline/timelinePanel';
 import { aliasLabel, aliasRouting, configDescription, runtimeIcon } from '../viewLabels';

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import type { Location } from 'vscode-languageserver/node';
 import type { FunctionDefinition, TemplateModel } from '../../core/config';
-import { resolveHandlerSource } from '../../core/handlers/handlerSource';
+import { resolveHandlerSource } from '../../core/handlers';
 import { childNode, nodeAtOffset, nodeAtPath, pathOf, type Outline } from './outline/outline';
 import { placeOf } from './templatePlaces';
 

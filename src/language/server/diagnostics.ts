@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { DiagnosticSeverity, type Diagnostic as LspDiagnostic, type Range } from 'vscode-languageserver/node';
 import type { Diagnostic, FunctionDefinition, SourceRange, TemplateModel } from '../../core/config';
-import { checkHandler, type SourceCache } from '../../core/handlers/handlerCheck';
+import { checkHandler, type SourceCache } from '../../core/handlers';
 import { nodeAtPath, type Outline } from './outline/outline';
 
 // The engine's diagnostics of a template, plus the handler checks only an editor wants on every

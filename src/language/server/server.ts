@@ -1,6 +1,6 @@
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DidChangeWatchedFilesNotification, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
-import { SourceCache } from '../../core/handlers/handlerCheck';
+import { SourceCache } from '../../core/handlers';
 import { codeLenses } from './codeLens';
 import { completionsAt } from './completion';
 import { definitionAt } from './definition';

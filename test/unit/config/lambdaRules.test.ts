@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasErrors, loadTemplateText, type Diagnostic, type DiagnosticSeverity, type TemplateModel } from '../../../src/core/config/index';
-import { checkMappingInput, readTemplateMappings, validateMapping } from '../../../src/core/esm/mappingDefinitions';
+import { checkMappingInput, readTemplateMappings, validateMapping } from '../../../src/core/config/mappingDefinitions';
 import { lines } from './helpers';
 
 // Lambda's rules as the language server publishes them: loadTemplateText's diagnostics, each at

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { compileFilterCriteria, compileFilterPattern, parseJsonData, sqsFilterRecord } from '../../../src/core/esm/filterCriteria';
+import { compileFilterCriteria, compileFilterPattern, parseJsonData, sqsFilterRecord } from '../../../src/core/config/filterCriteria';
 import { WorkbenchError } from '../../../src/core/errors';
 
 // Lambda's FilterCriteria (EventBridge pattern syntax), matched against plain records.

@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { batchItemFailures, createSqsPoller, DEFAULT_MAX_POLLERS, MAX_BATCH_PAYLOAD_BYTES, SqsPoller, sqsPollerFactory } from '../../../src/core/esm/sqsPoller';
-import type { EventSourceMapping, Poller } from '../../../src/core/esm/types';
+import type { Poller } from '../../../src/core/esm/types';
+import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
 import type { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';

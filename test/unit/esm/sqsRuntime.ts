@@ -1,5 +1,7 @@
 import type { SqsEventRecord } from '../../../src/core/esm/sqsPoller';
-import type { EventSourceMapping, MappingMetric, MappingRuntime } from '../../../src/core/esm/types';
+import type { MappingRuntime } from '../../../src/core/esm/types';
+import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
+import type { MappingMetric } from '../../../src/core/telemetry/events';
 import type { MessageQueue } from '../../../src/core/sources/types';
 import type { Workbench } from '../../../src/core/workbench';
 

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { EventSourceMapping, MappingInvokeResult, MappingMetric, MappingRuntime } from '../../../src/core/esm/types';
+import type { MappingInvokeResult, MappingRuntime } from '../../../src/core/esm/types';
+import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
+import type { MappingMetric } from '../../../src/core/telemetry/events';
 import type { RecordStream, StreamDefinition } from '../../../src/core/sources/types';
 import type { Workbench } from '../../../src/core/workbench';
 

@@ -1,17 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { aliasArgs, aliasWeights, isFunctionRefArg, payloadArg, sampleArg, splitFunctionName } from '../../../src/extension/commandArgs';
+import { aliasArgs, aliasWeights, isFunctionRefArg, payloadArg, sampleArg } from '../../../src/extension/commandArgs';
 
 describe('extension command arguments', () => {
-  it('splits function names, Name:qualifier and ARNs', () => {
-    assert.deepEqual(splitFunctionName('HelloCjs'), { name: 'HelloCjs' });
-    assert.deepEqual(splitFunctionName('HelloCjs', 'prod'), { name: 'HelloCjs', qualifier: 'prod' });
-    assert.deepEqual(splitFunctionName('HelloCjs:3'), { name: 'HelloCjs', qualifier: '3' });
-    assert.deepEqual(splitFunctionName('HelloCjs:$LATEST'), { name: 'HelloCjs', qualifier: '$LATEST' });
-    assert.deepEqual(splitFunctionName('arn:aws:lambda:us-east-1:000000000000:function:HelloCjs'), { name: 'HelloCjs' });
-    assert.deepEqual(splitFunctionName('arn:aws:lambda:us-east-1:000000000000:function:HelloCjs:prod'), { name: 'HelloCjs', qualifier: 'prod' });
-    assert.deepEqual(splitFunctionName('HelloCjs:3', 'prod'), { name: 'HelloCjs', qualifier: 'prod' });
-  });
-
   it('recognises { functionName } arguments', () => {
     assert.ok(isFunctionRefArg({ functionName: 'A' }));
     assert.ok(isFunctionRefArg({ functionName: 'A', qualifier: '1' }));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { DestinationMessage } from '../../../src/core/invoke/destinations';
 import {
-  apiActions, apiAddress, awsCliExample, DEFAULT_DYNAMODB_CHANGE, destinationRecordsDocument, destinationSummary, formatAge, functionOfArn,
+  apiActions, apiAddress, awsCliExample, DEFAULT_DYNAMODB_CHANGE, destinationRecordsDocument, destinationSummary, formatAge,
   mappingView, MappingTelemetry, parseDynamoDbChange, queueDescription, sourceNameOfArn, statusBarText, warmEnvironmentCount,
 } from '../../../src/extension/sourcesModel';
 
@@ -11,13 +11,10 @@ type EsmEvent = Parameters<MappingTelemetry['record']>[0];
 const esm = (record: Record<string, unknown>, time = '2024-01-01T00:00:00.000Z'): EsmEvent => ({ type: 'workbench.esm', time, record: { uuid: 'u1', eventSourceArn: 'arn', ...record } as never });
 
 describe('extension: event sources model', () => {
-  it('names sources and functions from their ARNs', () => {
+  it('names sources from their ARNs', () => {
     assert.equal(sourceNameOfArn('arn:aws:sqs:us-east-1:000000000000:orders'), 'orders');
     assert.equal(sourceNameOfArn('arn:aws:kinesis:us-east-1:000000000000:stream/Clicks'), 'Clicks');
     assert.equal(sourceNameOfArn('arn:aws:dynamodb:us-east-1:000000000000:table/Items/stream/1970-01-01T00:00:00.000'), 'Items');
-    assert.deepEqual(functionOfArn('arn:aws:lambda:us-east-1:000000000000:function:Worker'), { functionName: 'Worker' });
-    assert.deepEqual(functionOfArn('arn:aws:lambda:us-east-1:000000000000:function:Worker:live'), { functionName: 'Worker', qualifier: 'live' });
-    assert.deepEqual(functionOfArn('Worker'), { functionName: 'Worker' });
   });
 
   it('describes queues and ages', () => {

@@ -1,5 +1,5 @@
 import uPlot from 'uplot';
-import type { MetricsChartData, MetricsSummary } from '../../../core/metrics/metricsRecorder';
+import type { MetricsChartData, MetricsSummary } from '../../../core';
 import { formatMs, h, themeColor } from './dom';
 
 // Lambda's CloudWatch metrics as small uPlot charts (canvas; bundled into the webview script,

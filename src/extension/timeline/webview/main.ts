@@ -1,7 +1,6 @@
 import 'uplot/dist/uPlot.min.css';
 import './timeline.css';
-import type { MetricsChartData, MetricsKey } from '../../../core/metrics/metricsRecorder';
-import type { TimelineEnvironment, TimelineMarker } from '../../../core/metrics/timelineModel';
+import type { MetricsChartData, MetricsKey, TimelineEnvironment, TimelineMarker } from '../../../core';
 import type { EngineInfo, HostMessage, MetricsSelection, RenderedCounts, WebviewMessage } from '../protocol';
 import { MetricsCharts, summaryTiles } from './charts';
 import { h } from './dom';

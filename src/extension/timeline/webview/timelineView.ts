@@ -1,4 +1,4 @@
-import type { TimelineEnvironment, TimelineMarker, TimelineSegment } from '../../../core/metrics/timelineModel';
+import type { TimelineEnvironment, TimelineMarker, TimelineSegment } from '../../../core';
 import type { RenderedCounts } from '../protocol';
 import { svg } from './dom';
 

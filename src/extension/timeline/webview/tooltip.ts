@@ -1,4 +1,4 @@
-import type { TimelineEnvironment, TimelineSegment } from '../../../core/metrics/timelineModel';
+import type { TimelineEnvironment, TimelineSegment } from '../../../core';
 import { formatClock, formatMs, h } from './dom';
 import { initName, type Hit } from './timelineView';
 

@@ -1,5 +1,8 @@
 import { WorkbenchError } from '../errors';
-import type { FilterCriteria } from './types';
+
+export interface FilterCriteria {
+  filters: Array<{ pattern: string }>;
+}
 
 // Lambda's event filtering (FilterCriteria): EventBridge's event-pattern syntax, compiled once per
 // mapping and matched against each record as a plain object. Generic over the source: the SQS

@@ -1,15 +1,17 @@
 import * as path from 'node:path';
 import type { TemplateModel } from '../config/types';
-import { MappingManager } from '../esm/mappingManager';
-import { deleteStreamCheckpoints } from '../esm/streamPoller';
-import { readTemplateMappings, type MappingInput } from '../esm/mappingDefinitions';
-import { EventSourceMappings } from '../esm/mappings';
-import type { EventSourceMapping, MappingRuntime, MappingSourceKind, PollerFactory } from '../esm/types';
+import { MappingManager } from './mappingManager';
+import { deleteStreamCheckpoints } from './streamPoller';
+import { readTemplateMappings, type MappingInput } from '../config/mappingDefinitions';
+import { EventSourceMappings } from './mappings';
+import type { MappingRuntime, PollerFactory } from './types';
+import type { EventSourceMapping, MappingSourceKind } from '../config/mappingDefinitions';
 import type { InvocationResult } from '../invoke/invoker';
 import type { SharedStore } from '../store/sharedStore';
 import type { TelemetryStream } from '../telemetry/stream';
-import { readSourceDeclarations, type SourceDeclarations, type SourceEndpoints } from './declarations';
-import { Sources, type SourceFactories } from './sources';
+import { readSourceDeclarations, type SourceDeclarations, type SourceEndpoints } from '../sources/declarations';
+import { Sources, type SourceFactories } from '../sources/sources';
+import { stateLayout } from '../vocabulary/stateDirectory';
 
 // Lambda's third invocation model, put together: the project's queues and streams (`Sources`), the
 // event source mappings (template + API, `EventSourceMappings`) and their pollers
@@ -39,7 +41,7 @@ export class EventSources {
     this.declarations = readSourceDeclarations(host.model(), host.region(), host.sourceEndpoints());
     this.sources = new Sources(store, () => host.region(), () => this.declarations, factories);
     this.manager = new MappingManager(pollers, (mapping, report) => this.runtimeFor(mapping, report), (message) => this.warn(message));
-    this.mappings = new EventSourceMappings(path.join(host.stateDir, 'esm'), {
+    this.mappings = new EventSourceMappings(stateLayout(host.stateDir).esm, {
       region: () => host.region(),
       checkFunction: (name, qualifier) => host.checkFunction(name, qualifier),
       sourceExists: (arn) => this.sources.findQueueDefinition(arn) !== undefined || this.sources.findStreamDefinition(arn) !== undefined || /^arn:aws[a-zA-Z-]*:sqs:/.test(arn),

@@ -1,12 +1,13 @@
-import { createSqsPoller } from '../esm/sqsPoller';
-import { createStreamPoller } from '../esm/streamPoller';
-import type { MappingSourceKind, PollerFactory } from '../esm/types';
-import { DynamoDbStreamsEndpoint } from './dynamodbStreamsEndpoint';
-import { EmbeddedQueue } from './embeddedQueue';
-import { EmbeddedStream } from './embeddedStream';
-import { KinesisEndpointStream } from './kinesisEndpointStream';
-import type { SourceFactories } from './sources';
-import { SqsEndpointQueue } from './sqsEndpointQueue';
+import { createSqsPoller } from './sqsPoller';
+import { createStreamPoller } from './streamPoller';
+import type { PollerFactory } from './types';
+import type { MappingSourceKind } from '../config/mappingDefinitions';
+import { DynamoDbStreamsEndpoint } from '../sources/dynamodbStreamsEndpoint';
+import { EmbeddedQueue } from '../sources/embeddedQueue';
+import { EmbeddedStream } from '../sources/embeddedStream';
+import { KinesisEndpointStream } from '../sources/kinesisEndpointStream';
+import type { SourceFactories } from '../sources/sources';
+import { SqsEndpointQueue } from '../sources/sqsEndpointQueue';
 
 // Which implementation serves each kind of source and mapping.
 

@@ -1,4 +1,4 @@
-import type { FunctionDefinition } from '../config/types';
+import type { FunctionDefinition } from './types';
 
 // The rules of asynchronous invocation: how many attempts an event gets and when, and how much
 // of a function's concurrency the asynchronous workers may take.

@@ -1,13 +1,53 @@
 import { createHash } from 'node:crypto';
-import type { TemplateModel } from '../config/types';
+import type { TemplateModel } from './types';
 import { WorkbenchError } from '../errors';
-import { parseFunctionRef } from '../invoke/functionRef';
-import { validateFilterCriteria } from './filterCriteria';
-import type { EventSourceMapping, MappingSourceKind } from './types';
+import { parseFunctionRef } from '../vocabulary/functionNames';
+import { validateFilterCriteria, type FilterCriteria } from './filterCriteria';
 
 // Event source mappings as CreateEventSourceMapping takes them (the API's PascalCase input) →
 // EventSourceMapping, validated with Lambda's limits and messages; and the mappings a template
 // declares: SAM `Events` of type SQS / Kinesis / DynamoDB and AWS::Lambda::EventSourceMapping.
+
+export type MappingSourceKind = 'sqs' | 'kinesis' | 'dynamodb';
+
+export interface EventSourceMapping {
+  uuid: string;
+  /** The function's name and, when the mapping names one, its version or alias. */
+  functionName: string;
+  qualifier?: string;
+  eventSourceArn: string;
+  kind: MappingSourceKind;
+  enabled: boolean;
+  /** SQS: 1–10,000 (default 10); Kinesis / DynamoDB: 1–10,000 (default 100). */
+  batchSize: number;
+  /** 0–300 seconds (default 0). */
+  maximumBatchingWindowInSeconds: number;
+  /** `ReportBatchItemFailures` when present. */
+  functionResponseTypes: string[];
+  filterCriteria?: FilterCriteria;
+  /** SQS: ScalingConfig.MaximumConcurrency (2–1,000). */
+  maximumConcurrency?: number;
+  /** Streams. */
+  startingPosition?: 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
+  /** Epoch seconds (AT_TIMESTAMP). */
+  startingPositionTimestamp?: number;
+  /** 1–10 (default 1). */
+  parallelizationFactor?: number;
+  bisectBatchOnFunctionError?: boolean;
+  /** -1 (infinite, default) … 10,000. */
+  maximumRetryAttempts?: number;
+  /** -1 (infinite, default) or 60 … 604,800. */
+  maximumRecordAgeInSeconds?: number;
+  /** OnFailure destination (an SQS queue or SNS topic ARN) for discarded stream batches. */
+  onFailureDestination?: string;
+  /** 0–900 seconds. */
+  tumblingWindowInSeconds?: number;
+  /** Where it was declared: the template (SAM Events / AWS::Lambda::EventSourceMapping) or the API. */
+  origin: 'template' | 'api';
+  /** Template: the function's logical id and event name, for messages. */
+  declaredAs?: string;
+  lastModified: number;
+}
 
 export interface MappingInput {
   FunctionName?: unknown;
