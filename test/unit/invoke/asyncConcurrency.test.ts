@@ -6,7 +6,7 @@ import type { InvocationResult } from '../../../src/core/invoke/invoker';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { HANDLERS, props, readCalls, waitFor } from './helpers';
+import { HANDLERS, props, readCalls, waitFor } from './asyncHelpers';
 
 // Asynchronous work shares the scheduler, environments and concurrency limits with synchronous
 // calls: it never exceeds the function's reserved concurrency, leaves a slot for synchronous

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { WorkbenchError } from '../../../src/core/errors';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './helpers';
+import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './asyncHelpers';
 
 // An accepted event is never lost: it is on disk before invokeAsync resolves, survives a kill -9,
 // and is processed (at least once) by the next engine opened on the same state directory.

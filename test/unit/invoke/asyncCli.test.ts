@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { HANDLERS, QUEUES, props, waitForRecords } from './helpers';
+import { HANDLERS, QUEUES, props, waitForRecords } from './asyncHelpers';
 
 // `lambda-workbench destinations <Function>`: what a function's destinations received, read from
 // the state directory (run from the sources with tsx, so it does not depend on a build).

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './helpers';
+import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './asyncHelpers';
 
 // Asynchronous invocation end to end: success and failure records in AWS's exact shape, retries
 // with their delays, dead-letter messages, Lambda and EventBridge destinations.
