@@ -29,7 +29,7 @@ const CORE_FLOORS: readonly (readonly string[])[] = [
   ['versions'],
   ['invoke'],
   ['esm', 'http'],
-  ['api'],
+  ['api', 'engine'], // the engine's parts the composition root wires (settings, environment factory, live reload)
   ['workbench'],
   ['index'],
 ];

@@ -41,6 +41,14 @@ export class DiagnosticSink {
 }
 
 /** `path/to/template.yaml:12:5 error Resources.Hello.Properties.MemorySize: message` */
+/** The template has errors: nothing can run until they are fixed. */
+export class TemplateError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    super(`The template has ${errors.length} error(s): ${errors.map(formatDiagnostic).join('; ')}`);
+  }
+}
+
 export function formatDiagnostic(d: Diagnostic): string {
   const rel = path.relative(process.cwd(), d.range.file);
   const file = rel && rel.length < d.range.file.length ? rel : d.range.file;

@@ -96,6 +96,18 @@ export interface FunctionDefinition {
   position: SourcePosition;
 }
 
+/**
+ * The functions the engine runs, as invocations see them (versions/functionCatalog.ts implements
+ * it; declared here so every floor of the engine can name it).
+ */
+export interface FunctionLookup {
+  /** The region of the functions' ARNs. */
+  readonly region: string;
+  functions(): FunctionDefinition[];
+  /** By function name or logical id. */
+  getFunction(name: string): FunctionDefinition | undefined;
+}
+
 export interface TemplateModel {
   /** Absolute path of the template file. */
   file: string;

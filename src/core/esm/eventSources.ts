@@ -6,20 +6,22 @@ import { readTemplateMappings, type MappingInput } from '../config/mappingDefini
 import { EventSourceMappings } from './mappings';
 import type { MappingRuntime, PollerFactory } from './types';
 import type { EventSourceMapping, MappingSourceKind } from '../config/mappingDefinitions';
+import type { DestinationMessage } from '../invoke/destinations';
 import type { InvocationResult } from '../invoke/invoker';
 import type { SharedStore } from '../store/sharedStore';
 import type { TelemetryStream } from '../telemetry/stream';
 import { readSourceDeclarations, type SourceDeclarations, type SourceEndpoints } from '../sources/declarations';
 import { Sources, type SourceFactories } from '../sources/sources';
 import { stateLayout } from '../vocabulary/stateDirectory';
+import type { FunctionCatalog } from '../versions/functionCatalog';
 
 // Lambda's third invocation model, put together: the project's queues and streams (`Sources`), the
 // event source mappings (template + API, `EventSourceMappings`) and their pollers
 // (`MappingManager`), each poller given a MappingRuntime onto the engine.
 
 export interface EventSourcesHost {
-  region(): string;
-  model(): TemplateModel;
+  /** The functions and the template that declares the queues, streams and mappings. */
+  catalog: FunctionCatalog;
   sourceEndpoints(): SourceEndpoints;
   stateDir: string;
   telemetry: TelemetryStream;
@@ -38,16 +40,25 @@ export class EventSources {
   private polling = false;
 
   constructor(private readonly store: SharedStore, private readonly host: EventSourcesHost, factories: SourceFactories, pollers: Record<MappingSourceKind, PollerFactory>) {
-    this.declarations = readSourceDeclarations(host.model(), host.region(), host.sourceEndpoints());
-    this.sources = new Sources(store, () => host.region(), () => this.declarations, factories);
+    this.declarations = readSourceDeclarations(host.catalog.template, host.catalog.region, host.sourceEndpoints());
+    this.sources = new Sources(store, () => host.catalog.region, () => this.declarations, factories);
     this.manager = new MappingManager(pollers, (mapping, report) => this.runtimeFor(mapping, report), (message) => this.warn(message));
     this.mappings = new EventSourceMappings(stateLayout(host.stateDir).esm, {
-      region: () => host.region(),
+      region: () => host.catalog.region,
       checkFunction: (name, qualifier) => host.checkFunction(name, qualifier),
       sourceExists: (arn) => this.sources.findQueueDefinition(arn) !== undefined || this.sources.findStreamDefinition(arn) !== undefined || /^arn:aws[a-zA-Z-]*:sqs:/.test(arn),
     }, () => {
       if (this.polling) void this.manager.sync(this.mappings.list());
     });
+  }
+
+  /** Delivers a destination's message to a queue of the engine (embedded or on an endpoint); false when it has no such queue. */
+  async sendToQueue(queueArn: string, body: string, attributes?: DestinationMessage['attributes']): Promise<boolean> {
+    const queue = this.sources.queue(queueArn);
+    if (!queue) return false;
+    const messageAttributes = attributes && Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, 'DataType' in v ? v : { DataType: 'String', StringValue: v.Value }]));
+    await queue.send([{ body, messageAttributes }]);
+    return true;
   }
 
   /** Reads the template's mappings and the API's; with `poll`, starts polling. */
@@ -59,7 +70,7 @@ export class EventSources {
 
   /** The template changed (hot reload): its queues, streams and mappings are read again. */
   templateChanged(): void {
-    this.declarations = readSourceDeclarations(this.host.model(), this.host.region(), this.host.sourceEndpoints());
+    this.declarations = readSourceDeclarations(this.host.catalog.template, this.host.catalog.region, this.host.sourceEndpoints());
     this.readTemplate();
   }
 
@@ -101,7 +112,7 @@ export class EventSources {
   }
 
   private readTemplate(): void {
-    const { mappings, problems } = readTemplateMappings(this.host.model());
+    const { mappings, problems } = readTemplateMappings(this.host.catalog.template);
     for (const problem of problems) this.warn(`Event source mapping ${problem}`);
     this.mappings.setTemplateMappings(mappings);
   }
@@ -112,7 +123,7 @@ export class EventSources {
     const notFound = () => new Error(`${mapping.eventSourceArn} is not a queue or stream of this project`);
     return {
       mapping,
-      region: host.region(),
+      region: host.catalog.region,
       store: this.store,
       async invoke(payload) {
         const result = await host.invoke(mapping.functionName, payload, mapping.qualifier);

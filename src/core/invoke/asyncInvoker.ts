@@ -16,6 +16,7 @@ import { deadLetterAttributes, destinationsFor, recordBody, type DestinationMess
 import { functionArn } from '../vocabulary/functionNames';
 import { buildInvocationRecord, errorMessageOf, type InvocationCondition, type StoredResponse } from './invocationRecord';
 import { newTraceId } from './tracing';
+import type { FunctionCatalog } from '../versions/functionCatalog';
 
 // Asynchronous invocation (InvocationType Event), durable. An accepted event is written to the
 // state store (fsync'd) before the caller hears about it; workers then run it through the same
@@ -80,14 +81,12 @@ export class AsyncInvoker {
   constructor(private readonly o: {
     scheduler: Scheduler;
     telemetry: TelemetryStream;
-    lookup: (name: string) => FunctionDefinition | undefined;
+    /** The functions, with the event invoke configuration the API set for a qualifier. */
+    catalog: FunctionCatalog;
     /** Resolves and validates a request as Lambda's front end does (the Invoker's, with the Event payload limit). */
     resolve: (functionName: string, payload: Buffer | string, qualifier?: string) => Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }>;
     /** The version an attempt runs (an alias picks per attempt) and the definition to run it from. */
     target: (fn: FunctionDefinition, qualifier: string | undefined) => Promise<InvocationTarget>;
-    /** The function with the event invoke configuration that applies to the qualifier invoked. */
-    configured: (fn: FunctionDefinition, qualifier: string | undefined) => FunctionDefinition;
-    functions: () => FunctionDefinition[];
     /** The engine's LevelDB (`<stateDir>/store`), shared with the event sources. */
     store: SharedStore;
     /**
@@ -129,7 +128,7 @@ export class AsyncInvoker {
 
   /** What the destinations and dead-letter queue of a function received, oldest first. */
   async destinationRecords(functionName: string): Promise<DestinationMessage[]> {
-    const fn = this.o.lookup(functionName);
+    const fn = this.o.catalog.getFunction(functionName);
     if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.o.settings().region, functionName)}`);
     const messages = await this.read<DestinationMessage>(MESSAGE_PREFIX);
     return messages.filter((m) => m.sourceFunction === fn.functionName).sort((a, b) => a.seq - b.seq);
@@ -189,7 +188,7 @@ export class AsyncInvoker {
   private async resume(store: StateStore): Promise<void> {
     for (const { value } of await store.entries<QueuedEvent>(EVENT_PREFIX)) {
       this.sequence.observe(value.seq);
-      if (!this.o.lookup(value.functionName)) {
+      if (!this.o.catalog.getFunction(value.functionName)) {
         this.warnOnce(`Queued asynchronous events of ${value.functionName} stay in the store: the function is not in the template`);
         continue;
       }
@@ -226,15 +225,15 @@ export class AsyncInvoker {
   private pump(q: FunctionQueue): void {
     clearTimeout(q.timer);
     q.timer = undefined;
-    const fn = this.o.lookup(q.name);
+    const fn = this.o.catalog.getFunction(q.name);
     if (this.stopping || !fn) return;
     const settings = this.o.settings();
-    const { cap } = asyncCapacity(fn, this.o.functions(), settings.accountConcurrency, settings.maxConcurrencyPerFunction);
+    const { cap } = asyncCapacity(fn, this.o.catalog.functions(), settings.accountConcurrency, settings.maxConcurrencyPerFunction);
     const now = Date.now();
     let wakeAt = Infinity;
     for (const event of q.events) {
       if (q.busy.has(event.requestId)) continue;
-      const configured = this.o.configured(fn, event.invokedQualifier);
+      const configured = this.o.catalog.withEventInvokeConfig(fn, event.invokedQualifier);
       const expiresAt = event.enqueuedAt + maximumEventAgeMs(configured, settings.maximumEventAgeSeconds);
       if (now >= expiresAt) {
         this.run(q, event, () => this.finish(q, configured, event, 'EventAgeExceeded', event.lastResponse));
@@ -308,7 +307,7 @@ export class AsyncInvoker {
       this.emit(event, 'requeued', { delayMs, errorType: throttled ? 'TooManyRequestsException' : 'ServiceException', reason });
       return;
     } finally {
-      if (asyncCapacity(fn, this.o.functions(), settings.accountConcurrency, settings.maxConcurrencyPerFunction).yields) {
+      if (asyncCapacity(fn, this.o.catalog.functions(), settings.accountConcurrency, settings.maxConcurrencyPerFunction).yields) {
         q.yieldUntil = Date.now() + SYNC_WINDOW_MS;
       }
     }
@@ -351,7 +350,7 @@ export class AsyncInvoker {
     const messages: DestinationMessage[] = [];
     const followUps: QueuedEvent[] = [];
     const time = new Date().toISOString();
-    for (const destination of destinationsFor(fn, condition, this.o.lookup, region)) {
+    for (const destination of destinationsFor(fn, condition, (name) => this.o.catalog.getFunction(name), region)) {
       const deadLetter = destination.role === 'DeadLetterQueue';
       const message: DestinationMessage = {
         seq: this.sequence.next(), time, sourceFunction: fn.functionName, requestId: event.requestId,

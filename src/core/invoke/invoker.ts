@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FunctionDefinition } from '../config/types';
+import type { FunctionDefinition, FunctionLookup } from '../config/types';
 import type { LogCollector } from '../environment/environment';
 import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -44,8 +44,7 @@ export interface InvocationResult {
 export class Invoker {
   constructor(
     private readonly scheduler: Scheduler,
-    private readonly lookup: (name: string) => FunctionDefinition | undefined,
-    private readonly region: () => string,
+    private readonly catalog: FunctionLookup,
     private readonly versions: FunctionVersions,
   ) {}
 
@@ -60,8 +59,8 @@ export class Invoker {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
     const qualifier = qualifierOption || ref.qualifier;
-    const fn = this.lookup(ref.name);
-    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), ref.name, qualifier)}`);
+    const fn = this.catalog.getFunction(ref.name);
+    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, ref.name, qualifier)}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     if (bytes.length > maxBytes) {
       throw new WorkbenchError('RequestEntityTooLargeException', maxBytes === MAX_SYNC_PAYLOAD_BYTES
@@ -76,7 +75,7 @@ export class Invoker {
   async check(functionName: string, payload: Buffer | string, qualifierOption?: string, maxBytes = MAX_SYNC_PAYLOAD_BYTES): Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }> {
     const resolved = this.resolve(functionName, payload, qualifierOption, maxBytes);
     if (resolved.qualifier !== undefined && !(await this.versions.exists(resolved.fn, resolved.qualifier))) {
-      throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.region(), resolved.fn.functionName, resolved.qualifier)}`);
+      throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, resolved.fn.functionName, resolved.qualifier)}`);
     }
     return resolved;
   }
@@ -90,7 +89,7 @@ export class Invoker {
     const scheduled = await this.scheduler.run(definition, version, {
       requestId,
       payload: bytes.length === 0 ? EMPTY_EVENT : bytes,
-      invokedFunctionArn: functionArn(this.region(), fn.functionName, qualifier),
+      invokedFunctionArn: functionArn(this.catalog.region, fn.functionName, qualifier),
       traceId: options.traceId ?? newTraceId(),
       clientContext: options.clientContext,
       cognitoIdentity: options.cognitoIdentity,

@@ -1,5 +1,5 @@
-import type { FunctionDefinition } from '../config/types';
-import type { ExecutionEnvironment, InvocationOutcome, InvokeRequest, LogCollector } from '../environment/environment';
+import type { FunctionDefinition, FunctionLookup } from '../config/types';
+import type { ExecutionEnvironment, InvocationOutcome, InvokeRequest, LogCollector, SchedulableEnvironment } from '../environment/environment';
 import { WorkbenchError } from '../errors';
 import type { InitializationType } from '../telemetry/events';
 import type { TelemetryStream } from '../telemetry/stream';
@@ -18,7 +18,7 @@ export interface SchedulerSettings {
   keepAliveMs: number;
 }
 
-export type EnvironmentFactory = (fn: FunctionDefinition, version: string, initializationType: InitializationType) => ExecutionEnvironment;
+export type EnvironmentFactory<E extends SchedulableEnvironment = ExecutionEnvironment> = (fn: FunctionDefinition, version: string, initializationType: InitializationType) => E;
 
 export interface ScheduledResult {
   outcome: InvocationOutcome;
@@ -27,20 +27,20 @@ export interface ScheduledResult {
   initDurationMs?: number;
 }
 
-export class Scheduler {
-  private readonly pools = new Map<string, EnvironmentPool>();
+export class Scheduler<E extends SchedulableEnvironment = ExecutionEnvironment> {
+  private readonly pools = new Map<string, EnvironmentPool<E>>();
   /** The provisioned count each pool is held at (what a replacement provisions up to). */
-  private readonly provisionTargets = new WeakMap<EnvironmentPool, number>();
+  private readonly provisionTargets = new WeakMap<EnvironmentPool<E>, number>();
   private closed = false;
   /** INITs of provisioned environments in progress, engine-wide (at most PROVISIONING_INITS). */
   private readonly initSlots = new Slots(PROVISIONING_INITS);
 
   constructor(
     private readonly settings: SchedulerSettings,
-    private readonly createEnvironment: EnvironmentFactory,
+    private readonly createEnvironment: EnvironmentFactory<E>,
     private readonly telemetry: TelemetryStream,
     /** Every function the engine knows, for the unreserved-concurrency computation. */
-    private readonly allFunctions: () => FunctionDefinition[],
+    private readonly catalog: Pick<FunctionLookup, 'functions'>,
   ) {}
 
   async run(fn: FunctionDefinition, version: string, request: InvokeRequest, collector?: LogCollector): Promise<ScheduledResult> {
@@ -134,10 +134,10 @@ export class Scheduler {
       return;
     }
     // Functions without a reservation share what the reservations leave of the account limit.
-    const reservedTotal = this.allFunctions().reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
+    const reservedTotal = this.catalog.functions().reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
     let unreservedBusy = 0;
     for (const pool of this.pools.values()) {
-      const other = this.allFunctions().find((f) => f.functionName === pool.functionName);
+      const other = this.catalog.functions().find((f) => f.functionName === pool.functionName);
       if (other?.reservedConcurrentExecutions === undefined) unreservedBusy += pool.busyCount;
     }
     if (accountBusy >= this.settings.accountConcurrency || unreservedBusy >= this.settings.accountConcurrency - reservedTotal) {
@@ -151,17 +151,17 @@ export class Scheduler {
     throw new WorkbenchError('TooManyRequestsException', message, reason);
   }
 
-  private pool(functionName: string, version: string): EnvironmentPool {
+  private pool(functionName: string, version: string): EnvironmentPool<E> {
     const key = `${functionName}:${version}`;
     let pool = this.pools.get(key);
     if (!pool) {
-      pool = new EnvironmentPool(functionName, version, () => this.settings.keepAliveMs);
+      pool = new EnvironmentPool<E>(functionName, version, () => this.settings.keepAliveMs);
       this.pools.set(key, pool);
     }
     return pool;
   }
 
-  environments(): ExecutionEnvironment[] {
+  environments(): E[] {
     return [...this.pools.values()].flatMap((pool) => [...pool.environments]);
   }
 
@@ -176,7 +176,7 @@ export class Scheduler {
   }
 
   /** Retires the function's environments (any version) that match; see retire(). Returns how many. */
-  retireWhere(functionName: string, matches: (env: ExecutionEnvironment) => boolean): number {
+  retireWhere(functionName: string, matches: (env: E) => boolean): number {
     let n = 0;
     for (const pool of this.pools.values()) {
       if (pool.functionName !== functionName) continue;

@@ -7,6 +7,7 @@ import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } fro
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
 import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type FunctionSettings, type VersionRecord } from './versionStore';
+import type { FunctionCatalog } from './functionCatalog';
 
 // Lambda's control-plane operations on the engine's functions, versions and aliases, taking and
 // returning AWS's shapes (the HTTP API serialises them as they are; the CLI prints them):
@@ -15,12 +16,8 @@ import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type F
 
 /** What the control plane needs of the engine (the Workbench provides it). */
 export interface ControlPlaneHost {
-  region(): string;
-  /** The template file (its modification time is $LATEST's LastModified). */
-  templateFile(): string;
-  /** Every function, as invocations see it (API-set settings applied). */
-  functions(): FunctionDefinition[];
-  lookup(name: string): FunctionDefinition | undefined;
+  /** Every function, as invocations see it (API-set settings applied), and its template. */
+  catalog: FunctionCatalog;
   versions: FunctionVersions;
   accountConcurrency(): number;
   /** Function settings changed through the API: apply them (concurrency, provisioned environments). */
@@ -70,7 +67,7 @@ export class ControlPlane {
       throw validation(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
     }
     const all: FunctionConfiguration[] = [];
-    for (const fn of [...this.host.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
+    for (const fn of [...this.host.catalog.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
       all.push(await this.configurationOf(fn, undefined));
       if (options.functionVersion === 'ALL') for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
     }
@@ -157,7 +154,7 @@ export class ControlPlane {
     const { fn } = this.find(name, undefined, { unqualified: true });
     if (typeof reserved !== 'number' || !Number.isInteger(reserved)) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
     if (reserved < 0) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
-    const others = this.host.functions().filter((f) => f.functionName !== fn.functionName).reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
+    const others = this.host.catalog.functions().filter((f) => f.functionName !== fn.functionName).reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
     if (others + reserved > this.host.accountConcurrency() - MINIMUM_UNRESERVED) {
       throw new WorkbenchError('InvalidParameterValueException', `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED}].`);
     }
@@ -207,7 +204,7 @@ export class ControlPlane {
   async putFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined, input: { MaximumRetryAttempts?: unknown; MaximumEventAgeInSeconds?: unknown; DestinationConfig?: { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } } }): Promise<Record<string, unknown>> {
     const { fn, qualifier } = this.find(name, qualifierOption);
     const key = qualifier ?? '$LATEST';
-    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.region(), fn.functionName, key);
+    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
     const record: EventInvokeConfigRecord = { lastModified: new Date().toISOString() };
     const retries = input.MaximumRetryAttempts;
     if (retries !== undefined && retries !== null) {
@@ -246,19 +243,19 @@ export class ControlPlane {
   async getFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
     const { fn, qualifier } = this.find(name, qualifierOption);
     const key = qualifier ?? '$LATEST';
-    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.region(), fn.functionName, key);
+    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
     const stored = (await this.versions.store.getSettings(fn.functionName)).eventInvokeConfigs?.[key];
     if (stored) return this.eventInvokeConfigShape(fn, key, stored);
-    const template = this.host.lookup(fn.functionName)?.eventInvokeConfig;
+    const template = this.host.catalog.getFunction(fn.functionName)?.eventInvokeConfig;
     if (template) {
       return this.eventInvokeConfigShape(fn, key, {
         maximumRetryAttempts: template.maximumRetryAttempts,
         maximumEventAgeInSeconds: template.maximumEventAgeInSeconds,
         destinationConfig: template.destinationConfig,
-        lastModified: new Date(statSync(this.host.templateFile()).mtimeMs).toISOString(),
+        lastModified: new Date(statSync(this.host.catalog.template.file).mtimeMs).toISOString(),
       });
     }
-    throw new WorkbenchError('ResourceNotFoundException', `The function ${functionArn(this.host.region(), fn.functionName, key)} doesn't have an EventInvokeConfig`);
+    throw new WorkbenchError('ResourceNotFoundException', `The function ${functionArn(this.host.catalog.region, fn.functionName, key)} doesn't have an EventInvokeConfig`);
   }
 
   // --- shapes -----------------------------------------------------------------------------------
@@ -273,8 +270,8 @@ export class ControlPlane {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
     const qualifier = qualifierOption || ref.qualifier;
-    const fn = this.host.lookup(ref.name);
-    if (!fn) throw notFound(this.host.region(), ref.name, qualifier);
+    const fn = this.host.catalog.getFunction(ref.name);
+    if (!fn) throw notFound(this.host.catalog.region, ref.name, qualifier);
     if (options.unqualified && qualifier !== undefined && qualifier !== '$LATEST') {
       throw new WorkbenchError('InvalidParameterValueException', 'Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.');
     }
@@ -286,7 +283,7 @@ export class ControlPlane {
     const { fn, qualifier } = this.find(name, qualifierOption);
     if (qualifier === undefined) throw validation('null', 'qualifier', 'Member must not be null');
     if (qualifier === '$LATEST') throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
-    if (!(await this.versions.exists(fn, qualifier))) throw notFound(this.host.region(), fn.functionName, qualifier);
+    if (!(await this.versions.exists(fn, qualifier))) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
     return { fn, qualifier };
   }
 
@@ -313,7 +310,7 @@ export class ControlPlane {
         codeSha256: latest.code.codeSha256,
         codeSize: latest.code.codeSize,
         layerSizes: latest.layers.map((l) => l.codeSize ?? 0),
-        lastModified: lambdaTimestamp(new Date(statSync(this.host.templateFile()).mtimeMs)),
+        lastModified: lambdaTimestamp(new Date(statSync(this.host.catalog.template.file).mtimeMs)),
         revisionId: revisionOf(latest.snapshotSha256),
       });
     }
@@ -321,13 +318,13 @@ export class ControlPlane {
     if (!/^[0-9]+$/.test(qualifier)) {
       checkAliasName(qualifier);
       const alias = this.versions.store.getAlias(fn.functionName, qualifier);
-      if (!alias) throw notFound(this.host.region(), fn.functionName, qualifier);
-      if (alias.functionVersion === '$LATEST') return { ...(await this.configurationOf(fn, undefined)), FunctionArn: functionArn(this.host.region(), fn.functionName, qualifier) };
+      if (!alias) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
+      if (alias.functionVersion === '$LATEST') return { ...(await this.configurationOf(fn, undefined)), FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier) };
       version = alias.functionVersion;
     }
     const record = await this.versions.store.getVersion(fn.functionName, version);
-    if (!record) throw notFound(this.host.region(), fn.functionName, qualifier);
-    return { ...this.versionConfiguration(fn, record), FunctionArn: functionArn(this.host.region(), fn.functionName, qualifier) };
+    if (!record) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
+    return { ...this.versionConfiguration(fn, record), FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier) };
   }
 
   private versionConfiguration(fn: FunctionDefinition, record: VersionRecord): FunctionConfiguration {
@@ -350,7 +347,7 @@ export class ControlPlane {
     fn: FunctionDefinition,
     v: { version: string; arnQualifier?: string; codeSha256: string; codeSize: number; layerSizes: number[]; lastModified: string; revisionId: string },
   ): FunctionConfiguration {
-    const region = this.host.region();
+    const region = this.host.catalog.region;
     const result: FunctionConfiguration = {
       FunctionName: fn.functionName,
       FunctionArn: functionArn(region, fn.functionName, v.arnQualifier),
@@ -399,7 +396,7 @@ export class ControlPlane {
     return {
       // The SDK reads LastModified as epoch seconds.
       LastModified: Math.floor(Date.parse(record.lastModified) / 1000),
-      FunctionArn: functionArn(this.host.region(), fn.functionName, qualifier),
+      FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier),
       MaximumRetryAttempts: record.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
       MaximumEventAgeInSeconds: record.maximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
       DestinationConfig: {

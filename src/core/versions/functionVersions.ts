@@ -44,7 +44,7 @@ export class FunctionVersions {
 
   constructor(
     readonly store: VersionStore,
-    private readonly region: () => string,
+    private readonly region: string,
     /** Paths never snapshotted (the state directory, when it sits inside a code directory). */
     private readonly excluded: string[],
   ) {}
@@ -58,12 +58,12 @@ export class FunctionVersions {
     let version = qualifier;
     if (!/^[0-9]+$/.test(qualifier)) {
       const alias = this.store.getAlias(live.functionName, qualifier);
-      if (!alias) throw notFound(this.region(), live.functionName, qualifier);
+      if (!alias) throw notFound(this.region, live.functionName, qualifier);
       version = pickVersion(alias.functionVersion, alias.additionalVersionWeights, () => this.nextDraw(`${live.functionName}:${qualifier}`));
       if (version === '$LATEST') return { version, definition: live };
     }
     const definition = await this.versionDefinition(live, version);
-    if (!definition) throw notFound(this.region(), live.functionName, qualifier);
+    if (!definition) throw notFound(this.region, live.functionName, qualifier);
     return { version, definition };
   }
 
@@ -166,7 +166,7 @@ export class FunctionVersions {
   // --- aliases ----------------------------------------------------------------------------------
 
   aliasArn(functionName: string, alias: string): string {
-    return functionArn(this.region(), functionName, alias);
+    return functionArn(this.region, functionName, alias);
   }
 
   async createAlias(live: FunctionDefinition, input: AliasInput): Promise<AliasRecord> {
@@ -221,7 +221,7 @@ export class FunctionVersions {
     const versions = [input.functionVersion, ...Object.keys(input.additionalVersionWeights ?? {})];
     for (const version of versions) {
       if (version !== '$LATEST' && !(await this.store.getVersion(live.functionName, version))) {
-        throw notFound(this.region(), live.functionName, version);
+        throw notFound(this.region, live.functionName, version);
       }
     }
   }

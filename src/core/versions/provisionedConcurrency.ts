@@ -5,6 +5,7 @@ import type { TelemetryStream } from '../telemetry/stream';
 import type { FunctionVersions } from './functionVersions';
 import type { TemplateProvisioning } from './templateVersions';
 import type { FunctionSettings } from './versionStore';
+import type { FunctionCatalog } from './functionCatalog';
 
 // Which function versions keep provisioned environments, and how many: the template's (on the
 // version an AutoPublishAlias, an AWS::Lambda::Alias or an AWS::Lambda::Version points at), the
@@ -13,13 +14,10 @@ import type { FunctionSettings } from './versionStore';
 // provisioned environments match, giving up those of versions no longer provisioned.
 
 export interface ProvisioningSources {
-  /** The template's functions, as invocations see them. */
-  functions(): FunctionDefinition[];
-  getFunction(name: string): FunctionDefinition | undefined;
+  /** The template's functions, as invocations see them, and the settings made through the API. */
+  catalog: FunctionCatalog;
   /** The `provisionedConcurrency` setting: function name or logical id → environments of $LATEST. */
   latestOverrides(): Record<string, number>;
-  /** Settings made through the API, per function name. */
-  apiSettings(): Map<string, FunctionSettings>;
   /** The engine's concurrency (Lambda's account limit). */
   accountConcurrency(): number;
 }
@@ -74,7 +72,7 @@ export class ProvisionedConcurrency {
       if (env.initializationType === 'provisioned-concurrency' && !wanted.has(key(env.fn.functionName, env.version))) void this.scheduler.provision(env.fn, env.version, 0);
     }
     await Promise.all(desired.map(async ({ functionName, version, count }) => {
-      const fn = this.sources.getFunction(functionName);
+      const fn = this.sources.catalog.getFunction(functionName);
       const definition = fn && (version === '$LATEST' ? fn : await this.versions.versionDefinition(fn, version).catch((error: Error) => {
         this.telemetry.emit('workbench.warning', { message: `Provisioned concurrency for ${functionName}:${version}: ${error.message}` });
         return undefined;
@@ -130,7 +128,7 @@ export class ProvisionedConcurrency {
 
   /** What provisioned concurrency of functions without a reservation may still take, beside `others`. */
   private unreservedLeft(others: Request[]): number {
-    const functions = this.sources.functions();
+    const functions = this.sources.catalog.functions();
     const reservedTotal = functions.reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
     const unreserved = new Set(functions.filter((f) => f.reservedConcurrentExecutions === undefined).map((f) => f.functionName));
     const taken = others.filter((r) => unreserved.has(r.functionName)).reduce((sum, r) => sum + r.count, 0);
@@ -144,14 +142,14 @@ export class ProvisionedConcurrency {
     for (const p of this.fromTemplate) {
       result.push({ functionName: p.functionName, version: p.alias ? aliasVersion(p.functionName, p.alias) : p.version, count: p.count, origin: `the template's ProvisionedConcurrencyConfig of ${p.functionName}` });
     }
-    for (const [functionName, settings] of this.sources.apiSettings()) {
+    for (const [functionName, settings] of this.sources.catalog.settings()) {
       for (const [qualifier, { count }] of Object.entries(settings.provisionedConcurrency ?? {})) {
         const version = /^[0-9]+$/.test(qualifier) ? qualifier : aliasVersion(functionName, qualifier);
         result.push({ functionName, version, count, origin: `the provisioned concurrency of ${functionName}:${qualifier} (.lambda-workbench/functions/${functionName}/settings.json)`, apiQualifier: qualifier });
       }
     }
     const overrides = this.sources.latestOverrides();
-    for (const fn of this.sources.functions()) {
+    for (const fn of this.sources.catalog.functions()) {
       const count = overrides[fn.functionName] ?? overrides[fn.logicalId] ?? 0;
       if (count > 0) result.push({ functionName: fn.functionName, version: '$LATEST', count, origin: `the provisionedConcurrency setting of ${fn.functionName}` });
     }
@@ -167,7 +165,7 @@ export class ProvisionedConcurrency {
     const accepted: Request[] = [];
     const clamped = new Map<string, string>();
     for (const request of this.requests()) {
-      const fn = this.sources.getFunction(request.functionName);
+      const fn = this.sources.catalog.getFunction(request.functionName);
       if (!fn || request.version === undefined) continue;
       let count = Math.floor(request.count);
       if (this.problem(fn, count, accepted)) {

@@ -1,0 +1,76 @@
+import type { FunctionDefinition } from '../config/types';
+import { CredentialCache, userCredentialChain } from '../environment/credentials';
+import { DebugModes } from '../environment/debugModes';
+import { ExecutionEnvironment } from '../environment/environment';
+import { OptDirectories } from '../layers/optDir';
+import { NodeRuntime, resolveLocalNode } from '../runtimes/nodeRuntime';
+import { ProvidedRuntime } from '../runtimes/providedRuntime';
+import { PythonRuntime, resolveLocalPython } from '../runtimes/pythonRuntime';
+import type { RuntimeAdapter } from '../runtimes/types';
+import type { InitializationType } from '../telemetry/events';
+import type { TelemetryStream } from '../telemetry/stream';
+import { stateLayout } from '../vocabulary/stateDirectory';
+import type { WorkbenchSettings } from './settings';
+
+// How the engine makes an execution environment: the runtime adapter of the function's runtime,
+// the credentials handed to functions, the function version's /opt, and the function's debug mode.
+// The scheduler calls `create` for every cold start.
+
+export class EnvironmentFactory {
+  /** Which functions start their environments waiting for a debugger, and with what. */
+  readonly debugModes = new DebugModes();
+  readonly optDirs: OptDirectories;
+  private readonly credentials: CredentialCache;
+  private readonly runtimes: Map<string, RuntimeAdapter>;
+
+  constructor(private readonly settings: WorkbenchSettings, stateDir: string, private readonly telemetry: TelemetryStream) {
+    const warn = (message: string) => telemetry.emit('workbench.warning', { message });
+    this.runtimes = new Map<string, RuntimeAdapter>([
+      ['nodejs', new NodeRuntime(settings.nodePath, warn, settings.nodeHeapLimit ?? true)],
+      ['python', new PythonRuntime(settings.pythonPath, warn)],
+      ['provided', new ProvidedRuntime()],
+    ]);
+    this.optDirs = new OptDirectories(stateLayout(stateDir).opt);
+    this.credentials = new CredentialCache(settings.credentials ?? userCredentialChain());
+  }
+
+  create(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
+    const runtime = this.runtimeFor(fn.runtime);
+    const launch = this.debugModes.launchOf(fn);
+    return new ExecutionEnvironment({
+      fn: launch.fn,
+      version,
+      region: this.settings.region,
+      runtime,
+      credentials: this.credentials,
+      telemetry: this.telemetry,
+      initializationType,
+      initTimeoutMs: this.settings.initTimeoutSeconds * 1000,
+      shutdownGraceMs: this.settings.shutdownGraceMs,
+      debug: launch.debug,
+      stopOnInit: launch.stopOnInit,
+      tmpRoot: this.settings.tmpRoot,
+      optDir: () => this.optDirs.get(fn.functionName, version, fn.layers),
+    });
+  }
+
+  /** Resolves the node and python binaries and the credentials ahead of the first cold start. */
+  warmCaches(functions: FunctionDefinition[]): void {
+    if (functions.some((f) => f.runtime.startsWith('nodejs'))) {
+      resolveLocalNode(this.settings.nodePath).catch(() => undefined);
+    }
+    for (const runtime of new Set(functions.map((f) => f.runtime).filter((r) => r.startsWith('python')))) {
+      resolveLocalPython(runtime, this.settings.pythonPath).catch(() => undefined);
+    }
+    this.credentials.get().catch(() => undefined);
+  }
+
+  private runtimeFor(runtime: string): RuntimeAdapter {
+    for (const [prefix, adapter] of this.runtimes) if (runtime.startsWith(prefix)) return adapter;
+    return {
+      launch: async () => {
+        throw new Error(`Runtime ${runtime} is not supported locally yet`);
+      },
+    };
+  }
+}
