@@ -37,12 +37,18 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 node scripts/build.mjs
 npx tsc -p . --noEmit
+# Lint and format (eslint.config.mjs, .prettierrc.json): reported, and the run fails at the end, but
+# the tests still run.
+lint_rc=0
+npx eslint . || lint_rc=$?
+npx prettier --check --log-level warn . || lint_rc=$?
 unit_rc=0
 npx mocha || unit_rc=$?
 # Then the extension in a real VS Code extension host (test/extension/, ~1 min; installs Chromium and
 # code-server on first use), also when a unit test failed. Screenshots: test-artifacts/extension/.
 ext_rc=0
 bash scripts/test-extension.sh || ext_rc=$?
+if [ "$lint_rc" -ne 0 ]; then echo "scripts/test.sh: lint or format check FAILED (npm run lint; npm run format fixes layout)" >&2; fi
 if [ "$unit_rc" -ne 0 ]; then echo "scripts/test.sh: unit tests FAILED (mocha exit $unit_rc)" >&2; fi
 if [ "$ext_rc" -ne 0 ]; then echo "scripts/test.sh: extension tests FAILED (exit $ext_rc)" >&2; fi
-[ "$unit_rc" -eq 0 ] && [ "$ext_rc" -eq 0 ]
+[ "$lint_rc" -eq 0 ] && [ "$unit_rc" -eq 0 ] && [ "$ext_rc" -eq 0 ]
