@@ -17,14 +17,8 @@ import type { MessageQueue, QueueDefinition, QueueStats, ReceiveOptions, Receive
 // A queue with SQS semantics kept in the engine's LevelDB (classic-level), shared with the rest of
 // the engine. Standard and FIFO queues, message attributes, delays, visibility timeouts, receive
 // counts, redrive to a dead-letter queue, retention, FIFO deduplication and message groups, long
-// polling. This class holds the operations; the pieces they use live beside it:
-//   embeddedQueueLayout.ts    the store keys and records, and how changes become store operations
-//   embeddedQueueLoad.ts      reading a queue back from the store
-//   embeddedQueueIndex.ts     the in-memory index: what is deliverable now, FIFO groups, visibility
-//   embeddedQueueDedup.ts     FIFO deduplication records
-//   embeddedQueueDelivery.ts  received messages and receipt handles
-//   embeddedQueueWaiters.ts   long polling
-//   embeddedQueueWrites.ts    durable writes (sends) and writes behind (the rest)
+// polling. This class holds the operations; the store layout, the in-memory index, deduplication,
+// delivery, long polling and the writes are modules of their own beside it (embeddedQueue*.ts).
 //
 // Durability: send() resolves once its messages are on disk. Deletes, visibility changes, receive
 // states and redrives take effect in memory at once and are written behind (a delete lost in a

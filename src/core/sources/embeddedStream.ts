@@ -16,13 +16,7 @@ import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 // 128-bit MD5 hash key space evenly, partition key → MD5 → shard, sequence numbers increasing per
 // shard, shard iterators (opaque, expiring after 5 minutes), retention. A DynamoDB stream is the
 // same structure with change records (partition key = the item's Keys). This class holds the API;
-// the pieces it uses live beside it:
-//   embeddedStreamState.ts     the records in the store and in memory, group-committed appends, retention
-//   streamShards.ts            the hash key space, which shard a record goes to, shard ids
-//   streamSequenceNumbers.ts   sequence numbers: their forms, and finding records by them
-//   streamIterators.ts         shard iterators: positions, expiry, where a read starts
-//   dynamoDbChanges.ts         DynamoDB change records: images cut to the view type, partition keys
-//   streamApiError.ts          errors named as the Kinesis / DynamoDB Streams APIs name them
+// the state, shards, sequence numbers and iterators are modules of their own beside it.
 
 // Importers of this module (tests, other sources) find these here, as before the split.
 export { dynamoDbPartitionKey } from './dynamoDbChanges';
