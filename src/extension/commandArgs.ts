@@ -1,4 +1,4 @@
-// The programmatic arguments of the engine commands (commands/engineCommands.ts), normalised as
+// The programmatic arguments of the engine commands (commands/functionCommands.ts), normalised as
 // plain functions (no 'vscode' import: unit-tested under mocha).
 
 /** A function named by tests or other extensions: `{ functionName, qualifier? }` (the name may be `Name:qualifier` or an ARN). */

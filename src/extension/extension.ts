@@ -1,27 +1,29 @@
-import * as vscode from 'vscode';
-import { registerEngineCommands } from './commands/engineCommands';
-import { registerSourceCommands } from './commands/sourceCommands';
-import { registerServeTaskProvider } from './tasks/serveTaskProvider';
-import { registerDebug, type DebugApi } from './debug/registerDebug';
-import { startTemplateLanguageServer, type TemplateLanguageApi } from './language/templateLanguageClient';
-import { registerTimeline, type TimelineApi } from './timeline/timelinePanel';
-import { registerEnvironmentsView, type EnvironmentsTreeProvider } from './views/environmentsView';
-import { registerEventSourcesView } from './views/eventSourcesView';
-import { registerEventsView } from './views/eventsView';
-import { registerFunctionsView, type FunctionsTreeProvider } from './views/functionsView';
-import { WorkbenchHost } from './workbenchHost';
+import type * as vscode from 'vscode';
+import { environmentCommands } from './commands/environmentCommands';
+import { eventCommands } from './commands/eventCommands';
+import { functionCommands } from './commands/functionCommands';
+import { localApiCommands } from './commands/localApiCommands';
+import { sourceCommands } from './commands/sourceCommands';
+import { templateCommands } from './commands/templateCommands';
+import { viewCommands } from './commands/viewCommands';
+import { Ctx } from './ctx';
+import { debugCommands } from './debug/debugCommands';
+import type { DebugApi } from './debug/registerDebug';
+import type { TemplateLanguageApi } from './language/templateLanguageClient';
+import type { TimelineApi } from './timeline/timelinePanel';
+import type { Views } from './views/views';
+import type { WorkbenchHost } from './workbenchHost';
 
-// The extension: the engine runs in the extension host (WorkbenchHost: one engine per workspace
-// folder with a template); the sidebar's views, the commands, the timeline panel and the `lambda`
-// debugger all use it. The template language server runs in a process of its own.
-
-let host: WorkbenchHost | undefined;
+// The extension: one Ctx (ctx.ts) owns the engines (WorkbenchHost: one engine per workspace folder
+// with a template), the sidebar's views, the timeline panel, the local API, the `lambda` debugger
+// and the template language server's client (its server runs in a process of its own); the
+// commands, one module per concept, are made from it.
 
 /** Returned to tests (and other extensions): the host, to assert on what the views show. */
 export interface LambdaWorkbenchApi {
   host: WorkbenchHost;
-  /** Tree providers: `getChildren()` returns what the views show (see views/functionsView.ts, views/environmentsView.ts). */
-  views: { functions: FunctionsTreeProvider; environments: EnvironmentsTreeProvider };
+  /** Tree providers: `getChildren()` returns what the views show (see views/functionsView.ts, views/environmentsView.ts, views/eventsView.ts, views/eventSourcesView.ts). */
+  views: Views;
   /** The timeline panel (`panel()`, `show()`) and every engine's metrics and timeline model (timeline/timelinePanel.ts). */
   timeline: TimelineApi;
   /** The `lambda` debugger: running sessions and the configuration providers (debug/registerDebug.ts). */
@@ -32,27 +34,23 @@ export interface LambdaWorkbenchApi {
   activation: { startedAt: number; returnedAt: number; enginesOpen: Promise<number> };
 }
 
+/** The running extension's Ctx: deactivate() takes no arguments, yet must wait for the engines to close. */
+let active: Ctx | undefined;
+
 export async function activate(context: vscode.ExtensionContext): Promise<LambdaWorkbenchApi> {
   const startedAt = performance.now();
-  const output = vscode.window.createOutputChannel('Lambda', 'lambda-log');
-  host = new WorkbenchHost(output);
-  context.subscriptions.push(output, host);
-  const functions = registerFunctionsView(context, host);
-  const environments = registerEnvironmentsView(context, host);
-  registerEventsView(context, host);
-  registerEventSourcesView(context, host);
-  registerEngineCommands(context, host);
-  registerSourceCommands(context, host);
-  const timeline = registerTimeline(context, host);
-  const debug = registerDebug(context, host);
-  const language = startTemplateLanguageServer(context, host);
-  registerServeTaskProvider(context, host);
+  const ctx = new Ctx(context);
+  active = ctx;
+  context.subscriptions.push(ctx);
+  for (const commands of [functionCommands, environmentCommands, viewCommands, eventCommands, sourceCommands, localApiCommands, debugCommands, templateCommands]) {
+    ctx.registerCommands(commands);
+  }
   // Engines open in the background: activation must not wait for cold provisioning.
-  const enginesOpen = host.start().then(() => performance.now());
-  return { host, views: { functions, environments }, timeline, debug, language, activation: { startedAt, returnedAt: performance.now(), enginesOpen } };
+  const enginesOpen = ctx.host.start().then(() => performance.now());
+  return { host: ctx.host, views: ctx.views, timeline: ctx.timeline, debug: ctx.debug, language: ctx.language, activation: { startedAt, returnedAt: performance.now(), enginesOpen } };
 }
 
 export async function deactivate(): Promise<void> {
-  await host?.close();
-  host = undefined;
+  await active?.dispose();
+  active = undefined;
 }

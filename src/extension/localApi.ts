@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { LambdaApiServer, writeServeDiscovery } from '../core';
-import { currentEngine } from './commands/commandSupport';
+import { affectsSettings, settingsFor } from './config';
 import { apiActions, awsCliExample, statusBarText, warmEnvironmentCount } from './sourcesModel';
 import type { Engine, WorkbenchHost } from './workbenchHost';
 
@@ -17,9 +17,8 @@ import type { Engine, WorkbenchHost } from './workbenchHost';
 //   lambdaWorkbench.stopApi(engine?: Engine | { engine }) → number of servers stopped (all when no engine)
 //   lambdaWorkbench.apiActions() → the quick pick behind the status bar item
 //
-// For tests: `localApi()` returns the LocalApi once the extension is active (kept on globalThis, so
-// a test bundle's own copy of this module reaches it too): `servers()`, `status()` (the status bar
-// item's text and tooltip, warm count, URLs).
+// The Ctx owns the one LocalApi (`ctx.localApi`): `servers()`, `status()` (the status bar item's
+// text and tooltip, warm count, URLs); its commands are in commands/localApiCommands.ts.
 
 interface Serving {
   engine: Engine;
@@ -30,8 +29,6 @@ interface Serving {
   requestedPort?: number;
   discovery: { remove(): void };
 }
-
-const SECTION = 'lambdaWorkbench';
 
 export class LocalApi implements vscode.Disposable {
   private readonly serving = new Map<string, Serving>();
@@ -56,7 +53,7 @@ export class LocalApi implements vscode.Disposable {
       }),
       // Turning auto-start on again overrides an earlier Stop.
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`${SECTION}.apiAutoStart`)) this.stoppedByUser.clear();
+        if (affectsSettings(e, 'apiAutoStart')) this.stoppedByUser.clear();
       }),
     );
     this.updateStatus();
@@ -118,7 +115,7 @@ export class LocalApi implements vscode.Disposable {
     const key = engine.templateFile;
     const previous = this.serving.get(key);
     if (previous) await this.close(previous);
-    const configured = vscode.workspace.getConfiguration(SECTION, engine.folder.uri).get<number>('apiPort', 3001);
+    const configured = settingsFor(engine.folder.uri).apiPort;
     const server = new LambdaApiServer(engine.workbench, { host: '127.0.0.1', port: port ?? configured, debug: engine.workbench });
     let listening: { url: string; port: number };
     try {
@@ -158,14 +155,14 @@ export class LocalApi implements vscode.Disposable {
       const key = engine.templateFile;
       const resume = this.resume.get(key);
       if (resume && !this.serving.has(key)) {
-        const configured = vscode.workspace.getConfiguration(SECTION, engine.folder.uri).get<number>('apiPort', 3001);
+        const configured = settingsFor(engine.folder.uri).apiPort;
         // A free port (0) keeps the address it had, so clients need not be told again.
         const port = resume.port ?? (configured === 0 ? resume.lastPort : configured);
         await this.start(engine, port).catch(() => this.start(engine, resume.port ?? configured)).catch((error) => this.failed(engine, error));
       }
       if (this.seen.has(engine.workbench)) continue;
       this.seen.add(engine.workbench);
-      const autoStart = vscode.workspace.getConfiguration(SECTION, engine.folder.uri).get<boolean>('apiAutoStart', false);
+      const autoStart = settingsFor(engine.folder.uri).apiAutoStart;
       if (autoStart && !this.serving.has(key) && !this.stoppedByUser.has(key)) await this.start(engine).catch((error) => this.failed(engine, error));
     }
     this.updateStatus();
@@ -186,96 +183,4 @@ export class LocalApi implements vscode.Disposable {
     // package.json's menus show Start or Stop by it.
     void vscode.commands.executeCommand('setContext', 'lambdaWorkbench.apiRunning', status.urls.length > 0);
   }
-}
-
-// Kept on globalThis (a registered symbol), so that a test bundle carrying its own copy of this
-// module still reaches the extension's LocalApi.
-const INSTANCE = Symbol.for('lambdaWorkbench.localApi');
-const slot = globalThis as { [INSTANCE]?: LocalApi };
-
-/** The extension's LocalApi (undefined before activation); for tests. */
-export function localApi(): LocalApi | undefined {
-  return slot[INSTANCE];
-}
-
-/** `engine` given as an Engine or as a node / target carrying one. */
-function engineArg(value: unknown): Engine | undefined {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  if ('workbench' in value && 'templateFile' in value) return value as Engine;
-  if ('engine' in value) return engineArg((value as { engine: unknown }).engine);
-  return undefined;
-}
-
-export function registerLocalApi(context: vscode.ExtensionContext, host: WorkbenchHost): void {
-  const localApi = new LocalApi(host);
-  slot[INSTANCE] = localApi;
-  context.subscriptions.push(localApi, { dispose: () => (slot[INSTANCE] === localApi ? delete slot[INSTANCE] : undefined) });
-
-  const start = async (target?: unknown, options?: unknown): Promise<string | undefined> => {
-    const given = engineArg(target);
-    const engine = given ? currentEngine(host, given) : await host.pickEngine();
-    if (!engine) return undefined;
-    const port = options && typeof options === 'object' && !Array.isArray(options) ? (options as { port?: number }).port : undefined;
-    try {
-      const url = await localApi.start(engine, port);
-      void vscode.window.showInformationMessage(`Lambda: the local API of ${engine.label} is listening on ${url}`, 'Copy URL').then((button) => {
-        if (button) void vscode.env.clipboard.writeText(url);
-      });
-      return url;
-    } catch (error) {
-      void vscode.window.showErrorMessage(`Lambda: Start Local API failed — ${(error as Error).message}`);
-      return undefined;
-    }
-  };
-
-  const stop = async (target?: unknown): Promise<number> => {
-    const given = engineArg(target);
-    const engine = given && currentEngine(host, given);
-    const stopped = await localApi.stop(engine);
-    if (stopped > 0) void vscode.window.setStatusBarMessage(`$(debug-stop) Lambda: local API stopped`, 4000);
-    return stopped;
-  };
-
-  context.subscriptions.push(
-    vscode.commands.registerCommand('lambdaWorkbench.startApi', start),
-    vscode.commands.registerCommand('lambdaWorkbench.stopApi', stop),
-    vscode.commands.registerCommand('lambdaWorkbench.apiActions', async () => {
-      await host.start();
-      const servers = localApi.servers();
-      const actions = apiActions({ serving: servers.map((s) => ({ label: s.engine.label, url: s.url })), engines: host.engines().length });
-      const picked = await vscode.window.showQuickPick(actions.map((a) => ({ label: a.label, detail: a.detail, id: a.id })), { placeHolder: localApi.status().tooltip.split('\n')[0] });
-      if (!picked) return;
-      const pickServer = async () => {
-        if (servers.length <= 1) return servers[0];
-        const chosen = await vscode.window.showQuickPick(servers.map((s) => ({ label: s.engine.label, description: s.url, server: s })));
-        return chosen?.server;
-      };
-      switch (picked.id) {
-        case 'start': {
-          const idle = host.engines().filter((e) => !servers.some((s) => s.engine.templateFile === e.templateFile));
-          const engine = idle.length === 1 ? idle[0] : (await vscode.window.showQuickPick(idle.map((e) => ({ label: e.label, description: e.templateFile, engine: e })), { placeHolder: 'Serve which project?' }))?.engine;
-          if (engine) await start(engine);
-          return;
-        }
-        case 'stop': {
-          const server = await pickServer();
-          if (server) await stop(server.engine);
-          return;
-        }
-        case 'copyUrl': {
-          const server = await pickServer();
-          if (server) await vscode.env.clipboard.writeText(server.url);
-          return;
-        }
-        case 'copyCliExample': {
-          const server = await pickServer();
-          if (server) await vscode.env.clipboard.writeText(awsCliExample(server.url, server.engine.workbench.functions()[0]?.functionName ?? 'MyFunction'));
-          return;
-        }
-        case 'showOutput':
-          host.output.show(true);
-          return;
-      }
-    }),
-  );
 }

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { findTemplate, isTemplateText } from '../core/config';
+import { settingsFor } from './config';
 
 // Which templates of a workspace folder get an engine:
 // - the `lambdaWorkbench.templatePaths` setting: paths or globs relative to the folder;
@@ -16,7 +17,7 @@ const MAX_NESTED = 50;
 
 /** The engines' templates of a folder (absolute paths, sorted shallowest first). */
 export async function templatesOf(folder: vscode.WorkspaceFolder): Promise<string[]> {
-  const configured = vscode.workspace.getConfiguration('lambdaWorkbench', folder.uri).get<string[]>('templatePaths', []);
+  const configured = settingsFor(folder.uri).templatePaths;
   if (configured.length > 0) {
     const files: string[] = [];
     for (const entry of configured) {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatDiagnostic } from '../core/config';
 import { formatTerminalLine, type TelemetryEvent, TemplateError, Workbench, type WorkbenchSettings } from '../core';
+import { affectsSettings, settingsFor } from './config';
 import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
 import { templatesOf } from './templates';
 
@@ -15,7 +16,6 @@ import { templatesOf } from './templates';
 // Running a function executes the workspace's code, so in an untrusted workspace (Restricted Mode)
 // the host opens no engine until the user trusts it; commands then say why instead of acting.
 
-const SECTION = 'lambdaWorkbench';
 const RESTRICTED_MODE = 'Lambda: this workspace is in Restricted Mode. Running a function executes the workspace\'s code, so Lambda Workbench starts no engine, handler or debugger until you trust the workspace.';
 
 /** Why a command found no engine: Restricted Mode (with a way out), or no template. */
@@ -63,7 +63,7 @@ export class WorkbenchHost implements vscode.Disposable {
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.restart()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(SECTION)) void this.restart();
+        if (affectsSettings(e)) void this.restart();
       }),
     );
   }
@@ -172,27 +172,26 @@ export class WorkbenchHost implements vscode.Disposable {
     if (!event.type.startsWith('function')) this.changed();
   }
 
-  /** The extension's settings as the engine's. */
+  /** The extension's settings (config.ts; defaults from package.json) as the engine's. */
   private settings(folder: vscode.WorkspaceFolder): Partial<WorkbenchSettings> {
-    const c = vscode.workspace.getConfiguration(SECTION, folder.uri);
-    const text = (key: string) => c.get<string>(key, '') || undefined;
+    const c = settingsFor(folder.uri);
     const settings: Partial<WorkbenchSettings> = {
-      region: c.get<string>('region', 'us-east-1'),
-      nodePath: text('nodePath'),
-      pythonPath: text('pythonPath'),
-      keepAliveSeconds: c.get<number>('keepAliveSeconds', 600),
-      initTimeoutSeconds: c.get<number>('initTimeoutSeconds', 10),
-      accountConcurrency: c.get<number>('accountConcurrency', 1000),
-      nodeHeapLimit: c.get<boolean>('nodeHeapLimit', true),
-      provisionedConcurrency: c.get<Record<string, number>>('provisionedConcurrency', {}),
-      hotReload: c.get<boolean>('hotReload', true),
+      region: c.region,
+      nodePath: c.nodePath,
+      pythonPath: c.pythonPath,
+      keepAliveSeconds: c.keepAliveSeconds,
+      initTimeoutSeconds: c.initTimeoutSeconds,
+      accountConcurrency: c.accountConcurrency,
+      nodeHeapLimit: c.nodeHeapLimit,
+      provisionedConcurrency: c.provisionedConcurrency,
+      hotReload: c.hotReload,
     };
-    const stateDir = text('stateDirectory');
+    const stateDir = c.stateDirectory;
     if (stateDir) settings.stateDir = path.resolve(folder.uri.fsPath, stateDir);
-    const scale = c.get<number>('asyncRetryDelayScale', 1 / 60);
+    const scale = c.asyncRetryDelayScale;
     // Lambda waits 1 and 2 minutes between retries; the scale shortens that for local work.
     settings.asyncRetryDelaysSeconds = [60 * scale, 120 * scale];
-    const { endpoints, problems } = sourceEndpointsFromSetting(c.get<unknown>('sourceEndpoints', {}));
+    const { endpoints, problems } = sourceEndpointsFromSetting(c.sourceEndpoints);
     settings.sourceEndpoints = endpoints;
     for (const problem of problems) this.output.appendLine(`WARNING ${problem}`);
     return settings;

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { isWorkbenchError, TemplateError } from '../../core';
 import { EventOptionError, SavedEventError } from '../../core/events';
 
-// How the engine commands tell the user what went wrong or that they are still working: errors as
+// How the commands tell the user what went wrong or that they are still working: errors as
 // notifications worded as AWS words them, and a progress notification only for slow work.
 
 /** An invocation still running after this long gets a progress notification (a slow cold start). */
@@ -16,10 +16,9 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Shows the error; returns undefined, what a failed command returns. */
-export function showError(error: unknown): undefined {
-  void vscode.window.showErrorMessage(`Lambda: ${errorMessage(error)}`);
-  return undefined;
+/** The one wording of a failed command's notification: what failed, then the error (AWS's words for engine errors). */
+export function reportError(action: string, error: unknown): void {
+  void vscode.window.showErrorMessage(`Lambda: ${action} failed — ${errorMessage(error)}`);
 }
 
 /** Runs `work`; a notification appears if it takes longer than `delayMs`. */

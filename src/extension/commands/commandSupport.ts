@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
 import type { FunctionDefinition } from '../../core/config';
-import { isWorkbenchError } from '../../core';
 import { configDescription, runtimeIcon } from '../viewLabels';
 import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHost';
 
-// Small helpers shared by the commands: arguments, errors, engines, the function pick.
+// Small helpers shared by the commands: arguments, engines, the function pick (errors and progress:
+// commandFeedback.ts).
 
 /**
  * A command's optional second argument, unless it is the selection VS Code passes to a command run
@@ -12,25 +12,6 @@ import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHo
  */
 export function programmaticArg<T>(value: T | unknown[] | undefined): T | undefined {
   return Array.isArray(value) ? undefined : (value as T | undefined);
-}
-
-/** The error in a notification (WorkbenchErrors with their AWS error code). */
-export function reportError(action: string, error: unknown): void {
-  const message = isWorkbenchError(error) ? `${error.code}: ${error.message}` : error instanceof Error ? error.message : String(error);
-  void vscode.window.showErrorMessage(`Lambda: ${action} failed — ${message}`);
-}
-
-/**
- * Runs a command body; an error is shown as a notification and the command returns undefined
- * (programmatic callers get undefined, not a rejection, as from any failed UI action).
- */
-export async function guarded<T>(action: string, body: () => Promise<T | undefined>): Promise<T | undefined> {
-  try {
-    return await body();
-  } catch (error) {
-    reportError(action, error);
-    return undefined;
-  }
 }
 
 /**

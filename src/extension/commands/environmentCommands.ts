@@ -1,16 +1,17 @@
 import * as vscode from 'vscode';
 import { isFunctionTarget } from '../targets';
 import { environmentDescription, environmentLabel } from '../viewLabels';
-import { environmentsProvider, snapshotOf } from '../views/environmentsView';
+import type { Commands, Ctx } from '../ctx';
+import { type EnvironmentsTreeProvider, snapshotOf } from '../views/environmentsView';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
-import type { FunctionResolver } from './functionResolver';
+import { FunctionResolver } from './functionResolver';
 
 // Shutting execution environments down by hand: one (a node of the Environments view, an id, or a
 // pick) or all of them (every engine's, one engine's, or one function's). The next invocation then
 // starts cold, which is what one does this for.
 
 export class EnvironmentCommands {
-  constructor(private readonly host: WorkbenchHost, private readonly functions: FunctionResolver) {}
+  constructor(private readonly host: WorkbenchHost, private readonly functions: FunctionResolver, private readonly environmentsView: EnvironmentsTreeProvider) {}
 
   async shutDownEnvironment(target?: unknown): Promise<boolean | undefined> {
     await this.host.start();
@@ -33,14 +34,14 @@ export class EnvironmentCommands {
     }
     const found = all.find(({ env }) => env.id === id);
     if (!found) {
-      environmentsProvider()?.refresh();
+      this.environmentsView.refresh();
       return false;
     }
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Window, title: `Shutting down ${environmentLabel(snapshotOf(found.env))} (${found.env.id})` },
       () => found.env.shutdown(),
     );
-    environmentsProvider()?.refresh();
+    this.environmentsView.refresh();
     return true;
   }
 
@@ -60,7 +61,16 @@ export class EnvironmentCommands {
       { location: vscode.ProgressLocation.Notification, title: `Shutting down ${count} environment${count === 1 ? '' : 's'}…` },
       () => Promise.all(engines.map((e) => e.workbench.shutdownEnvironments(functionName))),
     );
-    environmentsProvider()?.refresh();
+    this.environmentsView.refresh();
     return count;
   }
 }
+
+// EnvironmentCommands keeps no state of its own: one is made per run, on the Ctx's host and view.
+const environmentsOf = (ctx: Ctx) => new EnvironmentCommands(ctx.host, new FunctionResolver(ctx.host), ctx.views.environments);
+
+/** Documented with the function commands (functionCommands.ts). */
+export const environmentCommands: Commands = {
+  shutDownEnvironment: { action: 'Shut down environment', make: (ctx) => (target?: unknown) => environmentsOf(ctx).shutDownEnvironment(target) },
+  shutDownAllEnvironments: { action: 'Shut down environments', make: (ctx) => (target?: unknown) => environmentsOf(ctx).shutDownAllEnvironments(target) },
+};

@@ -2,15 +2,16 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { type EventOptionValues, generateSampleEvent, normaliseEventName, type SavedEvent, SavedEventError, saveEvent } from '../../core/events';
 import type { InvocationResult } from '../../core';
+import type { Commands } from '../ctx';
 import {
   defaultEventName, EventOptionError, eventPayloadText, eventsDirOf, generateWithOptions, initialOptions, optionLabel, sampleEventText,
   sampleGroups, saveLocations, savedEventLabel, savedEventTree, setOption, validateOptionValue, type OptionState,
 } from '../eventsModel';
 import { showInvocationResult } from '../invocationResults';
 import { isEventTarget, isFunctionTarget, type EventTarget, type FunctionTarget } from '../targets';
-import { eventsProvider } from '../views/eventsView';
+import type { EventsTreeProvider } from '../views/eventsView';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
-import { engineFor, guarded, programmaticArg, showJsonDocument } from './commandSupport';
+import { engineFor, programmaticArg, showJsonDocument } from './commandSupport';
 
 // The event commands: replay (sync / async) an event against a function or alias, open, save as,
 // generate with options. Each takes its event as the first argument (an Events view node is an
@@ -180,7 +181,7 @@ export interface SaveEventOptions {
   engine?: Engine;
 }
 
-async function saveEventAs(host: WorkbenchHost, eventArg: unknown, optionsArg: unknown): Promise<SavedEvent | undefined> {
+async function saveEventAs(host: WorkbenchHost, eventsView: EventsTreeProvider, eventArg: unknown, optionsArg: unknown): Promise<SavedEvent | undefined> {
   const options = programmaticArg<SaveEventOptions>(optionsArg as SaveEventOptions | undefined) ?? {};
   let choice: EventChoice | undefined = isEventTarget(eventArg) ? eventArg : undefined;
   if (!choice) {
@@ -224,7 +225,7 @@ async function saveEventAs(host: WorkbenchHost, eventArg: unknown, optionsArg: u
     if (replace !== 'Replace') return undefined;
     saved = saveEvent(eventsDir, name, value, { function: folder, overwrite: true });
   }
-  eventsProvider()?.refresh();
+  eventsView.refresh();
   void vscode.window.setStatusBarMessage(`$(save) Saved ${path.relative(engine.folder.uri.fsPath, saved.file)}`, 5000);
   return saved;
 }
@@ -291,12 +292,10 @@ async function generateEvent(host: WorkbenchHost, sampleArg: unknown, optionsArg
   return showJsonDocument(JSON.stringify(event, null, 2));
 }
 
-export function registerEventCommands(context: vscode.ExtensionContext, host: WorkbenchHost): void {
-  context.subscriptions.push(
-    vscode.commands.registerCommand('lambdaWorkbench.replayEvent', (event?: unknown, target?: unknown) => guarded('Replay', () => replay(host, event, target, 'sync'))),
-    vscode.commands.registerCommand('lambdaWorkbench.replayEventAsync', (event?: unknown, target?: unknown) => guarded('Asynchronous replay', () => replay(host, event, target, 'async'))),
-    vscode.commands.registerCommand('lambdaWorkbench.openEvent', (event?: unknown) => guarded('Open event', () => openEvent(host, event))),
-    vscode.commands.registerCommand('lambdaWorkbench.saveEventAs', (event?: unknown, options?: unknown) => guarded('Save event', () => saveEventAs(host, event, options))),
-    vscode.commands.registerCommand('lambdaWorkbench.generateEvent', (sample?: unknown, options?: unknown) => guarded('Generate event', () => generateEvent(host, sample, options))),
-  );
-}
+export const eventCommands: Commands = {
+  replayEvent: { action: 'Replay', make: (ctx) => (event?: unknown, target?: unknown) => replay(ctx.host, event, target, 'sync') },
+  replayEventAsync: { action: 'Asynchronous replay', make: (ctx) => (event?: unknown, target?: unknown) => replay(ctx.host, event, target, 'async') },
+  openEvent: { action: 'Open event', make: (ctx) => (event?: unknown) => openEvent(ctx.host, event) },
+  saveEventAs: { action: 'Save event', make: (ctx) => (event?: unknown, options?: unknown) => saveEventAs(ctx.host, ctx.views.events, event, options) },
+  generateEvent: { action: 'Generate event', make: (ctx) => (sample?: unknown, options?: unknown) => generateEvent(ctx.host, sample, options) },
+};

@@ -1,22 +1,15 @@
-import * as vscode from 'vscode';
-import { environmentsProvider } from '../views/environmentsView';
-import { functionsProvider } from '../views/functionsView';
-import type { WorkbenchHost } from '../workbenchHost';
-import { showError } from './commandFeedback';
-import { EnvironmentCommands } from './environmentCommands';
+import type { Commands, Ctx } from '../ctx';
 import { FunctionResolver } from './functionResolver';
 import { InvokeCommands } from './invokeCommands';
 import { NavigationCommands } from './navigationCommands';
 import { VersionCommands } from './versionCommands';
 
-export { errorMessage, withDelayedProgress } from './commandFeedback';
-export { LAST_PAYLOAD_KEY } from './invokeCommands';
-
-// The engine commands: invoke (with a picked, sample, saved or typed event), publish a version,
-// create / update / delete aliases, open a handler's source or its place in the template, shut
-// environments down, refresh the views. Each works from the palette (it asks with quick picks)
-// and from the views' context menus (it gets the node: a FunctionTarget, see targets.ts), and
-// takes programmatic arguments so tests can run it without UI:
+// The function commands: invoke (with a picked, sample, saved or typed event), publish a version,
+// create / update / delete aliases, open a handler's source or its place in the template; with
+// them, documented here, shutting environments down (environmentCommands.ts) and refreshing the
+// views (viewCommands.ts). Each works from the palette (it asks with quick picks) and from the
+// views' context menus (it gets the node: a FunctionTarget, see targets.ts), and takes
+// programmatic arguments so tests can run it without UI:
 //
 //   lambdaWorkbench.invoke(target?, payload?)                    → InvocationResult | undefined
 //       target: a FunctionTarget (tree node), `{ functionName, qualifier? }` (name, Name:qualifier
@@ -44,39 +37,24 @@ export { LAST_PAYLOAD_KEY } from './invokeCommands';
 //   lambdaWorkbench.refresh()                                    → redraws the Functions and Environments views
 //
 // `undefined` means dismissed, or failed: engine errors (WorkbenchError) are shown with AWS's
-// error code and message and never escape as rejections.
+// error code and message (the Ctx's command wrapper) and never escape as rejections.
 //
-// This module registers them; each group lives in a module of its own: invokeCommands.ts,
-// versionCommands.ts (publish, aliases), navigationCommands.ts, environmentCommands.ts, on
-// functionResolver.ts (the function a command acts on) and commandFeedback.ts (errors, progress).
+// This module lists them for the Ctx; the work is in modules of its own: invokeCommands.ts,
+// versionCommands.ts (publish, aliases), navigationCommands.ts, on functionResolver.ts (the
+// function a command acts on) and commandFeedback.ts (errors, progress).
 
-export function registerEngineCommands(context: vscode.ExtensionContext, host: WorkbenchHost): void {
-  const functions = new FunctionResolver(host);
-  const invoke = new InvokeCommands(context, functions);
-  const versions = new VersionCommands(functions);
-  const navigation = new NavigationCommands(functions);
-  const environments = new EnvironmentCommands(host, functions);
-  // Every command's failure is a notification and an `undefined` result, never a rejection.
-  const register = <A extends unknown[], R>(id: string, run: (...args: A) => Promise<R> | R) => {
-    context.subscriptions.push(vscode.commands.registerCommand(id, async (...args: A) => {
-      try {
-        return await run(...args);
-      } catch (error) {
-        return showError(error);
-      }
-    }));
-  };
-  register('lambdaWorkbench.invoke', (target?: unknown, payload?: unknown) => invoke.invoke(target, payload));
-  register('lambdaWorkbench.invokeWithSample', (target?: unknown, sample?: unknown) => invoke.invokeWithSample(target, sample));
-  register('lambdaWorkbench.publishVersion', (target?: unknown, description?: unknown) => versions.publishVersion(target, description));
-  register('lambdaWorkbench.createAlias', (target?: unknown, options?: unknown) => versions.createAlias(target, options));
-  register('lambdaWorkbench.deleteAlias', (target?: unknown, name?: unknown) => versions.deleteAlias(target, name));
-  register('lambdaWorkbench.openHandler', (target?: unknown) => navigation.openHandler(target));
-  register('lambdaWorkbench.openInTemplate', (target?: unknown) => navigation.openInTemplate(target));
-  register('lambdaWorkbench.shutDownEnvironment', (target?: unknown) => environments.shutDownEnvironment(target));
-  register('lambdaWorkbench.shutDownAllEnvironments', (target?: unknown) => environments.shutDownAllEnvironments(target));
-  register('lambdaWorkbench.refresh', () => {
-    functionsProvider()?.refresh();
-    environmentsProvider()?.refresh();
-  });
-}
+// The helpers keep no state of their own: one is made per run, on the Ctx's host and views.
+const resolverOf = (ctx: Ctx) => new FunctionResolver(ctx.host);
+const invokeOf = (ctx: Ctx) => new InvokeCommands(ctx.extension, resolverOf(ctx));
+const versionsOf = (ctx: Ctx) => new VersionCommands(resolverOf(ctx), ctx.views.functions);
+const navigationOf = (ctx: Ctx) => new NavigationCommands(resolverOf(ctx));
+
+export const functionCommands: Commands = {
+  invoke: { action: 'Invoke', make: (ctx) => (target?: unknown, payload?: unknown) => invokeOf(ctx).invoke(target, payload) },
+  invokeWithSample: { action: 'Invoke with sample', make: (ctx) => (target?: unknown, sample?: unknown) => invokeOf(ctx).invokeWithSample(target, sample) },
+  publishVersion: { action: 'Publish version', make: (ctx) => (target?: unknown, description?: unknown) => versionsOf(ctx).publishVersion(target, description) },
+  createAlias: { action: 'Create alias', make: (ctx) => (target?: unknown, options?: unknown) => versionsOf(ctx).createAlias(target, options) },
+  deleteAlias: { action: 'Delete alias', make: (ctx) => (target?: unknown, name?: unknown) => versionsOf(ctx).deleteAlias(target, name) },
+  openHandler: { action: 'Open handler', make: (ctx) => (target?: unknown) => navigationOf(ctx).openHandler(target) },
+  openInTemplate: { action: 'Open in template', make: (ctx) => (target?: unknown) => navigationOf(ctx).openInTemplate(target) },
+};

@@ -8,7 +8,7 @@ import { showInvocationResult } from '../invocationResults';
 import { isEventTarget, isFunctionTarget, type EventTarget } from '../targets';
 import { aliasRouting, configDescription } from '../viewLabels';
 import type { Engine } from '../workbenchHost';
-import { showError, withDelayedProgress } from './commandFeedback';
+import { reportError, withDelayedProgress } from './commandFeedback';
 import type { FunctionResolver, ResolvedFunction } from './functionResolver';
 
 // The invoke flow: which function (functionResolver.ts), which qualifier ($LATEST, a version or an
@@ -71,7 +71,8 @@ export class InvokeCommands {
     try {
       await showInvocationResult(result, title);
     } catch (error) {
-      showError(error);
+      // The invocation ran: its result is returned even when showing it failed.
+      reportError('Show result', error);
     }
     return result;
   }

@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { deadLetterQueues, deadLetterSources, type DestinationMessage, type DynamoDbChange, type MessageAttributeValue, type MessageQueue, type RecordStream, redriveDeadLetterQueue, type RedriveResult, type SendMessageResult } from '../../core';
-import { registerLocalApi } from '../localApi';
+import type { Commands, Ctx } from '../ctx';
 import { DEFAULT_DYNAMODB_CHANGE, destinationRecordsDocument, destinationSummary, mappingView, parseDynamoDbChange, queueDescription } from '../sourcesModel';
 import type { SourceTarget } from '../targets';
-import { eventSourcesProvider } from '../views/eventSourcesView';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
-import { engineFor, guarded, programmaticArg, showJsonDocument } from './commandSupport';
-import { registerEventCommands } from './eventCommands';
+import { engineFor, programmaticArg, showJsonDocument } from './commandSupport';
 
 // The event-source commands, run from the Event Sources view's nodes (SourceTargets: `engine` +
 // `queue` / `stream` / `mappingUuid`; destination nodes: `engine` + `functionName`) or the palette
@@ -23,17 +21,13 @@ import { registerEventCommands } from './eventCommands';
 //   lambdaWorkbench.redriveDlq(target?: SourceTarget with the DLQ as `queue`, { maxMessages?, sourceQueue? }) → RedriveResult
 //   lambdaWorkbench.showDestinationRecords(target?: { engine?, functionName }) → DestinationMessage[] (opened as a JSON document)
 //
-// Errors are notifications; the command then returns undefined. The local API's commands are in
-// localApi.ts, the event commands in eventCommands.ts (both registered from here).
+// Errors are notifications; the command then returns undefined. Each refreshes the Event Sources
+// view (the Ctx's) after a change.
 
 type QueueTarget = Partial<SourceTarget> & { queue?: string };
 
 function sourceTargetOf(value: unknown): Partial<SourceTarget> | undefined {
   return value && typeof value === 'object' && !Array.isArray(value) ? (value as Partial<SourceTarget>) : undefined;
-}
-
-function refreshSources(): void {
-  eventSourcesProvider()?.refresh();
 }
 
 /** Every queue of the engine: declared ones and the dead-letter queues they name. */
@@ -94,8 +88,8 @@ interface SendInput {
   messageAttributes?: Record<string, MessageAttributeValue>;
 }
 
-async function sendMessage(host: WorkbenchHost, targetArg: unknown, bodyArg: unknown): Promise<SendMessageResult | undefined> {
-  const resolved = await resolveQueue(host, sourceTargetOf(targetArg), 'Send a message to which queue?');
+async function sendMessage(ctx: Ctx, targetArg: unknown, bodyArg: unknown): Promise<SendMessageResult | undefined> {
+  const resolved = await resolveQueue(ctx.host, sourceTargetOf(targetArg), 'Send a message to which queue?');
   if (!resolved) return undefined;
   const { queue } = resolved;
   const given = programmaticArg<string | SendInput>(bodyArg as string | SendInput | undefined);
@@ -116,12 +110,12 @@ async function sendMessage(host: WorkbenchHost, targetArg: unknown, bodyArg: unk
   }
   const [result] = await queue.send([send]);
   void vscode.window.setStatusBarMessage(`$(mail) Sent message ${result.messageId} to ${queue.definition.name}`, 5000);
-  refreshSources();
+  ctx.views.eventSources.refresh();
   return result;
 }
 
-async function putRecord(host: WorkbenchHost, targetArg: unknown, dataArg: unknown): Promise<{ shardId: string; sequenceNumber: string } | undefined> {
-  const resolved = await resolveStream(host, sourceTargetOf(targetArg));
+async function putRecord(ctx: Ctx, targetArg: unknown, dataArg: unknown): Promise<{ shardId: string; sequenceNumber: string } | undefined> {
+  const resolved = await resolveStream(ctx.host, sourceTargetOf(targetArg));
   if (!resolved) return undefined;
   const { stream } = resolved;
   const given = programmaticArg<string | { data?: string; partitionKey?: string; change?: DynamoDbChange | string }>(dataArg as string | undefined);
@@ -161,12 +155,12 @@ async function putRecord(host: WorkbenchHost, targetArg: unknown, dataArg: unkno
     result = await stream.putRecord({ data: Buffer.from(data, 'utf8'), partitionKey: partitionKey ?? 'default' });
   }
   void vscode.window.setStatusBarMessage(`$(pulse) Put a record into ${stream.definition.name} (${result.shardId})`, 5000);
-  refreshSources();
+  ctx.views.eventSources.refresh();
   return result;
 }
 
-async function purgeQueue(host: WorkbenchHost, targetArg: unknown, optionsArg: unknown): Promise<boolean | undefined> {
-  const resolved = await resolveQueue(host, sourceTargetOf(targetArg), 'Purge which queue?');
+async function purgeQueue(ctx: Ctx, targetArg: unknown, optionsArg: unknown): Promise<boolean | undefined> {
+  const resolved = await resolveQueue(ctx.host, sourceTargetOf(targetArg), 'Purge which queue?');
   if (!resolved) return undefined;
   const { queue } = resolved;
   const options = programmaticArg<{ confirm?: boolean }>(optionsArg as { confirm?: boolean } | undefined);
@@ -177,14 +171,14 @@ async function purgeQueue(host: WorkbenchHost, targetArg: unknown, optionsArg: u
   }
   await queue.purge();
   void vscode.window.setStatusBarMessage(`$(trash) Purged ${queue.definition.name}`, 5000);
-  refreshSources();
+  ctx.views.eventSources.refresh();
   return true;
 }
 
-async function setMappingEnabled(host: WorkbenchHost, targetArg: unknown, enabled: boolean): Promise<Record<string, unknown> | undefined> {
+async function setMappingEnabled(ctx: Ctx, targetArg: unknown, enabled: boolean): Promise<Record<string, unknown> | undefined> {
   const target = sourceTargetOf(targetArg);
   const uuid = target?.mappingUuid;
-  const engine = await engineFor(host, target?.engine, uuid ? (e) => e.workbench.eventSources.listMappings({}).some((m) => m.UUID === uuid) : undefined);
+  const engine = await engineFor(ctx.host, target?.engine, uuid ? (e) => e.workbench.eventSources.listMappings({}).some((m) => m.UUID === uuid) : undefined);
   if (!engine) return undefined;
   let chosen = uuid;
   if (!chosen) {
@@ -199,18 +193,18 @@ async function setMappingEnabled(host: WorkbenchHost, targetArg: unknown, enable
   if (!chosen) return undefined;
   const configuration = await engine.workbench.eventSources.updateMapping(chosen, { Enabled: enabled });
   void vscode.window.setStatusBarMessage(`$(${enabled ? 'play' : 'debug-pause'}) ${mappingView(configuration).label}: ${enabled ? 'enabled' : 'disabled'}`, 5000);
-  refreshSources();
+  ctx.views.eventSources.refresh();
   return configuration;
 }
 
-async function redriveDlq(host: WorkbenchHost, targetArg: unknown, optionsArg: unknown): Promise<RedriveResult | undefined> {
+async function redriveDlq(ctx: Ctx, targetArg: unknown, optionsArg: unknown): Promise<RedriveResult | undefined> {
   const target = sourceTargetOf(targetArg);
   const ref = target?.queue;
-  const chosenEngine = await engineFor(host, target?.engine, ref ? (e) => queueRefs(e).some((arn) => e.workbench.eventSources.sources.queue(arn)?.definition === e.workbench.eventSources.sources.queue(ref)?.definition) : undefined);
+  const chosenEngine = await engineFor(ctx.host, target?.engine, ref ? (e) => queueRefs(e).some((arn) => e.workbench.eventSources.sources.queue(arn)?.definition === e.workbench.eventSources.sources.queue(ref)?.definition) : undefined);
   if (!chosenEngine) return undefined;
   // Picked from the palette: only the queues some RedrivePolicy names.
   const isDlq = (arn: string) => deadLetterSources(chosenEngine.workbench.eventSources.sources.queueDefinitions(), arn).length > 0;
-  const resolved = await resolveQueue(host, { ...target, engine: chosenEngine }, 'Redrive which dead-letter queue?', ref ? undefined : isDlq);
+  const resolved = await resolveQueue(ctx.host, { ...target, engine: chosenEngine }, 'Redrive which dead-letter queue?', ref ? undefined : isDlq);
   if (!resolved) return undefined;
   const { engine, queue: dlq } = resolved;
   const options = programmaticArg<{ maxMessages?: number; sourceQueue?: string }>(optionsArg as { maxMessages?: number } | undefined) ?? {};
@@ -234,7 +228,7 @@ async function redriveDlq(host: WorkbenchHost, targetArg: unknown, optionsArg: u
     ? `Lambda: ${dlq.definition.name} has no visible messages to redrive.`
     : `Lambda: redrove ${result.total} message${result.total === 1 ? '' : 's'} from ${dlq.definition.name}${moved ? ` (${moved})` : ''}${result.skipped ? `; ${result.skipped} left (source unknown${feeding.length > 1 ? `: ${feeding.map((q) => q.name).join(' or ')}` : ''})` : ''}.`;
   void (result.skipped ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
-  refreshSources();
+  ctx.views.eventSources.refresh();
   return result;
 }
 
@@ -258,16 +252,12 @@ async function showDestinationRecords(host: WorkbenchHost, targetArg: unknown): 
   return records;
 }
 
-export function registerSourceCommands(context: vscode.ExtensionContext, host: WorkbenchHost): void {
-  registerEventCommands(context, host);
-  registerLocalApi(context, host);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('lambdaWorkbench.sendMessage', (target?: unknown, body?: unknown) => guarded('Send message', () => sendMessage(host, target, body))),
-    vscode.commands.registerCommand('lambdaWorkbench.putRecord', (target?: unknown, data?: unknown) => guarded('Put record', () => putRecord(host, target, data))),
-    vscode.commands.registerCommand('lambdaWorkbench.purgeQueue', (target?: unknown, options?: unknown) => guarded('Purge queue', () => purgeQueue(host, target, options))),
-    vscode.commands.registerCommand('lambdaWorkbench.enableMapping', (target?: unknown) => guarded('Enable mapping', () => setMappingEnabled(host, target, true))),
-    vscode.commands.registerCommand('lambdaWorkbench.disableMapping', (target?: unknown) => guarded('Disable mapping', () => setMappingEnabled(host, target, false))),
-    vscode.commands.registerCommand('lambdaWorkbench.redriveDlq', (target?: unknown, options?: unknown) => guarded('Redrive', () => redriveDlq(host, target, options))),
-    vscode.commands.registerCommand('lambdaWorkbench.showDestinationRecords', (target?: unknown) => guarded('Show destination records', () => showDestinationRecords(host, target))),
-  );
-}
+export const sourceCommands: Commands = {
+  sendMessage: { action: 'Send message', make: (ctx) => (target?: unknown, body?: unknown) => sendMessage(ctx, target, body) },
+  putRecord: { action: 'Put record', make: (ctx) => (target?: unknown, data?: unknown) => putRecord(ctx, target, data) },
+  purgeQueue: { action: 'Purge queue', make: (ctx) => (target?: unknown, options?: unknown) => purgeQueue(ctx, target, options) },
+  enableMapping: { action: 'Enable mapping', make: (ctx) => (target?: unknown) => setMappingEnabled(ctx, target, true) },
+  disableMapping: { action: 'Disable mapping', make: (ctx) => (target?: unknown) => setMappingEnabled(ctx, target, false) },
+  redriveDlq: { action: 'Redrive', make: (ctx) => (target?: unknown, options?: unknown) => redriveDlq(ctx, target, options) },
+  showDestinationRecords: { action: 'Show destination records', make: (ctx) => (target?: unknown) => showDestinationRecords(ctx.host, target) },
+};

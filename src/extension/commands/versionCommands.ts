@@ -3,7 +3,7 @@ import type { FunctionDefinition } from '../../core/config';
 import type { AliasConfiguration } from '../../core';
 import { aliasArgs, aliasWeights, type AliasArgs } from '../commandArgs';
 import { aliasRouting, configDescription, parseWeight } from '../viewLabels';
-import { functionsProvider } from '../views/functionsView';
+import type { FunctionsTreeProvider } from '../views/functionsView';
 import type { Engine } from '../workbenchHost';
 import type { FunctionResolver } from './functionResolver';
 
@@ -12,7 +12,7 @@ import type { FunctionResolver } from './functionResolver';
 // they are validated and worded as Lambda's API would; the Functions view is redrawn after each.
 
 export class VersionCommands {
-  constructor(private readonly functions: FunctionResolver) {}
+  constructor(private readonly functions: FunctionResolver, private readonly functionsView: FunctionsTreeProvider) {}
 
   async publishVersion(target?: unknown, description?: unknown): Promise<{ version: string; created: boolean } | undefined> {
     const resolved = await this.functions.resolve(target);
@@ -22,7 +22,7 @@ export class VersionCommands {
       { location: vscode.ProgressLocation.Notification, title: `Publishing ${fn.functionName}…` },
       () => engine.workbench.publishVersion(fn.functionName, typeof description === 'string' ? description : undefined),
     );
-    functionsProvider()?.refresh();
+    this.functionsView.refresh();
     void vscode.window.showInformationMessage(result.created
       ? `Lambda: published ${fn.functionName} version ${result.version}.`
       : `Lambda: ${fn.functionName} has not changed since version ${result.version}; nothing was published.`);
@@ -41,7 +41,7 @@ export class VersionCommands {
     const alias = exists
       ? await cp.updateAlias(fn.functionName, input.name, { FunctionVersion: input.version, Description: input.description, ...routing })
       : await cp.createAlias(fn.functionName, { Name: input.name, FunctionVersion: input.version, Description: input.description, ...routing });
-    functionsProvider()?.refresh();
+    this.functionsView.refresh();
     void vscode.window.setStatusBarMessage(`$(tag) ${exists ? 'Updated' : 'Created'} alias ${fn.functionName}:${alias.Name} → ${aliasRouting(alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights)}`, 8000);
     return { created: !exists, alias };
   }
@@ -148,7 +148,7 @@ export class VersionCommands {
       if (answer !== 'Delete') return undefined;
     }
     await cp.deleteAlias(fn.functionName, name);
-    functionsProvider()?.refresh();
+    this.functionsView.refresh();
     void vscode.window.setStatusBarMessage(`$(trash) Deleted alias ${fn.functionName}:${name}`, 8000);
     return true;
   }

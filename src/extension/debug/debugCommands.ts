@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { currentEngine, guarded } from '../commands/commandSupport';
-import { LAST_PAYLOAD_KEY } from '../commands/engineCommands';
+import { currentEngine } from '../commands/commandSupport';
+import { LAST_PAYLOAD_KEY } from '../commands/invokeCommands';
+import type { Commands, Ctx } from '../ctx';
 import { isFunctionTarget } from '../targets';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 import { debugFunctionArgs, eventFromPayload, invokeAgainArgs, launchConfiguration, type LambdaDebugConfiguration } from './debugConfig';
@@ -95,11 +96,10 @@ export class DebugCommands {
   }
 }
 
-export function registerDebugCommands(context: vscode.ExtensionContext, host: WorkbenchHost, sessions: LambdaSessions): DebugCommands {
-  const commands = new DebugCommands(context, host, sessions);
-  context.subscriptions.push(
-    vscode.commands.registerCommand('lambdaWorkbench.debugFunction', (target?: unknown) => guarded('Debug', () => commands.debugFunction(target))),
-    vscode.commands.registerCommand('lambdaWorkbench.debugInvoke', (args?: unknown) => guarded('Invoke again', () => commands.debugInvoke(args))),
-  );
-  return commands;
-}
+// DebugCommands keeps no state of its own: one is made per run, on the Ctx's host and sessions.
+const debugOf = (ctx: Ctx) => new DebugCommands(ctx.extension, ctx.host, ctx.debug.sessions);
+
+export const debugCommands: Commands = {
+  debugFunction: { action: 'Debug', make: (ctx) => (target?: unknown) => debugOf(ctx).debugFunction(target) },
+  debugInvoke: { action: 'Invoke again', make: (ctx) => (args?: unknown) => debugOf(ctx).debugInvoke(args) },
+};

@@ -11,19 +11,12 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { LAST_PAYLOAD_KEY } from '../commands/engineCommands';
-import type { Engine, WorkbenchHost } from '../workbenchHost';
 
 // The template language server (src/language/server, bundled as dist/languageServer.js) in its own
 // Node process, started with vscode-languageclient for YAML and JSON files; the server decides which
-// of them are SAM / CloudFormation templates. Its CodeLens commands are ours, registered here and
-// mapped to the extension's commands on the engine that runs the template.
-
-/** What a CodeLens of the server carries: the template (absolute path) and a function's logical id. */
-interface TemplateFunctionArgs {
-  template: string;
-  function: string;
-}
+// of them are SAM / CloudFormation templates. Its CodeLens commands are ours
+// (commands/templateCommands.ts), mapped to the extension's commands on the engine that runs the
+// template.
 
 /** Restarts within this window count towards giving up (a server that crashes on start would loop). */
 const RESTART_WINDOW_MS = 3 * 60_000;
@@ -35,7 +28,8 @@ export interface TemplateLanguageApi {
   ready: Promise<void>;
 }
 
-export function startTemplateLanguageServer(context: vscode.ExtensionContext, host: WorkbenchHost): TemplateLanguageApi {
+/** Starts the client (and so the server); every disposable goes to `own`. */
+export function startTemplateLanguageServer(context: vscode.ExtensionContext, own: (disposable: vscode.Disposable) => void): TemplateLanguageApi {
   const module = context.asAbsolutePath(path.join('dist', 'languageServer.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -53,43 +47,12 @@ export function startTemplateLanguageServer(context: vscode.ExtensionContext, ho
     errorHandler: new RestartingErrorHandler(output),
   };
   const client = new LanguageClient('lambdaWorkbench.templates', 'Lambda Template Language Server', serverOptions, clientOptions);
-  context.subscriptions.push(
-    output,
-    client,
-    vscode.commands.registerCommand('lambdaWorkbench.templateInvoke', (args: TemplateFunctionArgs) => invoke(context, host, args)),
-    vscode.commands.registerCommand('lambdaWorkbench.templateDebug', (args: TemplateFunctionArgs) =>
-      vscode.commands.executeCommand('lambdaWorkbench.debugFunction', { template: args.template, function: args.function }),
-    ),
-    vscode.commands.registerCommand('lambdaWorkbench.templateReplay', async (args: TemplateFunctionArgs) => {
-      const target = await functionTarget(host, args);
-      if (target) return vscode.commands.executeCommand('lambdaWorkbench.replayEvent', target);
-    }),
-  );
+  own(output);
+  own(client);
   const ready = client.start().catch((error: Error) => {
     output.appendLine(`The template language server did not start: ${error.message}`);
   });
   return { client, ready };
-}
-
-/** ▶ Invoke runs at once, with the event the function was last invoked with (else `{}`); Replay asks. */
-async function invoke(context: vscode.ExtensionContext, host: WorkbenchHost, args: TemplateFunctionArgs): Promise<unknown> {
-  const target = await functionTarget(host, args);
-  if (!target) return undefined;
-  const last = context.workspaceState.get<Record<string, string>>(LAST_PAYLOAD_KEY, {})[`${target.engine.templateFile}\0${target.functionName}`];
-  return vscode.commands.executeCommand('lambdaWorkbench.invoke', target, last ?? '{}');
-}
-
-/** The engine running the template and the function's name there; a message when there is none. */
-async function functionTarget(host: WorkbenchHost, args: TemplateFunctionArgs): Promise<{ engine: Engine; functionName: string } | undefined> {
-  await host.start();
-  const engine = host.engines().find((e) => path.resolve(e.templateFile) === path.resolve(args.template));
-  const fn = engine?.workbench.getFunction(args.function);
-  if (engine && fn) return { engine, functionName: fn.functionName };
-  const reason = engine
-    ? `${args.function} is not a function of the running template (save the file, or fix its errors, so the engine reloads it)`
-    : `${path.basename(args.template)} is not a template Lambda Workbench runs (see the lambdaWorkbench.templatePaths setting)`;
-  void vscode.window.showWarningMessage(`Lambda: ${reason}.`);
-  return undefined;
 }
 
 /** Restarts the server whenever it dies, unless it died MAX_RESTARTS times within RESTART_WINDOW_MS. */

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { settingsFor } from '../config';
 import type { WorkbenchHost } from '../workbenchHost';
 import {
   PROBLEM_MATCHER, providedServeDefinition, serveArgs, serveDefinitionProblems, serveTaskName, TASK_SOURCE, TASK_TYPE,
@@ -16,12 +17,6 @@ import {
 // The task is a process of its own beside the extension's engine on the same template: they share
 // the state directory (versions and aliases are files both read), but the LevelDB store (queues,
 // streams, asynchronous invocation) is held by whichever opened it first.
-
-export function registerServeTaskProvider(context: vscode.ExtensionContext, host: WorkbenchHost): ServeTaskProvider {
-  const provider = new ServeTaskProvider(context, host);
-  context.subscriptions.push(vscode.tasks.registerTaskProvider(TASK_TYPE, provider));
-  return provider;
-}
 
 export class ServeTaskProvider implements vscode.TaskProvider {
   constructor(private readonly context: vscode.ExtensionContext, private readonly host: WorkbenchHost) {}
@@ -61,7 +56,7 @@ export class ServeTaskProvider implements vscode.TaskProvider {
 
   /** The extension's settings serve would otherwise not know: the region, and where `node` is. */
   private defaults(folder: vscode.WorkspaceFolder): ServeDefaults {
-    const c = vscode.workspace.getConfiguration('lambdaWorkbench', folder.uri);
-    return { region: c.get<string>('region') || undefined, nodePath: c.get<string>('nodePath') || undefined };
+    const settings = settingsFor(folder.uri);
+    return { region: settings.region || undefined, nodePath: settings.nodePath };
   }
 }

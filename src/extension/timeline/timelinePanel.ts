@@ -11,7 +11,7 @@ import type { EngineInfo, HostMessage, MetricsSelection, RenderedCounts, Webview
 // Every engine gets a MetricsRecorder and a TimelineModel (src/core/metrics) fed from
 // host.onTelemetry from the moment the extension activates, whether or not the panel is open, and
 // kept per template file so history survives an engine restart. The Functions view reads the same
-// recorder (metricsRecorder(engine).summary(name, version?)).
+// recorder (the Ctx's Timeline: `timeline.metrics(engine).summary(name, version?)`).
 //
 // The panel posts what changed every 250 ms (the model's revisions), the selected function's
 // metrics at most once a second; the webview (webview/, bundled into dist/webview/timeline.js)
@@ -21,7 +21,7 @@ export const TIMELINE_VIEW_TYPE = 'lambdaWorkbench.timeline';
 const UPDATE_MS = 250;
 const METRICS_MS = 1000;
 
-interface EngineRecords {
+export interface EngineRecords {
   id: string;
   label: string;
   recorder: MetricsRecorder;
@@ -40,59 +40,73 @@ export interface TimelineApi {
   model(engine: Engine): TimelineModel;
 }
 
-const records = new Map<string, EngineRecords>();
-let current: TimelinePanel | undefined;
-let registered: { context: vscode.ExtensionContext; host: WorkbenchHost } | undefined;
+/**
+ * Every engine's metrics and timeline data, fed from the host's telemetry since activation, and the
+ * panel when open; one per extension (the Ctx's). Its members are functions of their own, so the
+ * extension's API can hand them out as they are.
+ */
+export class Timeline implements TimelineApi, vscode.Disposable {
+  private readonly records = new Map<string, EngineRecords>();
+  private current: TimelinePanel | undefined;
+  private readonly subscription: vscode.Disposable;
 
-function recordsFor(engine: Engine): EngineRecords {
-  let r = records.get(engine.templateFile);
-  if (!r) {
-    r = { id: engine.templateFile, label: engine.label, recorder: new MetricsRecorder(), model: new TimelineModel() };
-    records.set(engine.templateFile, r);
-  }
-  r.label = engine.label;
-  return r;
-}
-
-/** The engine's metrics: `metricsRecorder(engine).summary(functionName, version?)` for tooltips. */
-export function metricsRecorder(engine: Engine): MetricsRecorder {
-  return recordsFor(engine).recorder;
-}
-
-/** The engine's timeline data (environments and their segments, markers). */
-export function timelineModel(engine: Engine): TimelineModel {
-  return recordsFor(engine).model;
-}
-
-/** The open timeline panel, or undefined. */
-export function timelinePanel(): TimelinePanel | undefined {
-  return current;
-}
-
-export function registerTimeline(context: vscode.ExtensionContext, host: WorkbenchHost): TimelineApi {
-  registered = { context, host };
-  context.subscriptions.push(
-    host.onTelemetry(({ engine, event }) => {
-      const r = recordsFor(engine);
+  constructor(private readonly extensionUri: vscode.Uri, private readonly host: WorkbenchHost) {
+    this.subscription = host.onTelemetry(({ engine, event }) => {
+      const r = this.recordsFor(engine);
       r.recorder.record(event);
       r.model.apply(event);
-    }),
-    vscode.commands.registerCommand('lambdaWorkbench.showTimeline', () => {
-      showTimeline();
-    }),
-    { dispose: () => current?.dispose() },
-  );
-  return { panel: timelinePanel, show: showTimeline, metrics: metricsRecorder, model: timelineModel };
-}
-
-function showTimeline(): TimelinePanel {
-  if (!registered) throw new Error('The timeline is not registered');
-  if (current) {
-    current.reveal();
-    return current;
+    });
   }
-  current = new TimelinePanel(registered.context.extensionUri, registered.host);
-  return current;
+
+  readonly panel = (): TimelinePanel | undefined => this.current;
+
+  /** Opens the panel, or reveals the open one. */
+  readonly show = (): TimelinePanel => {
+    if (this.current) {
+      this.current.reveal();
+      return this.current;
+    }
+    const panel = new TimelinePanel(this.extensionUri, this.host, this);
+    panel.onDidDispose(() => {
+      if (this.current === panel) this.current = undefined;
+    });
+    this.current = panel;
+    return panel;
+  };
+
+  /** The engine's metrics: `metrics(engine).summary(functionName, version?)` for tooltips. */
+  readonly metrics = (engine: Engine): MetricsRecorder => this.recordsFor(engine).recorder;
+
+  /** The engine's timeline data (environments and their segments, markers). */
+  readonly model = (engine: Engine): TimelineModel => this.recordsFor(engine).model;
+
+  /** The records of every engine that is open or has something to show. */
+  shown(): EngineRecords[] {
+    for (const engine of this.host.engines()) this.recordsFor(engine);
+    const open = new Set(this.host.engines().map((e) => e.templateFile));
+    return [...this.records.values()].filter((r) => open.has(r.id) || r.model.counts().environments > 0);
+  }
+
+  /** The records of a template (an engine's id), if any. */
+  recordsOf(id: string): EngineRecords | undefined {
+    return this.records.get(id);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.current?.dispose();
+  }
+
+  /** Kept per template file, so history survives an engine restart. */
+  private recordsFor(engine: Engine): EngineRecords {
+    let r = this.records.get(engine.templateFile);
+    if (!r) {
+      r = { id: engine.templateFile, label: engine.label, recorder: new MetricsRecorder(), model: new TimelineModel() };
+      this.records.set(engine.templateFile, r);
+    }
+    r.label = engine.label;
+    return r;
+  }
 }
 
 /** The model state of one engine as the panel sees it (for tests). */
@@ -109,8 +123,11 @@ export class TimelinePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly sent = new Map<string, number>();
   private readonly renderedEmitter = new vscode.EventEmitter<RenderedCounts>();
+  private readonly disposeEmitter = new vscode.EventEmitter<void>();
   /** The webview drew something (the counts it posted back). */
   readonly onDidRender = this.renderedEmitter.event;
+  /** The panel closed. */
+  readonly onDidDispose = this.disposeEmitter.event;
   private lastRendered: RenderedCounts | undefined;
   private ready = false;
   private selection: MetricsSelection | undefined;
@@ -120,7 +137,7 @@ export class TimelinePanel implements vscode.Disposable {
   private timer: NodeJS.Timeout;
   private disposed = false;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly host: WorkbenchHost) {
+  constructor(private readonly extensionUri: vscode.Uri, private readonly host: WorkbenchHost, private readonly timeline: Timeline) {
     const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lambda Timeline', vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -144,12 +161,12 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** The model behind the panel: every engine's timeline snapshot, counts and metric keys. */
   model(): TimelineEngineState[] {
-    return this.engineRecords().map((r) => ({ id: r.id, label: r.label, timeline: r.model.snapshot(), counts: r.model.counts(), metricsKeys: r.recorder.keys() }));
+    return this.timeline.shown().map((r) => ({ id: r.id, label: r.label, timeline: r.model.snapshot(), counts: r.model.counts(), metricsKeys: r.recorder.keys() }));
   }
 
   /** The engine's metrics recorder (the first engine's when none is named). */
   metrics(engine?: Engine): MetricsRecorder | undefined {
-    return engine ? metricsRecorder(engine) : this.engineRecords()[0]?.recorder;
+    return engine ? this.timeline.metrics(engine) : this.timeline.shown()[0]?.recorder;
   }
 
   /** What the webview last said it drew. */
@@ -194,9 +211,10 @@ export class TimelinePanel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearInterval(this.timer);
-    if (current === this) current = undefined;
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
+    this.disposeEmitter.fire();
+    this.disposeEmitter.dispose();
   }
 
   // ------------------------------------------------------------------------------------------
@@ -226,20 +244,13 @@ export class TimelinePanel implements vscode.Disposable {
     }
   }
 
-  /** Every engine that is open or has something to show. */
-  private engineRecords(): EngineRecords[] {
-    for (const engine of this.host.engines()) recordsFor(engine);
-    const open = new Set(this.host.engines().map((e) => e.templateFile));
-    return [...records.values()].filter((r) => open.has(r.id) || r.model.counts().environments > 0);
-  }
-
   private post(message: HostMessage): void {
     if (!this.ready || this.disposed) return;
     void this.panel.webview.postMessage(message);
   }
 
   private postEngines(): void {
-    const engines: EngineInfo[] = this.engineRecords().map((r) => ({ id: r.id, label: r.label }));
+    const engines: EngineInfo[] = this.timeline.shown().map((r) => ({ id: r.id, label: r.label }));
     this.post({ type: 'engines', engines });
   }
 
@@ -247,7 +258,7 @@ export class TimelinePanel implements vscode.Disposable {
   private tick(): void {
     if (!this.ready || !this.panel.visible) return;
     const now = Date.now();
-    for (const r of this.engineRecords()) {
+    for (const r of this.timeline.shown()) {
       r.model.prune(now);
       const since = this.sent.get(r.id);
       if (since !== undefined && since === r.model.revision) continue;
@@ -263,7 +274,7 @@ export class TimelinePanel implements vscode.Disposable {
   private postMetrics(force: boolean): void {
     if (!this.ready) return;
     const now = Date.now();
-    const all = this.engineRecords();
+    const all = this.timeline.shown();
     const revision = all.reduce((sum, r) => sum + r.recorder.revision, 0);
     if (!force) {
       const elapsed = now - this.metricsSentAt;
@@ -281,7 +292,7 @@ export class TimelinePanel implements vscode.Disposable {
       if (!selection || first) selection = first && { engine: first.engine, functionName: first.functionName, version: first.version };
       this.selection = selection;
     }
-    const recorder = selection && records.get(selection.engine)?.recorder;
+    const recorder = selection && this.timeline.recordsOf(selection.engine)?.recorder;
     if (!selection || !recorder) {
       this.post({ type: 'metrics', keys });
       return;

@@ -16,8 +16,8 @@ import type { Engine, WorkbenchHost } from '../workbenchHost';
 // Environment nodes are FunctionTargets (function name, qualifier = the version) with an
 // `environmentId`: "Shut down" (lambdaWorkbench.shutDownEnvironment) receives them.
 //
-// For tests: `environmentsProvider()` (below) returns the registered provider, and the
-// extension's API (`activate`'s return value) has it as `views.environments`. `getChildren()`
+// The Ctx makes the provider and its tree view (ctx.ts); tests reach it through the extension's API
+// (`activate`'s return value) as `views.environments`. `getChildren()`
 // reads the engines' state on every call: engine nodes (several engines) or environment nodes
 // (one engine); `getChildren(engineNode)` → its environments. `node.snapshot` is the data shown.
 
@@ -173,25 +173,4 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
     this.setTicking(false);
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-let provider: EnvironmentsTreeProvider | undefined;
-
-/** The registered Environments view provider (for tests and commands); undefined before activation. */
-export function environmentsProvider(): EnvironmentsTreeProvider | undefined {
-  return provider;
-}
-
-export function registerEnvironmentsView(context: vscode.ExtensionContext, host: WorkbenchHost): EnvironmentsTreeProvider {
-  const created = new EnvironmentsTreeProvider(host);
-  provider = created;
-  const view = vscode.window.createTreeView('lambdaWorkbench.environments', { treeDataProvider: created });
-  created.setTicking(view.visible);
-  context.subscriptions.push(
-    created,
-    view,
-    view.onDidChangeVisibility((e) => created.setTicking(e.visible)),
-    { dispose: () => (provider === created ? (provider = undefined) : undefined) },
-  );
-  return created;
 }

@@ -12,9 +12,9 @@ import type { Engine, WorkbenchHost } from '../workbenchHost';
 // `mappingUuid`), destination nodes carry `engine` + `functionName`, so context-menu commands get
 // them as their first argument.
 //
-// For tests: `eventSourcesProvider()` returns the view's EventSourcesTreeProvider once the extension
-// is active (also when imported from a test bundle with its own copy of this module: it is kept on
-// globalThis). `await provider.getChildren()` gives the roots: with one engine its five groups
+// The Ctx makes the provider and its tree view (ctx.ts); tests reach it through the extension's
+// API (`activate`'s return value) as `views.eventSources`. `await provider.getChildren()` gives the
+// roots: with one engine its five groups
 // (`{ kind: 'group', group: 'queues' | 'streams' | 'mappings' | 'dlqs' | 'destinations' }`), with
 // several one `{ kind: 'engine' }` node each; `getChildren(group)` reads the engine afresh (queue
 // stats, shards, ListEventSourceMappings, destination records) — no waiting for a refresh;
@@ -294,28 +294,4 @@ function queueLabel(definition: QueueDefinition, fallback: string): string {
 
 async function statsOf(engine: Engine, arn: string): Promise<QueueStats | undefined> {
   return engine.workbench.eventSources.sources.queue(arn)?.stats().catch(() => undefined);
-}
-
-// Kept on globalThis (a registered symbol), so that a test bundle carrying its own copy of this
-// module still reaches the extension's provider.
-const PROVIDER = Symbol.for('lambdaWorkbench.eventSourcesProvider');
-const slot = globalThis as { [PROVIDER]?: EventSourcesTreeProvider };
-
-/** The Event Sources view's provider (undefined before activation); for tests, see the comment at the top. */
-export function eventSourcesProvider(): EventSourcesTreeProvider | undefined {
-  return slot[PROVIDER];
-}
-
-export function registerEventSourcesView(context: vscode.ExtensionContext, host: WorkbenchHost): void {
-  const provider = new EventSourcesTreeProvider(host);
-  slot[PROVIDER] = provider;
-  const view = vscode.window.createTreeView('lambdaWorkbench.eventSources', { treeDataProvider: provider, showCollapseAll: true });
-  provider.setPolling(view.visible);
-  context.subscriptions.push(
-    provider,
-    view,
-    view.onDidChangeVisibility((e) => provider.setPolling(e.visible)),
-    vscode.commands.registerCommand('lambdaWorkbench.refreshEventSources', () => provider.refresh()),
-    { dispose: () => (slot[PROVIDER] === provider ? delete slot[PROVIDER] : undefined) },
-  );
 }

@@ -11,10 +11,9 @@ import type { Engine, WorkbenchHost } from '../workbenchHost';
 // (`sample` / `savedFile`, plus `engine` for saved ones), so the context-menu commands
 // (replay, open, save as, generate) receive them as their first argument.
 //
-// For tests: `eventsProvider()` returns the view's EventsTreeProvider once the extension is active
-// (also when imported from a test bundle with its own copy of this module: it is kept on globalThis).
-// `await provider.getChildren()` gives the root nodes (`{ kind: 'samples' }`, then one
-// `{ kind: 'savedRoot', engine }` per engine); `getChildren(node)` their children; nodes are plain
+// The Ctx makes the provider and its tree view (ctx.ts); tests reach it through the extension's API
+// (`activate`'s return value) as `views.events`. `await provider.getChildren()` gives the root
+// nodes (`{ kind: 'samples' }`, then one `{ kind: 'savedRoot', engine }` per engine); `getChildren(node)` their children; nodes are plain
 // objects (see EventNode), `getTreeItem(node)` the TreeItem VS Code shows (label, description,
 // contextValue). Saved events are read from disk on every getChildren call, so a file written by a
 // test is visible at once; `onDidChangeTreeData` fires when the watcher sees it.
@@ -193,22 +192,4 @@ export function eventTargetOf(node: EventNode): EventTarget | undefined {
   if (node.kind === 'sample') return { sample: node.sample };
   if (node.kind === 'saved') return { engine: node.engine, savedFile: node.savedFile };
   return undefined;
-}
-
-// Kept on globalThis (a registered symbol), so that a test bundle carrying its own copy of this
-// module still reaches the extension's provider.
-const PROVIDER = Symbol.for('lambdaWorkbench.eventsProvider');
-const slot = globalThis as { [PROVIDER]?: EventsTreeProvider };
-
-/** The Events view's provider (undefined before activation); for tests, see the comment at the top. */
-export function eventsProvider(): EventsTreeProvider | undefined {
-  return slot[PROVIDER];
-}
-
-export function registerEventsView(context: vscode.ExtensionContext, host: WorkbenchHost): void {
-  const provider = new EventsTreeProvider(host);
-  slot[PROVIDER] = provider;
-  const view = vscode.window.createTreeView('lambdaWorkbench.events', { treeDataProvider: provider, showCollapseAll: true });
-  context.subscriptions.push(provider, view, { dispose: () => (slot[PROVIDER] === provider ? delete slot[PROVIDER] : undefined) });
-  context.subscriptions.push(vscode.commands.registerCommand('lambdaWorkbench.refreshEvents', () => provider.refresh()));
 }

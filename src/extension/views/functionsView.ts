@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { FunctionDefinition } from '../../core/config';
-import { type AliasRecord, describeSummary, type VersionRecord } from '../../core';
+import { type AliasRecord, describeSummary, type MetricsRecorder, type VersionRecord } from '../../core';
 import type { FunctionTarget } from '../targets';
-import { metricsRecorder } from '../timeline/timelinePanel';
 import { aliasLabel, aliasRouting, configDescription, runtimeIcon } from '../viewLabels';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 
@@ -15,8 +14,8 @@ import type { Engine, WorkbenchHost } from '../workbenchHost';
 // commands receive them. Groups (Versions, Aliases) carry `engine` and `functionName` too, so
 // "Publish version" and "Create alias" work on them.
 //
-// For tests: `functionsProvider()` (below) returns the registered provider, and the extension's
-// API (`activate`'s return value) has it as `views.functions`. `getChildren()` reads the engines'
+// The Ctx makes the provider and its tree view (ctx.ts); tests reach it through the extension's API
+// (`activate`'s return value) as `views.functions`. `getChildren()` reads the engines'
 // state on every call (no cache), so it can be called directly: `getChildren()` → engine nodes
 // (several engines) or function nodes (one engine); `getChildren(functionNode)` → [$LATEST,
 // Versions, Aliases]; `getChildren(versionsNode)` / `getChildren(aliasesNode)` → their entries.
@@ -158,7 +157,8 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FunctionsN
   private refreshTimer: NodeJS.Timeout | undefined;
   private knownEngines: Engine[] = [];
 
-  constructor(private readonly host: WorkbenchHost) {
+  /** `metricsOf`: the timeline's recorder of an engine (tooltips show its numbers). */
+  constructor(private readonly host: WorkbenchHost, private readonly metricsOf: (engine: Engine) => MetricsRecorder) {
     this.disposables.push(
       host.onDidChange(() => {
         // Engines opened, closed or restarted: redraw. Other changes (invocations) do not touch this view.
@@ -193,7 +193,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FunctionsN
 
   /** Function tooltips are built when shown, so they carry current metrics. */
   resolveTreeItem(item: vscode.TreeItem, node: FunctionsNode): vscode.TreeItem {
-    if (node instanceof FunctionNode) item.tooltip = functionTooltip(node.engine, node.engine.workbench.getFunction(node.functionName) ?? node.definition);
+    if (node instanceof FunctionNode) item.tooltip = functionTooltip(node.engine, node.engine.workbench.getFunction(node.functionName) ?? node.definition, this.metricsOf(node.engine));
     return item;
   }
 
@@ -285,7 +285,7 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FunctionsN
 }
 
 /** A function's tooltip: its configuration, live environments, and Lambda's metrics (src/core/metrics). */
-export function functionTooltip(engine: Engine, fn: FunctionDefinition): vscode.MarkdownString {
+export function functionTooltip(engine: Engine, fn: FunctionDefinition, metrics: MetricsRecorder): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   const rel = (p: string) => path.relative(path.dirname(engine.templateFile), p) || '.';
   md.appendMarkdown(`**${fn.functionName}**${fn.logicalId !== fn.functionName ? ` (${fn.logicalId})` : ''}\n\n`);
@@ -303,7 +303,7 @@ export function functionTooltip(engine: Engine, fn: FunctionDefinition): vscode.
   if (live.length > 0) md.appendMarkdown(`  \n${live.length} environment${live.length === 1 ? '' : 's'} running`);
   // Lambda's metrics as the timeline's recorder computed them (last 15 minutes), once there are any.
   try {
-    const summary = metricsRecorder(engine).summary(fn.functionName);
+    const summary = metrics.summary(fn.functionName);
     if (summary.invocations > 0 || summary.throttles > 0 || summary.asyncEventsReceived > 0) {
       md.appendMarkdown('\n\n---\n\n');
       md.appendText(describeSummary(summary).join('\n'));
@@ -312,19 +312,4 @@ export function functionTooltip(engine: Engine, fn: FunctionDefinition): vscode.
     // Metrics are optional in a tooltip.
   }
   return md;
-}
-
-let provider: FunctionsTreeProvider | undefined;
-
-/** The registered Functions view provider (for tests and commands); undefined before activation. */
-export function functionsProvider(): FunctionsTreeProvider | undefined {
-  return provider;
-}
-
-export function registerFunctionsView(context: vscode.ExtensionContext, host: WorkbenchHost): FunctionsTreeProvider {
-  const created = new FunctionsTreeProvider(host);
-  provider = created;
-  const view = vscode.window.createTreeView('lambdaWorkbench.functions', { treeDataProvider: created, showCollapseAll: true });
-  context.subscriptions.push(created, view, { dispose: () => (provider === created ? (provider = undefined) : undefined) });
-  return created;
 }
