@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { LambdaApiServer, writeServeDiscovery } from '../core';
 import { affectsSettings, settingsFor } from './config';
-import { apiActions, awsCliExample, statusBarText, warmEnvironmentCount } from './sourcesModel';
+import { awsCliExample, statusBarText, warmEnvironmentCount } from './sourcesModel';
 import type { Engine, WorkbenchHost } from './workbenchHost';
 
 // The local Lambda API inside the extension host: "Lambda: Start Local API" serves an engine's

@@ -124,7 +124,7 @@ async function pickSample(): Promise<{ service: string; type: string } | undefin
 }
 
 async function replay(host: WorkbenchHost, eventArg: unknown, targetArg: unknown, mode: 'sync' | 'async'): Promise<InvocationResult | { requestId: string } | undefined> {
-  let event = isEventTarget(eventArg) ? eventArg : undefined;
+  const event = isEventTarget(eventArg) ? eventArg : undefined;
   let target = programmaticArg<ReplayTarget>(targetArg as ReplayTarget | unknown[] | undefined);
   // Run from a function's node (Functions view): the node is the target, the event is asked for.
   if (!event && isFunctionTarget(eventArg)) target = eventArg;

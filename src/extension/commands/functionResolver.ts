@@ -1,4 +1,3 @@
-import * as vscode from 'vscode';
 import type { FunctionDefinition } from '../../core/config';
 import { DEFAULT_REGION, functionArn, functionRefOf, WorkbenchError } from '../../core';
 import { isFunctionRefArg } from '../commandArgs';
