@@ -9,32 +9,34 @@ import { extensionFailed } from './platformErrors';
 import { EnvironmentReporter } from './environmentReporter';
 import { InitPhase } from './initPhase';
 import { InvokePhase } from './invokePhase';
+import { EnvironmentLifecycle } from './lifecycle';
 import { EnvironmentExtensions, EXTENSION_SHUTDOWN_MS } from './environmentExtensions';
 import { RuntimeProcess } from './runtimeProcess';
-import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
+import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector, SchedulableEnvironment } from './types';
 
-export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector } from './types';
+export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector, SchedulableEnvironment } from './types';
 
 // An execution environment: its process groups (the runtime, its external extensions) with its own
 // Runtime API server, going through Lambda's lifecycle:
 //   Initializing(extensions → runtime → function) → Idle ⇄ Invoking → ShuttingDown → Terminated
 // A failure in any phase ends the environment ("reset", as Lambda does); the caller gets AWS's error.
-// This class owns the states, the processes and the transitions; each phase's bookkeeping is its
-// own module: INIT in InitPhase, INVOKE in InvokePhase, extensions in EnvironmentExtensions, events
-// and log lines in EnvironmentReporter.
+// This class owns the processes and drives the transitions, whose table is EnvironmentLifecycle's
+// (lifecycle.ts); each phase's bookkeeping is its own module: INIT in InitPhase, INVOKE in
+// InvokePhase, extensions in EnvironmentExtensions, events and log lines in EnvironmentReporter.
 
-export class ExecutionEnvironment implements RuntimeApiListener {
+export class ExecutionEnvironment implements RuntimeApiListener, SchedulableEnvironment {
   readonly id = `env-${randomBytes(4).toString('hex')}`;
   readonly fn: FunctionDefinition;
   readonly version: string;
   readonly createdAt = Date.now();
-  state: EnvironmentState = 'Initializing';
   initSubPhase: InitSubPhase | undefined;
   invocationCount = 0;
   lastUsedAt = Date.now();
   /** `ws://127.0.0.1:<port>/<id>` once the runtime's inspector listens (debug mode). */
   inspectorUrl: string | undefined;
 
+  /** The only owner of the state: every change is one of its table's transitions. */
+  private readonly lifecycle = new EnvironmentLifecycle();
   private readonly server: RuntimeApiServer;
   private readonly reporter: EnvironmentReporter;
   private readonly extensions: EnvironmentExtensions;
@@ -46,18 +48,22 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private initPhase: InitPhase | undefined;
   private timeoutsSuspended = false;
   private readonly inspectorWaiters: Array<(url: string | undefined) => void> = [];
-  private readonly stateListeners = new Set<(env: ExecutionEnvironment) => void>();
+  private readonly stateListeners = new Set<(env: this) => void>();
 
   constructor(private readonly options: EnvironmentOptions) {
     this.fn = options.fn;
     this.version = options.version;
+    this.lifecycle.onTransition((state) => {
+      this.emit('workbench.environment', { state, pid: this.pid, inspectorUrl: this.inspectorUrl });
+      for (const listener of this.stateListeners) listener(this);
+    });
     this.reporter = new EnvironmentReporter(options.telemetry, { functionName: options.fn.functionName, functionVersion: options.version, environmentId: this.id });
     this.extensions = new EnvironmentExtensions(
       () => ({ functionName: this.fn.functionName, functionVersion: this.version, handler: this.fn.handler }),
       this.id,
       options.telemetry,
       {
-        ready: () => (this.state === 'Initializing' ? this.tryCompleteInit() : this.invocations.settleFinishing()),
+        ready: () => (this.lifecycle.is('Initializing') ? this.tryCompleteInit() : this.invocations.settleFinishing()),
         failed: (errorType, message) => this.onExtensionFailed(errorType, message),
         output: (text, time) => this.emit('extension', text, this.invocations.pending?.request.requestId, undefined, time),
       },
@@ -67,14 +73,18 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       emit: (type, record, requestId, collector) => this.emit(type, record, requestId, collector),
       output: (text) => this.functionOutput(text),
       runtime: () => this.runtime,
-      invoking: () => this.state === 'Invoking',
+      invoking: () => this.lifecycle.allows('invocationDone'),
       timeoutsSuspended: () => this.timeoutsSuspended,
       idle: () => {
         this.lastUsedAt = Date.now();
-        this.setState('Idle');
+        this.lifecycle.apply('invocationDone');
       },
       reset: (reason) => void this.terminate(reason),
     });
+  }
+
+  get state(): EnvironmentState {
+    return this.lifecycle.state;
   }
 
   get pid(): number | undefined {
@@ -87,7 +97,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** True once the runtime has answered and the environment is about to be Idle again. */
   get isFinishing(): boolean {
-    return this.state === 'Invoking' && this.invocations.isFinishing;
+    return this.lifecycle.is('Invoking') && this.invocations.isFinishing;
   }
 
   /** The peak memory of the environment's processes over its invocations (REPORT's Max Memory Used). */
@@ -100,7 +110,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     return this.invocations.pendingInitDurationMs;
   }
 
-  onStateChange(listener: (env: ExecutionEnvironment) => void): () => void {
+  onStateChange(listener: (env: this) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
   }
@@ -173,7 +183,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** An extension failed: during INIT, INIT fails; afterwards, see failWithExtension. */
   private onExtensionFailed(errorType: string, message: string): void {
-    if (this.state === 'ShuttingDown' || this.state === 'Terminated') return;
+    if (!this.lifecycle.live) return;
     if (this.initPhase) return this.failInit(errorType === 'Extension.ExitError' ? 'Extension.InitError' : errorType, message);
     this.failWithExtension(errorType, message);
   }
@@ -187,7 +197,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   }
 
   onReady(functionInitStart: number | undefined): void {
-    if (this.state === 'Initializing' && this.initPhase) {
+    if (this.lifecycle.is('Initializing') && this.initPhase) {
       this.initPhase.functionInitStarted(functionInitStart);
       this.initPhase.runtimeDone = true;
       return this.tryCompleteInit();
@@ -206,7 +216,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     if (!init || !init.runtimeDone || !this.extensions.allReady) return;
     const durationMs = init.succeed();
     this.invocations.initCompleted(this.options.initializationType === 'on-demand' ? durationMs : undefined);
-    this.setState('Idle');
+    this.lifecycle.apply('initDone');
   }
 
   private failInit(errorType: string, message: string): void {
@@ -218,10 +228,10 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** Runs one invocation. The environment must be Idle (the scheduler guarantees it). */
   invoke(request: InvokeRequest, collector?: LogCollector): Promise<InvocationOutcome> {
-    if (this.state !== 'Idle' || !this.invocations.runtimeReady) {
+    if (!this.lifecycle.allows('invoke') || !this.invocations.runtimeReady) {
       return Promise.reject(new Error(`Environment ${this.id} is ${this.state}, not Idle`));
     }
-    this.setState('Invoking');
+    this.lifecycle.apply('invoke');
     this.invocationCount++;
     this.lastUsedAt = Date.now();
     return this.invocations.start(request, collector);
@@ -269,7 +279,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
 
   /** Resolves with the inspector's WebSocket URL once the debug-mode runtime listens. */
   waitForInspector(): Promise<string | undefined> {
-    if (this.inspectorUrl || !this.options.debug || this.state === 'Terminated') return Promise.resolve(this.inspectorUrl);
+    if (this.inspectorUrl || !this.options.debug || this.lifecycle.is('Terminated')) return Promise.resolve(this.inspectorUrl);
     return new Promise((resolve) => this.inspectorWaiters.push(resolve));
   }
 
@@ -285,7 +295,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       this.initPhase.runtimeExited(this.runtime?.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', `Runtime exited with error: ${reason}`);
     } else if (this.invocations.awaitingAnswer) {
       this.invocations.runtimeCrashed(reason);
-    } else if (this.state === 'Idle' || this.state === 'Invoking') {
+    } else if (this.lifecycle.is('Idle', 'Invoking')) {
       // Exited between invocations (uncaught exception after responding, process.exit…).
       this.invocations.endAnsweredInvocation();
       this.emit('workbench.environment', { state: this.state, detail: `runtime exited between invocations (${reason})`, pid: this.pid });
@@ -298,9 +308,10 @@ export class ExecutionEnvironment implements RuntimeApiListener {
    * server closes and the temporary directory goes.
    */
   async shutdown(): Promise<void> {
-    if (this.state === 'Terminated') return;
-    if (this.state !== 'ShuttingDown') {
-      this.setState('ShuttingDown');
+    if (this.lifecycle.is('Terminated')) return;
+    // Already ShuttingDown (a shutdown or a reset in progress): straight to the end.
+    if (this.lifecycle.allows('shutdown')) {
+      this.lifecycle.apply('shutdown');
       const budget = this.extensions.hasExternal ? EXTENSION_SHUTDOWN_MS : this.options.shutdownGraceMs;
       await this.extensions.notifyShutdown('SPINDOWN', budget);
       const runtime = this.runtime;
@@ -325,7 +336,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
     if (this.terminating) return this.terminating;
     this.terminating = (async () => {
       this.initPhase?.disarm();
-      if (this.state !== 'ShuttingDown') this.setState('ShuttingDown');
+      this.lifecycle.apply('reset');
       this.runtime?.signal('SIGKILL');
       this.failInit('Runtime.ExitError', 'Runtime exited with error: signal: killed');
       if (reason && this.extensions.anyRunning) {
@@ -336,7 +347,7 @@ export class ExecutionEnvironment implements RuntimeApiListener {
       await this.extensions.close();
       await this.server.close();
       if (this.tmpDir) await fs.rm(this.tmpDir, { recursive: true, force: true }).catch(() => undefined);
-      this.setState('Terminated');
+      this.lifecycle.apply('terminated');
       for (const waiter of this.inspectorWaiters.splice(0)) waiter(undefined);
     })();
     return this.terminating;
@@ -347,13 +358,6 @@ export class ExecutionEnvironment implements RuntimeApiListener {
   private setSubPhase(phase: InitSubPhase | undefined): void {
     this.initSubPhase = phase;
     if (phase) this.emit('workbench.environment', { state: this.state, detail: `init:${phase}`, pid: this.pid });
-  }
-
-  private setState(state: EnvironmentState): void {
-    if (this.state === state) return;
-    this.state = state;
-    this.emit('workbench.environment', { state, pid: this.pid, inspectorUrl: this.inspectorUrl });
-    for (const listener of this.stateListeners) listener(this);
   }
 
   private emit<T extends TelemetryType>(type: T, record: PlatformRecords[T], requestId?: string, collector?: LogCollector, time?: Date): void {

@@ -13,7 +13,9 @@ import type { InitOutcome, InvocationOutcome, InvokeRequest, LogCollector } from
 // as the runtime responds (or the platform gives up on it: timeout, crash, out of memory); END and
 // REPORT come when the invoke phase is really over — the runtime and every extension asked for the
 // next event — because until then the environment cannot take another invocation. The environment
-// owns the states and the processes; it drives this and hears back through the hooks.
+// owns the states and the processes; it drives this and hears back through the hooks. How these
+// sub-phases of Invoking (awaiting the answer, answered, REPORT pending) relate to the
+// environment's states is told in lifecycle.ts.
 
 /** How often memory is sampled during an invocation. */
 const MEMORY_SAMPLE_MS = 20;

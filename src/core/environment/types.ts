@@ -66,5 +66,24 @@ export interface InitOutcome {
   error?: { payload: Buffer; errorType: string; status: PhaseStatus };
 }
 
+/**
+ * What the scheduler needs of an execution environment (ExecutionEnvironment is one; a test's fake
+ * is another): its state and lifecycle (see lifecycle.ts), and INIT, INVOKE and SHUTDOWN.
+ */
+export interface SchedulableEnvironment {
+  readonly id: string;
+  readonly state: EnvironmentState;
+  readonly initializationType: InitializationType;
+  /** Invoking, but the runtime has answered: Idle again once REPORT is out. */
+  readonly isFinishing: boolean;
+  /** Called after every change of state; returns the unsubscribe. */
+  onStateChange(listener: (env: this) => void): () => void;
+  init(collector?: LogCollector): Promise<InitOutcome>;
+  /** Only when Idle. */
+  invoke(request: InvokeRequest, collector?: LogCollector): Promise<InvocationOutcome>;
+  reportFailedInit(request: InvokeRequest, init: InitOutcome, collector?: LogCollector): InvocationOutcome;
+  shutdown(): Promise<void>;
+}
+
 /** Lines written while a collector is attached (the invocation's own log, for Tail and the CLI). */
 export type LogCollector = (line: string) => void;

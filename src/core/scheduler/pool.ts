@@ -1,38 +1,38 @@
-import type { ExecutionEnvironment } from '../environment/environment';
+import type { ExecutionEnvironment, SchedulableEnvironment } from '../environment/environment';
 
 /**
  * The environments of one function version. Idle ones are reused most-recently-used first (as
  * Lambda does, so the least used ones age out); an environment that has already answered and is
  * only finishing its REPORT is waited for rather than cold-starting a new one.
  */
-export class EnvironmentPool {
-  readonly environments = new Set<ExecutionEnvironment>();
-  private readonly idle: ExecutionEnvironment[] = [];
-  private readonly waiters: Array<(env: ExecutionEnvironment | undefined) => void> = [];
-  private readonly reapTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+export class EnvironmentPool<E extends SchedulableEnvironment = ExecutionEnvironment> {
+  readonly environments = new Set<E>();
+  private readonly idle: E[] = [];
+  private readonly waiters: Array<(env: E | undefined) => void> = [];
+  private readonly reapTimers = new Map<E, NodeJS.Timeout>();
   /** Environments being cold-started for a caller: their first Idle belongs to that caller. */
-  private readonly claimed = new Set<ExecutionEnvironment>();
+  private readonly claimed = new Set<E>();
   /** Environments running superseded code: they finish what they are doing, then shut down. */
-  private readonly retired = new WeakSet<ExecutionEnvironment>();
+  private readonly retired = new WeakSet<E>();
   /** Incremented by every retireAll(): an environment started before it belongs to the old code. */
   generation = 0;
 
   constructor(readonly functionName: string, readonly version: string, private readonly keepAliveMs: () => number) {}
 
   /** Adds an environment that is cold-starting for a caller, who will invoke it first. */
-  addClaimed(env: ExecutionEnvironment): void {
+  addClaimed(env: E): void {
     this.claimed.add(env);
     this.add(env);
   }
 
   /** Adds a provisioned environment: once initialised it waits, idle, for invocations. */
-  add(env: ExecutionEnvironment): void {
+  add(env: E): void {
     this.environments.add(env);
     env.onStateChange((e) => this.onStateChange(e));
   }
 
   /** An idle environment, or one that becomes idle in a moment, or undefined (cold start needed). */
-  async acquire(): Promise<ExecutionEnvironment | undefined> {
+  async acquire(): Promise<E | undefined> {
     const env = this.takeIdle();
     if (env) return env;
     if (this.waiters.length < this.finishingCount()) {
@@ -62,7 +62,7 @@ export class EnvironmentPool {
     return n;
   }
 
-  isRetired(env: ExecutionEnvironment): boolean {
+  isRetired(env: E): boolean {
     return this.retired.has(env);
   }
 
@@ -79,7 +79,7 @@ export class EnvironmentPool {
   }
 
   /** Retires one environment (see retireAll); false if it already was. */
-  retire(env: ExecutionEnvironment): boolean {
+  retire(env: E): boolean {
     if (this.retired.has(env)) return false;
     this.retired.add(env);
     const i = this.idle.indexOf(env);
@@ -99,7 +99,7 @@ export class EnvironmentPool {
   }
 
   /** Provisioned environments first (Lambda uses them before on-demand ones), then most recently used. */
-  private takeIdle(): ExecutionEnvironment | undefined {
+  private takeIdle(): E | undefined {
     const live = this.idle.filter((env) => env.state === 'Idle' && !this.retired.has(env));
     this.idle.splice(0, this.idle.length, ...live);
     let index = -1;
@@ -123,7 +123,7 @@ export class EnvironmentPool {
     return n;
   }
 
-  private onStateChange(env: ExecutionEnvironment): void {
+  private onStateChange(env: E): void {
     if (env.state === 'Idle') {
       if (this.claimed.delete(env)) return;
       if (this.retired.has(env)) {
@@ -152,7 +152,7 @@ export class EnvironmentPool {
     while (this.waiters.length > this.finishingCount()) this.waiters.pop()?.(undefined);
   }
 
-  private armReaper(env: ExecutionEnvironment): void {
+  private armReaper(env: E): void {
     const keepAlive = this.keepAliveMs();
     if (!Number.isFinite(keepAlive) || keepAlive < 0 || env.initializationType === 'provisioned-concurrency') return;
     const timer = setTimeout(() => {
