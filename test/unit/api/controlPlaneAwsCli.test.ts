@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { samTemplate, writeProject } from '../helpers/project';
-import { AWS, runAws, type AwsRun } from '../helpers/awsCli';
-import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { assertAwsCliV2, runLambda, type AwsRun } from '../helpers/awsCli';
+import { buildIfStale, TEST_CREDENTIALS } from '../helpers/build';
+import { startListening, stopServe, type ListeningServe } from '../helpers/serveProcess';
 
 // Lambda's control-plane operations through the real AWS CLI v2 (Debian's `awscli`, /usr/bin/aws)
 // against `lambda-workbench serve` as a user runs it: the built CLI in its own process.
@@ -22,50 +22,16 @@ const handler = (marker: string) => `
   });
 `;
 
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function serve(args: string[]): Promise<Served> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-  });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve printed no listening line in 15 s; stderr: ${stderr}`)), 15000);
-    child.stderr.on('data', (d) => (stderr += d));
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const match = /^Lambda API listening on (http:\/\/\S+)$/m.exec(stdout);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1], stderr: () => stderr, exited });
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}) before listening; stderr: ${stderr}`));
-    });
-  });
-}
-
-
 describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbench serve', function () {
   this.timeout(60000);
-  let served: Served | undefined;
+  let served: ListeningServe | undefined;
   let project: string;
   let home: string;
   const setCode = (dir: string, marker: string) => fs.writeFileSync(path.join(project, dir, 'app.js'), handler(marker));
 
   /** `aws lambda <args>` with a clean, file-less configuration and no retries. */
   function aws(args: string[]): Promise<AwsRun> {
-    return runAws(['lambda', ...args, '--endpoint-url', served!.url, '--region', 'us-east-1', '--output', 'json', '--cli-binary-format', 'raw-in-base64-out'], home);
+    return runLambda(args, served!.url, home);
   }
 
   /** Runs and asserts exit 0; returns the JSON output. */
@@ -90,11 +56,7 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
   }
 
   before(async function () {
-    if (!fs.existsSync(AWS)) {
-      throw new Error(`${AWS} is missing: the AWS CLI v2 tests need Debian's awscli (npm test / scripts/test.sh installs it: apt-get install awscli)`);
-    }
-    const version = spawnSync(AWS, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } });
-    assert.match(`${version.stdout}${version.stderr}`, /^aws-cli\/2\./, `${AWS} is not the AWS CLI v2: ${version.stdout}${version.stderr}`);
+    assertAwsCliV2();
     buildIfStale();
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-cp-awscli-'));
     const functions: Record<string, { handler: string; codeUri: string; props?: string }> = {
@@ -106,13 +68,10 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     const files: Record<string, string> = { 'template.yaml': samTemplate(functions) };
     for (const { codeUri } of Object.values(functions)) files[`${codeUri}/app.js`] = handler(`${codeUri}-v1`);
     project = writeProject(files);
-    served = await serve(['-t', project]);
+    served = await startListening(['-t', project], { env: TEST_CREDENTIALS });
   });
   after(async () => {
-    if (served && served.child.exitCode === null) {
-      served.child.kill('SIGTERM');
-      await served.exited;
-    }
+    await stopServe(served);
     for (const dir of [home, project]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,7 +7,7 @@ import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { readRunningServe } from '../../../src/core/api/serveDiscovery';
 import { RemoteDebugTarget } from '../../../src/debug/remoteDebugTarget';
-import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { buildIfStale, cleanEnv, runCliSync } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
 import { samTemplate, writeProject } from '../helpers/project';
 import { exitWithin, listening, startServe, type ServeProcess } from '../helpers/serveProcess';
@@ -24,7 +23,6 @@ const HANDLER = `
 
 const KEY = { AWS_ACCESS_KEY_ID: 'AKIDENVONLY', AWS_SECRET_ACCESS_KEY: 'env-only-secret' };
 /** A clean environment (no profile of the user's) plus these variables. */
-const cleanEnv = (extra: NodeJS.ProcessEnv) => ({ PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...extra });
 
 describe('serve --verify-signatures: signed payloads, credentials from the environment, the CLI signing', function () {
   this.timeout(60000);
@@ -117,11 +115,11 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
   });
 
   it('send-message signs with the user\'s credentials: served with the same env, a one-line error with wrong ones', () => {
-    const cli = (env: NodeJS.ProcessEnv) => spawnSync(process.execPath, [CLI, 'send-message', 'Jobs', '--body', 'signed', '-t', dir], { cwd: REPO_ROOT, encoding: 'utf8', env: cleanEnv(env) });
+    const cli = (env: NodeJS.ProcessEnv) => runCliSync(['send-message', 'Jobs', '--body', 'signed', '-t', dir], { env: cleanEnv(env) });
     const ok = cli(KEY);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /^Sent message [0-9a-f-]{36} to Jobs\n$/);
-    const queues = spawnSync(process.execPath, [CLI, 'queues', '--json', '-t', dir], { cwd: REPO_ROOT, encoding: 'utf8', env: cleanEnv(KEY) });
+    const queues = runCliSync(['queues', '--json', '-t', dir], { env: cleanEnv(KEY) });
     assert.equal(queues.status, 0, queues.stderr);
     assert.equal(JSON.parse(queues.stdout).find((q: any) => q.Name === 'Jobs' || q.LogicalId === 'Jobs' || /Jobs/.test(JSON.stringify(q))).Visible, 1);
     const wrong = cli({ AWS_ACCESS_KEY_ID: KEY.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: 'wrong' });

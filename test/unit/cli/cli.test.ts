@@ -1,39 +1,22 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadTemplate } from '../../../src/core/config';
+import { buildIfStale, REPO_ROOT, runCli, startCli, type CliRun } from '../helpers/build';
 import { isAlive, samTemplate, writeProject } from '../helpers/project';
 
 // The built CLI (dist/cli.js) as a user runs it: stdout, stderr and exit codes.
 
-const root = path.resolve(__dirname, '../../..');
-const cli = path.join(root, 'dist', 'cli.js');
-const examples = path.join(root, 'examples', 'sam-app');
+const examples = path.join(REPO_ROOT, 'examples', 'sam-app');
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+function run(args: string[], input?: string): Promise<CliRun> {
+  return runCli(args, { input });
 }
 
 describe('CLI', function () {
   this.timeout(30000);
 
   before(() => {
-    if (!fs.existsSync(cli)) spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
+    buildIfStale();
   });
 
   it('invoke prints the response on stdout and Lambda\'s log lines on stderr (exit 0)', async () => {
@@ -125,7 +108,7 @@ describe('CLI', function () {
       'template.yaml': samTemplate({ Long: { handler: 'long.handler', props: 'Timeout: 60' } }),
       'src/long.js': `exports.handler = async () => { console.log('pid=' + process.pid); await new Promise((r) => setTimeout(r, 60000)); };`,
     });
-    const child = spawn(process.execPath, [cli, 'invoke', 'Long', '-t', dir], { cwd: root });
+    const child = startCli(['invoke', 'Long', '-t', dir], { env: process.env });
     let stderr = '';
     const pid = await new Promise<number>((resolve) => child.stderr.on('data', (d) => {
       stderr += d;

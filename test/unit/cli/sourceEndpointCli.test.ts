@@ -1,12 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { buildIfStale, runCli, runCliSync, TEST_CREDENTIALS, type CliRun } from '../helpers/build';
+import { startServe, stopServe, waitForOutput } from '../helpers/serveProcess';
 import { samTemplate, writeProject } from '../helpers/project';
 import { eventually } from '../sources/sqsHelpers';
 import { startSqsServerOrSkip, stopSqsServer } from '../sources/sqsServer';
@@ -16,24 +17,16 @@ import { startSqsServerOrSkip, stopSqsServer } from '../sources/sqsServer';
 // embedded one: `serve`'s SQS mapping polls the real queue, `queues` / `streams` say where each one
 // lives, `send-message` and `put-record` write to the real ones. Bad values are one line, exit 2.
 
-const ENV = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' };
+const ENV = { ...process.env, ...TEST_CREDENTIALS, AWS_REGION: 'us-east-1' };
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: ENV, timeout: 30_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[]): CliRun {
+  return runCliSync(args, { env: ENV, timeout: 30_000 });
 }
 
 /** The same without blocking this process's event loop (kinesalite runs in it). */
-function cliAsync(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, env: ENV });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function cliAsync(args: string[]): Promise<CliRun> {
+  return runCli(args, { env: ENV });
 }
 
 /** A project whose Worker appends each event it gets to `out`, with an SQS mapping on the queue Jobs. */
@@ -144,16 +137,9 @@ describe('CLI: --source-endpoint', function () {
     });
 
     it('serve: the SQS mapping polls the real queue and invokes the function', async () => {
-      const served: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', dir, '--source-endpoint', `Jobs=${url}`], { cwd: REPO_ROOT, env: ENV });
-      let stdout = '';
-      let stderr = '';
-      served.stdout.on('data', (d) => (stdout += d));
-      served.stderr.on('data', (d) => (stderr += d));
+      const served = startServe(['--port', '0', '-t', dir, '--source-endpoint', `Jobs=${url}`], { env: { ...TEST_CREDENTIALS, AWS_REGION: 'us-east-1' } });
       try {
-        await eventually(() => {
-          if (served.exitCode !== null) throw new Error(`serve exited (${served.exitCode})`);
-          return /Event source mapping: Jobs/.test(stdout);
-        }, 20000, 'serve to start');
+        await waitForOutput(served, /Event source mapping: Jobs/, 20000);
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'Jobs' }));
         const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"from":"fauxqs"}' }));
         const line = await eventually(() => (fs.existsSync(out) && fs.readFileSync(out, 'utf8').split('\n').find((l) => l.includes('fauxqs'))) || undefined, 20000, 'the function to get the message');
@@ -164,13 +150,9 @@ describe('CLI: --source-endpoint', function () {
         // Deleted from the real queue after the function succeeded.
         await eventually(async () => (await visible()) === 0 && Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }))).Attributes?.ApproximateNumberOfMessagesNotVisible) === 0, 10000, 'the message to be deleted');
       } catch (error) {
-        throw new Error(`${(error as Error).message}\nserve's stdout:\n${stdout}\nserve's stderr:\n${stderr}`);
+        throw new Error(`${(error as Error).message}\nserve's stdout:\n${served.stdout()}\nserve's stderr:\n${served.stderr()}`);
       } finally {
-        if (served.exitCode === null && served.signalCode === null) {
-          const exited = new Promise((r) => served.once('exit', r));
-          served.kill('SIGTERM');
-          await exited;
-        }
+        await stopServe(served);
       }
     });
   });

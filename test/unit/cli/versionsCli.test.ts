@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildIfStale, CLI, REPO_ROOT, runCli } from '../helpers/build';
+import { buildIfStale, runCli, TEST_CREDENTIALS } from '../helpers/build';
+import { startListening, stopServe, type ListeningServe } from '../helpers/serveProcess';
 import { samTemplate, writeProject } from '../helpers/project';
 
 // `lambda-workbench publish | alias | versions` as a user runs them (the built CLI), alone and
@@ -124,25 +124,10 @@ describe('CLI: publish, alias, versions', function () {
 
   it('a running serve on the same project invokes what the CLI publishes and aliases, from the next invocation', async () => {
     const dir = project();
-    let served: ChildProcessWithoutNullStreams | undefined;
+    let served: ListeningServe | undefined;
     try {
-      served = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', dir], { cwd: REPO_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
-      const child = served;
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        let err = '';
-        const timer = setTimeout(() => reject(new Error(`serve did not listen: ${err}`)), 15000);
-        child.stderr.on('data', (d) => (err += d));
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /Lambda API listening on (http:\/\/\S+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited (${code}): ${err}`)));
-      });
+      served = await startListening(['-t', dir], { env: TEST_CREDENTIALS });
+      const url = served.url;
       const invoke = async (qualifier: string) => {
         const res = await fetch(`${url}/2015-03-31/functions/Echo/invocations?Qualifier=${encodeURIComponent(qualifier)}`, { method: 'POST', body: '{}' });
         return { status: res.status, version: res.headers.get('x-amz-executed-version'), error: res.headers.get('x-amzn-errortype'), body: await res.json() as { marker: string; arn: string } };
@@ -174,11 +159,7 @@ describe('CLI: publish, alias, versions', function () {
       assert.equal((await cli(dir, 'alias', 'Echo', 'live', '--delete')).status, 0);
       assert.equal((await invoke('live')).error, 'ResourceNotFoundException');
     } finally {
-      if (served && served.exitCode === null) {
-        const exited = new Promise((resolve) => served!.on('exit', resolve));
-        served.kill('SIGTERM');
-        await exited;
-      }
+      await stopServe(served);
     }
   });
 });

@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { spawnSync } from 'node:child_process';
 import { parseDocument } from 'yaml';
 import { loadTemplateText } from '../../../src/core/config/loader';
 import type { TemplateModel } from '../../../src/core/config/index';
-import { CLI, REPO_ROOT, buildIfStale } from '../helpers/build';
+import { buildIfStale, runCliSync } from '../helpers/build';
 import { lines, writeTemplate } from './helpers';
 import { withNodeStackTraceLimit } from '../helpers/fuzz';
 
@@ -94,7 +93,7 @@ describe('config: YAML that used to crash or hang the reader', function () {
     for (const c of CASES) {
       const file = writeTemplate(c.text);
       const started = performance.now();
-      const r = spawnSync(process.execPath, [CLI, 'list', '-t', file], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 30_000 });
+      const r = runCliSync(['list', '-t', file], { env: process.env, timeout: 30_000 });
       console.log(`      CLI, ${c.name}: exit ${r.status} in ${(performance.now() - started).toFixed(0)} ms`);
       assert.equal(r.status, 2, `${c.name}: ${r.stderr}`);
       assert.match(r.stderr, /template\.yaml:\d+:\d+ error /, c.name);

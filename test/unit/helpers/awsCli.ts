@@ -1,9 +1,21 @@
-import { spawn } from 'node:child_process';
+import { strict as assert } from 'node:assert';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 
 // The real AWS CLI v2 (Debian's `awscli`) as tests run it: always /usr/bin/aws (an `aws` elsewhere
 // on PATH may be a CLI v1), a clean, file-less configuration, no retries, JSON output parsed.
 
 export const AWS = '/usr/bin/aws';
+
+/** Fails (no skip: the test command installs it, so its absence is a broken setup) unless /usr/bin/aws is the AWS CLI v2. */
+export function assertAwsCliV2(): void {
+  if (!fs.existsSync(AWS)) {
+    throw new Error(`${AWS} is missing: the AWS CLI v2 tests need Debian's awscli (npm test / scripts/test.sh installs it: apt-get install awscli)`);
+  }
+  const version = spawnSync(AWS, ['--version'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: os.tmpdir() } });
+  assert.match(`${version.stdout}${version.stderr}`, /^aws-cli\/2\./, `${AWS} is not the AWS CLI v2: ${version.stdout}${version.stderr}`);
+}
 
 export interface AwsRun {
   status: number | null;
@@ -46,4 +58,9 @@ export function runAws(args: string[], cwd: string, credentials?: { id: string; 
     }
     resolve({ status, stdout, stderr, json });
   }));
+}
+
+/** `aws lambda <args>` against a local endpoint (us-east-1, JSON output, raw JSON payloads). */
+export function runLambda(args: string[], endpoint: string, cwd: string, credentials?: { id: string; secret: string }): Promise<AwsRun> {
+  return runAws(['lambda', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json', '--cli-binary-format', 'raw-in-base64-out'], cwd, credentials);
 }

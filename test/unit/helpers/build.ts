@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -31,15 +31,56 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI (`node dist/cli.js …`) to its end, without the user's AWS credentials or profile. */
-export function runCli(args: string[], cwd = REPO_ROOT): Promise<CliRun> {
+/** Test credentials, for a serve or CLI that signs or verifies requests. */
+export const TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
+
+/** An environment without the user's AWS profile, configuration or credentials: PATH, HOME and `extra`. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...extra };
+}
+
+export interface CliOptions {
+  cwd?: string;
+  /** The whole environment (default: this process's, without AWS credentials or profile). */
+  env?: NodeJS.ProcessEnv;
+  /** What the CLI reads on stdin (runCli; default: nothing). */
+  input?: string;
+  /** Milliseconds before the CLI is killed (runCliSync only). */
+  timeout?: number;
+  /** Run src/cli/main.ts with tsx instead of the built dist/cli.js, for tests that must not depend on a build. */
+  fromSources?: boolean;
+}
+
+function cliArgv(args: string[], options: CliOptions): string[] {
+  return options.fromSources ? ['--require', 'tsx/cjs', path.join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args] : [CLI, ...args];
+}
+
+function cliEnv(options: CliOptions): NodeJS.ProcessEnv {
+  return options.env ?? { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' };
+}
+
+/** Starts the CLI (`node dist/cli.js …`), for a test that signals it or reads it as it runs. */
+export function startCli(args: string[], options: CliOptions = {}): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, cliArgv(args, options), { cwd: options.cwd ?? REPO_ROOT, env: cliEnv(options) });
+}
+
+/** Runs the CLI to its end, without blocking this process; `options` may be just the working directory. */
+export function runCli(args: string[], options: CliOptions | string = {}): Promise<CliRun> {
+  if (typeof options === 'string') options = { cwd: options };
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } });
+    const { input = '' } = options;
+    const child = startCli(args, options);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end();
+    child.stdin.end(input);
   });
+}
+
+/** The same, blocking: for tests whose event loop has nothing else to do meanwhile. */
+export function runCliSync(args: string[], options: CliOptions = {}): CliRun {
+  const r = spawnSync(process.execPath, cliArgv(args, options), { cwd: options.cwd ?? REPO_ROOT, env: cliEnv(options), encoding: 'utf8', timeout: options.timeout });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { CLI, REPO_ROOT } from './build';
+import { cleanEnv, CLI, REPO_ROOT } from './build';
 
 // `lambda-workbench serve` in a process of its own, as a user runs it: the built CLI by default, or
 // another executable (the CLI installed from the npm package).
@@ -26,7 +26,7 @@ export function startServe(args: string[], options: ServeOptions = {}): ServePro
   const [program, ...first] = options.command ?? [process.execPath, CLI];
   const child = spawn(program, [...first, 'serve', ...args], {
     cwd: options.cwd ?? REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...options.env },
+    env: cleanEnv(options.env),
   });
   let stdout = '';
   let stderr = '';
@@ -34,6 +34,22 @@ export function startServe(args: string[], options: ServeOptions = {}): ServePro
   child.stderr.on('data', (d) => (stderr += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+export interface ListeningServe extends ServeProcess {
+  /** The API's base URL from serve's listening line. */
+  url: string;
+}
+
+/** Starts `… serve --port 0 <args>` and resolves once it listens (killing it if it does not). */
+export async function startListening(args: string[], options: ServeOptions = {}, ms = 15000): Promise<ListeningServe> {
+  const serve = startServe(['--port', '0', ...args], options);
+  try {
+    return { ...serve, url: await listening(serve, ms) };
+  } catch (error) {
+    serve.child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 /** Resolves once stdout matches; rejects if the process exits or `ms` pass first. */
@@ -77,8 +93,9 @@ export async function exitWithin(serve: ServeProcess, ms: number): Promise<{ cod
   }
 }
 
-/** SIGTERM, then SIGKILL if it has not exited after `ms`. */
-export async function stopServe(serve: ServeProcess, ms = 15000): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/** SIGTERM, then SIGKILL if it has not exited after `ms`; nothing for a serve that never started. */
+export async function stopServe(serve: ServeProcess | undefined, ms = 15000): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+  if (!serve) return undefined;
   if (serve.child.exitCode !== null || serve.child.signalCode !== null) return serve.exited;
   serve.child.kill('SIGTERM');
   const timer = setTimeout(() => serve.child.kill('SIGKILL'), ms);

@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { buildIfStale, runCliSync } from '../helpers/build';
+import { startServe, stopServe, waitForOutput as waitFor, type ServeProcess } from '../helpers/serveProcess';
 import { samTemplate, writeProject } from '../helpers/project';
 
 // `lambda-workbench serve` with function URLs and API events, as a user runs it (the built CLI):
@@ -24,54 +24,9 @@ const TEMPLATE = samTemplate({
   Stream: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: AWS_IAM, InvokeMode: RESPONSE_STREAM}' },
 });
 
-interface Serve {
-  child: ChildProcessWithoutNullStreams;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function startServe(dir: string, args: string[]): Serve {
-  const child = spawn(process.execPath, [CLI, 'serve', '-t', path.join(dir, 'template.yaml'), '--port', '0', ...args], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-/** Resolves once stdout matches (or rejects when serve exits or 20 s pass). */
-function waitFor(serve: Serve, pattern: RegExp): Promise<RegExpExecArray> {
-  return new Promise((resolve, reject) => {
-    const check = () => {
-      const m = pattern.exec(serve.stdout());
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    const timer = setTimeout(() => reject(new Error(`no match for ${pattern} in 20 s; stdout: ${serve.stdout()} stderr: ${serve.stderr()}`)), 20000);
-    serve.child.stdout.on('data', check);
-    void serve.exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited (${code}); stdout: ${serve.stdout()} stderr: ${serve.stderr()}`));
-    });
-    check();
-  });
-}
-
-async function stop(serve: Serve): Promise<number | null> {
-  serve.child.kill('SIGTERM');
-  const timer = setTimeout(() => serve.child.kill('SIGKILL'), 15000);
-  try {
-    return await serve.exited;
-  } finally {
-    clearTimeout(timer);
-  }
+/** `serve -t <dir>/template.yaml --port 0 <args>`. */
+function serveProject(dir: string, args: string[]): ServeProcess {
+  return startServe(['-t', path.join(dir, 'template.yaml'), '--port', '0', ...args]);
 }
 
 async function freePort(): Promise<number> {
@@ -95,7 +50,7 @@ describe('lambda-workbench serve: HTTP front ends', function () {
 
   it('prints each function URL and API with its routes, and serves them until stopped', async () => {
     const urlPort = await freePort();
-    const serve = startServe(dir, ['--url-port', `Echo=${urlPort}`]);
+    const serve = serveProject(dir, ['--url-port', `Echo=${urlPort}`]);
     try {
       await waitFor(serve, /^Lambda API listening on http:\/\/127\.0\.0\.1:\d+$/m);
       const echo = await waitFor(serve, /^Function URL for Echo: (http:\/\/127\.0\.0\.1:(\d+)\/)$/m);
@@ -116,15 +71,15 @@ describe('lambda-workbench serve: HTTP front ends', function () {
       // The Lambda API keeps working next to them, and the function's log lines go to stderr.
       assert.match(serve.stderr(), /REPORT RequestId/);
     } finally {
-      assert.equal(await stop(serve), 0, serve.stderr());
+      assert.equal((await stopServe(serve))?.code, 0, serve.stderr());
     }
   });
 
   it('refuses bad port options (exit 2) and a port that is taken', async () => {
-    const bad = spawnSync(process.execPath, [CLI, 'serve', '-t', path.join(dir, 'template.yaml'), '--url-port', 'Echo=abc'], { encoding: 'utf8' });
+    const bad = runCliSync(['serve', '-t', path.join(dir, 'template.yaml'), '--url-port', 'Echo=abc'], { env: process.env });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /--url-port must be a port number, got "abc"/);
-    const noName = spawnSync(process.execPath, [CLI, 'serve', '-t', path.join(dir, 'template.yaml'), '--http-api-port', '70000'], { encoding: 'utf8' });
+    const noName = runCliSync(['serve', '-t', path.join(dir, 'template.yaml'), '--http-api-port', '70000'], { env: process.env });
     assert.equal(noName.status, 2);
     assert.match(noName.stderr, /--http-api-port must be a port number, got "70000"/);
 
@@ -132,8 +87,8 @@ describe('lambda-workbench serve: HTTP front ends', function () {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     try {
       const taken = (blocker.address() as net.AddressInfo).port;
-      const serve = startServe(dir, ['--rest-api-port', String(taken)]);
-      const code = await serve.exited;
+      const serve = serveProject(dir, ['--rest-api-port', String(taken)]);
+      const { code } = await serve.exited;
       assert.equal(code, 2);
       assert.match(serve.stderr(), /Cannot start the HTTP front ends on 127\.0\.0\.1: listen EADDRINUSE/);
     } finally {

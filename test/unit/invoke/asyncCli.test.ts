@@ -1,24 +1,15 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { runCli, type CliRun } from '../helpers/build';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { HANDLERS, QUEUES, props, waitForRecords } from './asyncHelpers';
 
 // `lambda-workbench destinations <Function>`: what a function's destinations received, read from
 // the state directory (run from the sources with tsx, so it does not depend on a build).
 
-const root = path.resolve(__dirname, '../../..');
-
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(root, 'src/cli/main.ts'), ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+function cli(args: string[]): Promise<CliRun> {
+  return runCli(args, { fromSources: true, env: process.env });
 }
 
 describe('CLI: destinations', function () {
