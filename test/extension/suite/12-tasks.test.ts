@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { alive } from './dapRecorder';
 import { EXTENSION_ID, eventually, fixtureEngine } from './helpers';
 
 const TYPE = 'lambda-workbench';
@@ -36,15 +37,6 @@ function post(url: string, body: string): Promise<{ status: number; body: string
     req.on('error', reject);
     req.end(body);
   });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Resolves with the first event that `accept`s, or rejects after `ms`. */

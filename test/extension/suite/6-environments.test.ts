@@ -2,6 +2,7 @@
 import * as assert from 'node:assert';
 import type { InvocationResult } from '../../../src/core/invoke/invoker';
 import type { EnvironmentNode } from '../../../src/extension/views/environmentsView';
+import { alive } from './dapRecorder';
 import { activateExtension, eventually, run, treeLabel } from './helpers';
 
 async function environmentNodes(): Promise<EnvironmentNode[]> {
@@ -31,7 +32,7 @@ describe('Environments view', () => {
     assert.strictEqual(node.contextValue, 'lambdaEnvironment');
     assert.match(String(node.description), /^idle · cold start · \d+s · 1 invocation · (\d+|–) \/ 128 MB$/);
     assert.ok(node.snapshot.pid && node.snapshot.pid > 0, 'a real process');
-    assert.ok(isAlive(node.snapshot.pid!), `process ${node.snapshot.pid} runs`);
+    assert.ok(alive(node.snapshot.pid!), `process ${node.snapshot.pid} runs`);
   });
 
   it('shuts that environment down from its node: it leaves the view and its process exits', async () => {
@@ -40,7 +41,7 @@ describe('Environments view', () => {
     const pid = node.snapshot.pid!;
     assert.strictEqual(await run('lambdaWorkbench.shutDownEnvironment', node), true);
     await eventually('the environment gone from the view', async () => !(await environmentNodes()).some((n) => n.environmentId === node.environmentId));
-    await eventually(`process ${pid} gone`, () => !isAlive(pid));
+    await eventually(`process ${pid} gone`, () => !alive(pid));
     const { host } = await activateExtension();
     assert.ok(!host.engines()[0].workbench.environments().some((e) => e.id === node.environmentId));
     assert.strictEqual(await run('lambdaWorkbench.shutDownEnvironment', { environmentId: node.environmentId }), false, 'already gone');
@@ -59,12 +60,3 @@ describe('Environments view', () => {
     assert.deepStrictEqual(nodes.map(treeLabel), ['Hello:$LATEST', 'Hello:$LATEST']);
   });
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -23,8 +23,8 @@ import {
   PutProvisionedConcurrencyConfigCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
-import { LambdaApiServer } from '../../../src/core/api/lambdaApi';
 import type { Workbench } from '../../../src/core/workbench';
+import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 
 // Lambda's control-plane operations through the real AWS SDK for JavaScript v3: response shapes,
@@ -65,7 +65,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
   this.timeout(30000);
   let dir: string;
   let workbench: Workbench;
-  let api: LambdaApiServer;
+  let api: TestApi;
   let client: LambdaClient;
   let endpoint: string;
   const text = (bytes?: Uint8Array) => Buffer.from(bytes ?? []).toString('utf8');
@@ -88,12 +88,10 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     for (const { codeUri } of Object.values(functions)) files[`${codeUri}/app.js`] = handler(`${codeUri}-v1`);
     dir = writeProject(files);
     workbench = await openProject(dir, { hotReload: false, asyncWorkers: false });
-    api = new LambdaApiServer(workbench, { host: '127.0.0.1', port: 0 });
-    endpoint = (await api.listen()).url;
-    client = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    api = await startLambdaApi(workbench);
+    ({ endpoint, client } = api);
   });
   after(async () => {
-    client.destroy();
     await api.close();
     await workbench.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
-import { LambdaApiServer } from '../../../src/core/api/lambdaApi';
 import type { Workbench } from '../../../src/core/workbench';
+import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 
 // The Invoke API through the real AWS SDK for JavaScript v3: status codes, headers, error types.
@@ -21,7 +21,7 @@ const FILES = {
 describe('Invoke API through @aws-sdk/client-lambda', function () {
   this.timeout(30000);
   let workbench: Workbench;
-  let api: LambdaApiServer;
+  let api: TestApi;
   let endpoint: string;
   let client: LambdaClient;
   const text = (bytes?: Uint8Array) => Buffer.from(bytes ?? []).toString('utf8');
@@ -31,12 +31,10 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
       'template.yaml': samTemplate({ Echo: { handler: 'app.handler' }, Single: { handler: 'app.handler', props: 'ReservedConcurrentExecutions: 1' } }),
       ...FILES,
     }));
-    api = new LambdaApiServer(workbench, { host: '127.0.0.1', port: 0 });
-    endpoint = (await api.listen()).url;
-    client = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    api = await startLambdaApi(workbench);
+    ({ endpoint, client } = api);
   });
   after(async () => {
-    client.destroy();
     await api.close();
     await workbench.close();
   });

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { LambdaApiServer } from '../../../src/core/api/lambdaApi';
+import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import type { Workbench } from '../../../src/core/workbench';
 import { httpRequest } from '../helpers/http';
 import { JOBS_QUEUE_AND_CLICKS_STREAM, openProject, samTemplate, writeProject } from '../helpers/project';
@@ -12,13 +12,13 @@ const TEMPLATE = `${samTemplate({ Reader: { handler: 'app.handler' } })}${JOBS_Q
 describe('/_workbench/ queue and stream routes: client errors', function () {
   this.timeout(30000);
   let workbench: Workbench;
-  let api: LambdaApiServer;
+  let api: TestApi;
   let url: string;
 
   before(async () => {
     workbench = await openProject(writeProject({ 'template.yaml': TEMPLATE, 'src/app.js': 'exports.handler = async (e) => e;' }), { hotReload: false, eventSourceMappings: false });
-    api = new LambdaApiServer(workbench, { host: '127.0.0.1', port: 0 });
-    url = (await api.listen()).url;
+    api = await startLambdaApi(workbench);
+    url = api.endpoint;
   });
   after(async () => {
     await api.close();

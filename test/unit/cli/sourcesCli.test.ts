@@ -1,9 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
-import { samTemplate, writeProject } from '../helpers/project';
+import { buildIfStale, runCliSync, TEST_CREDENTIALS, type CliRun } from '../helpers/build';
+import { startServe, stopServe, waitForOutput, type ServeProcess } from '../helpers/serveProcess';
+import { samResources, samTemplate, writeProject } from '../helpers/project';
+import { waitFor } from '../helpers/wait';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge` as a user runs them: the built CLI
 // reaching a running `serve` (found through the state directory) whose mappings process what is
@@ -14,17 +15,12 @@ const HANDLER = `
   exports.handler = async (event) => { fs.appendFileSync(process.env.OUT, JSON.stringify(event) + '\\n'); return {}; };
 `;
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[]): CliRun {
+  return runCliSync(args, { env: { ...process.env, ...TEST_CREDENTIALS } });
 }
 
-async function until(what: string, check: () => boolean, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+function until(what: string, check: () => boolean, ms = 15000): Promise<boolean> {
+  return waitFor(check, ms, what, 50);
 }
 
 describe('CLI: queues and streams', function () {
@@ -37,18 +33,11 @@ describe('CLI: queues and streams', function () {
     out = path.join(dir, 'handled.out');
     fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({
       Worker: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON` },
-    })}
-  Jobs:
-    Type: AWS::SQS::Queue
-  Parked:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: parked
-  Clicks:
-    Type: AWS::Kinesis::Stream
-    Properties:
-      ShardCount: 3
-`);
+    })}${samResources({
+      Jobs: 'AWS::SQS::Queue',
+      Parked: { type: 'AWS::SQS::Queue', props: 'QueueName: parked' },
+      Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 3' },
+    })}`);
   });
 
   it('without a serve: messages wait in the project\'s queue; queues, streams and purge work on the state directly', () => {
@@ -76,18 +65,15 @@ describe('CLI: queues and streams', function () {
   });
 
   describe('with a serve running on the project', () => {
-    let served: ChildProcessWithoutNullStreams;
+    let served: ServeProcess;
     before(async () => {
-      served = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', dir], { cwd: REPO_ROOT, env: { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' } });
-      let stdout = '';
-      served.stdout.on('data', (d) => (stdout += d));
-      await until('serve to list its mappings', () => /Event source mapping: Clicks/.test(stdout));
-      assert.match(stdout, /^Event source mapping: Jobs \(SQS\) → Worker, batch size 10$/m);
-      assert.match(stdout, /^Event source mapping: Clicks \(Kinesis\) → Worker, batch size 100$/m);
+      served = startServe(['--port', '0', '-t', dir], { env: TEST_CREDENTIALS });
+      await waitForOutput(served, /Event source mapping: Clicks/, 15000);
+      assert.match(served.stdout(), /^Event source mapping: Jobs \(SQS\) → Worker, batch size 10$/m);
+      assert.match(served.stdout(), /^Event source mapping: Clicks \(Kinesis\) → Worker, batch size 100$/m);
     });
     after(async () => {
-      served.kill('SIGTERM');
-      await new Promise((r) => served.once('exit', r));
+      await stopServe(served);
       assert.equal(fs.existsSync(path.join(dir, '.lambda-workbench', 'serve.json')), false, 'serve removes its discovery file');
     });
 

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
-import { loadTemplate, type FunctionDefinition, type TemplateModel } from '../../../src/core/config/index';
-import { FIXTURES, lines, load, samFunction, single, where } from './helpers';
+import type { FunctionDefinition, TemplateModel } from '../../../src/core/config/index';
+import { FIXTURES, lines, load, loadFixture, NODE_CODE, samFn, samFunction, samResourceLines, single, where } from './helpers';
 
 function fn(model: TemplateModel, logicalId: string): FunctionDefinition {
   const f = model.functions.find((x) => x.logicalId === logicalId);
@@ -13,9 +13,7 @@ describe('config: functions', () => {
   describe('the SAM fixture application', () => {
     const dir = path.join(FIXTURES, 'sam-app');
     let model: TemplateModel;
-    before(async () => {
-      model = await loadTemplate(path.join(dir, 'template.yaml'));
-    });
+    before(async () => (model = await loadFixture('sam-app')));
 
     it('loads without diagnostics', () => {
       assert.deepEqual(model.diagnostics, []);
@@ -130,7 +128,7 @@ describe('config: functions', () => {
     });
 
     it('applies parameter overrides and the options', async () => {
-      const prod = await loadTemplate(path.join(dir, 'template.yaml'), {
+      const prod = await loadFixture('sam-app', 'template.yaml', {
         parameterOverrides: { Stage: 'prod', WorkerMemory: '1024' },
         region: 'eu-west-1',
         stackName: 'shop',
@@ -146,9 +144,7 @@ describe('config: functions', () => {
   describe('the CloudFormation JSON fixture (AWS::Lambda::Function)', () => {
     const dir = path.join(FIXTURES, 'lambda-json');
     let model: TemplateModel;
-    before(async () => {
-      model = await loadTemplate(path.join(dir, 'template.json'));
-    });
+    before(async () => (model = await loadFixture('lambda-json', 'template.json')));
 
     it('reads Code, FindInMap, Select over a CommaDelimitedList and DeadLetterConfig', () => {
       assert.deepEqual(model.diagnostics, []);
@@ -216,18 +212,8 @@ describe('config: functions', () => {
 
   it('resolves a layer ARN to an arn reference (with a warning) and AWS::Lambda::LayerVersion content', async () => {
     const m = await load(
-      lines(
-        'Transform: AWS::Serverless-2016-10-31',
-        'Resources:',
-        '  Fn:',
-        '    Type: AWS::Serverless::Function',
-        '    Properties:',
-        '      CodeUri: src',
-        '      Handler: app.handler',
-        '      Runtime: python3.12',
-        '      Layers:',
-        '        - !Ref Plain',
-        '        - arn:aws:lambda:us-east-1:123456789012:layer:tools:3',
+      samFn(
+        ['CodeUri: src', 'Handler: app.handler', 'Runtime: python3.12', 'Layers:', '  - !Ref Plain', '  - arn:aws:lambda:us-east-1:123456789012:layer:tools:3'],
         '  Plain:',
         '    Type: AWS::Lambda::LayerVersion',
         '    Properties:',
@@ -248,9 +234,7 @@ describe('config: functions', () => {
 
   it('warns when a layer is not compatible with the function runtime', async () => {
     const m = await load(
-      lines(
-        'Transform: AWS::Serverless-2016-10-31',
-        'Resources:',
+      samResourceLines(
         '  Fn:',
         '    Type: AWS::Serverless::Function',
         '    Properties: { CodeUri: src, Handler: app.handler, Runtime: nodejs22.x, Layers: [!Ref L] }',
@@ -264,19 +248,8 @@ describe('config: functions', () => {
 
   it('attaches a SAM EventInvokeConfig and an AWS::Lambda::EventInvokeConfig resource', async () => {
     const m = await load(
-      lines(
-        'Transform: AWS::Serverless-2016-10-31',
-        'Resources:',
-        '  Fn:',
-        '    Type: AWS::Serverless::Function',
-        '    Properties:',
-        '      CodeUri: src',
-        '      Handler: app.handler',
-        '      Runtime: nodejs20.x',
-        '      EventInvokeConfig:',
-        '        MaximumRetryAttempts: 2',
-        '        DestinationConfig:',
-        '          OnSuccess: { Type: Lambda, Destination: !GetAtt Other.Arn }',
+      samFn(
+        [...NODE_CODE, 'EventInvokeConfig:', '  MaximumRetryAttempts: 2', '  DestinationConfig:', '    OnSuccess: { Type: Lambda, Destination: !GetAtt Other.Arn }'],
         '  Other:',
         '    Type: AWS::Serverless::Function',
         '    Properties: { CodeUri: src, Handler: app.handler, Runtime: nodejs20.x }',
@@ -307,8 +280,7 @@ describe('config: functions', () => {
         '      EventSourceArn: arn:aws:sqs:us-east-1:1:q',
       ),
     );
-    const d = single(m, 'unknown-function');
-    assert.deepEqual(where(d), { line: 5, column: 21, property: 'Resources.Mapping.Properties.FunctionName' });
+    assert.deepEqual(where(single(m, 'unknown-function')), { line: 5, column: 21, property: 'Resources.Mapping.Properties.FunctionName' });
     assert.deepEqual(m.functions, []);
   });
 });

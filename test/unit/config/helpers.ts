@@ -5,6 +5,11 @@ import { loadTemplate, type Diagnostic, type LoadTemplateOptions, type TemplateM
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/templates');
 
+/** Loads a fixture template: FIXTURES/<name>/<file>. */
+export function loadFixture(name: string, file = 'template.yaml', options?: LoadTemplateOptions): Promise<TemplateModel> {
+  return loadTemplate(path.join(FIXTURES, name, file), options);
+}
+
 /** The template's lines joined, so tests can read line numbers off the array index (+1). */
 export function lines(...ls: string[]): string {
   return ls.join('\n') + '\n';
@@ -43,20 +48,44 @@ export function where(d: Diagnostic): { line: number; column: number; property?:
   return w;
 }
 
-/** A SAM template with one function `Fn` whose extra properties are given as YAML lines (6-space indented). */
-export function samFunction(...props: string[]): string {
+/** A SAM template whose Resources are these lines (line 3 on, 2-space indented). */
+export function samResourceLines(...resources: string[]): string {
   return lines(
     'Transform: AWS::Serverless-2016-10-31', // 1
     'Resources:', // 2
+    ...resources, // 3…
+  );
+}
+
+/** A SAM function `Fn` (declared at 3:3) with its property lines (6-space indented, line 6 on), then further resources (2-space). */
+export function samFn(props: string[], ...resources: string[]): string {
+  return samResourceLines(
     '  Fn:', // 3
     '    Type: AWS::Serverless::Function', // 4
     '    Properties:', // 5
-    '      CodeUri: src', // 6
-    '      Handler: app.handler', // 7
-    '      Runtime: nodejs20.x', // 8
-    ...props.map((p) => `      ${p}`), // 9…
+    ...props.map((p) => `      ${p}`), // 6…
+    ...resources,
   );
 }
+
+/** The code properties of a Node function (lines 6 to 8 of samFn). */
+export const NODE_CODE = ['CodeUri: src', 'Handler: app.handler', 'Runtime: nodejs20.x'];
+
+/** A SAM template with one Node function `Fn` whose extra properties are given as YAML lines (6-space indented, line 9 on). */
+export function samFunction(...props: string[]): string {
+  return samFn([...NODE_CODE, ...props]);
+}
+
+/** An AWS::Lambda::Function `Zip` with inline (ZipFile) code: resource lines. */
+export const ZIP_FILE_FUNCTION = [
+  '  Zip:',
+  '    Type: AWS::Lambda::Function',
+  '    Properties:',
+  '      Handler: index.handler',
+  '      Runtime: nodejs20.x',
+  '      Code:',
+  '        ZipFile: exports.handler = async () => 1',
+];
 
 /** Resolved properties of a resource named `Probe`, for intrinsic tests. */
 export function probe(model: TemplateModel): Record<string, unknown> {

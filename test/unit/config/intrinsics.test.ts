@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { hasErrors } from '../../../src/core/config/index';
-import { lines, load, probe, single, where, withCode } from './helpers';
+import { lines, load, probe, samResourceLines, single, where, withCode } from './helpers';
 
 // Intrinsic functions are resolved into TemplateModel.resources; a `Custom::Probe`
 // resource carries the expressions under test.
@@ -28,8 +28,12 @@ const PREAMBLE = [
   'Resources:', // 20
 ];
 
-const probeTemplate = (...props: string[]) =>
-  lines(...PREAMBLE, '  Probe:', '    Type: Custom::Probe', '    Properties:', ...props.map((p) => `      ${p}`));
+const PROBE = (props: string[]) => ['  Probe:', '    Type: Custom::Probe', '    Properties:', ...props.map((p) => `      ${p}`)];
+
+const probeTemplate = (...props: string[]) => lines(...PREAMBLE, ...PROBE(props));
+
+/** A SAM template without parameters: the Probe with these properties, then further resources. */
+const probeAmong = (props: string[], ...resources: string[]) => samResourceLines(...PROBE(props), ...resources);
 
 describe('config: intrinsic functions', () => {
   describe('Ref', () => {
@@ -87,20 +91,17 @@ describe('config: intrinsic functions', () => {
 
     it('resolves resources: functions to their name, layers to their logical id, queues to URLs, topics to ARNs', async () => {
       const m = await load(
-        lines(
-          'Transform: AWS::Serverless-2016-10-31',
-          'Resources:',
-          '  Probe:',
-          '    Type: Custom::Probe',
-          '    Properties:',
-          '      Named: !Ref Named',
-          '      Unnamed: !Ref Unnamed',
-          '      Layer: !Ref Layer',
-          '      Queue: !Ref Queue',
-          '      Topic: !Ref Topic',
-          '      Table: !Ref Table',
-          '      Bucket: !Ref Bucket',
-          '      Role: !Ref UnnamedRole',
+        probeAmong(
+          [
+            'Named: !Ref Named',
+            'Unnamed: !Ref Unnamed',
+            'Layer: !Ref Layer',
+            'Queue: !Ref Queue',
+            'Topic: !Ref Topic',
+            'Table: !Ref Table',
+            'Bucket: !Ref Bucket',
+            'Role: !Ref UnnamedRole',
+          ],
           '  Named:',
           '    Type: AWS::Lambda::Function',
           '    Properties: { FunctionName: my-fn, Code: src, Handler: a.b, Runtime: nodejs20.x, Role: r }',
@@ -154,21 +155,18 @@ describe('config: intrinsic functions', () => {
 
     it('resolves ARNs and attributes in both the dotted and the list form', async () => {
       const m = await load(
-        lines(
-          'Transform: AWS::Serverless-2016-10-31',
-          'Resources:',
-          '  Probe:',
-          '    Type: Custom::Probe',
-          '    Properties:',
-          '      FnArn: !GetAtt Fn.Arn',
-          '      FnArnList: !GetAtt [Fn, Arn]',
-          '      FnArnLong: { "Fn::GetAtt": [Fn, Arn] }',
-          '      QueueArn: !GetAtt Queue.Arn',
-          '      QueueUrl: !GetAtt Queue.QueueUrl',
-          '      QueueName: !GetAtt Queue.QueueName',
-          '      StreamArn: !GetAtt Stream.Arn',
-          '      TableArn: !GetAtt Table.Arn',
-          '      TableStream: !GetAtt Table.StreamArn',
+        probeAmong(
+          [
+            'FnArn: !GetAtt Fn.Arn',
+            'FnArnList: !GetAtt [Fn, Arn]',
+            'FnArnLong: { "Fn::GetAtt": [Fn, Arn] }',
+            'QueueArn: !GetAtt Queue.Arn',
+            'QueueUrl: !GetAtt Queue.QueueUrl',
+            'QueueName: !GetAtt Queue.QueueName',
+            'StreamArn: !GetAtt Stream.Arn',
+            'TableArn: !GetAtt Table.Arn',
+            'TableStream: !GetAtt Table.StreamArn',
+          ],
           ...resources,
         ),
         { region: 'eu-central-1', accountId: '111122223333' },

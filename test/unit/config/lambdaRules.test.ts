@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { hasErrors, loadTemplateText, type Diagnostic, type DiagnosticSeverity, type TemplateModel } from '../../../src/core/config/index';
 import { checkMappingInput, readTemplateMappings, validateMapping } from '../../../src/core/config/mappingDefinitions';
-import { lines } from './helpers';
+import { lines, samFn, samResourceLines, ZIP_FILE_FUNCTION } from './helpers';
 
 // Lambda's rules as the language server publishes them: loadTemplateText's diagnostics, each at
 // the exact range of the offending value (or, for a missing property, of its parent's key).
@@ -58,19 +58,6 @@ function expectDiagnostic(m: TemplateModel, text: string, e: Expected): Diagnost
   return d;
 }
 
-/** A SAM function `Fn` with its properties (6-space indented lines), then further resources (2-space). */
-function sam(props: string[], ...resources: string[]): string {
-  return lines(
-    'Transform: AWS::Serverless-2016-10-31',
-    'Resources:',
-    '  Fn:',
-    '    Type: AWS::Serverless::Function',
-    '    Properties:',
-    ...props.map((p) => `      ${p}`),
-    ...resources,
-  );
-}
-
 const CODE = ['CodeUri: src', 'Handler: app.handler'];
 
 describe('config: Lambda rules as diagnostics (exact ranges)', () => {
@@ -117,48 +104,40 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       ['Timeout', '0', 'Timeout must be an integer between 1 and 900 (seconds), got 0'],
       ['Timeout', '901', 'Timeout must be an integer between 1 and 900 (seconds), got 901'],
     ] as const) {
-      const text = sam([...CODE, 'Runtime: nodejs20.x', `${prop}: ${value}`]);
+      const text = samFn([...CODE, 'Runtime: nodejs20.x', `${prop}: ${value}`]);
       const m = load(text);
       expectDiagnostic(m, text, { code: 'invalid-value', severity: 'error', message, at: value, after: `${prop}:`, property: `Resources.Fn.Properties.${prop}` });
       assert.equal(m.diagnostics.length, 1);
     }
     for (const props of [['MemorySize: 128', 'Timeout: 1'], ['MemorySize: 10240', 'Timeout: 900']]) {
-      assert.deepEqual(load(sam([...CODE, 'Runtime: nodejs20.x', ...props])).diagnostics, []);
+      assert.deepEqual(load(samFn([...CODE, 'Runtime: nodejs20.x', ...props])).diagnostics, []);
     }
   });
 
   it('3. CodeUri: missing (at the logical id), a directory that does not exist; Globals and inline code count', () => {
-    const missing = sam(['Handler: app.handler', 'Runtime: nodejs20.x']);
+    const missing = samFn(['Handler: app.handler', 'Runtime: nodejs20.x']);
     expectDiagnostic(load(missing), missing, {
       code: 'missing-property', severity: 'error', message: 'Missing required property CodeUri', at: 'Fn', after: '  Fn:',
       property: 'Resources.Fn.Properties.CodeUri',
     });
 
-    const nowhere = sam(['CodeUri: nowhere/', 'Handler: app.handler', 'Runtime: nodejs20.x']);
+    const nowhere = samFn(['CodeUri: nowhere/', 'Handler: app.handler', 'Runtime: nodejs20.x']);
     expectDiagnostic(load(nowhere), nowhere, {
       code: 'path-not-found', severity: 'error', message: `CodeUri directory does not exist: ${path.join(DIR, 'nowhere')}`, at: 'nowhere/',
     });
 
     // CodeUri from Globals is the function's CodeUri.
-    const globals = lines('Transform: AWS::Serverless-2016-10-31', 'Globals:', '  Function:', '    CodeUri: src', ...sam(['Handler: app.handler', 'Runtime: nodejs20.x']).split('\n').slice(1));
+    const globals = lines('Transform: AWS::Serverless-2016-10-31', 'Globals:', '  Function:', '    CodeUri: src', ...samFn(['Handler: app.handler', 'Runtime: nodejs20.x']).split('\n').slice(1));
     const g = load(globals);
     assert.deepEqual(g.diagnostics, []);
     assert.equal(g.functions[0]!.codeUri, path.join(DIR, 'src'));
 
     // Inline code needs no CodeUri / Code (it is reported as not runnable locally, not as missing code).
-    const inline = lines(
-      'Transform: AWS::Serverless-2016-10-31',
-      'Resources:',
+    const inline = samResourceLines(
       '  Inline:',
       '    Type: AWS::Serverless::Function',
       '    Properties: { InlineCode: "exports.handler = async () => 1", Handler: index.handler, Runtime: nodejs20.x }',
-      '  Zip:',
-      '    Type: AWS::Lambda::Function',
-      '    Properties:',
-      '      Handler: index.handler',
-      '      Runtime: nodejs20.x',
-      '      Code:',
-      '        ZipFile: exports.handler = async () => 1',
+      ...ZIP_FILE_FUNCTION,
     );
     const i = load(inline);
     assert.deepEqual(i.diagnostics.filter((d) => d.code === 'missing-property'), []);
@@ -167,7 +146,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   });
 
   it('4. Environment variables: invalid names, reserved names, over 4 KB in total', () => {
-    const text = sam([
+    const text = samFn([
       ...CODE,
       'Runtime: nodejs20.x',
       'Environment:',
@@ -195,7 +174,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   });
 
   it('4b. a NUL byte in an Environment value is an error at the value, not a failure at invoke', () => {
-    const text = sam([...CODE, 'Runtime: nodejs20.x', 'Environment:', '  Variables:', '    GOOD: fine', '    NUL: "a\\0b"', '    ALSO: "\\x00"']);
+    const text = samFn([...CODE, 'Runtime: nodejs20.x', 'Environment:', '  Variables:', '    GOOD: fine', '    NUL: "a\\0b"', '    ALSO: "\\x00"']);
     const m = load(text);
     for (const [name, value] of [['NUL', '"a\\0b"'], ['ALSO', '"\\x00"']]) {
       expectDiagnostic(m, text, {
@@ -208,7 +187,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   });
 
   describe('5. event source mappings (the engine rules of esm/mappingDefinitions.ts)', () => {
-    const text = sam(
+    const text = samFn(
       [
         ...CODE,
         'Runtime: nodejs20.x',
@@ -354,7 +333,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   });
 
   it('6. asynchronous invocation: MaximumRetryAttempts 0–2, MaximumEventAgeInSeconds 60–21,600 (SAM and AWS::Lambda::EventInvokeConfig)', () => {
-    const text = sam(
+    const text = samFn(
       [...CODE, 'Runtime: nodejs20.x', 'EventInvokeConfig:', '  MaximumRetryAttempts: 3', '  MaximumEventAgeInSeconds: 59'],
       '  Other:',
       '    Type: AWS::Serverless::Function',
@@ -382,7 +361,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   });
 
   describe('7. references to nothing', () => {
-    const text = sam(
+    const text = samFn(
       [...CODE, 'Runtime: nodejs20.x', 'AutoPublishAlias: live', 'Environment:', '  Variables:', '    A1: !Ref Missing', '    A2: !GetAtt Nope.Arn',
         '    A3: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/${Gone}"', '    A4: { "Fn::GetAtt": [Absent, Arn] }', '    A5: !Ref Stage', '    A6: !Ref Fn.Alias',
         '    A7: !Sub "${Fn.Version}"'],
@@ -423,7 +402,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
         ['unresolved-ref', 'error', at('"NoRole"')],
         ['unresolved-ref', 'error', at('"Absent"')],
       ]);
-      const yaml = sam([...CODE, 'Runtime: nodejs20.x', 'Role:', '  Ref: NoRole']);
+      const yaml = samFn([...CODE, 'Runtime: nodejs20.x', 'Role:', '  Ref: NoRole']);
       // Block YAML: the mapping is the one line `Ref: NoRole`.
       expectDiagnostic(load(yaml), yaml, { code: 'unresolved-ref', severity: 'error', message: "'NoRole' is not a parameter", at: 'Ref: NoRole' });
     });
@@ -444,7 +423,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
 
   it('8. aliases: versions the template does not publish, GetAtt of something that is not a version, weights 0–1', () => {
     const alias = (name: string, ...props: string[]) => [`  ${name}:`, '    Type: AWS::Lambda::Alias', '    Properties:', '      FunctionName: !Ref Fn', `      Name: ${name.toLowerCase()}`, ...props.map((p) => `      ${p}`)];
-    const text = sam(
+    const text = samFn(
       [...CODE, 'Runtime: nodejs20.x'],
       '  Other:',
       '    Type: AWS::Serverless::Function',

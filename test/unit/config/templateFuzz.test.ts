@@ -46,6 +46,15 @@ const indentOf = (l: string) => /^ */.exec(l)![0].length;
 /** Indexes of `key: value` / `key:` lines (block YAML). */
 const keyLines = (ls: string[]) => ls.map((l, i) => (/^\s*[\w"'-][^:#]*:(\s|$)/.test(l) ? i : -1)).filter((i) => i >= 0);
 
+/** `edit` applied to the lines at a random key line (of those `keep` accepts); the text unchanged when there is none. */
+function atKeyLine(t: string, r: Rnd, edit: (ls: string[], a: number) => void, keep: (line: string) => boolean = () => true): string {
+  const ls = lineList(t);
+  const keys = keyLines(ls).filter((i) => keep(ls[i]!));
+  if (keys.length === 0) return t;
+  edit(ls, r.pick(keys));
+  return ls.join('\n');
+}
+
 const MUTATIONS: Record<string, Mutation> = {
   anchorAndAlias(t, r) {
     const ls = lineList(t);
@@ -59,33 +68,24 @@ const MUTATIONS: Record<string, Mutation> = {
     return ls.join('\n');
   },
   selfReference(t, r) {
-    const ls = lineList(t);
-    const keys = keyLines(ls).filter((i) => /:\s*$/.test(ls[i]!));
-    if (keys.length === 0) return t;
-    const a = r.pick(keys);
-    ls[a] = `${ls[a]} &self`;
-    const child = `${' '.repeat(indentOf(ls[a]!) + 2)}${r.pick(['<<: *self', 'Again: *self', 'List: [*self]', '- *self'])}`;
-    ls.splice(a + 1, 0, child);
-    return ls.join('\n');
+    return atKeyLine(t, r, (ls, a) => {
+      ls[a] = `${ls[a]} &self`;
+      const child = `${' '.repeat(indentOf(ls[a]!) + 2)}${r.pick(['<<: *self', 'Again: *self', 'List: [*self]', '- *self'])}`;
+      ls.splice(a + 1, 0, child);
+    }, (l) => /:\s*$/.test(l));
   },
   mergeKey(t, r) {
-    const ls = lineList(t);
-    const keys = keyLines(ls).filter((i) => /:\s*$/.test(ls[i]!));
-    if (keys.length === 0) return t;
-    const a = r.pick(keys);
-    const value = r.pick(['{ Extra: 1 }', '[{ A: 1 }, { B: 2 }]', '5', '*a0', '[*a0, *a1]', '!Ref X', '~']);
-    ls.splice(a + 1, 0, `${' '.repeat(indentOf(ls[a]!) + 2)}<<: ${value}`);
-    return ls.join('\n');
+    return atKeyLine(t, r, (ls, a) => {
+      const value = r.pick(['{ Extra: 1 }', '[{ A: 1 }, { B: 2 }]', '5', '*a0', '[*a0, *a1]', '!Ref X', '~']);
+      ls.splice(a + 1, 0, `${' '.repeat(indentOf(ls[a]!) + 2)}<<: ${value}`);
+    }, (l) => /:\s*$/.test(l));
   },
   deepNesting(t, r) {
-    const ls = lineList(t);
-    const keys = keyLines(ls);
-    if (keys.length === 0) return t;
-    const a = r.pick(keys);
-    const depth = r.pick([50, 99, 101, 150, 400, 1000, 3000]);
-    const [open, close] = r.pick([['[', ']'], ['{a: ', '}'], ['!If [C, ', ', x]'], ['{"Fn::Join": ["", ', ']}']]);
-    ls[a] = ls[a]!.replace(/:(\s.*)?$/, `: ${open!.repeat(depth)}1${close!.repeat(depth)}`);
-    return ls.join('\n');
+    return atKeyLine(t, r, (ls, a) => {
+      const depth = r.pick([50, 99, 101, 150, 400, 1000, 3000]);
+      const [open, close] = r.pick([['[', ']'], ['{a: ', '}'], ['!If [C, ', ', x]'], ['{"Fn::Join": ["", ', ']}']]);
+      ls[a] = ls[a]!.replace(/:(\s.*)?$/, `: ${open!.repeat(depth)}1${close!.repeat(depth)}`);
+    });
   },
   aliasBomb(t, r) {
     const levels = 2 + r.int(9);
@@ -121,21 +121,13 @@ const MUTATIONS: Record<string, Mutation> = {
     return chars.join('');
   },
   duplicateKey(t, r) {
-    const ls = lineList(t);
-    const keys = keyLines(ls);
-    if (keys.length === 0) return t;
-    const a = r.pick(keys);
-    ls.splice(a, 0, ls[a]!);
-    return ls.join('\n');
+    return atKeyLine(t, r, (ls, a) => ls.splice(a, 0, ls[a]!));
   },
   tagOnWrongKind(t, r) {
-    const ls = lineList(t);
-    const keys = keyLines(ls);
-    if (keys.length === 0) return t;
-    const a = r.pick(keys);
-    const tag = r.pick(['!Ref', '!GetAtt', '!FindInMap', '!If', '!Sub', '!Join', '!Condition', '!Base64', '!Nope', '!!map', '!!seq', '!!str', '!!int']);
-    ls[a] = ls[a]!.replace(/:(\s|$)/, `: ${tag}$1`);
-    return ls.join('\n');
+    return atKeyLine(t, r, (ls, a) => {
+      const tag = r.pick(['!Ref', '!GetAtt', '!FindInMap', '!If', '!Sub', '!Join', '!Condition', '!Base64', '!Nope', '!!map', '!!seq', '!!str', '!!int']);
+      ls[a] = ls[a]!.replace(/:(\s|$)/, `: ${tag}$1`);
+    });
   },
 };
 

@@ -1,19 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { lines, load, samFunction, single, where, withCode } from './helpers';
+import { lines, load, samFn, samFunction, samResourceLines, single, where, withCode, ZIP_FILE_FUNCTION } from './helpers';
 
 // Each problem is one diagnostic at the offending node: line/column, the property path
 // and a message that says what would be allowed.
 
 /** One SAM function `Fn` (declared at 3:3) with the given property lines (line 6 on). */
-const fnWith = (...props: string[]) =>
-  lines(
-    'Transform: AWS::Serverless-2016-10-31', // 1
-    'Resources:', // 2
-    '  Fn:', // 3
-    '    Type: AWS::Serverless::Function', // 4
-    '    Properties:', // 5
-    ...props.map((p) => `      ${p}`), // 6…
-  );
+const fnWith = (...props: string[]) => samFn(props);
 
 describe('config: validation diagnostics', () => {
   it('reports missing Handler, Runtime and CodeUri at the resource', async () => {
@@ -49,9 +41,7 @@ describe('config: validation diagnostics', () => {
 
   it('warns about deprecated runtimes and runtimes that cannot run locally', async () => {
     const m = await load(
-      lines(
-        'Transform: AWS::Serverless-2016-10-31',
-        'Resources:',
+      samResourceLines(
         '  Old:',
         '    Type: AWS::Serverless::Function',
         '    Properties: { CodeUri: src, Handler: app.handler, Runtime: nodejs16.x }',
@@ -142,13 +132,7 @@ describe('config: validation diagnostics', () => {
     const m = await load(
       lines(
         'Resources:',
-        '  Zip:',
-        '    Type: AWS::Lambda::Function',
-        '    Properties:',
-        '      Handler: index.handler',
-        '      Runtime: nodejs20.x',
-        '      Code:',
-        '        ZipFile: exports.handler = async () => 1',
+        ...ZIP_FILE_FUNCTION,
         '  S3:',
         '    Type: AWS::Lambda::Function',
         '    Properties:',
@@ -178,9 +162,7 @@ describe('config: validation diagnostics', () => {
 
   it('reports duplicate function names at the second FunctionName', async () => {
     const m = await load(
-      lines(
-        'Transform: AWS::Serverless-2016-10-31',
-        'Resources:',
+      samResourceLines(
         '  A:',
         '    Type: AWS::Serverless::Function',
         '    Properties: { FunctionName: shared, CodeUri: src, Handler: a.h, Runtime: nodejs20.x }',

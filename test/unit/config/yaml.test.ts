@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
-import * as path from 'node:path';
-import { loadTemplate } from '../../../src/core/config/index';
 import { DiagnosticSink } from '../../../src/core/config/diagnostics';
 import { parseTemplate } from '../../../src/core/config/parse';
 import { SourceFile } from '../../../src/core/config/source';
 import type { TNode } from '../../../src/core/config/tree';
-import { FIXTURES, lines, load, single, where } from './helpers';
+import { lines, load, loadFixture, single, where } from './helpers';
 
 /** A tree as plain data (what the template means, without positions). */
 function plain(n: TNode): unknown {
@@ -78,7 +76,7 @@ describe('config: YAML reading', () => {
   });
 
   it('reports a YAML syntax error with its position and reads nothing else', async () => {
-    const m = await loadTemplate(path.join(FIXTURES, 'syntax-error', 'template.yaml'));
+    const m = await loadFixture('syntax-error');
     const d = single(m, 'yaml-syntax');
     assert.deepEqual(where(d), { line: 6, column: 7 });
     assert.match(d.message, /Flow sequence in block collection must be sufficiently indented and end with a \]/);
@@ -101,7 +99,7 @@ describe('config: YAML reading', () => {
   });
 
   it('reads JSON templates with positions', async () => {
-    const m = await loadTemplate(path.join(FIXTURES, 'lambda-json', 'template.json'));
+    const m = await loadFixture('lambda-json', 'template.json');
     assert.deepEqual(m.resources.Dlq, { type: 'AWS::SQS::Queue', properties: {}, position: { file: m.file, line: 27, column: 5 } });
   });
 });

@@ -1,7 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawn, spawnSync } from 'node:child_process';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
@@ -9,7 +8,8 @@ import { resolveEvent } from '../../../src/debug/lambdaDebugSession';
 import type { Workbench } from '../../../src/core/workbench';
 import { buildIfStale, REPO_ROOT } from '../helpers/build';
 import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
-import { attachCdp, responseOf, serveAdapter, startClient, until } from './dapTestSupport';
+import { listening, startServe, stopServe } from '../helpers/serveProcess';
+import { attachCdp, responseOf, serveAdapter, startClient, until, withClient } from './dapTestSupport';
 
 // The `lambda` debug adapter with Node functions, served in-process and driven by DebugClient: the
 // `startDebugging` reverse request carries the inspector port, a CDP client stands in for js-debug.
@@ -45,8 +45,7 @@ describe('lambda debug adapter (Node)', function () {
   after(() => adapter.close());
 
   it('launch → startDebugging with the inspector port → init breakpoint before INIT ends → handler → response; the timeout is suspended', async () => {
-    const { dc, children, output } = await startClient(adapter.port);
-    try {
+    await withClient(adapter.port, async ({ dc, children, output }) => {
       await dc.launchRequest({ template, function: 'App', event: { hello: 'world' } } as Launch);
       await dc.configurationDoneRequest();
       const child = await until('startDebugging', () => children[0]);
@@ -82,14 +81,11 @@ describe('lambda debug adapter (Node)', function () {
       assert.deepEqual(cdp.lines(), [0, 3, 3]);
       assert.equal(children.length, 1, 'one child per environment');
       await cdp.client.close();
-    } finally {
-      await dc.stop();
-    }
+    });
   });
 
   it('starts one child session per environment when two invocations run at once', async () => {
-    const { dc, children, output } = await startClient(adapter.port);
-    try {
+    await withClient(adapter.port, async ({ dc, children, output }) => {
       await dc.launchRequest({ template, function: ['App'] } as Launch);
       await dc.configurationDoneRequest();
       const invocations = [dc.customRequest('invoke', { event: { i: 1 } }), dc.customRequest('invoke', { event: { i: 2 } })];
@@ -102,14 +98,11 @@ describe('lambda debug adapter (Node)', function () {
       for (const a of attached) assert.deepEqual(a.lines(), [0]);
       for (const a of attached) await a.client.close();
       assert.equal(output.filter((l) => l.startsWith('INIT_START')).length, 2);
-    } finally {
-      await dc.stop();
-    }
+    });
   });
 
   it('stopOnInit pauses at the first line of the handler module; env overrides reach the function', async () => {
-    const { dc, children } = await startClient(adapter.port);
-    try {
+    await withClient(adapter.port, async ({ dc, children }) => {
       await dc.launchRequest({ template, function: 'App', stopOnInit: true, env: { MODE: 'debug' } } as Launch);
       await dc.configurationDoneRequest();
       const invocation = dc.customRequest('invoke', { event: {} });
@@ -119,14 +112,11 @@ describe('lambda debug adapter (Node)', function () {
       assert.equal(result.mode, 'debug');
       assert.deepEqual(cdp.paused, [{ line: 0, reason: 'other' }], 'paused once, on line 1 of app.js (a debugger statement)');
       await cdp.client.close();
-    } finally {
-      await dc.stop();
-    }
+    });
   });
 
   it('childEnded: once the child session is gone, the function timeout applies again', async () => {
-    const { dc, children, output } = await startClient(adapter.port);
-    try {
+    await withClient(adapter.port, async ({ dc, children, output }) => {
       await dc.launchRequest({ template, function: 'App' } as Launch);
       await dc.configurationDoneRequest();
       const first = dc.customRequest('invoke', { event: {} });
@@ -139,14 +129,11 @@ describe('lambda debug adapter (Node)', function () {
       assert.equal(second.body.functionError, 'Unhandled');
       assert.match(second.body.payload, /Task timed out after 1\.00 seconds/);
       await cdp.client.close().catch(() => undefined);
-    } finally {
-      await dc.stop();
-    }
+    });
   });
 
   it('a crashed environment ends only its own child; the session and the other environment go on', async () => {
-    const { dc, children, output, terminated } = await startClient(adapter.port);
-    try {
+    await withClient(adapter.port, async ({ dc, children, output, terminated }) => {
       await dc.launchRequest({ template, function: 'App' } as Launch);
       await dc.configurationDoneRequest();
       // Both held at the handler breakpoint until both environments exist.
@@ -167,9 +154,7 @@ describe('lambda debug adapter (Node)', function () {
       assert.equal((await alive[0].client.Runtime.evaluate({ expression: 'process.env.AWS_LAMBDA_FUNCTION_NAME' })).result.value, 'App', 'its debugger connection is still up');
       assert.equal(terminated, 0, 'the lambda session did not end');
       for (const a of attached) await a.client.close().catch(() => undefined);
-    } finally {
-      await dc.stop();
-    }
+    });
   });
 
   it('attach: a running engine\'s function goes into debug mode, its invocations (local API, mappings) get children, and it is left running after', async () => {
@@ -204,14 +189,9 @@ describe('lambda debug adapter (Node)', function () {
 
   it('attach, standalone: reaches the `serve` running on the template (a real process) through its debug routes', async () => {
     buildIfStale();
-    const serve = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), 'serve', '--port', '0', '-t', template], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-    });
-    let stdout = '';
-    serve.stdout.on('data', (d) => (stdout += d));
-    serve.stderr.resume();
+    const serve = startServe(['--port', '0', '-t', template]);
     try {
-      const url = await until('serve listening', () => /^Lambda API listening on (http:\/\/\S+)$/m.exec(stdout)?.[1], 20000);
+      const url = await listening(serve, 20000);
       const { dc, children, output } = await startClient(adapter.port);
       await dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments);
       assert.ok(output.some((l) => l.includes(`Attaching through the serve at ${url}`)));
@@ -235,32 +215,23 @@ describe('lambda debug adapter (Node)', function () {
       assert.equal(JSON.parse(Buffer.from(after.Payload!).toString()).calls, 1, 'a new environment, not in debug mode');
       lambda.destroy();
     } finally {
-      serve.kill('SIGTERM');
-      await new Promise((r) => serve.once('exit', r));
+      await stopServe(serve);
     }
   });
 
   it('refuses attach without a running engine, and launch with unknown functions, with clear errors', async () => {
-    const { dc } = await startClient(adapter.port);
-    try {
+    await withClient(adapter.port, async ({ dc }) => {
       await assert.rejects(dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments), /Nothing runs .*template\.yaml to attach to: start `lambda-workbench serve` on it/);
-    } finally {
-      await dc.stop();
-    }
-    const second = await startClient(adapter.port);
-    try {
-      await assert.rejects(second.dc.launchRequest({ template, function: 'Nope' } as Launch), /Function not found in template\.yaml: Nope/);
-    } finally {
-      await second.dc.stop();
-    }
+    });
+    await withClient(adapter.port, async ({ dc }) => {
+      await assert.rejects(dc.launchRequest({ template, function: 'Nope' } as Launch), /Function not found in template\.yaml: Nope/);
+    });
   });
 
   it('the built adapter (node dist/debugAdapter.js) speaks DAP over stdio', async () => {
-    buildIfStale();
     const built = path.join(REPO_ROOT, 'dist', 'debugAdapter.js');
-    if (!fs.existsSync(built)) assert.equal(spawnSync(process.execPath, [path.join(REPO_ROOT, 'scripts', 'build.mjs')], { stdio: 'inherit' }).status, 0);
-    const { dc, children, output } = await startClient(undefined, new DebugClient(process.execPath, built, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } }));
-    try {
+    buildIfStale(built);
+    await withClient(undefined, async ({ dc, children, output }) => {
       await dc.launchRequest({ template, function: 'App', event: '{"via":"stdio"}' } as Launch);
       const child = await until('startDebugging', () => children[0]);
       const cdp = await attachCdp(child, file, [0]);
@@ -268,9 +239,7 @@ describe('lambda debug adapter (Node)', function () {
       assert.deepEqual(responseOf(response).event, { via: 'stdio' });
       assert.deepEqual(cdp.lines(), [0]);
       await cdp.client.close();
-    } finally {
-      await dc.stop();
-    }
+    }, new DebugClient(process.execPath, built, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } }));
   });
 
   it('resolves events: inline JSON, objects, files, samples', () => {

@@ -83,6 +83,16 @@ export async function startClient(port: number | undefined, dc = new DebugClient
   return client;
 }
 
+/** A client session on the adapter for `use`, stopped whatever happens. */
+export async function withClient(port: number | undefined, use: (client: LambdaClient) => Promise<void>, dc?: DebugClient): Promise<void> {
+  const client = await startClient(port, dc);
+  try {
+    await use(client);
+  } finally {
+    await client.dc.stop();
+  }
+}
+
 /** The JSON of the adapter's "<fn> <id> response: …" line. */
 export function responseOf(line: string): any {
   return JSON.parse(line.slice(line.indexOf('response: ') + 10));

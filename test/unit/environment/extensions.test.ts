@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
-import { isAlive, json, openProject, writeProject } from '../helpers/project';
+import { isAlive, json, openProject, samLayers, samTemplate, withProject, writeProject } from '../helpers/project';
+import { readJsonLines } from '../helpers/wait';
 
 // Layers as an /opt equivalent, external extensions through the Extensions API, and Telemetry API
 // subscriptions — with a real extension process written here.
@@ -60,32 +61,9 @@ function call(method, path, headers, body) {
 })().catch((e) => { log({ error: String(e) }); process.exit(1); });
 `;
 
-function readLog(file: string): any[] {
-  if (!fs.existsSync(file)) return [];
-  return fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-}
-
 function project(props: string, files: Record<string, string> = {}): { dir: string; log: string } {
   const dir = writeProject({
-    'template.yaml': `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Tools:
-    Type: AWS::Serverless::LayerVersion
-    Properties:
-      ContentUri: layers/tools
-  Later:
-    Type: AWS::Serverless::LayerVersion
-    Properties:
-      ContentUri: layers/later
-  Fn:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: src
-      Handler: app.handler
-      Layers: [!Ref Tools, !Ref Later]
-${props.replace(/^/gm, '      ')}
-`,
+    'template.yaml': samTemplate({ Fn: { handler: 'app.handler', props: `Layers: [!Ref Tools, !Ref Later]\n${props}` } }) + samLayers({ Tools: 'layers/tools', Later: 'layers/later' }),
     'src/app.js': `
       const shared = require('shared-lib');
       exports.handler = async (event) => {
@@ -116,13 +94,10 @@ describe('layers, extensions and the Telemetry API', function () {
     const { dir, log } = project(`Environment:\n  Variables:\n    EXT_LOG: ${path.join(process.cwd(), 'never')}`);
     fs.rmSync(path.join(dir, 'layers/tools/extensions'), { recursive: true });
     void log;
-    const workbench = await openProject(dir);
-    try {
+    await withProject(dir, async (workbench) => {
       const result = await workbench.invoke('Fn', '{}');
       assert.deepEqual(json(result.payload), { shared: 'from tools layer', tool: 'tool-from-later-layer' });
-    } finally {
-      await workbench.close();
-    }
+    });
   });
 
   describe('an external extension', () => {
@@ -141,7 +116,7 @@ describe('layers, extensions and the Telemetry API', function () {
     it('starts in the extension init sub-phase, registers, and INIT waits for it', async () => {
       const result = await workbench.invoke('Fn', '{"n":1}', { collectLogs: true });
       assert.equal(result.functionError, undefined, String(result.payload));
-      const entries = readLog(log);
+      const entries = readJsonLines(log);
       assert.deepEqual(entries[0].env, { task: null, handler: null, fn: 'Fn', user: 'visible' }, 'extensions do not see LAMBDA_TASK_ROOT or _HANDLER');
       assert.equal(entries[1].registered, 200);
       assert.deepEqual(entries[1].body, { functionName: 'Fn', functionVersion: '$LATEST', handler: 'app.handler' });
@@ -160,7 +135,7 @@ describe('layers, extensions and the Telemetry API', function () {
       // The invoke phase (REPORT) ends only when the extension asked for its next event, i.e. after
       // it logged this one.
       await second.logs;
-      const invokes = readLog(log).filter((e) => e.event?.eventType === 'INVOKE').map((e) => e.event);
+      const invokes = readJsonLines(log).filter((e) => e.event?.eventType === 'INVOKE').map((e) => e.event);
       assert.equal(invokes.length, 2);
       const last = invokes[1];
       assert.equal(last.requestId, second.requestId);
@@ -171,7 +146,7 @@ describe('layers, extensions and the Telemetry API', function () {
 
     it('gets SHUTDOWN (SPINDOWN) with a deadline when the environment is shut down', async () => {
       await workbench.shutdownEnvironments();
-      const shutdown = readLog(log).find((e) => e.event?.eventType === 'SHUTDOWN')?.event;
+      const shutdown = readJsonLines(log).find((e) => e.event?.eventType === 'SHUTDOWN')?.event;
       assert.equal(shutdown?.shutdownReason, 'SPINDOWN');
       assert.ok(shutdown.deadlineMs - Date.now() <= 2000);
     });
@@ -179,11 +154,10 @@ describe('layers, extensions and the Telemetry API', function () {
 
   it('delivers Telemetry API batches (platform.start, platform.report, function lines) to a subscribed extension', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_TELEMETRY: "1"');
-    const workbench = await openProject(p.dir);
-    try {
+    await withProject(p.dir, async (workbench) => {
       const result = await workbench.invoke('Fn', '{"hello":"telemetry"}');
       await new Promise((r) => setTimeout(r, 300));
-      const entries = readLog(p.log);
+      const entries = readJsonLines(p.log);
       assert.deepEqual(entries.find((e) => e.subscribed)?.subscribed, 200);
       const records = entries.filter((e) => e.telemetry).flatMap((e) => e.telemetry);
       const types = records.map((r: any) => r.type);
@@ -194,15 +168,12 @@ describe('layers, extensions and the Telemetry API', function () {
       assert.equal(report.record.metrics.memorySizeMB, 128);
       assert.ok(records.some((r: any) => r.type === 'function' && /handling {"hello":"telemetry"}/.test(r.record)));
       assert.ok(records.every((r: any) => typeof r.time === 'string' && !r.type.startsWith('workbench.')));
-    } finally {
-      await workbench.close();
-    }
+    });
   });
 
   it('an extension crashing during an invocation fails it with Extension.Crash and resets the environment', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_CRASH_ON_INVOKE: "1"');
-    const workbench = await openProject(p.dir);
-    try {
+    await withProject(p.dir, async (workbench) => {
       // The handler outlives the extension, which exits as soon as it sees INVOKE.
       const result = await workbench.invoke('Fn', '{"sleepMs": 500}', { collectLogs: true });
       assert.equal(result.functionError, 'Unhandled');
@@ -211,36 +182,28 @@ describe('layers, extensions and the Telemetry API', function () {
       assert.match((await result.logs).at(-1)!, /Status: error\tError Type: Extension\.Crash$/);
       const next = await workbench.invoke('Fn', '{}');
       assert.equal(next.coldStart, true);
-    } finally {
-      await workbench.close();
-    }
+    });
   });
 
   it('an extension that exits during INIT fails the invocation with Extension.Crash', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: /nonexistent/dir/log');
-    const workbench = await openProject(p.dir);
-    try {
+    await withProject(p.dir, async (workbench) => {
       const result = await workbench.invoke('Fn', '{}');
       assert.equal(result.functionError, 'Unhandled');
       assert.equal(json(result.payload).errorType, 'Extension.Crash');
       assert.match(json(result.payload).errorMessage, /Extension logger exited with error: exit status 1/);
       assert.deepEqual(workbench.environments(), []);
-    } finally {
-      await workbench.close();
-    }
+    });
   });
 
   it('an extension reporting an init error fails the invocation with Extension.InitError', async () => {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER\n    EXT_INIT_ERROR: "1"');
-    const workbench = await openProject(p.dir);
-    try {
+    await withProject(p.dir, async (workbench) => {
       const result = await workbench.invoke('Fn', '{}', { collectLogs: true });
       assert.equal(json(result.payload).errorType, 'Extension.InitError');
       assert.match(json(result.payload).errorMessage, /Extension logger reported an init error: Extension\.ConfigInvalid/);
       assert.ok((await result.logs).some((l) => /^INIT_REPORT .*Status: error\tError Type: Extension\.InitError$/.test(l)));
-    } finally {
-      await workbench.close();
-    }
+    });
   });
 
   it('no extension process outlives the engine', async () => {

@@ -2,8 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
-import type { Workbench } from '../../../src/core/workbench';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { openProjectClosedAfterEach, samTemplate, writeProject } from '../helpers/project';
+import { readJsonLines, waitFor } from '../helpers/wait';
 
 // The event sources wired into the engine: the template's queues, streams and mappings poll as
 // soon as the engine opens; asynchronous destinations feed embedded queues that mappings consume.
@@ -17,25 +17,9 @@ const HANDLER = `
   };
 `;
 
-function lines(file: string): any[] {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
-}
-
-async function until(what: string, check: () => boolean, ms = 15000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 describe('event sources in the engine', function () {
   this.timeout(60000);
-  let workbench: Workbench | undefined;
-  afterEach(async () => {
-    await workbench?.close();
-    workbench = undefined;
-  });
+  const openEach = openProjectClosedAfterEach({ hotReload: false });
 
   function project(extra: string, functions: Parameters<typeof samTemplate>[0]): { dir: string; out: (name: string) => string } {
     const dir = writeProject({ 'template.yaml': `${samTemplate(functions)}\n${extra}`, 'src/app.js': HANDLER });
@@ -48,12 +32,12 @@ describe('event sources in the engine', function () {
 `, { Worker: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 10` } });
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('worker')));
     const metrics: TelemetryEvent[] = [];
-    workbench = await openProject(dir, { hotReload: false });
+    const workbench = await openEach(dir);
     workbench.telemetry.subscribe((e) => void (e.type === 'workbench.esm' && metrics.push(e)));
     const queue = workbench.eventSources.sources.queue('Jobs')!;
     for (let i = 0; i < 25; i += 10) await queue.send(Array.from({ length: Math.min(10, 25 - i) }, (_, k) => ({ body: `m${i + k}` })));
-    await until('25 messages handled', () => lines(out('worker')).flatMap((e) => e.Records).length >= 25);
-    const events = lines(out('worker'));
+    await waitFor(() => readJsonLines(out('worker')).flatMap((e) => e.Records).length >= 25, 15000, '25 messages handled');
+    const events = readJsonLines(out('worker'));
     const bodies = events.flatMap((e) => e.Records.map((r: any) => r.body)).sort();
     assert.deepEqual(bodies, Array.from({ length: 25 }, (_, i) => `m${i}`).sort());
     assert.ok(events.every((e) => e.Records.length <= 10));
@@ -77,10 +61,10 @@ describe('event sources in the engine', function () {
       Second: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: SECOND_FILE\nEvents:\n  Handoff:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Handoff.Arn` },
     });
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('FIRST_FILE', out('first')).replace('SECOND_FILE', out('second')));
-    workbench = await openProject(dir, { hotReload: false });
+    const workbench = await openEach(dir);
     await workbench.invokeAsync('First', '{"order":7}');
-    await until('the second function to get the record', () => lines(out('second')).length > 0);
-    const record = JSON.parse(lines(out('second'))[0].Records[0].body);
+    await waitFor(() => readJsonLines(out('second')).length > 0, 15000, 'the second function to get the record');
+    const record = JSON.parse(readJsonLines(out('second'))[0].Records[0].body);
     assert.equal(record.requestContext.condition, 'Success');
     assert.deepEqual(record.requestPayload, { order: 7 });
     assert.deepEqual(record.responsePayload, { handled: { order: 7 } });
@@ -93,11 +77,11 @@ describe('event sources in the engine', function () {
       ShardCount: 2
 `, { Reader: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON\n      BatchSize: 7` } });
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('reader')));
-    workbench = await openProject(dir, { hotReload: false });
+    const workbench = await openEach(dir);
     const stream = workbench.eventSources.sources.stream('Clicks')!;
     for (let i = 0; i < 40; i++) await stream.putRecord({ data: Buffer.from(JSON.stringify({ key: `k${i % 4}`, n: i })), partitionKey: `k${i % 4}` });
-    await until('40 records handled', () => lines(out('reader')).flatMap((e) => e.Records).length >= 40);
-    const records = lines(out('reader')).flatMap((e) => e.Records);
+    await waitFor(() => readJsonLines(out('reader')).flatMap((e) => e.Records).length >= 40, 15000, '40 records handled');
+    const records = readJsonLines(out('reader')).flatMap((e) => e.Records);
     assert.equal(records.length, 40);
     assert.equal(records[0].eventSource, 'aws:kinesis');
     const byKey = new Map<string, number[]>();
@@ -120,14 +104,14 @@ describe('event sources in the engine', function () {
         StreamViewType: NEW_AND_OLD_IMAGES
 `, { Auditor: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Orders:\n    Type: DynamoDB\n    Properties:\n      Stream: !GetAtt Orders.StreamArn\n      StartingPosition: TRIM_HORIZON` } });
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('auditor')));
-    workbench = await openProject(dir, { hotReload: false });
+    const workbench = await openEach(dir);
     const stream = workbench.eventSources.sources.stream('Orders')!;
     const keys = { id: { S: 'o1' } };
     await stream.putChange!({ eventName: 'INSERT', Keys: keys, NewImage: { ...keys, total: { N: '5' } } });
     await stream.putChange!({ eventName: 'MODIFY', Keys: keys, OldImage: { ...keys, total: { N: '5' } }, NewImage: { ...keys, total: { N: '7' } } });
     await stream.putChange!({ eventName: 'REMOVE', Keys: keys, OldImage: { ...keys, total: { N: '7' } } });
-    await until('3 records handled', () => lines(out('auditor')).flatMap((e) => e.Records).length >= 3);
-    const records = lines(out('auditor')).flatMap((e) => e.Records);
+    await waitFor(() => readJsonLines(out('auditor')).flatMap((e) => e.Records).length >= 3, 15000, '3 records handled');
+    const records = readJsonLines(out('auditor')).flatMap((e) => e.Records);
     assert.deepEqual(records.map((r: any) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
     assert.equal(records[0].eventSource, 'aws:dynamodb');
     assert.deepEqual(records[1].dynamodb.OldImage.total, { N: '5' });

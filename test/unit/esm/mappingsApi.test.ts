@@ -5,9 +5,9 @@ import {
   CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, LambdaClient,
   ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
-import { LambdaApiServer } from '../../../src/core/api/lambdaApi';
+import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import type { Workbench } from '../../../src/core/workbench';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
 
 // CreateEventSourceMapping … DeleteEventSourceMapping through the AWS SDK: AWS's shapes, defaults,
 // validation and errors; template mappings listed with stable UUIDs; API mappings kept across restarts.
@@ -15,33 +15,25 @@ import { openProject, samTemplate, writeProject } from '../helpers/project';
 const TEMPLATE = `${samTemplate({
   Worker: { handler: 'app.handler', props: 'Events:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 5' },
   Reader: { handler: 'app.handler' },
-})}
-  Jobs:
-    Type: AWS::SQS::Queue
-  Other:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: other-queue
-  Clicks:
-    Type: AWS::Kinesis::Stream
-    Properties:
-      ShardCount: 2
-`;
+})}${samResources({
+  Jobs: 'AWS::SQS::Queue',
+  Other: { type: 'AWS::SQS::Queue', props: 'QueueName: other-queue' },
+  Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 2' },
+})}`;
 
 describe('event source mappings through the control-plane API', function () {
   this.timeout(30000);
   let dir: string;
   let workbench: Workbench;
-  let api: LambdaApiServer;
+  let api: TestApi;
   let client: LambdaClient;
 
   const start = async () => {
     workbench = await openProject(dir, { hotReload: false, eventSourceMappings: false });
-    api = new LambdaApiServer(workbench, { host: '127.0.0.1', port: 0 });
-    client = new LambdaClient({ endpoint: (await api.listen()).url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    api = await startLambdaApi(workbench);
+    client = api.client;
   };
   const stop = async () => {
-    client.destroy();
     await api.close();
     await workbench.close();
   };

@@ -1,12 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { batchItemFailures, createSqsPoller, DEFAULT_MAX_POLLERS, MAX_BATCH_PAYLOAD_BYTES, SqsPoller, sqsPollerFactory } from '../../../src/core/esm/sqsPoller';
-import type { Poller } from '../../../src/core/esm/types';
 import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
 import type { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { eventually, QueueFixture, sleep } from '../sources/sqsHelpers';
+import { eventually, freshQueueFixtureEach, QueueFixture, sleep } from '../sources/sqsHelpers';
+import { pollersStoppedAfterEach } from './pollers';
 import { metricTotal, recordingRuntime, sqsMapping, type RecordingRuntime } from './sqsRuntime';
 
 // The SQS poller end to end: a real engine running Node functions, real embedded queues.
@@ -33,7 +33,8 @@ describe('SQS event source mapping (poller)', function () {
   let workbench: Workbench;
   let dir: string;
   let f: QueueFixture;
-  const pollers: Poller[] = [];
+  const startPoller = pollersStoppedAfterEach();
+  freshQueueFixtureEach((fixture) => (f = fixture));
 
   before(async () => {
     dir = writeProject({
@@ -53,20 +54,11 @@ describe('SQS event source mapping (poller)', function () {
     await workbench?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  beforeEach(() => {
-    f = new QueueFixture();
-  });
-  afterEach(async () => {
-    await Promise.all(pollers.splice(0).map((p) => p.stop()));
-    await f.close();
-  });
 
   function start(queue: EmbeddedQueue, functionName: string, overrides: Partial<EventSourceMapping> = {}, longPollSeconds?: number): RecordingRuntime & { poller: SqsPoller } {
     const recording = recordingRuntime(workbench, queue, sqsMapping(queue, functionName, overrides));
     const factory = longPollSeconds === undefined ? createSqsPoller : sqsPollerFactory({ longPollSeconds });
-    const poller = factory(recording.runtime) as SqsPoller;
-    pollers.push(poller);
-    poller.start();
+    const poller = startPoller(factory(recording.runtime) as SqsPoller);
     return { ...recording, poller };
   }
 

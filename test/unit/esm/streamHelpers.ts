@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { MappingInvokeResult, MappingRuntime } from '../../../src/core/esm/types';
@@ -6,6 +5,7 @@ import type { EventSourceMapping } from '../../../src/core/config/mappingDefinit
 import type { MappingMetric } from '../../../src/core/telemetry/events';
 import type { RecordStream, StreamDefinition } from '../../../src/core/sources/types';
 import type { Workbench } from '../../../src/core/workbench';
+import { readJsonLines, waitFor as waitForEvery } from '../helpers/wait';
 
 // Shared by the stream poller tests: handlers that log each batch (one JSON line per invocation,
 // in a file named after the function), mappings with Lambda's defaults, a MappingRuntime on a real
@@ -80,17 +80,7 @@ export interface Invocation {
 
 /** The invocations of a function, in order (a line still being written is skipped). */
 export function invocations(logDir: string, functionName: string): Invocation[] {
-  const file = path.join(logDir, `${functionName}.log`);
-  if (!fs.existsSync(file)) return [];
-  const result: Invocation[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    try {
-      if (line) result.push(JSON.parse(line));
-    } catch {
-      // partially written
-    }
-  }
-  return result;
+  return readJsonLines(path.join(logDir, `${functionName}.log`));
 }
 
 export function decodeData(record: any): any {
@@ -160,14 +150,9 @@ export function testRuntime(workbench: Workbench, mapping: EventSourceMapping, s
   };
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** waitFor, polling every 20 ms. */
+export function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000, what = 'condition'): Promise<T> {
+  return waitForEvery(probe, timeoutMs, what, 20);
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -7,6 +7,7 @@ import type { Poller } from '../../../src/core/esm/types';
 import { EmbeddedStream } from '../../../src/core/sources/embeddedStream';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, writeProject } from '../helpers/project';
+import { pollersStoppedAfterEach } from './pollers';
 import {
   STREAM_HANDLERS, decodeData, dynamoDefinition, invocations, kinesisDefinition, sleep, streamMapping, streamTemplate, testRuntime, waitFor,
 } from './streamHelpers';
@@ -22,7 +23,7 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
   let dir: string;
   let logDir: string;
   let workbench: Workbench;
-  const pollers: Poller[] = [];
+  const startPoller = pollersStoppedAfterEach();
 
   before(async () => {
     dir = writeProject({ 'src/app.js': STREAM_HANDLERS });
@@ -32,20 +33,13 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     workbench = await openProject(dir, { hotReload: false });
   });
 
-  afterEach(async () => {
-    await Promise.all(pollers.splice(0).map((p) => p.stop()));
-  });
-
   after(async () => {
     await workbench.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   function start(runtime: ReturnType<typeof testRuntime>): Poller {
-    const poller = createStreamPoller(runtime);
-    pollers.push(poller);
-    poller.start();
-    return poller;
+    return startPoller(createStreamPoller(runtime));
   }
 
   const calls = (fn: string) => invocations(logDir, fn);

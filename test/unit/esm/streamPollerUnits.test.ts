@@ -1,13 +1,13 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStreamPoller, deleteStreamCheckpoints, readStreamCheckpoints } from '../../../src/core/esm/streamPoller';
-import type { MappingInvokeResult, MappingRuntime, Poller } from '../../../src/core/esm/types';
+import type { MappingInvokeResult, MappingRuntime } from '../../../src/core/esm/types';
 import type { MappingMetric } from '../../../src/core/telemetry/events';
 import { EmbeddedStream, ITERATOR_TTL_MS } from '../../../src/core/sources/embeddedStream';
 import type { RecordStream } from '../../../src/core/sources/types';
 import { SharedStore } from '../../../src/core/store/sharedStore';
+import { tempDirEach } from '../helpers/tempDir';
+import { pollersStoppedAfterEach } from './pollers';
 import { kinesisDefinition, sleep, streamMapping, waitFor } from './streamHelpers';
 
 // The stream poller against a scripted function (no engine): malformed partial-failure responses,
@@ -17,17 +17,13 @@ describe('stream poller (scripted function)', function () {
   this.timeout(30000);
   let dir: string;
   let store: SharedStore;
-  const pollers: Poller[] = [];
+  const startPoller = pollersStoppedAfterEach();
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-poller-'));
+  // Defined after the pollers' (stopped first) and before the directory's (removed last).
+  afterEach(() => store.close());
+  tempDirEach('lwb-poller-', (tmp) => {
+    dir = tmp;
     store = new SharedStore(path.join(dir, 'store'));
-  });
-
-  afterEach(async () => {
-    await Promise.all(pollers.splice(0).map((p) => p.stop()));
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   function run(stream: RecordStream, overrides: Parameters<typeof streamMapping>[2], respond: (event: any, n: number) => Promise<MappingInvokeResult> | MappingInvokeResult) {
@@ -51,9 +47,7 @@ describe('stream poller (scripted function)', function () {
       emit: (metric) => metrics.push(metric),
       store,
     };
-    const poller = createStreamPoller(runtime);
-    pollers.push(poller);
-    poller.start();
+    const poller = startPoller(createStreamPoller(runtime));
     return { events, payloadSizes, metrics, runtime, poller };
   }
 

@@ -1,15 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDirEach } from '../helpers/tempDir';
 import { findSavedEvent, listSavedEvents, normaliseEventName, readSavedEvent, saveEvent, SavedEventError } from '../../../src/core/events';
 
 describe('saved events (events folder)', () => {
   let dir: string;
-  beforeEach(() => {
-    dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-events-')), 'events');
-  });
-  afterEach(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+  tempDirEach('lwb-events-', (tmp) => (dir = path.join(tmp, 'events')));
 
   it('saves shared and per-function events as 2-space JSON, refusing to replace one unless asked', () => {
     const shared = saveEvent(dir, 'order', { id: 1 });

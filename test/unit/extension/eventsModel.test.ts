@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { tempDirEach } from '../helpers/tempDir';
 import { CATALOG } from '../../../src/core/events/catalog';
 import { saveEvent } from '../../../src/core/events/savedEvents';
 import {
@@ -42,10 +42,7 @@ describe('extension: events model', () => {
 
   describe('saved events', () => {
     let dir: string;
-    beforeEach(() => {
-      dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-ext-events-')), 'events');
-    });
-    afterEach(() => fs.rmSync(path.dirname(dir), { recursive: true, force: true }));
+    tempDirEach('lwb-ext-events-', (tmp) => (dir = path.join(tmp, 'events')));
 
     it('is events/ next to the template', () => {
       assert.equal(eventsDirOf('/p/app/template.yaml'), path.join('/p/app', 'events'));

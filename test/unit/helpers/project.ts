@@ -25,14 +25,27 @@ export function samTemplate(functions: Record<string, { handler: string; codeUri
   return yaml;
 }
 
+/**
+ * Resources to append to a samTemplate(): `{ Name: type }`, or `{ Name: { type, props } }` with the
+ * properties as YAML lines.
+ */
+export function samResources(resources: Record<string, string | { type: string; props: string }>): string {
+  let yaml = '';
+  for (const [name, r] of Object.entries(resources)) {
+    const { type, props } = typeof r === 'string' ? { type: r, props: '' } : r;
+    yaml += `  ${name}:\n    Type: ${type}\n`;
+    if (props) yaml += `    Properties:\n${props.replace(/^/gm, '      ')}\n`;
+  }
+  return yaml;
+}
+
+/** Layers (AWS::Serverless::LayerVersion) to append to a samTemplate(): `{ Name: contentUri }`. */
+export function samLayers(layers: Record<string, string>): string {
+  return samResources(Object.fromEntries(Object.entries(layers).map(([name, contentUri]) => [name, { type: 'AWS::Serverless::LayerVersion', props: `ContentUri: ${contentUri}` }])));
+}
+
 /** Resources to append to a samTemplate: an SQS queue `Jobs` and a one-shard Kinesis stream `Clicks`. */
-export const JOBS_QUEUE_AND_CLICKS_STREAM = `  Jobs:
-    Type: AWS::SQS::Queue
-  Clicks:
-    Type: AWS::Kinesis::Stream
-    Properties:
-      ShardCount: 1
-`;
+export const JOBS_QUEUE_AND_CLICKS_STREAM = samResources({ Jobs: 'AWS::SQS::Queue', Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 1' } });
 
 /** Opens an engine on a project with test-friendly settings (fake credentials, short grace). */
 export async function openProject(dir: string, settings: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
@@ -40,6 +53,29 @@ export async function openProject(dir: string, settings: Partial<WorkbenchSettin
     template: path.join(dir, 'template.yaml'),
     settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 200, ...settings },
   });
+}
+
+/** An openProject for the tests of the enclosing describe (with `defaults` under each call's settings): what it opens is closed after each test. */
+export function openProjectClosedAfterEach(defaults: Partial<WorkbenchSettings> = {}): (dir: string, settings?: Partial<WorkbenchSettings>) => Promise<Workbench> {
+  const open: Workbench[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((workbench) => workbench.close()));
+  });
+  return async (dir, settings = {}) => {
+    const workbench = await openProject(dir, { ...defaults, ...settings });
+    open.push(workbench);
+    return workbench;
+  };
+}
+
+/** Opens an engine on `dir` for `use`, and closes it whatever happens. */
+export async function withProject<T>(dir: string, use: (workbench: Workbench) => Promise<T>, settings: Partial<WorkbenchSettings> = {}): Promise<T> {
+  const workbench = await openProject(dir, settings);
+  try {
+    return await use(workbench);
+  } finally {
+    await workbench.close();
+  }
 }
 
 export function json(buffer: Buffer): any {

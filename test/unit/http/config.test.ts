@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { lines, load, samFunction, single, where, withCode } from '../config/helpers';
+import { lines, load, samFunction, samResourceLines, single, where, withCode } from '../config/helpers';
 
 // Reading function URLs and API events from templates (src/core/config/functionUrls.ts).
 
@@ -78,9 +78,7 @@ describe('http: template config', () => {
   });
 
   it('reads AWS::Lambda::Url targeting a function, an alias ARN or a Qualifier; one URL per function or alias', async () => {
-    const model = await load(lines(
-      TRANSFORM, // 1
-      'Resources:', // 2
+    const model = await load(samResourceLines(
       '  Fn:', // 3
       '    Type: AWS::Serverless::Function',
       '    Properties: {CodeUri: src, Handler: app.handler, Runtime: nodejs20.x, AutoPublishAlias: live}',
@@ -116,9 +114,7 @@ describe('http: template config', () => {
   });
 
   it('reads Api and HttpApi events as routes (payload versions, $default, the AutoPublishAlias)', async () => {
-    const model = await load(lines(
-      TRANSFORM,
-      'Resources:',
+    const model = await load(samResourceLines(
       '  Items:',
       '    Type: AWS::Serverless::Function',
       '    Properties:',
@@ -147,9 +143,7 @@ describe('http: template config', () => {
   });
 
   it('reports invalid paths, methods, payload versions and duplicate routes', async () => {
-    const model = await load(lines(
-      TRANSFORM, // 1
-      'Resources:', // 2
+    const model = await load(samResourceLines(
       '  A:', // 3
       '    Type: AWS::Serverless::Function',
       '    Properties:',
@@ -226,9 +220,7 @@ describe('http: template config', () => {
       cors: { allowOrigins: ['https://app.example'], allowMethods: ['GET'], allowHeaders: [], exposeHeaders: [], allowCredentials: false },
     });
 
-    const wildcard = await load(lines(
-      TRANSFORM,
-      'Resources:',
+    const wildcard = await load(samResourceLines(
       '  Http:',
       '    Type: AWS::Serverless::HttpApi',
       '    Properties:',

@@ -5,9 +5,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { HttpFrontEnd, type FrontEndEndpoint } from '../../../src/core/http/httpFrontEnd';
-import type { Workbench } from '../../../src/core/workbench';
+import { HttpFrontEnd } from '../../../src/core/http/httpFrontEnd';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { serveFrontEnds, type ServedFrontEnds } from './frontEnds';
 
 // The HTTP front ends end to end: a real engine running a real Node handler, called by real HTTP
 // clients (node:http, fetch, and curl when /usr/bin/curl exists).
@@ -104,46 +104,46 @@ function request(url: string, options: { method?: string; headers?: http.Outgoin
 
 const json = (r: Reply) => JSON.parse(r.body.toString('utf8'));
 
+/** A CORS preflight: OPTIONS from `origin`, asking for `method` (and `headers`). */
+const preflight = (url: string, origin: string, method: string, headers?: string) =>
+  request(url, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': method, ...(headers === undefined ? {} : { 'Access-Control-Request-Headers': headers }) } });
+
+/** Asserts a preflight from https://app.example was answered with `status`, allowing `methods` (and `headers`). */
+function assertPreflightAllowed(pre: Reply, status: number, methods: string, headers?: string): void {
+  assert.equal(pre.status, status);
+  assert.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
+  assert.equal(pre.headers['access-control-allow-methods'], methods);
+  if (headers !== undefined) assert.equal(pre.headers['access-control-allow-headers'], headers);
+}
+
 describe('http: front ends (function URLs, HTTP API, REST API)', function () {
   this.timeout(60000);
-  let dir: string;
-  let workbench: Workbench;
-  let frontEnd: HttpFrontEnd;
-  let endpoints: FrontEndEndpoint[];
+  let served: ServedFrontEnds;
   let url: string;
   let httpApi: string;
   let restApi: string;
 
-  const endpoint = (kind: string, fn?: string) => endpoints.find((e) => e.kind === kind && (fn === undefined || e.functionName === fn))!;
-
   before(async () => {
-    dir = writeProject({ 'template.yaml': TEMPLATE, 'src/app.js': HANDLER });
-    workbench = await openProject(dir, { hotReload: false });
-    assert.equal(HttpFrontEnd.wanted(workbench.template), true);
-    frontEnd = new HttpFrontEnd(workbench, { host: '127.0.0.1' });
-    endpoints = await frontEnd.start();
-    url = endpoint('url', 'Echo').url.replace(/\/$/, '');
-    httpApi = endpoint('http').url;
-    restApi = endpoint('rest').url;
+    served = await serveFrontEnds({ 'template.yaml': TEMPLATE, 'src/app.js': HANDLER }, { host: '127.0.0.1' });
+    assert.equal(HttpFrontEnd.wanted(served.workbench.template), true);
+    url = served.endpoint('url', 'Echo').url.replace(/\/$/, '');
+    httpApi = served.endpoint('http').url;
+    restApi = served.endpoint('rest').url;
   });
 
-  after(async () => {
-    await frontEnd?.close();
-    await workbench?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => served?.close());
 
   it('listens on one loopback port per function URL and one per API', () => {
-    assert.deepEqual(endpoints.map((e) => [e.kind, e.functionName, e.qualifier, e.authType]), [
+    assert.deepEqual(served.endpoints.map((e) => [e.kind, e.functionName, e.qualifier, e.authType]), [
       ['url', 'Echo', undefined, 'NONE'],
       ['url', 'Private', undefined, 'AWS_IAM'],
       ['url', 'Versioned', 'live', 'NONE'],
       ['http', undefined, undefined, undefined],
       ['rest', undefined, undefined, undefined],
     ]);
-    for (const e of endpoints) assert.match(e.url, /^http:\/\/127\.0\.0\.1:\d+\/?$/);
-    assert.equal(new Set(endpoints.map((e) => e.port)).size, endpoints.length);
-    assert.deepEqual(endpoint('http').routes!.map((r) => `${r.method} ${r.path}`), ['GET /items/{id}', 'ANY /files/{proxy+}', 'POST /files/new', 'POST /path/to/{parameter1}', 'ANY /legacy/{proxy+}']);
+    for (const e of served.endpoints) assert.match(e.url, /^http:\/\/127\.0\.0\.1:\d+\/?$/);
+    assert.equal(new Set(served.endpoints.map((e) => e.port)).size, served.endpoints.length);
+    assert.deepEqual(served.endpoint('http').routes!.map((r) => `${r.method} ${r.path}`), ['GET /items/{id}', 'ANY /files/{proxy+}', 'POST /files/new', 'POST /path/to/{parameter1}', 'ANY /legacy/{proxy+}']);
   });
 
   describe('function URL (payload 2.0)', () => {
@@ -230,14 +230,11 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     });
 
     it('answers CORS preflights itself and puts the configured CORS headers on responses', async () => {
-      const pre = await request(`${url}/cors`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
-      assert.equal(pre.status, 200);
-      assert.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
-      assert.equal(pre.headers['access-control-allow-methods'], 'GET,POST');
-      assert.equal(pre.headers['access-control-allow-headers'], 'content-type');
+      const pre = await preflight(`${url}/cors`, 'https://app.example', 'POST', 'content-type');
+      assertPreflightAllowed(pre, 200, 'GET,POST', 'content-type');
       assert.equal(pre.headers['access-control-max-age'], '300');
       assert.equal(pre.body.length, 0);
-      const denied = await request(`${url}/cors`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+      const denied = await preflight(`${url}/cors`, 'https://evil.example', 'POST');
       assert.equal(denied.headers['access-control-allow-origin'], undefined);
 
       const r = await request(`${url}/cors`, { headers: { Origin: 'https://app.example' } });
@@ -251,7 +248,7 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     });
 
     it('AWS_IAM: refuses requests without a SigV4 Authorization header, reports the access key of signed ones', async () => {
-      const iam = endpoint('url', 'Private').url;
+      const iam = served.endpoint('url', 'Private').url;
       const refused = await request(iam);
       assert.equal(refused.status, 403);
       assert.deepEqual(json(refused), { Message: 'Forbidden' });
@@ -264,7 +261,7 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     });
 
     it('a URL on an alias invokes the alias', async () => {
-      const r = await request(`${endpoint('url', 'Versioned').url}arn`);
+      const r = await request(`${served.endpoint('url', 'Versioned').url}arn`);
       assert.equal(r.status, 200);
       assert.equal(r.body.toString(), 'arn:aws:lambda:us-east-1:000000000000:function:Versioned:live');
     });
@@ -329,11 +326,7 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     });
 
     it('CORS from CorsConfiguration: preflight 204 for any path, headers on responses and on 404s', async () => {
-      const pre = await request(`${httpApi}/anything`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'DELETE', 'Access-Control-Request-Headers': 'x-a' } });
-      assert.equal(pre.status, 204);
-      assert.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
-      assert.equal(pre.headers['access-control-allow-methods'], 'DELETE');
-      assert.equal(pre.headers['access-control-allow-headers'], 'x-a');
+      assertPreflightAllowed(await preflight(`${httpApi}/anything`, 'https://app.example', 'DELETE', 'x-a'), 204, 'DELETE', 'x-a');
       const r = await request(`${httpApi}/files/cors`, { headers: { Origin: 'https://app.example' } });
       assert.equal(r.headers['access-control-allow-origin'], 'https://app.example');
       assert.equal(r.headers['access-control-expose-headers'], 'x-custom');
@@ -418,10 +411,7 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     });
 
     it('answers CORS preflights of known resources from the SAM Cors setting', async () => {
-      const pre = await request(`${restApi}/rest/x`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'PUT' } });
-      assert.equal(pre.status, 200);
-      assert.equal(pre.headers['access-control-allow-origin'], 'https://app.example');
-      assert.equal(pre.headers['access-control-allow-methods'], 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT');
+      assertPreflightAllowed(await preflight(`${restApi}/rest/x`, 'https://app.example', 'PUT'), 200, 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT');
     });
   });
 

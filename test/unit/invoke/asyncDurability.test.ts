@@ -3,7 +3,6 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkbenchError } from '../../../src/core/errors';
-import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './asyncHelpers';
 

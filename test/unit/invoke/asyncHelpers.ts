@@ -1,8 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AsyncLifecycleRecord, TelemetryEvent } from '../../../src/core/telemetry/events';
-import type { Workbench } from '../../../src/core/workbench';
+import type { Workbench, WorkbenchSettings } from '../../../src/core/workbench';
 import type { DestinationMessage } from '../../../src/core/invoke/destinations';
+import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
+import { readJsonLines, waitFor } from '../helpers/wait';
+
+export { waitFor };
 
 // Shared by the asynchronous-invocation tests: handlers, templates with destinations, waiting.
 
@@ -29,49 +33,36 @@ export const HANDLERS = `
 `;
 
 /** Resources (queues, a topic) appended to a samTemplate() document. */
-export const QUEUES = `
-  SuccessQueue:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: success-queue
-  FailureTopic:
-    Type: AWS::SNS::Topic
-    Properties:
-      TopicName: failure-topic
-  Dlq:
-    Type: AWS::SQS::Queue
-    Properties:
-      QueueName: dead-letters
-`;
+export const QUEUES = samResources({
+  SuccessQueue: { type: 'AWS::SQS::Queue', props: 'QueueName: success-queue' },
+  FailureTopic: { type: 'AWS::SNS::Topic', props: 'TopicName: failure-topic' },
+  Dlq: { type: 'AWS::SQS::Queue', props: 'QueueName: dead-letters' },
+});
 
 /** Function properties: the environment with $LOG, plus extra YAML. */
 export function props(dir: string, extra = ''): string {
   return `Environment:\n  Variables:\n    LOG: ${path.join(dir, 'calls.log')}\n${extra}`;
 }
 
-/** The calls logged by HANDLERS in `dir` (a line still being written is skipped). */
+/** The calls logged by HANDLERS in `dir`. */
 export function readCalls(dir: string): any[] {
-  const file = path.join(dir, 'calls.log');
-  if (!fs.existsSync(file)) return [];
-  const calls: any[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    try {
-      if (line) calls.push(JSON.parse(line));
-    } catch {
-      // partially written
-    }
-  }
-  return calls;
+  return readJsonLines(path.join(dir, 'calls.log'));
 }
 
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export interface AsyncProject {
+  dir: string;
+  workbench: Workbench;
+  /** The workbench.async records since it opened. */
+  events: ReturnType<typeof collectAsync>;
+}
+
+/** A project of HANDLERS with these functions (each logging to $LOG, plus its extra properties) and QUEUES, opened with `settings`. */
+export async function openAsyncProject(functions: Record<string, { handler: string; props?: string }>, settings: Partial<WorkbenchSettings> = {}): Promise<AsyncProject> {
+  const dir = writeProject({ 'src/app.js': HANDLERS });
+  const withLog = Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, { handler: f.handler, props: props(dir, f.props) }]));
+  fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate(withLog) + QUEUES);
+  const workbench = await openProject(dir, settings);
+  return { dir, workbench, events: collectAsync(workbench) };
 }
 
 /** Waits until the function's destinations have received at least `count` messages. */

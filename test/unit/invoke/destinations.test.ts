@@ -1,9 +1,5 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Workbench } from '../../../src/core/workbench';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './asyncHelpers';
+import { bodyOf, openAsyncProject, readCalls, waitFor, waitForRecords, type AsyncProject } from './asyncHelpers';
 
 // Asynchronous invocation end to end: success and failure records in AWS's exact shape, retries
 // with their delays, dead-letter messages, Lambda and EventBridge destinations.
@@ -12,37 +8,31 @@ const ARN = 'arn:aws:lambda:us-east-1:000000000000:function';
 
 describe('asynchronous invocation: retries and destinations', function () {
   this.timeout(30000);
-  let dir: string;
-  let workbench: Workbench;
-  let events: ReturnType<typeof collectAsync>;
+  let project: AsyncProject;
 
   before(async () => {
-    dir = writeProject({ 'src/app.js': HANDLERS });
     const onSuccessSqs = 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt SuccessQueue.Arn';
     const failureConfig = (retries: number) =>
       `EventInvokeConfig:\n  MaximumRetryAttempts: ${retries}\n  DestinationConfig:\n    OnFailure:\n      Type: SNS\n      Destination: !Ref FailureTopic\n` +
       'DeadLetterQueue:\n  Type: SQS\n  TargetArn: !GetAtt Dlq.Arn';
-    const template = samTemplate({
-      Ok: { handler: 'app.ok', props: props(dir, onSuccessSqs) },
-      Fails: { handler: 'app.fail', props: props(dir, failureConfig(2)) },
-      FailsOnce: { handler: 'app.fail', props: props(dir, failureConfig(0)) },
-      Chained: { handler: 'app.ok', props: props(dir, 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: Lambda\n      Destination: !GetAtt Target.Arn') },
-      ToBus: { handler: 'app.fail', props: props(dir, 'EventInvokeConfig:\n  MaximumRetryAttempts: 0\n  DestinationConfig:\n    OnFailure:\n      Type: EventBridge\n      Destination: arn:aws:events:us-east-1:000000000000:event-bus/results') },
-      Target: { handler: 'app.ok', props: props(dir, onSuccessSqs) },
-      NoConfig: { handler: 'app.ok', props: props(dir) },
-    }) + QUEUES;
-    fs.writeFileSync(path.join(dir, 'template.yaml'), template);
-    workbench = await openProject(dir, { asyncRetryDelaysSeconds: [0.3, 0.6] });
-    events = collectAsync(workbench);
+    project = await openAsyncProject({
+      Ok: { handler: 'app.ok', props: onSuccessSqs },
+      Fails: { handler: 'app.fail', props: failureConfig(2) },
+      FailsOnce: { handler: 'app.fail', props: failureConfig(0) },
+      Chained: { handler: 'app.ok', props: 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: Lambda\n      Destination: !GetAtt Target.Arn' },
+      ToBus: { handler: 'app.fail', props: 'EventInvokeConfig:\n  MaximumRetryAttempts: 0\n  DestinationConfig:\n    OnFailure:\n      Type: EventBridge\n      Destination: arn:aws:events:us-east-1:000000000000:event-bus/results' },
+      Target: { handler: 'app.ok', props: onSuccessSqs },
+      NoConfig: { handler: 'app.ok' },
+    }, { asyncRetryDelaysSeconds: [0.3, 0.6] });
   });
-  after(() => workbench.close());
+  after(() => project.workbench.close());
 
-  const calls = () => readCalls(dir);
+  const calls = () => readCalls(project.dir);
 
   it('resolves with a request id, runs the event once and sends AWS\'s Success record to OnSuccess', async () => {
-    const { requestId } = await workbench.invokeAsync('Ok', '{"order":42}');
+    const { requestId } = await project.workbench.invokeAsync('Ok', '{"order":42}');
     assert.match(requestId, /^[0-9a-f-]{36}$/);
-    const [message] = await waitForRecords(workbench, 'Ok', 1);
+    const [message] = await waitForRecords(project.workbench, 'Ok', 1);
     assert.equal(message.role, 'OnSuccess');
     assert.equal(message.type, 'sqs');
     assert.equal(message.destination, 'arn:aws:sqs:us-east-1:000000000000:success-queue');
@@ -62,18 +52,18 @@ describe('asynchronous invocation: retries and destinations', function () {
     });
     // The handler saw the same request id as the caller got, exactly once.
     assert.deepEqual(calls().filter((c) => c.id === requestId).map((c) => c.event), [{ order: 42 }]);
-    const stages = events.filter((e) => e.requestId === requestId).map((e) => e.stage);
+    const stages = project.events.filter((e) => e.requestId === requestId).map((e) => e.stage);
     assert.deepEqual(stages, ['enqueued', 'attempt', 'success', 'delivered']);
   });
 
   it('retries a function error twice with the configured delays, then OnFailure gets RetriesExhausted and the DLQ the event', async () => {
-    const { requestId } = await workbench.invokeAsync('Fails', '{"n":1}');
-    const messages = await waitForRecords(workbench, 'Fails', 2);
+    const { requestId } = await project.workbench.invokeAsync('Fails', '{"n":1}');
+    const messages = await waitForRecords(project.workbench, 'Fails', 2);
     const attempts = calls().filter((c) => c.id === requestId);
     assert.equal(attempts.length, 3, 'one invocation and two retries');
     assert.ok(attempts[1].at - attempts[0].at >= 290, `first retry after ~0.3 s, got ${attempts[1].at - attempts[0].at} ms`);
     assert.ok(attempts[2].at - attempts[1].at >= 590, `second retry after ~0.6 s, got ${attempts[2].at - attempts[1].at} ms`);
-    const retries = events.filter((e) => e.requestId === requestId && e.stage === 'retry');
+    const retries = project.events.filter((e) => e.requestId === requestId && e.stage === 'retry');
     assert.deepEqual(retries.map((r) => [r.delayMs, r.approximateInvokeCount, r.errorType]), [[300, 1, 'TypeError'], [600, 2, 'TypeError']]);
 
     const failure = messages.find((m) => m.role === 'OnFailure')!;
@@ -95,14 +85,14 @@ describe('asynchronous invocation: retries and destinations', function () {
       ErrorCode: { DataType: 'Number', StringValue: '200' },
       ErrorMessage: { DataType: 'String', StringValue: 'boom {"n":1}' },
     });
-    const dropped = events.find((e) => e.requestId === requestId && e.stage === 'dropped')!;
+    const dropped = project.events.find((e) => e.requestId === requestId && e.stage === 'dropped')!;
     assert.equal(dropped.condition, 'RetriesExhausted');
     assert.equal(dropped.approximateInvokeCount, 3);
   });
 
   it('MaximumRetryAttempts 0: one invocation, then the failure destinations', async () => {
-    const { requestId } = await workbench.invokeAsync('FailsOnce', '{"n":2}');
-    const messages = await waitForRecords(workbench, 'FailsOnce', 2);
+    const { requestId } = await project.workbench.invokeAsync('FailsOnce', '{"n":2}');
+    const messages = await waitForRecords(project.workbench, 'FailsOnce', 2);
     await new Promise((r) => setTimeout(r, 700)); // a retry would have happened by now
     assert.equal(calls().filter((c) => c.id === requestId).length, 1);
     assert.equal(bodyOf(messages.find((m) => m.role === 'OnFailure')!).requestContext.approximateInvokeCount, 1);
@@ -111,13 +101,13 @@ describe('asynchronous invocation: retries and destinations', function () {
   });
 
   it('a Lambda destination of the template is invoked asynchronously with the record', async () => {
-    const { requestId } = await workbench.invokeAsync('Chained', '{"step":1}');
-    const [sent] = await waitForRecords(workbench, 'Chained', 1);
+    const { requestId } = await project.workbench.invokeAsync('Chained', '{"step":1}');
+    const [sent] = await waitForRecords(project.workbench, 'Chained', 1);
     assert.equal(sent.type, 'lambda');
     assert.equal(sent.destination, `${ARN}:Target`);
     assert.ok(sent.invocationRequestId);
     // Target ran with the record as its event, and reported to its own OnSuccess destination.
-    const [targetRecord] = await waitForRecords(workbench, 'Target', 1);
+    const [targetRecord] = await waitForRecords(project.workbench, 'Target', 1);
     const outer = bodyOf(targetRecord);
     assert.equal(outer.requestContext.requestId, sent.invocationRequestId);
     assert.equal(outer.requestPayload.requestContext.requestId, requestId);
@@ -127,8 +117,8 @@ describe('asynchronous invocation: retries and destinations', function () {
   });
 
   it('an EventBridge destination gets the record as the detail of a Lambda event', async () => {
-    const { requestId } = await workbench.invokeAsync('ToBus', '{"step":2}');
-    const [event] = await waitForRecords(workbench, 'ToBus', 1);
+    const { requestId } = await project.workbench.invokeAsync('ToBus', '{"step":2}');
+    const [event] = await waitForRecords(project.workbench, 'ToBus', 1);
     assert.equal(event.type, 'events');
     assert.equal(event.role, 'OnFailure');
     assert.equal(event.destination, 'arn:aws:events:us-east-1:000000000000:event-bus/results');
@@ -145,10 +135,10 @@ describe('asynchronous invocation: retries and destinations', function () {
   });
 
   it('without destinations the event just runs; destinationRecords is empty and unknown functions are rejected', async () => {
-    const { requestId } = await workbench.invokeAsync('NoConfig', '');
+    const { requestId } = await project.workbench.invokeAsync('NoConfig', '');
     await waitFor(() => calls().some((c) => c.id === requestId));
     assert.deepEqual(calls().find((c) => c.id === requestId)!.event, {}, 'an empty payload arrives as {}');
-    assert.deepEqual(await workbench.destinationRecords('NoConfig'), []);
-    await assert.rejects(workbench.destinationRecords('Nope'), { name: 'ResourceNotFoundException' });
+    assert.deepEqual(await project.workbench.destinationRecords('NoConfig'), []);
+    await assert.rejects(project.workbench.destinationRecords('Nope'), { name: 'ResourceNotFoundException' });
   });
 });

@@ -1,9 +1,5 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import type { Workbench } from '../../../src/core/workbench';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './asyncHelpers';
+import { bodyOf, openAsyncProject, readCalls, waitFor, waitForRecords, type AsyncProject } from './asyncHelpers';
 
 // MaximumEventAgeInSeconds: events that wait too long (for a retry, or throttled) end as
 // EventAgeExceeded; throttles are requeued with exponential back-off meanwhile. The age is
@@ -13,28 +9,23 @@ const FAILURE = 'EventInvokeConfig:\n  DestinationConfig:\n    OnFailure:\n     
 
 describe('asynchronous invocation: event age and throttles', function () {
   this.timeout(30000);
-  let dir: string;
-  let workbench: Workbench;
-  let events: ReturnType<typeof collectAsync>;
+  let project: AsyncProject;
 
   before(async () => {
-    dir = writeProject({ 'src/app.js': HANDLERS });
-    fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate({
-      Fails: { handler: 'app.fail', props: props(dir, FAILURE) },
-      Busy: { handler: 'app.ok', props: props(dir, `ReservedConcurrentExecutions: 1\n${FAILURE}`) },
-      Disabled: { handler: 'app.ok', props: props(dir, `ReservedConcurrentExecutions: 0\n${FAILURE}`) },
-    }) + QUEUES);
-    workbench = await openProject(dir, { asyncRetryDelaysSeconds: [3], asyncMaximumEventAgeSeconds: 1 });
-    events = collectAsync(workbench);
+    project = await openAsyncProject({
+      Fails: { handler: 'app.fail', props: FAILURE },
+      Busy: { handler: 'app.ok', props: `ReservedConcurrentExecutions: 1\n${FAILURE}` },
+      Disabled: { handler: 'app.ok', props: `ReservedConcurrentExecutions: 0\n${FAILURE}` },
+    }, { asyncRetryDelaysSeconds: [3], asyncMaximumEventAgeSeconds: 1 });
   });
-  after(() => workbench.close());
+  after(() => project.workbench.close());
 
-  const calls = () => readCalls(dir);
+  const calls = () => readCalls(project.dir);
 
   it('an event whose retry would come after its maximum age ends as EventAgeExceeded, with the last error', async () => {
     const started = Date.now();
-    const { requestId } = await workbench.invokeAsync('Fails', '{"late":true}');
-    const messages = await waitForRecords(workbench, 'Fails', 2);
+    const { requestId } = await project.workbench.invokeAsync('Fails', '{"late":true}');
+    const messages = await waitForRecords(project.workbench, 'Fails', 2);
     const elapsed = Date.now() - started;
     assert.ok(elapsed >= 950 && elapsed < 2900, `dropped when the age ran out (~1 s), not at the retry (3 s): ${elapsed} ms`);
     assert.equal(calls().filter((c) => c.id === requestId).length, 1);
@@ -50,18 +41,18 @@ describe('asynchronous invocation: event age and throttles', function () {
     const dlq = messages.find((m) => m.role === 'DeadLetterQueue')!;
     assert.equal(dlq.body, '{"late":true}');
     assert.deepEqual(dlq.attributes!.ErrorCode, { DataType: 'Number', StringValue: '200' });
-    assert.equal(events.find((e) => e.requestId === requestId && e.stage === 'dropped')!.condition, 'EventAgeExceeded');
+    assert.equal(project.events.find((e) => e.requestId === requestId && e.stage === 'dropped')!.condition, 'EventAgeExceeded');
   });
 
   it('a throttled event is requeued with exponential back-off until its age runs out (never invoked: no response)', async () => {
     // A synchronous call holds Busy's only slot for longer than the event may wait.
-    const blocker = workbench.invoke('Busy', '{"ms":2500}');
-    await waitFor(() => workbench.environments().some((e) => e.functionName === 'Busy'));
-    const { requestId } = await workbench.invokeAsync('Busy', '{"throttled":true}');
-    const messages = await waitForRecords(workbench, 'Busy', 2);
+    const blocker = project.workbench.invoke('Busy', '{"ms":2500}');
+    await waitFor(() => project.workbench.environments().some((e) => e.functionName === 'Busy'));
+    const { requestId } = await project.workbench.invokeAsync('Busy', '{"throttled":true}');
+    const messages = await waitForRecords(project.workbench, 'Busy', 2);
     assert.equal((await blocker).functionError, undefined);
 
-    const requeued = events.filter((e) => e.requestId === requestId && e.stage === 'requeued');
+    const requeued = project.events.filter((e) => e.requestId === requestId && e.stage === 'requeued');
     assert.ok(requeued.length >= 3, `several throttled attempts, got ${requeued.length}`);
     requeued.forEach((r, i) => {
       const ceiling = Math.min(5000, 100 * 2 ** i);
@@ -89,9 +80,9 @@ describe('asynchronous invocation: event age and throttles', function () {
   });
 
   it('a function with reserved concurrency 0 sends its events to the failure destinations without retries', async () => {
-    const { requestId } = await workbench.invokeAsync('Disabled', '{"off":true}');
+    const { requestId } = await project.workbench.invokeAsync('Disabled', '{"off":true}');
     const started = Date.now();
-    const messages = await waitForRecords(workbench, 'Disabled', 2);
+    const messages = await waitForRecords(project.workbench, 'Disabled', 2);
     assert.ok(Date.now() - started < 900, 'at once, not after the event age');
     const record = bodyOf(messages.find((m) => m.role === 'OnFailure')!);
     assert.equal(record.requestContext.requestId, requestId);

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -7,8 +6,10 @@ import type { EnvironmentState, ExecutionEnvironment } from '../../../src/core/e
 import { EnvironmentPool } from '../../../src/core/scheduler/pool';
 import type { TelemetryEvent, TelemetryType } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
-import { buildIfStale, CLI } from '../helpers/build';
-import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { buildIfStale } from '../helpers/build';
+import { listening, startServe } from '../helpers/serveProcess';
+import { waitFor } from '../helpers/wait';
+import { isAlive, json, openProject, samLayers, samTemplate, writeProject } from '../helpers/project';
 
 // Hot reload of $LATEST: edits to code, layers and the template retire the environments running
 // the old code; the next invocation cold-starts on the new one. Real processes, real files.
@@ -58,12 +59,8 @@ function record<T extends TelemetryType>(workbench: Workbench, type: T): Telemet
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntil(condition: () => boolean, what: string, timeoutMs = 3000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
+function waitUntil(condition: () => boolean, what: string, timeoutMs = 3000): Promise<boolean> {
+  return waitFor(condition, timeoutMs, what, 10);
 }
 
 describe('hot reload of $LATEST', function () {
@@ -202,20 +199,7 @@ describe('hot reload of $LATEST', function () {
 
   it('picks up a changed layer file, and a file added to a layer', async () => {
     const { dir, workbench } = await open({
-      'template.yaml': `Transform: AWS::Serverless-2016-10-31
-Resources:
-  Shared:
-    Type: AWS::Serverless::LayerVersion
-    Properties:
-      ContentUri: layer
-  App:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: nodejs20.x
-      CodeUri: src
-      Handler: app.handler
-      Layers: [!Ref Shared]
-`,
+      'template.yaml': samTemplate({ App: { handler: 'app.handler', props: 'Layers: [!Ref Shared]' } }) + samLayers({ Shared: 'layer' }),
       'src/app.js': `
         const greet = require('greet');
         let extra = null;
@@ -346,30 +330,22 @@ describe('lambda-workbench serve with hot reload', function () {
 
   it('prints one line per reload and serves the new code', async () => {
     const dir = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }), 'src/app.js': handler('v1') });
-    const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', dir], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const serve = startServe(['--port', '0', '-t', dir]);
     try {
-      await waitUntil(() => /listening on (http:\S+)/.test(stdout), 'the listening line', 15000);
-      const url = /listening on (http:\S+)/.exec(stdout)![1];
+      const url = await listening(serve);
       const invoke = async () => (await (await fetch(`${url}/2015-03-31/functions/Echo/invocations`, { method: 'POST', body: '{}' })).json()) as { version: string };
       assert.equal((await invoke()).version, 'v1');
       // The watcher's initial scan is not observable from outside: write until the reload shows.
       const line = 'Reloaded Echo ($LATEST): code changed (src/app.js)';
-      for (let attempt = 0; !stderr.includes(line); attempt++) {
-        assert.ok(attempt < 10, `no reload line; stderr: ${stderr}`);
+      for (let attempt = 0; !serve.stderr().includes(line); attempt++) {
+        assert.ok(attempt < 10, `no reload line; stderr: ${serve.stderr()}`);
         fs.writeFileSync(path.join(dir, 'src/app.js'), handler('v2'));
-        await waitUntil(() => stderr.includes(line), 'the reload line', 500).catch(() => undefined);
+        await waitUntil(() => serve.stderr().includes(line), 'the reload line', 500).catch(() => undefined);
       }
       assert.equal((await invoke()).version, 'v2');
     } finally {
-      child.kill('SIGINT');
-      assert.equal(await exited, 0, stderr);
+      serve.child.kill('SIGINT');
+      assert.equal((await serve.exited).code, 0, serve.stderr());
     }
   });
 });

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../../../src/core/workbench';
-import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { unhandledError } from '../helpers/invocation';
+import { isAlive, json, openProject, samLayers, samTemplate, withProject, writeProject } from '../helpers/project';
 
 // Custom runtimes (provided.al2023): the function's own `bootstrap` executable speaks the Runtime
 // API. Here it is bash talking HTTP/1.1 over /dev/tcp (no curl: a fresh machine may not have it),
@@ -251,10 +252,7 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
 
   it('a missing handler fails INIT through /init/error (Runtime.HandlerNotFound); the environment is discarded', async () => {
     const result = await workbench.invoke('NoFunction', '{}', { collectLogs: true });
-    assert.equal(result.functionError, 'Unhandled');
-    assert.equal(result.errorType, 'Runtime.HandlerNotFound');
-    const body = json(result.payload);
-    assert.equal(body.errorType, 'Runtime.HandlerNotFound');
+    const body = unhandledError(result, 'Runtime.HandlerNotFound');
     assert.match(body.errorMessage, /^function\.nosuch is undefined: no shell function nosuch in .*\/function\.sh$/);
     const logs = await result.logs;
     assert.ok(logs.some((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/.test(l)), logs.join('\n'));
@@ -328,32 +326,16 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
 
   it('takes the bootstrap from a layer when the code directory has none (/opt/bootstrap on AWS)', async () => {
     const dir = writeProject({
-      'template.yaml': `Transform: AWS::Serverless-2016-10-31
-Resources:
-  RuntimeLayer:
-    Type: AWS::Serverless::LayerVersion
-    Properties:
-      ContentUri: runtime-layer
-  FromLayer:
-    Type: AWS::Serverless::Function
-    Properties:
-      Runtime: ${PROVIDED}
-      CodeUri: fn
-      Handler: function.handler
-      Layers: [!Ref RuntimeLayer]
-`,
+      'template.yaml': samTemplate({ FromLayer: { handler: 'function.handler', codeUri: 'fn', runtime: PROVIDED, props: 'Layers: [!Ref RuntimeLayer]' } }) + samLayers({ RuntimeLayer: 'runtime-layer' }),
       'runtime-layer/bootstrap': BOOTSTRAP,
       'fn/function.sh': fs.readFileSync(path.join(EXAMPLE, 'function.sh'), 'utf8'),
     });
     fs.chmodSync(path.join(dir, 'runtime-layer', 'bootstrap'), 0o755);
-    const workbench = await openProject(dir);
-    try {
+    await withProject(dir, async (workbench) => {
       const result = await workbench.invoke('FromLayer', '{"name":"layer"}');
       assert.equal(result.functionError, undefined, String(result.payload));
       assert.deepEqual(json(result.payload).echo, { name: 'layer' });
-    } finally {
-      await workbench.close();
-    }
+    });
   });
 
   it('the shell-runtime example runs as it is in examples/sam-app', async () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Workbench } from '../../../src/core/workbench';
-import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { json, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // Every way a handler can misbehave gets AWS's exact error type, and the engine keeps serving.
 

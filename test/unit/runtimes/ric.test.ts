@@ -2,6 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../../../src/core/workbench';
+import { invokeAgain, unhandledError } from '../helpers/invocation';
 import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // AWS's own Node runtime interface client (npm aws-lambda-ric, unmodified) run as a provided.al2023
@@ -109,35 +110,25 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
 
   it('a thrown error comes back as {errorType: error.name, errorMessage, trace} with functionError Unhandled', async () => {
     const result = await workbench.invoke('Throws', '{"x":"y"}');
-    assert.equal(result.functionError, 'Unhandled');
-    assert.equal(result.errorType, 'MyCustomError');
-    const body = json(result.payload);
-    assert.equal(body.errorType, 'MyCustomError');
+    const body = unhandledError(result, 'MyCustomError');
     assert.equal(body.errorMessage, 'boom: y');
     assert.ok(Array.isArray(body.trace), String(result.payload));
     assert.match(body.trace[0], /^MyCustomError: boom: y$/);
     // A handler error does not end the environment.
-    const again = await workbench.invoke('Throws', '{"x":"z"}');
-    assert.equal(again.coldStart, false);
-    assert.equal(again.environmentId, result.environmentId);
+    const again = await invokeAgain(workbench, 'Throws', result, { reused: true, payload: '{"x":"z"}' });
     assert.equal(json(again.payload).errorMessage, 'boom: z');
   });
 
   it('a bad handler fails INIT with Runtime.HandlerNotFound and the environment is discarded', async () => {
     const result = await workbench.invoke('NoHandler', '{}', { collectLogs: true });
-    assert.equal(result.functionError, 'Unhandled');
-    assert.equal(result.errorType, 'Runtime.HandlerNotFound');
-    const body = json(result.payload);
-    assert.equal(body.errorType, 'Runtime.HandlerNotFound');
+    const body = unhandledError(result, 'Runtime.HandlerNotFound');
     assert.equal(body.errorMessage, 'index.nosuch is undefined or not exported');
     assert.ok(Array.isArray(body.trace));
     const logs = await result.logs;
     assert.ok(logs.some((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/.test(l)), logs.join('\n'));
     assert.ok(logs.some((l) => l.includes('Init Error') && l.includes('Runtime.HandlerNotFound')), logs.join('\n'));
     assert.ok(!workbench.environments().some((e) => e.id === result.environmentId && e.state !== 'Terminated'));
-    const again = await workbench.invoke('NoHandler', '{}');
-    assert.equal(again.coldStart, true, 'a failed environment is never reused');
-    assert.notEqual(again.environmentId, result.environmentId);
+    const again = await invokeAgain(workbench, 'NoHandler', result, { reused: false, message: 'a failed environment is never reused' });
     assert.equal(again.errorType, 'Runtime.HandlerNotFound');
   });
 
@@ -182,16 +173,11 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
 
   it('a stream that fails midway reports the error through HTTP trailers', async () => {
     const result = await workbench.invoke('StreamFails', '{}');
-    assert.equal(result.functionError, 'Unhandled');
-    assert.equal(result.errorType, 'MyCustomError');
-    const body = json(result.payload);
-    assert.equal(body.errorType, 'MyCustomError');
+    const body = unhandledError(result, 'MyCustomError');
     assert.equal(body.errorMessage, 'stream broke');
     assert.ok(Array.isArray(body.trace));
     // The environment keeps serving after a failed stream.
-    const again = await workbench.invoke('StreamFails', '{}');
-    assert.equal(again.coldStart, false, 'a failed stream does not end the environment');
-    assert.equal(again.environmentId, result.environmentId);
+    const again = await invokeAgain(workbench, 'StreamFails', result, { reused: true, message: 'a failed stream does not end the environment' });
     assert.equal(again.errorType, 'MyCustomError');
   });
 

@@ -2,20 +2,14 @@ import { strict as assert } from 'node:assert';
 import { deadLetterQueues, deadLetterSources, redriveDeadLetterQueue, redriveInput } from '../../../src/core/sources/redrive';
 import { queueDefinition } from '../../../src/core/sources/declarations';
 import type { MessageQueue } from '../../../src/core/sources/types';
-import { QueueFixture } from './sqsHelpers';
+import { freshQueueFixtureEach, QueueFixture } from './sqsHelpers';
 
 // DLQ redrive (core/sources/redrive.ts) on embedded queues: a real LevelDB in a temp directory.
 
 describe('dead-letter queue redrive', function () {
   this.timeout(20000);
   let f: QueueFixture;
-
-  beforeEach(() => {
-    f = new QueueFixture();
-  });
-  afterEach(async () => {
-    await f.close();
-  });
+  freshQueueFixtureEach((fixture) => (f = fixture));
 
   /** Sends the bodies to `q` and lets each exceed maxReceiveCount 1, so that they land in its DLQ. */
   async function deadLetter(q: MessageQueue, bodies: string[], extra: { messageGroupId?: string } = {}): Promise<void> {

@@ -12,7 +12,7 @@ import type { QueueDefinition } from '../../../src/core/sources/types';
 import type { Workbench } from '../../../src/core/workbench';
 import { metricTotal, recordingRuntime, sqsMapping } from '../esm/sqsRuntime';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { eventually, sleep } from './sqsHelpers';
+import { assertCloseEndsLongPoll, eventually } from './sqsHelpers';
 import { startSqsServerOrSkip, stopSqsServer } from './sqsServer';
 
 // SqsEndpointQueue (AWS SDK v3 with an endpoint override) against a real SQS-compatible server:
@@ -105,12 +105,7 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
     const t2 = Date.now();
     assert.deepEqual(await q.receive({ maxMessages: 1, waitTimeSeconds: 0.3 }), []);
     assert.ok(Date.now() - t2 >= 250, 'a wait below one second is waited out locally');
-    const poll = q.receive({ maxMessages: 1, waitTimeSeconds: 20 });
-    await sleep(100);
-    const t3 = Date.now();
-    await q.close();
-    assert.deepEqual(await poll, []);
-    assert.ok(Date.now() - t3 < 1000);
+    await assertCloseEndsLongPoll(q, 100, 1000);
   });
 
   it('finds the queue by remoteName (a name or a URL); an unknown queue is ResourceNotFoundException', async () => {

@@ -1,3 +1,4 @@
+import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -5,6 +6,7 @@ import { queueDefinition } from '../../../src/core/sources/declarations';
 import { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
 import type { MessageQueue, QueueDefinition } from '../../../src/core/sources/types';
 import { SharedStore } from '../../../src/core/store/sharedStore';
+import { waitFor } from '../helpers/wait';
 
 /** Embedded queues on a throwaway LevelDB: `queue(name, overrides)` creates (or returns) one; `reopen()` simulates a restart. */
 export class QueueFixture {
@@ -51,15 +53,26 @@ export class QueueFixture {
   }
 }
 
+/** A new QueueFixture for each test of the enclosing describe (handed to `use`), closed after it. */
+export function freshQueueFixtureEach(use: (fixture: QueueFixture) => void): void {
+  let fixture: QueueFixture;
+  beforeEach(() => use((fixture = new QueueFixture())));
+  afterEach(() => fixture.close());
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Closing `q` ends a 20-second long poll on it (begun `settleMs` before) within `withinMs`, with no messages. */
+export async function assertCloseEndsLongPoll(q: MessageQueue, settleMs: number, withinMs: number): Promise<void> {
+  const poll = q.receive({ maxMessages: 1, waitTimeSeconds: 20 });
+  await sleep(settleMs);
+  const t = Date.now();
+  await q.close();
+  assert.deepEqual(await poll, []);
+  assert.ok(Date.now() - t < withinMs);
+}
+
 /** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10000, what = 'condition'): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
+export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10000, what = 'condition'): Promise<T> {
+  return waitFor(check as () => Promise<T | undefined | false>, timeoutMs, what, 20);
 }

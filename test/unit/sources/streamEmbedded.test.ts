@@ -1,10 +1,9 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmbeddedStream, evenHashKeyRanges, ITERATOR_TTL_MS, partitionKeyHash } from '../../../src/core/sources/embeddedStream';
 import type { StreamDefinition } from '../../../src/core/sources/types';
 import { SharedStore } from '../../../src/core/store/sharedStore';
+import { tempDirEach } from '../helpers/tempDir';
 
 // The embedded Kinesis / DynamoDB stream: shards and hash key ranges, sequence numbers, every
 // iterator type, retention, durability across a reopen of the store.
@@ -21,14 +20,11 @@ describe('embedded streams', function () {
   let dir: string;
   let store: SharedStore;
 
-  beforeEach(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-stream-'));
+  // Defined first, so that it runs before the directory is removed.
+  afterEach(() => store.close());
+  tempDirEach('lwb-stream-', (tmp) => {
+    dir = tmp;
     store = new SharedStore(path.join(dir, 'store'));
-  });
-
-  afterEach(async () => {
-    await store.close();
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   async function readAll(stream: EmbeddedStream, iterator: string, limit = 10_000) {

@@ -1,8 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Workbench } from '../../../src/core/workbench';
-import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { json, openProjectClosedAfterEach, samTemplate, writeProject } from '../helpers/project';
 
 // Versions and aliases in the engine: immutable published versions run their own snapshot of the
 // code and configuration, each with its own environments; aliases route (with weights) per call.
@@ -28,15 +27,16 @@ const edit = (dir: string, label: string) => fs.writeFileSync(path.join(dir, 'sr
 
 describe('versions and aliases', function () {
   this.timeout(60000);
-  const open: Workbench[] = [];
-  const start = async (dir: string) => {
-    const wb = await openProject(dir, { hotReload: false });
-    open.push(wb);
-    return wb;
+  const start = openProjectClosedAfterEach({ hotReload: false });
+  /** An engine on a project whose Fn has published version 1 (label 'one') and version 2 (label 'two'). */
+  const withTwoVersions = async () => {
+    const dir = project();
+    const wb = await start(dir);
+    await wb.publishVersion('Fn');
+    edit(dir, 'two');
+    await wb.publishVersion('Fn');
+    return { dir, wb };
   };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((wb) => wb.close()));
-  });
 
   it('a published version keeps running its own code and configuration after $LATEST changes', async () => {
     const dir = project();
@@ -114,11 +114,7 @@ describe('versions and aliases', function () {
   });
 
   it('weighted routing: over 2,000 invocations the additional version gets its weight within ±3 points', async () => {
-    const dir = project();
-    const wb = await start(dir);
-    await wb.publishVersion('Fn');
-    edit(dir, 'two');
-    await wb.publishVersion('Fn');
+    const { wb } = await withTwoVersions();
     await wb.controlPlane.createAlias('Fn', { Name: 'canary', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.3 } } });
     const counts: Record<string, number> = { '1': 0, '2': 0 };
     const runs = 2000;
@@ -138,11 +134,7 @@ describe('versions and aliases', function () {
   });
 
   it('an alias update takes effect on the next invocation', async () => {
-    const dir = project();
-    const wb = await start(dir);
-    await wb.publishVersion('Fn');
-    edit(dir, 'two');
-    await wb.publishVersion('Fn');
+    const { dir, wb } = await withTwoVersions();
     await wb.controlPlane.createAlias('Fn', { Name: 'live', FunctionVersion: '1' });
     assert.equal((await wb.invoke('Fn:live', '{}')).executedVersion, '1');
     await wb.controlPlane.updateAlias('Fn', 'live', { FunctionVersion: '2' });
@@ -208,8 +200,7 @@ describe('versions and aliases', function () {
 
   it('with hot reload, an edit publishes a new version under AutoPublishAlias; provisioned environments move with the alias', async () => {
     const dir = project('AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1');
-    const wb = await openProject(dir);
-    open.push(wb);
+    const wb = await start(dir, { hotReload: true });
     await wb.hotReloadReady();
     assert.deepEqual(wb.environments().map((e) => e.version), ['1']);
     edit(dir, 'two');

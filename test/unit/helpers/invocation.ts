@@ -1,0 +1,22 @@
+import { strict as assert } from 'node:assert';
+import type { InvocationResult } from '../../../src/core/invoke/invoker';
+import type { Workbench } from '../../../src/core/workbench';
+import { json } from './project';
+
+/** Asserts the invocation failed as an unhandled `errorType` (in the header and the body); returns the error body. */
+export function unhandledError(result: InvocationResult, errorType: string): any {
+  assert.equal(result.functionError, 'Unhandled');
+  assert.equal(result.errorType, errorType);
+  const body = json(result.payload);
+  assert.equal(body.errorType, errorType);
+  return body;
+}
+
+/** Invokes `functionName` again and asserts whether it ran in the environment `first` ran in, or in a new one. */
+export async function invokeAgain(workbench: Workbench, functionName: string, first: InvocationResult, options: { reused: boolean; payload?: string; message?: string }): Promise<InvocationResult> {
+  const again = await workbench.invoke(functionName, options.payload ?? '{}');
+  assert.equal(again.coldStart, !options.reused, options.message);
+  if (options.reused) assert.equal(again.environmentId, first.environmentId);
+  else assert.notEqual(again.environmentId, first.environmentId);
+  return again;
+}
