@@ -136,8 +136,7 @@ describe('sample events: shapes of the AWS-published samples', function () {
   for (const [name, cases] of Object.entries(CASES)) {
     for (const c of cases) {
       it(`${name} has the keys and value types of ${c.sample}`, function () {
-        const file = path.join(dir!, c.sample);
-        if (!fs.existsSync(file)) this.skip();
+        // No skip for a missing sample: with the reference set present, that is a renamed file.
         const generated = JSON.parse(JSON.stringify(c.generate()));
         assert.deepEqual(shapeDiff(generated, readReference(dir!, c.sample), c.options), []);
       });
