@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { httpRequest } from '../helpers/http';
 import * as path from 'node:path';
 import { serveArgs, TASK_TYPE } from '../../../src/extension/tasks/serveTaskDefinition';
 import { buildIfStale, CLI, REPO_ROOT } from '../helpers/build';
+import { startServe, stopServe, type ServeProcess } from '../helpers/serveProcess';
 import { samTemplate, writeProject } from '../helpers/project';
 
 // The `$lambda-workbench-serve` problem matcher, as package.json writes it, against what the built
@@ -23,45 +23,10 @@ const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json')
 const matcher = (manifest.contributes.problemMatchers as ProblemMatcher[]).find((m) => m.name === 'lambda-workbench-serve');
 const regexpOf = (p: string | { regexp: string }) => new RegExp(typeof p === 'string' ? p : p.regexp);
 
-interface Run {
-  /** stdout and stderr lines in the order they arrived (as a terminal shows them). */
-  lines: string[];
-  stdout: string[];
-  exited: Promise<number | null>;
-  stop(): Promise<number | null>;
-}
-
 /** `node dist/cli.js serve …` as the task runs it: the task's argv, in the project's folder. */
-function startServe(cwd: string, port = 0): Run {
+function startTaskServe(cwd: string, port = 0): ServeProcess {
   const argv = serveArgs(CLI, { type: TASK_TYPE, command: 'serve', template: 'template.yaml', port });
-  const child = spawn(process.execPath, argv, { cwd, env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
-  const lines: string[] = [];
-  const stdout: string[] = [];
-  const reader = (into: string[][]) => {
-    let rest = '';
-    return (chunk: Buffer) => {
-      const parts = (rest + chunk.toString('utf8')).split('\n');
-      rest = parts.pop() ?? '';
-      for (const target of into) target.push(...parts);
-    };
-  };
-  child.stdout.on('data', reader([lines, stdout]));
-  child.stderr.on('data', reader([lines]));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return {
-    lines,
-    stdout,
-    exited,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      try {
-        return await exited;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
-  };
+  return startServe([], { command: [process.execPath], argv, cwd, env: { ELECTRON_RUN_AS_NODE: '1' } });
 }
 
 async function until<T>(what: string, check: () => T | undefined, ms = 20_000): Promise<T> {
@@ -108,7 +73,7 @@ const FILES = {
 
 describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what serve prints', function () {
   this.timeout(60_000);
-  const runs: Run[] = [];
+  const runs: ServeProcess[] = [];
   const dirs: string[] = [];
 
   before(() => {
@@ -121,19 +86,19 @@ describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what se
   });
 
   after(async () => {
-    await Promise.all(runs.map((r) => r.stop()));
+    await Promise.all(runs.map((r) => stopServe(r)));
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('begins on the first line serve prints and ends on the line that says it listens; a normal run has no problem', async () => {
     const dir = writeProject(FILES);
     dirs.push(dir);
-    const run = startServe(dir);
+    const run = startTaskServe(dir);
     runs.push(run);
-    const listeningLine = await until('serve to listen', () => run.stdout.find((l) => /^Lambda API listening on /.test(l)));
+    const listeningLine = await until('serve to listen', () => run.stdoutLines.find((l) => /^Lambda API listening on /.test(l)));
     const url = /^Lambda API listening on (http:\/\/\S+)$/.exec(listeningLine)?.[1];
     assert.ok(url, `the listening line carries the URL: ${listeningLine}`);
-    assert.equal(run.stdout[0], listeningLine, 'it is the first line serve prints on stdout');
+    assert.equal(run.stdoutLines[0], listeningLine, 'it is the first line serve prints on stdout');
     assert.equal(run.lines[0], listeningLine, 'and the first line of all (nothing on stderr before it)');
 
     const begins = regexpOf(matcher!.background.beginsPattern);
@@ -147,7 +112,7 @@ describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what se
     assert.equal(invoked.status, 200, invoked.body);
     await until('the REPORT line', () => run.lines.find((l) => /\bREPORT RequestId: /.test(l)));
     await until('the raw output line', () => run.lines.find((l) => /src\/app\.js:3:5 warning raw output/.test(l)));
-    assert.equal(await run.stop(), 0, 'serve exits 0 on SIGTERM');
+    assert.equal((await stopServe(run))?.code, 0, 'serve exits 0 on SIGTERM');
     const lines = run.lines.filter((l) => l.trim() !== '');
     assert.ok(lines.some((l) => l.startsWith('Event source mapping: Jobs (SQS) → Worker')), lines.join('\n'));
     assert.ok(lines.some((l) => l.includes('template.yaml:1:1 error not a template problem')), lines.join('\n'));
@@ -162,9 +127,9 @@ describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what se
   it('matches the template errors serve prints before it exits as problems at their file, line and column', async () => {
     const dir = writeProject({ ...FILES, 'template.yaml': FILES['template.yaml'].replace('Runtime: nodejs20.x', 'Runtime: nodejs4.3').replace('CodeUri: src\n      Handler: app.handler\n      Events', 'CodeUri: missing\n      Handler: app.handler\n      Events') });
     dirs.push(dir);
-    const run = startServe(dir);
+    const run = startTaskServe(dir);
     runs.push(run);
-    assert.equal(await run.exited, 2, 'serve exits 2 on template errors');
+    assert.equal((await run.exited).code, 2, 'serve exits 2 on template errors');
     const lines = run.lines.filter((l) => l.trim() !== '');
     const problem = new RegExp(matcher!.pattern.regexp);
     const found = lines.filter((l) => problem.test(l)).map((l) => {

@@ -10,6 +10,10 @@ export interface ServeProcess {
   child: ChildProcessWithoutNullStreams;
   stdout: () => string;
   stderr: () => string;
+  /** The complete lines of stdout and stderr in the order they arrived (as a terminal shows them). */
+  lines: string[];
+  /** The complete lines of stdout. */
+  stdoutLines: string[];
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
@@ -19,21 +23,37 @@ export interface ServeOptions {
   cwd?: string;
   /** Added to a clean environment: PATH, HOME, and no AWS profile or credentials of the user. */
   env?: NodeJS.ProcessEnv;
+  /** The whole argument list after the program, in place of `command`'s first arguments, `serve` and `args`: a serve task's, as the extension builds it. */
+  argv?: string[];
+}
+
+/** Splits a stream into lines, each pushed onto every list of `into` (a partial last line waits for its end). */
+function lineReader(into: string[][]): (chunk: Buffer) => void {
+  let rest = '';
+  return (chunk) => {
+    const parts = (rest + chunk.toString('utf8')).split('\n');
+    rest = parts.pop() ?? '';
+    for (const target of into) target.push(...parts);
+  };
 }
 
 /** Starts `… serve <args>`. */
 export function startServe(args: string[], options: ServeOptions = {}): ServeProcess {
   const [program, ...first] = options.command ?? [process.execPath, CLI];
-  const child = spawn(program, [...first, 'serve', ...args], {
+  const child = spawn(program, options.argv ?? [...first, 'serve', ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: cleanEnv(options.env),
   });
   let stdout = '';
   let stderr = '';
+  const lines: string[] = [];
+  const stdoutLines: string[] = [];
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  child.stdout.on('data', lineReader([lines, stdoutLines]));
+  child.stderr.on('data', lineReader([lines]));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  return { child, stdout: () => stdout, stderr: () => stderr, lines, stdoutLines, exited };
 }
 
 export interface ListeningServe extends ServeProcess {
