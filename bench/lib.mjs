@@ -97,10 +97,10 @@ export async function startBareExchange(command, args, env, cwd) {
       res.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': `r${++n}`, 'Content-Type': 'application/json', 'Content-Length': EVENT.length }).end(EVENT);
     };
     if (parked) deliver();
-    else onParked = () => {
+    else {onParked = () => {
       onParked = undefined;
       deliver();
-    };
+    };}
   });
   const stop = async () => {
     child.kill('SIGKILL');

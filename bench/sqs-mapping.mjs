@@ -20,7 +20,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildIfStale, loadEngine, machine, now, numberOption, quantile, root, treeCpu } from './lib.mjs';
+import { buildIfStale, loadEngine, machine, now, numberOption, quantile, treeCpu } from './lib.mjs';
 
 const MESSAGES = numberOption('messages', 20000);
 const ROUNDS = numberOption('rounds', 3);

@@ -140,7 +140,6 @@ export class WorkbenchHost implements vscode.Disposable {
           // Subscribed during open: provisioned environments initialise before open returns; their
           // events are held until the engine exists, then delivered in order.
           // Not const: the callback below reads it during open, before it is assigned.
-          // eslint-disable-next-line prefer-const
           let opened: Engine | undefined;
           const early: TelemetryEvent[] = [];
           const workbench = await Workbench.open({ template: templateFile, settings: this.settings(folder), onTelemetry: (event) => (opened ? this.onEvent(opened, event) : early.push(event)) });

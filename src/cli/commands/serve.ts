@@ -50,10 +50,10 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     workbench.telemetry.subscribe((event) => {
       const line = event.type === 'workbench.reload' ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file)) : formatTerminalLine(event);
       if (line === undefined) return;
-      if (pending === '') setImmediate(() => {
+      if (pending === '') {setImmediate(() => {
         process.stderr.write(pending);
         pending = '';
-      });
+      });}
       pending += `${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}\n`;
     });
     const api = new LambdaApiServer(workbench, {

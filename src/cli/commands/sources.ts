@@ -1,5 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the JSON answers of the serve's /_workbench/ routes, read field by field */
 import * as http from 'node:http';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_REGION, handleSourceRoute, isWorkbenchError, readRunningServe, signedHeaders, stateDirOf, userCredentialChain } from '../../core';
 import { openWorkbench, parseSourceEndpoints, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';

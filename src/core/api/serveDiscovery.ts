@@ -1,5 +1,4 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { stateLayout } from '../vocabulary/stateDirectory';
 
 // A running `serve` leaves `<stateDir>/serve.json` ({url, pid, token, verifySignatures, region})

@@ -1,5 +1,3 @@
-import * as path from 'node:path';
-import type { TemplateModel } from '../config/types';
 import { MappingManager } from './mappingManager';
 import { deleteStreamCheckpoints } from './streamPoller';
 import { readTemplateMappings, type MappingInput } from '../config/mappingDefinitions';

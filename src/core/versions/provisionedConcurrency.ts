@@ -3,9 +3,8 @@ import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { TelemetryStream } from '../telemetry/stream';
 import type { FunctionVersions } from './functionVersions';
-import type { TemplateProvisioning } from './templateVersions';
-import type { FunctionSettings } from './versionStore';
 import type { FunctionCatalog } from './functionCatalog';
+import type { TemplateProvisioning } from './templateVersions';
 
 // Which function versions keep provisioned environments, and how many: the template's (on the
 // version an AutoPublishAlias, an AWS::Lambda::Alias or an AWS::Lambda::Version points at), the

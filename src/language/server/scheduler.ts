@@ -55,6 +55,7 @@ export class AnalysisScheduler {
   }
 
   private run(uri: string, generation: number): AnalysisRun {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the run's getters read the scheduler's state when asked
     const scheduler = this;
     return {
       get superseded() {

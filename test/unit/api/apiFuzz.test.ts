@@ -175,7 +175,7 @@ describe(`API fuzz against serve (seed ${SEED.toString(16)}, ~${BUDGET_MS / 1000
         const functionError = res.headers['x-amz-function-error'] !== undefined;
         if (functionError) functionErrors++;
         if (functionError && res.status !== 200) problems.push('a function error that is not a 200');
-        if (!functionError && /\n\s+at |    at /.test(res.body)) problems.push('a stack trace in the body');
+        if (!functionError && /\n\s+at | {4}at /.test(res.body)) problems.push('a stack trace in the body');
         if (res.status >= 400) {
           if (!res.headers['x-amzn-errortype']) problems.push('no x-amzn-ErrorType');
           if (request.method !== 'HEAD') {

@@ -13,7 +13,7 @@ import {
   GetProvisionedConcurrencyConfigCommand,
   type GetProvisionedConcurrencyConfigCommandOutput,
   InvokeCommand,
-  LambdaClient,
+  type LambdaClient,
   ListAliasesCommand,
   ListFunctionsCommand,
   ListVersionsByFunctionCommand,

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
-import { InvokeCommand, LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient, type InvokeCommandInput } from '@aws-sdk/client-lambda';
 import type { Workbench } from '../../../src/core/workbench';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';

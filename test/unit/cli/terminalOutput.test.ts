@@ -20,6 +20,7 @@ const HANDLER = `
 
 /** The faults the handler's output tries to cause, on a terminal. */
 function assertSafe(stderr: string): void {
+  // eslint-disable-next-line no-control-regex -- control characters are what this test looks for
   assert.ok(!/[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(stderr), `a raw control character reached stderr: ${JSON.stringify(stderr)}`);
   for (const line of stderr.split('\n')) {
     assert.doesNotMatch(line, /^(\[\S+ \S+\] )?(END|REPORT) RequestId: fake/, `a forged platform line: ${JSON.stringify(line)}`);

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { batchItemFailures, createSqsPoller, DEFAULT_MAX_POLLERS, MAX_BATCH_PAYLOAD_BYTES, SqsPoller, sqsPollerFactory } from '../../../src/core/esm/sqsPoller';
+import { batchItemFailures, createSqsPoller, DEFAULT_MAX_POLLERS, MAX_BATCH_PAYLOAD_BYTES, type SqsPoller, sqsPollerFactory } from '../../../src/core/esm/sqsPoller';
 import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
 import type { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { eventually, freshQueueFixtureEach, QueueFixture, sleep } from '../sources/sqsHelpers';
+import { eventually, freshQueueFixtureEach, type QueueFixture, sleep } from '../sources/sqsHelpers';
 import { pollersStoppedAfterEach } from './pollers';
 import { metricTotal, recordingRuntime, sqsMapping, type RecordingRuntime } from './sqsRuntime';
 

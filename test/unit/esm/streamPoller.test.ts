@@ -239,10 +239,10 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     await waitFor(() => calls('slow1').reduce((n, c) => n + c.event.Records.length, 0) >= 48, 20000, '48 records');
     const all = calls('slow1').sort((a, b) => a.at - b.at);
     const seen = new Map<string, number[]>();
-    for (const call of all) for (const r of call.event.Records) {
+    for (const call of all) {for (const r of call.event.Records) {
       const { key, n } = decodeData(r);
       seen.set(key, [...(seen.get(key) ?? []), n]);
-    }
+    }}
     assert.deepEqual(seen, expected, 'each key in order, each record once');
     let maxOverlap = 0;
     for (const call of all) maxOverlap = Math.max(maxOverlap, all.filter((c) => c.at <= call.at && (c.end as number) > call.at).length);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type {
   APIGatewayEventRequestContext, APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyEventV2WithIAMAuthorizer,
   APIGatewayProxyEventV2WithJWTAuthorizer, CloudWatchLogsDecodedData, CloudWatchLogsEvent, DynamoDBStreamEvent, EventBridgeEvent,
-  KinesisStreamEvent, LambdaFunctionURLEvent, S3Event, S3EventRecord, ScheduledEvent, SNSEvent, SNSEventRecord, SNSMessage, SQSEvent,
+  KinesisStreamEvent, LambdaFunctionURLEvent, S3Event, S3EventRecord, ScheduledEvent, SNSEventRecord, SNSMessage, SQSEvent,
 } from 'aws-lambda';
 import {
   apigatewayAwsProxyEvent, apigatewayHttpApiProxyEvent, cloudwatchLogsEvent, cloudwatchLogsPayload, dynamodbUpdateEvent,

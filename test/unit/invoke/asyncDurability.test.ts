@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkbenchError } from '../../../src/core/errors';
+import { type WorkbenchError } from '../../../src/core/errors';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { HANDLERS, QUEUES, bodyOf, collectAsync, props, readCalls, waitFor, waitForRecords } from './asyncHelpers';
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { WorkbenchError } from '../../../src/core/errors';
+import { type WorkbenchError } from '../../../src/core/errors';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
 import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';

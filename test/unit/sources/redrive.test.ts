@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { deadLetterQueues, deadLetterSources, redriveDeadLetterQueue, redriveInput } from '../../../src/core/sources/redrive';
 import { queueDefinition } from '../../../src/core/sources/declarations';
 import type { MessageQueue } from '../../../src/core/sources/types';
-import { freshQueueFixtureEach, QueueFixture } from './sqsHelpers';
+import { freshQueueFixtureEach, type QueueFixture } from './sqsHelpers';
 
 // DLQ redrive (core/sources/redrive.ts) on embedded queues: a real LevelDB in a temp directory.
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkbenchError } from '../../../src/core/errors';
 import { md5OfMessageAttributes } from '../../../src/core/sources/sqsMessages';
-import { assertCloseEndsLongPoll, freshQueueFixtureEach, QueueFixture, sleep } from './sqsHelpers';
+import { assertCloseEndsLongPoll, freshQueueFixtureEach, type QueueFixture, sleep } from './sqsHelpers';
 
 // The embedded queue against SQS's semantics: a real LevelDB in a temp directory, real timers.
 
