@@ -7,7 +7,18 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', '.vscode-test/**', '.dist-build-*/**', 'packages/**', 'examples/**', 'test/fixtures/**', '**/.lambda-workbench/**'],
+    ignores: [
+      '**/dist/**',
+      'out/**',
+      'node_modules/**',
+      'test-artifacts/**',
+      '.vscode-test/**',
+      '.dist-build-*/**',
+      'packages/**',
+      'examples/**',
+      'test/fixtures/**',
+      '**/.lambda-workbench/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -17,7 +17,8 @@ import { installVsix } from '../test/extension/installVsix.mjs';
 import { numberOption, quantile, root } from './lib.mjs';
 
 const runs = numberOption('runs', 5);
-const entry = process.env.CODE_SERVER_ENTRY ?? path.join(os.homedir(), '.cache/lambda-workbench/code-server-4.100.3/node_modules/code-server/out/node/entry.js');
+const entry =
+  process.env.CODE_SERVER_ENTRY ?? path.join(os.homedir(), '.cache/lambda-workbench/code-server-4.100.3/node_modules/code-server/out/node/entry.js');
 if (!fs.existsSync(entry)) {
   console.error(`code-server is not installed (${entry}): run bash scripts/test-extension.sh once, or set CODE_SERVER_ENTRY`);
   process.exit(2);
@@ -55,11 +56,17 @@ try {
     });
     if (code !== 0) throw new Error(`the activation probe failed (exit ${code})`);
     activation.push(JSON.parse(fs.readFileSync(out, 'utf8')));
-    const bare = spawnSync(process.execPath, [path.join(root, 'bench/activation/baseline.cjs'), core, path.join(workspace, 'template.yaml')], { encoding: 'utf8' });
+    const bare = spawnSync(process.execPath, [path.join(root, 'bench/activation/baseline.cjs'), core, path.join(workspace, 'template.yaml')], {
+      encoding: 'utf8',
+    });
     if (bare.status !== 0) throw new Error(`the baseline failed: ${bare.stderr}`);
     baseline.push(JSON.parse(bare.stdout));
   }
-  const median = (rows, key) => quantile(rows.map((r) => r[key]), 0.5);
+  const median = (rows, key) =>
+    quantile(
+      rows.map((r) => r[key]),
+      0.5,
+    );
   const populated = median(activation, 'populatedMs');
   const floor = median(baseline, 'populatedMs');
   console.log(`\n## Activation (${runs} runs, medians; ${activation[0].functions} functions)\n`);

@@ -25,10 +25,11 @@ const FLOOR_RUNTIME = writeFloorRuntime(dir);
 const startFloor = () => startBareExchange(process.execPath, [FLOOR_RUNTIME], { HANDLER_FILE: path.join(dir, 'src', 'echo.js') }, dir);
 
 async function main() {
-  const open = (settings) => Workbench.open({
-    template: path.join(dir, 'template.yaml'),
-    settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 100, ...settings },
-  });
+  const open = (settings) =>
+    Workbench.open({
+      template: path.join(dir, 'template.yaml'),
+      settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 100, ...settings },
+    });
   const workbench = await open({});
   // The same engine without Lambda's V8 heap cap (the nodeHeapLimit setting), to show its cost.
   const uncapped = await open({ nodeHeapLimit: false });
@@ -113,9 +114,12 @@ async function main() {
 
   const c = { engine: quantile(cold.engine, 0.5), floor: quantile(cold.floor, 0.5), uncapped: quantile(cold.uncapped, 0.5) };
   const w = {
-    engine: quantile(warm.engine, 0.5), engine99: quantile(warm.engine, 0.99),
-    inProcess: quantile(warm.inProcess, 0.5), floor: quantile(warm.floor, 0.5),
-    engineB2B: quantile(warm.engineB2B, 0.5), floorB2B: quantile(warm.floorB2B, 0.5),
+    engine: quantile(warm.engine, 0.5),
+    engine99: quantile(warm.engine, 0.99),
+    inProcess: quantile(warm.inProcess, 0.5),
+    floor: quantile(warm.floor, 0.5),
+    engineB2B: quantile(warm.engineB2B, 0.5),
+    floorB2B: quantile(warm.floorB2B, 0.5),
   };
   const report = {
     machine: machine(),
@@ -143,10 +147,16 @@ async function main() {
   };
   console.log(`cold first invoke           engine ${fmt(c.engine)} vs floor ${fmt(c.floor)} → ${report.cold.ratio}× the floor (target ≤ 1.1×);`);
   console.log(`                            without the V8 heap cap (nodeHeapLimit: false) ${fmt(c.uncapped)} → ${report.cold.withoutHeapCapRatio}×`);
-  console.log(`warm, back to back, p50     engine ${fmt(w.engineB2B)} vs in-process ${fmt(w.inProcess)} → overhead ${fmt(w.engineB2B - w.inProcess)} (target ≤ 0.3 ms);`);
+  console.log(
+    `warm, back to back, p50     engine ${fmt(w.engineB2B)} vs in-process ${fmt(w.inProcess)} → overhead ${fmt(w.engineB2B - w.inProcess)} (target ≤ 0.3 ms);`,
+  );
   console.log(`                            bare Runtime API exchange ${fmt(w.floorB2B)} → engine/bare ${(w.engineB2B / w.floorB2B).toFixed(2)}×`);
-  console.log(`warm, idle 1 ms before, p50 engine ${fmt(w.engine)} (p99 ${fmt(w.engine99)}) vs in-process ${fmt(w.inProcess)} → overhead ${fmt(w.engine - w.inProcess)};`);
-  console.log(`                            bare Runtime API exchange ${fmt(w.floor)} → engine/bare ${(w.engine / w.floor).toFixed(2)}× (wake-up of idle CPUs dominates both)`);
+  console.log(
+    `warm, idle 1 ms before, p50 engine ${fmt(w.engine)} (p99 ${fmt(w.engine99)}) vs in-process ${fmt(w.inProcess)} → overhead ${fmt(w.engine - w.inProcess)};`,
+  );
+  console.log(
+    `                            bare Runtime API exchange ${fmt(w.floor)} → engine/bare ${(w.engine / w.floor).toFixed(2)}× (wake-up of idle CPUs dominates both)`,
+  );
   console.log(JSON.stringify(report, null, 2));
 }
 

@@ -33,9 +33,10 @@ function template(resources) {
     y += `  Table${i}:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      BillingMode: PAY_PER_REQUEST\n      AttributeDefinitions:\n        - AttributeName: id\n          AttributeType: S\n      KeySchema:\n        - AttributeName: id\n          KeyType: HASH\n      StreamSpecification:\n        StreamViewType: NEW_AND_OLD_IMAGES\n`;
   }
   for (let i = 0; i < functions; i++) {
-    const event = i % 4 === 3
-      ? `        Changes:\n          Type: DynamoDB\n          Properties:\n            Stream: !GetAtt Table${i % tables}.StreamArn\n            StartingPosition: LATEST\n            BatchSize: 100\n`
-      : `        Work:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue${i}.Arn\n            BatchSize: 10\n`;
+    const event =
+      i % 4 === 3
+        ? `        Changes:\n          Type: DynamoDB\n          Properties:\n            Stream: !GetAtt Table${i % tables}.StreamArn\n            StartingPosition: LATEST\n            BatchSize: 100\n`
+        : `        Work:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue${i}.Arn\n            BatchSize: 10\n`;
     y += `  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src\n      Handler: app.handler\n      MemorySize: 256\n      Environment:\n        Variables:\n          QUEUE_URL: !Ref Queue${i}\n          QUEUE_ARN: !GetAtt Queue${i}.Arn\n          TABLE: !Ref Table${i % tables}\n          NAME: !Sub '\${AWS::StackName}-\${Stage}-fn${i}'\n      Events:\n${event}`;
   }
   return y;
@@ -122,16 +123,34 @@ async function main() {
   const y = stats(parse);
   const r = stats(reader);
   const row = (name, s) => `| ${name.padEnd(44)} | ${fmt(s.p50).padStart(9)} | ${fmt(s.p95).padStart(9)} | ${fmt(s.max).padStart(9)} |`;
-  console.log(`${machine()}; ${RESOURCES} resources (${(text.length / 1024).toFixed(0)} KB, ${text.split('\n').length} lines), ${EDITS} edits after ${WARMUP} unmeasured`);
+  console.log(
+    `${machine()}; ${RESOURCES} resources (${(text.length / 1024).toFixed(0)} KB, ${text.split('\n').length} lines), ${EDITS} edits after ${WARMUP} unmeasured`,
+  );
   console.log(`| ${''.padEnd(44)} | ${'p50'.padStart(9)} | ${'p95'.padStart(9)} | ${'max'.padStart(9)} |`);
   console.log(`|${'-'.repeat(46)}|${'-'.repeat(11)}|${'-'.repeat(11)}|${'-'.repeat(11)}|`);
   console.log(row('edit → publishDiagnostics (server, stdio)', l));
   console.log(row('baseline: yaml parseDocument', y));
   console.log(row('baseline: engine reader (loadTemplateText)', r));
-  console.log(`latency / parseDocument: p50 ${(l.p50 / y.p50).toFixed(2)}×, p95 ${(l.p95 / y.p95).toFixed(2)}×; latency / engine reader: p50 ${(l.p50 / r.p50).toFixed(2)}×`);
+  console.log(
+    `latency / parseDocument: p50 ${(l.p50 / y.p50).toFixed(2)}×, p95 ${(l.p95 / y.p95).toFixed(2)}×; latency / engine reader: p50 ${(l.p50 / r.p50).toFixed(2)}×`,
+  );
   console.log(`open → first diagnostics: ${fmt(openMs)}; target: edit → diagnostics p95 < ${TARGET_MS} ms: ${l.p95 < TARGET_MS ? 'met' : 'missed'}`);
   const round = (s) => Object.fromEntries(Object.entries(s).map(([k, v]) => [`${k}Ms`, +v.toFixed(2)]));
-  console.log(JSON.stringify({ machine: machine(), resources: RESOURCES, edits: EDITS, latency: round(l), parseDocument: round(y), engineReader: round(r), openMs: +openMs.toFixed(1) }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        machine: machine(),
+        resources: RESOURCES,
+        edits: EDITS,
+        latency: round(l),
+        parseDocument: round(y),
+        engineReader: round(r),
+        openMs: +openMs.toFixed(1),
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((err) => {

@@ -48,7 +48,9 @@ export function echoProject(runtime, handler, files) {
     fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
     fs.writeFileSync(path.join(dir, name), content);
   }
-  fs.writeFileSync(path.join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+  fs.writeFileSync(
+    path.join(dir, 'template.yaml'),
+    `Transform: AWS::Serverless-2016-10-31
 Resources:
   Echo:
     Type: AWS::Serverless::Function
@@ -56,7 +58,8 @@ Resources:
       Runtime: ${runtime}
       CodeUri: src
       Handler: ${handler}
-`);
+`,
+  );
   return dir;
 }
 
@@ -89,19 +92,22 @@ export async function startBareExchange(command, args, env, cwd) {
     stdio: 'ignore',
   });
   let n = 0;
-  const invoke = () => new Promise((resolve) => {
-    onResponse = resolve;
-    const deliver = () => {
-      const res = parked;
-      parked = undefined;
-      res.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': `r${++n}`, 'Content-Type': 'application/json', 'Content-Length': EVENT.length }).end(EVENT);
-    };
-    if (parked) deliver();
-    else {onParked = () => {
-      onParked = undefined;
-      deliver();
-    };}
-  });
+  const invoke = () =>
+    new Promise((resolve) => {
+      onResponse = resolve;
+      const deliver = () => {
+        const res = parked;
+        parked = undefined;
+        res.writeHead(200, { 'Lambda-Runtime-Aws-Request-Id': `r${++n}`, 'Content-Type': 'application/json', 'Content-Length': EVENT.length }).end(EVENT);
+      };
+      if (parked) deliver();
+      else {
+        onParked = () => {
+          onParked = undefined;
+          deliver();
+        };
+      }
+    });
   const stop = async () => {
     child.kill('SIGKILL');
     server.closeAllConnections();
@@ -128,7 +134,9 @@ export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'c
  */
 export function writeFloorRuntime(dir) {
   const file = path.join(dir, 'floor-runtime.cjs');
-  fs.writeFileSync(file, `
+  fs.writeFileSync(
+    file,
+    `
 const http = require('http');
 const [host, port] = process.env.AWS_LAMBDA_RUNTIME_API.split(':');
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
@@ -145,7 +153,8 @@ function loop() {
   });
 }
 loop();
-`);
+`,
+  );
   return file;
 }
 
@@ -216,7 +225,9 @@ export function waitForOutput(file, regex, timeoutMs, child) {
       const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
       const match = regex.exec(text);
       if (match) return resolve(match);
-      if (child && (child.exitCode !== null || child.signalCode !== null)) return reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${regex}:\n${text}`));
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        return reject(new Error(`exited (${child.exitCode ?? child.signalCode}) before ${regex}:\n${text}`));
+      }
       if (Date.now() - started > timeoutMs) return reject(new Error(`no ${regex} within ${timeoutMs} ms:\n${text}`));
       setTimeout(poll, 5);
     };

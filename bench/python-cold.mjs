@@ -36,7 +36,9 @@ const dir = echoProject(`python${MINOR}`, 'echo.handler', { 'src/echo.py': 'def 
 
 // --- the floor: a bare Runtime API exchange on the same interpreter --------------------------
 const FLOOR_RUNTIME = path.join(dir, 'floor_runtime.py');
-fs.writeFileSync(FLOOR_RUNTIME, `
+fs.writeFileSync(
+  FLOOR_RUNTIME,
+  `
 import json, os, socket
 host, _, port = os.environ["AWS_LAMBDA_RUNTIME_API"].rpartition(":")
 from echo import handler
@@ -62,7 +64,8 @@ while True:
     sock.sendall(b"POST /2018-06-01/runtime/invocation/%s/response HTTP/1.1\\r\\nHost: x\\r\\nContent-Length: %d\\r\\n\\r\\n" % (rid, len(out)) + out)
     read()
     sock.sendall(NEXT)
-`);
+`,
+);
 
 const startFloor = () =>
   startBareExchange(python, ['-u', FLOOR_RUNTIME], { PYTHONPATH: path.join(dir, 'src'), PYTHONDONTWRITEBYTECODE: '1' }, path.join(dir, 'src'));
@@ -71,7 +74,9 @@ const startFloor = () =>
 function interpreterStart() {
   return new Promise((resolve) => {
     const t = now();
-    spawn(python, ['-u', '-c', 'pass'], { stdio: 'ignore', env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } }).on('exit', () => resolve(now() - t));
+    spawn(python, ['-u', '-c', 'pass'], { stdio: 'ignore', env: { PATH: process.env.PATH, PYTHONDONTWRITEBYTECODE: '1' } }).on('exit', () =>
+      resolve(now() - t),
+    );
   });
 }
 
@@ -178,8 +183,12 @@ async function main() {
       ratio: +(w.engine / w.floor).toFixed(3),
     },
   };
-  console.log(`cold first invoke   engine ${fmt(c.engine)} (best ${fmt(c.engineBest)}) vs floor ${fmt(c.floor)} → ${report.cold.ratio}× the floor, ${signed(c.engine - c.floor)} (target ≤ 70 ms absolute: ${report.cold.withinTarget ? 'met' : 'NOT met'})`);
-  console.log(`                    interpreter alone (python -u -c pass) ${fmt(c.interpreter)}; INIT spans runtimeInit ${fmt(c.runtimeInit)}, functionInit ${fmt(c.functionInit)}`);
+  console.log(
+    `cold first invoke   engine ${fmt(c.engine)} (best ${fmt(c.engineBest)}) vs floor ${fmt(c.floor)} → ${report.cold.ratio}× the floor, ${signed(c.engine - c.floor)} (target ≤ 70 ms absolute: ${report.cold.withinTarget ? 'met' : 'NOT met'})`,
+  );
+  console.log(
+    `                    interpreter alone (python -u -c pass) ${fmt(c.interpreter)}; INIT spans runtimeInit ${fmt(c.runtimeInit)}, functionInit ${fmt(c.functionInit)}`,
+  );
   console.log(`warm, back to back  engine ${fmt(w.engine)} (p99 ${fmt(w.engine99)}) vs bare exchange ${fmt(w.floor)} → ${report.warm.ratio}×`);
   console.log(JSON.stringify(report, null, 2));
 }

@@ -39,7 +39,9 @@ function project() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-bench-sqs-'));
   fs.mkdirSync(path.join(dir, 'src'));
   fs.writeFileSync(path.join(dir, 'src', 'echo.js'), 'exports.handler = async (event) => event;\n');
-  fs.writeFileSync(path.join(dir, 'template.yaml'), `Transform: AWS::Serverless-2016-10-31
+  fs.writeFileSync(
+    path.join(dir, 'template.yaml'),
+    `Transform: AWS::Serverless-2016-10-31
 Resources:
   BenchQueue:
     Type: AWS::SQS::Queue
@@ -57,7 +59,8 @@ Resources:
           Properties:
             Queue: !GetAtt BenchQueue.Arn
             BatchSize: ${BATCH}
-`);
+`,
+  );
   return dir;
 }
 
@@ -88,7 +91,12 @@ function sqsEvent(first, arn) {
       messageId: randomUUID(),
       receiptHandle: Buffer.from(`${Date.now() * 1000 + i}:0a1b2c3d${i.toString(36)}:bench`).toString('base64url'),
       body: body(i),
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: String(Date.now()), SenderId: '000000000000', ApproximateFirstReceiveTimestamp: String(Date.now()) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: '000000000000',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
       messageAttributes: { source: { stringValue: 'bench', stringListValues: [], binaryListValues: [], dataType: 'String' } },
       md5OfMessageAttributes: '8bbd3ac0e2e2f5a36a4a1b4ba0f4a2d3',
       md5OfBody: '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
@@ -167,12 +175,15 @@ async function main() {
     const t0 = now();
     let sendsDone = false;
     let failure;
-    const sending = sendAll(queue, count).then(() => {
-      sendsDone = true;
-      return now();
-    }, (error) => {
-      failure = error;
-    });
+    const sending = sendAll(queue, count).then(
+      () => {
+        sendsDone = true;
+        return now();
+      },
+      (error) => {
+        failure = error;
+      },
+    );
     // Done when every message was sent and the queue is empty again (checked every 20 ms while
     // many messages are left, every 1 ms near the end: stats() counts the queue's messages).
     let ms;
@@ -205,14 +216,20 @@ async function main() {
     for (const side of order.filter((name) => !ONLY || name === ONLY)) {
       const r = side === 'mapping' ? await runMapping(MESSAGES) : side === 'invoke' ? await runInvokes(MESSAGES) : await runQueueOnly(MESSAGES);
       results[side].push(r);
-      console.error(`round ${round + 1} ${side.padEnd(7)} ${(MESSAGES / (r.ms / 1000)).toFixed(0)} messages/s (${r.ms.toFixed(0)} ms${r.sendMs ? `, sends done at ${r.sendMs.toFixed(0)} ms` : ''}; CPU host ${r.cpu.host} ms, functions ${r.cpu.functions} ms)`);
+      console.error(
+        `round ${round + 1} ${side.padEnd(7)} ${(MESSAGES / (r.ms / 1000)).toFixed(0)} messages/s (${r.ms.toFixed(0)} ms${r.sendMs ? `, sends done at ${r.sendMs.toFixed(0)} ms` : ''}; CPU host ${r.cpu.host} ms, functions ${r.cpu.functions} ms)`,
+      );
     }
   }
   await workbench.close();
   fs.rmSync(dir, { recursive: true, force: true });
 
   if (ONLY) return;
-  const rate = (runs) => quantile(runs.map((r) => MESSAGES / (r.ms / 1000)), 0.5);
+  const rate = (runs) =>
+    quantile(
+      runs.map((r) => MESSAGES / (r.ms / 1000)),
+      0.5,
+    );
   const median = (runs, f) => quantile(runs.map(f), 0.5);
   const m = rate(results.mapping);
   const inv = rate(results.invoke);
@@ -233,13 +250,21 @@ async function main() {
     goalMet: m >= GOAL,
     mappingSendPhaseMs: Math.round(median(results.mapping, (r) => r.sendMs)),
     cpuMsPer1000Messages: {
-      mapping: { host: +(median(results.mapping, (r) => r.cpu.host) * 1000 / MESSAGES).toFixed(1), functions: +(median(results.mapping, (r) => r.cpu.functions) * 1000 / MESSAGES).toFixed(1) },
-      invoke: { host: +(median(results.invoke, (r) => r.cpu.host) * 1000 / MESSAGES).toFixed(1), functions: +(median(results.invoke, (r) => r.cpu.functions) * 1000 / MESSAGES).toFixed(1) },
-      queue: { host: +(median(results.queue, (r) => r.cpu.host) * 1000 / MESSAGES).toFixed(1) },
+      mapping: {
+        host: +((median(results.mapping, (r) => r.cpu.host) * 1000) / MESSAGES).toFixed(1),
+        functions: +((median(results.mapping, (r) => r.cpu.functions) * 1000) / MESSAGES).toFixed(1),
+      },
+      invoke: {
+        host: +((median(results.invoke, (r) => r.cpu.host) * 1000) / MESSAGES).toFixed(1),
+        functions: +((median(results.invoke, (r) => r.cpu.functions) * 1000) / MESSAGES).toFixed(1),
+      },
+      queue: { host: +((median(results.queue, (r) => r.cpu.host) * 1000) / MESSAGES).toFixed(1) },
     },
   };
   console.log(`SQS mapping, batch ${BATCH}: ${report.mappingMessagesPerSecond} messages/s end to end (goal ≥ ${GOAL}: ${report.goalMet ? 'met' : 'NOT met'})`);
-  console.log(`  direct invokes of the same function with ${BATCH}-record events: ${report.directInvokeMessagesPerSecond} messages/s → mapping/invoke ${report.mappingOverInvoke}×`);
+  console.log(
+    `  direct invokes of the same function with ${BATCH}-record events: ${report.directInvokeMessagesPerSecond} messages/s → mapping/invoke ${report.mappingOverInvoke}×`,
+  );
   console.log(`  the embedded queue alone (send, receive, delete): ${report.queueOnlyMessagesPerSecond} messages/s`);
   console.log(JSON.stringify(report, null, 2));
 }

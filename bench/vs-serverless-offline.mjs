@@ -28,7 +28,24 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { EVENT, buildIfStale, fmt, freePort, machine, mb, now, numberOption, processTree, quantile, root, startBareExchange, treeCpu, treeMemory, waitForOutput, writeFloorRuntime } from './lib.mjs';
+import {
+  EVENT,
+  buildIfStale,
+  fmt,
+  freePort,
+  machine,
+  mb,
+  now,
+  numberOption,
+  processTree,
+  quantile,
+  root,
+  startBareExchange,
+  treeCpu,
+  treeMemory,
+  waitForOutput,
+  writeFloorRuntime,
+} from './lib.mjs';
 
 const RESTARTS = numberOption('restarts', 5);
 const COLD_FUNCTIONS = Math.min(20, numberOption('cold', 20)); // serverless.yml defines cold1…cold20
@@ -45,7 +62,13 @@ const HANDLER = fs.readFileSync(path.join(PEER_DIR, 'handler.js'), 'utf8');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-vs-sls-'));
 const live = new Set();
 process.on('exit', () => {
-  for (const child of live) try { child.kill('SIGKILL'); } catch { /* gone */ }
+  for (const child of live) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -84,7 +107,14 @@ async function startOurs(project) {
   const t = now();
   const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '-t', project], {
     cwd: project,
-    env: { PATH: process.env.PATH, HOME: tmp, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: tmp,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    },
     stdio: ['ignore', fd, fd],
   });
   fs.closeSync(fd);
@@ -100,16 +130,48 @@ async function startTheirs() {
   const home = path.join(tmp, 'home');
   fs.mkdirSync(home, { recursive: true });
   const t = now();
-  const child = spawn(process.execPath, [SLS, 'offline', '--host', '127.0.0.1', '--lambdaPort', String(lambdaPort), '--httpPort', String(httpPort),
-    '--websocketPort', String(websocketPort), '--albPort', String(albPort), '--noSponsor'], {
-    cwd: PEER_DIR,
-    env: { PATH: process.env.PATH, HOME: home, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
-    stdio: ['ignore', fd, fd],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      SLS,
+      'offline',
+      '--host',
+      '127.0.0.1',
+      '--lambdaPort',
+      String(lambdaPort),
+      '--httpPort',
+      String(httpPort),
+      '--websocketPort',
+      String(websocketPort),
+      '--albPort',
+      String(albPort),
+      '--noSponsor',
+    ],
+    {
+      cwd: PEER_DIR,
+      env: {
+        PATH: process.env.PATH,
+        HOME: home,
+        SLS_TELEMETRY_DISABLED: '1',
+        SLS_NOTIFICATIONS_MODE: 'off',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+      },
+      stdio: ['ignore', fd, fd],
+    },
+  );
   fs.closeSync(fd);
   live.add(child);
   const [, url] = await waitForOutput(log, /\[http for lambda\] listening on (http:\/\/\S+)/, 60000, child);
-  return { name: 'serverless-offline', child, url: url.replace('localhost', '127.0.0.1'), log, readyMs: now() - t, fn: 'lwb-bench-dev-echo', coldFn: (i) => `lwb-bench-dev-cold${i}` };
+  return {
+    name: 'serverless-offline',
+    child,
+    url: url.replace('localhost', '127.0.0.1'),
+    log,
+    readyMs: now() - t,
+    fn: 'lwb-bench-dev-echo',
+    coldFn: (i) => `lwb-bench-dev-cold${i}`,
+  };
 }
 
 /** The bound: a bare node:http echo server in its own process, no Lambda, nothing else. */
@@ -133,7 +195,11 @@ async function processRoundTrip(samples = 5000) {
   const net = await import('node:net');
   const server = net.createServer();
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const child = spawn(process.execPath, ['-e', `const s = require('net').connect(${server.address().port}, '127.0.0.1'); s.setNoDelay(true); s.on('data', (d) => s.write(d));`], { stdio: 'ignore' });
+  const child = spawn(
+    process.execPath,
+    ['-e', `const s = require('net').connect(${server.address().port}, '127.0.0.1'); s.setNoDelay(true); s.on('data', (d) => s.write(d));`],
+    { stdio: 'ignore' },
+  );
   live.add(child);
   const socket = await new Promise((resolve) => server.once('connection', resolve));
   socket.setNoDelay(true);
@@ -164,7 +230,13 @@ async function stop(side) {
   await exited;
   clearTimeout(timer);
   live.delete(side.child);
-  for (const pid of tree) try { process.kill(pid, 'SIGKILL'); } catch { /* gone, as it should be */ }
+  for (const pid of tree) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone, as it should be */
+    }
+  }
   return side.child.exitCode;
 }
 
@@ -175,15 +247,19 @@ function rawClient(side, fn, sockets) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
   const { hostname, port } = new URL(side.url);
   const pathname = `/2015-03-31/functions/${encodeURIComponent(fn)}/invocations`;
-  const invoke = (body) => new Promise((resolve, reject) => {
-    const req = http.request({ host: hostname, port, path: pathname, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+  const invoke = (body) =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: hostname, port, path: pathname, method: 'POST', agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
     });
-    req.on('error', reject);
-    req.end(body);
-  });
   return { invoke, close: () => agent.destroy() };
 }
 
@@ -202,7 +278,10 @@ async function rawInvokeChecked(client, body = EVENT, side = '') {
 
 async function sdkInvokeChecked(sdk, fn, side) {
   const out = await sdk.send(new InvokeCommand({ FunctionName: fn, Payload: EVENT }));
-  check(out.StatusCode === 200 && !out.FunctionError && Buffer.from(out.Payload).equals(EVENT), `${side}: unexpected SDK response ${out.StatusCode} ${Buffer.from(out.Payload ?? [])}`);
+  check(
+    out.StatusCode === 200 && !out.FunctionError && Buffer.from(out.Payload).equals(EVENT),
+    `${side}: unexpected SDK response ${out.StatusCode} ${Buffer.from(out.Payload ?? [])}`,
+  );
 }
 
 /** The first invoke of `fn` on a server, through a fresh raw connection (as a first caller has). */
@@ -278,7 +357,10 @@ async function main() {
     }
   }
   const { ours, theirs } = sides;
-  const both = [['ours', ours], ['theirs', theirs]];
+  const both = [
+    ['ours', ours],
+    ['theirs', theirs],
+  ];
   process.stderr.write(`cold after start done (${RESTARTS} each)\n`);
   const bare = await startBareEcho();
   const all = [...both, ['bare', bare]];
@@ -366,12 +448,27 @@ async function main() {
   const row = (metric, ours, theirs, ratio, target, met, bound = '') => rows.push({ metric, ours, theirs, ratio, target, met, bound });
   const ratio = (a, b) => `${(a / b).toFixed(3)}×`;
   // `c`: the bare echo server's value, shown with its own ratio to theirs (what no HTTP server in Node beats here).
-  const latency = (label, a, b, target, c) => row(label, fmt(a), fmt(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '', c === undefined ? '' : `${fmt(c)} (${ratio(c, b)})`);
+  const latency = (label, a, b, target, c) =>
+    row(
+      label,
+      fmt(a),
+      fmt(b),
+      ratio(a, b),
+      target ? `≤ ${target}×` : '',
+      target ? (a / b <= target ? 'yes' : 'NO') : '',
+      c === undefined ? '' : `${fmt(c)} (${ratio(c, b)})`,
+    );
 
   latency(`cold: first invoke after start (p50 of ${RESTARTS})`, p50(r.ours.coldAfterStart), p50(r.theirs.coldAfterStart));
   latency(`cold: new function on a running server (p50 of ${COLD_FUNCTIONS})`, p50(r.ours.coldRunning), p50(r.theirs.coldRunning));
-  row('cold: ours vs the floor (running server / after start)', `${fmt(p50(r.ours.coldRunning))} / ${fmt(p50(r.ours.coldAfterStart))}`, `floor ${fmt(floor)}`,
-    `${ratio(p50(r.ours.coldRunning), floor)} / ${ratio(p50(r.ours.coldAfterStart), floor)}`, '≤ 1.1× floor', p50(r.ours.coldRunning) / floor <= 1.1 ? 'yes' : 'NO');
+  row(
+    'cold: ours vs the floor (running server / after start)',
+    `${fmt(p50(r.ours.coldRunning))} / ${fmt(p50(r.ours.coldAfterStart))}`,
+    `floor ${fmt(floor)}`,
+    `${ratio(p50(r.ours.coldRunning), floor)} / ${ratio(p50(r.ours.coldAfterStart), floor)}`,
+    '≤ 1.1× floor',
+    p50(r.ours.coldRunning) / floor <= 1.1 ? 'yes' : 'NO',
+  );
   latency('warm p50, AWS SDK', p50(r.ours.sdk), p50(r.theirs.sdk), 0.5, p50(r.bare.sdk));
   latency('warm p99, AWS SDK', p99(r.ours.sdk), p99(r.theirs.sdk), undefined, p99(r.bare.sdk));
   latency('warm p50, raw node:http', p50(r.ours.raw), p50(r.theirs.raw), 0.5, p50(r.bare.raw));
@@ -379,13 +476,34 @@ async function main() {
   row('bare round trip between two node processes (p50)', '', '', '', '', '', fmt(r.roundTrip));
   for (const c of CONCURRENCIES) {
     const [a, b, bound] = [rps('ours', c), rps('theirs', c), rps('bare', c)];
-    row(`throughput, ${c} concurrent callers (req/s, p50 of ${ROUNDS})`, a.toFixed(0), b.toFixed(0), ratio(a, b), '≥ 2×', a / b >= 2 ? 'yes' : 'NO', `${bound.toFixed(0)} (${ratio(bound, b)})`);
+    row(
+      `throughput, ${c} concurrent callers (req/s, p50 of ${ROUNDS})`,
+      a.toFixed(0),
+      b.toFixed(0),
+      ratio(a, b),
+      '≥ 2×',
+      a / b >= 2 ? 'yes' : 'NO',
+      `${bound.toFixed(0)} (${ratio(bound, b)})`,
+    );
   }
-  const memory = (label, a, b, target, c) => row(label, mb(a), mb(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '', `${mb(c)} (${ratio(c, b)})`);
-  memory(`memory idle after warm, RSS (${r.ours.memory.idle.processes} / ${r.theirs.memory.idle.processes} processes)`, r.ours.memory.idle.rss, r.theirs.memory.idle.rss, 0.25, r.bare.memory.idle.rss);
+  const memory = (label, a, b, target, c) =>
+    row(label, mb(a), mb(b), ratio(a, b), target ? `≤ ${target}×` : '', target ? (a / b <= target ? 'yes' : 'NO') : '', `${mb(c)} (${ratio(c, b)})`);
+  memory(
+    `memory idle after warm, RSS (${r.ours.memory.idle.processes} / ${r.theirs.memory.idle.processes} processes)`,
+    r.ours.memory.idle.rss,
+    r.theirs.memory.idle.rss,
+    0.25,
+    r.bare.memory.idle.rss,
+  );
   memory('memory idle after warm, PSS', r.ours.memory.idle.pss, r.theirs.memory.idle.pss, undefined, r.bare.memory.idle.pss);
   memory('memory peak RSS (load at 32)', r.ours.memory.peakRss, r.theirs.memory.peakRss, 0.25, r.bare.memory.peakRss);
-  memory(`memory after load, PSS (${r.ours.memory.afterLoad.processes} / ${r.theirs.memory.afterLoad.processes} processes)`, r.ours.memory.afterLoad.pss, r.theirs.memory.afterLoad.pss, undefined, r.bare.memory.afterLoad.pss);
+  memory(
+    `memory after load, PSS (${r.ours.memory.afterLoad.processes} / ${r.theirs.memory.afterLoad.processes} processes)`,
+    r.ours.memory.afterLoad.pss,
+    r.theirs.memory.afterLoad.pss,
+    undefined,
+    r.bare.memory.afterLoad.pss,
+  );
   latency('start-up to listening (p50, info)', p50(r.ours.readyMs), p50(r.theirs.readyMs));
 
   const columns = ['metric', 'ours', 'theirs', 'ratio', 'target', 'met', 'bound'];
@@ -403,27 +521,49 @@ async function main() {
   console.log('CPU µs per request under load (from /proc; the machine has ' + os.cpus().length + ' cores):');
   for (const c of CONCURRENCIES) console.log(`  ${c} callers: ours ${cpu('ours', c)}; theirs ${cpu('theirs', c)}; bare echo ${cpu('bare', c)}`);
   // Our cold starts on the running server, from our own REPORT lines: INIT, then the first invoke.
-  const reports = [...fs.readFileSync(ours.log, 'utf8').matchAll(/^\[Cold\d+ env-[0-9a-f]+\] REPORT .*\tDuration: ([\d.]+) ms\t.*\tInit Duration: ([\d.]+) ms$/gm)];
+  const reports = [
+    ...fs.readFileSync(ours.log, 'utf8').matchAll(/^\[Cold\d+ env-[0-9a-f]+\] REPORT .*\tDuration: ([\d.]+) ms\t.*\tInit Duration: ([\d.]+) ms$/gm),
+  ];
   if (reports.length > 0) {
     const init = p50(reports.map((m) => Number(m[2])));
     const duration = p50(reports.map((m) => Number(m[1])));
     const total = p50(r.ours.coldRunning);
-    console.log(`ours, cold on a running server (p50): ${fmt(total)} = INIT ${fmt(init)} (REPORT Init Duration) + first invoke ${fmt(duration)} (REPORT Duration) + ${fmt(total - init - duration)} else (HTTP, scheduling); floor ${fmt(floor)}`);
+    console.log(
+      `ours, cold on a running server (p50): ${fmt(total)} = INIT ${fmt(init)} (REPORT Init Duration) + first invoke ${fmt(duration)} (REPORT Duration) + ${fmt(total - init - duration)} else (HTTP, scheduling); floor ${fmt(floor)}`,
+    );
   }
   const wrongTotal = CONCURRENCIES.map((c) => `${c}: ours ${wrong('ours', c)}, theirs ${wrong('theirs', c)}`).join('; ');
   console.log(`wrong or failed responses under load — ${wrongTotal}; exit codes on SIGTERM: ours ${exitCodes.ours}, theirs ${exitCodes.theirs}`);
   const versions = JSON.parse(fs.readFileSync(path.join(PEER_DIR, 'node_modules', 'serverless-offline', 'package.json'), 'utf8')).version;
-  console.log(JSON.stringify({
-    machine: machine(),
-    serverlessOffline: versions,
-    serverless: JSON.parse(fs.readFileSync(path.join(PEER_DIR, 'node_modules', 'serverless', 'package.json'), 'utf8')).version,
-    samples: { restarts: RESTARTS, coldFunctions: COLD_FUNCTIONS, warm: WARM_SAMPLES, loadMs: LOAD_MS, rounds: ROUNDS },
-    coldAfterStartMs: { ours: r.ours.coldAfterStart.map((x) => +x.toFixed(2)), theirs: r.theirs.coldAfterStart.map((x) => +x.toFixed(2)) },
-    coldRunningMs: { ours: r.ours.coldRunning.map((x) => +x.toFixed(2)), theirs: r.theirs.coldRunning.map((x) => +x.toFixed(2)), floor: r.floor.map((x) => +x.toFixed(2)) },
-    load: Object.fromEntries(CONCURRENCIES.map((c) => [c, { ours: r.ours.load[c].map(({ rps, wrong, cpuUs }) => ({ rps: Math.round(rps), wrong, cpuUs })), theirs: r.theirs.load[c].map(({ rps, wrong, cpuUs }) => ({ rps: Math.round(rps), wrong, cpuUs })) }])),
-    memory: { ours: r.ours.memory, theirs: r.theirs.memory, bare: r.bare.memory },
-    bareEcho: { rawP50Ms: +p50(r.bare.raw).toFixed(3), sdkP50Ms: +p50(r.bare.sdk).toFixed(3), processRoundTripMs: +r.roundTrip.toFixed(3) },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        machine: machine(),
+        serverlessOffline: versions,
+        serverless: JSON.parse(fs.readFileSync(path.join(PEER_DIR, 'node_modules', 'serverless', 'package.json'), 'utf8')).version,
+        samples: { restarts: RESTARTS, coldFunctions: COLD_FUNCTIONS, warm: WARM_SAMPLES, loadMs: LOAD_MS, rounds: ROUNDS },
+        coldAfterStartMs: { ours: r.ours.coldAfterStart.map((x) => +x.toFixed(2)), theirs: r.theirs.coldAfterStart.map((x) => +x.toFixed(2)) },
+        coldRunningMs: {
+          ours: r.ours.coldRunning.map((x) => +x.toFixed(2)),
+          theirs: r.theirs.coldRunning.map((x) => +x.toFixed(2)),
+          floor: r.floor.map((x) => +x.toFixed(2)),
+        },
+        load: Object.fromEntries(
+          CONCURRENCIES.map((c) => [
+            c,
+            {
+              ours: r.ours.load[c].map(({ rps, wrong, cpuUs }) => ({ rps: Math.round(rps), wrong, cpuUs })),
+              theirs: r.theirs.load[c].map(({ rps, wrong, cpuUs }) => ({ rps: Math.round(rps), wrong, cpuUs })),
+            },
+          ]),
+        ),
+        memory: { ours: r.ours.memory, theirs: r.theirs.memory, bare: r.bare.memory },
+        bareEcho: { rawP50Ms: +p50(r.bare.raw).toFixed(3), sdkP50Ms: +p50(r.bare.sdk).toFixed(3), processRoundTripMs: +r.roundTrip.toFixed(3) },
+      },
+      null,
+      2,
+    ),
+  );
 }
 
 main().catch((error) => {

@@ -17,7 +17,16 @@ const out = (file) => relative(root, join(staging, file));
 
 // classic-level loads a native binding relative to its own package: it stays in node_modules (a
 // dependency of the npm package; shipped inside each platform's VSIX).
-const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root, external: ['classic-level'] };
+const common = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  external: ['classic-level'],
+};
 const onEngine = { ...common, plugins: [useEngineBundle(root)] };
 await Promise.all([
   // The engine, once: the other bundles load it; also the engine as a library (benchmarks, embedding).
@@ -30,14 +39,27 @@ await Promise.all([
   esbuild.build({ ...onEngine, entryPoints: ['src/language/server/main.ts'], outfile: out('languageServer.js') }),
   // The Timeline webview's browser-side script, uPlot included (no CDN: the panel's CSP allows only
   // the extension's own files); its CSS imports (uPlot's, ours) become dist/webview/timeline.css.
-  esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, entryPoints: ['src/extension/timeline/webview/main.ts'], outfile: out('webview/timeline.js') }),
+  esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: ['src/extension/timeline/webview/main.ts'],
+    outfile: out('webview/timeline.js'),
+  }),
 ]);
 chmodSync(join(staging, 'cli.js'), 0o755);
 
 // Every runtime's bootstrap directory (node/, python/…) goes next to the bundles as is.
 const runtimesSrc = join(root, 'src/core/runtimes');
 for (const entry of readdirSync(runtimesSrc, { withFileTypes: true })) {
-  if (entry.isDirectory()) cpSync(join(runtimesSrc, entry.name), join(staging, 'runtimes', entry.name), { recursive: true, filter: (f) => !f.includes('__pycache__') });
+  if (entry.isDirectory()) {
+    cpSync(join(runtimesSrc, entry.name), join(staging, 'runtimes', entry.name), { recursive: true, filter: (f) => !f.includes('__pycache__') });
+  }
 }
 
 publish(staging, join(root, 'dist'));
@@ -54,7 +76,9 @@ function publish(from, to) {
 }
 
 function filesOf(dir) {
-  return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
 }
 
 // The example project's TypeScript function is bundled the way its users would (esbuild, source maps).

@@ -11,7 +11,10 @@ const cli = join(root, 'dist', 'cli.js');
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
 const scenarios = [
-  ['Cold start with the three INIT sub-phases (a layer\'s extension, the runtime, the function), then two warm starts in the same environment', ['invoke', 'HelloCjs', '-e', join(app, 'events/hello.json'), '--repeat', '3', '--phases']],
+  [
+    "Cold start with the three INIT sub-phases (a layer's extension, the runtime, the function), then two warm starts in the same environment",
+    ['invoke', 'HelloCjs', '-e', join(app, 'events/hello.json'), '--repeat', '3', '--phases'],
+  ],
   ['Scale-out: 4 invocations, 2 in flight → 2 environments, each reused', ['invoke', 'HelloCjs', '--repeat', '4', '--concurrency', '2']],
   ['ES module with top-level await', ['invoke', 'GreetEsm', '--event-json', '{"name":"Grace"}']],
   ['TypeScript bundled with esbuild (function name from !Sub)', ['invoke', 'OrdersTs', '-e', join(app, 'events/order.json')]],
@@ -24,7 +27,9 @@ const scenarios = [
 
 let unexpected = 0;
 for (const [title, args] of scenarios) {
-  console.log(`\n${bold(`▶ ${title}`)}\n$ lambda-workbench ${args.map((a) => (a.startsWith(root) ? a.slice(root.length + 1) : a)).join(' ')} -t examples/sam-app`);
+  console.log(
+    `\n${bold(`▶ ${title}`)}\n$ lambda-workbench ${args.map((a) => (a.startsWith(root) ? a.slice(root.length + 1) : a)).join(' ')} -t examples/sam-app`,
+  );
   const run = spawnSync(process.execPath, [cli, ...args, '-t', app], { encoding: 'utf8' });
   const indent = (text, mark) => (text.trim() ? text.replace(/\n$/, '').replace(/^/gm, mark) + '\n' : '');
   process.stdout.write(indent(run.stderr, '  │ '));

@@ -33,8 +33,16 @@ function moduleId(coreDir, file) {
 /** The names src/core/index.ts exports (an analysis build, nothing written). */
 async function publicNames(root) {
   const result = await esbuild.build({
-    entryPoints: ['src/core/index.ts'], absWorkingDir: root, bundle: true, format: 'esm', platform: 'node',
-    packages: 'external', write: false, metafile: true, logLevel: 'silent', outdir: 'analysis',
+    entryPoints: ['src/core/index.ts'],
+    absWorkingDir: root,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    packages: 'external',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    outdir: 'analysis',
   });
   return Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.exports ?? [];
 }
@@ -52,12 +60,12 @@ export async function engineEntry(root) {
       '};',
       'function __module(id) {',
       '  const load = modules[id];',
-      "  if (!load) throw new Error(`dist/core.js has no engine module ${id}: rebuild with npm run build`);",
+      '  if (!load) throw new Error(`dist/core.js has no engine module ${id}: rebuild with npm run build`);',
       '  return load();',
       '}',
       "Object.defineProperty(exports, '__module', { value: __module });",
       `for (const name of ${JSON.stringify(names)}) {`,
-      "  Object.defineProperty(exports, name, { enumerable: true, get: () => modules.index()[name] });",
+      '  Object.defineProperty(exports, name, { enumerable: true, get: () => modules.index()[name] });',
       '}',
     ].join('\n'),
     resolveDir: coreDir,
@@ -74,7 +82,12 @@ export function useEngineBundle(root) {
     setup(build) {
       build.onResolve({ filter: /core/ }, async (args) => {
         if (args.namespace !== 'file' || args.pluginData?.resolving) return undefined;
-        const resolved = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { resolving: true } });
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { resolving: true },
+        });
         if (resolved.errors.length > 0 || !resolved.path.startsWith(coreDir + sep)) return undefined;
         return { path: moduleId(coreDir, resolved.path), namespace: 'engine' };
       });

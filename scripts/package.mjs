@@ -48,7 +48,10 @@ function runtimeDependencies() {
     let dir = fromDir;
     for (;;) {
       const candidate = path.join(dir, 'node_modules', name);
-      if (fs.existsSync(path.join(candidate, 'package.json'))) { dir = candidate; break; }
+      if (fs.existsSync(path.join(candidate, 'package.json'))) {
+        dir = candidate;
+        break;
+      }
       if (dir === root) throw new Error(`${name} is not installed (npm ci first)`);
       dir = path.dirname(dir);
     }
@@ -70,7 +73,10 @@ function copyTree(rel, into, keep) {
   const walk = (sub) => {
     for (const entry of fs.readdirSync(path.join(root, rel, sub), { withFileTypes: true })) {
       const child = sub ? `${sub}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) { if (entry.name !== 'node_modules') walk(child); continue; }
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules') walk(child);
+        continue;
+      }
       if (!keep(child)) continue;
       const to = path.join(into, rel, child);
       fs.mkdirSync(path.dirname(to), { recursive: true });

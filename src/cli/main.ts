@@ -40,7 +40,7 @@ function withCommon(command: Command): Command {
 export async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('lambda-workbench')
-    .description('Run AWS Lambda functions natively with Lambda\'s execution-environment lifecycle — no Docker.')
+    .description("Run AWS Lambda functions natively with Lambda's execution-environment lifecycle — no Docker.")
     .version(VERSION)
     // Program options only before the command: `alias … --version N` is the alias command's option.
     .enablePositionalOptions()

@@ -20,7 +20,13 @@ export interface VersionsContext {
 
 /** Runs a versions command; the engine's errors (AWS's messages) become one line and exit 2. */
 export async function runVersionsCommand(options: CommonOptions, action: (context: VersionsContext) => Promise<void>): Promise<void> {
-  const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
+  const workbench = await openWorkbench(options, {
+    asyncWorkers: false,
+    hotReload: false,
+    applyTemplateVersions: false,
+    provision: false,
+    eventSourceMappings: false,
+  });
   const context: VersionsContext = {
     model: workbench.template,
     stateDir: workbench.stateDir,

@@ -27,7 +27,11 @@ const STATUS: Record<WorkbenchErrorCode, number> = {
 export class WorkbenchError extends Error {
   readonly statusCode: number;
 
-  constructor(readonly code: WorkbenchErrorCode, message: string, readonly reason?: string) {
+  constructor(
+    readonly code: WorkbenchErrorCode,
+    message: string,
+    readonly reason?: string,
+  ) {
     super(message);
     this.name = code;
     this.statusCode = STATUS[code];

@@ -31,12 +31,30 @@ export type { AliasRecord, VersionRecord } from './versions/versionStore';
 export type { TelemetryEvent, TelemetryType, AsyncLifecycleRecord } from './telemetry/events';
 export { formatLogLine, formatTerminalLine } from './telemetry/logFormat';
 export { ALL_VERSIONS, describeSummary, MetricsRecorder, type MetricsChartData, type MetricsKey, type MetricsSummary } from './metrics/metricsRecorder';
-export { TimelineModel, type TimelineCounts, type TimelineEnvironment, type TimelineMarker, type TimelineSegment, type TimelineSnapshot } from './metrics/timelineModel';
+export {
+  TimelineModel,
+  type TimelineCounts,
+  type TimelineEnvironment,
+  type TimelineMarker,
+  type TimelineSegment,
+  type TimelineSnapshot,
+} from './metrics/timelineModel';
 
 // Queues and streams.
 export { readSourceDeclarations, type SourceEndpoints } from './sources/declarations';
 export { deadLetterQueues, deadLetterSources, redriveDeadLetterQueue, type RedriveResult } from './sources/redrive';
-export type { DynamoDbChange, MessageAttributeValue, MessageQueue, QueueDefinition, QueueStats, RecordStream, SendMessageResult, ShardInfo, SourceEndpoint, StreamDefinition } from './sources/types';
+export type {
+  DynamoDbChange,
+  MessageAttributeValue,
+  MessageQueue,
+  QueueDefinition,
+  QueueStats,
+  RecordStream,
+  SendMessageResult,
+  ShardInfo,
+  SourceEndpoint,
+  StreamDefinition,
+} from './sources/types';
 
 // The local services: the Lambda API, the HTTP front ends, and what a client of a running `serve` needs.
 export { LambdaApiServer } from './api/lambdaApi';

@@ -102,17 +102,22 @@ export class Workbench {
       sendToQueue: (arn, body, attributes) => this.eventSources.sendToQueue(arn, body, attributes),
       settings: () => asyncSettingsOf(this.settings),
     });
-    this.eventSources = new EventSources(this.store, {
-      catalog: this.catalog,
-      sourceEndpoints: () => this.settings.sourceEndpoints ?? {},
-      stateDir,
-      telemetry: this.telemetry,
-      invoke: (functionName, payload, qualifier) => this.invoke(functionName, payload, { qualifier }),
-      checkFunction: async (functionName, qualifier) => {
-        await this.invoker.check(functionName, Buffer.alloc(0), qualifier);
+    this.eventSources = new EventSources(
+      this.store,
+      {
+        catalog: this.catalog,
+        sourceEndpoints: () => this.settings.sourceEndpoints ?? {},
+        stateDir,
+        telemetry: this.telemetry,
+        invoke: (functionName, payload, qualifier) => this.invoke(functionName, payload, { qualifier }),
+        checkFunction: async (functionName, qualifier) => {
+          await this.invoker.check(functionName, Buffer.alloc(0), qualifier);
+        },
+        recordDestinationMessage: (message) => this.asyncInvoker.recordMessage({ ...message, role: 'OnFailure' }),
       },
-      recordDestinationMessage: (message) => this.asyncInvoker.recordMessage({ ...message, role: 'OnFailure' }),
-    }, SOURCE_FACTORIES, POLLER_FACTORIES);
+      SOURCE_FACTORIES,
+      POLLER_FACTORIES,
+    );
   }
 
   /**
@@ -121,7 +126,10 @@ export class Workbench {
    */
   static async open(options: { template: string; settings?: Partial<WorkbenchSettings>; onTelemetry?: TelemetryListener }): Promise<Workbench> {
     const settings = options.settings ?? {};
-    const model = await loadTemplate(path.resolve(options.template), { region: settings.region ?? DEFAULT_SETTINGS.region, parameterOverrides: settings.parameterOverrides });
+    const model = await loadTemplate(path.resolve(options.template), {
+      region: settings.region ?? DEFAULT_SETTINGS.region,
+      parameterOverrides: settings.parameterOverrides,
+    });
     if (hasErrors(model)) throw new TemplateError(model.diagnostics);
     const workbench = new Workbench(model, settings);
     if (options.onTelemetry) workbench.telemetry.subscribe(options.onTelemetry);
@@ -130,7 +138,9 @@ export class Workbench {
     workbench.environmentFactory.warmCaches(model.functions);
     await workbench.catalog.load();
     if (settings.applyTemplateVersions ?? true) {
-      workbench.provisioned.setTemplateProvisioning(await applyTemplateVersions(model, workbench.versions, (message) => workbench.telemetry.emit('workbench.warning', { message })));
+      workbench.provisioned.setTemplateProvisioning(
+        await applyTemplateVersions(model, workbench.versions, (message) => workbench.telemetry.emit('workbench.warning', { message })),
+      );
     }
     if (settings.provision ?? true) await workbench.provisioned.reconcile();
     await workbench.asyncInvoker.start();
@@ -142,7 +152,17 @@ export class Workbench {
   /** Hot reload of $LATEST: watches the template and the code and layer directories (engine/liveReload.ts). */
   private startLiveReload(): void {
     const { settings, stateDir, catalog, scheduler, eventSources, versions, provisioned, telemetry } = this;
-    this.liveReload = new LiveReload({ settings, stateDir, catalog, scheduler, environments: this.environmentFactory, eventSources, versions, provisioned, telemetry });
+    this.liveReload = new LiveReload({
+      settings,
+      stateDir,
+      catalog,
+      scheduler,
+      environments: this.environmentFactory,
+      eventSources,
+      versions,
+      provisioned,
+      telemetry,
+    });
   }
 
   /** The template in use (hot reload replaces it). */

@@ -39,7 +39,10 @@ export interface DebugTarget {
 
 /** An engine in this process; `owned` when the session opened it (and closes it at the end). */
 export class LocalDebugTarget implements DebugTarget {
-  constructor(readonly workbench: Workbench, private readonly owned: boolean) {}
+  constructor(
+    readonly workbench: Workbench,
+    private readonly owned: boolean,
+  ) {}
 
   async enable(name: string, overrides: { environment?: Record<string, string>; stopOnInit?: boolean }): Promise<{ fn: DebugFunction; retired: number }> {
     const fn = this.workbench.getFunction(name);

@@ -54,7 +54,9 @@ export class LambdaDebugSession extends DebugSession {
 
   protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LambdaLaunchArguments): Promise<void> {
     if (!(await this.begin(response, { ...args, request: 'launch' }))) return;
-    if (args.event !== undefined) void this.invoke({ event: args.event, qualifier: args.qualifier, invocationType: args.invocationType }).catch(() => undefined);
+    if (args.event !== undefined) {
+      void this.invoke({ event: args.event, qualifier: args.qualifier, invocationType: args.invocationType }).catch(() => undefined);
+    }
   }
 
   protected override async attachRequest(response: DebugProtocol.AttachResponse, args: LambdaAttachArguments): Promise<void> {
@@ -83,13 +85,17 @@ export class LambdaDebugSession extends DebugSession {
     // Following the events before debug mode is on, so that no environment's debugger is missed;
     // what arrives before the functions are known waits.
     const early: TelemetryEvent[] = [];
-    this.unsubscribe = await this.target.subscribe(new Set(names), (event) => (this.debugged.size === names.length ? this.onTelemetry(event) : early.push(event)));
+    this.unsubscribe = await this.target.subscribe(new Set(names), (event) =>
+      this.debugged.size === names.length ? this.onTelemetry(event) : early.push(event),
+    );
     const enabled: Array<{ fn: DebugFunction; retired: number }> = [];
     for (const name of names) enabled.push(await this.target.enable(name, overrides));
     for (const { fn } of enabled) this.debugged.set(fn.functionName, fn);
     for (const event of early.splice(0)) this.onTelemetry(event);
     for (const { fn, retired } of enabled) {
-      if (retired > 0) this.output(`${fn.logicalId ?? fn.functionName}: ${retired} running environment(s) retired; the next ones start in debug mode\n`, 'console');
+      if (retired > 0) {
+        this.output(`${fn.logicalId ?? fn.functionName}: ${retired} running environment(s) retired; the next ones start in debug mode\n`, 'console');
+      }
     }
     const verb = args.request === 'attach' ? 'Attached to' : 'Debugging';
     this.output(`${verb} ${[...this.debugged.keys()].join(', ')} (${path.basename(template)}): each new environment waits for the debugger\n`, 'console');
@@ -102,9 +108,13 @@ export class LambdaDebugSession extends DebugSession {
     if (args.request === 'attach') {
       const running = readRunningServe(stateDirOf(template, args.settings?.stateDir));
       const url = running?.url;
-      if (!running || !url) throw new Error(`Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`);
+      if (!running || !url) {
+        throw new Error(
+          `Nothing runs ${template} to attach to: start \`lambda-workbench serve\` on it (or open it in VS Code), or use a "launch" configuration`,
+        );
+      }
       this.output(`Attaching through the serve at ${url}\n`, 'console');
-      return new RemoteDebugTarget(url, running.token, running.verifySignatures ? running.region ?? DEFAULT_REGION : undefined);
+      return new RemoteDebugTarget(url, running.token, running.verifySignatures ? (running.region ?? DEFAULT_REGION) : undefined);
     }
     const workbench = await Workbench.open({
       template,
@@ -146,7 +156,10 @@ export class LambdaDebugSession extends DebugSession {
     const request: DebugProtocol.StartDebuggingRequestArguments = { configuration, request: 'attach' };
     this.sendRequest('startDebugging', request, 30000, (response) => {
       if (!response.success) {
-        this.output(`${configuration.name}: the client did not start a child session (${response.message ?? 'no reason given'}); timeouts apply again\n`, 'stderr');
+        this.output(
+          `${configuration.name}: the client did not start a child session (${response.message ?? 'no reason given'}); timeouts apply again\n`,
+          'stderr',
+        );
         void target.suspendTimeouts(environmentId, false).catch(() => false);
       }
     });
@@ -187,8 +200,9 @@ export class LambdaDebugSession extends DebugSession {
         return { requestId };
       }
       const result = await target.invoke(functionName, payload, qualifier);
-      if (result.functionError) this.output(`${functionName} ${result.requestId} failed (${result.errorType ?? result.functionError}): ${result.payload}\n`, 'stderr');
-      else this.output(`${functionName} ${result.requestId} response: ${result.payload}\n`, 'console');
+      if (result.functionError) {
+        this.output(`${functionName} ${result.requestId} failed (${result.errorType ?? result.functionError}): ${result.payload}\n`, 'stderr');
+      } else this.output(`${functionName} ${result.requestId} response: ${result.payload}\n`, 'console');
       return { requestId: result.requestId, payload: result.payload, functionError: result.functionError };
     } catch (error) {
       const e = error as Error & { errorType?: string };

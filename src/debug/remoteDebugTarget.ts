@@ -16,10 +16,18 @@ interface Reply {
 export class RemoteDebugTarget implements DebugTarget {
   private readonly streams = new Set<http.ClientRequest>();
 
-  constructor(readonly url: string, private readonly token?: string, private readonly signRegion?: string) {}
+  constructor(
+    readonly url: string,
+    private readonly token?: string,
+    private readonly signRegion?: string,
+  ) {}
 
   async enable(name: string, overrides: { environment?: Record<string, string>; stopOnInit?: boolean }): Promise<{ fn: DebugFunction; retired: number }> {
-    const reply = await this.call('PUT', `/_workbench/debug/functions/${encodeURIComponent(name)}`, { Enabled: true, Environment: overrides.environment, StopOnInit: overrides.stopOnInit });
+    const reply = await this.call('PUT', `/_workbench/debug/functions/${encodeURIComponent(name)}`, {
+      Enabled: true,
+      Environment: overrides.environment,
+      StopOnInit: overrides.stopOnInit,
+    });
     const body = this.json(reply) as { FunctionName: string; LogicalId?: string; CodeUri: string; Retired: number };
     return { fn: { functionName: body.FunctionName, logicalId: body.LogicalId, codeUri: body.CodeUri }, retired: body.Retired };
   }
@@ -31,30 +39,33 @@ export class RemoteDebugTarget implements DebugTarget {
   /** Follows the serve's event stream (JSON lines) until unsubscribed. */
   subscribe(functionNames: ReadonlySet<string>, listener: (event: TelemetryEvent) => void): Promise<() => void> {
     const target = new URL(`/_workbench/debug/events?functions=${encodeURIComponent([...functionNames].join(','))}`, this.url);
-    return this.headers('GET', target, Buffer.alloc(0), {}).then((headers) => new Promise((resolve, reject) => {
-      const request = http.get(target, { headers }, (res) => {
-        if (res.statusCode !== 200) {
-          res.resume();
-          return reject(new Error(`${this.url} refused the debug event stream (HTTP ${res.statusCode})`));
-        }
-        let pending = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          pending += chunk;
-          for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
-            const line = pending.slice(0, newline);
-            pending = pending.slice(newline + 1);
-            if (line) listener(JSON.parse(line) as TelemetryEvent);
-          }
-        });
-        resolve(() => {
-          this.streams.delete(request);
-          request.destroy();
-        });
-      });
-      this.streams.add(request);
-      request.on('error', (error) => reject(new Error(`Cannot reach the running serve at ${this.url}: ${error.message}`)));
-    }));
+    return this.headers('GET', target, Buffer.alloc(0), {}).then(
+      (headers) =>
+        new Promise((resolve, reject) => {
+          const request = http.get(target, { headers }, (res) => {
+            if (res.statusCode !== 200) {
+              res.resume();
+              return reject(new Error(`${this.url} refused the debug event stream (HTTP ${res.statusCode})`));
+            }
+            let pending = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => {
+              pending += chunk;
+              for (let newline = pending.indexOf('\n'); newline >= 0; newline = pending.indexOf('\n')) {
+                const line = pending.slice(0, newline);
+                pending = pending.slice(newline + 1);
+                if (line) listener(JSON.parse(line) as TelemetryEvent);
+              }
+            });
+            resolve(() => {
+              this.streams.delete(request);
+              request.destroy();
+            });
+          });
+          this.streams.add(request);
+          request.on('error', (error) => reject(new Error(`Cannot reach the running serve at ${this.url}: ${error.message}`)));
+        }),
+    );
   }
 
   async suspendTimeouts(environmentId: string, suspended: boolean): Promise<boolean> {
@@ -94,7 +105,11 @@ export class RemoteDebugTarget implements DebugTarget {
     const all = { ...(this.token ? { [DEBUG_TOKEN_HEADER]: this.token } : {}), ...headers };
     if (!this.signRegion) return all;
     const credentials = await userCredentialChain()();
-    if (credentials.source === 'fake') throw new Error(`The serve at ${this.url} verifies signatures (--verify-signatures): no credentials to sign with in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)`);
+    if (credentials.source === 'fake') {
+      throw new Error(
+        `The serve at ${this.url} verifies signatures (--verify-signatures): no credentials to sign with in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)`,
+      );
+    }
     return signedHeaders(credentials, this.signRegion, method, target, all, payload);
   }
 

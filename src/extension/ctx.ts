@@ -55,14 +55,16 @@ export class Ctx implements vscode.Disposable {
   registerCommands(commands: Commands): void {
     for (const [name, { action, make }] of Object.entries(commands)) {
       const handler = make(this) as (...args: unknown[]) => unknown;
-      this.own(vscode.commands.registerCommand(`lambdaWorkbench.${name}`, async (...args: unknown[]) => {
-        try {
-          return await handler(...args);
-        } catch (error) {
-          reportError(action, error);
-          return undefined;
-        }
-      }));
+      this.own(
+        vscode.commands.registerCommand(`lambdaWorkbench.${name}`, async (...args: unknown[]) => {
+          try {
+            return await handler(...args);
+          } catch (error) {
+            reportError(action, error);
+            return undefined;
+          }
+        }),
+      );
     }
   }
 

@@ -1,5 +1,16 @@
 import * as path from 'node:path';
-import { allOptions, CATALOG, EventOptionError, type EventOptionValues, listSavedEvents, lookupSampleEvent, type OptionSpec, readSavedEvent, type SampleEventType, type SavedEvent } from '../core/events';
+import {
+  allOptions,
+  CATALOG,
+  EventOptionError,
+  type EventOptionValues,
+  listSavedEvents,
+  lookupSampleEvent,
+  type OptionSpec,
+  readSavedEvent,
+  type SampleEventType,
+  type SavedEvent,
+} from '../core/events';
 
 // What the Events view and the event commands show, without VS Code (unit-tested in
 // test/unit/extension/eventsModel.test.ts): the sample events of the generate-event catalog

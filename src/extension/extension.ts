@@ -42,12 +42,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Lambda
   const ctx = new Ctx(context);
   active = ctx;
   context.subscriptions.push(ctx);
-  for (const commands of [functionCommands, environmentCommands, viewCommands, eventCommands, sourceCommands, localApiCommands, debugCommands, templateCommands]) {
+  for (const commands of [
+    functionCommands,
+    environmentCommands,
+    viewCommands,
+    eventCommands,
+    sourceCommands,
+    localApiCommands,
+    debugCommands,
+    templateCommands,
+  ]) {
     ctx.registerCommands(commands);
   }
   // Engines open in the background: activation must not wait for cold provisioning.
   const enginesOpen = ctx.host.start().then(() => performance.now());
-  return { host: ctx.host, views: ctx.views, timeline: ctx.timeline, debug: ctx.debug, language: ctx.language, activation: { startedAt, returnedAt: performance.now(), enginesOpen } };
+  return {
+    host: ctx.host,
+    views: ctx.views,
+    timeline: ctx.timeline,
+    debug: ctx.debug,
+    language: ctx.language,
+    activation: { startedAt, returnedAt: performance.now(), enginesOpen },
+  };
 }
 
 export async function deactivate(): Promise<void> {

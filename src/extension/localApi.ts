@@ -70,9 +70,11 @@ export class LocalApi implements vscode.Disposable {
     const engines = this.host.engines();
     const warm = engines.reduce((n, engine) => n + warmEnvironmentCount(engine.workbench.environments()), 0);
     const lines = [
-      ...(urls.length > 0 ? [...this.serving.values()].map((s) => `Local Lambda API${engines.length > 1 ? ` (${s.engine.label})` : ''}: ${s.url}`) : ['Local Lambda API: not running']),
+      ...(urls.length > 0
+        ? [...this.serving.values()].map((s) => `Local Lambda API${engines.length > 1 ? ` (${s.engine.label})` : ''}: ${s.url}`)
+        : ['Local Lambda API: not running']),
       `${warm} warm environment${warm === 1 ? '' : 's'}`,
-      'Click for the API\'s actions',
+      "Click for the API's actions",
     ];
     return { text: statusBarText({ urls, warm }), tooltip: lines.join('\n'), urls, warm, visible: engines.length > 0 };
   }
@@ -122,15 +124,19 @@ export class LocalApi implements vscode.Disposable {
       listening = await server.listen();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new Error(code === 'EADDRINUSE'
-        ? `port ${port ?? configured} is in use (another lambda-workbench serve?); set lambdaWorkbench.apiPort, 0 for any free port`
-        : `cannot listen on 127.0.0.1:${port ?? configured}: ${(error as Error).message}`);
+      throw new Error(
+        code === 'EADDRINUSE'
+          ? `port ${port ?? configured} is in use (another lambda-workbench serve?); set lambdaWorkbench.apiPort, 0 for any free port`
+          : `cannot listen on 127.0.0.1:${port ?? configured}: ${(error as Error).message}`,
+      );
     }
     const discovery = writeServeDiscovery(engine.workbench.stateDir, listening.url, { token: server.debugToken });
     this.serving.set(key, { engine, server, url: listening.url, port: listening.port, requestedPort: port, discovery });
     this.stoppedByUser.delete(key);
     this.resume.delete(key);
-    this.host.output.appendLine(`Lambda API for ${engine.label} listening on ${listening.url} (e.g. ${awsCliExample(listening.url, engine.workbench.functions()[0]?.functionName ?? 'MyFunction')})`);
+    this.host.output.appendLine(
+      `Lambda API for ${engine.label} listening on ${listening.url} (e.g. ${awsCliExample(listening.url, engine.workbench.functions()[0]?.functionName ?? 'MyFunction')})`,
+    );
     this.updateStatus();
     return listening.url;
   }
@@ -158,7 +164,9 @@ export class LocalApi implements vscode.Disposable {
         const configured = settingsFor(engine.folder.uri).apiPort;
         // A free port (0) keeps the address it had, so clients need not be told again.
         const port = resume.port ?? (configured === 0 ? resume.lastPort : configured);
-        await this.start(engine, port).catch(() => this.start(engine, resume.port ?? configured)).catch((error) => this.failed(engine, error));
+        await this.start(engine, port)
+          .catch(() => this.start(engine, resume.port ?? configured))
+          .catch((error) => this.failed(engine, error));
       }
       if (this.seen.has(engine.workbench)) continue;
       this.seen.add(engine.workbench);

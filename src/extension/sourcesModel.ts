@@ -137,19 +137,23 @@ export function destinationRecordsDocument(functionName: string, records: readon
       return text;
     }
   };
-  return JSON.stringify({
-    function: functionName,
-    records: records.map((r) => ({
-      time: r.time,
-      role: r.role,
-      destination: r.destination,
-      type: r.type,
-      requestId: r.requestId,
-      ...(r.invocationRequestId ? { invocationRequestId: r.invocationRequestId } : {}),
-      ...(r.attributes ? { attributes: r.attributes } : {}),
-      body: parse(r.body),
-    })),
-  }, null, 2);
+  return JSON.stringify(
+    {
+      function: functionName,
+      records: records.map((r) => ({
+        time: r.time,
+        role: r.role,
+        destination: r.destination,
+        type: r.type,
+        requestId: r.requestId,
+        ...(r.invocationRequestId ? { invocationRequestId: r.invocationRequestId } : {}),
+        ...(r.attributes ? { attributes: r.attributes } : {}),
+        body: parse(r.body),
+      })),
+    },
+    null,
+    2,
+  );
 }
 
 /** `2 records (1 OnSuccess, 1 OnFailure)`. */
@@ -173,7 +177,9 @@ export function parseDynamoDbChange(text: string): { change: DynamoDbChange } | 
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: 'A JSON object: {"eventName": …, "Keys": {…}, "NewImage": {…}}' };
   const change = value as Partial<DynamoDbChange>;
-  if (change.eventName !== 'INSERT' && change.eventName !== 'MODIFY' && change.eventName !== 'REMOVE') return { error: 'eventName must be INSERT, MODIFY or REMOVE' };
+  if (change.eventName !== 'INSERT' && change.eventName !== 'MODIFY' && change.eventName !== 'REMOVE') {
+    return { error: 'eventName must be INSERT, MODIFY or REMOVE' };
+  }
   if (!change.Keys || typeof change.Keys !== 'object') return { error: 'Keys is required (typed attribute values, e.g. {"id":{"S":"1"}})' };
   return { change: change as DynamoDbChange };
 }
@@ -198,9 +204,14 @@ export function statusBarText(state: { urls: readonly string[]; warm: number }):
 export type ApiActionId = 'start' | 'stop' | 'copyUrl' | 'copyCliExample' | 'showOutput';
 
 /** The quick pick behind the status bar item: what can be done in the API's current state. */
-export function apiActions(state: { serving: ReadonlyArray<{ label: string; url: string }>; engines: number }): Array<{ id: ApiActionId; label: string; detail?: string }> {
+export function apiActions(state: {
+  serving: ReadonlyArray<{ label: string; url: string }>;
+  engines: number;
+}): Array<{ id: ApiActionId; label: string; detail?: string }> {
   const actions: Array<{ id: ApiActionId; label: string; detail?: string }> = [];
-  if (state.serving.length < state.engines) actions.push({ id: 'start', label: '$(play) Start Local API', detail: 'The Lambda API for the AWS SDK and CLI, on 127.0.0.1 (lambdaWorkbench.apiPort)' });
+  if (state.serving.length < state.engines) {
+    actions.push({ id: 'start', label: '$(play) Start Local API', detail: 'The Lambda API for the AWS SDK and CLI, on 127.0.0.1 (lambdaWorkbench.apiPort)' });
+  }
   if (state.serving.length > 0) {
     actions.push({ id: 'stop', label: '$(debug-stop) Stop Local API', detail: state.serving.map((s) => `${s.label}: ${s.url}`).join(', ') });
     actions.push({ id: 'copyUrl', label: '$(copy) Copy API URL' });

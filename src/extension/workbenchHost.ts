@@ -16,7 +16,8 @@ import { templatesOf } from './templates';
 // Running a function executes the workspace's code, so in an untrusted workspace (Restricted Mode)
 // the host opens no engine until the user trusts it; commands then say why instead of acting.
 
-const RESTRICTED_MODE = 'Lambda: this workspace is in Restricted Mode. Running a function executes the workspace\'s code, so Lambda Workbench starts no engine, handler or debugger until you trust the workspace.';
+const RESTRICTED_MODE =
+  "Lambda: this workspace is in Restricted Mode. Running a function executes the workspace's code, so Lambda Workbench starts no engine, handler or debugger until you trust the workspace.";
 
 /** Why a command found no engine: Restricted Mode (with a way out), or no template. */
 export function explainNoEngine(): void {
@@ -41,7 +42,6 @@ export interface EngineTelemetry {
   engine: Engine;
   event: TelemetryEvent;
 }
-
 
 export class WorkbenchHost implements vscode.Disposable {
   private readonly engineList: Engine[] = [];
@@ -103,7 +103,10 @@ export class WorkbenchHost implements vscode.Disposable {
       if (this.engineList.length === 0) explainNoEngine();
       return this.engineList[0];
     }
-    const picked = await vscode.window.showQuickPick(this.engineList.map((engine) => ({ label: engine.label, description: engine.templateFile, engine })), { placeHolder: 'Which project?' });
+    const picked = await vscode.window.showQuickPick(
+      this.engineList.map((engine) => ({ label: engine.label, description: engine.templateFile, engine })),
+      { placeHolder: 'Which project?' },
+    );
     return picked?.engine;
   }
 
@@ -142,9 +145,18 @@ export class WorkbenchHost implements vscode.Disposable {
           // Not const: the callback below reads it during open, before it is assigned.
           let opened: Engine | undefined;
           const early: TelemetryEvent[] = [];
-          const workbench = await Workbench.open({ template: templateFile, settings: this.settings(folder), onTelemetry: (event) => (opened ? this.onEvent(opened, event) : early.push(event)) });
+          const workbench = await Workbench.open({
+            template: templateFile,
+            settings: this.settings(folder),
+            onTelemetry: (event) => (opened ? this.onEvent(opened, event) : early.push(event)),
+          });
           const relative = path.relative(folder.uri.fsPath, templateFile);
-          const engine: Engine = { folder, templateFile, workbench, label: /^template\.(ya?ml|json)$/.test(relative) ? folder.name : `${folder.name}/${relative}` };
+          const engine: Engine = {
+            folder,
+            templateFile,
+            workbench,
+            label: /^template\.(ya?ml|json)$/.test(relative) ? folder.name : `${folder.name}/${relative}`,
+          };
           this.engineList.push(engine);
           opened = engine;
           for (const event of early.splice(0)) this.onEvent(engine, event);

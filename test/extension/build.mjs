@@ -16,13 +16,29 @@ rmSync(outRoot, { recursive: true, force: true });
 // suite/: the development tree's extension; installed/ and untrusted/: the packaged VSIX
 // (runInstalled.mjs). Each gets the same mocha runner (suite/index.ts) as its index.js.
 const suites = ['suite', 'installed', 'untrusted'];
-const testFiles = (suite) => readdirSync(join(here, suite)).filter((f) => f.endsWith('.test.ts')).map((f) => ({ in: join(here, suite, f), out: `${suite}/${f.replace(/\.ts$/, '')}` }));
+const testFiles = (suite) =>
+  readdirSync(join(here, suite))
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => ({ in: join(here, suite, f), out: `${suite}/${f.replace(/\.ts$/, '')}` }));
 await esbuild.build({
   entryPoints: suites.flatMap((suite) => [...testFiles(suite), { in: join(here, 'suite/index.ts'), out: `${suite}/index` }]),
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning',
-  absWorkingDir: root, outdir: outRoot, external: ['vscode', 'mocha'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: 'inline',
+  logLevel: 'warning',
+  absWorkingDir: root,
+  outdir: outRoot,
+  external: ['vscode', 'mocha'],
 });
 await esbuild.build({
-  entryPoints: [join(here, 'fixture/ts-hello/src/handler.ts')], outfile: join(here, 'fixture/ts-hello/dist/handler.js'),
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning',
+  entryPoints: [join(here, 'fixture/ts-hello/src/handler.ts')],
+  outfile: join(here, 'fixture/ts-hello/dist/handler.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
 });

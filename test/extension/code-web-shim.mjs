@@ -41,9 +41,15 @@ for (const a of process.argv.slice(2)) {
   else if (m && m[1] === 'extensions-dir') opts.extensionsDir = resolve(m[2]);
   else if (!a.startsWith('-')) opts.folder = resolve(a);
 }
-if (!opts.dev.length || !opts.tests) { console.error('shim: need --extensionDevelopmentPath= and --extensionTestsPath='); process.exit(2); }
+if (!opts.dev.length || !opts.tests) {
+  console.error('shim: need --extensionDevelopmentPath= and --extensionTestsPath=');
+  process.exit(2);
+}
 const entry = process.env.CODE_SERVER_ENTRY;
-if (!entry || !existsSync(entry)) { console.error(`shim: CODE_SERVER_ENTRY not found: ${entry}`); process.exit(2); }
+if (!entry || !existsSync(entry)) {
+  console.error(`shim: CODE_SERVER_ENTRY not found: ${entry}`);
+  process.exit(2);
+}
 
 const work = mkdtempSync(join(tmpdir(), 'ext-test-'));
 const userDataDir = opts.userDataDir ?? join(work, 'user-data');
@@ -51,13 +57,30 @@ const extensionsDir = opts.extensionsDir ?? join(work, 'extensions');
 const folder = opts.folder ?? join(work, 'workspace');
 for (const d of [userDataDir, extensionsDir, folder, join(userDataDir, 'User')]) mkdirSync(d, { recursive: true });
 const untrusted = process.env.EXT_TEST_WORKSPACE_TRUST === 'untrusted';
-writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-  'workbench.startupEditor': 'none', 'telemetry.telemetryLevel': 'off', 'update.mode': 'none',
-  'extensions.autoCheckUpdates': false, 'extensions.autoUpdate': false, 'extensions.ignoreRecommendations': true,
-  'workbench.enableExperiments': false, 'security.workspace.trust.enabled': untrusted, 'workbench.tips.enabled': false,
-  ...(untrusted ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {}),
-  'remote.autoForwardPorts': false, 'chat.disableAIFeatures': true, 'workbench.secondarySideBar.defaultVisibility': 'hidden',
-}, null, 2));
+writeFileSync(
+  join(userDataDir, 'User', 'settings.json'),
+  JSON.stringify(
+    {
+      'workbench.startupEditor': 'none',
+      'telemetry.telemetryLevel': 'off',
+      'update.mode': 'none',
+      'extensions.autoCheckUpdates': false,
+      'extensions.autoUpdate': false,
+      'extensions.ignoreRecommendations': true,
+      'workbench.enableExperiments': false,
+      'security.workspace.trust.enabled': untrusted,
+      'workbench.tips.enabled': false,
+      ...(untrusted
+        ? { 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.untrustedFiles': 'open' }
+        : {}),
+      'remote.autoForwardPorts': false,
+      'chat.disableAIFeatures': true,
+      'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    },
+    null,
+    2,
+  ),
+);
 writeFileSync(join(work, 'config.yaml'), 'auth: none\n');
 const shotDir = process.env.EXT_TEST_SCREENSHOT_DIR ? resolve(process.env.EXT_TEST_SCREENSHOT_DIR) : undefined;
 const shotRequest = shotDir || process.env.EXT_TEST_SCREENSHOT ? join(work, 'screenshot.request') : undefined;
@@ -71,31 +94,68 @@ function shotPath(request) {
 
 // ---- start code-server on a kernel-chosen loopback port, in its own process group
 const serverEnv = {
-  ...process.env,                       // extension host inherits this (extensionTestsEnv from runTests lands here)
-  XDG_CONFIG_HOME: join(work, 'xdg-config'), XDG_DATA_HOME: join(work, 'xdg-data'),
-  EXTENSIONS_GALLERY: '{}',             // no marketplace (open-vsx) look-ups
+  ...process.env, // extension host inherits this (extensionTestsEnv from runTests lands here)
+  XDG_CONFIG_HOME: join(work, 'xdg-config'),
+  XDG_DATA_HOME: join(work, 'xdg-data'),
+  EXTENSIONS_GALLERY: '{}', // no marketplace (open-vsx) look-ups
   ...(shotRequest ? { EXT_TEST_SCREENSHOT_REQUEST: shotRequest } : {}),
 };
-const server = spawn(process.execPath, [entry,
-  '--config', join(work, 'config.yaml'), '--auth', 'none', '--bind-addr', '127.0.0.1:0',
-  '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir,
-  '--disable-telemetry', '--disable-update-check', ...(untrusted ? [] : ['--disable-workspace-trust']),
-  '--disable-getting-started-override', '--ignore-last-opened', folder,
-], { env: serverEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(
+  process.execPath,
+  [
+    entry,
+    '--config',
+    join(work, 'config.yaml'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    '127.0.0.1:0',
+    '--user-data-dir',
+    userDataDir,
+    '--extensions-dir',
+    extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    ...(untrusted ? [] : ['--disable-workspace-trust']),
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    folder,
+  ],
+  { env: serverEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+);
 let serverExited = false;
-server.on('exit', () => { serverExited = true; });
+server.on('exit', () => {
+  serverExited = true;
+});
 let serverLog = '';
-const onServerData = (d) => { serverLog += d; if (process.env.EXT_TEST_VERBOSE) process.stderr.write(`[server] ${d}`); };
+const onServerData = (d) => {
+  serverLog += d;
+  if (process.env.EXT_TEST_VERBOSE) process.stderr.write(`[server] ${d}`);
+};
 server.stdout.on('data', onServerData);
 server.stderr.on('data', onServerData);
 
 async function stopServer() {
   if (serverExited) return;
-  try { process.kill(-server.pid, 'SIGTERM'); } catch { /* gone */ }
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    /* gone */
+  }
   for (let i = 0; i < 50 && !serverExited; i++) await sleep(100);
-  if (!serverExited) { try { process.kill(-server.pid, 'SIGKILL'); } catch { /* gone */ } }
+  if (!serverExited) {
+    try {
+      process.kill(-server.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
   await sleep(200);
-  try { process.kill(-server.pid, 'SIGKILL'); } catch { /* whole group gone, as it should be */ }
+  try {
+    process.kill(-server.pid, 'SIGKILL');
+  } catch {
+    /* whole group gone, as it should be */
+  }
 }
 
 let exitCode = 1;
@@ -123,31 +183,40 @@ try {
   const host = new URL(baseUrl).host;
   const remote = (p) => `vscode-remote://${host}${p}`;
   // Same "payload" VS Code's own browser integration tests (test/integration/browser) use.
-  const payload = [
-    ...opts.dev.map((p) => ['extensionDevelopmentPath', remote(p)]),
-    ['extensionTestsPath', remote(opts.tests)],
-    ['skipWelcome', 'true'],
-  ];
+  const payload = [...opts.dev.map((p) => ['extensionDevelopmentPath', remote(p)]), ['extensionTestsPath', remote(opts.tests)], ['skipWelcome', 'true']];
   const url = `${baseUrl}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync', '--no-first-run'],
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.route('**/*', (route) => {      // loopback only
+  await page.route('**/*', (route) => {
+    // loopback only
     const u = new URL(route.request().url());
     if (!u.protocol.startsWith('http') || ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) return route.continue();
     if (process.env.EXT_TEST_VERBOSE) console.error(`[browser] blocked ${u.href}`);
     return route.abort();
   });
   let result;
-  const done = new Promise((r) => { result = r; });
+  const done = new Promise((r) => {
+    result = r;
+  });
   await page.exposeFunction('codeAutomationExit', (code) => result(Number(code)));
   // The workbench's harmless start-up chatter, left out of the test output unless EXT_TEST_VERBOSE.
-  const noise = /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore:)/;
-  await page.exposeFunction('codeAutomationLog', (type, args) => {   // extension host console -> our stdout
+  const noise =
+    /^(Ignoring fetching additional builtin extensions|Updating additional builtin extensions cache|Creating a socket|Resolv(ing|ed) connection token|\[Service Worker\]|ChatSessionStore:)/;
+  await page.exposeFunction('codeAutomationLog', (type, args) => {
+    // extension host console -> our stdout
     const line = format(...args);
     if (!process.env.EXT_TEST_VERBOSE && noise.test(line)) return;
     (type === 'error' ? console.error : console.log)(line);

@@ -11,10 +11,16 @@ import { hostTarget, packageTarget } from '../../scripts/package.mjs';
 export function installVsix(scratch, codeServerEntry) {
   const packaged = packageTarget(hostTarget(), join(scratch, 'vsix'));
   const extensionsDir = join(scratch, 'extensions');
-  const install = spawnSync(process.execPath, [codeServerEntry, '--extensions-dir', extensionsDir, '--install-extension', packaged.vsix], { encoding: 'utf8', env: { ...process.env, EXTENSIONS_GALLERY: '{}' } });
+  const install = spawnSync(process.execPath, [codeServerEntry, '--extensions-dir', extensionsDir, '--install-extension', packaged.vsix], {
+    encoding: 'utf8',
+    env: { ...process.env, EXTENSIONS_GALLERY: '{}' },
+  });
   if (install.status !== 0) throw new Error(`code-server --install-extension failed:\n${install.stdout}${install.stderr}`);
   const driver = join(scratch, 'driver');
   mkdirSync(driver, { recursive: true });
-  writeFileSync(join(driver, 'package.json'), JSON.stringify({ name: 'lambda-workbench-test-driver', publisher: 'tests', version: '0.0.0', engines: { vscode: '^1.100.0' } }));
+  writeFileSync(
+    join(driver, 'package.json'),
+    JSON.stringify({ name: 'lambda-workbench-test-driver', publisher: 'tests', version: '0.0.0', engines: { vscode: '^1.100.0' } }),
+  );
   return { packaged, extensionsDir, driver };
 }

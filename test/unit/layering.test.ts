@@ -79,17 +79,24 @@ describe('layering', () => {
   it('src/core: folders import only folders on lower floors (no back-arrows, no circles)', () => {
     const coreRoot = path.resolve(__dirname, '../../src/core');
     const folders = new Set(sourceFiles(coreRoot).map((f) => coreFolderOf(coreRoot, f)));
-    assert.deepEqual([...folders].filter((f) => !CORE_FLOORS.flat().includes(f)), [], 'every folder of src/core has a floor');
+    assert.deepEqual(
+      [...folders].filter((f) => !CORE_FLOORS.flat().includes(f)),
+      [],
+      'every folder of src/core has a floor',
+    );
     const offences = sourceFiles(coreRoot).flatMap((f) => backArrows(coreRoot, f, fs.readFileSync(f, 'utf8')));
     assert.deepEqual(offences, []);
   });
 
   it('the floor check itself recognises arrows up, sideways and unplaced folders', () => {
     const coreRoot = path.resolve('/core');
-    assert.deepEqual(backArrows(coreRoot, '/core/config/a.ts', `import { b } from '../esm/b';\nimport type { c } from './c';\nimport { WorkbenchError } from '../errors';`), [
-      "config → esm (config/a.ts imports ../esm/b)",
+    assert.deepEqual(
+      backArrows(coreRoot, '/core/config/a.ts', `import { b } from '../esm/b';\nimport type { c } from './c';\nimport { WorkbenchError } from '../errors';`),
+      ['config → esm (config/a.ts imports ../esm/b)'],
+    );
+    assert.deepEqual(backArrows(coreRoot, '/core/scheduler/a.ts', `const s = require('../sources/x');`), [
+      'scheduler → sources (scheduler/a.ts imports ../sources/x)',
     ]);
-    assert.deepEqual(backArrows(coreRoot, '/core/scheduler/a.ts', `const s = require('../sources/x');`), ["scheduler → sources (scheduler/a.ts imports ../sources/x)"]);
     assert.deepEqual(backArrows(coreRoot, '/core/newfolder/a.ts', `import x from '../config/y';`), ['newfolder has no floor in CORE_FLOORS']);
     assert.deepEqual(backArrows(coreRoot, '/core/workbench.ts', `import { Invoker } from './invoke/invoker';\nimport * as fs from 'node:fs';`), []);
   });

@@ -23,35 +23,38 @@ export function registerAlias(program: Command, withCommon: (c: Command) => Comm
       .option('-d, --description <text>', 'description of the alias (kept when updating without it)')
       .option('--delete', 'delete the alias')
       .option('--json', 'print the alias as GetAlias returns it')
-      .addHelpText('after', [
-        '',
-        'The alias becomes exactly what is given: updating without --weight removes the routing.',
-        'A running `lambda-workbench serve` uses the alias from its next invocation.',
-      ].join('\n')),
-  ).action(async (name: string, aliasName: string, options: AliasOptions) => runVersionsCommand(options, async (context) => {
-    if (options.delete) {
-      if (options.version !== undefined || options.weight !== undefined) throw new UsageError('--delete takes no --version or --weight');
-    } else if (options.version === undefined) {
-      throw new UsageError('alias needs --version <N> (or --delete)');
-    }
-    const weights = options.weight === undefined ? undefined : parseWeight(options.weight);
-    const fn = context.require(name);
-    const cp = context.controlPlane;
-    const exists = context.versions.store.getAlias(fn.functionName, aliasName) !== undefined;
-    if (options.delete) {
-      // GetAlias validates the name and says "Alias not found" as Lambda does.
-      await cp.getAlias(fn.functionName, aliasName);
-      await cp.deleteAlias(fn.functionName, aliasName);
-      process.stdout.write(`Deleted alias ${name}:${aliasName}\n`);
-      return;
-    }
-    const input = { FunctionVersion: options.version, Description: options.description, RoutingConfig: { AdditionalVersionWeights: weights ?? {} } };
-    const alias = exists
-      ? await cp.updateAlias(fn.functionName, aliasName, input)
-      : await cp.createAlias(fn.functionName, { Name: aliasName, ...input });
-    if (options.json) process.stdout.write(JSON.stringify(alias, null, 2) + '\n');
-    else process.stdout.write(`${exists ? 'Updated' : 'Created'} alias ${name}:${aliasName} → ${describeRouting(alias)}\n`);
-  }));
+      .addHelpText(
+        'after',
+        [
+          '',
+          'The alias becomes exactly what is given: updating without --weight removes the routing.',
+          'A running `lambda-workbench serve` uses the alias from its next invocation.',
+        ].join('\n'),
+      ),
+  ).action(async (name: string, aliasName: string, options: AliasOptions) =>
+    runVersionsCommand(options, async (context) => {
+      if (options.delete) {
+        if (options.version !== undefined || options.weight !== undefined) throw new UsageError('--delete takes no --version or --weight');
+      } else if (options.version === undefined) {
+        throw new UsageError('alias needs --version <N> (or --delete)');
+      }
+      const weights = options.weight === undefined ? undefined : parseWeight(options.weight);
+      const fn = context.require(name);
+      const cp = context.controlPlane;
+      const exists = context.versions.store.getAlias(fn.functionName, aliasName) !== undefined;
+      if (options.delete) {
+        // GetAlias validates the name and says "Alias not found" as Lambda does.
+        await cp.getAlias(fn.functionName, aliasName);
+        await cp.deleteAlias(fn.functionName, aliasName);
+        process.stdout.write(`Deleted alias ${name}:${aliasName}\n`);
+        return;
+      }
+      const input = { FunctionVersion: options.version, Description: options.description, RoutingConfig: { AdditionalVersionWeights: weights ?? {} } };
+      const alias = exists ? await cp.updateAlias(fn.functionName, aliasName, input) : await cp.createAlias(fn.functionName, { Name: aliasName, ...input });
+      if (options.json) process.stdout.write(JSON.stringify(alias, null, 2) + '\n');
+      else process.stdout.write(`${exists ? 'Updated' : 'Created'} alias ${name}:${aliasName} → ${describeRouting(alias)}\n`);
+    }),
+  );
 }
 
 /** `2=0.1` → { '2': 0.1 } (the shape is checked here, the rules by the control plane). */

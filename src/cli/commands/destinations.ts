@@ -13,18 +13,31 @@ export function registerDestinations(program: Command, withCommon: (c: Command) 
       .description('Show what the OnSuccess / OnFailure destinations and the dead-letter queue of a function received from its asynchronous invocations')
       .argument('<function>', 'logical id or function name')
       .option('--json', 'one JSON document per message (JSON lines) instead of a readable list')
-      .addHelpText('after', [
-        '',
-        'Records come from the state directory (.lambda-workbench/store next to the template). OnSuccess and',
-        'OnFailure destinations receive Lambda\'s invocation record; a dead-letter queue receives the original',
-        'event with the RequestID, ErrorCode and ErrorMessage attributes. Queued events are not processed by',
-        'this command; it cannot read the store while another engine (e.g. serve) has it open.',
-      ].join('\n')),
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Records come from the state directory (.lambda-workbench/store next to the template). OnSuccess and',
+          "OnFailure destinations receive Lambda's invocation record; a dead-letter queue receives the original",
+          'event with the RequestID, ErrorCode and ErrorMessage attributes. Queued events are not processed by',
+          'this command; it cannot read the store while another engine (e.g. serve) has it open.',
+        ].join('\n'),
+      ),
   ).action(async (functionName: string, options: DestinationsCommandOptions) => {
-    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
+    const workbench = await openWorkbench(options, {
+      asyncWorkers: false,
+      hotReload: false,
+      applyTemplateVersions: false,
+      provision: false,
+      eventSourceMappings: false,
+    });
     try {
       if (!workbench.getFunction(functionName)) {
-        const known = workbench.functions().map((f) => f.logicalId).join(', ') || 'none';
+        const known =
+          workbench
+            .functions()
+            .map((f) => f.logicalId)
+            .join(', ') || 'none';
         throw new UsageError(`Function ${functionName} is not in the template (functions: ${known})`);
       }
       let messages: DestinationMessage[];

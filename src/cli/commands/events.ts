@@ -53,15 +53,18 @@ export function registerEvents(program: Command): void {
   program
     .command('events')
     .description('List the saved events (events/*.json, shared, and events/<Function>/*.json) of the project')
-    .argument('[function]', 'only the shared events and this function\'s (logical id or function name)')
+    .argument('[function]', "only the shared events and this function's (logical id or function name)")
     .option('-t, --template <file>', 'SAM / CloudFormation template (default: template.yaml in the current directory)')
     .option('--events-dir <dir>', 'the events folder (default: events/ next to the template)')
     .option('--json', 'print JSON instead of a table')
-    .addHelpText('after', [
-      '',
-      'Save one with `lambda-workbench generate-event <service> <type> --save <name> [--function F]`,',
-      'replay one with `lambda-workbench invoke <Function> --event-name <name>` (the function\'s own folder first).',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Save one with `lambda-workbench generate-event <service> <type> --save <name> [--function F]`,',
+        "replay one with `lambda-workbench invoke <Function> --event-name <name>` (the function's own folder first).",
+      ].join('\n'),
+    )
     .action(async (functionName: string | undefined, options: EventsDirOptions & { json?: boolean }) => {
       const dir = resolveEventsDir(options);
       let names: string[] | undefined;
@@ -75,7 +78,13 @@ export function registerEvents(program: Command): void {
       }
       const events = listSavedEvents(dir, names);
       if (options.json) {
-        process.stdout.write(JSON.stringify(events.map((e) => ({ name: e.name, function: e.function ?? null, file: e.file })), null, 2) + '\n');
+        process.stdout.write(
+          JSON.stringify(
+            events.map((e) => ({ name: e.name, function: e.function ?? null, file: e.file })),
+            null,
+            2,
+          ) + '\n',
+        );
         return;
       }
       if (events.length === 0) {
@@ -84,7 +93,14 @@ export function registerEvents(program: Command): void {
       }
       const rows = [['NAME', 'FUNCTION', 'FILE'], ...events.map((e) => [e.name, e.function ?? '(shared)', relativePath(e.file)])];
       const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-      for (const row of rows) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+      for (const row of rows) {
+        process.stdout.write(
+          row
+            .map((cell, i) => cell.padEnd(widths[i]))
+            .join('  ')
+            .trimEnd() + '\n',
+        );
+      }
     });
 }
 
@@ -102,7 +118,14 @@ export interface InvokeEventOptions extends EventsDirOptions {
  * see savedEventFor). Checks that only one way of giving the event is used.
  */
 export function presetEvent(options: InvokeEventOptions): Buffer | undefined {
-  const given = [['--event', options.event], ['--event-json', options.eventJson], ['--sample', options.sample], ['--event-name', options.eventName]].filter(([, v]) => v !== undefined).map(([k]) => k);
+  const given = [
+    ['--event', options.event],
+    ['--event-json', options.eventJson],
+    ['--sample', options.sample],
+    ['--event-name', options.eventName],
+  ]
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
   if (given.length > 1) throw new UsageError(`Give only one of --event, --event-json, --sample and --event-name (got ${given.join(' and ')})`);
   if (options.sample === undefined) return undefined;
   const [service, type, ...rest] = options.sample.split(/[/:]/);

@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
-import { allOptions, CATALOG, COMMON_OPTIONS, EventOptionError, lookupSampleEvent, type OptionSpec, type SampleEventType, SavedEventError, saveEvent } from '../../core/events';
+import {
+  allOptions,
+  CATALOG,
+  COMMON_OPTIONS,
+  EventOptionError,
+  lookupSampleEvent,
+  type OptionSpec,
+  type SampleEventType,
+  SavedEventError,
+  saveEvent,
+} from '../../core/events';
 import { UsageError } from '../templateOption';
 import { relativePath, resolveEventsDir, templateFile, templateFunction } from './events';
 
@@ -10,15 +20,29 @@ import { relativePath, resolveEventsDir, templateFile, templateFunction } from '
 
 /** Options of the command itself, next to the event's. */
 const OWN_OPTIONS: (OptionSpec & { label: string })[] = [
-  { name: 'save', label: '--save <name>', kind: 'string', help: 'save the event as events/<name>.json (events/<Function>/<name>.json with --function) instead of printing it' },
-  { name: 'function', label: '--function <Function>', kind: 'string', help: 'with --save: the function whose folder keeps the event (logical id or function name)' },
+  {
+    name: 'save',
+    label: '--save <name>',
+    kind: 'string',
+    help: 'save the event as events/<name>.json (events/<Function>/<name>.json with --function) instead of printing it',
+  },
+  {
+    name: 'function',
+    label: '--function <Function>',
+    kind: 'string',
+    help: 'with --save: the function whose folder keeps the event (logical id or function name)',
+  },
   { name: 'force', label: '--force', kind: 'flag', help: 'with --save: replace an existing event of that name' },
   { name: 'template', label: '-t, --template <file>', kind: 'string', help: 'SAM / CloudFormation template (default: template.yaml in the current directory)' },
   { name: 'events-dir', label: '--events-dir <dir>', kind: 'string', help: 'the events folder (default: events/ next to the template)' },
 ];
 
 /** Every option name that takes no value, whatever the type (so options may come before service and type). */
-const FLAGS = new Set(['force', 'help', ...Object.values(CATALOG).flatMap((types) => Object.values(types).flatMap((t) => t.options.filter((o) => o.kind === 'flag').map((o) => o.name)))]);
+const FLAGS = new Set([
+  'force',
+  'help',
+  ...Object.values(CATALOG).flatMap((types) => Object.values(types).flatMap((t) => t.options.filter((o) => o.kind === 'flag').map((o) => o.name))),
+]);
 
 interface ParsedArgs {
   positionals: string[];
@@ -59,7 +83,7 @@ function servicesHelp(): string {
   return [
     'Usage: lambda-workbench generate-event <service> <type> [--option value…] [--save <name> [--function F] [--force]]',
     '',
-    'Prints a sample event in AWS\'s shape (2-space JSON). Names follow `sam local generate-event`.',
+    "Prints a sample event in AWS's shape (2-space JSON). Names follow `sam local generate-event`.",
     '',
     'Events:',
     table(rows).trimEnd(),
@@ -70,7 +94,7 @@ function servicesHelp(): string {
     'Saving:',
     table(OWN_OPTIONS.map((o) => [o.label, o.help])).trimEnd(),
     '',
-    'See an event\'s options with `lambda-workbench generate-event <service> <type> --help`;',
+    "See an event's options with `lambda-workbench generate-event <service> <type> --help`;",
     'invoke with one directly: `lambda-workbench invoke <Function> --sample <service>/<type>`.',
     '',
   ].join('\n');
@@ -105,9 +129,9 @@ function serviceHelp(service: string): string {
 export function registerGenerateEvent(program: Command): void {
   program
     .command('generate-event')
-    .description('Print a sample event of an AWS service (S3, SQS, Kinesis, DynamoDB, SNS, API Gateway, function URL, EventBridge…) in AWS\'s shape, or save it')
+    .description("Print a sample event of an AWS service (S3, SQS, Kinesis, DynamoDB, SNS, API Gateway, function URL, EventBridge…) in AWS's shape, or save it")
     .usage('<service> <type> [--option value…] [--save <name> [--function F]]')
-    .argument('[args...]', 'service, type and the type\'s options (`generate-event --help` lists them)')
+    .argument('[args...]', "service, type and the type's options (`generate-event --help` lists them)")
     .allowUnknownOption()
     .helpOption(false)
     .passThroughOptions()

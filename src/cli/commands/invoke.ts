@@ -45,7 +45,11 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
     process.once('SIGTERM', onSignal);
     try {
       if (!workbench.getFunction(functionName.split(':')[0]) && !functionName.startsWith('arn:')) {
-        const known = workbench.functions().map((f) => f.logicalId).join(', ') || 'none';
+        const known =
+          workbench
+            .functions()
+            .map((f) => f.logicalId)
+            .join(', ') || 'none';
         throw new UsageError(`Function ${functionName} is not in the template (functions: ${known})`);
       }
       const event = payload ?? savedEventFor(options, workbench, functionName);
@@ -61,7 +65,14 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
 }
 
 /** Invokes `repeat` times with `concurrency` in flight; returns how many failed. */
-async function runAll(workbench: Workbench, name: string, payload: Buffer, qualifier: string | undefined, repeat: number, concurrency: number): Promise<number> {
+async function runAll(
+  workbench: Workbench,
+  name: string,
+  payload: Buffer,
+  qualifier: string | undefined,
+  repeat: number,
+  concurrency: number,
+): Promise<number> {
   let started = 0;
   let failures = 0;
   let cold = 0;

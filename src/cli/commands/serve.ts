@@ -1,6 +1,15 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { type ApiCredentials, formatTerminalLine, type FrontEndEndpoint, HttpFrontEnd, LambdaApiServer, type TelemetryEvent, userCredentialChain, writeServeDiscovery } from '../../core';
+import {
+  type ApiCredentials,
+  formatTerminalLine,
+  type FrontEndEndpoint,
+  HttpFrontEnd,
+  LambdaApiServer,
+  type TelemetryEvent,
+  userCredentialChain,
+  writeServeDiscovery,
+} from '../../core';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {
@@ -26,19 +35,33 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       .option('--port <port>', 'port (0 picks a free one)', '3001')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--allow-remote', 'allow binding to an address other than loopback (anyone who can reach it can run your functions)')
-      .option('--verify-signatures', 'reject requests not SigV4-signed with your credentials (InvalidSignatureException): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else --profile or AWS_PROFILE')
+      .option(
+        '--verify-signatures',
+        'reject requests not SigV4-signed with your credentials (InvalidSignatureException): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else --profile or AWS_PROFILE',
+      )
       .option('--access-key-id <id>', 'access key id the requests must be signed with (with --verify-signatures)', process.env.AWS_ACCESS_KEY_ID)
-      .option('--secret-access-key <secret>', 'secret key the requests must be signed with (default: $AWS_SECRET_ACCESS_KEY; visible in process lists: prefer the variable or --profile)')
+      .option(
+        '--secret-access-key <secret>',
+        'secret key the requests must be signed with (default: $AWS_SECRET_ACCESS_KEY; visible in process lists: prefer the variable or --profile)',
+      )
       .option('--profile <name>', 'credentials profile whose keys the requests must be signed with (with --verify-signatures; default: $AWS_PROFILE)')
-      .option('--http-api-port <port>', 'port of the HttpApi events\' HTTP API (default: a free one)')
-      .option('--rest-api-port <port>', 'port of the Api events\' REST API (default: a free one)')
-      .option('--url-port <Function=port>', 'port of a function URL (Function, Function:alias or the URL\'s logical id; repeatable; default: a free one)', (v: string, prev: string[] = []) => prev.concat(v))
+      .option('--http-api-port <port>', "port of the HttpApi events' HTTP API (default: a free one)")
+      .option('--rest-api-port <port>', "port of the Api events' REST API (default: a free one)")
+      .option(
+        '--url-port <Function=port>',
+        "port of a function URL (Function, Function:alias or the URL's logical id; repeatable; default: a free one)",
+        (v: string, prev: string[] = []) => prev.concat(v),
+      )
       .addHelpText('after', '\nExample:\n  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name HelloCjs out.json'),
   ).action(async (options: ServeOptions) => {
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${options.port}"`);
     if (!LOOPBACK.has(options.host)) {
-      if (!options.allowRemote) throw new UsageError(`Refusing to bind to ${options.host}: the API runs your functions for anyone who can reach it. Pass --allow-remote to do it anyway.`);
+      if (!options.allowRemote) {
+        throw new UsageError(
+          `Refusing to bind to ${options.host}: the API runs your functions for anyone who can reach it. Pass --allow-remote to do it anyway.`,
+        );
+      }
       process.stderr.write(`WARNING: the Lambda API is bound to ${options.host}, not loopback: anyone who can reach this address can invoke your functions.\n`);
     }
     const verifyWith = options.verifySignatures ? await verificationCredentials(options) : undefined;
@@ -48,12 +71,17 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     // a write per START/END/REPORT line is a measurable share of the host's CPU.
     let pending = '';
     workbench.telemetry.subscribe((event) => {
-      const line = event.type === 'workbench.reload' ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file)) : formatTerminalLine(event);
+      const line =
+        event.type === 'workbench.reload'
+          ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file))
+          : formatTerminalLine(event);
       if (line === undefined) return;
-      if (pending === '') {setImmediate(() => {
-        process.stderr.write(pending);
-        pending = '';
-      });}
+      if (pending === '') {
+        setImmediate(() => {
+          process.stderr.write(pending);
+          pending = '';
+        });
+      }
       pending += `${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}\n`;
     });
     const api = new LambdaApiServer(workbench, {
@@ -71,7 +99,11 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     }
     process.stdout.write(`Lambda API listening on ${listening.url}\n`);
     // How `send-message`, `put-record`, `queues`… find this server (removed on the way out).
-    const discovery = writeServeDiscovery(workbench.stateDir, listening.url, { token: api.debugToken, verifySignatures: !!verifyWith, region: workbench.settings.region });
+    const discovery = writeServeDiscovery(workbench.stateDir, listening.url, {
+      token: api.debugToken,
+      verifySignatures: !!verifyWith,
+      region: workbench.settings.region,
+    });
     // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
     const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts });
     if (HttpFrontEnd.wanted(workbench.template)) {
@@ -88,7 +120,9 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     for (const mapping of workbench.eventSources.mappings.list()) {
       const source = /:table\/([^/]+)/.exec(mapping.eventSourceArn)?.[1] ?? mapping.eventSourceArn.split(/[:/]/).at(-1);
       const target = `${mapping.functionName}${mapping.qualifier ? `:${mapping.qualifier}` : ''}`;
-      process.stdout.write(`Event source mapping: ${source} (${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB stream'}) → ${target}, batch size ${mapping.batchSize}${mapping.enabled ? '' : ' (disabled)'}\n`);
+      process.stdout.write(
+        `Event source mapping: ${source} (${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB stream'}) → ${target}, batch size ${mapping.batchSize}${mapping.enabled ? '' : ' (disabled)'}\n`,
+      );
     }
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -116,7 +150,9 @@ async function verificationCredentials(options: ServeOptions): Promise<ApiCreden
   if (!options.profile && options.accessKeyId && secretAccessKey) return { accessKeyId: options.accessKeyId, secretAccessKey };
   const found = await userCredentialChain(5000, options.profile)();
   if (found.source === 'fake') {
-    throw new UsageError(`--verify-signatures needs --access-key-id and --secret-access-key, or credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (--profile, AWS_PROFILE)${options.profile ? `: profile "${options.profile}" gave none` : ''}`);
+    throw new UsageError(
+      `--verify-signatures needs --access-key-id and --secret-access-key, or credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (--profile, AWS_PROFILE)${options.profile ? `: profile "${options.profile}" gave none` : ''}`,
+    );
   }
   return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey };
 }

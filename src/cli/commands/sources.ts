@@ -25,14 +25,24 @@ async function call(options: SourceOptions, request: Call): Promise<{ status: nu
   const payload = Buffer.from(request.body === undefined ? '' : JSON.stringify(request.body));
   if (url) {
     // The serve's engine has its own endpoints (its --source-endpoint options).
-    if (parseSourceEndpoints(options.sourceEndpoint)) process.stderr.write(`Warning: --source-endpoint is ignored: going through lambda-workbench serve at ${url}, which uses its own.\n`);
+    if (parseSourceEndpoints(options.sourceEndpoint)) {
+      process.stderr.write(`Warning: --source-endpoint is ignored: going through lambda-workbench serve at ${url}, which uses its own.\n`);
+    }
     const region = running?.region ?? options.region ?? process.env.AWS_REGION ?? DEFAULT_REGION;
     const verifying = !!running?.verifySignatures && (!options.endpoint || options.endpoint === running.url);
     const result = await httpCall(url, request.method, request.path, payload, verifying ? region : undefined);
-    if (!verifying && result.status === 403 && result.body?.__type === 'MissingAuthenticationTokenException') return httpCall(url, request.method, request.path, payload, region);
+    if (!verifying && result.status === 403 && result.body?.__type === 'MissingAuthenticationTokenException') {
+      return httpCall(url, request.method, request.path, payload, region);
+    }
     return result;
   }
-  const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, applyTemplateVersions: false, provision: false, eventSourceMappings: false });
+  const workbench = await openWorkbench(options, {
+    asyncWorkers: false,
+    hotReload: false,
+    applyTemplateVersions: false,
+    provision: false,
+    eventSourceMappings: false,
+  });
   try {
     const result = await handleSourceRoute(workbench.eventSources.sources, request.method, request.path, payload);
     return result ?? { status: 404 };
@@ -48,7 +58,9 @@ async function call(options: SourceOptions, request: Call): Promise<{ status: nu
 async function credentialsFor(base: string) {
   const credentials = await userCredentialChain()();
   if (credentials.source === 'fake') {
-    throw new UsageError(`lambda-workbench serve at ${base} verifies signatures (--verify-signatures): no credentials to sign with in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)`);
+    throw new UsageError(
+      `lambda-workbench serve at ${base} verifies signatures (--verify-signatures): no credentials to sign with in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (AWS_PROFILE)`,
+    );
   }
   return credentials;
 }
@@ -83,20 +95,34 @@ async function httpCall(base: string, method: string, pathname: string, payload:
 /** The result's body, or exit 2 with the server's message. */
 async function expectOk(options: SourceOptions, request: Call): Promise<any> {
   const result = await call(options, request);
-  if (result.status >= 400) throw new UsageError(`${result.body?.__type ?? `HTTP ${result.status}`}: ${result.body?.message ?? result.body?.Message ?? 'failed'}`);
+  if (result.status >= 400) {
+    throw new UsageError(`${result.body?.__type ?? `HTTP ${result.status}`}: ${result.body?.message ?? result.body?.Message ?? 'failed'}`);
+  }
   return result.body;
 }
 
 function table(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) process.stdout.write(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  for (const row of rows) {
+    process.stdout.write(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
+  }
 }
 
 export function registerSources(program: Command, withCommon: (c: Command) => Command): void {
-  const common = (command: Command) => withCommon(command).option('--endpoint <url>', 'a running `lambda-workbench serve` (default: the one running on this project, else the project\'s state directly)');
+  const common = (command: Command) =>
+    withCommon(command).option(
+      '--endpoint <url>',
+      "a running `lambda-workbench serve` (default: the one running on this project, else the project's state directly)",
+    );
 
   common(
-    program.command('send-message')
+    program
+      .command('send-message')
       .description('Send a message to a queue of the project (SendMessage)')
       .argument('<queue>', 'logical id, name or ARN of the queue')
       .requiredOption('--body <text>', 'the message body')
@@ -112,11 +138,16 @@ export function registerSources(program: Command, withCommon: (c: Command) => Co
       path: `/_workbench/queues/${encodeURIComponent(queue)}/messages`,
       body: { Body: options.body, MessageGroupId: options.groupId, MessageDeduplicationId: options.deduplicationId, DelaySeconds: delay },
     });
-    process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : `Sent message ${result.MessageId} to ${queue}${result.SequenceNumber ? ` (sequence number ${result.SequenceNumber})` : ''}\n`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `Sent message ${result.MessageId} to ${queue}${result.SequenceNumber ? ` (sequence number ${result.SequenceNumber})` : ''}\n`,
+    );
   });
 
   common(
-    program.command('put-record')
+    program
+      .command('put-record')
       .description('Put a record into a stream of the project (Kinesis PutRecord; a DynamoDB stream takes --change)')
       .argument('<stream>', 'logical id, name or ARN of the stream')
       .option('--data <text>', 'the record data (text; --data-base64 for bytes)')
@@ -134,7 +165,9 @@ export function registerSources(program: Command, withCommon: (c: Command) => Co
       }
     } else {
       const data = options.dataBase64 ?? (options.data !== undefined ? Buffer.from(options.data, 'utf8').toString('base64') : undefined);
-      if (data === undefined || !options.partitionKey) throw new UsageError('put-record needs --data (or --data-base64) and --partition-key (or --change for a DynamoDB stream)');
+      if (data === undefined || !options.partitionKey) {
+        throw new UsageError('put-record needs --data (or --data-base64) and --partition-key (or --change for a DynamoDB stream)');
+      }
       body = { Data: data, PartitionKey: options.partitionKey };
     }
     const result = await expectOk(options, { method: 'POST', path: `/_workbench/streams/${encodeURIComponent(stream)}/records`, body });
@@ -142,25 +175,37 @@ export function registerSources(program: Command, withCommon: (c: Command) => Co
   });
 
   common(
-    program.command('purge')
-      .description('Delete every message of a queue (PurgeQueue)')
-      .argument('<queue>', 'logical id, name or ARN of the queue'),
+    program.command('purge').description('Delete every message of a queue (PurgeQueue)').argument('<queue>', 'logical id, name or ARN of the queue'),
   ).action(async (queue: string, options: SourceOptions) => {
     await expectOk(options, { method: 'DELETE', path: `/_workbench/queues/${encodeURIComponent(queue)}/messages` });
     process.stdout.write(`Purged ${queue}\n`);
   });
 
-  common(program.command('queues').description('List the queues of the project with their message counts').option('--json', 'print JSON')).action(async (options: SourceOptions) => {
-    const { Queues } = await expectOk(options, { method: 'GET', path: '/_workbench/queues' });
-    if (options.json) return void process.stdout.write(`${JSON.stringify(Queues, null, 2)}\n`);
-    if (Queues.length === 0) return void process.stdout.write('The template declares no queues (AWS::SQS::Queue)\n');
-    table([['QUEUE', 'VISIBLE', 'IN FLIGHT', 'DELAYED', 'WHERE'], ...Queues.map((q: any) => [q.LogicalId && q.LogicalId !== q.Name ? `${q.LogicalId} (${q.Name})` : q.Name, String(q.Visible ?? '?'), String(q.InFlight ?? '?'), String(q.Delayed ?? '?'), q.Endpoint])]);
-  });
+  common(program.command('queues').description('List the queues of the project with their message counts').option('--json', 'print JSON')).action(
+    async (options: SourceOptions) => {
+      const { Queues } = await expectOk(options, { method: 'GET', path: '/_workbench/queues' });
+      if (options.json) return void process.stdout.write(`${JSON.stringify(Queues, null, 2)}\n`);
+      if (Queues.length === 0) return void process.stdout.write('The template declares no queues (AWS::SQS::Queue)\n');
+      table([
+        ['QUEUE', 'VISIBLE', 'IN FLIGHT', 'DELAYED', 'WHERE'],
+        ...Queues.map((q: any) => [
+          q.LogicalId && q.LogicalId !== q.Name ? `${q.LogicalId} (${q.Name})` : q.Name,
+          String(q.Visible ?? '?'),
+          String(q.InFlight ?? '?'),
+          String(q.Delayed ?? '?'),
+          q.Endpoint,
+        ]),
+      ]);
+    },
+  );
 
   common(program.command('streams').description('List the streams of the project').option('--json', 'print JSON')).action(async (options: SourceOptions) => {
     const { Streams } = await expectOk(options, { method: 'GET', path: '/_workbench/streams' });
     if (options.json) return void process.stdout.write(`${JSON.stringify(Streams, null, 2)}\n`);
     if (Streams.length === 0) return void process.stdout.write('The template declares no streams (AWS::Kinesis::Stream, DynamoDB StreamSpecification)\n');
-    table([['STREAM', 'KIND', 'SHARDS', 'WHERE'], ...Streams.map((s: any) => [s.LogicalId && s.LogicalId !== s.Name ? `${s.LogicalId} (${s.Name})` : s.Name, s.Kind, String(s.Shards), s.Endpoint])]);
+    table([
+      ['STREAM', 'KIND', 'SHARDS', 'WHERE'],
+      ...Streams.map((s: any) => [s.LogicalId && s.LogicalId !== s.Name ? `${s.LogicalId} (${s.Name})` : s.Name, s.Kind, String(s.Shards), s.Endpoint]),
+    ]);
   });
 }

@@ -40,7 +40,14 @@ const ROUTES: Route[] = [
     path: new RegExp(`^${ESM}/?$`),
     handle: async (_cp, _p, q, _b, s) => {
       const functionName = q.get('FunctionName') || undefined;
-      const page = paginateList(s.eventSources.listMappings({ functionName: functionName && parseFunctionRef(functionName).name, eventSourceArn: q.get('EventSourceArn') || undefined }), marker(q), maxItems(q));
+      const page = paginateList(
+        s.eventSources.listMappings({
+          functionName: functionName && parseFunctionRef(functionName).name,
+          eventSourceArn: q.get('EventSourceArn') || undefined,
+        }),
+        marker(q),
+        maxItems(q),
+      );
       return ok({ EventSourceMappings: page.items, NextMarker: page.nextMarker });
     },
   },
@@ -56,11 +63,16 @@ const ROUTES: Route[] = [
     },
   },
   { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}$`), handle: async (cp, [name], q) => ok(await cp.getFunction(name, qualifier(q))) },
-  { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/configuration$`), handle: async (cp, [name], q) => ok(await cp.getFunctionConfiguration(name, qualifier(q))) },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/configuration$`),
+    handle: async (cp, [name], q) => ok(await cp.getFunctionConfiguration(name, qualifier(q))),
+  },
   {
     method: 'POST',
     path: new RegExp(`^/2015-03-31/functions/${FN}/versions$`),
-    handle: async (cp, [name], _q, b) => ok(await cp.publishVersion(name, { codeSha256: str(b.CodeSha256), description: str(b.Description), revisionId: str(b.RevisionId) }), 201),
+    handle: async (cp, [name], _q, b) =>
+      ok(await cp.publishVersion(name, { codeSha256: str(b.CodeSha256), description: str(b.Description), revisionId: str(b.RevisionId) }), 201),
   },
   {
     method: 'GET',
@@ -80,7 +92,11 @@ const ROUTES: Route[] = [
     },
   },
   { method: 'GET', path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`), handle: async (cp, [name, alias]) => ok(await cp.getAlias(name, alias)) },
-  { method: 'PUT', path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`), handle: async (cp, [name, alias], _q, b) => ok(await cp.updateAlias(name, alias, b)) },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`),
+    handle: async (cp, [name, alias], _q, b) => ok(await cp.updateAlias(name, alias, b)),
+  },
   {
     method: 'DELETE',
     path: new RegExp(`^/2015-03-31/functions/${FN}/aliases/${FN}$`),
@@ -89,7 +105,11 @@ const ROUTES: Route[] = [
       return noContent();
     },
   },
-  { method: 'PUT', path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency$`), handle: async (cp, [name], _q, b) => ok(await cp.putFunctionConcurrency(name, b.ReservedConcurrentExecutions)) },
+  {
+    method: 'PUT',
+    path: new RegExp(`^/2017-10-31/functions/${FN}/concurrency$`),
+    handle: async (cp, [name], _q, b) => ok(await cp.putFunctionConcurrency(name, b.ReservedConcurrentExecutions)),
+  },
   { method: 'GET', path: new RegExp(`^/2019-09-30/functions/${FN}/concurrency$`), handle: async (cp, [name]) => ok(await cp.getFunctionConcurrency(name)) },
   {
     method: 'DELETE',
@@ -122,7 +142,10 @@ const ROUTES: Route[] = [
 ];
 
 /** The route for a request, or undefined when none matches. */
-export function findRoute(method: string, pathname: string): ((services: ControlServices, query: URLSearchParams, body: Buffer) => Promise<RouteResult>) | undefined {
+export function findRoute(
+  method: string,
+  pathname: string,
+): ((services: ControlServices, query: URLSearchParams, body: Buffer) => Promise<RouteResult>) | undefined {
   for (const route of ROUTES) {
     if (route.method !== method) continue;
     const match = route.path.exec(pathname);
@@ -149,7 +172,12 @@ function str(value: unknown): string | undefined {
 /** Marker = the index of the next item (opaque); MaxItems 1–10,000 (default 100). */
 function paginateList<T>(all: T[], marker: string | undefined, maxItems: number | undefined): { items: T[]; nextMarker?: string } {
   const max = maxItems ?? 100;
-  if (!Number.isInteger(max) || max < 1 || max > 10000) throw new WorkbenchError('InvalidParameterValueException', '1 validation error detected: Value at \'maxItems\' failed to satisfy constraint: Member must have value between 1 and 10000');
+  if (!Number.isInteger(max) || max < 1 || max > 10000) {
+    throw new WorkbenchError(
+      'InvalidParameterValueException',
+      "1 validation error detected: Value at 'maxItems' failed to satisfy constraint: Member must have value between 1 and 10000",
+    );
+  }
   const start = marker === undefined ? 0 : Number.parseInt(Buffer.from(marker, 'base64').toString('utf8'), 10);
   if (!Number.isInteger(start) || start < 0 || start > all.length) throw new WorkbenchError('InvalidParameterValueException', 'Invalid Marker');
   const items = all.slice(start, start + max);

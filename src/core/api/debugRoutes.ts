@@ -32,7 +32,14 @@ const EVENTS = /^\/_workbench\/debug\/events$/;
 const TIMEOUTS = /^\/_workbench\/debug\/environments\/([^/]+)\/timeouts$/;
 
 /** Handles a debug route; false when the path is not one. Errors are thrown for the API's error response. */
-export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: Buffer, token?: string): Promise<boolean> {
+export async function handleDebugRoute(
+  host: DebugHost,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  body: Buffer,
+  token?: string,
+): Promise<boolean> {
   let match: RegExpExecArray | null;
   if (req.method === 'PUT' && (match = FUNCTION.exec(url.pathname))) {
     const name = decodePathParameter(match[1]);
@@ -40,7 +47,11 @@ export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessag
     if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${name}`);
     const input = parseJsonBody(body) as { Enabled?: unknown; Environment?: Record<string, string>; StopOnInit?: boolean };
     if (input.Environment !== undefined && input.Environment !== null && !hasToken(req, token)) {
-      throw new ApiError(403, 'AccessDeniedException', `Environment overrides need the serve's token (${DEBUG_TOKEN_HEADER} from .lambda-workbench/serve.json), which only Lambda Workbench's debug adapter sends`);
+      throw new ApiError(
+        403,
+        'AccessDeniedException',
+        `Environment overrides need the serve's token (${DEBUG_TOKEN_HEADER} from .lambda-workbench/serve.json), which only Lambda Workbench's debug adapter sends`,
+      );
     }
     if (typeof input.Enabled !== 'boolean') throw new WorkbenchError('InvalidParameterValueException', 'Enabled (true or false) is required');
     const retired = host.setDebug(fn.functionName, input.Enabled, { environment: input.Environment, stopOnInit: input.StopOnInit });
@@ -53,7 +64,12 @@ export async function handleDebugRoute(host: DebugHost, req: http.IncomingMessag
     return true;
   }
   if (req.method === 'GET' && EVENTS.test(url.pathname)) {
-    const names = new Set((url.searchParams.get('functions') ?? '').split(',').filter(Boolean).map((name) => host.getFunction(name)?.functionName ?? name));
+    const names = new Set(
+      (url.searchParams.get('functions') ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((name) => host.getFunction(name)?.functionName ?? name),
+    );
     res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
     res.flushHeaders();
     const unsubscribe = host.telemetry.subscribe((event) => {

@@ -51,7 +51,10 @@ export class LambdaApiServer {
    */
   readonly debugToken = randomBytes(32).toString('hex');
 
-  constructor(private readonly service: LambdaService, private readonly options: LambdaApiOptions) {
+  constructor(
+    private readonly service: LambdaService,
+    private readonly options: LambdaApiOptions,
+  ) {
     this.server = http.createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
     this.verifier = options.verifySignatures ? new SignatureVerifier(options.verifySignatures) : undefined;
@@ -82,10 +85,23 @@ export class LambdaApiServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
       if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
-      if (this.options.debug && url.pathname.startsWith(DEBUG_ROUTE_PREFIX) && (await handleDebugRoute(this.options.debug, req, res, url, body, this.debugToken))) return;
+      if (
+        this.options.debug &&
+        url.pathname.startsWith(DEBUG_ROUTE_PREFIX) &&
+        (await handleDebugRoute(this.options.debug, req, res, url, body, this.debugToken))
+      ) {
+        return;
+      }
       if (url.pathname.startsWith(SOURCE_ROUTE_PREFIX)) {
         const result = await handleSourceRoute(this.service.eventSources.sources, req.method ?? 'GET', url.pathname, body);
-        if (result) return send(res, result.status, { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' }, result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)));
+        if (result) {
+          return send(
+            res,
+            result.status,
+            { 'x-amzn-RequestId': randomUUID(), 'Content-Type': 'application/json' },
+            result.body === undefined ? undefined : Buffer.from(JSON.stringify(result.body)),
+          );
+        }
       }
       const route = findRoute(req.method ?? 'GET', url.pathname);
       if (route) {
@@ -103,10 +119,16 @@ export class LambdaApiServer {
     const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
     const logType = header(req, 'x-amz-log-type') ?? 'None';
     if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {
-      throw new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+      );
     }
     if (!['None', 'Tail'].includes(logType)) {
-      throw new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`);
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`,
+      );
     }
     const qualifier = query.get('Qualifier') || undefined;
     const options: InvokeOptions = {
@@ -184,7 +206,9 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     });
     req.on('end', () => {
       if (size > MAX_BODY_BYTES) {
-        reject(new WorkbenchError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`));
+        reject(
+          new WorkbenchError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`),
+        );
       } else resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);

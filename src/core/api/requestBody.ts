@@ -9,6 +9,8 @@ export function parseJsonBody(body: Buffer): Record<string, unknown> {
   } catch {
     throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json');
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json: the body must be a JSON object');
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new WorkbenchError('InvalidRequestContentException', 'Could not parse request body into json: the body must be a JSON object');
+  }
   return value as Record<string, unknown>;
 }

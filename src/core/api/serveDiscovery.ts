@@ -6,7 +6,6 @@ import { stateLayout } from '../vocabulary/stateDirectory';
 // told where; a file whose process is gone is ignored. It holds the server's debug token, so only
 // its owner may read it (mode 0600, written afresh by rename so an older file's mode never stays).
 
-
 export interface ServeDiscovery {
   url: string;
   pid: number;

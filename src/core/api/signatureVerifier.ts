@@ -29,7 +29,9 @@ export class SignatureVerifier {
       throw new ApiError(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
     }
     const match = AUTHORIZATION.exec(authorization);
-    if (!match) throw new ApiError(403, 'IncompleteSignatureException', `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.`);
+    if (!match) {
+      throw new ApiError(403, 'IncompleteSignatureException', `Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.`);
+    }
     const [, accessKeyId, , region, service, signedHeaders, signature] = match;
     if (accessKeyId !== this.config.accessKeyId) {
       throw new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
@@ -42,7 +44,11 @@ export class SignatureVerifier {
     if (declared !== undefined) {
       const actual = createHash('sha256').update(body).digest('hex');
       if (String(declared).toLowerCase() !== actual) {
-        throw new ApiError(403, 'InvalidSignatureException', `The request payload must be signed: x-amz-content-sha256 must be the SHA-256 of the body (${String(declared).slice(0, 64) === 'UNSIGNED-PAYLOAD' ? 'UNSIGNED-PAYLOAD is not accepted' : 'it does not match the body received'}).`);
+        throw new ApiError(
+          403,
+          'InvalidSignatureException',
+          `The request payload must be signed: x-amz-content-sha256 must be the SHA-256 of the body (${String(declared).slice(0, 64) === 'UNSIGNED-PAYLOAD' ? 'UNSIGNED-PAYLOAD is not accepted' : 'it does not match the body received'}).`,
+        );
       }
     }
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -63,13 +69,25 @@ export class SignatureVerifier {
       applyChecksum: false,
     });
     const signed = await signer.sign(
-      { method: req.method ?? 'GET', protocol: 'http:', hostname: String(req.headers.host ?? 'localhost').split(':')[0], path: url.pathname, query, headers, body },
+      {
+        method: req.method ?? 'GET',
+        protocol: 'http:',
+        hostname: String(req.headers.host ?? 'localhost').split(':')[0],
+        path: url.pathname,
+        query,
+        headers,
+        body,
+      },
       // Exactly the headers the client says it signed (the signer would leave some out by default).
       { signingDate: date, signableHeaders: new Set(signedHeaders.split(';')) },
     );
     const expected = /Signature=([0-9a-f]{64})/.exec(String(signed.headers.authorization ?? ''))?.[1];
     if (expected !== signature) {
-      throw new ApiError(403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.');
+      throw new ApiError(
+        403,
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.',
+      );
     }
   }
 }

@@ -22,8 +22,18 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
   if (method === 'GET' && QUEUES.test(pathname)) {
     const queues = [];
     for (const definition of sources.queueDefinitions()) {
-      const stats = await sources.queue(definition.arn)!.stats().catch(() => undefined);
-      queues.push({ Name: definition.name, LogicalId: definition.logicalId, Arn: definition.arn, Fifo: definition.fifo, Endpoint: definition.endpoint?.url ?? (definition.endpoint ? 'AWS' : 'embedded'), ...(stats ? { Visible: stats.visible, InFlight: stats.inFlight, Delayed: stats.delayed } : {}) });
+      const stats = await sources
+        .queue(definition.arn)!
+        .stats()
+        .catch(() => undefined);
+      queues.push({
+        Name: definition.name,
+        LogicalId: definition.logicalId,
+        Arn: definition.arn,
+        Fifo: definition.fifo,
+        Endpoint: definition.endpoint?.url ?? (definition.endpoint ? 'AWS' : 'embedded'),
+        ...(stats ? { Visible: stats.visible, InFlight: stats.inFlight, Delayed: stats.delayed } : {}),
+      });
     }
     return { status: 200, body: { Queues: queues } };
   }
@@ -34,28 +44,60 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
       return { status: 204 };
     }
     if (method === 'POST') {
-      const input = parseJsonBody(body) as { Body?: unknown; MessageGroupId?: string; MessageDeduplicationId?: string; DelaySeconds?: number; MessageAttributes?: Record<string, MessageAttributeValue> };
+      const input = parseJsonBody(body) as {
+        Body?: unknown;
+        MessageGroupId?: string;
+        MessageDeduplicationId?: string;
+        DelaySeconds?: number;
+        MessageAttributes?: Record<string, MessageAttributeValue>;
+      };
       if (typeof input.Body !== 'string') throw new WorkbenchError('InvalidParameterValueException', 'Body is required (the message text)');
-      const [result] = await queue.send([{ body: input.Body, messageGroupId: input.MessageGroupId, messageDeduplicationId: input.MessageDeduplicationId, delaySeconds: input.DelaySeconds, messageAttributes: input.MessageAttributes }]);
+      const [result] = await queue.send([
+        {
+          body: input.Body,
+          messageGroupId: input.MessageGroupId,
+          messageDeduplicationId: input.MessageDeduplicationId,
+          delaySeconds: input.DelaySeconds,
+          messageAttributes: input.MessageAttributes,
+        },
+      ]);
       return { status: 200, body: { MessageId: result.messageId, MD5OfMessageBody: result.md5OfMessageBody, SequenceNumber: result.sequenceNumber } };
     }
   }
   if (method === 'GET' && STREAMS.test(pathname)) {
     const streams = [];
     for (const definition of sources.streamDefinitions()) {
-      const shards = await sources.stream(definition.arn)!.listShards().catch(() => []);
-      streams.push({ Name: definition.name, LogicalId: definition.logicalId, Arn: definition.arn, Kind: definition.kind, Shards: shards.length, Endpoint: definition.endpoint?.url ?? (definition.endpoint ? 'AWS' : 'embedded') });
+      const shards = await sources
+        .stream(definition.arn)!
+        .listShards()
+        .catch(() => []);
+      streams.push({
+        Name: definition.name,
+        LogicalId: definition.logicalId,
+        Arn: definition.arn,
+        Kind: definition.kind,
+        Shards: shards.length,
+        Endpoint: definition.endpoint?.url ?? (definition.endpoint ? 'AWS' : 'embedded'),
+      });
     }
     return { status: 200, body: { Streams: streams } };
   }
   if (method === 'POST' && (match = STREAM_RECORDS.exec(pathname))) {
     const name = decodePathParameter(match[1]);
     const stream = sources.stream(name);
-    if (!stream) throw unknown('stream', name, sources.streamDefinitions().map((s) => s.logicalId ?? s.name));
+    if (!stream) {
+      throw unknown(
+        'stream',
+        name,
+        sources.streamDefinitions().map((s) => s.logicalId ?? s.name),
+      );
+    }
     const input = parseJsonBody(body) as { Data?: unknown; PartitionKey?: unknown; Change?: unknown };
     try {
       if (input.Change !== undefined) {
-        if (typeof input.Change !== 'object' || input.Change === null || Array.isArray(input.Change)) throw new StreamApiError('ValidationException', 'Change must be an object (eventName, Keys, NewImage, OldImage)');
+        if (typeof input.Change !== 'object' || input.Change === null || Array.isArray(input.Change)) {
+          throw new StreamApiError('ValidationException', 'Change must be an object (eventName, Keys, NewImage, OldImage)');
+        }
         if (!stream.putChange) throw new StreamApiError('ValidationException', `${name} is not an embedded DynamoDB stream: write to the table instead`);
         const result = await stream.putChange(input.Change as DynamoDbChange);
         return { status: 200, body: { ShardId: result.shardId, SequenceNumber: result.sequenceNumber } };
@@ -77,11 +119,19 @@ export async function handleSourceRoute(sources: Sources, method: string, pathna
 
 function findQueue(sources: Sources, name: string) {
   const queue = sources.findQueueDefinition(name) && sources.queue(name);
-  if (!queue) throw unknown('queue', name, sources.queueDefinitions().map((q) => q.logicalId ?? q.name));
+  if (!queue) {
+    throw unknown(
+      'queue',
+      name,
+      sources.queueDefinitions().map((q) => q.logicalId ?? q.name),
+    );
+  }
   return queue;
 }
 
 function unknown(kind: string, name: string, known: string[]): WorkbenchError {
-  return new WorkbenchError('ResourceNotFoundException', `No ${kind} ${name} in this project (${known.length ? `${kind}s: ${known.join(', ')}` : `the template declares no ${kind}s`})`);
+  return new WorkbenchError(
+    'ResourceNotFoundException',
+    `No ${kind} ${name} in this project (${known.length ? `${kind}s: ${known.join(', ')}` : `the template declares no ${kind}s`})`,
+  );
 }
-

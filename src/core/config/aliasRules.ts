@@ -16,7 +16,10 @@ export interface AliasInput {
 }
 
 function validationError(value: string, field: string, constraint: string): WorkbenchError {
-  return new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`);
+  return new WorkbenchError(
+    'InvalidParameterValueException',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
 }
 
 export function checkAliasName(name: string): void {
@@ -54,13 +57,23 @@ export function checkAlias(input: AliasInput): void {
   if (!weights) return;
   const entries = Object.entries(weights);
   const shown = `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
-  if (entries.length > MAX_ADDITIONAL_VERSIONS) throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Member must have length less than or equal to 1');
+  if (entries.length > MAX_ADDITIONAL_VERSIONS) {
+    throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Member must have length less than or equal to 1');
+  }
   for (const [version, weight] of entries) {
     if (!VERSION_KEY.test(version)) {
-      throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]');
+      throw validationError(
+        shown,
+        'routingConfig.additionalVersionWeights',
+        'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]',
+      );
     }
     if (!isRoutingWeight(weight)) {
-      throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]');
+      throw validationError(
+        shown,
+        'routingConfig.additionalVersionWeights',
+        'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]',
+      );
     }
   }
   if (entries.length === 1) {
@@ -69,7 +82,10 @@ export function checkAlias(input: AliasInput): void {
     }
     const [additional] = entries[0];
     if (additional === input.functionVersion) {
-      throw new WorkbenchError('InvalidParameterValueException', `Invalid function version ${additional}. Function version ${additional} is already included in routing configuration.`);
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `Invalid function version ${additional}. Function version ${additional} is already included in routing configuration.`,
+      );
     }
   }
 }

@@ -43,7 +43,13 @@ export function checkAliases(functions: FunctionDefinition[], entries: Map<strin
   for (const [, r] of ofType('AWS::Lambda::Alias')) {
     const fn = functionOf(r);
     if (r.written('FunctionVersion')) checkVersion(r, ['FunctionVersion'], fn, published);
-    else r.warning('missing-property', ['FunctionVersion'], 'Missing required property FunctionVersion (e.g. !GetAtt MyVersion.Version); the alias is not created locally');
+    else {
+      r.warning(
+        'missing-property',
+        ['FunctionVersion'],
+        'Missing required property FunctionVersion (e.g. !GetAtt MyVersion.Version); the alias is not created locally',
+      );
+    }
     checkRouting(r, fn, published);
   }
 }
@@ -55,7 +61,9 @@ function checkRouting(r: PropertyReader, fn: FunctionDefinition | undefined, pub
     r.warning('invalid-type', ROUTING, `AdditionalVersionWeights must be a list of { FunctionVersion, FunctionWeight }, got ${describe(weights)}`);
     return;
   }
-  if (weights.length > MAX_ADDITIONAL_VERSIONS) r.warning('invalid-value', ROUTING, `Lambda routes to at most one additional version; ${weights.length} are given`);
+  if (weights.length > MAX_ADDITIONAL_VERSIONS) {
+    r.warning('invalid-value', ROUTING, `Lambda routes to at most one additional version; ${weights.length} are given`);
+  }
   weights.forEach((_, i) => {
     const item = [...ROUTING, String(i)];
     if (r.written(...item, 'FunctionVersion')) checkVersion(r, [...item, 'FunctionVersion'], fn, published);

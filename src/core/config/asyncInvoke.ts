@@ -23,7 +23,10 @@ export function readEventInvokeConfig(r: PropertyReader, base: string[]): EventI
   const age = integer(r, [...base, 'MaximumEventAgeInSeconds'], { min: 60, max: 21600, unit: 'seconds' });
   if (age !== undefined) cfg.maximumEventAgeInSeconds = age;
   const destinations: DestinationConfig = {};
-  for (const [key, field] of [['OnSuccess', 'onSuccess'], ['OnFailure', 'onFailure']] as const) {
+  for (const [key, field] of [
+    ['OnSuccess', 'onSuccess'],
+    ['OnFailure', 'onFailure'],
+  ] as const) {
     const keys = [...base, 'DestinationConfig', key];
     const d = r.get(...keys);
     if (d === undefined || d === null) continue;

@@ -20,12 +20,7 @@ function targetFunction(entry: ResourceEntry, r: PropertyReader, functions: Map<
   return fn;
 }
 
-export function attachEventSourceMapping(
-  entry: ResourceEntry,
-  r: PropertyReader,
-  functions: Map<string, FunctionDefinition>,
-  position: SourcePosition,
-): void {
+export function attachEventSourceMapping(entry: ResourceEntry, r: PropertyReader, functions: Map<string, FunctionDefinition>, position: SourcePosition): void {
   const fn = targetFunction(entry, r, functions);
   if (!fn) return;
   fn.events.push({ name: entry.logicalId, type: 'EventSourceMapping', properties: r.values, position });

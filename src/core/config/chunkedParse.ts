@@ -147,7 +147,14 @@ function moveEntry(entry: MapEntry, by: number): MapEntry {
 }
 
 function moveNode(node: TNode, by: number): TNode {
-  if (node.kind === 'map') return makeMap(node.entries.map((e) => moveEntry(e, by)), node.start + by, node.end + by, node.path);
+  if (node.kind === 'map') {
+    return makeMap(
+      node.entries.map((e) => moveEntry(e, by)),
+      node.start + by,
+      node.end + by,
+      node.path,
+    );
+  }
   if (node.kind === 'seq') return { ...node, start: node.start + by, end: node.end + by, items: node.items.map((item) => moveNode(item, by)) };
   return { ...node, start: node.start + by, end: node.end + by };
 }

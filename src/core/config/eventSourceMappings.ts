@@ -9,11 +9,7 @@ import { checkMappingInput, SAM_MAPPING_EVENTS, samEventMappingInput, type Mappi
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 
-export function checkEventSourceMappings(
-  functions: FunctionDefinition[],
-  entries: Map<string, ResourceEntry>,
-  readers: Map<string, PropertyReader>,
-): void {
+export function checkEventSourceMappings(functions: FunctionDefinition[], entries: Map<string, ResourceEntry>, readers: Map<string, PropertyReader>): void {
   for (const fn of functions) {
     const r = readers.get(fn.logicalId);
     if (!r || fn.resourceType !== 'AWS::Serverless::Function') continue;

@@ -96,7 +96,9 @@ function compileObject(pattern: Record<string, unknown>, path: string): RecordFi
   for (const [key, spec] of Object.entries(pattern)) {
     const at = path ? `${path}.${key}` : key;
     if (key === '$or') {
-      if (!Array.isArray(spec) || spec.length < 2 || !spec.every(isPlainObject)) throw invalid(`"$or" at ${path || 'the top level'} must be an array of at least two patterns`);
+      if (!Array.isArray(spec) || spec.length < 2 || !spec.every(isPlainObject)) {
+        throw invalid(`"$or" at ${path || 'the top level'} must be an array of at least two patterns`);
+      }
       alternatives.push(spec.map((p) => compileObject(p as Record<string, unknown>, path)));
       continue;
     }
@@ -157,9 +159,10 @@ function compileOperator(item: Record<string, unknown>, at: string, leaf: Leaf):
     case 'suffix': {
       const { text, ignoreCase } = stringOperand(arg, op, at);
       const wanted = ignoreCase ? text.toLowerCase() : text;
-      const test = op === 'prefix'
-        ? (s: string) => (ignoreCase ? s.toLowerCase() : s).startsWith(wanted)
-        : (s: string) => (ignoreCase ? s.toLowerCase() : s).endsWith(wanted);
+      const test =
+        op === 'prefix'
+          ? (s: string) => (ignoreCase ? s.toLowerCase() : s).startsWith(wanted)
+          : (s: string) => (ignoreCase ? s.toLowerCase() : s).endsWith(wanted);
       leaf.matchers.push((v) => typeof v === 'string' && test(v));
       return;
     }

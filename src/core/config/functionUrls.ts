@@ -2,14 +2,7 @@
 // `AWS::Lambda::Url`) and the routes of SAM `Api` (REST, payload 1.0) and `HttpApi` (payload 2.0,
 // or 1.0) events, with the API settings the local front ends honour (CORS, binary media types,
 // stage name). Checked against Lambda's and API Gateway's rules; src/core/http serves them.
-import type {
-  ApiRouteDefinition,
-  CorsConfig,
-  FunctionDefinition,
-  FunctionUrlDefinition,
-  SourcePosition,
-  TemplateModel,
-} from './types';
+import type { ApiRouteDefinition, CorsConfig, FunctionDefinition, FunctionUrlDefinition, SourcePosition, TemplateModel } from './types';
 import { describe, type Resolver } from './intrinsics';
 import { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
@@ -94,17 +87,31 @@ function readUrlConfig(
   const authType = r.get(...at, 'AuthType');
   if (authType !== 'NONE' && authType !== 'AWS_IAM') {
     const written = authType === undefined ? 'is missing' : `is ${describe(authType)}`;
-    r.error(authType === undefined ? 'missing-property' : 'invalid-value', [...at, 'AuthType'], `AuthType ${written}: a function URL needs AuthType NONE (public) or AWS_IAM (SigV4-signed requests)`);
+    r.error(
+      authType === undefined ? 'missing-property' : 'invalid-value',
+      [...at, 'AuthType'],
+      `AuthType ${written}: a function URL needs AuthType NONE (public) or AWS_IAM (SigV4-signed requests)`,
+    );
     return undefined;
   }
   if (authType === 'AWS_IAM') {
-    r.report('info', 'not-enforced', [...at, 'AuthType'], 'AuthType AWS_IAM: locally a request needs a SigV4 Authorization header, but its signature is not verified');
+    r.report(
+      'info',
+      'not-enforced',
+      [...at, 'AuthType'],
+      'AuthType AWS_IAM: locally a request needs a SigV4 Authorization header, but its signature is not verified',
+    );
   }
   const mode = r.get(...at, 'InvokeMode') ?? 'BUFFERED';
   if (mode !== 'BUFFERED' && mode !== 'RESPONSE_STREAM') {
     r.error('invalid-value', [...at, 'InvokeMode'], `InvokeMode must be BUFFERED or RESPONSE_STREAM, got ${describe(mode)}`);
   } else if (mode === 'RESPONSE_STREAM') {
-    r.report('info', 'not-simulated', [...at, 'InvokeMode'], 'InvokeMode RESPONSE_STREAM is served buffered locally: the client gets the response when the function has returned');
+    r.report(
+      'info',
+      'not-simulated',
+      [...at, 'InvokeMode'],
+      'InvokeMode RESPONSE_STREAM is served buffered locally: the client gets the response when the function has returned',
+    );
   }
   const def: FunctionUrlDefinition = {
     logicalId: target.logicalId,
@@ -124,7 +131,11 @@ function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEn
   const target = r.get('TargetFunctionArn');
   if (typeof target !== 'string' || target === '') {
     if (target === undefined && !r.written('TargetFunctionArn')) {
-      r.error('missing-property', ['TargetFunctionArn'], 'Missing required property TargetFunctionArn (the function: !Ref MyFunction, !GetAtt MyFunction.Arn or an alias)');
+      r.error(
+        'missing-property',
+        ['TargetFunctionArn'],
+        'Missing required property TargetFunctionArn (the function: !Ref MyFunction, !GetAtt MyFunction.Arn or an alias)',
+      );
     } else if (target !== undefined) {
       r.error('invalid-type', ['TargetFunctionArn'], `TargetFunctionArn must be a function name or ARN, got ${describe(target)}`);
     }
@@ -143,7 +154,11 @@ function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEn
   }
   if (qualifier === '$LATEST') qualifier = undefined;
   if (qualifier !== undefined && (/^\d+$/.test(qualifier) || qualifier.includes('${'))) {
-    r.error('invalid-value', r.written('Qualifier') ? ['Qualifier'] : ['TargetFunctionArn'], 'A function URL can point to $LATEST or an alias, not to a published version');
+    r.error(
+      'invalid-value',
+      r.written('Qualifier') ? ['Qualifier'] : ['TargetFunctionArn'],
+      'A function URL can point to $LATEST or an alias, not to a published version',
+    );
     return undefined;
   }
   if (qualifier !== undefined && !/^[a-zA-Z0-9_-]{1,128}$/.test(qualifier)) {
@@ -153,7 +168,11 @@ function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEn
   const fn = ctx.functions.get(ref.name);
   if (!fn) {
     const known = [...ctx.functions.keys()].join(', ') || 'none';
-    r.warning('unknown-function', ['TargetFunctionArn'], `AWS::Lambda::Url '${entry.logicalId}' targets function '${ref.name}', which is not defined in this template (functions: ${known})`);
+    r.warning(
+      'unknown-function',
+      ['TargetFunctionArn'],
+      `AWS::Lambda::Url '${entry.logicalId}' targets function '${ref.name}', which is not defined in this template (functions: ${known})`,
+    );
     return undefined;
   }
   return readUrlConfig(r, [], { logicalId: entry.logicalId, functionName: fn.functionName, qualifier }, ctx.position(entry.keyStart));
@@ -170,7 +189,11 @@ function checkDuplicateUrls(urls: Array<Located<FunctionUrlDefinition>>): void {
       continue;
     }
     const target = def.qualifier ? `alias '${def.qualifier}' of function '${def.functionName}'` : `function '${def.functionName}' ($LATEST)`;
-    r.error('duplicate-function-url', keys, `The ${target} already has a function URL ('${other.logicalId}', line ${other.position.line}); Lambda allows one per function or alias`);
+    r.error(
+      'duplicate-function-url',
+      keys,
+      `The ${target} already has a function URL ('${other.logicalId}', line ${other.position.line}); Lambda allows one per function or alias`,
+    );
     urls.splice(i--, 1);
   }
 }
@@ -211,8 +234,12 @@ function readCors(r: PropertyReader, at: string[], kind: 'url' | 'http'): CorsCo
   };
   const url = kind === 'url';
   const cors: CorsConfig = {
-    allowOrigins: list('AllowOrigins', url ? 100 : undefined, (s) => (s.length < 1 || s.length > 253 ? `origin '${s}' must be 1 to 253 characters` : undefined)),
-    allowMethods: list('AllowMethods', url ? 6 : undefined, (s) => (s === '*' || METHODS.has(s.toUpperCase()) ? undefined : `'${s}' is not an HTTP method (${[...METHODS].join(', ')} or *)`)).map((m) => m.toUpperCase()),
+    allowOrigins: list('AllowOrigins', url ? 100 : undefined, (s) =>
+      s.length < 1 || s.length > 253 ? `origin '${s}' must be 1 to 253 characters` : undefined,
+    ),
+    allowMethods: list('AllowMethods', url ? 6 : undefined, (s) =>
+      s === '*' || METHODS.has(s.toUpperCase()) ? undefined : `'${s}' is not an HTTP method (${[...METHODS].join(', ')} or *)`,
+    ).map((m) => m.toUpperCase()),
     allowHeaders: list('AllowHeaders', url ? 100 : undefined, (s) => (s.length > 1024 ? 'a header name is at most 1024 characters' : undefined)),
     exposeHeaders: list('ExposeHeaders', url ? 100 : undefined, (s) => (s.length > 1024 ? 'a header name is at most 1024 characters' : undefined)),
     allowCredentials: false,
@@ -235,7 +262,13 @@ function readRestCors(r: PropertyReader): CorsConfig | undefined {
   const v = r.get('Cors');
   if (v === undefined || v === null) return undefined;
   const unquote = (s: string) => s.trim().replace(/^'(.*)'$/s, '$1');
-  const split = (s: unknown) => (typeof s === 'string' ? unquote(s).split(',').map((x) => x.trim()).filter(Boolean) : []);
+  const split = (s: unknown) =>
+    typeof s === 'string'
+      ? unquote(s)
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : [];
   if (typeof v === 'string') {
     return { allowOrigins: [unquote(v)], allowMethods: ALL_METHODS, allowHeaders: [], exposeHeaders: [], allowCredentials: false };
   }
@@ -245,7 +278,7 @@ function readRestCors(r: PropertyReader): CorsConfig | undefined {
   }
   const o = v as Record<string, unknown>;
   if (typeof o.AllowOrigin !== 'string') {
-    r.error('missing-property', ['Cors', 'AllowOrigin'], "Cors needs AllowOrigin (a quoted origin, e.g. \"'https://example.com'\")");
+    r.error('missing-property', ['Cors', 'AllowOrigin'], 'Cors needs AllowOrigin (a quoted origin, e.g. "\'https://example.com\'")');
     return undefined;
   }
   const cors: CorsConfig = {
@@ -283,7 +316,10 @@ function readRoute(
     method = 'ANY';
   } else {
     let ok = true;
-    for (const [key, value] of [['Path', path], ['Method', method]] as const) {
+    for (const [key, value] of [
+      ['Path', path],
+      ['Method', method],
+    ] as const) {
       if (typeof value === 'string' && value !== '') continue;
       ok = false;
       if (value === undefined && !r.written(...at(key))) {
@@ -312,7 +348,15 @@ function readRoute(
     if (text === '1.0' || text === '2.0') version = text;
     else r.error('invalid-value', at('PayloadFormatVersion'), `PayloadFormatVersion must be '1.0' or '2.0', got ${describe(pfv)}`);
   }
-  const def: ApiRouteDefinition = { api, method: method as string, path: path as string, functionName: fn.functionName, eventName, payloadFormatVersion: version, position };
+  const def: ApiRouteDefinition = {
+    api,
+    method: method as string,
+    path: path as string,
+    functionName: fn.functionName,
+    eventName,
+    payloadFormatVersion: version,
+    position,
+  };
   if (fn.autoPublishAlias !== undefined) def.qualifier = fn.autoPublishAlias;
   const apiKey = JSON.stringify(props.RestApiId ?? props.ApiId ?? null);
   return { def, r, keys: path === '$default' ? ['Events', eventName] : at('Path'), apiKey };
@@ -356,7 +400,11 @@ function checkDuplicateRoutes(routes: Array<Located<ApiRouteDefinition> & { apiK
     if (other.apiKey === route.apiKey) {
       route.r.error('duplicate-route', route.keys, `${what} is already routed to ${first} in the same API`);
     } else {
-      route.r.warning('route-shadowed', route.keys, `${what} is also routed to ${first} in another API; locally the ${def.api === 'rest' ? 'REST' : 'HTTP'} APIs share one server and the first route wins`);
+      route.r.warning(
+        'route-shadowed',
+        route.keys,
+        `${what} is also routed to ${first} in another API; locally the ${def.api === 'rest' ? 'REST' : 'HTTP'} APIs share one server and the first route wins`,
+      );
     }
     routes.splice(i--, 1);
   }

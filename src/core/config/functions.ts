@@ -7,16 +7,7 @@ import { describe } from './intrinsics';
 import { layerReferences } from './layers';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
-import {
-  architectures,
-  checkFunctionName,
-  checkRuntime,
-  environment,
-  integer,
-  localDirectory,
-  optionalString,
-  requiredString,
-} from './validation';
+import { architectures, checkFunctionName, checkRuntime, environment, integer, localDirectory, optionalString, requiredString } from './validation';
 
 export const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 
@@ -74,11 +65,19 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
       if (alias === undefined) r.error('missing-property', ['ProvisionedConcurrencyConfig'], 'ProvisionedConcurrencyConfig requires AutoPublishAlias');
       // As Lambda's PutProvisionedConcurrencyConfig (the deployment fails); the account's bound depends on the engine's settings, which clamp.
       if (reserved !== undefined && provisioned > reserved) {
-        r.error('invalid-value', ['ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'], `Requested Provisioned Concurrency (${provisioned}) should not be greater than the reservedConcurrentExecution for function (${reserved})`);
+        r.error(
+          'invalid-value',
+          ['ProvisionedConcurrencyConfig', 'ProvisionedConcurrentExecutions'],
+          `Requested Provisioned Concurrency (${provisioned}) should not be greater than the reservedConcurrentExecution for function (${reserved})`,
+        );
       }
     }
     if (r.written('DeploymentPreference')) {
-      r.warning('not-simulated', ['DeploymentPreference'], 'DeploymentPreference traffic shifting is not simulated locally: the AutoPublishAlias moves to each new version at once');
+      r.warning(
+        'not-simulated',
+        ['DeploymentPreference'],
+        'DeploymentPreference traffic shifting is not simulated locally: the AutoPublishAlias moves to each new version at once',
+      );
     }
     const invoke = readEventInvokeConfig(r, ['EventInvokeConfig']);
     if (invoke) fn.eventInvokeConfig = invoke;

@@ -49,11 +49,7 @@ export function readLayer(entry: ResourceEntry, r: PropertyReader, templateDir: 
  * A function's `Layers`. `Ref` to a layer resource resolves to its logical id (see
  * resourceRefs), which is how a reference to a layer in this template is recognised.
  */
-export function layerReferences(
-  r: PropertyReader,
-  layers: Map<string, LayerDefinition | undefined>,
-  runtime: string | undefined,
-): LayerReference[] {
+export function layerReferences(r: PropertyReader, layers: Map<string, LayerDefinition | undefined>, runtime: string | undefined): LayerReference[] {
   const v = r.get('Layers');
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) {

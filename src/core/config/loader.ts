@@ -115,12 +115,7 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
 }
 
 /** Resolves every created resource's properties into model.resources; returns a reader per resource. */
-function resolveResources(
-  entries: Map<string, ResourceEntry>,
-  resolver: Resolver,
-  model: TemplateModel,
-  source: SourceFile,
-): Map<string, PropertyReader> {
+function resolveResources(entries: Map<string, ResourceEntry>, resolver: Resolver, model: TemplateModel, source: SourceFile): Map<string, PropertyReader> {
   const readers = new Map<string, PropertyReader>();
   for (const e of entries.values()) {
     if (!e.created || e.implicit || !e.type) continue;

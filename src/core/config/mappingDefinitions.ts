@@ -80,7 +80,9 @@ function invalid(message: string): WorkbenchError {
 }
 
 function validation(value: unknown, field: string, constraint: string): WorkbenchError {
-  return invalid(`1 validation error detected: Value '${typeof value === 'object' ? JSON.stringify(value) : String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`);
+  return invalid(
+    `1 validation error detected: Value '${typeof value === 'object' ? JSON.stringify(value) : String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
 }
 
 /** A setting Lambda rejects: the input property at fault and Lambda's error. */
@@ -131,7 +133,11 @@ function rejected(value: unknown, parsed: unknown): boolean {
  * Validates a mapping's settings as Lambda does, filling in its defaults. `previous` is the
  * mapping being updated (only what `input` gives changes).
  */
-export function validateMapping(input: MappingInput, base: { uuid: string; origin: EventSourceMapping['origin']; declaredAs?: string }, previous?: EventSourceMapping): EventSourceMapping {
+export function validateMapping(
+  input: MappingInput,
+  base: { uuid: string; origin: EventSourceMapping['origin']; declaredAs?: string },
+  previous?: EventSourceMapping,
+): EventSourceMapping {
   let functionName = previous?.functionName;
   let qualifier = previous?.qualifier;
   if (input.FunctionName !== undefined) {
@@ -165,11 +171,19 @@ interface Base {
 }
 
 /** Lambda's rules and defaults for everything but the function. */
-function settings(input: MappingInput, base: Base, previous: EventSourceMapping | undefined, report: Report, kindHint?: MappingSourceKind): EventSourceMapping | undefined {
+function settings(
+  input: MappingInput,
+  base: Base,
+  previous: EventSourceMapping | undefined,
+  report: Report,
+  kindHint?: MappingSourceKind,
+): EventSourceMapping | undefined {
   const eventSourceArn = previous?.eventSourceArn ?? (typeof input.EventSourceArn === 'string' ? input.EventSourceArn : undefined);
   if (!eventSourceArn) report(['EventSourceArn'], invalid('EventSourceArn is required: the ARN of an SQS queue, a Kinesis stream or a DynamoDB stream'));
   const known = eventSourceArn ? sourceKindOf(eventSourceArn) : undefined;
-  if (eventSourceArn && !known) report(['EventSourceArn'], invalid(`Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : ${eventSourceArn}`));
+  if (eventSourceArn && !known) {
+    report(['EventSourceArn'], invalid(`Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : ${eventSourceArn}`));
+  }
   const kind = known ?? kindHint;
   if (!kind) return undefined;
   const stream = kind !== 'sqs';
@@ -219,7 +233,15 @@ function settings(input: MappingInput, base: Base, previous: EventSourceMapping 
   if (filters) mapping.filterCriteria = filters;
 
   if (kind === 'sqs') {
-    for (const field of ['StartingPosition', 'ParallelizationFactor', 'BisectBatchOnFunctionError', 'MaximumRetryAttempts', 'MaximumRecordAgeInSeconds', 'DestinationConfig', 'TumblingWindowInSeconds'] as const) {
+    for (const field of [
+      'StartingPosition',
+      'ParallelizationFactor',
+      'BisectBatchOnFunctionError',
+      'MaximumRetryAttempts',
+      'MaximumRecordAgeInSeconds',
+      'DestinationConfig',
+      'TumblingWindowInSeconds',
+    ] as const) {
       if (input[field] !== undefined) report([field], invalid(`Unsupported ${field} parameter for the event source type sqs`));
     }
     const scaling = input.ScalingConfig as { MaximumConcurrency?: unknown } | undefined;
@@ -242,14 +264,18 @@ function settings(input: MappingInput, base: Base, previous: EventSourceMapping 
     if (position === 'AT_TIMESTAMP') {
       const seconds = typeof timestamp === 'string' ? Date.parse(timestamp) / 1000 : timestamp;
       if (typeof seconds !== 'number' || !Number.isFinite(seconds)) {
-        report(['StartingPositionTimestamp'], invalid('StartingPositionTimestamp is required (epoch seconds or an ISO date) when StartingPosition is AT_TIMESTAMP'));
+        report(
+          ['StartingPositionTimestamp'],
+          invalid('StartingPositionTimestamp is required (epoch seconds or an ISO date) when StartingPosition is AT_TIMESTAMP'),
+        );
       } else {
         mapping.startingPositionTimestamp = seconds;
       }
     }
   }
   mapping.parallelizationFactor = integer(input.ParallelizationFactor, ['ParallelizationFactor'], 1, 10, report) ?? previous?.parallelizationFactor ?? 1;
-  mapping.bisectBatchOnFunctionError = bool(input.BisectBatchOnFunctionError, ['BisectBatchOnFunctionError'], report) ?? previous?.bisectBatchOnFunctionError ?? false;
+  mapping.bisectBatchOnFunctionError =
+    bool(input.BisectBatchOnFunctionError, ['BisectBatchOnFunctionError'], report) ?? previous?.bisectBatchOnFunctionError ?? false;
   mapping.maximumRetryAttempts = integer(input.MaximumRetryAttempts, ['MaximumRetryAttempts'], -1, 10000, report) ?? previous?.maximumRetryAttempts ?? -1;
   const ageIn = integer(input.MaximumRecordAgeInSeconds, ['MaximumRecordAgeInSeconds'], -1, 604800, report);
   const age = ageIn ?? previous?.maximumRecordAgeInSeconds ?? -1;
@@ -261,12 +287,18 @@ function settings(input: MappingInput, base: Base, previous: EventSourceMapping 
   }
   const tumbling = integer(input.TumblingWindowInSeconds, ['TumblingWindowInSeconds'], 0, 900, report) ?? previous?.tumblingWindowInSeconds;
   if (tumbling) mapping.tumblingWindowInSeconds = tumbling;
-  const destination = input.DestinationConfig !== undefined
-    ? (input.DestinationConfig as { OnFailure?: { Destination?: unknown } } | null)?.OnFailure?.Destination
-    : previous?.onFailureDestination;
+  const destination =
+    input.DestinationConfig !== undefined
+      ? (input.DestinationConfig as { OnFailure?: { Destination?: unknown } } | null)?.OnFailure?.Destination
+      : previous?.onFailureDestination;
   if (destination !== undefined && destination !== null && destination !== '') {
     if (typeof destination !== 'string' || !/^arn:aws[a-zA-Z-]*:(sqs|sns|s3):/.test(destination)) {
-      report(['DestinationConfig', 'OnFailure', 'Destination'], invalid(`The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=${String(destination)})) is invalid: an OnFailure destination of a stream mapping is an SQS queue, an SNS topic or an S3 bucket ARN`));
+      report(
+        ['DestinationConfig', 'OnFailure', 'Destination'],
+        invalid(
+          `The provided destination config DestinationConfig(onSuccess=null, onFailure=OnFailure(destination=${String(destination)})) is invalid: an OnFailure destination of a stream mapping is an SQS queue, an SNS topic or an S3 bucket ARN`,
+        ),
+      );
     } else {
       mapping.onFailureDestination = destination;
     }

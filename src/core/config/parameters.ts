@@ -16,11 +16,7 @@ export interface ParameterInfo {
 
 const LIST_TYPE = /^(CommaDelimitedList|List<.*>|AWS::SSM::Parameter::Value<(CommaDelimitedList|List<.*>)>)$/;
 
-export function readParameters(
-  section: MapEntry | undefined,
-  overrides: Record<string, string>,
-  sink: DiagnosticSink,
-): Map<string, ParameterInfo> {
+export function readParameters(section: MapEntry | undefined, overrides: Record<string, string>, sink: DiagnosticSink): Map<string, ParameterInfo> {
   const params = new Map<string, ParameterInfo>();
   const node = section?.value;
   if (section && node?.kind !== 'map') {
@@ -76,15 +72,7 @@ function readParameter(e: MapEntry, overrides: Record<string, string>, sink: Dia
   return { name: e.key, type, value, text };
 }
 
-function checkConstraints(
-  name: string,
-  def: TNode,
-  type: string,
-  value: string | string[],
-  origin: string,
-  at: Span,
-  sink: DiagnosticSink,
-): void {
+function checkConstraints(name: string, def: TNode, type: string, value: string | string[], origin: string, at: Span, sink: DiagnosticSink): void {
   const path = `Parameters.${name}`;
   const values = Array.isArray(value) ? value : [value];
   const numeric = type === 'Number' || type === 'List<Number>';

@@ -38,7 +38,10 @@ export function parseTemplate(source: SourceFile, sink: DiagnosticSink, cache?: 
   }
   if (errors.length > shown.length) {
     const last = shown[shown.length - 1]!;
-    sink.error('yaml-syntax', `… and ${errors.length - shown.length} more YAML errors after this one (fix the first ones)`, { start: last.pos[0], end: last.pos[1] });
+    sink.error('yaml-syntax', `… and ${errors.length - shown.length} more YAML errors after this one (fix the first ones)`, {
+      start: last.pos[0],
+      end: last.pos[1],
+    });
   }
   for (const w of doc.warnings) {
     // An unknown `!Tag` is not a CloudFormation function; CloudFormation rejects the template.

@@ -153,7 +153,11 @@ export class ResourceCatalog {
     if ('ok' in checked) return checked;
     const alias = this.resolver.value(childOf(entry.properties, 'AutoPublishAlias'));
     if (typeof alias !== 'string' || alias === '') {
-      return { ok: false, code: 'unresolved-ref', message: `'${name}' exists only for a function with an AutoPublishAlias, which '${entry.logicalId}' does not have` };
+      return {
+        ok: false,
+        code: 'unresolved-ref',
+        message: `'${name}' exists only for a function with an AutoPublishAlias, which '${entry.logicalId}' does not have`,
+      };
     }
     const c = this.ctx(entry);
     const qualifier = m[2] === 'Alias' ? alias : versionPlaceholder(entry.logicalId);

@@ -23,7 +23,8 @@ export function parseYaml(text: string): Document {
   return parseDocument(text, { customTags: CFN_TAGS, prettyErrors: false, merge: true });
 }
 
-const ALIAS_MESSAGE = 'YAML alias expanded locally; CloudFormation rejects aliases unless the template is packaged first (sam package / aws cloudformation package)';
+const ALIAS_MESSAGE =
+  'YAML alias expanded locally; CloudFormation rejects aliases unless the template is packaged first (sam package / aws cloudformation package)';
 
 /** Thrown inside the conversion when a limit is passed; reported once, and the template is not read further. */
 class LimitError extends Error {
@@ -103,7 +104,12 @@ export class Converter {
       throw new LimitError('yaml-alias-cycle', `Alias *${n.source} refers to a node that contains it (its expansion would never end)`, span, path);
     }
     if (++this.aliases > YAML_LIMITS.maxAliases) {
-      throw new LimitError('yaml-alias-limit', `More than ${YAML_LIMITS.maxAliases} YAML aliases to expand (an alias bomb?); the reader stops at this one`, span, path);
+      throw new LimitError(
+        'yaml-alias-limit',
+        `More than ${YAML_LIMITS.maxAliases} YAML aliases to expand (an alias bomb?); the reader stops at this one`,
+        span,
+        path,
+      );
     }
     this.expanding++;
     try {

@@ -23,7 +23,11 @@ export class EnvironmentFactory {
   private readonly credentials: CredentialCache;
   private readonly runtimes: Map<string, RuntimeAdapter>;
 
-  constructor(private readonly settings: WorkbenchSettings, stateDir: string, private readonly telemetry: TelemetryStream) {
+  constructor(
+    private readonly settings: WorkbenchSettings,
+    stateDir: string,
+    private readonly telemetry: TelemetryStream,
+  ) {
     const warn = (message: string) => telemetry.emit('workbench.warning', { message });
     this.runtimes = new Map<string, RuntimeAdapter>([
       ['nodejs', new NodeRuntime(settings.nodePath, warn, settings.nodeHeapLimit ?? true)],

@@ -58,7 +58,9 @@ export class LiveReload {
     const previous = catalog.template;
     let next = previous;
     if (change.templateChanged) {
-      const loaded = await loadTemplate(previous.file, { region: settings.region, parameterOverrides: settings.parameterOverrides }).catch((error: Error) => error);
+      const loaded = await loadTemplate(previous.file, { region: settings.region, parameterOverrides: settings.parameterOverrides }).catch(
+        (error: Error) => error,
+      );
       if (loaded instanceof Error || hasErrors(loaded)) {
         const problems = loaded instanceof Error ? [loaded.message] : loaded.diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
         warn(`The template was not reloaded, the previous one stays in use: ${problems.join('; ')}`);

@@ -28,7 +28,9 @@ export type CredentialResolver = () => Promise<AwsCredentials>;
 export function userCredentialChain(timeoutMs = 3000, profile?: string): CredentialResolver {
   return async () => {
     const { fromEnv, fromIni } = await import('@aws-sdk/credential-providers');
-    const attempts: Array<[AwsCredentials['source'], () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>]> = profile
+    const attempts: Array<
+      [AwsCredentials['source'], () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string; expiration?: Date }>]
+    > = profile
       ? [['profile', fromIni({ profile })]]
       : [
           ['environment', fromEnv()],

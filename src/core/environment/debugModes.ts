@@ -45,8 +45,15 @@ function checkEnvironmentOverrides(environment: unknown): void {
     throw new WorkbenchError('InvalidParameterValueException', 'Environment must be a mapping of variable names to string values');
   }
   for (const [name, value] of Object.entries(environment)) {
-    if (name === '' || /[\0=]/.test(name)) throw new WorkbenchError('InvalidParameterValueException', `Environment variable name ${JSON.stringify(name)} is invalid`);
+    if (name === '' || /[\0=]/.test(name)) {
+      throw new WorkbenchError('InvalidParameterValueException', `Environment variable name ${JSON.stringify(name)} is invalid`);
+    }
     if (typeof value !== 'string') throw new WorkbenchError('InvalidParameterValueException', `Environment variable '${name}' must be a string`);
-    if (value.includes('\0')) throw new WorkbenchError('InvalidParameterValueException', `Environment variable '${name}' contains a NUL character (\\0), which an environment variable cannot hold`);
+    if (value.includes('\0')) {
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `Environment variable '${name}' contains a NUL character (\\0), which an environment variable cannot hold`,
+      );
+    }
   }
 }

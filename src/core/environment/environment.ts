@@ -12,9 +12,27 @@ import { InvokePhase } from './invokePhase';
 import { EnvironmentLifecycle } from './lifecycle';
 import { EnvironmentExtensions, EXTENSION_SHUTDOWN_MS } from './environmentExtensions';
 import { RuntimeProcess } from './runtimeProcess';
-import type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector, SchedulableEnvironment } from './types';
+import type {
+  EnvironmentOptions,
+  EnvironmentState,
+  InitOutcome,
+  InitSubPhase,
+  InvocationOutcome,
+  InvokeRequest,
+  LogCollector,
+  SchedulableEnvironment,
+} from './types';
 
-export type { EnvironmentOptions, EnvironmentState, InitOutcome, InitSubPhase, InvocationOutcome, InvokeRequest, LogCollector, SchedulableEnvironment } from './types';
+export type {
+  EnvironmentOptions,
+  EnvironmentState,
+  InitOutcome,
+  InitSubPhase,
+  InvocationOutcome,
+  InvokeRequest,
+  LogCollector,
+  SchedulableEnvironment,
+} from './types';
 
 // An execution environment: its process groups (the runtime, its external extensions) with its own
 // Runtime API server, going through Lambda's lifecycle:
@@ -57,7 +75,11 @@ export class ExecutionEnvironment implements RuntimeApiListener, SchedulableEnvi
       this.emit('workbench.environment', { state, pid: this.pid, inspectorUrl: this.inspectorUrl });
       for (const listener of this.stateListeners) listener(this);
     });
-    this.reporter = new EnvironmentReporter(options.telemetry, { functionName: options.fn.functionName, functionVersion: options.version, environmentId: this.id });
+    this.reporter = new EnvironmentReporter(options.telemetry, {
+      functionName: options.fn.functionName,
+      functionVersion: options.version,
+      environmentId: this.id,
+    });
     this.extensions = new EnvironmentExtensions(
       () => ({ functionName: this.fn.functionName, functionVersion: this.version, handler: this.fn.handler }),
       this.id,
@@ -169,12 +191,15 @@ export class ExecutionEnvironment implements RuntimeApiListener, SchedulableEnvi
     if (this.extensions.hasExternal) init.runtimeStartedAt = performance.now();
     this.setSubPhase('runtime');
     try {
-      this.runtime = new RuntimeProcess({ command: launch.command, args: launch.args, cwd: fn.codeUri, env }, {
-        output: (text, time) => this.functionOutput(text, time),
-        inspector: (url) => this.onInspector(url),
-        exit: (reason) => this.onExit(reason),
-        spawnError: (message) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${message}`),
-      });
+      this.runtime = new RuntimeProcess(
+        { command: launch.command, args: launch.args, cwd: fn.codeUri, env },
+        {
+          output: (text, time) => this.functionOutput(text, time),
+          inspector: (url) => this.onInspector(url),
+          exit: (reason) => this.onExit(reason),
+          spawnError: (message) => this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${message}`),
+        },
+      );
     } catch (error) {
       this.failInit('Runtime.InvalidEntrypoint', `Runtime failed to start: ${(error as Error).message}`);
     }

@@ -30,26 +30,36 @@ export class EnvironmentReporter {
     collector: LogCollector | undefined,
   ): void {
     const { requestId, traceId } = request;
-    this.emit('platform.runtimeDone', {
-      requestId,
-      status: outcome.status,
-      errorType: outcome.errorType,
-      metrics: { durationMs: outcome.durationMs, producedBytes: outcome.payload.length },
-      spans: [],
-    }, requestId, collector);
-    this.emit('platform.report', {
-      requestId,
-      status: outcome.status,
-      errorType: outcome.platformErrorType,
-      metrics: {
-        durationMs: outcome.durationMs,
-        // Lambda bills per ms, and since 2025 includes the INIT phase of on-demand cold starts.
-        billedDurationMs: Math.ceil(outcome.durationMs + (metrics.initDurationMs ?? 0)),
-        memorySizeMB: metrics.memorySizeMB,
-        maxMemoryUsedMB: Math.max(metrics.maxMemoryUsedMB, 1),
-        initDurationMs: metrics.initDurationMs,
+    this.emit(
+      'platform.runtimeDone',
+      {
+        requestId,
+        status: outcome.status,
+        errorType: outcome.errorType,
+        metrics: { durationMs: outcome.durationMs, producedBytes: outcome.payload.length },
+        spans: [],
       },
-      tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
-    }, requestId, collector);
+      requestId,
+      collector,
+    );
+    this.emit(
+      'platform.report',
+      {
+        requestId,
+        status: outcome.status,
+        errorType: outcome.platformErrorType,
+        metrics: {
+          durationMs: outcome.durationMs,
+          // Lambda bills per ms, and since 2025 includes the INIT phase of on-demand cold starts.
+          billedDurationMs: Math.ceil(outcome.durationMs + (metrics.initDurationMs ?? 0)),
+          memorySizeMB: metrics.memorySizeMB,
+          maxMemoryUsedMB: Math.max(metrics.maxMemoryUsedMB, 1),
+          initDurationMs: metrics.initDurationMs,
+        },
+        tracing: { type: 'X-Amzn-Trace-Id', value: traceId },
+      },
+      requestId,
+      collector,
+    );
   }
 }

@@ -6,7 +6,20 @@ import { RuntimeProcess } from './runtimeProcess';
 // AWS), each started as its own process group at the beginning of INIT.
 
 /** Variables AWS does not give extensions (reference/runtime-api.md §2). */
-const HIDDEN_FROM_EXTENSIONS = ['AWS_EXECUTION_ENV', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR', '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_XRAY_CONTEXT_MISSING', 'AWS_XRAY_DAEMON_ADDRESS', '_AWS_XRAY_DAEMON_ADDRESS', '_AWS_XRAY_DAEMON_PORT', '_LAMBDA_TELEMETRY_LOG_FD'];
+const HIDDEN_FROM_EXTENSIONS = [
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_XRAY_CONTEXT_MISSING',
+  'AWS_XRAY_DAEMON_ADDRESS',
+  '_AWS_XRAY_DAEMON_ADDRESS',
+  '_AWS_XRAY_DAEMON_PORT',
+  '_LAMBDA_TELEMETRY_LOG_FD',
+];
 
 export interface ExtensionHostEvents {
   output(name: string, text: string, time?: Date): void;
@@ -44,12 +57,15 @@ export class ExtensionHost {
     for (const file of executables) {
       const name = path.basename(file);
       try {
-        const process = new RuntimeProcess({ command: file, args: [], cwd, env: extensionEnv }, {
-          output: (text, time) => this.events.output(name, text, time),
-          inspector: () => undefined,
-          exit: (reason) => this.events.exit(name, reason),
-          spawnError: (message) => this.events.exit(name, `launch error: ${message}`),
-        });
+        const process = new RuntimeProcess(
+          { command: file, args: [], cwd, env: extensionEnv },
+          {
+            output: (text, time) => this.events.output(name, text, time),
+            inspector: () => undefined,
+            exit: (reason) => this.events.exit(name, reason),
+            spawnError: (message) => this.events.exit(name, `launch error: ${message}`),
+          },
+        );
         this.processes.set(name, process);
       } catch (error) {
         this.events.exit(name, `launch error: ${(error as Error).message}`);

@@ -89,7 +89,12 @@ export class InitPhase {
   }
 
   private spans(): Span[] {
-    return initSpans({ startedAt: this.startedAt, runtimeStartedAt: this.runtimeStartedAt, functionInitStartedAt: this.functionInitStartedAt, endAt: performance.now() });
+    return initSpans({
+      startedAt: this.startedAt,
+      runtimeStartedAt: this.runtimeStartedAt,
+      functionInitStartedAt: this.functionInitStartedAt,
+      endAt: performance.now(),
+    });
   }
 
   private end(outcome: InitOutcome): void {

@@ -149,17 +149,21 @@ export class InvokePhase {
     // Late answers (after a timeout already answered the caller) are ignored.
     if (!pending || this.finishing || pending.request.requestId !== requestId) return;
     const isError = result.kind === 'error';
-    const errorType = isError ? result.platformError?.errorType ?? result.errorType ?? errorTypeOf(result.body) ?? 'Function.Unknown' : undefined;
+    const errorType = isError ? (result.platformError?.errorType ?? result.errorType ?? errorTypeOf(result.body) ?? 'Function.Unknown') : undefined;
     // Platform rejections (oversized response…) are failures; a handler's own error is an error.
-    this.finishInvocation(pending, {
-      payload: result.body,
-      contentType: isError ? 'application/json' : result.contentType,
-      functionError: isError ? 'Unhandled' : undefined,
-      errorType,
-      status: isError ? 'error' : 'success',
-      platformErrorType: result.platformError?.errorType,
-      durationMs: performance.now() - pending.startedAt,
-    }, { alive: true, final: false });
+    this.finishInvocation(
+      pending,
+      {
+        payload: result.body,
+        contentType: isError ? 'application/json' : result.contentType,
+        functionError: isError ? 'Unhandled' : undefined,
+        errorType,
+        status: isError ? 'error' : 'success',
+        platformErrorType: result.platformError?.errorType,
+        durationMs: performance.now() - pending.startedAt,
+      },
+      { alive: true, final: false },
+    );
   }
 
   /** The runtime asked for the next event: the invoke phase may be over. */

@@ -74,10 +74,22 @@ export async function removeStaleTmpDirs(tmpRoot: string): Promise<number> {
     const host = HOST_DIR.exec(name);
     let stale = false;
     if (host) stale = !hostAlive(Number(host[1]), host[2]);
-    else if (LEGACY_DIR.test(name)) stale = await fs.stat(dir).then((s) => Date.now() - s.mtimeMs > LEGACY_MAX_AGE_MS, () => false);
+    else if (LEGACY_DIR.test(name)) {
+      stale = await fs.stat(dir).then(
+        (s) => Date.now() - s.mtimeMs > LEGACY_MAX_AGE_MS,
+        () => false,
+      );
+    }
     if (!stale) continue;
     // Another user's folder (a shared /tmp) cannot be removed: left alone.
-    if (await fs.rm(dir, { recursive: true, force: true }).then(() => true, () => false)) removed++;
+    if (
+      await fs.rm(dir, { recursive: true, force: true }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      removed++;
+    }
   }
   return removed;
 }
@@ -90,11 +102,24 @@ export function newLogStreamName(version: string, now = new Date()): string {
 
 /** Variables a user may not set in the template (AWS rejects them; we let Lambda's win). */
 export const RESERVED_VARIABLES = new Set([
-  '_HANDLER', '_X_AMZN_TRACE_ID', 'AWS_DEFAULT_REGION', 'AWS_REGION', 'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE', 'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  '_X_AMZN_TRACE_ID',
+  'AWS_DEFAULT_REGION',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_INITIALIZATION_TYPE',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_LAMBDA_RUNTIME_API',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ]);
 
 export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<string, string>): Record<string, string> {
@@ -110,7 +135,9 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
     TZ: ':UTC',
     // Native execution needs the host's PATH to find interpreters and tools; layers' bin/ first.
     PATH: env.PATH ?? [id.optDir && path.join(id.optDir, 'bin'), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].filter(Boolean).join(path.delimiter),
-    LD_LIBRARY_PATH: env.LD_LIBRARY_PATH ?? [path.join(fn.codeUri, 'lib'), id.optDir && path.join(id.optDir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
+    LD_LIBRARY_PATH:
+      env.LD_LIBRARY_PATH ??
+      [path.join(fn.codeUri, 'lib'), id.optDir && path.join(id.optDir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
     AWS_XRAY_CONTEXT_MISSING: env.AWS_XRAY_CONTEXT_MISSING ?? 'LOG_ERROR',
     AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',

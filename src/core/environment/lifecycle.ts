@@ -43,7 +43,10 @@ export const TRANSITIONS: Readonly<Record<EnvironmentState, Readonly<Partial<Rec
 };
 
 export class IllegalEnvironmentTransitionError extends Error {
-  constructor(readonly from: EnvironmentState, readonly event: LifecycleEvent) {
+  constructor(
+    readonly from: EnvironmentState,
+    readonly event: LifecycleEvent,
+  ) {
     super(`Illegal environment transition: ${event} in state ${from}`);
   }
 }

@@ -42,7 +42,14 @@ export function extensionFailed(requestId: string, errorType: string, message: s
 
 /** A failed INIT, answered to the invocation that triggered it (its payload passes through). */
 export function initFailed(error: { payload: Buffer; errorType: string; status: PhaseStatus }): PlatformAnswer {
-  return { payload: error.payload, contentType: 'application/json', functionError: 'Unhandled', errorType: error.errorType, status: error.status, platformErrorType: error.errorType };
+  return {
+    payload: error.payload,
+    contentType: 'application/json',
+    functionError: 'Unhandled',
+    errorType: error.errorType,
+    status: error.status,
+    platformErrorType: error.errorType,
+  };
 }
 
 /** The `errorType` of an error body, when it is JSON with one. */

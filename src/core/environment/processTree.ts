@@ -18,7 +18,10 @@ function statusKb(status: string, field: 'VmHWM:' | 'VmRSS:'): number {
 }
 
 function parsePids(text: string): number[] {
-  return text.split(' ').filter((c) => c.trim() !== '').map(Number);
+  return text
+    .split(' ')
+    .filter((c) => c.trim() !== '')
+    .map(Number);
 }
 
 /**

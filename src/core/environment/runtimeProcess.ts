@@ -43,7 +43,10 @@ export class RuntimeProcess {
   outOfMemory = false;
 
   /** Spawns the runtime; throws when the program cannot be spawned synchronously. */
-  constructor(spec: SpawnSpec, private readonly events: RuntimeProcessEvents) {
+  constructor(
+    spec: SpawnSpec,
+    private readonly events: RuntimeProcessEvents,
+  ) {
     this.child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -66,26 +69,28 @@ export class RuntimeProcess {
       });
       this.memory = new MemoryProbe(child.pid);
     }
-    this.exited = new Promise((resolve) => child.once('exit', (code, signal) => {
-      this.running = false;
-      const pid = child.pid;
-      if (pid !== undefined) {
-        untrackProcess(pid);
-        // Whatever the runtime left running goes with it: its group, and the descendants seen
-        // while it ran that left the group (detached, setsid).
-        killGroup(pid, 'SIGKILL');
-        this.descendants?.signal('SIGKILL');
-      }
-      // Report the exit once the pipes are drained, so the runtime's last lines (its error report,
-      // typically) reach the invocation or INIT they belong to.
-      const handle = once(() => {
-        this.memory?.close();
-        events.exit(exitReason(code, signal));
-        resolve();
-      });
-      child.once('close', handle);
-      setTimeout(handle, 100).unref();
-    }));
+    this.exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.running = false;
+        const pid = child.pid;
+        if (pid !== undefined) {
+          untrackProcess(pid);
+          // Whatever the runtime left running goes with it: its group, and the descendants seen
+          // while it ran that left the group (detached, setsid).
+          killGroup(pid, 'SIGKILL');
+          this.descendants?.signal('SIGKILL');
+        }
+        // Report the exit once the pipes are drained, so the runtime's last lines (its error report,
+        // typically) reach the invocation or INIT they belong to.
+        const handle = once(() => {
+          this.memory?.close();
+          events.exit(exitReason(code, signal));
+          resolve();
+        });
+        child.once('close', handle);
+        setTimeout(handle, 100).unref();
+      }),
+    );
     const [, stdout, stderr, logFd] = child.stdio;
     captureLines(stdout as Readable, (line) => events.output(line));
     captureLines(stderr as Readable, (line) => this.stderrLine(line));

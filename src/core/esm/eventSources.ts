@@ -27,7 +27,13 @@ export interface EventSourcesHost {
   /** Throws ResourceNotFoundException when the function or qualifier does not exist. */
   checkFunction(functionName: string, qualifier?: string): Promise<void>;
   /** Records a message for a destination the engine cannot reach (SNS, S3, EventBridge…). */
-  recordDestinationMessage(message: { sourceFunction: string; requestId: string; destination: string; type: 'sns' | 's3' | 'events' | 'unknown'; body: string }): Promise<void>;
+  recordDestinationMessage(message: {
+    sourceFunction: string;
+    requestId: string;
+    destination: string;
+    type: 'sns' | 's3' | 'events' | 'unknown';
+    body: string;
+  }): Promise<void>;
 }
 
 export class EventSources {
@@ -37,24 +43,44 @@ export class EventSources {
   private declarations: SourceDeclarations;
   private polling = false;
 
-  constructor(private readonly store: SharedStore, private readonly host: EventSourcesHost, factories: SourceFactories, pollers: Record<MappingSourceKind, PollerFactory>) {
+  constructor(
+    private readonly store: SharedStore,
+    private readonly host: EventSourcesHost,
+    factories: SourceFactories,
+    pollers: Record<MappingSourceKind, PollerFactory>,
+  ) {
     this.declarations = readSourceDeclarations(host.catalog.template, host.catalog.region, host.sourceEndpoints());
-    this.sources = new Sources(store, () => host.catalog.region, () => this.declarations, factories);
-    this.manager = new MappingManager(pollers, (mapping, report) => this.runtimeFor(mapping, report), (message) => this.warn(message));
-    this.mappings = new EventSourceMappings(stateLayout(host.stateDir).esm, {
-      region: () => host.catalog.region,
-      checkFunction: (name, qualifier) => host.checkFunction(name, qualifier),
-      sourceExists: (arn) => this.sources.findQueueDefinition(arn) !== undefined || this.sources.findStreamDefinition(arn) !== undefined || /^arn:aws[a-zA-Z-]*:sqs:/.test(arn),
-    }, () => {
-      if (this.polling) void this.manager.sync(this.mappings.list());
-    });
+    this.sources = new Sources(
+      store,
+      () => host.catalog.region,
+      () => this.declarations,
+      factories,
+    );
+    this.manager = new MappingManager(
+      pollers,
+      (mapping, report) => this.runtimeFor(mapping, report),
+      (message) => this.warn(message),
+    );
+    this.mappings = new EventSourceMappings(
+      stateLayout(host.stateDir).esm,
+      {
+        region: () => host.catalog.region,
+        checkFunction: (name, qualifier) => host.checkFunction(name, qualifier),
+        sourceExists: (arn) =>
+          this.sources.findQueueDefinition(arn) !== undefined || this.sources.findStreamDefinition(arn) !== undefined || /^arn:aws[a-zA-Z-]*:sqs:/.test(arn),
+      },
+      () => {
+        if (this.polling) void this.manager.sync(this.mappings.list());
+      },
+    );
   }
 
   /** Delivers a destination's message to a queue of the engine (embedded or on an endpoint); false when it has no such queue. */
   async sendToQueue(queueArn: string, body: string, attributes?: DestinationMessage['attributes']): Promise<boolean> {
     const queue = this.sources.queue(queueArn);
     if (!queue) return false;
-    const messageAttributes = attributes && Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, 'DataType' in v ? v : { DataType: 'String', StringValue: v.Value }]));
+    const messageAttributes =
+      attributes && Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, 'DataType' in v ? v : { DataType: 'String', StringValue: v.Value }]));
     await queue.send([{ body, messageAttributes }]);
     return true;
   }
@@ -104,7 +130,8 @@ export class EventSources {
 
   /** ListEventSourceMappings (filtered by function and / or source ARN). */
   listMappings(filter: { functionName?: string; eventSourceArn?: string }): Array<Record<string, unknown>> {
-    return this.mappings.list()
+    return this.mappings
+      .list()
       .filter((m) => (!filter.functionName || m.functionName === filter.functionName) && (!filter.eventSourceArn || m.eventSourceArn === filter.eventSourceArn))
       .map((m) => this.mappings.configuration(m, undefined, this.manager.lastProcessingResult(m.uuid)));
   }
@@ -126,10 +153,24 @@ export class EventSources {
       async invoke(payload) {
         const result = await host.invoke(mapping.functionName, payload, mapping.qualifier);
         report(result.functionError ? 'PROBLEM: Function call failed' : 'OK');
-        return { payload: result.payload, functionError: result.functionError, errorType: result.errorType, requestId: result.requestId, executedVersion: result.executedVersion };
+        return {
+          payload: result.payload,
+          functionError: result.functionError,
+          errorType: result.errorType,
+          requestId: result.requestId,
+          executedVersion: result.executedVersion,
+        };
       },
-      queue: () => sources.queue(mapping.eventSourceArn) ?? (() => { throw notFound(); })(),
-      stream: () => sources.stream(mapping.eventSourceArn) ?? (() => { throw notFound(); })(),
+      queue: () =>
+        sources.queue(mapping.eventSourceArn) ??
+        (() => {
+          throw notFound();
+        })(),
+      stream: () =>
+        sources.stream(mapping.eventSourceArn) ??
+        (() => {
+          throw notFound();
+        })(),
       async sendToDestination(destinationArn, body) {
         const text = JSON.stringify(body);
         const queue = /^arn:aws[a-zA-Z-]*:sqs:/.test(destinationArn) ? sources.queue(destinationArn) : undefined;

@@ -59,7 +59,9 @@ export class MappingManager {
         poller.start();
         this.running.set(uuid, { signature: signature(mapping), poller });
       } catch (error) {
-        this.warn(`Event source mapping ${mapping.declaredAs ?? mapping.uuid} (${mapping.eventSourceArn} → ${mapping.functionName}) cannot start: ${(error as Error).message}`);
+        this.warn(
+          `Event source mapping ${mapping.declaredAs ?? mapping.uuid} (${mapping.eventSourceArn} → ${mapping.functionName}) cannot start: ${(error as Error).message}`,
+        );
       }
     }
   }

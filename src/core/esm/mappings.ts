@@ -26,7 +26,11 @@ export class EventSourceMappings {
   private readonly stored = new Map<string, Stored>();
   private loaded = false;
 
-  constructor(private readonly dir: string, private readonly host: MappingsHost, private readonly changed: () => void) {}
+  constructor(
+    private readonly dir: string,
+    private readonly host: MappingsHost,
+    private readonly changed: () => void,
+  ) {}
 
   /** Reads what the API stored (once). */
   async load(): Promise<void> {
@@ -65,7 +69,12 @@ export class EventSourceMappings {
 
   get(uuid: string): EventSourceMapping {
     const mapping = this.list().find((m) => m.uuid === uuid);
-    if (!mapping) throw new WorkbenchError('ResourceNotFoundException', `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`);
+    if (!mapping) {
+      throw new WorkbenchError(
+        'ResourceNotFoundException',
+        `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`,
+      );
+    }
     return mapping;
   }
 
@@ -73,11 +82,19 @@ export class EventSourceMappings {
     const mapping = validateMapping(input, { uuid: randomUUID(), origin: 'api' });
     await this.host.checkFunction(mapping.functionName, mapping.qualifier);
     if (!this.host.sourceExists(mapping.eventSourceArn)) {
-      throw new WorkbenchError('InvalidParameterValueException', `The event source ${mapping.eventSourceArn} is not a queue or stream of this project (declare it in the template or give it an endpoint in the sourceEndpoints setting)`);
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `The event source ${mapping.eventSourceArn} is not a queue or stream of this project (declare it in the template or give it an endpoint in the sourceEndpoints setting)`,
+      );
     }
-    const existing = this.list().find((m) => m.eventSourceArn === mapping.eventSourceArn && m.functionName === mapping.functionName && m.qualifier === mapping.qualifier);
+    const existing = this.list().find(
+      (m) => m.eventSourceArn === mapping.eventSourceArn && m.functionName === mapping.functionName && m.qualifier === mapping.qualifier,
+    );
     if (existing) {
-      throw new WorkbenchError('ResourceConflictException', `An event source mapping with ${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB'} arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionName} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`);
+      throw new WorkbenchError(
+        'ResourceConflictException',
+        `An event source mapping with ${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB'} arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionName} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`,
+      );
     }
     await this.save({ mapping });
     return mapping;

@@ -30,7 +30,12 @@ export class ShardWorker {
   private readonly maxBuffered: number;
   readonly windowMs: number;
 
-  constructor(readonly poller: StreamPoller, private readonly stream: RecordStream, readonly shardId: string, private readonly position: StreamPosition) {
+  constructor(
+    readonly poller: StreamPoller,
+    private readonly stream: RecordStream,
+    readonly shardId: string,
+    private readonly position: StreamPosition,
+  ) {
     this.mapping = poller.mapping;
     const factor = Math.min(10, Math.max(1, Math.floor(this.mapping.parallelizationFactor ?? 1)));
     this.windowMs = Math.max(0, (this.mapping.tumblingWindowInSeconds ?? 0) * 1000);
@@ -161,7 +166,10 @@ export class ShardWorker {
           try {
             return await this.stream.getShardIterator(this.shardId, { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: saved });
           } catch (error) {
-            this.poller.emitError(`The checkpoint ${saved} of ${this.shardId} cannot be resumed (${(error as Error).message}); starting from the mapping's StartingPosition`, this.shardId);
+            this.poller.emitError(
+              `The checkpoint ${saved} of ${this.shardId} cannot be resumed (${(error as Error).message}); starting from the mapping's StartingPosition`,
+              this.shardId,
+            );
             this.checkpoint = undefined;
             this.lastRead = undefined;
           }
@@ -180,7 +188,10 @@ export class ShardWorker {
     let backoff = BACKOFF_START_MS;
     while (!this.stopped) {
       try {
-        return await this.stream.getShardIterator(this.shardId, this.lastRead ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastRead } : this.position);
+        return await this.stream.getShardIterator(
+          this.shardId,
+          this.lastRead ? { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: this.lastRead } : this.position,
+        );
       } catch (error) {
         this.poller.emitError(`GetShardIterator on ${this.shardId} failed: ${(error as Error).message}`, this.shardId);
         await this.poller.sleep(backoff);
@@ -227,4 +238,3 @@ export class ShardWorker {
     return saved && saved.eventSourceArn === this.mapping.eventSourceArn ? saved.sequenceNumber : undefined;
   }
 }
-

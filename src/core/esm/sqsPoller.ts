@@ -75,9 +75,10 @@ export function sqsEventRecord(message: ReceivedMessage, eventSourceArn: string,
 function eventAttributes(attributes: Record<string, MessageAttributeValue>): SqsEventRecord['messageAttributes'] {
   const result: SqsEventRecord['messageAttributes'] = {};
   for (const [name, a] of Object.entries(attributes)) {
-    result[name] = a.BinaryValue !== undefined
-      ? { binaryValue: a.BinaryValue, stringListValues: [], binaryListValues: [], dataType: a.DataType }
-      : { stringValue: a.StringValue, stringListValues: [], binaryListValues: [], dataType: a.DataType };
+    result[name] =
+      a.BinaryValue !== undefined
+        ? { binaryValue: a.BinaryValue, stringListValues: [], binaryListValues: [], dataType: a.DataType }
+        : { stringValue: a.StringValue, stringListValues: [], binaryListValues: [], dataType: a.DataType };
   }
   return result;
 }
@@ -119,8 +120,14 @@ const EMPTY_EVENT_BYTES = '{"Records":[]}'.length;
  * escaped (6 bytes at most per UTF-16 unit: `\u001f`), plus the punctuation and field names.
  */
 function recordSizeBound(record: SqsEventRecord): number {
-  let chars = record.messageId.length + record.receiptHandle.length + record.body.length + record.md5OfBody.length
-    + (record.md5OfMessageAttributes?.length ?? 0) + record.eventSourceARN.length + record.awsRegion.length;
+  let chars =
+    record.messageId.length +
+    record.receiptHandle.length +
+    record.body.length +
+    record.md5OfBody.length +
+    (record.md5OfMessageAttributes?.length ?? 0) +
+    record.eventSourceARN.length +
+    record.awsRegion.length;
   let fields = 12;
   for (const [name, value] of Object.entries(record.attributes)) {
     chars += name.length + value.length;
@@ -151,7 +158,10 @@ export class SqsPoller implements Poller {
   private readonly reportFailures: boolean;
   private readonly longPollSeconds: number;
 
-  constructor(private readonly runtime: MappingRuntime, options: SqsPollerOptions = {}) {
+  constructor(
+    private readonly runtime: MappingRuntime,
+    options: SqsPollerOptions = {},
+  ) {
     const mapping = runtime.mapping;
     this.longPollSeconds = options.longPollSeconds ?? LONG_POLL_SECONDS;
     this.filter = mapping.filterCriteria?.filters.length ? compileFilterCriteria(mapping.filterCriteria) : undefined;
@@ -265,7 +275,11 @@ export class SqsPoller implements Poller {
       const remaining = windowEnds - Date.now();
       const wait = maximumBatchingWindowInSeconds > 0 ? remaining / 1000 : 0;
       if (maximumBatchingWindowInSeconds > 0 && remaining <= 0) break;
-      const received = await queue.receive({ maxMessages: Math.min(10, batchSize - records.length), waitTimeSeconds: Math.min(wait, LONG_POLL_SECONDS), signal });
+      const received = await queue.receive({
+        maxMessages: Math.min(10, batchSize - records.length),
+        waitTimeSeconds: Math.min(wait, LONG_POLL_SECONDS),
+        signal,
+      });
       if (received.length === 0 && maximumBatchingWindowInSeconds === 0) break;
       add(received);
     }
@@ -313,7 +327,11 @@ export class SqsPoller implements Poller {
     }
 
     if (result.functionError) {
-      runtime.emit({ kind: 'failure', size: kept.length, message: `${result.errorType ?? 'Unhandled'}: ${kept.length} message(s) return to the queue after their visibility timeout` });
+      runtime.emit({
+        kind: 'failure',
+        size: kept.length,
+        message: `${result.errorType ?? 'Unhandled'}: ${kept.length} message(s) return to the queue after their visibility timeout`,
+      });
       return 'failed';
     }
 
@@ -326,10 +344,22 @@ export class SqsPoller implements Poller {
       }
       if (failed.size > 0) {
         succeeded = kept.filter((r) => !failed.has(r.messageId));
-        runtime.emit({ kind: 'failure', size: failed.size, message: `ReportBatchItemFailures: ${failed.size} of ${kept.length} message(s) return to the queue after their visibility timeout` });
+        runtime.emit({
+          kind: 'failure',
+          size: failed.size,
+          message: `ReportBatchItemFailures: ${failed.size} of ${kept.length} message(s) return to the queue after their visibility timeout`,
+        });
       }
     }
-    if (succeeded.length > 0 && !(await this.deleteHandles(queue, succeeded.map((r) => r.receiptHandle)))) return 'error';
+    if (
+      succeeded.length > 0 &&
+      !(await this.deleteHandles(
+        queue,
+        succeeded.map((r) => r.receiptHandle),
+      ))
+    ) {
+      return 'error';
+    }
     return 'done';
   }
 
@@ -339,14 +369,21 @@ export class SqsPoller implements Poller {
       await queue.delete(handles);
       return true;
     } catch (error) {
-      this.runtime.emit({ kind: 'error', size: handles.length, message: `Deleting processed messages failed (they will be delivered again): ${(error as Error).message}` });
+      this.runtime.emit({
+        kind: 'error',
+        size: handles.length,
+        message: `Deleting processed messages failed (they will be delivered again): ${(error as Error).message}`,
+      });
       return false;
     }
   }
 
   /** Messages gathered but not invoked (stopping): visible again at once. */
   private async release(queue: MessageQueue, records: SqsEventRecord[]): Promise<void> {
-    await this.releaseHandles(queue, records.map((r) => r.receiptHandle));
+    await this.releaseHandles(
+      queue,
+      records.map((r) => r.receiptHandle),
+    );
   }
 
   private async releaseHandles(queue: MessageQueue, handles: string[]): Promise<void> {
@@ -357,5 +394,4 @@ export class SqsPoller implements Poller {
   private pause(problems: number): Promise<void> {
     return sleep(Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.min(problems - 1, 10)), this.abort.signal);
   }
-
 }

@@ -17,7 +17,9 @@ export interface StreamCheckpoint {
 export async function readStreamCheckpoints(store: SharedStore, uuid: string): Promise<Record<string, StreamCheckpoint>> {
   const db = await store.open();
   const result: Record<string, StreamCheckpoint> = {};
-  for (const { key, value } of await db.entries<StreamCheckpoint>(`${CHECKPOINT_PREFIX}${uuid}!`)) result[key.slice(CHECKPOINT_PREFIX.length + uuid.length + 1)] = value;
+  for (const { key, value } of await db.entries<StreamCheckpoint>(`${CHECKPOINT_PREFIX}${uuid}!`)) {
+    result[key.slice(CHECKPOINT_PREFIX.length + uuid.length + 1)] = value;
+  }
   return result;
 }
 

@@ -55,7 +55,10 @@ export class Lane {
   /** Tumbling window in progress: its start and the state the function returned last. */
   private window: { start: number; state: unknown } | undefined;
 
-  constructor(private readonly worker: ShardWorker, readonly index: number) {}
+  constructor(
+    private readonly worker: ShardWorker,
+    readonly index: number,
+  ) {}
 
   private get mapping(): EventSourceMapping {
     return this.worker.poller.mapping;
@@ -185,7 +188,9 @@ export class Lane {
         kind: 'batch',
         size: item.entries.length,
         shardId: this.worker.shardId,
-        ...(item.entries.length > 0 ? { iteratorAgeMs: Math.max(0, Date.now() - item.entries[item.entries.length - 1].record.approximateArrivalTimestamp) } : {}),
+        ...(item.entries.length > 0
+          ? { iteratorAgeMs: Math.max(0, Date.now() - item.entries[item.entries.length - 1].record.approximateArrivalTimestamp) }
+          : {}),
       });
       if (outcome.kind === 'success') {
         if (this.window && outcome.state !== undefined) this.window.state = outcome.state;
@@ -195,7 +200,12 @@ export class Lane {
       }
       if (outcome.kind === 'partial') {
         if (this.window && outcome.state !== undefined) this.window.state = outcome.state;
-        this.runtime.emit({ kind: 'failure', size: item.entries.length - outcome.failedIndex, shardId: this.worker.shardId, message: `Batch item failure at ${item.entries[outcome.failedIndex].record.sequenceNumber}` });
+        this.runtime.emit({
+          kind: 'failure',
+          size: item.entries.length - outcome.failedIndex,
+          shardId: this.worker.shardId,
+          message: `Batch item failure at ${item.entries[outcome.failedIndex].record.sequenceNumber}`,
+        });
         await this.worker.markDone(item.entries.slice(0, outcome.failedIndex));
         item.entries = item.entries.slice(outcome.failedIndex);
         item.retries++;
@@ -204,8 +214,18 @@ export class Lane {
         if (this.mapping.bisectBatchOnFunctionError && item.entries.length > 1) {
           // Splitting does not count against the retries.
           const middle = Math.ceil(item.entries.length / 2);
-          work.splice(0, 1, { entries: item.entries.slice(0, middle), retries: item.retries, invokes: item.invokes, last: item.last }, { entries: item.entries.slice(middle), retries: item.retries, invokes: item.invokes, last: item.last });
-          this.runtime.emit({ kind: 'bisect', size: item.entries.length, shardId: this.worker.shardId, message: `Split into ${middle} + ${item.entries.length - middle}` });
+          work.splice(
+            0,
+            1,
+            { entries: item.entries.slice(0, middle), retries: item.retries, invokes: item.invokes, last: item.last },
+            { entries: item.entries.slice(middle), retries: item.retries, invokes: item.invokes, last: item.last },
+          );
+          this.runtime.emit({
+            kind: 'bisect',
+            size: item.entries.length,
+            shardId: this.worker.shardId,
+            message: `Split into ${middle} + ${item.entries.length - middle}`,
+          });
           continue;
         }
         item.retries++;
@@ -216,7 +236,12 @@ export class Lane {
         continue;
       }
       if (this.worker.stopped) return;
-      this.runtime.emit({ kind: 'retry', size: item.entries.length, shardId: this.worker.shardId, message: `Retry ${item.retries}${maxRetries >= 0 ? ` of ${maxRetries}` : ''}` });
+      this.runtime.emit({
+        kind: 'retry',
+        size: item.entries.length,
+        shardId: this.worker.shardId,
+        message: `Retry ${item.retries}${maxRetries >= 0 ? ` of ${maxRetries}` : ''}`,
+      });
       await this.worker.poller.sleep(Math.min(RETRY_DELAY_MS * 2 ** (item.retries - 1), RETRY_DELAY_MAX_MS));
     }
   }
@@ -235,7 +260,12 @@ export class Lane {
         result = await this.runtime.invoke(payload);
       } catch (error) {
         const throttled = isThrottle(error);
-        this.runtime.emit({ kind: throttled ? 'retry' : 'error', size: entries.length, shardId: this.worker.shardId, message: `${throttled ? 'Throttled' : 'Invocation failed'}: ${(error as Error).message}` });
+        this.runtime.emit({
+          kind: throttled ? 'retry' : 'error',
+          size: entries.length,
+          shardId: this.worker.shardId,
+          message: `${throttled ? 'Throttled' : 'Invocation failed'}: ${(error as Error).message}`,
+        });
         await this.worker.poller.sleep(backoff);
         backoff = Math.min(backoff * 2, BACKOFF_MAX_MS);
         if (maxAgeMs >= 0 && entries.length > 0 && Date.now() - entries[0].record.approximateArrivalTimestamp > maxAgeMs) return undefined;
@@ -263,7 +293,13 @@ export class Lane {
   /** Gives records up: consumed (the checkpoint moves over them) and, with an OnFailure destination, reported. */
   private async discard(entries: Entry[], condition: 'RetryAttemptsExhausted' | 'RecordAgeExceeded', item: WorkItem): Promise<void> {
     if (entries.length > 0) {
-      this.runtime.emit({ kind: 'discarded', size: entries.length, shardId: this.worker.shardId, condition, message: `${entries.length} record(s) discarded: ${condition}` });
+      this.runtime.emit({
+        kind: 'discarded',
+        size: entries.length,
+        shardId: this.worker.shardId,
+        condition,
+        message: `${entries.length} record(s) discarded: ${condition}`,
+      });
       const destination = this.mapping.onFailureDestination;
       if (destination) {
         const record = this.failureRecord(entries, condition, item);
@@ -360,4 +396,3 @@ export function classify(result: MappingInvokeResult, entries: Entry[], reportFa
   }
   return { kind: 'partial', result, failedIndex: lowest, state };
 }
-

@@ -170,7 +170,10 @@ export class StreamPoller implements Poller {
     const region = regionOfArn(this.mapping.eventSourceArn, this.runtime.region);
     if (this.mapping.kind === 'dynamodb') {
       const d = record.dynamodb;
-      const dynamodb: Record<string, unknown> = { ApproximateCreationDateTime: d?.ApproximateCreationDateTime ?? Math.floor(record.approximateArrivalTimestamp / 1000), Keys: d?.Keys ?? {} };
+      const dynamodb: Record<string, unknown> = {
+        ApproximateCreationDateTime: d?.ApproximateCreationDateTime ?? Math.floor(record.approximateArrivalTimestamp / 1000),
+        Keys: d?.Keys ?? {},
+      };
       if (d?.NewImage) dynamodb.NewImage = d.NewImage;
       if (d?.OldImage) dynamodb.OldImage = d.OldImage;
       dynamodb.SequenceNumber = record.sequenceNumber;

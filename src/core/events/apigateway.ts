@@ -1,4 +1,14 @@
-import { clfTime, EventOptionError, option, parseQueryString, resolveOptions, traceId, type EventContext, type EventOptionValues, type OptionSpec } from './common';
+import {
+  clfTime,
+  EventOptionError,
+  option,
+  parseQueryString,
+  resolveOptions,
+  traceId,
+  type EventContext,
+  type EventOptionValues,
+  type OptionSpec,
+} from './common';
 
 // API Gateway's Lambda proxy integrations: REST APIs (payload format 1.0, `apigateway aws-proxy`)
 // and HTTP APIs (payload format 2.0, `apigateway http-api-proxy`). Fields a request does not have
@@ -296,11 +306,24 @@ export const APIGATEWAY_HTTP_API_PROXY_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** The 2.0 payload both HTTP APIs and Function URLs send. */
-export function httpV2Event(ctx: EventContext, request: HttpRequestParts, target: {
-  domainName: string; domainPrefix: string; apiId: string; accountId: string; routeKey: string; stage: string;
-  rawPath: string; defaultHeaders: Record<string, string>; authorizer?: HttpAuthorizerContext;
-  authentication?: { clientCert: ClientCertificate }; pathParameters?: Record<string, string>; stageVariables?: Record<string, string>;
-}): HttpApiProxyEvent {
+export function httpV2Event(
+  ctx: EventContext,
+  request: HttpRequestParts,
+  target: {
+    domainName: string;
+    domainPrefix: string;
+    apiId: string;
+    accountId: string;
+    routeKey: string;
+    stage: string;
+    rawPath: string;
+    defaultHeaders: Record<string, string>;
+    authorizer?: HttpAuthorizerContext;
+    authentication?: { clientCert: ClientCertificate };
+    pathParameters?: Record<string, string>;
+    stageVariables?: Record<string, string>;
+  },
+): HttpApiProxyEvent {
   const rawQueryString = ctx.string('query-string').replace(/^\?/, '');
   const query = parseQueryString(rawQueryString);
   const cookies = ctx.list('cookies');
@@ -382,7 +405,10 @@ function clientCertificate(ctx: EventContext): { clientCert: ClientCertificate }
     const p = (n: number) => String(n).padStart(2, '0');
     return `${months[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${d.getUTCFullYear()} GMT`;
   };
-  const body = ctx.random.base64(600).replace(/(.{64})/g, '$1\n').trimEnd();
+  const body = ctx.random
+    .base64(600)
+    .replace(/(.{64})/g, '$1\n')
+    .trimEnd();
   return {
     clientCert: {
       clientCertPem: `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`,
@@ -414,10 +440,7 @@ export function apigatewayHttpApiProxyEvent(values: EventOptionValues = {}): Htt
   const rawPath = stage === '$default' ? request.path : `/${stage}${request.path}`;
   const kind = ctx.choice<'none' | 'jwt' | 'iam' | 'lambda'>('authorizer');
   const authorizer: HttpAuthorizerContext | undefined =
-    kind === 'jwt' ? jwtAuthorizer(ctx, apiId)
-      : kind === 'iam' ? iamAuthorizer(ctx)
-        : kind === 'lambda' ? { lambda: { principalId: 'user-1' } }
-          : undefined;
+    kind === 'jwt' ? jwtAuthorizer(ctx, apiId) : kind === 'iam' ? iamAuthorizer(ctx) : kind === 'lambda' ? { lambda: { principalId: 'user-1' } } : undefined;
   return httpV2Event(ctx, request, {
     domainName,
     domainPrefix: apiId,

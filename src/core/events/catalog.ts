@@ -21,19 +21,39 @@ export interface SampleEventType {
 
 export const CATALOG: Readonly<Record<string, Readonly<Record<string, SampleEventType>>>> = {
   apigateway: {
-    'aws-proxy': { description: 'API Gateway REST API request, Lambda proxy integration (payload 1.0)', options: APIGATEWAY_AWS_PROXY_OPTIONS, generate: apigatewayAwsProxyEvent },
-    'http-api-proxy': { description: 'API Gateway HTTP API request (payload 2.0)', options: APIGATEWAY_HTTP_API_PROXY_OPTIONS, generate: apigatewayHttpApiProxyEvent },
+    'aws-proxy': {
+      description: 'API Gateway REST API request, Lambda proxy integration (payload 1.0)',
+      options: APIGATEWAY_AWS_PROXY_OPTIONS,
+      generate: apigatewayAwsProxyEvent,
+    },
+    'http-api-proxy': {
+      description: 'API Gateway HTTP API request (payload 2.0)',
+      options: APIGATEWAY_HTTP_API_PROXY_OPTIONS,
+      generate: apigatewayHttpApiProxyEvent,
+    },
   },
   cloudwatch: {
     'scheduled-event': { description: 'EventBridge (CloudWatch Events) schedule rule event', options: SCHEDULED_EVENT_OPTIONS, generate: scheduledEvent },
     logs: { description: 'CloudWatch Logs subscription filter delivery (gzip + base64)', options: CLOUDWATCH_LOGS_OPTIONS, generate: cloudwatchLogsEvent },
   },
   dynamodb: {
-    update: { description: 'DynamoDB Streams records (INSERT, MODIFY, REMOVE; NEW_AND_OLD_IMAGES)', options: DYNAMODB_UPDATE_OPTIONS, generate: dynamodbUpdateEvent },
+    update: {
+      description: 'DynamoDB Streams records (INSERT, MODIFY, REMOVE; NEW_AND_OLD_IMAGES)',
+      options: DYNAMODB_UPDATE_OPTIONS,
+      generate: dynamodbUpdateEvent,
+    },
   },
   eventbridge: {
-    event: { description: 'EventBridge event matched by a rule (custom source, detail-type and detail)', options: EVENTBRIDGE_EVENT_OPTIONS, generate: eventbridgeEvent },
-    'scheduled-event': { description: 'EventBridge schedule rule event (as cloudwatch scheduled-event)', options: SCHEDULED_EVENT_OPTIONS, generate: scheduledEvent },
+    event: {
+      description: 'EventBridge event matched by a rule (custom source, detail-type and detail)',
+      options: EVENTBRIDGE_EVENT_OPTIONS,
+      generate: eventbridgeEvent,
+    },
+    'scheduled-event': {
+      description: 'EventBridge schedule rule event (as cloudwatch scheduled-event)',
+      options: SCHEDULED_EVENT_OPTIONS,
+      generate: scheduledEvent,
+    },
   },
   kinesis: {
     'get-records': { description: 'Kinesis Data Streams records (base64 data)', options: KINESIS_GET_RECORDS_OPTIONS, generate: kinesisGetRecordsEvent },

@@ -21,7 +21,7 @@ export const CLOUDWATCH_LOGS_OPTIONS: readonly OptionSpec[] = [
   option('log-group', 'string', '/aws/lambda/example-function', 'log group name'),
   option('log-stream', 'string', undefined, 'log stream name (default: a Lambda-style stream of today)'),
   option('filter-name', 'string', 'example-subscription', 'subscription filter name'),
-  option('messages', 'list', 'first log message,second log message', 'the log events\' messages, comma-separated'),
+  option('messages', 'list', 'first log message,second log message', "the log events' messages, comma-separated"),
 ];
 
 /** The decoded payload (what `awslogs.data` carries). */

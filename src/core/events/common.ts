@@ -64,7 +64,10 @@ export class Random {
   }
 
   uint32(): number {
-    this.a >>>= 0; this.b >>>= 0; this.c >>>= 0; this.d >>>= 0;
+    this.a >>>= 0;
+    this.b >>>= 0;
+    this.c >>>= 0;
+    this.d >>>= 0;
     let t = (this.a + this.b) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;
@@ -132,7 +135,10 @@ export class EventContext {
   readonly accountId: string;
   readonly partition: string;
 
-  constructor(private readonly specs: readonly OptionSpec[], private readonly values: Record<string, string | undefined>) {
+  constructor(
+    private readonly specs: readonly OptionSpec[],
+    private readonly values: Record<string, string | undefined>,
+  ) {
     this.random = new Random(values.seed);
     this.now = values.time === undefined ? Date.now() : parseTime(values.time);
     this.region = this.string('region');
@@ -177,7 +183,10 @@ export class EventContext {
   list(name: string): string[] {
     const value = this.raw(name);
     if (value === undefined) return [];
-    return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+    return value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0);
   }
 
   json(name: string): unknown {
@@ -275,7 +284,9 @@ export function decimalOf(random: Random, prefix: string, length: number): bigin
 
 /** An X-Ray trace id: `Root=1-<8 hex epoch seconds>-<24 hex>`. */
 export function traceId(ctx: EventContext): string {
-  return `Root=1-${Math.floor(ctx.now / 1000).toString(16).padStart(8, '0')}-${ctx.random.hex(24)}`;
+  return `Root=1-${Math.floor(ctx.now / 1000)
+    .toString(16)
+    .padStart(8, '0')}-${ctx.random.hex(24)}`;
 }
 
 /** A query string's parameters, every value of each (`a=1&a=2` → `{ a: ['1', '2'] }`), decoded. */

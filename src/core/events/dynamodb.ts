@@ -108,7 +108,9 @@ export function dynamodbUpdateEvent(values: EventOptionValues = {}): DynamoDbStr
   const ctx = resolveOptions(DYNAMODB_UPDATE_OPTIONS, values);
   const names = ctx.list('event-names').map((n) => n.toUpperCase());
   if (names.length === 0) throw new EventOptionError('--event-names: give at least one of INSERT, MODIFY, REMOVE');
-  for (const n of names) if (!['INSERT', 'MODIFY', 'REMOVE'].includes(n)) throw new EventOptionError(`--event-names: expected INSERT, MODIFY or REMOVE, got "${n}"`);
+  for (const n of names) {
+    if (!['INSERT', 'MODIFY', 'REMOVE'].includes(n)) throw new EventOptionError(`--event-names: expected INSERT, MODIFY or REMOVE, got "${n}"`);
+  }
   const viewType = ctx.choice<StreamViewType>('stream-view-type');
   const inserted = marshallItem(item(ctx, 'item'));
   const updated = marshallItem(item(ctx, 'updated-item'));

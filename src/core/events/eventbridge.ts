@@ -25,9 +25,7 @@ export const EVENTBRIDGE_EVENT_OPTIONS: readonly OptionSpec[] = [
   option('resources', 'list', undefined, 'ARNs of the resources involved, comma-separated'),
 ];
 
-export const SCHEDULED_EVENT_OPTIONS: readonly OptionSpec[] = [
-  option('rule', 'string', 'ExampleRule', 'name of the schedule rule'),
-];
+export const SCHEDULED_EVENT_OPTIONS: readonly OptionSpec[] = [option('rule', 'string', 'ExampleRule', 'name of the schedule rule')];
 
 function eventTime(now: number): string {
   return new Date(Math.floor(now / 1000) * 1000).toISOString().replace('.000Z', 'Z');

@@ -15,7 +15,7 @@ export const FUNCTION_URL_REQUEST_OPTIONS: readonly OptionSpec[] = [
   option('headers', 'json', undefined, 'extra request headers, JSON object'),
   option('query-string', 'string', '', 'raw query string (e.g. "a=1&a=2&b=3")'),
   option('cookies', 'list', undefined, 'cookies, comma-separated (e.g. "session=abc,theme=dark")'),
-  option('auth-type', 'string', 'NONE', 'the URL\'s AuthType', ['NONE', 'AWS_IAM']),
+  option('auth-type', 'string', 'NONE', "the URL's AuthType", ['NONE', 'AWS_IAM']),
   option('url-id', 'string', undefined, 'the URL id, 32 lower-case letters and digits (default: generated)'),
   option('source-ip', 'string', '198.51.100.7', 'client IP address'),
   option('user-agent', 'string', 'curl/8.5.0', 'client User-Agent'),

@@ -60,7 +60,10 @@ export const S3_DELETE_OPTIONS: readonly OptionSpec[] = COMMON;
 
 /** S3 encodes keys in notifications like a form: spaces as '+', other reserved characters %-escaped, '/' kept. */
 export function encodeS3Key(key: string): string {
-  return encodeURIComponent(key).replace(/%20/g, '+').replace(/%2F/g, '/').replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(key)
+    .replace(/%20/g, '+')
+    .replace(/%2F/g, '/')
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 function record<TObject>(ctx: EventContext, eventName: string, object: TObject): S3NotificationRecord<TObject> {

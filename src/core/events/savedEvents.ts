@@ -27,7 +27,8 @@ export function normaliseEventName(name: string): string {
 
 function jsonFiles(dir: string): string[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true })
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
       .filter((e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.json'))
       .map((e) => e.name)
       .sort((a, b) => a.localeCompare(b));
@@ -38,7 +39,11 @@ function jsonFiles(dir: string): string[] {
 
 function subdirectories(dir: string): string[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b));
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b));
   } catch {
     return [];
   }
@@ -51,7 +56,9 @@ function subdirectories(dir: string): string[] {
 export function listSavedEvents(eventsDir: string, functions?: readonly string[]): SavedEvent[] {
   const shared = jsonFiles(eventsDir).map((f) => ({ name: f.slice(0, -5), file: path.join(eventsDir, f), eventsDir }));
   const folders = subdirectories(eventsDir).filter((d) => !functions || functions.includes(d));
-  const own = folders.flatMap((d) => jsonFiles(path.join(eventsDir, d)).map((f) => ({ name: f.slice(0, -5), function: d, file: path.join(eventsDir, d, f), eventsDir })));
+  const own = folders.flatMap((d) =>
+    jsonFiles(path.join(eventsDir, d)).map((f) => ({ name: f.slice(0, -5), function: d, file: path.join(eventsDir, d, f), eventsDir })),
+  );
   return [...shared, ...own];
 }
 

@@ -49,7 +49,12 @@ export function snsMessageAttributes(input: unknown): Record<string, SnsMessageA
     if (typeof value === 'string') out[name] = { Type: 'String', Value: value };
     else if (typeof value === 'number') out[name] = { Type: 'Number', Value: String(value) };
     else if (Array.isArray(value)) out[name] = { Type: 'String.Array', Value: JSON.stringify(value) };
-    else if (value && typeof value === 'object' && typeof (value as SnsMessageAttribute).Type === 'string' && typeof (value as SnsMessageAttribute).Value === 'string') {
+    else if (
+      value &&
+      typeof value === 'object' &&
+      typeof (value as SnsMessageAttribute).Type === 'string' &&
+      typeof (value as SnsMessageAttribute).Value === 'string'
+    ) {
       out[name] = { Type: (value as SnsMessageAttribute).Type, Value: (value as SnsMessageAttribute).Value };
     } else throw new EventOptionError(`--message-attributes: "${name}" must be a string, a number, an array or {Type, Value}`);
   }
@@ -66,23 +71,25 @@ export function snsNotificationEvent(values: EventOptionValues = {}): SnsEvent {
   const host = `sns.${ctx.region}.amazonaws.com${ctx.partition === 'aws-cn' ? '.cn' : ''}`;
   const subject = ctx.string('subject');
   return {
-    Records: [{
-      EventSource: 'aws:sns',
-      EventVersion: '1.0',
-      EventSubscriptionArn: subscriptionArn,
-      Sns: {
-        Type: 'Notification',
-        MessageId: ctx.random.uuid(),
-        TopicArn: topicArn,
-        Subject: subject === '' ? null : subject,
-        Message: ctx.string('message'),
-        Timestamp: ctx.isoTime(),
-        SignatureVersion: '1',
-        Signature: ctx.random.base64(256),
-        SigningCertUrl: `https://${host}/SimpleNotificationService-${ctx.random.hex(32)}.pem`,
-        UnsubscribeUrl: `https://${host}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
-        MessageAttributes: snsMessageAttributes(ctx.json('message-attributes')),
+    Records: [
+      {
+        EventSource: 'aws:sns',
+        EventVersion: '1.0',
+        EventSubscriptionArn: subscriptionArn,
+        Sns: {
+          Type: 'Notification',
+          MessageId: ctx.random.uuid(),
+          TopicArn: topicArn,
+          Subject: subject === '' ? null : subject,
+          Message: ctx.string('message'),
+          Timestamp: ctx.isoTime(),
+          SignatureVersion: '1',
+          Signature: ctx.random.base64(256),
+          SigningCertUrl: `https://${host}/SimpleNotificationService-${ctx.random.hex(32)}.pem`,
+          UnsubscribeUrl: `https://${host}/?Action=Unsubscribe&SubscriptionArn=${subscriptionArn}`,
+          MessageAttributes: snsMessageAttributes(ctx.json('message-attributes')),
+        },
       },
-    }],
+    ],
   };
 }

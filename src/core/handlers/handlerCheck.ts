@@ -50,11 +50,7 @@ export function checkHandler(fn: HandlerFunction, options: HandlerCheckOptions =
   const cache = options.cache ?? defaultCache;
   if (!fn.handler || !fn.codeUri || !isDirectory(fn.codeUri)) return undefined;
   const label = options.codeUriLabel ?? fn.codeUri;
-  const problem = fn.runtime.startsWith('nodejs')
-    ? checkNode(fn, label, cache)
-    : fn.runtime.startsWith('python')
-      ? checkPython(fn, label, cache)
-      : undefined;
+  const problem = fn.runtime.startsWith('nodejs') ? checkNode(fn, label, cache) : fn.runtime.startsWith('python') ? checkPython(fn, label, cache) : undefined;
   if (!problem) return undefined;
   return problem.missingFile
     ? { severity: 'error', code: 'handler-not-found', message: problem.message }

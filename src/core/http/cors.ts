@@ -28,7 +28,10 @@ function name(header: string, canonical: boolean): string {
 export function preflightResponse(cors: CorsConfig, rawHeaders: string[], status: number, canonical = false): HttpResponse {
   const origin = allowOrigin(cors, headerValue(rawHeaders, 'origin'));
   const method = (headerValue(rawHeaders, 'access-control-request-method') ?? '').trim().toUpperCase();
-  const requested = (headerValue(rawHeaders, 'access-control-request-headers') ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+  const requested = (headerValue(rawHeaders, 'access-control-request-headers') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
   const anyHeader = cors.allowHeaders.includes('*');
   const allowedHeaders = new Set(cors.allowHeaders.map((h) => h.toLowerCase()));
   const methodOk = cors.allowMethods.includes('*') || cors.allowMethods.includes(method);

@@ -63,7 +63,10 @@ export class HttpFrontEnd {
   private readonly servers: Array<{ server: http.Server; endpoint: FrontEndEndpoint }> = [];
   private readonly tables = new WeakMap<HttpFrontEndsDefinition, { http: RouteTable<ApiRouteDefinition>; rest: RouteTable<ApiRouteDefinition> }>();
 
-  constructor(private readonly engine: FrontEndEngine, private readonly options: HttpFrontEndOptions = {}) {}
+  constructor(
+    private readonly engine: FrontEndEngine,
+    private readonly options: HttpFrontEndOptions = {},
+  ) {}
 
   /** Whether the template declares a function URL or an `Api` / `HttpApi` route. */
   static wanted(model: TemplateModel): boolean {
@@ -77,7 +80,10 @@ export class HttpFrontEnd {
     if (!defs) return [];
     try {
       for (const url of defs.functionUrls) {
-        await this.listen({ kind: 'url', functionName: url.functionName, qualifier: url.qualifier, authType: url.authType, invokeMode: url.invokeMode }, this.urlPort(url));
+        await this.listen(
+          { kind: 'url', functionName: url.functionName, qualifier: url.qualifier, authType: url.authType, invokeMode: url.invokeMode },
+          this.urlPort(url),
+        );
       }
       for (const kind of ['http', 'rest'] as const) {
         const routes = defs.routes.filter((r) => r.api === kind);
@@ -96,10 +102,15 @@ export class HttpFrontEnd {
 
   async close(): Promise<void> {
     const servers = this.servers.splice(0);
-    await Promise.all(servers.map(({ server }) => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    })));
+    await Promise.all(
+      servers.map(
+        ({ server }) =>
+          new Promise<void>((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+          }),
+      ),
+    );
   }
 
   private urlPort(url: FunctionUrlDefinition): number {
@@ -208,9 +219,20 @@ export class HttpFrontEnd {
     const apiId = stableId(`${this.engine.template.file}\0http`, 10);
     const domainName = `${apiId}.execute-api.${this.engine.settings.region}.amazonaws.com`;
     const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
-    const event = route.payloadFormatVersion === '2.0'
-      ? v2Event(info, { routeKey, pathParameters, accountId: LOCAL_ACCOUNT_ID, apiId, domainName })
-      : v1Event(info, { rest: false, resource: route.path, pathParameters, accountId: LOCAL_ACCOUNT_ID, apiId, domainName, stage: '$default', resourceId: routeKey, extendedRequestId: info.requestId });
+    const event =
+      route.payloadFormatVersion === '2.0'
+        ? v2Event(info, { routeKey, pathParameters, accountId: LOCAL_ACCOUNT_ID, apiId, domainName })
+        : v1Event(info, {
+            rest: false,
+            resource: route.path,
+            pathParameters,
+            accountId: LOCAL_ACCOUNT_ID,
+            apiId,
+            domainName,
+            stage: '$default',
+            resourceId: routeKey,
+            extendedRequestId: info.requestId,
+          });
     const response = await this.invoke(route.functionName, route.qualifier, event, info, { kind: 'http', payloadFormatVersion: route.payloadFormatVersion });
     return cors ? withCorsHeaders(response, cors, info.rawHeaders) : response;
   }
@@ -247,7 +269,13 @@ export class HttpFrontEnd {
     });
   }
 
-  private async invoke(functionName: string, qualifier: string | undefined, event: Record<string, unknown>, info: HttpRequestInfo, ctx: ResponseContext): Promise<HttpResponse> {
+  private async invoke(
+    functionName: string,
+    qualifier: string | undefined,
+    event: Record<string, unknown>,
+    info: HttpRequestInfo,
+    ctx: ResponseContext,
+  ): Promise<HttpResponse> {
     let result: InvocationResult;
     try {
       result = await this.engine.invoke(functionName, JSON.stringify(event), { qualifier, traceId: info.traceId });

@@ -174,6 +174,9 @@ function restDecodesBinary(headers: Array<[string, string]>, ctx: ResponseContex
   const types = ctx.binaryMediaTypes ?? [];
   if (types.length === 0) return false;
   const contentType = headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1];
-  const accepted = (ctx.accept ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+  const accepted = (ctx.accept ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   return matchesMediaType(contentType, types) || accepted.some((a) => matchesMediaType(a, types));
 }

@@ -31,7 +31,11 @@ export class RouteTable<T extends RouteLike> {
   private readonly compiled: Array<Compiled<T>>;
 
   constructor(readonly routes: readonly T[]) {
-    this.compiled = routes.map((route) => ({ route, segments: route.path === '$default' ? [] : parseTemplate(route.path), isDefault: route.path === '$default' }));
+    this.compiled = routes.map((route) => ({
+      route,
+      segments: route.path === '$default' ? [] : parseTemplate(route.path),
+      isDefault: route.path === '$default',
+    }));
   }
 
   /** The route for a request (method and raw path, percent-encoded as received), or undefined. */

@@ -9,8 +9,13 @@ import type { AsyncLifecycleRecord } from '../telemetry/events';
 import type { TelemetryStream } from '../telemetry/stream';
 import { EVENT_PREFIX, MESSAGE_PREFIX, Sequence, eventKey, messageKey, type QueuedEvent } from './asyncEvents';
 import {
-  MAX_DESTINATION_CHAIN, SYNC_WINDOW_MS, asyncCapacity, maximumEventAgeMs, maximumRetryAttempts,
-  requeueDelayMs, retryDelayMs,
+  MAX_DESTINATION_CHAIN,
+  SYNC_WINDOW_MS,
+  asyncCapacity,
+  maximumEventAgeMs,
+  maximumRetryAttempts,
+  requeueDelayMs,
+  retryDelayMs,
 } from '../config/asyncPolicy';
 import { deadLetterAttributes, destinationsFor, recordBody, type DestinationMessage } from './destinations';
 import { functionArn } from '../vocabulary/functionNames';
@@ -78,24 +83,26 @@ export class AsyncInvoker {
   /** Past the close grace: outcomes that still arrive are ignored (their events stay queued). */
   private abandoned = false;
 
-  constructor(private readonly o: {
-    scheduler: Scheduler;
-    telemetry: TelemetryStream;
-    /** The functions, with the event invoke configuration the API set for a qualifier. */
-    catalog: FunctionCatalog;
-    /** Resolves and validates a request as Lambda's front end does (the Invoker's, with the Event payload limit). */
-    resolve: (functionName: string, payload: Buffer | string, qualifier?: string) => Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }>;
-    /** The version an attempt runs (an alias picks per attempt) and the definition to run it from. */
-    target: (fn: FunctionDefinition, qualifier: string | undefined) => Promise<InvocationTarget>;
-    /** The engine's LevelDB (`<stateDir>/store`), shared with the event sources. */
-    store: SharedStore;
-    /**
-     * Delivers a message to an SQS destination of the engine (an embedded queue a mapping may
-     * poll); false when the engine has no such queue (the message is only recorded).
-     */
-    sendToQueue?: (queueArn: string, body: string, attributes?: DestinationMessage['attributes']) => Promise<boolean>;
-    settings: () => AsyncSettings;
-  }) {}
+  constructor(
+    private readonly o: {
+      scheduler: Scheduler;
+      telemetry: TelemetryStream;
+      /** The functions, with the event invoke configuration the API set for a qualifier. */
+      catalog: FunctionCatalog;
+      /** Resolves and validates a request as Lambda's front end does (the Invoker's, with the Event payload limit). */
+      resolve: (functionName: string, payload: Buffer | string, qualifier?: string) => Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }>;
+      /** The version an attempt runs (an alias picks per attempt) and the definition to run it from. */
+      target: (fn: FunctionDefinition, qualifier: string | undefined) => Promise<InvocationTarget>;
+      /** The engine's LevelDB (`<stateDir>/store`), shared with the event sources. */
+      store: SharedStore;
+      /**
+       * Delivers a message to an SQS destination of the engine (an embedded queue a mapping may
+       * poll); false when the engine has no such queue (the message is only recorded).
+       */
+      sendToQueue?: (queueArn: string, body: string, attributes?: DestinationMessage['attributes']) => Promise<boolean>;
+      settings: () => AsyncSettings;
+    },
+  ) {}
 
   /** Resumes the queued events of an existing store; a store that cannot be opened is reported as a warning. */
   /** Resumes queued work (with workers); without them the store opens only when it is used. */
@@ -174,7 +181,8 @@ export class AsyncInvoker {
         if (this.o.settings().workers) await this.resume(store);
         return store;
       } catch (error) {
-        const message = error instanceof StoreLockedError ? error.message : `The state store ${this.o.store.location} cannot be opened: ${(error as Error).message}`;
+        const message =
+          error instanceof StoreLockedError ? error.message : `The state store ${this.o.store.location} cannot be opened: ${(error as Error).message}`;
         this.warnOnce(`Asynchronous invocation is unavailable: ${message}`);
         throw new WorkbenchError('ServiceException', message);
       } finally {
@@ -200,8 +208,17 @@ export class AsyncInvoker {
   private newEvent(functionName: string, payload: string, traceId: string, chainDepth: number): QueuedEvent {
     const now = Date.now();
     return {
-      v: 1, seq: this.sequence.next(), requestId: randomUUID(), functionName, payload, traceId, enqueuedAt: now,
-      approximateInvokeCount: 0, functionErrors: 0, notBefore: now, chainDepth,
+      v: 1,
+      seq: this.sequence.next(),
+      requestId: randomUUID(),
+      functionName,
+      payload,
+      traceId,
+      enqueuedAt: now,
+      approximateInvokeCount: 0,
+      functionErrors: 0,
+      notBefore: now,
+      chainDepth,
     };
   }
 
@@ -303,7 +320,7 @@ export class AsyncInvoker {
       const delayMs = requeueDelayMs(failures);
       event.notBefore = Date.now() + delayMs;
       event.lastError = throttled ? { statusCode: 429, message: (error as Error).message } : { statusCode: 500, message: (error as Error).message };
-      const reason = throttled ? (error as WorkbenchError).reason ?? 'TooManyRequestsException' : (error as Error).message;
+      const reason = throttled ? ((error as WorkbenchError).reason ?? 'TooManyRequestsException') : (error as Error).message;
       this.emit(event, 'requeued', { delayMs, errorType: throttled ? 'TooManyRequestsException' : 'ServiceException', reason });
       return;
     } finally {
@@ -335,7 +352,14 @@ export class AsyncInvoker {
   }
 
   /** The event is done: one atomic write removes it and records what each destination received. */
-  private async finish(q: FunctionQueue, fn: FunctionDefinition, event: QueuedEvent, condition: InvocationCondition, response?: StoredResponse, errorType?: string): Promise<void> {
+  private async finish(
+    q: FunctionQueue,
+    fn: FunctionDefinition,
+    event: QueuedEvent,
+    condition: InvocationCondition,
+    response?: StoredResponse,
+    errorType?: string,
+  ): Promise<void> {
     if (this.abandoned) return;
     const region = this.o.settings().region;
     const record = buildInvocationRecord({
@@ -353,8 +377,13 @@ export class AsyncInvoker {
     for (const destination of destinationsFor(fn, condition, (name) => this.o.catalog.getFunction(name), region)) {
       const deadLetter = destination.role === 'DeadLetterQueue';
       const message: DestinationMessage = {
-        seq: this.sequence.next(), time, sourceFunction: fn.functionName, requestId: event.requestId,
-        role: destination.role, destination: destination.arn, type: destination.kind,
+        seq: this.sequence.next(),
+        time,
+        sourceFunction: fn.functionName,
+        requestId: event.requestId,
+        role: destination.role,
+        destination: destination.arn,
+        type: destination.kind,
         body: deadLetter ? event.payload : recordBody(destination, record, region),
       };
       if (deadLetter) message.attributes = deadLetterAttributes(destination.kind, event.requestId, event.lastError);
@@ -368,7 +397,9 @@ export class AsyncInvoker {
           operations.push({ type: 'put', key: eventKey(next), value: next });
         }
       } else if (destination.kind === 'lambda' || destination.kind === 'unknown') {
-        this.warnOnce(`${destination.role} destination ${destination.arn} of ${fn.functionName} is not a function of the template; what it receives is kept in the store`);
+        this.warnOnce(
+          `${destination.role} destination ${destination.arn} of ${fn.functionName} is not a function of the template; what it receives is kept in the store`,
+        );
       }
       messages.push(message);
       operations.push({ type: 'put', key: messageKey(destination.arn, message.seq), value: message });

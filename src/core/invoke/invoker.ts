@@ -53,7 +53,12 @@ export class Invoker {
    * function, the form of the qualifier, the payload's size and JSON. Whether the qualifier
    * exists is the versions' to say (`check`).
    */
-  resolve(functionName: string, payload: Buffer | string, qualifierOption?: string, maxBytes = MAX_SYNC_PAYLOAD_BYTES): { fn: FunctionDefinition; qualifier?: string; bytes: Buffer } {
+  resolve(
+    functionName: string,
+    payload: Buffer | string,
+    qualifierOption?: string,
+    maxBytes = MAX_SYNC_PAYLOAD_BYTES,
+  ): { fn: FunctionDefinition; qualifier?: string; bytes: Buffer } {
     const ref = parseFunctionRef(functionName);
     if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
@@ -63,19 +68,30 @@ export class Invoker {
     if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, ref.name, qualifier)}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     if (bytes.length > maxBytes) {
-      throw new WorkbenchError('RequestEntityTooLargeException', maxBytes === MAX_SYNC_PAYLOAD_BYTES
-        ? `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`
-        : `${bytes.length} byte payload is too large for the Event invocation type (limit ${maxBytes} bytes)`);
+      throw new WorkbenchError(
+        'RequestEntityTooLargeException',
+        maxBytes === MAX_SYNC_PAYLOAD_BYTES
+          ? `Request must be smaller than ${MAX_SYNC_PAYLOAD_BYTES} bytes for the InvokeFunction operation`
+          : `${bytes.length} byte payload is too large for the Event invocation type (limit ${maxBytes} bytes)`,
+      );
     }
     validateJson(bytes);
     return { fn, qualifier, bytes };
   }
 
   /** Everything an invocation is checked for before it runs (a DryRun), including that the qualifier exists. */
-  async check(functionName: string, payload: Buffer | string, qualifierOption?: string, maxBytes = MAX_SYNC_PAYLOAD_BYTES): Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }> {
+  async check(
+    functionName: string,
+    payload: Buffer | string,
+    qualifierOption?: string,
+    maxBytes = MAX_SYNC_PAYLOAD_BYTES,
+  ): Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }> {
     const resolved = this.resolve(functionName, payload, qualifierOption, maxBytes);
     if (resolved.qualifier !== undefined && !(await this.versions.exists(resolved.fn, resolved.qualifier))) {
-      throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, resolved.fn.functionName, resolved.qualifier)}`);
+      throw new WorkbenchError(
+        'ResourceNotFoundException',
+        `Function not found: ${functionArn(this.catalog.region, resolved.fn.functionName, resolved.qualifier)}`,
+      );
     }
     return resolved;
   }
@@ -86,14 +102,19 @@ export class Invoker {
     const requestId = randomUUID();
     const lines: string[] = [];
     const collector: LogCollector | undefined = options.collectLogs ? (line) => lines.push(line) : undefined;
-    const scheduled = await this.scheduler.run(definition, version, {
-      requestId,
-      payload: bytes.length === 0 ? EMPTY_EVENT : bytes,
-      invokedFunctionArn: functionArn(this.catalog.region, fn.functionName, qualifier),
-      traceId: options.traceId ?? newTraceId(),
-      clientContext: options.clientContext,
-      cognitoIdentity: options.cognitoIdentity,
-    }, collector);
+    const scheduled = await this.scheduler.run(
+      definition,
+      version,
+      {
+        requestId,
+        payload: bytes.length === 0 ? EMPTY_EVENT : bytes,
+        invokedFunctionArn: functionArn(this.catalog.region, fn.functionName, qualifier),
+        traceId: options.traceId ?? newTraceId(),
+        clientContext: options.clientContext,
+        cognitoIdentity: options.cognitoIdentity,
+      },
+      collector,
+    );
     const { outcome } = scheduled;
     return {
       requestId,

@@ -39,7 +39,10 @@ export class MetricSeries {
   lastInvocationAt: number | undefined;
   total = { invocations: 0, errors: 0, throttles: 0 };
 
-  constructor(readonly functionName: string, readonly version: string) {}
+  constructor(
+    readonly functionName: string,
+    readonly version: string,
+  ) {}
 
   get concurrency(): number {
     return this.inFlight.size;
@@ -118,8 +121,23 @@ export function percentile(values: number[], p: number): number | undefined {
 
 function emptyBucket(t: number, concurrency: number, pc: number | undefined): MetricBucket {
   return {
-    t, invocations: 0, errors: 0, throttles: 0, durationSum: 0, durationCount: 0, durationMax: 0, durations: [],
-    concurrencyMax: concurrency, concurrencyEnd: concurrency, pcUtilizationMax: pc, pcUtilizationEnd: pc,
-    asyncReceived: 0, asyncAgeSum: 0, asyncAgeCount: 0, asyncDropped: 0, deadLetterErrors: 0, destinationDeliveryFailures: 0,
+    t,
+    invocations: 0,
+    errors: 0,
+    throttles: 0,
+    durationSum: 0,
+    durationCount: 0,
+    durationMax: 0,
+    durations: [],
+    concurrencyMax: concurrency,
+    concurrencyEnd: concurrency,
+    pcUtilizationMax: pc,
+    pcUtilizationEnd: pc,
+    asyncReceived: 0,
+    asyncAgeSum: 0,
+    asyncAgeCount: 0,
+    asyncDropped: 0,
+    deadLetterErrors: 0,
+    destinationDeliveryFailures: 0,
   };
 }

@@ -28,12 +28,32 @@ export interface MetricsChartData {
  * The buckets from `from` to `to` (bucket starts, epoch ms): counts 0 where a bucket is empty,
  * gauges carried forward from the last bucket seen (before the range too), averages and ages null.
  */
-export function chartBuckets(functionName: string, version: string | undefined, bucketMs: number, buckets: readonly MetricBucket[], from: number, to: number): MetricsChartData {
+export function chartBuckets(
+  functionName: string,
+  version: string | undefined,
+  bucketMs: number,
+  buckets: readonly MetricBucket[],
+  from: number,
+  to: number,
+): MetricsChartData {
   const data: MetricsChartData = {
-    functionName, version, bucketMs, t: [],
-    Invocations: [], Errors: [], Throttles: [], DurationAvg: [], DurationP99: [], ConcurrentExecutions: [],
-    ProvisionedConcurrencyUtilization: [], IteratorAge: [], AsyncEventsReceived: [], AsyncEventAge: [],
-    AsyncEventsDropped: [], DeadLetterErrors: [], DestinationDeliveryFailures: [],
+    functionName,
+    version,
+    bucketMs,
+    t: [],
+    Invocations: [],
+    Errors: [],
+    Throttles: [],
+    DurationAvg: [],
+    DurationP99: [],
+    ConcurrentExecutions: [],
+    ProvisionedConcurrencyUtilization: [],
+    IteratorAge: [],
+    AsyncEventsReceived: [],
+    AsyncEventAge: [],
+    AsyncEventsDropped: [],
+    DeadLetterErrors: [],
+    DestinationDeliveryFailures: [],
   };
   let i = 0;
   // The gauges' level entering the range: the last bucket before it.

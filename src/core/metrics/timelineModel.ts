@@ -191,7 +191,14 @@ export class TimelineModel extends StreamFollower {
       }
       case 'workbench.async': {
         const r = (event as TelemetryEvent<'workbench.async'>).record;
-        if (r.stage === 'dropped') this.mark('asyncDropped', event, time, `Asynchronous event ${r.requestId} dropped (${r.condition ?? 'RetriesExhausted'}${r.errorType ? `, ${r.errorType}` : ''}) after ${r.approximateInvokeCount} attempt(s)`);
+        if (r.stage === 'dropped') {
+          this.mark(
+            'asyncDropped',
+            event,
+            time,
+            `Asynchronous event ${r.requestId} dropped (${r.condition ?? 'RetriesExhausted'}${r.errorType ? `, ${r.errorType}` : ''}) after ${r.approximateInvokeCount} attempt(s)`,
+          );
+        }
         break;
       }
       case 'workbench.warning':
@@ -224,7 +231,21 @@ export class TimelineModel extends StreamFollower {
   }
 
   counts(): TimelineCounts {
-    const c: TimelineCounts = { environments: 0, live: 0, provisionedEnvironments: 0, segments: 0, invocations: 0, cold: 0, warm: 0, provisioned: 0, errors: 0, running: 0, initSegments: 0, markers: this.markerList.length, throttles: 0 };
+    const c: TimelineCounts = {
+      environments: 0,
+      live: 0,
+      provisionedEnvironments: 0,
+      segments: 0,
+      invocations: 0,
+      cold: 0,
+      warm: 0,
+      provisioned: 0,
+      errors: 0,
+      running: 0,
+      initSegments: 0,
+      markers: this.markerList.length,
+      throttles: 0,
+    };
     for (const env of this.envs.values()) {
       c.environments++;
       if (env.endedAt === undefined) c.live++;
@@ -280,7 +301,9 @@ export class TimelineModel extends StreamFollower {
   // ------------------------------------------------------------------------------------------
 
   private sortedEnvironments(): TimelineEnvironment[] {
-    return [...this.envs.values()].sort((a, b) => a.functionName.localeCompare(b.functionName) || a.version.localeCompare(b.version) || a.firstSeen - b.firstSeen);
+    return [...this.envs.values()].sort(
+      (a, b) => a.functionName.localeCompare(b.functionName) || a.version.localeCompare(b.version) || a.firstSeen - b.firstSeen,
+    );
   }
 
   private onInitStart(event: TelemetryEvent<'platform.initStart'>, time: number): void {
@@ -300,11 +323,21 @@ export class TimelineModel extends StreamFollower {
     const initSegments = env.segments.filter((s) => isInitKind(s.kind));
     const from = initSegments[0]?.start ?? Date.parse(event.time) - r.metrics.durationMs;
     env.segments = env.segments.filter((s) => !isInitKind(s.kind));
-    const text = `INIT_REPORT Init Duration: ${r.metrics.durationMs.toFixed(2)} ms\tPhase: ${r.phase}\tStatus: ${r.status}` + (r.errorType ? `\tError Type: ${r.errorType}` : '');
+    const text =
+      `INIT_REPORT Init Duration: ${r.metrics.durationMs.toFixed(2)} ms\tPhase: ${r.phase}\tStatus: ${r.status}` +
+      (r.errorType ? `\tError Type: ${r.errorType}` : '');
     const spans = r.spans.filter((s) => SPAN_KINDS[s.name] && !Number.isNaN(Date.parse(s.start)));
-    const segments: TimelineSegment[] = spans.length > 0
-      ? spans.map((s) => ({ kind: SPAN_KINDS[s.name], start: Date.parse(s.start), end: Date.parse(s.start) + s.durationMs, durationMs: s.durationMs, outcome: 'success' as SegmentOutcome, text }))
-      : [{ kind: 'init', start: from, end: from + r.metrics.durationMs, durationMs: r.metrics.durationMs, text }];
+    const segments: TimelineSegment[] =
+      spans.length > 0
+        ? spans.map((s) => ({
+            kind: SPAN_KINDS[s.name],
+            start: Date.parse(s.start),
+            end: Date.parse(s.start) + s.durationMs,
+            durationMs: s.durationMs,
+            outcome: 'success' as SegmentOutcome,
+            text,
+          }))
+        : [{ kind: 'init', start: from, end: from + r.metrics.durationMs, durationMs: r.metrics.durationMs, text }];
     const last = segments[segments.length - 1];
     last.outcome = r.status;
     if (r.errorType) last.errorType = r.errorType;

@@ -121,7 +121,10 @@ export class HotReloader {
   private readonly reportedErrors = new Set<string>();
   private markClosed: () => void = () => undefined;
 
-  constructor(model: TemplateModel, private readonly options: HotReloadOptions) {
+  constructor(
+    model: TemplateModel,
+    private readonly options: HotReloadOptions,
+  ) {
     this.templateFile = path.resolve(model.file);
     this.directories = watchedDirectories(model);
     this.anchors = this.anchorsOf(this.directories);

@@ -31,7 +31,10 @@ const CALL_TARGET: Record<RuntimeCall, string> = {
 };
 
 export class IllegalTransitionError extends Error {
-  constructor(readonly from: RuntimeState, readonly call: RuntimeCall) {
+  constructor(
+    readonly from: RuntimeState,
+    readonly call: RuntimeCall,
+  ) {
     super(`State transition from ${from} to ${CALL_TARGET[call]} failed for runtime. Error: State transition is not allowed`);
   }
 }

@@ -74,7 +74,10 @@ export class RuntimeApiServer {
    * The Extensions and Telemetry APIs share the port; without them their routes answer 404, as
    * AWS's emulator does when extensions are disabled.
    */
-  constructor(private readonly listener: RuntimeApiListener, private readonly extensionApis?: { extensions: ExtensionsApi; subscribe: SubscribeListener }) {
+  constructor(
+    private readonly listener: RuntimeApiListener,
+    private readonly extensionApis?: { extensions: ExtensionsApi; subscribe: SubscribeListener },
+  ) {
     this.server = http.createServer({ noDelay: true, keepAliveTimeout: 0 }, (req, res) => this.route(req, res));
     // The runtime's long-poll /next must never be cut by server-side timeouts.
     this.server.requestTimeout = 0;
@@ -199,7 +202,10 @@ export class RuntimeApiServer {
 
   private next(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.parkedNext && !this.parkedNext.destroyed) {
-      return send(res, errorReply(403, 'InvalidStateTransition', 'State transition from Ready to Ready failed for runtime. Error: a /next request is already waiting'));
+      return send(
+        res,
+        errorReply(403, 'InvalidStateTransition', 'State transition from Ready to Ready failed for runtime. Error: a /next request is already waiting'),
+      );
     }
     // A runtime that lost its parked connection and asks again is still Ready.
     if (this.state.state !== 'Ready') {
@@ -241,32 +247,39 @@ export class RuntimeApiServer {
         platformError: { errorType: 'Runtime.InvalidResponseModeHeader', errorMessage: message },
       });
     }
-    this.readBody(req, res, (body) => {
-      this.state.apply(action);
-      send(res, OK);
-      // A streamed response that failed midway reports the error in HTTP trailers.
-      const trailerType = req.trailers['lambda-runtime-function-error-type'];
-      if (action === 'response' && trailerType) {
-        const encoded = req.trailers['lambda-runtime-function-error-body'];
-        const errorBody = encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType: trailerType, errorMessage: 'Response stream failed' }));
-        return this.listener.onResult(requestId, { kind: 'error', body: errorBody, errorType: trailerType });
-      }
-      this.listener.onResult(requestId, {
-        kind: action,
-        body,
-        contentType: header(req, 'content-type'),
-        errorType: header(req, 'lambda-runtime-function-error-type'),
-      });
-    }, (size) => {
-      // Too large: the runtime gets 413, the caller gets Function.ResponseSizeTooLarge.
-      this.state.apply(action);
-      const errorMessage = `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
-      this.listener.onResult(requestId, {
-        kind: 'error',
-        body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
-        platformError: { errorType: 'Function.ResponseSizeTooLarge', errorMessage },
-      });
-    });
+    this.readBody(
+      req,
+      res,
+      (body) => {
+        this.state.apply(action);
+        send(res, OK);
+        // A streamed response that failed midway reports the error in HTTP trailers.
+        const trailerType = req.trailers['lambda-runtime-function-error-type'];
+        if (action === 'response' && trailerType) {
+          const encoded = req.trailers['lambda-runtime-function-error-body'];
+          const errorBody = encoded
+            ? Buffer.from(encoded, 'base64')
+            : Buffer.from(JSON.stringify({ errorType: trailerType, errorMessage: 'Response stream failed' }));
+          return this.listener.onResult(requestId, { kind: 'error', body: errorBody, errorType: trailerType });
+        }
+        this.listener.onResult(requestId, {
+          kind: action,
+          body,
+          contentType: header(req, 'content-type'),
+          errorType: header(req, 'lambda-runtime-function-error-type'),
+        });
+      },
+      (size) => {
+        // Too large: the runtime gets 413, the caller gets Function.ResponseSizeTooLarge.
+        this.state.apply(action);
+        const errorMessage = `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
+        this.listener.onResult(requestId, {
+          kind: 'error',
+          body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
+          platformError: { errorType: 'Function.ResponseSizeTooLarge', errorMessage },
+        });
+      },
+    );
   }
 
   /**

@@ -26,7 +26,13 @@ const LOOPBACK_HOSTS = new Set(['sandbox.localdomain', 'sandbox', '127.0.0.1', '
 const RESERVED_PORT = '9001';
 
 /** Handles `PUT /2022-07-01/telemetry` (and the older `PUT /2020-08-15/logs`, same shape). */
-export function routeTelemetry(extensions: ExtensionsApi, subscribe: SubscribeListener, req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): void {
+export function routeTelemetry(
+  extensions: ExtensionsApi,
+  subscribe: SubscribeListener,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  body: Buffer,
+): void {
   const reply = (status: number, text: string) => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);

@@ -136,6 +136,8 @@ export class NodeRuntime implements RuntimeAdapter {
     } catch {
       return;
     }
-    this.warn(`${outer} ("type": "module") lies outside CodeUri ${codeUri}: locally Node treats the function's .js files as ES modules, while Lambda would deploy them without it. Add a package.json to ${codeUri} to decide.`);
+    this.warn(
+      `${outer} ("type": "module") lies outside CodeUri ${codeUri}: locally Node treats the function's .js files as ES modules, while Lambda would deploy them without it. Add a package.json to ${codeUri} to decide.`,
+    );
   }
 }

@@ -14,9 +14,7 @@ export class ProvidedRuntime implements RuntimeAdapter {
     if (!bootstrap) {
       const found = candidates.find((c) => fs.existsSync(c));
       throw new Error(
-        found
-          ? `Couldn't start the runtime: ${found} is not executable (chmod +x it)`
-          : `Couldn't find valid bootstrap(s): [${candidates.join(' ')}]`,
+        found ? `Couldn't start the runtime: ${found} is not executable (chmod +x it)` : `Couldn't find valid bootstrap(s): [${candidates.join(' ')}]`,
       );
     }
     const flavour = fn.runtime === 'provided' ? 'provided' : fn.runtime.replace('.', ':');

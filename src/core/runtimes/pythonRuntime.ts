@@ -134,7 +134,10 @@ const debugpyCache = new Map<string, Promise<boolean>>();
 function canImportDebugpy(python: string): Promise<boolean> {
   let result = debugpyCache.get(python);
   if (!result) {
-    result = captureOutput(python, ['-c', 'import debugpy']).then(() => true, () => false);
+    result = captureOutput(python, ['-c', 'import debugpy']).then(
+      () => true,
+      () => false,
+    );
     debugpyCache.set(python, result);
   }
   return result;
@@ -153,13 +156,18 @@ async function debugInterpreter(python: LocalPython): Promise<LocalPython> {
     const found = await ask(candidate).catch(() => undefined);
     if (found && found.version.startsWith(`${minor}.`) && (await canImportDebugpy(found.path))) return found;
   }
-  throw new Error(`Debugging Python needs debugpy, which ${python.path} (${python.version}) cannot import: pip install debugpy for it (or use a Python ${minor} that has it, e.g. Debian's python3-debugpy with /usr/bin/python3).`);
+  throw new Error(
+    `Debugging Python needs debugpy, which ${python.path} (${python.version}) cannot import: pip install debugpy for it (or use a Python ${minor} that has it, e.g. Debian's python3-debugpy with /usr/bin/python3).`,
+  );
 }
 
 export class PythonRuntime implements RuntimeAdapter {
   private readonly warned = new Set<string>();
 
-  constructor(private readonly pythonPath: string | undefined, private readonly warn: (message: string) => void) {}
+  constructor(
+    private readonly pythonPath: string | undefined,
+    private readonly warn: (message: string) => void,
+  ) {}
 
   async launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch> {
     const resolved = await resolveLocalPython(fn.runtime, this.pythonPath);

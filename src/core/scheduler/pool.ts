@@ -17,7 +17,11 @@ export class EnvironmentPool<E extends SchedulableEnvironment = ExecutionEnviron
   /** Incremented by every retireAll(): an environment started before it belongs to the old code. */
   generation = 0;
 
-  constructor(readonly functionName: string, readonly version: string, private readonly keepAliveMs: () => number) {}
+  constructor(
+    readonly functionName: string,
+    readonly version: string,
+    private readonly keepAliveMs: () => number,
+  ) {}
 
   /** Adds an environment that is cold-starting for a caller, who will invoke it first. */
   addClaimed(env: E): void {

@@ -18,7 +18,11 @@ export interface SchedulerSettings {
   keepAliveMs: number;
 }
 
-export type EnvironmentFactory<E extends SchedulableEnvironment = ExecutionEnvironment> = (fn: FunctionDefinition, version: string, initializationType: InitializationType) => E;
+export type EnvironmentFactory<E extends SchedulableEnvironment = ExecutionEnvironment> = (
+  fn: FunctionDefinition,
+  version: string,
+  initializationType: InitializationType,
+) => E;
 
 export interface ScheduledResult {
   outcome: InvocationOutcome;
@@ -102,7 +106,13 @@ export class Scheduler<E extends SchedulableEnvironment = ExecutionEnvironment> 
         const init = await env.init().finally(() => this.initSlots.release());
         if (!init.ok) {
           if (!this.closed && !pool.isRetired(env)) {
-            this.telemetry.emit('workbench.warning', { message: `A provisioned environment of ${fn.functionName}:${version} failed to initialise (${init.error?.errorType}); invocations will cold-start on demand.` }, { functionName: fn.functionName });
+            this.telemetry.emit(
+              'workbench.warning',
+              {
+                message: `A provisioned environment of ${fn.functionName}:${version} failed to initialise (${init.error?.errorType}); invocations will cold-start on demand.`,
+              },
+              { functionName: fn.functionName },
+            );
           }
           continue;
         }

@@ -14,7 +14,9 @@ export function dynamoDbPartitionKey(keys: Record<string, unknown>): string {
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
-    const entries = Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    const entries = Object.keys(value as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
     return `{${entries.join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -22,8 +24,12 @@ function canonicalJson(value: unknown): string {
 
 /** The change as the stream keeps it (validated, images cut to the view type), and its size in bytes. */
 export function keptChange(change: DynamoDbChange, viewType: NonNullable<StreamDefinition['streamViewType']>): { kept: DynamoDbChange; size: number } {
-  if (!['INSERT', 'MODIFY', 'REMOVE'].includes(change.eventName)) throw new StreamApiError('ValidationException', `Unknown eventName ${String(change.eventName)}`);
-  if (!change.Keys || typeof change.Keys !== 'object' || Object.keys(change.Keys).length === 0) throw new StreamApiError('ValidationException', 'A change needs the item\'s Keys');
+  if (!['INSERT', 'MODIFY', 'REMOVE'].includes(change.eventName)) {
+    throw new StreamApiError('ValidationException', `Unknown eventName ${String(change.eventName)}`);
+  }
+  if (!change.Keys || typeof change.Keys !== 'object' || Object.keys(change.Keys).length === 0) {
+    throw new StreamApiError('ValidationException', "A change needs the item's Keys");
+  }
   const kept: DynamoDbChange = { eventName: change.eventName, Keys: change.Keys };
   const wantsNew = viewType === 'NEW_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES';
   const wantsOld = viewType === 'OLD_IMAGE' || viewType === 'NEW_AND_OLD_IMAGES';

@@ -29,7 +29,10 @@ export class DynamoDbStreamsEndpoint implements RecordStream {
   private streamArn: Promise<string> | undefined;
   private readonly shardOfIterators = new Map<string, string>();
 
-  constructor(readonly definition: StreamDefinition, options: DynamoDbStreamsEndpointOptions = {}) {
+  constructor(
+    readonly definition: StreamDefinition,
+    options: DynamoDbStreamsEndpointOptions = {},
+  ) {
     this.ownsClient = !options.client;
     this.client = options.client ?? new DynamoDBStreamsClient(sdkClientConfig(definition.endpoint, regionOfArn(definition.arn)));
   }
@@ -58,12 +61,14 @@ export class DynamoDbStreamsEndpoint implements RecordStream {
       throw new StreamApiError('ValidationException', 'DynamoDB Streams has no AT_TIMESTAMP iterators: use TRIM_HORIZON or LATEST');
     }
     const StreamArn = await this.arn();
-    const result = await this.client.send(new GetShardIteratorCommand({
-      StreamArn,
-      ShardId: shardId,
-      ShardIteratorType: position.type as ShardIteratorType,
-      ...(position.type === 'AT_SEQUENCE_NUMBER' || position.type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: position.sequenceNumber } : {}),
-    }));
+    const result = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamArn,
+        ShardId: shardId,
+        ShardIteratorType: position.type as ShardIteratorType,
+        ...(position.type === 'AT_SEQUENCE_NUMBER' || position.type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: position.sequenceNumber } : {}),
+      }),
+    );
     if (!result.ShardIterator) throw new Error(`DynamoDB Streams returned no shard iterator for ${shardId}`);
     this.remember(result.ShardIterator, shardId);
     return result.ShardIterator;

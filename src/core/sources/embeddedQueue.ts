@@ -5,7 +5,15 @@ import { DeduplicationRecords } from './embeddedQueueDedup';
 import { decodeReceipt, receivedMessage } from './embeddedQueueDelivery';
 import { newQueueMessage, QueueIndex, type QueueMessage } from './embeddedQueueIndex';
 import {
-  Changes, newChunk, newStoredMessage, queueKeyPrefix, recordKey, sequenceNumber, type StateRecord, type StoredChunk, type StoredMessage,
+  Changes,
+  newChunk,
+  newStoredMessage,
+  queueKeyPrefix,
+  recordKey,
+  sequenceNumber,
+  type StateRecord,
+  type StoredChunk,
+  type StoredMessage,
   type StoredStates,
 } from './embeddedQueueLayout';
 import { readQueue } from './embeddedQueueLoad';
@@ -130,14 +138,23 @@ export class EmbeddedQueue implements MessageQueue {
     await this.load();
     const message = this.byReceipt(receiptHandle);
     if (!message) {
-      throw sqsError('ReceiptHandleIsInvalid', `The input receipt handle "${receiptHandle}" is not a valid receipt handle (unknown, deleted, or received again since).`);
+      throw sqsError(
+        'ReceiptHandleIsInvalid',
+        `The input receipt handle "${receiptHandle}" is not a valid receipt handle (unknown, deleted, or received again since).`,
+      );
     }
     const now = Date.now();
     if (!message.inFlight || message.visibleAt <= now) {
-      throw sqsError('AWS.SimpleQueueService.MessageNotInflight', `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`);
+      throw sqsError(
+        'AWS.SimpleQueueService.MessageNotInflight',
+        `Value ${receiptHandle} for parameter ReceiptHandle is invalid. Reason: Message does not exist or is not available for visibility timeout change.`,
+      );
     }
     if (now + visibilityTimeoutSeconds * 1000 - (message.receivedAt ?? now) > MAX_VISIBILITY_TIMEOUT_SECONDS * 1000) {
-      throw sqsError('InvalidParameterValue', `Value ${visibilityTimeoutSeconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_TIMEOUT_SECONDS} seconds]`);
+      throw sqsError(
+        'InvalidParameterValue',
+        `Value ${visibilityTimeoutSeconds} for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for the message is beyond the limit [${MAX_VISIBILITY_TIMEOUT_SECONDS} seconds]`,
+      );
     }
     this.index.setVisibleAt(message, now + visibilityTimeoutSeconds * 1000);
     const changes = new Changes(this.prefix);
@@ -181,7 +198,13 @@ export class EmbeddedQueue implements MessageQueue {
   async peek(): Promise<Array<{ messageId: string; body: string; receiveCount: number; inFlight: boolean; groupId?: string }>> {
     await this.load();
     const now = Date.now();
-    return this.index.oldestFirst().map((m) => ({ messageId: m.stored.id, body: m.stored.body, receiveCount: m.receiveCount, inFlight: m.inFlight && m.visibleAt > now, groupId: m.stored.groupId }));
+    return this.index.oldestFirst().map((m) => ({
+      messageId: m.stored.id,
+      body: m.stored.body,
+      receiveCount: m.receiveCount,
+      inFlight: m.inFlight && m.visibleAt > now,
+      groupId: m.stored.groupId,
+    }));
   }
 
   // --- loading -----------------------------------------------------------------------------------

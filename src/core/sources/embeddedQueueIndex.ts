@@ -51,7 +51,9 @@ export class QueueIndex {
   private readonly readyGroups = new Set<MessageGroup>();
   private readonly groups = new Map<string, MessageGroup>();
   /** Delayed and in-flight messages by the time they become visible (outdated entries are skipped when they come up). */
-  private readonly timeline = new MinHeap<{ at: number; message: QueueMessage; version: number }>((a, b) => a.at - b.at || a.message.stored.seq - b.message.stored.seq);
+  private readonly timeline = new MinHeap<{ at: number; message: QueueMessage; version: number }>(
+    (a, b) => a.at - b.at || a.message.stored.seq - b.message.stored.seq,
+  );
 
   constructor(private readonly fifo: boolean) {}
 

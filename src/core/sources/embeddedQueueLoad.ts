@@ -74,7 +74,9 @@ export function readQueue(entries: Array<{ key: string; value: unknown }>, prefi
       }
       messages.push(message);
     }
-    if (chunk.deleted.length >= chunk.size) operations.push({ type: 'del', key: recordKey(prefix, 'm', seq) }, { type: 'del', key: recordKey(prefix, 'x', seq) });
+    if (chunk.deleted.length >= chunk.size) {
+      operations.push({ type: 'del', key: recordKey(prefix, 'm', seq) }, { type: 'del', key: recordKey(prefix, 'x', seq) });
+    }
   }
   // Leftovers of interrupted writes: deletions of chunks that are gone, states nobody refers to.
   for (const seq of deletions.keys()) operations.push({ type: 'del', key: recordKey(prefix, 'x', seq) });

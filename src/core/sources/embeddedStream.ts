@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { SharedStore } from '../store/sharedStore';
 import { dynamoDbPartitionKey, keptChange } from './dynamoDbChanges';
 import {
-  appendRecord, loadedStreamState, loadStreamState, sharedStreamState, trimStream, waitForWrites, type Entry, type ShardState, type StoredRecord,
+  appendRecord,
+  loadedStreamState,
+  loadStreamState,
+  sharedStreamState,
+  trimStream,
+  waitForWrites,
+  type Entry,
+  type ShardState,
+  type StoredRecord,
   type StreamState,
 } from './embeddedStreamState';
 import { StreamApiError } from './streamApiError';
@@ -40,7 +48,11 @@ export class EmbeddedStream implements RecordStream {
   private readonly ownListeners = new Set<(shardId: string) => void>();
   private closed = false;
 
-  constructor(private readonly store: SharedStore, readonly definition: StreamDefinition, options: EmbeddedStreamOptions = {}) {
+  constructor(
+    private readonly store: SharedStore,
+    readonly definition: StreamDefinition,
+    options: EmbeddedStreamOptions = {},
+  ) {
     this.now = options.now ?? Date.now;
   }
 
@@ -87,11 +99,17 @@ export class EmbeddedStream implements RecordStream {
   async putRecord(input: { data: Buffer; partitionKey: string; explicitHashKey?: string }): Promise<{ shardId: string; sequenceNumber: string }> {
     if (this.definition.kind !== 'kinesis') throw new StreamApiError('ValidationException', `${this.definition.name} is a DynamoDB stream: use putChange`);
     if (typeof input.partitionKey !== 'string' || input.partitionKey.length < 1 || input.partitionKey.length > 256) {
-      throw new StreamApiError('ValidationException', '1 validation error detected: Value at \'partitionKey\' failed to satisfy constraint: Member must have length between 1 and 256');
+      throw new StreamApiError(
+        'ValidationException',
+        "1 validation error detected: Value at 'partitionKey' failed to satisfy constraint: Member must have length between 1 and 256",
+      );
     }
     const data = Buffer.isBuffer(input.data) ? input.data : Buffer.from(input.data);
     if (data.length + Buffer.byteLength(input.partitionKey) > MAX_RECORD_BYTES) {
-      throw new StreamApiError('ValidationException', `1 validation error detected: Value at 'data' failed to satisfy constraint: Member must have length less than or equal to ${MAX_RECORD_BYTES}`);
+      throw new StreamApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'data' failed to satisfy constraint: Member must have length less than or equal to ${MAX_RECORD_BYTES}`,
+      );
     }
     const hash = input.explicitHashKey !== undefined ? explicitHashKey(input.explicitHashKey) : partitionKeyHash(input.partitionKey);
     const state = await this.state();
@@ -112,10 +130,13 @@ export class EmbeddedStream implements RecordStream {
     this.ownListeners.add(listener);
     let state: StreamState | undefined;
     let removed = false;
-    void this.state().then((s) => {
-      state = s;
-      if (!removed) s.listeners.add(listener);
-    }, () => undefined);
+    void this.state().then(
+      (s) => {
+        state = s;
+        if (!removed) s.listeners.add(listener);
+      },
+      () => undefined,
+    );
     return () => {
       removed = true;
       this.ownListeners.delete(listener);
@@ -159,7 +180,12 @@ export class EmbeddedStream implements RecordStream {
 
   private shard(state: StreamState, shardId: string): ShardState {
     const shard = state.shards.find((s) => s.info.shardId === shardId);
-    if (!shard) throw new StreamApiError('ResourceNotFoundException', `Shard ${shardId} in stream ${this.definition.name} under account ${LOCAL_ACCOUNT_ID} does not exist`);
+    if (!shard) {
+      throw new StreamApiError(
+        'ResourceNotFoundException',
+        `Shard ${shardId} in stream ${this.definition.name} under account ${LOCAL_ACCOUNT_ID} does not exist`,
+      );
+    }
     return shard;
   }
 
@@ -199,5 +225,5 @@ export class EmbeddedStream implements RecordStream {
 
 /** What a record counts for in GetRecords' 10 MB limit. */
 function recordBytes(entry: Entry): number {
-  return (entry.data ? Math.ceil((entry.data.length * 3) / 4) : entry.size ?? 0) + entry.pk.length;
+  return (entry.data ? Math.ceil((entry.data.length * 3) / 4) : (entry.size ?? 0)) + entry.pk.length;
 }

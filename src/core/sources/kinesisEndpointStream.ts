@@ -16,7 +16,10 @@ import type { RecordStream, ShardInfo, SourceEndpoint, StreamDefinition, StreamP
 // PutRecord. The stream is the definition's name, or `endpoint.remoteName` (a name or an ARN).
 
 /** Options every SDK client of a stream endpoint shares: endpoint, region, profile, HTTP/1.1. */
-export function sdkClientConfig(endpoint: SourceEndpoint | undefined, fallbackRegion: string): {
+export function sdkClientConfig(
+  endpoint: SourceEndpoint | undefined,
+  fallbackRegion: string,
+): {
   endpoint?: string;
   region: string;
   credentials?: ReturnType<typeof fromIni>;
@@ -44,7 +47,10 @@ export class KinesisEndpointStream implements RecordStream {
   private readonly ownsClient: boolean;
   private readonly target: { StreamName?: string; StreamARN?: string };
 
-  constructor(readonly definition: StreamDefinition, options: KinesisEndpointOptions = {}) {
+  constructor(
+    readonly definition: StreamDefinition,
+    options: KinesisEndpointOptions = {},
+  ) {
     this.ownsClient = !options.client;
     this.client = options.client ?? new KinesisClient(sdkClientConfig(definition.endpoint, regionOfArn(definition.arn)));
     const remote = definition.endpoint?.remoteName ?? definition.name;
@@ -88,11 +94,13 @@ export class KinesisEndpointStream implements RecordStream {
 
   async getRecords(iterator: string, limit: number): Promise<{ records: StreamRecord[]; nextShardIterator?: string; millisBehindLatest: number }> {
     const shardId = this.shardOfIterators.get(iterator);
-    const result = await this.client.send(new GetRecordsCommand({
-      ShardIterator: iterator,
-      Limit: Math.max(1, Math.min(10_000, Math.floor(limit) || 10_000)),
-      ...(this.target.StreamARN ? { StreamARN: this.target.StreamARN } : {}),
-    }));
+    const result = await this.client.send(
+      new GetRecordsCommand({
+        ShardIterator: iterator,
+        Limit: Math.max(1, Math.min(10_000, Math.floor(limit) || 10_000)),
+        ...(this.target.StreamARN ? { StreamARN: this.target.StreamARN } : {}),
+      }),
+    );
     const records: StreamRecord[] = (result.Records ?? []).map((r) => ({
       shardId: shardId ?? '',
       sequenceNumber: r.SequenceNumber ?? '',
@@ -105,12 +113,14 @@ export class KinesisEndpointStream implements RecordStream {
   }
 
   async putRecord(input: { data: Buffer; partitionKey: string; explicitHashKey?: string }): Promise<{ shardId: string; sequenceNumber: string }> {
-    const result = await this.client.send(new PutRecordCommand({
-      ...this.target,
-      Data: input.data,
-      PartitionKey: input.partitionKey,
-      ...(input.explicitHashKey !== undefined ? { ExplicitHashKey: input.explicitHashKey } : {}),
-    }));
+    const result = await this.client.send(
+      new PutRecordCommand({
+        ...this.target,
+        Data: input.data,
+        PartitionKey: input.partitionKey,
+        ...(input.explicitHashKey !== undefined ? { ExplicitHashKey: input.explicitHashKey } : {}),
+      }),
+    );
     return { shardId: result.ShardId ?? '', sequenceNumber: result.SequenceNumber ?? '' };
   }
 

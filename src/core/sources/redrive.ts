@@ -71,7 +71,11 @@ export async function redriveDeadLetterQueue(dlq: MessageQueue, options: Redrive
   };
   try {
     while (result.total + result.skipped < limit) {
-      const batch = await dlq.receive({ maxMessages: Math.min(MAX_BATCH, limit - result.total - result.skipped), waitTimeSeconds: 0, visibilityTimeoutSeconds: visibility });
+      const batch = await dlq.receive({
+        maxMessages: Math.min(MAX_BATCH, limit - result.total - result.skipped),
+        waitTimeSeconds: 0,
+        visibilityTimeoutSeconds: visibility,
+      });
       if (batch.length === 0) break;
       // In order, one destination at a time (FIFO order within a group is kept).
       const groups: Array<{ queue: MessageQueue; messages: ReceivedMessage[] }> = [];

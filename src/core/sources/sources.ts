@@ -55,9 +55,7 @@ export class Sources {
     const key = definition.name;
     let queue = this.openQueues.get(key);
     if (!queue) {
-      queue = definition.endpoint
-        ? this.factories.endpointQueue(definition)
-        : this.factories.embeddedQueue(this.store, definition, (arn) => this.queue(arn));
+      queue = definition.endpoint ? this.factories.endpointQueue(definition) : this.factories.embeddedQueue(this.store, definition, (arn) => this.queue(arn));
       this.openQueues.set(key, queue);
     }
     return queue;

@@ -1,13 +1,28 @@
 import {
-  ChangeMessageVisibilityCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, GetQueueUrlCommand, PurgeQueueCommand,
-  ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type MessageAttributeValue as SdkAttributeValue, type SQSClientConfig,
+  ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  PurgeQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SQSClient,
+  type MessageAttributeValue as SdkAttributeValue,
+  type SQSClientConfig,
 } from '@aws-sdk/client-sqs';
 import { userCredentialChain } from '../environment/credentials';
 import { sleep } from '../util/sleep';
 import { regionOfArn } from '../vocabulary/functionNames';
 import { WorkbenchError, type WorkbenchErrorCode } from '../errors';
 import type {
-  MessageAttributeValue, MessageQueue, QueueDefinition, QueueStats, ReceiveOptions, ReceivedMessage, SendMessageInput, SendMessageResult,
+  MessageAttributeValue,
+  MessageQueue,
+  QueueDefinition,
+  QueueStats,
+  ReceiveOptions,
+  ReceivedMessage,
+  SendMessageInput,
+  SendMessageResult,
 } from './types';
 
 // A queue on a real SQS endpoint (AWS itself, or an SQS-compatible server: ElasticMQ, LocalStack,
@@ -33,7 +48,10 @@ export class SqsEndpointQueue implements MessageQueue {
   private readonly closing = new AbortController();
   private closed = false;
 
-  constructor(readonly definition: QueueDefinition, options: SqsEndpointQueueOptions = {}) {
+  constructor(
+    readonly definition: QueueDefinition,
+    options: SqsEndpointQueueOptions = {},
+  ) {
     const endpoint = definition.endpoint ?? {};
     const region = endpoint.region ?? regionOfArn(definition.arn);
     const config: SQSClientConfig = { region, maxAttempts: 3 };
@@ -48,7 +66,12 @@ export class SqsEndpointQueue implements MessageQueue {
       const chain = userCredentialChain();
       config.credentials = async () => {
         const c = await chain();
-        return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: c.expiresAt ? new Date(c.expiresAt) : undefined };
+        return {
+          accessKeyId: c.accessKeyId,
+          secretAccessKey: c.secretAccessKey,
+          sessionToken: c.sessionToken,
+          expiration: c.expiresAt ? new Date(c.expiresAt) : undefined,
+        };
       };
     }
     this.client = new SQSClient({ ...config, ...options.client });
@@ -68,20 +91,28 @@ export class SqsEndpointQueue implements MessageQueue {
     const results: SendMessageResult[] = [];
     for (let start = 0; start < messages.length; start += 10) {
       const chunk = messages.slice(start, start + 10);
-      const response = await this.call(() => this.client.send(new SendMessageBatchCommand({
-        QueueUrl,
-        Entries: chunk.map((m, i) => ({
-          Id: String(i),
-          MessageBody: m.body,
-          DelaySeconds: m.delaySeconds,
-          MessageAttributes: m.messageAttributes && toSdkAttributes(m.messageAttributes),
-          MessageGroupId: m.messageGroupId,
-          MessageDeduplicationId: m.messageDeduplicationId,
-        })),
-      })));
+      const response = await this.call(() =>
+        this.client.send(
+          new SendMessageBatchCommand({
+            QueueUrl,
+            Entries: chunk.map((m, i) => ({
+              Id: String(i),
+              MessageBody: m.body,
+              DelaySeconds: m.delaySeconds,
+              MessageAttributes: m.messageAttributes && toSdkAttributes(m.messageAttributes),
+              MessageGroupId: m.messageGroupId,
+              MessageDeduplicationId: m.messageDeduplicationId,
+            })),
+          }),
+        ),
+      );
       const failed = response.Failed?.[0];
       if (failed) {
-        throw new WorkbenchError(failed.SenderFault ? 'InvalidParameterValueException' : 'ServiceException', failed.Message ?? `SendMessageBatch failed (${failed.Code})`, failed.Code);
+        throw new WorkbenchError(
+          failed.SenderFault ? 'InvalidParameterValueException' : 'ServiceException',
+          failed.Message ?? `SendMessageBatch failed (${failed.Code})`,
+          failed.Code,
+        );
       }
       const byId = new Map((response.Successful ?? []).map((s) => [s.Id, s]));
       chunk.forEach((_, i) => {
@@ -104,14 +135,17 @@ export class SqsEndpointQueue implements MessageQueue {
       const whole = wait === undefined ? undefined : Math.floor(wait);
       let response;
       try {
-        response = await this.client.send(new ReceiveMessageCommand({
-          QueueUrl,
-          MaxNumberOfMessages: options.maxMessages,
-          WaitTimeSeconds: whole,
-          VisibilityTimeout: options.visibilityTimeoutSeconds,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }), { abortSignal: signal });
+        response = await this.client.send(
+          new ReceiveMessageCommand({
+            QueueUrl,
+            MaxNumberOfMessages: options.maxMessages,
+            WaitTimeSeconds: whole,
+            VisibilityTimeout: options.visibilityTimeoutSeconds,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: signal },
+        );
       } catch (error) {
         if (signal.aborted) return [];
         throw translate(error, this.definition);
@@ -142,7 +176,9 @@ export class SqsEndpointQueue implements MessageQueue {
     const QueueUrl = await this.url();
     for (let start = 0; start < receiptHandles.length; start += 10) {
       const chunk = receiptHandles.slice(start, start + 10);
-      const response = await this.call(() => this.client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: chunk.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) })));
+      const response = await this.call(() =>
+        this.client.send(new DeleteMessageBatchCommand({ QueueUrl, Entries: chunk.map((ReceiptHandle, i) => ({ Id: String(i), ReceiptHandle })) })),
+      );
       // Stale or unknown handles are ignored, as the interface says; anything else is an error.
       const failed = (response.Failed ?? []).find((f) => !/ReceiptHandleIsInvalid|InvalidParameterValue/.test(f.Code ?? ''));
       if (failed) throw new WorkbenchError('ServiceException', failed.Message ?? `DeleteMessageBatch failed (${failed.Code})`, failed.Code);
@@ -151,7 +187,9 @@ export class SqsEndpointQueue implements MessageQueue {
 
   async changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
     const QueueUrl = await this.url();
-    await this.call(() => this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibilityTimeoutSeconds })));
+    await this.call(() =>
+      this.client.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: visibilityTimeoutSeconds })),
+    );
   }
 
   async purge(): Promise<void> {
@@ -161,10 +199,14 @@ export class SqsEndpointQueue implements MessageQueue {
 
   async stats(): Promise<QueueStats> {
     const QueueUrl = await this.url();
-    const response = await this.call(() => this.client.send(new GetQueueAttributesCommand({
-      QueueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-    })));
+    const response = await this.call(() =>
+      this.client.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      ),
+    );
     const a = response.Attributes ?? {};
     return {
       visible: Number(a.ApproximateNumberOfMessages ?? 0),
@@ -185,9 +227,9 @@ export class SqsEndpointQueue implements MessageQueue {
     const remote = this.definition.endpoint?.remoteName;
     if (remote && /^https?:\/\//.test(remote)) return remote;
     const arn = remote ? /^arn:aws[a-zA-Z-]*:sqs:[^:]*:(\d{12}):(.+)$/.exec(remote) : null;
-    const response = await this.client.send(new GetQueueUrlCommand(arn
-      ? { QueueName: arn[2], QueueOwnerAWSAccountId: arn[1] }
-      : { QueueName: remote ?? this.definition.name }));
+    const response = await this.client.send(
+      new GetQueueUrlCommand(arn ? { QueueName: arn[2], QueueOwnerAWSAccountId: arn[1] } : { QueueName: remote ?? this.definition.name }),
+    );
     if (!response.QueueUrl) throw new WorkbenchError('ResourceNotFoundException', `GetQueueUrl returned no URL for ${remote ?? this.definition.name}`);
     return response.QueueUrl;
   }
@@ -205,9 +247,10 @@ export class SqsEndpointQueue implements MessageQueue {
 function toSdkAttributes(attributes: Record<string, MessageAttributeValue>): Record<string, SdkAttributeValue> {
   const result: Record<string, SdkAttributeValue> = {};
   for (const [name, a] of Object.entries(attributes)) {
-    result[name] = a.BinaryValue !== undefined
-      ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') }
-      : { DataType: a.DataType, StringValue: a.StringValue };
+    result[name] =
+      a.BinaryValue !== undefined
+        ? { DataType: a.DataType, BinaryValue: Buffer.from(a.BinaryValue, 'base64') }
+        : { DataType: a.DataType, StringValue: a.StringValue };
   }
   return result;
 }
@@ -251,4 +294,3 @@ function anySignal(a: AbortSignal, b: AbortSignal): { signal: AbortSignal; dispo
   }
   return { signal: controller.signal, dispose };
 }
-

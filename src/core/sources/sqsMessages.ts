@@ -80,7 +80,10 @@ export function sanitizeBody(body: unknown): string {
   if (!INVALID_CHARACTERS.test(body)) return body;
   const replaced = body.replace(INVALID_CHARACTERS, '\uFFFD');
   if (/^\uFFFD*$/.test(replaced) && !body.includes('\uFFFD')) {
-    throw sqsError('InvalidMessageContents', 'Invalid characters found in the message body: no valid character is left (see the allowed characters of https://www.w3.org/TR/REC-xml/#charsets).');
+    throw sqsError(
+      'InvalidMessageContents',
+      'Invalid characters found in the message body: no valid character is left (see the allowed characters of https://www.w3.org/TR/REC-xml/#charsets).',
+    );
   }
   return replaced;
 }
@@ -94,18 +97,35 @@ export function validateMessageAttributes(attributes: Record<string, MessageAttr
   if (!attributes) return 0;
   const names = Object.keys(attributes);
   if (names.length > MAX_MESSAGE_ATTRIBUTES) {
-    throw invalidValue(`[${names.length}]`, 'MessageAttributes', `Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`);
+    throw invalidValue(
+      `[${names.length}]`,
+      'MessageAttributes',
+      `Number of message attributes [${names.length}] exceeds the allowed maximum [${MAX_MESSAGE_ATTRIBUTES}].`,
+    );
   }
   let size = 0;
   for (const name of names) {
     const a = attributes[name];
     const lower = name.toLowerCase();
-    if (!ATTRIBUTE_NAME.test(name) || name.startsWith('.') || name.endsWith('.') || name.includes('..') || lower.startsWith('aws.') || lower.startsWith('amazon.')) {
-      throw sqsError('InvalidParameterValue', `Message (user) attribute name '${name}' is invalid: names use letters, digits, '-', '_' and '.', at most 256 characters, no leading, trailing or consecutive periods, and do not start with 'AWS.' or 'Amazon.'.`);
+    if (
+      !ATTRIBUTE_NAME.test(name) ||
+      name.startsWith('.') ||
+      name.endsWith('.') ||
+      name.includes('..') ||
+      lower.startsWith('aws.') ||
+      lower.startsWith('amazon.')
+    ) {
+      throw sqsError(
+        'InvalidParameterValue',
+        `Message (user) attribute name '${name}' is invalid: names use letters, digits, '-', '_' and '.', at most 256 characters, no leading, trailing or consecutive periods, and do not start with 'AWS.' or 'Amazon.'.`,
+      );
     }
     const type = a?.DataType;
     if (typeof type !== 'string' || !/^(String|Number|Binary)(\.[A-Za-z0-9_\-.]+)?$/.test(type) || type.length > 256) {
-      throw sqsError('InvalidParameterValue', `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`);
+      throw sqsError(
+        'InvalidParameterValue',
+        `The type of message (user) attribute '${name}' is invalid. You must use only the following supported type prefixes: Binary, Number, String.`,
+      );
     }
     const binary = isBinaryType(type);
     const kind = binary ? 'Binary' : 'String';
@@ -113,7 +133,9 @@ export function validateMessageAttributes(attributes: Record<string, MessageAttr
     if (typeof value !== 'string' || value.length === 0) {
       throw sqsError('InvalidParameterValue', `Message (user) attribute '${name}' must contain a non-empty value of type '${kind}'.`);
     }
-    if (binary && !BASE64.test(value)) throw sqsError('InvalidParameterValue', `Message (user) attribute '${name}' has a BinaryValue that is not valid base64.`);
+    if (binary && !BASE64.test(value)) {
+      throw sqsError('InvalidParameterValue', `Message (user) attribute '${name}' has a BinaryValue that is not valid base64.`);
+    }
     if (type.startsWith('Number') && !NUMBER_VALUE.test(value)) {
       throw sqsError('InvalidParameterValue', `Can't cast the value of message (user) attribute '${name}' to a number.`);
     }
@@ -142,7 +164,10 @@ export function validateSend(definition: QueueDefinition, messages: SendMessageI
     throw sqsError('AWS.SimpleQueueService.EmptyBatchRequest', 'There should be at least one SendMessageBatchRequestEntry in the request.');
   }
   if (messages.length > MAX_BATCH_ENTRIES) {
-    throw sqsError('AWS.SimpleQueueService.TooManyEntriesInBatchRequest', `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${messages.length}.`);
+    throw sqsError(
+      'AWS.SimpleQueueService.TooManyEntriesInBatchRequest',
+      `Maximum number of entries per request are ${MAX_BATCH_ENTRIES}. You have sent ${messages.length}.`,
+    );
   }
   const limit = definition.maximumMessageSizeBytes ?? DEFAULT_MAXIMUM_MESSAGE_SIZE;
   let total = 0;
@@ -170,7 +195,9 @@ export function validateSend(definition: QueueDefinition, messages: SendMessageI
       throw sqsError('MissingParameter', 'The request must contain the parameter MessageGroupId.');
     }
     if (m.messageDeduplicationId !== undefined) {
-      if (!definition.fifo) throw invalidValue(m.messageDeduplicationId, 'MessageDeduplicationId', 'The request includes a parameter that is not valid for this queue type.');
+      if (!definition.fifo) {
+        throw invalidValue(m.messageDeduplicationId, 'MessageDeduplicationId', 'The request includes a parameter that is not valid for this queue type.');
+      }
       if (!FIFO_ID.test(m.messageDeduplicationId)) invalidFifoId(m.messageDeduplicationId, 'MessageDeduplicationId');
       validated.deduplicationId = m.messageDeduplicationId;
     } else if (definition.fifo) {

@@ -10,10 +10,7 @@ import type { StreamPosition } from './types';
 export const ITERATOR_TTL_MS = 5 * 60 * 1000;
 
 /** Where reading resumes: after a sequence number (null: from the oldest record), at one, or at a time. */
-export type IteratorPosition =
-  | { k: 'after'; seq: string | null }
-  | { k: 'at'; seq: string }
-  | { k: 'ts'; ts: number };
+export type IteratorPosition = { k: 'after'; seq: string | null } | { k: 'at'; seq: string } | { k: 'ts'; ts: number };
 
 export interface IteratorToken {
   /** Stream (kind:name), shard, position, issued at. */
@@ -48,7 +45,10 @@ export function openIterator(iterator: string, streamKey: string, now: number): 
   const token = decodeIterator(iterator);
   if (!token || token.s !== streamKey) throw new StreamApiError('InvalidArgumentException', 'Invalid ShardIterator');
   if (now - token.t > ITERATOR_TTL_MS) {
-    throw new StreamApiError('ExpiredIteratorException', `Iterator expired. The iterator was created at time ${new Date(token.t).toUTCString()} while right now it is ${new Date(now).toUTCString()} which is further in the future than the tolerated delay of 300000 milliseconds.`);
+    throw new StreamApiError(
+      'ExpiredIteratorException',
+      `Iterator expired. The iterator was created at time ${new Date(token.t).toUTCString()} while right now it is ${new Date(now).toUTCString()} which is further in the future than the tolerated delay of 300000 milliseconds.`,
+    );
   }
   return token;
 }

@@ -24,17 +24,19 @@ export function nextCounter(last: bigint, now: number): bigint {
 }
 
 /** A sequence number a caller gave for a shard (GetShardIterator): well-formed, and of that shard. */
-export function checkSequenceNumber(
-  definition: StreamDefinition,
-  shard: { index: number; shardId: string },
-  sequenceNumber: string,
-): string {
+export function checkSequenceNumber(definition: StreamDefinition, shard: { index: number; shardId: string }, sequenceNumber: string): string {
   if (typeof sequenceNumber !== 'string' || !/^\d+$/.test(sequenceNumber)) {
-    throw new StreamApiError('InvalidArgumentException', `StartingSequenceNumber ${String(sequenceNumber)} used in GetShardIterator on shard ${shard.shardId} in stream ${definition.name} under account ${LOCAL_ACCOUNT_ID} is invalid.`);
+    throw new StreamApiError(
+      'InvalidArgumentException',
+      `StartingSequenceNumber ${String(sequenceNumber)} used in GetShardIterator on shard ${shard.shardId} in stream ${definition.name} under account ${LOCAL_ACCOUNT_ID} is invalid.`,
+    );
   }
   const width = definition.kind === 'kinesis' ? 56 : 21;
   if (sequenceNumber.length !== width || !sequenceNumber.startsWith(shardPrefix(definition.kind, shard.index))) {
-    throw new StreamApiError('InvalidArgumentException', `Invalid StartingSequenceNumber. It encodes a different shard than ${shard.shardId}: ${sequenceNumber}`);
+    throw new StreamApiError(
+      'InvalidArgumentException',
+      `Invalid StartingSequenceNumber. It encodes a different shard than ${shard.shardId}: ${sequenceNumber}`,
+    );
   }
   return sequenceNumber;
 }

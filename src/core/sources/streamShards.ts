@@ -29,7 +29,10 @@ export function partitionKeyHash(partitionKey: string): bigint {
 /** PutRecord's ExplicitHashKey: a decimal in [0, 2^128 - 1]. */
 export function explicitHashKey(text: string): bigint {
   if (!/^\d{1,39}$/.test(text) || BigInt(text) >= POW_128) {
-    throw new StreamApiError('InvalidArgumentException', `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${text}`);
+    throw new StreamApiError(
+      'InvalidArgumentException',
+      `Invalid ExplicitHashKey. ExplicitHashKey must be in the range: [0, 2^128-1]. Specified value was ${text}`,
+    );
   }
   return BigInt(text);
 }

@@ -19,7 +19,9 @@ function loadClassicLevel(): typeof import('classic-level') {
 
 export class StoreLockedError extends Error {
   constructor(readonly location: string) {
-    super(`The state directory ${location} is in use by another Lambda Workbench engine (another process, e.g. \`lambda-workbench serve\`, or an engine not closed yet)`);
+    super(
+      `The state directory ${location} is in use by another Lambda Workbench engine (another process, e.g. \`lambda-workbench serve\`, or an engine not closed yet)`,
+    );
     this.name = 'StoreLockedError';
   }
 }
@@ -30,7 +32,10 @@ export class StateStore {
   private readonly pending = new Set<Promise<unknown>>();
   private closed = false;
 
-  private constructor(private readonly db: Db, readonly location: string) {}
+  private constructor(
+    private readonly db: Db,
+    readonly location: string,
+  ) {}
 
   /** True if a store was ever created at `location` (so there may be work to resume). */
   static exists(location: string): boolean {

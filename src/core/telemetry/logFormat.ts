@@ -66,7 +66,8 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** Lines the platform (or the workbench) writes itself; function output never starts a line with one. */
-const PLATFORM_LINE = /^(?:START|END|REPORT|INIT_START|INIT_REPORT|INIT_RUNTIME_DONE|RESTORE_START|RESTORE_REPORT|EXTENSION|TELEMETRY|LOGS|WARNING|Reloaded)\b|^\(workbench\)/;
+const PLATFORM_LINE =
+  /^(?:START|END|REPORT|INIT_START|INIT_REPORT|INIT_RUNTIME_DONE|RESTORE_START|RESTORE_REPORT|EXTENSION|TELEMETRY|LOGS|WARNING|Reloaded)\b|^\(workbench\)/;
 
 /** The indentation that marks a line as the continuation of a function's log record. */
 const CONTINUATION = '  ';

@@ -29,7 +29,11 @@ export class TelemetrySubscriber {
   ) {
     this.unsubscribe = stream.subscribe((event) => this.accept(event));
     // AWS confirms the subscription in the stream itself.
-    this.push({ time: new Date().toISOString(), type: 'platform.telemetrySubscription', record: { name: extensionName, state: 'Subscribed', types: spec.types } });
+    this.push({
+      time: new Date().toISOString(),
+      type: 'platform.telemetrySubscription',
+      record: { name: extensionName, state: 'Subscribed', types: spec.types },
+    });
   }
 
   private accept(event: TelemetryEvent): void {
@@ -63,10 +67,14 @@ export class TelemetrySubscriber {
   private post(body: Buffer): Promise<void> {
     const { destination } = this.spec;
     return new Promise((resolve) => {
-      const req = http.request(destination, { method: 'POST', agent: this.agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } }, (res) => {
-        res.resume();
-        res.on('end', resolve);
-      });
+      const req = http.request(
+        destination,
+        { method: 'POST', agent: this.agent, headers: { 'Content-Type': 'application/json', 'Content-Length': body.length } },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
       // A listener that is gone or slow loses the batch, as on AWS; the engine carries on.
       req.setTimeout(5000, () => req.destroy());
       req.on('error', () => resolve());

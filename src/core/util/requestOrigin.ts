@@ -46,7 +46,12 @@ export function checkHost(host: string | undefined, boundHost = '127.0.0.1'): Re
     if (name === bound) return undefined;
     if (WILDCARD.has(bound) && isIP(name) !== 0) return undefined;
   }
-  const allowed = ['localhost', '127.0.0.1', '[::1]', ...(LOOPBACK_NAMES.has(bound) || WILDCARD.has(bound) ? [] : [bound.includes(':') ? `[${bound}]` : bound])];
+  const allowed = [
+    'localhost',
+    '127.0.0.1',
+    '[::1]',
+    ...(LOOPBACK_NAMES.has(bound) || WILDCARD.has(bound) ? [] : [bound.includes(':') ? `[${bound}]` : bound]),
+  ];
   return {
     status: 403,
     type: 'AccessDeniedException',
@@ -58,11 +63,19 @@ export function checkHost(host: string | undefined, boundHost = '127.0.0.1'): Re
 export function checkNotCrossSite(headers: http.IncomingHttpHeaders): Refusal | undefined {
   const origin = headers.origin;
   if (origin !== undefined) {
-    return { status: 403, type: 'AccessDeniedException', message: `Refused a browser request from origin "${String(origin).slice(0, 200)}": the local Lambda API does not answer web pages (cross-site request protection)` };
+    return {
+      status: 403,
+      type: 'AccessDeniedException',
+      message: `Refused a browser request from origin "${String(origin).slice(0, 200)}": the local Lambda API does not answer web pages (cross-site request protection)`,
+    };
   }
   const site = String(headers['sec-fetch-site'] ?? '').toLowerCase();
   if (site === 'cross-site' || site === 'same-site') {
-    return { status: 403, type: 'AccessDeniedException', message: `Refused a ${site} browser request (Sec-Fetch-Site): the local Lambda API does not answer web pages (cross-site request protection)` };
+    return {
+      status: 403,
+      type: 'AccessDeniedException',
+      message: `Refused a ${site} browser request (Sec-Fetch-Site): the local Lambda API does not answer web pages (cross-site request protection)`,
+    };
   }
   return undefined;
 }

@@ -33,7 +33,10 @@ export interface Snapshot {
 const SKIPPED = new Set(['.git', STATE_DIR_NAME, '.aws-sam']);
 
 export function manifestSha256(manifest: Manifest): string {
-  const canonical = Object.keys(manifest).sort().map((p) => `${p}\0${manifest[p].sha256}\0${manifest[p].mode.toString(8)}`).join('\n');
+  const canonical = Object.keys(manifest)
+    .sort()
+    .map((p) => `${p}\0${manifest[p].sha256}\0${manifest[p].mode.toString(8)}`)
+    .join('\n');
   return createHash('sha256').update(canonical).digest('base64');
 }
 
@@ -82,7 +85,14 @@ export class BlobStore {
 
   private async put(sha256: string, content: Buffer): Promise<void> {
     const file = this.blobPath(sha256);
-    if (await fs.access(file).then(() => true, () => false)) return;
+    if (
+      await fs.access(file).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      return;
+    }
     await fs.mkdir(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     await fs.writeFile(tmp, content, { mode: 0o444 });
@@ -117,7 +127,14 @@ export class BlobStore {
     } catch (error) {
       // Another engine materialised it first: theirs is as good as ours.
       await fs.rm(building, { recursive: true, force: true });
-      if (!(await fs.access(target).then(() => true, () => false))) throw error;
+      if (
+        !(await fs.access(target).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        throw error;
+      }
     }
   }
 

@@ -29,7 +29,14 @@ export interface ControlPlaneHost {
 }
 
 export type FunctionConfiguration = Record<string, unknown> & { FunctionName: string; FunctionArn: string; Version: string };
-export type AliasConfiguration = { AliasArn: string; Name: string; FunctionVersion: string; Description: string; RoutingConfig?: { AdditionalVersionWeights: Record<string, number> }; RevisionId: string };
+export type AliasConfiguration = {
+  AliasArn: string;
+  Name: string;
+  FunctionVersion: string;
+  Description: string;
+  RoutingConfig?: { AdditionalVersionWeights: Record<string, number> };
+  RevisionId: string;
+};
 export interface Page<T> {
   items: T[];
   nextMarker?: string;
@@ -69,7 +76,9 @@ export class ControlPlane {
     const all: FunctionConfiguration[] = [];
     for (const fn of [...this.host.catalog.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
       all.push(await this.configurationOf(fn, undefined));
-      if (options.functionVersion === 'ALL') for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+      if (options.functionVersion === 'ALL') {
+        for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+      }
     }
     return paginate(all, options.marker, options.maxItems);
   }
@@ -84,7 +93,9 @@ export class ControlPlane {
 
   async publishVersion(name: string, options: { codeSha256?: string; description?: string; revisionId?: string } = {}): Promise<FunctionConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
-    if (options.description !== undefined && options.description.length > 256) throw validation(options.description, 'description', 'Member must have length less than or equal to 256');
+    if (options.description !== undefined && options.description.length > 256) {
+      throw validation(options.description, 'description', 'Member must have length less than or equal to 256');
+    }
     if (options.revisionId !== undefined) {
       const latest = await this.versions.snapshotLatest(fn);
       if (options.revisionId !== revisionOf(latest.snapshotSha256)) throw revisionMismatch('GetFunction');
@@ -95,7 +106,10 @@ export class ControlPlane {
 
   // --- aliases ----------------------------------------------------------------------------------
 
-  async createAlias(name: string, input: { Name?: string; FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } }): Promise<AliasConfiguration> {
+  async createAlias(
+    name: string,
+    input: { Name?: string; FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } },
+  ): Promise<AliasConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     if (!input.Name) throw validation('null', 'name', 'Member must not be null');
     if (!input.FunctionVersion) throw validation('null', 'functionVersion', 'Member must not be null');
@@ -114,14 +128,18 @@ export class ControlPlane {
     return this.aliasConfiguration(fn, this.versions.getAlias(fn, alias));
   }
 
-  async updateAlias(name: string, alias: string, input: { FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> }; RevisionId?: string }): Promise<AliasConfiguration> {
+  async updateAlias(
+    name: string,
+    alias: string,
+    input: { FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> }; RevisionId?: string },
+  ): Promise<AliasConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     checkStrings(input);
     const record = await this.versions.updateAlias(fn, alias, {
       functionVersion: input.FunctionVersion,
       description: input.Description,
       // RoutingConfig without weights clears the routing.
-      additionalVersionWeights: input.RoutingConfig ? input.RoutingConfig.AdditionalVersionWeights ?? {} : undefined,
+      additionalVersionWeights: input.RoutingConfig ? (input.RoutingConfig.AdditionalVersionWeights ?? {}) : undefined,
       revisionId: input.RevisionId,
     });
     // Provisioned concurrency configured on the alias follows it to its new version.
@@ -145,18 +163,30 @@ export class ControlPlane {
     let aliases = await this.versions.store.listAliases(fn.functionName);
     const version = options.functionVersion;
     if (version !== undefined) aliases = aliases.filter((a) => a.functionVersion === version || Object.hasOwn(a.additionalVersionWeights ?? {}, version));
-    return paginate(aliases.map((a) => this.aliasConfiguration(fn, a)), options.marker, options.maxItems);
+    return paginate(
+      aliases.map((a) => this.aliasConfiguration(fn, a)),
+      options.marker,
+      options.maxItems,
+    );
   }
 
   // --- concurrency ------------------------------------------------------------------------------
 
   async putFunctionConcurrency(name: string, reserved: unknown): Promise<{ ReservedConcurrentExecutions: number }> {
     const { fn } = this.find(name, undefined, { unqualified: true });
-    if (typeof reserved !== 'number' || !Number.isInteger(reserved)) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
+    if (typeof reserved !== 'number' || !Number.isInteger(reserved)) {
+      throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
+    }
     if (reserved < 0) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
-    const others = this.host.catalog.functions().filter((f) => f.functionName !== fn.functionName).reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
+    const others = this.host.catalog
+      .functions()
+      .filter((f) => f.functionName !== fn.functionName)
+      .reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
     if (others + reserved > this.host.accountConcurrency() - MINIMUM_UNRESERVED) {
-      throw new WorkbenchError('InvalidParameterValueException', `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED}].`);
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED}].`,
+      );
     }
     const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
       s.reservedConcurrentExecutions = reserved;
@@ -201,7 +231,15 @@ export class ControlPlane {
 
   // --- event invoke configs ---------------------------------------------------------------------
 
-  async putFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined, input: { MaximumRetryAttempts?: unknown; MaximumEventAgeInSeconds?: unknown; DestinationConfig?: { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } } }): Promise<Record<string, unknown>> {
+  async putFunctionEventInvokeConfig(
+    name: string,
+    qualifierOption: string | undefined,
+    input: {
+      MaximumRetryAttempts?: unknown;
+      MaximumEventAgeInSeconds?: unknown;
+      DestinationConfig?: { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } };
+    },
+  ): Promise<Record<string, unknown>> {
     const { fn, qualifier } = this.find(name, qualifierOption);
     const key = qualifier ?? '$LATEST';
     if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
@@ -209,21 +247,32 @@ export class ControlPlane {
     const retries = input.MaximumRetryAttempts;
     if (retries !== undefined && retries !== null) {
       if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2) {
-        throw validation(String(retries), 'maximumRetryAttempts', retries !== null && Number(retries) > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0');
+        throw validation(
+          String(retries),
+          'maximumRetryAttempts',
+          retries !== null && Number(retries) > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0',
+        );
       }
       record.maximumRetryAttempts = retries;
     }
     const age = input.MaximumEventAgeInSeconds;
     if (age !== undefined && age !== null) {
       if (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 21600) {
-        throw validation(String(age), 'maximumEventAgeInSeconds', Number(age) > 21600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60');
+        throw validation(
+          String(age),
+          'maximumEventAgeInSeconds',
+          Number(age) > 21600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60',
+        );
       }
       record.maximumEventAgeInSeconds = age;
     }
     const destinations = input.DestinationConfig;
     if (destinations) {
       const config: NonNullable<EventInvokeConfigRecord['destinationConfig']> = {};
-      for (const [key2, field] of [['OnSuccess', 'onSuccess'], ['OnFailure', 'onFailure']] as const) {
+      for (const [key2, field] of [
+        ['OnSuccess', 'onSuccess'],
+        ['OnFailure', 'onFailure'],
+      ] as const) {
         const destination = destinations[key2]?.Destination;
         if (destination === undefined) continue;
         if (!/^arn:(aws[a-zA-Z-]*)?:(sqs|sns|lambda|events|s3):/.test(destination)) {
@@ -255,7 +304,10 @@ export class ControlPlane {
         lastModified: new Date(statSync(this.host.catalog.template.file).mtimeMs).toISOString(),
       });
     }
-    throw new WorkbenchError('ResourceNotFoundException', `The function ${functionArn(this.host.catalog.region, fn.functionName, key)} doesn't have an EventInvokeConfig`);
+    throw new WorkbenchError(
+      'ResourceNotFoundException',
+      `The function ${functionArn(this.host.catalog.region, fn.functionName, key)} doesn't have an EventInvokeConfig`,
+    );
   }
 
   // --- shapes -----------------------------------------------------------------------------------
@@ -273,7 +325,10 @@ export class ControlPlane {
     const fn = this.host.catalog.getFunction(ref.name);
     if (!fn) throw notFound(this.host.catalog.region, ref.name, qualifier);
     if (options.unqualified && qualifier !== undefined && qualifier !== '$LATEST') {
-      throw new WorkbenchError('InvalidParameterValueException', 'Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.');
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        'Current operation does not support versions other than $LATEST. Please set version to $LATEST or do not set a version in your request.',
+      );
     }
     return { fn, qualifier };
   }
@@ -282,13 +337,15 @@ export class ControlPlane {
   private async findPublished(name: string, qualifierOption: string | undefined): Promise<{ fn: FunctionDefinition; qualifier: string }> {
     const { fn, qualifier } = this.find(name, qualifierOption);
     if (qualifier === undefined) throw validation('null', 'qualifier', 'Member must not be null');
-    if (qualifier === '$LATEST') throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    if (qualifier === '$LATEST') {
+      throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+    }
     if (!(await this.versions.exists(fn, qualifier))) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
     return { fn, qualifier };
   }
 
   private provisionedStatus(fn: FunctionDefinition, qualifier: string, requested: number, lastModified: string): Record<string, unknown> {
-    const version = /^[0-9]+$/.test(qualifier) ? qualifier : this.versions.store.getAlias(fn.functionName, qualifier)?.functionVersion ?? qualifier;
+    const version = /^[0-9]+$/.test(qualifier) ? qualifier : (this.versions.store.getAlias(fn.functionName, qualifier)?.functionVersion ?? qualifier);
     const { allocated, available, failed } = this.host.provisionedStatus(fn.functionName, version);
     const result: Record<string, unknown> = {
       RequestedProvisionedConcurrentExecutions: requested,
@@ -319,7 +376,9 @@ export class ControlPlane {
       checkAliasName(qualifier);
       const alias = this.versions.store.getAlias(fn.functionName, qualifier);
       if (!alias) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
-      if (alias.functionVersion === '$LATEST') return { ...(await this.configurationOf(fn, undefined)), FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier) };
+      if (alias.functionVersion === '$LATEST') {
+        return { ...(await this.configurationOf(fn, undefined)), FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier) };
+      }
       version = alias.functionVersion;
     }
     const record = await this.versions.store.getVersion(fn.functionName, version);
@@ -373,7 +432,10 @@ export class ControlPlane {
     };
     if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
     if (config.layers.length > 0) {
-      result.Layers = config.layers.map((layer, i) => ({ Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`, CodeSize: v.layerSizes[i] ?? 0 }));
+      result.Layers = config.layers.map((layer, i) => ({
+        Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`,
+        CodeSize: v.layerSizes[i] ?? 0,
+      }));
     }
     if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
     return result;
@@ -391,7 +453,13 @@ export class ControlPlane {
     return result;
   }
 
-  private eventInvokeConfigShape(fn: FunctionDefinition, qualifier: string, record: EventInvokeConfigRecord | { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; destinationConfig?: DestinationConfig; lastModified: string }): Record<string, unknown> {
+  private eventInvokeConfigShape(
+    fn: FunctionDefinition,
+    qualifier: string,
+    record:
+      | EventInvokeConfigRecord
+      | { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; destinationConfig?: DestinationConfig; lastModified: string },
+  ): Record<string, unknown> {
     const destinations = record.destinationConfig;
     return {
       // The SDK reads LastModified as epoch seconds.
@@ -415,18 +483,31 @@ function revisionOf(snapshotSha256: string): string {
 
 /** The alias fields Lambda types as strings (the SDK and CLI always send them so; raw JSON may not). */
 function checkStrings(input: { Name?: unknown; FunctionVersion?: unknown; Description?: unknown; RevisionId?: unknown }): void {
-  for (const [key, field] of [['Name', 'name'], ['FunctionVersion', 'functionVersion'], ['Description', 'description'], ['RevisionId', 'revisionId']] as const) {
+  for (const [key, field] of [
+    ['Name', 'name'],
+    ['FunctionVersion', 'functionVersion'],
+    ['Description', 'description'],
+    ['RevisionId', 'revisionId'],
+  ] as const) {
     const value = input[key];
-    if (value !== undefined && value !== null && typeof value !== 'string') throw new WorkbenchError('InvalidRequestContentException', `Could not parse request body into json: ${field} must be a string`);
+    if (value !== undefined && value !== null && typeof value !== 'string') {
+      throw new WorkbenchError('InvalidRequestContentException', `Could not parse request body into json: ${field} must be a string`);
+    }
   }
 }
 
 function revisionMismatch(api: string): WorkbenchError {
-  return new WorkbenchError('PreconditionFailedException', `The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`);
+  return new WorkbenchError(
+    'PreconditionFailedException',
+    `The Revision Id provided does not match the latest Revision Id. Call the ${api} API to retrieve the latest Revision Id`,
+  );
 }
 
 function validation(value: string, field: string, constraint: string): WorkbenchError {
-  return new WorkbenchError('InvalidParameterValueException', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`);
+  return new WorkbenchError(
+    'InvalidParameterValueException',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
 }
 
 function notFound(region: string, functionName: string, qualifier?: string): WorkbenchError {

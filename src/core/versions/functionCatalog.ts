@@ -82,7 +82,10 @@ export class FunctionCatalog implements FunctionLookup {
       onSuccess: config.destinationConfig.onSuccess && { destination: config.destinationConfig.onSuccess.destination },
       onFailure: config.destinationConfig.onFailure && { destination: config.destinationConfig.onFailure.destination },
     };
-    return { ...fn, eventInvokeConfig: { maximumRetryAttempts: config.maximumRetryAttempts, maximumEventAgeInSeconds: config.maximumEventAgeInSeconds, destinationConfig } };
+    return {
+      ...fn,
+      eventInvokeConfig: { maximumRetryAttempts: config.maximumRetryAttempts, maximumEventAgeInSeconds: config.maximumEventAgeInSeconds, destinationConfig },
+    };
   }
 
   private index(): void {

@@ -145,7 +145,10 @@ export class FunctionVersions {
   private async publishNow(live: FunctionDefinition, options: PublishOptions): Promise<{ record: VersionRecord; created: boolean }> {
     const latest = await this.snapshotLatest(live, true);
     if (options.codeSha256 !== undefined && options.codeSha256 !== latest.code.codeSha256) {
-      throw new WorkbenchError('InvalidParameterValueException', `CodeSHA256 (${options.codeSha256}) is different from current CodeSHA256 in $LATEST (${latest.code.codeSha256}). Please try again.`);
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        `CodeSHA256 (${options.codeSha256}) is different from current CodeSHA256 in $LATEST (${latest.code.codeSha256}). Please try again.`,
+      );
     }
     const numbers = await this.store.versionNumbers(live.functionName);
     const newest = numbers.length ? await this.store.getVersion(live.functionName, String(numbers.at(-1))) : undefined;
@@ -176,7 +179,9 @@ export class FunctionVersions {
     }
     await this.checkVersionsExist(live, input);
     const record: AliasRecord = { name: input.name, functionVersion: input.functionVersion, description: input.description ?? '', revisionId: randomUUID() };
-    if (input.additionalVersionWeights && Object.keys(input.additionalVersionWeights).length > 0) record.additionalVersionWeights = input.additionalVersionWeights;
+    if (input.additionalVersionWeights && Object.keys(input.additionalVersionWeights).length > 0) {
+      record.additionalVersionWeights = input.additionalVersionWeights;
+    }
     await this.store.putAlias(live.functionName, record);
     return record;
   }
@@ -196,7 +201,10 @@ export class FunctionVersions {
   ): Promise<AliasRecord> {
     const current = this.getAlias(live, name);
     if (change.revisionId !== undefined && change.revisionId !== current.revisionId) {
-      throw new WorkbenchError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id');
+      throw new WorkbenchError(
+        'PreconditionFailedException',
+        'The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id',
+      );
     }
     const input: AliasInput = {
       name,
@@ -207,7 +215,9 @@ export class FunctionVersions {
     checkAlias(input);
     await this.checkVersionsExist(live, input);
     const record: AliasRecord = { name, functionVersion: input.functionVersion, description: input.description ?? '', revisionId: randomUUID() };
-    if (input.additionalVersionWeights && Object.keys(input.additionalVersionWeights).length > 0) record.additionalVersionWeights = input.additionalVersionWeights;
+    if (input.additionalVersionWeights && Object.keys(input.additionalVersionWeights).length > 0) {
+      record.additionalVersionWeights = input.additionalVersionWeights;
+    }
     await this.store.putAlias(live.functionName, record);
     return record;
   }

@@ -68,20 +68,28 @@ export class ProvisionedConcurrency {
     const desired = this.desired();
     const wanted = new Set(desired.map((d) => key(d.functionName, d.version)));
     for (const env of this.scheduler.environments()) {
-      if (env.initializationType === 'provisioned-concurrency' && !wanted.has(key(env.fn.functionName, env.version))) void this.scheduler.provision(env.fn, env.version, 0);
+      if (env.initializationType === 'provisioned-concurrency' && !wanted.has(key(env.fn.functionName, env.version))) {
+        void this.scheduler.provision(env.fn, env.version, 0);
+      }
     }
-    await Promise.all(desired.map(async ({ functionName, version, count }) => {
-      const fn = this.sources.catalog.getFunction(functionName);
-      const definition = fn && (version === '$LATEST' ? fn : await this.versions.versionDefinition(fn, version).catch((error: Error) => {
-        this.telemetry.emit('workbench.warning', { message: `Provisioned concurrency for ${functionName}:${version}: ${error.message}` });
-        return undefined;
-      }));
-      if (!definition) return;
-      await this.scheduler.provision(definition, version, count);
-      // Fewer than asked for are initialised once provisioning settled: INIT failed.
-      if (this.status(functionName, version).available < count) this.failures.add(key(functionName, version));
-      else this.failures.delete(key(functionName, version));
-    }));
+    await Promise.all(
+      desired.map(async ({ functionName, version, count }) => {
+        const fn = this.sources.catalog.getFunction(functionName);
+        const definition =
+          fn &&
+          (version === '$LATEST'
+            ? fn
+            : await this.versions.versionDefinition(fn, version).catch((error: Error) => {
+                this.telemetry.emit('workbench.warning', { message: `Provisioned concurrency for ${functionName}:${version}: ${error.message}` });
+                return undefined;
+              }));
+        if (!definition) return;
+        await this.scheduler.provision(definition, version, count);
+        // Fewer than asked for are initialised once provisioning settled: INIT failed.
+        if (this.status(functionName, version).available < count) this.failures.add(key(functionName, version));
+        else this.failures.delete(key(functionName, version));
+      }),
+    );
   }
 
   /** How many provisioned environments of a version exist and are initialised (GetProvisionedConcurrencyConfig). */
@@ -117,7 +125,9 @@ export class ProvisionedConcurrency {
     const reserved = fn.reservedConcurrentExecutions;
     if (reserved !== undefined) {
       const ofFunction = others.filter((r) => r.functionName === fn.functionName).reduce((sum, r) => sum + r.count, 0);
-      return ofFunction + count > reserved ? 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function' : undefined;
+      return ofFunction + count > reserved
+        ? 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function'
+        : undefined;
     }
     if (count > this.unreservedLeft(others)) {
       return `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED_CONCURRENCY}].`;
@@ -139,18 +149,31 @@ export class ProvisionedConcurrency {
     const result: Request[] = [];
     const aliasVersion = (functionName: string, alias: string) => this.versions.store.getAlias(functionName, alias)?.functionVersion;
     for (const p of this.fromTemplate) {
-      result.push({ functionName: p.functionName, version: p.alias ? aliasVersion(p.functionName, p.alias) : p.version, count: p.count, origin: `the template's ProvisionedConcurrencyConfig of ${p.functionName}` });
+      result.push({
+        functionName: p.functionName,
+        version: p.alias ? aliasVersion(p.functionName, p.alias) : p.version,
+        count: p.count,
+        origin: `the template's ProvisionedConcurrencyConfig of ${p.functionName}`,
+      });
     }
     for (const [functionName, settings] of this.sources.catalog.settings()) {
       for (const [qualifier, { count }] of Object.entries(settings.provisionedConcurrency ?? {})) {
         const version = /^[0-9]+$/.test(qualifier) ? qualifier : aliasVersion(functionName, qualifier);
-        result.push({ functionName, version, count, origin: `the provisioned concurrency of ${functionName}:${qualifier} (.lambda-workbench/functions/${functionName}/settings.json)`, apiQualifier: qualifier });
+        result.push({
+          functionName,
+          version,
+          count,
+          origin: `the provisioned concurrency of ${functionName}:${qualifier} (.lambda-workbench/functions/${functionName}/settings.json)`,
+          apiQualifier: qualifier,
+        });
       }
     }
     const overrides = this.sources.latestOverrides();
     for (const fn of this.sources.catalog.functions()) {
       const count = overrides[fn.functionName] ?? overrides[fn.logicalId] ?? 0;
-      if (count > 0) result.push({ functionName: fn.functionName, version: '$LATEST', count, origin: `the provisionedConcurrency setting of ${fn.functionName}` });
+      if (count > 0) {
+        result.push({ functionName: fn.functionName, version: '$LATEST', count, origin: `the provisionedConcurrency setting of ${fn.functionName}` });
+      }
     }
     return result.filter((r) => Number.isFinite(r.count) && r.count > 0);
   }
@@ -168,9 +191,10 @@ export class ProvisionedConcurrency {
       if (!fn || request.version === undefined) continue;
       let count = Math.floor(request.count);
       if (this.problem(fn, count, accepted)) {
-        const limit = fn.reservedConcurrentExecutions !== undefined
-          ? Math.max(0, fn.reservedConcurrentExecutions - accepted.filter((r) => r.functionName === fn.functionName).reduce((sum, r) => sum + r.count, 0))
-          : this.unreservedLeft(accepted);
+        const limit =
+          fn.reservedConcurrentExecutions !== undefined
+            ? Math.max(0, fn.reservedConcurrentExecutions - accepted.filter((r) => r.functionName === fn.functionName).reduce((sum, r) => sum + r.count, 0))
+            : this.unreservedLeft(accepted);
         const problem = this.problem(fn, count, accepted);
         const message = `${request.origin} asks for ${request.count} provisioned environments, more than Lambda allows (${problem}): ${limit} are provisioned.`;
         if (!this.warned.has(message)) {

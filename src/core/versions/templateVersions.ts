@@ -81,7 +81,8 @@ export async function applyTemplateVersions(model: TemplateModel, versions: Func
       continue;
     }
     const weights: Record<string, number> = {};
-    const routing = (props.RoutingConfig as { AdditionalVersionWeights?: Array<{ FunctionVersion?: unknown; FunctionWeight?: unknown }> } | undefined)?.AdditionalVersionWeights;
+    const routing = (props.RoutingConfig as { AdditionalVersionWeights?: Array<{ FunctionVersion?: unknown; FunctionWeight?: unknown }> } | undefined)
+      ?.AdditionalVersionWeights;
     for (const entry of Array.isArray(routing) ? routing : []) {
       const version = versionOf(entry.FunctionVersion);
       if (version !== undefined && typeof entry.FunctionWeight === 'number') weights[version] = entry.FunctionWeight;

@@ -90,7 +90,11 @@ export function snapshotSha256(codeSha256: string, layers: LayerSnapshot[], conf
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -120,7 +124,11 @@ export class VersionStore {
   /** Published version numbers of a function, ascending. */
   async versionNumbers(fn: string): Promise<number[]> {
     const names = await fs.readdir(path.join(this.functionDir(fn), 'versions')).catch(() => [] as string[]);
-    return names.map((n) => /^(\d+)\.json$/.exec(n)?.[1]).filter((n): n is string => n !== undefined).map(Number).sort((a, b) => a - b);
+    return names
+      .map((n) => /^(\d+)\.json$/.exec(n)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
   async listVersions(fn: string): Promise<VersionRecord[]> {
@@ -151,7 +159,9 @@ export class VersionStore {
     }
     if (manifestSha256(record.code ?? {}) !== record.codeSha256) throw corrupt(fn, version, 'its code manifest does not match its CodeSha256');
     for (const layer of record.layers ?? []) {
-      if (layer.manifest && manifestSha256(layer.manifest) !== layer.codeSha256) throw corrupt(fn, version, `the manifest of layer ${layer.logicalId ?? layer.arn} does not match its hash`);
+      if (layer.manifest && manifestSha256(layer.manifest) !== layer.codeSha256) {
+        throw corrupt(fn, version, `the manifest of layer ${layer.logicalId ?? layer.arn} does not match its hash`);
+      }
     }
     if (snapshotSha256(record.codeSha256, record.layers, record.config) !== record.snapshotSha256) {
       throw corrupt(fn, version, 'its configuration was changed after it was published');
@@ -205,7 +215,14 @@ export class VersionStore {
     const base = path.join(this.functionDir(record.functionName), 'versions', record.version);
     const codeDir = path.join(base, 'code');
     const check = async (manifest: Manifest, dir: string, what: string): Promise<void> => {
-      if (!(await fs.access(dir).then(() => true, () => false))) await this.blobs.materialize(manifest, dir);
+      if (
+        !(await fs.access(dir).then(
+          () => true,
+          () => false,
+        ))
+      ) {
+        await this.blobs.materialize(manifest, dir);
+      }
       const problems = await this.blobs.verify(manifest, dir);
       if (problems.length > 0) {
         const shown = problems.slice(0, 3).join('; ') + (problems.length > 3 ? `; and ${problems.length - 3} more` : '');

@@ -45,7 +45,11 @@ export async function showJsonDocument(text: string): Promise<vscode.TextDocumen
 }
 
 /** A function of the engines, picked by the user (grouped by engine when there are several); undefined when dismissed. */
-export async function pickFunction(engines: Engine[], placeHolder: string, name: (fn: FunctionDefinition) => string = (fn) => fn.functionName): Promise<{ engine: Engine; fn: FunctionDefinition } | undefined> {
+export async function pickFunction(
+  engines: Engine[],
+  placeHolder: string,
+  name: (fn: FunctionDefinition) => string = (fn) => fn.functionName,
+): Promise<{ engine: Engine; fn: FunctionDefinition } | undefined> {
   if (engines.length === 0) {
     explainNoEngine();
     return undefined;

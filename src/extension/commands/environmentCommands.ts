@@ -11,13 +11,19 @@ import { FunctionResolver } from './functionResolver';
 // starts cold, which is what one does this for.
 
 export class EnvironmentCommands {
-  constructor(private readonly host: WorkbenchHost, private readonly functions: FunctionResolver, private readonly environmentsView: EnvironmentsTreeProvider) {}
+  constructor(
+    private readonly host: WorkbenchHost,
+    private readonly functions: FunctionResolver,
+    private readonly environmentsView: EnvironmentsTreeProvider,
+  ) {}
 
   async shutDownEnvironment(target?: unknown): Promise<boolean | undefined> {
     await this.host.start();
     let id: string | undefined;
     if (typeof target === 'string') id = target;
-    else if (typeof target === 'object' && target !== null && typeof (target as { environmentId?: unknown }).environmentId === 'string') id = (target as { environmentId: string }).environmentId;
+    else if (typeof target === 'object' && target !== null && typeof (target as { environmentId?: unknown }).environmentId === 'string') {
+      id = (target as { environmentId: string }).environmentId;
+    }
     const all = this.host.engines().flatMap((engine) => engine.workbench.liveEnvironments().map((env) => ({ engine, env })));
     if (id === undefined) {
       if (all.length === 0) {
@@ -25,10 +31,18 @@ export class EnvironmentCommands {
         return undefined;
       }
       const multi = this.host.engines().length > 1;
-      const picked = await vscode.window.showQuickPick(all.map(({ engine, env }) => {
-        const snapshot = snapshotOf(env);
-        return { label: environmentLabel(snapshot), description: environmentDescription(snapshot), detail: `${env.id}${multi ? ` · ${engine.label}` : ''}`, id: env.id };
-      }), { placeHolder: 'Shut down which environment?' });
+      const picked = await vscode.window.showQuickPick(
+        all.map(({ engine, env }) => {
+          const snapshot = snapshotOf(env);
+          return {
+            label: environmentLabel(snapshot),
+            description: environmentDescription(snapshot),
+            detail: `${env.id}${multi ? ` · ${engine.label}` : ''}`,
+            id: env.id,
+          };
+        }),
+        { placeHolder: 'Shut down which environment?' },
+      );
       if (!picked) return undefined;
       id = picked.id;
     }

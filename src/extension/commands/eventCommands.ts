@@ -4,8 +4,21 @@ import { type EventOptionValues, generateSampleEvent, normaliseEventName, type S
 import type { InvocationResult } from '../../core';
 import type { Commands } from '../ctx';
 import {
-  defaultEventName, EventOptionError, eventPayloadText, eventsDirOf, generateWithOptions, initialOptions, optionLabel, sampleEventText,
-  sampleGroups, saveLocations, savedEventLabel, savedEventTree, setOption, validateOptionValue, type OptionState,
+  defaultEventName,
+  EventOptionError,
+  eventPayloadText,
+  eventsDirOf,
+  generateWithOptions,
+  initialOptions,
+  optionLabel,
+  sampleEventText,
+  sampleGroups,
+  saveLocations,
+  savedEventLabel,
+  savedEventTree,
+  setOption,
+  validateOptionValue,
+  type OptionState,
 } from '../eventsModel';
 import { showInvocationResult } from '../invocationResults';
 import { isEventTarget, isFunctionTarget, type EventTarget, type FunctionTarget } from '../targets';
@@ -79,11 +92,23 @@ async function pickEvent(engines: Engine[], options: { withEditor: boolean; plac
     const saved = [...tree.shared, ...tree.functions.flatMap((f) => f.events)];
     if (saved.length === 0) continue;
     items.push({ label: engines.length > 1 ? `Saved events — ${engine.label}` : 'Saved events', kind: vscode.QuickPickItemKind.Separator });
-    for (const event of saved) items.push({ label: `$(file) ${savedEventLabel(event)}`, description: path.relative(engine.folder.uri.fsPath, event.file), choice: { engine, savedFile: event.file } });
+    for (const event of saved) {
+      items.push({
+        label: `$(file) ${savedEventLabel(event)}`,
+        description: path.relative(engine.folder.uri.fsPath, event.file),
+        choice: { engine, savedFile: event.file },
+      });
+    }
   }
   items.push({ label: 'Samples', kind: vscode.QuickPickItemKind.Separator });
   for (const group of sampleGroups()) {
-    for (const entry of group.samples) items.push({ label: `$(json) ${entry.id}`, description: `${group.label}: ${entry.label}`, choice: { sample: { service: entry.service, type: entry.type } } });
+    for (const entry of group.samples) {
+      items.push({
+        label: `$(json) ${entry.id}`,
+        description: `${group.label}: ${entry.label}`,
+        choice: { sample: { service: entry.service, type: entry.type } },
+      });
+    }
   }
   const picked = await vscode.window.showQuickPick(items, { placeHolder: options.placeHolder, matchOnDescription: true });
   return picked?.choice;
@@ -97,14 +122,26 @@ async function pickFunction(engine: Engine, preferred?: string): Promise<{ funct
     void vscode.window.showWarningMessage(`Lambda: ${engine.label} has no functions.`);
     return undefined;
   }
-  const ordered = [...functions].sort((a, b) => Number(b.logicalId === preferred || b.functionName === preferred) - Number(a.logicalId === preferred || a.functionName === preferred));
+  const ordered = [...functions].sort(
+    (a, b) => Number(b.logicalId === preferred || b.functionName === preferred) - Number(a.logicalId === preferred || a.functionName === preferred),
+  );
   const items: Item[] = [];
   for (const fn of ordered) {
-    items.push({ label: `$(symbol-function) ${fn.functionName}`, description: `${fn.logicalId !== fn.functionName ? `${fn.logicalId} · ` : ''}$LATEST · ${fn.runtime}`, target: { functionName: fn.functionName } });
+    items.push({
+      label: `$(symbol-function) ${fn.functionName}`,
+      description: `${fn.logicalId !== fn.functionName ? `${fn.logicalId} · ` : ''}$LATEST · ${fn.runtime}`,
+      target: { functionName: fn.functionName },
+    });
     const aliases = await engine.workbench.versions.store.listAliases(fn.functionName).catch(() => []);
     for (const alias of aliases) {
-      const weights = Object.entries(alias.additionalVersionWeights ?? {}).map(([v, w]) => `, ${Math.round(w * 100)}% → ${v}`).join('');
-      items.push({ label: `$(tag) ${fn.functionName}:${alias.name}`, description: `alias → ${alias.functionVersion}${weights}`, target: { functionName: fn.functionName, qualifier: alias.name } });
+      const weights = Object.entries(alias.additionalVersionWeights ?? {})
+        .map(([v, w]) => `, ${Math.round(w * 100)}% → ${v}`)
+        .join('');
+      items.push({
+        label: `$(tag) ${fn.functionName}:${alias.name}`,
+        description: `alias → ${alias.functionVersion}${weights}`,
+        target: { functionName: fn.functionName, qualifier: alias.name },
+      });
     }
   }
   if (items.length === 1) return items[0].target;
@@ -118,21 +155,39 @@ async function pickSample(): Promise<{ service: string; type: string } | undefin
   const items: Item[] = [];
   for (const group of sampleGroups()) {
     items.push({ label: group.label, kind: vscode.QuickPickItemKind.Separator });
-    for (const entry of group.samples) items.push({ label: `$(${group.icon}) ${entry.label}`, description: entry.id, detail: entry.description, sample: { service: entry.service, type: entry.type } });
+    for (const entry of group.samples) {
+      items.push({
+        label: `$(${group.icon}) ${entry.label}`,
+        description: entry.id,
+        detail: entry.description,
+        sample: { service: entry.service, type: entry.type },
+      });
+    }
   }
   return (await vscode.window.showQuickPick(items, { placeHolder: 'Which sample event?', matchOnDescription: true }))?.sample;
 }
 
-async function replay(host: WorkbenchHost, eventArg: unknown, targetArg: unknown, mode: 'sync' | 'async'): Promise<InvocationResult | { requestId: string } | undefined> {
+async function replay(
+  host: WorkbenchHost,
+  eventArg: unknown,
+  targetArg: unknown,
+  mode: 'sync' | 'async',
+): Promise<InvocationResult | { requestId: string } | undefined> {
   const event = isEventTarget(eventArg) ? eventArg : undefined;
   let target = programmaticArg<ReplayTarget>(targetArg as ReplayTarget | unknown[] | undefined);
   // Run from a function's node (Functions view): the node is the target, the event is asked for.
   if (!event && isFunctionTarget(eventArg)) target = eventArg;
   if (target && typeof target.functionName !== 'string') target = undefined;
-  const engine = await engineFor(host, target?.engine ?? event?.engine, target ? (e) => e.workbench.getFunction(target!.functionName) !== undefined : undefined);
+  const engine = await engineFor(
+    host,
+    target?.engine ?? event?.engine,
+    target ? (e) => e.workbench.getFunction(target!.functionName) !== undefined : undefined,
+  );
   if (!engine) return undefined;
   let choice: EventChoice | undefined = event;
-  if (!choice) choice = await pickEvent([engine], { withEditor: true, placeHolder: mode === 'sync' ? 'Replay which event?' : 'Replay which event asynchronously?' });
+  if (!choice) {
+    choice = await pickEvent([engine], { withEditor: true, placeHolder: mode === 'sync' ? 'Replay which event?' : 'Replay which event asynchronously?' });
+  }
   if (!choice) return undefined;
   const preferred = !isDocumentChoice(choice) && choice.savedFile ? path.basename(path.dirname(choice.savedFile)) : undefined;
   const fn = target ?? (await pickFunction(engine, preferred));
@@ -190,28 +245,37 @@ async function saveEventAs(host: WorkbenchHost, eventsView: EventsTreeProvider, 
     choice = document ? { document } : await pickEvent(host.engines(), { withEditor: true, placeHolder: 'Save which event?' });
   }
   if (!choice) return undefined;
-  const engine = await engineFor(host, options.engine ?? (isDocumentChoice(choice) ? undefined : choice.engine), isDocumentChoice(choice) ? (e) => vscode.workspace.getWorkspaceFolder(choice.document.uri) === e.folder : undefined);
+  const engine = await engineFor(
+    host,
+    options.engine ?? (isDocumentChoice(choice) ? undefined : choice.engine),
+    isDocumentChoice(choice) ? (e) => vscode.workspace.getWorkspaceFolder(choice.document.uri) === e.folder : undefined,
+  );
   if (!engine) return undefined;
   const value = JSON.parse(payloadOf(choice, engine)) as unknown;
-  const name = options.name ?? (await vscode.window.showInputBox({
-    title: 'Save event as',
-    prompt: 'Name of the event (its file name in events/)',
-    value: isDocumentChoice(choice) ? 'event' : defaultEventName(choice),
-    validateInput: (text) => {
-      try {
-        normaliseEventName(text);
-        return undefined;
-      } catch (error) {
-        return (error as Error).message;
-      }
-    },
-  }));
+  const name =
+    options.name ??
+    (await vscode.window.showInputBox({
+      title: 'Save event as',
+      prompt: 'Name of the event (its file name in events/)',
+      value: isDocumentChoice(choice) ? 'event' : defaultEventName(choice),
+      validateInput: (text) => {
+        try {
+          normaliseEventName(text);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    }));
   if (!name) return undefined;
   let folder: string | undefined;
   if ('function' in options) folder = options.function ?? undefined;
   else {
     const locations = saveLocations(engine.workbench.functions().map((f) => f.logicalId));
-    const picked = await vscode.window.showQuickPick(locations.map((l) => ({ label: l.label, location: l })), { placeHolder: 'For every function, or one?' });
+    const picked = await vscode.window.showQuickPick(
+      locations.map((l) => ({ label: l.label, location: l })),
+      { placeHolder: 'For every function, or one?' },
+    );
     if (!picked) return undefined;
     folder = picked.location.function;
   }
@@ -221,7 +285,11 @@ async function saveEventAs(host: WorkbenchHost, eventsView: EventsTreeProvider, 
     saved = saveEvent(eventsDir, name, value, { function: folder, overwrite: options.overwrite === true });
   } catch (error) {
     if (!(error instanceof SavedEventError) || !/already exists/.test(error.message) || options.overwrite === false) throw error;
-    const replace = await vscode.window.showWarningMessage(`${path.relative(engine.folder.uri.fsPath, path.join(eventsDir, folder ?? '', `${normaliseEventName(name)}.json`))} exists. Replace it?`, { modal: true }, 'Replace');
+    const replace = await vscode.window.showWarningMessage(
+      `${path.relative(engine.folder.uri.fsPath, path.join(eventsDir, folder ?? '', `${normaliseEventName(name)}.json`))} exists. Replace it?`,
+      { modal: true },
+      'Replace',
+    );
     if (replace !== 'Replace') return undefined;
     saved = saveEvent(eventsDir, name, value, { function: folder, overwrite: true });
   }
@@ -240,7 +308,11 @@ async function editOptions(service: string, type: string, region: string | undef
       { label: 'Options', kind: vscode.QuickPickItemKind.Separator },
       ...states.map((state, index): Item => ({ label: `${state.changed ? '$(edit) ' : ''}${optionLabel(state)}`, description: state.spec.help, index })),
     ];
-    const picked = await vscode.window.showQuickPick(items, { title: `Generate ${service}/${type}`, placeHolder: 'Pick an option to change it, or Generate', matchOnDescription: true });
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `Generate ${service}/${type}`,
+      placeHolder: 'Pick an option to change it, or Generate',
+      matchOnDescription: true,
+    });
     if (!picked) return undefined;
     if (picked.generate) {
       try {
@@ -256,7 +328,10 @@ async function editOptions(service: string, type: string, region: string | undef
     let text: string | undefined;
     if (state.spec.kind === 'flag' || state.spec.choices) {
       const values = state.spec.kind === 'flag' ? ['true', 'false'] : [...state.spec.choices!];
-      const choice = await vscode.window.showQuickPick([...values.map((v) => ({ label: v })), { label: '(default)', description: state.spec.default ?? 'not set' }], { title: `--${state.spec.name}`, placeHolder: state.spec.help });
+      const choice = await vscode.window.showQuickPick(
+        [...values.map((v) => ({ label: v })), { label: '(default)', description: state.spec.default ?? 'not set' }],
+        { title: `--${state.spec.name}`, placeHolder: state.spec.help },
+      );
       if (!choice) continue;
       text = choice.label === '(default)' ? '' : choice.label;
     } else {

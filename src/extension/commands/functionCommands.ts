@@ -52,7 +52,10 @@ const navigationOf = (ctx: Ctx) => new NavigationCommands(resolverOf(ctx));
 export const functionCommands: Commands = {
   invoke: { action: 'Invoke', make: (ctx) => (target?: unknown, payload?: unknown) => invokeOf(ctx).invoke(target, payload) },
   invokeWithSample: { action: 'Invoke with sample', make: (ctx) => (target?: unknown, sample?: unknown) => invokeOf(ctx).invokeWithSample(target, sample) },
-  publishVersion: { action: 'Publish version', make: (ctx) => (target?: unknown, description?: unknown) => versionsOf(ctx).publishVersion(target, description) },
+  publishVersion: {
+    action: 'Publish version',
+    make: (ctx) => (target?: unknown, description?: unknown) => versionsOf(ctx).publishVersion(target, description),
+  },
   createAlias: { action: 'Create alias', make: (ctx) => (target?: unknown, options?: unknown) => versionsOf(ctx).createAlias(target, options) },
   deleteAlias: { action: 'Delete alias', make: (ctx) => (target?: unknown, name?: unknown) => versionsOf(ctx).deleteAlias(target, name) },
   openHandler: { action: 'Open handler', make: (ctx) => (target?: unknown) => navigationOf(ctx).openHandler(target) },

@@ -47,5 +47,4 @@ export class FunctionResolver {
   private pickFunction(among?: Engine[]): Promise<ResolvedFunction | undefined> {
     return pickFunction(among ?? this.host.engines(), 'Which function?');
   }
-
 }

@@ -20,7 +20,10 @@ import type { FunctionResolver, ResolvedFunction } from './functionResolver';
 export const LAST_PAYLOAD_KEY = 'lambdaWorkbench.lastPayload';
 
 export class InvokeCommands {
-  constructor(private readonly context: vscode.ExtensionContext, private readonly functions: FunctionResolver) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly functions: FunctionResolver,
+  ) {}
 
   async invoke(target?: unknown, payloadOption?: unknown): Promise<InvocationResult | undefined> {
     // A tree with multi-selection passes the selected nodes as the second argument: not a payload.
@@ -85,9 +88,20 @@ export class InvokeCommands {
     const [versions, aliases] = await Promise.all([store.listVersions(fn.functionName), store.listAliases(fn.functionName)]);
     if (versions.length === 0 && aliases.length === 0) return '$LATEST';
     const items: Array<vscode.QuickPickItem & { qualifier: string }> = [
-      { label: '$(edit) $LATEST', description: 'the template\'s code', qualifier: '$LATEST' },
-      ...aliases.map((a) => ({ label: `$(tag) ${a.name}`, description: `→ ${aliasRouting(a.functionVersion, a.additionalVersionWeights)}`, qualifier: a.name })),
-      ...versions.slice().reverse().map((v) => ({ label: `$(git-commit) ${v.version}`, description: [configDescription(v.config), v.description].filter(Boolean).join(' · '), qualifier: v.version })),
+      { label: '$(edit) $LATEST', description: "the template's code", qualifier: '$LATEST' },
+      ...aliases.map((a) => ({
+        label: `$(tag) ${a.name}`,
+        description: `→ ${aliasRouting(a.functionVersion, a.additionalVersionWeights)}`,
+        qualifier: a.name,
+      })),
+      ...versions
+        .slice()
+        .reverse()
+        .map((v) => ({
+          label: `$(git-commit) ${v.version}`,
+          description: [configDescription(v.config), v.description].filter(Boolean).join(' · '),
+          qualifier: v.version,
+        })),
     ];
     const picked = await vscode.window.showQuickPick(items, { placeHolder: `Invoke which version of ${fn.functionName}?` });
     return picked?.qualifier;
@@ -112,7 +126,8 @@ export class InvokeCommands {
   /** A sample event type from the catalog. */
   private async pickSample(): Promise<{ service: string; type: string } | undefined> {
     const items = Object.entries(CATALOG).flatMap(([service, types]) =>
-      Object.entries(types).map(([type, entry]) => ({ label: `${service} ${type}`, description: entry.description, sample: { service, type } })));
+      Object.entries(types).map(([type, entry]) => ({ label: `${service} ${type}`, description: entry.description, sample: { service, type } })),
+    );
     const picked = await vscode.window.showQuickPick(items, { placeHolder: 'Which sample event? (generated with default options)', matchOnDescription: true });
     return picked?.sample;
   }
@@ -131,16 +146,28 @@ export class InvokeCommands {
     saved.sort((a, b) => Number(b.function !== undefined) - Number(a.function !== undefined));
     const items: Item[] = [
       { label: '$(json) {}', description: 'an empty event', pick: () => '{}' },
-      ...(previous !== undefined ? [{ label: '$(history) Previous event', description: previous.replace(/\s+/g, ' ').slice(0, 80), pick: () => previous }] : []),
-      { label: '$(symbol-event) Sample event…', description: 'generated: S3, SQS, API Gateway, EventBridge…', pick: async () => {
-        const sample = await this.pickSample();
-        return sample && this.sampleText(engine, sample);
-      } },
+      ...(previous !== undefined
+        ? [{ label: '$(history) Previous event', description: previous.replace(/\s+/g, ' ').slice(0, 80), pick: () => previous }]
+        : []),
+      {
+        label: '$(symbol-event) Sample event…',
+        description: 'generated: S3, SQS, API Gateway, EventBridge…',
+        pick: async () => {
+          const sample = await this.pickSample();
+          return sample && this.sampleText(engine, sample);
+        },
+      },
       { label: '$(edit) Enter JSON…', pick: () => this.typeJson(previous) },
     ];
     if (saved.length > 0) {
       items.push({ label: 'Saved events', kind: vscode.QuickPickItemKind.Separator, pick: () => undefined });
-      for (const event of saved) items.push({ label: `$(file) ${event.name}`, description: path.relative(path.dirname(engine.templateFile), event.file), pick: () => readSavedEvent(event) });
+      for (const event of saved) {
+        items.push({
+          label: `$(file) ${event.name}`,
+          description: path.relative(path.dirname(engine.templateFile), event.file),
+          pick: () => readSavedEvent(event),
+        });
+      }
     }
     const picked = await vscode.window.showQuickPick(items, { placeHolder: `Invoke ${fn.functionName} with which event?`, matchOnDescription: true });
     return picked ? picked.pick() : undefined;

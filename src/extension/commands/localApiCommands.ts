@@ -40,7 +40,10 @@ async function pickApiAction(ctx: Ctx): Promise<void> {
   await host.start();
   const servers = localApi.servers();
   const actions = apiActions({ serving: servers.map((s) => ({ label: s.engine.label, url: s.url })), engines: host.engines().length });
-  const picked = await vscode.window.showQuickPick(actions.map((a) => ({ label: a.label, detail: a.detail, id: a.id })), { placeHolder: localApi.status().tooltip.split('\n')[0] });
+  const picked = await vscode.window.showQuickPick(
+    actions.map((a) => ({ label: a.label, detail: a.detail, id: a.id })),
+    { placeHolder: localApi.status().tooltip.split('\n')[0] },
+  );
   if (!picked) return;
   const pickServer = async () => {
     if (servers.length <= 1) return servers[0];
@@ -50,7 +53,15 @@ async function pickApiAction(ctx: Ctx): Promise<void> {
   switch (picked.id) {
     case 'start': {
       const idle = host.engines().filter((e) => !servers.some((s) => s.engine.templateFile === e.templateFile));
-      const engine = idle.length === 1 ? idle[0] : (await vscode.window.showQuickPick(idle.map((e) => ({ label: e.label, description: e.templateFile, engine: e })), { placeHolder: 'Serve which project?' }))?.engine;
+      const engine =
+        idle.length === 1
+          ? idle[0]
+          : (
+              await vscode.window.showQuickPick(
+                idle.map((e) => ({ label: e.label, description: e.templateFile, engine: e })),
+                { placeHolder: 'Serve which project?' },
+              )
+            )?.engine;
       // Through the command, so a failure is reported as Start Local API's.
       if (engine) await vscode.commands.executeCommand('lambdaWorkbench.startApi', engine);
       return;

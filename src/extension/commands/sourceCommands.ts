@@ -1,6 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { deadLetterQueues, deadLetterSources, type DestinationMessage, type DynamoDbChange, type MessageAttributeValue, type MessageQueue, type RecordStream, redriveDeadLetterQueue, type RedriveResult, type SendMessageResult } from '../../core';
+import {
+  deadLetterQueues,
+  deadLetterSources,
+  type DestinationMessage,
+  type DynamoDbChange,
+  type MessageAttributeValue,
+  type MessageQueue,
+  type RecordStream,
+  redriveDeadLetterQueue,
+  type RedriveResult,
+  type SendMessageResult,
+} from '../../core';
 import type { Commands, Ctx } from '../ctx';
 import { DEFAULT_DYNAMODB_CHANGE, destinationRecordsDocument, destinationSummary, mappingView, parseDynamoDbChange, queueDescription } from '../sourcesModel';
 import type { SourceTarget } from '../targets';
@@ -36,14 +47,28 @@ function queueRefs(engine: Engine): string[] {
   return [...new Set([...definitions.map((q) => q.arn), ...deadLetterQueues(definitions).map((d) => d.arn)])];
 }
 
-async function resolveQueue(host: WorkbenchHost, target: QueueTarget | undefined, placeHolder: string, only?: (arn: string) => boolean): Promise<{ engine: Engine; queue: MessageQueue } | undefined> {
+async function resolveQueue(
+  host: WorkbenchHost,
+  target: QueueTarget | undefined,
+  placeHolder: string,
+  only?: (arn: string) => boolean,
+): Promise<{ engine: Engine; queue: MessageQueue } | undefined> {
   const ref = target?.queue;
   const engine = await engineFor(host, target?.engine, ref ? (e) => e.workbench.eventSources.sources.findQueueDefinition(ref) !== undefined : undefined);
   if (!engine) return undefined;
   const sources = engine.workbench.eventSources.sources;
   if (ref) {
     const queue = sources.queue(ref);
-    if (!queue) throw new Error(`No queue ${ref} in ${engine.label} (queues: ${sources.queueDefinitions().map((q) => q.logicalId ?? q.name).join(', ') || 'none'})`);
+    if (!queue) {
+      throw new Error(
+        `No queue ${ref} in ${engine.label} (queues: ${
+          sources
+            .queueDefinitions()
+            .map((q) => q.logicalId ?? q.name)
+            .join(', ') || 'none'
+        })`,
+      );
+    }
     return { engine, queue };
   }
   const arns = queueRefs(engine).filter((arn) => !only || only(arn));
@@ -51,11 +76,13 @@ async function resolveQueue(host: WorkbenchHost, target: QueueTarget | undefined
     void vscode.window.showWarningMessage(`Lambda: ${engine.label} has no ${only ? 'dead-letter ' : ''}queues.`);
     return undefined;
   }
-  const items = await Promise.all(arns.map(async (arn) => {
-    const queue = sources.queue(arn)!;
-    const stats = await queue.stats().catch(() => undefined);
-    return { label: queue.definition.logicalId ?? queue.definition.name, description: queueDescription(stats), queue };
-  }));
+  const items = await Promise.all(
+    arns.map(async (arn) => {
+      const queue = sources.queue(arn)!;
+      const stats = await queue.stats().catch(() => undefined);
+      return { label: queue.definition.logicalId ?? queue.definition.name, description: queueDescription(stats), queue };
+    }),
+  );
   const picked = items.length === 1 ? items[0] : await vscode.window.showQuickPick(items, { placeHolder });
   return picked && { engine, queue: picked.queue };
 }
@@ -67,7 +94,16 @@ async function resolveStream(host: WorkbenchHost, target: Partial<SourceTarget> 
   const sources = engine.workbench.eventSources.sources;
   if (ref) {
     const stream = sources.stream(ref);
-    if (!stream) throw new Error(`No stream ${ref} in ${engine.label} (streams: ${sources.streamDefinitions().map((s) => s.logicalId ?? s.name).join(', ') || 'none'})`);
+    if (!stream) {
+      throw new Error(
+        `No stream ${ref} in ${engine.label} (streams: ${
+          sources
+            .streamDefinitions()
+            .map((s) => s.logicalId ?? s.name)
+            .join(', ') || 'none'
+        })`,
+      );
+    }
     return { engine, stream };
   }
   const definitions = sources.streamDefinitions();
@@ -97,13 +133,20 @@ async function sendMessage(ctx: Ctx, targetArg: unknown, bodyArg: unknown): Prom
   const interactive = input === undefined;
   const send: SendInput = input ?? { body: '' };
   if (interactive) {
-    const body = await vscode.window.showInputBox({ title: `Send message to ${queue.definition.name}`, prompt: 'Message body', placeHolder: '{"orderId": 1}', ignoreFocusOut: true });
+    const body = await vscode.window.showInputBox({
+      title: `Send message to ${queue.definition.name}`,
+      prompt: 'Message body',
+      placeHolder: '{"orderId": 1}',
+      ignoreFocusOut: true,
+    });
     if (body === undefined) return undefined;
     send.body = body;
   }
   if (queue.definition.fifo) {
     if (send.messageGroupId === undefined) {
-      send.messageGroupId = interactive ? await vscode.window.showInputBox({ title: 'MessageGroupId', prompt: 'Message group (FIFO queue)', value: 'default' }) : 'default';
+      send.messageGroupId = interactive
+        ? await vscode.window.showInputBox({ title: 'MessageGroupId', prompt: 'Message group (FIFO queue)', value: 'default' })
+        : 'default';
       if (send.messageGroupId === undefined) return undefined;
     }
     if (send.messageDeduplicationId === undefined && !queue.definition.contentBasedDeduplication) send.messageDeduplicationId = randomUUID();
@@ -147,9 +190,19 @@ async function putRecord(ctx: Ctx, targetArg: unknown, dataArg: unknown): Promis
     let data = input?.data;
     let partitionKey = input?.partitionKey;
     if (data === undefined) {
-      data = await vscode.window.showInputBox({ title: `Put a record into ${stream.definition.name}`, prompt: 'Record data (text)', placeHolder: '{"clicks": 1}', ignoreFocusOut: true });
+      data = await vscode.window.showInputBox({
+        title: `Put a record into ${stream.definition.name}`,
+        prompt: 'Record data (text)',
+        placeHolder: '{"clicks": 1}',
+        ignoreFocusOut: true,
+      });
       if (data === undefined) return undefined;
-      partitionKey ??= await vscode.window.showInputBox({ title: 'Partition key', prompt: 'Which shard the record goes to (MD5 of the key)', value: 'default', validateInput: (v) => (v === '' ? 'A partition key is required' : undefined) });
+      partitionKey ??= await vscode.window.showInputBox({
+        title: 'Partition key',
+        prompt: 'Which shard the record goes to (MD5 of the key)',
+        value: 'default',
+        validateInput: (v) => (v === '' ? 'A partition key is required' : undefined),
+      });
       if (partitionKey === undefined) return undefined;
     }
     result = await stream.putRecord({ data: Buffer.from(data, 'utf8'), partitionKey: partitionKey ?? 'default' });
@@ -166,7 +219,11 @@ async function purgeQueue(ctx: Ctx, targetArg: unknown, optionsArg: unknown): Pr
   const options = programmaticArg<{ confirm?: boolean }>(optionsArg as { confirm?: boolean } | undefined);
   if (options?.confirm !== false) {
     const stats = await queue.stats().catch(() => undefined);
-    const answer = await vscode.window.showWarningMessage(`Delete every message of ${queue.definition.name}${stats ? ` (${queueDescription(stats)})` : ''}?`, { modal: true }, 'Purge');
+    const answer = await vscode.window.showWarningMessage(
+      `Delete every message of ${queue.definition.name}${stats ? ` (${queueDescription(stats)})` : ''}?`,
+      { modal: true },
+      'Purge',
+    );
     if (answer !== 'Purge') return false;
   }
   await queue.purge();
@@ -182,17 +239,31 @@ async function setMappingEnabled(ctx: Ctx, targetArg: unknown, enabled: boolean)
   if (!engine) return undefined;
   let chosen = uuid;
   if (!chosen) {
-    const candidates = engine.workbench.eventSources.listMappings({}).map((c) => mappingView(c)).filter((m) => m.enabled !== enabled);
+    const candidates = engine.workbench.eventSources
+      .listMappings({})
+      .map((c) => mappingView(c))
+      .filter((m) => m.enabled !== enabled);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(`Lambda: no ${enabled ? 'disabled' : 'enabled'} event source mapping in ${engine.label}.`);
       return undefined;
     }
-    const picked = candidates.length === 1 ? candidates[0] : (await vscode.window.showQuickPick(candidates.map((m) => ({ label: m.label, description: m.description, view: m })), { placeHolder: `${enabled ? 'Enable' : 'Disable'} which mapping?` }))?.view;
+    const picked =
+      candidates.length === 1
+        ? candidates[0]
+        : (
+            await vscode.window.showQuickPick(
+              candidates.map((m) => ({ label: m.label, description: m.description, view: m })),
+              { placeHolder: `${enabled ? 'Enable' : 'Disable'} which mapping?` },
+            )
+          )?.view;
     chosen = picked?.uuid;
   }
   if (!chosen) return undefined;
   const configuration = await engine.workbench.eventSources.updateMapping(chosen, { Enabled: enabled });
-  void vscode.window.setStatusBarMessage(`$(${enabled ? 'play' : 'debug-pause'}) ${mappingView(configuration).label}: ${enabled ? 'enabled' : 'disabled'}`, 5000);
+  void vscode.window.setStatusBarMessage(
+    `$(${enabled ? 'play' : 'debug-pause'}) ${mappingView(configuration).label}: ${enabled ? 'enabled' : 'disabled'}`,
+    5000,
+  );
   ctx.views.eventSources.refresh();
   return configuration;
 }
@@ -200,7 +271,13 @@ async function setMappingEnabled(ctx: Ctx, targetArg: unknown, enabled: boolean)
 async function redriveDlq(ctx: Ctx, targetArg: unknown, optionsArg: unknown): Promise<RedriveResult | undefined> {
   const target = sourceTargetOf(targetArg);
   const ref = target?.queue;
-  const chosenEngine = await engineFor(ctx.host, target?.engine, ref ? (e) => queueRefs(e).some((arn) => e.workbench.eventSources.sources.queue(arn)?.definition === e.workbench.eventSources.sources.queue(ref)?.definition) : undefined);
+  const chosenEngine = await engineFor(
+    ctx.host,
+    target?.engine,
+    ref
+      ? (e) => queueRefs(e).some((arn) => e.workbench.eventSources.sources.queue(arn)?.definition === e.workbench.eventSources.sources.queue(ref)?.definition)
+      : undefined,
+  );
   if (!chosenEngine) return undefined;
   // Picked from the palette: only the queues some RedrivePolicy names.
   const isDlq = (arn: string) => deadLetterSources(chosenEngine.workbench.eventSources.sources.queueDefinitions(), arn).length > 0;
@@ -223,26 +300,32 @@ async function redriveDlq(ctx: Ctx, targetArg: unknown, optionsArg: unknown): Pr
     // Only the project's declared queues: an unknown ARN is not a queue to create.
     resolve: (arn) => (sources.findQueueDefinition(arn) ? sources.queue(arn) : undefined),
   });
-  const moved = Object.entries(result.moved).map(([name, n]) => `${n} → ${name}`).join(', ');
-  const message = result.total === 0 && result.skipped === 0
-    ? `Lambda: ${dlq.definition.name} has no visible messages to redrive.`
-    : `Lambda: redrove ${result.total} message${result.total === 1 ? '' : 's'} from ${dlq.definition.name}${moved ? ` (${moved})` : ''}${result.skipped ? `; ${result.skipped} left (source unknown${feeding.length > 1 ? `: ${feeding.map((q) => q.name).join(' or ')}` : ''})` : ''}.`;
+  const moved = Object.entries(result.moved)
+    .map(([name, n]) => `${n} → ${name}`)
+    .join(', ');
+  const message =
+    result.total === 0 && result.skipped === 0
+      ? `Lambda: ${dlq.definition.name} has no visible messages to redrive.`
+      : `Lambda: redrove ${result.total} message${result.total === 1 ? '' : 's'} from ${dlq.definition.name}${moved ? ` (${moved})` : ''}${result.skipped ? `; ${result.skipped} left (source unknown${feeding.length > 1 ? `: ${feeding.map((q) => q.name).join(' or ')}` : ''})` : ''}.`;
   void (result.skipped ? vscode.window.showWarningMessage(message) : vscode.window.showInformationMessage(message));
   ctx.views.eventSources.refresh();
   return result;
 }
 
 async function showDestinationRecords(host: WorkbenchHost, targetArg: unknown): Promise<DestinationMessage[] | undefined> {
-  const target = targetArg && typeof targetArg === 'object' && !Array.isArray(targetArg) ? (targetArg as { engine?: Engine; functionName?: string }) : undefined;
+  const target =
+    targetArg && typeof targetArg === 'object' && !Array.isArray(targetArg) ? (targetArg as { engine?: Engine; functionName?: string }) : undefined;
   const name = typeof target?.functionName === 'string' ? target.functionName : undefined;
   const engine = await engineFor(host, target?.engine, name ? (e) => e.workbench.getFunction(name) !== undefined : undefined);
   if (!engine) return undefined;
   let functionName = name && (engine.workbench.getFunction(name)?.functionName ?? name);
   if (!functionName) {
-    const items = await Promise.all(engine.workbench.functions().map(async (fn) => {
-      const records = await engine.workbench.destinationRecords(fn.functionName).catch(() => []);
-      return { label: fn.functionName, description: destinationSummary(records), count: records.length };
-    }));
+    const items = await Promise.all(
+      engine.workbench.functions().map(async (fn) => {
+        const records = await engine.workbench.destinationRecords(fn.functionName).catch(() => []);
+        return { label: fn.functionName, description: destinationSummary(records), count: records.length };
+      }),
+    );
     items.sort((a, b) => b.count - a.count);
     functionName = (await vscode.window.showQuickPick(items, { placeHolder: 'Destination records of which function?' }))?.label;
   }

@@ -45,7 +45,8 @@ export const templateCommands: Commands = {
   templateInvoke: { action: 'Invoke', make: (ctx) => (args: TemplateFunctionArgs) => invoke(ctx, args) },
   templateDebug: {
     action: 'Debug',
-    make: () => (args: TemplateFunctionArgs) => vscode.commands.executeCommand('lambdaWorkbench.debugFunction', { template: args.template, function: args.function }),
+    make: () => (args: TemplateFunctionArgs) =>
+      vscode.commands.executeCommand('lambdaWorkbench.debugFunction', { template: args.template, function: args.function }),
   },
   templateReplay: { action: 'Replay', make: (ctx) => (args: TemplateFunctionArgs) => replay(ctx, args) },
 };

@@ -12,20 +12,24 @@ import type { FunctionResolver } from './functionResolver';
 // they are validated and worded as Lambda's API would; the Functions view is redrawn after each.
 
 export class VersionCommands {
-  constructor(private readonly functions: FunctionResolver, private readonly functionsView: FunctionsTreeProvider) {}
+  constructor(
+    private readonly functions: FunctionResolver,
+    private readonly functionsView: FunctionsTreeProvider,
+  ) {}
 
   async publishVersion(target?: unknown, description?: unknown): Promise<{ version: string; created: boolean } | undefined> {
     const resolved = await this.functions.resolve(target);
     if (!resolved) return undefined;
     const { engine, fn } = resolved;
-    const result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `Publishing ${fn.functionName}…` },
-      () => engine.workbench.publishVersion(fn.functionName, typeof description === 'string' ? description : undefined),
+    const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Publishing ${fn.functionName}…` }, () =>
+      engine.workbench.publishVersion(fn.functionName, typeof description === 'string' ? description : undefined),
     );
     this.functionsView.refresh();
-    void vscode.window.showInformationMessage(result.created
-      ? `Lambda: published ${fn.functionName} version ${result.version}.`
-      : `Lambda: ${fn.functionName} has not changed since version ${result.version}; nothing was published.`);
+    void vscode.window.showInformationMessage(
+      result.created
+        ? `Lambda: published ${fn.functionName} version ${result.version}.`
+        : `Lambda: ${fn.functionName} has not changed since version ${result.version}; nothing was published.`,
+    );
     return result;
   }
 
@@ -42,7 +46,10 @@ export class VersionCommands {
       ? await cp.updateAlias(fn.functionName, input.name, { FunctionVersion: input.version, Description: input.description, ...routing })
       : await cp.createAlias(fn.functionName, { Name: input.name, FunctionVersion: input.version, Description: input.description, ...routing });
     this.functionsView.refresh();
-    void vscode.window.setStatusBarMessage(`$(tag) ${exists ? 'Updated' : 'Created'} alias ${fn.functionName}:${alias.Name} → ${aliasRouting(alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights)}`, 8000);
+    void vscode.window.setStatusBarMessage(
+      `$(tag) ${exists ? 'Updated' : 'Created'} alias ${fn.functionName}:${alias.Name} → ${aliasRouting(alias.FunctionVersion, alias.RoutingConfig?.AdditionalVersionWeights)}`,
+      8000,
+    );
     return { created: !exists, alias };
   }
 
@@ -56,19 +63,28 @@ export class VersionCommands {
     let name = targetAlias?.name;
     if (!name) {
       const NEW = '\0new';
-      const picked = aliases.length === 0
-        ? { name: NEW }
-        : await vscode.window.showQuickPick([
-          { label: '$(add) New alias…', name: NEW },
-          ...aliases.map((a) => ({ label: `$(tag) ${a.name}`, description: `→ ${aliasRouting(a.functionVersion, a.additionalVersionWeights)}`, name: a.name })),
-        ], { placeHolder: `Create or update which alias of ${fn.functionName}?` });
+      const picked =
+        aliases.length === 0
+          ? { name: NEW }
+          : await vscode.window.showQuickPick(
+              [
+                { label: '$(add) New alias…', name: NEW },
+                ...aliases.map((a) => ({
+                  label: `$(tag) ${a.name}`,
+                  description: `→ ${aliasRouting(a.functionVersion, a.additionalVersionWeights)}`,
+                  name: a.name,
+                })),
+              ],
+              { placeHolder: `Create or update which alias of ${fn.functionName}?` },
+            );
       if (!picked) return undefined;
       name = picked.name;
       if (name === NEW) {
         name = await vscode.window.showInputBox({
           prompt: `Name of the new alias of ${fn.functionName}`,
           placeHolder: 'prod',
-          validateInput: (text) => (/^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(text) ? undefined : 'Letters, digits, - and _ (not only digits), at most 128 characters'),
+          validateInput: (text) =>
+            /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/.test(text) ? undefined : 'Letters, digits, - and _ (not only digits), at most 128 characters',
         });
         if (!name) return undefined;
       }
@@ -78,10 +94,23 @@ export class VersionCommands {
     let version = isVersion ? qualifier : undefined;
     if (!version) {
       const items = [
-        ...versions.slice().reverse().map((v) => ({ label: `$(git-commit) ${v.version}`, description: [configDescription(v.config), v.description, current?.functionVersion === v.version ? '(current)' : ''].filter(Boolean).join(' · '), version: v.version })),
-        { label: '$(edit) $LATEST', description: current?.functionVersion === '$LATEST' ? '(current)' : 'the template\'s code', version: '$LATEST' },
+        ...versions
+          .slice()
+          .reverse()
+          .map((v) => ({
+            label: `$(git-commit) ${v.version}`,
+            description: [configDescription(v.config), v.description, current?.functionVersion === v.version ? '(current)' : ''].filter(Boolean).join(' · '),
+            version: v.version,
+          })),
+        { label: '$(edit) $LATEST', description: current?.functionVersion === '$LATEST' ? '(current)' : "the template's code", version: '$LATEST' },
       ];
-      if (versions.length === 0) items.unshift({ label: '$(cloud-upload) Publish a version first…', description: 'publishes $LATEST, then points the alias at it', version: '\0publish' });
+      if (versions.length === 0) {
+        items.unshift({
+          label: '$(cloud-upload) Publish a version first…',
+          description: 'publishes $LATEST, then points the alias at it',
+          version: '\0publish',
+        });
+      }
       const picked = await vscode.window.showQuickPick(items, { placeHolder: `${name} → which version?` });
       if (!picked) return undefined;
       version = picked.version;
@@ -96,10 +125,20 @@ export class VersionCommands {
     const others = versions.filter((v) => v.version !== version);
     if (version === '$LATEST' || others.length === 0) return { name, version, description: current?.description };
     const currentExtra = Object.entries(current?.additionalVersionWeights ?? {})[0];
-    const extra = await vscode.window.showQuickPick([
-      { label: `$(circle-slash) Only version ${version}`, description: 'no weighted routing', version: undefined as string | undefined },
-      ...others.slice().reverse().map((v) => ({ label: `$(git-compare) Also version ${v.version}`, description: currentExtra?.[0] === v.version ? `(current: ${Number((currentExtra[1] * 100).toFixed(2))}%)` : 'with a weight', version: v.version as string | undefined })),
-    ], { placeHolder: `Route a share of ${name}'s invocations to another version?` });
+    const extra = await vscode.window.showQuickPick(
+      [
+        { label: `$(circle-slash) Only version ${version}`, description: 'no weighted routing', version: undefined as string | undefined },
+        ...others
+          .slice()
+          .reverse()
+          .map((v) => ({
+            label: `$(git-compare) Also version ${v.version}`,
+            description: currentExtra?.[0] === v.version ? `(current: ${Number((currentExtra[1] * 100).toFixed(2))}%)` : 'with a weight',
+            version: v.version as string | undefined,
+          })),
+      ],
+      { placeHolder: `Route a share of ${name}'s invocations to another version?` },
+    );
     if (!extra) return undefined;
     if (extra.version === undefined) return { name, version, description: current?.description };
     const weightText = await vscode.window.showInputBox({

@@ -20,7 +20,11 @@ import type { LambdaSessions } from './debugSessions';
 //       invocationType?, function? }`, by default the session's own event.
 
 export class DebugCommands {
-  constructor(private readonly context: vscode.ExtensionContext, private readonly host: WorkbenchHost, private readonly sessions: LambdaSessions) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: WorkbenchHost,
+    private readonly sessions: LambdaSessions,
+  ) {}
 
   async debugFunction(target?: unknown): Promise<vscode.DebugSession | undefined> {
     await this.host.start();
@@ -53,7 +57,10 @@ export class DebugCommands {
       if (!engine) {
         // A template no engine runs: the adapter opens its own engine on it.
         const template = path.resolve(base, args.template!);
-        return launchConfiguration({ templateFile: template, folderPath: base, label: path.basename(template), functions: [] }, args.function, { qualifier: args.qualifier, event });
+        return launchConfiguration({ templateFile: template, folderPath: base, label: path.basename(template), functions: [] }, args.function, {
+          qualifier: args.qualifier,
+          event,
+        });
       }
       return launchConfiguration(templatesOf([engine])[0], fn!.logicalId, { qualifier: args.qualifier, withLabel, event });
     }

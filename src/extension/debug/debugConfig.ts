@@ -123,21 +123,34 @@ export function resolveConfiguration(config: Partial<LambdaDebugConfiguration>, 
   const childType = childDebugType(config);
   if (childType) return { kind: 'config', config: { ...(config as LambdaDebugConfiguration), type: childType } };
   if (isEmptyConfiguration(config)) {
-    if (templates.length === 0) return { kind: 'error', message: 'No SAM template is open: Lambda Workbench opens template.yaml (or the lambdaWorkbench.templatePaths setting) in each workspace folder.' };
+    if (templates.length === 0) {
+      return {
+        kind: 'error',
+        message: 'No SAM template is open: Lambda Workbench opens template.yaml (or the lambdaWorkbench.templatePaths setting) in each workspace folder.',
+      };
+    }
     return { kind: 'pick', templates };
   }
   const resolved: LambdaDebugConfiguration = { ...config, type: DEBUG_TYPE, request: config.request ?? 'launch', name: config.name ?? 'Lambda' };
-  if (resolved.request !== 'launch' && resolved.request !== 'attach') return { kind: 'error', message: `Unknown request "${resolved.request}": a lambda configuration is "launch" or "attach".` };
+  if (resolved.request !== 'launch' && resolved.request !== 'attach') {
+    return { kind: 'error', message: `Unknown request "${resolved.request}": a lambda configuration is "launch" or "attach".` };
+  }
   const names = functionNames(resolved.function);
-  if (!names) return { kind: 'error', message: `"${resolved.name}" needs a "function": a logical id or function name of the template (or, to launch, several).` };
+  if (!names) {
+    return { kind: 'error', message: `"${resolved.name}" needs a "function": a logical id or function name of the template (or, to launch, several).` };
+  }
   if (resolved.request === 'attach' && names.length > 1) return { kind: 'error', message: `"${resolved.name}": attach takes one function.` };
   if (!resolved.template) {
     const inFolder = folderPath ? templates.filter((t) => t.folderPath === folderPath) : [];
     const candidates = [inFolder, templates].find((list) => list.some((t) => names.every((n) => hasFunction(t, n)))) ?? [];
     const declaring = candidates.filter((t) => names.every((n) => hasFunction(t, n)));
     if (declaring.length === 1) resolved.template = declaring[0].templateFile;
-    else if (declaring.length > 1) return { kind: 'error', message: `"${resolved.name}": ${names.join(', ')} is in several templates (${declaring.map((t) => t.label).join(', ')}); set "template".` };
-    else if (templates.length === 0) return { kind: 'error', message: `"${resolved.name}" needs a "template": no SAM template is open in the workspace.` };
+    else if (declaring.length > 1) {
+      return {
+        kind: 'error',
+        message: `"${resolved.name}": ${names.join(', ')} is in several templates (${declaring.map((t) => t.label).join(', ')}); set "template".`,
+      };
+    } else if (templates.length === 0) return { kind: 'error', message: `"${resolved.name}" needs a "template": no SAM template is open in the workspace.` };
     else return { kind: 'error', message: unknownFunction(resolved.name, names, templates) };
   }
   return { kind: 'config', config: resolved };
@@ -153,8 +166,15 @@ function unknownFunction(name: string, names: string[], templates: TemplateFunct
  * must exist; when an engine runs that template, its functions must include the named ones (an
  * `attach` needs that engine). `exists` is injected for tests.
  */
-export function checkConfiguration(config: LambdaDebugConfiguration, templates: TemplateFunctions[], folderPath: string | undefined, exists: (file: string) => boolean): Resolution {
-  if (typeof config.template !== 'string' || config.template === '') return { kind: 'error', message: `"${config.name}" needs a "template" (the SAM template's path).` };
+export function checkConfiguration(
+  config: LambdaDebugConfiguration,
+  templates: TemplateFunctions[],
+  folderPath: string | undefined,
+  exists: (file: string) => boolean,
+): Resolution {
+  if (typeof config.template !== 'string' || config.template === '') {
+    return { kind: 'error', message: `"${config.name}" needs a "template" (the SAM template's path).` };
+  }
   const template = path.resolve(folderPath ?? process.cwd(), config.template);
   if (!exists(template)) return { kind: 'error', message: `"${config.name}": the template ${template} does not exist.` };
   const names = functionNames(config.function) ?? [];
@@ -163,7 +183,10 @@ export function checkConfiguration(config: LambdaDebugConfiguration, templates: 
     const missing = names.filter((n) => !hasFunction(engine, n));
     if (missing.length > 0) return { kind: 'error', message: unknownFunction(config.name, missing, [engine]) };
   } else if (config.request === 'attach') {
-    return { kind: 'error', message: `"${config.name}": attach needs the template's engine running in Lambda Workbench, and ${template} is not open (open its folder, or add it to lambdaWorkbench.templatePaths).` };
+    return {
+      kind: 'error',
+      message: `"${config.name}": attach needs the template's engine running in Lambda Workbench, and ${template} is not open (open its folder, or add it to lambdaWorkbench.templatePaths).`,
+    };
   }
   return { kind: 'config', config: { ...config, template } };
 }

@@ -3,8 +3,14 @@ import * as vscode from 'vscode';
 import { pickFunction } from '../commands/commandSupport';
 import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHost';
 import {
-  checkConfiguration, DEBUG_TYPE, dynamicConfigurations, initialConfigurations, launchConfiguration, resolveConfiguration,
-  type LambdaDebugConfiguration, type TemplateFunctions,
+  checkConfiguration,
+  DEBUG_TYPE,
+  dynamicConfigurations,
+  initialConfigurations,
+  launchConfiguration,
+  resolveConfiguration,
+  type LambdaDebugConfiguration,
+  type TemplateFunctions,
 } from './debugConfig';
 
 // Debug configuration providers of the `lambda` type: launch.json's initial entries, the Run and
@@ -38,10 +44,15 @@ export class LambdaConfigurationProvider implements vscode.DebugConfigurationPro
     const configs = initialConfigurations(templatesOf(engines));
     if (configs.length > 0) return configs;
     // No template yet: one entry to fill in.
-    return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug a Lambda function', template: '${workspaceFolder}/template.yaml', function: 'MyFunction', event: {} }];
+    return [
+      { type: DEBUG_TYPE, request: 'launch', name: 'Debug a Lambda function', template: '${workspaceFolder}/template.yaml', function: 'MyFunction', event: {} },
+    ];
   }
 
-  async resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): Promise<vscode.DebugConfiguration | undefined> {
+  async resolveDebugConfiguration(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): Promise<vscode.DebugConfiguration | undefined> {
     // A debug session runs the workspace's handlers: never in Restricted Mode.
     if (!vscode.workspace.isTrusted) {
       explainNoEngine();
@@ -57,7 +68,10 @@ export class LambdaConfigurationProvider implements vscode.DebugConfigurationPro
     return launchConfiguration(templatesOf([picked.engine])[0], picked.logicalId, { withLabel: this.host.engines().length > 1 });
   }
 
-  resolveDebugConfigurationWithSubstitutedVariables(folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.DebugConfiguration | undefined {
+  resolveDebugConfigurationWithSubstitutedVariables(
+    folder: vscode.WorkspaceFolder | undefined,
+    config: vscode.DebugConfiguration,
+  ): vscode.DebugConfiguration | undefined {
     const folderPath = folder?.uri.fsPath ?? this.host.engines()[0]?.folder.uri.fsPath;
     const resolution = checkConfiguration(config as LambdaDebugConfiguration, templatesOf(this.host.engines()), folderPath, (file) => fs.existsSync(file));
     if (resolution.kind !== 'config') return this.fail(resolution.kind === 'error' ? resolution.message : 'unexpected');

@@ -70,7 +70,10 @@ class RestartingErrorHandler implements ErrorHandler {
     this.restarts.push(now);
     while (this.restarts.length > 0 && now - this.restarts[0] > RESTART_WINDOW_MS) this.restarts.shift();
     if (this.restarts.length > MAX_RESTARTS) {
-      return { action: CloseAction.DoNotRestart, message: `The Lambda template language server stopped ${MAX_RESTARTS} times in 3 minutes and is not restarted; see its output.` };
+      return {
+        action: CloseAction.DoNotRestart,
+        message: `The Lambda template language server stopped ${MAX_RESTARTS} times in 3 minutes and is not restarted; see its output.`,
+      };
     }
     this.output.appendLine('The template language server stopped; restarting it.');
     return { action: CloseAction.Restart, handled: true };

@@ -43,7 +43,9 @@ export function serveDefinitionProblems(definition: Record<string, unknown>): st
   if (port !== undefined && !(typeof port === 'number' && Number.isInteger(port) && port >= 0 && port <= 65535)) {
     problems.push(`"port" must be a port number (0–65535), got ${JSON.stringify(port)}`);
   }
-  if (definition.region !== undefined && (typeof definition.region !== 'string' || definition.region.trim() === '')) problems.push('"region" must be a region name');
+  if (definition.region !== undefined && (typeof definition.region !== 'string' || definition.region.trim() === '')) {
+    problems.push('"region" must be a region name');
+  }
   if (definition.args !== undefined && !(Array.isArray(definition.args) && definition.args.every((a) => typeof a === 'string'))) {
     problems.push('"args" must be an array of strings');
   }

@@ -2,8 +2,15 @@ import * as vscode from 'vscode';
 import { settingsFor } from '../config';
 import type { WorkbenchHost } from '../workbenchHost';
 import {
-  PROBLEM_MATCHER, providedServeDefinition, serveArgs, serveDefinitionProblems, serveTaskName, TASK_SOURCE, TASK_TYPE,
-  type ServeDefaults, type ServeTaskDefinition,
+  PROBLEM_MATCHER,
+  providedServeDefinition,
+  serveArgs,
+  serveDefinitionProblems,
+  serveTaskName,
+  TASK_SOURCE,
+  TASK_TYPE,
+  type ServeDefaults,
+  type ServeTaskDefinition,
 } from './serveTaskDefinition';
 
 // Tasks of type `lambda-workbench` (`lambda-workbench serve` as a background task, e.g. a launch
@@ -19,7 +26,10 @@ import {
 // streams, asynchronous invocation) is held by whichever opened it first.
 
 export class ServeTaskProvider implements vscode.TaskProvider {
-  constructor(private readonly context: vscode.ExtensionContext, private readonly host: WorkbenchHost) {}
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly host: WorkbenchHost,
+  ) {}
 
   /** One `serve` task per template the host has open (engines that failed to open have none). */
   async provideTasks(): Promise<vscode.Task[]> {
@@ -36,7 +46,9 @@ export class ServeTaskProvider implements vscode.TaskProvider {
     const problems = serveDefinitionProblems(definition as unknown as Record<string, unknown>);
     const folder = typeof task.scope === 'object' ? task.scope : vscode.workspace.workspaceFolders?.[0];
     if (problems.length > 0 || !folder) {
-      this.host.output.appendLine(`WARNING Task "${task.name}" (${TASK_TYPE}) cannot run: ${problems.length > 0 ? problems.join('; ') : 'no workspace folder'}`);
+      this.host.output.appendLine(
+        `WARNING Task "${task.name}" (${TASK_TYPE}) cannot run: ${problems.length > 0 ? problems.join('; ') : 'no workspace folder'}`,
+      );
       return undefined;
     }
     // The definition object must be the task's own (VS Code matches resolved tasks by it).

@@ -50,7 +50,10 @@ export class Timeline implements TimelineApi, vscode.Disposable {
   private current: TimelinePanel | undefined;
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly host: WorkbenchHost) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: WorkbenchHost,
+  ) {
     this.subscription = host.onTelemetry(({ engine, event }) => {
       const r = this.recordsFor(engine);
       r.recorder.record(event);
@@ -137,7 +140,11 @@ export class TimelinePanel implements vscode.Disposable {
   private timer: NodeJS.Timeout;
   private disposed = false;
 
-  constructor(private readonly extensionUri: vscode.Uri, private readonly host: WorkbenchHost, private readonly timeline: Timeline) {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly host: WorkbenchHost,
+    private readonly timeline: Timeline,
+  ) {
     const root = vscode.Uri.joinPath(extensionUri, 'dist', 'webview');
     this.panel = vscode.window.createWebviewPanel(TIMELINE_VIEW_TYPE, 'Lambda Timeline', vscode.ViewColumn.Active, {
       enableScripts: true,
@@ -161,7 +168,9 @@ export class TimelinePanel implements vscode.Disposable {
 
   /** The model behind the panel: every engine's timeline snapshot, counts and metric keys. */
   model(): TimelineEngineState[] {
-    return this.timeline.shown().map((r) => ({ id: r.id, label: r.label, timeline: r.model.snapshot(), counts: r.model.counts(), metricsKeys: r.recorder.keys() }));
+    return this.timeline
+      .shown()
+      .map((r) => ({ id: r.id, label: r.label, timeline: r.model.snapshot(), counts: r.model.counts(), metricsKeys: r.recorder.keys() }));
   }
 
   /** The engine's metrics recorder (the first engine's when none is named). */
@@ -265,7 +274,16 @@ export class TimelinePanel implements vscode.Disposable {
       const changes = r.model.changesSince(since ?? -1);
       this.sent.set(r.id, changes.revision);
       if (!changes.full && changes.environments.length === 0 && changes.removed.length === 0 && changes.markers.length === 0) continue;
-      this.post({ type: 'timeline', engine: r.id, full: changes.full || since === undefined, revision: changes.revision, environments: changes.environments, removed: changes.removed, markers: changes.markers, historyMs: r.model.windowMs });
+      this.post({
+        type: 'timeline',
+        engine: r.id,
+        full: changes.full || since === undefined,
+        revision: changes.revision,
+        environments: changes.environments,
+        removed: changes.removed,
+        markers: changes.markers,
+        historyMs: r.model.windowMs,
+      });
     }
     this.postMetrics(false);
   }

@@ -1,7 +1,15 @@
 import * as vscode from 'vscode';
 import type { ExecutionEnvironment, TelemetryEvent } from '../../core';
 import type { FunctionTarget } from '../targets';
-import { environmentDescription, environmentIcon, environmentLabel, environmentStateLabel, formatAge, initializationLabel, type EnvironmentSnapshot } from '../viewLabels';
+import {
+  environmentDescription,
+  environmentIcon,
+  environmentLabel,
+  environmentStateLabel,
+  formatAge,
+  initializationLabel,
+  type EnvironmentSnapshot,
+} from '../viewLabels';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 
 // The Environments view (`lambdaWorkbench.environments`): the live execution environments of every
@@ -49,7 +57,10 @@ export function snapshotOf(env: ExecutionEnvironment): EnvironmentSnapshot {
 
 export class EnvironmentsEngineNode extends vscode.TreeItem {
   readonly kind = 'engine';
-  constructor(readonly engine: Engine, count: number) {
+  constructor(
+    readonly engine: Engine,
+    count: number,
+  ) {
     super(engine.label, vscode.TreeItemCollapsibleState.Expanded);
     this.id = `${engine.templateFile}\0environments`;
     this.contextValue = ENVIRONMENTS_CONTEXT.engine;
@@ -64,7 +75,11 @@ export class EnvironmentNode extends vscode.TreeItem implements FunctionTarget {
   readonly functionName: string;
   readonly qualifier: string;
   readonly environmentId: string;
-  constructor(readonly engine: Engine, readonly snapshot: EnvironmentSnapshot, now = Date.now()) {
+  constructor(
+    readonly engine: Engine,
+    readonly snapshot: EnvironmentSnapshot,
+    now = Date.now(),
+  ) {
     super(environmentLabel(snapshot), vscode.TreeItemCollapsibleState.None);
     this.functionName = snapshot.functionName;
     this.qualifier = snapshot.version;
@@ -72,13 +87,22 @@ export class EnvironmentNode extends vscode.TreeItem implements FunctionTarget {
     this.id = `${engine.templateFile}\0env\0${snapshot.id}`;
     const shuttingDown = snapshot.state === 'ShuttingDown' || snapshot.state === 'Terminated';
     this.contextValue = shuttingDown ? ENVIRONMENTS_CONTEXT.shuttingDown : ENVIRONMENTS_CONTEXT.environment;
-    const color = snapshot.state === 'Invoking' ? 'charts.green' : shuttingDown ? 'disabledForeground' : snapshot.initializationType === 'provisioned-concurrency' ? 'charts.blue' : undefined;
+    const color =
+      snapshot.state === 'Invoking'
+        ? 'charts.green'
+        : shuttingDown
+          ? 'disabledForeground'
+          : snapshot.initializationType === 'provisioned-concurrency'
+            ? 'charts.blue'
+            : undefined;
     this.iconPath = new vscode.ThemeIcon(environmentIcon(snapshot.state), color ? new vscode.ThemeColor(color) : undefined);
     this.description = environmentDescription(snapshot, now);
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**${environmentLabel(snapshot)}** · \`${snapshot.id}\`\n\n`);
     md.appendMarkdown(`State: ${environmentStateLabel(snapshot.state, snapshot.initSubPhase)}  \n`);
-    md.appendMarkdown(`${initializationLabel(snapshot.initializationType) === 'provisioned' ? 'Provisioned concurrency' : 'On demand (cold start)'}, started ${new Date(snapshot.createdAt).toLocaleTimeString()} (${formatAge(now - snapshot.createdAt)} ago)  \n`);
+    md.appendMarkdown(
+      `${initializationLabel(snapshot.initializationType) === 'provisioned' ? 'Provisioned concurrency' : 'On demand (cold start)'}, started ${new Date(snapshot.createdAt).toLocaleTimeString()} (${formatAge(now - snapshot.createdAt)} ago)  \n`,
+    );
     md.appendMarkdown(`Invocations served: ${snapshot.invocations}  \n`);
     md.appendMarkdown(`Max memory used: ${snapshot.maxMemoryUsedMb} MB${snapshot.memorySizeMb !== undefined ? ` of ${snapshot.memorySizeMb} MB` : ''}`);
     if (snapshot.pid !== undefined) md.appendMarkdown(`  \nProcess ${snapshot.pid}`);
@@ -145,7 +169,8 @@ export class EnvironmentsTreeProvider implements vscode.TreeDataProvider<Environ
         leaving.push(ghost.snapshot);
       }
     }
-    const byFunction = (a: EnvironmentSnapshot, b: EnvironmentSnapshot) => a.functionName.localeCompare(b.functionName) || a.version.localeCompare(b.version) || a.createdAt - b.createdAt;
+    const byFunction = (a: EnvironmentSnapshot, b: EnvironmentSnapshot) =>
+      a.functionName.localeCompare(b.functionName) || a.version.localeCompare(b.version) || a.createdAt - b.createdAt;
     return [...live.sort(byFunction), ...leaving.sort(byFunction)];
   }
 

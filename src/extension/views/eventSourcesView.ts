@@ -1,6 +1,15 @@
 import * as vscode from 'vscode';
 import type { FunctionDefinition } from '../../core/config';
-import { deadLetterQueues, deadLetterSources, type DestinationMessage, type QueueDefinition, type QueueStats, type ShardInfo, type StreamDefinition, type Workbench } from '../../core';
+import {
+  deadLetterQueues,
+  deadLetterSources,
+  type DestinationMessage,
+  type QueueDefinition,
+  type QueueStats,
+  type ShardInfo,
+  type StreamDefinition,
+  type Workbench,
+} from '../../core';
 import { destinationSummary, mappingView, MappingTelemetry, queueDescription, sourceNameOfArn, type MappingView } from '../sourcesModel';
 import type { Engine, WorkbenchHost } from '../workbenchHost';
 
@@ -27,7 +36,16 @@ export type SourceNode =
   | { kind: 'engine'; engine: Engine }
   | { kind: 'group'; engine: Engine; group: SourceGroup }
   /** `dlq`: the queue is a redrive target (listed under Queues when declared, and under Dead-letter queues). */
-  | { kind: 'queue'; engine: Engine; group: 'queues' | 'dlqs'; queue: string; definition: QueueDefinition; stats?: QueueStats; dlq: boolean; sources: QueueDefinition[] }
+  | {
+      kind: 'queue';
+      engine: Engine;
+      group: 'queues' | 'dlqs';
+      queue: string;
+      definition: QueueDefinition;
+      stats?: QueueStats;
+      dlq: boolean;
+      sources: QueueDefinition[];
+    }
   | { kind: 'stream'; engine: Engine; stream: string; definition: StreamDefinition; shards?: ShardInfo[] }
   | { kind: 'shard'; engine: Engine; stream: string; shard: ShardInfo }
   | { kind: 'mapping'; engine: Engine; mappingUuid: string; view: MappingView }
@@ -112,7 +130,10 @@ export class EventSourcesTreeProvider implements vscode.TreeDataProvider<SourceN
       }
       case 'group': {
         const spec = GROUPS.find((g) => g.group === node.group)!;
-        const item = new vscode.TreeItem(spec.label, node.group === 'destinations' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded);
+        const item = new vscode.TreeItem(
+          spec.label,
+          node.group === 'destinations' ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.Expanded,
+        );
         item.id = `${node.engine.templateFile}#${node.group}`;
         item.iconPath = new vscode.ThemeIcon(spec.icon);
         item.contextValue = `lambdaWorkbench.sourceGroup.${node.group}`;
@@ -127,20 +148,36 @@ export class EventSourcesTreeProvider implements vscode.TreeDataProvider<SourceN
           node.definition.arn,
           node.definition.fifo ? `FIFO${node.definition.contentBasedDeduplication ? ', content-based deduplication' : ''}` : 'Standard queue',
           `Visibility timeout ${node.definition.visibilityTimeoutSeconds} s`,
-          node.definition.redrive ? `Dead-letter queue: ${sourceNameOfArn(node.definition.redrive.deadLetterTargetArn)} after ${node.definition.redrive.maxReceiveCount} receives` : undefined,
+          node.definition.redrive
+            ? `Dead-letter queue: ${sourceNameOfArn(node.definition.redrive.deadLetterTargetArn)} after ${node.definition.redrive.maxReceiveCount} receives`
+            : undefined,
           node.dlq ? `Dead-letter queue of ${node.sources.map((s) => s.name).join(', ')}` : undefined,
           node.definition.endpoint ? `Endpoint: ${node.definition.endpoint.url ?? 'AWS'}` : 'Embedded',
-        ].filter(Boolean).join('\n');
+        ]
+          .filter(Boolean)
+          .join('\n');
         item.iconPath = new vscode.ThemeIcon(node.dlq ? 'error' : 'inbox');
         item.contextValue = node.dlq ? SOURCE_CONTEXT.dlq : SOURCE_CONTEXT.queue;
         return item;
       }
       case 'stream': {
-        const item = new vscode.TreeItem(node.definition.logicalId && node.definition.logicalId !== node.definition.name ? `${node.definition.logicalId} (${node.definition.name})` : node.definition.name, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(
+          node.definition.logicalId && node.definition.logicalId !== node.definition.name
+            ? `${node.definition.logicalId} (${node.definition.name})`
+            : node.definition.name,
+          vscode.TreeItemCollapsibleState.Collapsed,
+        );
         item.id = `${node.engine.templateFile}#stream:${node.definition.arn}`;
         const shards = node.shards === undefined ? 'unavailable' : `${node.shards.length} shard${node.shards.length === 1 ? '' : 's'}`;
         item.description = `${node.definition.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB stream'} · ${shards}`;
-        item.tooltip = [node.definition.arn, `Retention ${node.definition.retentionHours} h`, node.definition.streamViewType ? `View type ${node.definition.streamViewType}` : undefined, node.definition.endpoint ? `Endpoint: ${node.definition.endpoint.url ?? 'AWS'}` : 'Embedded'].filter(Boolean).join('\n');
+        item.tooltip = [
+          node.definition.arn,
+          `Retention ${node.definition.retentionHours} h`,
+          node.definition.streamViewType ? `View type ${node.definition.streamViewType}` : undefined,
+          node.definition.endpoint ? `Endpoint: ${node.definition.endpoint.url ?? 'AWS'}` : 'Embedded',
+        ]
+          .filter(Boolean)
+          .join('\n');
         item.iconPath = new vscode.ThemeIcon(node.definition.kind === 'kinesis' ? 'pulse' : 'database');
         item.contextValue = node.definition.kind === 'kinesis' ? SOURCE_CONTEXT.kinesisStream : SOURCE_CONTEXT.dynamodbStream;
         return item;
@@ -166,7 +203,9 @@ export class EventSourcesTreeProvider implements vscode.TreeDataProvider<SourceN
         const item = new vscode.TreeItem(node.functionName, vscode.TreeItemCollapsibleState.None);
         item.id = `${node.engine.templateFile}#destinations:${node.functionName}`;
         item.description = destinationSummary(node.records);
-        item.tooltip = [...node.configured, ...(node.records.length > 0 ? [`Last: ${node.records.at(-1)!.time} (${node.records.at(-1)!.role})`] : [])].join('\n') || node.functionName;
+        item.tooltip =
+          [...node.configured, ...(node.records.length > 0 ? [`Last: ${node.records.at(-1)!.time} (${node.records.at(-1)!.role})`] : [])].join('\n') ||
+          node.functionName;
         item.iconPath = new vscode.ThemeIcon('mail');
         item.contextValue = SOURCE_CONTEXT.destinations;
         item.command = { command: 'lambdaWorkbench.showDestinationRecords', title: 'Show Destination Records', arguments: [node] };
@@ -218,10 +257,18 @@ export class EventSourcesTreeProvider implements vscode.TreeDataProvider<SourceN
         const definitions = sources.queueDefinitions();
         if (definitions.length === 0) return empty('The template declares no queues (AWS::SQS::Queue)');
         const dlqArns = new Set(deadLetterQueues(definitions).map((d) => d.arn));
-        return Promise.all(definitions.map(async (definition): Promise<SourceNode> => ({
-          kind: 'queue', engine, group: 'queues', queue: definition.arn, definition, stats: await statsOf(engine, definition.arn), dlq: dlqArns.has(definition.arn),
-          sources: deadLetterSources(definitions, definition.arn),
-        })));
+        return Promise.all(
+          definitions.map(async (definition): Promise<SourceNode> => ({
+            kind: 'queue',
+            engine,
+            group: 'queues',
+            queue: definition.arn,
+            definition,
+            stats: await statsOf(engine, definition.arn),
+            dlq: dlqArns.has(definition.arn),
+            sources: deadLetterSources(definitions, definition.arn),
+          })),
+        );
       }
       case 'dlqs': {
         const dlqs = deadLetterQueues(sources.queueDefinitions());
@@ -230,17 +277,34 @@ export class EventSourcesTreeProvider implements vscode.TreeDataProvider<SourceN
         for (const dlq of dlqs) {
           const queue = sources.queue(dlq.arn);
           if (!queue) continue;
-          nodes.push({ kind: 'queue', engine, group: 'dlqs', queue: dlq.arn, definition: queue.definition, stats: await statsOf(engine, dlq.arn), dlq: true, sources: dlq.sources });
+          nodes.push({
+            kind: 'queue',
+            engine,
+            group: 'dlqs',
+            queue: dlq.arn,
+            definition: queue.definition,
+            stats: await statsOf(engine, dlq.arn),
+            dlq: true,
+            sources: dlq.sources,
+          });
         }
         return nodes;
       }
       case 'streams': {
         const definitions = sources.streamDefinitions();
         if (definitions.length === 0) return empty('The template declares no streams (AWS::Kinesis::Stream, DynamoDB StreamSpecification)');
-        return Promise.all(definitions.map(async (definition): Promise<SourceNode> => ({
-          kind: 'stream', engine, stream: definition.arn, definition,
-          shards: await sources.stream(definition.arn)?.listShards().catch(() => undefined),
-        })));
+        return Promise.all(
+          definitions.map(async (definition): Promise<SourceNode> => ({
+            kind: 'stream',
+            engine,
+            stream: definition.arn,
+            definition,
+            shards: await sources
+              .stream(definition.arn)
+              ?.listShards()
+              .catch(() => undefined),
+          })),
+        );
       }
       case 'mappings': {
         const configurations = workbench.eventSources.listMappings({});
@@ -293,5 +357,8 @@ function queueLabel(definition: QueueDefinition, fallback: string): string {
 }
 
 async function statsOf(engine: Engine, arn: string): Promise<QueueStats | undefined> {
-  return engine.workbench.eventSources.sources.queue(arn)?.stats().catch(() => undefined);
+  return engine.workbench.eventSources.sources
+    .queue(arn)
+    ?.stats()
+    .catch(() => undefined);
 }

@@ -66,7 +66,7 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventNode>, v
         const item = new vscode.TreeItem('Sample events', vscode.TreeItemCollapsibleState.Collapsed);
         item.id = 'samples';
         item.iconPath = new vscode.ThemeIcon('symbol-event');
-        item.tooltip = 'Events in AWS\'s shapes, generated (lambda-workbench generate-event)';
+        item.tooltip = "Events in AWS's shapes, generated (lambda-workbench generate-event)";
         item.contextValue = EVENT_CONTEXT.samples;
         return item;
       }
@@ -141,7 +141,13 @@ export class EventsTreeProvider implements vscode.TreeDataProvider<EventNode>, v
       case 'savedRoot': {
         const tree = savedEventTree(node.eventsDir);
         const children: EventNode[] = [
-          ...tree.functions.map((f): EventNode => ({ kind: 'savedFolder', engine: node.engine, eventsDir: node.eventsDir, function: f.function, events: f.events })),
+          ...tree.functions.map((f): EventNode => ({
+            kind: 'savedFolder',
+            engine: node.engine,
+            eventsDir: node.eventsDir,
+            function: f.function,
+            events: f.events,
+          })),
           ...tree.shared.map((event): EventNode => ({ kind: 'saved', engine: node.engine, savedFile: event.file, event })),
         ];
         if (children.length === 0) children.push({ kind: 'message', engine: node.engine, label: 'No saved events yet: "Save As…" on a sample' });

@@ -53,7 +53,10 @@ export class FunctionNode extends vscode.TreeItem implements FunctionTarget {
   readonly kind = 'function';
   readonly qualifier: string | undefined = undefined;
   readonly functionName: string;
-  constructor(readonly engine: Engine, readonly definition: FunctionDefinition) {
+  constructor(
+    readonly engine: Engine,
+    readonly definition: FunctionDefinition,
+  ) {
     super(definition.functionName, vscode.TreeItemCollapsibleState.Collapsed);
     this.functionName = definition.functionName;
     this.id = id(engine, 'fn', definition.functionName);
@@ -67,7 +70,10 @@ export class LatestNode extends vscode.TreeItem implements FunctionTarget {
   readonly kind = 'latest';
   readonly qualifier = '$LATEST';
   readonly functionName: string;
-  constructor(readonly engine: Engine, readonly definition: FunctionDefinition) {
+  constructor(
+    readonly engine: Engine,
+    readonly definition: FunctionDefinition,
+  ) {
     super('$LATEST', vscode.TreeItemCollapsibleState.None);
     this.functionName = definition.functionName;
     this.id = id(engine, 'fn', definition.functionName, '$LATEST');
@@ -80,7 +86,12 @@ export class LatestNode extends vscode.TreeItem implements FunctionTarget {
 
 export class VersionsNode extends vscode.TreeItem {
   readonly kind = 'versions';
-  constructor(readonly engine: Engine, readonly functionName: string, readonly versions: VersionRecord[], readonly aliases: AliasRecord[]) {
+  constructor(
+    readonly engine: Engine,
+    readonly functionName: string,
+    readonly versions: VersionRecord[],
+    readonly aliases: AliasRecord[],
+  ) {
     super('Versions', versions.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = id(engine, 'fn', functionName, 'versions');
     this.contextValue = FUNCTIONS_CONTEXT.versions;
@@ -92,13 +103,20 @@ export class VersionsNode extends vscode.TreeItem {
 export class VersionNode extends vscode.TreeItem implements FunctionTarget {
   readonly kind = 'version';
   readonly qualifier: string;
-  constructor(readonly engine: Engine, readonly functionName: string, readonly record: VersionRecord, aliases: AliasRecord[]) {
+  constructor(
+    readonly engine: Engine,
+    readonly functionName: string,
+    readonly record: VersionRecord,
+    aliases: AliasRecord[],
+  ) {
     super(record.version, vscode.TreeItemCollapsibleState.None);
     this.qualifier = record.version;
     this.id = id(engine, 'fn', functionName, 'version', record.version);
     this.contextValue = FUNCTIONS_CONTEXT.version;
     this.iconPath = new vscode.ThemeIcon('git-commit');
-    const pointing = aliases.filter((a) => a.functionVersion === record.version || Object.hasOwn(a.additionalVersionWeights ?? {}, record.version)).map((a) => a.name);
+    const pointing = aliases
+      .filter((a) => a.functionVersion === record.version || Object.hasOwn(a.additionalVersionWeights ?? {}, record.version))
+      .map((a) => a.name);
     this.description = [configDescription(record.config), record.description, pointing.length > 0 ? pointing.join(', ') : ''].filter(Boolean).join(' · ');
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**${functionName}:${record.version}**\n\n`);
@@ -113,7 +131,11 @@ export class VersionNode extends vscode.TreeItem implements FunctionTarget {
 
 export class AliasesNode extends vscode.TreeItem {
   readonly kind = 'aliases';
-  constructor(readonly engine: Engine, readonly functionName: string, readonly aliases: AliasRecord[]) {
+  constructor(
+    readonly engine: Engine,
+    readonly functionName: string,
+    readonly aliases: AliasRecord[],
+  ) {
     super('Aliases', aliases.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = id(engine, 'fn', functionName, 'aliases');
     this.contextValue = FUNCTIONS_CONTEXT.aliases;
@@ -125,7 +147,11 @@ export class AliasesNode extends vscode.TreeItem {
 export class AliasNode extends vscode.TreeItem implements FunctionTarget {
   readonly kind = 'alias';
   readonly qualifier: string;
-  constructor(readonly engine: Engine, readonly functionName: string, readonly alias: AliasRecord) {
+  constructor(
+    readonly engine: Engine,
+    readonly functionName: string,
+    readonly alias: AliasRecord,
+  ) {
     super(aliasLabel(alias.name, alias.functionVersion, alias.additionalVersionWeights), vscode.TreeItemCollapsibleState.None);
     this.qualifier = alias.name;
     this.id = id(engine, 'fn', functionName, 'alias', alias.name);
@@ -158,7 +184,10 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FunctionsN
   private knownEngines: Engine[] = [];
 
   /** `metricsOf`: the timeline's recorder of an engine (tooltips show its numbers). */
-  constructor(private readonly host: WorkbenchHost, private readonly metricsOf: (engine: Engine) => MetricsRecorder) {
+  constructor(
+    private readonly host: WorkbenchHost,
+    private readonly metricsOf: (engine: Engine) => MetricsRecorder,
+  ) {
     this.disposables.push(
       host.onDidChange(() => {
         // Engines opened, closed or restarted: redraw. Other changes (invocations) do not touch this view.
@@ -193,7 +222,9 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FunctionsN
 
   /** Function tooltips are built when shown, so they carry current metrics. */
   resolveTreeItem(item: vscode.TreeItem, node: FunctionsNode): vscode.TreeItem {
-    if (node instanceof FunctionNode) item.tooltip = functionTooltip(node.engine, node.engine.workbench.getFunction(node.functionName) ?? node.definition, this.metricsOf(node.engine));
+    if (node instanceof FunctionNode) {
+      item.tooltip = functionTooltip(node.engine, node.engine.workbench.getFunction(node.functionName) ?? node.definition, this.metricsOf(node.engine));
+    }
     return item;
   }
 
@@ -218,7 +249,11 @@ export class FunctionsTreeProvider implements vscode.TreeDataProvider<FunctionsN
       try {
         const store = node.engine.workbench.versions.store;
         const [versions, aliases] = await Promise.all([store.listVersions(fn.functionName), store.listAliases(fn.functionName)]);
-        return [new LatestNode(node.engine, fn), new VersionsNode(node.engine, fn.functionName, versions, aliases), new AliasesNode(node.engine, fn.functionName, aliases)];
+        return [
+          new LatestNode(node.engine, fn),
+          new VersionsNode(node.engine, fn.functionName, versions, aliases),
+          new AliasesNode(node.engine, fn.functionName, aliases),
+        ];
       } catch (error) {
         return [new LatestNode(node.engine, fn), new MessageNode(`Cannot read versions: ${(error as Error).message}`, 'warning')];
       }

@@ -31,7 +31,12 @@ export function completionsAt(doc: TextDocument, outline: Outline, context: Curs
     const space = !json && text[context.replace.start - 1] === ':' ? ' ' : '';
     return choices.map((c, i) => {
       const insert = json && !context.inQuotes ? JSON.stringify(c.label) : space + c.label;
-      const item: CompletionItem = { label: c.label, kind: CompletionItemKind.Value, sortText: `${c.deprecated ? 1 : 0}${String(i).padStart(3, '0')}`, textEdit: { range, newText: insert } };
+      const item: CompletionItem = {
+        label: c.label,
+        kind: CompletionItemKind.Value,
+        sortText: `${c.deprecated ? 1 : 0}${String(i).padStart(3, '0')}`,
+        textEdit: { range, newText: insert },
+      };
       if (c.detail) item.detail = c.detail;
       if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
       if (c.deprecated) {

@@ -14,9 +14,12 @@ export function definitionAt(outline: Outline, offset: number, model: TemplateMo
   if (!node || node.key !== 'Handler' || node.partial) return [];
   const place = placeOf(outline.root, pathOf(node).slice(0, -1));
   if (place?.kind !== 'function' || place.keys.length !== 0) return [];
-  const functions = place.id !== undefined
-    ? model.functions.filter((f) => f.logicalId === place.id)
-    : model.functions.filter((f) => f.resourceType === 'AWS::Serverless::Function' && !childNode(nodeAtPath(outline.root, ['Resources', f.logicalId, 'Properties']), 'Handler'));
+  const functions =
+    place.id !== undefined
+      ? model.functions.filter((f) => f.logicalId === place.id)
+      : model.functions.filter(
+          (f) => f.resourceType === 'AWS::Serverless::Function' && !childNode(nodeAtPath(outline.root, ['Resources', f.logicalId, 'Properties']), 'Handler'),
+        );
   const seen = new Set<string>();
   const locations: Location[] = [];
   for (const fn of functions) {

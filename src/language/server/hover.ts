@@ -9,7 +9,13 @@ import { docOf, placeOf } from './templatePlaces';
 // an event Type or a resource Type value, what that value means.
 
 const FAMILY: Record<string, string> = {
-  nodejs: 'Node.js', python: 'Python', provided: 'custom runtime (bootstrap)', java: 'Java', dotnet: '.NET', ruby: 'Ruby', go: 'Go',
+  nodejs: 'Node.js',
+  python: 'Python',
+  provided: 'custom runtime (bootstrap)',
+  java: 'Java',
+  dotnet: '.NET',
+  ruby: 'Ruby',
+  go: 'Go',
 };
 
 export function hoverAt(doc: TextDocument, outline: Outline, offset: number): Hover | null {

@@ -24,7 +24,8 @@ export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const states = new Map<string, DocumentState>();
   const sources = new SourceCache();
-  const logError = (err: unknown) => connection.console.error(`Lambda Workbench: template analysis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  const logError = (err: unknown) =>
+    connection.console.error(`Lambda Workbench: template analysis failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   let scheduler = new AnalysisScheduler(analyse, DEFAULT_DEBOUNCE_MS, logError);
 
   const stateOf = (uri: string) => {

@@ -21,7 +21,11 @@ describe('the installed VSIX on examples/sam-app', function () {
     assert.ok(installedIn, 'runInstalled.mjs names the extensions directory');
     assert.ok(extension.extensionPath.startsWith(installedIn + path.sep), `${extension.extensionPath} is under ${installedIn}`);
     const dist = fs.readdirSync(path.join(extension.extensionPath, 'dist'));
-    assert.deepStrictEqual(dist.filter((f) => f.endsWith('.map')), [], 'no source maps shipped');
+    assert.deepStrictEqual(
+      dist.filter((f) => f.endsWith('.map')),
+      [],
+      'no source maps shipped',
+    );
     for (const bundle of ['extension.js', 'core.js', 'cli.js', 'debugAdapter.js', 'languageServer.js']) assert.ok(dist.includes(bundle), `dist/${bundle}`);
     const prebuilds = fs.readdirSync(path.join(extension.extensionPath, 'node_modules', 'classic-level', 'prebuilds'));
     assert.deepStrictEqual(prebuilds, [`${process.platform}-${process.arch}`], "only this platform's binding");
@@ -48,14 +52,24 @@ describe('the installed VSIX on examples/sam-app', function () {
     const savedFile = path.join(path.dirname(engine.templateFile), 'events', 'hello.json');
     const queued = await run<{ requestId: string }>('lambdaWorkbench.replayEventAsync', { savedFile }, { functionName: 'HelloCjs' });
     assert.ok(queued?.requestId, 'replayEventAsync returned the request id');
-    await eventually(`END of ${queued.requestId} in the output channel`, async () => (await outputText()).includes(`END RequestId: ${queued.requestId}`), 30_000, 250);
+    await eventually(
+      `END of ${queued.requestId} in the output channel`,
+      async () => (await outputText()).includes(`END RequestId: ${queued.requestId}`),
+      30_000,
+      250,
+    );
     assert.ok(fs.existsSync(path.join(path.dirname(engine.templateFile), '.lambda-workbench', 'store', 'CURRENT')), 'the LevelDB store exists');
   });
 
   it('sends a message to the embedded queue; the mapping delivers it to OrderWorker', async () => {
     const sent = await run<{ messageId: string }>('lambdaWorkbench.sendMessage', { queue: 'OrdersQueue' }, '{"orderId":"vsix-1","lines":[{"sku":"a"}]}');
     assert.ok(sent?.messageId, 'sendMessage returned the message id');
-    await eventually("OrderWorker's log line", async () => /\[OrderWorker [^\]]+\] .*\tINFO\tprocessed order vsix-1 \(1 lines\)/.test(await outputText()), 30_000, 250);
+    await eventually(
+      "OrderWorker's log line",
+      async () => /\[OrderWorker [^\]]+\] .*\tINFO\tprocessed order vsix-1 \(1 lines\)/.test(await outputText()),
+      30_000,
+      250,
+    );
   });
 
   it('debugs a function: the breakpoint in the handler is hit through the installed debug adapter and js-debug', async function () {
@@ -73,10 +87,21 @@ describe('the installed VSIX on examples/sam-app', function () {
     try {
       const from = recorder.mark();
       const name = 'Debug HelloCjs (installed)';
-      const started = vscode.debug.startDebugging(engine.folder, { type: 'lambda', request: 'launch', name, function: 'HelloCjs', event: { name: 'debugger' } });
+      const started = vscode.debug.startDebugging(engine.folder, {
+        type: 'lambda',
+        request: 'launch',
+        name,
+        function: 'HelloCjs',
+        event: { name: 'debugger' },
+      });
       const lambda = await eventually('the lambda session', () => debug.sessions.sessions().find((s) => s.name === name), 30_000);
-      assert.ok(await Promise.race([started, sleep(30_000).then(() => 'startDebugging did not answer in 30 s')]) === true, 'startDebugging');
-      const stop = await recorder.next('a stop under the lambda session', from, (r) => r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'stopped' && ancestry(r.session).includes(lambda), 60_000);
+      assert.ok((await Promise.race([started, sleep(30_000).then(() => 'startDebugging did not answer in 30 s')])) === true, 'startDebugging');
+      const stop = await recorder.next(
+        'a stop under the lambda session',
+        from,
+        (r) => r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'stopped' && ancestry(r.session).includes(lambda),
+        60_000,
+      );
       const frame = await topFrame(stop);
       assert.deepStrictEqual({ path: frame.path, line: frame.line }, { path: file, line });
       await stop.session.customRequest('continue', { threadId: frame.threadId });

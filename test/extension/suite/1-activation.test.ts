@@ -11,7 +11,9 @@ describe('activation (real extension host)', () => {
     const folders = vscode.workspace.workspaceFolders ?? [];
     assert.strictEqual(folders.length, 1);
     if (process.env.EXT_TEST_WORKSPACE) assert.strictEqual(folders[0].uri.fsPath, process.env.EXT_TEST_WORKSPACE);
-    console.log(`    vscode ${vscode.version}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, remote ${vscode.env.remoteName ?? 'none'}, node ${process.version}, workspace ${folders[0].uri.fsPath}`);
+    console.log(
+      `    vscode ${vscode.version}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, remote ${vscode.env.remoteName ?? 'none'}, node ${process.version}, workspace ${folders[0].uri.fsPath}`,
+    );
   });
 
   it('activates and returns { host }', async () => {
@@ -28,7 +30,13 @@ describe('activation (real extension host)', () => {
     assert.strictEqual(engine.folder.uri.toString(), folder.uri.toString());
     assert.strictEqual(engine.templateFile, path.join(folder.uri.fsPath, 'template.yaml'));
     assert.strictEqual(engine.label, folder.name);
-    assert.deepStrictEqual(engine.workbench.functions().map((f) => f.logicalId).sort(), ['Greet', 'Hello', 'TsHello', 'Worker']);
+    assert.deepStrictEqual(
+      engine.workbench
+        .functions()
+        .map((f) => f.logicalId)
+        .sort(),
+      ['Greet', 'Hello', 'TsHello', 'Worker'],
+    );
   });
 
   it('has its "Lambda" output channel', async () => {

@@ -33,7 +33,9 @@ describe('lambda debugger', function () {
     testStart = recorder.mark();
     engineEvents = [];
     telemetry = host.onTelemetry(({ event }) => {
-      if (event.type.startsWith('workbench.')) engineEvents.push(`${event.type} ${event.functionName ?? ''} ${event.environmentId ?? ''} ${JSON.stringify(event.record).slice(0, 200)}`);
+      if (event.type.startsWith('workbench.')) {
+        engineEvents.push(`${event.type} ${event.functionName ?? ''} ${event.environmentId ?? ''} ${JSON.stringify(event.record).slice(0, 200)}`);
+      }
     });
   });
   afterEach(async function () {
@@ -65,10 +67,24 @@ describe('lambda debugger', function () {
   }
 
   /** The next `stopped` event of a session under `lambda`; asserts where it is. */
-  async function stoppedAt(lambda: vscode.DebugSession, from: number, file: string, line1: number): Promise<Recorded & { index: number; frame: Awaited<ReturnType<typeof topFrame>> }> {
-    const stop = await recorder.next(`a stop under ${lambda.name}`, from, (r) => r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'stopped' && ancestry(r.session).includes(lambda), STOP_TIMEOUT_MS);
+  async function stoppedAt(
+    lambda: vscode.DebugSession,
+    from: number,
+    file: string,
+    line1: number,
+  ): Promise<Recorded & { index: number; frame: Awaited<ReturnType<typeof topFrame>> }> {
+    const stop = await recorder.next(
+      `a stop under ${lambda.name}`,
+      from,
+      (r) => r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'stopped' && ancestry(r.session).includes(lambda),
+      STOP_TIMEOUT_MS,
+    );
     const frame = await topFrame(stop);
-    assert.deepStrictEqual({ path: frame.path, line: frame.line }, { path: file, line: line1 }, `stopped (${(stop.message as DebugProtocol.StoppedEvent).body.reason}) in ${frame.name}`);
+    assert.deepStrictEqual(
+      { path: frame.path, line: frame.line },
+      { path: file, line: line1 },
+      `stopped (${(stop.message as DebugProtocol.StoppedEvent).body.reason}) in ${frame.name}`,
+    );
     return { ...stop, frame };
   }
 
@@ -89,10 +105,17 @@ describe('lambda debugger', function () {
     vscode.debug.addBreakpoints([breakpoint(file, 2), breakpoint(file, 6)]); // `const startedAt`, `invocations += 1`
     const from = recorder.mark();
     const name = 'Debug Hello (extension test)';
-    const started = await vscode.debug.startDebugging(folder, { type: 'lambda', request: 'launch', name, template: '${workspaceFolder}/template.yaml', function: 'Hello', event: { name: 'debugger' } });
+    const started = await vscode.debug.startDebugging(folder, {
+      type: 'lambda',
+      request: 'launch',
+      name,
+      template: '${workspaceFolder}/template.yaml',
+      function: 'Hello',
+      event: { name: 'debugger' },
+    });
     assert.strictEqual(started, true, 'startDebugging');
     const lambda = await lambdaSession(name);
-    assert.strictEqual(lambda.configuration.template, engine.templateFile, 'the template is resolved to the engine\'s');
+    assert.strictEqual(lambda.configuration.template, engine.templateFile, "the template is resolved to the engine's");
 
     const init = await stoppedAt(lambda, from, file, 2);
     assert.notStrictEqual(init.session.id, lambda.id, 'the stop comes from a child session');
@@ -131,7 +154,13 @@ describe('lambda debugger', function () {
     const payload = JSON.parse(result.payload) as Record<string, unknown>;
     assert.match(String(payload.message), / again$/);
     assert.strictEqual(payload.invocations, 2, 'the warm environment answered');
-    assert.deepStrictEqual(engine.workbench.environments().filter((e) => e.functionName === 'Hello').map((e) => e.id), [environmentId]);
+    assert.deepStrictEqual(
+      engine.workbench
+        .environments()
+        .filter((e) => e.functionName === 'Hello')
+        .map((e) => e.id),
+      [environmentId],
+    );
 
     await vscode.debug.stopDebugging(lambda);
     await eventually('the lambda session ended', () => !debug.sessions.sessions().includes(lambda), 30_000);
@@ -139,7 +168,11 @@ describe('lambda debugger', function () {
     assert.ok(!engine.workbench.environments().some((e) => e.id === environmentId), 'the environment is gone from the engine');
     assert.strictEqual(engine.workbench.isDebugging('Hello'), false, 'Hello is out of debug mode');
     assert.ok(host.engines().includes(engine), "the host's engine stays open");
-    await eventually('the child session ended', () => recorder.messages.some((r) => r.session.id === child.id && r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'terminated'), 15_000);
+    await eventually(
+      'the child session ended',
+      () => recorder.messages.some((r) => r.session.id === child.id && r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'terminated'),
+      15_000,
+    );
   });
 
   it('stops at a breakpoint in a TypeScript source (bundled, source-mapped) at the right line', async () => {
@@ -147,7 +180,10 @@ describe('lambda debugger', function () {
     vscode.debug.addBreakpoints([breakpoint(ts, 11)]); // const message = `${prefix}, ${name}`;
     const from = recorder.mark();
     const name = 'Debug TsHello (extension test)';
-    assert.ok(await vscode.debug.startDebugging(folder, { type: 'lambda', request: 'launch', name, function: 'TsHello', event: '{"name":"typescript"}' }), 'startDebugging');
+    assert.ok(
+      await vscode.debug.startDebugging(folder, { type: 'lambda', request: 'launch', name, function: 'TsHello', event: '{"name":"typescript"}' }),
+      'startDebugging',
+    );
     const lambda = await lambdaSession(name);
     assert.strictEqual(lambda.configuration.template, engine.templateFile, 'a missing template is filled with the engine declaring the function');
     const stop = await stoppedAt(lambda, from, ts, 11);
@@ -159,14 +195,21 @@ describe('lambda debugger', function () {
   it('offers one dynamic configuration per function and starts one; detaching its js-debug child reports childEnded', async () => {
     const { debug } = await activateExtension();
     const configs = await debug.dynamicConfigurations.provideDebugConfigurations!(folder);
-    assert.deepStrictEqual(configs?.map((c) => [c.name, c.request, c.function, c.template]), ['Hello', 'Greet', 'Worker', 'TsHello'].map((fn) => [`Debug ${fn}`, 'launch', fn, engine.templateFile]));
+    assert.deepStrictEqual(
+      configs?.map((c) => [c.name, c.request, c.function, c.template]),
+      ['Hello', 'Greet', 'Worker', 'TsHello'].map((fn) => [`Debug ${fn}`, 'launch', fn, engine.templateFile]),
+    );
     const greet = configs!.find((c) => c.function === 'Greet')!;
     const from = recorder.mark();
     assert.ok(await vscode.debug.startDebugging(folder, greet), 'startDebugging');
     const lambda = await lambdaSession('Debug Greet');
     const response = await responseOf(lambda, 'Greet', from);
     assert.strictEqual(response.greeting, 'Hi there');
-    const { session: child } = await recorder.next('the environment\'s child session under the Greet session', from, (r) => r.session.id !== lambda.id && ancestry(r.session).includes(lambda) && typeof r.session.configuration.__lambdaEnvironmentId === 'string');
+    const { session: child } = await recorder.next(
+      "the environment's child session under the Greet session",
+      from,
+      (r) => r.session.id !== lambda.id && ancestry(r.session).includes(lambda) && typeof r.session.configuration.__lambdaEnvironmentId === 'string',
+    );
     const environmentId = child.configuration.__lambdaEnvironmentId as string;
     // Detaching the child alone (the toolbar's Disconnect: stopDebugging would send terminateDebuggee,
     // and js-debug kills an attached process then): the extension tells the adapter (childEnded),
@@ -175,7 +218,10 @@ describe('lambda debugger', function () {
     await child.customRequest('disconnect', { restart: false, terminateDebuggee: false });
     await eventually('the adapter acknowledging childEnded', () => recorder.outputOf(lambda, detached).includes(`${environmentId}: debugger detached`), 30_000);
     assert.ok(debug.sessions.sessions().includes(lambda), 'the lambda session goes on');
-    assert.ok(engine.workbench.environments().some((e) => e.id === environmentId), 'the environment stays');
+    assert.ok(
+      engine.workbench.environments().some((e) => e.id === environmentId),
+      'the environment stays',
+    );
   });
 
   it('debugFunction on a Functions view node starts a lambda session for that function', async () => {
@@ -193,19 +239,35 @@ describe('lambda debugger', function () {
     const { debug } = await activateExtension();
     const resolved = await debug.configurations.resolveDebugConfiguration!(folder, { type: 'lambda', request: 'launch', name: 'x', function: 'Hello' });
     assert.strictEqual(resolved?.template, engine.templateFile);
-    assert.strictEqual(debug.configurations.resolveDebugConfigurationWithSubstitutedVariables!(folder, { type: 'lambda', request: 'launch', name: 'x', function: 'Nope', template: engine.templateFile }), undefined);
+    assert.strictEqual(
+      debug.configurations.resolveDebugConfigurationWithSubstitutedVariables!(folder, {
+        type: 'lambda',
+        request: 'launch',
+        name: 'x',
+        function: 'Nope',
+        template: engine.templateFile,
+      }),
+      undefined,
+    );
     const initial = await debug.configurations.provideDebugConfigurations!(folder);
-    assert.deepStrictEqual(initial?.map((c) => c.template), Array(4).fill('${workspaceFolder}/template.yaml'));
+    assert.deepStrictEqual(
+      initial?.map((c) => c.template),
+      Array(4).fill('${workspaceFolder}/template.yaml'),
+    );
   });
 
-  it('the template\'s Debug CodeLens (from the language server) starts the same session', async () => {
+  it("the template's Debug CodeLens (from the language server) starts the same session", async () => {
     const uri = vscode.Uri.file(engine.templateFile);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const text = (await vscode.workspace.openTextDocument(uri)).getText().split('\n');
-    const lens = await eventually('a Debug lens on Greet', async () => {
-      const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-      return lenses.find((l) => l.command?.title === 'Debug' && text[l.range.start.line].trim() === 'Greet:');
-    }, 30_000);
+    const lens = await eventually(
+      'a Debug lens on Greet',
+      async () => {
+        const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
+        return lenses.find((l) => l.command?.title === 'Debug' && text[l.range.start.line].trim() === 'Greet:');
+      },
+      30_000,
+    );
     const from = recorder.mark();
     const session = await vscode.commands.executeCommand<vscode.DebugSession | undefined>(lens.command!.command, ...(lens.command!.arguments ?? []));
     assert.ok(session, 'the lens returns the session');

@@ -70,19 +70,27 @@ describe('template language server', function () {
     const uri = vscode.Uri.file(engine.templateFile);
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
-    const lenses = await eventually('the server\'s CodeLens', async () => {
-      const found = (await lensesOf(uri)).filter((l) => l.command?.command.startsWith('lambdaWorkbench.template'));
-      return found.length === 4 * 3 && found;
-    }, 30_000);
+    const lenses = await eventually(
+      "the server's CodeLens",
+      async () => {
+        const found = (await lensesOf(uri)).filter((l) => l.command?.command.startsWith('lambdaWorkbench.template'));
+        return found.length === 4 * 3 && found;
+      },
+      30_000,
+    );
     const text = document.getText();
     const helloLine = keyLine(text, 'Hello');
     const hello = lenses.filter((l) => l.range.start.line === helloLine);
     assert.deepStrictEqual(hello.map((l) => l.command!.title).sort(), ['Debug', 'Replay event…', '▶ Invoke'].sort());
     for (const lens of hello) assert.deepStrictEqual(lens.command!.arguments, [{ template: engine.templateFile, function: 'Hello' }]);
-    assert.deepStrictEqual(hello.map((l) => l.command!.command).sort(), ['lambdaWorkbench.templateDebug', 'lambdaWorkbench.templateInvoke', 'lambdaWorkbench.templateReplay']);
+    assert.deepStrictEqual(hello.map((l) => l.command!.command).sort(), [
+      'lambdaWorkbench.templateDebug',
+      'lambdaWorkbench.templateInvoke',
+      'lambdaWorkbench.templateReplay',
+    ]);
   });
 
-  it('runs ▶ Invoke from a CodeLens: the function runs on the workspace\'s engine', async () => {
+  it("runs ▶ Invoke from a CodeLens: the function runs on the workspace's engine", async () => {
     const { engine } = await fixtureEngine();
     const uri = vscode.Uri.file(engine.templateFile);
     const greetLine = keyLine((await vscode.workspace.openTextDocument(uri)).getText(), 'Greet');
@@ -101,13 +109,20 @@ describe('template language server', function () {
     fs.writeFileSync(file, BROKEN);
     const uri = vscode.Uri.file(file);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const diagnostics = await eventually('three diagnostics from the server', () => {
-      const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'lambda-workbench');
-      return found.length >= 3 && found;
-    }, 30_000);
+    const diagnostics = await eventually(
+      'three diagnostics from the server',
+      () => {
+        const found = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'lambda-workbench');
+        return found.length >= 3 && found;
+      },
+      30_000,
+    );
     const at = (range: vscode.Range) => diagnostics.find((d) => d.range.isEqual(range));
     const runtime = at(rangeOf(BROKEN, 'Runtime:', 'nodejs99.x'));
-    assert.ok(runtime, `a diagnostic on nodejs99.x; got ${diagnostics.map((d) => `${d.message} @${d.range.start.line}:${d.range.start.character}`).join('; ')}`);
+    assert.ok(
+      runtime,
+      `a diagnostic on nodejs99.x; got ${diagnostics.map((d) => `${d.message} @${d.range.start.line}:${d.range.start.character}`).join('; ')}`,
+    );
     assert.strictEqual(runtime.severity, vscode.DiagnosticSeverity.Error);
     assert.match(runtime.message, /nodejs99\.x/);
     const memory = at(rangeOf(BROKEN, 'MemorySize:', '99999'));
@@ -119,7 +134,13 @@ describe('template language server', function () {
     // Fixing the file clears them.
     fs.writeFileSync(file, BROKEN.replace('nodejs99.x', 'nodejs20.x').replace('99999', '256').replace('missing.handler', 'index.handler'));
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    await eventually('the diagnostics cleared', () => editor.document.getText().includes('index.handler') && vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'lambda-workbench' && d.severity === vscode.DiagnosticSeverity.Error).length === 0, 30_000);
+    await eventually(
+      'the diagnostics cleared',
+      () =>
+        editor.document.getText().includes('index.handler') &&
+        vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'lambda-workbench' && d.severity === vscode.DiagnosticSeverity.Error).length === 0,
+      30_000,
+    );
   });
 
   it('restarts the server when it crashes, and its features come back', async () => {
@@ -130,6 +151,10 @@ describe('template language server', function () {
     const restarted = await eventually('a new server process', () => serverPids().find((p) => p !== pid), 30_000);
     assert.notStrictEqual(restarted, pid);
     const uri = vscode.Uri.file(engine.templateFile);
-    await eventually('CodeLens from the restarted server', async () => (await lensesOf(uri)).some((l) => l.command?.command === 'lambdaWorkbench.templateInvoke'), 30_000);
+    await eventually(
+      'CodeLens from the restarted server',
+      async () => (await lensesOf(uri)).some((l) => l.command?.command === 'lambdaWorkbench.templateInvoke'),
+      30_000,
+    );
   });
 });

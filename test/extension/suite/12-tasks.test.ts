@@ -17,12 +17,14 @@ const LABEL = 'serve on a free port (extension test)';
 
 function get(url: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    http.get(url, { agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    }).on('error', reject);
+    http
+      .get(url, { agent: false }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
   });
 }
 
@@ -68,7 +70,10 @@ describe('serve task', function () {
     folder = engine.folder;
     templateFile = engine.templateFile;
     fs.mkdirSync(path.dirname(tasksJson()), { recursive: true });
-    fs.writeFileSync(tasksJson(), JSON.stringify({ version: '2.0.0', tasks: [{ type: TYPE, command: 'serve', template: 'template.yaml', port: 0, label: LABEL }] }, null, 2));
+    fs.writeFileSync(
+      tasksJson(),
+      JSON.stringify({ version: '2.0.0', tasks: [{ type: TYPE, command: 'serve', template: 'template.yaml', port: 0, label: LABEL }] }, null, 2),
+    );
   });
 
   afterEach(async () => {
@@ -88,10 +93,14 @@ describe('serve task', function () {
 
   /** serve.json written by the serve of this process id (it carries its pid). */
   async function discoveryOf(pid: number): Promise<{ url: string; pid: number }> {
-    return eventually(`.lambda-workbench/serve.json of pid ${pid}`, () => {
-      const found = JSON.parse(fs.readFileSync(discoveryFile(), 'utf8')) as { url: string; pid: number };
-      return found.pid === pid ? found : undefined;
-    }, 30_000);
+    return eventually(
+      `.lambda-workbench/serve.json of pid ${pid}`,
+      () => {
+        const found = JSON.parse(fs.readFileSync(discoveryFile(), 'utf8')) as { url: string; pid: number };
+        return found.pid === pid ? found : undefined;
+      },
+      30_000,
+    );
   }
 
   async function assertServes(url: string): Promise<void> {
@@ -148,17 +157,25 @@ describe('serve task', function () {
     const started = nextEvent('the task process to start', vscode.tasks.onDidStartTaskProcess, (e) => ours(e.execution.task), 30_000);
     const debugStarted = nextEvent('the debug session', vscode.debug.onDidStartDebugSession, (s) => s.name === 'after serve', 60_000);
     const launched = vscode.debug.startDebugging(folder, {
-      type: 'node', request: 'launch', name: 'after serve', program: path.join(folder.uri.fsPath, 'hello', 'index.js'), preLaunchTask: LABEL,
+      type: 'node',
+      request: 'launch',
+      name: 'after serve',
+      program: path.join(folder.uri.fsPath, 'hello', 'index.js'),
+      preLaunchTask: LABEL,
     });
     const { processId } = await started;
     // VS Code waits for the background task to go inactive (endsPattern) before it starts the session.
     const session = await debugStarted;
     assert.strictEqual(await launched, true, 'startDebugging succeeded');
     // serve writes serve.json right after its "listening" line: there (or a moment later) by now.
-    const discovery = await eventually('serve.json of the preLaunchTask', () => {
-      const found = JSON.parse(fs.readFileSync(discoveryFile(), 'utf8')) as { url: string; pid: number };
-      return found.pid === processId ? found : undefined;
-    }, 5_000);
+    const discovery = await eventually(
+      'serve.json of the preLaunchTask',
+      () => {
+        const found = JSON.parse(fs.readFileSync(discoveryFile(), 'utf8')) as { url: string; pid: number };
+        return found.pid === processId ? found : undefined;
+      },
+      5_000,
+    );
     await assertServes(discovery.url);
     await vscode.debug.stopDebugging(session).then(undefined, () => undefined);
     const execution = vscode.tasks.taskExecutions.find((e) => ours(e.task));

@@ -28,8 +28,14 @@ describe('Functions view', () => {
     const hello = await functionsNode('Hello');
     const children = await views.functions.getChildren(hello);
     assert.deepStrictEqual(children.map(treeLabel), ['$LATEST', 'Versions', 'Aliases']);
-    assert.deepStrictEqual(children.map((c) => c.description), ['nodejs20.x · 128 MB · 5 s', 'none published', 'none']);
-    assert.deepStrictEqual(children.map((c) => c.contextValue), ['lambdaLatest', 'lambdaVersions', 'lambdaAliases']);
+    assert.deepStrictEqual(
+      children.map((c) => c.description),
+      ['nodejs20.x · 128 MB · 5 s', 'none published', 'none'],
+    );
+    assert.deepStrictEqual(
+      children.map((c) => c.contextValue),
+      ['lambdaLatest', 'lambdaVersions', 'lambdaAliases'],
+    );
   });
 
   it('resolves a tooltip for a function node', async () => {
@@ -56,19 +62,36 @@ describe('Events view', () => {
   it('shows the sample events by service and the saved events', async () => {
     const tree = await eventsTree();
     const roots = await tree.getChildren();
-    assert.deepStrictEqual(roots.map((r) => r.kind), ['samples', 'savedRoot']);
+    assert.deepStrictEqual(
+      roots.map((r) => r.kind),
+      ['samples', 'savedRoot'],
+    );
     const groups = await tree.getChildren(roots[0]);
     const labels = groups.map((g) => treeLabel(tree.getTreeItem(g)));
-    for (const service of ['S3', 'SQS']) assert.ok(labels.some((l) => l.includes(service)), `a ${service} group among ${labels.join(', ')}`);
+    for (const service of ['S3', 'SQS']) {
+      assert.ok(
+        labels.some((l) => l.includes(service)),
+        `a ${service} group among ${labels.join(', ')}`,
+      );
+    }
     const s3 = groups.find((g) => treeLabel(tree.getTreeItem(g)).includes('S3'))!;
     const samples = await tree.getChildren(s3);
-    assert.ok(samples.some((s) => s.kind === 'sample' && s.sample.service === 's3' && s.sample.type === 'put'), 's3/put is a sample');
+    assert.ok(
+      samples.some((s) => s.kind === 'sample' && s.sample.service === 's3' && s.sample.type === 'put'),
+      's3/put is a sample',
+    );
 
     const saved = await tree.getChildren(roots[1]);
     const items = saved.map((n) => ({ kind: n.kind, label: treeLabel(tree.getTreeItem(n)) }));
-    assert.deepStrictEqual(items, [{ kind: 'savedFolder', label: 'Hello' }, { kind: 'saved', label: 'hello' }]);
+    assert.deepStrictEqual(items, [
+      { kind: 'savedFolder', label: 'Hello' },
+      { kind: 'saved', label: 'hello' },
+    ]);
     const own = await tree.getChildren(saved[0]);
-    assert.deepStrictEqual(own.map((n) => treeLabel(tree.getTreeItem(n))), ['alice']);
+    assert.deepStrictEqual(
+      own.map((n) => treeLabel(tree.getTreeItem(n))),
+      ['alice'],
+    );
     assert.strictEqual(tree.getTreeItem(own[0]).contextValue, 'lambdaWorkbench.savedEvent');
   });
 });

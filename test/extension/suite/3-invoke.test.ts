@@ -22,7 +22,8 @@ describe('invoking', () => {
 
   it('opens the response in an editor', async () => {
     const editor = await eventually('an editor with the response', () =>
-      vscode.window.visibleTextEditors.find((e) => e.document.isUntitled && e.document.getText().includes('"eventSource": "aws:s3"')));
+      vscode.window.visibleTextEditors.find((e) => e.document.isUntitled && e.document.getText().includes('"eventSource": "aws:s3"')),
+    );
     assert.strictEqual(editor.document.languageId, 'json');
   });
 

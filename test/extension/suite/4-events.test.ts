@@ -41,7 +41,11 @@ describe('Events view: replaying', () => {
 
   it('shows an event saved with "Save As…" from a sample, and replays it', async () => {
     const { host } = await activateExtension();
-    const saved = await run<{ name: string; file: string }>('lambdaWorkbench.saveEventAs', { sample: { service: 'sqs', type: 'receive-message' } }, { name: 'jobs-batch', function: 'Hello' });
+    const saved = await run<{ name: string; file: string }>(
+      'lambdaWorkbench.saveEventAs',
+      { sample: { service: 'sqs', type: 'receive-message' } },
+      { name: 'jobs-batch', function: 'Hello' },
+    );
     assert.ok(saved, 'saveEventAs returned the saved event');
     const eventsDir = path.join(path.dirname(host.engines()[0].templateFile), 'events');
     assert.strictEqual(saved.file, path.join(eventsDir, 'Hello', 'jobs-batch.json'));

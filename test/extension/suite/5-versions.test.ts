@@ -28,11 +28,16 @@ describe('versions and aliases', () => {
     const engine = host.engines()[0];
     await engine.workbench.hotReloadReady();
     const file = path.join(path.dirname(engine.templateFile), 'hello', 'index.js');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("message: `${process.env.GREETING}", "message: `${process.env.GREETING} again,"));
-    await eventually('$LATEST runs the new code', async () => {
-      const result = await run<InvocationResult>('lambdaWorkbench.invoke', { functionName: 'Hello' }, {});
-      return responseOf(result).message === 'Hello again, world';
-    }, 15_000, 300);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('message: `${process.env.GREETING}', 'message: `${process.env.GREETING} again,'));
+    await eventually(
+      '$LATEST runs the new code',
+      async () => {
+        const result = await run<InvocationResult>('lambdaWorkbench.invoke', { functionName: 'Hello' }, {});
+        return responseOf(result).message === 'Hello again, world';
+      },
+      15_000,
+      300,
+    );
     const published = await run('lambdaWorkbench.publishVersion', { functionName: 'Hello' }, 'second');
     assert.deepStrictEqual(published, { version: '2', created: true });
     const versions = await functionsNode('Hello', 'Versions');
@@ -43,7 +48,13 @@ describe('versions and aliases', () => {
 
   it('creates a weighted alias and shows it under Aliases', async () => {
     const hello = await functionsNode('Hello');
-    const made = await run<{ created: boolean; alias: AliasConfiguration }>('lambdaWorkbench.createAlias', hello, { name: 'live', version: '1', additionalVersion: '2', weight: 0.25, description: 'canary' });
+    const made = await run<{ created: boolean; alias: AliasConfiguration }>('lambdaWorkbench.createAlias', hello, {
+      name: 'live',
+      version: '1',
+      additionalVersion: '2',
+      weight: 0.25,
+      description: 'canary',
+    });
     assert.ok(made, 'createAlias returned the alias');
     assert.strictEqual(made.created, true);
     assert.strictEqual(made.alias.FunctionVersion, '1');
@@ -71,7 +82,11 @@ describe('versions and aliases', () => {
   });
 
   it('updates the alias to one version (no routing), then deletes it', async () => {
-    const updated = await run<{ created: boolean; alias: AliasConfiguration }>('lambdaWorkbench.createAlias', { functionName: 'Hello' }, { name: 'live', version: '2' });
+    const updated = await run<{ created: boolean; alias: AliasConfiguration }>(
+      'lambdaWorkbench.createAlias',
+      { functionName: 'Hello' },
+      { name: 'live', version: '2' },
+    );
     assert.strictEqual(updated?.created, false);
     await functionsNode('Hello', 'Aliases', 'live → 2');
     assert.strictEqual(await run('lambdaWorkbench.deleteAlias', { functionName: 'Hello' }, 'live'), true);
@@ -79,7 +94,11 @@ describe('versions and aliases', () => {
   });
 
   it('creates a second weighted alias, prod → 1 (90%) / 2 (10%)', async () => {
-    const made = await run<{ created: boolean }>('lambdaWorkbench.createAlias', { functionName: 'Hello' }, { name: 'prod', version: '1', additionalVersion: '2', weight: 0.1 });
+    const made = await run<{ created: boolean }>(
+      'lambdaWorkbench.createAlias',
+      { functionName: 'Hello' },
+      { name: 'prod', version: '1', additionalVersion: '2', weight: 0.1 },
+    );
     assert.strictEqual(made?.created, true);
     await functionsNode('Hello', 'Aliases', 'prod → 1 (90%) / 2 (10%)');
   });

@@ -27,7 +27,9 @@ describe('Environments view', () => {
   it('watches an environment appear: cold start, then idle with one invocation', async () => {
     const result = await run<InvocationResult>('lambdaWorkbench.invoke', { functionName: 'Greet' }, { name: 'env' });
     assert.strictEqual(result?.coldStart, true);
-    const node = await eventually('the Greet environment, idle', async () => (await environmentNodes()).find((n) => n.environmentId === result!.environmentId && n.snapshot.state === 'Idle'));
+    const node = await eventually('the Greet environment, idle', async () =>
+      (await environmentNodes()).find((n) => n.environmentId === result!.environmentId && n.snapshot.state === 'Idle'),
+    );
     assert.strictEqual(treeLabel(node), 'Greet:$LATEST');
     assert.strictEqual(node.contextValue, 'lambdaEnvironment');
     assert.match(String(node.description), /^idle · cold start · \d+s · 1 invocation · (\d+|–) \/ 128 MB$/);
@@ -43,7 +45,12 @@ describe('Environments view', () => {
     await eventually('the environment gone from the view', async () => !(await environmentNodes()).some((n) => n.environmentId === node.environmentId));
     await eventually(`process ${pid} gone`, () => !alive(pid));
     const { host } = await activateExtension();
-    assert.ok(!host.engines()[0].workbench.environments().some((e) => e.id === node.environmentId));
+    assert.ok(
+      !host
+        .engines()[0]
+        .workbench.environments()
+        .some((e) => e.id === node.environmentId),
+    );
     assert.strictEqual(await run('lambdaWorkbench.shutDownEnvironment', { environmentId: node.environmentId }), false, 'already gone');
   });
 

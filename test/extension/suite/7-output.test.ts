@@ -15,10 +15,22 @@ describe('output channel', () => {
     const lines = text.split('\n').filter((l) => l.includes(id));
     const prefix = `[Hello ${result.environmentId}] `;
     for (const line of lines) assert.ok(line.startsWith(prefix), `"${line}" starts with "${prefix}"`);
-    assert.ok(lines.some((l) => l.startsWith(`${prefix}START RequestId: ${id} Version: $LATEST`)), 'START');
-    assert.ok(lines.some((l) => /\tINFO\thello invoked/.test(l)), "the handler's console.log");
-    assert.ok(lines.some((l) => l.startsWith(`${prefix}END RequestId: ${id}`)), 'END');
-    assert.match(lines.find((l) => l.includes('REPORT'))!, /Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB/);
+    assert.ok(
+      lines.some((l) => l.startsWith(`${prefix}START RequestId: ${id} Version: $LATEST`)),
+      'START',
+    );
+    assert.ok(
+      lines.some((l) => /\tINFO\thello invoked/.test(l)),
+      "the handler's console.log",
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith(`${prefix}END RequestId: ${id}`)),
+      'END',
+    );
+    assert.match(
+      lines.find((l) => l.includes('REPORT'))!,
+      /Duration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB/,
+    );
   });
 
   it('has the INIT_START of the cold starts and the versions published earlier', async () => {

@@ -47,7 +47,10 @@ describe('screenshots', () => {
     await run('notifications.clearAll');
     await run('lambdaWorkbench.showTimeline');
     const tab = await eventually('the timeline tab', () =>
-      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('lambdaWorkbench.timeline')));
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('lambdaWorkbench.timeline')),
+    );
     assert.ok(tab.isActive);
     assert.strictEqual(tab.label, 'Lambda Timeline');
     assert.ok(host.engines()[0].workbench.environments().length > 0);

@@ -33,35 +33,52 @@ export class DapRecorder implements vscode.Disposable {
 
   /** The first message from index `from` on that matches, waiting for it; returns it and its index. */
   async next(what: string, from: number, match: (r: Recorded) => boolean, timeoutMs = 60_000): Promise<Recorded & { index: number }> {
-    return eventually(what, () => {
-      for (let i = from; i < this.messages.length; i++) if (match(this.messages[i])) return { ...this.messages[i], index: i };
-      return undefined;
-    }, timeoutMs, 50);
+    return eventually(
+      what,
+      () => {
+        for (let i = from; i < this.messages.length; i++) if (match(this.messages[i])) return { ...this.messages[i], index: i };
+        return undefined;
+      },
+      timeoutMs,
+      50,
+    );
   }
 
   /** The next DAP event named `event` (optionally of one session only). */
   nextEvent(event: string, from: number, session?: vscode.DebugSession, timeoutMs?: number) {
-    return this.next(`a DAP "${event}" event`, from, (r) => r.message.type === 'event' && (r.message as DebugProtocol.Event).event === event && (!session || r.session.id === session.id), timeoutMs);
+    return this.next(
+      `a DAP "${event}" event`,
+      from,
+      (r) => r.message.type === 'event' && (r.message as DebugProtocol.Event).event === event && (!session || r.session.id === session.id),
+      timeoutMs,
+    );
   }
 
   /** Output events of `session` from `from` on, as text. */
   outputOf(session: vscode.DebugSession, from = 0): string {
-    return this.messages.slice(from)
+    return this.messages
+      .slice(from)
       .filter((r) => r.session.id === session.id && r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'output')
-      .map((r) => (r.message as DebugProtocol.OutputEvent).body.output).join('');
+      .map((r) => (r.message as DebugProtocol.OutputEvent).body.output)
+      .join('');
   }
 
   /** One line per message from `from` on (sessions by type and name; output text shortened). */
   describe(from = 0): string {
-    const noise = (r: Recorded) => (r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'loadedSource') || (r.from === 'client' && r.message.type !== 'request');
-    return this.messages.slice(from).filter((r) => !noise(r)).map(({ session, message, from: direction }) => {
-      const who = `${direction === 'client' ? '→ ' : ''}[${session.type} "${session.name}"${session.parentSession ? ` < "${session.parentSession.name}"` : ''}]`;
-      const m = message as DebugProtocol.Event & DebugProtocol.Response & DebugProtocol.Request;
-      if (m.type === 'event' && m.event === 'output') return `${who} output: ${JSON.stringify((m.body as { output: string }).output).slice(0, 300)}`;
-      if (m.type === 'event') return `${who} event ${m.event} ${JSON.stringify(m.body ?? {}).slice(0, 200)}`;
-      if (m.type === 'response') return `${who} response ${m.command} ${m.success ? 'ok' : `FAILED ${m.message}`}`;
-      return `${who} ${m.type} ${m.command ?? ''} ${JSON.stringify(m.arguments ?? {}).slice(0, 300)}`;
-    }).join('\n');
+    const noise = (r: Recorded) =>
+      (r.message.type === 'event' && (r.message as DebugProtocol.Event).event === 'loadedSource') || (r.from === 'client' && r.message.type !== 'request');
+    return this.messages
+      .slice(from)
+      .filter((r) => !noise(r))
+      .map(({ session, message, from: direction }) => {
+        const who = `${direction === 'client' ? '→ ' : ''}[${session.type} "${session.name}"${session.parentSession ? ` < "${session.parentSession.name}"` : ''}]`;
+        const m = message as DebugProtocol.Event & DebugProtocol.Response & DebugProtocol.Request;
+        if (m.type === 'event' && m.event === 'output') return `${who} output: ${JSON.stringify((m.body as { output: string }).output).slice(0, 300)}`;
+        if (m.type === 'event') return `${who} event ${m.event} ${JSON.stringify(m.body ?? {}).slice(0, 200)}`;
+        if (m.type === 'response') return `${who} response ${m.command} ${m.success ? 'ok' : `FAILED ${m.message}`}`;
+        return `${who} ${m.type} ${m.command ?? ''} ${JSON.stringify(m.arguments ?? {}).slice(0, 300)}`;
+      })
+      .join('\n');
   }
 
   dispose(): void {

@@ -117,7 +117,7 @@ export async function functionsNode(...labels: string[]): Promise<FunctionsNode>
 /** A TreeItem's label as text. */
 export function treeLabel(item: vscode.TreeItem): string {
   const label = item.label;
-  return typeof label === 'string' ? label : label?.label ?? '';
+  return typeof label === 'string' ? label : (label?.label ?? '');
 }
 
 /** The text of the extension's "Lambda" output channel (its document, once the channel is shown). */
@@ -125,7 +125,10 @@ export async function outputText(): Promise<string> {
   const { host } = await activateExtension();
   host.output.show(true);
   const document = await eventually('the Lambda output channel document', () =>
-    vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.path).includes(EXTENSION_ID) && decodeURIComponent(d.uri.path).endsWith('Lambda')));
+    vscode.workspace.textDocuments.find(
+      (d) => d.uri.scheme === 'output' && decodeURIComponent(d.uri.path).includes(EXTENSION_ID) && decodeURIComponent(d.uri.path).endsWith('Lambda'),
+    ),
+  );
   return document.getText();
 }
 

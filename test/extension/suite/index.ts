@@ -14,7 +14,10 @@ interface Result {
 export async function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, slow: 5_000, reporter: 'spec', grep: process.env.EXT_TEST_GREP || undefined });
   // Numbered files in numeric order (10-… after 9-…).
-  const files = fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const files = fs
+    .readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   for (const f of files) {
     mocha.addFile(path.join(__dirname, f));
   }

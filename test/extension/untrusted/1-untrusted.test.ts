@@ -14,7 +14,9 @@ function runtimeProcesses(extensionPath: string): string[] {
   for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
       const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmdline.includes(path.join(extensionPath, 'dist', 'runtimes')) || cmdline.includes(path.join(extensionPath, 'dist', 'cli.js'))) found.push(`${pid}: ${cmdline}`);
+      if (cmdline.includes(path.join(extensionPath, 'dist', 'runtimes')) || cmdline.includes(path.join(extensionPath, 'dist', 'cli.js'))) {
+        found.push(`${pid}: ${cmdline}`);
+      }
     } catch {
       // gone meanwhile
     }
@@ -40,7 +42,11 @@ describe('the installed extension in an untrusted workspace', function () {
   it('invoking, replaying, sending to a queue and debugging start nothing', async () => {
     const invoked = await run<unknown>('lambdaWorkbench.invoke', 'HelloCjs', { name: 'untrusted' });
     assert.strictEqual(invoked, undefined);
-    const replayed = await run<unknown>('lambdaWorkbench.replayEventAsync', { sample: { service: 'sqs', type: 'receive-message' } }, { functionName: 'HelloCjs' });
+    const replayed = await run<unknown>(
+      'lambdaWorkbench.replayEventAsync',
+      { sample: { service: 'sqs', type: 'receive-message' } },
+      { functionName: 'HelloCjs' },
+    );
     assert.strictEqual(replayed, undefined);
     const sent = await run<unknown>('lambdaWorkbench.sendMessage', { queue: 'OrdersQueue' }, 'x');
     assert.strictEqual(sent, undefined);
@@ -48,7 +54,13 @@ describe('the installed extension in an untrusted workspace', function () {
     // extension's own resolution refuses too, whatever starts it.
     const folder = vscode.workspace.workspaceFolders![0];
     const { debug } = await activateExtension();
-    const resolved = await debug.configurations.resolveDebugConfiguration!(folder, { type: 'lambda', request: 'launch', name: 'untrusted', function: 'HelloCjs', event: {} });
+    const resolved = await debug.configurations.resolveDebugConfiguration!(folder, {
+      type: 'lambda',
+      request: 'launch',
+      name: 'untrusted',
+      function: 'HelloCjs',
+      event: {},
+    });
     assert.strictEqual(resolved, undefined, 'no debug configuration in Restricted Mode');
     assert.deepStrictEqual(debug.sessions.sessions(), []);
   });
@@ -65,13 +77,23 @@ describe('the installed extension in an untrusted workspace', function () {
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const broken = path.join(folder, 'broken', 'template.yaml');
     fs.mkdirSync(path.dirname(broken), { recursive: true });
-    fs.writeFileSync(broken, "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs4.3\n");
+    fs.writeFileSync(
+      broken,
+      "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\nResources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: .\n      Handler: app.handler\n      Runtime: nodejs4.3\n",
+    );
     const document = await vscode.workspace.openTextDocument(broken);
     await vscode.window.showTextDocument(document);
-    const diagnostics = await eventually('diagnostics of the broken template', () => {
-      const found = vscode.languages.getDiagnostics(document.uri);
-      return found.length > 0 && found;
-    }, 30_000);
-    assert.ok(diagnostics.some((d) => /nodejs4\.3/.test(d.message)), diagnostics.map((d) => d.message).join('\n'));
+    const diagnostics = await eventually(
+      'diagnostics of the broken template',
+      () => {
+        const found = vscode.languages.getDiagnostics(document.uri);
+        return found.length > 0 && found;
+      },
+      30_000,
+    );
+    assert.ok(
+      diagnostics.some((d) => /nodejs4\.3/.test(d.message)),
+      diagnostics.map((d) => d.message).join('\n'),
+    );
   });
 });

@@ -32,11 +32,34 @@ function generator(random: () => number) {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const chance = (p: number) => random() < p;
   const garbage = (n: number) => Array.from({ length: n }, () => String.fromCharCode(32 + Math.floor(random() * 95))).join('');
-  const segment = () => pick([
-    'Echo', 'Echo', 'Echo:live', 'Echo:1', 'Echo:$LATEST', 'Echo:nope', 'Nope', 'Jobs', 'Clicks',
-    'arn:aws:lambda:us-east-1:000000000000:function:Echo', 'arn:aws:lambda:us-east-1:000000000000:function:Echo:live', '000000000000:function:Echo',
-    '%ZZ', '%E0%A4%A', '%', '%2', '%00', '%F0%9F%98%80', '%2F', '..', '.', 'a'.repeat(300), 'x'.repeat(5000), encodeURIComponent(garbage(12)), '',
-  ]);
+  const segment = () =>
+    pick([
+      'Echo',
+      'Echo',
+      'Echo:live',
+      'Echo:1',
+      'Echo:$LATEST',
+      'Echo:nope',
+      'Nope',
+      'Jobs',
+      'Clicks',
+      'arn:aws:lambda:us-east-1:000000000000:function:Echo',
+      'arn:aws:lambda:us-east-1:000000000000:function:Echo:live',
+      '000000000000:function:Echo',
+      '%ZZ',
+      '%E0%A4%A',
+      '%',
+      '%2',
+      '%00',
+      '%F0%9F%98%80',
+      '%2F',
+      '..',
+      '.',
+      'a'.repeat(300),
+      'x'.repeat(5000),
+      encodeURIComponent(garbage(12)),
+      '',
+    ]);
   const query = () => {
     if (!chance(0.5)) return '';
     const parts: string[] = [];
@@ -59,47 +82,127 @@ function generator(random: () => number) {
     ['POST', () => `/2015-03-31/functions/${segment()}/aliases`],
     ['GET', () => `/2015-03-31/functions/${segment()}/aliases`],
     [pick(['GET', 'PUT', 'DELETE']), () => `/2015-03-31/functions/${segment()}/aliases/${segment()}`],
-    ['GET', () => pick(['/2015-03-31/functions', '/2015-03-31/functions/', '/2015-03-31/', '/', '/2015-03-31/functions//invocations', '/nope', '/2016-08-19/account-settings'])],
+    [
+      'GET',
+      () =>
+        pick([
+          '/2015-03-31/functions',
+          '/2015-03-31/functions/',
+          '/2015-03-31/',
+          '/',
+          '/2015-03-31/functions//invocations',
+          '/nope',
+          '/2016-08-19/account-settings',
+        ]),
+    ],
     [pick(['PUT', 'DELETE']), () => `/2017-10-31/functions/${segment()}/concurrency`],
     ['GET', () => `/2019-09-30/functions/${segment()}/concurrency`],
     [pick(['PUT', 'GET']), () => `/2019-09-30/functions/${segment()}/provisioned-concurrency`],
     [pick(['PUT', 'GET']), () => `/2019-09-25/functions/${segment()}/event-invoke-config`],
-    [pick(['POST', 'GET', 'PUT', 'DELETE']), () => `/2015-03-31/event-source-mappings/${chance(0.5) ? '' : pick(['00000000-0000-4000-8000-000000000000', '%ZZ', segment()])}`],
+    [
+      pick(['POST', 'GET', 'PUT', 'DELETE']),
+      () => `/2015-03-31/event-source-mappings/${chance(0.5) ? '' : pick(['00000000-0000-4000-8000-000000000000', '%ZZ', segment()])}`,
+    ],
     ['GET', () => pick(['/_workbench/queues', '/_workbench/queues/', '/_workbench/streams', '/_workbench/streams/', '/_workbench/', '/_workbench/nope'])],
     [pick(['POST', 'POST', 'DELETE']), () => `/_workbench/queues/${pick(['Jobs', 'Jobs', segment()])}/messages`],
     ['POST', () => `/_workbench/streams/${pick(['Clicks', 'Clicks', segment()])}/records`],
   ];
-  const value = (): unknown => pick<unknown>([
-    null, true, 0, -1, 1, 2, 1.5, 100000, 901, 1e308, 'x', '', 'live', '1', '$LATEST', [], {}, ['a'], { a: 1 }, 'k'.repeat(300), 'eA==', '!!notbase64!!',
-  ]);
+  const value = (): unknown =>
+    pick<unknown>([
+      null,
+      true,
+      0,
+      -1,
+      1,
+      2,
+      1.5,
+      100000,
+      901,
+      1e308,
+      'x',
+      '',
+      'live',
+      '1',
+      '$LATEST',
+      [],
+      {},
+      ['a'],
+      { a: 1 },
+      'k'.repeat(300),
+      'eA==',
+      '!!notbase64!!',
+    ]);
   const objectBody = (): Record<string, unknown> => {
-    const fields = ['Name', 'FunctionVersion', 'Description', 'RoutingConfig', 'RevisionId', 'ProvisionedConcurrentExecutions', 'ReservedConcurrentExecutions',
-      'MaximumRetryAttempts', 'MaximumEventAgeInSeconds', 'DestinationConfig', 'Body', 'MessageGroupId', 'MessageDeduplicationId', 'DelaySeconds',
-      'MessageAttributes', 'Data', 'PartitionKey', 'Change', 'EventSourceArn', 'FunctionName', 'BatchSize', 'Enabled', 'StartingPosition', 'CodeSha256'];
+    const fields = [
+      'Name',
+      'FunctionVersion',
+      'Description',
+      'RoutingConfig',
+      'RevisionId',
+      'ProvisionedConcurrentExecutions',
+      'ReservedConcurrentExecutions',
+      'MaximumRetryAttempts',
+      'MaximumEventAgeInSeconds',
+      'DestinationConfig',
+      'Body',
+      'MessageGroupId',
+      'MessageDeduplicationId',
+      'DelaySeconds',
+      'MessageAttributes',
+      'Data',
+      'PartitionKey',
+      'Change',
+      'EventSourceArn',
+      'FunctionName',
+      'BatchSize',
+      'Enabled',
+      'StartingPosition',
+      'CodeSha256',
+    ];
     const body: Record<string, unknown> = {};
     for (let i = 0, n = 1 + Math.floor(random() * 4); i < n; i++) body[pick(fields)] = value();
     if (chance(0.2)) body.RoutingConfig = { AdditionalVersionWeights: { [pick(['1', '2', 'x', '$LATEST'])]: value() } };
-    if (chance(0.2)) body.MessageAttributes = { [pick(['a', '', '.bad', 'AWS.x'])]: pick<unknown>([{ DataType: 'String', StringValue: 'v' }, { DataType: 'Nope' }, 'x', null, { DataType: 'Binary', BinaryValue: 5 }]) };
-    if (chance(0.2)) body.Change = pick<unknown>([{ eventName: 'INSERT', Keys: { id: { S: '1' } } }, { eventName: 'NOPE' }, { eventName: 'MODIFY', Keys: 'x' }, 'x', [], { Keys: { id: { N: 'x' } } }]);
+    if (chance(0.2)) {
+      body.MessageAttributes = {
+        [pick(['a', '', '.bad', 'AWS.x'])]: pick<unknown>([
+          { DataType: 'String', StringValue: 'v' },
+          { DataType: 'Nope' },
+          'x',
+          null,
+          { DataType: 'Binary', BinaryValue: 5 },
+        ]),
+      };
+    }
+    if (chance(0.2)) {
+      body.Change = pick<unknown>([
+        { eventName: 'INSERT', Keys: { id: { S: '1' } } },
+        { eventName: 'NOPE' },
+        { eventName: 'MODIFY', Keys: 'x' },
+        'x',
+        [],
+        { Keys: { id: { N: 'x' } } },
+      ]);
+    }
     // Keep what would start hundreds of environments out: within bounds, provisioned concurrency is a few.
     if (body.ProvisionedConcurrentExecutions === 901 || body.ReservedConcurrentExecutions === 0) delete body.ProvisionedConcurrentExecutions;
     return body;
   };
-  const body = (): string | undefined => pick<() => string | undefined>([
-    () => undefined,
-    () => '',
-    () => '{}',
-    () => JSON.stringify(objectBody()),
-    () => JSON.stringify(objectBody()),
-    () => JSON.stringify(objectBody()),
-    () => JSON.stringify({ hello: garbage(20) }),
-    () => '{"unterminated": ',
-    () => garbage(40),
-    () => pick(['null', '[]', '123', '"str"', 'true', '{"a":1}{"b":2}', '\u0000\u0001', '{"Body":"\\ud800"}']),
-    () => '['.repeat(5000) + ']'.repeat(5000),
-    () => JSON.stringify({ Data: 'A'.repeat(pick([10, 1_500_000])), PartitionKey: pick(['k', 'k'.repeat(257), '']) }),
-    () => (chance(0.3) ? 'x'.repeat(7 * 1024 * 1024) : JSON.stringify({ big: 'y'.repeat(300_000) })),
-  ])();
+  const body = (): string | undefined =>
+    pick<() => string | undefined>([
+      () => undefined,
+      () => '',
+      () => '{}',
+      () => JSON.stringify(objectBody()),
+      () => JSON.stringify(objectBody()),
+      () => JSON.stringify(objectBody()),
+      () => JSON.stringify({ hello: garbage(20) }),
+      () => '{"unterminated": ',
+      () => garbage(40),
+      () => pick(['null', '[]', '123', '"str"', 'true', '{"a":1}{"b":2}', '\u0000\u0001', '{"Body":"\\ud800"}']),
+      () => '['.repeat(5000) + ']'.repeat(5000),
+      () => JSON.stringify({ Data: 'A'.repeat(pick([10, 1_500_000])), PartitionKey: pick(['k', 'k'.repeat(257), '']) }),
+      () => (chance(0.3) ? 'x'.repeat(7 * 1024 * 1024) : JSON.stringify({ big: 'y'.repeat(300_000) })),
+    ])();
   const headers = (): Record<string, string> => {
     const h: Record<string, string> = {};
     if (chance(0.6)) h['content-type'] = pick(['application/json', 'text/plain', 'application/x-amz-json-1.1', 'application/octet-stream', garbage(8)]);
@@ -107,8 +210,14 @@ function generator(random: () => number) {
     if (chance(0.3)) h['x-amz-log-type'] = pick(['None', 'Tail', 'tail', garbage(5)]);
     if (chance(0.3)) {
       h['x-amz-client-context'] = pick([
-        Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64'), Buffer.from('not json').toString('base64'), '!!!', '====', garbage(30).replace(/[^A-Za-z0-9+/=]/g, ''), 'a'.repeat(4000),
-        Buffer.from('[1,2]').toString('base64'), Buffer.from('"s"').toString('base64'),
+        Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64'),
+        Buffer.from('not json').toString('base64'),
+        '!!!',
+        '====',
+        garbage(30).replace(/[^A-Za-z0-9+/=]/g, ''),
+        'a'.repeat(4000),
+        Buffer.from('[1,2]').toString('base64'),
+        Buffer.from('"s"').toString('base64'),
       ]);
     }
     if (chance(0.1)) h['x-amzn-trace-id'] = pick(['Root=1-5759e988-bd862e3fe1be46a994272793', garbage(20)]);
@@ -154,7 +263,8 @@ describe(`API fuzz against serve (seed ${SEED.toString(16)}, ~${BUDGET_MS / 1000
     let functionErrors = 0;
     let count = 0;
     const deadline = Date.now() + BUDGET_MS;
-    const describeRequest = (r: FuzzRequest) => `${r.method} ${r.path.length > 160 ? `${r.path.slice(0, 160)}…` : r.path} headers ${JSON.stringify(r.headers).slice(0, 200)} body ${r.body === undefined ? '-' : r.body.length > 120 ? `${r.body.slice(0, 120)}… (${r.body.length} chars)` : JSON.stringify(r.body)}`;
+    const describeRequest = (r: FuzzRequest) =>
+      `${r.method} ${r.path.length > 160 ? `${r.path.slice(0, 160)}…` : r.path} headers ${JSON.stringify(r.headers).slice(0, 200)} body ${r.body === undefined ? '-' : r.body.length > 120 ? `${r.body.slice(0, 120)}… (${r.body.length} chars)` : JSON.stringify(r.body)}`;
     const worker = async () => {
       while (Date.now() < deadline && failures.length < 20) {
         const request = next();
@@ -191,7 +301,9 @@ describe(`API fuzz against serve (seed ${SEED.toString(16)}, ~${BUDGET_MS / 1000
       }
     };
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    console.log(`      API fuzz: ${count} requests in ${BUDGET_MS / 1000} s (seed ${SEED.toString(16)}); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}, ${functionErrors} function errors`);
+    console.log(
+      `      API fuzz: ${count} requests in ${BUDGET_MS / 1000} s (seed ${SEED.toString(16)}); statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}, ${functionErrors} function errors`,
+    );
     assert.deepEqual(failures, [], `${failures.length} failure(s):\n${failures.join('\n')}`);
     // Still alive: what the fuzz may have left (reserved concurrency 0) is lifted, then a valid invoke answers.
     await httpRequest('DELETE', `${url}/2017-10-31/functions/Echo/concurrency`);

@@ -70,7 +70,12 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
     const log = Buffer.from(r.json.LogResult, 'base64').toString('utf8');
     assert.match(log, new RegExp(`^START RequestId: ${id} Version: \\$LATEST\\n`));
     assert.match(log, /\tINFO\thandling {"tail":true}\n/);
-    assert.match(log, new RegExp(`END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB.*\\n$`));
+    assert.match(
+      log,
+      new RegExp(
+        `END RequestId: ${id}\\nREPORT RequestId: ${id}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB.*\\n$`,
+      ),
+    );
   });
 
   it('--client-context (base64 JSON) reaches context.clientContext', async () => {
@@ -90,17 +95,23 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
     assert.ok(Array.isArray(error.trace));
   });
 
-  it('an unknown function: ResourceNotFoundException on stderr, the CLI\'s service-error exit status', async () => {
+  it("an unknown function: ResourceNotFoundException on stderr, the CLI's service-error exit status", async () => {
     const r = await aws(['--function-name', 'Nope', '--payload', '{}']);
     assert.ok(r.status === 254 || r.status === 255, `exit status ${r.status}`);
-    assert.match(r.stderr, /An error occurred \(ResourceNotFoundException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope/);
+    assert.match(
+      r.stderr,
+      /An error occurred \(ResourceNotFoundException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope/,
+    );
     assert.equal(r.stdout, '');
   });
 
   it('a payload that is not JSON: InvalidRequestContentException', async () => {
     const r = await aws(['--function-name', 'Echo', '--payload', '{not json']);
     assert.ok(r.status === 254 || r.status === 255, `exit status ${r.status}`);
-    assert.match(r.stderr, /\(InvalidRequestContentException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: Could not parse request body into json/);
+    assert.match(
+      r.stderr,
+      /\(InvalidRequestContentException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: Could not parse request body into json/,
+    );
   });
 
   it('--invocation-type DryRun: StatusCode 204, nothing run', async () => {
@@ -126,15 +137,28 @@ describe('Invoke API through the AWS CLI v2 (/usr/bin/aws) against lambda-workbe
     assert.match(served!.stderr(), /handling {"async":"cli"}/, 'the event was handled');
   });
 
-  it('with --verify-signatures the CLI\'s SigV4 signature is accepted, a wrong secret is not', async () => {
-    signed = await startListening(['-t', project(), '--verify-signatures', '--access-key-id', 'AKIDCLITEST', '--secret-access-key', 'cli-secret'], { env: TEST_CREDENTIALS });
+  it("with --verify-signatures the CLI's SigV4 signature is accepted, a wrong secret is not", async () => {
+    signed = await startListening(['-t', project(), '--verify-signatures', '--access-key-id', 'AKIDCLITEST', '--secret-access-key', 'cli-secret'], {
+      env: TEST_CREDENTIALS,
+    });
     const ok = await aws(['--function-name', 'Echo', '--payload', '{"signed":true}'], { id: 'AKIDCLITEST', secret: 'cli-secret' }, signed.url);
-    assert.equal(ok.status, 0, `${ok.stderr} (botocore signs only host;x-amz-date: the verifier must not add x-amz-content-sha256 — SignatureV4 applyChecksum: false)`);
+    assert.equal(
+      ok.status,
+      0,
+      `${ok.stderr} (botocore signs only host;x-amz-date: the verifier must not add x-amz-content-sha256 — SignatureV4 applyChecksum: false)`,
+    );
     assert.deepEqual(JSON.parse(ok.out).event, { signed: true });
-    const qualified = await aws(['--function-name', 'Echo', '--qualifier', '$LATEST', '--payload', '{}'], { id: 'AKIDCLITEST', secret: 'cli-secret' }, signed.url);
+    const qualified = await aws(
+      ['--function-name', 'Echo', '--qualifier', '$LATEST', '--payload', '{}'],
+      { id: 'AKIDCLITEST', secret: 'cli-secret' },
+      signed.url,
+    );
     assert.equal(qualified.status, 0, `a query string and an escaped path verify too: ${qualified.stderr}`);
     const wrong = await aws(['--function-name', 'Echo', '--payload', '{}'], { id: 'AKIDCLITEST', secret: 'not-it' }, signed.url);
     assert.ok(wrong.status === 254 || wrong.status === 255, `exit status ${wrong.status}`);
-    assert.match(wrong.stderr, /\(InvalidSignatureException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: The request signature we calculated does not match/);
+    assert.match(
+      wrong.stderr,
+      /\(InvalidSignatureException\) when calling the Invoke operation(?: \(reached max retries: 0\))?: The request signature we calculated does not match/,
+    );
   });
 });

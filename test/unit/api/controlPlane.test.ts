@@ -98,7 +98,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
   });
 
   describe('GetFunction, GetFunctionConfiguration, ListFunctions', () => {
-    it('GetFunctionConfiguration: $LATEST in AWS\'s shape', async () => {
+    it("GetFunctionConfiguration: $LATEST in AWS's shape", async () => {
       const c = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'Echo' }));
       assert.equal(c.$metadata.httpStatusCode, 200);
       assert.equal(c.FunctionName, 'Echo');
@@ -129,10 +129,20 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       assert.equal(q.Configuration?.FunctionArn, `${ARN}:Echo:$LATEST`);
     });
 
-    it('an unknown function → ResourceNotFoundException (404) with AWS\'s message', async () => {
-      await rejectsWith(client.send(new GetFunctionCommand({ FunctionName: 'Nope' })), 'ResourceNotFoundException', 404, /^Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope$/);
+    it("an unknown function → ResourceNotFoundException (404) with AWS's message", async () => {
+      await rejectsWith(
+        client.send(new GetFunctionCommand({ FunctionName: 'Nope' })),
+        'ResourceNotFoundException',
+        404,
+        /^Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope$/,
+      );
       await rejectsWith(client.send(new GetFunctionConfigurationCommand({ FunctionName: 'Nope' })), 'ResourceNotFoundException', 404);
-      await rejectsWith(client.send(new GetFunctionConfigurationCommand({ FunctionName: 'Echo', Qualifier: '99' })), 'ResourceNotFoundException', 404, /function:Echo:99$/);
+      await rejectsWith(
+        client.send(new GetFunctionConfigurationCommand({ FunctionName: 'Echo', Qualifier: '99' })),
+        'ResourceNotFoundException',
+        404,
+        /function:Echo:99$/,
+      );
       await rejectsWith(client.send(new ListVersionsByFunctionCommand({ FunctionName: 'Nope' })), 'ResourceNotFoundException', 404);
       await rejectsWith(client.send(new PublishVersionCommand({ FunctionName: 'Nope' })), 'ResourceNotFoundException', 404);
       await rejectsWith(client.send(new ListAliasesCommand({ FunctionName: 'Nope' })), 'ResourceNotFoundException', 404);
@@ -143,7 +153,10 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
 
     it('ListFunctions: every function, paginated with MaxItems / Marker → NextMarker', async () => {
       const all = await client.send(new ListFunctionsCommand({}));
-      assert.deepEqual(all.Functions?.map((f) => f.FunctionName), ['Aliased', 'Async', 'Echo', 'Limited', 'Warm']);
+      assert.deepEqual(
+        all.Functions?.map((f) => f.FunctionName),
+        ['Aliased', 'Async', 'Echo', 'Limited', 'Warm'],
+      );
       assert.equal(all.NextMarker, undefined);
       const names: string[] = [];
       let marker: string | undefined;
@@ -179,7 +192,11 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       assert.equal(again.RevisionId, v1.RevisionId);
 
       setCode('echo', 'echo-v2');
-      const stale = await rejectsWith(client.send(new PublishVersionCommand({ FunctionName: 'Echo', CodeSha256: v1.CodeSha256 })), 'InvalidParameterValueException', 400);
+      const stale = await rejectsWith(
+        client.send(new PublishVersionCommand({ FunctionName: 'Echo', CodeSha256: v1.CodeSha256 })),
+        'InvalidParameterValueException',
+        400,
+      );
       assert.match(stale.message, /is different from current CodeSHA256 in \$LATEST/);
       const changed = await client.send(new GetFunctionConfigurationCommand({ FunctionName: 'Echo' }));
       assert.notEqual(changed.CodeSha256, v1.CodeSha256);
@@ -206,17 +223,32 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     it('ListVersionsByFunction: $LATEST, then the versions in order; paginated', async () => {
       const list = await client.send(new ListVersionsByFunctionCommand({ FunctionName: 'Echo' }));
       assert.equal(list.$metadata.httpStatusCode, 200);
-      assert.deepEqual(list.Versions?.map((v) => v.Version), ['$LATEST', '1', '2']);
-      assert.deepEqual(list.Versions?.map((v) => v.FunctionArn), [`${ARN}:Echo:$LATEST`, `${ARN}:Echo:1`, `${ARN}:Echo:2`]);
+      assert.deepEqual(
+        list.Versions?.map((v) => v.Version),
+        ['$LATEST', '1', '2'],
+      );
+      assert.deepEqual(
+        list.Versions?.map((v) => v.FunctionArn),
+        [`${ARN}:Echo:$LATEST`, `${ARN}:Echo:1`, `${ARN}:Echo:2`],
+      );
       assert.equal(list.Versions?.[1].Description, 'first');
       const first = await client.send(new ListVersionsByFunctionCommand({ FunctionName: 'Echo', MaxItems: 2 }));
-      assert.deepEqual(first.Versions?.map((v) => v.Version), ['$LATEST', '1']);
+      assert.deepEqual(
+        first.Versions?.map((v) => v.Version),
+        ['$LATEST', '1'],
+      );
       assert.ok(first.NextMarker);
       const rest = await client.send(new ListVersionsByFunctionCommand({ FunctionName: 'Echo', MaxItems: 2, Marker: first.NextMarker }));
-      assert.deepEqual(rest.Versions?.map((v) => v.Version), ['2']);
+      assert.deepEqual(
+        rest.Versions?.map((v) => v.Version),
+        ['2'],
+      );
       assert.equal(rest.NextMarker, undefined);
       const none = await client.send(new ListVersionsByFunctionCommand({ FunctionName: 'Limited' }));
-      assert.deepEqual(none.Versions?.map((v) => v.Version), ['$LATEST']);
+      assert.deepEqual(
+        none.Versions?.map((v) => v.Version),
+        ['$LATEST'],
+      );
     });
 
     it('GetFunctionConfiguration of a version, and ListFunctions FunctionVersion=ALL', async () => {
@@ -264,16 +296,24 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
 
     it('UpdateAlias: new version and routing; RevisionId checked (PreconditionFailedException, 412)', async () => {
       const current = await client.send(new GetAliasCommand({ FunctionName: 'Aliased', Name: 'live' }));
-      const updated = await client.send(new UpdateAliasCommand({
-        FunctionName: 'Aliased', Name: 'live', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '3': 0.25 } }, RevisionId: current.RevisionId,
-      }));
+      const updated = await client.send(
+        new UpdateAliasCommand({
+          FunctionName: 'Aliased',
+          Name: 'live',
+          FunctionVersion: '2',
+          RoutingConfig: { AdditionalVersionWeights: { '3': 0.25 } },
+          RevisionId: current.RevisionId,
+        }),
+      );
       assert.equal(updated.FunctionVersion, '2');
       assert.deepEqual(updated.RoutingConfig, { AdditionalVersionWeights: { '3': 0.25 } });
       assert.equal(updated.Description, 'production', 'what is not given stays');
       assert.notEqual(updated.RevisionId, current.RevisionId);
       await rejectsWith(
         client.send(new UpdateAliasCommand({ FunctionName: 'Aliased', Name: 'live', FunctionVersion: '1', RevisionId: current.RevisionId })),
-        'PreconditionFailedException', 412, /Revision Id provided does not match/,
+        'PreconditionFailedException',
+        412,
+        /Revision Id provided does not match/,
       );
       // Weighted routing: both versions serve the alias.
       const executed = new Set<string>();
@@ -289,13 +329,26 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       await client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'beta', FunctionVersion: '3' }));
       await client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'edge', FunctionVersion: '$LATEST' }));
       const list = await client.send(new ListAliasesCommand({ FunctionName: 'Aliased' }));
-      assert.deepEqual(list.Aliases?.map((a) => [a.Name, a.FunctionVersion]), [['beta', '3'], ['edge', '$LATEST'], ['live', '2']]);
+      assert.deepEqual(
+        list.Aliases?.map((a) => [a.Name, a.FunctionVersion]),
+        [
+          ['beta', '3'],
+          ['edge', '$LATEST'],
+          ['live', '2'],
+        ],
+      );
       const three = await client.send(new ListAliasesCommand({ FunctionName: 'Aliased', FunctionVersion: '3' }));
-      assert.deepEqual(three.Aliases?.map((a) => a.Name), ['beta']);
+      assert.deepEqual(
+        three.Aliases?.map((a) => a.Name),
+        ['beta'],
+      );
       const page = await client.send(new ListAliasesCommand({ FunctionName: 'Aliased', MaxItems: 2 }));
       assert.equal(page.Aliases?.length, 2);
       const next = await client.send(new ListAliasesCommand({ FunctionName: 'Aliased', MaxItems: 2, Marker: page.NextMarker }));
-      assert.deepEqual(next.Aliases?.map((a) => a.Name), ['live']);
+      assert.deepEqual(
+        next.Aliases?.map((a) => a.Name),
+        ['live'],
+      );
       const edge = await invoke('Aliased', 'edge');
       assert.equal(edge.out.ExecutedVersion, '$LATEST');
       assert.equal(edge.body.arn, `${ARN}:Aliased:edge`);
@@ -305,44 +358,114 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       await rejectsWith(client.send(new GetAliasCommand({ FunctionName: 'Aliased', Name: 'beta' })), 'ResourceNotFoundException', 404);
       await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Aliased', Qualifier: 'beta' })), 'ResourceNotFoundException', 404);
       const after = await client.send(new ListAliasesCommand({ FunctionName: 'Aliased' }));
-      assert.deepEqual(after.Aliases?.map((a) => a.Name), ['edge', 'live']);
+      assert.deepEqual(
+        after.Aliases?.map((a) => a.Name),
+        ['edge', 'live'],
+      );
     });
 
     it('errors: conflict, unknown version, bad names, bad routing, unknown alias', async () => {
-      await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'live', FunctionVersion: '1' })), 'ResourceConflictException', 409, /^Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Aliased:live$/);
-      await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'ghost', FunctionVersion: '42' })), 'ResourceNotFoundException', 404, /function:Aliased:42$/);
-      await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: '123', FunctionVersion: '1' })), 'InvalidParameterValueException', 400, /Value '123' at 'name'/);
-      await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'bad.name', FunctionVersion: '1' })), 'InvalidParameterValueException', 400);
-      await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'other', FunctionVersion: 'live' })), 'InvalidParameterValueException', 400, /functionVersion/);
       await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'mixed', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } })),
-        'InvalidParameterValueException', 400, /\$LATEST is not supported for an alias pointing to more than 1 version/,
+        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'live', FunctionVersion: '1' })),
+        'ResourceConflictException',
+        409,
+        /^Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Aliased:live$/,
       );
       await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'heavy', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } })),
-        'InvalidParameterValueException', 400, /less than or equal to 1\.0/,
+        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'ghost', FunctionVersion: '42' })),
+        'ResourceNotFoundException',
+        404,
+        /function:Aliased:42$/,
       );
       await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'split', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1, '3': 0.1 } } })),
-        'InvalidParameterValueException', 400, /length less than or equal to 1/,
+        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: '123', FunctionVersion: '1' })),
+        'InvalidParameterValueException',
+        400,
+        /Value '123' at 'name'/,
       );
       await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'self', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } })),
-        'InvalidParameterValueException', 400,
+        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'bad.name', FunctionVersion: '1' })),
+        'InvalidParameterValueException',
+        400,
       );
       await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'far', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '9': 0.1 } } })),
-        'ResourceNotFoundException', 404,
+        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'other', FunctionVersion: 'live' })),
+        'InvalidParameterValueException',
+        400,
+        /functionVersion/,
       );
-      await rejectsWith(client.send(new GetAliasCommand({ FunctionName: 'Aliased', Name: 'unknown' })), 'ResourceNotFoundException', 404, /^Alias not found: arn:aws:lambda:us-east-1:000000000000:function:Aliased:unknown$/);
-      await rejectsWith(client.send(new UpdateAliasCommand({ FunctionName: 'Aliased', Name: 'unknown', FunctionVersion: '1' })), 'ResourceNotFoundException', 404);
+      await rejectsWith(
+        client.send(
+          new CreateAliasCommand({
+            FunctionName: 'Aliased',
+            Name: 'mixed',
+            FunctionVersion: '$LATEST',
+            RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } },
+          }),
+        ),
+        'InvalidParameterValueException',
+        400,
+        /\$LATEST is not supported for an alias pointing to more than 1 version/,
+      );
+      await rejectsWith(
+        client.send(
+          new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'heavy', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } }),
+        ),
+        'InvalidParameterValueException',
+        400,
+        /less than or equal to 1\.0/,
+      );
+      await rejectsWith(
+        client.send(
+          new CreateAliasCommand({
+            FunctionName: 'Aliased',
+            Name: 'split',
+            FunctionVersion: '1',
+            RoutingConfig: { AdditionalVersionWeights: { '2': 0.1, '3': 0.1 } },
+          }),
+        ),
+        'InvalidParameterValueException',
+        400,
+        /length less than or equal to 1/,
+      );
+      await rejectsWith(
+        client.send(
+          new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'self', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }),
+        ),
+        'InvalidParameterValueException',
+        400,
+      );
+      await rejectsWith(
+        client.send(
+          new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'far', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '9': 0.1 } } }),
+        ),
+        'ResourceNotFoundException',
+        404,
+      );
+      await rejectsWith(
+        client.send(new GetAliasCommand({ FunctionName: 'Aliased', Name: 'unknown' })),
+        'ResourceNotFoundException',
+        404,
+        /^Alias not found: arn:aws:lambda:us-east-1:000000000000:function:Aliased:unknown$/,
+      );
+      await rejectsWith(
+        client.send(new UpdateAliasCommand({ FunctionName: 'Aliased', Name: 'unknown', FunctionVersion: '1' })),
+        'ResourceNotFoundException',
+        404,
+      );
       await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Nope', Name: 'live', FunctionVersion: '1' })), 'ResourceNotFoundException', 404);
       // Raw JSON with a number where Lambda takes a string is refused (the SDK never sends one).
-      const raw = await fetch(`${endpoint}/2015-03-31/functions/Aliased/aliases`, { method: 'POST', body: JSON.stringify({ Name: 'typed', FunctionVersion: 1 }) });
+      const raw = await fetch(`${endpoint}/2015-03-31/functions/Aliased/aliases`, {
+        method: 'POST',
+        body: JSON.stringify({ Name: 'typed', FunctionVersion: 1 }),
+      });
       assert.equal(raw.status, 400);
       // None of the failed calls created anything.
       const list = await client.send(new ListAliasesCommand({ FunctionName: 'Aliased' }));
-      assert.deepEqual(list.Aliases?.map((a) => a.Name), ['edge', 'live']);
+      assert.deepEqual(
+        list.Aliases?.map((a) => a.Name),
+        ['edge', 'live'],
+      );
     });
   });
 
@@ -367,10 +490,18 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 0 }));
       const e = await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Limited', Payload: Buffer.from('{}') })), 'TooManyRequestsException', 429);
       assert.equal(e.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
-      await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier: '1', Payload: Buffer.from('{}') })), 'TooManyRequestsException', 429);
+      await rejectsWith(
+        client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier: '1', Payload: Buffer.from('{}') })),
+        'TooManyRequestsException',
+        429,
+      );
       // Nor do new environments: a version's definition follows the function's reserved concurrency.
       await workbench.shutdownEnvironments('Limited');
-      await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier: '1', Payload: Buffer.from('{}') })), 'TooManyRequestsException', 429);
+      await rejectsWith(
+        client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier: '1', Payload: Buffer.from('{}') })),
+        'TooManyRequestsException',
+        429,
+      );
       await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Limited', Payload: Buffer.from('{}') })), 'TooManyRequestsException', 429);
       await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'Limited' }));
       assert.equal((await invoke('Limited')).out.StatusCode, 200);
@@ -385,10 +516,27 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     });
 
     it('errors: negative, above what the account can spare, unknown function, a qualified name', async () => {
-      await rejectsWith(client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: -1 })), 'InvalidParameterValueException', 400);
-      await rejectsWith(client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 901 })), 'InvalidParameterValueException', 400, /UnreservedConcurrentExecution below its minimum value of \[100\]/);
-      await rejectsWith(client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Nope', ReservedConcurrentExecutions: 1 })), 'ResourceNotFoundException', 404);
-      await rejectsWith(client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited:1', ReservedConcurrentExecutions: 1 })), 'InvalidParameterValueException', 400);
+      await rejectsWith(
+        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: -1 })),
+        'InvalidParameterValueException',
+        400,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 901 })),
+        'InvalidParameterValueException',
+        400,
+        /UnreservedConcurrentExecution below its minimum value of \[100\]/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Nope', ReservedConcurrentExecutions: 1 })),
+        'ResourceNotFoundException',
+        404,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited:1', ReservedConcurrentExecutions: 1 })),
+        'InvalidParameterValueException',
+        400,
+      );
     });
   });
 
@@ -396,7 +544,9 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     it('PutProvisionedConcurrencyConfig → IN_PROGRESS (202); Get becomes READY; the alias is then served warm', async () => {
       await client.send(new PublishVersionCommand({ FunctionName: 'Warm' }));
       await client.send(new CreateAliasCommand({ FunctionName: 'Warm', Name: 'live', FunctionVersion: '1' }));
-      const put = await client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 1 }));
+      const put = await client.send(
+        new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 1 }),
+      );
       assert.equal(put.$metadata.httpStatusCode, 202);
       assert.equal(put.Status, 'IN_PROGRESS');
       assert.equal(put.RequestedProvisionedConcurrentExecutions, 1);
@@ -444,15 +594,45 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     });
 
     it('errors: $LATEST, no qualifier, unknown alias, count 0, more than reserved, no config', async () => {
-      await rejectsWith(client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '$LATEST', ProvisionedConcurrentExecutions: 1 })), 'InvalidParameterValueException', 400, /unpublished function versions/);
-      await rejectsWith(client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '', ProvisionedConcurrentExecutions: 1 })), 'InvalidParameterValueException', 400);
-      await rejectsWith(client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'nope', ProvisionedConcurrentExecutions: 1 })), 'ResourceNotFoundException', 404);
-      await rejectsWith(client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 0 })), 'InvalidParameterValueException', 400);
+      await rejectsWith(
+        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '$LATEST', ProvisionedConcurrentExecutions: 1 })),
+        'InvalidParameterValueException',
+        400,
+        /unpublished function versions/,
+      );
+      await rejectsWith(
+        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '', ProvisionedConcurrentExecutions: 1 })),
+        'InvalidParameterValueException',
+        400,
+      );
+      await rejectsWith(
+        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'nope', ProvisionedConcurrentExecutions: 1 })),
+        'ResourceNotFoundException',
+        404,
+      );
+      await rejectsWith(
+        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 0 })),
+        'InvalidParameterValueException',
+        400,
+      );
       await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Warm', ReservedConcurrentExecutions: 2 }));
-      await rejectsWith(client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 3 })), 'InvalidParameterValueException', 400, /should not be greater than the reservedConcurrentExecution/);
+      await rejectsWith(
+        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 3 })),
+        'InvalidParameterValueException',
+        400,
+        /should not be greater than the reservedConcurrentExecution/,
+      );
       await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'Warm' }));
-      await rejectsWith(client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '1' })), 'ProvisionedConcurrencyConfigNotFoundException', 404);
-      await rejectsWith(client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '$LATEST' })), 'InvalidParameterValueException', 400);
+      await rejectsWith(
+        client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '1' })),
+        'ProvisionedConcurrencyConfigNotFoundException',
+        404,
+      );
+      await rejectsWith(
+        client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '$LATEST' })),
+        'InvalidParameterValueException',
+        400,
+      );
     });
 
     it('more than the account leaves unreserved (100000, 901) → 400 InvalidParameterValueException, nothing stored; within it still works', async () => {
@@ -461,35 +641,46 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       for (const count of [100000, 901]) {
         await rejectsWith(
           client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: count })),
-          'InvalidParameterValueException', 400, /decreases account's UnreservedConcurrentExecution below its minimum value of \[100\]/,
+          'InvalidParameterValueException',
+          400,
+          /decreases account's UnreservedConcurrentExecution below its minimum value of \[100\]/,
         );
       }
       assert.equal(fs.readFileSync(settingsFile, 'utf8'), before, 'nothing stored');
       const provisioned = workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency').length;
       assert.ok(provisioned <= 1, `${provisioned} provisioned environments`);
       // The account (1000) less the minimum unreserved (100) less what other functions reserve (Limited: none now).
-      const put = await client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 2 }));
+      const put = await client.send(
+        new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 2 }),
+      );
       assert.equal(put.$metadata.httpStatusCode, 202);
       assert.equal(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).provisionedConcurrency.live.count, 2);
     });
   });
 
   describe('event invoke configs', () => {
-    it('the template\'s config is what Get returns until one is put', async () => {
+    it("the template's config is what Get returns until one is put", async () => {
       const got = await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async' }));
       assert.equal(got.MaximumRetryAttempts, 0);
       assert.equal(got.MaximumEventAgeInSeconds, 300);
       assert.equal(got.FunctionArn, `${ARN}:Async:$LATEST`);
-      await rejectsWith(client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Limited' })), 'ResourceNotFoundException', 404, /doesn't have an EventInvokeConfig/);
+      await rejectsWith(
+        client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Limited' })),
+        'ResourceNotFoundException',
+        404,
+        /doesn't have an EventInvokeConfig/,
+      );
     });
 
     it('PutFunctionEventInvokeConfig / Get: retries, event age, destinations; persisted', async () => {
-      const put = await client.send(new PutFunctionEventInvokeConfigCommand({
-        FunctionName: 'Async',
-        MaximumRetryAttempts: 1,
-        MaximumEventAgeInSeconds: 120,
-        DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:failed' } },
-      }));
+      const put = await client.send(
+        new PutFunctionEventInvokeConfigCommand({
+          FunctionName: 'Async',
+          MaximumRetryAttempts: 1,
+          MaximumEventAgeInSeconds: 120,
+          DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:failed' } },
+        }),
+      );
       assert.equal(put.$metadata.httpStatusCode, 200);
       assert.equal(put.MaximumRetryAttempts, 1);
       assert.equal(put.MaximumEventAgeInSeconds, 120);
@@ -507,20 +698,58 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       const put = await client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '1', MaximumRetryAttempts: 2 }));
       assert.equal(put.FunctionArn, `${ARN}:Async:1`);
       assert.equal(put.MaximumRetryAttempts, 2);
-      assert.equal(put.MaximumEventAgeInSeconds, 21600, 'AWS\'s default');
+      assert.equal(put.MaximumEventAgeInSeconds, 21600, "AWS's default");
       assert.equal((await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '1' }))).MaximumRetryAttempts, 2);
       assert.equal((await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async' }))).MaximumRetryAttempts, 1);
     });
 
     it('validation errors: MaximumRetryAttempts 3, event age 59 and 21601, a bad destination, an unknown version', async () => {
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumRetryAttempts: 3 })), 'InvalidParameterValueException', 400, /Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/);
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumRetryAttempts: -1 })), 'InvalidParameterValueException', 400, /greater than or equal to 0/);
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumEventAgeInSeconds: 59 })), 'InvalidParameterValueException', 400, /greater than or equal to 60/);
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumEventAgeInSeconds: 21601 })), 'InvalidParameterValueException', 400, /less than or equal to 21600/);
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', DestinationConfig: { OnSuccess: { Destination: 'not-an-arn' } } })), 'InvalidParameterValueException', 400, /destination ARN not-an-arn is invalid/);
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '7', MaximumRetryAttempts: 0 })), 'ResourceNotFoundException', 404);
-      await rejectsWith(client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '7' })), 'ResourceNotFoundException', 404, /function:Async:7$/);
-      await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Nope', MaximumRetryAttempts: 0 })), 'ResourceNotFoundException', 404);
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumRetryAttempts: 3 })),
+        'InvalidParameterValueException',
+        400,
+        /Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumRetryAttempts: -1 })),
+        'InvalidParameterValueException',
+        400,
+        /greater than or equal to 0/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumEventAgeInSeconds: 59 })),
+        'InvalidParameterValueException',
+        400,
+        /greater than or equal to 60/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumEventAgeInSeconds: 21601 })),
+        'InvalidParameterValueException',
+        400,
+        /less than or equal to 21600/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', DestinationConfig: { OnSuccess: { Destination: 'not-an-arn' } } })),
+        'InvalidParameterValueException',
+        400,
+        /destination ARN not-an-arn is invalid/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '7', MaximumRetryAttempts: 0 })),
+        'ResourceNotFoundException',
+        404,
+      );
+      await rejectsWith(
+        client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '7' })),
+        'ResourceNotFoundException',
+        404,
+        /function:Async:7$/,
+      );
+      await rejectsWith(
+        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Nope', MaximumRetryAttempts: 0 })),
+        'ResourceNotFoundException',
+        404,
+      );
       // The failed calls changed nothing.
       assert.equal((await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async' }))).MaximumRetryAttempts, 1);
     });

@@ -52,7 +52,10 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
   function assertServiceError(r: AwsRun, code: string, operation: string, message: RegExp): void {
     assert.ok(r.status === 254 || r.status === 255, `exit status ${r.status}: ${r.stderr}`);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`An error occurred \\(${code}\\) when calling the ${operation} operation(?: \\(reached max retries: 0\\))?: ${message.source}`));
+    assert.match(
+      r.stderr,
+      new RegExp(`An error occurred \\(${code}\\) when calling the ${operation} operation(?: \\(reached max retries: 0\\))?: ${message.source}`),
+    );
   }
 
   before(async function () {
@@ -86,16 +89,28 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     assert.deepEqual(fn.Configuration, config);
     assert.equal(fn.Code.RepositoryType, 'Local');
     const all = await ok(['list-functions']);
-    assert.deepEqual(all.Functions.map((f: any) => f.FunctionName), ['Aliased', 'Echo', 'Limited', 'Warm']);
+    assert.deepEqual(
+      all.Functions.map((f: any) => f.FunctionName),
+      ['Aliased', 'Echo', 'Limited', 'Warm'],
+    );
     // The CLI paginates itself: --max-items gives a NextToken, --starting-token continues.
     const first = await ok(['list-functions', '--max-items', '3']);
-    assert.deepEqual(first.Functions.map((f: any) => f.FunctionName), ['Aliased', 'Echo', 'Limited']);
+    assert.deepEqual(
+      first.Functions.map((f: any) => f.FunctionName),
+      ['Aliased', 'Echo', 'Limited'],
+    );
     assert.ok(first.NextToken);
     const rest = await ok(['list-functions', '--max-items', '3', '--starting-token', first.NextToken]);
-    assert.deepEqual(rest.Functions.map((f: any) => f.FunctionName), ['Warm']);
+    assert.deepEqual(
+      rest.Functions.map((f: any) => f.FunctionName),
+      ['Warm'],
+    );
     // Server-side pages of 1 (the CLI follows NextMarker through all of them).
     const paged = await ok(['list-functions', '--page-size', '1']);
-    assert.deepEqual(paged.Functions.map((f: any) => f.FunctionName), ['Aliased', 'Echo', 'Limited', 'Warm']);
+    assert.deepEqual(
+      paged.Functions.map((f: any) => f.FunctionName),
+      ['Aliased', 'Echo', 'Limited', 'Warm'],
+    );
   });
 
   it('publish-version and list-versions-by-function', async () => {
@@ -109,8 +124,14 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     assert.equal(v2.Version, '2');
     assert.notEqual(v2.CodeSha256, v1.CodeSha256);
     const list = await ok(['list-versions-by-function', '--function-name', 'Echo']);
-    assert.deepEqual(list.Versions.map((v: any) => v.Version), ['$LATEST', '1', '2']);
-    assert.deepEqual(list.Versions.map((v: any) => v.FunctionArn), [`${ARN}:Echo:$LATEST`, `${ARN}:Echo:1`, `${ARN}:Echo:2`]);
+    assert.deepEqual(
+      list.Versions.map((v: any) => v.Version),
+      ['$LATEST', '1', '2'],
+    );
+    assert.deepEqual(
+      list.Versions.map((v: any) => v.FunctionArn),
+      [`${ARN}:Echo:$LATEST`, `${ARN}:Echo:1`, `${ARN}:Echo:2`],
+    );
     const one = await invoke(['--function-name', 'Echo', '--qualifier', '1']);
     assert.equal(one.out.ExecutedVersion, '1');
     assert.equal(one.body.marker, 'echo-v1');
@@ -122,16 +143,38 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     await ok(['publish-version', '--function-name', 'Aliased']);
 
     // What a shell passes for --routing-config AdditionalVersionWeights={"1"=0.3} (the quotes are the shell's).
-    const created = await ok(['create-alias', '--function-name', 'Aliased', '--name', 'live', '--function-version', '2', '--description', 'prod',
-      '--routing-config', 'AdditionalVersionWeights={1=0.3}']);
+    const created = await ok([
+      'create-alias',
+      '--function-name',
+      'Aliased',
+      '--name',
+      'live',
+      '--function-version',
+      '2',
+      '--description',
+      'prod',
+      '--routing-config',
+      'AdditionalVersionWeights={1=0.3}',
+    ]);
     assert.equal(created.AliasArn, `${ARN}:Aliased:live`);
     assert.equal(created.FunctionVersion, '2');
     assert.deepEqual(created.RoutingConfig, { AdditionalVersionWeights: { '1': 0.3 } });
     assert.equal(created.Description, 'prod');
     assert.deepEqual(await ok(['get-alias', '--function-name', 'Aliased', '--name', 'live']), created);
 
-    const updated = await ok(['update-alias', '--function-name', 'Aliased', '--name', 'live', '--function-version', '1', '--routing-config', 'AdditionalVersionWeights={}',
-      '--revision-id', created.RevisionId]);
+    const updated = await ok([
+      'update-alias',
+      '--function-name',
+      'Aliased',
+      '--name',
+      'live',
+      '--function-version',
+      '1',
+      '--routing-config',
+      'AdditionalVersionWeights={}',
+      '--revision-id',
+      created.RevisionId,
+    ]);
     assert.equal(updated.FunctionVersion, '1');
     assert.equal(updated.RoutingConfig, undefined);
     const stale = await aws(['update-alias', '--function-name', 'Aliased', '--name', 'live', '--function-version', '2', '--revision-id', created.RevisionId]);
@@ -144,15 +187,26 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
 
     await ok(['create-alias', '--function-name', 'Aliased', '--name', 'beta', '--function-version', '$LATEST']);
     const list = await ok(['list-aliases', '--function-name', 'Aliased']);
-    assert.deepEqual(list.Aliases.map((a: any) => [a.Name, a.FunctionVersion]), [['beta', '$LATEST'], ['live', '1']]);
+    assert.deepEqual(
+      list.Aliases.map((a: any) => [a.Name, a.FunctionVersion]),
+      [
+        ['beta', '$LATEST'],
+        ['live', '1'],
+      ],
+    );
     const del = await aws(['delete-alias', '--function-name', 'Aliased', '--name', 'beta']);
     assert.equal(del.status, 0, del.stderr);
     assert.equal(del.stdout, '');
-    assert.deepEqual((await ok(['list-aliases', '--function-name', 'Aliased'])).Aliases.map((a: any) => a.Name), ['live']);
+    assert.deepEqual(
+      (await ok(['list-aliases', '--function-name', 'Aliased'])).Aliases.map((a: any) => a.Name),
+      ['live'],
+    );
   });
 
   it('put-function-concurrency, get-function(-concurrency), delete-function-concurrency; 0 throttles invoke', async () => {
-    assert.deepEqual(await ok(['put-function-concurrency', '--function-name', 'Limited', '--reserved-concurrent-executions', '4']), { ReservedConcurrentExecutions: 4 });
+    assert.deepEqual(await ok(['put-function-concurrency', '--function-name', 'Limited', '--reserved-concurrent-executions', '4']), {
+      ReservedConcurrentExecutions: 4,
+    });
     assert.deepEqual((await ok(['get-function', '--function-name', 'Limited'])).Concurrency, { ReservedConcurrentExecutions: 4 });
     assert.deepEqual(await ok(['get-function-concurrency', '--function-name', 'Limited']), { ReservedConcurrentExecutions: 4 });
     await ok(['put-function-concurrency', '--function-name', 'Limited', '--reserved-concurrent-executions', '0']);
@@ -182,13 +236,35 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     const { out, body } = await invoke(['--function-name', 'Warm', '--qualifier', 'live']);
     assert.equal(out.ExecutedVersion, '1');
     assert.equal(body.init, 'provisioned-concurrency');
-    const latest = await aws(['put-provisioned-concurrency-config', '--function-name', 'Warm', '--qualifier', '$LATEST', '--provisioned-concurrent-executions', '1']);
-    assertServiceError(latest, 'InvalidParameterValueException', 'PutProvisionedConcurrencyConfig', /Provisioned Concurrency Configs cannot be applied to unpublished function versions\./);
+    const latest = await aws([
+      'put-provisioned-concurrency-config',
+      '--function-name',
+      'Warm',
+      '--qualifier',
+      '$LATEST',
+      '--provisioned-concurrent-executions',
+      '1',
+    ]);
+    assertServiceError(
+      latest,
+      'InvalidParameterValueException',
+      'PutProvisionedConcurrencyConfig',
+      /Provisioned Concurrency Configs cannot be applied to unpublished function versions\./,
+    );
   });
 
   it('put-function-event-invoke-config and get-function-event-invoke-config; a retry count of 3 is refused', async () => {
-    const put = await ok(['put-function-event-invoke-config', '--function-name', 'Echo', '--maximum-retry-attempts', '1', '--maximum-event-age-in-seconds', '600',
-      '--destination-config', JSON.stringify({ OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:failed' } })]);
+    const put = await ok([
+      'put-function-event-invoke-config',
+      '--function-name',
+      'Echo',
+      '--maximum-retry-attempts',
+      '1',
+      '--maximum-event-age-in-seconds',
+      '600',
+      '--destination-config',
+      JSON.stringify({ OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:failed' } }),
+    ]);
     assert.equal(put.FunctionArn, `${ARN}:Echo:$LATEST`);
     assert.equal(put.MaximumRetryAttempts, 1);
     assert.equal(put.MaximumEventAgeInSeconds, 600);
@@ -196,12 +272,22 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     assert.ok(put.LastModified);
     assert.deepEqual(await ok(['get-function-event-invoke-config', '--function-name', 'Echo']), put);
     const three = await aws(['put-function-event-invoke-config', '--function-name', 'Echo', '--maximum-retry-attempts', '3']);
-    assertServiceError(three, 'InvalidParameterValueException', 'PutFunctionEventInvokeConfig', /1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/);
+    assertServiceError(
+      three,
+      'InvalidParameterValueException',
+      'PutFunctionEventInvokeConfig',
+      /1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
+    );
     const none = await aws(['get-function-event-invoke-config', '--function-name', 'Limited']);
-    assertServiceError(none, 'ResourceNotFoundException', 'GetFunctionEventInvokeConfig', /The function arn:aws:lambda:us-east-1:000000000000:function:Limited:\$LATEST doesn't have an EventInvokeConfig/);
+    assertServiceError(
+      none,
+      'ResourceNotFoundException',
+      'GetFunctionEventInvokeConfig',
+      /The function arn:aws:lambda:us-east-1:000000000000:function:Limited:\$LATEST doesn't have an EventInvokeConfig/,
+    );
   });
 
-  it('errors: a conflict and a not-found, with the CLI\'s exit status and AWS\'s messages', async () => {
+  it("errors: a conflict and a not-found, with the CLI's exit status and AWS's messages", async () => {
     const twice = await aws(['create-alias', '--function-name', 'Aliased', '--name', 'live', '--function-version', '1']);
     assertServiceError(twice, 'ResourceConflictException', 'CreateAlias', /Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Aliased:live/);
     const missing = await aws(['get-function', '--function-name', 'Nope']);

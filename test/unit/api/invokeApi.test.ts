@@ -27,10 +27,12 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
   const text = (bytes?: Uint8Array) => Buffer.from(bytes ?? []).toString('utf8');
 
   before(async () => {
-    workbench = await openProject(writeProject({
-      'template.yaml': samTemplate({ Echo: { handler: 'app.handler' }, Single: { handler: 'app.handler', props: 'ReservedConcurrentExecutions: 1' } }),
-      ...FILES,
-    }));
+    workbench = await openProject(
+      writeProject({
+        'template.yaml': samTemplate({ Echo: { handler: 'app.handler' }, Single: { handler: 'app.handler', props: 'ReservedConcurrentExecutions: 1' } }),
+        ...FILES,
+      }),
+    );
     api = await startLambdaApi(workbench);
     ({ endpoint, client } = api);
   });
@@ -41,7 +43,7 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
 
   const invoke = (input: Partial<InvokeCommandInput>) => client.send(new InvokeCommand({ FunctionName: 'Echo', ...input }));
 
-  it('RequestResponse: 200, the payload, X-Amz-Executed-Version, and x-amzn-RequestId = the invocation\'s RequestId', async () => {
+  it("RequestResponse: 200, the payload, X-Amz-Executed-Version, and x-amzn-RequestId = the invocation's RequestId", async () => {
     const out = await invoke({ Payload: Buffer.from('{"hello":"sdk"}') });
     assert.equal(out.StatusCode, 200);
     assert.equal(out.ExecutedVersion, '$LATEST');
@@ -66,7 +68,7 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
     assert.equal(qualified.arn, 'arn:aws:lambda:us-east-1:000000000000:function:Echo:$LATEST');
   });
 
-  it('LogType Tail: X-Amz-Log-Result is base64 of the invocation\'s log, START … REPORT', async () => {
+  it("LogType Tail: X-Amz-Log-Result is base64 of the invocation's log, START … REPORT", async () => {
     const out = await invoke({ Payload: Buffer.from('{"tail":true}'), LogType: 'Tail' });
     const log = Buffer.from(out.LogResult!, 'base64').toString('utf8');
     const id = out.$metadata.requestId!;
@@ -97,21 +99,32 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
     await assert.rejects(invoke({ FunctionName: 'Nope', InvocationType: 'DryRun' }), { name: 'ResourceNotFoundException' });
   });
 
-  it('unknown function or qualifier → ResourceNotFoundException (404) with AWS\'s message', async () => {
-    await assert.rejects(invoke({ FunctionName: 'Nope' }), (e: any) =>
-      e.name === 'ResourceNotFoundException' && e.$metadata.httpStatusCode === 404 && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope');
+  it("unknown function or qualifier → ResourceNotFoundException (404) with AWS's message", async () => {
+    await assert.rejects(
+      invoke({ FunctionName: 'Nope' }),
+      (e: any) =>
+        e.name === 'ResourceNotFoundException' &&
+        e.$metadata.httpStatusCode === 404 &&
+        e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope',
+    );
     await assert.rejects(invoke({ Qualifier: 'prod' }), (e: any) => e.name === 'ResourceNotFoundException' && /function:Echo:prod$/.test(e.message));
   });
 
   it('a body that is not JSON → InvalidRequestContentException (400)', async () => {
-    await assert.rejects(invoke({ Payload: Buffer.from('{not json') }), (e: any) =>
-      e.name === 'InvalidRequestContentException' && e.$metadata.httpStatusCode === 400 && /^Could not parse request body into json/.test(e.message));
+    await assert.rejects(
+      invoke({ Payload: Buffer.from('{not json') }),
+      (e: any) =>
+        e.name === 'InvalidRequestContentException' && e.$metadata.httpStatusCode === 400 && /^Could not parse request body into json/.test(e.message),
+    );
   });
 
   it('over 6 MB → RequestEntityTooLargeException (413)', async () => {
     const big = Buffer.from(JSON.stringify({ data: 'x'.repeat(6 * 1024 * 1024) }));
-    await assert.rejects(invoke({ Payload: big }), (e: any) =>
-      e.name === 'RequestEntityTooLargeException' && e.$metadata.httpStatusCode === 413 && /Request must be smaller than 6291456 bytes/.test(e.message));
+    await assert.rejects(
+      invoke({ Payload: big }),
+      (e: any) =>
+        e.name === 'RequestEntityTooLargeException' && e.$metadata.httpStatusCode === 413 && /Request must be smaller than 6291456 bytes/.test(e.message),
+    );
   });
 
   it('throttled → TooManyRequestsException (429) with Reason and Retry-After', async () => {
@@ -130,10 +143,12 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
 
   it('an unknown route or invocation type gets AWS-style errors, and the server binds to loopback', async () => {
     const raw = await new Promise<{ status: number; type: string }>((resolve) => {
-      http.request(`${endpoint}/2015-03-31/functions/Echo/invocations`, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Sometimes' } }, (res) => {
-        res.resume();
-        resolve({ status: res.statusCode!, type: String(res.headers['x-amzn-errortype']) });
-      }).end('{}');
+      http
+        .request(`${endpoint}/2015-03-31/functions/Echo/invocations`, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Sometimes' } }, (res) => {
+          res.resume();
+          resolve({ status: res.statusCode!, type: String(res.headers['x-amzn-errortype']) });
+        })
+        .end('{}');
     });
     assert.deepEqual(raw, { status: 400, type: 'InvalidParameterValueException' });
     assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+$/);

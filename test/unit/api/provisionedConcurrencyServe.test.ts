@@ -34,15 +34,25 @@ describe('provisioned concurrency on a running serve', function () {
   });
 
   it('a hand-written settings.json asking for 100000 never prevents start-up: serve warns, clamps to what the account leaves, and serves', async () => {
-    const dir = fs.realpathSync(writeProject({
-      // Big reserves 895 of the account's 1000: 5 are left for provisioned concurrency beside the 100 kept unreserved.
-      'template.yaml': samTemplate({ Pc: { handler: 'app.handler', props: 'AutoPublishAlias: live' }, Big: { handler: 'app.handler', props: 'ReservedConcurrentExecutions: 895' } }),
-      'src/app.js': `exports.handler = async () => ({ type: process.env.AWS_LAMBDA_INITIALIZATION_TYPE });`,
-      '.lambda-workbench/functions/Pc/settings.json': JSON.stringify({ provisionedConcurrency: { live: { count: 100000, lastModified: '2026-01-01T00:00:00.000+0000' } } }),
-    }));
+    const dir = fs.realpathSync(
+      writeProject({
+        // Big reserves 895 of the account's 1000: 5 are left for provisioned concurrency beside the 100 kept unreserved.
+        'template.yaml': samTemplate({
+          Pc: { handler: 'app.handler', props: 'AutoPublishAlias: live' },
+          Big: { handler: 'app.handler', props: 'ReservedConcurrentExecutions: 895' },
+        }),
+        'src/app.js': `exports.handler = async () => ({ type: process.env.AWS_LAMBDA_INITIALIZATION_TYPE });`,
+        '.lambda-workbench/functions/Pc/settings.json': JSON.stringify({
+          provisionedConcurrency: { live: { count: 100000, lastModified: '2026-01-01T00:00:00.000+0000' } },
+        }),
+      }),
+    );
     serve = startServe(['--template', dir, '--port', '0']);
     const url = await listening(serve, 20000);
-    assert.match(serve.stderr(), /WARNING the provisioned concurrency of Pc:live \(\.lambda-workbench\/functions\/Pc\/settings\.json\) asks for 100000 provisioned environments, more than Lambda allows \(.*UnreservedConcurrentExecution.*\): 5 are provisioned/);
+    assert.match(
+      serve.stderr(),
+      /WARNING the provisioned concurrency of Pc:live \(\.lambda-workbench\/functions\/Pc\/settings\.json\) asks for 100000 provisioned environments, more than Lambda allows \(.*UnreservedConcurrentExecution.*\): 5 are provisioned/,
+    );
     assert.equal(processesIn(dir).length, 5, 'five provisioned environments');
     const invoke = await httpRequest('POST', `${url}/2015-03-31/functions/Pc/invocations?Qualifier=live`, '{}');
     assert.equal(invoke.status, 200, invoke.body);
@@ -57,14 +67,21 @@ describe('provisioned concurrency on a running serve', function () {
   });
 
   it('SIGTERM while 800 provisioned environments are being initialised: serve exits within a few seconds, no runtime left', async () => {
-    const dir = fs.realpathSync(writeProject({
-      'template.yaml': samTemplate({ Pc: { handler: 'app.handler', props: 'AutoPublishAlias: live' }, Other: { handler: 'app.handler' } }),
-      // A slow INIT, so that many are under way when SIGTERM comes.
-      'src/app.js': `const until = Date.now() + 300; while (Date.now() < until); exports.handler = async () => ({ pid: process.pid });`,
-    }));
+    const dir = fs.realpathSync(
+      writeProject({
+        'template.yaml': samTemplate({ Pc: { handler: 'app.handler', props: 'AutoPublishAlias: live' }, Other: { handler: 'app.handler' } }),
+        // A slow INIT, so that many are under way when SIGTERM comes.
+        'src/app.js': `const until = Date.now() + 300; while (Date.now() < until); exports.handler = async () => ({ pid: process.pid });`,
+      }),
+    );
     serve = startServe(['--template', dir, '--port', '0']);
     const url = await listening(serve);
-    const put = await httpRequest('PUT', `${url}/2019-09-30/functions/Pc/provisioned-concurrency?Qualifier=live`, JSON.stringify({ ProvisionedConcurrentExecutions: 800 }), { 'content-type': 'application/json' });
+    const put = await httpRequest(
+      'PUT',
+      `${url}/2019-09-30/functions/Pc/provisioned-concurrency?Qualifier=live`,
+      JSON.stringify({ ProvisionedConcurrentExecutions: 800 }),
+      { 'content-type': 'application/json' },
+    );
     assert.equal(put.status, 202, put.body);
     // Other functions are still served while provisioning goes on.
     const started = Date.now();

@@ -26,7 +26,9 @@ describe('request origin: Host and cross-site checks', function () {
 
   describe('checkHost / checkNotCrossSite', () => {
     it('accepts loopback names and the bound host; refuses other names', () => {
-      for (const host of ['localhost:3001', '127.0.0.1:3001', '[::1]:3001', 'LOCALHOST:3001', '127.0.0.1', 'app.localhost:3001']) assert.equal(checkHost(host), undefined, host);
+      for (const host of ['localhost:3001', '127.0.0.1:3001', '[::1]:3001', 'LOCALHOST:3001', '127.0.0.1', 'app.localhost:3001']) {
+        assert.equal(checkHost(host), undefined, host);
+      }
       for (const host of ['attacker.example:3001', 'localhost.attacker.example:3001', '127.0.0.1.nip.io:3001', '', 'a b']) {
         const refusal = checkHost(host);
         assert.equal(refusal?.status, 403, host);
@@ -61,12 +63,18 @@ describe('request origin: Host and cross-site checks', function () {
       buildIfStale();
       dir = writeProject({ 'src/app.js': HANDLER });
       ran = path.join(dir, 'ran.out');
-      fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({
-        Echo: { handler: 'app.handler', props: `Environment:\n  Variables:\n    RAN: ${ran}\nFunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n    AllowOrigins: [https://app.example]\n    AllowMethods: [POST]` },
-      })}
+      fs.writeFileSync(
+        path.join(dir, 'template.yaml'),
+        `${samTemplate({
+          Echo: {
+            handler: 'app.handler',
+            props: `Environment:\n  Variables:\n    RAN: ${ran}\nFunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n    AllowOrigins: [https://app.example]\n    AllowMethods: [POST]`,
+          },
+        })}
   Jobs:
     Type: AWS::SQS::Queue
-`);
+`,
+      );
       s = startServe(['--port', '0', '-t', dir]);
       url = await listening(s);
       port = new URL(url).port;
@@ -85,7 +93,10 @@ describe('request origin: Host and cross-site checks', function () {
     };
 
     it('a foreign Host (DNS rebinding) is refused; localhost, 127.0.0.1 and [::1] are served', async () => {
-      refused(await httpRequest('GET', `${url}/2015-03-31/functions/`, undefined, { Host: `attacker.example:${port}` }), /Refused Host "attacker\.example:\d+".*DNS rebinding/);
+      refused(
+        await httpRequest('GET', `${url}/2015-03-31/functions/`, undefined, { Host: `attacker.example:${port}` }),
+        /Refused Host "attacker\.example:\d+".*DNS rebinding/,
+      );
       for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
         const r = await httpRequest('GET', `${url}/2015-03-31/functions/`, undefined, { Host: host });
         assert.equal(r.status, 200, `${host}: ${r.body}`);
@@ -99,13 +110,23 @@ describe('request origin: Host and cross-site checks', function () {
       const before = runs();
       const evil = { Origin: 'http://evil.example', 'Content-Type': 'text/plain' };
       refused(await httpRequest('POST', `${url}/2015-03-31/functions/Echo/invocations`, '{"x":1}', evil), /origin "http:\/\/evil\.example"/);
-      refused(await httpRequest('POST', `${url}/2015-03-31/functions/Echo/invocations`, '{"x":1}', { 'Sec-Fetch-Site': 'cross-site', 'Content-Type': 'text/plain' }), /cross-site/);
+      refused(
+        await httpRequest('POST', `${url}/2015-03-31/functions/Echo/invocations`, '{"x":1}', { 'Sec-Fetch-Site': 'cross-site', 'Content-Type': 'text/plain' }),
+        /cross-site/,
+      );
       refused(await httpRequest('POST', `${url}/_workbench/queues/Jobs/messages`, '{"Body":"x"}', evil), /evil\.example/);
-      refused(await httpRequest('POST', `${url}/2015-03-31/functions/Echo/versions`, '{}', { 'Sec-Fetch-Site': 'same-site', 'Content-Type': 'text/plain' }), /same-site/);
+      refused(
+        await httpRequest('POST', `${url}/2015-03-31/functions/Echo/versions`, '{}', { 'Sec-Fetch-Site': 'same-site', 'Content-Type': 'text/plain' }),
+        /same-site/,
+      );
       const queues = JSON.parse((await httpRequest('GET', `${url}/_workbench/queues`)).body);
       assert.equal(JSON.stringify(queues).includes('"Visible":1'), false, `no message was sent: ${JSON.stringify(queues)}`);
       const versions = JSON.parse((await httpRequest('GET', `${url}/2015-03-31/functions/Echo/versions`)).body);
-      assert.deepEqual(versions.Versions.map((v: any) => v.Version), ['$LATEST'], 'no version was published');
+      assert.deepEqual(
+        versions.Versions.map((v: any) => v.Version),
+        ['$LATEST'],
+        'no version was published',
+      );
       assert.equal(runs(), before, 'the function did not run');
     });
 

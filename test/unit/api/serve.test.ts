@@ -11,7 +11,6 @@ import { exitWithin, listening, LISTENING, startServe, type ServeProcess as Serv
 // `lambda-workbench serve` as a user runs it (the built CLI in its own process): when it says it
 // listens, how it stops, which addresses and ports it refuses, and --verify-signatures.
 
-
 const FILES = {
   // Reports the runtime's pid and that of a subprocess it started (both must go on shutdown).
   'src/app.js': `
@@ -25,7 +24,8 @@ const FILES = {
 };
 
 /** A raw `node:http` POST of JSON (no SDK, no signature). */
-const post = (url: string, body: string, headers: http.OutgoingHttpHeaders = {}) => httpRequest('POST', url, body, { 'Content-Type': 'application/json', ...headers });
+const post = (url: string, body: string, headers: http.OutgoingHttpHeaders = {}) =>
+  httpRequest('POST', url, body, { 'Content-Type': 'application/json', ...headers });
 
 const invokeUrl = (base: string, fn = 'Echo') => `${base}/2015-03-31/functions/${fn}/invocations`;
 
@@ -76,10 +76,13 @@ describe('lambda-workbench serve', function () {
       s.child.stdout.on('data', () => {
         const match = LISTENING.exec(s.stdout());
         if (!match) return;
-        http.request(`${match[1]}/nowhere`, { method: 'GET', agent: false }, (res) => {
-          res.resume();
-          resolve({ status: res.statusCode!, type: String(res.headers['x-amzn-errortype']) });
-        }).on('error', reject).end();
+        http
+          .request(`${match[1]}/nowhere`, { method: 'GET', agent: false }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode!, type: String(res.headers['x-amzn-errortype']) });
+          })
+          .on('error', reject)
+          .end();
       });
       void s.exited.then(({ code }) => reject(new Error(`exited ${code}: ${s.stderr()}`)));
     });
@@ -110,7 +113,7 @@ describe('lambda-workbench serve', function () {
       assert.match(s.stderr(), /Shutting down/);
       assert.ok(!isAlive(pid), `runtime ${pid} is gone`);
       assert.ok(!isAlive(sleeperPid), `the handler's subprocess ${sleeperPid} is gone`);
-      assert.deepEqual(groupMembers(pid), [], 'nothing is left in the environment\'s process group');
+      assert.deepEqual(groupMembers(pid), [], "nothing is left in the environment's process group");
       await assert.rejects(post(invokeUrl(url), '{}'), /ECONNREFUSED/, 'the port is closed');
     });
   }
@@ -119,7 +122,10 @@ describe('lambda-workbench serve', function () {
     const s = serve(['--host', '0.0.0.0', '--port', '0', '-t', project]);
     const exit = await exitWithin(s, 10000);
     assert.equal(exit.code, 2);
-    assert.equal(s.stderr().trim(), 'Refusing to bind to 0.0.0.0: the API runs your functions for anyone who can reach it. Pass --allow-remote to do it anyway.');
+    assert.equal(
+      s.stderr().trim(),
+      'Refusing to bind to 0.0.0.0: the API runs your functions for anyone who can reach it. Pass --allow-remote to do it anyway.',
+    );
     assert.equal(s.stdout(), '');
   });
 
@@ -160,12 +166,13 @@ describe('lambda-workbench serve', function () {
   describe('--verify-signatures', () => {
     let s: Serve;
     let url: string;
-    const client = (secretAccessKey: string) => new LambdaClient({
-      endpoint: url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDSERVETEST', secretAccessKey },
-      maxAttempts: 1,
-    });
+    const client = (secretAccessKey: string) =>
+      new LambdaClient({
+        endpoint: url,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'AKIDSERVETEST', secretAccessKey },
+        maxAttempts: 1,
+      });
 
     before(async () => {
       s = serve(['--port', '0', '-t', project, '--verify-signatures', '--access-key-id', 'AKIDSERVETEST', '--secret-access-key', 'serve-secret']);
@@ -192,8 +199,10 @@ describe('lambda-workbench serve', function () {
     it('a wrong secret: InvalidSignatureException (403)', async () => {
       const sdk = client('not-the-secret');
       try {
-        await assert.rejects(sdk.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{}') })), (e: any) =>
-          e.name === 'InvalidSignatureException' && e.$metadata.httpStatusCode === 403 && /signature we calculated does not match/.test(e.message));
+        await assert.rejects(
+          sdk.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{}') })),
+          (e: any) => e.name === 'InvalidSignatureException' && e.$metadata.httpStatusCode === 403 && /signature we calculated does not match/.test(e.message),
+        );
       } finally {
         sdk.destroy();
       }

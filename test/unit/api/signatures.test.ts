@@ -36,10 +36,13 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
     buildIfStale();
     dir = writeProject({ 'src/app.js': HANDLER });
     ran = path.join(dir, 'ran.out');
-    fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({ Echo: { handler: 'app.handler', props: `Environment:\n  Variables:\n    RAN: ${ran}` } })}
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      `${samTemplate({ Echo: { handler: 'app.handler', props: `Environment:\n  Variables:\n    RAN: ${ran}` } })}
   Jobs:
     Type: AWS::SQS::Queue
-`);
+`,
+    );
     // The credentials come from the environment only: no secret on the command line.
     s = startServe(['--port', '0', '-t', dir, '--verify-signatures'], { env: KEY });
     url = await listening(s);
@@ -53,20 +56,39 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
   /** Headers of a request to `pathname` signed (with `payloadHash` as its x-amz-content-sha256) over `body`. */
   async function sign(pathname: string, body: string, payloadHash: string): Promise<Record<string, string>> {
     const target = new URL(pathname, url);
-    const signer = new SignatureV4({ credentials: { accessKeyId: KEY.AWS_ACCESS_KEY_ID, secretAccessKey: KEY.AWS_SECRET_ACCESS_KEY }, region: 'us-east-1', service: 'lambda', sha256: Hash.bind(null, 'sha256'), uriEscapePath: true });
-    const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: target.hostname, port: Number(target.port), path: target.pathname, query: {}, headers: { host: target.host, 'content-type': 'application/json', 'x-amz-content-sha256': payloadHash }, body });
+    const signer = new SignatureV4({
+      credentials: { accessKeyId: KEY.AWS_ACCESS_KEY_ID, secretAccessKey: KEY.AWS_SECRET_ACCESS_KEY },
+      region: 'us-east-1',
+      service: 'lambda',
+      sha256: Hash.bind(null, 'sha256'),
+      uriEscapePath: true,
+    });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: target.hostname,
+      port: Number(target.port),
+      path: target.pathname,
+      query: {},
+      headers: { host: target.host, 'content-type': 'application/json', 'x-amz-content-sha256': payloadHash },
+      body,
+    });
     return Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k, String(v)]));
   }
 
   it('serve with only env credentials verifies SDK requests signed with them; other keys are refused', async () => {
-    const sdk = (secretAccessKey: string) => new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: KEY.AWS_ACCESS_KEY_ID, secretAccessKey }, maxAttempts: 1 });
+    const sdk = (secretAccessKey: string) =>
+      new LambdaClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: KEY.AWS_ACCESS_KEY_ID, secretAccessKey }, maxAttempts: 1 });
     const good = sdk(KEY.AWS_SECRET_ACCESS_KEY);
     const bad = sdk('wrong');
     try {
       const out = await good.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{"sdk":1}') }));
       assert.equal(out.StatusCode, 200);
       assert.deepEqual(JSON.parse(Buffer.from(out.Payload!).toString('utf8')).event, { sdk: 1 });
-      await assert.rejects(bad.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{}') })), (e: any) => e.name === 'InvalidSignatureException' && e.$metadata.httpStatusCode === 403);
+      await assert.rejects(
+        bad.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{}') })),
+        (e: any) => e.name === 'InvalidSignatureException' && e.$metadata.httpStatusCode === 403,
+      );
     } finally {
       good.destroy();
       bad.destroy();
@@ -79,7 +101,12 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
     const credentials = path.join(own, 'credentials');
     fs.writeFileSync(credentials, '[workbench]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = profile-secret\n');
     const p = startServe(['--port', '0', '-t', own, '--verify-signatures', '--profile', 'workbench'], { env: { AWS_SHARED_CREDENTIALS_FILE: credentials } });
-    const sdk = new LambdaClient({ endpoint: await listening(p), region: 'us-east-1', credentials: { accessKeyId: 'AKIDPROFILE', secretAccessKey: 'profile-secret' }, maxAttempts: 1 });
+    const sdk = new LambdaClient({
+      endpoint: await listening(p),
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDPROFILE', secretAccessKey: 'profile-secret' },
+      maxAttempts: 1,
+    });
     try {
       const out = await sdk.send(new InvokeCommand({ FunctionName: 'Echo', Payload: Buffer.from('{"profile":1}') }));
       assert.equal(out.StatusCode, 200);
@@ -106,7 +133,12 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
     assert.equal(swapped.status, 403, swapped.body);
     assert.equal(swapped.headers['x-amzn-errortype'], 'InvalidSignatureException');
     // PublishVersion the same way.
-    const publish = await httpRequest('POST', `${url}/2015-03-31/functions/Echo/versions`, '{}', await sign('/2015-03-31/functions/Echo/versions', '{"Description":"x"}', 'UNSIGNED-PAYLOAD'));
+    const publish = await httpRequest(
+      'POST',
+      `${url}/2015-03-31/functions/Echo/versions`,
+      '{}',
+      await sign('/2015-03-31/functions/Echo/versions', '{"Description":"x"}', 'UNSIGNED-PAYLOAD'),
+    );
     assert.equal(publish.status, 403, publish.body);
     assert.equal(runs(), before, 'nothing ran');
     // The signed original is served.
@@ -114,7 +146,7 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
     assert.equal(ok.status, 200, ok.body);
   });
 
-  it('send-message signs with the user\'s credentials: served with the same env, a one-line error with wrong ones', () => {
+  it("send-message signs with the user's credentials: served with the same env, a one-line error with wrong ones", () => {
     const cli = (env: NodeJS.ProcessEnv) => runCliSync(['send-message', 'Jobs', '--body', 'signed', '-t', dir], { env: cleanEnv(env) });
     const ok = cli(KEY);
     assert.equal(ok.status, 0, ok.stderr);
@@ -132,7 +164,7 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
     assert.equal(none.stderr.trim().split('\n').length, 1, none.stderr);
   });
 
-  it('the debug adapter\'s requests (RemoteDebugTarget, as serve.json describes the serve) are signed too', async () => {
+  it("the debug adapter's requests (RemoteDebugTarget, as serve.json describes the serve) are signed too", async () => {
     const running = readRunningServe(path.join(dir, '.lambda-workbench'))!;
     assert.equal(running.verifySignatures, true);
     const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
@@ -146,7 +178,10 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
       await target.disable('Echo');
     } finally {
       await target.close();
-      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+      for (const [name, value] of [
+        ['AWS_ACCESS_KEY_ID', saved.id],
+        ['AWS_SECRET_ACCESS_KEY', saved.secret],
+      ] as const) {
         if (value === undefined) delete process.env[name];
         else process.env[name] = value;
       }

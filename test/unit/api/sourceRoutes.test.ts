@@ -16,7 +16,10 @@ describe('/_workbench/ queue and stream routes: client errors', function () {
   let url: string;
 
   before(async () => {
-    workbench = await openProject(writeProject({ 'template.yaml': TEMPLATE, 'src/app.js': 'exports.handler = async (e) => e;' }), { hotReload: false, eventSourceMappings: false });
+    workbench = await openProject(writeProject({ 'template.yaml': TEMPLATE, 'src/app.js': 'exports.handler = async (e) => e;' }), {
+      hotReload: false,
+      eventSourceMappings: false,
+    });
     api = await startLambdaApi(workbench);
     url = api.endpoint;
   });
@@ -42,13 +45,36 @@ describe('/_workbench/ queue and stream routes: client errors', function () {
   });
 
   it('a PartitionKey over 256 characters, Data over 1 MB, a Change sent to a Kinesis stream → 400 ValidationException, as Kinesis answers', async () => {
-    await expectError('POST', '/_workbench/streams/Clicks/records', JSON.stringify({ Data: 'eA==', PartitionKey: 'k'.repeat(257) }), 400, 'ValidationException', /partitionKey.*between 1 and 256/);
-    await expectError('POST', '/_workbench/streams/Clicks/records', JSON.stringify({ Data: Buffer.alloc(1024 * 1024 + 1).toString('base64'), PartitionKey: 'k' }), 400, 'ValidationException', /less than or equal to 1048576/);
-    await expectError('POST', '/_workbench/streams/Clicks/records', JSON.stringify({ Change: { eventName: 'INSERT', Keys: { id: { S: '1' } } } }), 400, 'ValidationException', /Kinesis stream/);
+    await expectError(
+      'POST',
+      '/_workbench/streams/Clicks/records',
+      JSON.stringify({ Data: 'eA==', PartitionKey: 'k'.repeat(257) }),
+      400,
+      'ValidationException',
+      /partitionKey.*between 1 and 256/,
+    );
+    await expectError(
+      'POST',
+      '/_workbench/streams/Clicks/records',
+      JSON.stringify({ Data: Buffer.alloc(1024 * 1024 + 1).toString('base64'), PartitionKey: 'k' }),
+      400,
+      'ValidationException',
+      /less than or equal to 1048576/,
+    );
+    await expectError(
+      'POST',
+      '/_workbench/streams/Clicks/records',
+      JSON.stringify({ Change: { eventName: 'INSERT', Keys: { id: { S: '1' } } } }),
+      400,
+      'ValidationException',
+      /Kinesis stream/,
+    );
     await expectError('POST', '/_workbench/streams/Clicks/records', JSON.stringify({ Change: 'INSERT' }), 400, 'ValidationException');
     await expectError('POST', '/_workbench/streams/Clicks/records', JSON.stringify({ Data: 5, PartitionKey: 'k' }), 400, 'ValidationException');
     // Within the limits, it is written.
-    const ok = await httpRequest('POST', `${url}/_workbench/streams/Clicks/records`, JSON.stringify({ Data: 'eA==', PartitionKey: 'k'.repeat(256) }), { 'content-type': 'application/json' });
+    const ok = await httpRequest('POST', `${url}/_workbench/streams/Clicks/records`, JSON.stringify({ Data: 'eA==', PartitionKey: 'k'.repeat(256) }), {
+      'content-type': 'application/json',
+    });
     assert.equal(ok.status, 200, ok.body);
     assert.match(JSON.parse(ok.body).SequenceNumber, /^\d+$/);
   });

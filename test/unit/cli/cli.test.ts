@@ -19,7 +19,7 @@ describe('CLI', function () {
     buildIfStale();
   });
 
-  it('invoke prints the response on stdout and Lambda\'s log lines on stderr (exit 0)', async () => {
+  it("invoke prints the response on stdout and Lambda's log lines on stderr (exit 0)", async () => {
     const r = await run(['invoke', 'HelloCjs', '-t', examples, '--event-json', '{"name":"Ada"}', '--phases']);
     assert.equal(r.status, 0, r.stderr);
     // The example's layer carries an extension: INIT has all three sub-phases.
@@ -29,7 +29,13 @@ describe('CLI', function () {
     assert.equal(body.message, '✨ Hello, Ada! ✨', 'decorated by a module from the layer');
     assert.match(r.stderr, /^INIT_START Runtime Version: nodejs:20\./m);
     assert.match(r.stderr, new RegExp(`^START RequestId: ${body.requestId} Version: \\$LATEST$`, 'm'));
-    assert.match(r.stderr, new RegExp(`^REPORT RequestId: ${body.requestId}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms$`, 'm'));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^REPORT RequestId: ${body.requestId}\\tDuration: [\\d.]+ ms\\tBilled Duration: \\d+ ms\\tMemory Size: 256 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: [\\d.]+ ms$`,
+        'm',
+      ),
+    );
   });
 
   it('reads the event from a file and from standard input, and runs the bundled TypeScript function', async () => {
@@ -41,13 +47,16 @@ describe('CLI', function () {
     const error = JSON.parse(fromStdin.stdout);
     assert.equal(error.errorType, 'RangeError');
     assert.match(error.errorMessage, /non-positive quantity/);
-    assert.match(error.trace[1], /ts-orders\/src\/app\.ts:\d+:\d+\)$/, 'the bundle\'s source map points the trace at the TypeScript source');
+    assert.match(error.trace[1], /ts-orders\/src\/app\.ts:\d+:\d+\)$/, "the bundle's source map points the trace at the TypeScript source");
   });
 
   it('--repeat and --concurrency show cold starts, warm reuse and scale-out in one engine', async () => {
     const r = await run(['invoke', 'HelloCjs', '-t', examples, '--repeat', '6', '--concurrency', '2']);
     assert.equal(r.status, 0, r.stderr);
-    const docs = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const docs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(docs.length, 6);
     // Each environment counts its own invocations: two first invocations (cold), the rest warm.
     const counts = docs.map((d) => d.invocationsInThisEnvironment);
@@ -90,7 +99,7 @@ describe('CLI', function () {
     const dir = writeProject({
       'template.yaml': samTemplate({
         Bad: { handler: 'app.handler', props: 'MemorySize: 64\nTimeout: 1000' },
-        Worse: { handler: 'app.handler', props: "Environment:\n  Variables:\n    REF: !ImportValue SharedStack-Output" },
+        Worse: { handler: 'app.handler', props: 'Environment:\n  Variables:\n    REF: !ImportValue SharedStack-Output' },
       }).replace('Runtime: nodejs20.x', 'Runtime: nodejs99.x'),
       'src/app.js': 'exports.handler = async () => 1;',
     });
@@ -110,11 +119,13 @@ describe('CLI', function () {
     });
     const child = startCli(['invoke', 'Long', '-t', dir], { env: process.env });
     let stderr = '';
-    const pid = await new Promise<number>((resolve) => child.stderr.on('data', (d) => {
-      stderr += d;
-      const m = /pid=(\d+)/.exec(stderr);
-      if (m) resolve(Number(m[1]));
-    }));
+    const pid = await new Promise<number>((resolve) =>
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /pid=(\d+)/.exec(stderr);
+        if (m) resolve(Number(m[1]));
+      }),
+    );
     child.kill('SIGINT');
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(status, 130);
@@ -128,7 +139,10 @@ describe('CLI', function () {
     assert.match(list.stdout, /^FUNCTION\s+RUNTIME\s+HANDLER\s+MEMORY\s+TIMEOUT$/m);
     assert.match(list.stdout, /^OrdersTs \(dev-orders\)\s+nodejs20\.x\s+app\.handler\s+256 MB\s+3 s$/m);
     const json = JSON.parse((await run(['list', '-t', examples, '--json'])).stdout);
-    assert.deepEqual(json.map((f: { logicalId: string }) => f.logicalId), (await loadTemplate(path.join(examples, 'template.yaml'))).functions.map((f) => f.logicalId));
+    assert.deepEqual(
+      json.map((f: { logicalId: string }) => f.logicalId),
+      (await loadTemplate(path.join(examples, 'template.yaml'))).functions.map((f) => f.logicalId),
+    );
     for (const args of [['--help'], ['invoke', '--help'], ['list', '--help']]) {
       const help = await run(args);
       assert.equal(help.status, 0);

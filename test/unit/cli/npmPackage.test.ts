@@ -70,8 +70,23 @@ describe('the CLI as npm installs it (npm pack → npm install -g → lambda-wor
   it('packs the built CLI, the engine and the runtimes — no sources, tests, benchmarks or source maps', () => {
     const list = run('tar', ['-tzf', tarball], scratch);
     assert.equal(list.status, 0, list.stderr);
-    const files = list.stdout.trim().split('\n').map((f) => f.replace(/^package\//, '')).sort();
-    for (const needed of ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/cli.js', 'dist/core.js', 'dist/debugAdapter.js', 'dist/languageServer.js', 'dist/runtimes/node/bootstrap.cjs', 'dist/runtimes/python/bootstrap.py']) {
+    const files = list.stdout
+      .trim()
+      .split('\n')
+      .map((f) => f.replace(/^package\//, ''))
+      .sort();
+    for (const needed of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'CHANGELOG.md',
+      'dist/cli.js',
+      'dist/core.js',
+      'dist/debugAdapter.js',
+      'dist/languageServer.js',
+      'dist/runtimes/node/bootstrap.cjs',
+      'dist/runtimes/python/bootstrap.py',
+    ]) {
       assert.ok(files.includes(needed), `${needed} is in the package (${files.join(', ')})`);
     }
     const unwanted = files.filter((f) => /^(src|test|bench|examples|docs|scripts|media)\/|\.map$|\.ts$/.test(f));
@@ -106,13 +121,15 @@ describe('the CLI as npm installs it (npm pack → npm install -g → lambda-wor
     const r = await httpRequest('POST', `${url}/2015-03-31/functions/Echo/invocations`, JSON.stringify({ marker, n: 1 }), { 'X-Amz-Invocation-Type': 'Event' });
     assert.equal(r.status, 202, r.body);
     assert.deepEqual(JSON.parse(await waitForFile(marker, 15_000)), { marker, n: 1 });
-    assert.ok(fs.existsSync(path.join(project, '.lambda-workbench', 'store')), 'the event store is the project\'s LevelDB');
+    assert.ok(fs.existsSync(path.join(project, '.lambda-workbench', 'store')), "the event store is the project's LevelDB");
     assert.deepEqual(await stopServe(serve), { code: 0, signal: null });
     assert.doesNotMatch(serve.stderr(), /Cannot find module/);
   });
 
   it('`require("lambda-workbench")` is the engine as a library', () => {
-    const probe = run(process.execPath, ['-e', 'const e = require("lambda-workbench"); console.log(typeof e.Workbench, typeof e.formatLogLine)'], scratch, { NODE_PATH: path.dirname(packageDir) });
+    const probe = run(process.execPath, ['-e', 'const e = require("lambda-workbench"); console.log(typeof e.Workbench, typeof e.formatLogLine)'], scratch, {
+      NODE_PATH: path.dirname(packageDir),
+    });
     assert.equal(probe.status, 0, probe.stderr);
     assert.equal(probe.stdout.trim(), 'function function');
   });

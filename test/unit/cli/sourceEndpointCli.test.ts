@@ -3,7 +3,14 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildIfStale, runCli, runCliSync, TEST_CREDENTIALS, type CliRun } from '../helpers/build';
@@ -38,14 +45,20 @@ function project(): { dir: string; out: string } {
     `,
   });
   const out = path.join(dir, 'handled.out');
-  fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({
-    Worker: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 1` },
-  })}
+  fs.writeFileSync(
+    path.join(dir, 'template.yaml'),
+    `${samTemplate({
+      Worker: {
+        handler: 'app.handler',
+        props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 1`,
+      },
+    })}
   Jobs:
     Type: AWS::SQS::Queue
   Clicks:
     Type: AWS::Kinesis::Stream
-`);
+`,
+  );
   return { dir, out };
 }
 
@@ -116,7 +129,11 @@ describe('CLI: --source-endpoint', function () {
       await stopSqsServer(server);
     });
 
-    const visible = async () => Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes?.ApproximateNumberOfMessages);
+    const visible = async () =>
+      Number(
+        (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes
+          ?.ApproximateNumberOfMessages,
+      );
 
     it('queues says where the queue lives; send-message writes to the real queue', async () => {
       let r = cli(['queues', '-t', dir, '--json', '--source-endpoint', `Jobs=${url}`]);
@@ -142,13 +159,32 @@ describe('CLI: --source-endpoint', function () {
         await waitForOutput(served, /Event source mapping: Jobs/, 20000);
         const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: 'Jobs' }));
         const sent = await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: '{"from":"fauxqs"}' }));
-        const line = await eventually(() => (fs.existsSync(out) && fs.readFileSync(out, 'utf8').split('\n').find((l) => l.includes('fauxqs'))) || undefined, 20000, 'the function to get the message');
+        const line = await eventually(
+          () =>
+            (fs.existsSync(out) &&
+              fs
+                .readFileSync(out, 'utf8')
+                .split('\n')
+                .find((l) => l.includes('fauxqs'))) ||
+            undefined,
+          20000,
+          'the function to get the message',
+        );
         const record = JSON.parse(line!).Records[0];
         assert.equal(record.body, '{"from":"fauxqs"}');
         assert.equal(record.messageId, sent.MessageId);
         assert.equal(record.eventSourceARN, 'arn:aws:sqs:us-east-1:000000000000:Jobs');
         // Deleted from the real queue after the function succeeded.
-        await eventually(async () => (await visible()) === 0 && Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }))).Attributes?.ApproximateNumberOfMessagesNotVisible) === 0, 10000, 'the message to be deleted');
+        await eventually(
+          async () =>
+            (await visible()) === 0 &&
+            Number(
+              (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessagesNotVisible'] }))).Attributes
+                ?.ApproximateNumberOfMessagesNotVisible,
+            ) === 0,
+          10000,
+          'the message to be deleted',
+        );
       } catch (error) {
         throw new Error(`${(error as Error).message}\nserve's stdout:\n${served.stdout()}\nserve's stderr:\n${served.stderr()}`);
       } finally {
@@ -169,7 +205,11 @@ describe('CLI: --source-endpoint', function () {
       url = `http://127.0.0.1:${server.address().port}`;
       kinesis = new KinesisClient({ endpoint: url, region: 'us-east-1', requestHandler: new NodeHttpHandler(), credentials: CREDENTIALS });
       await kinesis.send(new CreateStreamCommand({ StreamName: 'Clicks', ShardCount: 1 }));
-      await eventually(async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'Clicks' }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE', 10000, 'ACTIVE');
+      await eventually(
+        async () => (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'Clicks' }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE',
+        10000,
+        'ACTIVE',
+      );
     });
     after(async () => {
       kinesis?.destroy();
@@ -185,9 +225,14 @@ describe('CLI: --source-endpoint', function () {
       const sequenceNumber = /^Put record (\d+) into Clicks \(shardId-\d+\)\n$/.exec(r.stdout)?.[1];
       assert.ok(sequenceNumber, r.stdout);
       const [shard] = (await kinesis.send(new ListShardsCommand({ StreamName: 'Clicks' }))).Shards!;
-      const { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: 'Clicks', ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }));
+      const { ShardIterator } = await kinesis.send(
+        new GetShardIteratorCommand({ StreamName: 'Clicks', ShardId: shard.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }),
+      );
       const { Records } = await kinesis.send(new GetRecordsCommand({ ShardIterator }));
-      assert.deepEqual(Records!.map((rec) => [rec.SequenceNumber, Buffer.from(rec.Data!).toString('utf8'), rec.PartitionKey]), [[sequenceNumber, 'click!', 'user-1']]);
+      assert.deepEqual(
+        Records!.map((rec) => [rec.SequenceNumber, Buffer.from(rec.Data!).toString('utf8'), rec.PartitionKey]),
+        [[sequenceNumber, 'click!', 'user-1']],
+      );
     });
   });
 });

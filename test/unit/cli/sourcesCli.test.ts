@@ -31,16 +31,22 @@ describe('CLI: queues and streams', function () {
     buildIfStale();
     dir = writeProject({ 'src/app.js': HANDLER });
     out = path.join(dir, 'handled.out');
-    fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({
-      Worker: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON` },
-    })}${samResources({
-      Jobs: 'AWS::SQS::Queue',
-      Parked: { type: 'AWS::SQS::Queue', props: 'QueueName: parked' },
-      Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 3' },
-    })}`);
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      `${samTemplate({
+        Worker: {
+          handler: 'app.handler',
+          props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON`,
+        },
+      })}${samResources({
+        Jobs: 'AWS::SQS::Queue',
+        Parked: { type: 'AWS::SQS::Queue', props: 'QueueName: parked' },
+        Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 3' },
+      })}`,
+    );
   });
 
-  it('without a serve: messages wait in the project\'s queue; queues, streams and purge work on the state directly', () => {
+  it("without a serve: messages wait in the project's queue; queues, streams and purge work on the state directly", () => {
     let r = cli(['send-message', 'Parked', '--body', 'hello', '-t', dir]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^Sent message [0-9a-f-]{36} to Parked\n$/);
@@ -81,7 +87,13 @@ describe('CLI: queues and streams', function () {
       const r = cli(['send-message', 'Jobs', '--body', '{"job":1}', '-t', dir]);
       assert.equal(r.status, 0, r.stderr);
       await until('the function to get the message', () => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('{\\"job\\":1}'));
-      const event = JSON.parse(fs.readFileSync(out, 'utf8').trim().split('\n').find((l) => l.includes('job'))!);
+      const event = JSON.parse(
+        fs
+          .readFileSync(out, 'utf8')
+          .trim()
+          .split('\n')
+          .find((l) => l.includes('job'))!,
+      );
       assert.equal(event.Records[0].body, '{"job":1}');
       assert.equal(event.Records[0].messageId, /Sent message (\S+)/.exec(r.stdout)![1]);
     });
@@ -90,7 +102,10 @@ describe('CLI: queues and streams', function () {
       const r = cli(['put-record', 'Clicks', '--data', 'click!', '--partition-key', 'user-1', '-t', dir]);
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /^Put record \d+ into Clicks \(shardId-\d+\)\n$/);
-      await until('the function to get the record', () => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes(Buffer.from('click!').toString('base64')));
+      await until(
+        'the function to get the record',
+        () => fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes(Buffer.from('click!').toString('base64')),
+      );
     });
   });
 });

@@ -18,7 +18,11 @@ describe('CLI: publish, alias, versions', function () {
   this.timeout(60000);
   const projects: string[] = [];
   const project = () => {
-    const dir = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'app.handler' }, Other: { handler: 'app.handler', codeUri: 'other' } }), 'src/app.js': handler('v1'), 'other/app.js': handler('other') });
+    const dir = writeProject({
+      'template.yaml': samTemplate({ Echo: { handler: 'app.handler' }, Other: { handler: 'app.handler', codeUri: 'other' } }),
+      'src/app.js': handler('v1'),
+      'other/app.js': handler('other'),
+    });
     projects.push(dir);
     return dir;
   };
@@ -82,8 +86,17 @@ describe('CLI: publish, alias, versions', function () {
     assert.equal(updated.status, 0, updated.stderr);
     assert.equal(updated.stdout, 'Updated alias Echo:live → 2\n');
     const json = JSON.parse((await cli(dir, 'versions', 'Echo', '--json')).stdout);
-    assert.deepEqual(json.Versions.map((v: { Version: string }) => v.Version), ['$LATEST', '1', '2']);
-    assert.deepEqual(json.Aliases.map((a: { Name: string; FunctionVersion: string; Description: string }) => [a.Name, a.FunctionVersion, a.Description]), [['edge', '$LATEST', ''], ['live', '2', 'production']]);
+    assert.deepEqual(
+      json.Versions.map((v: { Version: string }) => v.Version),
+      ['$LATEST', '1', '2'],
+    );
+    assert.deepEqual(
+      json.Aliases.map((a: { Name: string; FunctionVersion: string; Description: string }) => [a.Name, a.FunctionVersion, a.Description]),
+      [
+        ['edge', '$LATEST', ''],
+        ['live', '2', 'production'],
+      ],
+    );
     assert.equal(json.Aliases[1].RoutingConfig, undefined);
 
     const deleted = await cli(dir, 'alias', 'Echo', 'edge', '--delete');
@@ -102,11 +115,23 @@ describe('CLI: publish, alias, versions', function () {
       [['publish', 'Nope'], /^Function Nope is not in the template \(functions: Echo, Other\)$/],
       [['versions', 'Nope'], /^Function Nope is not in the template/],
       [['alias', 'Nope', 'live', '--version', '1'], /^Function Nope is not in the template/],
-      [['alias', 'Echo', '123', '--version', '1'], /^InvalidParameterValueException: 1 validation error detected: Value '123' at 'name' failed to satisfy constraint/],
+      [
+        ['alias', 'Echo', '123', '--version', '1'],
+        /^InvalidParameterValueException: 1 validation error detected: Value '123' at 'name' failed to satisfy constraint/,
+      ],
       [['alias', 'Echo', 'live', '--version', '7'], /^ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:000000000000:function:Echo:7$/],
-      [['alias', 'Echo', 'live', '--version', '1', '--weight', '1=0.5'], /^InvalidParameterValueException: Invalid function version 1\. Function version 1 is already included in routing configuration\.$/],
-      [['alias', 'Echo', 'live', '--version', '1', '--weight', '2=1.5'], /^InvalidParameterValueException: .*Member must have value less than or equal to 1\.0/],
-      [['alias', 'Echo', 'live', '--version', '$LATEST', '--weight', '1=0.5'], /^InvalidParameterValueException: \$LATEST is not supported for an alias pointing to more than 1 version$/],
+      [
+        ['alias', 'Echo', 'live', '--version', '1', '--weight', '1=0.5'],
+        /^InvalidParameterValueException: Invalid function version 1\. Function version 1 is already included in routing configuration\.$/,
+      ],
+      [
+        ['alias', 'Echo', 'live', '--version', '1', '--weight', '2=1.5'],
+        /^InvalidParameterValueException: .*Member must have value less than or equal to 1\.0/,
+      ],
+      [
+        ['alias', 'Echo', 'live', '--version', '$LATEST', '--weight', '1=0.5'],
+        /^InvalidParameterValueException: \$LATEST is not supported for an alias pointing to more than 1 version$/,
+      ],
       [['alias', 'Echo', 'live', '--version', '1', '--weight', 'half'], /^--weight expects VERSION=WEIGHT \(e\.g\. 2=0\.1\), got "half"$/],
       [['alias', 'Echo', 'live'], /^alias needs --version <N> \(or --delete\)$/],
       [['alias', 'Echo', 'ghost', '--delete'], /^ResourceNotFoundException: Alias not found: arn:aws:lambda:us-east-1:000000000000:function:Echo:ghost$/],
@@ -130,7 +155,12 @@ describe('CLI: publish, alias, versions', function () {
       const url = served.url;
       const invoke = async (qualifier: string) => {
         const res = await fetch(`${url}/2015-03-31/functions/Echo/invocations?Qualifier=${encodeURIComponent(qualifier)}`, { method: 'POST', body: '{}' });
-        return { status: res.status, version: res.headers.get('x-amz-executed-version'), error: res.headers.get('x-amzn-errortype'), body: await res.json() as { marker: string; arn: string } };
+        return {
+          status: res.status,
+          version: res.headers.get('x-amz-executed-version'),
+          error: res.headers.get('x-amzn-errortype'),
+          body: (await res.json()) as { marker: string; arn: string },
+        };
       };
       assert.equal((await invoke('live')).error, 'ResourceNotFoundException');
 
@@ -151,9 +181,12 @@ describe('CLI: publish, alias, versions', function () {
       assert.equal(two.body.marker, 'v2');
 
       // The API sees what the CLI wrote, and the CLI what the API wrote.
-      const alias = await (await fetch(`${url}/2015-03-31/functions/Echo/aliases/live`)).json() as { FunctionVersion: string };
+      const alias = (await (await fetch(`${url}/2015-03-31/functions/Echo/aliases/live`)).json()) as { FunctionVersion: string };
       assert.equal(alias.FunctionVersion, '2');
-      const apiCreated = await fetch(`${url}/2015-03-31/functions/Echo/aliases`, { method: 'POST', body: JSON.stringify({ Name: 'canary', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }) });
+      const apiCreated = await fetch(`${url}/2015-03-31/functions/Echo/aliases`, {
+        method: 'POST',
+        body: JSON.stringify({ Name: 'canary', FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }),
+      });
       assert.equal(apiCreated.status, 201);
       assert.match((await cli(dir, 'versions', 'Echo')).stdout, /^canary\s+2 \+ 1 at 50%$/m);
       assert.equal((await cli(dir, 'alias', 'Echo', 'live', '--delete')).status, 0);

@@ -63,7 +63,10 @@ describe('config: public API', () => {
 
   it('formatDiagnostic prints file:line:column severity property: message, relative to cwd when shorter', () => {
     const inside = path.join(process.cwd(), 'app', 'template.yaml');
-    assert.equal(formatDiagnostic(diagnostic(inside, 'Resources.Hello.Properties.MemorySize')), 'app/template.yaml:12:5 error Resources.Hello.Properties.MemorySize: bad');
+    assert.equal(
+      formatDiagnostic(diagnostic(inside, 'Resources.Hello.Properties.MemorySize')),
+      'app/template.yaml:12:5 error Resources.Hello.Properties.MemorySize: bad',
+    );
     const outside = path.join(path.parse(process.cwd()).root, 't.yaml');
     assert.equal(formatDiagnostic(diagnostic(outside)), `${outside}:12:5 error bad`);
   });
@@ -83,7 +86,19 @@ describe('config: public API', () => {
   });
 
   it('KNOWN_RUNTIMES marks what runs locally and what is deprecated', () => {
-    for (const r of ['nodejs18.x', 'nodejs20.x', 'nodejs22.x', 'python3.9', 'python3.10', 'python3.11', 'python3.12', 'python3.13', 'provided', 'provided.al2', 'provided.al2023']) {
+    for (const r of [
+      'nodejs18.x',
+      'nodejs20.x',
+      'nodejs22.x',
+      'python3.9',
+      'python3.10',
+      'python3.11',
+      'python3.12',
+      'python3.13',
+      'provided',
+      'provided.al2',
+      'provided.al2023',
+    ]) {
       assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, false]);
     }
     for (const r of ['nodejs16.x', 'python3.8']) assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, true]);

@@ -38,7 +38,8 @@ function repositoryTemplates(): string[] {
 }
 
 function bigTemplate(resources: number): string {
-  let y = "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n# a comment\nGlobals:\n  Function:\n    Runtime: nodejs20.x\nResources:\n";
+  let y =
+    "AWSTemplateFormatVersion: '2010-09-09'\nTransform: AWS::Serverless-2016-10-31\n# a comment\nGlobals:\n  Function:\n    Runtime: nodejs20.x\nResources:\n";
   for (let i = 0; i < resources; i++) {
     y += `  # resource ${i}\n  Fn${i}:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: src\n      Handler: app.handler\n      MemorySize: ${128 + i}\n      Environment:\n        Variables:\n          Q: !Ref Queue${i}\n          S: !Sub '\${AWS::StackName}-${i}'\n      Events:\n        E:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Queue${i}.Arn\n            BatchSize: 10\n  Queue${i}:\n    Type: AWS::SQS::Queue\n\n`;
   }

@@ -225,8 +225,14 @@ describe('config: functions', () => {
       ['src', 'deps'],
     );
     const dir = path.dirname(m.file);
-    assert.deepEqual(fn(m, 'Fn').layers, [{ logicalId: 'Plain', contentUri: path.join(dir, 'deps') }, { arn: 'arn:aws:lambda:us-east-1:123456789012:layer:tools:3' }]);
-    assert.deepEqual(m.layers.map((l) => [l.logicalId, l.layerName, l.contentUri]), [['Plain', 'plain-layer', path.join(dir, 'deps')]]);
+    assert.deepEqual(fn(m, 'Fn').layers, [
+      { logicalId: 'Plain', contentUri: path.join(dir, 'deps') },
+      { arn: 'arn:aws:lambda:us-east-1:123456789012:layer:tools:3' },
+    ]);
+    assert.deepEqual(
+      m.layers.map((l) => [l.logicalId, l.layerName, l.contentUri]),
+      [['Plain', 'plain-layer', path.join(dir, 'deps')]],
+    );
     const d = single(m, 'not-local');
     assert.equal(d.severity, 'warning');
     assert.deepEqual(where(d), { line: 11, column: 11, property: 'Resources.Fn.Properties.Layers[1]' });
@@ -249,7 +255,13 @@ describe('config: functions', () => {
   it('attaches a SAM EventInvokeConfig and an AWS::Lambda::EventInvokeConfig resource', async () => {
     const m = await load(
       samFn(
-        [...NODE_CODE, 'EventInvokeConfig:', '  MaximumRetryAttempts: 2', '  DestinationConfig:', '    OnSuccess: { Type: Lambda, Destination: !GetAtt Other.Arn }'],
+        [
+          ...NODE_CODE,
+          'EventInvokeConfig:',
+          '  MaximumRetryAttempts: 2',
+          '  DestinationConfig:',
+          '    OnSuccess: { Type: Lambda, Destination: !GetAtt Other.Arn }',
+        ],
         '  Other:',
         '    Type: AWS::Serverless::Function',
         '    Properties: { CodeUri: src, Handler: app.handler, Runtime: nodejs20.x }',
@@ -257,7 +269,7 @@ describe('config: functions', () => {
         '    Type: AWS::Lambda::EventInvokeConfig',
         '    Properties:',
         '      FunctionName: !Ref Other',
-        "      Qualifier: $LATEST",
+        '      Qualifier: $LATEST',
         '      MaximumEventAgeInSeconds: 3600',
       ),
     );

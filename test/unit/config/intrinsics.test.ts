@@ -306,7 +306,17 @@ describe('config: intrinsic functions', () => {
 
   it('reports a Ref to an unknown name and a parameter without a value', async () => {
     const m = await load(
-      lines('Parameters:', '  NoDefault:', '    Type: String', 'Resources:', '  Probe:', '    Type: Custom::Probe', '    Properties:', '      A: !Ref Nope', '      B: { Ref: NoDefault }'),
+      lines(
+        'Parameters:',
+        '  NoDefault:',
+        '    Type: String',
+        'Resources:',
+        '  Probe:',
+        '    Type: Custom::Probe',
+        '    Properties:',
+        '      A: !Ref Nope',
+        '      B: { Ref: NoDefault }',
+      ),
     );
     const [a, b] = withCode(m, 'unresolved-ref');
     // A reference to nothing is a template error; a parameter without a value is a missing input.

@@ -85,15 +85,27 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     );
     const m = load(text);
     expectDiagnostic(m, text, {
-      code: 'invalid-value', severity: 'error', message: "Unknown runtime 'nodejs99.x'; supported runtimes:", at: 'nodejs99.x',
+      code: 'invalid-value',
+      severity: 'error',
+      message: "Unknown runtime 'nodejs99.x'; supported runtimes:",
+      at: 'nodejs99.x',
       property: 'Resources.Unknown.Properties.Runtime',
     });
     expectDiagnostic(m, text, {
-      code: 'deprecated-runtime', severity: 'warning', message: "Runtime 'nodejs16.x' is deprecated by AWS Lambda", at: 'nodejs16.x',
+      code: 'deprecated-runtime',
+      severity: 'warning',
+      message: "Runtime 'nodejs16.x' is deprecated by AWS Lambda",
+      at: 'nodejs16.x',
       property: 'Resources.Old.Properties.Runtime',
     });
     // Written once in Globals, reported once there.
-    expectDiagnostic(m, text, { code: 'deprecated-runtime', severity: 'warning', message: "Runtime 'python3.8' is deprecated", at: 'python3.8', property: 'Globals.Function.Runtime' });
+    expectDiagnostic(m, text, {
+      code: 'deprecated-runtime',
+      severity: 'warning',
+      message: "Runtime 'python3.8' is deprecated",
+      at: 'python3.8',
+      property: 'Globals.Function.Runtime',
+    });
     assert.equal(m.diagnostics.length, 3, JSON.stringify(m.diagnostics, null, 1));
   });
 
@@ -106,10 +118,20 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     ] as const) {
       const text = samFn([...CODE, 'Runtime: nodejs20.x', `${prop}: ${value}`]);
       const m = load(text);
-      expectDiagnostic(m, text, { code: 'invalid-value', severity: 'error', message, at: value, after: `${prop}:`, property: `Resources.Fn.Properties.${prop}` });
+      expectDiagnostic(m, text, {
+        code: 'invalid-value',
+        severity: 'error',
+        message,
+        at: value,
+        after: `${prop}:`,
+        property: `Resources.Fn.Properties.${prop}`,
+      });
       assert.equal(m.diagnostics.length, 1);
     }
-    for (const props of [['MemorySize: 128', 'Timeout: 1'], ['MemorySize: 10240', 'Timeout: 900']]) {
+    for (const props of [
+      ['MemorySize: 128', 'Timeout: 1'],
+      ['MemorySize: 10240', 'Timeout: 900'],
+    ]) {
       assert.deepEqual(load(samFn([...CODE, 'Runtime: nodejs20.x', ...props])).diagnostics, []);
     }
   });
@@ -117,17 +139,30 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   it('3. CodeUri: missing (at the logical id), a directory that does not exist; Globals and inline code count', () => {
     const missing = samFn(['Handler: app.handler', 'Runtime: nodejs20.x']);
     expectDiagnostic(load(missing), missing, {
-      code: 'missing-property', severity: 'error', message: 'Missing required property CodeUri', at: 'Fn', after: '  Fn:',
+      code: 'missing-property',
+      severity: 'error',
+      message: 'Missing required property CodeUri',
+      at: 'Fn',
+      after: '  Fn:',
       property: 'Resources.Fn.Properties.CodeUri',
     });
 
     const nowhere = samFn(['CodeUri: nowhere/', 'Handler: app.handler', 'Runtime: nodejs20.x']);
     expectDiagnostic(load(nowhere), nowhere, {
-      code: 'path-not-found', severity: 'error', message: `CodeUri directory does not exist: ${path.join(DIR, 'nowhere')}`, at: 'nowhere/',
+      code: 'path-not-found',
+      severity: 'error',
+      message: `CodeUri directory does not exist: ${path.join(DIR, 'nowhere')}`,
+      at: 'nowhere/',
     });
 
     // CodeUri from Globals is the function's CodeUri.
-    const globals = lines('Transform: AWS::Serverless-2016-10-31', 'Globals:', '  Function:', '    CodeUri: src', ...samFn(['Handler: app.handler', 'Runtime: nodejs20.x']).split('\n').slice(1));
+    const globals = lines(
+      'Transform: AWS::Serverless-2016-10-31',
+      'Globals:',
+      '  Function:',
+      '    CodeUri: src',
+      ...samFn(['Handler: app.handler', 'Runtime: nodejs20.x']).split('\n').slice(1),
+    );
     const g = load(globals);
     assert.deepEqual(g.diagnostics, []);
     assert.equal(g.functions[0]!.codeUri, path.join(DIR, 'src'));
@@ -140,9 +175,23 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       ...ZIP_FILE_FUNCTION,
     );
     const i = load(inline);
-    assert.deepEqual(i.diagnostics.filter((d) => d.code === 'missing-property'), []);
-    expectDiagnostic(i, inline, { code: 'unsupported-property', severity: 'error', message: 'InlineCode is not supported locally', at: '"exports.handler = async () => 1"' });
-    expectDiagnostic(i, inline, { code: 'unsupported-property', severity: 'error', message: 'Code.ZipFile (inline code) is not supported locally', at: 'exports.handler = async () => 1', after: 'ZipFile:' });
+    assert.deepEqual(
+      i.diagnostics.filter((d) => d.code === 'missing-property'),
+      [],
+    );
+    expectDiagnostic(i, inline, {
+      code: 'unsupported-property',
+      severity: 'error',
+      message: 'InlineCode is not supported locally',
+      at: '"exports.handler = async () => 1"',
+    });
+    expectDiagnostic(i, inline, {
+      code: 'unsupported-property',
+      severity: 'error',
+      message: 'Code.ZipFile (inline code) is not supported locally',
+      at: 'exports.handler = async () => 1',
+      after: 'ZipFile:',
+    });
   });
 
   it('4. Environment variables: invalid names, reserved names, over 4 KB in total', () => {
@@ -161,14 +210,26 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     const m = load(text);
     for (const name of ['1BAD', 'A', 'has-dash']) {
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'error', message: `Environment variable name '${name}' is invalid: it must match ^[a-zA-Z][a-zA-Z0-9_]+$`,
-        at: name, after: `    ${name}:`, property: `Resources.Fn.Properties.Environment.Variables.${name}`,
+        code: 'invalid-value',
+        severity: 'error',
+        message: `Environment variable name '${name}' is invalid: it must match ^[a-zA-Z][a-zA-Z0-9_]+$`,
+        at: name,
+        after: `    ${name}:`,
+        property: `Resources.Fn.Properties.Environment.Variables.${name}`,
       });
     }
-    expectDiagnostic(m, text, { code: 'reserved-env-var', severity: 'error', message: "Environment variable 'AWS_REGION' is reserved by Lambda", at: 'AWS_REGION' });
     expectDiagnostic(m, text, {
-      code: 'invalid-value', severity: 'error', message: 'Environment variables total 4107 bytes (names + values); Lambda allows at most 4096 bytes (4 KB)',
-      at: 'Variables', property: 'Resources.Fn.Properties.Environment.Variables',
+      code: 'reserved-env-var',
+      severity: 'error',
+      message: "Environment variable 'AWS_REGION' is reserved by Lambda",
+      at: 'AWS_REGION',
+    });
+    expectDiagnostic(m, text, {
+      code: 'invalid-value',
+      severity: 'error',
+      message: 'Environment variables total 4107 bytes (names + values); Lambda allows at most 4096 bytes (4 KB)',
+      at: 'Variables',
+      property: 'Resources.Fn.Properties.Environment.Variables',
     });
     assert.equal(m.diagnostics.length, 5);
   });
@@ -176,10 +237,16 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
   it('4b. a NUL byte in an Environment value is an error at the value, not a failure at invoke', () => {
     const text = samFn([...CODE, 'Runtime: nodejs20.x', 'Environment:', '  Variables:', '    GOOD: fine', '    NUL: "a\\0b"', '    ALSO: "\\x00"']);
     const m = load(text);
-    for (const [name, value] of [['NUL', '"a\\0b"'], ['ALSO', '"\\x00"']]) {
+    for (const [name, value] of [
+      ['NUL', '"a\\0b"'],
+      ['ALSO', '"\\x00"'],
+    ]) {
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'error', message: `Environment variable '${name}' contains a NUL character`,
-        at: value, property: `Resources.Fn.Properties.Environment.Variables.${name}`,
+        code: 'invalid-value',
+        severity: 'error',
+        message: `Environment variable '${name}' contains a NUL character`,
+        at: value,
+        property: `Resources.Fn.Properties.Environment.Variables.${name}`,
       });
     }
     assert.equal(m.diagnostics.length, 2, JSON.stringify(m.diagnostics));
@@ -250,48 +317,83 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
 
     it('SQS BatchSize 1–10,000 and BatchSize > 10 only with MaximumBatchingWindowInSeconds >= 1', () => {
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'warning', message: "Value '20000' at 'batchSize' failed to satisfy constraint: Member must have value less than or equal to 10000",
-        at: '20000', property: `${events}.Big.Properties.BatchSize`,
+        code: 'invalid-value',
+        severity: 'warning',
+        message: "Value '20000' at 'batchSize' failed to satisfy constraint: Member must have value less than or equal to 10000",
+        at: '20000',
+        property: `${events}.Big.Properties.BatchSize`,
       });
       // Missing: at the event's Properties key.
       expectDiagnostic(m, text, {
-        code: 'missing-property', severity: 'warning', message: 'Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
-        at: 'Properties', after: '  NoWindow:', property: `${events}.NoWindow.Properties.MaximumBatchingWindowInSeconds`,
+        code: 'missing-property',
+        severity: 'warning',
+        message: 'Maximum batch window in seconds must be greater than 0 if maximum batch size is greater than 10',
+        at: 'Properties',
+        after: '  NoWindow:',
+        property: `${events}.NoWindow.Properties.MaximumBatchingWindowInSeconds`,
       });
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'warning', message: 'Maximum batch window in seconds must be greater than 0', at: '0', after: 'MaximumBatchingWindowInSeconds:',
+        code: 'invalid-value',
+        severity: 'warning',
+        message: 'Maximum batch window in seconds must be greater than 0',
+        at: '0',
+        after: 'MaximumBatchingWindowInSeconds:',
         property: `${events}.ZeroWindow.Properties.MaximumBatchingWindowInSeconds`,
       });
       // The SQS mapping resource: nothing to point at but its logical id.
       expectDiagnostic(m, text, {
-        code: 'missing-property', severity: 'warning', message: 'Maximum batch window in seconds must be greater than 0', at: 'SqsMapping',
+        code: 'missing-property',
+        severity: 'warning',
+        message: 'Maximum batch window in seconds must be greater than 0',
+        at: 'SqsMapping',
         property: 'Resources.SqsMapping.Properties.MaximumBatchingWindowInSeconds',
       });
     });
 
     it('Kinesis / DynamoDB: StartingPosition required and one of TRIM_HORIZON | LATEST | AT_TIMESTAMP, ParallelizationFactor 1–10, BatchSize 1–10,000', () => {
       expectDiagnostic(m, text, {
-        code: 'missing-property', severity: 'warning', message: 'StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP',
-        at: 'Properties', after: '  NoPosition:', property: `${events}.NoPosition.Properties.StartingPosition`,
+        code: 'missing-property',
+        severity: 'warning',
+        message: 'StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP',
+        at: 'Properties',
+        after: '  NoPosition:',
+        property: `${events}.NoPosition.Properties.StartingPosition`,
       });
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'warning', message: "Value 'OLDEST' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
+        code: 'invalid-value',
+        severity: 'warning',
+        message: "Value 'OLDEST' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
         at: 'OLDEST',
       });
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'warning', message: "Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10",
-        at: '11', after: 'OLDEST',
+        code: 'invalid-value',
+        severity: 'warning',
+        message: "Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10",
+        at: '11',
+        after: 'OLDEST',
       });
       expectDiagnostic(m, text, { code: 'invalid-value', severity: 'warning', message: "Value '10001' at 'batchSize'", at: '10001' });
       expectDiagnostic(m, text, {
-        code: 'invalid-value', severity: 'warning', message: "Value '0' at 'parallelizationFactor' failed to satisfy constraint: Member must have value greater than or equal to 1",
-        at: '0', after: 'ParallelizationFactor: 0 }',
+        code: 'invalid-value',
+        severity: 'warning',
+        message: "Value '0' at 'parallelizationFactor' failed to satisfy constraint: Member must have value greater than or equal to 1",
+        at: '0',
+        after: 'ParallelizationFactor: 0 }',
       });
       expectDiagnostic(m, text, {
-        code: 'missing-property', severity: 'warning', message: 'StartingPosition is required', at: 'StreamMapping',
+        code: 'missing-property',
+        severity: 'warning',
+        message: 'StartingPosition is required',
+        at: 'StreamMapping',
         property: 'Resources.StreamMapping.Properties.StartingPosition',
       });
-      expectDiagnostic(m, text, { code: 'invalid-value', severity: 'warning', message: "Value '0' at 'parallelizationFactor'", at: '0', after: '  StreamMapping:' });
+      expectDiagnostic(m, text, {
+        code: 'invalid-value',
+        severity: 'warning',
+        message: "Value '0' at 'parallelizationFactor'",
+        at: '0',
+        after: '  StreamMapping:',
+      });
     });
 
     it('a source that does not resolve is reported once (unresolved-ref), and the rules still apply to the rest', () => {
@@ -301,7 +403,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     });
 
     it('nothing else is reported; the engine reads the same problems and keeps the valid mappings', () => {
-      assert.equal(m.diagnostics.length, 13, m.diagnostics.map((d) => `${d.range.line}:${d.range.column} ${d.code} ${d.message}`).join("\n"));
+      assert.equal(m.diagnostics.length, 13, m.diagnostics.map((d) => `${d.range.line}:${d.range.column} ${d.code} ${d.message}`).join('\n'));
       const { mappings, problems } = readTemplateMappings(m);
       assert.deepEqual(mappings.map((x) => x.declaredAs).sort(), ['Fn.Events.Batched', 'GoodMapping']);
       assert.equal(problems.length, 9); // Unknown has no ARN for the engine
@@ -316,13 +418,22 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       assert.deepEqual(
         checkMappingInput(input).map((i) => [i.field.join('.'), i.error.message]),
         [
-          ['BatchSize', "1 validation error detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1"],
+          [
+            'BatchSize',
+            "1 validation error detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1",
+          ],
           ['StartingPosition', 'StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP'],
-          ['ParallelizationFactor', "1 validation error detected: Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10"],
+          [
+            'ParallelizationFactor',
+            "1 validation error detected: Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10",
+          ],
         ],
       );
       // A SAM event's Type stands in for a source whose ARN is unknown.
-      assert.deepEqual(checkMappingInput({ BatchSize: 20 }, 'sqs').map((i) => i.field.join('.')), ['EventSourceArn', 'MaximumBatchingWindowInSeconds']);
+      assert.deepEqual(
+        checkMappingInput({ BatchSize: 20 }, 'sqs').map((i) => i.field.join('.')),
+        ['EventSourceArn', 'MaximumBatchingWindowInSeconds'],
+      );
     });
 
     it('a template whose only problems are mappings still opens (warnings)', () => {
@@ -342,16 +453,31 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       '    Type: AWS::Lambda::EventInvokeConfig',
       '    Properties:',
       '      FunctionName: !Ref Other',
-      "      Qualifier: $LATEST",
+      '      Qualifier: $LATEST',
       '      MaximumRetryAttempts: -1',
       '      MaximumEventAgeInSeconds: 21601',
     );
     const m = load(text);
     const cases: Array<[string, string, string, string]> = [
-      ['3', 'MaximumRetryAttempts:', 'EventInvokeConfig.MaximumRetryAttempts must be an integer between 0 and 2, got 3', 'Resources.Fn.Properties.EventInvokeConfig.MaximumRetryAttempts'],
-      ['59', 'MaximumEventAgeInSeconds:', 'EventInvokeConfig.MaximumEventAgeInSeconds must be an integer between 60 and 21600 (seconds), got 59', 'Resources.Fn.Properties.EventInvokeConfig.MaximumEventAgeInSeconds'],
+      [
+        '3',
+        'MaximumRetryAttempts:',
+        'EventInvokeConfig.MaximumRetryAttempts must be an integer between 0 and 2, got 3',
+        'Resources.Fn.Properties.EventInvokeConfig.MaximumRetryAttempts',
+      ],
+      [
+        '59',
+        'MaximumEventAgeInSeconds:',
+        'EventInvokeConfig.MaximumEventAgeInSeconds must be an integer between 60 and 21600 (seconds), got 59',
+        'Resources.Fn.Properties.EventInvokeConfig.MaximumEventAgeInSeconds',
+      ],
       ['-1', '  Config:', 'MaximumRetryAttempts must be an integer between 0 and 2, got -1', 'Resources.Config.Properties.MaximumRetryAttempts'],
-      ['21601', '  Config:', 'MaximumEventAgeInSeconds must be an integer between 60 and 21600 (seconds), got 21601', 'Resources.Config.Properties.MaximumEventAgeInSeconds'],
+      [
+        '21601',
+        '  Config:',
+        'MaximumEventAgeInSeconds must be an integer between 60 and 21600 (seconds), got 21601',
+        'Resources.Config.Properties.MaximumEventAgeInSeconds',
+      ],
     ];
     for (const [at, after, message, property] of cases) {
       const d = expectDiagnostic(m, text, { code: 'invalid-value', severity: 'error', message, at, after, property });
@@ -362,9 +488,20 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
 
   describe('7. references to nothing', () => {
     const text = samFn(
-      [...CODE, 'Runtime: nodejs20.x', 'AutoPublishAlias: live', 'Environment:', '  Variables:', '    A1: !Ref Missing', '    A2: !GetAtt Nope.Arn',
-        '    A3: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/${Gone}"', '    A4: { "Fn::GetAtt": [Absent, Arn] }', '    A5: !Ref Stage', '    A6: !Ref Fn.Alias',
-        '    A7: !Sub "${Fn.Version}"'],
+      [
+        ...CODE,
+        'Runtime: nodejs20.x',
+        'AutoPublishAlias: live',
+        'Environment:',
+        '  Variables:',
+        '    A1: !Ref Missing',
+        '    A2: !GetAtt Nope.Arn',
+        '    A3: !Sub "arn:${AWS::Partition}:s3:::${Bucket}/${Gone}"',
+        '    A4: { "Fn::GetAtt": [Absent, Arn] }',
+        '    A5: !Ref Stage',
+        '    A6: !Ref Fn.Alias',
+        '    A7: !Sub "${Fn.Version}"',
+      ],
       '  Bucket:',
       '    Type: AWS::S3::Bucket',
       '  Plain:',
@@ -382,26 +519,50 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
 
     it('Ref, GetAtt (short and long form) and ${…} in Fn::Sub: errors at the reference', () => {
       expectDiagnostic(m, text, {
-        code: 'unresolved-ref', severity: 'error', message: "'Missing' is not a parameter, resource or pseudo parameter of this template", at: '!Ref Missing',
+        code: 'unresolved-ref',
+        severity: 'error',
+        message: "'Missing' is not a parameter, resource or pseudo parameter of this template",
+        at: '!Ref Missing',
         property: 'Resources.Fn.Properties.Environment.Variables.A1',
       });
-      expectDiagnostic(m, text, { code: 'unresolved-ref', severity: 'error', message: "Fn::GetAtt Nope.Arn: no resource 'Nope' in this template", at: '!GetAtt Nope.Arn' });
+      expectDiagnostic(m, text, {
+        code: 'unresolved-ref',
+        severity: 'error',
+        message: "Fn::GetAtt Nope.Arn: no resource 'Nope' in this template",
+        at: '!GetAtt Nope.Arn',
+      });
       expectDiagnostic(m, text, { code: 'unresolved-ref', severity: 'error', message: "Fn::Sub ${Gone}: 'Gone' is not a parameter, resource", at: '${Gone}' });
       expectDiagnostic(m, text, { code: 'unresolved-ref', severity: 'error', message: "no resource 'Absent'", at: '{ "Fn::GetAtt": [Absent, Arn] }' });
     });
 
-    it('a long form spanning lines (indented JSON) at its argument: the name, or the list\'s logical id', () => {
+    it("a long form spanning lines (indented JSON) at its argument: the name, or the list's logical id", () => {
       const json = JSON.stringify(
-        { Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { Code: 'src', Handler: 'app.handler', Runtime: 'nodejs20.x', Role: { Ref: 'NoRole' }, Description: { 'Fn::GetAtt': ['Absent', 'Arn'] } } } } },
+        {
+          Resources: {
+            Fn: {
+              Type: 'AWS::Lambda::Function',
+              Properties: {
+                Code: 'src',
+                Handler: 'app.handler',
+                Runtime: 'nodejs20.x',
+                Role: { Ref: 'NoRole' },
+                Description: { 'Fn::GetAtt': ['Absent', 'Arn'] },
+              },
+            },
+          },
+        },
         null,
         2,
       );
       const j = loadTemplateText(path.join(DIR, 'template.json'), json);
       const at = (needle: string) => ({ ...rangeOf(json, needle), file: path.join(DIR, 'template.json') });
-      assert.deepEqual(j.diagnostics.map((d) => [d.code, d.severity, d.range]), [
-        ['unresolved-ref', 'error', at('"NoRole"')],
-        ['unresolved-ref', 'error', at('"Absent"')],
-      ]);
+      assert.deepEqual(
+        j.diagnostics.map((d) => [d.code, d.severity, d.range]),
+        [
+          ['unresolved-ref', 'error', at('"NoRole"')],
+          ['unresolved-ref', 'error', at('"Absent"')],
+        ],
+      );
       const yaml = samFn([...CODE, 'Runtime: nodejs20.x', 'Role:', '  Ref: NoRole']);
       // Block YAML: the mapping is the one line `Ref: NoRole`.
       expectDiagnostic(load(yaml), yaml, { code: 'unresolved-ref', severity: 'error', message: "'NoRole' is not a parameter", at: 'Ref: NoRole' });
@@ -411,18 +572,34 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       assert.equal(m.functions[0]!.environment.A6, 'arn:aws:lambda:us-east-1:000000000000:function:Fn:live');
       assert.equal(m.functions[0]!.environment.A7, 'arn:aws:lambda:us-east-1:000000000000:function:Fn:${Fn.Version}');
       expectDiagnostic(m, text, {
-        code: 'unresolved-ref', severity: 'error', message: "'Plain.Alias' exists only for a function with an AutoPublishAlias", at: '!Ref Plain.Alias',
+        code: 'unresolved-ref',
+        severity: 'error',
+        message: "'Plain.Alias' exists only for a function with an AutoPublishAlias",
+        at: '!Ref Plain.Alias',
       });
     });
 
     it('in Outputs: a warning (outputs do not affect local runs)', () => {
-      expectDiagnostic(m, text, { code: 'unresolved-ref', severity: 'warning', message: "no resource 'Lost'", at: '!GetAtt Lost.Arn', property: 'Outputs.Broken.Value' });
+      expectDiagnostic(m, text, {
+        code: 'unresolved-ref',
+        severity: 'warning',
+        message: "no resource 'Lost'",
+        at: '!GetAtt Lost.Arn',
+        property: 'Outputs.Broken.Value',
+      });
       assert.equal(m.diagnostics.length, 6, JSON.stringify(m.diagnostics, null, 1));
     });
   });
 
   it('8. aliases: versions the template does not publish, GetAtt of something that is not a version, weights 0–1', () => {
-    const alias = (name: string, ...props: string[]) => [`  ${name}:`, '    Type: AWS::Lambda::Alias', '    Properties:', '      FunctionName: !Ref Fn', `      Name: ${name.toLowerCase()}`, ...props.map((p) => `      ${p}`)];
+    const alias = (name: string, ...props: string[]) => [
+      `  ${name}:`,
+      '    Type: AWS::Lambda::Alias',
+      '    Properties:',
+      '      FunctionName: !Ref Fn',
+      `      Name: ${name.toLowerCase()}`,
+      ...props.map((p) => `      ${p}`),
+    ];
     const text = samFn(
       [...CODE, 'Runtime: nodejs20.x'],
       '  Other:',
@@ -442,38 +619,86 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       ...alias('WrongFunction', 'FunctionVersion: !GetAtt OtherV.Version'),
       ...alias('Named', 'FunctionVersion: live'),
       ...alias('Unset'),
-      ...alias('Routing', 'FunctionVersion: !GetAtt V1.Version', 'RoutingConfig:', '  AdditionalVersionWeights:', '    - FunctionVersion: "7"', '      FunctionWeight: 1.5', '    - FunctionVersion: !GetAtt V1.Version', '      FunctionWeight: -0.1', '    - FunctionWeight: 0.5'),
+      ...alias(
+        'Routing',
+        'FunctionVersion: !GetAtt V1.Version',
+        'RoutingConfig:',
+        '  AdditionalVersionWeights:',
+        '    - FunctionVersion: "7"',
+        '      FunctionWeight: 1.5',
+        '    - FunctionVersion: !GetAtt V1.Version',
+        '      FunctionWeight: -0.1',
+        '    - FunctionWeight: 0.5',
+      ),
     );
     const m = load(text);
     expectDiagnostic(m, text, {
-      code: 'missing-version', severity: 'warning', message: "FunctionVersion 3 is not a version this template publishes: this template publishes at most 1 version of 'Fn'",
-      at: '"3"', property: 'Resources.TooHigh.Properties.FunctionVersion',
+      code: 'missing-version',
+      severity: 'warning',
+      message: "FunctionVersion 3 is not a version this template publishes: this template publishes at most 1 version of 'Fn'",
+      at: '"3"',
+      property: 'Resources.TooHigh.Properties.FunctionVersion',
     });
     expectDiagnostic(m, text, {
-      code: 'missing-version', severity: 'warning', message: "Fn::GetAtt Fn.Version: 'Fn' is an AWS::Serverless::Function, not an AWS::Lambda::Version",
-      at: '!GetAtt Fn.Version', property: 'Resources.NotVersion.Properties.FunctionVersion',
+      code: 'missing-version',
+      severity: 'warning',
+      message: "Fn::GetAtt Fn.Version: 'Fn' is an AWS::Serverless::Function, not an AWS::Lambda::Version",
+      at: '!GetAtt Fn.Version',
+      property: 'Resources.NotVersion.Properties.FunctionVersion',
     });
     expectDiagnostic(m, text, {
-      code: 'missing-version', severity: 'warning', message: "FunctionVersion: 'OtherV' is a version of 'Other', not of the alias's function 'Fn'", at: '!GetAtt OtherV.Version',
+      code: 'missing-version',
+      severity: 'warning',
+      message: "FunctionVersion: 'OtherV' is a version of 'Other', not of the alias's function 'Fn'",
+      at: '!GetAtt OtherV.Version',
     });
     expectDiagnostic(m, text, {
-      code: 'invalid-value', severity: 'warning', message: "FunctionVersion: 1 validation error detected: Value 'live' at 'functionVersion' failed to satisfy constraint", at: 'live', after: '  Named:',
+      code: 'invalid-value',
+      severity: 'warning',
+      message: "FunctionVersion: 1 validation error detected: Value 'live' at 'functionVersion' failed to satisfy constraint",
+      at: 'live',
+      after: '  Named:',
     });
     expectDiagnostic(m, text, {
-      code: 'missing-property', severity: 'warning', message: 'Missing required property FunctionVersion', at: 'Unset', property: 'Resources.Unset.Properties.FunctionVersion',
+      code: 'missing-property',
+      severity: 'warning',
+      message: 'Missing required property FunctionVersion',
+      at: 'Unset',
+      property: 'Resources.Unset.Properties.FunctionVersion',
     });
     // Routing: each entry's version and weight at its value; a missing version at the list item.
     expectDiagnostic(m, text, {
-      code: 'missing-version', severity: 'warning', message: 'RoutingConfig.AdditionalVersionWeights[0].FunctionVersion 7 is not a version this template publishes',
-      at: '"7"', property: 'Resources.Routing.Properties.RoutingConfig.AdditionalVersionWeights[0].FunctionVersion',
+      code: 'missing-version',
+      severity: 'warning',
+      message: 'RoutingConfig.AdditionalVersionWeights[0].FunctionVersion 7 is not a version this template publishes',
+      at: '"7"',
+      property: 'Resources.Routing.Properties.RoutingConfig.AdditionalVersionWeights[0].FunctionVersion',
     });
-    expectDiagnostic(m, text, { code: 'invalid-value', severity: 'warning', message: 'FunctionWeight must be a number between 0.0 and 1.0, got 1.5', at: '1.5' });
-    expectDiagnostic(m, text, { code: 'invalid-value', severity: 'warning', message: 'FunctionWeight must be a number between 0.0 and 1.0, got -0.1', at: '-0.1' });
     expectDiagnostic(m, text, {
-      code: 'missing-property', severity: 'warning', message: 'Missing required property FunctionVersion of the additional version', at: 'FunctionWeight: 0.5',
+      code: 'invalid-value',
+      severity: 'warning',
+      message: 'FunctionWeight must be a number between 0.0 and 1.0, got 1.5',
+      at: '1.5',
+    });
+    expectDiagnostic(m, text, {
+      code: 'invalid-value',
+      severity: 'warning',
+      message: 'FunctionWeight must be a number between 0.0 and 1.0, got -0.1',
+      at: '-0.1',
+    });
+    expectDiagnostic(m, text, {
+      code: 'missing-property',
+      severity: 'warning',
+      message: 'Missing required property FunctionVersion of the additional version',
+      at: 'FunctionWeight: 0.5',
       property: 'Resources.Routing.Properties.RoutingConfig.AdditionalVersionWeights[2].FunctionVersion',
     });
-    expectDiagnostic(m, text, { code: 'invalid-value', severity: 'warning', message: 'Lambda routes to at most one additional version; 3 are given', at: 'AdditionalVersionWeights' });
+    expectDiagnostic(m, text, {
+      code: 'invalid-value',
+      severity: 'warning',
+      message: 'Lambda routes to at most one additional version; 3 are given',
+      at: 'AdditionalVersionWeights',
+    });
     // Good, Literal (version 1 is V1's) and Latest: nothing. Warnings only: the template opens.
     assert.equal(m.diagnostics.length, 10, JSON.stringify(m.diagnostics, null, 1));
     assert.equal(hasErrors(m), false);

@@ -68,22 +68,37 @@ const MUTATIONS: Record<string, Mutation> = {
     return ls.join('\n');
   },
   selfReference(t, r) {
-    return atKeyLine(t, r, (ls, a) => {
-      ls[a] = `${ls[a]} &self`;
-      const child = `${' '.repeat(indentOf(ls[a]!) + 2)}${r.pick(['<<: *self', 'Again: *self', 'List: [*self]', '- *self'])}`;
-      ls.splice(a + 1, 0, child);
-    }, (l) => /:\s*$/.test(l));
+    return atKeyLine(
+      t,
+      r,
+      (ls, a) => {
+        ls[a] = `${ls[a]} &self`;
+        const child = `${' '.repeat(indentOf(ls[a]!) + 2)}${r.pick(['<<: *self', 'Again: *self', 'List: [*self]', '- *self'])}`;
+        ls.splice(a + 1, 0, child);
+      },
+      (l) => /:\s*$/.test(l),
+    );
   },
   mergeKey(t, r) {
-    return atKeyLine(t, r, (ls, a) => {
-      const value = r.pick(['{ Extra: 1 }', '[{ A: 1 }, { B: 2 }]', '5', '*a0', '[*a0, *a1]', '!Ref X', '~']);
-      ls.splice(a + 1, 0, `${' '.repeat(indentOf(ls[a]!) + 2)}<<: ${value}`);
-    }, (l) => /:\s*$/.test(l));
+    return atKeyLine(
+      t,
+      r,
+      (ls, a) => {
+        const value = r.pick(['{ Extra: 1 }', '[{ A: 1 }, { B: 2 }]', '5', '*a0', '[*a0, *a1]', '!Ref X', '~']);
+        ls.splice(a + 1, 0, `${' '.repeat(indentOf(ls[a]!) + 2)}<<: ${value}`);
+      },
+      (l) => /:\s*$/.test(l),
+    );
   },
   deepNesting(t, r) {
     return atKeyLine(t, r, (ls, a) => {
       const depth = r.pick([50, 99, 101, 150, 400, 1000, 3000]);
-      const [open, close] = r.pick([['[', ']'], ['{a: ', '}'], ['!If [C, ', ', x]'], ['{"Fn::Join": ["", ', ']}']]);
+      const [open, close] = r.pick([
+        ['[', ']'],
+        ['{a: ', '}'],
+        ['!If [C, ', ', x]'],
+        ['{"Fn::Join": ["", ', ']}'],
+      ]);
       ls[a] = ls[a]!.replace(/:(\s.*)?$/, `: ${open!.repeat(depth)}1${close!.repeat(depth)}`);
     });
   },
@@ -91,7 +106,11 @@ const MUTATIONS: Record<string, Mutation> = {
     const levels = 2 + r.int(9);
     const width = 2 + r.int(9);
     let bomb = 'Bomb0: &b0 [lol]\n';
-    for (let i = 1; i <= levels; i++) bomb += `Bomb${i}: &b${i} [${Array(width).fill(`*b${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i <= levels; i++) {
+      bomb += `Bomb${i}: &b${i} [${Array(width)
+        .fill(`*b${i - 1}`)
+        .join(', ')}]\n`;
+    }
     const ls = lineList(t);
     const keys = keyLines(ls);
     if (keys.length > 0 && r.next() < 0.7) {
@@ -117,7 +136,9 @@ const MUTATIONS: Record<string, Mutation> = {
   flipBytes(t, r) {
     const chars = [...t];
     const alphabet = ':[]{}&*!<>-|#\'"\n\t ,?%@`\\\0\u00e9\ud83d\ude00xX0';
-    for (let n = 1 + r.int(10); n > 0 && chars.length > 0; n--) chars[r.int(chars.length)] = r.next() < 0.8 ? r.pick([...alphabet]) : String.fromCharCode(r.int(0x3000));
+    for (let n = 1 + r.int(10); n > 0 && chars.length > 0; n--) {
+      chars[r.int(chars.length)] = r.next() < 0.8 ? r.pick([...alphabet]) : String.fromCharCode(r.int(0x3000));
+    }
     return chars.join('');
   },
   duplicateKey(t, r) {

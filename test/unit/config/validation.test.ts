@@ -198,7 +198,12 @@ describe('config: validation diagnostics', () => {
 
   it('reports invalid Architectures, ProvisionedConcurrency without an alias and a bad DeadLetterQueue', async () => {
     const m = await load(
-      samFunction('Architectures: [x86_64, arm64]', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 1', 'DeadLetterQueue: { Type: Kafka, TargetArn: x }'),
+      samFunction(
+        'Architectures: [x86_64, arm64]',
+        'ProvisionedConcurrencyConfig:',
+        '  ProvisionedConcurrentExecutions: 1',
+        'DeadLetterQueue: { Type: Kafka, TargetArn: x }',
+      ),
     );
     assert.deepEqual(
       m.diagnostics.map((d) => [d.code, d.range.line, d.property, d.message]),
@@ -210,13 +215,25 @@ describe('config: validation diagnostics', () => {
     );
   });
 
-  it('reports ProvisionedConcurrentExecutions above the function\'s ReservedConcurrentExecutions, as Lambda refuses it', async () => {
-    const m = await load(samFunction('AutoPublishAlias: live', 'ReservedConcurrentExecutions: 5', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 100000'));
+  it("reports ProvisionedConcurrentExecutions above the function's ReservedConcurrentExecutions, as Lambda refuses it", async () => {
+    const m = await load(
+      samFunction('AutoPublishAlias: live', 'ReservedConcurrentExecutions: 5', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 100000'),
+    );
     assert.deepEqual(
       m.diagnostics.map((d) => [d.severity, d.code, d.range.line, d.property, d.message]),
-      [['error', 'invalid-value', 12, 'Resources.Fn.Properties.ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions', 'Requested Provisioned Concurrency (100000) should not be greater than the reservedConcurrentExecution for function (5)']],
+      [
+        [
+          'error',
+          'invalid-value',
+          12,
+          'Resources.Fn.Properties.ProvisionedConcurrencyConfig.ProvisionedConcurrentExecutions',
+          'Requested Provisioned Concurrency (100000) should not be greater than the reservedConcurrentExecution for function (5)',
+        ],
+      ],
     );
-    const within = await load(samFunction('AutoPublishAlias: live', 'ReservedConcurrentExecutions: 5', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 5'));
+    const within = await load(
+      samFunction('AutoPublishAlias: live', 'ReservedConcurrentExecutions: 5', 'ProvisionedConcurrencyConfig:', '  ProvisionedConcurrentExecutions: 5'),
+    );
     assert.deepEqual(within.diagnostics, []);
   });
 
@@ -233,7 +250,9 @@ describe('config: validation diagnostics', () => {
   });
 
   it('warns when SAM resources are used without the Serverless transform', async () => {
-    const m = await load(lines('Resources:', '  Fn:', '    Type: AWS::Serverless::Function', '    Properties: { CodeUri: src, Handler: a.h, Runtime: nodejs20.x }'));
+    const m = await load(
+      lines('Resources:', '  Fn:', '    Type: AWS::Serverless::Function', '    Properties: { CodeUri: src, Handler: a.h, Runtime: nodejs20.x }'),
+    );
     const d = single(m, 'missing-transform');
     assert.equal(d.severity, 'warning');
     assert.deepEqual(where(d), { line: 2, column: 3, property: 'Transform' });
@@ -241,7 +260,19 @@ describe('config: validation diagnostics', () => {
 
   it('checks parameter values against AllowedValues and Number', async () => {
     const m = await load(
-      lines('Parameters:', '  Env:', '    Type: String', '    AllowedValues: [dev, prod]', '    Default: dev', '  Size:', '    Type: Number', '    Default: big', 'Resources:', '  Q:', '    Type: AWS::SQS::Queue'),
+      lines(
+        'Parameters:',
+        '  Env:',
+        '    Type: String',
+        '    AllowedValues: [dev, prod]',
+        '    Default: dev',
+        '  Size:',
+        '    Type: Number',
+        '    Default: big',
+        'Resources:',
+        '  Q:',
+        '    Type: AWS::SQS::Queue',
+      ),
       { parameterOverrides: { Env: 'qa' } },
     );
     const [env, size] = withCode(m, 'invalid-parameter');

@@ -64,15 +64,21 @@ describe('config: YAML reading', () => {
 
   it('points diagnostics of short forms at the tag, also for lists on the following lines', async () => {
     const m = await load(
-      lines('Resources:', '  Probe:', '    Type: Custom::Probe', '    Properties:', '      A: !Ref Missing', '      B: !GetAtt', '        - Missing', '        - Arn'),
+      lines(
+        'Resources:',
+        '  Probe:',
+        '    Type: Custom::Probe',
+        '    Properties:',
+        '      A: !Ref Missing',
+        '      B: !GetAtt',
+        '        - Missing',
+        '        - Arn',
+      ),
     );
-    assert.deepEqual(
-      m.diagnostics.map(where),
-      [
-        { line: 5, column: 10, property: 'Resources.Probe.Properties.A' },
-        { line: 6, column: 10, property: 'Resources.Probe.Properties.B' },
-      ],
-    );
+    assert.deepEqual(m.diagnostics.map(where), [
+      { line: 5, column: 10, property: 'Resources.Probe.Properties.A' },
+      { line: 6, column: 10, property: 'Resources.Probe.Properties.B' },
+    ]);
   });
 
   it('reports a YAML syntax error with its position and reads nothing else', async () => {
@@ -86,7 +92,10 @@ describe('config: YAML reading', () => {
   it('reports an unclosed quote and a duplicate key', async () => {
     const quote = await load(lines('Resources:', '  Q:', '    Type: "AWS::SQS::Queue'));
     // The yaml library reports an unclosed quote where the text ends.
-    assert.deepEqual(quote.diagnostics.map((d) => [d.code, d.message, d.range.line]), [['yaml-syntax', 'Missing closing "quote', 4]]);
+    assert.deepEqual(
+      quote.diagnostics.map((d) => [d.code, d.message, d.range.line]),
+      [['yaml-syntax', 'Missing closing "quote', 4]],
+    );
     const dup = await load(lines('Resources:', '  Q:', '    Type: AWS::SQS::Queue', '  Q:', '    Type: AWS::SNS::Topic'));
     assert.deepEqual(where(single(dup, 'duplicate-key')), { line: 4, column: 3 });
   });

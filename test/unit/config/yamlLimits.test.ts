@@ -13,7 +13,13 @@ const HEAD = ['Transform: AWS::Serverless-2016-10-31', 'Resources:', '  Q:', '  
 
 function billionLaughs(levels: number): string {
   const defs = ['lol0: &l0 [lol]'];
-  for (let i = 1; i <= levels; i++) defs.push(`lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]`);
+  for (let i = 1; i <= levels; i++) {
+    defs.push(
+      `lol${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]`,
+    );
+  }
   return lines(...defs, ...HEAD, `      X: *l${levels}`);
 }
 
@@ -46,7 +52,13 @@ const CASES: Array<{ name: string; text: string; code: string; line: number; col
     line: 0,
     column: 0,
   },
-  { name: '150 levels of nesting (under the parser\'s own limit)', text: lines(...HEAD, `      X: ${'['.repeat(150)}${']'.repeat(150)}`), code: 'yaml-too-deep', line: 6, column: 0 },
+  {
+    name: "150 levels of nesting (under the parser's own limit)",
+    text: lines(...HEAD, `      X: ${'['.repeat(150)}${']'.repeat(150)}`),
+    code: 'yaml-too-deep',
+    line: 6,
+    column: 0,
+  },
   { name: 'a 9-level "billion laughs" alias bomb', text: billionLaughs(9), code: 'yaml-alias-limit', line: 0, column: 0 },
   // In flow style: the block list of 50,000 lines reads the same way, but the yaml library alone needs ~0.8 s to parse it.
   {
@@ -107,7 +119,10 @@ describe('config: YAML that used to crash or hang the reader', function () {
     const large = timed(scalarAliases(8000));
     console.log(`      1,000 aliases: ${small.ms.toFixed(0)} ms; 8,000 aliases: ${large.ms.toFixed(0)} ms`);
     for (const { model } of [small, large]) {
-      assert.deepEqual(model.diagnostics.map((d) => d.code), ['yaml-alias']);
+      assert.deepEqual(
+        model.diagnostics.map((d) => d.code),
+        ['yaml-alias'],
+      );
       assert.equal((model.resources.Q!.properties.Tags as unknown[]).length, model === small.model ? 1001 : 8001);
     }
     assert.match(large.model.diagnostics[0]!.message, /8000 aliases in this template/);
@@ -134,7 +149,10 @@ describe('config: YAML that used to crash or hang the reader', function () {
       '        <<: { D: "4" }',
     );
     const model = loadTemplateText('/t/template.yaml', text);
-    assert.deepEqual(model.diagnostics.map((d) => d.code), ['yaml-alias']);
+    assert.deepEqual(
+      model.diagnostics.map((d) => d.code),
+      ['yaml-alias'],
+    );
     const expected = (parseDocument(text, { merge: true }).toJS() as { Resources: { Q: { Properties: unknown } } }).Resources.Q.Properties;
     assert.deepEqual(model.resources.Q!.properties, expected);
     assert.deepEqual(model.resources.Q!.properties.Tags, { A: '1', B: 'own', C: '3' });

@@ -124,7 +124,7 @@ describe('lambda debug adapter (Node)', function () {
       const cdp = await attachCdp(child, file, [3], () => 2000); // every handler pause lasts 2 s
       assert.equal((await first).body.functionError, undefined, 'held 2 s past the 1 s timeout, not killed');
       await dc.customRequest('childEnded', { environmentId: child.__lambdaEnvironmentId });
-      assert.ok(output.some((l) => l.includes('debugger detached; the function\'s timeout applies again')));
+      assert.ok(output.some((l) => l.includes("debugger detached; the function's timeout applies again")));
       const second = await dc.customRequest('invoke', { event: {} });
       assert.equal(second.body.functionError, 'Unhandled');
       assert.match(second.body.payload, /Task timed out after 1\.00 seconds/);
@@ -151,13 +151,17 @@ describe('lambda debug adapter (Node)', function () {
       assert.equal(children.length, 2, 'no new environment, no new child');
       const alive = attached.filter((a) => a.lines().length === 2);
       assert.equal(alive.length, 1, 'the surviving child paused for both of its invocations');
-      assert.equal((await alive[0].client.Runtime.evaluate({ expression: 'process.env.AWS_LAMBDA_FUNCTION_NAME' })).result.value, 'App', 'its debugger connection is still up');
+      assert.equal(
+        (await alive[0].client.Runtime.evaluate({ expression: 'process.env.AWS_LAMBDA_FUNCTION_NAME' })).result.value,
+        'App',
+        'its debugger connection is still up',
+      );
       assert.equal(terminated, 0, 'the lambda session did not end');
       for (const a of attached) await a.client.close().catch(() => undefined);
     });
   });
 
-  it('attach: a running engine\'s function goes into debug mode, its invocations (local API, mappings) get children, and it is left running after', async () => {
+  it("attach: a running engine's function goes into debug mode, its invocations (local API, mappings) get children, and it is left running after", async () => {
     running = await openProject(dir);
     try {
       assert.deepEqual(json((await running.invoke('App', '{}')).payload).calls, 1, 'a normal environment first');
@@ -205,7 +209,10 @@ describe('lambda debug adapter (Node)', function () {
       assert.equal(result.FunctionError, undefined);
       assert.deepEqual(JSON.parse(Buffer.from(result.Payload!).toString()).event, { via: 'sdk' });
       assert.deepEqual(cdp.lines(), [0, 3]);
-      assert.ok(output.some((l) => /^START RequestId/.test(l)), 'phase lines streamed from the serve');
+      assert.ok(
+        output.some((l) => /^START RequestId/.test(l)),
+        'phase lines streamed from the serve',
+      );
       // Invoke again from the session, through the serve.
       const again = await dc.customRequest('invoke', { event: { n: 2 } });
       assert.equal(JSON.parse(again.body.payload).calls, 2);
@@ -221,7 +228,10 @@ describe('lambda debug adapter (Node)', function () {
 
   it('refuses attach without a running engine, and launch with unknown functions, with clear errors', async () => {
     await withClient(adapter.port, async ({ dc }) => {
-      await assert.rejects(dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments), /Nothing runs .*template\.yaml to attach to: start `lambda-workbench serve` on it/);
+      await assert.rejects(
+        dc.attachRequest({ template, function: 'App' } as DebugProtocol.AttachRequestArguments),
+        /Nothing runs .*template\.yaml to attach to: start `lambda-workbench serve` on it/,
+      );
     });
     await withClient(adapter.port, async ({ dc }) => {
       await assert.rejects(dc.launchRequest({ template, function: 'Nope' } as Launch), /Function not found in template\.yaml: Nope/);
@@ -231,15 +241,19 @@ describe('lambda debug adapter (Node)', function () {
   it('the built adapter (node dist/debugAdapter.js) speaks DAP over stdio', async () => {
     const built = path.join(REPO_ROOT, 'dist', 'debugAdapter.js');
     buildIfStale(built);
-    await withClient(undefined, async ({ dc, children, output }) => {
-      await dc.launchRequest({ template, function: 'App', event: '{"via":"stdio"}' } as Launch);
-      const child = await until('startDebugging', () => children[0]);
-      const cdp = await attachCdp(child, file, [0]);
-      const response = await until('the response', () => output.find((l) => l.includes(' response: ')));
-      assert.deepEqual(responseOf(response).event, { via: 'stdio' });
-      assert.deepEqual(cdp.lines(), [0]);
-      await cdp.client.close();
-    }, new DebugClient(process.execPath, built, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } }));
+    await withClient(
+      undefined,
+      async ({ dc, children, output }) => {
+        await dc.launchRequest({ template, function: 'App', event: '{"via":"stdio"}' } as Launch);
+        const child = await until('startDebugging', () => children[0]);
+        const cdp = await attachCdp(child, file, [0]);
+        const response = await until('the response', () => output.find((l) => l.includes(' response: ')));
+        assert.deepEqual(responseOf(response).event, { via: 'stdio' });
+        assert.deepEqual(cdp.lines(), [0]);
+        await cdp.client.close();
+      },
+      new DebugClient(process.execPath, built, 'lambda', { env: { ...process.env, AWS_ACCESS_KEY_ID: '', AWS_PROFILE: 'lwb-none' } }),
+    );
   });
 
   it('resolves events: inline JSON, objects, files, samples', () => {

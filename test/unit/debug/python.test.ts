@@ -49,7 +49,7 @@ describe('lambda debug adapter (Python, debugpy)', function () {
     try {
       await dc.launchRequest({ template: path.join(dir, 'template.yaml'), function: 'Py', event: { a: 1 } } as DebugProtocol.LaunchRequestArguments);
       await dc.configurationDoneRequest();
-      const child = await until('startDebugging', () => children[0]) as unknown as { type: string; connect: { host: string; port: number } };
+      const child = (await until('startDebugging', () => children[0])) as unknown as { type: string; connect: { host: string; port: number } };
       assert.equal(child.type, 'debugpy');
       assert.equal(child.connect.host, '127.0.0.1');
 

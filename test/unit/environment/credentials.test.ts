@@ -17,7 +17,7 @@ describe('credentials and runtime warnings', function () {
   beforeEach(() => KEYS.forEach((k) => (saved[k] = process.env[k])));
   afterEach(() => KEYS.forEach((k) => (saved[k] === undefined ? delete process.env[k] : (process.env[k] = saved[k]))));
 
-  it('takes the user\'s environment credentials first', async () => {
+  it("takes the user's environment credentials first", async () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAUSERKEY000000001';
     process.env.AWS_SECRET_ACCESS_KEY = 'user-secret-value-123';
     delete process.env.AWS_SESSION_TOKEN;
@@ -53,7 +53,7 @@ describe('credentials and runtime warnings', function () {
     assert.equal(calls, 1);
   });
 
-  it('gives functions the user\'s credentials without ever logging the secret', async () => {
+  it("gives functions the user's credentials without ever logging the secret", async () => {
     process.env.AWS_ACCESS_KEY_ID = 'AKIAUSERKEY000000002';
     process.env.AWS_SECRET_ACCESS_KEY = 'very-secret-value-456';
     process.env.AWS_SESSION_TOKEN = 'session-token-789';
@@ -93,7 +93,10 @@ describe('credentials and runtime warnings', function () {
       await workbench.invoke('Old2', '{}');
       await workbench.invoke('Same', '{}');
       assert.equal(warnings.length, 1, warnings.join('\n'));
-      assert.match(warnings[0], new RegExp(`^${other.replace('.', '\\.')} functions run on the local Node\\.js ${process.versions.node.replace(/\./g, '\\.')}`));
+      assert.match(
+        warnings[0],
+        new RegExp(`^${other.replace('.', '\\.')} functions run on the local Node\\.js ${process.versions.node.replace(/\./g, '\\.')}`),
+      );
     } finally {
       await workbench.close();
     }

@@ -62,7 +62,11 @@ describe('debugger hooks', function () {
     const result = await invocation;
     assert.deepEqual(json(result.payload), { initValue: 'set during init', calls: 1 });
     const hits = paused.filter((p) => p.url.endsWith('app.js'));
-    assert.deepEqual(hits.map((p) => p.line), [0, 3], 'init breakpoint first, then the handler breakpoint');
+    assert.deepEqual(
+      hits.map((p) => p.line),
+      [0, 3],
+      'init breakpoint first, then the handler breakpoint',
+    );
 
     // A warm invocation stops again in the handler only; a pause longer than the 1 s timeout
     // does not kill it while timeouts are suspended.
@@ -77,7 +81,10 @@ describe('debugger hooks', function () {
     assert.equal(warmResult.coldStart, false);
     assert.equal(warmResult.functionError, undefined, String(warmResult.payload));
     assert.deepEqual(json(warmResult.payload), { initValue: 'set during init', calls: 2 });
-    assert.deepEqual(paused.filter((p) => p.url.endsWith('app.js')).map((p) => p.line), [3]);
+    assert.deepEqual(
+      paused.filter((p) => p.url.endsWith('app.js')).map((p) => p.line),
+      [3],
+    );
     await client.close();
   });
 });

@@ -10,7 +10,10 @@ describe('debug-mode environment overrides are validated when set', function () 
   this.timeout(20000);
   let workbench: Workbench;
   before(async () => {
-    const dir = writeProject({ 'template.yaml': samTemplate({ Echo: { handler: 'index.handler' } }), 'src/index.js': 'exports.handler = async () => process.env.EXTRA ?? null;' });
+    const dir = writeProject({
+      'template.yaml': samTemplate({ Echo: { handler: 'index.handler' } }),
+      'src/index.js': 'exports.handler = async () => process.env.EXTRA ?? null;',
+    });
     workbench = await openProject(dir);
   });
   after(() => workbench?.close());

@@ -41,7 +41,7 @@ function sleepers(seconds: string): number[] {
   return pids;
 }
 
-describe('an environment\'s detached descendants end with it', function () {
+describe("an environment's detached descendants end with it", function () {
   this.timeout(40000);
   const serves: ServeProcess[] = [];
   after(async () => {
@@ -55,7 +55,7 @@ describe('an environment\'s detached descendants end with it', function () {
     });
   }
 
-  it('engine close (SHUTDOWN) ends a detached sleep and a detached shell\'s own child', async () => {
+  it("engine close (SHUTDOWN) ends a detached sleep and a detached shell's own child", async () => {
     const workbench = await openProject(project());
     let pids: number[] = [];
     try {
@@ -80,13 +80,16 @@ describe('an environment\'s detached descendants end with it', function () {
       // The environment is reset after a timeout; its sleep goes with it.
       const until = Date.now() + 5000;
       while (sleepers('95').some((p) => !before.has(p)) && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
-      assert.deepEqual(sleepers('95').filter((p) => !before.has(p)), []);
+      assert.deepEqual(
+        sleepers('95').filter((p) => !before.has(p)),
+        [],
+      );
     } finally {
       await workbench.close();
     }
   });
 
-  it('serve\'s SIGTERM ends the detached subprocess', async () => {
+  it("serve's SIGTERM ends the detached subprocess", async () => {
     buildIfStale();
     const serve = startServe(['--port', '0', '-t', `${project()}/template.yaml`]);
     serves.push(serve);

@@ -63,7 +63,9 @@ function call(method, path, headers, body) {
 
 function project(props: string, files: Record<string, string> = {}): { dir: string; log: string } {
   const dir = writeProject({
-    'template.yaml': samTemplate({ Fn: { handler: 'app.handler', props: `Layers: [!Ref Tools, !Ref Later]\n${props}` } }) + samLayers({ Tools: 'layers/tools', Later: 'layers/later' }),
+    'template.yaml':
+      samTemplate({ Fn: { handler: 'app.handler', props: `Layers: [!Ref Tools, !Ref Later]\n${props}` } }) +
+      samLayers({ Tools: 'layers/tools', Later: 'layers/later' }),
     'src/app.js': `
       const shared = require('shared-lib');
       exports.handler = async (event) => {
@@ -121,21 +123,29 @@ describe('layers, extensions and the Telemetry API', function () {
       assert.equal(entries[1].registered, 200);
       assert.deepEqual(entries[1].body, { functionName: 'Fn', functionVersion: '$LATEST', handler: 'app.handler' });
       const report = events.find((e) => e.environmentId === result.environmentId && e.type === 'platform.initReport')!.record as any;
-      assert.deepEqual(report.spans.map((s: any) => s.name), ['extensionInit', 'runtimeInit', 'functionInit']);
+      assert.deepEqual(
+        report.spans.map((s: any) => s.name),
+        ['extensionInit', 'runtimeInit', 'functionInit'],
+      );
       const total = report.spans.reduce((t: number, s: any) => t + s.durationMs, 0);
       assert.ok(Math.abs(total - report.metrics.durationMs) < 1);
       assert.ok(result.initDurationMs! >= 150, `INIT waited for the slow extension (${result.initDurationMs} ms)`);
-      const phases = events.filter((e) => e.environmentId === result.environmentId && e.type === 'workbench.environment').map((e) => (e.record as any).detail).filter(Boolean);
+      const phases = events
+        .filter((e) => e.environmentId === result.environmentId && e.type === 'workbench.environment')
+        .map((e) => (e.record as any).detail)
+        .filter(Boolean);
       assert.deepEqual(phases.slice(0, 2), ['init:extensions', 'init:runtime']);
     });
 
-    it('receives INVOKE with AWS\'s shape for every invocation, and the environment is reused', async () => {
+    it("receives INVOKE with AWS's shape for every invocation, and the environment is reused", async () => {
       const second = await workbench.invoke('Fn', '{"n":2}');
       assert.equal(second.coldStart, false);
       // The invoke phase (REPORT) ends only when the extension asked for its next event, i.e. after
       // it logged this one.
       await second.logs;
-      const invokes = readJsonLines(log).filter((e) => e.event?.eventType === 'INVOKE').map((e) => e.event);
+      const invokes = readJsonLines(log)
+        .filter((e) => e.event?.eventType === 'INVOKE')
+        .map((e) => e.event);
       assert.equal(invokes.length, 2);
       const last = invokes[1];
       assert.equal(last.requestId, second.requestId);
@@ -210,13 +220,17 @@ describe('layers, extensions and the Telemetry API', function () {
     const p = project('Environment:\n  Variables:\n    EXT_LOG: PLACEHOLDER');
     const workbench = await openProject(p.dir);
     await workbench.invoke('Fn', '{}');
-    const pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
-      try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.join(p.dir, 'layers'));
-      } catch {
-        return false;
-      }
-    });
+    const pids = fs
+      .readdirSync('/proc')
+      .filter((d) => /^\d+$/.test(d))
+      .map(Number)
+      .filter((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(path.join(p.dir, 'layers'));
+        } catch {
+          return false;
+        }
+      });
     await workbench.close();
     await new Promise((r) => setTimeout(r, 100));
     assert.deepEqual(pids.filter(isAlive), []);

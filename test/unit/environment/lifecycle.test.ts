@@ -1,5 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { EnvironmentLifecycle, IllegalEnvironmentTransitionError, LIFECYCLE_EVENTS, TRANSITIONS, type LifecycleEvent } from '../../../src/core/environment/lifecycle';
+import {
+  EnvironmentLifecycle,
+  IllegalEnvironmentTransitionError,
+  LIFECYCLE_EVENTS,
+  TRANSITIONS,
+  type LifecycleEvent,
+} from '../../../src/core/environment/lifecycle';
 import type { EnvironmentState } from '../../../src/core/environment/types';
 
 // The execution environment's state table: every legal transition, every illegal one, listeners.
@@ -71,13 +77,16 @@ describe('environment lifecycle table', () => {
         const heard: EnvironmentState[] = [];
         lifecycle.onTransition((state) => heard.push(state));
         assert.equal(lifecycle.allows(event), false, `${event} in ${from}`);
-        assert.throws(() => lifecycle.apply(event), (error: unknown) => {
-          assert.ok(error instanceof IllegalEnvironmentTransitionError);
-          assert.equal(error.from, from);
-          assert.equal(error.event, event);
-          assert.match(error.message, new RegExp(`${event} in state ${from}`));
-          return true;
-        });
+        assert.throws(
+          () => lifecycle.apply(event),
+          (error: unknown) => {
+            assert.ok(error instanceof IllegalEnvironmentTransitionError);
+            assert.equal(error.from, from);
+            assert.equal(error.event, event);
+            assert.match(error.message, new RegExp(`${event} in state ${from}`));
+            return true;
+          },
+        );
         assert.equal(lifecycle.state, from);
         assert.deepEqual(heard, []);
         illegal++;

@@ -32,7 +32,9 @@ describe('memory limits and provisioned concurrency', function () {
   this.timeout(30000);
 
   it('derives the Node heap limit from MemorySize', async () => {
-    const workbench = await openProject(writeProject({ 'template.yaml': samTemplate({ Small: { handler: 'app.handler', props: 'MemorySize: 256' } }), ...FILES }));
+    const workbench = await openProject(
+      writeProject({ 'template.yaml': samTemplate({ Small: { handler: 'app.handler', props: 'MemorySize: 256' } }), ...FILES }),
+    );
     try {
       const { heapLimitMb } = json((await workbench.invoke('Small', '{}')).payload);
       assert.ok(heapLimitMb > 150 && heapLimitMb <= 256, `heap limit ${heapLimitMb} MB for 256 MB`);
@@ -47,10 +49,15 @@ describe('memory limits and provisioned concurrency', function () {
     ['a subprocess holding memory', '{}', 'Child'],
   ] as const) {
     it(`${title} → Runtime.OutOfMemory, and the environment is reset`, async () => {
-      const workbench = await openProject(writeProject({
-        'template.yaml': samTemplate({ Small: { handler: 'app.handler', props: 'MemorySize: 128\nTimeout: 20' }, Child: { handler: 'child.handler', props: 'MemorySize: 128\nTimeout: 20' } }),
-        ...FILES,
-      }));
+      const workbench = await openProject(
+        writeProject({
+          'template.yaml': samTemplate({
+            Small: { handler: 'app.handler', props: 'MemorySize: 128\nTimeout: 20' },
+            Child: { handler: 'child.handler', props: 'MemorySize: 128\nTimeout: 20' },
+          }),
+          ...FILES,
+        }),
+      );
       try {
         const result = await workbench.invoke(fn, event, { collectLogs: true });
         assert.equal(result.functionError, 'Unhandled', String(result.payload));
@@ -72,7 +79,9 @@ describe('memory limits and provisioned concurrency', function () {
     it('initialises N environments of the AutoPublishAlias version before any invocation; they serve first, warm, without Init Duration', async () => {
       const events: TelemetryEvent[] = [];
       const dir = writeProject({
-        'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 2' } }),
+        'template.yaml': samTemplate({
+          Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 2' },
+        }),
         ...FILES,
       });
       const workbench = await openProject(dir);
@@ -81,11 +90,17 @@ describe('memory limits and provisioned concurrency', function () {
         const envs = workbench.environments();
         assert.equal(envs.length, 2, 'provisioned before the first invocation');
         assert.ok(envs.every((e) => e.state === 'Idle' && e.initializationType === 'provisioned-concurrency'));
-        const [a, b] = await Promise.all([workbench.invoke('Prov:live', '{"sleepMs":200}', { collectLogs: true }), workbench.invoke('Prov:live', '{"sleepMs":200}', { collectLogs: true })]);
+        const [a, b] = await Promise.all([
+          workbench.invoke('Prov:live', '{"sleepMs":200}', { collectLogs: true }),
+          workbench.invoke('Prov:live', '{"sleepMs":200}', { collectLogs: true }),
+        ]);
         for (const r of [a, b]) {
           assert.equal(r.coldStart, false);
           assert.equal(json(r.payload).type, 'provisioned-concurrency');
-          assert.doesNotMatch((await r.logs).find((l) => l.startsWith('REPORT'))!, /Init Duration/);
+          assert.doesNotMatch(
+            (await r.logs).find((l) => l.startsWith('REPORT'))!,
+            /Init Duration/,
+          );
         }
         // Spill-over: a third concurrent invocation cold-starts an on-demand environment.
         const burst = await Promise.all([1, 2, 3].map(() => workbench.invoke('Prov:live', '{"sleepMs":200}')));
@@ -102,7 +117,9 @@ describe('memory limits and provisioned concurrency', function () {
 
     it('are never reaped, and a failed one is replaced', async () => {
       const dir = writeProject({
-        'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'Timeout: 1\nAutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1' } }),
+        'template.yaml': samTemplate({
+          Prov: { handler: 'app.handler', props: 'Timeout: 1\nAutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1' },
+        }),
         ...FILES,
       });
       const workbench = await openProject(dir, { keepAliveSeconds: 0.2 });
@@ -111,7 +128,12 @@ describe('memory limits and provisioned concurrency', function () {
         assert.equal(workbench.environments().length, 1, 'the keep-alive does not apply to provisioned environments');
         const timedOut = await workbench.invoke('Prov:live', '{"sleepMs": 3000}');
         assert.equal(json(timedOut.payload).errorType, 'Sandbox.Timedout');
-        for (let i = 0; i < 50 && !workbench.environments().some((e) => e.initializationType === 'provisioned-concurrency' && e.state === 'Idle' && e.id !== timedOut.environmentId); i++) {
+        for (
+          let i = 0;
+          i < 50 &&
+          !workbench.environments().some((e) => e.initializationType === 'provisioned-concurrency' && e.state === 'Idle' && e.id !== timedOut.environmentId);
+          i++
+        ) {
           await new Promise((r) => setTimeout(r, 50));
         }
         const replacement = workbench.environments().find((e) => e.initializationType === 'provisioned-concurrency');
@@ -122,7 +144,10 @@ describe('memory limits and provisioned concurrency', function () {
     });
 
     it('a stored count out of bounds (settings.json 100000) never prevents start-up: the engine warns, clamps, and initialises a few at a time', async () => {
-      const dir = writeProject({ 'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live' }, Plain: { handler: 'app.handler' } }), ...FILES });
+      const dir = writeProject({
+        'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live' }, Plain: { handler: 'app.handler' } }),
+        ...FILES,
+      });
       const settingsFile = path.join(dir, '.lambda-workbench', 'functions', 'Prov', 'settings.json');
       fs.mkdirSync(path.dirname(settingsFile), { recursive: true });
       fs.writeFileSync(settingsFile, JSON.stringify({ provisionedConcurrency: { live: { count: 100000, lastModified: '2026-01-01T00:00:00.000+0000' } } }));
@@ -146,9 +171,15 @@ describe('memory limits and provisioned concurrency', function () {
         const provisioned = workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency');
         assert.equal(provisioned.length, 20, 'clamped to what the account leaves unreserved');
         assert.ok(provisioned.every((e) => e.version === '1' && e.state === 'Idle'));
-        assert.ok(warnings.some((w) => /settings\.json.*100000.*UnreservedConcurrentExecution.*20 are provisioned/.test(w)), warnings.join('\n'));
+        assert.ok(
+          warnings.some((w) => /settings\.json.*100000.*UnreservedConcurrentExecution.*20 are provisioned/.test(w)),
+          warnings.join('\n'),
+        );
         // Nothing is left for the setting's 50 on Plain's $LATEST: clamped to 0, with a warning.
-        assert.ok(warnings.some((w) => /provisionedConcurrency setting of Plain asks for 50.*0 are provisioned/.test(w)), warnings.join('\n'));
+        assert.ok(
+          warnings.some((w) => /provisionedConcurrency setting of Plain asks for 50.*0 are provisioned/.test(w)),
+          warnings.join('\n'),
+        );
         assert.ok(most >= 2 && most <= 4, `${most} INITs at once (at most 4)`);
         // The stored value is left as it is (the API can change it); only what runs is clamped.
         assert.equal(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).provisionedConcurrency.live.count, 100000);
@@ -158,8 +189,13 @@ describe('memory limits and provisioned concurrency', function () {
       }
     });
 
-    it('the template\'s ProvisionedConcurrencyConfig beyond what the account leaves unreserved is clamped, with a warning', async () => {
-      const dir = writeProject({ 'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 50' } }), ...FILES });
+    it("the template's ProvisionedConcurrencyConfig beyond what the account leaves unreserved is clamped, with a warning", async () => {
+      const dir = writeProject({
+        'template.yaml': samTemplate({
+          Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 50' },
+        }),
+        ...FILES,
+      });
       const warnings: string[] = [];
       const workbench = await Workbench.open({
         template: path.join(dir, 'template.yaml'),
@@ -170,7 +206,11 @@ describe('memory limits and provisioned concurrency', function () {
       });
       try {
         assert.equal(workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency').length, 3);
-        assert.deepEqual(warnings.filter((w) => /ProvisionedConcurrencyConfig of Prov asks for 50 .*: 3 are provisioned/.test(w)).length, 1, warnings.join('\n'));
+        assert.deepEqual(
+          warnings.filter((w) => /ProvisionedConcurrencyConfig of Prov asks for 50 .*: 3 are provisioned/.test(w)).length,
+          1,
+          warnings.join('\n'),
+        );
       } finally {
         await workbench.close();
       }

@@ -32,7 +32,7 @@ function leftover(root: string, host: string, env = 'env-0123abcd-Xy12Z9'): stri
   return path.join(root, host);
 }
 
-describe('per-environment TMPDIRs: a killed engine\'s are removed at the next start, a live engine\'s kept', function () {
+describe("per-environment TMPDIRs: a killed engine's are removed at the next start, a live engine's kept", function () {
   this.timeout(40000);
   let root: string;
   const children: Array<{ kill: () => void }> = [];
@@ -47,7 +47,7 @@ describe('per-environment TMPDIRs: a killed engine\'s are removed at the next st
     fs.rmSync(path.dirname(root), { recursive: true, force: true });
   });
 
-  it('removes dead hosts\' folders (and day-old ones of the flat layout) when an engine opens', async () => {
+  it("removes dead hosts' folders (and day-old ones of the flat layout) when an engine opens", async () => {
     const dead = await deadProcess();
     const live = spawn('sleep', ['30']);
     children.push(live);
@@ -61,12 +61,15 @@ describe('per-environment TMPDIRs: a killed engine\'s are removed at the next st
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
     fs.utimesSync(oldFlat, twoDaysAgo, twoDaysAgo);
 
-    const dir = writeProject({ 'template.yaml': samTemplate({ Tmp: { handler: 'index.handler' } }), 'src/index.js': 'exports.handler = async () => process.env.TMPDIR;' });
+    const dir = writeProject({
+      'template.yaml': samTemplate({ Tmp: { handler: 'index.handler' } }),
+      'src/index.js': 'exports.handler = async () => process.env.TMPDIR;',
+    });
     const workbench = await openProject(dir, { tmpRoot: root });
     try {
       for (const gone of [deadDir, reusedPid, oldFlat]) assert.equal(fs.existsSync(gone), false, `${gone} is still there`);
       for (const kept of [liveDir, newFlat, unrelated]) assert.equal(fs.existsSync(kept), true, `${kept} was removed`);
-      assert.ok(fs.existsSync(path.join(liveDir, 'env-0123abcd-Xy12Z9', 'scratch.bin')), 'a live engine\'s files are untouched');
+      assert.ok(fs.existsSync(path.join(liveDir, 'env-0123abcd-Xy12Z9', 'scratch.bin')), "a live engine's files are untouched");
       // This engine's environments are in this process's folder.
       const tmp = json((await workbench.invoke('Tmp', '{}')).payload) as string;
       assert.equal(path.dirname(path.dirname(tmp)), root);
@@ -79,7 +82,10 @@ describe('per-environment TMPDIRs: a killed engine\'s are removed at the next st
 
   it('after serve is killed with SIGKILL, its TMPDIRs are gone once the next engine opens', async () => {
     buildIfStale();
-    const dir = writeProject({ 'template.yaml': samTemplate({ Tmp: { handler: 'index.handler' } }), 'src/index.js': 'exports.handler = async () => process.env.TMPDIR;' });
+    const dir = writeProject({
+      'template.yaml': samTemplate({ Tmp: { handler: 'index.handler' } }),
+      'src/index.js': 'exports.handler = async () => process.env.TMPDIR;',
+    });
     serve = startServe(['--port', '0', '-t', path.join(dir, 'template.yaml')], { env: { TMPDIR: path.dirname(root) } });
     const url = await listening(serve);
     const response = await httpRequest('POST', `${url}/2015-03-31/functions/Tmp/invocations`, '{}');

@@ -27,9 +27,17 @@ describe('event sources in the engine', function () {
   }
 
   it('an SQS mapping from the template polls the embedded queue: batches of BatchSize, every message once, deleted after success', async () => {
-    const { dir, out } = project(`  Jobs:
+    const { dir, out } = project(
+      `  Jobs:
     Type: AWS::SQS::Queue
-`, { Worker: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 10` } });
+`,
+      {
+        Worker: {
+          handler: 'app.handler',
+          props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 10`,
+        },
+      },
+    );
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('worker')));
     const metrics: TelemetryEvent[] = [];
     const workbench = await openEach(dir);
@@ -50,17 +58,32 @@ describe('event sources in the engine', function () {
       await new Promise((r) => setTimeout(r, 20));
     }
     assert.deepEqual(await queue.stats(), { visible: 0, inFlight: 0, delayed: 0 });
-    assert.ok(metrics.some((m) => (m.record as any).kind === 'batch'), 'batch metrics in the event stream');
+    assert.ok(
+      metrics.some((m) => (m.record as any).kind === 'batch'),
+      'batch metrics in the event stream',
+    );
   });
 
-  it('an asynchronous invocation\'s OnSuccess queue feeds another function\'s SQS mapping', async () => {
-    const { dir, out } = project(`  Handoff:
+  it("an asynchronous invocation's OnSuccess queue feeds another function's SQS mapping", async () => {
+    const { dir, out } = project(
+      `  Handoff:
     Type: AWS::SQS::Queue
-`, {
-      First: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: FIRST_FILE\nEventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt Handoff.Arn` },
-      Second: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: SECOND_FILE\nEvents:\n  Handoff:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Handoff.Arn` },
-    });
-    fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('FIRST_FILE', out('first')).replace('SECOND_FILE', out('second')));
+`,
+      {
+        First: {
+          handler: 'app.handler',
+          props: `Environment:\n  Variables:\n    OUT: FIRST_FILE\nEventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt Handoff.Arn`,
+        },
+        Second: {
+          handler: 'app.handler',
+          props: `Environment:\n  Variables:\n    OUT: SECOND_FILE\nEvents:\n  Handoff:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Handoff.Arn`,
+        },
+      },
+    );
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('FIRST_FILE', out('first')).replace('SECOND_FILE', out('second')),
+    );
     const workbench = await openEach(dir);
     await workbench.invokeAsync('First', '{"order":7}');
     await waitFor(() => readJsonLines(out('second')).length > 0, 15000, 'the second function to get the record');
@@ -71,11 +94,19 @@ describe('event sources in the engine', function () {
   });
 
   it('a Kinesis mapping reads every shard in order per partition key', async () => {
-    const { dir, out } = project(`  Clicks:
+    const { dir, out } = project(
+      `  Clicks:
     Type: AWS::Kinesis::Stream
     Properties:
       ShardCount: 2
-`, { Reader: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON\n      BatchSize: 7` } });
+`,
+      {
+        Reader: {
+          handler: 'app.handler',
+          props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON\n      BatchSize: 7`,
+        },
+      },
+    );
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('reader')));
     const workbench = await openEach(dir);
     const stream = workbench.eventSources.sources.stream('Clicks')!;
@@ -89,12 +120,19 @@ describe('event sources in the engine', function () {
       const data = JSON.parse(Buffer.from(r.kinesis.data, 'base64').toString('utf8'));
       byKey.set(data.key, [...(byKey.get(data.key) ?? []), data.n]);
     }
-    for (const [, ns] of byKey) assert.deepEqual(ns, [...ns].sort((a, b) => a - b), 'in order per partition key');
+    for (const [, ns] of byKey) {
+      assert.deepEqual(
+        ns,
+        [...ns].sort((a, b) => a - b),
+        'in order per partition key',
+      );
+    }
     assert.equal(new Set(records.map((r: any) => r.eventID.split(':')[0])).size, 2, 'both shards');
   });
 
   it('a DynamoDB stream mapping gets INSERT / MODIFY / REMOVE records', async () => {
-    const { dir, out } = project(`  Orders:
+    const { dir, out } = project(
+      `  Orders:
     Type: AWS::DynamoDB::Table
     Properties:
       AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
@@ -102,7 +140,14 @@ describe('event sources in the engine', function () {
       BillingMode: PAY_PER_REQUEST
       StreamSpecification:
         StreamViewType: NEW_AND_OLD_IMAGES
-`, { Auditor: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Orders:\n    Type: DynamoDB\n    Properties:\n      Stream: !GetAtt Orders.StreamArn\n      StartingPosition: TRIM_HORIZON` } });
+`,
+      {
+        Auditor: {
+          handler: 'app.handler',
+          props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Orders:\n    Type: DynamoDB\n    Properties:\n      Stream: !GetAtt Orders.StreamArn\n      StartingPosition: TRIM_HORIZON`,
+        },
+      },
+    );
     fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('auditor')));
     const workbench = await openEach(dir);
     const stream = workbench.eventSources.sources.stream('Orders')!;
@@ -112,7 +157,10 @@ describe('event sources in the engine', function () {
     await stream.putChange!({ eventName: 'REMOVE', Keys: keys, OldImage: { ...keys, total: { N: '7' } } });
     await waitFor(() => readJsonLines(out('auditor')).flatMap((e) => e.Records).length >= 3, 15000, '3 records handled');
     const records = readJsonLines(out('auditor')).flatMap((e) => e.Records);
-    assert.deepEqual(records.map((r: any) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
+    assert.deepEqual(
+      records.map((r: any) => r.eventName),
+      ['INSERT', 'MODIFY', 'REMOVE'],
+    );
     assert.equal(records[0].eventSource, 'aws:dynamodb');
     assert.deepEqual(records[1].dynamodb.OldImage.total, { N: '5' });
     assert.deepEqual(records[1].dynamodb.NewImage.total, { N: '7' });

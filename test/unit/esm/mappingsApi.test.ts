@@ -2,8 +2,12 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CreateEventSourceMappingCommand, DeleteEventSourceMappingCommand, GetEventSourceMappingCommand, type LambdaClient,
-  ListEventSourceMappingsCommand, UpdateEventSourceMappingCommand,
+  CreateEventSourceMappingCommand,
+  DeleteEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  type LambdaClient,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import type { Workbench } from '../../../src/core/workbench';
@@ -52,7 +56,7 @@ describe('event source mappings through the control-plane API', function () {
     });
   };
 
-  it('lists the template\'s mappings with AWS\'s shape and a stable UUID', async () => {
+  it("lists the template's mappings with AWS's shape and a stable UUID", async () => {
     const out = await client.send(new ListEventSourceMappingsCommand({ FunctionName: 'Worker' }));
     assert.equal(out.EventSourceMappings?.length, 1);
     const m = out.EventSourceMappings![0];
@@ -70,7 +74,14 @@ describe('event source mappings through the control-plane API', function () {
   });
 
   it('creates, gets, updates and deletes an SQS mapping; API mappings survive a restart', async () => {
-    const created = await client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:other-queue', BatchSize: 100, MaximumBatchingWindowInSeconds: 2 }));
+    const created = await client.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'Reader',
+        EventSourceArn: 'arn:aws:sqs:us-east-1:000000000000:other-queue',
+        BatchSize: 100,
+        MaximumBatchingWindowInSeconds: 2,
+      }),
+    );
     assert.equal(created.$metadata.httpStatusCode, 202);
     assert.equal(created.State, 'Creating');
     assert.equal(created.BatchSize, 100);
@@ -92,11 +103,22 @@ describe('event source mappings through the control-plane API', function () {
 
   it('a Kinesis mapping: StartingPosition required, stream settings with their defaults', async () => {
     const arn = 'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks';
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: arn })), 'InvalidParameterValueException', 400, /StartingPosition is required/);
-    const created = await client.send(new CreateEventSourceMappingCommand({
-      FunctionName: 'Reader', EventSourceArn: arn, StartingPosition: 'TRIM_HORIZON', BisectBatchOnFunctionError: true,
-      DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:other-queue' } }, FunctionResponseTypes: ['ReportBatchItemFailures'],
-    }));
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: arn })),
+      'InvalidParameterValueException',
+      400,
+      /StartingPosition is required/,
+    );
+    const created = await client.send(
+      new CreateEventSourceMappingCommand({
+        FunctionName: 'Reader',
+        EventSourceArn: arn,
+        StartingPosition: 'TRIM_HORIZON',
+        BisectBatchOnFunctionError: true,
+        DestinationConfig: { OnFailure: { Destination: 'arn:aws:sqs:us-east-1:000000000000:other-queue' } },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+    );
     assert.equal(created.BatchSize, 100);
     assert.equal(created.ParallelizationFactor, 1);
     assert.equal(created.MaximumRetryAttempts, -1);
@@ -106,20 +128,60 @@ describe('event source mappings through the control-plane API', function () {
     assert.deepEqual(created.FunctionResponseTypes, ['ReportBatchItemFailures']);
     assert.equal(created.DestinationConfig?.OnFailure?.Destination, 'arn:aws:sqs:us-east-1:000000000000:other-queue');
     const byArn = await client.send(new ListEventSourceMappingsCommand({ EventSourceArn: arn }));
-    assert.deepEqual(byArn.EventSourceMappings!.map((m) => m.UUID), [created.UUID]);
+    assert.deepEqual(
+      byArn.EventSourceMappings!.map((m) => m.UUID),
+      [created.UUID],
+    );
     await client.send(new DeleteEventSourceMappingCommand({ UUID: created.UUID }));
   });
 
-  it('AWS\'s validation and errors', async () => {
+  it("AWS's validation and errors", async () => {
     const queue = 'arn:aws:sqs:us-east-1:000000000000:other-queue';
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, BatchSize: 20 })), 'InvalidParameterValueException', 400, /Maximum batch window in seconds must be greater than 0/);
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, BatchSize: 20000, MaximumBatchingWindowInSeconds: 1 })), 'InvalidParameterValueException', 400, /less than or equal to 10000/);
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, StartingPosition: 'LATEST' })), 'InvalidParameterValueException', 400, /Unsupported StartingPosition parameter for the event source type sqs/);
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Nope', EventSourceArn: queue })), 'ResourceNotFoundException', 404, /Function not found/);
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: 'arn:aws:s3:::bucket' })), 'InvalidParameterValueException', 400, /Unrecognized event source/);
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, FilterCriteria: { Filters: [{ Pattern: '{not json' }] } })), 'InvalidParameterValueException', 400, /Invalid filter pattern/);
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, BatchSize: 20 })),
+      'InvalidParameterValueException',
+      400,
+      /Maximum batch window in seconds must be greater than 0/,
+    );
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, BatchSize: 20000, MaximumBatchingWindowInSeconds: 1 })),
+      'InvalidParameterValueException',
+      400,
+      /less than or equal to 10000/,
+    );
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, StartingPosition: 'LATEST' })),
+      'InvalidParameterValueException',
+      400,
+      /Unsupported StartingPosition parameter for the event source type sqs/,
+    );
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Nope', EventSourceArn: queue })),
+      'ResourceNotFoundException',
+      404,
+      /Function not found/,
+    );
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: 'arn:aws:s3:::bucket' })),
+      'InvalidParameterValueException',
+      400,
+      /Unrecognized event source/,
+    );
+    await rejects(
+      client.send(
+        new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue, FilterCriteria: { Filters: [{ Pattern: '{not json' }] } }),
+      ),
+      'InvalidParameterValueException',
+      400,
+      /Invalid filter pattern/,
+    );
     const first = await client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue }));
-    await rejects(client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue })), 'ResourceConflictException', 409, new RegExp(`existing mapping with UUID ${first.UUID}`));
+    await rejects(
+      client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: queue })),
+      'ResourceConflictException',
+      409,
+      new RegExp(`existing mapping with UUID ${first.UUID}`),
+    );
     await client.send(new DeleteEventSourceMappingCommand({ UUID: first.UUID }));
   });
 

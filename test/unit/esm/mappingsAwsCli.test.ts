@@ -10,7 +10,6 @@ import { samTemplate, writeProject } from '../helpers/project';
 // The event source mapping operations through the real AWS CLI v2 (/usr/bin/aws) against
 // `lambda-workbench serve`; a mapping created this way polls at once.
 
-
 describe('event source mappings through the AWS CLI v2 against lambda-workbench serve', function () {
   this.timeout(60000);
   let served: ListeningServe | undefined;
@@ -22,12 +21,17 @@ describe('event source mappings through the AWS CLI v2 against lambda-workbench 
     assertAwsCliV2();
     buildIfStale();
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-aws-home-'));
-    dir = writeProject({ 'src/app.js': "exports.handler = async (e) => { require('fs').appendFileSync(process.env.OUT, JSON.stringify(e) + '\\n'); return {}; };" });
+    dir = writeProject({
+      'src/app.js': "exports.handler = async (e) => { require('fs').appendFileSync(process.env.OUT, JSON.stringify(e) + '\\n'); return {}; };",
+    });
     out = path.join(dir, 'handled.out');
-    fs.writeFileSync(path.join(dir, 'template.yaml'), `${samTemplate({ Reader: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}` } })}
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      `${samTemplate({ Reader: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}` } })}
   Inbox:
     Type: AWS::SQS::Queue
-`);
+`,
+    );
     served = await startListening(['-t', dir], { env: TEST_CREDENTIALS });
   });
   after(async () => {
@@ -40,8 +44,17 @@ describe('event source mappings through the AWS CLI v2 against lambda-workbench 
 
   it('create-, get-, list-, update- and delete-event-source-mapping; the mapping polls once created', async () => {
     const queueArn = 'arn:aws:sqs:us-east-1:000000000000:Inbox';
-    const created = await aws(['create-event-source-mapping', '--function-name', 'Reader', '--event-source-arn', queueArn, '--batch-size', '5',
-      '--filter-criteria', JSON.stringify({ Filters: [{ Pattern: JSON.stringify({ body: { kind: ['order'] } }) }] })]);
+    const created = await aws([
+      'create-event-source-mapping',
+      '--function-name',
+      'Reader',
+      '--event-source-arn',
+      queueArn,
+      '--batch-size',
+      '5',
+      '--filter-criteria',
+      JSON.stringify({ Filters: [{ Pattern: JSON.stringify({ body: { kind: ['order'] } }) }] }),
+    ]);
     assert.equal(created.status, 0, created.stderr);
     assert.equal(created.json.State, 'Creating');
     assert.equal(created.json.BatchSize, 5);
@@ -59,12 +72,20 @@ describe('event source mappings through the AWS CLI v2 against lambda-workbench 
     }
     for (let i = 0; i < 200 && !(fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('order')); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
-    const handled = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).flatMap((e) => e.Records.map((r: any) => r.body));
+    const handled = fs
+      .readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .flatMap((e) => e.Records.map((r: any) => r.body));
     assert.deepEqual(handled, ['{"kind":"order","n":1}'], 'the filtered-out message is consumed without an invocation');
     assert.equal((await aws(['get-event-source-mapping', '--uuid', uuid])).json.LastProcessingResult, 'OK');
 
     const listed = await aws(['list-event-source-mappings', '--function-name', 'Reader']);
-    assert.deepEqual(listed.json.EventSourceMappings.map((m: any) => m.UUID), [uuid]);
+    assert.deepEqual(
+      listed.json.EventSourceMappings.map((m: any) => m.UUID),
+      [uuid],
+    );
 
     const updated = await aws(['update-event-source-mapping', '--uuid', uuid, '--no-enabled', '--batch-size', '10']);
     assert.equal(updated.status, 0, updated.stderr);

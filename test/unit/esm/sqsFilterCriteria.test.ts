@@ -96,13 +96,17 @@ describe('filter criteria', () => {
   });
 
   it('rejects invalid patterns with InvalidParameterValueException', () => {
-    const bad = (pattern: string, why: RegExp) => assert.throws(() => compileFilterCriteria({ filters: [{ pattern }] }), (error: unknown) => {
-      assert.ok(error instanceof WorkbenchError);
-      assert.equal(error.code, 'InvalidParameterValueException');
-      assert.match(error.message, /^Invalid filter pattern definition: /);
-      assert.match(error.message, why);
-      return true;
-    });
+    const bad = (pattern: string, why: RegExp) =>
+      assert.throws(
+        () => compileFilterCriteria({ filters: [{ pattern }] }),
+        (error: unknown) => {
+          assert.ok(error instanceof WorkbenchError);
+          assert.equal(error.code, 'InvalidParameterValueException');
+          assert.match(error.message, /^Invalid filter pattern definition: /);
+          assert.match(error.message, why);
+          return true;
+        },
+      );
     bad('{', /not valid JSON/);
     bad('[1]', /must be a JSON object/);
     bad('{"a": "x"}', /"a" must be an object or an array/);
@@ -137,7 +141,7 @@ describe('SQS filter records', () => {
     assert.equal(json(sqsFilterRecord(record('{"a":1}'))), true);
   });
 
-  it('matches the record\'s other fields (metadata)', () => {
+  it("matches the record's other fields (metadata)", () => {
     const filter = compileFilterPattern('{"attributes": {"ApproximateReceiveCount": ["1"]}}');
     assert.equal(filter(sqsFilterRecord(record('x'))), true);
   });

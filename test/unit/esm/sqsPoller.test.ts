@@ -1,6 +1,13 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
-import { batchItemFailures, createSqsPoller, DEFAULT_MAX_POLLERS, MAX_BATCH_PAYLOAD_BYTES, type SqsPoller, sqsPollerFactory } from '../../../src/core/esm/sqsPoller';
+import {
+  batchItemFailures,
+  createSqsPoller,
+  DEFAULT_MAX_POLLERS,
+  MAX_BATCH_PAYLOAD_BYTES,
+  type SqsPoller,
+  sqsPollerFactory,
+} from '../../../src/core/esm/sqsPoller';
 import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
 import type { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
 import type { Workbench } from '../../../src/core/workbench';
@@ -55,7 +62,12 @@ describe('SQS event source mapping (poller)', function () {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(queue: EmbeddedQueue, functionName: string, overrides: Partial<EventSourceMapping> = {}, longPollSeconds?: number): RecordingRuntime & { poller: SqsPoller } {
+  function start(
+    queue: EmbeddedQueue,
+    functionName: string,
+    overrides: Partial<EventSourceMapping> = {},
+    longPollSeconds?: number,
+  ): RecordingRuntime & { poller: SqsPoller } {
     const recording = recordingRuntime(workbench, queue, sqsMapping(queue, functionName, overrides));
     const factory = longPollSeconds === undefined ? createSqsPoller : sqsPollerFactory({ longPollSeconds });
     const poller = startPoller(factory(recording.runtime) as SqsPoller);
@@ -66,17 +78,33 @@ describe('SQS event source mapping (poller)', function () {
     for (let i = 0; i < bodies.length; i += 10) await queue.send(bodies.slice(i, i + 10).map((body) => ({ body, ...extra })));
   }
 
-  it('invokes with AWS\'s SQS event and deletes the messages once the function succeeded', async () => {
+  it("invokes with AWS's SQS event and deletes the messages once the function succeeded", async () => {
     const q = f.queue('events');
     const r = start(q, 'Echo');
-    await q.send([{ body: '{"n":1}', messageAttributes: { kind: { DataType: 'String', StringValue: 'order' }, blob: { DataType: 'Binary', BinaryValue: 'AQID' } } }]);
-    await sendAll(q, Array.from({ length: 24 }, (_, i) => `m${i}`));
+    await q.send([
+      { body: '{"n":1}', messageAttributes: { kind: { DataType: 'String', StringValue: 'order' }, blob: { DataType: 'Binary', BinaryValue: 'AQID' } } },
+    ]);
+    await sendAll(
+      q,
+      Array.from({ length: 24 }, (_, i) => `m${i}`),
+    );
     await eventually(() => r.bodies().length === 25, 10000, 'all messages');
     await eventually(async () => (await q.stats()).inFlight === 0, 5000, 'deletes');
     assert.deepEqual(await q.stats(), { visible: 0, inFlight: 0, delayed: 0 });
     assert.deepEqual(r.bodies().slice(0, 1), ['{"n":1}']);
     const first = r.invocations[0].records[0];
-    assert.deepEqual(Object.keys(first), ['messageId', 'receiptHandle', 'body', 'attributes', 'messageAttributes', 'md5OfMessageAttributes', 'md5OfBody', 'eventSource', 'eventSourceARN', 'awsRegion']);
+    assert.deepEqual(Object.keys(first), [
+      'messageId',
+      'receiptHandle',
+      'body',
+      'attributes',
+      'messageAttributes',
+      'md5OfMessageAttributes',
+      'md5OfBody',
+      'eventSource',
+      'eventSourceARN',
+      'awsRegion',
+    ]);
     assert.equal(first.eventSource, 'aws:sqs');
     assert.equal(first.eventSourceARN, q.definition.arn);
     assert.equal(first.awsRegion, 'us-east-1');
@@ -102,9 +130,18 @@ describe('SQS event source mapping (poller)', function () {
     const [dead] = await dlq.receive({ maxMessages: 1, waitTimeSeconds: 10 });
     assert.equal(dead?.body, 'please fail');
     const failing = r.invocations.filter((i) => i.records[0].body === 'please fail');
-    assert.deepEqual(failing.map((i) => [i.functionError, i.records[0].attributes.ApproximateReceiveCount]), [['Unhandled', '1'], ['Unhandled', '2']]);
+    assert.deepEqual(
+      failing.map((i) => [i.functionError, i.records[0].attributes.ApproximateReceiveCount]),
+      [
+        ['Unhandled', '1'],
+        ['Unhandled', '2'],
+      ],
+    );
     assert.ok(failing[1].startedAt - failing[0].startedAt >= 900, 'redelivered after the visibility timeout (counted from the receive), not before');
-    assert.deepEqual(r.bodies().filter((b) => b === 'fine'), ['fine']);
+    assert.deepEqual(
+      r.bodies().filter((b) => b === 'fine'),
+      ['fine'],
+    );
     assert.equal(metricTotal(r.metrics, 'failure'), 2);
     assert.equal(metricTotal(r.metrics, 'retry'), 1);
     await eventually(async () => (await q.stats()).inFlight === 0);
@@ -116,8 +153,17 @@ describe('SQS event source mapping (poller)', function () {
     await q.send([{ body: 'good1' }, { body: 'bad1' }, { body: 'good2' }, { body: 'bad2' }]);
     const r = start(q, 'Partial', { functionResponseTypes: ['ReportBatchItemFailures'] });
     await eventually(() => r.invocations.length >= 2 && r.invocations[1].endedAt, 10000, 'the redelivery');
-    assert.deepEqual(r.invocations[0].records.map((x) => x.body), ['good1', 'bad1', 'good2', 'bad2']);
-    assert.deepEqual(r.invocations[1].records.map((x) => [x.body, x.attributes.ApproximateReceiveCount]), [['bad1', '2'], ['bad2', '2']]);
+    assert.deepEqual(
+      r.invocations[0].records.map((x) => x.body),
+      ['good1', 'bad1', 'good2', 'bad2'],
+    );
+    assert.deepEqual(
+      r.invocations[1].records.map((x) => [x.body, x.attributes.ApproximateReceiveCount]),
+      [
+        ['bad1', '2'],
+        ['bad2', '2'],
+      ],
+    );
     assert.equal(metricTotal(r.metrics, 'failure'), 4);
     assert.equal((await q.peek()).length, 2);
   });
@@ -127,7 +173,10 @@ describe('SQS event source mapping (poller)', function () {
     await q.send([{ body: 'good' }, { body: 'malformed' }]);
     const r = start(q, 'Partial', { functionResponseTypes: ['ReportBatchItemFailures'] });
     await eventually(() => r.invocations.length >= 2, 10000, 'the redelivery');
-    assert.deepEqual(r.invocations[1].records.map((x) => x.body), ['good', 'malformed']);
+    assert.deepEqual(
+      r.invocations[1].records.map((x) => x.body),
+      ['good', 'malformed'],
+    );
     assert.match(r.metrics.find((m) => m.kind === 'failure')!.message!, /not a message of the batch/);
   });
 
@@ -140,7 +189,16 @@ describe('SQS event source mapping (poller)', function () {
     assert.deepEqual(read('{"batchItemFailures":[]}'), new Set());
     assert.deepEqual(read('{"batchItemFailures":null}'), new Set());
     assert.deepEqual(read('{"batchItemFailures":[{"itemIdentifier":"b"}]}'), new Set(['b']));
-    for (const bad of ['{', '"ok"', '[1]', '{"batchItemFailures":[{"itemIdentifier":""}]}', '{"batchItemFailures":[{"itemIdentifier":null}]}', '{"batchItemFailures":[{"id":"a"}]}', '{"batchItemFailures":[{"itemIdentifier":"c"}]}', '{"batchItemFailures":"a"}']) {
+    for (const bad of [
+      '{',
+      '"ok"',
+      '[1]',
+      '{"batchItemFailures":[{"itemIdentifier":""}]}',
+      '{"batchItemFailures":[{"itemIdentifier":null}]}',
+      '{"batchItemFailures":[{"id":"a"}]}',
+      '{"batchItemFailures":[{"itemIdentifier":"c"}]}',
+      '{"batchItemFailures":"a"}',
+    ]) {
       assert.ok(!(read(bad) instanceof Set), `${bad} fails the batch`);
     }
   });
@@ -187,7 +245,10 @@ describe('SQS event source mapping (poller)', function () {
     const r2 = start(full, 'Echo', { batchSize: 25, maximumBatchingWindowInSeconds: 5 });
     await sleep(100);
     const t1 = Date.now();
-    await sendAll(full, Array.from({ length: 30 }, (_, i) => `f${i}`));
+    await sendAll(
+      full,
+      Array.from({ length: 30 }, (_, i) => `f${i}`),
+    );
     await eventually(() => r2.invocations.length >= 1, 5000);
     assert.equal(r2.invocations[0].records.length, 25);
     assert.ok(r2.invocations[0].startedAt - t1 < 1500, 'a full batch does not wait for the window');
@@ -209,7 +270,10 @@ describe('SQS event source mapping (poller)', function () {
 
   it('runs several batches at once up to ScalingConfig.MaximumConcurrency', async () => {
     const q = f.queue('scaled');
-    await sendAll(q, Array.from({ length: 10 }, (_, i) => `s${i}`));
+    await sendAll(
+      q,
+      Array.from({ length: 10 }, (_, i) => `s${i}`),
+    );
     const r = start(q, 'Slow', { batchSize: 1, maximumConcurrency: 2 });
     await eventually(() => r.bodies().length === 10 && r.invocations.every((i) => i.endedAt), 20000, 'all messages');
     assert.equal(r.maxConcurrent(), 2);
@@ -218,7 +282,10 @@ describe('SQS event source mapping (poller)', function () {
 
   it(`scales up to ${DEFAULT_MAX_POLLERS} pollers without MaximumConcurrency, and back down when the queue is empty`, async () => {
     const q = f.queue('default-scale');
-    await sendAll(q, Array.from({ length: 20 }, (_, i) => `d${i}`));
+    await sendAll(
+      q,
+      Array.from({ length: 20 }, (_, i) => `d${i}`),
+    );
     const r = start(q, 'Slow', { batchSize: 1 }, 1);
     await eventually(() => r.bodies().length === 20 && r.invocations.every((i) => i.endedAt), 20000, 'all messages');
     assert.ok(r.maxConcurrent() > 2 && r.maxConcurrent() <= DEFAULT_MAX_POLLERS, `peak ${r.maxConcurrent()}`);
@@ -236,7 +303,10 @@ describe('SQS event source mapping (poller)', function () {
     const r = start(q, 'Quick', { batchSize: 2, maximumConcurrency: 3 });
     await eventually(() => r.bodies().length === 18 && r.invocations.every((i) => i.endedAt), 20000, 'all messages');
     for (const group of ['g1', 'g2', 'g3']) {
-      assert.deepEqual(r.bodies().filter((b) => b.startsWith(group)), Array.from({ length: 6 }, (_, i) => `${group}-${i}`));
+      assert.deepEqual(
+        r.bodies().filter((b) => b.startsWith(group)),
+        Array.from({ length: 6 }, (_, i) => `${group}-${i}`),
+      );
       const spans = r.invocations.filter((i) => i.records.some((x) => x.body.startsWith(group)));
       for (let k = 1; k < spans.length; k++) assert.ok(spans[k].startedAt >= spans[k - 1].endedAt!, `two batches of ${group} overlapped`);
     }
@@ -258,7 +328,10 @@ describe('SQS event source mapping (poller)', function () {
 
   it('throttles return messages to the queue; fewer pollers, and everything is processed in the end', async () => {
     const q = f.queue('throttled', { visibilityTimeoutSeconds: 1 });
-    await sendAll(q, Array.from({ length: 6 }, (_, i) => `t${i}`));
+    await sendAll(
+      q,
+      Array.from({ length: 6 }, (_, i) => `t${i}`),
+    );
     const r = start(q, 'OneAtATime', { batchSize: 1, maximumConcurrency: 3 });
     await eventually(async () => (await q.peek()).length === 0, 30000, 'every message processed');
     const throttles = r.metrics.filter((m) => m.kind === 'error' && /Throttled/.test(m.message ?? ''));

@@ -97,7 +97,14 @@ export function kinesisDefinition(name: string, shardCount = 1): StreamDefinitio
 }
 
 export function dynamoDefinition(name: string, streamViewType: StreamDefinition['streamViewType'] = 'NEW_AND_OLD_IMAGES'): StreamDefinition {
-  return { name, arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/stream/2024-01-01T00:00:00.000`, kind: 'dynamodb', shardCount: 1, retentionHours: 24, streamViewType };
+  return {
+    name,
+    arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/stream/2024-01-01T00:00:00.000`,
+    kind: 'dynamodb',
+    shardCount: 1,
+    retentionHours: 24,
+    streamViewType,
+  };
 }
 
 export function streamMapping(functionName: string, definition: StreamDefinition, overrides: Partial<EventSourceMapping> = {}): EventSourceMapping {
@@ -123,7 +130,12 @@ export interface TestRuntime extends MappingRuntime {
 }
 
 /** A MappingRuntime on a real engine; `before` may throw (a throttle) instead of invoking. */
-export function testRuntime(workbench: Workbench, mapping: EventSourceMapping, stream: RecordStream, options: { before?: () => void; store?: boolean } = {}): TestRuntime {
+export function testRuntime(
+  workbench: Workbench,
+  mapping: EventSourceMapping,
+  stream: RecordStream,
+  options: { before?: () => void; store?: boolean } = {},
+): TestRuntime {
   const metrics: MappingMetric[] = [];
   const deliveries: Array<{ arn: string; body: any }> = [];
   return {
@@ -134,7 +146,13 @@ export function testRuntime(workbench: Workbench, mapping: EventSourceMapping, s
     async invoke(payload: Buffer): Promise<MappingInvokeResult> {
       options.before?.();
       const result = await workbench.invoke(mapping.functionName, payload, { qualifier: mapping.qualifier });
-      return { payload: result.payload, functionError: result.functionError, errorType: result.errorType, requestId: result.requestId, executedVersion: result.executedVersion };
+      return {
+        payload: result.payload,
+        functionError: result.functionError,
+        errorType: result.errorType,
+        requestId: result.requestId,
+        executedVersion: result.executedVersion,
+      };
     },
     queue() {
       throw new Error('not a queue');

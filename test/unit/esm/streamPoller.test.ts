@@ -9,14 +9,38 @@ import type { Workbench } from '../../../src/core/workbench';
 import { openProject, writeProject } from '../helpers/project';
 import { pollersStoppedAfterEach } from './pollers';
 import {
-  STREAM_HANDLERS, decodeData, dynamoDefinition, invocations, kinesisDefinition, sleep, streamMapping, streamTemplate, testRuntime, waitFor,
+  STREAM_HANDLERS,
+  decodeData,
+  dynamoDefinition,
+  invocations,
+  kinesisDefinition,
+  sleep,
+  streamMapping,
+  streamTemplate,
+  testRuntime,
+  waitFor,
 } from './streamHelpers';
 
 // The Kinesis / DynamoDB Streams poller end to end, on a real engine and embedded streams: order
 // per shard, retries, record age, bisection, partial batch failures, parallelization, filters,
 // DynamoDB event shapes, tumbling windows, throttles, and resuming from the checkpoint.
 
-const FUNCTIONS = ['record1', 'record2', 'record3', 'record4', 'record5', 'record6', 'record7', 'failAlways1', 'failAlways2', 'failAlways3', 'poison1', 'partial1', 'slow1', 'window1'];
+const FUNCTIONS = [
+  'record1',
+  'record2',
+  'record3',
+  'record4',
+  'record5',
+  'record6',
+  'record7',
+  'failAlways1',
+  'failAlways2',
+  'failAlways3',
+  'poison1',
+  'partial1',
+  'slow1',
+  'window1',
+];
 
 describe('stream poller (Kinesis, DynamoDB Streams)', function () {
   this.timeout(60000);
@@ -45,11 +69,13 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
   const calls = (fn: string) => invocations(logDir, fn);
   const seqs = (event: any) => event.Records.map((r: any) => r.kinesis?.sequenceNumber ?? r.dynamodb?.SequenceNumber);
 
-  it('invokes with AWS\'s Kinesis event, in order per shard, at most BatchSize records per batch', async () => {
+  it("invokes with AWS's Kinesis event, in order per shard, at most BatchSize records per batch", async () => {
     const definition = kinesisDefinition('ordered', 2);
     const stream = new EmbeddedStream(workbench.store, definition);
     const puts: Array<{ shardId: string; sequenceNumber: string }> = [];
-    for (let i = 0; i < 30; i++) puts.push(await stream.putRecord({ data: Buffer.from(JSON.stringify({ key: `k${i % 6}`, n: i })), partitionKey: `k${i % 6}` }));
+    for (let i = 0; i < 30; i++) {
+      puts.push(await stream.putRecord({ data: Buffer.from(JSON.stringify({ key: `k${i % 6}`, n: i })), partitionKey: `k${i % 6}` }));
+    }
     const runtime = testRuntime(workbench, streamMapping('record1', definition, { batchSize: 5 }), stream);
     start(runtime);
     await waitFor(() => calls('record1').reduce((n, c) => n + c.event.Records.length, 0) >= 30, 15000, '30 records');
@@ -63,12 +89,25 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
       perShard.set(shard, [...(perShard.get(shard) ?? []), ...seqs(batch.event)]);
     }
     for (const [shard, list] of perShard) {
-      assert.deepEqual(list, puts.filter((p) => p.shardId === shard).map((p) => p.sequenceNumber), `order of ${shard}`);
+      assert.deepEqual(
+        list,
+        puts.filter((p) => p.shardId === shard).map((p) => p.sequenceNumber),
+        `order of ${shard}`,
+      );
     }
     assert.equal([...perShard.values()].flat().length, 30, 'each record once');
 
     const record = batches[0].event.Records[0];
-    assert.deepEqual(Object.keys(record), ['kinesis', 'eventSource', 'eventVersion', 'eventID', 'eventName', 'invokeIdentityArn', 'awsRegion', 'eventSourceARN']);
+    assert.deepEqual(Object.keys(record), [
+      'kinesis',
+      'eventSource',
+      'eventVersion',
+      'eventID',
+      'eventName',
+      'invokeIdentityArn',
+      'awsRegion',
+      'eventSourceARN',
+    ]);
     assert.deepEqual(Object.keys(record.kinesis), ['kinesisSchemaVersion', 'partitionKey', 'sequenceNumber', 'data', 'approximateArrivalTimestamp']);
     const put = puts.find((p) => p.sequenceNumber === record.kinesis.sequenceNumber)!;
     assert.equal(record.kinesis.kinesisSchemaVersion, '1.0');
@@ -84,19 +123,28 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     assert.deepEqual(decodeData(record), { key: record.kinesis.partitionKey, n: decodeData(record).n });
 
     const batchMetrics = runtime.metrics.filter((m) => m.kind === 'batch');
-    assert.equal(batchMetrics.reduce((n, m) => n + (m.size ?? 0), 0), 30);
+    assert.equal(
+      batchMetrics.reduce((n, m) => n + (m.size ?? 0), 0),
+      30,
+    );
     assert.ok(batchMetrics.every((m) => typeof m.iteratorAgeMs === 'number' && m.iteratorAgeMs >= 0 && m.shardId));
     // Each shard's checkpoint reaches its last record.
-    await waitFor(async () => {
-      const saved = await readStreamCheckpoints(workbench.store, runtime.mapping.uuid);
-      return [...perShard.keys()].every((shard) => saved[shard]?.sequenceNumber === perShard.get(shard)!.at(-1));
-    }, 5000, 'the checkpoints');
+    await waitFor(
+      async () => {
+        const saved = await readStreamCheckpoints(workbench.store, runtime.mapping.uuid);
+        return [...perShard.keys()].every((shard) => saved[shard]?.sequenceNumber === perShard.get(shard)!.at(-1));
+      },
+      5000,
+      'the checkpoints',
+    );
   });
 
   it('wakes up when records arrive, and gathers them for MaximumBatchingWindowInSeconds', async () => {
     const definition = kinesisDefinition('windowed-batches');
     const stream = new EmbeddedStream(workbench.store, definition);
-    start(testRuntime(workbench, streamMapping('record2', definition, { batchSize: 100, maximumBatchingWindowInSeconds: 1, startingPosition: 'LATEST' }), stream));
+    start(
+      testRuntime(workbench, streamMapping('record2', definition, { batchSize: 100, maximumBatchingWindowInSeconds: 1, startingPosition: 'LATEST' }), stream),
+    );
     await sleep(300);
     const t0 = Date.now();
     for (let i = 0; i < 5; i++) {
@@ -108,7 +156,7 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     assert.ok(batch.at - t0 >= 900, `the batching window was waited for (${batch.at - t0} ms)`);
   });
 
-  it('retries a failing batch until MaximumRetryAttempts, then sends AWS\'s OnFailure record and moves on', async () => {
+  it("retries a failing batch until MaximumRetryAttempts, then sends AWS's OnFailure record and moves on", async () => {
     const definition = kinesisDefinition('retries');
     const stream = new EmbeddedStream(workbench.store, definition);
     const puts: Array<{ shardId: string; sequenceNumber: string }> = [];
@@ -120,7 +168,13 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const [delivery] = await waitFor(() => runtime.deliveries.length > 0 && runtime.deliveries, 15000, 'an OnFailure record');
     const attempts = calls('failAlways1');
     assert.equal(attempts.length, 3, 'the first attempt and two retries');
-    for (const attempt of attempts) assert.deepEqual(seqs(attempt.event), puts.map((p) => p.sequenceNumber), 'the same batch, in the same order');
+    for (const attempt of attempts) {
+      assert.deepEqual(
+        seqs(attempt.event),
+        puts.map((p) => p.sequenceNumber),
+        'the same batch, in the same order',
+      );
+    }
     assert.equal(delivery.arn, destination);
     const body = delivery.body;
     assert.deepEqual(Object.keys(body), ['requestContext', 'responseContext', 'version', 'timestamp', 'KinesisBatchInfo']);
@@ -128,20 +182,31 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     assert.equal(body.requestContext.functionArn, 'arn:aws:lambda:us-east-1:000000000000:function:failAlways1');
     assert.equal(body.requestContext.condition, 'RetryAttemptsExhausted');
     assert.equal(body.requestContext.approximateInvokeCount, 3);
-    assert.equal(body.requestContext.requestId, attempts[2].id, 'the last invocation\'s request id');
+    assert.equal(body.requestContext.requestId, attempts[2].id, "the last invocation's request id");
     assert.deepEqual(body.responseContext, { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' });
     assert.equal(body.version, '1.0');
     assert.match(body.timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-    assert.deepEqual(Object.keys(body.KinesisBatchInfo), ['shardId', 'startSequenceNumber', 'endSequenceNumber', 'approximateArrivalOfFirstRecord', 'approximateArrivalOfLastRecord', 'batchSize', 'streamArn']);
-    assert.deepEqual({ ...body.KinesisBatchInfo, approximateArrivalOfFirstRecord: undefined, approximateArrivalOfLastRecord: undefined }, {
-      shardId: 'shardId-000000000000',
-      startSequenceNumber: puts[0].sequenceNumber,
-      endSequenceNumber: puts[2].sequenceNumber,
-      approximateArrivalOfFirstRecord: undefined,
-      approximateArrivalOfLastRecord: undefined,
-      batchSize: 3,
-      streamArn: definition.arn,
-    });
+    assert.deepEqual(Object.keys(body.KinesisBatchInfo), [
+      'shardId',
+      'startSequenceNumber',
+      'endSequenceNumber',
+      'approximateArrivalOfFirstRecord',
+      'approximateArrivalOfLastRecord',
+      'batchSize',
+      'streamArn',
+    ]);
+    assert.deepEqual(
+      { ...body.KinesisBatchInfo, approximateArrivalOfFirstRecord: undefined, approximateArrivalOfLastRecord: undefined },
+      {
+        shardId: 'shardId-000000000000',
+        startSequenceNumber: puts[0].sequenceNumber,
+        endSequenceNumber: puts[2].sequenceNumber,
+        approximateArrivalOfFirstRecord: undefined,
+        approximateArrivalOfLastRecord: undefined,
+        batchSize: 3,
+        streamArn: definition.arn,
+      },
+    );
     assert.match(body.KinesisBatchInfo.approximateArrivalOfFirstRecord, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.ok(runtime.metrics.some((m) => m.kind === 'discarded' && m.size === 3 && m.condition === 'RetryAttemptsExhausted'));
     assert.equal(runtime.metrics.filter((m) => m.kind === 'retry').length, 2);
@@ -175,7 +240,11 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const definition2 = kinesisDefinition('aging');
     const stream2 = new EmbeddedStream(workbench.store, definition2);
     await stream2.putRecord({ data: Buffer.from('{}'), partitionKey: 'p' });
-    const runtime2 = testRuntime(workbench, streamMapping('failAlways2', definition2, { maximumRecordAgeInSeconds: 1, onFailureDestination: destination }), stream2);
+    const runtime2 = testRuntime(
+      workbench,
+      streamMapping('failAlways2', definition2, { maximumRecordAgeInSeconds: 1, onFailureDestination: destination }),
+      stream2,
+    );
     start(runtime2);
     const [aged] = await waitFor(() => runtime2.deliveries.length > 0 && runtime2.deliveries, 15000, 'RecordAgeExceeded');
     assert.equal(aged.body.requestContext.condition, 'RecordAgeExceeded');
@@ -189,15 +258,29 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const puts: Array<{ shardId: string; sequenceNumber: string }> = [];
     for (let i = 0; i < 8; i++) puts.push(await stream.putRecord({ data: Buffer.from(JSON.stringify({ n: i, poison: i === 5 })), partitionKey: 'p' }));
     const destination = 'arn:aws:sqs:us-east-1:000000000000:poison';
-    const runtime = testRuntime(workbench, streamMapping('poison1', definition, { batchSize: 8, bisectBatchOnFunctionError: true, maximumRetryAttempts: 1, onFailureDestination: destination }), stream);
+    const runtime = testRuntime(
+      workbench,
+      streamMapping('poison1', definition, { batchSize: 8, bisectBatchOnFunctionError: true, maximumRetryAttempts: 1, onFailureDestination: destination }),
+      stream,
+    );
     start(runtime);
     const [delivery] = await waitFor(() => runtime.deliveries.length > 0 && runtime.deliveries, 15000, 'the poison record discarded');
-    await waitFor(() => calls('poison1').some((c) => seqs(c.event).includes(puts[7].sequenceNumber) && !c.event.Records.some((r: any) => decodeData(r).poison)), 10000, 'the last record processed');
+    await waitFor(
+      () => calls('poison1').some((c) => seqs(c.event).includes(puts[7].sequenceNumber) && !c.event.Records.some((r: any) => decodeData(r).poison)),
+      10000,
+      'the last record processed',
+    );
     assert.equal(delivery.body.KinesisBatchInfo.batchSize, 1);
     assert.equal(delivery.body.KinesisBatchInfo.startSequenceNumber, puts[5].sequenceNumber);
     assert.equal(delivery.body.requestContext.condition, 'RetryAttemptsExhausted');
-    const succeeded = calls('poison1').filter((c) => !c.event.Records.some((r: any) => decodeData(r).poison)).flatMap((c) => seqs(c.event));
-    assert.deepEqual(succeeded, puts.filter((_, i) => i !== 5).map((p) => p.sequenceNumber), 'every other record succeeded, in order');
+    const succeeded = calls('poison1')
+      .filter((c) => !c.event.Records.some((r: any) => decodeData(r).poison))
+      .flatMap((c) => seqs(c.event));
+    assert.deepEqual(
+      succeeded,
+      puts.filter((_, i) => i !== 5).map((p) => p.sequenceNumber),
+      'every other record succeeded, in order',
+    );
     const sizes = calls('poison1').map((c) => c.event.Records.length);
     // 0-7 fails → 0-3 ok; 4-7 fails → 4-5 fails → 4 ok; 5 fails, retried once, discarded; 6-7 ok.
     assert.deepEqual(sizes, [8, 4, 4, 2, 1, 1, 1, 2]);
@@ -209,7 +292,11 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const stream = new EmbeddedStream(workbench.store, definition);
     const puts: Array<{ shardId: string; sequenceNumber: string }> = [];
     for (let i = 0; i < 6; i++) puts.push(await stream.putRecord({ data: Buffer.from(JSON.stringify({ n: i, fail: i === 2 || i === 4 })), partitionKey: 'p' }));
-    const runtime = testRuntime(workbench, streamMapping('partial1', definition, { batchSize: 10, functionResponseTypes: ['ReportBatchItemFailures'] }), stream);
+    const runtime = testRuntime(
+      workbench,
+      streamMapping('partial1', definition, { batchSize: 10, functionResponseTypes: ['ReportBatchItemFailures'] }),
+      stream,
+    );
     start(runtime);
     await waitFor(() => calls('partial1').length >= 2, 10000, 'two invocations');
     await sleep(300);
@@ -217,10 +304,14 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const s = puts.map((p) => p.sequenceNumber);
     // 0-5 → 2 and 4 reported (each fails once) → 0-1 are checkpointed, the retry is 2-5 → ok.
     assert.deepEqual(batches, [s, s.slice(2)]);
-    const saved = await waitFor(async () => {
-      const checkpoints = await readStreamCheckpoints(workbench.store, runtime.mapping.uuid);
-      return checkpoints['shardId-000000000000']?.sequenceNumber === s[5] && checkpoints;
-    }, 5000, 'the checkpoint at the end');
+    const saved = await waitFor(
+      async () => {
+        const checkpoints = await readStreamCheckpoints(workbench.store, runtime.mapping.uuid);
+        return checkpoints['shardId-000000000000']?.sequenceNumber === s[5] && checkpoints;
+      },
+      5000,
+      'the checkpoint at the end',
+    );
     assert.ok(saved);
     assert.equal(runtime.metrics.filter((m) => m.kind === 'failure').length, 1);
   });
@@ -239,21 +330,30 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     await waitFor(() => calls('slow1').reduce((n, c) => n + c.event.Records.length, 0) >= 48, 20000, '48 records');
     const all = calls('slow1').sort((a, b) => a.at - b.at);
     const seen = new Map<string, number[]>();
-    for (const call of all) {for (const r of call.event.Records) {
-      const { key, n } = decodeData(r);
-      seen.set(key, [...(seen.get(key) ?? []), n]);
-    }}
+    for (const call of all) {
+      for (const r of call.event.Records) {
+        const { key, n } = decodeData(r);
+        seen.set(key, [...(seen.get(key) ?? []), n]);
+      }
+    }
     assert.deepEqual(seen, expected, 'each key in order, each record once');
     let maxOverlap = 0;
     for (const call of all) maxOverlap = Math.max(maxOverlap, all.filter((c) => c.at <= call.at && (c.end as number) > call.at).length);
     assert.ok(maxOverlap >= 2 && maxOverlap <= 4, `batches in flight at once: ${maxOverlap}`);
     // The checkpoint reaches the end of the shard (once every lane's batches are done).
-    await waitFor(async () => {
-      const checkpoint = (await readStreamCheckpoints(workbench.store, runtime.mapping.uuid))['shardId-000000000000'];
-      if (!checkpoint) return false;
-      const page = await stream.getRecords(await stream.getShardIterator('shardId-000000000000', { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber }), 10);
-      return page.records.length === 0;
-    }, 5000, 'the checkpoint at the end of the shard');
+    await waitFor(
+      async () => {
+        const checkpoint = (await readStreamCheckpoints(workbench.store, runtime.mapping.uuid))['shardId-000000000000'];
+        if (!checkpoint) return false;
+        const page = await stream.getRecords(
+          await stream.getShardIterator('shardId-000000000000', { type: 'AFTER_SEQUENCE_NUMBER', sequenceNumber: checkpoint.sequenceNumber }),
+          10,
+        );
+        return page.records.length === 0;
+      },
+      5000,
+      'the checkpoint at the end of the shard',
+    );
   });
 
   it('FilterCriteria: filtered-out records are consumed without an invocation', async () => {
@@ -265,13 +365,20 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const mapping = streamMapping('record4', definition, { filterCriteria: { filters: [{ pattern: '{"data":{"keep":[true]}}' }] } });
     const runtime = testRuntime(workbench, mapping, stream);
     start(runtime);
-    await waitFor(async () => (await readStreamCheckpoints(workbench.store, mapping.uuid))['shardId-000000000000']?.sequenceNumber === puts[6].sequenceNumber, 10000, 'every record consumed');
+    await waitFor(
+      async () => (await readStreamCheckpoints(workbench.store, mapping.uuid))['shardId-000000000000']?.sequenceNumber === puts[6].sequenceNumber,
+      10000,
+      'every record consumed',
+    );
     const delivered = calls('record4').flatMap((c) => c.event.Records.map((r: any) => decodeData(r).n));
     assert.deepEqual(delivered, [0, 2, 4]);
-    assert.equal(runtime.metrics.filter((m) => m.kind === 'filtered').reduce((n, m) => n + (m.size ?? 0), 0), 4);
+    assert.equal(
+      runtime.metrics.filter((m) => m.kind === 'filtered').reduce((n, m) => n + (m.size ?? 0), 0),
+      4,
+    );
   });
 
-  it('DynamoDB: INSERT, MODIFY and REMOVE records in AWS\'s shape, filters on the dynamodb fields', async () => {
+  it("DynamoDB: INSERT, MODIFY and REMOVE records in AWS's shape, filters on the dynamodb fields", async () => {
     const definition = dynamoDefinition('Orders');
     const stream = new EmbeddedStream(workbench.store, definition);
     const keys = { id: { S: 'o-1' } };
@@ -286,7 +393,10 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     start(runtime);
     const [call] = await waitFor(() => calls('record5').length > 0 && calls('record5'), 10000, 'a batch');
     const records = call.event.Records;
-    assert.deepEqual(records.map((r: any) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
+    assert.deepEqual(
+      records.map((r: any) => r.eventName),
+      ['INSERT', 'MODIFY', 'REMOVE'],
+    );
     for (const [i, r] of records.entries()) {
       assert.deepEqual(Object.keys(r), ['eventID', 'eventName', 'eventVersion', 'eventSource', 'awsRegion', 'dynamodb', 'eventSourceARN']);
       assert.equal(r.eventVersion, '1.1');
@@ -301,7 +411,15 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
       assert.deepEqual(r.dynamodb.Keys, keys);
     }
     assert.deepEqual(Object.keys(records[0].dynamodb), ['ApproximateCreationDateTime', 'Keys', 'NewImage', 'SequenceNumber', 'SizeBytes', 'StreamViewType']);
-    assert.deepEqual(Object.keys(records[1].dynamodb), ['ApproximateCreationDateTime', 'Keys', 'NewImage', 'OldImage', 'SequenceNumber', 'SizeBytes', 'StreamViewType']);
+    assert.deepEqual(Object.keys(records[1].dynamodb), [
+      'ApproximateCreationDateTime',
+      'Keys',
+      'NewImage',
+      'OldImage',
+      'SequenceNumber',
+      'SizeBytes',
+      'StreamViewType',
+    ]);
     assert.deepEqual(Object.keys(records[2].dynamodb), ['ApproximateCreationDateTime', 'Keys', 'OldImage', 'SequenceNumber', 'SizeBytes', 'StreamViewType']);
     assert.deepEqual(records[1].dynamodb.NewImage, v2);
     assert.deepEqual(records[1].dynamodb.OldImage, v1);
@@ -312,9 +430,13 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     await filteredStream.putChange({ eventName: 'INSERT', Keys: keys, NewImage: v1 });
     await filteredStream.putChange({ eventName: 'MODIFY', Keys: keys, NewImage: v2, OldImage: v1 });
     await filteredStream.putChange({ eventName: 'MODIFY', Keys: keys, NewImage: v1, OldImage: v2 });
-    const filtered = testRuntime(workbench, streamMapping('record6', filteredDefinition, {
-      filterCriteria: { filters: [{ pattern: '{"eventName":["MODIFY"],"dynamodb":{"NewImage":{"total":{"N":["12"]}}}}' }] },
-    }), filteredStream);
+    const filtered = testRuntime(
+      workbench,
+      streamMapping('record6', filteredDefinition, {
+        filterCriteria: { filters: [{ pattern: '{"eventName":["MODIFY"],"dynamodb":{"NewImage":{"total":{"N":["12"]}}}}' }] },
+      }),
+      filteredStream,
+    );
     start(filtered);
     await waitFor(() => filtered.metrics.some((m) => m.kind === 'filtered') && calls('record6').length > 0, 10000, 'the filtered batch');
     const only = calls('record6').flatMap((c) => c.event.Records);
@@ -326,7 +448,11 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const definition = dynamoDefinition('FailingTable');
     const stream = new EmbeddedStream(workbench.store, definition);
     const put = await stream.putChange({ eventName: 'INSERT', Keys: { id: { S: 'x' } }, NewImage: { id: { S: 'x' } } });
-    const runtime = testRuntime(workbench, streamMapping('failAlways3', definition, { maximumRetryAttempts: 0, onFailureDestination: 'arn:aws:sns:us-east-1:000000000000:ddb-failures' }), stream);
+    const runtime = testRuntime(
+      workbench,
+      streamMapping('failAlways3', definition, { maximumRetryAttempts: 0, onFailureDestination: 'arn:aws:sns:us-east-1:000000000000:ddb-failures' }),
+      stream,
+    );
     start(runtime);
     const [delivery] = await waitFor(() => runtime.deliveries.length > 0 && runtime.deliveries, 10000, 'an OnFailure record');
     assert.deepEqual(Object.keys(delivery.body), ['requestContext', 'responseContext', 'version', 'timestamp', 'DDBStreamBatchInfo']);
@@ -365,16 +491,36 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     for (let i = 0; i < 5; i++) await stream.putRecord({ data: Buffer.from(`{"phase":1,"n":${i}}`), partitionKey: 'p' });
     const first = createStreamPoller(testRuntime(workbench, mapping, stream));
     first.start();
-    await waitFor(() => calls('record1').slice(before).reduce((n, c) => n + c.event.Records.length, 0) >= 5, 10000, 'phase 1');
+    await waitFor(
+      () =>
+        calls('record1')
+          .slice(before)
+          .reduce((n, c) => n + c.event.Records.length, 0) >= 5,
+      10000,
+      'phase 1',
+    );
     await first.stop();
     const after1 = calls('record1').length;
     const more = [];
     for (let i = 0; i < 3; i++) more.push(await stream.putRecord({ data: Buffer.from(`{"phase":2,"n":${i}}`), partitionKey: 'p' }));
     start(testRuntime(workbench, streamMapping('record1', definition, { ...mapping }), stream));
-    await waitFor(() => calls('record1').slice(after1).reduce((n, c) => n + c.event.Records.length, 0) >= 3, 10000, 'phase 2');
+    await waitFor(
+      () =>
+        calls('record1')
+          .slice(after1)
+          .reduce((n, c) => n + c.event.Records.length, 0) >= 3,
+      10000,
+      'phase 2',
+    );
     await sleep(200);
-    const resumed = calls('record1').slice(after1).flatMap((c) => seqs(c.event));
-    assert.deepEqual(resumed, more.map((p) => p.sequenceNumber), 'only the records after the checkpoint');
+    const resumed = calls('record1')
+      .slice(after1)
+      .flatMap((c) => seqs(c.event));
+    assert.deepEqual(
+      resumed,
+      more.map((p) => p.sequenceNumber),
+      'only the records after the checkpoint',
+    );
   });
 
   it('TumblingWindowInSeconds: state carried between invocations of a window, then a final invocation', async () => {
@@ -388,8 +534,14 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     const final = await waitFor(() => calls('window1').find((c) => c.event.isFinalInvokeForWindow), 10000, 'the final invocation');
     const all = calls('window1');
     const windowCalls = all.filter((c) => c.event.window.start === final.event.window.start);
-    assert.deepEqual(windowCalls.map((c) => c.event.Records.length), [2, 2, 1, 0]);
-    assert.deepEqual(windowCalls.map((c) => c.event.state), [{}, { count: 2 }, { count: 4 }, { count: 5 }]);
+    assert.deepEqual(
+      windowCalls.map((c) => c.event.Records.length),
+      [2, 2, 1, 0],
+    );
+    assert.deepEqual(
+      windowCalls.map((c) => c.event.state),
+      [{}, { count: 2 }, { count: 4 }, { count: 5 }],
+    );
     const event = final.event;
     assert.deepEqual(Object.keys(event), ['Records', 'window', 'state', 'shardId', 'eventSourceARN', 'isFinalInvokeForWindow', 'isWindowTerminatedEarly']);
     assert.equal(event.shardId, 'shardId-000000000000');

@@ -26,7 +26,11 @@ describe('stream poller (scripted function)', function () {
     store = new SharedStore(path.join(dir, 'store'));
   });
 
-  function run(stream: RecordStream, overrides: Parameters<typeof streamMapping>[2], respond: (event: any, n: number) => Promise<MappingInvokeResult> | MappingInvokeResult) {
+  function run(
+    stream: RecordStream,
+    overrides: Parameters<typeof streamMapping>[2],
+    respond: (event: any, n: number) => Promise<MappingInvokeResult> | MappingInvokeResult,
+  ) {
     const events: any[] = [];
     const payloadSizes: number[] = [];
     const metrics: MappingMetric[] = [];
@@ -58,7 +62,12 @@ describe('stream poller (scripted function)', function () {
     const stream = new EmbeddedStream(store, kinesisDefinition('bogus'));
     for (let i = 0; i < 3; i++) await stream.putRecord({ data: Buffer.from(`${i}`), partitionKey: 'p' });
     const { events, metrics } = run(stream, { functionResponseTypes: ['ReportBatchItemFailures'] }, (_event, n) =>
-      n === 1 ? { payload: Buffer.from('{"batchItemFailures":[{"itemIdentifier":"123"}]}') } : n === 2 ? { payload: Buffer.from('not json') } : { payload: Buffer.from('{"batchItemFailures":[]}') });
+      n === 1
+        ? { payload: Buffer.from('{"batchItemFailures":[{"itemIdentifier":"123"}]}') }
+        : n === 2
+          ? { payload: Buffer.from('not json') }
+          : { payload: Buffer.from('{"batchItemFailures":[]}') },
+    );
     await waitFor(() => events.length >= 3, 10000, 'three invocations');
     await sleep(100);
     assert.equal(events.length, 3);
@@ -98,13 +107,16 @@ describe('stream poller (scripted function)', function () {
     assert.deepEqual(await readStreamCheckpoints(store, runtime.mapping.uuid), {});
   });
 
-  it('keeps each event under Lambda\'s 6 MB payload limit', async () => {
+  it("keeps each event under Lambda's 6 MB payload limit", async () => {
     const stream = new EmbeddedStream(store, kinesisDefinition('big'));
     const megabyte = Buffer.alloc(1000 * 1000, 'a');
     for (let i = 0; i < 8; i++) await stream.putRecord({ data: megabyte, partitionKey: `p${i}` });
     const { events, payloadSizes } = run(stream, { batchSize: 100 }, ok);
     await waitFor(() => events.reduce((n, e) => n + e.Records.length, 0) >= 8, 10000, 'eight records');
-    assert.ok(payloadSizes.every((size) => size <= 6 * 1024 * 1024), `payloads: ${payloadSizes.join(', ')}`);
+    assert.ok(
+      payloadSizes.every((size) => size <= 6 * 1024 * 1024),
+      `payloads: ${payloadSizes.join(', ')}`,
+    );
     assert.ok(events.length >= 2, 'the records were split over several batches');
     assert.ok(events[0].Records.length >= 4, 'batches are filled up to the limit');
   });

@@ -61,7 +61,10 @@ describe('CLI: generate-event, events, invoke --sample / --event-name', function
     const record = event.Records[0];
     assert.equal(record.eventName, 'ObjectCreated:Put');
     assert.equal(record.awsRegion, 'eu-west-1');
-    assert.deepEqual([record.s3.bucket.name, record.s3.bucket.arn, record.s3.object.key, record.s3.object.size], ['photos', 'arn:aws:s3:::photos', '2024/Happy+Face.jpg', 42]);
+    assert.deepEqual(
+      [record.s3.bucket.name, record.s3.bucket.arn, record.s3.object.key, record.s3.object.size],
+      ['photos', 'arn:aws:s3:::photos', '2024/Happy+Face.jpg', 42],
+    );
 
     const sqs = JSON.parse((await run(['generate-event', 'sqs', 'receive-message', '--fifo', '--records', '3', '--body', 'hi'], dir)).stdout);
     assert.equal(sqs.Records.length, 3);
@@ -108,7 +111,10 @@ describe('CLI: generate-event, events, invoke --sample / --event-name', function
     const forced = await run(['generate-event', 's3', 'put', '--bucket', 'replaced', '--save', 'upload', '--force'], dir);
     assert.equal(forced.status, 0, forced.stderr);
     assert.equal(JSON.parse(fs.readFileSync(file, 'utf8')).Records[0].s3.bucket.name, 'replaced');
-    assertUsageError(await run(['generate-event', 's3', 'put', '--save', 'x', '--function', 'Nope'], dir), /^Function Nope is not in the template \(functions: Echo, Other\)$/);
+    assertUsageError(
+      await run(['generate-event', 's3', 'put', '--save', 'x', '--function', 'Nope'], dir),
+      /^Function Nope is not in the template \(functions: Echo, Other\)$/,
+    );
     assertUsageError(await run(['generate-event', 's3', 'put', '--save', '../escape'], dir), /^Invalid event name "\.\.\/escape"/);
 
     // -t from elsewhere, and --events-dir.
@@ -120,10 +126,13 @@ describe('CLI: generate-event, events, invoke --sample / --event-name', function
     assert.ok(fs.existsSync(path.join(custom, 'tick.json')));
   });
 
-  it('events lists the saved events: shared ones and each function\'s; for one function, its own and the shared', async () => {
+  it("events lists the saved events: shared ones and each function's; for one function, its own and the shared", async () => {
     const all = await run(['events'], dir);
     assert.equal(all.status, 0, all.stderr);
-    const rows = all.stdout.trimEnd().split('\n').map((l) => l.split(/\s{2,}/));
+    const rows = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.split(/\s{2,}/));
     assert.deepEqual(rows[0], ['NAME', 'FUNCTION', 'FILE']);
     assert.deepEqual(rows.slice(1), [
       ['tick', '(shared)', path.join('events', 'tick.json')],
@@ -132,23 +141,29 @@ describe('CLI: generate-event, events, invoke --sample / --event-name', function
       ['topic', 'Other', path.join('events', 'Other', 'topic.json')],
     ]);
     const echoOnly = JSON.parse((await run(['events', 'dev-echo', '--json'], dir)).stdout);
-    assert.deepEqual(echoOnly.map((e: { name: string; function: string | null }) => `${e.function ?? '-'}/${e.name}`), ['-/tick', '-/upload', 'Echo/upload']);
+    assert.deepEqual(
+      echoOnly.map((e: { name: string; function: string | null }) => `${e.function ?? '-'}/${e.name}`),
+      ['-/tick', '-/upload', 'Echo/upload'],
+    );
     assertUsageError(await run(['events', 'Nope'], dir), /^Function Nope is not in the template/);
     const empty = await run(['events', '--events-dir', path.join(dir, 'none')], dir);
     assert.equal(empty.status, 0);
     assert.match(empty.stderr, /^No saved events in none$/m);
   });
 
-  it('invoke --sample invokes with a generated event; --event-name replays a saved one (the function\'s own first)', async () => {
+  it("invoke --sample invokes with a generated event; --event-name replays a saved one (the function's own first)", async () => {
     const sample = await run(['invoke', 'Echo', '--sample', 'dynamodb/update'], dir);
     assert.equal(sample.status, 0, sample.stderr);
     const echoed = JSON.parse(sample.stdout);
     assert.equal(echoed.from, 'Echo');
-    assert.deepEqual(echoed.event.Records.map((r: { eventName: string }) => r.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
+    assert.deepEqual(
+      echoed.event.Records.map((r: { eventName: string }) => r.eventName),
+      ['INSERT', 'MODIFY', 'REMOVE'],
+    );
     assert.match(sample.stderr, /^REPORT RequestId: /m);
 
     const own = JSON.parse((await run(['invoke', 'Echo', '--event-name', 'upload'], dir)).stdout);
-    assert.equal(own.event.Records[0].s3.bucket.name, 'echo-bucket', 'Echo\'s own upload.json');
+    assert.equal(own.event.Records[0].s3.bucket.name, 'echo-bucket', "Echo's own upload.json");
     const shared = JSON.parse((await run(['invoke', 'Other', '--event-name', 'upload'], dir)).stdout);
     assert.deepEqual([shared.from, shared.event.Records[0].s3.bucket.name], ['Other', 'replaced'], 'the shared upload.json');
     const byName = JSON.parse((await run(['invoke', 'dev-echo', '--event-name', 'upload.json', '-t', dir], path.dirname(dir))).stdout);
@@ -165,6 +180,9 @@ describe('CLI: generate-event, events, invoke --sample / --event-name', function
     assertUsageError(await run(['invoke', 'Echo', '--sample', 'nope/put'], dir), /^--sample: Unknown service "nope"/);
     assertUsageError(await run(['invoke', 'Echo', '--sample', 's3'], dir), /^--sample expects <service>\/<type>, e\.g\. s3\/put, got "s3"$/);
     assertUsageError(await run(['invoke', 'Echo', '--event-name', 'missing'], dir), /^No saved event "missing" for Echo in events \(saved: tick, upload\)$/);
-    assertUsageError(await run(['invoke', 'Echo', '--sample', 's3/put', '--event-json', '{}'], dir), /^Give only one of --event, --event-json, --sample and --event-name \(got --event-json and --sample\)$/);
+    assertUsageError(
+      await run(['invoke', 'Echo', '--sample', 's3/put', '--event-json', '{}'], dir),
+      /^Give only one of --event, --event-json, --sample and --event-name \(got --event-json and --sample\)$/,
+    );
   });
 });

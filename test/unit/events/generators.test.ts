@@ -1,10 +1,27 @@
 import { strict as assert } from 'node:assert';
 import { gunzipSync } from 'node:zlib';
 import {
-  allOptions, apigatewayAwsProxyEvent, apigatewayHttpApiProxyEvent, CATALOG, cloudwatchLogsEvent, dynamodbUpdateEvent,
-  encodeS3Key, EventOptionError, eventbridgeEvent, functionUrlRequestEvent, generateSampleEvent, kinesisGetRecordsEvent,
-  marshall, matchPathTemplate, md5OfMessageAttributes, s3DeleteEvent, s3PutEvent, scheduledEvent, snsNotificationEvent,
-  sqsMessageAttributes, sqsReceiveMessageEvent,
+  allOptions,
+  apigatewayAwsProxyEvent,
+  apigatewayHttpApiProxyEvent,
+  CATALOG,
+  cloudwatchLogsEvent,
+  dynamodbUpdateEvent,
+  encodeS3Key,
+  EventOptionError,
+  eventbridgeEvent,
+  functionUrlRequestEvent,
+  generateSampleEvent,
+  kinesisGetRecordsEvent,
+  marshall,
+  matchPathTemplate,
+  md5OfMessageAttributes,
+  s3DeleteEvent,
+  s3PutEvent,
+  scheduledEvent,
+  snsNotificationEvent,
+  sqsMessageAttributes,
+  sqsReceiveMessageEvent,
 } from '../../../src/core/events';
 
 // The generators' values: AWS's formats (ARNs, ids, sequence numbers, digests, timestamps), the
@@ -44,7 +61,9 @@ describe('sample events: generators', () => {
     const k = kinesisGetRecordsEvent({ 'account-id': '123456789012', partition: 'aws-cn', region: 'cn-north-1' }).Records[0];
     assert.equal(k.eventSourceARN, 'arn:aws-cn:kinesis:cn-north-1:123456789012:stream/example-stream');
     assert.equal(k.invokeIdentityArn, 'arn:aws-cn:iam::123456789012:role/lambda-role');
-    for (const arn of [dynamodbUpdateEvent().Records[0].eventSourceARN, snsNotificationEvent().Records[0].Sns.TopicArn, scheduledEvent().resources[0]]) assert.match(arn, ARN);
+    for (const arn of [dynamodbUpdateEvent().Records[0].eventSourceARN, snsNotificationEvent().Records[0].Sns.TopicArn, scheduledEvent().resources[0]]) {
+      assert.match(arn, ARN);
+    }
     assert.throws(() => s3PutEvent({ region: 'nowhere' }), EventOptionError);
     assert.throws(() => s3PutEvent({ 'account-id': '42' }), /--account-id: expected 12 digits/);
   });
@@ -65,9 +84,12 @@ describe('sample events: generators', () => {
     assert.throws(() => s3PutEvent({ bucket: 'Not_A_Bucket' }), /--bucket: not a valid bucket name/);
   });
 
-  it('SQS: computed md5OfBody and md5OfMessageAttributes (SQS\'s algorithm), epoch-millisecond timestamps, FIFO attributes', () => {
+  it("SQS: computed md5OfBody and md5OfMessageAttributes (SQS's algorithm), epoch-millisecond timestamps, FIFO attributes", () => {
     // Digests as SQS returns them for these attributes.
-    assert.equal(md5OfMessageAttributes(sqsMessageAttributes({ timestamp: { dataType: 'Number', stringValue: '1493147359900' } })), '235c5c510d26fb653d073faed50ae77c');
+    assert.equal(
+      md5OfMessageAttributes(sqsMessageAttributes({ timestamp: { dataType: 'Number', stringValue: '1493147359900' } })),
+      '235c5c510d26fb653d073faed50ae77c',
+    );
     assert.equal(md5OfMessageAttributes(sqsMessageAttributes({ SellerName: 'Example Store' })), 'cd28f3b68aeee4b2eac9c66f2f694b58');
     assert.equal(md5OfMessageAttributes(sqsMessageAttributes({ ordinal: 1, category: 'test' })), 'd21ae90c49061e927f57df5f5d72be1f');
 
@@ -83,7 +105,8 @@ describe('sample events: generators', () => {
       assert.ok(!('MessageGroupId' in r.attributes));
       assert.match(r.receiptHandle, /^AQEB[A-Za-z0-9+/=]{100,}$/);
     }
-    const withAttributes = sqsReceiveMessageEvent({ 'message-attributes': { kind: 'order', n: 3, blob: { dataType: 'Binary', binaryValue: 'AAE=' } } }).Records[0];
+    const withAttributes = sqsReceiveMessageEvent({ 'message-attributes': { kind: 'order', n: 3, blob: { dataType: 'Binary', binaryValue: 'AAE=' } } })
+      .Records[0];
     assert.deepEqual(withAttributes.messageAttributes.kind, { stringValue: 'order', stringListValues: [], binaryListValues: [], dataType: 'String' });
     assert.deepEqual(withAttributes.messageAttributes.n, { stringValue: '3', stringListValues: [], binaryListValues: [], dataType: 'Number' });
     assert.equal(withAttributes.messageAttributes.blob.binaryValue, 'AAE=');
@@ -123,7 +146,11 @@ describe('sample events: generators', () => {
     assert.deepEqual(marshall({ s: 'x', n: 1.5, b: true, z: null, l: [1, 'a'], m: { k: 'v' } }), {
       M: { s: { S: 'x' }, n: { N: '1.5' }, b: { BOOL: true }, z: { NULL: true }, l: { L: [{ N: '1' }, { S: 'a' }] }, m: { M: { k: { S: 'v' } } } },
     });
-    const event = dynamodbUpdateEvent({ item: { pk: 'user#1', sk: 1, name: 'Ada' }, 'updated-item': { pk: 'user#1', sk: 1, name: 'Grace' }, 'key-attributes': 'pk,sk' });
+    const event = dynamodbUpdateEvent({
+      item: { pk: 'user#1', sk: 1, name: 'Ada' },
+      'updated-item': { pk: 'user#1', sk: 1, name: 'Grace' },
+      'key-attributes': 'pk,sk',
+    });
     const [insert, modify, remove] = event.Records;
     assert.deepEqual([insert.eventName, modify.eventName, remove.eventName], ['INSERT', 'MODIFY', 'REMOVE']);
     assert.deepEqual(insert.dynamodb.Keys, { pk: { S: 'user#1' }, sk: { N: '1' } });
@@ -159,7 +186,15 @@ describe('sample events: generators', () => {
   });
 
   it('API Gateway REST (1.0): requestContext, path parameters from the resource, multi-value fields, nulls for what is absent', () => {
-    const e = apigatewayAwsProxyEvent({ method: 'get', resource: '/users/{id}/files/{path+}', path: '/users/42/files/a/b.txt', body: '', querystringparameters: { tag: ['x', 'y'], q: 'z' }, stage: 'dev', time: '2020-03-12T19:03:58Z' });
+    const e = apigatewayAwsProxyEvent({
+      method: 'get',
+      resource: '/users/{id}/files/{path+}',
+      path: '/users/42/files/a/b.txt',
+      body: '',
+      querystringparameters: { tag: ['x', 'y'], q: 'z' },
+      stage: 'dev',
+      time: '2020-03-12T19:03:58Z',
+    });
     assert.equal(e.httpMethod, 'GET');
     assert.deepEqual(e.pathParameters, { id: '42', path: 'a/b.txt' });
     assert.deepEqual(e.queryStringParameters, { tag: 'y', q: 'z' });
@@ -186,7 +221,15 @@ describe('sample events: generators', () => {
     const get = apigatewayHttpApiProxyEvent({ method: 'GET', body: '' });
     for (const key of ['body', 'cookies', 'queryStringParameters', 'pathParameters', 'stageVariables']) assert.ok(!(key in get), `no ${key}`);
     assert.ok(!('authorizer' in get.requestContext) && !('authentication' in get.requestContext));
-    const e = apigatewayHttpApiProxyEvent({ 'route-key': 'POST /orders/{id}', path: '/orders/7', 'query-string': 'a=1&a=2&b=x%20y', cookies: 's=1,t=2', stage: 'prod', authorizer: 'jwt', headers: { 'X-Custom': 'v' } });
+    const e = apigatewayHttpApiProxyEvent({
+      'route-key': 'POST /orders/{id}',
+      path: '/orders/7',
+      'query-string': 'a=1&a=2&b=x%20y',
+      cookies: 's=1,t=2',
+      stage: 'prod',
+      authorizer: 'jwt',
+      headers: { 'X-Custom': 'v' },
+    });
     assert.equal(e.rawPath, '/prod/orders/7');
     assert.equal(e.requestContext.http.path, '/prod/orders/7');
     assert.deepEqual(e.pathParameters, { id: '7' });
@@ -198,7 +241,10 @@ describe('sample events: generators', () => {
     assert.match(e.requestContext.time, /^\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d \+0000$/);
     assert.ok(Number.isInteger(e.requestContext.timeEpoch));
     assert.ok('iam' in apigatewayHttpApiProxyEvent({ authorizer: 'iam' }).requestContext.authorizer!);
-    assert.match(apigatewayHttpApiProxyEvent({ 'client-cert': true }).requestContext.authentication!.clientCert.clientCertPem, /^-----BEGIN CERTIFICATE-----\n/);
+    assert.match(
+      apigatewayHttpApiProxyEvent({ 'client-cert': true }).requestContext.authentication!.clientCert.clientCertPem,
+      /^-----BEGIN CERTIFICATE-----\n/,
+    );
     assert.throws(() => apigatewayHttpApiProxyEvent({ 'route-key': 'GET /x' }), /does not match --method POST/);
     assert.throws(() => apigatewayHttpApiProxyEvent({ method: 'FETCH' }), /--method: expected one of/);
   });
@@ -226,15 +272,23 @@ describe('sample events: generators', () => {
   });
 
   it('CloudWatch Logs: awslogs.data is gzip + base64 of the subscription payload', () => {
-    const data = JSON.parse(gunzipSync(Buffer.from(cloudwatchLogsEvent({ 'log-group': '/aws/lambda/x', messages: 'a,b,c' }).awslogs.data, 'base64')).toString('utf8'));
+    const data = JSON.parse(
+      gunzipSync(Buffer.from(cloudwatchLogsEvent({ 'log-group': '/aws/lambda/x', messages: 'a,b,c' }).awslogs.data, 'base64')).toString('utf8'),
+    );
     assert.equal(data.messageType, 'DATA_MESSAGE');
     assert.equal(data.owner, '000000000000');
     assert.equal(data.logGroup, '/aws/lambda/x');
-    assert.deepEqual(data.logEvents.map((e: { message: string }) => e.message), ['a', 'b', 'c']);
+    assert.deepEqual(
+      data.logEvents.map((e: { message: string }) => e.message),
+      ['a', 'b', 'c'],
+    );
     for (const e of data.logEvents) assert.match(e.id, /^\d{56}$/);
   });
 
-  it('unknown options are refused with the list of the type\'s options', () => {
-    assert.throws(() => s3PutEvent({ colour: 'red' }), (e: Error) => e instanceof EventOptionError && /Unknown option --colour \(options: --region, .*--bucket/.test(e.message));
+  it("unknown options are refused with the list of the type's options", () => {
+    assert.throws(
+      () => s3PutEvent({ colour: 'red' }),
+      (e: Error) => e instanceof EventOptionError && /Unknown option --colour \(options: --region, .*--bucket/.test(e.message),
+    );
   });
 });

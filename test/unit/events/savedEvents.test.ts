@@ -14,23 +14,32 @@ describe('saved events (events folder)', () => {
     assert.equal(fs.readFileSync(shared.file, 'utf8'), '{\n  "id": 1\n}\n');
     const own = saveEvent(dir, 'order.json', { id: 2 }, { function: 'Orders' });
     assert.deepEqual(own, { name: 'order', function: 'Orders', file: path.join(dir, 'Orders', 'order.json') });
-    assert.throws(() => saveEvent(dir, 'order', { id: 3 }), (e: Error) => e instanceof SavedEventError && /already exists/.test(e.message));
+    assert.throws(
+      () => saveEvent(dir, 'order', { id: 3 }),
+      (e: Error) => e instanceof SavedEventError && /already exists/.test(e.message),
+    );
     saveEvent(dir, 'order', { id: 3 }, { overwrite: true });
     assert.equal(JSON.parse(fs.readFileSync(shared.file, 'utf8')).id, 3);
   });
 
-  it('lists shared events then each function\'s; for a function, the shared ones and its own', () => {
+  it("lists shared events then each function's; for a function, the shared ones and its own", () => {
     saveEvent(dir, 'b', {});
     saveEvent(dir, 'a', {});
     saveEvent(dir, 'x', {}, { function: 'Fn' });
     saveEvent(dir, 'y', {}, { function: 'Other' });
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'not an event');
-    assert.deepEqual(listSavedEvents(dir).map((e) => `${e.function ?? ''}/${e.name}`), ['/a', '/b', 'Fn/x', 'Other/y']);
-    assert.deepEqual(listSavedEvents(dir, ['Fn', 'fn-name']).map((e) => `${e.function ?? ''}/${e.name}`), ['/a', '/b', 'Fn/x']);
+    assert.deepEqual(
+      listSavedEvents(dir).map((e) => `${e.function ?? ''}/${e.name}`),
+      ['/a', '/b', 'Fn/x', 'Other/y'],
+    );
+    assert.deepEqual(
+      listSavedEvents(dir, ['Fn', 'fn-name']).map((e) => `${e.function ?? ''}/${e.name}`),
+      ['/a', '/b', 'Fn/x'],
+    );
     assert.deepEqual(listSavedEvents(path.join(dir, 'missing')), []);
   });
 
-  it('finds a function\'s own event before the shared one of the same name, and reads it as checked JSON', () => {
+  it("finds a function's own event before the shared one of the same name, and reads it as checked JSON", () => {
     saveEvent(dir, 'e', { v: 'shared' });
     saveEvent(dir, 'e', { v: 'own' }, { function: 'dev-fn' });
     assert.equal(JSON.parse(readSavedEvent(findSavedEvent(dir, 'e', ['Fn', 'dev-fn'])!)).v, 'own');
@@ -40,7 +49,7 @@ describe('saved events (events folder)', () => {
     assert.throws(() => readSavedEvent(findSavedEvent(dir, 'broken', [])!), /broken\.json is not valid JSON/);
   });
 
-  it('refuses an event that is a link out of the events folder, without echoing the target\'s content', () => {
+  it("refuses an event that is a link out of the events folder, without echoing the target's content", () => {
     const outside = path.join(path.dirname(dir), 'secret.txt');
     fs.writeFileSync(outside, 'root:x:0:0:TOPSECRET\n');
     fs.mkdirSync(path.join(dir, 'Fn'), { recursive: true });
@@ -59,7 +68,11 @@ describe('saved events (events folder)', () => {
     fs.renameSync(outside, outside.replace('.txt', '.json'));
     fs.writeFileSync(outside, 'root:x:0:0:TOPSECRET\n');
     for (const attempt of attempts) {
-      assert.throws(attempt, (e: Error) => e instanceof SavedEventError && /outside the events folder/.test(e.message) && !e.message.includes('TOPSECRET') && !e.message.includes('root:'));
+      assert.throws(
+        attempt,
+        (e: Error) =>
+          e instanceof SavedEventError && /outside the events folder/.test(e.message) && !e.message.includes('TOPSECRET') && !e.message.includes('root:'),
+      );
     }
     // A link that stays inside the folder is fine.
     saveEvent(dir, 'real', { ok: true });
@@ -67,7 +80,7 @@ describe('saved events (events folder)', () => {
     assert.deepEqual(JSON.parse(readSavedEvent(findSavedEvent(dir, 'alias', [])!)), { ok: true });
   });
 
-  it('a JSON error gives the line and column, never the file\'s content', () => {
+  it("a JSON error gives the line and column, never the file's content", () => {
     const cases: Array<[string, string]> = [
       ['{\n  "token": "TOPSECRET",\n  oops\n}', 'unexpected character at line 3, column 3'],
       ['TOPSECRET', 'unexpected character at line 1, column 1'],
@@ -78,10 +91,13 @@ describe('saved events (events folder)', () => {
     for (const [text, expected] of cases) {
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'bad.json'), text);
-      assert.throws(() => readSavedEvent(findSavedEvent(dir, 'bad', [])!), (e: Error) => {
-        assert.equal(e.message, `${path.join(dir, 'bad.json')} is not valid JSON: ${expected}`);
-        return true;
-      });
+      assert.throws(
+        () => readSavedEvent(findSavedEvent(dir, 'bad', [])!),
+        (e: Error) => {
+          assert.equal(e.message, `${path.join(dir, 'bad.json')} is not valid JSON: ${expected}`);
+          return true;
+        },
+      );
     }
   });
 

@@ -82,12 +82,27 @@ export const isAttributeValue: MapCheck = (v) => {
   if (entries.length !== 1) return `expected exactly one type key, got ${entries.map(([k]) => k).join(',') || 'none'}`;
   const [type, value] = entries[0];
   switch (type) {
-    case 'S': case 'N': case 'B': return typeof value === 'string' ? undefined : `${type} must be a string`;
-    case 'BOOL': case 'NULL': return typeof value === 'boolean' ? undefined : `${type} must be a boolean`;
-    case 'SS': case 'NS': case 'BS': return isStringArray(value);
-    case 'L': return Array.isArray(value) ? value.map(isAttributeValue).find((p) => p) : 'L must be an array';
-    case 'M': return kind(value) === 'object' ? Object.values(value as object).map(isAttributeValue).find((p) => p) : 'M must be an object';
-    default: return `unknown attribute type ${type}`;
+    case 'S':
+    case 'N':
+    case 'B':
+      return typeof value === 'string' ? undefined : `${type} must be a string`;
+    case 'BOOL':
+    case 'NULL':
+      return typeof value === 'boolean' ? undefined : `${type} must be a boolean`;
+    case 'SS':
+    case 'NS':
+    case 'BS':
+      return isStringArray(value);
+    case 'L':
+      return Array.isArray(value) ? value.map(isAttributeValue).find((p) => p) : 'L must be an array';
+    case 'M':
+      return kind(value) === 'object'
+        ? Object.values(value as object)
+            .map(isAttributeValue)
+            .find((p) => p)
+        : 'M must be an object';
+    default:
+      return `unknown attribute type ${type}`;
   }
 };
 
@@ -106,9 +121,13 @@ export const isSqsMessageAttribute: MapCheck = (v) => {
 /** An SNS message attribute: {Type, Value}, both strings. */
 export const isSnsMessageAttribute: MapCheck = (v) => {
   if (kind(v) !== 'object') return `expected an object, got ${kind(v)}`;
-  const keys = Object.keys(v as object).sort().join(',');
+  const keys = Object.keys(v as object)
+    .sort()
+    .join(',');
   const a = v as Record<string, unknown>;
-  return keys === 'Type,Value' && typeof a.Type === 'string' && typeof a.Value === 'string' ? undefined : `expected {Type, Value} strings, got ${JSON.stringify(v)}`;
+  return keys === 'Type,Value' && typeof a.Type === 'string' && typeof a.Value === 'string'
+    ? undefined
+    : `expected {Type, Value} strings, got ${JSON.stringify(v)}`;
 };
 
 // --- the samples ---

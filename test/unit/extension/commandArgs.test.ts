@@ -30,7 +30,12 @@ describe('extension command arguments', () => {
 
   it('reads alias arguments and their routing weights', () => {
     assert.deepEqual(aliasArgs({ name: 'prod', version: '3' }), { name: 'prod', version: '3' });
-    assert.deepEqual(aliasArgs({ name: 'prod', version: 3, additionalVersion: 4, weight: 0.1 }), { name: 'prod', version: '3', additionalVersion: '4', weight: 0.1 });
+    assert.deepEqual(aliasArgs({ name: 'prod', version: 3, additionalVersion: 4, weight: 0.1 }), {
+      name: 'prod',
+      version: '3',
+      additionalVersion: '4',
+      weight: 0.1,
+    });
     assert.equal(aliasArgs({ name: 'prod' }), undefined);
     assert.equal(aliasArgs(undefined), undefined);
     assert.deepEqual(aliasWeights({}), {});

@@ -1,8 +1,17 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import {
-  checkConfiguration, childDebugType, debugFunctionArgs, dynamicConfigurations, eventFromPayload, initialConfigurations, invokeAgainArgs,
-  launchConfiguration, resolveConfiguration, templateReference, type TemplateFunctions,
+  checkConfiguration,
+  childDebugType,
+  debugFunctionArgs,
+  dynamicConfigurations,
+  eventFromPayload,
+  initialConfigurations,
+  invokeAgainArgs,
+  launchConfiguration,
+  resolveConfiguration,
+  templateReference,
+  type TemplateFunctions,
 } from '../../../src/extension/debug/debugConfig';
 
 // The `lambda` debug configurations: built from templates, resolved and checked as the extension's
@@ -13,13 +22,19 @@ const app: TemplateFunctions = {
   templateFile: path.join(root, 'app', 'template.yaml'),
   folderPath: path.join(root, 'app'),
   label: 'app',
-  functions: [{ logicalId: 'Hello', functionName: 'Hello' }, { logicalId: 'Orders', functionName: 'orders-fn' }],
+  functions: [
+    { logicalId: 'Hello', functionName: 'Hello' },
+    { logicalId: 'Orders', functionName: 'orders-fn' },
+  ],
 };
 const api: TemplateFunctions = {
   templateFile: path.join(root, 'api', 'infra', 'sam.yaml'),
   folderPath: path.join(root, 'api'),
   label: 'api/infra/sam.yaml',
-  functions: [{ logicalId: 'Hello', functionName: 'api-hello' }, { logicalId: 'Users', functionName: 'Users' }],
+  functions: [
+    { logicalId: 'Hello', functionName: 'api-hello' },
+    { logicalId: 'Users', functionName: 'Users' },
+  ],
 };
 
 describe('lambda debug configurations', () => {
@@ -30,24 +45,43 @@ describe('lambda debug configurations', () => {
   });
 
   it('builds a launch configuration for a function (qualifier, event, label)', () => {
-    assert.deepEqual(launchConfiguration(app, 'Hello'), { type: 'lambda', request: 'launch', name: 'Debug Hello', template: app.templateFile, function: 'Hello', event: {} });
+    assert.deepEqual(launchConfiguration(app, 'Hello'), {
+      type: 'lambda',
+      request: 'launch',
+      name: 'Debug Hello',
+      template: app.templateFile,
+      function: 'Hello',
+      event: {},
+    });
     assert.deepEqual(launchConfiguration(app, 'Orders', { qualifier: 'prod', event: 's3/put', withLabel: true, portable: true }), {
-      type: 'lambda', request: 'launch', name: 'Debug Orders:prod (app)', template: '${workspaceFolder}/template.yaml', function: 'Orders', qualifier: 'prod', event: 's3/put',
+      type: 'lambda',
+      request: 'launch',
+      name: 'Debug Orders:prod (app)',
+      template: '${workspaceFolder}/template.yaml',
+      function: 'Orders',
+      qualifier: 'prod',
+      event: 's3/put',
     });
     assert.equal(launchConfiguration(app, 'Hello', { qualifier: '$LATEST' }).name, 'Debug Hello');
   });
 
   it('offers one initial (portable) and one dynamic (absolute) configuration per function', () => {
-    assert.deepEqual(initialConfigurations([app]).map((c) => [c.name, c.template, c.function]), [
-      ['Debug Hello', '${workspaceFolder}/template.yaml', 'Hello'],
-      ['Debug Orders', '${workspaceFolder}/template.yaml', 'Orders'],
-    ]);
-    assert.deepEqual(dynamicConfigurations([app, api]).map((c) => [c.name, c.template]), [
-      ['Debug Hello (app)', app.templateFile],
-      ['Debug Orders (app)', app.templateFile],
-      ['Debug Hello (api/infra/sam.yaml)', api.templateFile],
-      ['Debug Users (api/infra/sam.yaml)', api.templateFile],
-    ]);
+    assert.deepEqual(
+      initialConfigurations([app]).map((c) => [c.name, c.template, c.function]),
+      [
+        ['Debug Hello', '${workspaceFolder}/template.yaml', 'Hello'],
+        ['Debug Orders', '${workspaceFolder}/template.yaml', 'Orders'],
+      ],
+    );
+    assert.deepEqual(
+      dynamicConfigurations([app, api]).map((c) => [c.name, c.template]),
+      [
+        ['Debug Hello (app)', app.templateFile],
+        ['Debug Orders (app)', app.templateFile],
+        ['Debug Hello (api/infra/sam.yaml)', api.templateFile],
+        ['Debug Users (api/infra/sam.yaml)', api.templateFile],
+      ],
+    );
     assert.deepEqual(initialConfigurations([]), []);
   });
 
@@ -55,7 +89,10 @@ describe('lambda debug configurations', () => {
     // VS Code gives a startDebugging child the parent's type; the resolver gives it back its own.
     const node = { type: 'lambda', request: 'attach', name: 'Hello env-1', port: 9229, address: '127.0.0.1', __lambdaEnvironmentId: 'env-1' };
     assert.equal(childDebugType(node), 'pwa-node');
-    assert.equal(childDebugType({ type: 'lambda', request: 'attach', name: 'P env-2', connect: { host: '127.0.0.1', port: 5678 }, __lambdaEnvironmentId: 'env-2' }), 'debugpy');
+    assert.equal(
+      childDebugType({ type: 'lambda', request: 'attach', name: 'P env-2', connect: { host: '127.0.0.1', port: 5678 }, __lambdaEnvironmentId: 'env-2' }),
+      'debugpy',
+    );
     assert.equal(childDebugType({ ...node, __lambdaChildType: 'node' }), 'node');
     assert.equal(childDebugType({ ...node, __lambdaChildType: 'lambda' }), 'pwa-node');
     assert.equal(childDebugType({ type: 'lambda', request: 'launch', name: 'n', function: 'Hello' }), undefined);
@@ -83,7 +120,10 @@ describe('lambda debug configurations', () => {
 
   it('keeps a given template (variables are substituted later) and defaults request and name', () => {
     const given = resolveConfiguration({ type: 'lambda', function: 'X', template: '${workspaceFolder}/other.yaml' }, [app]);
-    assert.deepEqual(given, { kind: 'config', config: { type: 'lambda', request: 'launch', name: 'Lambda', function: 'X', template: '${workspaceFolder}/other.yaml' } });
+    assert.deepEqual(given, {
+      kind: 'config',
+      config: { type: 'lambda', request: 'launch', name: 'Lambda', function: 'X', template: '${workspaceFolder}/other.yaml' },
+    });
   });
 
   it('refuses configurations without a function, unknown functions and bad requests, saying what exists', () => {
@@ -103,22 +143,55 @@ describe('lambda debug configurations', () => {
 
   it('checks substituted configurations: the template exists, the engine has the functions, attach needs an engine', () => {
     const exists = (f: string) => f === app.templateFile || f === path.join(root, 'solo.yaml');
-    const ok = checkConfiguration({ type: 'lambda', request: 'launch', name: 'n', function: 'Orders', template: 'template.yaml' }, [app], app.folderPath, exists);
+    const ok = checkConfiguration(
+      { type: 'lambda', request: 'launch', name: 'n', function: 'Orders', template: 'template.yaml' },
+      [app],
+      app.folderPath,
+      exists,
+    );
     assert.deepEqual(ok, { kind: 'config', config: { type: 'lambda', request: 'launch', name: 'n', function: 'Orders', template: app.templateFile } });
-    const missing = checkConfiguration({ type: 'lambda', request: 'launch', name: 'n', function: 'Orders', template: 'nope.yaml' }, [app], app.folderPath, exists);
+    const missing = checkConfiguration(
+      { type: 'lambda', request: 'launch', name: 'n', function: 'Orders', template: 'nope.yaml' },
+      [app],
+      app.folderPath,
+      exists,
+    );
     assert.match((missing as { message: string }).message, /the template .*nope\.yaml does not exist/);
-    const unknown = checkConfiguration({ type: 'lambda', request: 'launch', name: 'n', function: ['Hello', 'Gone'], template: app.templateFile }, [app], undefined, exists);
+    const unknown = checkConfiguration(
+      { type: 'lambda', request: 'launch', name: 'n', function: ['Hello', 'Gone'], template: app.templateFile },
+      [app],
+      undefined,
+      exists,
+    );
     assert.match((unknown as { message: string }).message, /no function Gone in app/);
     // No engine for the template: launch lets the adapter open its own; attach cannot.
-    const own = checkConfiguration({ type: 'lambda', request: 'launch', name: 'n', function: 'Any', template: path.join(root, 'solo.yaml') }, [app], undefined, exists);
+    const own = checkConfiguration(
+      { type: 'lambda', request: 'launch', name: 'n', function: 'Any', template: path.join(root, 'solo.yaml') },
+      [app],
+      undefined,
+      exists,
+    );
     assert.equal(own.kind, 'config');
-    const attach = checkConfiguration({ type: 'lambda', request: 'attach', name: 'n', function: 'Any', template: path.join(root, 'solo.yaml') }, [app], undefined, exists);
+    const attach = checkConfiguration(
+      { type: 'lambda', request: 'attach', name: 'n', function: 'Any', template: path.join(root, 'solo.yaml') },
+      [app],
+      undefined,
+      exists,
+    );
     assert.match((attach as { message: string }).message, /attach needs the template's engine/);
-    assert.match((checkConfiguration({ type: 'lambda', request: 'launch', name: 'n', function: 'x' }, [app], undefined, exists) as { message: string }).message, /needs a "template"/);
+    assert.match(
+      (checkConfiguration({ type: 'lambda', request: 'launch', name: 'n', function: 'x' }, [app], undefined, exists) as { message: string }).message,
+      /needs a "template"/,
+    );
   });
 
   it('reads debugFunction arguments and remembered payloads', () => {
-    assert.deepEqual(debugFunctionArgs({ template: 't.yaml', function: 'Hello', qualifier: '2', event: { a: 1 } }), { template: 't.yaml', function: 'Hello', qualifier: '2', event: { a: 1 } });
+    assert.deepEqual(debugFunctionArgs({ template: 't.yaml', function: 'Hello', qualifier: '2', event: { a: 1 } }), {
+      template: 't.yaml',
+      function: 'Hello',
+      qualifier: '2',
+      event: { a: 1 },
+    });
     assert.deepEqual(debugFunctionArgs({ function: 'Hello', qualifier: 3 }), { function: 'Hello' });
     assert.equal(debugFunctionArgs({ functionName: 'Hello' }), undefined);
     assert.equal(debugFunctionArgs('Hello'), undefined);
@@ -132,7 +205,12 @@ describe('lambda debug configurations', () => {
   it("invokes again with the session's event unless given another, taking only known keys", () => {
     assert.deepEqual(invokeAgainArgs(undefined, { a: 1 }), { event: { a: 1 } });
     assert.deepEqual(invokeAgainArgs({ sessionId: 'x' }, 's3/put'), { event: 's3/put' });
-    assert.deepEqual(invokeAgainArgs({ event: { b: 2 }, qualifier: 'prod', invocationType: 'Event', function: 'Orders' }, { a: 1 }), { event: { b: 2 }, qualifier: 'prod', invocationType: 'Event', function: 'Orders' });
+    assert.deepEqual(invokeAgainArgs({ event: { b: 2 }, qualifier: 'prod', invocationType: 'Event', function: 'Orders' }, { a: 1 }), {
+      event: { b: 2 },
+      qualifier: 'prod',
+      invocationType: 'Event',
+      function: 'Orders',
+    });
     assert.deepEqual(invokeAgainArgs({ invocationType: 'DryRun' }, undefined), {});
     assert.deepEqual(invokeAgainArgs([{ event: 1 }], undefined), {});
   });

@@ -5,17 +5,34 @@ import { tempDirEach } from '../helpers/tempDir';
 import { CATALOG } from '../../../src/core/events/catalog';
 import { saveEvent } from '../../../src/core/events/savedEvents';
 import {
-  defaultEventName, EventOptionError, eventPayloadText, eventsDirOf, generateWithOptions, initialOptions, optionLabel, optionValues,
-  sampleEventText, sampleGroups, sampleLabel, saveLocations, savedEventLabel, savedEventTree, setOption, validateOptionValue,
+  defaultEventName,
+  EventOptionError,
+  eventPayloadText,
+  eventsDirOf,
+  generateWithOptions,
+  initialOptions,
+  optionLabel,
+  optionValues,
+  sampleEventText,
+  sampleGroups,
+  sampleLabel,
+  saveLocations,
+  savedEventLabel,
+  savedEventTree,
+  setOption,
+  validateOptionValue,
 } from '../../../src/extension/eventsModel';
 
 // The Events view's model (no VS Code): samples by service, saved events by function, option editing.
 
 describe('extension: events model', () => {
   describe('sample groups', () => {
-    it('groups the catalog by service in the view\'s order, scheduled events in a group of their own', () => {
+    it("groups the catalog by service in the view's order, scheduled events in a group of their own", () => {
       const groups = sampleGroups();
-      assert.deepEqual(groups.slice(0, 8).map((g) => g.label), ['S3', 'SQS', 'Kinesis', 'DynamoDB', 'SNS', 'API Gateway', 'EventBridge', 'Scheduled']);
+      assert.deepEqual(
+        groups.slice(0, 8).map((g) => g.label),
+        ['S3', 'SQS', 'Kinesis', 'DynamoDB', 'SNS', 'API Gateway', 'EventBridge', 'Scheduled'],
+      );
       const byLabel = Object.fromEntries(groups.map((g) => [g.label, g.samples.map((s) => s.id)]));
       assert.deepEqual(byLabel.S3, ['s3/put', 's3/delete']);
       assert.deepEqual(byLabel['API Gateway'], ['apigateway/aws-proxy', 'apigateway/http-api-proxy']);
@@ -23,9 +40,13 @@ describe('extension: events model', () => {
       assert.deepEqual(byLabel.Scheduled.sort(), ['cloudwatch/scheduled-event', 'eventbridge/scheduled-event']);
     });
 
-    it('lists every catalog entry exactly once, with the catalog\'s description', () => {
-      const ids = sampleGroups().flatMap((g) => g.samples.map((s) => s.id)).sort();
-      const catalog = Object.entries(CATALOG).flatMap(([service, types]) => Object.keys(types).map((type) => `${service}/${type}`)).sort();
+    it("lists every catalog entry exactly once, with the catalog's description", () => {
+      const ids = sampleGroups()
+        .flatMap((g) => g.samples.map((s) => s.id))
+        .sort();
+      const catalog = Object.entries(CATALOG)
+        .flatMap(([service, types]) => Object.keys(types).map((type) => `${service}/${type}`))
+        .sort();
       assert.deepEqual(ids, catalog);
       const sqs = sampleGroups().find((g) => g.id === 'sqs')!.samples[0];
       assert.equal(sqs.description, CATALOG.sqs['receive-message'].description);
@@ -35,7 +56,10 @@ describe('extension: events model', () => {
     it('puts services it does not know into a group of their own, labelled by type', () => {
       const groups = sampleGroups({ ...CATALOG, ses: { receive: { description: 'SES receipt', options: [], generate: () => ({}) } } });
       const ses = groups.find((g) => g.id === 'ses')!;
-      assert.deepEqual(ses.samples.map((s) => [s.id, s.label]), [['ses/receive', 'receive']]);
+      assert.deepEqual(
+        ses.samples.map((s) => [s.id, s.label]),
+        [['ses/receive', 'receive']],
+      );
       assert.equal(sampleLabel('ses', 'receive'), 'receive');
     });
   });
@@ -55,8 +79,17 @@ describe('extension: events model', () => {
       saveEvent(dir, 'y', {}, { function: 'Orders' });
       saveEvent(dir, 'z', {}, { function: 'Billing' });
       const tree = savedEventTree(dir);
-      assert.deepEqual(tree.shared.map((e) => e.name), ['a', 'b']);
-      assert.deepEqual(tree.functions.map((f) => [f.function, f.events.map((e) => e.name)]), [['Billing', ['z']], ['Orders', ['x', 'y']]]);
+      assert.deepEqual(
+        tree.shared.map((e) => e.name),
+        ['a', 'b'],
+      );
+      assert.deepEqual(
+        tree.functions.map((f) => [f.function, f.events.map((e) => e.name)]),
+        [
+          ['Billing', ['z']],
+          ['Orders', ['x', 'y']],
+        ],
+      );
       assert.equal(savedEventLabel(tree.functions[1].events[0]), 'Orders/x');
       assert.equal(savedEventLabel(tree.shared[0]), 'a');
     });
@@ -65,7 +98,7 @@ describe('extension: events model', () => {
       assert.deepEqual(savedEventTree(path.join(dir, 'nope')), { shared: [], functions: [] });
     });
 
-    it('reads a saved event\'s payload (checked to be JSON), or generates a sample\'s in a region', () => {
+    it("reads a saved event's payload (checked to be JSON), or generates a sample's in a region", () => {
       const saved = saveEvent(dir, 'order', { id: 7 });
       assert.deepEqual(JSON.parse(eventPayloadText({ savedFile: saved.file })), { id: 7 });
       fs.writeFileSync(path.join(dir, 'broken.json'), '{nope');
@@ -87,7 +120,7 @@ describe('extension: events model', () => {
   });
 
   describe('generator options', () => {
-    it('starts every option (own, then common) at its default, the region at the engine\'s', () => {
+    it("starts every option (own, then common) at its default, the region at the engine's", () => {
       const states = initialOptions('sqs', 'receive-message', 'eu-central-1');
       const names = states.map((s) => s.spec.name);
       assert.deepEqual(names.slice(0, 3), ['queue-name', 'body', 'records']);
@@ -131,7 +164,10 @@ describe('extension: events model', () => {
       states = states.map((s, i) => (i === index('body') ? setOption(s, '') : s));
       assert.deepEqual(optionValues(states), { records: '3' });
       const bad = states.map((s, i) => (i === index('records') ? setOption(s, '0') : s));
-      assert.throws(() => generateWithOptions('sqs', 'receive-message', bad), (e: Error) => e instanceof EventOptionError && /--records/.test(e.message));
+      assert.throws(
+        () => generateWithOptions('sqs', 'receive-message', bad),
+        (e: Error) => e instanceof EventOptionError && /--records/.test(e.message),
+      );
     });
 
     it('sample text is 2-space JSON', () => {

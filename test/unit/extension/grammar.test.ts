@@ -40,14 +40,21 @@ function scopesAt(line: string, fragment: string, nth = 0): string[][] {
   for (let i = 0; i <= nth; i++) start = line.indexOf(fragment, start + 1);
   assert.ok(start >= 0, `"${fragment}" is in the line`);
   const end = start + fragment.length;
-  return tokenize(line).tokens.filter((t) => t.startIndex < end && t.endIndex > start).map((t) => t.scopes);
+  return tokenize(line)
+    .tokens.filter((t) => t.startIndex < end && t.endIndex > start)
+    .map((t) => t.scopes);
 }
 
 /** Every token of `fragment` carries a scope starting with `scope`. */
 function assertScope(line: string, fragment: string, scope: string, nth = 0): void {
   const scopes = scopesAt(line, fragment, nth);
   assert.ok(scopes.length > 0);
-  for (const s of scopes) assert.ok(s.some((x) => x.startsWith(scope)), `"${fragment}" in ${JSON.stringify(line)}: expected ${scope}, got ${JSON.stringify(s)}`);
+  for (const s of scopes) {
+    assert.ok(
+      s.some((x) => x.startsWith(scope)),
+      `"${fragment}" in ${JSON.stringify(line)}: expected ${scope}, got ${JSON.stringify(s)}`,
+    );
+  }
 }
 
 function assertNoScope(line: string, fragment: string, scope: string): void {
@@ -128,7 +135,7 @@ describe('the Lambda log grammar', () => {
     const errorRecord = `${PREFIX}[ERROR] ValueError: boom`;
     assertScope(errorRecord, 'ERROR', 'invalid.illegal.level.error.lambda-log');
     assertScope(errorRecord, 'ValueError', 'entity.name.type.exception.lambda-log');
-    assertScope('[ERROR] Runtime.ImportModuleError: Unable to import module \'app\'', 'Runtime.ImportModuleError', 'entity.name.type.exception.lambda-log');
+    assertScope("[ERROR] Runtime.ImportModuleError: Unable to import module 'app'", 'Runtime.ImportModuleError', 'entity.name.type.exception.lambda-log');
 
     assertScope('Traceback (most recent call last):', 'Traceback (most recent call last):', 'keyword.other.traceback.lambda-log');
     // Lambda indents traceback lines with NO-BREAK SPACEs; plain spaces work too.
@@ -156,7 +163,11 @@ describe('the Lambda log grammar', () => {
     assertScope(anonymous, 'file:///var/task/app.mjs', 'string.other.path.lambda-log');
     assertScope(anonymous, '10', 'constant.numeric.line-number.lambda-log');
     assertScope('    at async Promise.all (index 0)', 'async Promise.all', 'entity.name.function.stack.lambda-log');
-    assertScope('    at Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1173:29)', 'Runtime.handleOnceNonStreaming', 'entity.name.function.stack.lambda-log');
+    assertScope(
+      '    at Runtime.handleOnceNonStreaming (file:///var/runtime/index.mjs:1173:29)',
+      'Runtime.handleOnceNonStreaming',
+      'entity.name.function.stack.lambda-log',
+    );
   });
 
   it('colours JSON log lines (AWS_LAMBDA_LOG_FORMAT=JSON): keys, strings, numbers, level, timestamp, request id', () => {
@@ -192,7 +203,10 @@ describe('the Lambda log grammar', () => {
     ({ stack } = tokenize(`{"a":1`, stack));
     const next = grammar.tokenizeLine(`${PREFIX}START RequestId: ${REQ} Version: $LATEST`, stack);
     const start = next.tokens.find((t) => t.startIndex === PREFIX.length)!;
-    assert.deepEqual(start.scopes.filter((s) => s.includes('json')), []);
+    assert.deepEqual(
+      start.scopes.filter((s) => s.includes('json')),
+      [],
+    );
     assert.ok(start.scopes.includes('keyword.control.platform.start.lambda-log'));
   });
 });

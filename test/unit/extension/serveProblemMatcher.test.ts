@@ -68,10 +68,12 @@ const FILES = {
       return { ok: true, event };
     };
   `,
-  'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }) + `  Jobs:\n    Type: AWS::SQS::Queue\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      CodeUri: src\n      Handler: app.handler\n      Events:\n        FromJobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Jobs.Arn\n`,
+  'template.yaml':
+    samTemplate({ Echo: { handler: 'app.handler' } }) +
+    `  Jobs:\n    Type: AWS::SQS::Queue\n  Worker:\n    Type: AWS::Serverless::Function\n    Properties:\n      Runtime: nodejs20.x\n      CodeUri: src\n      Handler: app.handler\n      Events:\n        FromJobs:\n          Type: SQS\n          Properties:\n            Queue: !GetAtt Jobs.Arn\n`,
 };
 
-describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what serve prints', function () {
+describe("the serve task's problem matcher ($lambda-workbench-serve) on what serve prints", function () {
   this.timeout(60_000);
   const runs: ServeProcess[] = [];
   const dirs: string[] = [];
@@ -114,41 +116,78 @@ describe('the serve task\'s problem matcher ($lambda-workbench-serve) on what se
     await until('the raw output line', () => run.lines.find((l) => /src\/app\.js:3:5 warning raw output/.test(l)));
     assert.equal((await stopServe(run))?.code, 0, 'serve exits 0 on SIGTERM');
     const lines = run.lines.filter((l) => l.trim() !== '');
-    assert.ok(lines.some((l) => l.startsWith('Event source mapping: Jobs (SQS) → Worker')), lines.join('\n'));
-    assert.ok(lines.some((l) => l.includes('template.yaml:1:1 error not a template problem')), lines.join('\n'));
-    assert.ok(lines.some((l) => l.startsWith('Shutting down')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.startsWith('Event source mapping: Jobs (SQS) → Worker')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.includes('template.yaml:1:1 error not a template problem')),
+      lines.join('\n'),
+    );
+    assert.ok(
+      lines.some((l) => l.startsWith('Shutting down')),
+      lines.join('\n'),
+    );
 
     const problem = new RegExp(matcher!.pattern.regexp);
-    assert.deepEqual(lines.filter((l) => problem.test(l)), [], 'no line of a normal run is a problem');
-    assert.deepEqual(lines.slice(1).filter((l) => begins.test(l)), [], 'nothing after the first line begins the matcher again');
-    assert.deepEqual(backgroundStates(lines), { endedAt: lines.indexOf(listeningLine), activeAfter: false }, 'inactive from the listening line on: a preLaunchTask waits until then');
+    assert.deepEqual(
+      lines.filter((l) => problem.test(l)),
+      [],
+      'no line of a normal run is a problem',
+    );
+    assert.deepEqual(
+      lines.slice(1).filter((l) => begins.test(l)),
+      [],
+      'nothing after the first line begins the matcher again',
+    );
+    assert.deepEqual(
+      backgroundStates(lines),
+      { endedAt: lines.indexOf(listeningLine), activeAfter: false },
+      'inactive from the listening line on: a preLaunchTask waits until then',
+    );
   });
 
   it('matches the template errors serve prints before it exits as problems at their file, line and column', async () => {
-    const dir = writeProject({ ...FILES, 'template.yaml': FILES['template.yaml'].replace('Runtime: nodejs20.x', 'Runtime: nodejs4.3').replace('CodeUri: src\n      Handler: app.handler\n      Events', 'CodeUri: missing\n      Handler: app.handler\n      Events') });
+    const dir = writeProject({
+      ...FILES,
+      'template.yaml': FILES['template.yaml']
+        .replace('Runtime: nodejs20.x', 'Runtime: nodejs4.3')
+        .replace('CodeUri: src\n      Handler: app.handler\n      Events', 'CodeUri: missing\n      Handler: app.handler\n      Events'),
+    });
     dirs.push(dir);
     const run = startTaskServe(dir);
     runs.push(run);
     assert.equal((await run.exited).code, 2, 'serve exits 2 on template errors');
     const lines = run.lines.filter((l) => l.trim() !== '');
     const problem = new RegExp(matcher!.pattern.regexp);
-    const found = lines.filter((l) => problem.test(l)).map((l) => {
-      const m = problem.exec(l)!;
-      const p = matcher!.pattern;
-      return { file: m[p.file], line: Number(m[p.line]), column: Number(m[p.column]), severity: m[p.severity], message: m[p.message] };
-    });
+    const found = lines
+      .filter((l) => problem.test(l))
+      .map((l) => {
+        const m = problem.exec(l)!;
+        const p = matcher!.pattern;
+        return { file: m[p.file], line: Number(m[p.line]), column: Number(m[p.column]), severity: m[p.severity], message: m[p.message] };
+      });
     const template = fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').split('\n');
     assert.ok(found.length >= 2, `both errors matched; serve printed:\n${lines.join('\n')}`);
     for (const f of found) {
-      assert.equal(f.file, 'template.yaml', 'relative to the task\'s folder (fileLocation: autoDetect ${workspaceFolder})');
+      assert.equal(f.file, 'template.yaml', "relative to the task's folder (fileLocation: autoDetect ${workspaceFolder})");
       assert.equal(f.severity, 'error');
       assert.ok(template[f.line - 1]?.length >= f.column - 1, `line ${f.line} column ${f.column} is in the template`);
     }
-    assert.ok(found.some((f) => /Unknown runtime 'nodejs4\.3'/.test(f.message) && template[f.line - 1].slice(f.column - 1).startsWith('nodejs4.3')), JSON.stringify(found));
-    assert.ok(found.some((f) => /CodeUri directory does not exist/.test(f.message) && template[f.line - 1].slice(f.column - 1).startsWith('missing')), JSON.stringify(found));
+    assert.ok(
+      found.some((f) => /Unknown runtime 'nodejs4\.3'/.test(f.message) && template[f.line - 1].slice(f.column - 1).startsWith('nodejs4.3')),
+      JSON.stringify(found),
+    );
+    assert.ok(
+      found.some((f) => /CodeUri directory does not exist/.test(f.message) && template[f.line - 1].slice(f.column - 1).startsWith('missing')),
+      JSON.stringify(found),
+    );
     assert.deepEqual(matcher!.fileLocation, ['autoDetect', '${workspaceFolder}']);
     // The summary line is not a problem, and the matcher never reached "listening".
-    assert.ok(lines.some((l) => /^\d+ error\(s\) in .*: nothing was run\.$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^\d+ error\(s\) in .*: nothing was run\.$/.test(l)),
+      lines.join('\n'),
+    );
     assert.equal(lines.filter((l) => problem.test(l)).length, found.length);
     assert.deepEqual(backgroundStates(lines), { endedAt: undefined, activeAfter: true });
   });

@@ -2,7 +2,13 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  PROBLEM_MATCHER, providedServeDefinition, serveArgs, serveDefinitionProblems, serveTaskName, TASK_TYPE, templateForDefinition,
+  PROBLEM_MATCHER,
+  providedServeDefinition,
+  serveArgs,
+  serveDefinitionProblems,
+  serveTaskName,
+  TASK_TYPE,
+  templateForDefinition,
   type ServeTaskDefinition,
 } from '../../../src/extension/tasks/serveTaskDefinition';
 
@@ -17,13 +23,29 @@ describe('serve task definition', () => {
   it('builds the CLI arguments from the definition, each option only when given', () => {
     assert.deepEqual(serveArgs(CLI, serve()), [CLI, 'serve']);
     assert.deepEqual(serveArgs(CLI, serve({ template: 'infra/template.yaml', port: 0, region: 'eu-west-1', args: ['--http-api-port', '8080'] })), [
-      CLI, 'serve', '-t', 'infra/template.yaml', '--port', '0', '--region', 'eu-west-1', '--http-api-port', '8080',
+      CLI,
+      'serve',
+      '-t',
+      'infra/template.yaml',
+      '--port',
+      '0',
+      '--region',
+      'eu-west-1',
+      '--http-api-port',
+      '8080',
     ]);
   });
 
   it("takes the region and node from the extension's settings when the definition does not say", () => {
     assert.deepEqual(serveArgs(CLI, serve({ template: 'template.yaml' }), { region: 'us-west-2', nodePath: '/opt/node/bin/node' }), [
-      CLI, 'serve', '-t', 'template.yaml', '--region', 'us-west-2', '--node-path', '/opt/node/bin/node',
+      CLI,
+      'serve',
+      '-t',
+      'template.yaml',
+      '--region',
+      'us-west-2',
+      '--node-path',
+      '/opt/node/bin/node',
     ]);
     assert.deepEqual(serveArgs(CLI, serve({ region: 'ap-south-1' }), { region: 'us-west-2', nodePath: '' }), [CLI, 'serve', '--region', 'ap-south-1']);
     // `args` come last: commander keeps the last value of an option, so they override.

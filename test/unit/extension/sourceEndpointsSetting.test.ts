@@ -9,41 +9,63 @@ import { REPO_ROOT } from '../helpers/build';
 // The `lambdaWorkbench.sourceEndpoints` setting → the engine's `sourceEndpoints` (no VS Code).
 
 describe('extension: the sourceEndpoints setting', () => {
-  it('maps queues and streams to the engine\'s endpoints, with every key the engine takes', () => {
+  it("maps queues and streams to the engine's endpoints, with every key the engine takes", () => {
     const { endpoints, problems } = sourceEndpointsFromSetting({
       Jobs: { url: 'http://127.0.0.1:9324' },
-      'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks': { url: 'https://kinesis.example.com', region: 'eu-west-1', profile: 'dev', remoteName: 'clicks-dev' },
+      'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks': {
+        url: 'https://kinesis.example.com',
+        region: 'eu-west-1',
+        profile: 'dev',
+        remoteName: 'clicks-dev',
+      },
       Aws: {},
     });
     assert.deepEqual(problems, []);
     assert.deepEqual(endpoints, {
       Jobs: { url: 'http://127.0.0.1:9324' },
-      'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks': { url: 'https://kinesis.example.com', region: 'eu-west-1', profile: 'dev', remoteName: 'clicks-dev' },
+      'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks': {
+        url: 'https://kinesis.example.com',
+        region: 'eu-west-1',
+        profile: 'dev',
+        remoteName: 'clicks-dev',
+      },
       Aws: {},
     });
   });
 
-  it('reaches the template\'s queues and streams by logical id, name or ARN', async () => {
-    const model = await loadTemplateText('/project/template.yaml', [
-      'AWSTemplateFormatVersion: "2010-09-09"',
-      'Resources:',
-      '  Jobs:',
-      '    Type: AWS::SQS::Queue',
-      '  Parked:',
-      '    Type: AWS::SQS::Queue',
-      '    Properties: { QueueName: parked }',
-      '  Clicks:',
-      '    Type: AWS::Kinesis::Stream',
-      '',
-    ].join('\n'));
+  it("reaches the template's queues and streams by logical id, name or ARN", async () => {
+    const model = await loadTemplateText(
+      '/project/template.yaml',
+      [
+        'AWSTemplateFormatVersion: "2010-09-09"',
+        'Resources:',
+        '  Jobs:',
+        '    Type: AWS::SQS::Queue',
+        '  Parked:',
+        '    Type: AWS::SQS::Queue',
+        '    Properties: { QueueName: parked }',
+        '  Clicks:',
+        '    Type: AWS::Kinesis::Stream',
+        '',
+      ].join('\n'),
+    );
     const { endpoints } = sourceEndpointsFromSetting({
       Jobs: { url: 'http://127.0.0.1:9324' },
       parked: { url: 'http://127.0.0.1:9325', region: 'eu-west-1' },
       'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks': { url: 'http://127.0.0.1:4567' },
     });
     const { queues, streams } = readSourceDeclarations(model, 'us-east-1', endpoints);
-    assert.deepEqual(queues.map((q) => [q.logicalId, q.endpoint]), [['Jobs', { url: 'http://127.0.0.1:9324' }], ['Parked', { url: 'http://127.0.0.1:9325', region: 'eu-west-1' }]]);
-    assert.deepEqual(streams.map((s) => [s.logicalId, s.endpoint]), [['Clicks', { url: 'http://127.0.0.1:4567' }]]);
+    assert.deepEqual(
+      queues.map((q) => [q.logicalId, q.endpoint]),
+      [
+        ['Jobs', { url: 'http://127.0.0.1:9324' }],
+        ['Parked', { url: 'http://127.0.0.1:9325', region: 'eu-west-1' }],
+      ],
+    );
+    assert.deepEqual(
+      streams.map((s) => [s.logicalId, s.endpoint]),
+      [['Clicks', { url: 'http://127.0.0.1:4567' }]],
+    );
   });
 
   it('leaves out what is not usable, saying why, and keeps the rest', () => {
@@ -70,7 +92,7 @@ describe('extension: the sourceEndpoints setting', () => {
     ]);
   });
 
-  it('package.json declares the setting with the engine\'s keys, per resource', () => {
+  it("package.json declares the setting with the engine's keys, per resource", () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
     const setting = manifest.contributes.configuration.properties['lambdaWorkbench.sourceEndpoints'];
     assert.equal(setting.type, 'object');

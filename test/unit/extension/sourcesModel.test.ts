@@ -1,14 +1,30 @@
 import { strict as assert } from 'node:assert';
 import type { DestinationMessage } from '../../../src/core/invoke/destinations';
 import {
-  apiActions, apiAddress, awsCliExample, DEFAULT_DYNAMODB_CHANGE, destinationRecordsDocument, destinationSummary, formatAge,
-  mappingView, MappingTelemetry, parseDynamoDbChange, queueDescription, sourceNameOfArn, statusBarText, warmEnvironmentCount,
+  apiActions,
+  apiAddress,
+  awsCliExample,
+  DEFAULT_DYNAMODB_CHANGE,
+  destinationRecordsDocument,
+  destinationSummary,
+  formatAge,
+  mappingView,
+  MappingTelemetry,
+  parseDynamoDbChange,
+  queueDescription,
+  sourceNameOfArn,
+  statusBarText,
+  warmEnvironmentCount,
 } from '../../../src/extension/sourcesModel';
 
 // The Event Sources view's and the status bar's model (no VS Code).
 
 type EsmEvent = Parameters<MappingTelemetry['record']>[0];
-const esm = (record: Record<string, unknown>, time = '2024-01-01T00:00:00.000Z'): EsmEvent => ({ type: 'workbench.esm', time, record: { uuid: 'u1', eventSourceArn: 'arn', ...record } as never });
+const esm = (record: Record<string, unknown>, time = '2024-01-01T00:00:00.000Z'): EsmEvent => ({
+  type: 'workbench.esm',
+  time,
+  record: { uuid: 'u1', eventSourceArn: 'arn', ...record } as never,
+});
 
 describe('extension: event sources model', () => {
   it('names sources from their ARNs', () => {
@@ -26,7 +42,7 @@ describe('extension: event sources model', () => {
     assert.equal(formatAge(5_400_000), '1.5 h');
   });
 
-  it('gathers each mapping\'s metrics from workbench.esm records and ignores other events', () => {
+  it("gathers each mapping's metrics from workbench.esm records and ignores other events", () => {
     const t = new MappingTelemetry();
     assert.equal(t.record({ type: 'platform.start', time: '', record: {} } as never), false);
     t.record(esm({ kind: 'batch', size: 10, iteratorAgeMs: 1200, shardId: 's' }, 'T1'));
@@ -39,7 +55,7 @@ describe('extension: event sources model', () => {
     assert.equal(t.get('u3'), undefined);
   });
 
-  it('shows a mapping from ListEventSourceMappings\' shape: state, batch size, iterator age, last result', () => {
+  it("shows a mapping from ListEventSourceMappings' shape: state, batch size, iterator age, last result", () => {
     const configuration = {
       UUID: 'u1',
       EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/Clicks',
@@ -61,8 +77,27 @@ describe('extension: event sources model', () => {
 
   it('makes a JSON document of destination records, bodies parsed when they are JSON', () => {
     const records: DestinationMessage[] = [
-      { seq: 1, time: 'T1', sourceFunction: 'F', requestId: 'r1', role: 'OnSuccess', destination: 'arn:aws:sqs:us-east-1:000000000000:ok', type: 'sqs', body: '{"version":"1.0"}' },
-      { seq: 2, time: 'T2', sourceFunction: 'F', requestId: 'r2', role: 'DeadLetterQueue', destination: 'arn:aws:sqs:us-east-1:000000000000:dlq', type: 'sqs', body: 'plain', attributes: { ErrorCode: { DataType: 'Number', StringValue: '200' } } },
+      {
+        seq: 1,
+        time: 'T1',
+        sourceFunction: 'F',
+        requestId: 'r1',
+        role: 'OnSuccess',
+        destination: 'arn:aws:sqs:us-east-1:000000000000:ok',
+        type: 'sqs',
+        body: '{"version":"1.0"}',
+      },
+      {
+        seq: 2,
+        time: 'T2',
+        sourceFunction: 'F',
+        requestId: 'r2',
+        role: 'DeadLetterQueue',
+        destination: 'arn:aws:sqs:us-east-1:000000000000:dlq',
+        type: 'sqs',
+        body: 'plain',
+        attributes: { ErrorCode: { DataType: 'Number', StringValue: '200' } },
+      },
     ];
     const doc = JSON.parse(destinationRecordsDocument('F', records));
     assert.equal(doc.function, 'F');
@@ -82,16 +117,28 @@ describe('extension: event sources model', () => {
   });
 
   it('the status bar: API addresses when serving, warm environments always', () => {
-    assert.equal(warmEnvironmentCount([{ state: 'Idle' }, { state: 'Invoking' }, { state: 'Initializing' }, { state: 'Terminated' }, { state: 'ShuttingDown' }]), 2);
+    assert.equal(
+      warmEnvironmentCount([{ state: 'Idle' }, { state: 'Invoking' }, { state: 'Initializing' }, { state: 'Terminated' }, { state: 'ShuttingDown' }]),
+      2,
+    );
     assert.equal(apiAddress('http://127.0.0.1:3001'), '127.0.0.1:3001');
     assert.equal(statusBarText({ urls: [], warm: 0 }), 'λ 0 warm');
     assert.equal(statusBarText({ urls: ['http://127.0.0.1:3001'], warm: 2 }), '$(radio-tower) 127.0.0.1:3001 · λ 2 warm');
   });
 
   it('offers the API actions that fit its state', () => {
-    assert.deepEqual(apiActions({ serving: [], engines: 1 }).map((a) => a.id), ['start', 'showOutput']);
-    assert.deepEqual(apiActions({ serving: [{ label: 'app', url: 'http://127.0.0.1:3001' }], engines: 1 }).map((a) => a.id), ['stop', 'copyUrl', 'copyCliExample', 'showOutput']);
-    assert.deepEqual(apiActions({ serving: [{ label: 'a', url: 'http://127.0.0.1:3001' }], engines: 2 }).map((a) => a.id), ['start', 'stop', 'copyUrl', 'copyCliExample', 'showOutput']);
+    assert.deepEqual(
+      apiActions({ serving: [], engines: 1 }).map((a) => a.id),
+      ['start', 'showOutput'],
+    );
+    assert.deepEqual(
+      apiActions({ serving: [{ label: 'app', url: 'http://127.0.0.1:3001' }], engines: 1 }).map((a) => a.id),
+      ['stop', 'copyUrl', 'copyCliExample', 'showOutput'],
+    );
+    assert.deepEqual(
+      apiActions({ serving: [{ label: 'a', url: 'http://127.0.0.1:3001' }], engines: 2 }).map((a) => a.id),
+      ['start', 'stop', 'copyUrl', 'copyCliExample', 'showOutput'],
+    );
     assert.equal(awsCliExample('http://127.0.0.1:3001', 'Hello'), 'aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name Hello out.json');
   });
 });

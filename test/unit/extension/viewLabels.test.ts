@@ -61,12 +61,26 @@ describe('extension view labels', () => {
 
   it('describes an environment: state, kind, age, invocations, memory', () => {
     const env: EnvironmentSnapshot = {
-      id: 'env-1234abcd', functionName: 'HelloCjs', version: '$LATEST', state: 'Idle', initializationType: 'on-demand',
-      createdAt: 1_000, invocations: 3, maxMemoryUsedMb: 45, memorySizeMb: 128,
+      id: 'env-1234abcd',
+      functionName: 'HelloCjs',
+      version: '$LATEST',
+      state: 'Idle',
+      initializationType: 'on-demand',
+      createdAt: 1_000,
+      invocations: 3,
+      maxMemoryUsedMb: 45,
+      memorySizeMb: 128,
     };
     assert.equal(environmentLabel(env), 'HelloCjs:$LATEST');
     assert.equal(environmentDescription(env, 126_000), 'idle · cold start · 2m 05s · 3 invocations · 45 / 128 MB');
-    const starting = { ...env, state: 'Initializing', initSubPhase: 'function', invocations: 0, maxMemoryUsedMb: 0, initializationType: 'provisioned-concurrency' };
+    const starting = {
+      ...env,
+      state: 'Initializing',
+      initSubPhase: 'function',
+      invocations: 0,
+      maxMemoryUsedMb: 0,
+      initializationType: 'provisioned-concurrency',
+    };
     assert.equal(environmentDescription(starting, 2_000), 'initializing (function) · provisioned · 1s · 0 invocations · – / 128 MB');
     assert.equal(environmentDescription({ ...env, invocations: 1, memorySizeMb: undefined }, 1_000), 'idle · cold start · 0s · 1 invocation · 45 MB');
   });

@@ -11,24 +11,38 @@ import { SHORT_FORMS } from '../../../src/core/config/yamlTags';
 const ROOT = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const contributedCommands = new Set<string>((manifest.contributes.commands as { command: string }[]).map((c) => c.command));
-const views = new Set<string>(Object.values(manifest.contributes.views as Record<string, { id: string }[]>).flat().map((v) => v.id));
+const views = new Set<string>(
+  Object.values(manifest.contributes.views as Record<string, { id: string }[]>)
+    .flat()
+    .map((v) => v.id),
+);
 
 /** `command:` links of a description or a markdown file. */
 const commandLinks = (text: string) => [...text.matchAll(/\]\(command:(?:toSide:)?([\w.]+)/g)].map((m) => m[1]);
 
 describe('walkthrough: Run your first function', () => {
-  const walkthrough = (manifest.contributes.walkthroughs as { id: string; steps: { id: string; title: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[] }[])
-    .find((w) => w.id === 'lambdaWorkbench.firstFunction');
+  const walkthrough = (
+    manifest.contributes.walkthroughs as {
+      id: string;
+      steps: { id: string; title: string; description: string; media: { markdown?: string }; completionEvents?: string[] }[];
+    }[]
+  ).find((w) => w.id === 'lambdaWorkbench.firstFunction');
 
   it('has the five steps, in order', () => {
     assert.ok(walkthrough, 'contributes.walkthroughs has lambdaWorkbench.firstFunction');
-    assert.deepEqual(walkthrough.steps.map((s) => s.id), ['openProject', 'invoke', 'replayEvent', 'debug', 'timeline']);
+    assert.deepEqual(
+      walkthrough.steps.map((s) => s.id),
+      ['openProject', 'invoke', 'replayEvent', 'debug', 'timeline'],
+    );
   });
 
   it('links and completes on commands and views the extension contributes', () => {
     const workbenchCommands = new Set(['workbench.action.files.openFolder', 'workbench.view.extension.lambdaWorkbench']);
     const contextKeys = new Set(['lambdaWorkbench.inLambdaDebugSession']);
-    assert.ok(Object.values(manifest.contributes.viewsContainers.activitybar as { id: string }[]).some((c) => c.id === 'lambdaWorkbench'), 'the lambdaWorkbench view container exists');
+    assert.ok(
+      Object.values(manifest.contributes.viewsContainers.activitybar as { id: string }[]).some((c) => c.id === 'lambdaWorkbench'),
+      'the lambdaWorkbench view container exists',
+    );
     for (const step of walkthrough!.steps) {
       const links = commandLinks(step.description);
       assert.ok(links.length > 0, `${step.id} has a button`);
@@ -57,7 +71,9 @@ describe('walkthrough: Run your first function', () => {
       assert.ok(text.split('\n').length < 40, `${file} is short`);
       for (const id of commandLinks(text)) assert.ok(contributedCommands.has(id), `${file} links to ${id}`);
       // Settings it mentions are the extension's own.
-      for (const [, setting] of text.matchAll(/`(lambdaWorkbench\.\w+)`/g)) assert.ok(manifest.contributes.configuration.properties[setting], `${file} mentions ${setting}`);
+      for (const [, setting] of text.matchAll(/`(lambdaWorkbench\.\w+)`/g)) {
+        assert.ok(manifest.contributes.configuration.properties[setting], `${file} mentions ${setting}`);
+      }
     }
   });
 });
@@ -73,12 +89,18 @@ describe('yaml.customTags default (Red Hat YAML) for CloudFormation short forms'
   });
 
   it('has the forms CloudFormation takes', () => {
-    const kinds = (tag: string) => tags.filter((t) => t.startsWith(`${tag} `)).map((t) => t.split(' ')[1]).sort();
+    const kinds = (tag: string) =>
+      tags
+        .filter((t) => t.startsWith(`${tag} `))
+        .map((t) => t.split(' ')[1])
+        .sort();
     assert.deepEqual(kinds('!Ref'), ['scalar']);
     assert.deepEqual(kinds('!Condition'), ['scalar']);
     assert.deepEqual(kinds('!GetAtt'), ['scalar', 'sequence']);
     assert.deepEqual(kinds('!Sub'), ['scalar', 'sequence']);
-    for (const tag of ['!Join', '!Select', '!Split', '!If', '!Not', '!Equals', '!And', '!Or', '!FindInMap', '!Cidr']) assert.deepEqual(kinds(tag), ['sequence'], tag);
+    for (const tag of ['!Join', '!Select', '!Split', '!If', '!Not', '!Equals', '!And', '!Or', '!FindInMap', '!Cidr']) {
+      assert.deepEqual(kinds(tag), ['sequence'], tag);
+    }
     for (const tag of ['!Base64', '!ImportValue', '!GetAZs']) assert.deepEqual(kinds(tag), ['mapping', 'scalar'], tag);
     assert.deepEqual(kinds('!Transform'), ['mapping']);
   });
@@ -86,7 +108,9 @@ describe('yaml.customTags default (Red Hat YAML) for CloudFormation short forms'
   it('accepts a template written with every form (as Red Hat YAML registers them with the yaml library)', () => {
     const customTags = tags.map((entry) => {
       const [tag, kind] = entry.split(' ');
-      return kind === 'scalar' ? { tag, resolve: (v: string) => v } : { tag, collection: (kind === 'sequence' ? 'seq' : 'map') as 'seq' | 'map', resolve: (v: unknown) => v };
+      return kind === 'scalar'
+        ? { tag, resolve: (v: string) => v }
+        : { tag, collection: (kind === 'sequence' ? 'seq' : 'map') as 'seq' | 'map', resolve: (v: unknown) => v };
     });
     const text = `
 Conditions:
@@ -117,7 +141,14 @@ Resources:
       Snippet: !Transform { Name: 'AWS::Include', Parameters: { Location: s3://b/k } }
 `;
     const doc = parseDocument(text, { customTags });
-    assert.deepEqual(doc.errors.map((e) => e.message), []);
-    assert.deepEqual(doc.warnings.map((e) => e.message), [], 'no unresolved tag');
+    assert.deepEqual(
+      doc.errors.map((e) => e.message),
+      [],
+    );
+    assert.deepEqual(
+      doc.warnings.map((e) => e.message),
+      [],
+      'no unresolved tag',
+    );
   });
 });

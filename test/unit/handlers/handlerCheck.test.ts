@@ -32,12 +32,19 @@ describe('handler checks', () => {
       code: 'handler-not-found',
       message: 'Handler nothere.handler: no nothere.js/.mjs/.cjs in src',
     });
-    assert.match(checkHandler(node('notbuilt.handler'), { codeUriLabel: 'src' })!.message, /no notbuilt\.js\/\.mjs\/\.cjs in src \(notbuilt\.ts is there: build it/);
+    assert.match(
+      checkHandler(node('notbuilt.handler'), { codeUriLabel: 'src' })!.message,
+      /no notbuilt\.js\/\.mjs\/\.cjs in src \(notbuilt\.ts is there: build it/,
+    );
     assert.equal(checkHandler(python('missing.handler'), { codeUriLabel: 'py' })!.message, 'Handler missing.handler: no missing.py in py');
   });
 
   it('reports a missing export as a warning', () => {
-    assert.deepEqual(checkHandler(node('app.other')), { severity: 'warning', code: 'handler-export-not-found', message: "Handler app.other: no export 'other' found in app.js" });
+    assert.deepEqual(checkHandler(node('app.other')), {
+      severity: 'warning',
+      code: 'handler-export-not-found',
+      message: "Handler app.other: no export 'other' found in app.js",
+    });
     assert.equal(checkHandler(python('main.nope'))!.severity, 'warning');
   });
 

@@ -29,12 +29,22 @@ describe('handler source resolution', () => {
 
   it('finds a CommonJS handler and the line of its export', () => {
     const file = write('hello/index.js', `'use strict';\n\nconst x = 1;\nexports.handler = async (event) => event;\n`);
-    assert.deepEqual(resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: path.join(root, 'hello'), handler: 'index.handler' }), { file, exportName: 'handler', line: 4, column: 9 });
+    assert.deepEqual(resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: path.join(root, 'hello'), handler: 'index.handler' }), {
+      file,
+      exportName: 'handler',
+      line: 4,
+      column: 9,
+    });
   });
 
   it('finds .mjs and .cjs modules, in nested directories', () => {
     const mjs = write('esm/lib/app.mjs', `import x from 'y';\nexport async function handler(event) {\n  return event;\n}\n`);
-    assert.deepEqual(resolveHandlerSource({ runtime: 'nodejs22.x', codeUri: path.join(root, 'esm'), handler: 'lib/app.handler' }), { file: mjs, exportName: 'handler', line: 2, column: 23 });
+    assert.deepEqual(resolveHandlerSource({ runtime: 'nodejs22.x', codeUri: path.join(root, 'esm'), handler: 'lib/app.handler' }), {
+      file: mjs,
+      exportName: 'handler',
+      line: 2,
+      column: 23,
+    });
     const cjs = write('c/main.cjs', `module.exports.run = () => 1;\n`);
     assert.equal(resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: path.join(root, 'c'), handler: 'main.run' })?.file, cjs);
   });
@@ -44,12 +54,19 @@ describe('handler source resolution', () => {
     write('ts/node_modules/lib/index.js', '');
     const js = write('ts/dist/app.js', `"use strict";\nexports.handler = 1;\n//# sourceMappingURL=app.js.map\n`);
     write('ts/dist/app.js.map', JSON.stringify({ version: 3, sources: ['../node_modules/lib/index.js', '../src/app.ts'], mappings: '' }));
-    assert.deepEqual(resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: path.join(root, 'ts/dist'), handler: 'app.handler' }), { file: ts, moduleFile: js, exportName: 'handler', line: 3, column: 14 });
+    assert.deepEqual(resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: path.join(root, 'ts/dist'), handler: 'app.handler' }), {
+      file: ts,
+      moduleFile: js,
+      exportName: 'handler',
+      line: 3,
+      column: 14,
+    });
   });
 
   it('reads inline source maps, sourceRoot and webpack:// sources; ignores sources that do not exist', () => {
     const ts = write('w/src/handler.ts', 'export function main() {}\n');
-    const inline = (sources: string[]) => `data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify({ version: 3, sources })).toString('base64')}`;
+    const inline = (sources: string[]) =>
+      `data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify({ version: 3, sources })).toString('base64')}`;
     const js = write('w/build/bundle.js', `exports.main = 1;\n//# sourceMappingURL=${inline(['webpack://proj/webpack/bootstrap', '../src/handler.ts'])}\n`);
     assert.equal(sourceFromSourceMap(js), ts);
     // webpack:// paths are relative to the project, not to the map: not found here, so nothing.
@@ -71,18 +88,33 @@ describe('handler source resolution', () => {
 
   it('finds Python modules, dotted or with slashes, and packages', () => {
     const py = write('py/app.py', `import json\n\n\ndef handler(event, context):\n    return event\n`);
-    assert.deepEqual(resolveHandlerSource({ runtime: 'python3.12', codeUri: path.join(root, 'py'), handler: 'app.handler' }), { file: py, exportName: 'handler', line: 4, column: 5 });
+    assert.deepEqual(resolveHandlerSource({ runtime: 'python3.12', codeUri: path.join(root, 'py'), handler: 'app.handler' }), {
+      file: py,
+      exportName: 'handler',
+      line: 4,
+      column: 5,
+    });
     const nested = write('py/pkg/orders.py', `async def handle(event, context):\n    pass\n`);
     assert.equal(resolveHandlerSource({ runtime: 'python3.12', codeUri: path.join(root, 'py'), handler: 'pkg.orders.handle' })?.file, nested);
     assert.equal(resolveHandlerSource({ runtime: 'python3.12', codeUri: path.join(root, 'py'), handler: 'pkg/orders.handle' })?.file, nested);
     const init = write('py/svc/__init__.py', `handler = lambda e, c: e\n`);
-    assert.deepEqual(resolveHandlerSource({ runtime: 'python3.11', codeUri: path.join(root, 'py'), handler: 'svc.handler' }), { file: init, exportName: 'handler', line: 1, column: 1 });
+    assert.deepEqual(resolveHandlerSource({ runtime: 'python3.11', codeUri: path.join(root, 'py'), handler: 'svc.handler' }), {
+      file: init,
+      exportName: 'handler',
+      line: 1,
+      column: 1,
+    });
   });
 
-  it('finds a custom runtime\'s script, else its bootstrap', () => {
+  it("finds a custom runtime's script, else its bootstrap", () => {
     write('sh/bootstrap', '#!/bin/sh\n');
     const script = write('sh/function.sh', `#!/bin/bash\nhandler () {\n  echo ok\n}\n`);
-    assert.deepEqual(resolveHandlerSource({ runtime: 'provided.al2023', codeUri: path.join(root, 'sh'), handler: 'function.handler' }), { file: script, exportName: 'handler', line: 2, column: 1 });
+    assert.deepEqual(resolveHandlerSource({ runtime: 'provided.al2023', codeUri: path.join(root, 'sh'), handler: 'function.handler' }), {
+      file: script,
+      exportName: 'handler',
+      line: 2,
+      column: 1,
+    });
     const bootstrap = write('only/bootstrap', '#!/bin/sh\n');
     assert.equal(resolveHandlerSource({ runtime: 'provided.al2', codeUri: path.join(root, 'only'), handler: 'x.y' })?.file, bootstrap);
   });
@@ -99,7 +131,7 @@ describe('handler source resolution', () => {
     assert.equal(findExport('const other = 1;\n', 'handler', '.js'), undefined);
   });
 
-  it('resolves the example project\'s bundled TypeScript function to its source', function () {
+  it("resolves the example project's bundled TypeScript function to its source", function () {
     const dist = path.resolve(__dirname, '../../../examples/sam-app/ts-orders/dist');
     // scripts/build.mjs bundles it; built here rather than skipped, so that a renamed output fails.
     buildIfStale(path.join(dist, 'app.js.map'));

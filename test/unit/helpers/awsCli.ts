@@ -49,18 +49,24 @@ export function runAws(args: string[], cwd: string, credentials?: { id: string; 
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
   child.stdin.end();
-  return new Promise((resolve) => child.on('close', (status) => {
-    let json: any;
-    try {
-      json = stdout.trim() ? JSON.parse(stdout) : undefined;
-    } catch {
-      json = undefined;
-    }
-    resolve({ status, stdout, stderr, json });
-  }));
+  return new Promise((resolve) =>
+    child.on('close', (status) => {
+      let json: any;
+      try {
+        json = stdout.trim() ? JSON.parse(stdout) : undefined;
+      } catch {
+        json = undefined;
+      }
+      resolve({ status, stdout, stderr, json });
+    }),
+  );
 }
 
 /** `aws lambda <args>` against a local endpoint (us-east-1, JSON output, raw JSON payloads). */
 export function runLambda(args: string[], endpoint: string, cwd: string, credentials?: { id: string; secret: string }): Promise<AwsRun> {
-  return runAws(['lambda', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json', '--cli-binary-format', 'raw-in-base64-out'], cwd, credentials);
+  return runAws(
+    ['lambda', ...args, '--endpoint-url', endpoint, '--region', 'us-east-1', '--output', 'json', '--cli-binary-format', 'raw-in-base64-out'],
+    cwd,
+    credentials,
+  );
 }

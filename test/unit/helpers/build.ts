@@ -36,7 +36,14 @@ export const TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_K
 
 /** An environment without the user's AWS profile, configuration or credentials: PATH, HOME and `extra`. */
 export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH, HOME: process.env.HOME, AWS_PROFILE: 'lwb-none', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', ...extra };
+  return {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_PROFILE: 'lwb-none',
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    ...extra,
+  };
 }
 
 export interface CliOptions {
@@ -81,6 +88,11 @@ export function runCli(args: string[], options: CliOptions | string = {}): Promi
 
 /** The same, blocking: for tests whose event loop has nothing else to do meanwhile. */
 export function runCliSync(args: string[], options: CliOptions = {}): CliRun {
-  const r = spawnSync(process.execPath, cliArgv(args, options), { cwd: options.cwd ?? REPO_ROOT, env: cliEnv(options), encoding: 'utf8', timeout: options.timeout });
+  const r = spawnSync(process.execPath, cliArgv(args, options), {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: cliEnv(options),
+    encoding: 'utf8',
+    timeout: options.timeout,
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

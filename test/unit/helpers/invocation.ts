@@ -13,7 +13,12 @@ export function unhandledError(result: InvocationResult, errorType: string): any
 }
 
 /** Invokes `functionName` again and asserts whether it ran in the environment `first` ran in, or in a new one. */
-export async function invokeAgain(workbench: Workbench, functionName: string, first: InvocationResult, options: { reused: boolean; payload?: string; message?: string }): Promise<InvocationResult> {
+export async function invokeAgain(
+  workbench: Workbench,
+  functionName: string,
+  first: InvocationResult,
+  options: { reused: boolean; payload?: string; message?: string },
+): Promise<InvocationResult> {
   const again = await workbench.invoke(functionName, options.payload ?? '{}');
   assert.equal(again.coldStart, !options.reused, options.message);
   if (options.reused) assert.equal(again.environmentId, first.environmentId);

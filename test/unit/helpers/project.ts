@@ -41,7 +41,11 @@ export function samResources(resources: Record<string, string | { type: string; 
 
 /** Layers (AWS::Serverless::LayerVersion) to append to a samTemplate(): `{ Name: contentUri }`. */
 export function samLayers(layers: Record<string, string>): string {
-  return samResources(Object.fromEntries(Object.entries(layers).map(([name, contentUri]) => [name, { type: 'AWS::Serverless::LayerVersion', props: `ContentUri: ${contentUri}` }])));
+  return samResources(
+    Object.fromEntries(
+      Object.entries(layers).map(([name, contentUri]) => [name, { type: 'AWS::Serverless::LayerVersion', props: `ContentUri: ${contentUri}` }]),
+    ),
+  );
 }
 
 /** Resources to append to a samTemplate: an SQS queue `Jobs` and a one-shard Kinesis stream `Clicks`. */
@@ -56,7 +60,9 @@ export async function openProject(dir: string, settings: Partial<WorkbenchSettin
 }
 
 /** An openProject for the tests of the enclosing describe (with `defaults` under each call's settings): what it opens is closed after each test. */
-export function openProjectClosedAfterEach(defaults: Partial<WorkbenchSettings> = {}): (dir: string, settings?: Partial<WorkbenchSettings>) => Promise<Workbench> {
+export function openProjectClosedAfterEach(
+  defaults: Partial<WorkbenchSettings> = {},
+): (dir: string, settings?: Partial<WorkbenchSettings>) => Promise<Workbench> {
   const open: Workbench[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((workbench) => workbench.close()));

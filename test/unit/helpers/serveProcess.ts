@@ -52,7 +52,9 @@ export function startServe(args: string[], options: ServeOptions = {}): ServePro
   child.stderr.on('data', (d) => (stderr += d));
   child.stdout.on('data', lineReader([lines, stdoutLines]));
   child.stderr.on('data', lineReader([lines]));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, stdout: () => stdout, stderr: () => stderr, lines, stdoutLines, exited };
 }
 

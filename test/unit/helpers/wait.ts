@@ -3,7 +3,12 @@ import * as fs from 'node:fs';
 // Waiting on what real processes do, for tests that cannot be told when it happens.
 
 /** Polls `probe` every `intervalMs` until it returns a truthy value, and resolves with it; fails after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 15000, what = 'condition', intervalMs = 25): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 15000,
+  what = 'condition',
+  intervalMs = 25,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

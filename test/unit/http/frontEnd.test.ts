@@ -44,43 +44,45 @@ exports.handler = async (event, context) => {
 };
 `;
 
-const TEMPLATE = samTemplate({
-  Echo: {
-    handler: 'app.handler',
-    props: [
-      'FunctionUrlConfig:',
-      '  AuthType: NONE',
-      '  Cors:',
-      '    AllowOrigins: [https://app.example]',
-      '    AllowMethods: [GET, POST]',
-      '    AllowHeaders: [content-type]',
-      '    ExposeHeaders: [x-custom]',
-      '    MaxAge: 300',
-      'Events:',
-      '  Items: {Type: HttpApi, Properties: {Path: "/items/{id}", Method: GET}}',
-      '  Files: {Type: HttpApi, Properties: {Path: "/files/{proxy+}", Method: ANY}}',
-      '  Create: {Type: HttpApi, Properties: {Path: "/files/new", Method: POST}}',
-      '  Reference: {Type: HttpApi, Properties: {Path: "/path/to/{parameter1}", Method: POST}}',
-      '  Legacy: {Type: HttpApi, Properties: {Path: "/legacy/{proxy+}", Method: ANY, PayloadFormatVersion: "1.0"}}',
-      '  Rest: {Type: Api, Properties: {Path: "/rest/{proxy+}", Method: ANY}}',
-      '  RestItem: {Type: Api, Properties: {Path: "/rest-items/{id}", Method: GET}}',
-    ].join('\n'),
-  },
-  Private: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: AWS_IAM}' },
-  Versioned: { handler: 'app.handler', props: 'AutoPublishAlias: live\nFunctionUrlConfig: {AuthType: NONE}' },
-}) + [
-  'Globals:',
-  '  Api:',
-  '    BinaryMediaTypes: [image~1png]',
-  "    Cors: \"'https://app.example'\"",
-  '  HttpApi:',
-  '    CorsConfiguration:',
-  '      AllowOrigins: [https://app.example]',
-  "      AllowMethods: ['*']",
-  "      AllowHeaders: ['*']",
-  '      ExposeHeaders: [x-custom]',
-  '',
-].join('\n');
+const TEMPLATE =
+  samTemplate({
+    Echo: {
+      handler: 'app.handler',
+      props: [
+        'FunctionUrlConfig:',
+        '  AuthType: NONE',
+        '  Cors:',
+        '    AllowOrigins: [https://app.example]',
+        '    AllowMethods: [GET, POST]',
+        '    AllowHeaders: [content-type]',
+        '    ExposeHeaders: [x-custom]',
+        '    MaxAge: 300',
+        'Events:',
+        '  Items: {Type: HttpApi, Properties: {Path: "/items/{id}", Method: GET}}',
+        '  Files: {Type: HttpApi, Properties: {Path: "/files/{proxy+}", Method: ANY}}',
+        '  Create: {Type: HttpApi, Properties: {Path: "/files/new", Method: POST}}',
+        '  Reference: {Type: HttpApi, Properties: {Path: "/path/to/{parameter1}", Method: POST}}',
+        '  Legacy: {Type: HttpApi, Properties: {Path: "/legacy/{proxy+}", Method: ANY, PayloadFormatVersion: "1.0"}}',
+        '  Rest: {Type: Api, Properties: {Path: "/rest/{proxy+}", Method: ANY}}',
+        '  RestItem: {Type: Api, Properties: {Path: "/rest-items/{id}", Method: GET}}',
+      ].join('\n'),
+    },
+    Private: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: AWS_IAM}' },
+    Versioned: { handler: 'app.handler', props: 'AutoPublishAlias: live\nFunctionUrlConfig: {AuthType: NONE}' },
+  }) +
+  [
+    'Globals:',
+    '  Api:',
+    '    BinaryMediaTypes: [image~1png]',
+    '    Cors: "\'https://app.example\'"',
+    '  HttpApi:',
+    '    CorsConfiguration:',
+    '      AllowOrigins: [https://app.example]',
+    "      AllowMethods: ['*']",
+    "      AllowHeaders: ['*']",
+    '      ExposeHeaders: [x-custom]',
+    '',
+  ].join('\n');
 
 interface Reply {
   status: number;
@@ -106,7 +108,10 @@ const json = (r: Reply) => JSON.parse(r.body.toString('utf8'));
 
 /** A CORS preflight: OPTIONS from `origin`, asking for `method` (and `headers`). */
 const preflight = (url: string, origin: string, method: string, headers?: string) =>
-  request(url, { method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': method, ...(headers === undefined ? {} : { 'Access-Control-Request-Headers': headers }) } });
+  request(url, {
+    method: 'OPTIONS',
+    headers: { Origin: origin, 'Access-Control-Request-Method': method, ...(headers === undefined ? {} : { 'Access-Control-Request-Headers': headers }) },
+  });
 
 /** Asserts a preflight from https://app.example was answered with `status`, allowing `methods` (and `headers`). */
 function assertPreflightAllowed(pre: Reply, status: number, methods: string, headers?: string): void {
@@ -134,16 +139,22 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
   after(() => served?.close());
 
   it('listens on one loopback port per function URL and one per API', () => {
-    assert.deepEqual(served.endpoints.map((e) => [e.kind, e.functionName, e.qualifier, e.authType]), [
-      ['url', 'Echo', undefined, 'NONE'],
-      ['url', 'Private', undefined, 'AWS_IAM'],
-      ['url', 'Versioned', 'live', 'NONE'],
-      ['http', undefined, undefined, undefined],
-      ['rest', undefined, undefined, undefined],
-    ]);
+    assert.deepEqual(
+      served.endpoints.map((e) => [e.kind, e.functionName, e.qualifier, e.authType]),
+      [
+        ['url', 'Echo', undefined, 'NONE'],
+        ['url', 'Private', undefined, 'AWS_IAM'],
+        ['url', 'Versioned', 'live', 'NONE'],
+        ['http', undefined, undefined, undefined],
+        ['rest', undefined, undefined, undefined],
+      ],
+    );
     for (const e of served.endpoints) assert.match(e.url, /^http:\/\/127\.0\.0\.1:\d+\/?$/);
     assert.equal(new Set(served.endpoints.map((e) => e.port)).size, served.endpoints.length);
-    assert.deepEqual(served.endpoint('http').routes!.map((r) => `${r.method} ${r.path}`), ['GET /items/{id}', 'ANY /files/{proxy+}', 'POST /files/new', 'POST /path/to/{parameter1}', 'ANY /legacy/{proxy+}']);
+    assert.deepEqual(
+      served.endpoint('http').routes!.map((r) => `${r.method} ${r.path}`),
+      ['GET /items/{id}', 'ANY /files/{proxy+}', 'POST /files/new', 'POST /path/to/{parameter1}', 'ANY /legacy/{proxy+}'],
+    );
   });
 
   describe('function URL (payload 2.0)', () => {
@@ -301,7 +312,11 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     });
 
     it('answers 404 {"message":"Not Found"} when no route matches', async () => {
-      for (const [method, p] of [['GET', '/nothing'], ['POST', '/items/1'], ['GET', '/items']]) {
+      for (const [method, p] of [
+        ['GET', '/nothing'],
+        ['POST', '/items/1'],
+        ['GET', '/items'],
+      ]) {
         const r = await request(`${httpApi}${p}`, { method });
         assert.equal(r.status, 404, `${method} ${p}`);
         assert.deepEqual(json(r), { message: 'Not Found' });
@@ -450,7 +465,10 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
     it('sends cookies (-b) and receives several Set-Cookie headers', async () => {
       const r = await curl(['-b', 'session=abc; theme=dark', `${httpApi}/files/cookies`]);
       assert.equal(r.status, 201);
-      assert.deepEqual(r.headers.split('\r\n').filter((l) => /^set-cookie:/i.test(l)), ['set-cookie: a=1; Path=/', 'set-cookie: b=2; HttpOnly']);
+      assert.deepEqual(
+        r.headers.split('\r\n').filter((l) => /^set-cookie:/i.test(l)),
+        ['set-cookie: a=1; Path=/', 'set-cookie: b=2; HttpOnly'],
+      );
       const event = JSON.parse((await curl(['-b', 'session=abc; theme=dark', `${httpApi}/files/echo`])).body.toString());
       assert.deepEqual(event.cookies, ['session=abc', 'theme=dark']);
       assert.match(event.headers['user-agent'], /^curl\//);
@@ -470,7 +488,8 @@ describe('http: front ends follow hot reload', function () {
   this.timeout(60000);
 
   it('a route changed in the template is served from the next request, on the same port', async () => {
-    const template = (p: string) => samTemplate({ Echo: { handler: 'app.handler', props: `Events:\n  Get: {Type: HttpApi, Properties: {Path: "${p}", Method: GET}}` } });
+    const template = (p: string) =>
+      samTemplate({ Echo: { handler: 'app.handler', props: `Events:\n  Get: {Type: HttpApi, Properties: {Path: "${p}", Method: GET}}` } });
     const dir = writeProject({ 'template.yaml': template('/old'), 'src/app.js': HANDLER });
     const workbench = await openProject(dir);
     const frontEnd = new HttpFrontEnd(workbench);

@@ -103,16 +103,23 @@ describe('http: events compared with AWS-published samples', function () {
 
   it('HTTP API with cookies, repeated parameters and a base64 body (SAM CLI apigateway-http-api-proxy.json)', async () => {
     const ref = read('aws-sam-cli/apigateway-http-api-proxy.json');
-    const ours = await call(`${urlOf('http')}${ref.rawPath}?${ref.rawQueryString}`, 'POST', {
-      Cookie: ref.cookies.join('; '),
-      Header1: 'value1',
-      Header2: ['value1', 'value2'],
-      'Content-Type': 'application/octet-stream',
-      'User-Agent': 'agent',
-    }, Buffer.from(ref.body, 'base64'));
+    const ours = await call(
+      `${urlOf('http')}${ref.rawPath}?${ref.rawQueryString}`,
+      'POST',
+      {
+        Cookie: ref.cookies.join('; '),
+        Header1: 'value1',
+        Header2: ['value1', 'value2'],
+        'Content-Type': 'application/octet-stream',
+        'User-Agent': 'agent',
+      },
+      Buffer.from(ref.body, 'base64'),
+    );
     // stageVariables: the local API has none.
     sameShape(ours, ref, 'event', ['stageVariables']);
-    for (const k of ['version', 'rawPath', 'rawQueryString', 'cookies', 'queryStringParameters', 'body', 'isBase64Encoded']) assert.deepEqual(ours[k], ref[k], k);
+    for (const k of ['version', 'rawPath', 'rawQueryString', 'cookies', 'queryStringParameters', 'body', 'isBase64Encoded']) {
+      assert.deepEqual(ours[k], ref[k], k);
+    }
     assert.equal(ours.routeKey, 'POST /path/to/{parameter1}');
     assert.deepEqual(Object.keys(ours.pathParameters), Object.keys(ref.pathParameters));
     // HTTP APIs send header names in lower case (the SAM template writes them capitalised).
@@ -123,21 +130,30 @@ describe('http: events compared with AWS-published samples', function () {
 
   it('function URL, AWS_IAM (aws-lambda-go lambda-urls-request.json)', async () => {
     const ref = read('aws-lambda-go/lambda-urls-request.json');
-    const ours = await call(`${urlOf('url', 'Signed')}${ref.rawPath}?${ref.rawQueryString}`, 'POST', {
-      Cookie: ref.cookies.join('; '),
-      Header1: 'value1',
-      Header2: ['value1', 'value2'],
-      'Content-Type': 'text/plain',
-      'User-Agent': 'agent',
-      Authorization: 'AWS4-HMAC-SHA256 Credential=AKIA.../20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=0',
-    }, ref.body);
+    const ours = await call(
+      `${urlOf('url', 'Signed')}${ref.rawPath}?${ref.rawQueryString}`,
+      'POST',
+      {
+        Cookie: ref.cookies.join('; '),
+        Header1: 'value1',
+        Header2: ['value1', 'value2'],
+        'Content-Type': 'text/plain',
+        'User-Agent': 'agent',
+        Authorization: 'AWS4-HMAC-SHA256 Credential=AKIA.../20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      ref.body,
+    );
     // The sample lacks routeKey, which Lambda sends ($default).
     sameShape(ours, ref, 'event', [], ['routeKey']);
     assert.equal(ours.routeKey, '$default');
-    for (const k of ['version', 'rawPath', 'rawQueryString', 'cookies', 'queryStringParameters', 'body', 'isBase64Encoded']) assert.deepEqual(ours[k], ref[k], k);
+    for (const k of ['version', 'rawPath', 'rawQueryString', 'cookies', 'queryStringParameters', 'body', 'isBase64Encoded']) {
+      assert.deepEqual(ours[k], ref[k], k);
+    }
     for (const [name, value] of Object.entries(ref.headers)) assert.equal(ours.headers[name], value, name);
     sameShape(ours.requestContext, ref.requestContext, 'requestContext', [], ['routeKey', 'stage']);
-    for (const k of Object.keys(ref.requestContext.authorizer.iam)) assert.equal(typeOf(ours.requestContext.authorizer.iam[k]), 'string', `authorizer.iam.${k}`);
+    for (const k of Object.keys(ref.requestContext.authorizer.iam)) {
+      assert.equal(typeOf(ours.requestContext.authorizer.iam[k]), 'string', `authorizer.iam.${k}`);
+    }
     assert.equal(ours.requestContext.authorizer.iam.accessKey, 'AKIA...');
     for (const k of ['method', 'path', 'protocol', 'userAgent']) assert.equal(ours.requestContext.http[k], ref.requestContext.http[k], k);
     assert.match(ours.requestContext.domainName, /^[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws$/);
@@ -151,12 +167,58 @@ describe('http: events compared with AWS-published samples', function () {
     assert.deepEqual(keys(ours), keys(ref, ['cookies', 'queryStringParameters'], ['routeKey']));
   });
 
-  it('HTTP API payload 1.0: the fields of API Gateway\'s documented 1.0 event', async () => {
+  it("HTTP API payload 1.0: the fields of API Gateway's documented 1.0 event", async () => {
     // developerguide/http-api-develop-integrations-lambda.html, "1.0" (authorizer and clientCert need authorizers / mTLS).
-    const ours = await call(`${urlOf('http')}/my/path?parameter1=value1&parameter1=value2&parameter2=value`, 'GET', { Header1: 'value1', Header2: ['value1', 'value2'] });
-    assert.deepEqual(keys(ours), ['body', 'headers', 'httpMethod', 'isBase64Encoded', 'multiValueHeaders', 'multiValueQueryStringParameters', 'path', 'pathParameters', 'queryStringParameters', 'requestContext', 'resource', 'stageVariables', 'version']);
-    assert.deepEqual(keys(ours.requestContext), ['accountId', 'apiId', 'domainName', 'domainPrefix', 'extendedRequestId', 'httpMethod', 'identity', 'path', 'protocol', 'requestId', 'requestTime', 'requestTimeEpoch', 'resourceId', 'resourcePath', 'stage']);
-    assert.deepEqual(keys(ours.requestContext.identity), ['accessKey', 'accountId', 'caller', 'cognitoAuthenticationProvider', 'cognitoAuthenticationType', 'cognitoIdentityId', 'cognitoIdentityPoolId', 'principalOrgId', 'sourceIp', 'user', 'userAgent', 'userArn']);
+    const ours = await call(`${urlOf('http')}/my/path?parameter1=value1&parameter1=value2&parameter2=value`, 'GET', {
+      Header1: 'value1',
+      Header2: ['value1', 'value2'],
+    });
+    assert.deepEqual(keys(ours), [
+      'body',
+      'headers',
+      'httpMethod',
+      'isBase64Encoded',
+      'multiValueHeaders',
+      'multiValueQueryStringParameters',
+      'path',
+      'pathParameters',
+      'queryStringParameters',
+      'requestContext',
+      'resource',
+      'stageVariables',
+      'version',
+    ]);
+    assert.deepEqual(keys(ours.requestContext), [
+      'accountId',
+      'apiId',
+      'domainName',
+      'domainPrefix',
+      'extendedRequestId',
+      'httpMethod',
+      'identity',
+      'path',
+      'protocol',
+      'requestId',
+      'requestTime',
+      'requestTimeEpoch',
+      'resourceId',
+      'resourcePath',
+      'stage',
+    ]);
+    assert.deepEqual(keys(ours.requestContext.identity), [
+      'accessKey',
+      'accountId',
+      'caller',
+      'cognitoAuthenticationProvider',
+      'cognitoAuthenticationType',
+      'cognitoIdentityId',
+      'cognitoIdentityPoolId',
+      'principalOrgId',
+      'sourceIp',
+      'user',
+      'userAgent',
+      'userArn',
+    ]);
     assert.equal(ours.version, '1.0');
     assert.equal(ours.resource, '/my/path');
     assert.equal(ours.headers.Header2, 'value2');

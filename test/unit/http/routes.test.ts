@@ -33,7 +33,12 @@ describe('http: routes', () => {
   });
 
   it('prefers an exact method over ANY for the same path, and literals over parameters segment by segment', () => {
-    const t = new RouteTable([route('ANY', '/items/{id}'), route('DELETE', '/items/{id}'), route('GET', '/items/{id}/parts'), route('GET', '/{a}/special/{b}')]);
+    const t = new RouteTable([
+      route('ANY', '/items/{id}'),
+      route('DELETE', '/items/{id}'),
+      route('GET', '/items/{id}/parts'),
+      route('GET', '/{a}/special/{b}'),
+    ]);
     assert.equal(t.match('DELETE', '/items/7')?.route.id, 'DELETE /items/{id}');
     assert.equal(t.match('PATCH', '/items/7')?.route.id, 'ANY /items/{id}');
     assert.equal(t.match('GET', '/items/7/parts')?.route.id, 'GET /items/{id}/parts');
@@ -56,7 +61,14 @@ describe('http: routes', () => {
   it('splits URLs and query strings as API Gateway reports them', () => {
     assert.deepEqual(splitUrl('/a/b?x=1&x=2'), { rawPath: '/a/b', rawQueryString: 'x=1&x=2' });
     assert.deepEqual(splitUrl('/'), { rawPath: '/', rawQueryString: '' });
-    assert.deepEqual(parseQuery('a=1&a=2&b=%20c&flag&=x&&d=e%ZZ'), [['a', '1'], ['a', '2'], ['b', ' c'], ['flag', ''], ['', 'x'], ['d', 'e%ZZ']]);
+    assert.deepEqual(parseQuery('a=1&a=2&b=%20c&flag&=x&&d=e%ZZ'), [
+      ['a', '1'],
+      ['a', '2'],
+      ['b', ' c'],
+      ['flag', ''],
+      ['', 'x'],
+      ['d', 'e%ZZ'],
+    ]);
     assert.equal(matchesMediaType('image/png; q=1', ['image/*']), true);
     assert.equal(matchesMediaType('application/pdf', ['*/*']), true);
     assert.equal(matchesMediaType('text/plain', ['image/png']), false);
@@ -64,7 +76,11 @@ describe('http: routes', () => {
 });
 
 describe('http: function result → HTTP response', () => {
-  const v2 = (value: unknown, kind: 'url' | 'http' = 'http') => toHttpResponse(Buffer.from(typeof value === 'string' && value.startsWith('RAW:') ? value.slice(4) : JSON.stringify(value)), { kind, payloadFormatVersion: '2.0' });
+  const v2 = (value: unknown, kind: 'url' | 'http' = 'http') =>
+    toHttpResponse(Buffer.from(typeof value === 'string' && value.startsWith('RAW:') ? value.slice(4) : JSON.stringify(value)), {
+      kind,
+      payloadFormatVersion: '2.0',
+    });
   const v1 = (value: unknown, kind: 'rest' | 'http' = 'rest', extra: { accept?: string; binaryMediaTypes?: string[] } = {}) =>
     toHttpResponse(Buffer.from(JSON.stringify(value)), { kind, payloadFormatVersion: '1.0', ...extra });
 
@@ -85,7 +101,14 @@ describe('http: function result → HTTP response', () => {
   });
 
   it('2.0: statusCode, headers, cookies (one Set-Cookie each), base64 bodies; multiValueHeaders ignored', () => {
-    const r = v2({ statusCode: 201, headers: { 'X-One': '1', 'X-Num': 5 }, multiValueHeaders: { 'X-Multi': ['a'] }, cookies: ['a=1; Path=/', 'b=2'], body: Buffer.from([0, 255, 1]).toString('base64'), isBase64Encoded: true });
+    const r = v2({
+      statusCode: 201,
+      headers: { 'X-One': '1', 'X-Num': 5 },
+      multiValueHeaders: { 'X-Multi': ['a'] },
+      cookies: ['a=1; Path=/', 'b=2'],
+      body: Buffer.from([0, 255, 1]).toString('base64'),
+      isBase64Encoded: true,
+    });
     assert.equal(r.status, 201);
     assert.deepEqual(header(r, 'x-one'), ['1']);
     assert.deepEqual(header(r, 'x-num'), ['5']);
@@ -143,7 +166,14 @@ describe('http: function result → HTTP response', () => {
 });
 
 describe('http: CORS', () => {
-  const cors: CorsConfig = { allowOrigins: ['https://app.example'], allowMethods: ['GET', 'POST'], allowHeaders: ['content-type', 'x-api-key'], exposeHeaders: ['x-total'], allowCredentials: true, maxAge: 600 };
+  const cors: CorsConfig = {
+    allowOrigins: ['https://app.example'],
+    allowMethods: ['GET', 'POST'],
+    allowHeaders: ['content-type', 'x-api-key'],
+    exposeHeaders: ['x-total'],
+    allowCredentials: true,
+    maxAge: 600,
+  };
   const raw = (h: Record<string, string>) => Object.entries(h).flat();
 
   it('answers an allowed preflight with the configured headers', () => {
@@ -174,7 +204,11 @@ describe('http: CORS', () => {
 
   it('wildcards: * origin, methods and headers echo what the browser asked for', () => {
     const any: CorsConfig = { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'], exposeHeaders: [], allowCredentials: false };
-    const r = preflightResponse(any, raw({ Origin: 'https://x.example', 'Access-Control-Request-Method': 'PATCH', 'Access-Control-Request-Headers': 'x-a, x-b' }), 200);
+    const r = preflightResponse(
+      any,
+      raw({ Origin: 'https://x.example', 'Access-Control-Request-Method': 'PATCH', 'Access-Control-Request-Headers': 'x-a, x-b' }),
+      200,
+    );
     assert.deepEqual(Object.fromEntries(r.headers), {
       'access-control-allow-origin': '*',
       'access-control-allow-methods': 'PATCH',
@@ -183,7 +217,14 @@ describe('http: CORS', () => {
   });
 
   it("replaces the function's CORS headers on responses to allowed origins", () => {
-    const response: HttpResponse = { status: 200, headers: [['Access-Control-Allow-Origin', '*'], ['x-total', '3']], body: Buffer.alloc(0) };
+    const response: HttpResponse = {
+      status: 200,
+      headers: [
+        ['Access-Control-Allow-Origin', '*'],
+        ['x-total', '3'],
+      ],
+      body: Buffer.alloc(0),
+    };
     const allowed = withCorsHeaders(response, cors, raw({ Origin: 'https://app.example' }));
     assert.deepEqual(allowed.headers, [
       ['x-total', '3'],

@@ -55,7 +55,10 @@ describe('lambda-workbench serve: HTTP front ends', function () {
       await waitFor(serve, /^Lambda API listening on http:\/\/127\.0\.0\.1:\d+$/m);
       const echo = await waitFor(serve, /^Function URL for Echo: (http:\/\/127\.0\.0\.1:(\d+)\/)$/m);
       assert.equal(Number(echo[2]), urlPort);
-      await waitFor(serve, /^Function URL for Stream: http:\/\/127\.0\.0\.1:\d+\/ \(AWS_IAM: a SigV4 Authorization header is required, not verified; RESPONSE_STREAM served buffered\)$/m);
+      await waitFor(
+        serve,
+        /^Function URL for Stream: http:\/\/127\.0\.0\.1:\d+\/ \(AWS_IAM: a SigV4 Authorization header is required, not verified; RESPONSE_STREAM served buffered\)$/m,
+      );
       const httpApi = await waitFor(serve, /^HTTP API: (http:\/\/127\.0\.0\.1:\d+) \(GET \/items\/\{id\} → Echo\)$/m);
       const restApi = await waitFor(serve, /^REST API: (http:\/\/127\.0\.0\.1:\d+) \(GET \/hello → Echo\)$/m);
 

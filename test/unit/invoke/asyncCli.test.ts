@@ -19,10 +19,19 @@ describe('CLI: destinations', function () {
 
   before(async () => {
     dir = writeProject({ 'src/app.js': HANDLERS });
-    fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate({
-      Ok: { handler: 'app.ok', props: props(dir, 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt SuccessQueue.Arn') },
-      Fails: { handler: 'app.fail', props: props(dir, 'EventInvokeConfig:\n  MaximumRetryAttempts: 0\nDeadLetterQueue:\n  Type: SNS\n  TargetArn: !Ref FailureTopic') },
-    }) + QUEUES);
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      samTemplate({
+        Ok: {
+          handler: 'app.ok',
+          props: props(dir, 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt SuccessQueue.Arn'),
+        },
+        Fails: {
+          handler: 'app.fail',
+          props: props(dir, 'EventInvokeConfig:\n  MaximumRetryAttempts: 0\nDeadLetterQueue:\n  Type: SNS\n  TargetArn: !Ref FailureTopic'),
+        },
+      }) + QUEUES,
+    );
     const workbench = await openProject(dir);
     try {
       ids = { ok: (await workbench.invokeAsync('Ok', '{"a":1}')).requestId, fails: (await workbench.invokeAsync('Fails', '{"b":2}')).requestId };
@@ -36,14 +45,17 @@ describe('CLI: destinations', function () {
   it('--json prints one JSON document per message', async () => {
     const r = await cli(['destinations', 'Ok', '-t', dir, '--json']);
     assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     assert.equal(lines.length, 1);
     assert.equal(lines[0].role, 'OnSuccess');
     assert.equal(lines[0].requestId, ids.ok);
     assert.equal(JSON.parse(lines[0].body).requestContext.condition, 'Success');
   });
 
-  it('prints a readable list by default, with a dead-letter message\'s attributes', async () => {
+  it("prints a readable list by default, with a dead-letter message's attributes", async () => {
     const r = await cli(['destinations', 'Fails', '-t', path.join(dir, 'template.yaml')]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^DeadLetterQueue → arn:aws:sns:us-east-1:000000000000:failure-topic \(sns\): 1 message\(s\)$/m);

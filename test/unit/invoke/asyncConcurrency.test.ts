@@ -20,11 +20,14 @@ describe('asynchronous invocation: concurrency and validation', function () {
 
   before(async () => {
     dir = writeProject({ 'src/app.js': HANDLERS });
-    fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate({
-      One: { handler: 'app.slow', props: props(dir, 'ReservedConcurrentExecutions: 1') },
-      Three: { handler: 'app.slow', props: props(dir, 'ReservedConcurrentExecutions: 3') },
-      Ok: { handler: 'app.ok', props: props(dir) },
-    }));
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      samTemplate({
+        One: { handler: 'app.slow', props: props(dir, 'ReservedConcurrentExecutions: 1') },
+        Three: { handler: 'app.slow', props: props(dir, 'ReservedConcurrentExecutions: 3') },
+        Ok: { handler: 'app.ok', props: props(dir) },
+      }),
+    );
     workbench = await openProject(dir);
     workbench.telemetry.subscribe((e) => telemetry.push(e));
   });
@@ -88,19 +91,32 @@ describe('asynchronous invocation: concurrency and validation', function () {
     assert.ok(!telemetry.some((e) => e.type === 'workbench.throttle' && e.functionName === 'Three'), 'no throttles needed');
   });
 
-  it('rejects what Lambda\'s Event front end rejects, storing nothing', async () => {
+  it("rejects what Lambda's Event front end rejects, storing nothing", async () => {
     const before = workbench.asyncStatus().reduce((n, s) => n + s.queued, 0);
-    await assert.rejects(workbench.invokeAsync('Ok', Buffer.alloc(1048577, 0x20)), (e: WorkbenchError) =>
-      e.code === 'RequestEntityTooLargeException' && e.statusCode === 413 &&
-      e.message === '1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)');
-    await assert.rejects(workbench.invokeAsync('Nope', '{}'), (e: WorkbenchError) =>
-      e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope');
-    await assert.rejects(workbench.invokeAsync('Ok', '{}', { qualifier: 'prod' }), (e: WorkbenchError) =>
-      e.code === 'ResourceNotFoundException' && e.message.endsWith('function:Ok:prod'));
-    await assert.rejects(workbench.invokeAsync('Ok', '{not json'), (e: WorkbenchError) =>
-      e.code === 'InvalidRequestContentException' && /^Could not parse request body into json/.test(e.message));
+    await assert.rejects(
+      workbench.invokeAsync('Ok', Buffer.alloc(1048577, 0x20)),
+      (e: WorkbenchError) =>
+        e.code === 'RequestEntityTooLargeException' &&
+        e.statusCode === 413 &&
+        e.message === '1048577 byte payload is too large for the Event invocation type (limit 1048576 bytes)',
+    );
+    await assert.rejects(
+      workbench.invokeAsync('Nope', '{}'),
+      (e: WorkbenchError) => e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope',
+    );
+    await assert.rejects(
+      workbench.invokeAsync('Ok', '{}', { qualifier: 'prod' }),
+      (e: WorkbenchError) => e.code === 'ResourceNotFoundException' && e.message.endsWith('function:Ok:prod'),
+    );
+    await assert.rejects(
+      workbench.invokeAsync('Ok', '{not json'),
+      (e: WorkbenchError) => e.code === 'InvalidRequestContentException' && /^Could not parse request body into json/.test(e.message),
+    );
     await assert.rejects(workbench.invokeAsync('bad name!', '{}'), (e: WorkbenchError) => e.code === 'InvalidParameterValueException');
-    assert.equal(workbench.asyncStatus().reduce((n, s) => n + s.queued, 0), before);
+    assert.equal(
+      workbench.asyncStatus().reduce((n, s) => n + s.queued, 0),
+      before,
+    );
   });
 
   it('accepts exactly 1 MB, and qualified names and ARNs', async () => {

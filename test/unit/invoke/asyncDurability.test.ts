@@ -14,10 +14,16 @@ const ON_SUCCESS = 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n  
 
 function project(): string {
   const dir = writeProject({ 'src/app.js': HANDLERS });
-  fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate({
-    Slow: { handler: 'app.slow', props: props(dir, `ReservedConcurrentExecutions: 3\n${ON_SUCCESS}`) },
-    Fails: { handler: 'app.fail', props: props(dir, 'EventInvokeConfig:\n  DestinationConfig:\n    OnFailure:\n      Type: SNS\n      Destination: !Ref FailureTopic') },
-  }) + QUEUES);
+  fs.writeFileSync(
+    path.join(dir, 'template.yaml'),
+    samTemplate({
+      Slow: { handler: 'app.slow', props: props(dir, `ReservedConcurrentExecutions: 3\n${ON_SUCCESS}`) },
+      Fails: {
+        handler: 'app.fail',
+        props: props(dir, 'EventInvokeConfig:\n  DestinationConfig:\n    OnFailure:\n      Type: SNS\n      Destination: !Ref FailureTopic'),
+      },
+    }) + QUEUES,
+  );
   return dir;
 }
 
@@ -27,10 +33,14 @@ describe('asynchronous invocation: durability', function () {
   it('events accepted by a process killed with SIGKILL are all processed by the next engine (in-flight ones again: at least once)', async () => {
     const dir = project();
     const stateDir = path.join(dir, 'state');
-    const child = spawn(process.execPath, ['--require', 'tsx/cjs', path.join(__dirname, 'fixtures', 'enqueue.ts'), path.join(dir, 'template.yaml'), stateDir, 'Slow', '6'], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--require', 'tsx/cjs', path.join(__dirname, 'fixtures', 'enqueue.ts'), path.join(dir, 'template.yaml'), stateDir, 'Slow', '6'],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
@@ -66,7 +76,10 @@ describe('asynchronous invocation: durability', function () {
         else assert.equal(starts, 2, `${id} was in flight at the kill: run again`);
       }
       assert.ok(startedBeforeKill.size >= 2);
-      assert.equal(workbench.asyncStatus().reduce((n, s) => n + s.queued, 0), 0);
+      assert.equal(
+        workbench.asyncStatus().reduce((n, s) => n + s.queued, 0),
+        0,
+      );
     } finally {
       await workbench.close();
     }
@@ -134,8 +147,10 @@ describe('asynchronous invocation: durability', function () {
     const second = await openProject(dir);
     try {
       await first.invokeAsync('Slow', '{"ms":1}');
-      await assert.rejects(second.invokeAsync('Slow', '{}'), (e: WorkbenchError) =>
-        e.code === 'ServiceException' && /in use by another Lambda Workbench engine/.test(e.message));
+      await assert.rejects(
+        second.invokeAsync('Slow', '{}'),
+        (e: WorkbenchError) => e.code === 'ServiceException' && /in use by another Lambda Workbench engine/.test(e.message),
+      );
       assert.equal((await second.invoke('Slow', '{"ms":1}')).functionError, undefined);
     } finally {
       await second.close();

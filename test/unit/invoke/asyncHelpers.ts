@@ -57,7 +57,10 @@ export interface AsyncProject {
 }
 
 /** A project of HANDLERS with these functions (each logging to $LOG, plus its extra properties) and QUEUES, opened with `settings`. */
-export async function openAsyncProject(functions: Record<string, { handler: string; props?: string }>, settings: Partial<WorkbenchSettings> = {}): Promise<AsyncProject> {
+export async function openAsyncProject(
+  functions: Record<string, { handler: string; props?: string }>,
+  settings: Partial<WorkbenchSettings> = {},
+): Promise<AsyncProject> {
   const dir = writeProject({ 'src/app.js': HANDLERS });
   const withLog = Object.fromEntries(Object.entries(functions).map(([name, f]) => [name, { handler: f.handler, props: props(dir, f.props) }]));
   fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate(withLog) + QUEUES);
@@ -67,10 +70,14 @@ export async function openAsyncProject(functions: Record<string, { handler: stri
 
 /** Waits until the function's destinations have received at least `count` messages. */
 export function waitForRecords(workbench: Workbench, functionName: string, count: number, timeoutMs = 15000): Promise<DestinationMessage[]> {
-  return waitFor(async () => {
-    const records = await workbench.destinationRecords(functionName);
-    return records.length >= count ? records : undefined;
-  }, timeoutMs, `${count} destination record(s) of ${functionName}`);
+  return waitFor(
+    async () => {
+      const records = await workbench.destinationRecords(functionName);
+      return records.length >= count ? records : undefined;
+    },
+    timeoutMs,
+    `${count} destination record(s) of ${functionName}`,
+  );
 }
 
 /** The `workbench.async` records of the stream, with the time each was seen. */

@@ -15,21 +15,31 @@ describe('asynchronous invocation: retries and destinations', function () {
     const failureConfig = (retries: number) =>
       `EventInvokeConfig:\n  MaximumRetryAttempts: ${retries}\n  DestinationConfig:\n    OnFailure:\n      Type: SNS\n      Destination: !Ref FailureTopic\n` +
       'DeadLetterQueue:\n  Type: SQS\n  TargetArn: !GetAtt Dlq.Arn';
-    project = await openAsyncProject({
-      Ok: { handler: 'app.ok', props: onSuccessSqs },
-      Fails: { handler: 'app.fail', props: failureConfig(2) },
-      FailsOnce: { handler: 'app.fail', props: failureConfig(0) },
-      Chained: { handler: 'app.ok', props: 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: Lambda\n      Destination: !GetAtt Target.Arn' },
-      ToBus: { handler: 'app.fail', props: 'EventInvokeConfig:\n  MaximumRetryAttempts: 0\n  DestinationConfig:\n    OnFailure:\n      Type: EventBridge\n      Destination: arn:aws:events:us-east-1:000000000000:event-bus/results' },
-      Target: { handler: 'app.ok', props: onSuccessSqs },
-      NoConfig: { handler: 'app.ok' },
-    }, { asyncRetryDelaysSeconds: [0.3, 0.6] });
+    project = await openAsyncProject(
+      {
+        Ok: { handler: 'app.ok', props: onSuccessSqs },
+        Fails: { handler: 'app.fail', props: failureConfig(2) },
+        FailsOnce: { handler: 'app.fail', props: failureConfig(0) },
+        Chained: {
+          handler: 'app.ok',
+          props: 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: Lambda\n      Destination: !GetAtt Target.Arn',
+        },
+        ToBus: {
+          handler: 'app.fail',
+          props:
+            'EventInvokeConfig:\n  MaximumRetryAttempts: 0\n  DestinationConfig:\n    OnFailure:\n      Type: EventBridge\n      Destination: arn:aws:events:us-east-1:000000000000:event-bus/results',
+        },
+        Target: { handler: 'app.ok', props: onSuccessSqs },
+        NoConfig: { handler: 'app.ok' },
+      },
+      { asyncRetryDelaysSeconds: [0.3, 0.6] },
+    );
   });
   after(() => project.workbench.close());
 
   const calls = () => readCalls(project.dir);
 
-  it('resolves with a request id, runs the event once and sends AWS\'s Success record to OnSuccess', async () => {
+  it("resolves with a request id, runs the event once and sends AWS's Success record to OnSuccess", async () => {
     const { requestId } = await project.workbench.invokeAsync('Ok', '{"order":42}');
     assert.match(requestId, /^[0-9a-f-]{36}$/);
     const [message] = await waitForRecords(project.workbench, 'Ok', 1);
@@ -51,7 +61,12 @@ describe('asynchronous invocation: retries and destinations', function () {
       responsePayload: { ok: true, echo: { order: 42 } },
     });
     // The handler saw the same request id as the caller got, exactly once.
-    assert.deepEqual(calls().filter((c) => c.id === requestId).map((c) => c.event), [{ order: 42 }]);
+    assert.deepEqual(
+      calls()
+        .filter((c) => c.id === requestId)
+        .map((c) => c.event),
+      [{ order: 42 }],
+    );
     const stages = project.events.filter((e) => e.requestId === requestId).map((e) => e.stage);
     assert.deepEqual(stages, ['enqueued', 'attempt', 'success', 'delivered']);
   });
@@ -64,7 +79,13 @@ describe('asynchronous invocation: retries and destinations', function () {
     assert.ok(attempts[1].at - attempts[0].at >= 290, `first retry after ~0.3 s, got ${attempts[1].at - attempts[0].at} ms`);
     assert.ok(attempts[2].at - attempts[1].at >= 590, `second retry after ~0.6 s, got ${attempts[2].at - attempts[1].at} ms`);
     const retries = project.events.filter((e) => e.requestId === requestId && e.stage === 'retry');
-    assert.deepEqual(retries.map((r) => [r.delayMs, r.approximateInvokeCount, r.errorType]), [[300, 1, 'TypeError'], [600, 2, 'TypeError']]);
+    assert.deepEqual(
+      retries.map((r) => [r.delayMs, r.approximateInvokeCount, r.errorType]),
+      [
+        [300, 1, 'TypeError'],
+        [600, 2, 'TypeError'],
+      ],
+    );
 
     const failure = messages.find((m) => m.role === 'OnFailure')!;
     assert.equal(failure.type, 'sns');

@@ -5,18 +5,22 @@ import { bodyOf, openAsyncProject, readCalls, waitFor, waitForRecords, type Asyn
 // EventAgeExceeded; throttles are requeued with exponential back-off meanwhile. The age is
 // shortened with the asyncMaximumEventAgeSeconds setting (the template's minimum is 60 s).
 
-const FAILURE = 'EventInvokeConfig:\n  DestinationConfig:\n    OnFailure:\n      Type: SNS\n      Destination: !Ref FailureTopic\nDeadLetterQueue:\n  Type: SQS\n  TargetArn: !GetAtt Dlq.Arn';
+const FAILURE =
+  'EventInvokeConfig:\n  DestinationConfig:\n    OnFailure:\n      Type: SNS\n      Destination: !Ref FailureTopic\nDeadLetterQueue:\n  Type: SQS\n  TargetArn: !GetAtt Dlq.Arn';
 
 describe('asynchronous invocation: event age and throttles', function () {
   this.timeout(30000);
   let project: AsyncProject;
 
   before(async () => {
-    project = await openAsyncProject({
-      Fails: { handler: 'app.fail', props: FAILURE },
-      Busy: { handler: 'app.ok', props: `ReservedConcurrentExecutions: 1\n${FAILURE}` },
-      Disabled: { handler: 'app.ok', props: `ReservedConcurrentExecutions: 0\n${FAILURE}` },
-    }, { asyncRetryDelaysSeconds: [3], asyncMaximumEventAgeSeconds: 1 });
+    project = await openAsyncProject(
+      {
+        Fails: { handler: 'app.fail', props: FAILURE },
+        Busy: { handler: 'app.ok', props: `ReservedConcurrentExecutions: 1\n${FAILURE}` },
+        Disabled: { handler: 'app.ok', props: `ReservedConcurrentExecutions: 0\n${FAILURE}` },
+      },
+      { asyncRetryDelaysSeconds: [3], asyncMaximumEventAgeSeconds: 1 },
+    );
   });
   after(() => project.workbench.close());
 

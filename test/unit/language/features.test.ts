@@ -44,9 +44,18 @@ describe('language server: CodeLens, completion, hover, definition', function ()
     const functions = ['Hello', 'Missing', 'NoExport', 'Unknown', 'Py', 'PyNoFunction', 'Typed'];
     assert.equal(lenses.length, functions.length * 3);
     assert.deepEqual(lenses.slice(0, 3), [
-      { range: rangeOf(TEMPLATE, 'Hello'), command: { title: '▶ Invoke', command: 'lambdaWorkbench.templateInvoke', arguments: [{ template, function: 'Hello' }] } },
-      { range: rangeOf(TEMPLATE, 'Hello'), command: { title: 'Debug', command: 'lambdaWorkbench.templateDebug', arguments: [{ template, function: 'Hello' }] } },
-      { range: rangeOf(TEMPLATE, 'Hello'), command: { title: 'Replay event…', command: 'lambdaWorkbench.templateReplay', arguments: [{ template, function: 'Hello' }] } },
+      {
+        range: rangeOf(TEMPLATE, 'Hello'),
+        command: { title: '▶ Invoke', command: 'lambdaWorkbench.templateInvoke', arguments: [{ template, function: 'Hello' }] },
+      },
+      {
+        range: rangeOf(TEMPLATE, 'Hello'),
+        command: { title: 'Debug', command: 'lambdaWorkbench.templateDebug', arguments: [{ template, function: 'Hello' }] },
+      },
+      {
+        range: rangeOf(TEMPLATE, 'Hello'),
+        command: { title: 'Replay event…', command: 'lambdaWorkbench.templateReplay', arguments: [{ template, function: 'Hello' }] },
+      },
     ]);
     assert.deepEqual([...new Set(lenses.map((l) => (l.command!.arguments![0] as { function: string }).function))], functions);
     for (const l of lenses) assert.equal(l.range.start.line, positionOf(TEMPLATE, `  ${l.command!.arguments![0].function}:\n`).line);
@@ -67,14 +76,21 @@ describe('language server: CodeLens, completion, hover, definition', function ()
 
   it('completes event Types and resource Types', async () => {
     const events = (await client.completion(uri, positionOf(TEMPLATE, 'Type: SQS', 'Type: '.length))).map((i) => i.label);
-    for (const t of ['SQS', 'Kinesis', 'DynamoDB', 'S3', 'SNS', 'Api', 'HttpApi', 'Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchLogs']) assert.ok(events.includes(t), t);
+    for (const t of ['SQS', 'Kinesis', 'DynamoDB', 'S3', 'SNS', 'Api', 'HttpApi', 'Schedule', 'ScheduleV2', 'EventBridgeRule', 'CloudWatchLogs']) {
+      assert.ok(events.includes(t), t);
+    }
     const resources = (await client.completion(uri, positionOf(TEMPLATE, 'Type: AWS::SQS::Queue', 'Type: '.length))).map((i) => i.label);
-    for (const t of ['AWS::Serverless::Function', 'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::Serverless::LayerVersion']) assert.ok(resources.includes(t), t);
+    for (const t of ['AWS::Serverless::Function', 'AWS::Lambda::Function', 'AWS::Lambda::EventSourceMapping', 'AWS::Serverless::LayerVersion']) {
+      assert.ok(resources.includes(t), t);
+    }
   });
 
   it('completes the property names of a function and of an event that are not written yet', async () => {
     // A new line in Hello's Properties and a half-typed key in the SQS event's Properties.
-    const text = TEMPLATE.replace('      Timeout: 0\n', '      Timeout: 0\n      \n').replace('            BatchSize: 10\n', '            BatchSize: 10\n            Max\n');
+    const text = TEMPLATE.replace('      Timeout: 0\n', '      Timeout: 0\n      \n').replace(
+      '            BatchSize: 10\n',
+      '            BatchSize: 10\n            Max\n',
+    );
     await client.change(uri, 2, [{ text }]);
     const blank = positionOf(text, '      Timeout: 0\n      \n', '      Timeout: 0\n      '.length);
     const fnItems = await client.completion(uri, blank);
@@ -112,25 +128,44 @@ describe('language server: CodeLens, completion, hover, definition', function ()
     const at = (needle: string) => client.definition(uri, positionOf(TEMPLATE, needle, 2));
     const js = await at('app.handler');
     const exportLine = APP_JS.split('\n').findIndex((l) => l.startsWith('exports.handler'));
-    assert.deepEqual(js, [{ uri: fileUri(path.join(dir, 'src', 'app.js')), range: { start: { line: exportLine, character: 8 }, end: { line: exportLine, character: 15 } } }]);
+    assert.deepEqual(js, [
+      { uri: fileUri(path.join(dir, 'src', 'app.js')), range: { start: { line: exportLine, character: 8 }, end: { line: exportLine, character: 15 } } },
+    ]);
     const py = await at('main.lambda_handler');
     const defLine = MAIN_PY.split('\n').findIndex((l) => l.startsWith('def lambda_handler'));
-    assert.deepEqual(py, [{ uri: fileUri(path.join(dir, 'py', 'main.py')), range: { start: { line: defLine, character: 4 }, end: { line: defLine, character: 18 } } }]);
+    assert.deepEqual(py, [
+      { uri: fileUri(path.join(dir, 'py', 'main.py')), range: { start: { line: defLine, character: 4 }, end: { line: defLine, character: 18 } } },
+    ]);
     const ts = await client.definition(uri, positionOf(TEMPLATE, 'Handler: app.handler', 'Handler: '.length + 1, 2));
     const tsLine = APP_TS.split('\n').findIndex((l) => l.startsWith('export const handler'));
-    assert.deepEqual(ts, [{ uri: fileUri(path.join(dir, 'ts', 'src', 'app.ts')), range: { start: { line: tsLine, character: 13 }, end: { line: tsLine, character: 20 } } }]);
+    assert.deepEqual(ts, [
+      { uri: fileUri(path.join(dir, 'ts', 'src', 'app.ts')), range: { start: { line: tsLine, character: 13 }, end: { line: tsLine, character: 20 } } },
+    ]);
     // The Handler key works too; other keys go nowhere.
     assert.equal((await client.definition(uri, positionOf(TEMPLATE, 'Handler: main.lambda_handler', 2))).length, 1);
     assert.deepEqual(await client.definition(uri, positionOf(TEMPLATE, 'CodeUri: src', 2)), []);
   });
 
   it('serves a JSON template the same way', async () => {
-    const json = JSON.stringify({ AWSTemplateFormatVersion: '2010-09-09', Transform: 'AWS::Serverless-2016-10-31', Resources: { Api: { Type: 'AWS::Serverless::Function', Properties: { Runtime: 'nodejs20.x', CodeUri: 'src', Handler: 'app.handler', MemorySize: 256 } } } }, null, 2);
+    const json = JSON.stringify(
+      {
+        AWSTemplateFormatVersion: '2010-09-09',
+        Transform: 'AWS::Serverless-2016-10-31',
+        Resources: {
+          Api: { Type: 'AWS::Serverless::Function', Properties: { Runtime: 'nodejs20.x', CodeUri: 'src', Handler: 'app.handler', MemorySize: 256 } },
+        },
+      },
+      null,
+      2,
+    );
     const jsonUri = fileUri(path.join(dir, 'api.json'));
     await client.open(jsonUri, json, 'json');
     assert.deepEqual((await client.diagnosticsOf(jsonUri, 1)).diagnostics, []);
     const lenses = await client.codeLens(jsonUri);
-    assert.deepEqual(lenses.map((l) => [l.command!.title, l.range]), ['▶ Invoke', 'Debug', 'Replay event…'].map((t) => [t, rangeOf(json, '"Api"')]));
+    assert.deepEqual(
+      lenses.map((l) => [l.command!.title, l.range]),
+      ['▶ Invoke', 'Debug', 'Replay event…'].map((t) => [t, rangeOf(json, '"Api"')]),
+    );
     const runtimes = await client.completion(jsonUri, positionOf(json, '"nodejs20.x"', 3));
     assert.ok(runtimes.some((i) => i.label === 'python3.12'));
     assert.deepEqual((runtimes[0]!.textEdit as { range: unknown }).range, rangeOf(json, 'nodejs20.x'));
@@ -139,13 +174,16 @@ describe('language server: CodeLens, completion, hover, definition', function ()
     assert.equal(definition[0]?.uri, fileUri(path.join(dir, 'src', 'app.js')));
   });
 
-  it('speaks LSP over --node-ipc too (vscode-languageclient\'s default for a Node module)', async () => {
+  it("speaks LSP over --node-ipc too (vscode-languageclient's default for a Node module)", async () => {
     const child = fork(SERVER, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
     const connection = createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
     connection.listen();
     try {
       const result = await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {} });
-      assert.deepEqual([result.capabilities.hoverProvider, result.capabilities.definitionProvider, result.capabilities.codeLensProvider], [true, true, { resolveProvider: false }]);
+      assert.deepEqual(
+        [result.capabilities.hoverProvider, result.capabilities.definitionProvider, result.capabilities.codeLensProvider],
+        [true, true, { resolveProvider: false }],
+      );
       await connection.sendNotification(InitializedNotification.type, {});
       const published = new Promise<number>((resolve) => connection.onNotification(PublishDiagnosticsNotification.type, (p) => resolve(p.diagnostics.length)));
       await connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'yaml', version: 1, text: TEMPLATE } });

@@ -89,7 +89,9 @@ export class LspClient {
       const found = this.published.find((p) => p.uri === uri && predicate(p));
       if (found) return found;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no diagnostics for ${uri} matched within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri))}`);
+      if (left <= 0) {
+        throw new Error(`no diagnostics for ${uri} matched within ${timeoutMs} ms; got ${JSON.stringify(this.published.filter((p) => p.uri === uri))}`);
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

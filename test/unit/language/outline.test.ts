@@ -28,10 +28,19 @@ describe('language server: template outline', () => {
     ].join('\n');
     const o = yamlOutline(text);
     assert.deepEqual(keys(o), [
-      'Description', 'Resources', 'Resources.Fn', 'Resources.Fn.Properties', 'Resources.Fn.Properties.Handler=app.handler',
-      'Resources.Fn.Properties.Role=!GetAtt Role.Arn', 'Resources.Fn.Properties.Env', 'Resources.Fn.Properties.Layers',
-      'Resources.Fn.Properties.Layers.-=!Ref Layer', 'Resources.Fn.Properties.Layers.-', 'Resources.Fn.Properties.Layers.-.Name=x',
-      'Resources.Fn.Properties.Layers.-.Fn::Sub=y', 'Resources.Fn.Properties.Descr?',
+      'Description',
+      'Resources',
+      'Resources.Fn',
+      'Resources.Fn.Properties',
+      'Resources.Fn.Properties.Handler=app.handler',
+      'Resources.Fn.Properties.Role=!GetAtt Role.Arn',
+      'Resources.Fn.Properties.Env',
+      'Resources.Fn.Properties.Layers',
+      'Resources.Fn.Properties.Layers.-=!Ref Layer',
+      'Resources.Fn.Properties.Layers.-',
+      'Resources.Fn.Properties.Layers.-.Name=x',
+      'Resources.Fn.Properties.Layers.-.Fn::Sub=y',
+      'Resources.Fn.Properties.Descr?',
     ]);
     // A sequence at its key's own column.
     const compact = yamlOutline('Policies:\n- Crud:\n    Table: t\n- Other\nEvents:\n  E: 1\n');
@@ -40,7 +49,7 @@ describe('language server: template outline', () => {
     assert.equal(text.slice(handler.value!.start, handler.value!.end), "'app.handler'");
   });
 
-  it('finds the cursor\'s mapping in YAML: a new line, a half-typed key, a value', () => {
+  it("finds the cursor's mapping in YAML: a new line, a half-typed key, a value", () => {
     const text = 'Resources:\n  Fn:\n    Properties:\n      Runtime: node\n      \n      Tim\n    Type: x\n';
     const o = yamlOutline(text);
     const at = (needle: string, delta: number) => yamlContextAt(o, text, text.indexOf(needle) + delta);

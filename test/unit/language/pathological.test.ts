@@ -36,17 +36,27 @@ describe('language server: YAML that used to crash or hang the reader', function
     );
 
     let bomb = 'lol0: &l0 [lol]\n';
-    for (let i = 1; i <= 9; i++) bomb += `lol${i}: &l${i} [${Array(9).fill(`*l${i - 1}`).join(', ')}]\n`;
+    for (let i = 1; i <= 9; i++) {
+      bomb += `lol${i}: &l${i} [${Array(9)
+        .fill(`*l${i - 1}`)
+        .join(', ')}]\n`;
+    }
     const bombUri = fileUri(path.join(dir, 'bomb.yaml'));
     const started = Date.now();
     await client.open(bombUri, `${bomb}${HEAD}      X: *l9\n`);
     const bombed = await client.diagnosticsOf(bombUri, 1);
     console.log(`      alias bomb published in ${Date.now() - started} ms`);
-    assert.deepEqual(bombed.diagnostics.map((d) => d.code), ['yaml-alias-limit']);
+    assert.deepEqual(
+      bombed.diagnostics.map((d) => d.code),
+      ['yaml-alias-limit'],
+    );
 
     // An edit to the bomb (nothing cached may hide it) and a normal document still get their answers.
     await client.change(bombUri, 2, [{ text: `${bomb}${HEAD}      X: *l9\n      Y: *l8\n` }]);
-    assert.deepEqual((await client.diagnosticsOf(bombUri, 2)).diagnostics.map((d) => d.code), ['yaml-alias-limit']);
+    assert.deepEqual(
+      (await client.diagnosticsOf(bombUri, 2)).diagnostics.map((d) => d.code),
+      ['yaml-alias-limit'],
+    );
     const normal = fileUri(path.join(dir, 'normal.yaml'));
     await client.open(normal, `${HEAD}      DelaySeconds: 901\n`);
     assert.equal((await client.diagnosticsOf(normal, 1)).diagnostics.length, 0);

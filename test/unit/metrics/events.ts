@@ -16,7 +16,9 @@ export function ev<T extends TelemetryType>(at: number, type: T, record: Platfor
 }
 
 const report = (requestId: string, durationMs: number, status: 'success' | 'error' | 'timeout' | 'failure' = 'success', initDurationMs?: number) => ({
-  requestId, status, metrics: { durationMs, billedDurationMs: Math.ceil(durationMs), memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs },
+  requestId,
+  status,
+  metrics: { durationMs, billedDurationMs: Math.ceil(durationMs), memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs },
 });
 
 /**
@@ -41,7 +43,12 @@ export function environmentLife(options: {
   const initMs = options.initMs ?? 100;
   const at = options.at;
   const events: TelemetryEvent[] = [
-    ev(at, 'platform.initStart', { initializationType, phase: 'init', runtimeVersion: 'nodejs:20', runtimeVersionArn: 'arn', functionName: fn, functionVersion: version }, o),
+    ev(
+      at,
+      'platform.initStart',
+      { initializationType, phase: 'init', runtimeVersion: 'nodejs:20', runtimeVersionArn: 'arn', functionName: fn, functionVersion: version },
+      o,
+    ),
   ];
   const spans = [];
   let from = at;
@@ -63,7 +70,14 @@ export function environmentLife(options: {
     events.push(ev(start, 'workbench.environment', { state: 'Invoking' }, o));
     events.push(ev(start, 'platform.start', { requestId, version }, r));
     events.push(ev(start + durationMs / 2, 'function', `log line ${i}\n`, r));
-    events.push(ev(start + durationMs, 'platform.runtimeDone', { requestId, status, errorType: status === 'error' ? 'Error' : undefined, metrics: { durationMs, producedBytes: 2 }, spans: [] }, r));
+    events.push(
+      ev(
+        start + durationMs,
+        'platform.runtimeDone',
+        { requestId, status, errorType: status === 'error' ? 'Error' : undefined, metrics: { durationMs, producedBytes: 2 }, spans: [] },
+        r,
+      ),
+    );
     events.push(ev(start + durationMs, 'platform.report', report(requestId, durationMs, status, init), r));
     if (status === 'timeout') {
       events.push(ev(start + durationMs, 'workbench.environment', { state: 'ShuttingDown' }, o));
@@ -81,5 +95,9 @@ export function environmentLife(options: {
 
 /** Events of several sources merged in time order (stable). */
 export function merged(...lists: TelemetryEvent[][]): TelemetryEvent[] {
-  return lists.flat().map((e, i) => ({ e, i })).sort((a, b) => Date.parse(a.e.time) - Date.parse(b.e.time) || a.i - b.i).map(({ e }) => e);
+  return lists
+    .flat()
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => Date.parse(a.e.time) - Date.parse(b.e.time) || a.i - b.i)
+    .map(({ e }) => e);
 }

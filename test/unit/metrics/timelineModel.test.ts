@@ -16,7 +16,18 @@ const kinds = (env: TimelineEnvironment) => env.segments.map((s) => s.kind);
 
 describe('TimelineModel', () => {
   it('one environment: init sub-phases, cold then warm invocations with REPORT, idle gaps, shutdown', () => {
-    const model = modelOf(environmentLife({ env: 'env-a', at: 0, initMs: 100, invocations: [[200, 50], [400, 30, 'error']], shutdownAt: 1000 }));
+    const model = modelOf(
+      environmentLife({
+        env: 'env-a',
+        at: 0,
+        initMs: 100,
+        invocations: [
+          [200, 50],
+          [400, 30, 'error'],
+        ],
+        shutdownAt: 1000,
+      }),
+    );
     const [env] = model.snapshot().environments;
     assert.equal(env.id, 'env-a');
     assert.equal(env.initializationType, 'on-demand');
@@ -28,7 +39,10 @@ describe('TimelineModel', () => {
     assert.equal(cold.startKind, 'cold');
     assert.equal(cold.outcome, 'success');
     assert.deepEqual([cold.start, cold.end, cold.durationMs], [T0 + 200, T0 + 250, 50]);
-    assert.match(cold.text!, /^REPORT RequestId: env-a-r0\tDuration: 50\.00 ms\tBilled Duration: 50 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 100\.00 ms$/);
+    assert.match(
+      cold.text!,
+      /^REPORT RequestId: env-a-r0\tDuration: 50\.00 ms\tBilled Duration: 50 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 100\.00 ms$/,
+    );
     assert.equal(cold.logLines, 1);
     assert.deepEqual(cold.lastLines, ['log line 0']);
     assert.equal(warm.startKind, 'warm');
@@ -65,10 +79,23 @@ describe('TimelineModel', () => {
   });
 
   it('provisioned environments: every invocation is a provisioned start', () => {
-    const model = modelOf(environmentLife({ env: 'env-p', at: 0, provisioned: true, invocations: [[500, 10], [600, 10]] }));
+    const model = modelOf(
+      environmentLife({
+        env: 'env-p',
+        at: 0,
+        provisioned: true,
+        invocations: [
+          [500, 10],
+          [600, 10],
+        ],
+      }),
+    );
     const [env] = model.snapshot().environments;
     assert.equal(env.initializationType, 'provisioned-concurrency');
-    assert.deepEqual(env.segments.filter((s) => s.kind === 'invoke').map((s) => s.startKind), ['provisioned', 'provisioned']);
+    assert.deepEqual(
+      env.segments.filter((s) => s.kind === 'invoke').map((s) => s.startKind),
+      ['provisioned', 'provisioned'],
+    );
     const counts = model.counts();
     assert.equal(counts.provisioned, 2);
     assert.equal(counts.cold, 0);
@@ -81,15 +108,42 @@ describe('TimelineModel', () => {
     const spans = [{ name: 'runtimeInit', start: new Date(T0).toISOString(), durationMs: 30 }];
     const model = new TimelineModel();
     for (const e of [
-      ev(0, 'platform.initStart', { initializationType: 'on-demand', phase: 'init', runtimeVersion: 'v', runtimeVersionArn: 'a', functionName: 'Fn', functionVersion: '$LATEST' }, o),
+      ev(
+        0,
+        'platform.initStart',
+        { initializationType: 'on-demand', phase: 'init', runtimeVersion: 'v', runtimeVersionArn: 'a', functionName: 'Fn', functionVersion: '$LATEST' },
+        o,
+      ),
       ev(0, 'workbench.environment', { state: 'Initializing', detail: 'init:runtime' }, o),
-      ev(30, 'platform.initReport', { initializationType: 'on-demand', phase: 'init', status: 'error', errorType: 'Runtime.ImportModuleError', metrics: { durationMs: 30 }, spans }, o),
+      ev(
+        30,
+        'platform.initReport',
+        { initializationType: 'on-demand', phase: 'init', status: 'error', errorType: 'Runtime.ImportModuleError', metrics: { durationMs: 30 }, spans },
+        o,
+      ),
       ev(31, 'workbench.environment', { state: 'ShuttingDown' }, o),
       ev(32, 'platform.start', { requestId: 'req-1', version: '$LATEST' }, r),
-      ev(32, 'platform.runtimeDone', { requestId: 'req-1', status: 'error', errorType: 'Runtime.ImportModuleError', metrics: { durationMs: 0, producedBytes: 10 }, spans: [] }, r),
-      ev(32, 'platform.report', { requestId: 'req-1', status: 'error', errorType: 'Runtime.ImportModuleError', metrics: { durationMs: 0, billedDurationMs: 30, memorySizeMB: 128, maxMemoryUsedMB: 1, initDurationMs: 30 } }, r),
+      ev(
+        32,
+        'platform.runtimeDone',
+        { requestId: 'req-1', status: 'error', errorType: 'Runtime.ImportModuleError', metrics: { durationMs: 0, producedBytes: 10 }, spans: [] },
+        r,
+      ),
+      ev(
+        32,
+        'platform.report',
+        {
+          requestId: 'req-1',
+          status: 'error',
+          errorType: 'Runtime.ImportModuleError',
+          metrics: { durationMs: 0, billedDurationMs: 30, memorySizeMB: 128, maxMemoryUsedMB: 1, initDurationMs: 30 },
+        },
+        r,
+      ),
       ev(40, 'workbench.environment', { state: 'Terminated' }, o),
-    ]) model.apply(e);
+    ]) {
+      model.apply(e);
+    }
     const [env] = model.snapshot().environments;
     assert.deepEqual(kinds(env), ['runtimeInit', 'shutdown', 'invoke']);
     assert.equal(env.segments[0].outcome, 'error');
@@ -117,13 +171,30 @@ describe('TimelineModel', () => {
 
   it('markers: throttles, hot reloads, dropped asynchronous events, function warnings', () => {
     const model = new TimelineModel();
-    model.apply(ev(10, 'workbench.throttle', { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' }, { functionName: 'Fn', functionVersion: '$LATEST' }));
+    model.apply(
+      ev(
+        10,
+        'workbench.throttle',
+        { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' },
+        { functionName: 'Fn', functionVersion: '$LATEST' },
+      ),
+    );
     model.apply(ev(20, 'workbench.reload', { functionName: 'Fn', reason: 'code', paths: ['/a/app.js'] }, { functionName: 'Fn', functionVersion: '$LATEST' }));
-    model.apply(ev(30, 'workbench.async', { stage: 'dropped', requestId: 'e1', approximateInvokeCount: 3, condition: 'RetriesExhausted', errorType: 'Error' }, { functionName: 'Fn', functionVersion: '$LATEST' }));
+    model.apply(
+      ev(
+        30,
+        'workbench.async',
+        { stage: 'dropped', requestId: 'e1', approximateInvokeCount: 3, condition: 'RetriesExhausted', errorType: 'Error' },
+        { functionName: 'Fn', functionVersion: '$LATEST' },
+      ),
+    );
     model.apply(ev(40, 'workbench.warning', { message: 'engine-wide' }));
     model.apply(ev(50, 'workbench.warning', { message: 'provisioning failed' }, { functionName: 'Fn' }));
     const { markers } = model.snapshot();
-    assert.deepEqual(markers.map((m) => m.kind), ['throttle', 'reload', 'asyncDropped', 'warning']);
+    assert.deepEqual(
+      markers.map((m) => m.kind),
+      ['throttle', 'reload', 'asyncDropped', 'warning'],
+    );
     assert.equal(markers[0].text, 'Throttled (ReservedFunctionConcurrentInvocationLimitExceeded): Rate Exceeded.');
     assert.equal(markers[1].text, 'Hot reload (code): /a/app.js');
     assert.match(markers[2].text, /e1 dropped \(RetriesExhausted, Error\) after 3 attempt/);
@@ -141,12 +212,18 @@ describe('TimelineModel', () => {
     for (const e of environmentLife({ env: 'env-b', at: 0, invocations: [[1000, 10]] }).slice(-5)) model.apply(e);
     const changes = model.changesSince(rev);
     assert.equal(changes.full, false);
-    assert.deepEqual(changes.environments.map((e) => e.id), ['env-b']);
+    assert.deepEqual(
+      changes.environments.map((e) => e.id),
+      ['env-b'],
+    );
     // env-a ended at 520 ms: past the 5 s window at 6 s, it is removed.
     model.prune(T0 + 6000);
     const after = model.changesSince(changes.revision);
     assert.deepEqual(after.removed, ['env-a']);
-    assert.deepEqual(model.snapshot().environments.map((e) => e.id), ['env-b']);
+    assert.deepEqual(
+      model.snapshot().environments.map((e) => e.id),
+      ['env-b'],
+    );
     // Segments of a live environment that ended before the window are dropped, the open one stays.
     const b = model.environment('env-b')!;
     assert.ok(b.segments.every((s) => s.end === undefined || s.end >= T0 + 1000));

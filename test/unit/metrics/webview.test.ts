@@ -58,7 +58,17 @@ describe('the Timeline webview in Chromium', function () {
     }
     // The same entry and options as scripts/build.mjs, into a scratch directory.
     outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-webview-'));
-    await esbuild.build({ bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, logLevel: 'warning', absWorkingDir: ROOT, entryPoints: ['src/extension/timeline/webview/main.ts'], outfile: path.join(outDir, 'timeline.js') });
+    await esbuild.build({
+      bundle: true,
+      platform: 'browser',
+      format: 'iife',
+      target: 'es2022',
+      minify: true,
+      logLevel: 'warning',
+      absWorkingDir: ROOT,
+      entryPoints: ['src/extension/timeline/webview/main.ts'],
+      outfile: path.join(outDir, 'timeline.js'),
+    });
     server = http.createServer((req, res) => {
       const name = path.basename(req.url ?? '/');
       if (name === 'timeline.js' || name === 'timeline.css') {
@@ -90,24 +100,57 @@ describe('the Timeline webview in Chromium', function () {
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // What the webview posts (acquireVsCodeApi stands in for VS Code's) and any CSP violation.
-    await page.addInitScript({ content: `
+    await page.addInitScript({
+      content: `
       window.posted = [];
       window.violations = [];
       document.addEventListener('securitypolicyviolation', (e) => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
       let state;
       window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => state, setState: (s) => (state = s) });
-    ` });
+    `,
+    });
     await page.goto(origin);
     const posted = () => page.evaluate('window.posted') as Promise<WebviewMessage[]>;
     const send = (message: HostMessage) => page.evaluate(`window.postMessage(${JSON.stringify(message)}, '*')`);
     await waitUntil(async () => (await posted()).some((m) => m.type === 'ready'));
 
-    const events = recent(merged(
-      environmentLife({ env: 'env-cold0001', fn: 'Orders', at: 0, initMs: 300, extensions: true, invocations: [[500, 400], [1500, 200, 'error'], [2500, 300]] }),
-      environmentLife({ env: 'env-prov0001', fn: 'Orders', at: 0, initMs: 400, provisioned: true, invocations: [[1000, 600], [3000, 250]] }),
-      environmentLife({ env: 'env-slow0001', fn: 'Slow', at: 200, initMs: 150, invocations: [[1000, 2000, 'timeout']] }),
-      [ev(3500, 'workbench.throttle', { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' }, { functionName: 'Orders', functionVersion: '$LATEST' })],
-    ), 2000);
+    const events = recent(
+      merged(
+        environmentLife({
+          env: 'env-cold0001',
+          fn: 'Orders',
+          at: 0,
+          initMs: 300,
+          extensions: true,
+          invocations: [
+            [500, 400],
+            [1500, 200, 'error'],
+            [2500, 300],
+          ],
+        }),
+        environmentLife({
+          env: 'env-prov0001',
+          fn: 'Orders',
+          at: 0,
+          initMs: 400,
+          provisioned: true,
+          invocations: [
+            [1000, 600],
+            [3000, 250],
+          ],
+        }),
+        environmentLife({ env: 'env-slow0001', fn: 'Slow', at: 200, initMs: 150, invocations: [[1000, 2000, 'timeout']] }),
+        [
+          ev(
+            3500,
+            'workbench.throttle',
+            { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' },
+            { functionName: 'Orders', functionVersion: '$LATEST' },
+          ),
+        ],
+      ),
+      2000,
+    );
     const model = new TimelineModel();
     const recorder = new MetricsRecorder();
     for (const e of events) {
@@ -116,7 +159,16 @@ describe('the Timeline webview in Chromium', function () {
     }
     const changes = model.changesSince(-1);
     await send({ type: 'engines', engines: [{ id: 'e1', label: 'sam-app' }] });
-    await send({ type: 'timeline', engine: 'e1', full: true, revision: changes.revision, environments: changes.environments, removed: [], markers: changes.markers, historyMs: model.windowMs });
+    await send({
+      type: 'timeline',
+      engine: 'e1',
+      full: true,
+      revision: changes.revision,
+      environments: changes.environments,
+      removed: [],
+      markers: changes.markers,
+      historyMs: model.windowMs,
+    });
     const now = Date.now();
     await send({
       type: 'metrics',
@@ -128,7 +180,10 @@ describe('the Timeline webview in Chromium', function () {
 
     let counts: RenderedCounts | undefined;
     await waitUntil(async () => {
-      counts = (await posted()).filter((m): m is Extract<WebviewMessage, { type: 'rendered' }> => m.type === 'rendered').map((m) => m.counts).pop();
+      counts = (await posted())
+        .filter((m): m is Extract<WebviewMessage, { type: 'rendered' }> => m.type === 'rendered')
+        .map((m) => m.counts)
+        .pop();
       return counts?.charts === 12 && counts.environments === 3;
     });
     assert.equal(counts!.groups, 2);
@@ -170,7 +225,10 @@ describe('the Timeline webview in Chromium', function () {
 
     assert.deepEqual(await page.evaluate('window.violations'), [], 'no Content-Security-Policy violation');
     assert.deepEqual(pageErrors, []);
-    assert.deepEqual((await posted()).filter((m) => m.type === 'error'), []);
+    assert.deepEqual(
+      (await posted()).filter((m) => m.type === 'error'),
+      [],
+    );
     await page.close();
   });
 
@@ -207,4 +265,3 @@ async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 10_000):
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-

@@ -62,7 +62,13 @@ describe('timeline and metrics on a real engine', function () {
     fs.chmodSync(path.join(dir, 'layer/extensions/tiny'), 0o755);
     workbench = await Workbench.open({
       template: path.join(dir, 'template.yaml'),
-      settings: { credentials: async () => FAKE_CREDENTIALS, shutdownGraceMs: 200, provisionedConcurrency: { Prov: 1 }, asyncRetryDelaysSeconds: [0.05, 0.05], hotReload: false },
+      settings: {
+        credentials: async () => FAKE_CREDENTIALS,
+        shutdownGraceMs: 200,
+        provisionedConcurrency: { Prov: 1 },
+        asyncRetryDelaysSeconds: [0.05, 0.05],
+        hotReload: false,
+      },
       // Subscribed before open provisions Prov's environment.
       onTelemetry: (event) => {
         recorder.record(event);
@@ -81,13 +87,25 @@ describe('timeline and metrics on a real engine', function () {
     assert.equal(first.environmentId, second.environmentId);
     const [env] = envsOf('App');
     assert.equal(env.id, first.environmentId);
-    assert.deepEqual(env.segments.map((s) => s.kind), ['runtimeInit', 'functionInit', 'idle', 'invoke', 'idle', 'invoke', 'idle']);
+    assert.deepEqual(
+      env.segments.map((s) => s.kind),
+      ['runtimeInit', 'functionInit', 'idle', 'invoke', 'idle', 'invoke', 'idle'],
+    );
     const [runtimeInit, functionInit] = env.segments;
     assert.ok(runtimeInit.end! <= functionInit.start + 1 && functionInit.end! > functionInit.start);
     const invokes = env.segments.filter((s) => s.kind === 'invoke');
-    assert.deepEqual(invokes.map((s) => s.startKind), ['cold', 'warm']);
-    assert.deepEqual(invokes.map((s) => s.outcome), ['success', 'success']);
-    assert.match(invokes[0].text!, /^REPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms$/);
+    assert.deepEqual(
+      invokes.map((s) => s.startKind),
+      ['cold', 'warm'],
+    );
+    assert.deepEqual(
+      invokes.map((s) => s.outcome),
+      ['success', 'success'],
+    );
+    assert.match(
+      invokes[0].text!,
+      /^REPORT RequestId: [0-9a-f-]{36}\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms$/,
+    );
     assert.doesNotMatch(invokes[1].text!, /Init Duration/);
     assert.ok(invokes[1].durationMs! >= 30);
     assert.equal(invokes[0].logLines, 1);
@@ -102,8 +120,13 @@ describe('timeline and metrics on a real engine', function () {
     const [before] = envsOf('Prov');
     assert.ok(before, 'the provisioned environment is on the timeline before any invocation');
     assert.equal(before.initializationType, 'provisioned-concurrency');
-    assert.deepEqual(before.segments.map((s) => s.kind), ['runtimeInit', 'functionInit', 'idle']);
-    await (await workbench.invoke('Prov', '{"sleepMs": 20}')).logs;
+    assert.deepEqual(
+      before.segments.map((s) => s.kind),
+      ['runtimeInit', 'functionInit', 'idle'],
+    );
+    await (
+      await workbench.invoke('Prov', '{"sleepMs": 20}')
+    ).logs;
     const [env] = envsOf('Prov');
     const invoke = env.segments.find((s) => s.kind === 'invoke')!;
     assert.equal(invoke.startKind, 'provisioned');
@@ -114,9 +137,14 @@ describe('timeline and metrics on a real engine', function () {
   });
 
   it('an external extension adds the extension init sub-phase', async () => {
-    await (await workbench.invoke('WithExt', '{}')).logs;
+    await (
+      await workbench.invoke('WithExt', '{}')
+    ).logs;
     const [env] = envsOf('WithExt');
-    assert.deepEqual(env.segments.slice(0, 3).map((s) => s.kind), ['extensionInit', 'runtimeInit', 'functionInit']);
+    assert.deepEqual(
+      env.segments.slice(0, 3).map((s) => s.kind),
+      ['extensionInit', 'runtimeInit', 'functionInit'],
+    );
     assert.equal(env.segments.find((s) => s.kind === 'invoke')!.startKind, 'cold');
   });
 
@@ -126,7 +154,9 @@ describe('timeline and metrics on a real engine', function () {
     assert.equal(failed.functionError, 'Unhandled');
     const timedOut = await workbench.invoke('Slow', '{"sleepMs": 3000}');
     await timedOut.logs;
-    const appInvokes = envsOf('App').flatMap((e) => e.segments).filter((s) => s.kind === 'invoke');
+    const appInvokes = envsOf('App')
+      .flatMap((e) => e.segments)
+      .filter((s) => s.kind === 'invoke');
     assert.equal(appInvokes[appInvokes.length - 1].outcome, 'error');
     assert.equal(appInvokes[appInvokes.length - 1].errorType, 'Error');
     await waitFor(() => envsOf('Slow')[0]?.state === 'Terminated');
@@ -134,7 +164,10 @@ describe('timeline and metrics on a real engine', function () {
     const invoke = slow.segments.find((s) => s.kind === 'invoke')!;
     assert.equal(invoke.outcome, 'timeout');
     assert.match(invoke.text!, /\tStatus: timeout$/);
-    assert.deepEqual(slow.segments.slice(-1).map((s) => s.kind), ['shutdown']);
+    assert.deepEqual(
+      slow.segments.slice(-1).map((s) => s.kind),
+      ['shutdown'],
+    );
     assert.ok(slow.endedAt);
     assert.equal(recorder.summary('App').errors, 1);
     assert.equal(recorder.summary('Slow').errors, 1);
@@ -162,7 +195,10 @@ describe('timeline and metrics on a real engine', function () {
     assert.equal(s.invocations, 1);
     assert.equal(s.concurrentExecutionsMax, 1);
     const markers = model.snapshot().markers.filter((m) => m.functionName === 'Reserved');
-    assert.deepEqual(markers.map((m) => m.kind), ['throttle']);
+    assert.deepEqual(
+      markers.map((m) => m.kind),
+      ['throttle'],
+    );
     assert.match(markers[0].text, /ReservedFunctionConcurrentInvocationLimitExceeded/);
   });
 

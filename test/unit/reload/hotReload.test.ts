@@ -32,7 +32,12 @@ interface Seen<T extends TelemetryType> {
 }
 
 /** The next event of a type matching `match`; rejects after `timeoutMs`. */
-function nextEvent<T extends TelemetryType>(workbench: Workbench, type: T, match: (e: TelemetryEvent<T>) => boolean = () => true, timeoutMs = 3000): Promise<Seen<T>> {
+function nextEvent<T extends TelemetryType>(
+  workbench: Workbench,
+  type: T,
+  match: (e: TelemetryEvent<T>) => boolean = () => true,
+  timeoutMs = 3000,
+): Promise<Seen<T>> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       stop();
@@ -151,7 +156,10 @@ describe('hot reload of $LATEST', function () {
     const otherAgain = await workbench.invoke('Other', '{}');
     assert.equal(otherAgain.coldStart, false, 'an unchanged function keeps its warm environment');
     assert.equal(otherAgain.environmentId, other.environmentId);
-    assert.deepEqual(reloads.map((e) => e.record.functionName), ['App']);
+    assert.deepEqual(
+      reloads.map((e) => e.record.functionName),
+      ['App'],
+    );
   });
 
   it('keeps warm environments of functions whose code did not change', async () => {
@@ -176,7 +184,10 @@ describe('hot reload of $LATEST', function () {
     assert.equal(aAgain.coldStart, true);
     assert.notEqual(aAgain.environmentId, a.environmentId);
     assert.equal(json(aAgain.payload).version, 'a2');
-    assert.deepEqual(reloads.map((e) => e.record.functionName), ['A']);
+    assert.deepEqual(
+      reloads.map((e) => e.record.functionName),
+      ['A'],
+    );
   });
 
   it('keeps watching a code directory that a clean build deletes and creates again', async () => {
@@ -263,7 +274,10 @@ describe('hot reload of $LATEST', function () {
     const reloaded = nextEvent(engine, 'workbench.reload');
     fs.writeFileSync(path.join(dir, 'src/app.js'), handler('v2'));
     await reloaded;
-    await waitUntil(() => engine.environments().some((e) => e.id !== old.id && e.initializationType === 'provisioned-concurrency' && e.state === 'Idle'), 'a fresh provisioned environment');
+    await waitUntil(
+      () => engine.environments().some((e) => e.id !== old.id && e.initializationType === 'provisioned-concurrency' && e.state === 'Idle'),
+      'a fresh provisioned environment',
+    );
     await waitUntil(() => !engine.environments().some((e) => e.id === old.id), 'the old one to shut down');
     const result = await engine.invoke('App', '{}');
     assert.equal(result.coldStart, false, 'served by the fresh provisioned environment');
@@ -333,7 +347,8 @@ describe('lambda-workbench serve with hot reload', function () {
     const serve = startServe(['--port', '0', '-t', dir]);
     try {
       const url = await listening(serve);
-      const invoke = async () => (await (await fetch(`${url}/2015-03-31/functions/Echo/invocations`, { method: 'POST', body: '{}' })).json()) as { version: string };
+      const invoke = async () =>
+        (await (await fetch(`${url}/2015-03-31/functions/Echo/invocations`, { method: 'POST', body: '{}' })).json()) as { version: string };
       assert.equal((await invoke()).version, 'v1');
       // The watcher's initial scan is not observable from outside: write until the reload shows.
       const line = 'Reloaded Echo ($LATEST): code changed (src/app.js)';

@@ -41,7 +41,10 @@ describe('Extensions and Telemetry APIs', () => {
       onExtensionError: (ext: RegisteredExtension, kind, type) => errors.push({ name: ext.name, kind, type }),
     });
     const ignore = () => undefined;
-    server = new RuntimeApiServer({ onReady: ignore, onResult: ignore, onInitError: ignore }, { extensions: api, subscribe: (_e, spec) => subscriptions.push(spec) });
+    server = new RuntimeApiServer(
+      { onReady: ignore, onResult: ignore, onInitError: ignore },
+      { extensions: api, subscribe: (_e, spec) => subscriptions.push(spec) },
+    );
     address = await server.listen();
   });
   afterEach(() => server.close());
@@ -49,7 +52,7 @@ describe('Extensions and Telemetry APIs', () => {
   const register = (name?: string, body = '{"events":["INVOKE","SHUTDOWN"]}') =>
     call(address, 'POST', '/2020-01-01/extension/register', name ? { 'Lambda-Extension-Name': name } : {}, body);
 
-  it('registers with AWS\'s response and identifier, and rejects bad registrations with 403s', async () => {
+  it("registers with AWS's response and identifier, and rejects bad registrations with 403s", async () => {
     const ok = await register('logger');
     assert.equal(ok.status, 200);
     assert.match(String(ok.headers['lambda-extension-identifier']), /^[0-9a-f-]{36}$/);
@@ -96,7 +99,13 @@ describe('Extensions and Telemetry APIs', () => {
     const id = String((await register('failing')).headers['lambda-extension-identifier']);
     const noType = await call(address, 'POST', '/2020-01-01/extension/init/error', { 'Lambda-Extension-Identifier': id }, '{}');
     assert.equal(noType.status, 400);
-    const reported = await call(address, 'POST', '/2020-01-01/extension/init/error', { 'Lambda-Extension-Identifier': id, 'Lambda-Extension-Function-Error-Type': 'Extension.ConfigInvalid' }, '{"errorMessage":"x","errorType":"Extension.ConfigInvalid"}');
+    const reported = await call(
+      address,
+      'POST',
+      '/2020-01-01/extension/init/error',
+      { 'Lambda-Extension-Identifier': id, 'Lambda-Extension-Function-Error-Type': 'Extension.ConfigInvalid' },
+      '{"errorMessage":"x","errorType":"Extension.ConfigInvalid"}',
+    );
     assert.equal(reported.status, 202);
     assert.deepEqual(errors, [{ name: 'failing', kind: 'init', type: 'Extension.ConfigInvalid' }]);
     const after = await call(address, 'GET', '/2020-01-01/extension/event/next', { 'Lambda-Extension-Identifier': id });
@@ -105,8 +114,14 @@ describe('Extensions and Telemetry APIs', () => {
 
   it('validates Telemetry API subscriptions as AWS does and maps sandbox.localdomain to loopback', async () => {
     const id = String((await register('telemetry')).headers['lambda-extension-identifier']);
-    const put = (body: unknown) => call(address, 'PUT', '/2022-07-01/telemetry', { 'Lambda-Extension-Identifier': id, 'Content-Type': 'application/json' }, JSON.stringify(body));
-    const good = { schemaVersion: '2022-07-01', types: ['platform', 'function'], buffering: { maxItems: 1000, maxBytes: 262144, timeoutMs: 100 }, destination: { protocol: 'HTTP', URI: 'http://sandbox.localdomain:4243/telemetry' } };
+    const put = (body: unknown) =>
+      call(address, 'PUT', '/2022-07-01/telemetry', { 'Lambda-Extension-Identifier': id, 'Content-Type': 'application/json' }, JSON.stringify(body));
+    const good = {
+      schemaVersion: '2022-07-01',
+      types: ['platform', 'function'],
+      buffering: { maxItems: 1000, maxBytes: 262144, timeoutMs: 100 },
+      destination: { protocol: 'HTTP', URI: 'http://sandbox.localdomain:4243/telemetry' },
+    };
     const ok = await put(good);
     assert.equal(ok.status, 200);
     assert.equal(ok.body, '"OK"');

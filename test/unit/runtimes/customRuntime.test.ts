@@ -45,11 +45,11 @@ const RAW_API = [
   '  exec 7<>"/dev/tcp/${AWS_LAMBDA_RUNTIME_API%:*}/${AWS_LAMBDA_RUNTIME_API##*:}"',
   '  printf \'%s %s HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\nContent-Length: %d\\r\\n\\r\\n%s\' "$1" "$2" "${#3}" "$3" >&7',
   '  while IFS= read -r line <&7; do',
-  '    line=${line%$\'\\r\'}',
+  "    line=${line%$'\\r'}",
   '    [ -z "$line" ] && break',
   '    case $line in [Ll]ambda-[Rr]untime-[Aa]ws-[Rr]equest-[Ii]d:*) ID=${line#*: } ;; esac',
   '  done',
-  '  IFS= read -r -d \'\' BODY <&7',
+  "  IFS= read -r -d '' BODY <&7",
   '  exec 7<&-',
   '}',
 ];
@@ -152,7 +152,7 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
     await workbench?.close();
   });
 
-  it('runs the /next → /response loop: the handler\'s output is the response, and the warm environment keeps its state', async () => {
+  it("runs the /next → /response loop: the handler's output is the response, and the warm environment keeps its state", async () => {
     const first = await workbench.invoke('Echo', '{"msg":"héllo \\"quoted\\""}');
     assert.equal(first.functionError, undefined, String(first.payload));
     assert.equal(first.coldStart, true);
@@ -187,7 +187,10 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
 
   it('scales out: concurrent invocations get their own environments and bash processes', async () => {
     const results = await Promise.all([1, 2, 3].map((i) => workbench.invoke('Echo', `{"c":${i}}`)));
-    assert.deepEqual(results.map((r) => json(r.payload).echo.c), [1, 2, 3]);
+    assert.deepEqual(
+      results.map((r) => json(r.payload).echo.c),
+      [1, 2, 3],
+    );
     assert.equal(new Set(results.map((r) => r.environmentId)).size, 3);
     assert.equal(new Set(results.map((r) => json(r.payload).pid)).size, 3);
   });
@@ -218,7 +221,7 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
     assert.ok(init > 0 && init < start && start < line && line < end, logs.join('\n'));
   });
 
-  it('does not set AWS_EXECUTION_ENV for custom runtimes (nor does the host\'s leak in)', async () => {
+  it("does not set AWS_EXECUTION_ENV for custom runtimes (nor does the host's leak in)", async () => {
     const result = await workbench.invoke('Env', '{}');
     const env = json(result.payload);
     assert.equal(env.executionEnvSet, false, String(result.payload));
@@ -255,7 +258,10 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
     const body = unhandledError(result, 'Runtime.HandlerNotFound');
     assert.match(body.errorMessage, /^function\.nosuch is undefined: no shell function nosuch in .*\/function\.sh$/);
     const logs = await result.logs;
-    assert.ok(logs.some((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/.test(l)), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/.test(l)),
+      logs.join('\n'),
+    );
     assert.match(logs.at(-1)!, /\tStatus: error\tError Type: Runtime\.HandlerNotFound$/);
     const again = await workbench.invoke('NoFunction', '{}');
     assert.equal(again.coldStart, true, 'a failed environment is never reused');
@@ -292,7 +298,10 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
     const logs = await result.logs;
     const id = result.requestId;
     const order = [`handling ${id}`, `cleaning up after ${id}`, `done with ${id}`, `END RequestId: ${id}`].map((line) => logs.indexOf(line));
-    assert.ok(order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1])), logs.join('\n'));
+    assert.ok(
+      order.every((index, i) => index >= 0 && (i === 0 || index > order[i - 1])),
+      logs.join('\n'),
+    );
     assert.match(logs.at(-1)!, new RegExp(`^REPORT RequestId: ${id}\t`));
   });
 
@@ -319,14 +328,19 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
     assert.equal(json(missing.payload).errorMessage, `Couldn't find valid bootstrap(s): [${path.join(dir, 'missing', 'bootstrap')}]`);
     const notExecutable = await workbench.invoke('NotExecutable', '{}');
     assert.equal(notExecutable.errorType, 'Runtime.InvalidEntrypoint');
-    assert.match(json(notExecutable.payload).errorMessage, new RegExp(`${path.join(dir, 'notexec', 'bootstrap').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not executable`));
+    assert.match(
+      json(notExecutable.payload).errorMessage,
+      new RegExp(`${path.join(dir, 'notexec', 'bootstrap').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} is not executable`),
+    );
     const again = await workbench.invoke('Missing', '{}');
     assert.equal(again.coldStart, true);
   });
 
   it('takes the bootstrap from a layer when the code directory has none (/opt/bootstrap on AWS)', async () => {
     const dir = writeProject({
-      'template.yaml': samTemplate({ FromLayer: { handler: 'function.handler', codeUri: 'fn', runtime: PROVIDED, props: 'Layers: [!Ref RuntimeLayer]' } }) + samLayers({ RuntimeLayer: 'runtime-layer' }),
+      'template.yaml':
+        samTemplate({ FromLayer: { handler: 'function.handler', codeUri: 'fn', runtime: PROVIDED, props: 'Layers: [!Ref RuntimeLayer]' } }) +
+        samLayers({ RuntimeLayer: 'runtime-layer' }),
       'runtime-layer/bootstrap': BOOTSTRAP,
       'fn/function.sh': fs.readFileSync(path.join(EXAMPLE, 'function.sh'), 'utf8'),
     });
@@ -353,7 +367,10 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
   });
 
   it('closing the engine leaves no bootstrap behind', async () => {
-    const pids = workbench.environments().map((e) => e.pid).filter((p): p is number => p !== undefined);
+    const pids = workbench
+      .environments()
+      .map((e) => e.pid)
+      .filter((p): p is number => p !== undefined);
     assert.ok(pids.length > 0);
     await workbench.close();
     await expectGone(pids, 'after close');

@@ -25,7 +25,7 @@ const CODE = `
   exports.cbNoWait = (event, context, callback) => { context.callbackWaitsForEmptyEventLoop = false; callback(null, 'now'); };
 `;
 
-describe('a handler that finishes without answering (as AWS\'s Node runtime client 3.x)', function () {
+describe("a handler that finishes without answering (as AWS's Node runtime client 3.x)", function () {
   this.timeout(30000);
   let workbench: Workbench;
 
@@ -62,7 +62,10 @@ describe('a handler that finishes without answering (as AWS\'s Node runtime clie
     const asyncResult = await workbench.invoke('NeverAsync', '{}');
     assert.equal(asyncResult.functionError, 'Unhandled');
     assert.equal(asyncResult.errorType, 'Runtime.NodeJsExit');
-    assert.match(json(asyncResult.payload).errorMessage, /^The Lambda runtime client detected an unexpected Node\.js exit code\. This is most commonly caused by a Promise that was never settled\./);
+    assert.match(
+      json(asyncResult.payload).errorMessage,
+      /^The Lambda runtime client detected an unexpected Node\.js exit code\. This is most commonly caused by a Promise that was never settled\./,
+    );
     // The environment lives on and serves the next invocation.
     const again = await workbench.invoke('Never', '{}');
     assert.equal(again.coldStart, false);

@@ -117,7 +117,7 @@ describe('Node runtime: failure modes', function () {
     await expectError('ExitInit', 'Runtime.ExitError', /Runtime exited with error: exit status 3/);
   });
 
-  it('thrown errors and rejections in AWS\'s shape {errorType, errorMessage, trace}', async () => {
+  it("thrown errors and rejections in AWS's shape {errorType, errorMessage, trace}", async () => {
     const { body } = await expectError('Throws', 'MyCustomError', /^boom: 1$/);
     assert.ok(Array.isArray(body.trace));
     assert.match(body.trace[0], /^MyCustomError: boom: 1/);
@@ -146,7 +146,7 @@ describe('Node runtime: failure modes', function () {
     }
   });
 
-  it('a hanging handler times out with AWS\'s message and its process is killed', async () => {
+  it("a hanging handler times out with AWS's message and its process is killed", async () => {
     const started = Date.now();
     const { result } = await expectError('Hang', 'Sandbox.Timedout', /^RequestId: [0-9a-f-]+ Error: Task timed out after 1\.\d\d seconds$/);
     const elapsed = Date.now() - started;
@@ -157,7 +157,10 @@ describe('Node runtime: failure modes', function () {
     assert.equal(next.coldStart, true, 'the environment was reset');
     const lines = await next.logs;
     assert.ok(lines.some((l) => /Task timed out after 1\.\d\d seconds$/.test(l)));
-    assert.ok(lines.some((l) => /^REPORT .*\tStatus: timeout$/.test(l)), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => /^REPORT .*\tStatus: timeout$/.test(l)),
+      lines.join('\n'),
+    );
     await expectStillServing();
   });
 

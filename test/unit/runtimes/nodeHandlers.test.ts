@@ -107,7 +107,10 @@ describe('Node runtime: handlers', function () {
   });
 
   it('gives the handler a complete context', async () => {
-    const result = await workbench.invoke('Context', '{}', { clientContext: '{"client":{"app_title":"t"},"custom":{"k":"v ✓"}}', traceId: 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1' });
+    const result = await workbench.invoke('Context', '{}', {
+      clientContext: '{"client":{"app_title":"t"},"custom":{"k":"v ✓"}}',
+      traceId: 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1',
+    });
     const ctx = json(result.payload);
     assert.equal(ctx.awsRequestId, result.requestId);
     assert.equal(ctx.functionName, 'my-context-fn');
@@ -130,15 +133,23 @@ describe('Node runtime: handlers', function () {
     const fn = lines.filter((l) => l.includes(`\t${id}\t`));
     const iso = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z';
     assert.match(fn[0], new RegExp(`^${iso}\\t${id}\\tINFO\\tplain 1 \\{ a: 1 \\}$`));
-    assert.deepEqual(fn.slice(1).map((l) => l.split('\t').slice(2).join('\t')), ['INFO\tinfo', 'WARN\twarn', 'ERROR\terror', 'DEBUG\tdebug', 'INFO\tmulti\nline']);
+    assert.deepEqual(
+      fn.slice(1).map((l) => l.split('\t').slice(2).join('\t')),
+      ['INFO\tinfo', 'WARN\twarn', 'ERROR\terror', 'DEBUG\tdebug', 'INFO\tmulti\nline'],
+    );
     assert.ok(lines.some((l) => l === `START RequestId: ${id} Version: $LATEST`));
     assert.ok(lines.some((l) => l === `END RequestId: ${id}`));
     const report = lines.find((l) => l.startsWith('REPORT'))!;
-    assert.match(report, new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`));
+    assert.match(
+      report,
+      new RegExp(
+        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`,
+      ),
+    );
     assert.ok(lines.indexOf(`END RequestId: ${id}`) > lines.indexOf(fn[fn.length - 1]), 'END comes after the function lines');
   });
 
-  it('sets the environment variables as AWS does, with the function\'s own (unreserved ones overridable)', async () => {
+  it("sets the environment variables as AWS does, with the function's own (unreserved ones overridable)", async () => {
     const env = json((await workbench.invoke('Env', '{}')).payload);
     assert.equal(env.MY_VAR, 'hello');
     assert.equal(env.AWS_REGION, 'us-east-1');

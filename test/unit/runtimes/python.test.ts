@@ -169,7 +169,7 @@ describe('Python runtime', function () {
     assert.equal(raw.contentType, 'application/unknown');
   });
 
-  it('gives the handler AWS\'s context object', async () => {
+  it("gives the handler AWS's context object", async () => {
     const traceId = 'Root=1-5bef4de7-ad49b0e87f6ef6c87fc2e700;Parent=9a9197af755a6419;Sampled=1';
     const result = await workbench.invoke('Context', '{}', {
       clientContext: '{"client":{"app_title":"orders-app"},"custom":{"k":"v"},"env":{"locale":"en"}}',
@@ -201,7 +201,7 @@ describe('Python runtime', function () {
     assert.notEqual(bare.trace, traceId);
   });
 
-  it('starts Python with the task root first on sys.path and Lambda\'s variables', async () => {
+  it("starts Python with the task root first on sys.path and Lambda's variables", async () => {
     const { environ, path, cwd } = json((await workbench.invoke('Env', '{}')).payload);
     assert.match(path[0], /\/src$/, `sys.path starts with the task root: ${path.slice(0, 3)}`);
     assert.equal(path[0], environ.LAMBDA_TASK_ROOT);
@@ -215,7 +215,7 @@ describe('Python runtime', function () {
     assert.match(environ._X_AMZN_TRACE_ID, /^Root=1-/);
   });
 
-  it('logs through the root logger in AWS\'s format, one record per call; print() is plain output', async () => {
+  it("logs through the root logger in AWS's format, one record per call; print() is plain output", async () => {
     const result = await workbench.invoke('Logs', '{"who":"py-logs"}');
     assert.equal(json(result.payload), 'ok');
     await result.logs;
@@ -227,15 +227,21 @@ describe('Python runtime', function () {
     assert.match(mine[0], record('INFO', 'hello py-logs'));
     assert.match(mine[1], record('WARNING', 'child logger'));
     assert.match(mine[2], record('ERROR', 'line one\\nline two'), 'a multi-line message stays one record');
-    assert.match(mine[3], /^\[ERROR\]\t\S+\t\S+\tcaught it\nTraceback \(most recent call last\):\n {2}File ".*logs\.py", line \d+, in handler\n.*\nKeyError: 'missing'$/s);
+    assert.match(
+      mine[3],
+      /^\[ERROR\]\t\S+\t\S+\tcaught it\nTraceback \(most recent call last\):\n {2}File ".*logs\.py", line \d+, in handler\n.*\nKeyError: 'missing'$/s,
+    );
     assert.ok(!output.some((l) => l.includes('not shown below INFO')));
     assert.ok(output.includes('printed py-logs'), 'print() output is captured as a plain line');
     assert.ok(output.includes('via context.log'), 'context.log writes the message as is');
     // Before the first invocation there is no request id: the field is empty, as on AWS.
-    assert.ok(output.some((l) => new RegExp(`^\\[INFO\\]\\t${ISO_MS}\\t\\tduring init$`).test(l)), output.join('\n'));
+    assert.ok(
+      output.some((l) => new RegExp(`^\\[INFO\\]\\t${ISO_MS}\\t\\tduring init$`).test(l)),
+      output.join('\n'),
+    );
   });
 
-  it('collects the invocation\'s lines between START and END, with Lambda\'s REPORT line', async () => {
+  it("collects the invocation's lines between START and END, with Lambda's REPORT line", async () => {
     await workbench.shutdownEnvironments('Logs');
     // Python answers within microseconds of its last log line: the lines must still be read first.
     const cold = await workbench.invoke('Logs', '{"who":"collected"}', { collectLogs: true });
@@ -247,15 +253,31 @@ describe('Python runtime', function () {
     assert.match(lines[0], /^INIT_START Runtime Version: python:3\.11\.local-v\d+\.\d+\.\d+\tRuntime Version ARN: local:python:\//);
     assert.ok(start > 0 && end > start, lines.join('\n'));
     const between = lines.slice(start + 1, end);
-    assert.ok(between.some((l) => new RegExp(`^\\[INFO\\]\\t${ISO_MS}\\t${id}\\thello collected$`).test(l)), between.join('\n'));
+    assert.ok(
+      between.some((l) => new RegExp(`^\\[INFO\\]\\t${ISO_MS}\\t${id}\\thello collected$`).test(l)),
+      between.join('\n'),
+    );
     assert.ok(between.includes('printed collected'));
     const report = lines[lines.length - 1];
-    assert.match(report, new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`));
+    assert.match(
+      report,
+      new RegExp(
+        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`,
+      ),
+    );
     const warmLines = await warm.logs;
     assert.ok(!warmLines.some((l) => l.startsWith('INIT_START')));
     assert.ok(warmLines.includes('printed again'), warmLines.join('\n'));
-    assert.ok(warmLines.some((l) => l.endsWith(`\t${warm.requestId}\thello again`)), warmLines.join('\n'));
-    assert.match(warmLines[warmLines.length - 1], new RegExp(`^REPORT RequestId: ${warm.requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB$`));
+    assert.ok(
+      warmLines.some((l) => l.endsWith(`\t${warm.requestId}\thello again`)),
+      warmLines.join('\n'),
+    );
+    assert.match(
+      warmLines[warmLines.length - 1],
+      new RegExp(
+        `^REPORT RequestId: ${warm.requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB$`,
+      ),
+    );
   });
 
   it('splits INIT into runtimeInit and functionInit at the import of the handler module', async () => {
@@ -274,7 +296,12 @@ describe('Python runtime', function () {
 
   it('a module that cannot be imported → Runtime.ImportModuleError, as AWS words it', async () => {
     const { body, result } = await expectError('NoModule');
-    assert.deepEqual(body, { errorMessage: "Unable to import module 'nowhere': No module named 'nowhere'", errorType: 'Runtime.ImportModuleError', requestId: '', stackTrace: [] });
+    assert.deepEqual(body, {
+      errorMessage: "Unable to import module 'nowhere': No module named 'nowhere'",
+      errorType: 'Runtime.ImportModuleError',
+      requestId: '',
+      stackTrace: [],
+    });
     assert.equal(result.coldStart, true);
     const bad = await expectError('BadImport');
     assert.deepEqual(bad.body, {
@@ -286,7 +313,12 @@ describe('Python runtime', function () {
   });
 
   it('a missing handler function → Runtime.HandlerNotFound; a handler without a dot → Runtime.MalformedHandlerName', async () => {
-    assert.deepEqual((await expectError('Missing')).body, { errorMessage: "Handler 'nosuch' missing on module 'app'", errorType: 'Runtime.HandlerNotFound', requestId: '', stackTrace: [] });
+    assert.deepEqual((await expectError('Missing')).body, {
+      errorMessage: "Handler 'nosuch' missing on module 'app'",
+      errorType: 'Runtime.HandlerNotFound',
+      requestId: '',
+      stackTrace: [],
+    });
     assert.deepEqual((await expectError('Malformed')).body, {
       errorMessage: "Bad handler 'nodot': not enough values to unpack (expected 2, got 1)",
       errorType: 'Runtime.MalformedHandlerName',
@@ -387,7 +419,11 @@ describe('Python runtime', function () {
 
 describe('Python runtime: interpreter selection', function () {
   this.timeout(30000);
-  const local = execFileSync('python3', ['-c', 'import sys, os; print(os.path.realpath(sys.executable)); print("%d.%d" % sys.version_info[:2])'], { encoding: 'utf8' }).trim().split('\n');
+  const local = execFileSync('python3', ['-c', 'import sys, os; print(os.path.realpath(sys.executable)); print("%d.%d" % sys.version_info[:2])'], {
+    encoding: 'utf8',
+  })
+    .trim()
+    .split('\n');
   const [localPython, localMinor] = local;
 
   it('warns once when the declared version differs from the interpreter that runs it', async () => {
@@ -406,7 +442,10 @@ describe('Python runtime: interpreter selection', function () {
       const one = await workbench.invoke('One', '{}', { collectLogs: true });
       assert.equal(json(one.payload).version, localMinor, 'the configured interpreter runs the function');
       assert.equal(json(one.payload).environ.AWS_EXECUTION_ENV, `AWS_Lambda_${declared}`);
-      assert.match((await one.logs)[0], new RegExp(`^INIT_START Runtime Version: python:${declared.slice(6).replace('.', '\\.')}\\.local-v${localMinor.replace('.', '\\.')}\\.\\d+\\t`));
+      assert.match(
+        (await one.logs)[0],
+        new RegExp(`^INIT_START Runtime Version: python:${declared.slice(6).replace('.', '\\.')}\\.local-v${localMinor.replace('.', '\\.')}\\.\\d+\\t`),
+      );
       await workbench.invoke('Two', '{}');
       await workbench.shutdownEnvironments();
       await workbench.invoke('One', '{}');

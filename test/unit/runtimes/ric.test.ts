@@ -24,7 +24,7 @@ const HTTP_CLIENT = 'Environment:\n  Variables:\n    AWS_LAMBDA_NODEJS_USE_ALTER
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', function () {
+describe("aws-lambda-ric (AWS's Node runtime client) as a custom runtime", function () {
   this.timeout(30000);
   let workbench: Workbench;
   let dir: string;
@@ -93,7 +93,7 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
   });
   after(() => workbench?.close());
 
-  it('returns the handler\'s JSON result and reuses the warm environment', async () => {
+  it("returns the handler's JSON result and reuses the warm environment", async () => {
     const first = await workbench.invoke('Ok', '{"x":1}');
     assert.equal(first.functionError, undefined, String(first.payload));
     assert.equal(first.coldStart, true);
@@ -125,8 +125,14 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
     assert.equal(body.errorMessage, 'index.nosuch is undefined or not exported');
     assert.ok(Array.isArray(body.trace));
     const logs = await result.logs;
-    assert.ok(logs.some((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/.test(l)), logs.join('\n'));
-    assert.ok(logs.some((l) => l.includes('Init Error') && l.includes('Runtime.HandlerNotFound')), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => /^INIT_REPORT Init Duration: [\d.]+ ms\tPhase: init\tStatus: error\tError Type: Runtime\.HandlerNotFound$/.test(l)),
+      logs.join('\n'),
+    );
+    assert.ok(
+      logs.some((l) => l.includes('Init Error') && l.includes('Runtime.HandlerNotFound')),
+      logs.join('\n'),
+    );
     assert.ok(!workbench.environments().some((e) => e.id === result.environmentId && e.state !== 'Terminated'));
     const again = await invokeAgain(workbench, 'NoHandler', result, { reused: false, message: 'a failed environment is never reused' });
     assert.equal(again.errorType, 'Runtime.HandlerNotFound');
@@ -181,7 +187,7 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
     assert.equal(again.errorType, 'MyCustomError');
   });
 
-  it('works the same with ric\'s Node http client (AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1)', async () => {
+  it("works the same with ric's Node http client (AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1)", async () => {
     const first = await workbench.invoke('HttpClient', '{"a":1}');
     const second = await workbench.invoke('HttpClient', '{"a":2}');
     assert.deepEqual([json(first.payload).count, json(second.payload).count], [1, 2]);
@@ -216,7 +222,7 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
     assert.equal(ctx.executionEnv, null, 'no AWS_EXECUTION_ENV for custom runtimes');
   });
 
-  it('ric\'s console output reaches the invocation\'s log with the request id', async () => {
+  it("ric's console output reaches the invocation's log with the request id", async () => {
     const result = await workbench.invoke('Logs', '{}', { collectLogs: true });
     assert.equal(json(result.payload), 'logged');
     const logs = await result.logs;
@@ -232,7 +238,10 @@ describe('aws-lambda-ric (AWS\'s Node runtime client) as a custom runtime', func
   });
 
   it('closing the engine leaves no ric process behind', async () => {
-    const pids = workbench.environments().map((e) => e.pid).filter((p): p is number => p !== undefined);
+    const pids = workbench
+      .environments()
+      .map((e) => e.pid)
+      .filter((p): p is number => p !== undefined);
     assert.ok(pids.length > 0);
     await workbench.close();
     for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} still alive`);

@@ -18,7 +18,11 @@ export class FakeEnvironment implements SchedulableEnvironment {
   private answerInvocation: ((outcome: InvocationOutcome) => void) | undefined;
   private reportDone: (() => void) | undefined;
 
-  constructor(readonly fn: FunctionDefinition, readonly version: string, readonly initializationType: InitializationType) {
+  constructor(
+    readonly fn: FunctionDefinition,
+    readonly version: string,
+    readonly initializationType: InitializationType,
+  ) {
     this.lifecycle.onTransition(() => {
       for (const listener of this.listeners) listener(this);
     });
@@ -54,7 +58,11 @@ export class FakeEnvironment implements SchedulableEnvironment {
       this.lifecycle.apply('initDone');
       resolve({ ok: true, durationMs: 5 });
     } else {
-      resolve({ ok: false, durationMs: 5, error: { payload: Buffer.from('{"errorType":"Runtime.ExitError"}'), errorType: 'Runtime.ExitError', status: 'error' } });
+      resolve({
+        ok: false,
+        durationMs: 5,
+        error: { payload: Buffer.from('{"errorType":"Runtime.ExitError"}'), errorType: 'Runtime.ExitError', status: 'error' },
+      });
       void this.reset();
     }
   }
@@ -92,7 +100,14 @@ export class FakeEnvironment implements SchedulableEnvironment {
   }
 
   reportFailedInit(request: InvokeRequest, init: InitOutcome): InvocationOutcome {
-    return { payload: init.error!.payload, functionError: 'Unhandled', errorType: init.error!.errorType, status: 'error', durationMs: 0, reported: Promise.resolve() };
+    return {
+      payload: init.error!.payload,
+      functionError: 'Unhandled',
+      errorType: init.error!.errorType,
+      status: 'error',
+      durationMs: 0,
+      reported: Promise.resolve(),
+    };
   }
 
   async shutdown(): Promise<void> {

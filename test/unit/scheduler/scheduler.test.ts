@@ -28,7 +28,10 @@ function harness(functions: FunctionDefinition[], settings: Partial<SchedulerSet
 function start(h: Harness, fn: FunctionDefinition, version = '$LATEST'): { result: Promise<ScheduledResult>; settled: () => boolean } {
   let done = false;
   const result = h.scheduler.run(fn, version, request());
-  result.then(() => (done = true), () => (done = true));
+  result.then(
+    () => (done = true),
+    () => (done = true),
+  );
   return { result, settled: () => done };
 }
 
@@ -75,14 +78,20 @@ describe('Scheduler (fake environment factory)', () => {
     await until(() => env.awaitingAnswer, 'the invocation');
     env.answer('first');
     const first = await run.result;
-    assert.deepEqual({ id: first.environmentId, cold: first.coldStart, init: first.initDurationMs, payload: first.outcome.payload.toString() }, { id: env.id, cold: true, init: 5, payload: 'first' });
+    assert.deepEqual(
+      { id: first.environmentId, cold: first.coldStart, init: first.initDurationMs, payload: first.outcome.payload.toString() },
+      { id: env.id, cold: true, init: 5, payload: 'first' },
+    );
     env.finishReport();
 
     const warm = start(h, fn);
     await until(() => env.awaitingAnswer, 'the warm invocation');
     env.answer('second');
     const second = await warm.result;
-    assert.deepEqual({ id: second.environmentId, cold: second.coldStart, init: second.initDurationMs, payload: second.outcome.payload.toString() }, { id: env.id, cold: false, init: undefined, payload: 'second' });
+    assert.deepEqual(
+      { id: second.environmentId, cold: second.coldStart, init: second.initDurationMs, payload: second.outcome.payload.toString() },
+      { id: env.id, cold: false, init: undefined, payload: 'second' },
+    );
     assert.equal(h.created.length, 1);
     assert.equal(env.requests.length, 2);
   });
@@ -291,8 +300,14 @@ describe('Scheduler (fake environment factory)', () => {
       await until(() => v1.awaitingAnswer, 'the invocation');
       await v1.complete();
       await run.result;
-      assert.equal(h.scheduler.retireWhere(fn.functionName, (env) => env.version === '1'), 1);
-      assert.deepEqual(h.created.map((e) => e.shutdownCalls), [0, 1]);
+      assert.equal(
+        h.scheduler.retireWhere(fn.functionName, (env) => env.version === '1'),
+        1,
+      );
+      assert.deepEqual(
+        h.created.map((e) => e.shutdownCalls),
+        [0, 1],
+      );
     });
   });
 
@@ -320,7 +335,13 @@ describe('Scheduler (fake environment factory)', () => {
     start(h, fn);
     await created(h, 2);
     await h.scheduler.close();
-    assert.deepEqual(h.created.map((e) => [e.shutdownCalls, e.state]), [[1, 'Terminated'], [1, 'Terminated']]);
+    assert.deepEqual(
+      h.created.map((e) => [e.shutdownCalls, e.state]),
+      [
+        [1, 'Terminated'],
+        [1, 'Terminated'],
+      ],
+    );
     assert.deepEqual(h.scheduler.environments(), []);
     await assert.rejects(h.scheduler.run(fn, '$LATEST', request()), (error: unknown) => error instanceof WorkbenchError && error.code === 'ServiceException');
     assert.equal(await h.scheduler.provision(fn, '1', 2), 0);

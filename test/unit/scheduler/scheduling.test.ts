@@ -49,14 +49,23 @@ describe('environment lifecycle and scheduling', function () {
       assert.equal(second.coldStart, false);
       assert.equal(third.coldStart, false);
       assert.equal(second.environmentId, first.environmentId);
-      assert.deepEqual([first, second, third].map((r) => json(r.payload).n), [1, 2, 3]);
+      assert.deepEqual(
+        [first, second, third].map((r) => json(r.payload).n),
+        [1, 2, 3],
+      );
       assert.equal(new Set([first, second, third].map((r) => json(r.payload).pid)).size, 1);
       const firstLogs = await first.logs;
       const secondLogs = await second.logs;
       assert.match(firstLogs[0], /^INIT_START Runtime Version: nodejs:20\./);
-      assert.match(firstLogs.find((l) => l.startsWith('REPORT'))!, /\tInit Duration: \d+\.\d\d ms$/);
+      assert.match(
+        firstLogs.find((l) => l.startsWith('REPORT'))!,
+        /\tInit Duration: \d+\.\d\d ms$/,
+      );
       assert.ok(!secondLogs.some((l) => l.startsWith('INIT_START')));
-      assert.doesNotMatch(secondLogs.find((l) => l.startsWith('REPORT'))!, /Init Duration/);
+      assert.doesNotMatch(
+        secondLogs.find((l) => l.startsWith('REPORT'))!,
+        /Init Duration/,
+      );
       assert.ok(first.initDurationMs! > 0);
     });
 
@@ -67,10 +76,15 @@ describe('environment lifecycle and scheduling', function () {
       assert.equal(types[5], 'platform.report');
       const initReport = events.find((e) => e.environmentId === env && e.type === 'platform.initReport')!.record as any;
       assert.equal(initReport.status, 'success');
-      assert.deepEqual(initReport.spans.map((s: any) => s.name), ['runtimeInit', 'functionInit']);
+      assert.deepEqual(
+        initReport.spans.map((s: any) => s.name),
+        ['runtimeInit', 'functionInit'],
+      );
       const sum = initReport.spans.reduce((t: number, s: any) => t + s.durationMs, 0);
       assert.ok(Math.abs(sum - initReport.metrics.durationMs) < 1, 'the sub-phases add up to the init duration');
-      const states = events.filter((e) => e.environmentId === env && e.type === 'workbench.environment').map((e) => (e.record as any).detail ?? (e.record as any).state);
+      const states = events
+        .filter((e) => e.environmentId === env && e.type === 'workbench.environment')
+        .map((e) => (e.record as any).detail ?? (e.record as any).state);
       assert.deepEqual(states.slice(0, 3), ['init:runtime', 'Idle', 'Invoking']);
     });
 
@@ -118,14 +132,23 @@ describe('environment lifecycle and scheduling', function () {
     });
 
     it('rejects unknown functions and qualifiers, bad JSON and oversized payloads with AWS errors', async () => {
-      await assert.rejects(workbench.invoke('Nope', '{}'), (e: WorkbenchError) =>
-        e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope');
-      await assert.rejects(workbench.invoke('App', '{}', { qualifier: 'prod' }), (e: WorkbenchError) =>
-        e.code === 'ResourceNotFoundException' && e.message.endsWith('function:App:prod'));
-      await assert.rejects(workbench.invoke('App', '{not json'), (e: WorkbenchError) =>
-        e.code === 'InvalidRequestContentException' && e.statusCode === 400 && /^Could not parse request body into json/.test(e.message));
-      await assert.rejects(workbench.invoke('App', Buffer.alloc(6 * 1024 * 1024 + 1, 0x20)), (e: WorkbenchError) =>
-        e.code === 'RequestEntityTooLargeException' && e.statusCode === 413);
+      await assert.rejects(
+        workbench.invoke('Nope', '{}'),
+        (e: WorkbenchError) =>
+          e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope',
+      );
+      await assert.rejects(
+        workbench.invoke('App', '{}', { qualifier: 'prod' }),
+        (e: WorkbenchError) => e.code === 'ResourceNotFoundException' && e.message.endsWith('function:App:prod'),
+      );
+      await assert.rejects(
+        workbench.invoke('App', '{not json'),
+        (e: WorkbenchError) => e.code === 'InvalidRequestContentException' && e.statusCode === 400 && /^Could not parse request body into json/.test(e.message),
+      );
+      await assert.rejects(
+        workbench.invoke('App', Buffer.alloc(6 * 1024 * 1024 + 1, 0x20)),
+        (e: WorkbenchError) => e.code === 'RequestEntityTooLargeException' && e.statusCode === 413,
+      );
       await assert.rejects(workbench.invoke('bad name!', '{}'), (e: WorkbenchError) => e.code === 'InvalidParameterValueException');
       // Qualified names and ARNs reach the same function.
       assert.equal((await workbench.invoke('App:$LATEST', '{}')).functionName, 'App');
@@ -157,7 +180,10 @@ describe('environment lifecycle and scheduling', function () {
       await new Promise((r) => setTimeout(r, 1200));
       assert.ok(!isAlive(pid), 'the idle environment was shut down');
       assert.deepEqual(workbench.environments(), []);
-      assert.ok(lines.some((l) => l.endsWith('\tINFO\tgot SIGTERM')), 'the runtime received SIGTERM first');
+      assert.ok(
+        lines.some((l) => l.endsWith('\tINFO\tgot SIGTERM')),
+        'the runtime received SIGTERM first',
+      );
       assert.equal((await workbench.invoke('App', '{}')).coldStart, true);
     } finally {
       await workbench.close();
@@ -172,7 +198,10 @@ describe('environment lifecycle and scheduling', function () {
       assert.equal(result.functionError, 'Unhandled');
       assert.equal(json(result.payload).errorType, 'Sandbox.Timedout');
       const lines = await result.logs;
-      assert.ok(lines.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout/.test(l)), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => /^INIT_REPORT Init Duration: \d+\.\d\d ms\tPhase: init\tStatus: timeout/.test(l)),
+        lines.join('\n'),
+      );
     } finally {
       await workbench.close();
     }
@@ -185,7 +214,11 @@ describe('environment lifecycle and scheduling', function () {
       'src/spawner.js': `const { spawn } = require('child_process'); let child; exports.handler = async () => { child = spawn('sleep', ['60']); return { pid: process.pid, child: child.pid }; };`,
     });
     const workbench = await openProject(dir);
-    const results = await Promise.all([workbench.invoke('App', '{"sleepMs":100}'), workbench.invoke('App', '{"sleepMs":100}'), workbench.invoke('Spawner', '{}')]);
+    const results = await Promise.all([
+      workbench.invoke('App', '{"sleepMs":100}'),
+      workbench.invoke('App', '{"sleepMs":100}'),
+      workbench.invoke('Spawner', '{}'),
+    ]);
     const pids = results.flatMap((r) => [json(r.payload).pid, json(r.payload).child].filter(Boolean));
     assert.equal(pids.length, 4);
     assert.ok(pids.every(isAlive));

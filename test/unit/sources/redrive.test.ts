@@ -29,9 +29,18 @@ describe('dead-letter queue redrive', function () {
     assert.deepEqual(result, { moved: { work: 3 }, total: 3, skipped: 0 });
     assert.deepEqual(await dlq.stats(), { visible: 0, inFlight: 0, delayed: 0 });
     const back = await work.receive({ maxMessages: 10 });
-    assert.deepEqual(back.map((m) => m.body), ['a', 'b', 'c']);
-    assert.deepEqual(back.map((m) => m.messageAttributes.n.StringValue), ['a', 'b', 'c']);
-    assert.ok(back.every((m) => m.attributes.ApproximateReceiveCount === '1'), 'a redriven message starts its receive count again');
+    assert.deepEqual(
+      back.map((m) => m.body),
+      ['a', 'b', 'c'],
+    );
+    assert.deepEqual(
+      back.map((m) => m.messageAttributes.n.StringValue),
+      ['a', 'b', 'c'],
+    );
+    assert.ok(
+      back.every((m) => m.attributes.ApproximateReceiveCount === '1'),
+      'a redriven message starts its receive count again',
+    );
   });
 
   it('sends messages without a known source to the given target; with no target they stay in the DLQ, visible', async () => {
@@ -45,7 +54,10 @@ describe('dead-letter queue redrive', function () {
 
     const result = await redriveDeadLetterQueue(dlq, { target });
     assert.equal(result.total, 2);
-    assert.deepEqual((await target.receive({ maxMessages: 10 })).map((m) => m.body), ['x', 'y']);
+    assert.deepEqual(
+      (await target.receive({ maxMessages: 10 })).map((m) => m.body),
+      ['x', 'y'],
+    );
     assert.equal((await dlq.stats()).visible, 0);
   });
 
@@ -64,15 +76,32 @@ describe('dead-letter queue redrive', function () {
     assert.deepEqual(await dlq.stats(), { visible: 0, inFlight: 1, delayed: 0 });
     const moved = [];
     for (let batch; (batch = await target.receive({ maxMessages: 10 })).length > 0;) moved.push(...batch.map((m) => m.body));
-    assert.deepEqual(moved, Array.from({ length: 14 }, (_, i) => `m${i + 1}`));
+    assert.deepEqual(
+      moved,
+      Array.from({ length: 14 }, (_, i) => `m${i + 1}`),
+    );
   });
 
-  it('FIFO: keeps the group and order, and is not swallowed by the source\'s deduplication interval', async () => {
+  it("FIFO: keeps the group and order, and is not swallowed by the source's deduplication interval", async () => {
     const dlq = f.queue('dead.fifo', { fifo: true, contentBasedDeduplication: true });
-    const src = f.queue('src.fifo', { fifo: true, contentBasedDeduplication: true, visibilityTimeoutSeconds: 0, redrive: { deadLetterTargetArn: f.arn('dead.fifo'), maxReceiveCount: 1 } });
-    await src.send([{ body: 'p', messageGroupId: 'g' }, { body: 'q', messageGroupId: 'g' }]);
-    assert.deepEqual((await src.receive({ maxMessages: 1 })).map((m) => m.body), ['p']);
-    assert.deepEqual((await src.receive({ maxMessages: 1 })).map((m) => m.body), ['q']);
+    const src = f.queue('src.fifo', {
+      fifo: true,
+      contentBasedDeduplication: true,
+      visibilityTimeoutSeconds: 0,
+      redrive: { deadLetterTargetArn: f.arn('dead.fifo'), maxReceiveCount: 1 },
+    });
+    await src.send([
+      { body: 'p', messageGroupId: 'g' },
+      { body: 'q', messageGroupId: 'g' },
+    ]);
+    assert.deepEqual(
+      (await src.receive({ maxMessages: 1 })).map((m) => m.body),
+      ['p'],
+    );
+    assert.deepEqual(
+      (await src.receive({ maxMessages: 1 })).map((m) => m.body),
+      ['q'],
+    );
     assert.deepEqual(await src.receive({ maxMessages: 1 }), []);
     assert.equal((await dlq.stats()).visible, 2);
 
@@ -80,7 +109,13 @@ describe('dead-letter queue redrive', function () {
     const result = await redriveDeadLetterQueue(dlq, { target: src });
     assert.equal(result.total, 2);
     const back = await src.receive({ maxMessages: 10 });
-    assert.deepEqual(back.map((m) => [m.body, m.attributes.MessageGroupId]), [['p', 'g'], ['q', 'g']]);
+    assert.deepEqual(
+      back.map((m) => [m.body, m.attributes.MessageGroupId]),
+      [
+        ['p', 'g'],
+        ['q', 'g'],
+      ],
+    );
   });
 
   it('a failed send leaves the messages in the DLQ, visible again at once', async () => {
@@ -103,15 +138,28 @@ describe('dead-letter queue redrive', function () {
     const b = queueDefinition('b', 'us-east-1', { redrive: { deadLetterTargetArn: dlq.arn, maxReceiveCount: 5 } });
     const c = queueDefinition('c', 'us-east-1', { redrive: { deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:undeclared', maxReceiveCount: 1 } });
     const all = [dlq, a, b, c];
-    assert.deepEqual(deadLetterSources(all, dlq.arn).map((q) => q.name), ['a', 'b']);
-    assert.deepEqual(deadLetterQueues(all).map((d) => [d.arn.split(':').pop(), d.definition?.name, d.sources.map((s) => s.name)]), [
-      ['dlq', 'dlq', ['a', 'b']],
-      ['undeclared', undefined, ['c']],
-    ]);
+    assert.deepEqual(
+      deadLetterSources(all, dlq.arn).map((q) => q.name),
+      ['a', 'b'],
+    );
+    assert.deepEqual(
+      deadLetterQueues(all).map((d) => [d.arn.split(':').pop(), d.definition?.name, d.sources.map((s) => s.name)]),
+      [
+        ['dlq', 'dlq', ['a', 'b']],
+        ['undeclared', undefined, ['c']],
+      ],
+    );
   });
 
   it('builds the send input: FIFO gets the group and a fresh deduplication id; standard neither', () => {
-    const message = { messageId: 'id-1', receiptHandle: 'r', body: 'b', md5OfBody: '', attributes: { MessageGroupId: 'g', MessageDeduplicationId: 'd' }, messageAttributes: {} };
+    const message = {
+      messageId: 'id-1',
+      receiptHandle: 'r',
+      body: 'b',
+      md5OfBody: '',
+      attributes: { MessageGroupId: 'g', MessageDeduplicationId: 'd' },
+      messageAttributes: {},
+    };
     assert.deepEqual(redriveInput(message, queueDefinition('s', 'us-east-1')), { body: 'b' });
     const fifo = redriveInput(message, queueDefinition('s.fifo', 'us-east-1', { fifo: true }), 36);
     assert.deepEqual(fifo, { body: 'b', messageGroupId: 'g', messageDeduplicationId: 'id-1-redrive-10' });

@@ -26,7 +26,7 @@ describe('embedded SQS queue', function () {
   freshQueueFixtureEach((fixture) => (f = fixture));
 
   describe('standard queues', () => {
-    it('sends, receives and deletes with SQS\'s fields and digests', async () => {
+    it("sends, receives and deletes with SQS's fields and digests", async () => {
       const q = f.queue('orders');
       const attributes = {
         s: { DataType: 'String', StringValue: 'x' },
@@ -61,7 +61,10 @@ describe('embedded SQS queue', function () {
       assert.equal(new Set(sent.map((s) => s.messageId)).size, 10);
       const first = await q.receive({ maxMessages: 5 });
       const second = await q.receive({ maxMessages: 10 });
-      assert.deepEqual([...first, ...second].map((m) => m.body), Array.from({ length: 12 }, (_, i) => `m${i}`));
+      assert.deepEqual(
+        [...first, ...second].map((m) => m.body),
+        Array.from({ length: 12 }, (_, i) => `m${i}`),
+      );
     });
 
     it('hides a received message for the visibility timeout, then redelivers it with a higher receive count', async () => {
@@ -106,10 +109,19 @@ describe('embedded SQS queue', function () {
       assert.deepEqual(await delayed.receive({ maxMessages: 1 }), []);
       const q = f.queue('plain');
       await q.send([{ body: 'now' }, { body: 'later', delaySeconds: 1 }]);
-      assert.deepEqual((await q.receive({ maxMessages: 10 })).map((m) => m.body), ['now']);
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
+        ['now'],
+      );
       await sleep(1050);
-      assert.deepEqual((await delayed.receive({ maxMessages: 1 })).map((m) => m.body), ['late']);
-      assert.deepEqual((await q.receive({ maxMessages: 10 })).map((m) => m.body), ['later']);
+      assert.deepEqual(
+        (await delayed.receive({ maxMessages: 1 })).map((m) => m.body),
+        ['late'],
+      );
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
+        ['later'],
+      );
     });
 
     it('drops messages past the retention period', async () => {
@@ -117,10 +129,16 @@ describe('embedded SQS queue', function () {
       await q.send([{ body: 'old' }]);
       await sleep(1100);
       await q.send([{ body: 'new' }]);
-      assert.deepEqual((await q.receive({ maxMessages: 10 })).map((m) => m.body), ['new']);
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
+        ['new'],
+      );
       assert.deepEqual(await q.stats(), { visible: 0, inFlight: 1, delayed: 0 });
       await f.reopen();
-      assert.deepEqual((await f.queue('short').peek()).map((m) => m.body), ['new']);
+      assert.deepEqual(
+        (await f.queue('short').peek()).map((m) => m.body),
+        ['new'],
+      );
     });
 
     it('long polling resolves as soon as a message arrives, and ends on abort', async () => {
@@ -130,7 +148,10 @@ describe('embedded SQS queue', function () {
       setTimeout(() => void q.send([{ body: 'ping' }]), 150);
       const got = await q.receive({ maxMessages: 1, waitTimeSeconds: 10 });
       const waited = Date.now() - started;
-      assert.deepEqual(got.map((m) => m.body), ['ping']);
+      assert.deepEqual(
+        got.map((m) => m.body),
+        ['ping'],
+      );
       assert.ok(waited >= 140 && waited < 1000, `woke after ${waited} ms`);
 
       const controller = new AbortController();
@@ -144,11 +165,14 @@ describe('embedded SQS queue', function () {
       await vis.send([{ body: 'back' }]);
       await vis.receive({ maxMessages: 1 });
       const t2 = Date.now();
-      assert.deepEqual((await vis.receive({ maxMessages: 1, waitTimeSeconds: 5 })).map((m) => m.body), ['back']);
+      assert.deepEqual(
+        (await vis.receive({ maxMessages: 1, waitTimeSeconds: 5 })).map((m) => m.body),
+        ['back'],
+      );
       assert.ok(Date.now() - t2 < 2000);
     });
 
-    it('the queue\'s ReceiveMessageWaitTimeSeconds applies when the receive does not say', async () => {
+    it("the queue's ReceiveMessageWaitTimeSeconds applies when the receive does not say", async () => {
       const q = f.queue('waits', { receiveWaitSeconds: 1 });
       const t = Date.now();
       assert.deepEqual(await q.receive({ maxMessages: 1 }), []);
@@ -179,7 +203,10 @@ describe('embedded SQS queue', function () {
       const [sent] = await q.send([{ body: 'poison', messageAttributes: { k: { DataType: 'String', StringValue: 'v' } } }]);
       await q.send([{ body: 'fine' }]);
       const r1 = await q.receive({ maxMessages: 10 });
-      assert.deepEqual(r1.map((m) => m.body), ['poison', 'fine']);
+      assert.deepEqual(
+        r1.map((m) => m.body),
+        ['poison', 'fine'],
+      );
       await q.delete([r1[1].receiptHandle]);
       assert.equal((await q.receive({ maxMessages: 10 }))[0].attributes.ApproximateReceiveCount, '2');
       // The third receive would be the message's third delivery: it moves instead.
@@ -210,35 +237,63 @@ describe('embedded SQS queue', function () {
     it('keeps order within a group and hands out no group that has messages in flight', async () => {
       const q = fifo('orders');
       const sent = await q.send([
-        { body: 'a1', messageGroupId: 'a' }, { body: 'a2', messageGroupId: 'a' }, { body: 'b1', messageGroupId: 'b' },
-        { body: 'a3', messageGroupId: 'a' }, { body: 'b2', messageGroupId: 'b' },
+        { body: 'a1', messageGroupId: 'a' },
+        { body: 'a2', messageGroupId: 'a' },
+        { body: 'b1', messageGroupId: 'b' },
+        { body: 'a3', messageGroupId: 'a' },
+        { body: 'b2', messageGroupId: 'b' },
       ]);
       const seqs = sent.map((s) => BigInt(s.sequenceNumber!));
-      assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]), 'sequence numbers increase');
+      assert.ok(
+        seqs.every((s, i) => i === 0 || s > seqs[i - 1]),
+        'sequence numbers increase',
+      );
       assert.ok(sent.every((s) => /^\d{20}$/.test(s.sequenceNumber!)));
       const first = await q.receive({ maxMessages: 2 });
-      assert.deepEqual(first.map((m) => m.body), ['a1', 'a2']);
+      assert.deepEqual(
+        first.map((m) => m.body),
+        ['a1', 'a2'],
+      );
       assert.equal(first[0].attributes.MessageGroupId, 'a');
       assert.equal(first[0].attributes.SequenceNumber, sent[0].sequenceNumber);
       assert.ok(first[0].attributes.MessageDeduplicationId);
       // Group a is in flight: only b is available, whatever is asked for.
-      assert.deepEqual((await q.receive({ maxMessages: 10 })).map((m) => m.body), ['b1', 'b2']);
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
+        ['b1', 'b2'],
+      );
       assert.deepEqual(await q.receive({ maxMessages: 10 }), []);
       await q.delete([first[0].receiptHandle]);
       assert.deepEqual(await q.receive({ maxMessages: 10 }), [], 'a2 is still in flight');
       await q.delete([first[1].receiptHandle]);
-      assert.deepEqual((await q.receive({ maxMessages: 10 })).map((m) => m.body), ['a3']);
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
+        ['a3'],
+      );
     });
 
     it('a group whose messages return (visibility timeout) delivers them again first, in order', async () => {
       const q = fifo('retry', { visibilityTimeoutSeconds: 1 });
-      await q.send([{ body: '1', messageGroupId: 'g' }, { body: '2', messageGroupId: 'g' }, { body: '3', messageGroupId: 'g' }]);
+      await q.send([
+        { body: '1', messageGroupId: 'g' },
+        { body: '2', messageGroupId: 'g' },
+        { body: '3', messageGroupId: 'g' },
+      ]);
       const batch = await q.receive({ maxMessages: 2 });
-      assert.deepEqual(batch.map((m) => m.body), ['1', '2']);
+      assert.deepEqual(
+        batch.map((m) => m.body),
+        ['1', '2'],
+      );
       await q.delete([batch[0].receiptHandle]);
       await sleep(1100);
       const again = await q.receive({ maxMessages: 10 });
-      assert.deepEqual(again.map((m) => [m.body, m.attributes.ApproximateReceiveCount]), [['2', '2'], ['3', '1']]);
+      assert.deepEqual(
+        again.map((m) => [m.body, m.attributes.ApproximateReceiveCount]),
+        [
+          ['2', '2'],
+          ['3', '1'],
+        ],
+      );
     });
 
     it('deduplicates within five minutes (explicit ids and content-based)', async () => {
@@ -250,10 +305,16 @@ describe('embedded SQS queue', function () {
       const [c] = await q.send([{ body: 'x', messageGroupId: 'g', messageDeduplicationId: 'id-1' }]);
       const [d] = await q.send([{ body: 'y', messageGroupId: 'g', messageDeduplicationId: 'id-1' }]);
       assert.equal(d.messageId, c.messageId);
-      const [inBatch1, inBatch2] = await q.send([{ body: 'z', messageGroupId: 'g' }, { body: 'z', messageGroupId: 'h' }]);
+      const [inBatch1, inBatch2] = await q.send([
+        { body: 'z', messageGroupId: 'g' },
+        { body: 'z', messageGroupId: 'h' },
+      ]);
       assert.equal(inBatch2.messageId, inBatch1.messageId, 'duplicates within one batch too');
       const all = await q.receive({ maxMessages: 10 });
-      assert.deepEqual(all.map((m) => m.body), ['same', 'x', 'z']);
+      assert.deepEqual(
+        all.map((m) => m.body),
+        ['same', 'x', 'z'],
+      );
       assert.equal(all[0].attributes.MessageDeduplicationId, createHash('sha256').update('same').digest('hex'));
       // Deleted messages stay deduplicated, also after a restart.
       await q.delete(all.map((m) => m.receiptHandle));
@@ -267,20 +328,41 @@ describe('embedded SQS queue', function () {
       const q = fifo('strict', { contentBasedDeduplication: false });
       await assert.rejects(q.send([{ body: 'x' }]), sqsError('MissingParameter', /MessageGroupId/));
       await assert.rejects(q.send([{ body: 'x', messageGroupId: 'g' }]), sqsError('InvalidParameterValue', /ContentBasedDeduplication/));
-      await assert.rejects(q.send([{ body: 'x', messageGroupId: 'g', messageDeduplicationId: 'd', delaySeconds: 5 }]), sqsError('InvalidParameterValue', /DelaySeconds/));
-      await assert.rejects(q.send([{ body: 'x', messageGroupId: 'bad group id with spaces', messageDeduplicationId: 'd' }]), sqsError('InvalidParameterValue', /MessageGroupId/));
+      await assert.rejects(
+        q.send([{ body: 'x', messageGroupId: 'g', messageDeduplicationId: 'd', delaySeconds: 5 }]),
+        sqsError('InvalidParameterValue', /DelaySeconds/),
+      );
+      await assert.rejects(
+        q.send([{ body: 'x', messageGroupId: 'bad group id with spaces', messageDeduplicationId: 'd' }]),
+        sqsError('InvalidParameterValue', /MessageGroupId/),
+      );
       await assert.rejects(f.queue('std').send([{ body: 'x', messageDeduplicationId: 'd' }]), sqsError('InvalidParameterValue', /MessageDeduplicationId/));
       // Nothing of a rejected batch is stored.
-      await assert.rejects(q.send([{ body: 'ok', messageGroupId: 'g', messageDeduplicationId: '1' }, { body: 'bad', messageGroupId: 'g' }]));
+      await assert.rejects(
+        q.send([
+          { body: 'ok', messageGroupId: 'g', messageDeduplicationId: '1' },
+          { body: 'bad', messageGroupId: 'g' },
+        ]),
+      );
       assert.deepEqual(await q.peek(), []);
     });
 
     it('redrives FIFO messages to a FIFO dead-letter queue and unblocks the group', async () => {
       const dlq = fifo('dead');
       const q = fifo('src', { visibilityTimeoutSeconds: 0, redrive: { deadLetterTargetArn: f.arn('dead.fifo'), maxReceiveCount: 1 } });
-      await q.send([{ body: 'p', messageGroupId: 'g' }, { body: 'q', messageGroupId: 'g' }]);
-      assert.deepEqual((await q.receive({ maxMessages: 1 })).map((m) => m.body), ['p']);
-      assert.deepEqual((await q.receive({ maxMessages: 1 })).map((m) => m.body), ['q'], 'p moved on; q is next');
+      await q.send([
+        { body: 'p', messageGroupId: 'g' },
+        { body: 'q', messageGroupId: 'g' },
+      ]);
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 1 })).map((m) => m.body),
+        ['p'],
+      );
+      assert.deepEqual(
+        (await q.receive({ maxMessages: 1 })).map((m) => m.body),
+        ['q'],
+        'p moved on; q is next',
+      );
       const [moved] = await dlq.receive({ maxMessages: 1 });
       assert.equal(moved.body, 'p');
       assert.equal(moved.attributes.MessageGroupId, 'g');
@@ -296,8 +378,18 @@ describe('embedded SQS queue', function () {
       await f.reopen();
       const reopened = f.queue('durable');
       const left = await reopened.peek();
-      assert.deepEqual(left.map((m) => [m.body, m.receiveCount, m.inFlight]), [['b', 1, true], ['c', 0, false]]);
-      assert.deepEqual((await reopened.receive({ maxMessages: 10 })).map((m) => m.body), ['c'], 'b is still invisible');
+      assert.deepEqual(
+        left.map((m) => [m.body, m.receiveCount, m.inFlight]),
+        [
+          ['b', 1, true],
+          ['c', 0, false],
+        ],
+      );
+      assert.deepEqual(
+        (await reopened.receive({ maxMessages: 10 })).map((m) => m.body),
+        ['c'],
+        'b is still invisible',
+      );
       await sleep(1100);
       const [b] = await reopened.receive({ maxMessages: 1 });
       assert.equal(b.body, 'b');
@@ -332,7 +424,9 @@ describe('embedded SQS queue', function () {
 
     it('every message a send acknowledged survives a kill -9 of the process right after', async function () {
       const script = path.join(f.dir, 'sender.ts');
-      fs.writeFileSync(script, `
+      fs.writeFileSync(
+        script,
+        `
 import { EmbeddedQueue } from ${JSON.stringify(path.resolve(__dirname, '../../../src/core/sources/embeddedQueue'))};
 import { queueDefinition } from ${JSON.stringify(path.resolve(__dirname, '../../../src/core/sources/declarations'))};
 import { SharedStore } from ${JSON.stringify(path.resolve(__dirname, '../../../src/core/store/sharedStore'))};
@@ -343,8 +437,11 @@ const queue = new EmbeddedQueue(new SharedStore(process.argv[2]), queueDefinitio
     process.stdout.write('ACK ' + i + '\\n');
   }
 })();
-`);
-      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), script, path.join(f.dir, 'store')], { stdio: ['ignore', 'pipe', 'inherit'] });
+`,
+      );
+      const child = spawn(process.execPath, ['--require', require.resolve('tsx/cjs'), script, path.join(f.dir, 'store')], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let acked = -1;
       await new Promise<void>((resolve) => {
         child.stdout!.on('data', (chunk: Buffer) => {
@@ -371,7 +468,7 @@ const queue = new EmbeddedQueue(new SharedStore(process.argv[2]), queueDefinitio
   });
 
   describe('validation', () => {
-    it('answers bad input with SQS\'s errors', async () => {
+    it("answers bad input with SQS's errors", async () => {
       const q = f.queue('v');
       await assert.rejects(q.send([{ body: '' }]), sqsError('MissingParameter', /MessageBody/));
       await assert.rejects(q.send([{ body: 'x'.repeat(262_145) }]), sqsError('InvalidParameterValue', /shorter than 262144 bytes/));
@@ -380,9 +477,18 @@ const queue = new EmbeddedQueue(new SharedStore(process.argv[2]), queueDefinitio
       await assert.rejects(q.send([]), sqsError(/EmptyBatchRequest/));
       await assert.rejects(q.send([{ body: 'x'.repeat(200_000) }, { body: 'x'.repeat(100_000) }]), sqsError(/BatchRequestTooLong/));
       await assert.rejects(q.send([{ body: 'x', delaySeconds: 901 }]), sqsError('InvalidParameterValue', /DelaySeconds/));
-      await assert.rejects(q.send([{ body: 'x', messageAttributes: { 'AWS.x': { DataType: 'String', StringValue: 'v' } } }]), sqsError('InvalidParameterValue', /name/));
-      await assert.rejects(q.send([{ body: 'x', messageAttributes: { a: { DataType: 'Text', StringValue: 'v' } } }]), sqsError('InvalidParameterValue', /type prefixes/));
-      await assert.rejects(q.send([{ body: 'x', messageAttributes: { a: { DataType: 'Number', StringValue: 'abc' } } }]), sqsError('InvalidParameterValue', /to a number/));
+      await assert.rejects(
+        q.send([{ body: 'x', messageAttributes: { 'AWS.x': { DataType: 'String', StringValue: 'v' } } }]),
+        sqsError('InvalidParameterValue', /name/),
+      );
+      await assert.rejects(
+        q.send([{ body: 'x', messageAttributes: { a: { DataType: 'Text', StringValue: 'v' } } }]),
+        sqsError('InvalidParameterValue', /type prefixes/),
+      );
+      await assert.rejects(
+        q.send([{ body: 'x', messageAttributes: { a: { DataType: 'Number', StringValue: 'abc' } } }]),
+        sqsError('InvalidParameterValue', /to a number/),
+      );
       await assert.rejects(q.send([{ body: 'x', messageAttributes: { a: { DataType: 'String' } } }]), sqsError('InvalidParameterValue', /non-empty value/));
       const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }]));
       await assert.rejects(q.send([{ body: 'x', messageAttributes: eleven }]), sqsError('InvalidParameterValue', /exceeds the allowed maximum \[10\]/));
@@ -402,12 +508,22 @@ const queue = new EmbeddedQueue(new SharedStore(process.argv[2]), queueDefinitio
       await assert.rejects(q.send([{ body: '\u0001\u0002' }]), sqsError('InvalidMessageContents'));
     });
 
-    it('md5OfMessageAttributes follows SQS\'s encoding (sorted names, transport types)', () => {
+    it("md5OfMessageAttributes follows SQS's encoding (sorted names, transport types)", () => {
       assert.equal(md5OfMessageAttributes({}), undefined);
       const one = md5OfMessageAttributes({ a: { DataType: 'String', StringValue: 'b' } });
-      const manual = createHash('md5').update(Buffer.concat([
-        Buffer.from([0, 0, 0, 1]), Buffer.from('a'), Buffer.from([0, 0, 0, 6]), Buffer.from('String'), Buffer.from([1]), Buffer.from([0, 0, 0, 1]), Buffer.from('b'),
-      ])).digest('hex');
+      const manual = createHash('md5')
+        .update(
+          Buffer.concat([
+            Buffer.from([0, 0, 0, 1]),
+            Buffer.from('a'),
+            Buffer.from([0, 0, 0, 6]),
+            Buffer.from('String'),
+            Buffer.from([1]),
+            Buffer.from([0, 0, 0, 1]),
+            Buffer.from('b'),
+          ]),
+        )
+        .digest('hex');
       assert.equal(one, manual);
     });
   });

@@ -50,9 +50,13 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
     return queue;
   }
 
-  it('sends, receives and deletes through the AWS SDK, with SQS\'s attributes and digests', async () => {
+  it("sends, receives and deletes through the AWS SDK, with SQS's attributes and digests", async () => {
     const q = await remoteQueue('ep-basic');
-    const attributes = { s: { DataType: 'String', StringValue: 'x' }, n: { DataType: 'Number', StringValue: '42' }, b: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]).toString('base64') } };
+    const attributes = {
+      s: { DataType: 'String', StringValue: 'x' },
+      n: { DataType: 'Number', StringValue: '42' },
+      b: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]).toString('base64') },
+    };
     const [sent] = await q.send([{ body: 'hello', messageAttributes: attributes }]);
     assert.equal(sent.md5OfMessageBody, '5d41402abc4b2a76b9719d911017c592');
     assert.match(await q.url(), /ep-basic$/);
@@ -88,19 +92,34 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
 
   it('FIFO: sequence numbers, deduplication and message groups', async () => {
     const q = await remoteQueue('ep-order.fifo', { FifoQueue: 'true', ContentBasedDeduplication: 'true' }, { fifo: true, contentBasedDeduplication: true });
-    const sent = await q.send([{ body: 'a1', messageGroupId: 'a' }, { body: 'a2', messageGroupId: 'a' }, { body: 'b1', messageGroupId: 'b' }, { body: 'a1', messageGroupId: 'a' }]);
+    const sent = await q.send([
+      { body: 'a1', messageGroupId: 'a' },
+      { body: 'a2', messageGroupId: 'a' },
+      { body: 'b1', messageGroupId: 'b' },
+      { body: 'a1', messageGroupId: 'a' },
+    ]);
     assert.ok(sent.every((s) => s.sequenceNumber));
     assert.equal(sent[3].messageId, sent[0].messageId, 'deduplicated');
     const first = await q.receive({ maxMessages: 1 });
-    assert.deepEqual(first.map((m) => [m.body, m.attributes.MessageGroupId]), [['a1', 'a']]);
-    assert.deepEqual((await q.receive({ maxMessages: 10 })).map((m) => m.body), ['b1'], 'group a is in flight');
+    assert.deepEqual(
+      first.map((m) => [m.body, m.attributes.MessageGroupId]),
+      [['a1', 'a']],
+    );
+    assert.deepEqual(
+      (await q.receive({ maxMessages: 10 })).map((m) => m.body),
+      ['b1'],
+      'group a is in flight',
+    );
   });
 
   it('long polls (fractional waits too), and close() ends one at once', async () => {
     const q = await remoteQueue('ep-poll');
     const t = Date.now();
     setTimeout(() => void q.send([{ body: 'ping' }]), 300);
-    assert.deepEqual((await q.receive({ maxMessages: 1, waitTimeSeconds: 5 })).map((m) => m.body), ['ping']);
+    assert.deepEqual(
+      (await q.receive({ maxMessages: 1, waitTimeSeconds: 5 })).map((m) => m.body),
+      ['ping'],
+    );
     assert.ok(Date.now() - t < 3000);
     const t2 = Date.now();
     assert.deepEqual(await q.receive({ maxMessages: 1, waitTimeSeconds: 0.3 }), []);
@@ -114,7 +133,10 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
     const byName = new SqsEndpointQueue(queueDefinition('LocalAlias', 'us-east-1', { endpoint: { url, region: 'us-east-1', remoteName: 'ep-real-name' } }));
     const byUrl = new SqsEndpointQueue(queueDefinition('Other', 'us-east-1', { endpoint: { url, region: 'us-east-1', remoteName: await real.url() } }));
     open.push(byName, byUrl);
-    assert.deepEqual((await byName.receive({ maxMessages: 1 })).map((m) => m.body), ['via remote name']);
+    assert.deepEqual(
+      (await byName.receive({ maxMessages: 1 })).map((m) => m.body),
+      ['via remote name'],
+    );
     assert.equal(await byUrl.url(), await real.url());
     const missing = new SqsEndpointQueue(queueDefinition('does-not-exist', 'us-east-1', { endpoint: { url, region: 'us-east-1' } }));
     open.push(missing);
@@ -151,16 +173,34 @@ exports.partial = async (event) => ({ batchItemFailures: event.Records.filter((r
       const poller = createSqsPoller(r.runtime);
       pollers.push(poller);
       poller.start();
-      for (let i = 0; i < 3; i++) await q.send(Array.from({ length: 10 }, (_, k) => ({ body: `e${i * 10 + k}`, messageAttributes: { i: { DataType: 'Number', StringValue: String(k) } } })));
+      for (let i = 0; i < 3; i++) {
+        await q.send(
+          Array.from({ length: 10 }, (_, k) => ({ body: `e${i * 10 + k}`, messageAttributes: { i: { DataType: 'Number', StringValue: String(k) } } })),
+        );
+      }
       await eventually(() => r.bodies().length === 30, 15000, '30 messages');
-      await eventually(async () => {
-        const { Attributes } = await admin.send(new GetQueueAttributesCommand({ QueueUrl: await q.url(), AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
-        return Attributes?.ApproximateNumberOfMessages === '0' && Attributes?.ApproximateNumberOfMessagesNotVisible === '0';
-      }, 10000, 'the queue to be empty');
+      await eventually(
+        async () => {
+          const { Attributes } = await admin.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: await q.url(),
+              AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+            }),
+          );
+          return Attributes?.ApproximateNumberOfMessages === '0' && Attributes?.ApproximateNumberOfMessagesNotVisible === '0';
+        },
+        10000,
+        'the queue to be empty',
+      );
       const record = r.invocations[0].records[0];
       assert.equal(record.eventSource, 'aws:sqs');
       assert.equal(record.eventSourceARN, q.definition.arn);
-      assert.deepEqual(record.messageAttributes.i, { stringValue: record.messageAttributes.i.stringValue, stringListValues: [], binaryListValues: [], dataType: 'Number' });
+      assert.deepEqual(record.messageAttributes.i, {
+        stringValue: record.messageAttributes.i.stringValue,
+        stringListValues: [],
+        binaryListValues: [],
+        dataType: 'Number',
+      });
       assert.equal(new Set(r.bodies()).size, 30);
       assert.equal(metricTotal(r.metrics, 'batch'), 30);
     });
@@ -174,7 +214,10 @@ exports.partial = async (event) => ({ batchItemFailures: event.Records.filter((r
       poller.start();
       await eventually(() => r.invocations.length >= 2, 15000, 'the redelivery');
       assert.deepEqual(r.invocations[0].records.map((x) => x.body).sort(), ['bad1', 'good1', 'good2']);
-      assert.deepEqual(r.invocations[1].records.map((x) => [x.body, x.attributes.ApproximateReceiveCount]), [['bad1', '2']]);
+      assert.deepEqual(
+        r.invocations[1].records.map((x) => [x.body, x.attributes.ApproximateReceiveCount]),
+        [['bad1', '2']],
+      );
     });
   });
 });

@@ -13,7 +13,14 @@ function kinesis(name: string, shardCount = 1, retentionHours = 24): StreamDefin
 }
 
 function ddb(name: string, streamViewType: StreamDefinition['streamViewType']): StreamDefinition {
-  return { name, arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/stream/2024-01-01T00:00:00.000`, kind: 'dynamodb', shardCount: 1, retentionHours: 24, streamViewType };
+  return {
+    name,
+    arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/stream/2024-01-01T00:00:00.000`,
+    kind: 'dynamodb',
+    shardCount: 1,
+    retentionHours: 24,
+    streamViewType,
+  };
 }
 
 describe('embedded streams', function () {
@@ -41,7 +48,10 @@ describe('embedded streams', function () {
   it('splits the MD5 hash key space evenly, as CreateStream does', async () => {
     const stream = new EmbeddedStream(store, kinesis('four', 4));
     const shards = await stream.listShards();
-    assert.deepEqual(shards.map((s) => s.shardId), ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003']);
+    assert.deepEqual(
+      shards.map((s) => s.shardId),
+      ['shardId-000000000000', 'shardId-000000000001', 'shardId-000000000002', 'shardId-000000000003'],
+    );
     assert.equal(shards[0].hashKeyRange.startingHashKey, '0');
     assert.equal(shards[3].hashKeyRange.endingHashKey, ((1n << 128n) - 1n).toString());
     for (let i = 1; i < shards.length; i++) {
@@ -71,7 +81,9 @@ describe('embedded streams', function () {
     // ExplicitHashKey overrides the partition key.
     const explicit = await stream.putRecord({ data: Buffer.from('x'), partitionKey: 'key-1', explicitHashKey: ((1n << 128n) - 1n).toString() });
     assert.equal(explicit.shardId, 'shardId-000000000003');
-    await assert.rejects(stream.putRecord({ data: Buffer.from('x'), partitionKey: 'k', explicitHashKey: (1n << 128n).toString() }), { name: 'InvalidArgumentException' });
+    await assert.rejects(stream.putRecord({ data: Buffer.from('x'), partitionKey: 'k', explicitHashKey: (1n << 128n).toString() }), {
+      name: 'InvalidArgumentException',
+    });
     await assert.rejects(stream.putRecord({ data: Buffer.from('x'), partitionKey: '' }), { name: 'ValidationException' });
     assert.equal(partitionKeyHash('a').toString(16).padStart(32, '0'), '0cc175b9c0f1b6a831c399e269772661');
   });
@@ -85,8 +97,14 @@ describe('embedded streams', function () {
       assert.ok(BigInt(puts[i].sequenceNumber) > BigInt(puts[i - 1].sequenceNumber), 'numeric order');
     }
     const { records } = await readAll(stream, await stream.getShardIterator('shardId-000000000000', { type: 'TRIM_HORIZON' }), 7);
-    assert.deepEqual(records.map((r) => r.data?.toString()), puts.map((_, i) => String(i)));
-    assert.deepEqual(records.map((r) => r.sequenceNumber), puts.map((p) => p.sequenceNumber));
+    assert.deepEqual(
+      records.map((r) => r.data?.toString()),
+      puts.map((_, i) => String(i)),
+    );
+    assert.deepEqual(
+      records.map((r) => r.sequenceNumber),
+      puts.map((p) => p.sequenceNumber),
+    );
     assert.equal(records[0].partitionKey, 'k0');
     assert.equal(records[0].shardId, 'shardId-000000000000');
   });
@@ -146,7 +164,10 @@ describe('embedded streams', function () {
     now += 2 * 3600_000;
     await stream.putRecord({ data: Buffer.from('new'), partitionKey: 'p' });
     const { records } = await readAll(stream, await stream.getShardIterator('shardId-000000000000', { type: 'TRIM_HORIZON' }));
-    assert.deepEqual(records.map((r) => r.data?.toString()), ['mid', 'new']);
+    assert.deepEqual(
+      records.map((r) => r.data?.toString()),
+      ['mid', 'new'],
+    );
     const db = await store.open();
     assert.equal((await db.entries('stream!kinesis!retention!r!')).length, 2, 'trimmed records are deleted from the store');
   });
@@ -168,7 +189,10 @@ describe('embedded streams', function () {
     assert.deepEqual(read.sort(), puts.map((p) => p.sequenceNumber).sort());
     const again = await second.putRecord({ data: Buffer.from('more'), partitionKey: 'key0' });
     const sameShard = puts.filter((p) => p.shardId === again.shardId).map((p) => p.sequenceNumber);
-    assert.ok(sameShard.every((s) => s < again.sequenceNumber), 'sequence numbers keep growing after a reopen');
+    assert.ok(
+      sameShard.every((s) => s < again.sequenceNumber),
+      'sequence numbers keep growing after a reopen',
+    );
   });
 
   it('notifies listeners when records become readable', async () => {
@@ -195,7 +219,10 @@ describe('embedded streams', function () {
     await both.putChange({ eventName: 'REMOVE', Keys: keys, OldImage: newImage, NewImage: { ignored: { S: 'x' } } });
     assert.match(insert.sequenceNumber, /^\d{21}$/);
     const { records } = await readAll(both, await both.getShardIterator(shard.shardId, { type: 'TRIM_HORIZON' }));
-    assert.deepEqual(records.map((r) => r.dynamodb?.eventName), ['INSERT', 'MODIFY', 'REMOVE']);
+    assert.deepEqual(
+      records.map((r) => r.dynamodb?.eventName),
+      ['INSERT', 'MODIFY', 'REMOVE'],
+    );
     assert.deepEqual(records[0].dynamodb?.NewImage, oldImage);
     assert.equal(records[0].dynamodb?.OldImage, undefined, 'an INSERT has no old image');
     assert.deepEqual(records[1].dynamodb?.OldImage, oldImage);

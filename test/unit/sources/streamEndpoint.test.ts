@@ -43,7 +43,12 @@ describe('stream endpoints (AWS SDK)', function () {
       server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       url = `http://127.0.0.1:${server.address().port}`;
-      admin = new KinesisClient({ endpoint: url, region: 'us-east-1', requestHandler: new NodeHttpHandler(), credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      admin = new KinesisClient({
+        endpoint: url,
+        region: 'us-east-1',
+        requestHandler: new NodeHttpHandler(),
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      });
       dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-kinesalite-'));
       store = new SharedStore(path.join(dir, 'store'));
     });
@@ -61,8 +66,19 @@ describe('stream endpoints (AWS SDK)', function () {
 
     async function createStream(name: string, shardCount: number): Promise<StreamDefinition> {
       await admin.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount }));
-      await waitFor(async () => (await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE', 10000, 'ACTIVE');
-      return { name, arn: `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`, kind: 'kinesis', shardCount, retentionHours: 24, endpoint: { url, region: 'us-east-1' } };
+      await waitFor(
+        async () => (await admin.send(new DescribeStreamSummaryCommand({ StreamName: name }))).StreamDescriptionSummary?.StreamStatus === 'ACTIVE',
+        10000,
+        'ACTIVE',
+      );
+      return {
+        name,
+        arn: `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`,
+        kind: 'kinesis',
+        shardCount,
+        retentionHours: 24,
+        endpoint: { url, region: 'us-east-1' },
+      };
     }
 
     /** One scenario, answered in terms that do not depend on the implementation's sequence numbers. */
@@ -116,7 +132,13 @@ describe('stream endpoints (AWS SDK)', function () {
 
     it('reads and writes a Kinesis stream through the SDK exactly as the embedded stream does', async () => {
       const remote = new KinesisEndpointStream(await createStream('common', 3));
-      const embedded = new EmbeddedStream(store, { name: 'common', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/common', kind: 'kinesis', shardCount: 3, retentionHours: 24 });
+      const embedded = new EmbeddedStream(store, {
+        name: 'common',
+        arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/common',
+        kind: 'kinesis',
+        shardCount: 3,
+        retentionHours: 24,
+      });
       try {
         const theirs = await scenario(remote);
         const ours = await scenario(embedded);
@@ -133,8 +155,15 @@ describe('stream endpoints (AWS SDK)', function () {
       }
     });
 
-    it('refuses a stream that does not exist with the service\'s error', async () => {
-      const missing = new KinesisEndpointStream({ name: 'missing', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/missing', kind: 'kinesis', shardCount: 1, retentionHours: 24, endpoint: { url, region: 'us-east-1' } });
+    it("refuses a stream that does not exist with the service's error", async () => {
+      const missing = new KinesisEndpointStream({
+        name: 'missing',
+        arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/missing',
+        kind: 'kinesis',
+        shardCount: 1,
+        retentionHours: 24,
+        endpoint: { url, region: 'us-east-1' },
+      });
       await assert.rejects(missing.listShards(), { name: 'ResourceNotFoundException' });
       await missing.close();
     });
@@ -159,7 +188,7 @@ describe('stream endpoints (AWS SDK)', function () {
         fs.rmSync(project, { recursive: true, force: true });
       });
 
-      it('polls the real stream\'s shards in order and checkpoints', async () => {
+      it("polls the real stream's shards in order and checkpoints", async () => {
         const definition = await createStream('polled', 2);
         const stream = new KinesisEndpointStream(definition);
         const puts: Array<{ shardId: string; sequenceNumber: string; i: number }> = [];
@@ -173,19 +202,34 @@ describe('stream endpoints (AWS SDK)', function () {
         await waitFor(() => invocations(logDir, 'record1').reduce((n, c) => n + c.event.Records.length, 0) >= 15, 20000, 'every record');
         const records = invocations(logDir, 'record1').flatMap((c) => c.event.Records);
         for (const shard of new Set(puts.map((p) => p.shardId))) {
-          assert.deepEqual(records.filter((r) => r.eventID.startsWith(`${shard}:`)).map((r) => r.kinesis.sequenceNumber), puts.filter((p) => p.shardId === shard).map((p) => p.sequenceNumber));
+          assert.deepEqual(
+            records.filter((r) => r.eventID.startsWith(`${shard}:`)).map((r) => r.kinesis.sequenceNumber),
+            puts.filter((p) => p.shardId === shard).map((p) => p.sequenceNumber),
+          );
         }
-        assert.deepEqual(records.map((r) => decodeData(r).i).sort((a, b) => a - b), puts.map((p) => p.i));
+        assert.deepEqual(
+          records.map((r) => decodeData(r).i).sort((a, b) => a - b),
+          puts.map((p) => p.i),
+        );
         assert.equal(records[0].eventSourceARN, definition.arn);
-        const lastPerShard = () => Object.fromEntries([...new Set(puts.map((p) => p.shardId))].map((shard) => [shard, puts.filter((p) => p.shardId === shard).at(-1)?.sequenceNumber]));
-        await waitFor(async () => {
-          const saved = await readStreamCheckpoints(workbench.store, runtime.mapping.uuid);
-          return Object.entries(lastPerShard()).every(([shard, sequenceNumber]) => saved[shard]?.sequenceNumber === sequenceNumber);
-        }, 5000, 'the checkpoints at the last record of each shard');
+        const lastPerShard = () =>
+          Object.fromEntries([...new Set(puts.map((p) => p.shardId))].map((shard) => [shard, puts.filter((p) => p.shardId === shard).at(-1)?.sequenceNumber]));
+        await waitFor(
+          async () => {
+            const saved = await readStreamCheckpoints(workbench.store, runtime.mapping.uuid);
+            return Object.entries(lastPerShard()).every(([shard, sequenceNumber]) => saved[shard]?.sequenceNumber === sequenceNumber);
+          },
+          5000,
+          'the checkpoints at the last record of each shard',
+        );
 
         // A record put later is picked up by the idle poll.
         const late = await stream.putRecord({ data: Buffer.from('{"i":99}'), partitionKey: 'late' });
-        await waitFor(() => invocations(logDir, 'record1').some((c) => c.event.Records.some((r: any) => r.kinesis.sequenceNumber === late.sequenceNumber)), 10000, 'the late record');
+        await waitFor(
+          () => invocations(logDir, 'record1').some((c) => c.event.Records.some((r: any) => r.kinesis.sequenceNumber === late.sequenceNumber)),
+          10000,
+          'the late record',
+        );
         await poller.stop();
         poller = undefined;
         await stream.close();
@@ -204,31 +248,42 @@ describe('stream endpoints (AWS SDK)', function () {
           calls.push({ command: name, input: command.input });
           switch (name) {
             case 'DescribeStreamCommand':
-              return { StreamDescription: { StreamArn: streamArn, Shards: [
-                { ShardId: 'shardId-00000001714521600000-aaaaaaaa', SequenceNumberRange: { StartingSequenceNumber: '100', EndingSequenceNumber: '199' } },
-                { ShardId: 'shardId-00000001714536000000-bbbbbbbb', ParentShardId: 'shardId-00000001714521600000-aaaaaaaa', SequenceNumberRange: { StartingSequenceNumber: '200' } },
-              ] } };
+              return {
+                StreamDescription: {
+                  StreamArn: streamArn,
+                  Shards: [
+                    { ShardId: 'shardId-00000001714521600000-aaaaaaaa', SequenceNumberRange: { StartingSequenceNumber: '100', EndingSequenceNumber: '199' } },
+                    {
+                      ShardId: 'shardId-00000001714536000000-bbbbbbbb',
+                      ParentShardId: 'shardId-00000001714521600000-aaaaaaaa',
+                      SequenceNumberRange: { StartingSequenceNumber: '200' },
+                    },
+                  ],
+                },
+              };
             case 'GetShardIteratorCommand':
               return { ShardIterator: `it:${command.input.ShardId}:${command.input.ShardIteratorType}` };
             case 'GetRecordsCommand':
               if (command.input.ShardIterator === 'it:shardId-00000001714521600000-aaaaaaaa:TRIM_HORIZON') {
                 return {
-                  Records: [{
-                    eventID: 'e1',
-                    eventName: 'MODIFY',
-                    eventVersion: '1.1',
-                    eventSource: 'aws:dynamodb',
-                    awsRegion: 'us-east-1',
-                    dynamodb: {
-                      ApproximateCreationDateTime: new Date('2024-05-01T10:00:00Z'),
-                      Keys: { id: { S: 'o-1' } },
-                      NewImage: { id: { S: 'o-1' }, blob: { B: new Uint8Array([1, 2, 3]) }, tags: { SS: ['a', 'b'] }, nested: { M: { n: { N: '1' } } } },
-                      OldImage: { id: { S: 'o-1' } },
-                      SequenceNumber: '150',
-                      SizeBytes: 42,
-                      StreamViewType: 'NEW_AND_OLD_IMAGES',
+                  Records: [
+                    {
+                      eventID: 'e1',
+                      eventName: 'MODIFY',
+                      eventVersion: '1.1',
+                      eventSource: 'aws:dynamodb',
+                      awsRegion: 'us-east-1',
+                      dynamodb: {
+                        ApproximateCreationDateTime: new Date('2024-05-01T10:00:00Z'),
+                        Keys: { id: { S: 'o-1' } },
+                        NewImage: { id: { S: 'o-1' }, blob: { B: new Uint8Array([1, 2, 3]) }, tags: { SS: ['a', 'b'] }, nested: { M: { n: { N: '1' } } } },
+                        OldImage: { id: { S: 'o-1' } },
+                        SequenceNumber: '150',
+                        SizeBytes: 42,
+                        StreamViewType: 'NEW_AND_OLD_IMAGES',
+                      },
                     },
-                  }],
+                  ],
                   // The parent shard is closed: no next iterator once read.
                 };
               }
@@ -241,11 +296,20 @@ describe('stream endpoints (AWS SDK)', function () {
       };
     }
 
-    it('maps DescribeStream shards and GetRecords records to the engine\'s, binary values as base64', async () => {
+    it("maps DescribeStream shards and GetRecords records to the engine's, binary values as base64", async () => {
       const calls: Array<{ command: string; input: any }> = [];
-      const stream = new DynamoDbStreamsEndpoint({ ...dynamoDefinition('Orders'), arn: streamArn, endpoint: { url: 'http://127.0.0.1:1' } }, { client: fakeClient(calls) as never });
+      const stream = new DynamoDbStreamsEndpoint(
+        { ...dynamoDefinition('Orders'), arn: streamArn, endpoint: { url: 'http://127.0.0.1:1' } },
+        { client: fakeClient(calls) as never },
+      );
       const shards = await stream.listShards();
-      assert.deepEqual(shards.map((s) => [s.shardId, s.parentShardId]), [['shardId-00000001714521600000-aaaaaaaa', undefined], ['shardId-00000001714536000000-bbbbbbbb', 'shardId-00000001714521600000-aaaaaaaa']]);
+      assert.deepEqual(
+        shards.map((s) => [s.shardId, s.parentShardId]),
+        [
+          ['shardId-00000001714521600000-aaaaaaaa', undefined],
+          ['shardId-00000001714536000000-bbbbbbbb', 'shardId-00000001714521600000-aaaaaaaa'],
+        ],
+      );
       const iterator = await stream.getShardIterator(shards[0].shardId, { type: 'TRIM_HORIZON' });
       const page = await stream.getRecords(iterator, 100);
       assert.equal(page.nextShardIterator, undefined);
@@ -289,7 +353,11 @@ describe('stream endpoints (AWS SDK)', function () {
       const poller = createStreamPoller(runtime);
       poller.start();
       try {
-        await waitFor(() => events.length > 0 && calls.some((c) => c.command === 'GetShardIteratorCommand' && c.input.ShardId.endsWith('bbbbbbbb')), 10000, 'the child shard');
+        await waitFor(
+          () => events.length > 0 && calls.some((c) => c.command === 'GetShardIteratorCommand' && c.input.ShardId.endsWith('bbbbbbbb')),
+          10000,
+          'the child shard',
+        );
         const child = calls.find((c) => c.command === 'GetShardIteratorCommand' && c.input.ShardId.endsWith('bbbbbbbb'));
         assert.equal(child?.input.ShardIteratorType, 'TRIM_HORIZON', 'a child shard is read from its start');
         const [record] = events[0].Records;

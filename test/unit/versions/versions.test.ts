@@ -44,21 +44,48 @@ describe('versions and aliases', function () {
     assert.deepEqual(await wb.publishVersion('Fn', 'first'), { version: '1', created: true });
     await wb.close();
     edit(dir, 'two');
-    fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('hello', 'bonjour').replace('Handler: app.handler', 'Handler: app.handler\n      MemorySize: 256'));
+    fs.writeFileSync(
+      path.join(dir, 'template.yaml'),
+      fs
+        .readFileSync(path.join(dir, 'template.yaml'), 'utf8')
+        .replace('hello', 'bonjour')
+        .replace('Handler: app.handler', 'Handler: app.handler\n      MemorySize: 256'),
+    );
     wb = await start(dir);
     const v1 = await wb.invoke('Fn', '{}', { qualifier: '1' });
     assert.equal(v1.executedVersion, '1');
-    assert.deepEqual(json(v1.payload), { label: 'one', version: '1', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn:1', greeting: 'hello', memory: '128' });
+    assert.deepEqual(json(v1.payload), {
+      label: 'one',
+      version: '1',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn:1',
+      greeting: 'hello',
+      memory: '128',
+    });
     const latest = await wb.invoke('Fn', '{}');
     assert.equal(latest.executedVersion, '$LATEST');
-    assert.deepEqual(json(latest.payload), { label: 'two', version: '$LATEST', arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn', greeting: 'bonjour', memory: '256' });
+    assert.deepEqual(json(latest.payload), {
+      label: 'two',
+      version: '$LATEST',
+      arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn',
+      greeting: 'bonjour',
+      memory: '256',
+    });
     // Each version has its own environments: neither serves the other.
     assert.notEqual(v1.environmentId, latest.environmentId);
-    assert.deepEqual(wb.environments().map((e) => e.version).sort(), ['$LATEST', '1']);
+    assert.deepEqual(
+      wb
+        .environments()
+        .map((e) => e.version)
+        .sort(),
+      ['$LATEST', '1'],
+    );
     // The qualified ARN form works too, and the START line names the version that ran.
     const byArn = await wb.invoke('arn:aws:lambda:us-east-1:000000000000:function:Fn:1', '{}', { collectLogs: true });
     assert.equal(byArn.environmentId, v1.environmentId);
-    assert.match((await byArn.logs).find((l) => l.startsWith('START'))!, /Version: 1$/);
+    assert.match(
+      (await byArn.logs).find((l) => l.startsWith('START'))!,
+      /Version: 1$/,
+    );
   });
 
   it('publishing unchanged code and configuration returns the latest version; any change makes a new one', async () => {
@@ -119,15 +146,17 @@ describe('versions and aliases', function () {
     const counts: Record<string, number> = { '1': 0, '2': 0 };
     const runs = 2000;
     let next = 0;
-    await Promise.all(Array.from({ length: 4 }, async () => {
-      while (next++ < runs) {
-        const r = await wb.invoke('Fn:canary', '{}');
-        counts[r.executedVersion]++;
-        // The version that ran is the one that answered.
-        assert.equal(json(r.payload).version, r.executedVersion);
-        assert.equal(json(r.payload).label, r.executedVersion === '1' ? 'one' : 'two');
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (next++ < runs) {
+          const r = await wb.invoke('Fn:canary', '{}');
+          counts[r.executedVersion]++;
+          // The version that ran is the one that answered.
+          assert.equal(json(r.payload).version, r.executedVersion);
+          assert.equal(json(r.payload).label, r.executedVersion === '1' ? 'one' : 'two');
+        }
+      }),
+    );
     assert.equal(counts['1'] + counts['2'], runs);
     const share = counts['1'] / runs;
     assert.ok(Math.abs(share - 0.3) <= 0.03, `version 1 got ${(share * 100).toFixed(1)}% (weight 30%)`);
@@ -147,7 +176,10 @@ describe('versions and aliases', function () {
     fs.utimesSync(file, future, future); // a distinct mtime even within the file system's timestamp granularity
     assert.equal((await wb.invoke('Fn:live', '{}')).executedVersion, '1');
     await wb.controlPlane.deleteAlias('Fn', 'live');
-    await assert.rejects(wb.invoke('Fn:live', '{}'), (e: any) => e.code === 'ResourceNotFoundException' && /Function not found: arn:aws:lambda:us-east-1:000000000000:function:Fn:live/.test(e.message));
+    await assert.rejects(
+      wb.invoke('Fn:live', '{}'),
+      (e: any) => e.code === 'ResourceNotFoundException' && /Function not found: arn:aws:lambda:us-east-1:000000000000:function:Fn:live/.test(e.message),
+    );
   });
 
   it('AWS rules for aliases', async () => {
@@ -155,19 +187,40 @@ describe('versions and aliases', function () {
     const wb = await start(dir);
     await wb.publishVersion('Fn');
     const cp = wb.controlPlane;
-    const rejects = (p: Promise<unknown>, code: string, message: RegExp) => assert.rejects(p, (e: any) => {
-      assert.equal(e.code, code, e.message);
-      assert.match(e.message, message);
-      return true;
-    });
+    const rejects = (p: Promise<unknown>, code: string, message: RegExp) =>
+      assert.rejects(p, (e: any) => {
+        assert.equal(e.code, code, e.message);
+        assert.match(e.message, message);
+        return true;
+      });
     await rejects(cp.createAlias('Fn', { Name: '123', FunctionVersion: '1' }), 'InvalidParameterValueException', /at 'name' failed to satisfy constraint/);
-    await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: 'other' }), 'InvalidParameterValueException', /at 'functionVersion'.*\(\\\$LATEST\|\[0-9\]\+\)/);
+    await rejects(
+      cp.createAlias('Fn', { Name: 'a', FunctionVersion: 'other' }),
+      'InvalidParameterValueException',
+      /at 'functionVersion'.*\(\\\$LATEST\|\[0-9\]\+\)/,
+    );
     await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: '9' }), 'ResourceNotFoundException', /Function not found: .*:function:Fn:9/);
-    await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }), 'InvalidParameterValueException', /\$LATEST is not supported for an alias pointing to more than 1 version/);
-    await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }), 'InvalidParameterValueException', /already included in routing configuration/);
-    await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } }), 'InvalidParameterValueException', /less than or equal to 1\.0/);
+    await rejects(
+      cp.createAlias('Fn', { Name: 'a', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }),
+      'InvalidParameterValueException',
+      /\$LATEST is not supported for an alias pointing to more than 1 version/,
+    );
+    await rejects(
+      cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }),
+      'InvalidParameterValueException',
+      /already included in routing configuration/,
+    );
+    await rejects(
+      cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } }),
+      'InvalidParameterValueException',
+      /less than or equal to 1\.0/,
+    );
     await cp.createAlias('Fn', { Name: 'a', FunctionVersion: '$LATEST' });
-    await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1' }), 'ResourceConflictException', /Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Fn:a/);
+    await rejects(
+      cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1' }),
+      'ResourceConflictException',
+      /Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Fn:a/,
+    );
     const alias = await cp.getAlias('Fn', 'a');
     await rejects(cp.updateAlias('Fn', 'a', { FunctionVersion: '1', RevisionId: 'stale' }), 'PreconditionFailedException', /Revision Id/);
     const updated = await cp.updateAlias('Fn', 'a', { FunctionVersion: '1', RevisionId: alias.RevisionId });
@@ -180,7 +233,10 @@ describe('versions and aliases', function () {
   it('AutoPublishAlias publishes when the function changed and moves the alias; its provisioned environments are on that version', async () => {
     const dir = project('AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1');
     let wb = await start(dir);
-    assert.deepEqual(wb.environments().map((e) => [e.version, e.initializationType]), [['1', 'provisioned-concurrency']]);
+    assert.deepEqual(
+      wb.environments().map((e) => [e.version, e.initializationType]),
+      [['1', 'provisioned-concurrency']],
+    );
     let r = await wb.invoke('Fn:live', '{}');
     assert.equal(r.executedVersion, '1');
     assert.equal(r.coldStart, false);
@@ -202,14 +258,24 @@ describe('versions and aliases', function () {
     const dir = project('AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1');
     const wb = await start(dir, { hotReload: true });
     await wb.hotReloadReady();
-    assert.deepEqual(wb.environments().map((e) => e.version), ['1']);
+    assert.deepEqual(
+      wb.environments().map((e) => e.version),
+      ['1'],
+    );
     edit(dir, 'two');
     for (let i = 0; i < 100 && (await wb.controlPlane.getAlias('Fn', 'live')).FunctionVersion !== '2'; i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal((await wb.controlPlane.getAlias('Fn', 'live')).FunctionVersion, '2');
     // Not `every` alone: between version 1's environment leaving and version 2's appearing the list is empty.
-    const settled = () => { const envs = wb.environments(); return envs.length > 0 && envs.every((e) => e.version === '2' && e.state === 'Idle'); };
+    const settled = () => {
+      const envs = wb.environments();
+      return envs.length > 0 && envs.every((e) => e.version === '2' && e.state === 'Idle');
+    };
     for (let i = 0; i < 100 && !settled(); i++) await new Promise((r) => setTimeout(r, 50));
-    assert.deepEqual(wb.environments().map((e) => [e.version, e.initializationType, e.state]), [['2', 'provisioned-concurrency', 'Idle']], 'version 1 gave its provisioned environment up');
+    assert.deepEqual(
+      wb.environments().map((e) => [e.version, e.initializationType, e.state]),
+      [['2', 'provisioned-concurrency', 'Idle']],
+      'version 1 gave its provisioned environment up',
+    );
     const r = await wb.invoke('Fn:live', '{}');
     assert.equal(json(r.payload).label, 'two');
     assert.equal(r.coldStart, false);
@@ -220,9 +286,12 @@ describe('versions and aliases', function () {
     const wb = await start(dir);
     await wb.publishVersion('Fn');
     await wb.controlPlane.createAlias('Fn', { Name: 'live', FunctionVersion: '1' });
-    const provisioned = () => wb.environments().filter((e) => e.initializationType === 'provisioned-concurrency' && e.state !== 'ShuttingDown' && e.state !== 'Terminated');
+    const provisioned = () =>
+      wb.environments().filter((e) => e.initializationType === 'provisioned-concurrency' && e.state !== 'ShuttingDown' && e.state !== 'Terminated');
     const settle = async (n: number) => {
-      for (let i = 0; i < 100 && !(provisioned().length === n && provisioned().every((e) => e.state === 'Idle')); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 100 && !(provisioned().length === n && provisioned().every((e) => e.state === 'Idle')); i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
       assert.equal(provisioned().length, n);
     };
     assert.equal((await wb.controlPlane.putProvisionedConcurrencyConfig('Fn', 'live', 2)).Status, 'IN_PROGRESS');

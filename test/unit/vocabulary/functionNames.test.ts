@@ -9,13 +9,26 @@ describe('ground vocabulary', () => {
     it('reads names, Name:qualifier, full and partial ARNs', () => {
       assert.deepEqual(parseFunctionRef('Worker'), { name: 'Worker', qualifier: undefined, region: undefined, accountId: undefined });
       assert.deepEqual(parseFunctionRef('Worker:$LATEST'), { name: 'Worker', qualifier: '$LATEST', region: undefined, accountId: undefined });
-      assert.deepEqual(parseFunctionRef('arn:aws:lambda:eu-west-1:123456789012:function:Worker:live'), { name: 'Worker', qualifier: 'live', region: 'eu-west-1', accountId: '123456789012' });
-      assert.deepEqual(parseFunctionRef('123456789012:function:Worker'), { name: 'Worker', qualifier: undefined, region: undefined, accountId: '123456789012' });
+      assert.deepEqual(parseFunctionRef('arn:aws:lambda:eu-west-1:123456789012:function:Worker:live'), {
+        name: 'Worker',
+        qualifier: 'live',
+        region: 'eu-west-1',
+        accountId: '123456789012',
+      });
+      assert.deepEqual(parseFunctionRef('123456789012:function:Worker'), {
+        name: 'Worker',
+        qualifier: undefined,
+        region: undefined,
+        accountId: '123456789012',
+      });
     });
 
     it('refuses what Lambda refuses, with its validation message', () => {
       for (const bad of ['', 'a b', 'Worker:live:1', 'x'.repeat(65), 'arn:aws:lambda:local:000000000000:function:Worker']) {
-        assert.throws(() => parseFunctionRef(bad), (e: unknown) => e instanceof WorkbenchError && e.code === 'InvalidParameterValueException' && e.message.includes(`Value '${bad}' at 'functionName'`));
+        assert.throws(
+          () => parseFunctionRef(bad),
+          (e: unknown) => e instanceof WorkbenchError && e.code === 'InvalidParameterValueException' && e.message.includes(`Value '${bad}' at 'functionName'`),
+        );
       }
     });
   });

@@ -51,8 +51,7 @@ function writeRecord(text) {
 
 /** @param {string} level */
 function logger(level) {
-  return (/** @type {unknown[]} */ ...args) =>
-    writeRecord(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}`);
+  return (/** @type {unknown[]} */ ...args) => writeRecord(`${new Date().toISOString()}\t${currentRequestId}\t${level}\t${util.format(...args)}`);
 }
 
 console.log = logger('INFO');
@@ -87,7 +86,10 @@ function toErrorResponse(error) {
     }
     return { errorType: typeof error, errorMessage: String(error), trace: [] };
   } catch {
-    return { errorType: 'handled', errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack' };
+    return {
+      errorType: 'handled',
+      errorMessage: 'callback called with Error argument, but there was a problem while retrieving one or more of its message, name, and stack',
+    };
   }
 }
 
@@ -375,13 +377,20 @@ function runHandler(handler, event, h) {
         process.once('beforeExit', () => resolve({ ok, value }));
       } else resolve({ ok, value });
     };
-    context = makeContext(h, (r) => finish(true, r, false), (e) => finish(false, e, false));
+    context = makeContext(
+      h,
+      (r) => finish(true, r, false),
+      (e) => finish(false, e, false),
+    );
     const callback = (/** @type {unknown} */ err, /** @type {unknown} */ result) =>
       err !== undefined && err !== null ? finish(false, err, true) : finish(true, result, true);
     try {
       const returned = handler(event, context, callback);
       if (returned && typeof returned.then === 'function') {
-        returned.then((/** @type {unknown} */ r) => finish(true, r, false), (/** @type {unknown} */ e) => finish(false, e, false));
+        returned.then(
+          (/** @type {unknown} */ r) => finish(true, r, false),
+          (/** @type {unknown} */ e) => finish(false, e, false),
+        );
       } else if (handler.length < 3) {
         // A synchronous non-callback handler returned its result directly.
         finish(true, returned, false);

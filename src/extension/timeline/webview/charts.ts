@@ -20,18 +20,84 @@ interface ChartSpec {
 }
 
 export const CHARTS: ChartSpec[] = [
-  { id: 'Invocations', title: 'Invocations', series: [{ key: 'Invocations', label: 'Invocations', color: 'blue' }], style: 'bars', unit: 'count', headline: 'sum' },
+  {
+    id: 'Invocations',
+    title: 'Invocations',
+    series: [{ key: 'Invocations', label: 'Invocations', color: 'blue' }],
+    style: 'bars',
+    unit: 'count',
+    headline: 'sum',
+  },
   { id: 'Errors', title: 'Errors', series: [{ key: 'Errors', label: 'Errors', color: 'red' }], style: 'bars', unit: 'count', headline: 'sum' },
   { id: 'Throttles', title: 'Throttles', series: [{ key: 'Throttles', label: 'Throttles', color: 'orange' }], style: 'bars', unit: 'count', headline: 'sum' },
-  { id: 'Duration', title: 'Duration', series: [{ key: 'DurationAvg', label: 'avg', color: 'blue' }, { key: 'DurationP99', label: 'p99', color: 'purple' }], style: 'line', unit: 'ms', headline: 'max' },
-  { id: 'ConcurrentExecutions', title: 'ConcurrentExecutions', series: [{ key: 'ConcurrentExecutions', label: 'max', color: 'green' }], style: 'step', unit: 'count', headline: 'max' },
-  { id: 'ProvisionedConcurrencyUtilization', title: 'ProvisionedConcurrencyUtilization', series: [{ key: 'ProvisionedConcurrencyUtilization', label: 'max', color: 'purple' }], style: 'step', unit: 'percent', headline: 'max' },
+  {
+    id: 'Duration',
+    title: 'Duration',
+    series: [
+      { key: 'DurationAvg', label: 'avg', color: 'blue' },
+      { key: 'DurationP99', label: 'p99', color: 'purple' },
+    ],
+    style: 'line',
+    unit: 'ms',
+    headline: 'max',
+  },
+  {
+    id: 'ConcurrentExecutions',
+    title: 'ConcurrentExecutions',
+    series: [{ key: 'ConcurrentExecutions', label: 'max', color: 'green' }],
+    style: 'step',
+    unit: 'count',
+    headline: 'max',
+  },
+  {
+    id: 'ProvisionedConcurrencyUtilization',
+    title: 'ProvisionedConcurrencyUtilization',
+    series: [{ key: 'ProvisionedConcurrencyUtilization', label: 'max', color: 'purple' }],
+    style: 'step',
+    unit: 'percent',
+    headline: 'max',
+  },
   { id: 'IteratorAge', title: 'IteratorAge', series: [{ key: 'IteratorAge', label: 'max', color: 'yellow' }], style: 'line', unit: 'ms', headline: 'max' },
-  { id: 'AsyncEventsReceived', title: 'AsyncEventsReceived', series: [{ key: 'AsyncEventsReceived', label: 'received', color: 'blue' }], style: 'bars', unit: 'count', headline: 'sum' },
-  { id: 'AsyncEventAge', title: 'AsyncEventAge', series: [{ key: 'AsyncEventAge', label: 'avg', color: 'yellow' }], style: 'line', unit: 'ms', headline: 'max' },
-  { id: 'AsyncEventsDropped', title: 'AsyncEventsDropped', series: [{ key: 'AsyncEventsDropped', label: 'dropped', color: 'red' }], style: 'bars', unit: 'count', headline: 'sum' },
-  { id: 'DeadLetterErrors', title: 'DeadLetterErrors', series: [{ key: 'DeadLetterErrors', label: 'errors', color: 'red' }], style: 'bars', unit: 'count', headline: 'sum' },
-  { id: 'DestinationDeliveryFailures', title: 'DestinationDeliveryFailures', series: [{ key: 'DestinationDeliveryFailures', label: 'failures', color: 'orange' }], style: 'bars', unit: 'count', headline: 'sum' },
+  {
+    id: 'AsyncEventsReceived',
+    title: 'AsyncEventsReceived',
+    series: [{ key: 'AsyncEventsReceived', label: 'received', color: 'blue' }],
+    style: 'bars',
+    unit: 'count',
+    headline: 'sum',
+  },
+  {
+    id: 'AsyncEventAge',
+    title: 'AsyncEventAge',
+    series: [{ key: 'AsyncEventAge', label: 'avg', color: 'yellow' }],
+    style: 'line',
+    unit: 'ms',
+    headline: 'max',
+  },
+  {
+    id: 'AsyncEventsDropped',
+    title: 'AsyncEventsDropped',
+    series: [{ key: 'AsyncEventsDropped', label: 'dropped', color: 'red' }],
+    style: 'bars',
+    unit: 'count',
+    headline: 'sum',
+  },
+  {
+    id: 'DeadLetterErrors',
+    title: 'DeadLetterErrors',
+    series: [{ key: 'DeadLetterErrors', label: 'errors', color: 'red' }],
+    style: 'bars',
+    unit: 'count',
+    headline: 'sum',
+  },
+  {
+    id: 'DestinationDeliveryFailures',
+    title: 'DestinationDeliveryFailures',
+    series: [{ key: 'DestinationDeliveryFailures', label: 'failures', color: 'orange' }],
+    style: 'bars',
+    unit: 'count',
+    headline: 'sum',
+  },
 ];
 
 const FALLBACK: Record<Color, string> = { blue: '#1a85ff', red: '#e51400', orange: '#d18616', yellow: '#bf8803', green: '#388a34', purple: '#8a4fc8' };
@@ -118,15 +184,36 @@ export class MetricsCharts {
         y: { auto: true, range: (_u, min, max) => yRange(spec, min, max) },
       },
       axes: [
-        { stroke: fg, font, size: 20, grid: { stroke: grid, width: 0.5 }, ticks: { stroke: grid, width: 0.5, size: 3 }, values: (_u, ticks) => ticks.map(clockTick) },
-        { stroke: fg, font, size: 44, grid: { stroke: grid, width: 0.5 }, ticks: { show: false }, values: (_u, ticks) => ticks.map((v) => formatTick(spec, v)) },
+        {
+          stroke: fg,
+          font,
+          size: 20,
+          grid: { stroke: grid, width: 0.5 },
+          ticks: { stroke: grid, width: 0.5, size: 3 },
+          values: (_u, ticks) => ticks.map(clockTick),
+        },
+        {
+          stroke: fg,
+          font,
+          size: 44,
+          grid: { stroke: grid, width: 0.5 },
+          ticks: { show: false },
+          values: (_u, ticks) => ticks.map((v) => formatTick(spec, v)),
+        },
       ],
       series: [
         { value: (_u, v) => (v === null || v === undefined ? '–' : new Date(v * 1000).toLocaleTimeString()) },
         ...spec.series.map((s) => {
           const color = themeColor(`--vscode-charts-${s.color}`, FALLBACK[s.color]);
           // Lines (durations, ages) join the buckets that have a value; their points show single ones.
-          const series: uPlot.Series = { label: s.label, stroke: color, width: 1.5, value: (_u: uPlot, v: number | null) => valueFormat(v), spanGaps: spec.style === 'line', points: { show: spec.style === 'line', size: 4, fill: color } };
+          const series: uPlot.Series = {
+            label: s.label,
+            stroke: color,
+            width: 1.5,
+            value: (_u: uPlot, v: number | null) => valueFormat(v),
+            spanGaps: spec.style === 'line',
+            points: { show: spec.style === 'line', size: 4, fill: color },
+          };
           if (spec.style === 'bars') {
             series.paths = uPlot.paths.bars!({ size: [0.8, 12], align: 1 });
             series.fill = color;
@@ -170,7 +257,12 @@ function formatTick(spec: ChartSpec, value: number): string {
 function headline(spec: ChartSpec, data: MetricsChartData): string {
   const values = (data[spec.series[spec.series.length - 1].key] as Array<number | null>).filter((v): v is number => v !== null);
   if (values.length === 0) return '';
-  const result = spec.headline === 'sum' ? values.reduce((a, b) => a + b, 0) : spec.headline === 'max' ? Math.max(...values) : values.reduce((a, b) => a + b, 0) / values.length;
+  const result =
+    spec.headline === 'sum'
+      ? values.reduce((a, b) => a + b, 0)
+      : spec.headline === 'max'
+        ? Math.max(...values)
+        : values.reduce((a, b) => a + b, 0) / values.length;
   const label = spec.headline === 'sum' ? '' : spec.series.length > 1 ? `${spec.series[spec.series.length - 1].label} max ` : 'max ';
   return `${label}${format(spec, result)}`;
 }
@@ -189,7 +281,8 @@ function withAlpha(color: string, alpha: number): string {
 /** The summary as tiles above the charts. */
 export function summaryTiles(summary: MetricsSummary | undefined): HTMLElement[] {
   if (!summary) return [];
-  const tile = (name: string, value: string, bad = false) => h('div', { className: 'tile' }, [h('div', { className: `value${bad ? ' bad' : ''}`, text: value }), h('div', { className: 'name', text: name })]);
+  const tile = (name: string, value: string, bad = false) =>
+    h('div', { className: 'tile' }, [h('div', { className: `value${bad ? ' bad' : ''}`, text: value }), h('div', { className: 'name', text: name })]);
   const tiles = [
     tile('Invocations', String(summary.invocations)),
     tile('Errors', summary.invocations ? `${summary.errors} (${(summary.errorRate * 100).toFixed(1)}%)` : String(summary.errors), summary.errors > 0),
@@ -198,8 +291,18 @@ export function summaryTiles(summary: MetricsSummary | undefined): HTMLElement[]
     tile('Duration p99', formatMs(summary.durationP99Ms)),
     tile('Max concurrency', String(summary.concurrentExecutionsMax)),
   ];
-  if (summary.provisionedConcurrencyUtilizationMax !== undefined) tiles.push(tile('Provisioned utilization', `${Math.round(summary.provisionedConcurrencyUtilizationMax * 100)}% of ${summary.provisionedEnvironments}`));
-  if (summary.asyncEventsReceived > 0) tiles.push(tile('Async events', `${summary.asyncEventsReceived}${summary.asyncEventsDropped ? `, ${summary.asyncEventsDropped} dropped` : ''}`, summary.asyncEventsDropped > 0));
+  if (summary.provisionedConcurrencyUtilizationMax !== undefined) {
+    tiles.push(tile('Provisioned utilization', `${Math.round(summary.provisionedConcurrencyUtilizationMax * 100)}% of ${summary.provisionedEnvironments}`));
+  }
+  if (summary.asyncEventsReceived > 0) {
+    tiles.push(
+      tile(
+        'Async events',
+        `${summary.asyncEventsReceived}${summary.asyncEventsDropped ? `, ${summary.asyncEventsDropped} dropped` : ''}`,
+        summary.asyncEventsDropped > 0,
+      ),
+    );
+  }
   if (summary.iteratorAgeMaxMs !== undefined) tiles.push(tile('Iterator age max', formatMs(summary.iteratorAgeMaxMs)));
   return tiles;
 }

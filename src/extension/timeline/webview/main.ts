@@ -24,7 +24,13 @@ interface SavedState {
   selection?: MetricsSelection;
 }
 
-const WINDOWS: Array<[string, number]> = [['10 s', 10_000], ['30 s', 30_000], ['1 min', 60_000], ['5 min', 300_000], ['15 min', 900_000]];
+const WINDOWS: Array<[string, number]> = [
+  ['10 s', 10_000],
+  ['30 s', 30_000],
+  ['1 min', 60_000],
+  ['5 min', 300_000],
+  ['15 min', 900_000],
+];
 const FRAME_MS = 250;
 /** Wheel zoom limits: local invocations take milliseconds; the model keeps 15 minutes. */
 const MIN_WINDOW_MS = 250;
@@ -52,7 +58,10 @@ class App {
   private readonly tooltip = new Tooltip();
   private readonly charts = new MetricsCharts();
   private readonly timeline = h('section', { className: 'timeline' });
-  private readonly empty = h('div', { className: 'empty', text: 'No execution environments yet: invoke a function (Lambda: Invoke Function, the Functions view, the local API) and its environments appear here as they start.' });
+  private readonly empty = h('div', {
+    className: 'empty',
+    text: 'No execution environments yet: invoke a function (Lambda: Invoke Function, the Functions view, the local API) and its environments appear here as they start.',
+  });
   private readonly windowButtons: HTMLButtonElement[] = [];
   private readonly liveButton = h('button', { className: 'live', title: 'Follow the present (pause to inspect)' });
   private readonly picker = h('select', { title: 'The function (and version) the charts show' });
@@ -308,4 +317,3 @@ try {
 } catch (error) {
   vscode.postMessage({ type: 'error', message: `${(error as Error).message}\n${(error as Error).stack ?? ''}` });
 }
-

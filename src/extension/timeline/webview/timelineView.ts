@@ -59,7 +59,19 @@ export class TimelineView {
 
   /** Draws the window [now - windowMs, now]; returns what was drawn. */
   render(engines: EngineData[], now: number, windowMs: number, width: number): TimelineRenderCounts {
-    const counts: TimelineRenderCounts = { groups: 0, environments: 0, segments: 0, invocations: 0, cold: 0, warm: 0, provisioned: 0, errors: 0, running: 0, initSegments: 0, markers: 0 };
+    const counts: TimelineRenderCounts = {
+      groups: 0,
+      environments: 0,
+      segments: 0,
+      invocations: 0,
+      cold: 0,
+      warm: 0,
+      provisioned: 0,
+      errors: 0,
+      running: 0,
+      initSegments: 0,
+      markers: 0,
+    };
     const from = now - windowMs;
     const labelW = Math.round(Math.min(240, Math.max(150, width * 0.26)));
     const plotW = Math.max(50, width - labelW - 8);
@@ -91,7 +103,9 @@ export class TimelineView {
         group.environments.forEach((env, index) => {
           counts.environments++;
           const provisioned = env.initializationType === 'provisioned-concurrency';
-          background.append(svg('rect', { class: `row-bg ${provisioned ? 'provisioned' : index % 2 ? 'odd' : 'even'}`, x: 0, y, width: labelW + plotW, height: ROW_H }));
+          background.append(
+            svg('rect', { class: `row-bg ${provisioned ? 'provisioned' : index % 2 ? 'odd' : 'even'}`, x: 0, y, width: labelW + plotW, height: ROW_H }),
+          );
           this.rowLabel(rows, env, y, labelW);
           hits.push({ type: 'row', x1: 0, x2: labelW, y1: y, y2: y + ROW_H, env, engine });
           for (const segment of ordered(env.segments)) {
@@ -116,7 +130,9 @@ export class TimelineView {
           if (marker.time < from || marker.time > now) continue;
           counts.markers++;
           const mx = x(marker.time);
-          if (group.environments.length > 0) overlay.append(svg('line', { class: `marker-line ${marker.kind}`, x1: mx, x2: mx, y1: groupTop + GROUP_H, y2: y }));
+          if (group.environments.length > 0) {
+            overlay.append(svg('line', { class: `marker-line ${marker.kind}`, x1: mx, x2: mx, y1: groupTop + GROUP_H, y2: y }));
+          }
           overlay.append(markerShape(marker, mx, groupTop + MARKER_Y));
           hits.push({ type: 'marker', x1: mx - 5, x2: mx + 5, y1: groupTop + MARKER_Y - 7, y2: groupTop + GROUP_H, marker, engine });
         }
@@ -170,17 +186,31 @@ export class TimelineView {
   private refind(hit: Hit): Hit | undefined {
     if (hit.type === 'marker') return this.hits.find((h) => h.type === 'marker' && h.marker.seq === hit.marker.seq && h.engine.id === hit.engine.id);
     if (hit.type === 'row') return this.hits.find((h) => h.type === 'row' && h.env.id === hit.env.id);
-    return this.hits.find((h) => h.type === 'segment' && h.env.id === hit.env.id && h.segment.start === hit.segment.start && h.segment.kind === hit.segment.kind);
+    return this.hits.find(
+      (h) => h.type === 'segment' && h.env.id === hit.env.id && h.segment.start === hit.segment.start && h.segment.kind === hit.segment.kind,
+    );
   }
 
   private rowLabel(parent: SVGGElement, env: TimelineEnvironment, y: number, labelW: number): void {
     const ended = env.endedAt !== undefined;
     parent.append(svg('text', { class: `row-label${ended ? ' ended' : ''}`, x: 12, y: y + 13 }, env.id));
     const provisioned = env.initializationType === 'provisioned-concurrency';
-    const badge = provisioned ? 'PC' : ended ? 'ended' : env.state === 'Initializing' ? 'init' : env.state === 'Invoking' ? 'busy' : env.state === 'ShuttingDown' ? 'stop' : 'idle';
+    const badge = provisioned
+      ? 'PC'
+      : ended
+        ? 'ended'
+        : env.state === 'Initializing'
+          ? 'init'
+          : env.state === 'Invoking'
+            ? 'busy'
+            : env.state === 'ShuttingDown'
+              ? 'stop'
+              : 'idle';
     const bw = badge.length * 6 + 8;
     const bx = labelW - bw - 6;
-    parent.append(svg('rect', { class: `badge-bg ${provisioned ? 'provisioned' : ended ? 'ended' : 'on-demand'}`, x: bx, y: y + 3, width: bw, height: ROW_H - 6, rx: 3 }));
+    parent.append(
+      svg('rect', { class: `badge-bg ${provisioned ? 'provisioned' : ended ? 'ended' : 'on-demand'}`, x: bx, y: y + 3, width: bw, height: ROW_H - 6, rx: 3 }),
+    );
     parent.append(svg('text', { class: 'badge', x: bx + 4, y: y + 12 }, badge));
   }
 
@@ -225,7 +255,7 @@ export class TimelineView {
       if (tx > labelW + plotW - (step < 1000 ? 70 : 48)) continue;
       const secondsAgo = Math.round((now - t) / 1000);
       g.append(svg('text', { class: 'axis-label', x: tx + 2, y: 12 }, clock(t, step)));
-      if (secondsAgo > 0 && plotW / ((windowMs / step) || 1) > 70) g.append(svg('text', { class: 'axis-label', x: tx + 2, y: 22 }, `−${formatAgo(secondsAgo)}`));
+      if (secondsAgo > 0 && plotW / (windowMs / step || 1) > 70) g.append(svg('text', { class: 'axis-label', x: tx + 2, y: 22 }, `−${formatAgo(secondsAgo)}`));
     }
     g.append(svg('line', { class: 'now-line', x1: labelW + plotW, x2: labelW + plotW, y1: 0, y2: height }));
     g.append(svg('text', { class: 'axis-label', x: 4, y: 12 }, 'environment'));
@@ -257,7 +287,9 @@ function groupsOf(engine: EngineData, from: number, now: number): Group[] {
   }
   const list = [...groups.values()];
   for (const g of list) g.environments.sort((a, b) => a.firstSeen - b.firstSeen);
-  return list.sort((a, b) => a.functionName.localeCompare(b.functionName) || versionRank(a.version) - versionRank(b.version) || a.version.localeCompare(b.version));
+  return list.sort(
+    (a, b) => a.functionName.localeCompare(b.functionName) || versionRank(a.version) - versionRank(b.version) || a.version.localeCompare(b.version),
+  );
 }
 
 function groupStats(group: Group, from: number, now: number): string {

@@ -51,12 +51,21 @@ function content(hit: Hit, now: number): HTMLElement[] {
   const span = `${formatClock(s.start)} → ${s.end === undefined ? 'now' : formatClock(s.end)}`;
   switch (s.kind) {
     case 'invoke': {
-      const status = s.outcome === 'running' ? 'running' : s.outcome ?? '';
-      lines.push(h('div', { className: 'title', text: `Invocation · ${START_NAMES[s.startKind ?? 'warm']} · ${status}${s.errorType ? ` (${s.errorType})` : ''}` }));
+      const status = s.outcome === 'running' ? 'running' : (s.outcome ?? '');
+      lines.push(
+        h('div', { className: 'title', text: `Invocation · ${START_NAMES[s.startKind ?? 'warm']} · ${status}${s.errorType ? ` (${s.errorType})` : ''}` }),
+      );
       if (s.requestId) lines.push(h('div', { className: 'line mono', text: `RequestId: ${s.requestId}` }));
-      lines.push(h('div', { className: 'line muted', text: `${span}  (${formatMs(s.durationMs ?? end - s.start)}${s.outcome === 'running' ? ' so far' : ''})` }));
+      lines.push(
+        h('div', { className: 'line muted', text: `${span}  (${formatMs(s.durationMs ?? end - s.start)}${s.outcome === 'running' ? ' so far' : ''})` }),
+      );
       if (s.responseAt !== undefined && s.end !== undefined && s.end - s.responseAt > 1) {
-        lines.push(h('div', { className: 'line muted', text: `Responded after ${formatMs(s.responseAt - s.start)}; extensions finished ${formatMs(s.end - s.responseAt)} later` }));
+        lines.push(
+          h('div', {
+            className: 'line muted',
+            text: `Responded after ${formatMs(s.responseAt - s.start)}; extensions finished ${formatMs(s.end - s.responseAt)} later`,
+          }),
+        );
       }
       if (s.text) lines.push(h('div', { className: 'line mono report', text: s.text.split('\t').join('\n') }));
       if (s.lastLines && s.lastLines.length > 0) {
@@ -90,7 +99,9 @@ function content(hit: Hit, now: number): HTMLElement[] {
 function initBreakdown(env: TimelineEnvironment): HTMLElement[] {
   const phases = env.segments.filter((s: TimelineSegment) => s.kind !== 'invoke' && s.kind !== 'idle' && s.kind !== 'shutdown');
   if (phases.length < 2) return [];
-  return phases.map((s) => h('div', { className: 'line muted', text: `  ${initName(s.kind)}: ${s.end === undefined ? 'running' : formatMs(s.end - s.start)}` }));
+  return phases.map((s) =>
+    h('div', { className: 'line muted', text: `  ${initName(s.kind)}: ${s.end === undefined ? 'running' : formatMs(s.end - s.start)}` }),
+  );
 }
 
 function environmentLines(env: TimelineEnvironment, now: number, compact = false): HTMLElement[] {
@@ -99,7 +110,9 @@ function environmentLines(env: TimelineEnvironment, now: number, compact = false
   const summary = `${env.id} · ${env.functionName}:${env.version} · ${kind} · ${env.invocations} invocation${env.invocations === 1 ? '' : 's'}${env.errors ? `, ${env.errors} failed` : ''} · ${life}`;
   if (compact) return [h('div', { className: 'line muted report', text: summary })];
   const lines = [h('div', { className: 'title', text: `${env.id} · ${env.functionName}:${env.version}` }), h('div', { className: 'line', text: summary })];
-  if (env.initDurationMs !== undefined) lines.push(h('div', { className: 'line muted', text: `Init: ${formatMs(env.initDurationMs)} (${env.initStatus ?? ''})` }));
+  if (env.initDurationMs !== undefined) {
+    lines.push(h('div', { className: 'line muted', text: `Init: ${formatMs(env.initDurationMs)} (${env.initStatus ?? ''})` }));
+  }
   if (env.detail) lines.push(h('div', { className: 'line muted', text: env.detail }));
   return lines;
 }

@@ -106,7 +106,7 @@ export function jsonOutline(text: string): Outline {
 /** The cursor's context in JSON: the innermost object around it, and whether a key or a value is written. */
 export function jsonContextAt(outline: Outline, text: string, offset: number): CursorContext | undefined {
   let container: OutlineNode | undefined = inside(outline.root, offset) ? outline.root : undefined;
-  for (let deeper = container; deeper; ) {
+  for (let deeper = container; deeper;) {
     container = deeper;
     deeper = container.children.find((c) => inside(c, offset));
   }

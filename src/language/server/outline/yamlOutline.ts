@@ -31,7 +31,7 @@ export function yamlOutline(text: string): Outline {
     }
   };
 
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const next = end + 1;
