@@ -13,7 +13,6 @@ import { environmentInfo, type EnvironmentInfo } from './environment/environment
 import { hostTmpDir, removeStaleTmpDirs } from './environment/lambdaEnv';
 import { WorkbenchError } from './errors';
 import { EventSources } from './esm/eventSources';
-import { POLLER_FACTORIES, SOURCE_FACTORIES } from './esm/sourceFactories';
 import { AsyncInvoker, type AsyncInvokeOptions, type AsyncQueueStatus } from './invoke/asyncInvoker';
 import type { DestinationMessage } from './invoke/destinations';
 import { Invoker, type InvocationResult, type InvokeOptions } from './invoke/invoker';
@@ -68,9 +67,10 @@ export class Workbench {
     this.environmentFactory = new EnvironmentFactory(this.settings, stateDir, this.telemetry);
     this.store = new SharedStore(stateLayout(stateDir).store);
     this.versions = new FunctionVersions(versionStore, region, [stateDir]);
+    const keepAliveMs = this.settings.keepAliveSeconds * 1000;
     this.scheduler = new Scheduler(
-      { accountConcurrency, keepAliveMs: this.settings.keepAliveSeconds * 1000 },
-      (fn, version, initializationType) => this.environmentFactory.create(fn, version, initializationType),
+      { accountConcurrency, keepAliveMs },
+      (fn, version, type) => this.environmentFactory.create(fn, version, type),
       this.telemetry,
       this.catalog,
     );
@@ -102,22 +102,15 @@ export class Workbench {
       sendToQueue: (arn, body, attributes) => this.eventSources.sendToQueue(arn, body, attributes),
       settings: () => asyncSettingsOf(this.settings),
     });
-    this.eventSources = new EventSources(
-      this.store,
-      {
-        catalog: this.catalog,
-        sourceEndpoints: () => this.settings.sourceEndpoints ?? {},
-        stateDir,
-        telemetry: this.telemetry,
-        invoke: (functionName, payload, qualifier) => this.invoke(functionName, payload, { qualifier }),
-        checkFunction: async (functionName, qualifier) => {
-          await this.invoker.check(functionName, Buffer.alloc(0), qualifier);
-        },
-        recordDestinationMessage: (message) => this.asyncInvoker.recordMessage({ ...message, role: 'OnFailure' }),
-      },
-      SOURCE_FACTORIES,
-      POLLER_FACTORIES,
-    );
+    this.eventSources = new EventSources(this.store, {
+      catalog: this.catalog,
+      sourceEndpoints: () => this.settings.sourceEndpoints ?? {},
+      stateDir,
+      telemetry: this.telemetry,
+      invoke: (functionName, payload, qualifier) => this.invoke(functionName, payload, { qualifier }),
+      checkFunction: (functionName, qualifier) => this.invoker.check(functionName, Buffer.alloc(0), qualifier).then(() => undefined),
+      recordDestinationMessage: (message) => this.asyncInvoker.recordMessage({ ...message, role: 'OnFailure' }),
+    });
   }
 
   /**
@@ -126,10 +119,8 @@ export class Workbench {
    */
   static async open(options: { template: string; settings?: Partial<WorkbenchSettings>; onTelemetry?: TelemetryListener }): Promise<Workbench> {
     const settings = options.settings ?? {};
-    const model = await loadTemplate(path.resolve(options.template), {
-      region: settings.region ?? DEFAULT_SETTINGS.region,
-      parameterOverrides: settings.parameterOverrides,
-    });
+    const { region = DEFAULT_SETTINGS.region, parameterOverrides } = settings;
+    const model = await loadTemplate(path.resolve(options.template), { region, parameterOverrides });
     if (hasErrors(model)) throw new TemplateError(model.diagnostics);
     const workbench = new Workbench(model, settings);
     if (options.onTelemetry) workbench.telemetry.subscribe(options.onTelemetry);
@@ -137,11 +128,8 @@ export class Workbench {
     await removeStaleTmpDirs(workbench.settings.tmpRoot);
     workbench.environmentFactory.warmCaches(model.functions);
     await workbench.catalog.load();
-    if (settings.applyTemplateVersions ?? true) {
-      workbench.provisioned.setTemplateProvisioning(
-        await applyTemplateVersions(model, workbench.versions, (message) => workbench.telemetry.emit('workbench.warning', { message })),
-      );
-    }
+    const warn = (message: string) => workbench.telemetry.emit('workbench.warning', { message });
+    if (settings.applyTemplateVersions ?? true) workbench.provisioned.setTemplateProvisioning(await applyTemplateVersions(model, workbench.versions, warn));
     if (settings.provision ?? true) await workbench.provisioned.reconcile();
     await workbench.asyncInvoker.start();
     await workbench.eventSources.start(settings.eventSourceMappings ?? true);
@@ -151,18 +139,8 @@ export class Workbench {
 
   /** Hot reload of $LATEST: watches the template and the code and layer directories (engine/liveReload.ts). */
   private startLiveReload(): void {
-    const { settings, stateDir, catalog, scheduler, eventSources, versions, provisioned, telemetry } = this;
-    this.liveReload = new LiveReload({
-      settings,
-      stateDir,
-      catalog,
-      scheduler,
-      environments: this.environmentFactory,
-      eventSources,
-      versions,
-      provisioned,
-      telemetry,
-    });
+    const { settings, stateDir, catalog, scheduler, environmentFactory, eventSources, versions, provisioned, telemetry } = this;
+    this.liveReload = new LiveReload({ settings, stateDir, catalog, scheduler, environmentFactory, eventSources, versions, provisioned, telemetry });
   }
 
   /** The template in use (hot reload replaces it). */

@@ -20,7 +20,7 @@ export interface LiveReloadParts {
   stateDir: string;
   catalog: FunctionCatalog;
   scheduler: Scheduler;
-  environments: EnvironmentFactory;
+  environmentFactory: EnvironmentFactory;
   eventSources: EventSources;
   versions: FunctionVersions;
   provisioned: ProvisionedConcurrency;
@@ -77,7 +77,7 @@ export class LiveReload {
     }
     for (const reload of reloads) {
       scheduler.retire(reload.functionName, '$LATEST');
-      this.parts.environments.optDirs.forget(reload.functionName, '$LATEST');
+      this.parts.environmentFactory.optDirs.forget(reload.functionName, '$LATEST');
       telemetry.emit('workbench.reload', reload, { functionName: reload.functionName, functionVersion: '$LATEST' });
     }
     // The API's settings of functions the new template adds or renames.

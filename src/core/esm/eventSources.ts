@@ -1,4 +1,5 @@
 import { MappingManager } from './mappingManager';
+import { POLLER_FACTORIES, SOURCE_FACTORIES } from './sourceFactories';
 import { deleteStreamCheckpoints } from './streamPoller';
 import { readTemplateMappings, type MappingInput } from '../config/mappingDefinitions';
 import { EventSourceMappings } from './mappings';
@@ -46,8 +47,9 @@ export class EventSources {
   constructor(
     private readonly store: SharedStore,
     private readonly host: EventSourcesHost,
-    factories: SourceFactories,
-    pollers: Record<MappingSourceKind, PollerFactory>,
+    /** Which class serves which queue or stream, and which poller reads it (tests swap them). */
+    factories: SourceFactories = SOURCE_FACTORIES,
+    pollers: Record<MappingSourceKind, PollerFactory> = POLLER_FACTORIES,
   ) {
     this.declarations = readSourceDeclarations(host.catalog.template, host.catalog.region, host.sourceEndpoints());
     this.sources = new Sources(

@@ -1,13 +1,24 @@
-import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import type { DestinationConfig, FunctionDefinition } from '../config/types';
+import type { FunctionDefinition } from '../config/types';
 import { WorkbenchError } from '../errors';
-import { functionArn, LOCAL_ACCOUNT_ID, parseFunctionRef } from '../vocabulary/functionNames';
-import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../config/asyncPolicy';
+import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
 import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type FunctionSettings, type VersionRecord } from './versionStore';
 import type { FunctionCatalog } from './functionCatalog';
+import {
+  aliasConfigurationShape,
+  eventInvokeConfigShape,
+  functionConfigurationShape,
+  paginate,
+  revisionOf,
+  validationError,
+  type AliasConfiguration,
+  type FunctionConfiguration,
+  type Page,
+} from './apiShapes';
+
+export type { AliasConfiguration, FunctionConfiguration, Page } from './apiShapes';
 
 // Lambda's control-plane operations on the engine's functions, versions and aliases, taking and
 // returning AWS's shapes (the HTTP API serialises them as they are; the CLI prints them):
@@ -26,20 +37,6 @@ export interface ControlPlaneHost {
   provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string };
   /** Throws InvalidParameterValueException when `count` provisioned environments on the qualifier exceed what Lambda allows. */
   checkProvisionedConcurrency(fn: FunctionDefinition, qualifier: string, count: number): void;
-}
-
-export type FunctionConfiguration = Record<string, unknown> & { FunctionName: string; FunctionArn: string; Version: string };
-export type AliasConfiguration = {
-  AliasArn: string;
-  Name: string;
-  FunctionVersion: string;
-  Description: string;
-  RoutingConfig?: { AdditionalVersionWeights: Record<string, number> };
-  RevisionId: string;
-};
-export interface Page<T> {
-  items: T[];
-  nextMarker?: string;
 }
 
 const MINIMUM_UNRESERVED = 100;
@@ -71,7 +68,7 @@ export class ControlPlane {
   /** ListFunctions: $LATEST of every function, or with `ALL` every published version too. */
   async listFunctions(options: { functionVersion?: string; marker?: string; maxItems?: number } = {}): Promise<Page<FunctionConfiguration>> {
     if (options.functionVersion !== undefined && options.functionVersion !== 'ALL') {
-      throw validation(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
+      throw validationError(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
     }
     const all: FunctionConfiguration[] = [];
     for (const fn of [...this.host.catalog.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
@@ -94,7 +91,7 @@ export class ControlPlane {
   async publishVersion(name: string, options: { codeSha256?: string; description?: string; revisionId?: string } = {}): Promise<FunctionConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     if (options.description !== undefined && options.description.length > 256) {
-      throw validation(options.description, 'description', 'Member must have length less than or equal to 256');
+      throw validationError(options.description, 'description', 'Member must have length less than or equal to 256');
     }
     if (options.revisionId !== undefined) {
       const latest = await this.versions.snapshotLatest(fn);
@@ -111,8 +108,8 @@ export class ControlPlane {
     input: { Name?: string; FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } },
   ): Promise<AliasConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
-    if (!input.Name) throw validation('null', 'name', 'Member must not be null');
-    if (!input.FunctionVersion) throw validation('null', 'functionVersion', 'Member must not be null');
+    if (!input.Name) throw validationError('null', 'name', 'Member must not be null');
+    if (!input.FunctionVersion) throw validationError('null', 'functionVersion', 'Member must not be null');
     checkStrings(input);
     const record = await this.versions.createAlias(fn, {
       name: input.Name,
@@ -120,12 +117,12 @@ export class ControlPlane {
       description: input.Description,
       additionalVersionWeights: input.RoutingConfig?.AdditionalVersionWeights,
     });
-    return this.aliasConfiguration(fn, record);
+    return this.aliasShape(fn, record);
   }
 
   async getAlias(name: string, alias: string): Promise<AliasConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
-    return this.aliasConfiguration(fn, this.versions.getAlias(fn, alias));
+    return this.aliasShape(fn, this.versions.getAlias(fn, alias));
   }
 
   async updateAlias(
@@ -145,7 +142,7 @@ export class ControlPlane {
     // Provisioned concurrency configured on the alias follows it to its new version.
     const settings = await this.versions.store.getSettings(fn.functionName);
     if (settings.provisionedConcurrency?.[record.name]) await this.host.settingsChanged(fn.functionName, settings);
-    return this.aliasConfiguration(fn, record);
+    return this.aliasShape(fn, record);
   }
 
   async deleteAlias(name: string, alias: string): Promise<void> {
@@ -164,7 +161,7 @@ export class ControlPlane {
     const version = options.functionVersion;
     if (version !== undefined) aliases = aliases.filter((a) => a.functionVersion === version || Object.hasOwn(a.additionalVersionWeights ?? {}, version));
     return paginate(
-      aliases.map((a) => this.aliasConfiguration(fn, a)),
+      aliases.map((a) => this.aliasShape(fn, a)),
       options.marker,
       options.maxItems,
     );
@@ -175,9 +172,9 @@ export class ControlPlane {
   async putFunctionConcurrency(name: string, reserved: unknown): Promise<{ ReservedConcurrentExecutions: number }> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     if (typeof reserved !== 'number' || !Number.isInteger(reserved)) {
-      throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
+      throw validationError(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
     }
-    if (reserved < 0) throw validation(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
+    if (reserved < 0) throw validationError(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
     const others = this.host.catalog
       .functions()
       .filter((f) => f.functionName !== fn.functionName)
@@ -210,8 +207,10 @@ export class ControlPlane {
 
   async putProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined, count: unknown): Promise<Record<string, unknown>> {
     const { fn, qualifier } = await this.findPublished(name, qualifierOption);
-    if (typeof count !== 'number' || !Number.isInteger(count)) throw validation(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
-    if (count < 1) throw validation(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
+    if (typeof count !== 'number' || !Number.isInteger(count)) {
+      throw validationError(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
+    }
+    if (count < 1) throw validationError(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
     // Within the function's reserved concurrency, or what the account leaves unreserved (nothing is stored otherwise).
     this.host.checkProvisionedConcurrency(fn, qualifier, count);
     const lastModified = lambdaTimestamp();
@@ -247,7 +246,7 @@ export class ControlPlane {
     const retries = input.MaximumRetryAttempts;
     if (retries !== undefined && retries !== null) {
       if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2) {
-        throw validation(
+        throw validationError(
           String(retries),
           'maximumRetryAttempts',
           retries !== null && Number(retries) > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0',
@@ -258,7 +257,7 @@ export class ControlPlane {
     const age = input.MaximumEventAgeInSeconds;
     if (age !== undefined && age !== null) {
       if (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 21600) {
-        throw validation(
+        throw validationError(
           String(age),
           'maximumEventAgeInSeconds',
           Number(age) > 21600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60',
@@ -286,7 +285,7 @@ export class ControlPlane {
       (s.eventInvokeConfigs ??= {})[key] = record;
     });
     await this.host.settingsChanged(fn.functionName, settings);
-    return this.eventInvokeConfigShape(fn, key, record);
+    return eventInvokeConfigShape(this.host.catalog.region, fn, key, record);
   }
 
   async getFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
@@ -294,10 +293,10 @@ export class ControlPlane {
     const key = qualifier ?? '$LATEST';
     if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
     const stored = (await this.versions.store.getSettings(fn.functionName)).eventInvokeConfigs?.[key];
-    if (stored) return this.eventInvokeConfigShape(fn, key, stored);
+    if (stored) return eventInvokeConfigShape(this.host.catalog.region, fn, key, stored);
     const template = this.host.catalog.getFunction(fn.functionName)?.eventInvokeConfig;
     if (template) {
-      return this.eventInvokeConfigShape(fn, key, {
+      return eventInvokeConfigShape(this.host.catalog.region, fn, key, {
         maximumRetryAttempts: template.maximumRetryAttempts,
         maximumEventAgeInSeconds: template.maximumEventAgeInSeconds,
         destinationConfig: template.destinationConfig,
@@ -336,7 +335,7 @@ export class ControlPlane {
   /** For provisioned concurrency: a published version or an alias, never $LATEST. */
   private async findPublished(name: string, qualifierOption: string | undefined): Promise<{ fn: FunctionDefinition; qualifier: string }> {
     const { fn, qualifier } = this.find(name, qualifierOption);
-    if (qualifier === undefined) throw validation('null', 'qualifier', 'Member must not be null');
+    if (qualifier === undefined) throw validationError('null', 'qualifier', 'Member must not be null');
     if (qualifier === '$LATEST') {
       throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
     }
@@ -358,10 +357,14 @@ export class ControlPlane {
     return result;
   }
 
+  private aliasShape(fn: FunctionDefinition, alias: AliasRecord): AliasConfiguration {
+    return aliasConfigurationShape(this.versions.aliasArn(fn.functionName, alias.name), alias);
+  }
+
   private async configurationOf(fn: FunctionDefinition, qualifier: string | undefined): Promise<FunctionConfiguration> {
     if (qualifier === undefined || qualifier === '$LATEST') {
       const latest = await this.versions.snapshotLatest(fn);
-      return this.shape(fn, fn, {
+      return functionConfigurationShape(this.host.catalog.region, fn, fn, {
         version: '$LATEST',
         arnQualifier: qualifier,
         codeSha256: latest.code.codeSha256,
@@ -388,7 +391,7 @@ export class ControlPlane {
 
   private versionConfiguration(fn: FunctionDefinition, record: VersionRecord): FunctionConfiguration {
     const frozen: FunctionDefinition = { ...fn, ...record.config, layers: record.layers.map((l) => ({ logicalId: l.logicalId, arn: l.arn })) };
-    const shaped = this.shape(frozen, fn, {
+    const shaped = functionConfigurationShape(this.host.catalog.region, frozen, fn, {
       version: record.version,
       arnQualifier: record.version,
       codeSha256: record.codeSha256,
@@ -400,85 +403,6 @@ export class ControlPlane {
     shaped.Description = record.description;
     return shaped;
   }
-
-  private shape(
-    config: FunctionDefinition,
-    fn: FunctionDefinition,
-    v: { version: string; arnQualifier?: string; codeSha256: string; codeSize: number; layerSizes: number[]; lastModified: string; revisionId: string },
-  ): FunctionConfiguration {
-    const region = this.host.catalog.region;
-    const result: FunctionConfiguration = {
-      FunctionName: fn.functionName,
-      FunctionArn: functionArn(region, fn.functionName, v.arnQualifier),
-      Runtime: config.runtime,
-      Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
-      Handler: config.handler,
-      CodeSize: v.codeSize,
-      Description: config.description ?? '',
-      Timeout: config.timeout,
-      MemorySize: config.memorySize,
-      LastModified: v.lastModified,
-      CodeSha256: v.codeSha256,
-      Version: v.version,
-      TracingConfig: { Mode: 'PassThrough' },
-      RevisionId: v.revisionId,
-      State: 'Active',
-      LastUpdateStatus: 'Successful',
-      PackageType: 'Zip',
-      Architectures: config.architectures,
-      EphemeralStorage: { Size: 512 },
-      SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-      LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
-    };
-    if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
-    if (config.layers.length > 0) {
-      result.Layers = config.layers.map((layer, i) => ({
-        Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`,
-        CodeSize: v.layerSizes[i] ?? 0,
-      }));
-    }
-    if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
-    return result;
-  }
-
-  private aliasConfiguration(fn: FunctionDefinition, alias: AliasRecord): AliasConfiguration {
-    const result: AliasConfiguration = {
-      AliasArn: this.versions.aliasArn(fn.functionName, alias.name),
-      Name: alias.name,
-      FunctionVersion: alias.functionVersion,
-      Description: alias.description,
-      RevisionId: alias.revisionId,
-    };
-    if (alias.additionalVersionWeights) result.RoutingConfig = { AdditionalVersionWeights: alias.additionalVersionWeights };
-    return result;
-  }
-
-  private eventInvokeConfigShape(
-    fn: FunctionDefinition,
-    qualifier: string,
-    record:
-      | EventInvokeConfigRecord
-      | { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; destinationConfig?: DestinationConfig; lastModified: string },
-  ): Record<string, unknown> {
-    const destinations = record.destinationConfig;
-    return {
-      // The SDK reads LastModified as epoch seconds.
-      LastModified: Math.floor(Date.parse(record.lastModified) / 1000),
-      FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier),
-      MaximumRetryAttempts: record.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
-      MaximumEventAgeInSeconds: record.maximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
-      DestinationConfig: {
-        OnSuccess: destinations?.onSuccess ? { Destination: destinations.onSuccess.destination } : {},
-        OnFailure: destinations?.onFailure ? { Destination: destinations.onFailure.destination } : {},
-      },
-    };
-  }
-}
-
-/** A stable RevisionId (UUID-shaped) for $LATEST, derived from what it contains. */
-function revisionOf(snapshotSha256: string): string {
-  const hex = createHash('sha256').update(snapshotSha256).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
 /** The alias fields Lambda types as strings (the SDK and CLI always send them so; raw JSON may not). */
@@ -503,27 +427,6 @@ function revisionMismatch(api: string): WorkbenchError {
   );
 }
 
-function validation(value: string, field: string, constraint: string): WorkbenchError {
-  return new WorkbenchError(
-    'InvalidParameterValueException',
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 function notFound(region: string, functionName: string, qualifier?: string): WorkbenchError {
   return new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(region, functionName, qualifier)}`);
-}
-
-/** Marker = the index of the next item (opaque to callers); MaxItems 1–10,000, default 50. */
-function paginate<T>(all: T[], marker: string | undefined, maxItems: number | undefined): Page<T> {
-  const max = maxItems ?? 50;
-  if (!Number.isInteger(max) || max < 1 || max > 10000) throw validation(String(maxItems), 'maxItems', 'Member must have value between 1 and 10000');
-  let start = 0;
-  if (marker !== undefined) {
-    start = Number.parseInt(Buffer.from(marker, 'base64').toString('utf8'), 10);
-    if (!Number.isInteger(start) || start < 0 || start > all.length) throw new WorkbenchError('InvalidParameterValueException', 'Invalid Marker');
-  }
-  const items = all.slice(start, start + max);
-  const next = start + items.length;
-  return next < all.length ? { items, nextMarker: Buffer.from(String(next)).toString('base64') } : { items };
 }

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../config/asyncPolicy';
+import type { DestinationConfig, FunctionDefinition } from '../config/types';
+import { WorkbenchError } from '../errors';
+import { functionArn, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
+import type { AliasRecord, EventInvokeConfigRecord } from './versionStore';
+
+// The shapes Lambda's control plane answers with — function, version and alias configurations,
+// event invoke configs, RevisionIds, pages of a list — built from the engine's definitions and
+// records. Pure: the control plane decides what to answer, this says how it looks.
+
+export type FunctionConfiguration = Record<string, unknown> & { FunctionName: string; FunctionArn: string; Version: string };
+export type AliasConfiguration = {
+  AliasArn: string;
+  Name: string;
+  FunctionVersion: string;
+  Description: string;
+  RoutingConfig?: { AdditionalVersionWeights: Record<string, number> };
+  RevisionId: string;
+};
+export interface Page<T> {
+  items: T[];
+  nextMarker?: string;
+}
+
+export function functionConfigurationShape(
+  region: string,
+  config: FunctionDefinition,
+  fn: FunctionDefinition,
+  v: { version: string; arnQualifier?: string; codeSha256: string; codeSize: number; layerSizes: number[]; lastModified: string; revisionId: string },
+): FunctionConfiguration {
+  const result: FunctionConfiguration = {
+    FunctionName: fn.functionName,
+    FunctionArn: functionArn(region, fn.functionName, v.arnQualifier),
+    Runtime: config.runtime,
+    Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
+    Handler: config.handler,
+    CodeSize: v.codeSize,
+    Description: config.description ?? '',
+    Timeout: config.timeout,
+    MemorySize: config.memorySize,
+    LastModified: v.lastModified,
+    CodeSha256: v.codeSha256,
+    Version: v.version,
+    TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: v.revisionId,
+    State: 'Active',
+    LastUpdateStatus: 'Successful',
+    PackageType: 'Zip',
+    Architectures: config.architectures,
+    EphemeralStorage: { Size: 512 },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
+  };
+  if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
+  if (config.layers.length > 0) {
+    result.Layers = config.layers.map((layer, i) => ({
+      Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`,
+      CodeSize: v.layerSizes[i] ?? 0,
+    }));
+  }
+  if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
+  return result;
+}
+
+export function aliasConfigurationShape(aliasArn: string, alias: AliasRecord): AliasConfiguration {
+  const result: AliasConfiguration = {
+    AliasArn: aliasArn,
+    Name: alias.name,
+    FunctionVersion: alias.functionVersion,
+    Description: alias.description,
+    RevisionId: alias.revisionId,
+  };
+  if (alias.additionalVersionWeights) result.RoutingConfig = { AdditionalVersionWeights: alias.additionalVersionWeights };
+  return result;
+}
+
+export function eventInvokeConfigShape(
+  region: string,
+  fn: FunctionDefinition,
+  qualifier: string,
+  record:
+    EventInvokeConfigRecord | { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; destinationConfig?: DestinationConfig; lastModified: string },
+): Record<string, unknown> {
+  const destinations = record.destinationConfig;
+  return {
+    // The SDK reads LastModified as epoch seconds.
+    LastModified: Math.floor(Date.parse(record.lastModified) / 1000),
+    FunctionArn: functionArn(region, fn.functionName, qualifier),
+    MaximumRetryAttempts: record.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
+    MaximumEventAgeInSeconds: record.maximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
+    DestinationConfig: {
+      OnSuccess: destinations?.onSuccess ? { Destination: destinations.onSuccess.destination } : {},
+      OnFailure: destinations?.onFailure ? { Destination: destinations.onFailure.destination } : {},
+    },
+  };
+}
+
+/** A stable RevisionId (UUID-shaped) for $LATEST, derived from what it contains. */
+export function revisionOf(snapshotSha256: string): string {
+  const hex = createHash('sha256').update(snapshotSha256).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
+export function validationError(value: string, field: string, constraint: string): WorkbenchError {
+  return new WorkbenchError(
+    'InvalidParameterValueException',
+    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
+  );
+}
+
+/** Marker = the index of the next item (opaque to callers); MaxItems 1–10,000, default 50. */
+export function paginate<T>(all: T[], marker: string | undefined, maxItems: number | undefined): Page<T> {
+  const max = maxItems ?? 50;
+  if (!Number.isInteger(max) || max < 1 || max > 10000) throw validationError(String(maxItems), 'maxItems', 'Member must have value between 1 and 10000');
+  let start = 0;
+  if (marker !== undefined) {
+    start = Number.parseInt(Buffer.from(marker, 'base64').toString('utf8'), 10);
+    if (!Number.isInteger(start) || start < 0 || start > all.length) throw new WorkbenchError('InvalidParameterValueException', 'Invalid Marker');
+  }
+  const items = all.slice(start, start + max);
+  const next = start + items.length;
+  return next < all.length ? { items, nextMarker: Buffer.from(String(next)).toString('base64') } : { items };
+}
