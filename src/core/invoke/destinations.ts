@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
-import { LOCAL_ACCOUNT_ID, parseFunctionRef } from '../vocabulary/functionNames';
+import { functionArn, LOCAL_ACCOUNT_ID, parseFunctionRef } from '../vocabulary/functionNames';
 import type { InvocationCondition, InvocationRecord } from './invocationRecord';
 
 // Where asynchronous invocations report: EventInvokeConfig's OnSuccess / OnFailure destinations
@@ -104,7 +104,7 @@ export function resolveDestination(
   const prefix = `arn:aws:${kind === 'events' ? 'events' : kind}:${region}:${LOCAL_ACCOUNT_ID}`;
   switch (kind) {
     case 'lambda':
-      return { role, arn: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:function:${fn?.functionName ?? reference}`, kind, localFunction: fn };
+      return { role, arn: functionArn(region, fn?.functionName ?? reference), kind, localFunction: fn };
     case 'sqs':
     case 'sns':
       return { role, arn: `${prefix}:${reference}`, kind };
