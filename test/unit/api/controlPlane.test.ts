@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   CreateAliasCommand,
+  type CreateAliasCommandInput,
   DeleteAliasCommand,
   DeleteFunctionConcurrencyCommand,
   GetAliasCommand,
@@ -20,6 +21,7 @@ import {
   PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   PutFunctionEventInvokeConfigCommand,
+  type PutFunctionEventInvokeConfigCommandInput,
   PutProvisionedConcurrencyConfigCommand,
   UpdateAliasCommand,
 } from '@aws-sdk/client-lambda';
@@ -70,6 +72,8 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
   let endpoint: string;
   const text = (bytes?: Uint8Array) => Buffer.from(bytes ?? []).toString('utf8');
   const setCode = (fn: string, marker: string) => fs.writeFileSync(path.join(dir, fn, 'app.js'), handler(marker));
+  const putReserved = (FunctionName: string, ReservedConcurrentExecutions: number) =>
+    client.send(new PutFunctionConcurrencyCommand({ FunctionName, ReservedConcurrentExecutions }));
   const invoke = async (FunctionName: string, Qualifier?: string, payload: unknown = {}) => {
     const out = await client.send(new InvokeCommand({ FunctionName, Qualifier, Payload: Buffer.from(JSON.stringify(payload)) }));
     assert.equal(out.FunctionError, undefined, text(out.Payload));
@@ -365,83 +369,42 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     });
 
     it('errors: conflict, unknown version, bad names, bad routing, unknown alias', async () => {
-      await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'live', FunctionVersion: '1' })),
-        'ResourceConflictException',
-        409,
-        /^Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Aliased:live$/,
-      );
-      await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'ghost', FunctionVersion: '42' })),
-        'ResourceNotFoundException',
-        404,
-        /function:Aliased:42$/,
-      );
-      await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: '123', FunctionVersion: '1' })),
-        'InvalidParameterValueException',
-        400,
-        /Value '123' at 'name'/,
-      );
-      await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'bad.name', FunctionVersion: '1' })),
-        'InvalidParameterValueException',
-        400,
-      );
-      await rejectsWith(
-        client.send(new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'other', FunctionVersion: 'live' })),
-        'InvalidParameterValueException',
-        400,
-        /functionVersion/,
-      );
-      await rejectsWith(
-        client.send(
-          new CreateAliasCommand({
-            FunctionName: 'Aliased',
-            Name: 'mixed',
-            FunctionVersion: '$LATEST',
-            RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } },
-          }),
-        ),
-        'InvalidParameterValueException',
-        400,
-        /\$LATEST is not supported for an alias pointing to more than 1 version/,
-      );
-      await rejectsWith(
-        client.send(
-          new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'heavy', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } }),
-        ),
-        'InvalidParameterValueException',
-        400,
-        /less than or equal to 1\.0/,
-      );
-      await rejectsWith(
-        client.send(
-          new CreateAliasCommand({
-            FunctionName: 'Aliased',
-            Name: 'split',
-            FunctionVersion: '1',
-            RoutingConfig: { AdditionalVersionWeights: { '2': 0.1, '3': 0.1 } },
-          }),
-        ),
-        'InvalidParameterValueException',
-        400,
-        /length less than or equal to 1/,
-      );
-      await rejectsWith(
-        client.send(
-          new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'self', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }),
-        ),
-        'InvalidParameterValueException',
-        400,
-      );
-      await rejectsWith(
-        client.send(
-          new CreateAliasCommand({ FunctionName: 'Aliased', Name: 'far', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '9': 0.1 } } }),
-        ),
-        'ResourceNotFoundException',
-        404,
-      );
+      // CreateAlias calls on Aliased that are refused: the input, then the error expected.
+      const refusedCreates: Array<[Omit<CreateAliasCommandInput, 'FunctionName'>, string, number, RegExp?]> = [
+        [
+          { Name: 'live', FunctionVersion: '1' },
+          'ResourceConflictException',
+          409,
+          /^Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Aliased:live$/,
+        ],
+        [{ Name: 'ghost', FunctionVersion: '42' }, 'ResourceNotFoundException', 404, /function:Aliased:42$/],
+        [{ Name: '123', FunctionVersion: '1' }, 'InvalidParameterValueException', 400, /Value '123' at 'name'/],
+        [{ Name: 'bad.name', FunctionVersion: '1' }, 'InvalidParameterValueException', 400],
+        [{ Name: 'other', FunctionVersion: 'live' }, 'InvalidParameterValueException', 400, /functionVersion/],
+        [
+          { Name: 'mixed', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } },
+          'InvalidParameterValueException',
+          400,
+          /\$LATEST is not supported for an alias pointing to more than 1 version/,
+        ],
+        [
+          { Name: 'heavy', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } },
+          'InvalidParameterValueException',
+          400,
+          /less than or equal to 1\.0/,
+        ],
+        [
+          { Name: 'split', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1, '3': 0.1 } } },
+          'InvalidParameterValueException',
+          400,
+          /length less than or equal to 1/,
+        ],
+        [{ Name: 'self', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }, 'InvalidParameterValueException', 400],
+        [{ Name: 'far', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '9': 0.1 } } }, 'ResourceNotFoundException', 404],
+      ];
+      for (const [input, name, status, message] of refusedCreates) {
+        await rejectsWith(client.send(new CreateAliasCommand({ FunctionName: 'Aliased', ...input })), name, status, message);
+      }
       await rejectsWith(
         client.send(new GetAliasCommand({ FunctionName: 'Aliased', Name: 'unknown' })),
         'ResourceNotFoundException',
@@ -470,8 +433,10 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
   });
 
   describe('reserved concurrency', () => {
+    const invokeLimited = (Qualifier?: string) => client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier, Payload: Buffer.from('{}') }));
+
     it('PutFunctionConcurrency shows in GetFunction and GetFunctionConcurrency; DeleteFunctionConcurrency removes it', async () => {
-      const put = await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 5 }));
+      const put = await putReserved('Limited', 5);
       assert.equal(put.$metadata.httpStatusCode, 200);
       assert.equal(put.ReservedConcurrentExecutions, 5);
       assert.deepEqual((await client.send(new GetFunctionCommand({ FunctionName: 'Limited' }))).Concurrency, { ReservedConcurrentExecutions: 5 });
@@ -487,66 +452,42 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       // Warm environments exist ($LATEST and version 1): they must not serve either.
       await invoke('Limited');
       await invoke('Limited', '1');
-      await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 0 }));
-      const e = await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Limited', Payload: Buffer.from('{}') })), 'TooManyRequestsException', 429);
+      await putReserved('Limited', 0);
+      const e = await rejectsWith(invokeLimited(), 'TooManyRequestsException', 429);
       assert.equal(e.Reason, 'ReservedFunctionConcurrentInvocationLimitExceeded');
-      await rejectsWith(
-        client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier: '1', Payload: Buffer.from('{}') })),
-        'TooManyRequestsException',
-        429,
-      );
+      await rejectsWith(invokeLimited('1'), 'TooManyRequestsException', 429);
       // Nor do new environments: a version's definition follows the function's reserved concurrency.
       await workbench.shutdownEnvironments('Limited');
-      await rejectsWith(
-        client.send(new InvokeCommand({ FunctionName: 'Limited', Qualifier: '1', Payload: Buffer.from('{}') })),
-        'TooManyRequestsException',
-        429,
-      );
-      await rejectsWith(client.send(new InvokeCommand({ FunctionName: 'Limited', Payload: Buffer.from('{}') })), 'TooManyRequestsException', 429);
+      await rejectsWith(invokeLimited('1'), 'TooManyRequestsException', 429);
+      await rejectsWith(invokeLimited(), 'TooManyRequestsException', 429);
       await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'Limited' }));
       assert.equal((await invoke('Limited')).out.StatusCode, 200);
       assert.equal((await invoke('Limited', '1')).out.ExecutedVersion, '1');
     });
 
     it('settings persist in the state directory', async () => {
-      await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 3 }));
+      await putReserved('Limited', 3);
       const settings = JSON.parse(fs.readFileSync(path.join(workbench.stateDir, 'functions', 'Limited', 'settings.json'), 'utf8'));
       assert.equal(settings.reservedConcurrentExecutions, 3);
       await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'Limited' }));
     });
 
     it('errors: negative, above what the account can spare, unknown function, a qualified name', async () => {
-      await rejectsWith(
-        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: -1 })),
-        'InvalidParameterValueException',
-        400,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited', ReservedConcurrentExecutions: 901 })),
-        'InvalidParameterValueException',
-        400,
-        /UnreservedConcurrentExecution below its minimum value of \[100\]/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Nope', ReservedConcurrentExecutions: 1 })),
-        'ResourceNotFoundException',
-        404,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Limited:1', ReservedConcurrentExecutions: 1 })),
-        'InvalidParameterValueException',
-        400,
-      );
+      await rejectsWith(putReserved('Limited', -1), 'InvalidParameterValueException', 400);
+      await rejectsWith(putReserved('Limited', 901), 'InvalidParameterValueException', 400, /UnreservedConcurrentExecution below its minimum value of \[100\]/);
+      await rejectsWith(putReserved('Nope', 1), 'ResourceNotFoundException', 404);
+      await rejectsWith(putReserved('Limited:1', 1), 'InvalidParameterValueException', 400);
     });
   });
 
   describe('provisioned concurrency', () => {
+    const putProvisioned = (Qualifier: string, ProvisionedConcurrentExecutions: number) =>
+      client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier, ProvisionedConcurrentExecutions }));
+
     it('PutProvisionedConcurrencyConfig → IN_PROGRESS (202); Get becomes READY; the alias is then served warm', async () => {
       await client.send(new PublishVersionCommand({ FunctionName: 'Warm' }));
       await client.send(new CreateAliasCommand({ FunctionName: 'Warm', Name: 'live', FunctionVersion: '1' }));
-      const put = await client.send(
-        new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 1 }),
-      );
+      const put = await putProvisioned('live', 1);
       assert.equal(put.$metadata.httpStatusCode, 202);
       assert.equal(put.Status, 'IN_PROGRESS');
       assert.equal(put.RequestedProvisionedConcurrentExecutions, 1);
@@ -594,34 +535,12 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     });
 
     it('errors: $LATEST, no qualifier, unknown alias, count 0, more than reserved, no config', async () => {
-      await rejectsWith(
-        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '$LATEST', ProvisionedConcurrentExecutions: 1 })),
-        'InvalidParameterValueException',
-        400,
-        /unpublished function versions/,
-      );
-      await rejectsWith(
-        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '', ProvisionedConcurrentExecutions: 1 })),
-        'InvalidParameterValueException',
-        400,
-      );
-      await rejectsWith(
-        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'nope', ProvisionedConcurrentExecutions: 1 })),
-        'ResourceNotFoundException',
-        404,
-      );
-      await rejectsWith(
-        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 0 })),
-        'InvalidParameterValueException',
-        400,
-      );
-      await client.send(new PutFunctionConcurrencyCommand({ FunctionName: 'Warm', ReservedConcurrentExecutions: 2 }));
-      await rejectsWith(
-        client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 3 })),
-        'InvalidParameterValueException',
-        400,
-        /should not be greater than the reservedConcurrentExecution/,
-      );
+      await rejectsWith(putProvisioned('$LATEST', 1), 'InvalidParameterValueException', 400, /unpublished function versions/);
+      await rejectsWith(putProvisioned('', 1), 'InvalidParameterValueException', 400);
+      await rejectsWith(putProvisioned('nope', 1), 'ResourceNotFoundException', 404);
+      await rejectsWith(putProvisioned('live', 0), 'InvalidParameterValueException', 400);
+      await putReserved('Warm', 2);
+      await rejectsWith(putProvisioned('live', 3), 'InvalidParameterValueException', 400, /should not be greater than the reservedConcurrentExecution/);
       await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'Warm' }));
       await rejectsWith(
         client.send(new GetProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: '1' })),
@@ -640,7 +559,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       const before = fs.readFileSync(settingsFile, 'utf8');
       for (const count of [100000, 901]) {
         await rejectsWith(
-          client.send(new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: count })),
+          putProvisioned('live', count),
           'InvalidParameterValueException',
           400,
           /decreases account's UnreservedConcurrentExecution below its minimum value of \[100\]/,
@@ -650,9 +569,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       const provisioned = workbench.environments().filter((e) => e.initializationType === 'provisioned-concurrency').length;
       assert.ok(provisioned <= 1, `${provisioned} provisioned environments`);
       // The account (1000) less the minimum unreserved (100) less what other functions reserve (Limited: none now).
-      const put = await client.send(
-        new PutProvisionedConcurrencyConfigCommand({ FunctionName: 'Warm', Qualifier: 'live', ProvisionedConcurrentExecutions: 2 }),
-      );
+      const put = await putProvisioned('live', 2);
       assert.equal(put.$metadata.httpStatusCode, 202);
       assert.equal(JSON.parse(fs.readFileSync(settingsFile, 'utf8')).provisionedConcurrency.live.count, 2);
     });
@@ -704,51 +621,34 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     });
 
     it('validation errors: MaximumRetryAttempts 3, event age 59 and 21601, a bad destination, an unknown version', async () => {
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumRetryAttempts: 3 })),
-        'InvalidParameterValueException',
-        400,
-        /Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumRetryAttempts: -1 })),
-        'InvalidParameterValueException',
-        400,
-        /greater than or equal to 0/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumEventAgeInSeconds: 59 })),
-        'InvalidParameterValueException',
-        400,
-        /greater than or equal to 60/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', MaximumEventAgeInSeconds: 21601 })),
-        'InvalidParameterValueException',
-        400,
-        /less than or equal to 21600/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', DestinationConfig: { OnSuccess: { Destination: 'not-an-arn' } } })),
-        'InvalidParameterValueException',
-        400,
-        /destination ARN not-an-arn is invalid/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '7', MaximumRetryAttempts: 0 })),
-        'ResourceNotFoundException',
-        404,
-      );
+      // PutFunctionEventInvokeConfig calls that are refused: the input, then the error expected.
+      const refusedPuts: Array<[PutFunctionEventInvokeConfigCommandInput, string, number, RegExp?]> = [
+        [
+          { FunctionName: 'Async', MaximumRetryAttempts: 3 },
+          'InvalidParameterValueException',
+          400,
+          /Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
+        ],
+        [{ FunctionName: 'Async', MaximumRetryAttempts: -1 }, 'InvalidParameterValueException', 400, /greater than or equal to 0/],
+        [{ FunctionName: 'Async', MaximumEventAgeInSeconds: 59 }, 'InvalidParameterValueException', 400, /greater than or equal to 60/],
+        [{ FunctionName: 'Async', MaximumEventAgeInSeconds: 21601 }, 'InvalidParameterValueException', 400, /less than or equal to 21600/],
+        [
+          { FunctionName: 'Async', DestinationConfig: { OnSuccess: { Destination: 'not-an-arn' } } },
+          'InvalidParameterValueException',
+          400,
+          /destination ARN not-an-arn is invalid/,
+        ],
+        [{ FunctionName: 'Async', Qualifier: '7', MaximumRetryAttempts: 0 }, 'ResourceNotFoundException', 404],
+        [{ FunctionName: 'Nope', MaximumRetryAttempts: 0 }, 'ResourceNotFoundException', 404],
+      ];
+      for (const [input, name, status, message] of refusedPuts) {
+        await rejectsWith(client.send(new PutFunctionEventInvokeConfigCommand(input)), name, status, message);
+      }
       await rejectsWith(
         client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async', Qualifier: '7' })),
         'ResourceNotFoundException',
         404,
         /function:Async:7$/,
-      );
-      await rejectsWith(
-        client.send(new PutFunctionEventInvokeConfigCommand({ FunctionName: 'Nope', MaximumRetryAttempts: 0 })),
-        'ResourceNotFoundException',
-        404,
       );
       // The failed calls changed nothing.
       assert.equal((await client.send(new GetFunctionEventInvokeConfigCommand({ FunctionName: 'Async' }))).MaximumRetryAttempts, 1);

@@ -5,7 +5,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { checkHost, checkNotCrossSite } from '../../../src/core/util/requestOrigin';
 import { buildIfStale } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
-import { samTemplate, writeProject } from '../helpers/project';
+import { writeEchoProject } from '../helpers/project';
 import { exitWithin, listening, startServe, waitForOutput, type ServeProcess } from '../helpers/serveProcess';
 
 // DNS rebinding and cross-site requests against `lambda-workbench serve` (a real process): a Host
@@ -61,20 +61,10 @@ describe('request origin: Host and cross-site checks', function () {
 
     before(async () => {
       buildIfStale();
-      dir = writeProject({ 'src/app.js': HANDLER });
-      ran = path.join(dir, 'ran.out');
-      fs.writeFileSync(
-        path.join(dir, 'template.yaml'),
-        `${samTemplate({
-          Echo: {
-            handler: 'app.handler',
-            props: `Environment:\n  Variables:\n    RAN: ${ran}\nFunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n    AllowOrigins: [https://app.example]\n    AllowMethods: [POST]`,
-          },
-        })}
-  Jobs:
-    Type: AWS::SQS::Queue
-`,
-      );
+      ({ dir, file: ran } = writeEchoProject(
+        HANDLER,
+        'FunctionUrlConfig:\n  AuthType: NONE\n  Cors:\n    AllowOrigins: [https://app.example]\n    AllowMethods: [POST]',
+      ));
       s = startServe(['--port', '0', '-t', dir]);
       url = await listening(s);
       port = new URL(url).port;

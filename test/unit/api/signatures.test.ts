@@ -9,7 +9,7 @@ import { readRunningServe } from '../../../src/core/api/serveDiscovery';
 import { RemoteDebugTarget } from '../../../src/debug/remoteDebugTarget';
 import { buildIfStale, cleanEnv, runCliSync } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
-import { samTemplate, writeProject } from '../helpers/project';
+import { samTemplate, writeEchoProject, writeProject } from '../helpers/project';
 import { exitWithin, listening, startServe, type ServeProcess } from '../helpers/serveProcess';
 
 // `serve --verify-signatures` (a real process): the payload hash must be signed and match the body
@@ -34,15 +34,7 @@ describe('serve --verify-signatures: signed payloads, credentials from the envir
 
   before(async () => {
     buildIfStale();
-    dir = writeProject({ 'src/app.js': HANDLER });
-    ran = path.join(dir, 'ran.out');
-    fs.writeFileSync(
-      path.join(dir, 'template.yaml'),
-      `${samTemplate({ Echo: { handler: 'app.handler', props: `Environment:\n  Variables:\n    RAN: ${ran}` } })}
-  Jobs:
-    Type: AWS::SQS::Queue
-`,
-    );
+    ({ dir, file: ran } = writeEchoProject(HANDLER));
     // The credentials come from the environment only: no secret on the command line.
     s = startServe(['--port', '0', '-t', dir, '--verify-signatures'], { env: KEY });
     url = await listening(s);

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { loadTemplate } from '../../../src/core/config';
-import { buildIfStale, REPO_ROOT, runCli, startCli, type CliRun } from '../helpers/build';
+import { buildIfStale, jsonLines, REPO_ROOT, runCli, startCli, type CliRun } from '../helpers/build';
 import { isAlive, samTemplate, writeProject } from '../helpers/project';
 
 // The built CLI (dist/cli.js) as a user runs it: stdout, stderr and exit codes.
@@ -53,10 +53,7 @@ describe('CLI', function () {
   it('--repeat and --concurrency show cold starts, warm reuse and scale-out in one engine', async () => {
     const r = await run(['invoke', 'HelloCjs', '-t', examples, '--repeat', '6', '--concurrency', '2']);
     assert.equal(r.status, 0, r.stderr);
-    const docs = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const docs = jsonLines(r.stdout);
     assert.equal(docs.length, 6);
     // Each environment counts its own invocations: two first invocations (cold), the rest warm.
     const counts = docs.map((d) => d.invocationsInThisEnvironment);

@@ -2,7 +2,6 @@ import { strict as assert } from 'node:assert';
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -15,7 +14,7 @@ import { CreateQueueCommand, GetQueueAttributesCommand, GetQueueUrlCommand, Send
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { buildIfStale, runCli, runCliSync, TEST_CREDENTIALS, type CliRun } from '../helpers/build';
 import { startServe, stopServe, waitForOutput } from '../helpers/serveProcess';
-import { samTemplate, writeProject } from '../helpers/project';
+import { samResources, writeRecordingProject } from '../helpers/project';
 import { eventually } from '../sources/sqsHelpers';
 import { startSqsServerOrSkip, stopSqsServer } from '../sources/sqsServer';
 
@@ -38,27 +37,17 @@ function cliAsync(args: string[]): Promise<CliRun> {
 
 /** A project whose Worker appends each event it gets to `out`, with an SQS mapping on the queue Jobs. */
 function project(): { dir: string; out: string } {
-  const dir = writeProject({
-    'src/app.js': `
+  const { dir, file: out } = writeRecordingProject({
+    handler: `
       const fs = require('fs');
       exports.handler = async (event) => { fs.appendFileSync(process.env.OUT, JSON.stringify(event) + '\\n'); return {}; };
     `,
+    name: 'Worker',
+    variable: 'OUT',
+    file: 'handled.out',
+    props: 'Events:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 1',
+    resources: samResources({ Jobs: 'AWS::SQS::Queue', Clicks: 'AWS::Kinesis::Stream' }),
   });
-  const out = path.join(dir, 'handled.out');
-  fs.writeFileSync(
-    path.join(dir, 'template.yaml'),
-    `${samTemplate({
-      Worker: {
-        handler: 'app.handler',
-        props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 1`,
-      },
-    })}
-  Jobs:
-    Type: AWS::SQS::Queue
-  Clicks:
-    Type: AWS::Kinesis::Stream
-`,
-  );
   return { dir, out };
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildIfStale, runCliSync, TEST_CREDENTIALS, type CliRun } from '../helpers/build';
 import { startServe, stopServe, waitForOutput, type ServeProcess } from '../helpers/serveProcess';
-import { samResources, samTemplate, writeProject } from '../helpers/project';
+import { samResources, writeRecordingProject } from '../helpers/project';
 import { waitFor } from '../helpers/wait';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge` as a user runs them: the built CLI
@@ -29,21 +29,19 @@ describe('CLI: queues and streams', function () {
   let out: string;
   before(() => {
     buildIfStale();
-    dir = writeProject({ 'src/app.js': HANDLER });
-    out = path.join(dir, 'handled.out');
-    fs.writeFileSync(
-      path.join(dir, 'template.yaml'),
-      `${samTemplate({
-        Worker: {
-          handler: 'app.handler',
-          props: `Environment:\n  Variables:\n    OUT: ${out}\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON`,
-        },
-      })}${samResources({
+    ({ dir, file: out } = writeRecordingProject({
+      handler: HANDLER,
+      name: 'Worker',
+      variable: 'OUT',
+      file: 'handled.out',
+      props:
+        'Events:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON',
+      resources: samResources({
         Jobs: 'AWS::SQS::Queue',
         Parked: { type: 'AWS::SQS::Queue', props: 'QueueName: parked' },
         Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 3' },
-      })}`,
-    );
+      }),
+    }));
   });
 
   it("without a serve: messages wait in the project's queue; queues, streams and purge work on the state directly", () => {

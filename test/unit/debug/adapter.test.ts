@@ -7,7 +7,7 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { resolveEvent } from '../../../src/debug/lambdaDebugSession';
 import type { Workbench } from '../../../src/core/workbench';
 import { buildIfStale, REPO_ROOT } from '../helpers/build';
-import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { isAlive, json, openProject, writeBreakpointProject } from '../helpers/project';
 import { listening, startServe, stopServe } from '../helpers/serveProcess';
 import { attachCdp, responseOf, serveAdapter, startClient, until, withClient } from './dapTestSupport';
 
@@ -26,18 +26,7 @@ describe('lambda debug adapter (Node)', function () {
   let file: string;
 
   before(async () => {
-    dir = writeProject({
-      'template.yaml': samTemplate({ App: { handler: 'app.handler', props: 'Timeout: 1' } }),
-      'src/app.js': [
-        "const initValue = 'set during init';", // line 0 (CDP, 0-based): module scope, INIT
-        'let calls = 0;',
-        'exports.handler = async (event) => {',
-        '  calls++;', // line 3: handler body
-        '  if (event.crash) process.exit(3);',
-        '  return { initValue, calls, event, mode: process.env.MODE ?? null };',
-        '};',
-      ].join('\n'),
-    });
+    dir = writeBreakpointProject(['if (event.crash) process.exit(3);'], ', event, mode: process.env.MODE ?? null');
     template = path.join(dir, 'template.yaml');
     file = path.join(dir, 'src', 'app.js');
     adapter = await serveAdapter(() => ({ workbenchFor: (t) => (running && t === template ? running : undefined) }));

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import CDP from 'chrome-remote-interface';
 import type { Workbench } from '../../../src/core/workbench';
-import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { json, openProject, writeBreakpointProject } from '../helpers/project';
 
 // The hooks the debugger builds on: a runtime that waits for a debugger before any user code,
 // its inspector published as soon as it listens, and timeouts suspended while it is paused.
@@ -13,17 +13,7 @@ describe('debugger hooks', function () {
   let dir: string;
 
   before(async () => {
-    dir = writeProject({
-      'template.yaml': samTemplate({ App: { handler: 'app.handler', props: 'Timeout: 1' } }),
-      'src/app.js': [
-        "const initValue = 'set during init';", // line 1: module scope (INIT)
-        'let calls = 0;',
-        'exports.handler = async (event) => {',
-        '  calls++;', // line 4: handler body
-        '  return { initValue, calls };',
-        '};',
-      ].join('\n'),
-    });
+    dir = writeBreakpointProject();
     workbench = await openProject(dir);
     workbench.setDebug('App', true);
   });
@@ -55,6 +45,7 @@ describe('debugger hooks', function () {
       setTimeout(() => void client.Debugger.resume().catch(() => undefined), holdMs);
     });
     await client.Debugger.enable({});
+    // CDP lines 0 and 3: module scope (INIT) and the handler's body (see writeBreakpointProject).
     await client.Debugger.setBreakpointByUrl({ url: `file://${file}`, lineNumber: 0 });
     await client.Debugger.setBreakpointByUrl({ url: `file://${file}`, lineNumber: 3 });
     await client.Runtime.runIfWaitingForDebugger();

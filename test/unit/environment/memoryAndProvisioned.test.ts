@@ -28,6 +28,15 @@ const FILES = {
   `,
 };
 
+/** A project whose Prov publishes `live` with `count` provisioned environments (`props`: its other properties). */
+function provisionedProject(count: number, props = ''): string {
+  const provisioned = `AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: ${count}`;
+  return writeProject({
+    'template.yaml': samTemplate({ Prov: { handler: 'app.handler', props: props ? `${props}\n${provisioned}` : provisioned } }),
+    ...FILES,
+  });
+}
+
 describe('memory limits and provisioned concurrency', function () {
   this.timeout(30000);
 
@@ -78,12 +87,7 @@ describe('memory limits and provisioned concurrency', function () {
   describe('provisioned concurrency', () => {
     it('initialises N environments of the AutoPublishAlias version before any invocation; they serve first, warm, without Init Duration', async () => {
       const events: TelemetryEvent[] = [];
-      const dir = writeProject({
-        'template.yaml': samTemplate({
-          Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 2' },
-        }),
-        ...FILES,
-      });
+      const dir = provisionedProject(2);
       const workbench = await openProject(dir);
       workbench.telemetry.subscribe((e) => events.push(e));
       try {
@@ -116,12 +120,7 @@ describe('memory limits and provisioned concurrency', function () {
     });
 
     it('are never reaped, and a failed one is replaced', async () => {
-      const dir = writeProject({
-        'template.yaml': samTemplate({
-          Prov: { handler: 'app.handler', props: 'Timeout: 1\nAutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 1' },
-        }),
-        ...FILES,
-      });
+      const dir = provisionedProject(1, 'Timeout: 1');
       const workbench = await openProject(dir, { keepAliveSeconds: 0.2 });
       try {
         await new Promise((r) => setTimeout(r, 600));
@@ -190,12 +189,7 @@ describe('memory limits and provisioned concurrency', function () {
     });
 
     it("the template's ProvisionedConcurrencyConfig beyond what the account leaves unreserved is clamped, with a warning", async () => {
-      const dir = writeProject({
-        'template.yaml': samTemplate({
-          Prov: { handler: 'app.handler', props: 'AutoPublishAlias: live\nProvisionedConcurrencyConfig:\n  ProvisionedConcurrentExecutions: 50' },
-        }),
-        ...FILES,
-      });
+      const dir = provisionedProject(50);
       const warnings: string[] = [];
       const workbench = await Workbench.open({
         template: path.join(dir, 'template.yaml'),

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
-import { openProjectClosedAfterEach, samTemplate, writeProject } from '../helpers/project';
+import { openProjectClosedAfterEach, samResources, samTemplate, writeProject } from '../helpers/project';
 import { readJsonLines, waitFor } from '../helpers/wait';
 
 // The event sources wired into the engine: the template's queues, streams and mappings poll as
@@ -21,24 +21,26 @@ describe('event sources in the engine', function () {
   this.timeout(60000);
   const openEach = openProjectClosedAfterEach({ hotReload: false });
 
-  function project(extra: string, functions: Parameters<typeof samTemplate>[0]): { dir: string; out: (name: string) => string } {
-    const dir = writeProject({ 'template.yaml': `${samTemplate(functions)}\n${extra}`, 'src/app.js': HANDLER });
-    return { dir, out: (name) => path.join(dir, `${name}.out`) };
+  /** A project declaring `resources`, and `functions` (name → their properties besides OUT) each appending its events to out(its name in lower case). */
+  function project(resources: string, functions: Record<string, string>): { dir: string; out: (name: string) => string } {
+    const dir = writeProject({ 'src/app.js': HANDLER });
+    const out = (name: string) => path.join(dir, `${name}.out`);
+    const template = samTemplate(
+      Object.fromEntries(
+        Object.entries(functions).map(([name, props]) => [
+          name,
+          { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out(name.toLowerCase())}\n${props}` },
+        ]),
+      ),
+    );
+    fs.writeFileSync(path.join(dir, 'template.yaml'), `${template}\n${resources}`);
+    return { dir, out };
   }
 
   it('an SQS mapping from the template polls the embedded queue: batches of BatchSize, every message once, deleted after success', async () => {
-    const { dir, out } = project(
-      `  Jobs:
-    Type: AWS::SQS::Queue
-`,
-      {
-        Worker: {
-          handler: 'app.handler',
-          props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 10`,
-        },
-      },
-    );
-    fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('worker')));
+    const { dir, out } = project(samResources({ Jobs: 'AWS::SQS::Queue' }), {
+      Worker: 'Events:\n  Jobs:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Jobs.Arn\n      BatchSize: 10',
+    });
     const metrics: TelemetryEvent[] = [];
     const workbench = await openEach(dir);
     workbench.telemetry.subscribe((e) => void (e.type === 'workbench.esm' && metrics.push(e)));
@@ -65,25 +67,10 @@ describe('event sources in the engine', function () {
   });
 
   it("an asynchronous invocation's OnSuccess queue feeds another function's SQS mapping", async () => {
-    const { dir, out } = project(
-      `  Handoff:
-    Type: AWS::SQS::Queue
-`,
-      {
-        First: {
-          handler: 'app.handler',
-          props: `Environment:\n  Variables:\n    OUT: FIRST_FILE\nEventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt Handoff.Arn`,
-        },
-        Second: {
-          handler: 'app.handler',
-          props: `Environment:\n  Variables:\n    OUT: SECOND_FILE\nEvents:\n  Handoff:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Handoff.Arn`,
-        },
-      },
-    );
-    fs.writeFileSync(
-      path.join(dir, 'template.yaml'),
-      fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('FIRST_FILE', out('first')).replace('SECOND_FILE', out('second')),
-    );
+    const { dir, out } = project(samResources({ Handoff: 'AWS::SQS::Queue' }), {
+      First: 'EventInvokeConfig:\n  DestinationConfig:\n    OnSuccess:\n      Type: SQS\n      Destination: !GetAtt Handoff.Arn',
+      Second: 'Events:\n  Handoff:\n    Type: SQS\n    Properties:\n      Queue: !GetAtt Handoff.Arn',
+    });
     const workbench = await openEach(dir);
     await workbench.invokeAsync('First', '{"order":7}');
     await waitFor(() => readJsonLines(out('second')).length > 0, 15000, 'the second function to get the record');
@@ -94,20 +81,10 @@ describe('event sources in the engine', function () {
   });
 
   it('a Kinesis mapping reads every shard in order per partition key', async () => {
-    const { dir, out } = project(
-      `  Clicks:
-    Type: AWS::Kinesis::Stream
-    Properties:
-      ShardCount: 2
-`,
-      {
-        Reader: {
-          handler: 'app.handler',
-          props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON\n      BatchSize: 7`,
-        },
-      },
-    );
-    fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('reader')));
+    const { dir, out } = project(samResources({ Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 2' } }), {
+      Reader:
+        'Events:\n  Clicks:\n    Type: Kinesis\n    Properties:\n      Stream: !GetAtt Clicks.Arn\n      StartingPosition: TRIM_HORIZON\n      BatchSize: 7',
+    });
     const workbench = await openEach(dir);
     const stream = workbench.eventSources.sources.stream('Clicks')!;
     for (let i = 0; i < 40; i++) await stream.putRecord({ data: Buffer.from(JSON.stringify({ key: `k${i % 4}`, n: i })), partitionKey: `k${i % 4}` });
@@ -141,14 +118,8 @@ describe('event sources in the engine', function () {
       StreamSpecification:
         StreamViewType: NEW_AND_OLD_IMAGES
 `,
-      {
-        Auditor: {
-          handler: 'app.handler',
-          props: `Environment:\n  Variables:\n    OUT: OUT_FILE\nEvents:\n  Orders:\n    Type: DynamoDB\n    Properties:\n      Stream: !GetAtt Orders.StreamArn\n      StartingPosition: TRIM_HORIZON`,
-        },
-      },
+      { Auditor: 'Events:\n  Orders:\n    Type: DynamoDB\n    Properties:\n      Stream: !GetAtt Orders.StreamArn\n      StartingPosition: TRIM_HORIZON' },
     );
-    fs.writeFileSync(path.join(dir, 'template.yaml'), fs.readFileSync(path.join(dir, 'template.yaml'), 'utf8').replace('OUT_FILE', out('auditor')));
     const workbench = await openEach(dir);
     const stream = workbench.eventSources.sources.stream('Orders')!;
     const keys = { id: { S: 'o1' } };

@@ -5,7 +5,8 @@ import * as path from 'node:path';
 import { assertAwsCliV2, runLambda, type AwsRun } from '../helpers/awsCli';
 import { buildIfStale, runCliSync, TEST_CREDENTIALS } from '../helpers/build';
 import { startListening, stopServe, type ListeningServe } from '../helpers/serveProcess';
-import { samTemplate, writeProject } from '../helpers/project';
+import { samResources, writeRecordingProject } from '../helpers/project';
+import { readJsonLines } from '../helpers/wait';
 
 // The event source mapping operations through the real AWS CLI v2 (/usr/bin/aws) against
 // `lambda-workbench serve`; a mapping created this way polls at once.
@@ -21,17 +22,13 @@ describe('event source mappings through the AWS CLI v2 against lambda-workbench 
     assertAwsCliV2();
     buildIfStale();
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-aws-home-'));
-    dir = writeProject({
-      'src/app.js': "exports.handler = async (e) => { require('fs').appendFileSync(process.env.OUT, JSON.stringify(e) + '\\n'); return {}; };",
-    });
-    out = path.join(dir, 'handled.out');
-    fs.writeFileSync(
-      path.join(dir, 'template.yaml'),
-      `${samTemplate({ Reader: { handler: 'app.handler', props: `Environment:\n  Variables:\n    OUT: ${out}` } })}
-  Inbox:
-    Type: AWS::SQS::Queue
-`,
-    );
+    ({ dir, file: out } = writeRecordingProject({
+      handler: "exports.handler = async (e) => { require('fs').appendFileSync(process.env.OUT, JSON.stringify(e) + '\\n'); return {}; };",
+      name: 'Reader',
+      variable: 'OUT',
+      file: 'handled.out',
+      resources: samResources({ Inbox: 'AWS::SQS::Queue' }),
+    }));
     served = await startListening(['-t', dir], { env: TEST_CREDENTIALS });
   });
   after(async () => {
@@ -72,12 +69,7 @@ describe('event source mappings through the AWS CLI v2 against lambda-workbench 
     }
     for (let i = 0; i < 200 && !(fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('order')); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 300));
-    const handled = fs
-      .readFileSync(out, 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l))
-      .flatMap((e) => e.Records.map((r: any) => r.body));
+    const handled = readJsonLines(out).flatMap((e) => e.Records.map((r: any) => r.body));
     assert.deepEqual(handled, ['{"kind":"order","n":1}'], 'the filtered-out message is consumed without an invocation');
     assert.equal((await aws(['get-event-source-mapping', '--uuid', uuid])).json.LastProcessingResult, 'OK');
 

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import * as fs from 'node:fs';
 import {
   batchItemFailures,
   createSqsPoller,
@@ -11,7 +10,7 @@ import {
 import type { EventSourceMapping } from '../../../src/core/config/mappingDefinitions';
 import type { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
 import type { Workbench } from '../../../src/core/workbench';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { openProjectBeforeAll, samTemplate } from '../helpers/project';
 import { eventually, freshQueueFixtureEach, type QueueFixture, sleep } from '../sources/sqsHelpers';
 import { pollersStoppedAfterEach } from './pollers';
 import { metricTotal, recordingRuntime, sqsMapping, type RecordingRuntime } from './sqsRuntime';
@@ -38,13 +37,11 @@ exports.slow = async (event) => {
 describe('SQS event source mapping (poller)', function () {
   this.timeout(60000);
   let workbench: Workbench;
-  let dir: string;
   let f: QueueFixture;
   const startPoller = pollersStoppedAfterEach();
   freshQueueFixtureEach((fixture) => (f = fixture));
-
-  before(async () => {
-    dir = writeProject({
+  openProjectBeforeAll(
+    {
       'template.yaml': samTemplate({
         Echo: { handler: 'index.echo' },
         Fails: { handler: 'index.fails' },
@@ -54,13 +51,10 @@ describe('SQS event source mapping (poller)', function () {
         OneAtATime: { handler: 'index.slow', props: 'ReservedConcurrentExecutions: 1\nEnvironment:\n  Variables:\n    DELAY_MS: "200"' },
       }),
       'src/index.js': HANDLERS,
-    });
-    workbench = await openProject(dir, { hotReload: false });
-  });
-  after(async () => {
-    await workbench?.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+    },
+    (opened) => (workbench = opened),
+    { hotReload: false },
+  );
 
   function start(
     queue: EmbeddedQueue,

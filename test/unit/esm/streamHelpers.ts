@@ -83,6 +83,13 @@ export function invocations(logDir: string, functionName: string): Invocation[] 
   return readJsonLines(path.join(logDir, `${functionName}.log`));
 }
 
+/** How many records a function was invoked with, from its `from`-th invocation on. */
+export function recordsHandled(logDir: string, functionName: string, from = 0): number {
+  return invocations(logDir, functionName)
+    .slice(from)
+    .reduce((n, c) => n + c.event.Records.length, 0);
+}
+
 export function decodeData(record: any): any {
   const text = Buffer.from(record.kinesis.data, 'base64').toString('utf8');
   try {
@@ -92,8 +99,8 @@ export function decodeData(record: any): any {
   }
 }
 
-export function kinesisDefinition(name: string, shardCount = 1): StreamDefinition {
-  return { name, arn: `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`, kind: 'kinesis', shardCount, retentionHours: 24 };
+export function kinesisDefinition(name: string, shardCount = 1, retentionHours = 24): StreamDefinition {
+  return { name, arn: `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`, kind: 'kinesis', shardCount, retentionHours };
 }
 
 export function dynamoDefinition(name: string, streamViewType: StreamDefinition['streamViewType'] = 'NEW_AND_OLD_IMAGES'): StreamDefinition {

@@ -14,6 +14,7 @@ import {
   dynamoDefinition,
   invocations,
   kinesisDefinition,
+  recordsHandled,
   sleep,
   streamMapping,
   streamTemplate,
@@ -78,7 +79,7 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     }
     const runtime = testRuntime(workbench, streamMapping('record1', definition, { batchSize: 5 }), stream);
     start(runtime);
-    await waitFor(() => calls('record1').reduce((n, c) => n + c.event.Records.length, 0) >= 30, 15000, '30 records');
+    await waitFor(() => recordsHandled(logDir, 'record1') >= 30, 15000, '30 records');
     const batches = calls('record1');
     const perShard = new Map<string, string[]>();
     for (const batch of batches) {
@@ -327,7 +328,7 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     }
     const runtime = testRuntime(workbench, streamMapping('slow1', definition, { batchSize: 3, parallelizationFactor: 4 }), stream);
     start(runtime);
-    await waitFor(() => calls('slow1').reduce((n, c) => n + c.event.Records.length, 0) >= 48, 20000, '48 records');
+    await waitFor(() => recordsHandled(logDir, 'slow1') >= 48, 20000, '48 records');
     const all = calls('slow1').sort((a, b) => a.at - b.at);
     const seen = new Map<string, number[]>();
     for (const call of all) {
@@ -491,27 +492,13 @@ describe('stream poller (Kinesis, DynamoDB Streams)', function () {
     for (let i = 0; i < 5; i++) await stream.putRecord({ data: Buffer.from(`{"phase":1,"n":${i}}`), partitionKey: 'p' });
     const first = createStreamPoller(testRuntime(workbench, mapping, stream));
     first.start();
-    await waitFor(
-      () =>
-        calls('record1')
-          .slice(before)
-          .reduce((n, c) => n + c.event.Records.length, 0) >= 5,
-      10000,
-      'phase 1',
-    );
+    await waitFor(() => recordsHandled(logDir, 'record1', before) >= 5, 10000, 'phase 1');
     await first.stop();
     const after1 = calls('record1').length;
     const more = [];
     for (let i = 0; i < 3; i++) more.push(await stream.putRecord({ data: Buffer.from(`{"phase":2,"n":${i}}`), partitionKey: 'p' }));
     start(testRuntime(workbench, streamMapping('record1', definition, { ...mapping }), stream));
-    await waitFor(
-      () =>
-        calls('record1')
-          .slice(after1)
-          .reduce((n, c) => n + c.event.Records.length, 0) >= 3,
-      10000,
-      'phase 2',
-    );
+    await waitFor(() => recordsHandled(logDir, 'record1', after1) >= 3, 10000, 'phase 2');
     await sleep(200);
     const resumed = calls('record1')
       .slice(after1)

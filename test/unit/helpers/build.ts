@@ -31,6 +31,14 @@ export interface CliRun {
   stderr: string;
 }
 
+/** The JSON documents a `--json` command printed, one a line. */
+export function jsonLines(stdout: string): any[] {
+  return stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
+}
+
 /** Test credentials, for a serve or CLI that signs or verifies requests. */
 export const TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' };
 

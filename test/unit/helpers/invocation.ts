@@ -12,6 +12,12 @@ export function unhandledError(result: InvocationResult, errorType: string): any
   return body;
 }
 
+/** Asserts the invocation ran `version` (its ExecutedVersion); returns its answer, parsed. */
+export function executedAs(result: InvocationResult, version: string): any {
+  assert.equal(result.executedVersion, version);
+  return json(result.payload);
+}
+
 /** Invokes `functionName` again and asserts whether it ran in the environment `first` ran in, or in a new one. */
 export async function invokeAgain(
   workbench: Workbench,
@@ -24,4 +30,12 @@ export async function invokeAgain(
   if (options.reused) assert.equal(again.environmentId, first.environmentId);
   else assert.notEqual(again.environmentId, first.environmentId);
   return again;
+}
+
+/** The pids of the engine's environments that run a process of their own. */
+export function environmentPids(workbench: Workbench): number[] {
+  return workbench
+    .environments()
+    .map((e) => e.pid)
+    .filter((p): p is number => p !== undefined);
 }

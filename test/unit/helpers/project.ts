@@ -48,6 +48,47 @@ export function samLayers(layers: Record<string, string>): string {
   );
 }
 
+/**
+ * A project whose one function `name` runs `handler` (src/app.js) with the environment variable
+ * `variable` naming `file` in the project, where the handler records what it gets; `props` are the
+ * function's other properties, `resources` what the template declares besides (see samResources).
+ */
+export function writeRecordingProject(o: { handler: string; name: string; variable: string; file: string; props?: string; resources?: string }): {
+  dir: string;
+  file: string;
+} {
+  const dir = writeProject({ 'src/app.js': o.handler });
+  const file = path.join(dir, o.file);
+  const props = `Environment:\n  Variables:\n    ${o.variable}: ${file}${o.props ? `\n${o.props}` : ''}`;
+  fs.writeFileSync(path.join(dir, 'template.yaml'), samTemplate({ [o.name]: { handler: 'app.handler', props } }) + (o.resources ?? ''));
+  return { dir, file };
+}
+
+/** The serve tests' project: Echo runs `handler` and records its runs in ran.out (named by RAN), beside a queue Jobs; `props`: Echo's other properties. */
+export function writeEchoProject(handler: string, props?: string): { dir: string; file: string } {
+  return writeRecordingProject({ handler, name: 'Echo', variable: 'RAN', file: 'ran.out', props, resources: samResources({ Jobs: 'AWS::SQS::Queue' }) });
+}
+
+/**
+ * A project for breakpoints: App (Timeout: 1) runs src/app.js, whose module-scope code (INIT) is on
+ * line 1 and whose handler body starts on line 4 (CDP lines 0 and 3); the handler counts its calls
+ * (`statements` run after that) and returns `{ initValue, calls${returned} }`.
+ */
+export function writeBreakpointProject(statements: string[] = [], returned = ''): string {
+  return writeProject({
+    'template.yaml': samTemplate({ App: { handler: 'app.handler', props: 'Timeout: 1' } }),
+    'src/app.js': [
+      "const initValue = 'set during init';",
+      'let calls = 0;',
+      'exports.handler = async (event) => {',
+      '  calls++;',
+      ...statements.map((s) => `  ${s}`),
+      `  return { initValue, calls${returned} };`,
+      '};',
+    ].join('\n'),
+  });
+}
+
 /** Resources to append to a samTemplate: an SQS queue `Jobs` and a one-shard Kinesis stream `Clicks`. */
 export const JOBS_QUEUE_AND_CLICKS_STREAM = samResources({ Jobs: 'AWS::SQS::Queue', Clicks: { type: 'AWS::Kinesis::Stream', props: 'ShardCount: 1' } });
 
@@ -72,6 +113,24 @@ export function openProjectClosedAfterEach(
     open.push(workbench);
     return workbench;
   };
+}
+
+/**
+ * For the tests of the enclosing describe: writes a project of `files` and opens an engine on it
+ * before them (handed to `opened`), closes the engine and removes the project after them.
+ */
+export function openProjectBeforeAll(files: Record<string, string>, opened: (workbench: Workbench) => void, settings: Partial<WorkbenchSettings> = {}): void {
+  let dir: string | undefined;
+  let workbench: Workbench | undefined;
+  before(async () => {
+    dir = writeProject(files);
+    workbench = await openProject(dir, settings);
+    opened(workbench);
+  });
+  after(async () => {
+    await workbench?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /** Opens an engine on `dir` for `use`, and closes it whatever happens. */

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runCli, type CliRun } from '../helpers/build';
+import { jsonLines, runCli, type CliRun } from '../helpers/build';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { HANDLERS, QUEUES, props, waitForRecords } from './asyncHelpers';
 
@@ -45,10 +45,7 @@ describe('CLI: destinations', function () {
   it('--json prints one JSON document per message', async () => {
     const r = await cli(['destinations', 'Ok', '-t', dir, '--json']);
     assert.equal(r.status, 0, r.stderr);
-    const lines = r.stdout
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const lines = jsonLines(r.stdout);
     assert.equal(lines.length, 1);
     assert.equal(lines[0].role, 'OnSuccess');
     assert.equal(lines[0].requestId, ids.ok);

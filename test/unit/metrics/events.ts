@@ -15,6 +15,11 @@ export function ev<T extends TelemetryType>(at: number, type: T, record: Platfor
   return { time: new Date(T0 + at).toISOString(), type, record, ...origin } as TelemetryEvent;
 }
 
+/** A throttled request (429 "Rate Exceeded.") for the reason Lambda gives. */
+export function throttle(at: number, reason: string, origin: Origin): TelemetryEvent {
+  return ev(at, 'workbench.throttle', { reason, message: 'Rate Exceeded.' }, origin);
+}
+
 const report = (requestId: string, durationMs: number, status: 'success' | 'error' | 'timeout' | 'failure' = 'success', initDurationMs?: number) => ({
   requestId,
   status,

@@ -1,33 +1,33 @@
 import { strict as assert } from 'node:assert';
 import { ALL_VERSIONS, describeSummary, MetricsRecorder, percentile } from '../../../src/core/metrics/metricsRecorder';
+import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import { TelemetryStream } from '../../../src/core/telemetry/stream';
-import { environmentLife, ev, merged, T0 } from './events';
+import { environmentLife, ev, merged, T0, throttle } from './events';
 
 // Lambda's CloudWatch metrics from synthetic event streams: counts, duration statistics, gauges
 // carried across buckets, per version and per function, asynchronous and stream metrics, bounds.
 
-function recorded(events: ReturnType<typeof environmentLife>, options = {}): MetricsRecorder {
+/** A recorder given these environments' lives, their events merged in time order. */
+function recorded(lives: TelemetryEvent[][], options = {}): MetricsRecorder {
   const recorder = new MetricsRecorder(options);
-  for (const e of events) recorder.record(e);
+  for (const e of merged(...lives)) recorder.record(e);
   return recorder;
 }
 
 describe('MetricsRecorder', () => {
   it('counts Invocations and Errors and computes Duration avg / p99 / max per bucket and overall', () => {
-    const recorder = recorded(
-      merged(
-        environmentLife({
-          env: 'env-a',
-          at: 0,
-          invocations: [
-            [200, 10],
-            [400, 30, 'error'],
-            [1200, 20],
-            [1400, 1000, 'timeout'],
-          ],
-        }),
-      ),
-    );
+    const recorder = recorded([
+      environmentLife({
+        env: 'env-a',
+        at: 0,
+        invocations: [
+          [200, 10],
+          [400, 30, 'error'],
+          [1200, 20],
+          [1400, 1000, 'timeout'],
+        ],
+      }),
+    ]);
     const s = recorder.summary('Fn');
     assert.equal(s.invocations, 4);
     assert.equal(s.errors, 2, 'a function error and a timeout are Errors');
@@ -46,20 +46,18 @@ describe('MetricsRecorder', () => {
   });
 
   it('keeps versions apart and sums them for the function as a whole', () => {
-    const recorder = recorded(
-      merged(
-        environmentLife({
-          env: 'env-a',
-          version: '$LATEST',
-          at: 0,
-          invocations: [
-            [200, 10],
-            [300, 10],
-          ],
-        }),
-        environmentLife({ env: 'env-b', version: '3', at: 0, invocations: [[200, 50, 'error']] }),
-      ),
-    );
+    const recorder = recorded([
+      environmentLife({
+        env: 'env-a',
+        version: '$LATEST',
+        at: 0,
+        invocations: [
+          [200, 10],
+          [300, 10],
+        ],
+      }),
+      environmentLife({ env: 'env-b', version: '3', at: 0, invocations: [[200, 50, 'error']] }),
+    ]);
     assert.equal(recorder.summary('Fn', '$LATEST').invocations, 2);
     assert.equal(recorder.summary('Fn', '3').invocations, 1);
     assert.equal(recorder.summary('Fn', '3').errors, 1);
@@ -75,9 +73,10 @@ describe('MetricsRecorder', () => {
   });
 
   it('ConcurrentExecutions is the maximum in flight per bucket, carried through buckets without events', () => {
-    const recorder = recorded(
-      merged(environmentLife({ env: 'env-a', at: 0, invocations: [[500, 3000]] }), environmentLife({ env: 'env-b', at: 0, invocations: [[600, 200]] })),
-    );
+    const recorder = recorded([
+      environmentLife({ env: 'env-a', at: 0, invocations: [[500, 3000]] }),
+      environmentLife({ env: 'env-b', at: 0, invocations: [[600, 200]] }),
+    ]);
     const data = recorder.chartData('Fn', '$LATEST', { from: T0, to: T0 + 5000 });
     // 0 s: a and b overlap; 1 s, 2 s: only a (no event in 1 s and 2 s); 3 s: a ends; 4 s, 5 s: none.
     assert.deepEqual(data.ConcurrentExecutions, [2, 1, 1, 1, 0, 0]);
@@ -86,22 +85,20 @@ describe('MetricsRecorder', () => {
   });
 
   it('ProvisionedConcurrencyUtilization: busy provisioned environments over provisioned ones', () => {
-    const recorder = recorded(
-      merged(
-        environmentLife({
-          env: 'env-p1',
-          at: 0,
-          provisioned: true,
-          invocations: [
-            [1000, 500],
-            [2000, 100],
-          ],
-        }),
-        environmentLife({ env: 'env-p2', at: 0, provisioned: true, invocations: [[2000, 100]] }),
-        // An on-demand environment of the same version does not count as provisioned.
-        environmentLife({ env: 'env-o', at: 0, invocations: [[3000, 100]] }),
-      ),
-    );
+    const recorder = recorded([
+      environmentLife({
+        env: 'env-p1',
+        at: 0,
+        provisioned: true,
+        invocations: [
+          [1000, 500],
+          [2000, 100],
+        ],
+      }),
+      environmentLife({ env: 'env-p2', at: 0, provisioned: true, invocations: [[2000, 100]] }),
+      // An on-demand environment of the same version does not count as provisioned.
+      environmentLife({ env: 'env-o', at: 0, invocations: [[3000, 100]] }),
+    ]);
     const data = recorder.chartData('Fn', '$LATEST', { from: T0, to: T0 + 3000 });
     assert.deepEqual(data.ProvisionedConcurrencyUtilization, [0, 0.5, 1, 0]);
     const s = recorder.summary('Fn', '$LATEST');
@@ -111,12 +108,10 @@ describe('MetricsRecorder', () => {
   });
 
   it('a terminated environment leaves the provisioned pool and frees its concurrency', () => {
-    const recorder = recorded(
-      merged(
-        environmentLife({ env: 'env-p1', at: 0, provisioned: true, invocations: [[1000, 500, 'timeout']] }),
-        environmentLife({ env: 'env-p2', at: 0, provisioned: true }),
-      ),
-    );
+    const recorder = recorded([
+      environmentLife({ env: 'env-p1', at: 0, provisioned: true, invocations: [[1000, 500, 'timeout']] }),
+      environmentLife({ env: 'env-p2', at: 0, provisioned: true }),
+    ]);
     const s = recorder.summary('Fn', '$LATEST');
     assert.equal(s.provisionedEnvironments, 1);
     assert.equal(s.concurrentExecutions, 0);
@@ -124,15 +119,8 @@ describe('MetricsRecorder', () => {
 
   it('counts Throttles under the version named by the event, and the function', () => {
     const recorder = new MetricsRecorder();
-    recorder.record(
-      ev(
-        100,
-        'workbench.throttle',
-        { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' },
-        { functionName: 'Fn', functionVersion: '$LATEST' },
-      ),
-    );
-    recorder.record(ev(200, 'workbench.throttle', { reason: 'ConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' }, { functionName: 'Fn' }));
+    recorder.record(throttle(100, 'ReservedFunctionConcurrentInvocationLimitExceeded', { functionName: 'Fn', functionVersion: '$LATEST' }));
+    recorder.record(throttle(200, 'ConcurrentInvocationLimitExceeded', { functionName: 'Fn' }));
     assert.equal(recorder.summary('Fn').throttles, 2);
     assert.equal(recorder.summary('Fn', '$LATEST').throttles, 1);
     assert.equal(recorder.summary('Fn').invocations, 0, 'a throttled request is not an invocation');
@@ -182,7 +170,7 @@ describe('MetricsRecorder', () => {
 
   it('keeps a bounded history and handles slightly out-of-order events', () => {
     const recorder = recorded(
-      environmentLife({ env: 'env-a', at: 0, invocations: Array.from({ length: 30 }, (_, i) => [i * 1000 + 200, 5] as [number, number]) }),
+      [environmentLife({ env: 'env-a', at: 0, invocations: Array.from({ length: 30 }, (_, i) => [i * 1000 + 200, 5] as [number, number]) })],
       { historyMs: 10_000 },
     );
     const data = recorder.chartData('Fn', undefined, { from: T0, to: T0 + 29_999 });
@@ -205,7 +193,7 @@ describe('MetricsRecorder', () => {
   });
 
   it('summaries over a window, the chart defaults, percentile and the tooltip lines', () => {
-    const recorder = recorded(
+    const recorder = recorded([
       environmentLife({
         env: 'env-a',
         at: 0,
@@ -214,7 +202,7 @@ describe('MetricsRecorder', () => {
           [5000, 20, 'error'],
         ],
       }),
-    );
+    ]);
     assert.equal(recorder.summary('Fn', undefined, { windowMs: 2000 }).invocations, 1, 'the last 2 s hold one invocation');
     const data = recorder.chartData('Fn');
     assert.equal(data.t.length, 15 * 60, 'the default chart range is the history (15 min of 1 s buckets)');

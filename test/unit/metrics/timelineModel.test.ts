@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { TimelineModel, type TimelineEnvironment } from '../../../src/core/metrics/timelineModel';
-import { environmentLife, ev, merged, T0 } from './events';
+import { environmentLife, ev, merged, T0, throttle } from './events';
 
 // The timeline's rows from synthetic event streams: INIT sub-phases from the measured spans,
 // invocations with outcome / start kind / REPORT, idle gaps, SHUTDOWN, failed INIT, markers,
@@ -171,14 +171,7 @@ describe('TimelineModel', () => {
 
   it('markers: throttles, hot reloads, dropped asynchronous events, function warnings', () => {
     const model = new TimelineModel();
-    model.apply(
-      ev(
-        10,
-        'workbench.throttle',
-        { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' },
-        { functionName: 'Fn', functionVersion: '$LATEST' },
-      ),
-    );
+    model.apply(throttle(10, 'ReservedFunctionConcurrentInvocationLimitExceeded', { functionName: 'Fn', functionVersion: '$LATEST' }));
     model.apply(ev(20, 'workbench.reload', { functionName: 'Fn', reason: 'code', paths: ['/a/app.js'] }, { functionName: 'Fn', functionVersion: '$LATEST' }));
     model.apply(
       ev(

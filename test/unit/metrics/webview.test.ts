@@ -10,7 +10,7 @@ import { TimelineModel } from '../../../src/core/metrics/timelineModel';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import { timelineHtml } from '../../../src/extension/timeline/html';
 import type { HostMessage, RenderedCounts, WebviewMessage } from '../../../src/extension/timeline/protocol';
-import { environmentLife, ev, merged } from './events';
+import { environmentLife, merged, throttle } from './events';
 
 // The Timeline webview in a real browser (headless Chromium through playwright-core), with the
 // panel's own page and Content-Security-Policy: it must render the rows and the uPlot charts,
@@ -140,14 +140,7 @@ describe('the Timeline webview in Chromium', function () {
           ],
         }),
         environmentLife({ env: 'env-slow0001', fn: 'Slow', at: 200, initMs: 150, invocations: [[1000, 2000, 'timeout']] }),
-        [
-          ev(
-            3500,
-            'workbench.throttle',
-            { reason: 'ReservedFunctionConcurrentInvocationLimitExceeded', message: 'Rate Exceeded.' },
-            { functionName: 'Orders', functionVersion: '$LATEST' },
-          ),
-        ],
+        [throttle(3500, 'ReservedFunctionConcurrentInvocationLimitExceeded', { functionName: 'Orders', functionVersion: '$LATEST' })],
       ),
       2000,
     );

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../../../src/core/workbench';
-import { unhandledError } from '../helpers/invocation';
+import { environmentPids, unhandledError } from '../helpers/invocation';
 import { isAlive, json, openProject, samLayers, samTemplate, withProject, writeProject } from '../helpers/project';
 
 // Custom runtimes (provided.al2023): the function's own `bootstrap` executable speaks the Runtime
@@ -367,10 +367,7 @@ describe('custom runtime (provided.al2023): a bash bootstrap over /dev/tcp', fun
   });
 
   it('closing the engine leaves no bootstrap behind', async () => {
-    const pids = workbench
-      .environments()
-      .map((e) => e.pid)
-      .filter((p): p is number => p !== undefined);
+    const pids = environmentPids(workbench);
     assert.ok(pids.length > 0);
     await workbench.close();
     await expectGone(pids, 'after close');

@@ -1,15 +1,14 @@
 import { strict as assert } from 'node:assert';
 import type { Workbench } from '../../../src/core/workbench';
-import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { json, openProjectBeforeAll, samTemplate } from '../helpers/project';
 
 // Every way a handler can misbehave gets AWS's exact error type, and the engine keeps serving.
 
 describe('Node runtime: failure modes', function () {
   this.timeout(30000);
   let workbench: Workbench;
-
-  before(async () => {
-    const dir = writeProject({
+  openProjectBeforeAll(
+    {
       'template.yaml': samTemplate({
         Good: { handler: 'good.handler' },
         Syntax: { handler: 'syntax.handler' },
@@ -62,10 +61,9 @@ describe('Node runtime: failure modes', function () {
         };
       `,
       'src/huge.js': `exports.handler = async () => 'x'.repeat(7 * 1024 * 1024); exports.circular = async () => { const a = {}; a.a = a; return a; };`,
-    });
-    workbench = await openProject(dir);
-  });
-  after(() => workbench.close());
+    },
+    (opened) => (workbench = opened),
+  );
 
   async function expectError(name: string, errorType: string, message?: RegExp) {
     const result = await workbench.invoke(name, '{"x":1}');

@@ -1,14 +1,13 @@
 import { strict as assert } from 'node:assert';
 import type { Workbench } from '../../../src/core/workbench';
-import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { json, openProject, openProjectBeforeAll, samTemplate, writeProject } from '../helpers/project';
 
 // The Node runtime with real processes: module formats, handler styles, context and log lines.
 
 describe('Node runtime: handlers', function () {
   let workbench: Workbench;
-
-  before(async () => {
-    const dir = writeProject({
+  openProjectBeforeAll(
+    {
       'template.yaml': samTemplate({
         Cjs: { handler: 'cjs.handler' },
         Mjs: { handler: 'esm.handler' },
@@ -49,10 +48,9 @@ describe('Node runtime: handlers', function () {
         exports.waits = (event, context, callback) => { const t0 = Date.now(); setTimeout(() => {}, 300); callback(null, { t0 }); };
         exports.noWait = (event, context, callback) => { context.callbackWaitsForEmptyEventLoop = false; setTimeout(() => {}, 2000); callback(null, { t0: Date.now() }); };
       `,
-    });
-    workbench = await openProject(dir);
-  });
-  after(() => workbench.close());
+    },
+    (opened) => (workbench = opened),
+  );
 
   it('runs CommonJS, .mjs (with top-level await), "type":"module" .js and .cjs handlers', async () => {
     const [cjs, mjs, moduleJs, cjs2] = await Promise.all([

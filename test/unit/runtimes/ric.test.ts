@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Workbench } from '../../../src/core/workbench';
-import { invokeAgain, unhandledError } from '../helpers/invocation';
+import { environmentPids, invokeAgain, unhandledError } from '../helpers/invocation';
 import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // AWS's own Node runtime interface client (npm aws-lambda-ric, unmodified) run as a provided.al2023
@@ -238,10 +238,7 @@ describe("aws-lambda-ric (AWS's Node runtime client) as a custom runtime", funct
   });
 
   it('closing the engine leaves no ric process behind', async () => {
-    const pids = workbench
-      .environments()
-      .map((e) => e.pid)
-      .filter((p): p is number => p !== undefined);
+    const pids = environmentPids(workbench);
     assert.ok(pids.length > 0);
     await workbench.close();
     for (const pid of pids) assert.equal(isAlive(pid), false, `pid ${pid} still alive`);

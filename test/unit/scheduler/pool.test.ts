@@ -20,12 +20,19 @@ function idleIn(p: EnvironmentPool<FakeEnvironment>, type: 'on-demand' | 'provis
   return env;
 }
 
-/** Takes `env` (which must be the one handed out) and leaves it answered, its REPORT pending. */
-async function answeredIn(p: EnvironmentPool<FakeEnvironment>, env: FakeEnvironment): Promise<void> {
+/** Takes `env` (which must be the one handed out) and starts an invocation on it. */
+async function invokingIn(p: EnvironmentPool<FakeEnvironment>, env: FakeEnvironment): Promise<void> {
   assert.equal(await p.acquire(), env);
   void env.invoke(request());
+}
+
+/** An environment of `p` taken and left answered, its REPORT pending. */
+async function finishingIn(p: EnvironmentPool<FakeEnvironment>): Promise<FakeEnvironment> {
+  const env = idleIn(p);
+  await invokingIn(p, env);
   env.answer();
   assert.equal(env.isFinishing, true);
+  return env;
 }
 
 describe('EnvironmentPool (fake environments)', () => {
@@ -50,10 +57,8 @@ describe('EnvironmentPool (fake environments)', () => {
     const a = idleIn(p);
     const b = idleIn(p);
     // b became idle last: it goes first.
-    assert.equal(await p.acquire(), b);
-    void b.invoke(request());
-    assert.equal(await p.acquire(), a);
-    void a.invoke(request());
+    await invokingIn(p, b);
+    await invokingIn(p, a);
     await b.complete();
     await a.complete();
     assert.equal(await p.acquire(), a, 'a finished last');
@@ -107,8 +112,7 @@ describe('EnvironmentPool (fake environments)', () => {
       const provisioned = idleIn(p, 'provisioned-concurrency');
       clock.advance(500);
       assert.equal(await p.acquire(), provisioned);
-      assert.equal(await p.acquire(), env);
-      void env.invoke(request());
+      await invokingIn(p, env);
       clock.advance(5000);
       assert.equal(env.shutdownCalls, 0, 'not reaped while in use');
       await env.complete();
@@ -131,8 +135,7 @@ describe('EnvironmentPool (fake environments)', () => {
       const p = pool(1000);
       const env = idleIn(p);
       clock.advance(600);
-      assert.equal(await p.acquire(), env);
-      void env.invoke(request());
+      await invokingIn(p, env);
       await env.complete();
       // Past the end of the first idle period, not of the second.
       clock.advance(500);
@@ -144,8 +147,7 @@ describe('EnvironmentPool (fake environments)', () => {
 
   it('waits for an environment that answered and is finishing its REPORT rather than cold-starting', async () => {
     const p = pool();
-    const env = idleIn(p);
-    await answeredIn(p, env);
+    const env = await finishingIn(p);
     let handed: FakeEnvironment | undefined | 'pending' = 'pending';
     void p.acquire().then((e) => (handed = e));
     await tick();
@@ -160,8 +162,7 @@ describe('EnvironmentPool (fake environments)', () => {
 
   it('a waiter cold-starts after all if the finishing environment ends instead of becoming Idle', async () => {
     const p = pool();
-    const env = idleIn(p);
-    await answeredIn(p, env);
+    const env = await finishingIn(p);
     const waiting = p.acquire();
     await env.reset();
     assert.equal(await waiting, undefined);
@@ -176,8 +177,7 @@ describe('EnvironmentPool (fake environments)', () => {
     const coldStart = new FakeEnvironment(FN, '$LATEST', 'on-demand');
     p.addClaimed(coldStart);
     assert.equal(p.busyCount, 1, 'the cold start, not the provisioned INIT nor the idle one');
-    assert.equal(await p.acquire(), idle);
-    void idle.invoke(request());
+    await invokingIn(p, idle);
     assert.equal(p.busyCount, 2);
     idle.answer();
     assert.equal(p.busyCount, 2, 'answered, still Invoking until REPORT');
@@ -190,8 +190,7 @@ describe('EnvironmentPool (fake environments)', () => {
     const p = pool();
     const idle = idleIn(p);
     const busy = idleIn(p);
-    assert.equal(await p.acquire(), busy);
-    void busy.invoke(request());
+    await invokingIn(p, busy);
     const generation = p.generation;
     assert.equal(p.retireAll(), 2);
     assert.equal(p.generation, generation + 1);
@@ -206,8 +205,7 @@ describe('EnvironmentPool (fake environments)', () => {
 
   it('retiring the finishing environment a caller waits for lets the caller cold-start', async () => {
     const p = pool();
-    const env = idleIn(p);
-    await answeredIn(p, env);
+    const env = await finishingIn(p);
     const waiting = p.acquire();
     p.retire(env);
     assert.equal(await waiting, undefined);
@@ -220,8 +218,7 @@ describe('EnvironmentPool (fake environments)', () => {
     p.addClaimed(initializing);
     void initializing.init();
     const invoking = idleIn(p);
-    assert.equal(await p.acquire(), invoking);
-    void invoking.invoke(request());
+    await invokingIn(p, invoking);
     await p.shutdownAll();
     for (const env of [idle, initializing, invoking]) {
       assert.equal(env.shutdownCalls, 1, env.id);
@@ -230,8 +227,7 @@ describe('EnvironmentPool (fake environments)', () => {
     assert.equal(p.environments.size, 0);
 
     const withWaiter = pool();
-    const finishing = idleIn(withWaiter);
-    await answeredIn(withWaiter, finishing);
+    const finishing = await finishingIn(withWaiter);
     const waiting = withWaiter.acquire();
     await withWaiter.shutdownAll();
     assert.equal(await waiting, undefined);

@@ -53,6 +53,26 @@ async function coldStart(h: Harness, fn: FunctionDefinition): Promise<FakeEnviro
   return env;
 }
 
+/** A warm environment that has answered a second invocation and is still finishing its REPORT. */
+async function answeredAndFinishing(h: Harness, fn: FunctionDefinition): Promise<FakeEnvironment> {
+  const env = await coldStart(h, fn);
+  const first = start(h, fn);
+  await until(() => env.awaitingAnswer, 'the invocation');
+  env.answer();
+  await first.result;
+  return env;
+}
+
+/** One environment invoking (not answered yet), and one the next caller cold-starts; returns the invoking one. */
+async function invokingAndColdStarting(h: Harness, fn: FunctionDefinition): Promise<FakeEnvironment> {
+  const invoking = await coldStart(h, fn);
+  start(h, fn);
+  await until(() => invoking.awaitingAnswer, 'the invocation');
+  start(h, fn);
+  await created(h, 2);
+  return invoking;
+}
+
 async function throttled(promise: Promise<unknown>, reason: string): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof WorkbenchError);
@@ -118,11 +138,7 @@ describe('Scheduler (fake environment factory)', () => {
 
   it('waits for an environment that answered and is finishing its REPORT instead of cold-starting', async () => {
     const h = harness([fn]);
-    const env = await coldStart(h, fn);
-    const first = start(h, fn);
-    await until(() => env.awaitingAnswer, 'the invocation');
-    env.answer();
-    await first.result;
+    const env = await answeredAndFinishing(h, fn);
     assert.equal(env.isFinishing, true);
     const second = start(h, fn);
     await sleep(5);
@@ -135,12 +151,7 @@ describe('Scheduler (fake environment factory)', () => {
   });
 
   it('an environment that has not answered yet is not waited for: the next caller cold-starts', async () => {
-    const h = harness([fn]);
-    const env = await coldStart(h, fn);
-    start(h, fn);
-    await until(() => env.awaitingAnswer, 'the invocation');
-    start(h, fn);
-    await created(h, 2);
+    await invokingAndColdStarting(harness([fn]), fn);
   });
 
   it('a failed INIT answers its caller with the init error; the next invocation cold-starts again', async () => {
@@ -274,11 +285,7 @@ describe('Scheduler (fake environment factory)', () => {
 
     it('a cold start that began before the retire serves its caller only', async () => {
       const h = harness([fn]);
-      const env = await coldStart(h, fn);
-      const first = start(h, fn);
-      await until(() => env.awaitingAnswer, 'the invocation');
-      env.answer();
-      await first.result;
+      await answeredAndFinishing(h, fn);
       // This caller waits for the finishing environment; the retire sends it to a cold start.
       const waiting = start(h, fn);
       await tick();
@@ -328,12 +335,8 @@ describe('Scheduler (fake environment factory)', () => {
 
   it('close shuts every environment down, stops provisioning and refuses new invocations', async () => {
     const h = harness([fn]);
-    const busy = await coldStart(h, fn);
     // One environment invoking, one initialising.
-    start(h, fn);
-    await until(() => busy.awaitingAnswer, 'the invocation');
-    start(h, fn);
-    await created(h, 2);
+    await invokingAndColdStarting(h, fn);
     await h.scheduler.close();
     assert.deepEqual(
       h.created.map((e) => [e.shutdownCalls, e.state]),

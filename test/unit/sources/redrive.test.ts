@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { deadLetterQueues, deadLetterSources, redriveDeadLetterQueue, redriveInput } from '../../../src/core/sources/redrive';
 import { queueDefinition } from '../../../src/core/sources/declarations';
 import type { MessageQueue } from '../../../src/core/sources/types';
-import { freshQueueFixtureEach, type QueueFixture } from './sqsHelpers';
+import { freshQueueFixtureEach, type QueueFixture, receiveBodies, receiveWith } from './sqsHelpers';
 
 // DLQ redrive (core/sources/redrive.ts) on embedded queues: a real LevelDB in a temp directory.
 
@@ -54,10 +54,7 @@ describe('dead-letter queue redrive', function () {
 
     const result = await redriveDeadLetterQueue(dlq, { target });
     assert.equal(result.total, 2);
-    assert.deepEqual(
-      (await target.receive({ maxMessages: 10 })).map((m) => m.body),
-      ['x', 'y'],
-    );
+    assert.deepEqual(await receiveBodies(target, { maxMessages: 10 }), ['x', 'y']);
     assert.equal((await dlq.stats()).visible, 0);
   });
 
@@ -94,28 +91,18 @@ describe('dead-letter queue redrive', function () {
       { body: 'p', messageGroupId: 'g' },
       { body: 'q', messageGroupId: 'g' },
     ]);
-    assert.deepEqual(
-      (await src.receive({ maxMessages: 1 })).map((m) => m.body),
-      ['p'],
-    );
-    assert.deepEqual(
-      (await src.receive({ maxMessages: 1 })).map((m) => m.body),
-      ['q'],
-    );
+    assert.deepEqual(await receiveBodies(src, { maxMessages: 1 }), ['p']);
+    assert.deepEqual(await receiveBodies(src, { maxMessages: 1 }), ['q']);
     assert.deepEqual(await src.receive({ maxMessages: 1 }), []);
     assert.equal((await dlq.stats()).visible, 2);
 
     // Within 5 minutes of the original sends: content-based deduplication would drop the same bodies.
     const result = await redriveDeadLetterQueue(dlq, { target: src });
     assert.equal(result.total, 2);
-    const back = await src.receive({ maxMessages: 10 });
-    assert.deepEqual(
-      back.map((m) => [m.body, m.attributes.MessageGroupId]),
-      [
-        ['p', 'g'],
-        ['q', 'g'],
-      ],
-    );
+    assert.deepEqual(await receiveWith(src, { maxMessages: 10 }, 'MessageGroupId'), [
+      ['p', 'g'],
+      ['q', 'g'],
+    ]);
   });
 
   it('a failed send leaves the messages in the DLQ, visible again at once', async () => {

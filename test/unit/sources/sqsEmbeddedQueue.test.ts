@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { WorkbenchError } from '../../../src/core/errors';
 import { md5OfMessageAttributes } from '../../../src/core/sources/sqsMessages';
-import { assertCloseEndsLongPoll, freshQueueFixtureEach, type QueueFixture, sleep } from './sqsHelpers';
+import { assertCloseEndsLongPoll, freshQueueFixtureEach, type QueueFixture, receiveBodies, receiveWith, sleep } from './sqsHelpers';
 
 // The embedded queue against SQS's semantics: a real LevelDB in a temp directory, real timers.
 
@@ -109,19 +109,10 @@ describe('embedded SQS queue', function () {
       assert.deepEqual(await delayed.receive({ maxMessages: 1 }), []);
       const q = f.queue('plain');
       await q.send([{ body: 'now' }, { body: 'later', delaySeconds: 1 }]);
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
-        ['now'],
-      );
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 10 }), ['now']);
       await sleep(1050);
-      assert.deepEqual(
-        (await delayed.receive({ maxMessages: 1 })).map((m) => m.body),
-        ['late'],
-      );
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
-        ['later'],
-      );
+      assert.deepEqual(await receiveBodies(delayed, { maxMessages: 1 }), ['late']);
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 10 }), ['later']);
     });
 
     it('drops messages past the retention period', async () => {
@@ -129,10 +120,7 @@ describe('embedded SQS queue', function () {
       await q.send([{ body: 'old' }]);
       await sleep(1100);
       await q.send([{ body: 'new' }]);
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
-        ['new'],
-      );
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 10 }), ['new']);
       assert.deepEqual(await q.stats(), { visible: 0, inFlight: 1, delayed: 0 });
       await f.reopen();
       assert.deepEqual(
@@ -165,10 +153,7 @@ describe('embedded SQS queue', function () {
       await vis.send([{ body: 'back' }]);
       await vis.receive({ maxMessages: 1 });
       const t2 = Date.now();
-      assert.deepEqual(
-        (await vis.receive({ maxMessages: 1, waitTimeSeconds: 5 })).map((m) => m.body),
-        ['back'],
-      );
+      assert.deepEqual(await receiveBodies(vis, { maxMessages: 1, waitTimeSeconds: 5 }), ['back']);
       assert.ok(Date.now() - t2 < 2000);
     });
 
@@ -258,18 +243,12 @@ describe('embedded SQS queue', function () {
       assert.equal(first[0].attributes.SequenceNumber, sent[0].sequenceNumber);
       assert.ok(first[0].attributes.MessageDeduplicationId);
       // Group a is in flight: only b is available, whatever is asked for.
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
-        ['b1', 'b2'],
-      );
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 10 }), ['b1', 'b2']);
       assert.deepEqual(await q.receive({ maxMessages: 10 }), []);
       await q.delete([first[0].receiptHandle]);
       assert.deepEqual(await q.receive({ maxMessages: 10 }), [], 'a2 is still in flight');
       await q.delete([first[1].receiptHandle]);
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 10 })).map((m) => m.body),
-        ['a3'],
-      );
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 10 }), ['a3']);
     });
 
     it('a group whose messages return (visibility timeout) delivers them again first, in order', async () => {
@@ -286,14 +265,10 @@ describe('embedded SQS queue', function () {
       );
       await q.delete([batch[0].receiptHandle]);
       await sleep(1100);
-      const again = await q.receive({ maxMessages: 10 });
-      assert.deepEqual(
-        again.map((m) => [m.body, m.attributes.ApproximateReceiveCount]),
-        [
-          ['2', '2'],
-          ['3', '1'],
-        ],
-      );
+      assert.deepEqual(await receiveWith(q, { maxMessages: 10 }, 'ApproximateReceiveCount'), [
+        ['2', '2'],
+        ['3', '1'],
+      ]);
     });
 
     it('deduplicates within five minutes (explicit ids and content-based)', async () => {
@@ -354,15 +329,8 @@ describe('embedded SQS queue', function () {
         { body: 'p', messageGroupId: 'g' },
         { body: 'q', messageGroupId: 'g' },
       ]);
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 1 })).map((m) => m.body),
-        ['p'],
-      );
-      assert.deepEqual(
-        (await q.receive({ maxMessages: 1 })).map((m) => m.body),
-        ['q'],
-        'p moved on; q is next',
-      );
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 1 }), ['p']);
+      assert.deepEqual(await receiveBodies(q, { maxMessages: 1 }), ['q'], 'p moved on; q is next');
       const [moved] = await dlq.receive({ maxMessages: 1 });
       assert.equal(moved.body, 'p');
       assert.equal(moved.attributes.MessageGroupId, 'g');
@@ -385,11 +353,7 @@ describe('embedded SQS queue', function () {
           ['c', 0, false],
         ],
       );
-      assert.deepEqual(
-        (await reopened.receive({ maxMessages: 10 })).map((m) => m.body),
-        ['c'],
-        'b is still invisible',
-      );
+      assert.deepEqual(await receiveBodies(reopened, { maxMessages: 10 }), ['c'], 'b is still invisible');
       await sleep(1100);
       const [b] = await reopened.receive({ maxMessages: 1 });
       assert.equal(b.body, 'b');

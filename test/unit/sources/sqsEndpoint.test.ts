@@ -12,7 +12,7 @@ import type { QueueDefinition } from '../../../src/core/sources/types';
 import type { Workbench } from '../../../src/core/workbench';
 import { metricTotal, recordingRuntime, sqsMapping } from '../esm/sqsRuntime';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { assertCloseEndsLongPoll, eventually } from './sqsHelpers';
+import { assertCloseEndsLongPoll, eventually, receiveBodies, receiveWith } from './sqsHelpers';
 import { startSqsServerOrSkip, stopSqsServer } from './sqsServer';
 
 // SqsEndpointQueue (AWS SDK v3 with an endpoint override) against a real SQS-compatible server:
@@ -100,26 +100,15 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
     ]);
     assert.ok(sent.every((s) => s.sequenceNumber));
     assert.equal(sent[3].messageId, sent[0].messageId, 'deduplicated');
-    const first = await q.receive({ maxMessages: 1 });
-    assert.deepEqual(
-      first.map((m) => [m.body, m.attributes.MessageGroupId]),
-      [['a1', 'a']],
-    );
-    assert.deepEqual(
-      (await q.receive({ maxMessages: 10 })).map((m) => m.body),
-      ['b1'],
-      'group a is in flight',
-    );
+    assert.deepEqual(await receiveWith(q, { maxMessages: 1 }, 'MessageGroupId'), [['a1', 'a']]);
+    assert.deepEqual(await receiveBodies(q, { maxMessages: 10 }), ['b1'], 'group a is in flight');
   });
 
   it('long polls (fractional waits too), and close() ends one at once', async () => {
     const q = await remoteQueue('ep-poll');
     const t = Date.now();
     setTimeout(() => void q.send([{ body: 'ping' }]), 300);
-    assert.deepEqual(
-      (await q.receive({ maxMessages: 1, waitTimeSeconds: 5 })).map((m) => m.body),
-      ['ping'],
-    );
+    assert.deepEqual(await receiveBodies(q, { maxMessages: 1, waitTimeSeconds: 5 }), ['ping']);
     assert.ok(Date.now() - t < 3000);
     const t2 = Date.now();
     assert.deepEqual(await q.receive({ maxMessages: 1, waitTimeSeconds: 0.3 }), []);
@@ -133,10 +122,7 @@ describe('SQS endpoint queues (fauxqs, an SQS-compatible server)', function () {
     const byName = new SqsEndpointQueue(queueDefinition('LocalAlias', 'us-east-1', { endpoint: { url, region: 'us-east-1', remoteName: 'ep-real-name' } }));
     const byUrl = new SqsEndpointQueue(queueDefinition('Other', 'us-east-1', { endpoint: { url, region: 'us-east-1', remoteName: await real.url() } }));
     open.push(byName, byUrl);
-    assert.deepEqual(
-      (await byName.receive({ maxMessages: 1 })).map((m) => m.body),
-      ['via remote name'],
-    );
+    assert.deepEqual(await receiveBodies(byName, { maxMessages: 1 }), ['via remote name']);
     assert.equal(await byUrl.url(), await real.url());
     const missing = new SqsEndpointQueue(queueDefinition('does-not-exist', 'us-east-1', { endpoint: { url, region: 'us-east-1' } }));
     open.push(missing);

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { queueDefinition } from '../../../src/core/sources/declarations';
 import { EmbeddedQueue } from '../../../src/core/sources/embeddedQueue';
-import type { MessageQueue, QueueDefinition } from '../../../src/core/sources/types';
+import type { MessageQueue, QueueDefinition, ReceiveOptions } from '../../../src/core/sources/types';
 import { SharedStore } from '../../../src/core/store/sharedStore';
 import { waitFor } from '../helpers/wait';
 
@@ -75,4 +75,14 @@ export async function assertCloseEndsLongPoll(q: MessageQueue, settleMs: number,
 /** Polls `check` until it returns a truthy value (or fails after `timeoutMs`). */
 export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10000, what = 'condition'): Promise<T> {
   return waitFor(check as () => Promise<T | undefined | false>, timeoutMs, what, 20);
+}
+
+/** What one receive from `q` gets: each message as its body and its system attribute `attribute`. */
+export async function receiveWith(q: MessageQueue, options: ReceiveOptions, attribute: string): Promise<Array<[string, string | undefined]>> {
+  return (await q.receive(options)).map((m) => [m.body, m.attributes[attribute]]);
+}
+
+/** The bodies of what one receive from `q` gets. */
+export async function receiveBodies(q: MessageQueue, options: ReceiveOptions): Promise<string[]> {
+  return (await q.receive(options)).map((m) => m.body);
 }

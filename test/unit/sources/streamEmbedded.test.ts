@@ -1,27 +1,12 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { EmbeddedStream, evenHashKeyRanges, ITERATOR_TTL_MS, partitionKeyHash } from '../../../src/core/sources/embeddedStream';
-import type { StreamDefinition } from '../../../src/core/sources/types';
 import { SharedStore } from '../../../src/core/store/sharedStore';
+import { dynamoDefinition, kinesisDefinition } from '../esm/streamHelpers';
 import { tempDirEach } from '../helpers/tempDir';
 
 // The embedded Kinesis / DynamoDB stream: shards and hash key ranges, sequence numbers, every
 // iterator type, retention, durability across a reopen of the store.
-
-function kinesis(name: string, shardCount = 1, retentionHours = 24): StreamDefinition {
-  return { name, arn: `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`, kind: 'kinesis', shardCount, retentionHours };
-}
-
-function ddb(name: string, streamViewType: StreamDefinition['streamViewType']): StreamDefinition {
-  return {
-    name,
-    arn: `arn:aws:dynamodb:us-east-1:000000000000:table/${name}/stream/2024-01-01T00:00:00.000`,
-    kind: 'dynamodb',
-    shardCount: 1,
-    retentionHours: 24,
-    streamViewType,
-  };
-}
 
 describe('embedded streams', function () {
   let dir: string;
@@ -46,7 +31,7 @@ describe('embedded streams', function () {
   }
 
   it('splits the MD5 hash key space evenly, as CreateStream does', async () => {
-    const stream = new EmbeddedStream(store, kinesis('four', 4));
+    const stream = new EmbeddedStream(store, kinesisDefinition('four', 4));
     const shards = await stream.listShards();
     assert.deepEqual(
       shards.map((s) => s.shardId),
@@ -63,7 +48,7 @@ describe('embedded streams', function () {
   });
 
   it('routes partition keys by MD5 (spread over shards, the same key always to the same shard)', async () => {
-    const stream = new EmbeddedStream(store, kinesis('spread', 4));
+    const stream = new EmbeddedStream(store, kinesisDefinition('spread', 4));
     const shards = await stream.listShards();
     const seen = new Map<string, string>();
     const perShard = new Map<string, number>();
@@ -89,7 +74,7 @@ describe('embedded streams', function () {
   });
 
   it('gives increasing 56-digit sequence numbers per shard and reads them back in order', async () => {
-    const stream = new EmbeddedStream(store, kinesis('order'));
+    const stream = new EmbeddedStream(store, kinesisDefinition('order'));
     const puts = await Promise.all(Array.from({ length: 60 }, (_, i) => stream.putRecord({ data: Buffer.from(String(i)), partitionKey: `k${i}` })));
     for (const put of puts) assert.match(put.sequenceNumber, /^\d{56}$/);
     for (let i = 1; i < puts.length; i++) {
@@ -111,7 +96,7 @@ describe('embedded streams', function () {
 
   it('serves every iterator type', async () => {
     let now = 1_700_000_000_000;
-    const stream = new EmbeddedStream(store, kinesis('iterators'), { now: () => now });
+    const stream = new EmbeddedStream(store, kinesisDefinition('iterators'), { now: () => now });
     const shard = 'shardId-000000000000';
     const put = async (text: string) => stream.putRecord({ data: Buffer.from(text), partitionKey: 'p' });
     const a = await put('a');
@@ -157,7 +142,7 @@ describe('embedded streams', function () {
 
   it('trims records older than the retention period', async () => {
     let now = 1_700_000_000_000;
-    const stream = new EmbeddedStream(store, kinesis('retention', 1, 24), { now: () => now });
+    const stream = new EmbeddedStream(store, kinesisDefinition('retention', 1, 24), { now: () => now });
     await stream.putRecord({ data: Buffer.from('old'), partitionKey: 'p' });
     now += 23 * 3600_000;
     await stream.putRecord({ data: Buffer.from('mid'), partitionKey: 'p' });
@@ -173,7 +158,7 @@ describe('embedded streams', function () {
   });
 
   it('keeps records across a reopen of the store (writes are durable before putRecord resolves)', async () => {
-    const definition = kinesis('durable', 2);
+    const definition = kinesisDefinition('durable', 2);
     const first = new EmbeddedStream(store, definition);
     const puts: Array<{ shardId: string; sequenceNumber: string }> = [];
     for (let i = 0; i < 10; i++) puts.push(await first.putRecord({ data: Buffer.from(`r${i}`), partitionKey: `key${i}` }));
@@ -196,7 +181,7 @@ describe('embedded streams', function () {
   });
 
   it('notifies listeners when records become readable', async () => {
-    const stream = new EmbeddedStream(store, kinesis('notify', 2));
+    const stream = new EmbeddedStream(store, kinesisDefinition('notify', 2));
     const heard: string[] = [];
     const unsubscribe = stream.onRecords((shardId) => heard.push(shardId));
     await stream.listShards();
@@ -211,7 +196,7 @@ describe('embedded streams', function () {
     const keys = { pk: { S: 'item-1' } };
     const newImage = { pk: { S: 'item-1' }, n: { N: '2' } };
     const oldImage = { pk: { S: 'item-1' }, n: { N: '1' } };
-    const both = new EmbeddedStream(store, ddb('Both', 'NEW_AND_OLD_IMAGES'));
+    const both = new EmbeddedStream(store, dynamoDefinition('Both', 'NEW_AND_OLD_IMAGES'));
     const [shard] = await both.listShards();
     assert.match(shard.shardId, /^shardId-\d{20}-[0-9a-f]{8}$/);
     const insert = await both.putChange({ eventName: 'INSERT', Keys: keys, NewImage: oldImage, OldImage: { ignored: { S: 'x' } } });
@@ -235,12 +220,12 @@ describe('embedded streams', function () {
     assert.notEqual(records[0].eventID, records[1].eventID);
     assert.equal(records[0].partitionKey, '{"pk":{"S":"item-1"}}');
 
-    const keysOnly = new EmbeddedStream(store, ddb('KeysOnly', 'KEYS_ONLY'));
+    const keysOnly = new EmbeddedStream(store, dynamoDefinition('KeysOnly', 'KEYS_ONLY'));
     await keysOnly.putChange({ eventName: 'MODIFY', Keys: keys, NewImage: newImage, OldImage: oldImage });
     const [ko] = await keysOnly.listShards();
     const only = (await readAll(keysOnly, await keysOnly.getShardIterator(ko.shardId, { type: 'TRIM_HORIZON' }))).records[0];
     assert.deepEqual(Object.keys(only.dynamodb ?? {}).sort(), ['ApproximateCreationDateTime', 'Keys', 'SizeBytes', 'StreamViewType', 'eventName']);
-    const newOnly = new EmbeddedStream(store, ddb('NewOnly', 'NEW_IMAGE'));
+    const newOnly = new EmbeddedStream(store, dynamoDefinition('NewOnly', 'NEW_IMAGE'));
     await newOnly.putChange({ eventName: 'MODIFY', Keys: keys, NewImage: newImage, OldImage: oldImage });
     const [no] = await newOnly.listShards();
     const n = (await readAll(newOnly, await newOnly.getShardIterator(no.shardId, { type: 'TRIM_HORIZON' }))).records[0];

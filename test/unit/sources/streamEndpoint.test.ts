@@ -15,7 +15,17 @@ import type { RecordStream, StreamDefinition } from '../../../src/core/sources/t
 import { SharedStore } from '../../../src/core/store/sharedStore';
 import type { Workbench } from '../../../src/core/workbench';
 import { openProject, writeProject } from '../helpers/project';
-import { STREAM_HANDLERS, decodeData, dynamoDefinition, invocations, streamMapping, streamTemplate, testRuntime, waitFor } from '../esm/streamHelpers';
+import {
+  STREAM_HANDLERS,
+  decodeData,
+  dynamoDefinition,
+  invocations,
+  recordsHandled,
+  streamMapping,
+  streamTemplate,
+  testRuntime,
+  waitFor,
+} from '../esm/streamHelpers';
 
 // Real stream endpoints through the AWS SDK: Kinesis against kinesalite (in memory, started here),
 // the same scenario on the embedded stream giving the same answers, the poller reading kinesalite;
@@ -199,7 +209,7 @@ describe('stream endpoints (AWS SDK)', function () {
         const runtime = testRuntime(workbench, streamMapping('record1', definition, { batchSize: 4 }), stream);
         poller = createStreamPoller(runtime);
         poller.start();
-        await waitFor(() => invocations(logDir, 'record1').reduce((n, c) => n + c.event.Records.length, 0) >= 15, 20000, 'every record');
+        await waitFor(() => recordsHandled(logDir, 'record1') >= 15, 20000, 'every record');
         const records = invocations(logDir, 'record1').flatMap((c) => c.event.Records);
         for (const shard of new Set(puts.map((p) => p.shardId))) {
           assert.deepEqual(

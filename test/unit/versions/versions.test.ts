@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { executedAs } from '../helpers/invocation';
 import { json, openProjectClosedAfterEach, samTemplate, writeProject } from '../helpers/project';
 
 // Versions and aliases in the engine: immutable published versions run their own snapshot of the
@@ -22,6 +23,8 @@ function project(props = ''): string {
     'src/app.js': handler('one'),
   });
 }
+
+const FN_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Fn';
 
 const edit = (dir: string, label: string) => fs.writeFileSync(path.join(dir, 'src', 'app.js'), handler(label));
 
@@ -53,23 +56,9 @@ describe('versions and aliases', function () {
     );
     wb = await start(dir);
     const v1 = await wb.invoke('Fn', '{}', { qualifier: '1' });
-    assert.equal(v1.executedVersion, '1');
-    assert.deepEqual(json(v1.payload), {
-      label: 'one',
-      version: '1',
-      arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn:1',
-      greeting: 'hello',
-      memory: '128',
-    });
+    assert.deepEqual(executedAs(v1, '1'), { label: 'one', version: '1', arn: `${FN_ARN}:1`, greeting: 'hello', memory: '128' });
     const latest = await wb.invoke('Fn', '{}');
-    assert.equal(latest.executedVersion, '$LATEST');
-    assert.deepEqual(json(latest.payload), {
-      label: 'two',
-      version: '$LATEST',
-      arn: 'arn:aws:lambda:us-east-1:000000000000:function:Fn',
-      greeting: 'bonjour',
-      memory: '256',
-    });
+    assert.deepEqual(executedAs(latest, '$LATEST'), { label: 'two', version: '$LATEST', arn: FN_ARN, greeting: 'bonjour', memory: '256' });
     // Each version has its own environments: neither serves the other.
     assert.notEqual(v1.environmentId, latest.environmentId);
     assert.deepEqual(
@@ -80,7 +69,7 @@ describe('versions and aliases', function () {
       ['$LATEST', '1'],
     );
     // The qualified ARN form works too, and the START line names the version that ran.
-    const byArn = await wb.invoke('arn:aws:lambda:us-east-1:000000000000:function:Fn:1', '{}', { collectLogs: true });
+    const byArn = await wb.invoke(`${FN_ARN}:1`, '{}', { collectLogs: true });
     assert.equal(byArn.environmentId, v1.environmentId);
     assert.match(
       (await byArn.logs).find((l) => l.startsWith('START'))!,
@@ -109,9 +98,9 @@ describe('versions and aliases', function () {
     edit(dir, 'two');
     wb = await start(dir);
     const r = await wb.invoke('Fn:prod', '{}');
-    assert.equal(r.executedVersion, '1');
-    assert.equal(json(r.payload).label, 'one');
-    assert.equal(json(r.payload).arn, 'arn:aws:lambda:us-east-1:000000000000:function:Fn:prod');
+    const answer = executedAs(r, '1');
+    assert.equal(answer.label, 'one');
+    assert.equal(answer.arn, `${FN_ARN}:prod`);
   });
 
   it('a snapshot altered after publishing is refused with a clear error', async () => {
