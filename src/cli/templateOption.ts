@@ -86,6 +86,18 @@ function warnUnknownSourceEndpoints(workbench: Workbench, endpoints: SourceEndpo
   }
 }
 
+/**
+ * The engine of a one-shot command that only reads or edits the state: queued asynchronous events,
+ * watching, template versions, provisioned environments and pollers are left to `serve` (or the extension).
+ */
+export const READ_ONLY_ENGINE: Partial<WorkbenchSettings> = {
+  asyncWorkers: false,
+  hotReload: false,
+  applyTemplateVersions: false,
+  provision: false,
+  eventSourceMappings: false,
+};
+
 /** Opens the engine for the command's template; template errors become one message per problem. */
 export async function openWorkbench(options: CommonOptions, extra: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
   const sourceEndpoints = parseSourceEndpoints(options.sourceEndpoint);

@@ -1,6 +1,6 @@
 import type { FunctionDefinition, TemplateModel } from '../core/config';
 import { type ControlPlane, type FunctionVersions, isWorkbenchError } from '../core';
-import { openWorkbench, UsageError, type CommonOptions } from './templateOption';
+import { openWorkbench, READ_ONLY_ENGINE, UsageError, type CommonOptions } from './templateOption';
 
 // `publish`, `alias` and `versions` work on the state directory's files (versions, aliases,
 // settings) through an engine opened as a tool: no environments, no provisioning, no file
@@ -20,13 +20,7 @@ export interface VersionsContext {
 
 /** Runs a versions command; the engine's errors (AWS's messages) become one line and exit 2. */
 export async function runVersionsCommand(options: CommonOptions, action: (context: VersionsContext) => Promise<void>): Promise<void> {
-  const workbench = await openWorkbench(options, {
-    asyncWorkers: false,
-    hotReload: false,
-    applyTemplateVersions: false,
-    provision: false,
-    eventSourceMappings: false,
-  });
+  const workbench = await openWorkbench(options, READ_ONLY_ENGINE);
   const context: VersionsContext = {
     model: workbench.template,
     stateDir: workbench.stateDir,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { type DestinationMessage, isWorkbenchError } from '../../core';
-import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
+import { openWorkbench, READ_ONLY_ENGINE, UsageError, type CommonOptions } from '../templateOption';
 
 interface DestinationsCommandOptions extends CommonOptions {
   json?: boolean;
@@ -24,13 +24,7 @@ export function registerDestinations(program: Command, withCommon: (c: Command) 
         ].join('\n'),
       ),
   ).action(async (functionName: string, options: DestinationsCommandOptions) => {
-    const workbench = await openWorkbench(options, {
-      asyncWorkers: false,
-      hotReload: false,
-      applyTemplateVersions: false,
-      provision: false,
-      eventSourceMappings: false,
-    });
+    const workbench = await openWorkbench(options, READ_ONLY_ENGINE);
     try {
       if (!workbench.getFunction(functionName)) {
         const known =

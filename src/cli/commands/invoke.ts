@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
-import { formatTerminalLine, type InvocationResult, isWorkbenchError, type TelemetryEvent, type Workbench } from '../../core';
+import { formatTerminalLine, functionRefOf, type InvocationResult, isWorkbenchError, type TelemetryEvent, type Workbench } from '../../core';
 import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
 import { presetEvent, savedEventFor } from './events';
 
@@ -44,7 +44,7 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
-      if (!workbench.getFunction(functionName.split(':')[0]) && !functionName.startsWith('arn:')) {
+      if (!functionName.startsWith('arn:') && !workbench.getFunction(functionRefOf(functionName).name)) {
         const known =
           workbench
             .functions()

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../core/config';
-import { openWorkbench, type CommonOptions } from '../templateOption';
+import { openWorkbench, READ_ONLY_ENGINE, type CommonOptions } from '../templateOption';
 
 export function registerList(program: Command, withCommon: (c: Command) => Command): void {
   withCommon(
@@ -10,13 +10,7 @@ export function registerList(program: Command, withCommon: (c: Command) => Comma
       .option('--json', 'print JSON instead of a table'),
   ).action(async (options: CommonOptions & { json?: boolean }) => {
     // A one-shot command leaves queued asynchronous events to `serve` (or the extension).
-    const workbench = await openWorkbench(options, {
-      asyncWorkers: false,
-      hotReload: false,
-      applyTemplateVersions: false,
-      provision: false,
-      eventSourceMappings: false,
-    });
+    const workbench = await openWorkbench(options, READ_ONLY_ENGINE);
     try {
       const functions = workbench.functions();
       if (options.json) {

@@ -2,7 +2,7 @@
 import * as http from 'node:http';
 import type { Command } from 'commander';
 import { DEFAULT_REGION, handleSourceRoute, isWorkbenchError, readRunningServe, signedHeaders, stateDirOf, userCredentialChain } from '../../core';
-import { openWorkbench, parseSourceEndpoints, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
+import { openWorkbench, parseSourceEndpoints, READ_ONLY_ENGINE, resolveTemplatePath, UsageError, type CommonOptions } from '../templateOption';
 
 // `send-message`, `put-record`, `queues`, `streams`, `purge`: the project's embedded (or
 // configured) queues and streams. With a `serve` running on the project (found through its state
@@ -36,13 +36,7 @@ async function call(options: SourceOptions, request: Call): Promise<{ status: nu
     }
     return result;
   }
-  const workbench = await openWorkbench(options, {
-    asyncWorkers: false,
-    hotReload: false,
-    applyTemplateVersions: false,
-    provision: false,
-    eventSourceMappings: false,
-  });
+  const workbench = await openWorkbench(options, READ_ONLY_ENGINE);
   try {
     const result = await handleSourceRoute(workbench.eventSources.sources, request.method, request.path, payload);
     return result ?? { status: 404 };

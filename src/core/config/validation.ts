@@ -70,8 +70,8 @@ export function checkRuntime(r: PropertyReader, runtime: string): void {
 
 const ENV_NAME = /^[a-zA-Z][a-zA-Z0-9_]+$/;
 const ENV_LIMIT_BYTES = 4096;
-/** Set by Lambda itself; a function cannot override them. */
-const RESERVED_ENV = new Set([
+/** Set by Lambda itself; a function cannot override them (the template reader refuses them, the environment lets Lambda's win). */
+export const RESERVED_ENV_VARIABLES: ReadonlySet<string> = new Set([
   '_HANDLER',
   '_X_AMZN_TRACE_ID',
   'AWS_DEFAULT_REGION',
@@ -117,7 +117,7 @@ export function environment(r: PropertyReader): Record<string, string> {
       r.sink.error('invalid-value', message, span, property);
       continue;
     }
-    if (RESERVED_ENV.has(name)) {
+    if (RESERVED_ENV_VARIABLES.has(name)) {
       const { span, property } = r.keyAt(at);
       r.sink.error('reserved-env-var', `Environment variable '${name}' is reserved by Lambda and cannot be set`, span, property);
       continue;

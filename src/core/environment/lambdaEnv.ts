@@ -6,6 +6,7 @@ import type { RuntimeAdapter, RuntimeLaunch } from '../runtimes/types';
 import type { InitializationType } from '../telemetry/events';
 import type { AwsCredentials } from './credentials';
 import { startTimeOf } from './processTree';
+import { RESERVED_ENV_VARIABLES } from '../config/validation';
 
 // The variables of an execution environment, as AWS sets them (reference/runtime-api.md §4).
 
@@ -100,34 +101,12 @@ export function newLogStreamName(version: string, now = new Date()): string {
   return `${day}/[${version}]${randomBytes(16).toString('hex')}`;
 }
 
-/** Variables a user may not set in the template (AWS rejects them; we let Lambda's win). */
-export const RESERVED_VARIABLES = new Set([
-  '_HANDLER',
-  '_X_AMZN_TRACE_ID',
-  'AWS_DEFAULT_REGION',
-  'AWS_REGION',
-  'AWS_EXECUTION_ENV',
-  'AWS_LAMBDA_FUNCTION_NAME',
-  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION',
-  'AWS_LAMBDA_INITIALIZATION_TYPE',
-  'AWS_LAMBDA_LOG_GROUP_NAME',
-  'AWS_LAMBDA_LOG_STREAM_NAME',
-  'AWS_ACCESS_KEY',
-  'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY',
-  'AWS_SESSION_TOKEN',
-  'AWS_LAMBDA_RUNTIME_API',
-  'LAMBDA_TASK_ROOT',
-  'LAMBDA_RUNTIME_DIR',
-]);
-
 export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<string, string>): Record<string, string> {
   const { fn } = id;
   const env: Record<string, string> = {};
   // The user's own variables first, so Lambda's reserved ones override them.
   for (const [key, value] of Object.entries(fn.environment)) {
-    if (!RESERVED_VARIABLES.has(key)) env[key] = value;
+    if (!RESERVED_ENV_VARIABLES.has(key)) env[key] = value;
   }
   Object.assign(env, {
     // Unreserved variables AWS sets; a function may override them.
