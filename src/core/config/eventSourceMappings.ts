@@ -1,5 +1,5 @@
 // The event source mappings a template declares (SAM SQS / Kinesis / DynamoDB `Events`,
-// AWS::Lambda::EventSourceMapping), checked with the engine's own rules (esm/mappingDefinitions.ts:
+// AWS::Lambda::EventSourceMapping), checked with the rules the engine shares (mappingDefinitions.ts:
 // one source of truth for the engine, the API and the editor) and reported where they are written.
 //
 // Warnings, not errors: the engine skips a mapping Lambda would reject (with a warning of its own)

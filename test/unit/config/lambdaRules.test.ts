@@ -253,7 +253,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     assert.ok(hasErrors(m));
   });
 
-  describe('5. event source mappings (the engine rules of esm/mappingDefinitions.ts)', () => {
+  describe('5. event source mappings (the rules of config/mappingDefinitions.ts the engine shares)', () => {
     const text = samFn(
       [
         ...CODE,
