@@ -22,7 +22,7 @@ const CORE_FLOORS: readonly (readonly string[])[] = [
   ['errors', 'util'],
   ['vocabulary'], // names, qualifiers, ARNs, account, regions, the state directory
   ['config'], // the template reader and the Lambda rules it shares with the engine
-  ['events', 'handlers', 'layers', 'runtime-api', 'runtimes', 'store'],
+  ['build', 'events', 'handlers', 'layers', 'runtime-api', 'runtimes', 'store'],
   ['telemetry'],
   ['environment', 'metrics', 'reload'],
   ['scheduler', 'sources'],

@@ -92,8 +92,20 @@ export interface FunctionDefinition {
   events: EventSourceDefinition[];
   eventInvokeConfig?: EventInvokeConfig;
   deadLetterQueue?: DeadLetterQueue;
+  /** How `sam build` builds it (`Metadata.BuildMethod`); absent: dependencies only, as SAM's default builders (build/). */
+  build?: BuildDefinition;
   /** Where the resource is declared. */
   position: SourcePosition;
+}
+
+/** A function's (or layer's) `Metadata` as `sam build` reads it. */
+export interface BuildDefinition {
+  /** SAM's BuildMethod as written (esbuild, makefile, go1.x, nodejs20.x, python3.12…); `image` for a Dockerfile-built image. */
+  method: string;
+  /** `Metadata.BuildProperties` as written (esbuild: EntryPoints, Minify, Target, Sourcemap…). */
+  properties: Record<string, unknown>;
+  /** The directory the build reads: the code directory, or the image's DockerContext. */
+  sourceDir: string;
 }
 
 /**
