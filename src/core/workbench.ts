@@ -4,6 +4,7 @@ import { hasErrors, loadTemplate } from './config';
 import { TemplateError } from './config/diagnostics';
 import { MAX_ASYNC_PAYLOAD_BYTES } from './config/asyncPolicy';
 import type { FunctionDefinition, TemplateModel } from './config/types';
+import { BuildManager } from './engine/buildManager';
 import { EnvironmentFactory } from './engine/environmentFactory';
 import { LiveReload } from './engine/liveReload';
 import { asyncSettingsOf, DEFAULT_SETTINGS, type WorkbenchSettings } from './engine/settings';
@@ -51,6 +52,8 @@ export class Workbench {
   readonly store: SharedStore;
   /** Queues, streams and event source mappings (Lambda's pollers). */
   readonly eventSources: EventSources;
+  /** Functions built as `sam build` would (esbuild, dependencies…), run from their artefacts. */
+  readonly builds: BuildManager;
   private readonly environmentFactory: EnvironmentFactory;
   private readonly scheduler: Scheduler;
   private readonly invoker: Invoker;
@@ -64,7 +67,8 @@ export class Workbench {
     const stateDir = (this.stateDir = this.settings.stateDir ?? stateDirOf(template.file));
     const versionStore = new VersionStore(stateDir);
     this.catalog = new FunctionCatalog(template, region, (name) => versionStore.getSettings(name));
-    this.environmentFactory = new EnvironmentFactory(this.settings, stateDir, this.telemetry);
+    this.builds = new BuildManager(stateDir, this.catalog, this.telemetry);
+    this.environmentFactory = new EnvironmentFactory(this.settings, stateDir, this.telemetry, this.builds);
     this.store = new SharedStore(stateLayout(stateDir).store);
     this.versions = new FunctionVersions(versionStore, region, [stateDir]);
     const keepAliveMs = this.settings.keepAliveSeconds * 1000;
@@ -128,6 +132,7 @@ export class Workbench {
     await removeStaleTmpDirs(workbench.settings.tmpRoot);
     workbench.environmentFactory.warmCaches(model.functions);
     await workbench.catalog.load();
+    if (settings.build ?? true) await workbench.builds.buildAll(model.functions);
     const warn = (message: string) => workbench.telemetry.emit('workbench.warning', { message });
     if (settings.applyTemplateVersions ?? true) workbench.provisioned.setTemplateProvisioning(await applyTemplateVersions(model, workbench.versions, warn));
     if (settings.provision ?? true) await workbench.provisioned.reconcile();
@@ -139,8 +144,8 @@ export class Workbench {
 
   /** Hot reload of $LATEST: watches the template and the code and layer directories (engine/liveReload.ts). */
   private startLiveReload(): void {
-    const { settings, stateDir, catalog, scheduler, environmentFactory, eventSources, versions, provisioned, telemetry } = this;
-    this.liveReload = new LiveReload({ settings, stateDir, catalog, scheduler, environmentFactory, eventSources, versions, provisioned, telemetry });
+    const { settings, stateDir, catalog, scheduler, environmentFactory, eventSources, versions, provisioned, telemetry, builds } = this;
+    this.liveReload = new LiveReload({ settings, stateDir, catalog, scheduler, environmentFactory, eventSources, versions, provisioned, telemetry, builds });
   }
 
   /** The template in use (hot reload replaces it). */
@@ -232,6 +237,7 @@ export class Workbench {
   /** Shuts every environment down; no process is left behind. */
   async close(): Promise<void> {
     await this.liveReload?.close();
+    await this.builds.dispose();
     await this.eventSources.close();
     await this.asyncInvoker.stop(this.settings.asyncCloseGraceMs ?? 2000);
     await this.scheduler.close();

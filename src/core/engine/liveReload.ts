@@ -7,6 +7,7 @@ import type { FunctionCatalog } from '../versions/functionCatalog';
 import type { FunctionVersions } from '../versions/functionVersions';
 import type { ProvisionedConcurrency } from '../versions/provisionedConcurrency';
 import { applyTemplateVersions } from '../versions/templateVersions';
+import type { BuildManager } from './buildManager';
 import type { EnvironmentFactory } from './environmentFactory';
 import type { WorkbenchSettings } from './settings';
 
@@ -25,6 +26,7 @@ export interface LiveReloadParts {
   versions: FunctionVersions;
   provisioned: ProvisionedConcurrency;
   telemetry: TelemetryStream;
+  builds: BuildManager;
 }
 
 export class LiveReload {
@@ -74,6 +76,11 @@ export class LiveReload {
       catalog.replaceTemplate(next);
       this.parts.eventSources.templateChanged();
       this.watcher.update(next);
+    }
+    // Stale artefacts are rebuilt first, so the next cold start runs the new code (stamps skip the rest).
+    if (settings.build ?? true) {
+      const changed = new Set(reloads.map((r) => r.functionName));
+      await this.parts.builds.buildAll(next.functions.filter((fn) => templateChanged || changed.has(fn.functionName)));
     }
     for (const reload of reloads) {
       scheduler.retire(reload.functionName, '$LATEST');

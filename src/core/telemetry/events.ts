@@ -85,6 +85,19 @@ export interface PlatformRecords {
   'workbench.async': AsyncLifecycleRecord;
   /** Our own: an event source mapping's metrics and what happened to its records. */
   'workbench.esm': MappingMetric & { uuid: string; eventSourceArn: string };
+  /** Our own: a function's build (as `sam build` would do it): started, a progress line, done, up to date or failed. */
+  'workbench.build': BuildRecord;
+}
+
+export interface BuildRecord {
+  functionName: string;
+  /** esbuild, npm, pip, make, go, image. */
+  builder: string;
+  status: 'started' | 'progress' | 'built' | 'upToDate' | 'failed';
+  /** progress: the line; failed: the error, with the tool's file:line:column diagnostics on lines of their own. */
+  message?: string;
+  durationMs?: number;
+  warnings?: string[];
 }
 
 /**

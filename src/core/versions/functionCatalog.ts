@@ -12,6 +12,8 @@ import type { FunctionSettings } from './versionStore';
 export class FunctionCatalog implements FunctionLookup {
   private byName = new Map<string, FunctionDefinition>();
   private readonly apiSettings = new Map<string, FunctionSettings>();
+  /** Functions that run from a build artefact: where, and what the build changed (an image's handler). */
+  private readonly built = new Map<string, BuiltCode>();
   /** Template definitions with the API's settings applied (rebuilt when either changes). */
   private effectiveDefinitions = new WeakMap<FunctionDefinition, FunctionDefinition>();
 
@@ -68,6 +70,13 @@ export class FunctionCatalog implements FunctionLookup {
     this.effectiveDefinitions = new WeakMap();
   }
 
+  /** A function's build succeeded (it runs from `codeUri`) or is gone (`undefined`: it runs from its sources). */
+  setBuilt(functionName: string, built: BuiltCode | undefined): void {
+    if (built) this.built.set(functionName, built);
+    else this.built.delete(functionName);
+    this.effectiveDefinitions = new WeakMap();
+  }
+
   /** A template read again by hot reload (then `load` reads the API's settings of its functions). */
   replaceTemplate(next: TemplateModel): void {
     this.current = next;
@@ -96,17 +105,21 @@ export class FunctionCatalog implements FunctionLookup {
     }
   }
 
-  /** A template definition with the API's reserved concurrency. */
+  /** A template definition with the API's reserved concurrency, running from its build artefact if it has one. */
   private effective(fn: FunctionDefinition): FunctionDefinition {
     const settings = this.apiSettings.get(fn.functionName);
-    if (!settings) return fn;
+    const built = this.built.get(fn.functionName);
+    if (!settings && !built) return fn;
     let result = this.effectiveDefinitions.get(fn);
     if (!result) {
-      result = { ...fn };
-      if (settings.reservedConcurrentExecutions === null) delete result.reservedConcurrentExecutions;
-      else if (settings.reservedConcurrentExecutions !== undefined) result.reservedConcurrentExecutions = settings.reservedConcurrentExecutions;
+      result = { ...fn, ...built };
+      if (settings?.reservedConcurrentExecutions === null) delete result.reservedConcurrentExecutions;
+      else if (settings?.reservedConcurrentExecutions !== undefined) result.reservedConcurrentExecutions = settings.reservedConcurrentExecutions;
       this.effectiveDefinitions.set(fn, result);
     }
     return result;
   }
 }
+
+/** Where a built function runs from, and what its build changed. */
+export type BuiltCode = { codeUri: string } & Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>>;

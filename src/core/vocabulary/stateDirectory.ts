@@ -24,6 +24,8 @@ export function stateLayout(stateDir: string) {
     functions: path.join(stateDir, 'functions'),
     /** Content-addressed blobs of version snapshots. */
     blobs: path.join(stateDir, 'blobs'),
+    /** Build artefacts and caches, per function (`build/<LogicalId>/artefact`, `cache`, `stamp.json`). */
+    build: path.join(stateDir, 'build'),
     /** The running `serve`'s address and debug token (mode 0600). */
     serveFile: path.join(stateDir, 'serve.json'),
   };
