@@ -10,10 +10,15 @@ cd "$(dirname "$0")/.."
 # - python3-debugpy: debugpy for /usr/bin/python3, for test/unit/debug/python.test.ts.
 # - chromium: the Timeline webview bundle under its CSP (test/unit/metrics/webview.test.ts) — before
 #   mocha, so those tests run on a fresh machine (the extension tests need it too, later).
+# - golang-go, make, python3-pip: the Go, makefile and pip builders run the real tools
+#   (test/unit/build/toolBuilders.test.ts).
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import debugpy' 2>/dev/null || missing+=(python3-debugpy)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v go >/dev/null || missing+=(golang-go)
+command -v make >/dev/null || missing+=(make)
+/usr/bin/python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=()
   if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
@@ -23,9 +28,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
       && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1 \
     || [ ! -x /usr/bin/aws ] || ! /usr/bin/aws --version >>"$apt_log" 2>&1 \
     || ! /usr/bin/python3 -c 'import debugpy' >>"$apt_log" 2>&1 \
-    || [ ! -x /usr/bin/chromium ]; then
+    || [ ! -x /usr/bin/chromium ] || ! command -v go >/dev/null || ! command -v make >/dev/null \
+    || ! /usr/bin/python3 -m pip --version >>"$apt_log" 2>&1; then
     cat "$apt_log" >&2
-    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium" >&2
+    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium, the build tests go, make and pip" >&2
     rm -f "$apt_log"
     exit 1
   fi

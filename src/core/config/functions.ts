@@ -1,8 +1,11 @@
 // AWS::Serverless::Function and AWS::Lambda::Function → FunctionDefinition, with every
 // property validated against Lambda's rules. Functions with problems are still returned
 // (with defaults or empty strings) so tools can list them next to their diagnostics.
-import type { EventSourceDefinition, FunctionDefinition, LayerDefinition, SourcePosition } from './types';
+import type { BuildDefinition, EventSourceDefinition, FunctionDefinition, LayerDefinition, SourcePosition } from './types';
 import { readDeadLetterConfig, readDeadLetterQueue, readEventInvokeConfig } from './asyncInvoke';
+import { readBuildMetadata } from './buildMetadata';
+import { isImageFunction, readImageFunction } from './imageFunctions';
+import { inlineCodeDir, readInlineCode, type InlineCode } from './inlineCode';
 import { describe } from './intrinsics';
 import { layerReferences } from './layers';
 import type { PropertyReader } from './props';
@@ -13,6 +16,10 @@ export const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda
 
 export interface FunctionContext {
   templateDir: string;
+  /** Where inline code (InlineCode, Code.ZipFile) is written. */
+  stateDir: string;
+  /** A resource's `Metadata`, read like its properties; undefined when it has none. */
+  metadata(logicalId: string): PropertyReader | undefined;
   /** Every layer resource of the template → its definition (undefined when not local). */
   layers: Map<string, LayerDefinition | undefined>;
   position(offset: number): SourcePosition;
@@ -20,18 +27,27 @@ export interface FunctionContext {
 
 export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: FunctionContext): FunctionDefinition {
   const sam = entry.type === 'AWS::Serverless::Function';
-  const image = isImage(r, sam);
+  const metadata = ctx.metadata(entry.logicalId);
 
   const name = optionalString(r, 'FunctionName');
   if (name !== undefined) checkFunctionName(r, name);
   let handler: string | undefined;
   let runtime: string | undefined;
   let codeUri: string | undefined;
-  if (!image) {
+  let build: BuildDefinition | undefined;
+  let inline: InlineCode | undefined;
+  let unsupported: string | undefined;
+  if (isImageFunction(r, sam)) {
+    const image = readImageFunction(r, metadata, ctx.templateDir, sam);
+    ({ handler, runtime, codeUri, build, unsupported } = image);
+  } else {
     handler = requiredString(r, 'Handler', " (e.g. 'app.handler': file app, exported function handler)");
     runtime = requiredString(r, 'Runtime');
     if (runtime !== undefined) checkRuntime(r, runtime);
-    codeUri = sam ? samCode(r, ctx) : lambdaCode(r, ctx);
+    const code = sam ? samCode(r, ctx, entry.logicalId, runtime) : lambdaCode(r, ctx, entry.logicalId, runtime);
+    ({ codeUri, inline } = code);
+    unsupported = inline?.unsupported;
+    build = readBuildMetadata(metadata, codeUri);
   }
 
   const fn: FunctionDefinition = {
@@ -50,6 +66,9 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
     events: sam ? readEvents(r, ctx) : [],
     position: ctx.position(entry.keyStart),
   };
+  if (build) fn.build = build;
+  if (inline) fn.inlineCode = { fileName: inline.fileName, source: inline.source };
+  if (unsupported !== undefined) fn.unsupported = unsupported;
   const description = optionalString(r, 'Description');
   if (description !== undefined) fn.description = description;
   const reserved = integer(r, ['ReservedConcurrentExecutions'], { min: 0 });
@@ -90,43 +109,42 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
   return fn;
 }
 
-function isImage(r: PropertyReader, sam: boolean): boolean {
-  const packageType = r.get('PackageType');
-  const imageUri = sam ? r.get('ImageUri') : (r.get('Code') as Record<string, unknown> | undefined)?.ImageUri;
-  if (packageType !== 'Image' && imageUri === undefined) return false;
-  const at = packageType === 'Image' ? ['PackageType'] : sam ? ['ImageUri'] : ['Code', 'ImageUri'];
-  const message = 'Container image functions (PackageType: Image) are not supported locally; use PackageType: Zip with a code directory';
-  r.error('unsupported-package-type', at, message);
-  return true;
+/** The function's code directory (and its inline code, when the template holds the source). */
+interface Code {
+  codeUri?: string;
+  inline?: InlineCode;
 }
 
-/** SAM: `CodeUri` (local directory) or `InlineCode`. Errors: without a local directory nothing can run. */
-function samCode(r: PropertyReader, ctx: FunctionContext): string | undefined {
-  if (r.written('InlineCode')) {
-    r.error('unsupported-property', ['InlineCode'], 'InlineCode is not supported locally; put the code in a directory and point CodeUri at it');
-    return undefined;
-  }
+/**
+ * SAM: `InlineCode`, or `CodeUri` (a local directory; SAM's default is the template's directory, so
+ * handlers like `src/handlers/app.handler` resolve under it). Errors: a CodeUri written without a
+ * usable value, or not local.
+ */
+function samCode(r: PropertyReader, ctx: FunctionContext, logicalId: string, runtime: string | undefined): Code {
+  if (r.written('InlineCode')) return inlineCode(r, ['InlineCode'], ctx, logicalId, runtime);
+  if (!r.written('CodeUri')) return { codeUri: ctx.templateDir };
   if (r.get('CodeUri') === undefined || r.get('CodeUri') === null) {
-    const why = r.written('CodeUri') ? 'CodeUri has no value that can be used locally' : 'Missing required property CodeUri';
-    r.error('missing-property', ['CodeUri'], `${why} (the directory with the function's code)`);
-    return undefined;
+    r.error('missing-property', ['CodeUri'], "CodeUri has no value that can be used locally (the directory with the function's code)");
+    return {};
   }
-  return localDirectory(r, 'CodeUri', ctx.templateDir);
+  return { codeUri: localDirectory(r, 'CodeUri', ctx.templateDir) };
 }
 
 /** AWS::Lambda::Function: `Code` as a local path (pre-`package`), `{ ZipFile }` or `{ S3Bucket, S3Key }`. */
-function lambdaCode(r: PropertyReader, ctx: FunctionContext): string | undefined {
+function lambdaCode(r: PropertyReader, ctx: FunctionContext, logicalId: string, runtime: string | undefined): Code {
   const code = r.get('Code');
   if (code === undefined || code === null) {
     const why = r.written('Code') ? 'Code has no value that can be used locally' : 'Missing required property Code';
     r.error('missing-property', ['Code'], `${why} (a local directory path)`);
-    return undefined;
+    return {};
   }
-  if (typeof code === 'object' && !Array.isArray(code) && 'ZipFile' in code) {
-    r.error('unsupported-property', ['Code', 'ZipFile'], 'Code.ZipFile (inline code) is not supported locally; use a local directory path as Code');
-    return undefined;
-  }
-  return localDirectory(r, 'Code', ctx.templateDir);
+  if (typeof code === 'object' && !Array.isArray(code) && 'ZipFile' in code) return inlineCode(r, ['Code', 'ZipFile'], ctx, logicalId, runtime);
+  return { codeUri: localDirectory(r, 'Code', ctx.templateDir) };
+}
+
+function inlineCode(r: PropertyReader, keys: string[], ctx: FunctionContext, logicalId: string, runtime: string | undefined): Code {
+  const inline = readInlineCode(r, keys, runtime);
+  return inline ? { codeUri: inlineCodeDir(ctx.stateDir, logicalId), inline } : {};
 }
 
 /** SAM `Events`: each entry kept with its resolved Properties; interpreting them is the engine's job. */

@@ -2,6 +2,7 @@
 // in the template resolves to its local content directory; a layer ARN from elsewhere
 // is kept for display but has no content locally.
 import type { LayerDefinition, LayerReference, SourcePosition } from './types';
+import { readBuildMetadata } from './buildMetadata';
 import { describe } from './intrinsics';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
@@ -14,7 +15,13 @@ export const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambd
 const MAX_LAYERS = 5;
 
 /** Reads a layer resource; undefined when its content is not available locally (already reported). */
-export function readLayer(entry: ResourceEntry, r: PropertyReader, templateDir: string, position: SourcePosition): LayerDefinition | undefined {
+export function readLayer(
+  entry: ResourceEntry,
+  r: PropertyReader,
+  templateDir: string,
+  position: SourcePosition,
+  metadata?: PropertyReader,
+): LayerDefinition | undefined {
   const key = entry.type === 'AWS::Serverless::LayerVersion' ? 'ContentUri' : 'Content';
   let contentUri: string | undefined;
   if (r.get(key) === undefined || r.get(key) === null) {
@@ -35,14 +42,17 @@ export function readLayer(entry: ResourceEntry, r: PropertyReader, templateDir: 
   } else if (runtimes !== undefined && runtimes !== null) {
     r.error('invalid-type', ['CompatibleRuntimes'], `CompatibleRuntimes must be a list of runtimes, got ${describe(runtimes)}`);
   }
+  const build = readBuildMetadata(metadata, contentUri);
   if (contentUri === undefined) return undefined;
-  return {
+  const layer: LayerDefinition = {
     logicalId: entry.logicalId,
     layerName: typeof name === 'string' && name !== '' ? name : entry.logicalId,
     contentUri,
     compatibleRuntimes,
     position,
   };
+  if (build) layer.build = build;
+  return layer;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { ParseCache } from './chunkedParse';
 import { DiagnosticSink, type Span } from './diagnostics';
 import { checkEventSourceMappings } from './eventSourceMappings';
 import { FUNCTION_TYPES, readFunction, type FunctionContext } from './functions';
+import { writeInlineCode } from './inlineCode';
 import { readHttpFrontEnds } from './functionUrls';
 import { mergeGlobals } from './globals';
 import { Resolver } from './intrinsics';
@@ -21,6 +22,7 @@ import type { ResourceEntry } from './resourceRefs';
 import { SourceFile } from './source';
 import { childOf, nodeAt, scalarString, type MapNode, type TNode } from './tree';
 import { DEFAULT_REGION, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
+import { stateDirOf } from '../vocabulary/stateDirectory';
 
 const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
 
@@ -32,6 +34,8 @@ export interface LoadTemplateOptions {
   stackName?: string;
   /** An editor document's parse cache (chunkedParse.ts): only what changed since the last read is parsed again. */
   parseCache?: ParseCache;
+  /** The engine's state directory, where inline code (InlineCode, Code.ZipFile) is written; default `.lambda-workbench` beside the template. */
+  stateDir?: string;
 }
 
 /** Reads and checks a template file. Template problems become diagnostics; only an unreadable file throws. */
@@ -43,7 +47,9 @@ export async function loadTemplate(file: string, options: LoadTemplateOptions = 
   } catch (err) {
     throw new Error(`Cannot read template ${abs}: ${(err as Error).message}`);
   }
-  return loadTemplateText(abs, text, options);
+  const model = loadTemplateText(abs, text, options);
+  writeInlineCode(model);
+  return model;
 }
 
 /** Same as loadTemplate for text already in memory (e.g. an unsaved editor buffer). */
@@ -101,8 +107,15 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
 
   const readers = resolveResources(entries, resolver, model, source);
   const templateDir = path.dirname(model.file);
-  const layers = readLayers(entries, readers, model, templateDir, source);
-  const byName = readFunctions(entries, readers, model, { templateDir, layers, position: (offset) => source.position(offset) });
+  const metadata = metadataReaders(root, entries, resolver);
+  const layers = readLayers(entries, readers, model, { templateDir, metadata, source });
+  const byName = readFunctions(entries, readers, model, {
+    templateDir,
+    stateDir: options.stateDir ?? stateDirOf(model.file),
+    layers,
+    metadata: (id) => metadata.get(id),
+    position: (offset) => source.position(offset),
+  });
   for (const [id, r] of readers) {
     const e = entries.get(id)!;
     if (e.type === 'AWS::Lambda::EventSourceMapping') attachEventSourceMapping(e, r, byName, source.position(e.keyStart));
@@ -127,19 +140,47 @@ function resolveResources(entries: Map<string, ResourceEntry>, resolver: Resolve
   return readers;
 }
 
+/** The keys of a function's or layer's `Metadata` that `sam build` reads. */
+const BUILD_METADATA_KEY = /^(BuildMethod|BuildProperties|BuildArchitecture|Docker\w*)$/;
+
+/**
+ * Functions' and layers' `Metadata`, read like their properties. Only the keys `sam build` reads are
+ * resolved: other tools keep their own entries there, which are none of the engine's business.
+ */
+function metadataReaders(root: MapNode, entries: Map<string, ResourceEntry>, resolver: Resolver): Map<string, PropertyReader> {
+  const readers = new Map<string, PropertyReader>();
+  for (const e of entries.values()) {
+    if (!e.created || e.implicit || !(FUNCTION_TYPES.has(e.type) || LAYER_TYPES.has(e.type))) continue;
+    const node = nodeAt(root, ['Resources', e.logicalId, 'Metadata']);
+    if (!node) continue;
+    const property = `Resources.${e.logicalId}.Metadata`;
+    if (node.kind !== 'map') {
+      resolver.sink.error('invalid-type', `Metadata of '${e.logicalId}' must be a mapping (BuildMethod, BuildProperties, Dockerfile…)`, node, property);
+      continue;
+    }
+    const values: Record<string, unknown> = {};
+    for (const entry of node.entries) {
+      if (!BUILD_METADATA_KEY.test(entry.key)) continue;
+      const value = resolver.value(entry.value);
+      if (value !== undefined) values[entry.key] = value;
+    }
+    readers.set(e.logicalId, new PropertyReader(values, node, property, keySpan(e), resolver.sink));
+  }
+  return readers;
+}
+
 /** Every layer resource → its definition (undefined when its content is not local). */
 function readLayers(
   entries: Map<string, ResourceEntry>,
   readers: Map<string, PropertyReader>,
   model: TemplateModel,
-  templateDir: string,
-  source: SourceFile,
+  ctx: { templateDir: string; metadata: Map<string, PropertyReader>; source: SourceFile },
 ): Map<string, LayerDefinition | undefined> {
   const layers = new Map<string, LayerDefinition | undefined>();
   for (const [id, r] of readers) {
     const e = entries.get(id)!;
     if (!LAYER_TYPES.has(e.type)) continue;
-    const def = readLayer(e, r, templateDir, source.position(e.keyStart));
+    const def = readLayer(e, r, ctx.templateDir, ctx.source.position(e.keyStart), ctx.metadata.get(id));
     layers.set(id, def);
     if (def) model.layers.push(def);
   }

@@ -42,6 +42,8 @@ export interface LayerDefinition {
   layerName: string;
   contentUri: string;
   compatibleRuntimes: string[];
+  /** How `sam build` builds the layer (`Metadata.BuildMethod`: nodejs20.x, python3.12, makefile…). */
+  build?: BuildDefinition;
   position: SourcePosition;
 }
 
@@ -94,6 +96,13 @@ export interface FunctionDefinition {
   deadLetterQueue?: DeadLetterQueue;
   /** How `sam build` builds it (`Metadata.BuildMethod`); absent: dependencies only, as SAM's default builders (build/). */
   build?: BuildDefinition;
+  /**
+   * `InlineCode` (SAM) or `Code.ZipFile`: the source Lambda puts in `index.js` / `index.py`; codeUri is
+   * the directory of the state directory that loadTemplate writes it to.
+   */
+  inlineCode?: { fileName: string; source: string };
+  /** Why the function cannot run locally (e.g. an image not built FROM an AWS base image): its invocations fail with this, the others run. */
+  unsupported?: string;
   /** Where the resource is declared. */
   position: SourcePosition;
 }

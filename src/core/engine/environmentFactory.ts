@@ -39,7 +39,8 @@ export class EnvironmentFactory {
   }
 
   create(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
-    const runtime = this.runtimeFor(fn.runtime);
+    // A function the template reader found it cannot run (e.g. an image not FROM an AWS base image) fails alone, with the reader's reason.
+    const runtime = fn.unsupported !== undefined ? failingAdapter(fn.unsupported) : this.runtimeFor(fn.runtime);
     const launch = this.debugModes.launchOf(fn);
     return new ExecutionEnvironment({
       fn: launch.fn,
@@ -71,10 +72,15 @@ export class EnvironmentFactory {
 
   private runtimeFor(runtime: string): RuntimeAdapter {
     for (const [prefix, adapter] of this.runtimes) if (runtime.startsWith(prefix)) return adapter;
-    return {
-      launch: async () => {
-        throw new Error(`Runtime ${runtime} is not supported locally yet`);
-      },
-    };
+    return failingAdapter(`Runtime ${runtime} is not supported locally yet`);
   }
+}
+
+/** A runtime that cannot start: INIT fails with this message. */
+function failingAdapter(message: string): RuntimeAdapter {
+  return {
+    launch: async () => {
+      throw new Error(message);
+    },
+  };
 }

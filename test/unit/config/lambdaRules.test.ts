@@ -136,16 +136,10 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     }
   });
 
-  it('3. CodeUri: missing (at the logical id), a directory that does not exist; Globals and inline code count', () => {
-    const missing = samFn(['Handler: app.handler', 'Runtime: nodejs20.x']);
-    expectDiagnostic(load(missing), missing, {
-      code: 'missing-property',
-      severity: 'error',
-      message: 'Missing required property CodeUri',
-      at: 'Fn',
-      after: '  Fn:',
-      property: 'Resources.Fn.Properties.CodeUri',
-    });
+  it('3. CodeUri: missing is the template directory (SAM), a directory that does not exist is an error; Globals and inline code count', () => {
+    const missing = load(samFn(['Handler: app.handler', 'Runtime: nodejs20.x']));
+    assert.deepEqual(missing.diagnostics, []);
+    assert.equal(missing.functions[0]!.codeUri, DIR);
 
     const nowhere = samFn(['CodeUri: nowhere/', 'Handler: app.handler', 'Runtime: nodejs20.x']);
     expectDiagnostic(load(nowhere), nowhere, {
@@ -167,7 +161,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
     assert.deepEqual(g.diagnostics, []);
     assert.equal(g.functions[0]!.codeUri, path.join(DIR, 'src'));
 
-    // Inline code needs no CodeUri / Code (it is reported as not runnable locally, not as missing code).
+    // Inline code needs no CodeUri / Code: it runs from index.js in the state directory.
     const inline = samResourceLines(
       '  Inline:',
       '    Type: AWS::Serverless::Function',
@@ -175,23 +169,14 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       ...ZIP_FILE_FUNCTION,
     );
     const i = load(inline);
+    assert.deepEqual(i.diagnostics, []);
     assert.deepEqual(
-      i.diagnostics.filter((d) => d.code === 'missing-property'),
-      [],
+      i.functions.map((f) => [f.codeUri, f.inlineCode?.fileName]),
+      [
+        [path.join(DIR, '.lambda-workbench', 'inline', 'Inline'), 'index.js'],
+        [path.join(DIR, '.lambda-workbench', 'inline', 'Zip'), 'index.js'],
+      ],
     );
-    expectDiagnostic(i, inline, {
-      code: 'unsupported-property',
-      severity: 'error',
-      message: 'InlineCode is not supported locally',
-      at: '"exports.handler = async () => 1"',
-    });
-    expectDiagnostic(i, inline, {
-      code: 'unsupported-property',
-      severity: 'error',
-      message: 'Code.ZipFile (inline code) is not supported locally',
-      at: 'exports.handler = async () => 1',
-      after: 'ZipFile:',
-    });
   });
 
   it('4. Environment variables: invalid names, reserved names, over 4 KB in total', () => {

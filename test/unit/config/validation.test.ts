@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
 import { lines, load, samFn, samFunction, samResourceLines, single, where, withCode, ZIP_FILE_FUNCTION } from './helpers';
 
 // Each problem is one diagnostic at the offending node: line/column, the property path
@@ -8,7 +9,7 @@ import { lines, load, samFn, samFunction, samResourceLines, single, where, withC
 const fnWith = (...props: string[]) => samFn(props);
 
 describe('config: validation diagnostics', () => {
-  it('reports missing Handler, Runtime and CodeUri at the resource', async () => {
+  it('reports missing Handler and Runtime at the resource; a missing CodeUri is the template directory, as in SAM', async () => {
     const m = await load(fnWith('Description: nothing else'));
     const missing = withCode(m, 'missing-property');
     assert.deepEqual(
@@ -16,20 +17,21 @@ describe('config: validation diagnostics', () => {
       [
         [{ line: 3, column: 3, property: 'Resources.Fn.Properties.Handler' }, 'Missing required property Handler'],
         [{ line: 3, column: 3, property: 'Resources.Fn.Properties.Runtime' }, 'Missing required property Runtime'],
-        [{ line: 3, column: 3, property: 'Resources.Fn.Properties.CodeUri' }, 'Missing required property CodeUri'],
       ],
     );
     assert.ok(missing.every((d) => d.severity === 'error'));
     // The function is still listed, so tools can show it next to its problems.
-    assert.deepEqual([m.functions[0]!.handler, m.functions[0]!.runtime, m.functions[0]!.codeUri], ['', '', '']);
+    assert.deepEqual([m.functions[0]!.handler, m.functions[0]!.runtime, m.functions[0]!.codeUri], ['', '', path.dirname(m.file)]);
   });
 
-  it('reports image functions as not supported locally instead of missing code', async () => {
+  it('lists image functions it cannot build natively with a warning and the reason their invocations fail with', async () => {
     const m = await load(fnWith('PackageType: Image', 'ImageUri: repo/image:latest'));
-    const d = single(m, 'unsupported-package-type');
+    const d = single(m, 'unsupported-image');
+    assert.equal(d.severity, 'warning');
     assert.deepEqual(where(d), { line: 6, column: 20, property: 'Resources.Fn.Properties.PackageType' });
-    assert.match(d.message, /Container image functions .* are not supported locally/);
+    assert.match(d.message, /^Image function: no Metadata.Dockerfile and DockerContext .*ImageUri repo\/image:latest/);
     assert.deepEqual(withCode(m, 'missing-property'), []);
+    assert.match(m.functions[0]!.unsupported ?? '', /^Image function: no Metadata.Dockerfile/);
   });
 
   it('reports an unknown runtime listing the supported ones', async () => {
@@ -112,7 +114,7 @@ describe('config: validation diagnostics', () => {
     assert.equal(d.message, 'Environment variables total 4107 bytes (names + values); Lambda allows at most 4096 bytes (4 KB)');
   });
 
-  it('reports a CodeUri directory that does not exist, and remote or inline code', async () => {
+  it('reports a CodeUri directory that does not exist, and remote code; inline code is run from the state directory', async () => {
     const missing = await load(fnWith('CodeUri: nowhere/', 'Handler: app.handler', 'Runtime: nodejs20.x'));
     const d = single(missing, 'path-not-found');
     assert.deepEqual(where(d), { line: 6, column: 16, property: 'Resources.Fn.Properties.CodeUri' });
@@ -124,11 +126,11 @@ describe('config: validation diagnostics', () => {
     assert.deepEqual(where(single(s3Object, 'not-local')), { line: 6, column: 16, property: 'Resources.Fn.Properties.CodeUri' });
 
     const inline = await load(fnWith('InlineCode: "exports.handler = async () => 1"', 'Handler: index.handler', 'Runtime: nodejs20.x'));
-    assert.deepEqual(where(single(inline, 'unsupported-property')), { line: 6, column: 19, property: 'Resources.Fn.Properties.InlineCode' });
-    assert.deepEqual(withCode(inline, 'missing-property'), []);
+    assert.deepEqual(inline.diagnostics, []);
+    assert.equal(inline.functions[0]!.codeUri, path.join(path.dirname(inline.file), '.lambda-workbench', 'inline', 'Fn'));
   });
 
-  it('reports AWS::Lambda::Function ZipFile and S3 code', async () => {
+  it('reports AWS::Lambda::Function S3 code; ZipFile code runs', async () => {
     const m = await load(
       lines(
         'Resources:',
@@ -141,7 +143,8 @@ describe('config: validation diagnostics', () => {
         '      Code: { S3Bucket: b, S3Key: k.zip }',
       ),
     );
-    assert.deepEqual(where(single(m, 'unsupported-property')), { line: 8, column: 18, property: 'Resources.Zip.Properties.Code.ZipFile' });
+    assert.deepEqual(withCode(m, 'unsupported-property'), []);
+    assert.deepEqual(m.functions[0]!.inlineCode, { fileName: 'index.js', source: 'exports.handler = async () => 1' });
     assert.deepEqual(where(single(m, 'not-local')), { line: 14, column: 13, property: 'Resources.S3.Properties.Code' });
   });
 

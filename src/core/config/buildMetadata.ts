@@ -1,0 +1,55 @@
+// A function's or layer's `Metadata`, as `sam build` reads it: BuildMethod and BuildProperties
+// become the definition's `build` (config/types.ts BuildDefinition); the builders (src/core/build/)
+// interpret them.
+import type { BuildDefinition } from './types';
+import { describe } from './intrinsics';
+import type { PropertyReader } from './props';
+import { KNOWN_RUNTIMES } from './runtimes';
+
+/** SAM's build methods besides a runtime name (`nodejs20.x`, `python3.12`…, which build as that runtime's default builder). */
+const BUILD_METHODS = ['esbuild', 'makefile', 'go1.x', 'rust-cargolambda', 'dotnet7'];
+
+export function isKnownBuildMethod(method: string): boolean {
+  return BUILD_METHODS.includes(method) || KNOWN_RUNTIMES[method] !== undefined;
+}
+
+/**
+ * `Metadata.BuildMethod` / `Metadata.BuildProperties` → a BuildDefinition reading `sourceDir`.
+ * Errors: a BuildMethod that is not a string, BuildProperties that are not a mapping (the build
+ * cannot be told what to do). Warning: a BuildMethod SAM does not know (only that function's build fails).
+ */
+export function readBuildMetadata(m: PropertyReader | undefined, sourceDir: string | undefined): BuildDefinition | undefined {
+  if (!m) return undefined;
+  const method = m.get('BuildMethod');
+  const properties = m.get('BuildProperties');
+  let props: Record<string, unknown> = {};
+  if (properties !== undefined && properties !== null) {
+    if (typeof properties !== 'object' || Array.isArray(properties)) {
+      m.error(
+        'invalid-type',
+        ['BuildProperties'],
+        `Metadata.BuildProperties must be a mapping (e.g. EntryPoints, Minify, Target), got ${describe(properties)}`,
+      );
+    } else {
+      props = properties as Record<string, unknown>;
+    }
+  }
+  if (method === undefined || method === null) return undefined;
+  if (typeof method !== 'string' || method === '') {
+    m.error(
+      'invalid-type',
+      ['BuildMethod'],
+      `Metadata.BuildMethod must be a build method name (esbuild, makefile, go1.x, or a runtime), got ${describe(method)}`,
+    );
+    return undefined;
+  }
+  if (!isKnownBuildMethod(method)) {
+    m.warning(
+      'unknown-build-method',
+      ['BuildMethod'],
+      `Unknown Metadata.BuildMethod '${method}'; known: ${BUILD_METHODS.join(', ')} or a runtime name (e.g. nodejs22.x, python3.12)`,
+    );
+  }
+  if (sourceDir === undefined) return undefined;
+  return { method, properties: props, sourceDir };
+}
