@@ -1,4 +1,4 @@
-import type { TelemetryEvent } from './events';
+import type { BuildRecord, TelemetryEvent } from './events';
 
 // Lambda's platform log lines, exactly as CloudWatch shows them, derived from the event stream.
 
@@ -50,6 +50,27 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
       return `WARNING ${(event.record as TelemetryEvent<'workbench.warning'>['record']).message}`;
     case 'workbench.timeoutSuspended':
       return `${event.requestId ?? ''} timeout suspended while debugging`.trim();
+    case 'workbench.build':
+      return buildLine(event.record as BuildRecord);
+    default:
+      return undefined;
+  }
+}
+
+/** A build's progress as the CLI and the output channel show it; an artefact already up to date says nothing. */
+function buildLine(build: BuildRecord): string | undefined {
+  const prefix = `BUILD ${build.functionName}:`;
+  switch (build.status) {
+    case 'started':
+      return `${prefix} ${build.builder}`;
+    case 'progress':
+      return `${prefix} ${build.message ?? ''}`;
+    case 'built':
+      return [`${prefix} built in ${Math.round(build.durationMs ?? 0)} ms`, ...(build.warnings ?? []).map((warning) => `${prefix} warning: ${warning}`)].join(
+        '\n',
+      );
+    case 'failed':
+      return `${prefix} FAILED ${build.message ?? ''}`;
     default:
       return undefined;
   }
@@ -67,7 +88,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** Lines the platform (or the workbench) writes itself; function output never starts a line with one. */
 const PLATFORM_LINE =
-  /^(?:START|END|REPORT|INIT_START|INIT_REPORT|INIT_RUNTIME_DONE|RESTORE_START|RESTORE_REPORT|EXTENSION|TELEMETRY|LOGS|WARNING|Reloaded)\b|^\(workbench\)/;
+  /^(?:START|END|REPORT|INIT_START|INIT_REPORT|INIT_RUNTIME_DONE|RESTORE_START|RESTORE_REPORT|EXTENSION|TELEMETRY|LOGS|WARNING|BUILD|Reloaded)\b|^\(workbench\)/;
 
 /** The indentation that marks a line as the continuation of a function's log record. */
 const CONTINUATION = '  ';
