@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerBuild } from './commands/build';
 import { registerInvoke } from './commands/invoke';
 import { registerDestinations } from './commands/destinations';
 import { registerList } from './commands/list';
@@ -29,7 +30,13 @@ function withCommon(command: Command): Command {
     .option('-t, --template <file>', 'SAM / CloudFormation template (default: template.yaml in the current directory)')
     .option('--region <region>', 'region for ARNs and AWS_REGION', undefined)
     .option('--node-path <path>', 'node binary for nodejs* functions (default: node on PATH)')
-    .option('--parameter-overrides <Key=Value>', 'template parameter value (repeatable)', collect)
+    .option(
+      '--parameter-overrides <overrides>',
+      'template parameter values, as SAM takes them: "Key=Value Key2=Value2" or "ParameterKey=Key,ParameterValue=Value" (repeatable)',
+      collect,
+    )
+    .option('--config-file <file>', 'SAM configuration file (default: samconfig.toml / .yaml / .yml in the current directory, else next to the template)')
+    .option('--config-env <env>', 'environment of the SAM configuration file (default: default)')
     .option(
       '--source-endpoint <Name=url>',
       'a queue or stream of the template (logical id, name or ARN) on a real endpoint instead of embedded, e.g. Jobs=http://127.0.0.1:9324 (repeatable; region: --region; credentials: your AWS chain)',
@@ -55,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
   registerVersions(program, withCommon);
   registerSources(program, withCommon);
   registerGenerateEvent(program);
+  registerBuild(program, withCommon);
   registerEvents(program);
   try {
     await program.parseAsync(argv);

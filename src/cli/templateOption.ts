@@ -1,7 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findTemplate, formatDiagnostic } from '../core/config';
-import { readSourceDeclarations, type SourceEndpoints, TemplateError, Workbench, type WorkbenchSettings } from '../core';
+import {
+  findSamConfig,
+  findTemplate,
+  formatDiagnostic,
+  parseParameterOverrides,
+  readEnvVarsFile,
+  readSamConfig,
+  SamOverrideError,
+  type EnvironmentOverrides,
+  type SamConfigValues,
+} from '../core/config';
+import { formatTerminalLine, readSourceDeclarations, type SourceEndpoints, TemplateError, Workbench, type WorkbenchSettings } from '../core';
 
 /** A usage or template problem: printed as is, exit code 2. */
 export class UsageError extends Error {}
@@ -10,9 +20,15 @@ export interface CommonOptions {
   template?: string;
   region?: string;
   nodePath?: string;
+  /** `--parameter-overrides`, repeatable, each in either of SAM's forms. */
   parameterOverrides?: string[];
   /** `--source-endpoint Name=url`, repeatable. */
   sourceEndpoint?: string[];
+  /** SAM's `--config-file` and `--config-env` (samconfig.toml / .yaml / .yml). */
+  configFile?: string;
+  configEnv?: string;
+  /** SAM's `--env-vars <file.json>` (invoke and serve). */
+  envVars?: string;
 }
 
 export function resolveTemplatePath(option: string | undefined): string {
@@ -31,16 +47,66 @@ export function resolveTemplatePath(option: string | undefined): string {
   return found;
 }
 
-/** `Key=Value` pairs, as `sam --parameter-overrides` takes them. */
-function parseOverrides(pairs: string[] | undefined): Record<string, string> | undefined {
-  if (!pairs || pairs.length === 0) return undefined;
-  const result: Record<string, string> = {};
-  for (const pair of pairs) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--parameter-overrides expects Key=Value, got "${pair}"`);
-    result[pair.slice(0, eq)] = pair.slice(eq + 1);
+/** `--parameter-overrides`, in both of SAM's forms (samOverrides.ts). */
+function parseOverrides(values: string[] | undefined): Record<string, string> | undefined {
+  if (!values || values.length === 0) return undefined;
+  try {
+    return parseParameterOverrides(values);
+  } catch (error) {
+    if (error instanceof SamOverrideError) throw new UsageError(`--parameter-overrides: ${error.message}`);
+    throw error;
   }
-  return result;
+}
+
+/**
+ * The template and samconfig of a command, as SAM finds them: `--config-file`, else the samconfig of
+ * the current directory (SAM's project root; relative paths in it are relative to that directory),
+ * else the one next to the template. The template: `--template`, else samconfig's `template_file`,
+ * else the current directory's.
+ */
+function resolveProject(options: CommonOptions, samSections: readonly string[]): { template: string; config?: SamConfigValues } {
+  const read = (file: string, baseDir: string) => {
+    try {
+      return readSamConfig(file, { env: options.configEnv, sections: samSections, baseDir });
+    } catch (error) {
+      if (error instanceof SamOverrideError) throw new UsageError(error.message);
+      throw error;
+    }
+  };
+  let config: SamConfigValues | undefined;
+  if (options.configFile) {
+    const file = path.resolve(options.configFile);
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`Config file not found: ${options.configFile}`);
+    config = read(file, process.cwd());
+  } else {
+    const inCwd = findSamConfig([process.cwd()]);
+    if (inCwd) config = read(inCwd, process.cwd());
+  }
+  const template = resolveTemplatePath(options.template ?? config?.template);
+  if (!config && !options.configFile) {
+    const besideTemplate = findSamConfig([path.dirname(template)]);
+    if (besideTemplate) config = read(besideTemplate, path.dirname(besideTemplate));
+  }
+  if (!config && options.configEnv) {
+    process.stderr.write(`WARNING --config-env ${options.configEnv}: no samconfig.toml, samconfig.yaml or samconfig.yml found; it is ignored.\n`);
+  }
+  for (const warning of config?.warnings ?? []) process.stderr.write(`WARNING ${warning}\n`);
+  return { template, config };
+}
+
+function readEnvironmentOverrides(file: string | undefined): EnvironmentOverrides | undefined {
+  if (!file) return undefined;
+  try {
+    return readEnvVarsFile(file);
+  } catch (error) {
+    if (error instanceof SamOverrideError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
+/** The template's warnings (an unresolved parameter…), on stderr as `list` prints them. */
+export function printTemplateWarnings(workbench: Workbench): void {
+  for (const d of workbench.template.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
 }
 
 /**
@@ -98,10 +164,17 @@ export const READ_ONLY_ENGINE: Partial<WorkbenchSettings> = {
   eventSourceMappings: false,
 };
 
-/** Opens the engine for the command's template; template errors become one message per problem. */
-export async function openWorkbench(options: CommonOptions, extra: Partial<WorkbenchSettings> = {}): Promise<Workbench> {
+/**
+ * Opens the engine for the command's template; template errors become one message per problem.
+ * `samSections`: the samconfig sections of the command (SAM_CONFIG_SECTIONS; `global` always).
+ * An option on the command line replaces samconfig's (as SAM's: no merge of the two).
+ */
+export async function openWorkbench(options: CommonOptions, extra: Partial<WorkbenchSettings> = {}, samSections: readonly string[] = []): Promise<Workbench> {
   const sourceEndpoints = parseSourceEndpoints(options.sourceEndpoint);
-  const template = resolveTemplatePath(options.template);
+  const parameterOverrides = parseOverrides(options.parameterOverrides);
+  const { template, config } = resolveProject(options, samSections);
+  const region = options.region ?? config?.region;
+  const environmentOverrides = readEnvironmentOverrides(options.envVars ?? config?.envVars);
   // Warnings while the engine opens (a provisioned concurrency clamped, a template version not
   // applied) are shown here: the command subscribes to the engine's events only once it has it.
   let opening = true;
@@ -109,14 +182,20 @@ export async function openWorkbench(options: CommonOptions, extra: Partial<Workb
     const workbench = await Workbench.open({
       template,
       onTelemetry: (event) => {
+        // Builds run during open too (stale artefacts are built first): their progress is shown as it happens.
+        if (opening && event.type === 'workbench.build') {
+          const line = formatTerminalLine(event);
+          if (line !== undefined) process.stderr.write(`${line}\n`);
+        }
         if (opening && event.type === 'workbench.warning') process.stderr.write(`WARNING ${(event.record as { message: string }).message}\n`);
       },
       settings: {
         ...extra,
-        ...(options.region ? { region: options.region } : {}),
+        ...(region ? { region } : {}),
         ...(options.nodePath ? { nodePath: options.nodePath } : {}),
         ...(sourceEndpoints ? { sourceEndpoints } : {}),
-        parameterOverrides: parseOverrides(options.parameterOverrides),
+        ...(environmentOverrides ? { environmentOverrides } : {}),
+        parameterOverrides: parameterOverrides ?? config?.parameterOverrides,
       },
     });
     opening = false;

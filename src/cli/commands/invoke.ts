@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { formatTerminalLine, functionRefOf, type InvocationResult, isWorkbenchError, type TelemetryEvent, type Workbench } from '../../core';
-import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
+import { parseJsonWithPosition, SAM_CONFIG_SECTIONS } from '../../core/config';
+import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 import { presetEvent, savedEventFor } from './events';
 
 interface InvokeCommandOptions extends CommonOptions {
@@ -21,8 +22,9 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
     program
       .command('invoke')
       .description('Invoke a function: the response on stdout (one JSON document per invocation), the logs on stderr')
-      .argument('<function>', 'logical id or function name (name:qualifier and ARNs accepted)')
+      .argument('[function]', "logical id or function name (name:qualifier and ARNs accepted); default: the template's only function")
       .option('-e, --event <file>', 'event file, or - for standard input')
+      .option('-n, --env-vars <file>', 'SAM environment variables file: {"Parameters": {...}} for every function, {"<LogicalId>": {...}} for one')
       .option('--event-json <json>', 'event as inline JSON')
       .option('--sample <service/type>', 'a generated sample event with default options, e.g. s3/put (see generate-event)')
       .option('--event-name <name>', 'a saved event: events/<Function>/<name>.json, else events/<name>.json (see events)')
@@ -32,18 +34,20 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
       .option('--concurrency <c>', 'invocations in flight at once', '1')
       .option('--phases', 'after each INIT, print how long its sub-phases took (extension, runtime, function init)')
       .addHelpText('after', '\nExit status: 0 success, 1 a function error (its error JSON on stdout), 2 usage or template errors.'),
-  ).action(async (functionName: string, options: InvokeCommandOptions) => {
+  ).action(async (functionArgument: string | undefined, options: InvokeCommandOptions) => {
     const repeat = positiveInteger(options.repeat, '--repeat');
     const concurrency = positiveInteger(options.concurrency, '--concurrency');
     const payload = options.sample !== undefined || options.eventName !== undefined ? presetEvent(options) : readEvent(options);
     // A one-shot command leaves queued asynchronous events to `serve` (or the extension), and
     // watches nothing: it ends before an edit could matter.
-    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, eventSourceMappings: false });
+    const workbench = await openWorkbench(options, { asyncWorkers: false, hotReload: false, eventSourceMappings: false }, SAM_CONFIG_SECTIONS.invoke);
+    printTemplateWarnings(workbench);
     const stopLogs = printLogs(workbench, repeat > 1 || concurrency > 1, options.phases === true);
     const onSignal = () => void workbench.close().then(() => process.exit(130));
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     try {
+      const functionName = functionArgument ?? onlyFunction(workbench);
       if (!functionName.startsWith('arn:') && !workbench.getFunction(functionRefOf(functionName).name)) {
         const known =
           workbench
@@ -62,6 +66,16 @@ export function registerInvoke(program: Command, withCommon: (c: Command) => Com
       process.off('SIGTERM', onSignal);
     }
   });
+}
+
+/** No function named: the template's only one, as `sam local invoke` does; with several, SAM's message. */
+function onlyFunction(workbench: Workbench): string {
+  const functions = workbench.functions();
+  if (functions.length === 1) return functions[0]!.logicalId;
+  throw new UsageError(
+    'You must provide a function logical ID when there are more than one functions in your template. ' +
+      `Possible options in your template: [${functions.map((f) => `'${f.logicalId}'`).join(', ')}]`,
+  );
 }
 
 /** Invokes `repeat` times with `concurrency` in flight; returns how many failed. */
@@ -125,16 +139,20 @@ function printLogs(workbench: Workbench, prefixWithEnvironment: boolean, phases:
 function readEvent(options: InvokeCommandOptions): Buffer {
   if (options.event && options.eventJson) throw new UsageError('Give either --event or --event-json, not both');
   let text = '{}';
+  let source = '--event-json';
   if (options.eventJson !== undefined) text = options.eventJson;
-  else if (options.event === '-') text = fs.readFileSync(0, 'utf8');
-  else if (options.event) {
+  else if (options.event === '-') {
+    text = fs.readFileSync(0, 'utf8');
+    source = '<stdin>';
+  } else if (options.event) {
     if (!fs.existsSync(options.event)) throw new UsageError(`Event file not found: ${options.event}`);
     text = fs.readFileSync(options.event, 'utf8');
+    source = options.event;
   }
-  try {
-    JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`The event is not valid JSON: ${(error as Error).message}`);
+  const parsed = parseJsonWithPosition(text);
+  if ('problem' in parsed) {
+    const { line, column, message } = parsed.problem;
+    throw new UsageError(`${source}:${line}:${column}: The event is not valid JSON: ${message}`);
   }
   return Buffer.from(text, 'utf8');
 }

@@ -10,7 +10,8 @@ import {
   userCredentialChain,
   writeServeDiscovery,
 } from '../../core';
-import { openWorkbench, UsageError, type CommonOptions } from '../templateOption';
+import { SAM_CONFIG_SECTIONS } from '../../core/config';
+import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {
   port: string;
@@ -33,6 +34,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       .command('serve')
       .description('Serve the local Lambda API (Invoke) for the AWS SDK and CLI on loopback; logs on stderr')
       .option('--port <port>', 'port (0 picks a free one)', '3001')
+      .option('-n, --env-vars <file>', 'SAM environment variables file: {"Parameters": {...}} for every function, {"<LogicalId>": {...}} for one')
       .option('--host <host>', 'address to bind', '127.0.0.1')
       .option('--allow-remote', 'allow binding to an address other than loopback (anyone who can reach it can run your functions)')
       .option(
@@ -66,7 +68,8 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     }
     const verifyWith = options.verifySignatures ? await verificationCredentials(options) : undefined;
     const frontEndPorts = httpFrontEndPorts(options);
-    const workbench = await openWorkbench(options);
+    const workbench = await openWorkbench(options, {}, SAM_CONFIG_SECTIONS.serve);
+    printTemplateWarnings(workbench);
     // Log lines are written once per turn of the event loop, not one write per line: under load
     // a write per START/END/REPORT line is a measurable share of the host's CPU.
     let pending = '';

@@ -8,6 +8,16 @@ export { ParseCache } from './chunkedParse';
 export { formatDiagnostic, hasErrors } from './diagnostics';
 export { checkDescription } from './aliasRules';
 export { KNOWN_RUNTIMES, supportedRuntimes, type RuntimeFamily, type RuntimeInfo } from './runtimes';
+export { parseJsonWithPosition, type JsonSyntaxProblem } from './jsonPosition';
+export {
+  applyEnvironmentOverrides,
+  environmentOverridesOf,
+  parseParameterOverrides,
+  readEnvVarsFile,
+  SamOverrideError,
+  type EnvironmentOverrides,
+} from './samOverrides';
+export { DEFAULT_SAM_CONFIG_ENV, findSamConfig, readSamConfig, SAM_CONFIG_NAMES, SAM_CONFIG_SECTIONS, type SamConfigValues } from './samConfig';
 
 export const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
 

@@ -1,3 +1,4 @@
+import { applyEnvironmentOverrides } from '../config/samOverrides';
 import type { FunctionDefinition } from '../config/types';
 import { CredentialCache, userCredentialChain } from '../environment/credentials';
 import { DebugModes } from '../environment/debugModes';
@@ -41,7 +42,9 @@ export class EnvironmentFactory {
   create(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
     // A function the template reader found it cannot run (e.g. an image not FROM an AWS base image) fails alone, with the reader's reason.
     const runtime = fn.unsupported !== undefined ? failingAdapter(fn.unsupported) : this.runtimeFor(fn.runtime);
-    const launch = this.debugModes.launchOf(fn);
+    // SAM's --env-vars apply to every version: they say where this machine's run points (a local
+    // table, a test endpoint), not what was published; a debug session's own variables win.
+    const launch = this.debugModes.launchOf(applyEnvironmentOverrides(fn, this.settings.environmentOverrides));
     return new ExecutionEnvironment({
       fn: launch.fn,
       version,

@@ -1,5 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { EnvironmentOverrides } from '../config/samOverrides';
 import type { CredentialResolver } from '../environment/credentials';
 import type { AsyncSettings } from '../invoke/asyncInvoker';
 import type { SourceEndpoints } from '../sources/declarations';
@@ -31,6 +32,11 @@ export interface WorkbenchSettings {
   /** Credentials handed to functions (default: the user's chain, else fake ones). */
   credentials?: CredentialResolver;
   parameterOverrides?: Record<string, string>;
+  /**
+   * SAM's `--env-vars` (`{"Parameters": {...}, "<LogicalId or FunctionName>": {...}}`): values for the
+   * variables the template declares, in every environment the engine starts (all versions).
+   */
+  environmentOverrides?: EnvironmentOverrides;
   /**
    * At open, do what a deployment of the template would: AutoPublishAlias publishes changed
    * functions and moves its alias, AWS::Lambda::Version / Alias resources are published and
