@@ -80,11 +80,3 @@ function filesOf(dir) {
     .filter((e) => e.isFile())
     .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)));
 }
-
-// The example project's TypeScript function is bundled the way its users would (esbuild, source maps).
-await esbuild.build({
-  ...common,
-  entryPoints: ['examples/sam-app/ts-orders/src/app.ts'],
-  outfile: 'examples/sam-app/ts-orders/dist/app.js',
-  sourcesContent: false,
-});

@@ -41,7 +41,7 @@ const SHIPPED_DIRS = {
 // Files of a dependency that nothing loads at run time (classic-level's prebuilds are chosen per target).
 const NOT_RUNTIME = /(^|\/)(test|tests|types|deps|prebuilds|\.github)\/|\.(md|d\.ts|map|cc|h|gyp)$/i;
 
-/** classic-level and the packages it requires, as directories relative to the root. */
+/** The runtime dependencies (classic-level, esbuild) and the packages they require, as directories relative to the root. */
 function runtimeDependencies() {
   const found = new Map();
   const visit = (name, fromDir) => {
@@ -99,9 +99,39 @@ function stage(target, dependencies) {
   for (const [rel, keep] of Object.entries(SHIPPED_DIRS)) copyTree(rel, dir, keep);
   const prebuild = `prebuilds/${TARGETS[target]}/`;
   for (const rel of dependencies) {
-    copyTree(rel, dir, (f) => !NOT_RUNTIME.test(`/${f}`) || (f.startsWith(prebuild) && f.endsWith('.node')));
+    // esbuild's bin/ holds this machine's binary for its command line; the API uses @esbuild/<platform>.
+    const isEsbuild = path.basename(rel) === 'esbuild';
+    copyTree(rel, dir, (f) => (!NOT_RUNTIME.test(`/${f}`) || (f.startsWith(prebuild) && f.endsWith('.node'))) && !(isEsbuild && f.startsWith('bin/')));
   }
+  stageEsbuildBinary(target, dir);
   return dir;
+}
+
+/**
+ * esbuild (the engine builds `BuildMethod: esbuild` functions with its API) finds its native binary
+ * in the optional package of its platform, `@esbuild/<platform>`, which npm installs only for the
+ * machine it runs on: the target's comes from this machine's node_modules when it is the host,
+ * else from the npm registry (`npm pack`, cached beside the other downloads).
+ */
+function stageEsbuildBinary(target, dir) {
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, 'node_modules', 'esbuild', 'package.json'), 'utf8'));
+  const into = path.join(dir, 'node_modules', '@esbuild', target);
+  const local = path.join(root, 'node_modules', '@esbuild', target);
+  if (fs.existsSync(path.join(local, 'package.json')) && JSON.parse(fs.readFileSync(path.join(local, 'package.json'), 'utf8')).version === version) {
+    fs.cpSync(local, into, { recursive: true });
+    return;
+  }
+  const cache = path.join(os.homedir(), '.cache', 'lambda-workbench', 'esbuild');
+  fs.mkdirSync(cache, { recursive: true });
+  const tarball = path.join(cache, `esbuild-${target}-${version}.tgz`);
+  if (!fs.existsSync(tarball)) {
+    const packed = spawnSync('npm', ['pack', `@esbuild/${target}@${version}`, '--pack-destination', cache, '--silent'], { encoding: 'utf8' });
+    if (packed.status !== 0) throw new Error(`npm pack @esbuild/${target}@${version} failed:\n${packed.stdout}${packed.stderr}`);
+    fs.renameSync(path.join(cache, packed.stdout.trim().split('\n').pop()), tarball);
+  }
+  fs.mkdirSync(into, { recursive: true });
+  const extracted = spawnSync('tar', ['-xzf', tarball, '-C', into, '--strip-components=1'], { encoding: 'utf8' });
+  if (extracted.status !== 0) throw new Error(`tar -xzf ${tarball} failed: ${extracted.stderr}`);
 }
 
 function unpackedSize(vsix) {

@@ -47,6 +47,18 @@ describe('the installed VSIX on examples/sam-app', function () {
     assert.strictEqual(response.stage, 'dev');
   });
 
+  it("runs a function built the SAM way (BuildMethod esbuild): the VSIX's esbuild and its platform binary load", async () => {
+    const order = {
+      orderId: 'o-42',
+      lines: [
+        { sku: 'tea', quantity: 2, unitPrice: 3.5 },
+        { sku: 'cup', quantity: 1, unitPrice: 9 },
+      ],
+    };
+    const response = responseOf(await run<InvocationResult>('lambdaWorkbench.invoke', 'OrdersTs', order));
+    assert.deepStrictEqual(response, { orderId: 'o-42', total: 16, table: 'orders-dev-us-east-1', function: 'dev-orders' });
+  });
+
   it('replays an event asynchronously: queued in LevelDB (classic-level loads) and run', async () => {
     const { engine } = await fixtureEngine();
     const savedFile = path.join(path.dirname(engine.templateFile), 'events', 'hello.json');

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { findExport, resolveHandlerSource, sourceFromSourceMap, splitNodeHandler } from '../../../src/core/handlers/handlerSource';
-import { buildIfStale } from '../helpers/build';
+import * as esbuild from 'esbuild';
 
 describe('handler source resolution', () => {
   let root: string;
@@ -131,12 +131,16 @@ describe('handler source resolution', () => {
     assert.equal(findExport('const other = 1;\n', 'handler', '.js'), undefined);
   });
 
-  it("resolves the example project's bundled TypeScript function to its source", function () {
-    const dist = path.resolve(__dirname, '../../../examples/sam-app/ts-orders/dist');
-    // scripts/build.mjs bundles it; built here rather than skipped, so that a renamed output fails.
-    buildIfStale(path.join(dist, 'app.js.map'));
+  it("resolves the example project's TypeScript function to its source, from its sources and from a bundle's source map", async () => {
+    const src = path.resolve(__dirname, '../../../examples/sam-app/ts-orders/src');
+    // As the template declares it (BuildMethod esbuild, CodeUri ts-orders/src): the .ts beside where the .js would be.
+    const fromSources = resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: src, handler: 'app.handler' });
+    assert.equal(fromSources?.file, path.join(src, 'app.ts'));
+    // As the engine runs it: the bundle esbuild writes with a source map.
+    const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-bundle-'));
+    await esbuild.build({ entryPoints: [path.join(src, 'app.ts')], bundle: true, platform: 'node', outdir: dist, sourcemap: true, logLevel: 'silent' });
     const location = resolveHandlerSource({ runtime: 'nodejs20.x', codeUri: dist, handler: 'app.handler' });
-    assert.equal(location?.file, path.resolve(dist, '../src/app.ts'));
+    assert.equal(location?.file, path.join(src, 'app.ts'));
     assert.ok(location?.line !== undefined && location.line > 1);
   });
 });
