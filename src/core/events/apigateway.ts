@@ -79,6 +79,9 @@ const REQUEST_OPTIONS: OptionSpec[] = [
   option('user-agent', 'string', 'curl/8.5.0', 'client User-Agent'),
 ];
 
+// SAM's option; its default there is us-east-1's, here the region's.
+const DNS_SUFFIX = option('dns-suffix', 'string', undefined, 'DNS suffix of the API host name (default: <region>.amazonaws.com)');
+
 export const APIGATEWAY_AWS_PROXY_OPTIONS: readonly OptionSpec[] = [
   ...REQUEST_OPTIONS,
   option('resource', 'string', '/{proxy+}', 'API resource the path matched (its {name} and {name+} variables become pathParameters)'),
@@ -86,6 +89,7 @@ export const APIGATEWAY_AWS_PROXY_OPTIONS: readonly OptionSpec[] = [
   option('querystringparameters', 'json', '{"foo":"bar"}', 'query string parameters, JSON object (a value may be an array of values)'),
   option('stage-variables', 'json', undefined, 'stage variables, JSON object'),
   option('api-id', 'string', undefined, 'REST API id (default: generated)'),
+  DNS_SUFFIX,
 ];
 
 export interface HttpRequestParts {
@@ -158,7 +162,7 @@ export function apigatewayAwsProxyEvent(values: EventOptionValues = {}): RestApi
   if (!pathParameters) throw new EventOptionError(`--path ${request.path} does not match --resource ${resource}`);
   const stage = ctx.string('stage');
   const apiId = ctx.optionalString('api-id') ?? ctx.random.lower(10);
-  const domainName = `${apiId}.execute-api.${ctx.region}.amazonaws.com`;
+  const domainName = `${apiId}.execute-api.${ctx.optionalString('dns-suffix') ?? `${ctx.region}.amazonaws.com`}`;
   const headers: Record<string, string> = {
     Accept: '*/*',
     ...(request.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
@@ -303,6 +307,7 @@ export const APIGATEWAY_HTTP_API_PROXY_OPTIONS: readonly OptionSpec[] = [
   option('client-cert', 'flag', undefined, 'mutual TLS: requestContext.authentication.clientCert'),
   option('stage-variables', 'json', undefined, 'stage variables, JSON object'),
   option('api-id', 'string', undefined, 'HTTP API id (default: generated)'),
+  DNS_SUFFIX,
 ];
 
 /** The 2.0 payload both HTTP APIs and Function URLs send. */
@@ -435,7 +440,7 @@ export function apigatewayHttpApiProxyEvent(values: EventOptionValues = {}): Htt
     pathParameters = matchPathTemplate(m[2], request.path);
     if (!pathParameters) throw new EventOptionError(`--path ${request.path} does not match --route-key ${routeKey}`);
   }
-  const domainName = `${apiId}.execute-api.${ctx.region}.amazonaws.com`;
+  const domainName = `${apiId}.execute-api.${ctx.optionalString('dns-suffix') ?? `${ctx.region}.amazonaws.com`}`;
   // A named stage is part of the URL, and of rawPath.
   const rawPath = stage === '$default' ? request.path : `/${stage}${request.path}`;
   const kind = ctx.choice<'none' | 'jwt' | 'iam' | 'lambda'>('authorizer');

@@ -307,3 +307,8 @@ export function parseQueryString(query: string): Record<string, string[]> {
   }
   return multi;
 }
+
+/** ISO 8601 to the second (`2016-10-27T21:06:28Z`), as EventBridge, Alexa and Lex write times. */
+export function isoSeconds(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -38,7 +38,13 @@ export const SNS_NOTIFICATION_OPTIONS: readonly OptionSpec[] = [
   option('topic', 'string', 'ExampleTopic', 'topic name'),
   option('subject', 'string', 'example subject', 'message subject (empty: published without one, Subject is null)'),
   option('message', 'string', 'example message', 'message text'),
-  option('message-attributes', 'json', undefined, 'message attributes, JSON: {"name": "text" | number | {"Type": "Binary", "Value": "<base64>"}}'),
+  // SAM's template has these two attributes; `--message-attributes {}` gives none.
+  option(
+    'message-attributes',
+    'json',
+    '{"Test":"TestString","TestBinary":{"Type":"Binary","Value":"VGVzdEJpbmFyeQ=="}}',
+    'message attributes, JSON: {"name": "text" | number | {"Type": "Binary", "Value": "<base64>"}}',
+  ),
 ];
 
 export function snsMessageAttributes(input: unknown): Record<string, SnsMessageAttribute> {

@@ -84,7 +84,7 @@ describe('CLI: generate-event, events, invoke --sample / --event-name', function
 
   it('unknown service, type or option, or a bad value: one line on stderr, exit 2', async () => {
     assertUsageError(await run(['generate-event', 'nope', 'put'], dir), /^Unknown service "nope" \(services: apigateway, .*sqs\)$/);
-    assertUsageError(await run(['generate-event', 's3', 'nope'], dir), /^Unknown s3 event type "nope" \(types: put, delete\)$/);
+    assertUsageError(await run(['generate-event', 's3', 'nope'], dir), /^Unknown s3 event type "nope" \(types: put, delete, batch-invocation\)$/);
     assertUsageError(await run(['generate-event', 's3', 'put', '--colour', 'red'], dir), /^Unknown option --colour for s3 put \(options: --bucket, /);
     assertUsageError(await run(['generate-event', 'sqs', 'receive-message', '--records', 'many'], dir), /^sqs receive-message: --records: expected an integer/);
     assertUsageError(await run(['generate-event', 'eventbridge', 'event', '--detail', '{oops'], dir), /^eventbridge event: --detail: not valid JSON/);
