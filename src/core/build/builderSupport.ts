@@ -35,6 +35,8 @@ export interface ToolResult {
 }
 
 const MAX_LINES = 400;
+/** How long output may keep coming after the tool has exited. */
+const OUTPUT_DRAIN_MS = 2000;
 // Children still running: the host may exit mid-build (Ctrl+C), and a build must not outlive it.
 const running = new Set<number>();
 let exitHooked = false;
@@ -80,10 +82,25 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
         partial = '';
       });
     }
-    let timedOut = false;
+    let settled = false;
+    let drain: NodeJS.Timeout | undefined;
+    const finish = (settle: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      clearTimeout(drain);
+      if (child.pid !== undefined) {
+        running.delete(child.pid);
+        // Whatever the tool left running in its group (a stuck child) ends with it.
+        killGroup(child.pid);
+      }
+      child.stdout.destroy();
+      child.stderr.destroy();
+      settle();
+    };
     const timer = setTimeout(() => {
-      timedOut = true;
-      if (child.pid !== undefined) killGroup(child.pid);
+      const seconds = Math.round(run.timeoutMs / 1000);
+      finish(() => reject(new BuildError(`${run.tool} did not finish within ${seconds} s and was stopped`, lastLines.slice(-DETAIL_LINES))));
     }, run.timeoutMs);
     if (child.pid !== undefined) {
       running.add(child.pid);
@@ -93,21 +110,14 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
       }
     }
     child.on('error', (error: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      if (child.pid !== undefined) running.delete(child.pid);
-      reject(error.code === 'ENOENT' ? new BuildError(run.missing) : new BuildError(`${run.tool} could not be started: ${error.message}`));
+      finish(() => reject(error.code === 'ENOENT' ? new BuildError(run.missing) : new BuildError(`${run.tool} could not be started: ${error.message}`)));
     });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (child.pid !== undefined) {
-        running.delete(child.pid);
-        // Whatever the tool left running in its group (a daemon, a stuck child) ends with it.
-        killGroup(child.pid);
-      }
-      if (timedOut) {
-        reject(new BuildError(`${run.tool} did not finish within ${Math.round(run.timeoutMs / 1000)} s and was stopped`, lastLines.slice(-DETAIL_LINES)));
-      } else resolve({ code, lastLines, kept });
+    // 'close' comes once the output has ended; a process that left the group still holding the
+    // pipes (a daemon) must not keep the build waiting after the tool itself has exited.
+    child.on('exit', (code) => {
+      drain = setTimeout(() => finish(() => resolve({ code, lastLines, kept })), OUTPUT_DRAIN_MS);
     });
+    child.on('close', (code) => finish(() => resolve({ code, lastLines, kept })));
   });
 }
 
@@ -204,6 +214,7 @@ export function hashOf(parts: readonly string[]): string {
 /** How many dependency sets a cache keeps (the newest): switching branches back and forth stays a hit. */
 const CACHE_ENTRIES_KEPT = 3;
 const COMPLETE_MARKER = '.lambda-workbench-complete';
+const ABANDONED_PARTIAL_MS = 60 * 60_000;
 
 /**
  * The directory of cache entry `key` under `root`, made by `install` (given an empty directory)
@@ -239,4 +250,9 @@ async function pruneCache(root: string, current: string): Promise<void> {
     .map((entry) => ({ dir: path.join(root, entry.name), time: fs.statSync(path.join(root, entry.name)).mtimeMs }))
     .sort((a, b) => b.time - a.time);
   for (const stale of others.slice(CACHE_ENTRIES_KEPT - 1)) await fs.promises.rm(stale.dir, { recursive: true, force: true });
+  // What an install killed with its host left behind (a running install is younger than its deadline).
+  for (const entry of entries.filter((e) => e.name.includes('.partial-'))) {
+    const dir = path.join(root, entry.name);
+    if (Date.now() - fs.statSync(dir).mtimeMs > ABANDONED_PARTIAL_MS) await fs.promises.rm(dir, { recursive: true, force: true });
+  }
 }

@@ -58,6 +58,8 @@ export interface PipBuilderOptions {
    */
   python?: (fn: FunctionDefinition) => Promise<string>;
   timeoutMs?: number;
+  /** Seconds pip waits on a silent connection (default 10). */
+  socketTimeoutSeconds?: number;
 }
 
 export class PipBuilder implements Builder {
@@ -81,7 +83,7 @@ export class PipBuilder implements Builder {
       '--retries',
       '1',
       '--timeout',
-      String(PIP_SOCKET_TIMEOUT_S),
+      String(this.options.socketTimeoutSeconds ?? PIP_SOCKET_TIMEOUT_S),
       '-r',
       requirements,
       '-t',

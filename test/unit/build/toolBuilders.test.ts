@@ -1,8 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type { BuildDefinition, FunctionDefinition } from '../../../src/core/config/types';
+import { runTool } from '../../../src/core/build/builderSupport';
 import { builderFor } from '../../../src/core/build/builders';
 import { GoBuilder } from '../../../src/core/build/goBuilder';
 import { MakefileBuilder } from '../../../src/core/build/makefileBuilder';
@@ -224,12 +226,28 @@ describe('pip builder', function () {
     assert.ok(error.details.some((line) => line.includes('No matching distribution found for six')));
   });
 
+  it('gives up on an index that accepts connections and never answers, instead of hanging', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      process.env.PIP_INDEX_URL = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/simple`;
+      write({ 'fn/requirements.txt': 'six\n' });
+      const started = Date.now();
+      const error = await buildError(new PipBuilder({ python, socketTimeoutSeconds: 1 }), fnDef('fn', 'python3.11'));
+      assert.match(error.message, /pip could not install six .*the package index is unreachable .*ReadTimeoutError: timed out/);
+      assert.ok(Date.now() - started < 15_000);
+    } finally {
+      silent.close();
+    }
+  });
+
   it('tells a package missing from a reachable index from an unreachable index', async () => {
     fs.mkdirSync(path.join(root, 'empty-index'));
     process.env.PIP_INDEX_URL = `file://${path.join(root, 'empty-index')}`;
     write({ 'fn/requirements.txt': 'six\n' });
     const error = await buildError(new PipBuilder({ python }), fnDef('fn', 'python3.11'));
     assert.match(error.message, /pip could not install six .*no matching distribution/);
+    assert.doesNotMatch(error.message, /unreachable/);
   });
 });
 
@@ -345,6 +363,29 @@ describe('go builder', function () {
   it('fails clearly when go is not installed', async () => {
     write({ 'fn/go.mod': 'module example.com/hello\n', 'fn/main.go': main });
     assert.match((await buildError(new GoBuilder({ go: path.join(root, 'no-go') }), goFn())).message, /go was not found/);
+  });
+});
+
+describe('runTool', () => {
+  it('stops a tool that outlives its deadline, with what it started, and keeps its last lines', async () => {
+    const pidFile = path.join(root, 'pid');
+    const run = runTool({
+      tool: 'sleeper',
+      command: 'sh',
+      args: ['-c', `echo starting; sleep 30 & echo $! > ${pidFile}; wait`],
+      cwd: root,
+      timeoutMs: 500,
+      missing: 'no sh',
+    });
+    await assert.rejects(
+      run,
+      (error: BuildError) => /sleeper did not finish within 1 s and was stopped/.test(error.message) && error.details.includes('starting'),
+    );
+    // Gone, or a zombie waiting for its new parent to reap it.
+    const running = (pid: number) => fs.existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const sleeper = Number(fs.readFileSync(pidFile, 'utf8'));
+    for (let i = 0; i < 20 && running(sleeper); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(running(sleeper), false);
   });
 });
 
