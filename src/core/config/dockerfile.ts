@@ -86,10 +86,30 @@ function execForm(args: string): string[] | undefined {
   }
 }
 
-/** Words of a shell-form argument list, honouring simple quotes. */
+/** Words of a shell-form argument list: whitespace-separated, with quotes (also inside a word, `K="a b"`) and backslash escapes. */
 export function shellWords(args: string): string[] {
   const words: string[] = [];
-  for (const m of args.matchAll(/"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g)) words.push(m[1] ?? m[2] ?? m[3]!);
+  let word: string | undefined;
+  let quote: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const c = args[i]!;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      else if (c === '\\' && quote === '"' && i + 1 < args.length) word += args[++i]!;
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word ??= '';
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (c === '\\' && i + 1 < args.length) {
+      word = (word ?? '') + args[++i]!;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (word !== undefined) words.push(word);
   return words;
 }
 
