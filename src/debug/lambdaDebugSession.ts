@@ -4,7 +4,16 @@ import type { DebugProtocol } from '@vscode/debugprotocol';
 import { DEFAULT_REGION, formatLogLine, readRunningServe, stateDirOf, type TelemetryEvent, Workbench } from '../core';
 import { childConfiguration, type ChildConfiguration } from './childConfiguration';
 import { LocalDebugTarget, type DebugFunction, type DebugTarget } from './debugTarget';
-import { configuredFunctions, resolveEvent, type InvokeArguments, type LambdaAttachArguments, type LambdaLaunchArguments } from './launchArguments';
+import {
+  configuredFunctions,
+  declaredOverrides,
+  resolveEvent,
+  samInputsOf,
+  type InvokeArguments,
+  type LambdaAttachArguments,
+  type LambdaLaunchArguments,
+} from './launchArguments';
+import type { SamRunInputs } from '../core/config';
 
 export type { ChildConfiguration } from './childConfiguration';
 export { resolveEvent, type InvokeArguments, type LambdaAttachArguments, type LambdaLaunchArguments } from './launchArguments';
@@ -35,6 +44,8 @@ export class LambdaDebugSession extends DebugSession {
   /** Environments a child session was requested for (the function name of each). */
   private readonly children = new Map<string, string>();
   private closing: Promise<void> | undefined;
+  /** Whether the session opened its engine itself (not the host's, nor a serve's). */
+  private ownEngine = false;
 
   constructor(private readonly options: LambdaDebugSessionOptions = {}) {
     super();
@@ -80,8 +91,22 @@ export class LambdaDebugSession extends DebugSession {
     const names = configuredFunctions(args);
     this.args = args;
     const template = path.resolve(args.template);
-    this.target = await this.targetFor(template, args);
-    const overrides = { environment: args.request === 'launch' ? args.env : undefined, stopOnInit: args.stopOnInit };
+    const sam = args.request === 'launch' ? samInputsOf(args, path.dirname(template)) : undefined;
+    this.target = await this.targetFor(template, args, sam);
+    // An engine already running (the extension's) has its own SAM inputs: the configuration's
+    // envVars reach the debugged functions as debug-mode variables; its parameters cannot.
+    const running = this.target instanceof LocalDebugTarget && !this.ownEngine ? this.target.workbench : undefined;
+    if (running && args.request === 'launch' && args.parameterOverrides !== undefined) {
+      this.output(
+        'parameterOverrides: the running engine keeps its own (lambdaWorkbench.parameterOverrides, samconfig); they apply when the session opens its own engine\n',
+        'console',
+      );
+    }
+    const fileOverrides = args.request === 'launch' && args.envVars ? sam?.environmentOverrides : undefined;
+    const overridesOf = (name: string) => ({
+      environment: args.request === 'launch' ? { ...declaredOverrides(running?.getFunction(name), fileOverrides), ...args.env } : undefined,
+      stopOnInit: args.stopOnInit,
+    });
     // Following the events before debug mode is on, so that no environment's debugger is missed;
     // what arrives before the functions are known waits.
     const early: TelemetryEvent[] = [];
@@ -89,7 +114,7 @@ export class LambdaDebugSession extends DebugSession {
       this.debugged.size === names.length ? this.onTelemetry(event) : early.push(event),
     );
     const enabled: Array<{ fn: DebugFunction; retired: number }> = [];
-    for (const name of names) enabled.push(await this.target.enable(name, overrides));
+    for (const name of names) enabled.push(await this.target.enable(name, overridesOf(name)));
     for (const { fn } of enabled) this.debugged.set(fn.functionName, fn);
     for (const event of early.splice(0)) this.onTelemetry(event);
     for (const { fn, retired } of enabled) {
@@ -102,7 +127,7 @@ export class LambdaDebugSession extends DebugSession {
   }
 
   /** The host's running engine; else, to attach, a `serve` running on the template; else the adapter's own engine. */
-  private async targetFor(template: string, args: SessionArguments): Promise<DebugTarget> {
+  private async targetFor(template: string, args: SessionArguments, sam: SamRunInputs | undefined): Promise<DebugTarget> {
     const running = await this.options.workbenchFor?.(template);
     if (running) return new LocalDebugTarget(running, false);
     if (args.request === 'attach') {
@@ -119,8 +144,15 @@ export class LambdaDebugSession extends DebugSession {
     const workbench = await Workbench.open({
       template,
       // Provisioned environments would start before debug mode is set: none in the adapter's own engine.
-      settings: { ...args.settings, hotReload: false, provision: false },
+      settings: {
+        ...args.settings,
+        ...(sam?.parameterOverrides ? { parameterOverrides: sam.parameterOverrides } : {}),
+        ...(sam?.environmentOverrides ? { environmentOverrides: sam.environmentOverrides } : {}),
+        hotReload: false,
+        provision: false,
+      },
     });
+    this.ownEngine = true;
     return new LocalDebugTarget(workbench, true);
   }
 

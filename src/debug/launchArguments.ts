@@ -2,6 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { generateSampleEvent } from '../core/events';
+import {
+  applyEnvironmentOverrides,
+  parseParameterOverrides,
+  samRunInputs,
+  type EnvironmentOverrides,
+  type FunctionDefinition,
+  type SamRunInputs,
+} from '../core/config';
 import type { WorkbenchSettings } from '../core';
 
 // What a `lambda` debug configuration says (launch.json), and how its event is read.
@@ -27,6 +35,10 @@ export interface LambdaLaunchArguments extends DebugProtocol.LaunchRequestArgume
   stopOnInit?: boolean;
   /** Environment variable overrides for the debugged functions' environments. */
   env?: Record<string, string>;
+  /** A SAM env-vars file (`sam local invoke --env-vars`), relative to the template's folder. */
+  envVars?: string;
+  /** Template parameter values: an object, or SAM's string forms (`Stage=dev`, `ParameterKey=Stage,ParameterValue=dev`). */
+  parameterOverrides?: Record<string, string> | string;
 }
 
 /** Attach to the environments a running engine starts for the functions (mappings, the local API…). */
@@ -66,4 +78,20 @@ export function resolveEvent(event: LambdaLaunchArguments['event'], baseDir: str
   const sample = /^([\w-]+)[/ ]([\w-]+)$/.exec(trimmed);
   if (sample) return JSON.stringify(generateSampleEvent(sample[1], sample[2]));
   throw new Error(`The event "${event}" is neither a file, a sample (service/type) nor JSON`);
+}
+
+/**
+ * A launch configuration's SAM inputs: its `envVars` and `parameterOverrides` over the samconfig
+ * next to the template (default environment), for an engine the session opens itself.
+ */
+export function samInputsOf(args: LambdaLaunchArguments, templateDir: string): SamRunInputs {
+  const parameterOverrides = args.parameterOverrides === undefined ? undefined : parseParameterOverrides(args.parameterOverrides);
+  return samRunInputs({ searchDirs: [templateDir], envVarsFile: args.envVars ? path.resolve(templateDir, args.envVars) : undefined, parameterOverrides });
+}
+
+/** The variables an env-vars file sets for a function (those its template declares), as debug-mode overrides. */
+export function declaredOverrides(fn: FunctionDefinition | undefined, overrides: EnvironmentOverrides | undefined): Record<string, string> {
+  if (!fn || !overrides) return {};
+  const applied = applyEnvironmentOverrides(fn, overrides).environment;
+  return Object.fromEntries(Object.entries(applied).filter(([name, value]) => fn.environment[name] !== value));
 }

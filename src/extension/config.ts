@@ -87,6 +87,16 @@ export class Settings {
     return this.value<boolean>('apiAutoStart');
   }
 
+  /** A SAM env-vars file as written (relative to the folder); undefined: samconfig's `env_vars`, else none. */
+  get envVars(): string | undefined {
+    return this.text('envVars');
+  }
+
+  /** Template parameter values; empty: samconfig's `parameter_overrides`, else the template's defaults. */
+  get parameterOverrides(): Record<string, string> {
+    return this.value<Record<string, string>>('parameterOverrides');
+  }
+
   /** package.json declares a default for each key read here, so VS Code never answers undefined. */
   private value<T>(key: string): T {
     return this.configuration.get<T>(key) as T;

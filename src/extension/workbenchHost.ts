@@ -1,10 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { formatDiagnostic } from '../core/config';
+import { formatDiagnostic, samRunInputs } from '../core/config';
 import { formatTerminalLine, type TelemetryEvent, TemplateError, Workbench, type WorkbenchSettings } from '../core';
 import { affectsSettings, settingsFor } from './config';
 import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
 import { templatesOf } from './templates';
+import { BuildProgress } from './buildProgress';
 
 // The extension host runs the engine: one Workbench per template of the workspace folders (the
 // `lambdaWorkbench.templatePaths` setting, else templates.ts' discovery: the folder's root template,
@@ -56,8 +57,12 @@ export class WorkbenchHost implements vscode.Disposable {
   /** Every engine's telemetry, as it happens. */
   readonly onTelemetry = this.telemetryEmitter.event;
 
+  private readonly buildProgress: BuildProgress;
+
   constructor(readonly output: vscode.OutputChannel) {
+    this.buildProgress = new BuildProgress(output);
     this.disposables.push(
+      this.buildProgress,
       this.changeEmitter,
       this.telemetryEmitter,
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.restart()),
@@ -147,8 +152,13 @@ export class WorkbenchHost implements vscode.Disposable {
           const early: TelemetryEvent[] = [];
           const workbench = await Workbench.open({
             template: templateFile,
-            settings: this.settings(folder),
-            onTelemetry: (event) => (opened ? this.onEvent(opened, event) : early.push(event)),
+            settings: this.settings(folder, templateFile),
+            onTelemetry: (event) => {
+              // Builds run during open: their progress is shown as it happens, not once the engine exists.
+              this.buildProgress.update(event);
+              if (opened) this.onEvent(opened, event);
+              else early.push(event);
+            },
           });
           const relative = path.relative(folder.uri.fsPath, templateFile);
           const engine: Engine = {
@@ -162,6 +172,8 @@ export class WorkbenchHost implements vscode.Disposable {
           for (const event of early.splice(0)) this.onEvent(engine, event);
           for (const d of workbench.template.diagnostics) this.output.appendLine(formatDiagnostic(d));
         } catch (error) {
+          // A samconfig or env-vars file that does not parse stops the engine as a template error does:
+          // running without the user's overrides could reach the resources they meant to replace.
           const message = error instanceof TemplateError ? error.diagnostics.map(formatDiagnostic).join('\n') : (error as Error).message;
           this.output.appendLine(`Cannot open ${templateFile}:\n${message}`);
           void vscode.window.showErrorMessage(`Lambda: ${path.basename(templateFile)} has errors — see the Lambda output.`);
@@ -185,9 +197,20 @@ export class WorkbenchHost implements vscode.Disposable {
     if (!event.type.startsWith('function')) this.changed();
   }
 
-  /** The extension's settings (config.ts; defaults from package.json) as the engine's. */
-  private settings(folder: vscode.WorkspaceFolder): Partial<WorkbenchSettings> {
+  /**
+   * The extension's settings (config.ts; defaults from package.json) as the engine's, with SAM's
+   * inputs: the settings `envVars` / `parameterOverrides` over the samconfig of the folder (SAM's
+   * project root), else the one next to the template.
+   */
+  private settings(folder: vscode.WorkspaceFolder, templateFile: string): Partial<WorkbenchSettings> {
     const c = settingsFor(folder.uri);
+    const envVars = c.envVars;
+    const sam = samRunInputs({
+      searchDirs: [folder.uri.fsPath, path.dirname(templateFile)],
+      envVarsFile: envVars ? path.resolve(folder.uri.fsPath, envVars) : undefined,
+      parameterOverrides: c.parameterOverrides,
+    });
+    for (const warning of sam.warnings) this.output.appendLine(`WARNING ${warning}`);
     const settings: Partial<WorkbenchSettings> = {
       region: c.region,
       nodePath: c.nodePath,
@@ -198,6 +221,8 @@ export class WorkbenchHost implements vscode.Disposable {
       nodeHeapLimit: c.nodeHeapLimit,
       provisionedConcurrency: c.provisionedConcurrency,
       hotReload: c.hotReload,
+      parameterOverrides: sam.parameterOverrides,
+      environmentOverrides: sam.environmentOverrides,
     };
     const stateDir = c.stateDirectory;
     if (stateDir) settings.stateDir = path.resolve(folder.uri.fsPath, stateDir);

@@ -17,7 +17,16 @@ export {
   SamOverrideError,
   type EnvironmentOverrides,
 } from './samOverrides';
-export { DEFAULT_SAM_CONFIG_ENV, findSamConfig, readSamConfig, SAM_CONFIG_NAMES, SAM_CONFIG_SECTIONS, type SamConfigValues } from './samConfig';
+export {
+  DEFAULT_SAM_CONFIG_ENV,
+  findSamConfig,
+  readSamConfig,
+  SAM_CONFIG_NAMES,
+  SAM_CONFIG_SECTIONS,
+  samRunInputs,
+  type SamConfigValues,
+  type SamRunInputs,
+} from './samConfig';
 
 export const TEMPLATE_NAMES = ['template.yaml', 'template.yml', 'template.json'];
 

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { parseDocument } from 'yaml';
-import { parseParameterOverrides, SamOverrideError } from './samOverrides';
+import { parseParameterOverrides, readEnvVarsFile, SamOverrideError, type EnvironmentOverrides } from './samOverrides';
 
 // SAM CLI's configuration file (samcli/lib/config/samconfig.py): `samconfig.toml`, `.yaml` or `.yml`
 // (that order when several exist), environments at the top (`default` unless `--config-env`), then
@@ -133,4 +133,31 @@ function parseSamConfigFile(file: string): Record<string, unknown> {
   }
   if (!isTable(document)) throw new SamOverrideError(`${file}: a samconfig file is a table of environments (e.g. [default.local_invoke.parameters])`);
   return document;
+}
+
+/** SAM's inputs of a run, read: what an engine's settings take of them. */
+export interface SamRunInputs {
+  parameterOverrides?: Record<string, string>;
+  environmentOverrides?: EnvironmentOverrides;
+  /** The samconfig read, if any. */
+  configFile?: string;
+  warnings: string[];
+}
+
+/**
+ * SAM's inputs for the extension's engines and the debug adapter's own: the explicit values (a
+ * setting, a launch configuration) replace the options of the samconfig found first in `searchDirs`
+ * (default environment, every local section), as a command-line flag replaces them for `sam`.
+ */
+export function samRunInputs(options: { searchDirs: readonly string[]; envVarsFile?: string; parameterOverrides?: Record<string, string> }): SamRunInputs {
+  const file = findSamConfig(options.searchDirs);
+  const config = file ? readSamConfig(file, { sections: SAM_CONFIG_SECTIONS.extension }) : undefined;
+  const explicit = options.parameterOverrides && Object.keys(options.parameterOverrides).length > 0 ? options.parameterOverrides : undefined;
+  const envVars = options.envVarsFile ?? config?.envVars;
+  return {
+    parameterOverrides: explicit ?? config?.parameterOverrides,
+    environmentOverrides: envVars ? readEnvVarsFile(envVars) : undefined,
+    configFile: file,
+    warnings: config?.warnings ?? [],
+  };
 }

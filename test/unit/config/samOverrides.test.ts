@@ -9,6 +9,7 @@ import {
   readEnvVarsFile,
   readSamConfig,
   SamOverrideError,
+  samRunInputs,
   type FunctionDefinition,
 } from '../../../src/core/config';
 import { writeProject } from '../helpers/project';
@@ -177,5 +178,31 @@ describe('samconfig', () => {
       new RegExp(`^Error: ${path.join(dir, 'bad.yaml')}:\\d+:\\d+: not valid YAML`),
     );
     assert.throws(() => readSamConfig(path.join(dir, 'overrides.toml'), { sections: [] }), /overrides\.toml \(default\): parameter_overrides: "Stage"/);
+  });
+
+  it("the extension's inputs: settings replace samconfig's options, samconfig's local sections over global", () => {
+    const dir = writeProject({
+      'samconfig.toml': [
+        '[default.global.parameters]',
+        'parameter_overrides = "Stage=global"',
+        'env_vars = "env.json"',
+        '[default.local_start_api.parameters]',
+        'parameter_overrides = "Stage=api Other=api"',
+      ].join('\n'),
+      'env.json': '{"Parameters": {"A": "from-samconfig"}}',
+      'mine.json': '{"Fn": {"A": "from-setting"}}',
+    });
+    const fromConfig = samRunInputs({ searchDirs: [dir] });
+    assert.deepEqual(fromConfig.parameterOverrides, { Stage: 'api', Other: 'api' });
+    assert.deepEqual(fromConfig.environmentOverrides, { Parameters: { A: 'from-samconfig' } });
+    assert.equal(fromConfig.configFile, path.join(dir, 'samconfig.toml'));
+    const fromSettings = samRunInputs({ searchDirs: [dir], envVarsFile: path.join(dir, 'mine.json'), parameterOverrides: { Stage: 'setting' } });
+    assert.deepEqual(fromSettings.parameterOverrides, { Stage: 'setting' });
+    assert.deepEqual(fromSettings.environmentOverrides, { Fn: { A: 'from-setting' } });
+    assert.deepEqual(
+      samRunInputs({ searchDirs: [dir], parameterOverrides: {} }).parameterOverrides,
+      { Stage: 'api', Other: 'api' },
+      'an empty setting is no setting',
+    );
   });
 });
