@@ -85,7 +85,7 @@ export function resolveEvent(event: LambdaLaunchArguments['event'], baseDir: str
  * next to the template (default environment), for an engine the session opens itself.
  */
 export function samInputsOf(args: LambdaLaunchArguments, templateDir: string): SamRunInputs {
-  const parameterOverrides = args.parameterOverrides === undefined ? undefined : parseParameterOverrides(args.parameterOverrides);
+  const parameterOverrides = args.parameterOverrides === undefined ? undefined : parseParameterOverrides(args.parameterOverrides, templateDir);
   return samRunInputs({ searchDirs: [templateDir], envVarsFile: args.envVars ? path.resolve(templateDir, args.envVars) : undefined, parameterOverrides });
 }
 

@@ -1,8 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse as parseToml, TomlError } from 'smol-toml';
-import { parseDocument } from 'yaml';
-import { parseParameterOverrides, readEnvVarsFile, SamOverrideError, type EnvironmentOverrides } from './samOverrides';
+import { readSamDataFile, SamOverrideError } from './samFiles';
+import { parseParameterOverrides, readEnvVarsFile, type EnvironmentOverrides } from './samOverrides';
 
 // SAM CLI's configuration file (samcli/lib/config/samconfig.py): `samconfig.toml`, `.yaml` or `.yml`
 // (that order when several exist), environments at the top (`default` unless `--config-env`), then
@@ -79,7 +78,7 @@ export function readSamConfig(file: string, options: ReadSamConfigOptions): SamC
   const where = (key: string) => `${file} (${env}): ${key}`;
   if (merged.parameter_overrides !== undefined) {
     try {
-      values.parameterOverrides = parseParameterOverrides(merged.parameter_overrides);
+      values.parameterOverrides = parseParameterOverrides(merged.parameter_overrides, baseDir);
     } catch (error) {
       throw new SamOverrideError(`${where('parameter_overrides')}: ${(error as Error).message}`);
     }
@@ -105,32 +104,7 @@ function isTable(value: unknown): value is Record<string, unknown> {
 }
 
 function parseSamConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new SamOverrideError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let document: unknown;
-  if (file.endsWith('.toml')) {
-    try {
-      document = parseToml(text);
-    } catch (error) {
-      if (!(error instanceof TomlError)) throw error;
-      const reason = error.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
-      throw new SamOverrideError(`${file}:${error.line}:${error.column}: not valid TOML: ${reason}`);
-    }
-  } else {
-    const parsed = parseDocument(text);
-    const problem = parsed.errors[0];
-    if (problem) {
-      const at = problem.linePos?.[0];
-      throw new SamOverrideError(
-        `${file}:${at?.line ?? 1}:${at?.col ?? 1}: not valid YAML: ${problem.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`,
-      );
-    }
-    document = parsed.toJS() ?? {};
-  }
+  const document = readSamDataFile(file) ?? {};
   if (!isTable(document)) throw new SamOverrideError(`${file}: a samconfig file is a table of environments (e.g. [default.local_invoke.parameters])`);
   return document;
 }

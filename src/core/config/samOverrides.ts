@@ -1,16 +1,17 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { FunctionDefinition } from './types';
 import { parseJsonWithPosition } from './jsonPosition';
+import { readSamDataFile, SAM_DATA_EXTENSIONS, SamOverrideError } from './samFiles';
 
 // SAM CLI's run-time overrides, read as `sam local` reads them: `--parameter-overrides` (samcli/cli/
 // types.py, CfnParameterOverridesType) and the `--env-vars` file (invoke_context.py, and
 // local_lambda.py's _make_env_vars for what it overrides).
 
-/** A malformed override: the message says what was expected. */
-export class SamOverrideError extends Error {}
+export { SamOverrideError };
 
 const PARAMETER_EXAMPLES =
-  "'ParameterKey=KeyPairName,ParameterValue=MyKey ParameterKey=InstanceType,ParameterValue=t1.micro' or 'KeyPairName=MyKey InstanceType=t1.micro'";
+  "'ParameterKey=KeyPairName,ParameterValue=MyKey ParameterKey=InstanceType,ParameterValue=t1.micro', 'KeyPairName=MyKey InstanceType=t1.micro' or 'file://MyParams.yaml'";
 /** SAM's PARAM_AND_METADATA_KEY_REGEX. */
 const PARAMETER_KEY = /^[A-Za-z0-9"']+$/;
 const CFN_FORM = /^ParameterKey=([^,]*),ParameterValue=(.*)$/s;
@@ -18,14 +19,17 @@ const CFN_FORM = /^ParameterKey=([^,]*),ParameterValue=(.*)$/s;
 /**
  * Template parameter values in SAM's forms: strings holding `Key=Value` pairs or
  * `ParameterKey=Key,ParameterValue=Value` items separated by spaces (values quoted with " or ', or
- * spaces escaped with \), lists of those (samconfig), and mappings (samconfig.yaml / .toml tables).
- * Later values win.
+ * spaces escaped with \), `file://params.yaml` (or .yml, .toml: a mapping, with `$include` of further
+ * files; relative to `baseDir`, then to the including file), lists of those (samconfig), and
+ * mappings (samconfig.yaml / .toml tables). Later values win.
  */
-export function parseParameterOverrides(values: unknown): Record<string, string> {
+export function parseParameterOverrides(values: unknown, baseDir = process.cwd()): Record<string, string> {
   const result: Record<string, string> = {};
-  const add = (value: unknown): void => {
+  const including: string[] = [];
+  const add = (value: unknown, dir: string): void => {
     if (value === undefined || value === null) return;
-    if (Array.isArray(value)) return value.forEach(add);
+    if (Array.isArray(value)) return value.forEach((v) => add(v, dir));
+    if (typeof value === 'string' && value.startsWith('file://')) return addFile(value, dir);
     if (typeof value === 'string') {
       for (const token of splitUnquotedSpaces(value)) {
         const [key, parameterValue] = keyValueOf(token, value);
@@ -35,6 +39,11 @@ export function parseParameterOverrides(values: unknown): Record<string, string>
     }
     if (typeof value === 'object') {
       for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+        if (key === '$include') {
+          if (typeof v !== 'string' && !Array.isArray(v)) throw new SamOverrideError(`$include must be a string or list of strings, got ${JSON.stringify(v)}`);
+          add(v, dir);
+          continue;
+        }
         // As SAM: null unsets, a list is joined with commas (a CommaDelimitedList), anything else is its text.
         result[unquote(key)] = Array.isArray(v)
           ? v
@@ -47,7 +56,21 @@ export function parseParameterOverrides(values: unknown): Record<string, string>
     }
     throw new SamOverrideError(`${String(value)} is not a valid parameter override: use ${PARAMETER_EXAMPLES}`);
   };
-  add(values);
+  const addFile = (reference: string, dir: string): void => {
+    const file = path.resolve(dir, reference.slice('file://'.length));
+    if (!fs.statSync(file, { throwIfNoEntry: false })?.isFile()) throw new SamOverrideError(`${reference} was not found or is a directory`);
+    if (!SAM_DATA_EXTENSIONS.includes(path.extname(file))) {
+      throw new SamOverrideError(`${reference} uses an unsupported extension (${SAM_DATA_EXTENSIONS.join(', ')})`);
+    }
+    if (including.includes(file)) throw new SamOverrideError(`Infinite recursion detected in file references: ${file}`);
+    including.push(file);
+    try {
+      add(readSamDataFile(file), path.dirname(file));
+    } finally {
+      including.pop();
+    }
+  };
+  add(values, baseDir);
   return result;
 }
 

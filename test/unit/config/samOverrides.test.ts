@@ -47,6 +47,25 @@ describe('SAM overrides: --parameter-overrides', () => {
     });
   });
 
+  it('reads file:// parameter files (YAML, TOML) with $include, relative to the including file, and refuses loops', () => {
+    const dir = writeProject({
+      'params/main.yaml': 'Stage: from-yaml\nSubnets: [a, b]\n$include: file://more.toml\n',
+      'params/more.toml': 'Other = "from-toml"\nStage = "overridden-by-include"\n',
+      'loop/a.yaml': '$include: file://b.yaml\n',
+      'loop/b.yaml': '$include: [file://a.yaml]\n',
+      'params.json': '{}',
+    });
+    assert.deepEqual(parseParameterOverrides(['file://params/main.yaml', 'Last=1'], dir), {
+      Stage: 'overridden-by-include',
+      Subnets: 'a,b',
+      Other: 'from-toml',
+      Last: '1',
+    });
+    assert.throws(() => parseParameterOverrides('file://loop/a.yaml', dir), /Infinite recursion detected in file references: .*a\.yaml/);
+    assert.throws(() => parseParameterOverrides('file://params.json', dir), /unsupported extension/);
+    assert.throws(() => parseParameterOverrides('file://missing.yaml', dir), /file:\/\/missing\.yaml was not found/);
+  });
+
   it('refuses malformed input with a message naming it', () => {
     for (const bad of ['Stage', '=prod', 'ParameterKey=Stage', 'ParameterKey=Stage,Value=x', 'A="unterminated', 'Bad-Key=1']) {
       assert.throws(() => parseParameterOverrides(bad), SamOverrideError, bad);
