@@ -24,6 +24,8 @@ export interface ToolRun {
   keep?: RegExp;
   /** What to tell the user when the command is not installed. */
   missing: string;
+  /** Keep the whole of stdout (for a tool that answers in JSON). */
+  captureStdout?: boolean;
 }
 
 export interface ToolResult {
@@ -32,6 +34,8 @@ export interface ToolResult {
   lastLines: string[];
   /** Every line that matched `keep`. */
   kept: string[];
+  /** All of stdout, with `captureStdout`. */
+  stdout: string;
 }
 
 const MAX_LINES = 400;
@@ -64,6 +68,8 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     const child = spawn(run.command, run.args, { cwd: run.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const lastLines: string[] = [];
     const kept: string[] = [];
+    let stdout = '';
+    if (run.captureStdout) child.stdout.on('data', (chunk: Buffer | string) => (stdout += chunk.toString()));
     const take = (line: string) => {
       if (run.keep?.test(line)) kept.push(line);
       lastLines.push(line);
@@ -115,9 +121,9 @@ export function runTool(run: ToolRun): Promise<ToolResult> {
     // 'close' comes once the output has ended; a process that left the group still holding the
     // pipes (a daemon) must not keep the build waiting after the tool itself has exited.
     child.on('exit', (code) => {
-      drain = setTimeout(() => finish(() => resolve({ code, lastLines, kept })), OUTPUT_DRAIN_MS);
+      drain = setTimeout(() => finish(() => resolve({ code, lastLines, kept, stdout })), OUTPUT_DRAIN_MS);
     });
-    child.on('close', (code) => finish(() => resolve({ code, lastLines, kept })));
+    child.on('close', (code) => finish(() => resolve({ code, lastLines, kept, stdout })));
   });
 }
 

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
+import { EsbuildBuilder } from './esbuildBuilder';
 import { GoBuilder } from './goBuilder';
+import { ImageBuilder } from './imageBuilder';
 import { MakefileBuilder } from './makefileBuilder';
 import { NpmBuilder } from './npmBuilder';
 import { PipBuilder, type PipBuilderOptions } from './pipBuilder';
@@ -17,29 +19,39 @@ export interface BuilderOptions {
 }
 
 /**
- * Builders by name. `esbuild` and `image` are registered by their modules' owners (the engine
- * composes them); a BuildMethod whose builder is not registered gets no builder.
+ * Builders by name: a BuildMethod as SAM spells it, or `npm` / `pip` for what SAM infers. A
+ * BuildMethod with no entry here gets no builder. Each call makes a new builder: the engine keeps
+ * one per name (esbuild's incremental contexts live in its builder).
  */
 export const BUILDERS: Record<string, (options: BuilderOptions) => Builder> = {
+  esbuild: () => new EsbuildBuilder(),
+  image: (options) => new ImageBuilder({ python: options.python }),
   npm: () => new NpmBuilder(),
   pip: (options) => new PipBuilder({ python: options.python }),
   makefile: () => new MakefileBuilder(),
   'go1.x': () => new GoBuilder(),
 };
 
-/** The registry name of a BuildMethod as SAM spells it (nodejs20.x → npm, python3.12 → pip). */
-export function builderNameFor(method: string): string {
+/** The name in BUILDERS of the builder that builds `fn`, if any (nodejs20.x → npm, python3.12 → pip). */
+export function builderNameFor(fn: FunctionDefinition): string | undefined {
+  let name: string | undefined;
+  if (fn.build) name = registryName(fn.build.method);
+  else if (fn.runtime.startsWith('nodejs') && hasNpmDependencies(path.join(fn.codeUri, 'package.json'))) name = 'npm';
+  else if (fn.runtime.startsWith('python') && fs.existsSync(path.join(fn.codeUri, 'requirements.txt'))) name = 'pip';
+  return name !== undefined && Object.hasOwn(BUILDERS, name) ? name : undefined;
+}
+
+/** A new builder for `fn`, or undefined when it runs from its sources. */
+export function builderFor(fn: FunctionDefinition, options: BuilderOptions = {}): Builder | undefined {
+  const name = builderNameFor(fn);
+  return name === undefined ? undefined : BUILDERS[name]!(options);
+}
+
+function registryName(method: string): string {
   const name = method.toLowerCase();
   if (/^nodejs\d+\.x$/.test(name)) return 'npm';
   if (/^python\d+\.\d+$/.test(name)) return 'pip';
   return name;
-}
-
-export function builderFor(fn: FunctionDefinition, options: BuilderOptions = {}): Builder | undefined {
-  if (fn.build) return BUILDERS[builderNameFor(fn.build.method)]?.(options);
-  if (fn.runtime.startsWith('nodejs') && hasNpmDependencies(path.join(fn.codeUri, 'package.json'))) return BUILDERS.npm?.(options);
-  if (fn.runtime.startsWith('python') && fs.existsSync(path.join(fn.codeUri, 'requirements.txt'))) return BUILDERS.pip?.(options);
-  return undefined;
 }
 
 function hasNpmDependencies(manifestFile: string): boolean {

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { findOnPath } from '../util/executables';
 import { STATE_DIR_NAME } from '../vocabulary/stateDirectory';
-import { cachedDirectory, copyTree, excludeNames, hashOf, linkTree, readIfExists, runTool, toolFailure } from './builderSupport';
+import { cachedDirectory, copyTree, excludeNames, hashOf, linkTree, readIfExists, runTool, toolFailure, type ToolResult } from './builderSupport';
 import { BuildError, type BuildOutcome, type BuildRequest, type Builder } from './types';
 
 // Node functions as SAM's npm workflow (aws-lambda-builders nodejs_npm) builds them: the sources
 // into the artefact, then `npm install -q --no-audit --no-save --unsafe-perm --omit=dev` (or
 // `npm ci` when BuildProperties.UseNpmCi is set and a lockfile exists). Differences, on purpose:
-// - SAM copies the sources through `npm pack`; we copy the directory (without node_modules and
-//   the state and VCS folders), so `files` / .npmignore do not trim the artefact.
+// - SAM copies the sources through `npm pack`; we ask npm for that file list only when package.json's
+//   `files` or an .npmignore / .gitignore can trim it, and otherwise copy the directory (without
+//   node_modules, .npmrc and the state and VCS folders), which is what npm would pack.
 // - npm runs in a cache directory keyed by the hash of package.json, the lockfile and .npmrc, and
 //   its node_modules is hard-linked into the artefact: an unchanged manifest never reinstalls.
 // - Local dependencies (`file:../lib`) resolve against the function's directory and are installed
@@ -26,6 +28,9 @@ export interface NpmBuilderOptions {
 }
 
 interface Manifest {
+  name?: unknown;
+  version?: unknown;
+  files?: unknown;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   [key: string]: unknown;
@@ -38,10 +43,10 @@ export class NpmBuilder implements Builder {
 
   async build(request: BuildRequest): Promise<BuildOutcome> {
     const { sourceDir, artefactDir } = request;
-    await copyTree(sourceDir, artefactDir, EXCLUDED, [artefactDir, request.cacheDir]);
     const manifestFile = path.join(sourceDir, 'package.json');
-    if (!fs.existsSync(manifestFile)) return {};
-    const manifest = readManifest(manifestFile);
+    const manifest = fs.existsSync(manifestFile) ? readManifest(manifestFile) : undefined;
+    await this.copySources(request, manifest);
+    if (!manifest) return {};
     const dependencies = { ...manifest.dependencies, ...manifest.optionalDependencies };
     if (Object.keys(dependencies).length === 0) return {};
 
@@ -56,6 +61,8 @@ export class NpmBuilder implements Builder {
       ...LOCKFILES.map((name) => readIfExists(path.join(sourceDir, name))),
       readIfExists(path.join(sourceDir, '.npmrc')),
       String(useCi),
+      // Native addons are compiled for the Node.js that npm runs with: another Node, another install.
+      nodeIdentity(),
     ]);
     const args = useCi
       ? ['ci', '--omit=dev', '--no-audit', '--no-fund']
@@ -68,15 +75,7 @@ export class NpmBuilder implements Builder {
       for (const name of [...LOCKFILES, '.npmrc']) {
         if (fs.existsSync(path.join(sourceDir, name))) fs.copyFileSync(path.join(sourceDir, name), path.join(workspace, name));
       }
-      const result = await runTool({
-        tool: 'npm',
-        command: this.options.npm ?? 'npm',
-        args,
-        cwd: workspace,
-        env: { npm_config_update_notifier: 'false' },
-        timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        missing: 'npm was not found on PATH: installing the dependencies of package.json needs npm (it comes with Node.js).',
-      });
+      const result = await this.npm(args, workspace);
       if (result.code !== 0) throw toolFailure(npmFailure(args[0]!, result.lastLines), result);
       // What SAM's clean-up actions remove: the registry credentials and npm's hidden lockfile.
       fs.rmSync(path.join(workspace, '.npmrc'), { force: true });
@@ -87,6 +86,54 @@ export class NpmBuilder implements Builder {
     if (fs.existsSync(modules)) await linkTree(modules, path.join(artefactDir, 'node_modules'));
     return lockfile ? {} : { warnings: ['package.json has no lockfile (package-lock.json): the installed dependency versions may change between builds.'] };
   }
+
+  /**
+   * The sources, as SAM copies them (through `npm pack`): when package.json's `files` or an ignore
+   * file may leave something out, the files npm would pack; otherwise the directory as it is. Either
+   * way without node_modules and .npmrc (registry credentials), with the lockfile.
+   */
+  private async copySources(request: BuildRequest, manifest: Manifest | undefined): Promise<void> {
+    const { sourceDir, artefactDir } = request;
+    const trimmed =
+      manifest && typeof manifest.name === 'string' && typeof manifest.version === 'string' && (Array.isArray(manifest.files) || hasIgnoreFile(sourceDir));
+    if (!trimmed) return copyTree(sourceDir, artefactDir, EXCLUDED, [artefactDir, request.cacheDir]);
+    const result = await this.npm(['pack', '--dry-run', '--json', '--ignore-scripts', '.'], sourceDir, true);
+    if (result.code !== 0) throw toolFailure('npm pack (the list of the package’s files) failed.', result);
+    const listed = (JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]?.files.map((file) => file.path) ?? [];
+    for (const file of new Set([...listed, ...LOCKFILES.filter((name) => fs.existsSync(path.join(sourceDir, name)))])) {
+      if (path.basename(file) === '.npmrc') continue;
+      await fs.promises.mkdir(path.dirname(path.join(artefactDir, file)), { recursive: true });
+      await fs.promises.copyFile(path.join(sourceDir, file), path.join(artefactDir, file));
+    }
+  }
+
+  private npm(args: string[], cwd: string, captureStdout = false): Promise<ToolResult> {
+    return runTool({
+      tool: 'npm',
+      command: this.options.npm ?? 'npm',
+      args,
+      cwd,
+      env: { npm_config_update_notifier: 'false' },
+      timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      captureStdout,
+      missing: 'npm was not found on PATH: building a Node.js function with a package.json needs npm (it comes with Node.js).',
+    });
+  }
+}
+
+/** Whether an .npmignore or .gitignore may trim what npm packs (npm-packlist reads them in every folder). */
+function hasIgnoreFile(dir: string): boolean {
+  return fs.readdirSync(dir, { withFileTypes: true }).some((entry) => {
+    if (entry.isDirectory()) return !EXCLUDED(entry.name, true) && hasIgnoreFile(path.join(dir, entry.name));
+    return entry.name === '.npmignore' || entry.name === '.gitignore';
+  });
+}
+
+/** The Node.js on PATH (npm's), by real path and modification time. */
+function nodeIdentity(): string {
+  const node = findOnPath('node');
+  if (!node) return '';
+  return `${node}@${fs.statSync(node).mtimeMs}`;
 }
 
 function readManifest(file: string): Manifest {

@@ -104,6 +104,7 @@ describe('npm builder', function () {
       'fn/node_modules/stale/index.js': '',
       'fn/.git/HEAD': '',
       'fn/.npmrc': '//registry.example/:_authToken=secret\n',
+      'fn/tests/unit.js': '',
     }),
   );
 
@@ -114,6 +115,7 @@ describe('npm builder', function () {
       log.join('\n'),
     );
     assert.ok(fs.existsSync(path.join(dir, 'app.js')));
+    assert.ok(fs.existsSync(path.join(dir, 'tests', 'unit.js')));
     for (const left of ['node_modules/stale', '.git', '.npmrc', 'node_modules/mocha']) {
       assert.ok(!fs.existsSync(path.join(dir, left)), `${left} is in the artefact`);
     }
@@ -123,6 +125,25 @@ describe('npm builder', function () {
       encoding: 'utf8',
     });
     assert.equal(result.trim(), 'from dep');
+  });
+
+  it('leaves out what npm pack would leave out (.npmignore, package.json files), as SAM packs the sources', async () => {
+    write({ 'fn/.npmignore': 'tests/*\n', 'fn/lib/util.js': '', 'fn/package-lock.json': '{}' });
+    const ignored = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'), 'ignored');
+    assert.ok(fs.existsSync(path.join(ignored.dir, 'app.js')) && fs.existsSync(path.join(ignored.dir, 'lib', 'util.js')));
+    assert.ok(fs.existsSync(path.join(ignored.dir, 'package-lock.json')));
+    for (const left of ['tests', '.npmrc', '.git', 'node_modules/stale']) assert.ok(!fs.existsSync(path.join(ignored.dir, left)), `${left} is in the artefact`);
+
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'fn', 'package.json'), 'utf8')) as object;
+    write({ 'fn/package.json': JSON.stringify({ ...manifest, files: ['app.js'] }) });
+    const listed = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'), 'listed');
+    assert.ok(fs.existsSync(path.join(listed.dir, 'app.js')) && !fs.existsSync(path.join(listed.dir, 'lib')));
+    assert.equal(
+      execFileSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(listed.dir, 'app.js'))}).handler().then(console.log)`], {
+        encoding: 'utf8',
+      }).trim(),
+      'from dep',
+    );
   });
 
   it('reuses the installed dependencies while package.json is unchanged, and reinstalls when it changes', async () => {
@@ -398,6 +419,8 @@ describe('builderFor', () => {
     assert.equal(chosen(fnDef('fn', 'provided.al2', { build: withMethod('go1.x', 'fn') })), 'go');
     assert.equal(chosen(fnDef('fn', 'nodejs20.x', { build: withMethod('nodejs20.x', 'fn') })), 'npm');
     assert.equal(chosen(fnDef('fn', 'python3.12', { build: withMethod('python3.12', 'fn') })), 'pip');
+    assert.equal(chosen(fnDef('fn', 'nodejs22.x', { build: withMethod('esbuild', 'fn') })), 'esbuild');
+    assert.equal(chosen(fnDef('fn', 'nodejs22.x', { build: withMethod('image', 'fn') })), 'image');
     assert.equal(chosen(fnDef('fn', 'provided.al2023', { build: withMethod('rust-cargolambda', 'fn') })), undefined);
   });
 
