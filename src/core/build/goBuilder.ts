@@ -7,8 +7,10 @@ import type { BuildOutcome, BuildRequest, Builder } from './types';
 // `go build [-trimpath] -o <artefact>/bootstrap <CodeUri>` in CodeUri, with GOOS=linux and GOARCH
 // from the function's architecture, and — when the CodeUri holds no Go files — once more with the
 // package at CodeUri/<Handler>. For provided.* runtimes the binary is `bootstrap`, for the retired
-// go1.x runtime it is named after the Handler. CGO_ENABLED=0 as `sam build` builds Go functions
-// (the environment's own CGO_ENABLED wins when set).
+// go1.x runtime it is named after the Handler. aws-lambda-builders sets only GOOS and GOARCH; we
+// also default CGO_ENABLED to 0 (a static binary that does not need this machine's libc, as
+// aws-lambda-go advises for Lambda) unless the environment sets it. No other flag: SAM passes none
+// (TrimGoPath adds -trimpath; GOFLAGS from the environment apply as with SAM).
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 

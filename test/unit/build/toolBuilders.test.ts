@@ -314,6 +314,8 @@ describe('makefile builder', function () {
 
 describe('go builder', function () {
   this.timeout(120_000);
+  // The builder's defaults, whatever this machine's environment says.
+  environmentEach({ CGO_ENABLED: undefined, GOFLAGS: undefined });
   const goFn = (extra: Partial<FunctionDefinition> = {}) =>
     fnDef('fn', 'provided.al2023', { handler: 'bootstrap', build: withMethod('go1.x', 'fn'), ...extra });
   const main = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("hello from go") }\n';
@@ -338,6 +340,20 @@ describe('go builder', function () {
 
     const arm = await build(new GoBuilder(), goFn({ architectures: ['arm64'] }), 'arm');
     assert.equal(elfMachine(path.join(arm.dir, 'bootstrap')), 183);
+  });
+
+  it('links statically (CGO_ENABLED=0), so the binary needs no libc of this machine', async () => {
+    write({
+      'fn/go.mod': 'module example.com/hello\n\ngo 1.19\n',
+      // The net package links the C resolver whenever cgo is on.
+      'fn/main.go': 'package main\n\nimport (\n\t"fmt"\n\t"net"\n)\n\nfunc main() { fmt.Println(net.LookupHost("localhost")) }\n',
+    });
+    const { dir } = await build(new GoBuilder(), goFn());
+    const binary = fs.readFileSync(path.join(dir, 'bootstrap'));
+    const [offset, size, count] = [Number(binary.readBigUInt64LE(0x20)), binary.readUInt16LE(0x36), binary.readUInt16LE(0x38)];
+    const PT_INTERP = 3;
+    const types = Array.from({ length: count }, (_, i) => binary.readUInt32LE(offset + i * size));
+    assert.ok(types.length > 0 && !types.includes(PT_INTERP), 'the bootstrap asks for a dynamic loader');
   });
 
   it('builds the package at CodeUri/<Handler> when the CodeUri has no Go files', async () => {
