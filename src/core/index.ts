@@ -28,7 +28,7 @@ export type { FunctionVersions } from './versions/functionVersions';
 export type { AliasRecord, VersionRecord } from './versions/versionStore';
 
 // The event stream, log lines, metrics and the timeline.
-export type { TelemetryEvent, TelemetryType, AsyncLifecycleRecord } from './telemetry/events';
+export type { TelemetryEvent, TelemetryType, AsyncLifecycleRecord, BuildRecord } from './telemetry/events';
 export { formatLogLine, formatTerminalLine } from './telemetry/logFormat';
 export { ALL_VERSIONS, describeSummary, MetricsRecorder, type MetricsChartData, type MetricsKey, type MetricsSummary } from './metrics/metricsRecorder';
 export {

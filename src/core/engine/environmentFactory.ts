@@ -28,6 +28,8 @@ export class EnvironmentFactory {
     private readonly settings: WorkbenchSettings,
     stateDir: string,
     private readonly telemetry: TelemetryStream,
+    /** Why a function's $LATEST cannot start: its last build failed. */
+    private readonly builds: { failureOf(functionName: string): Error | undefined },
   ) {
     const warn = (message: string) => telemetry.emit('workbench.warning', { message });
     this.runtimes = new Map<string, RuntimeAdapter>([
@@ -40,8 +42,10 @@ export class EnvironmentFactory {
   }
 
   create(fn: FunctionDefinition, version: string, initializationType: InitializationType): ExecutionEnvironment {
+    const failure = version === '$LATEST' ? this.builds.failureOf(fn.functionName) : undefined;
     // A function the template reader found it cannot run (e.g. an image not FROM an AWS base image) fails alone, with the reader's reason.
-    const runtime = fn.unsupported !== undefined ? failingAdapter(fn.unsupported) : this.runtimeFor(fn.runtime);
+    const unrunnable = failure?.message ?? fn.unsupported;
+    const runtime = unrunnable !== undefined ? failingAdapter(unrunnable) : this.runtimeFor(fn.runtime);
     // SAM's --env-vars apply to every version: they say where this machine's run points (a local
     // table, a test endpoint), not what was published; a debug session's own variables win.
     const launch = this.debugModes.launchOf(applyEnvironmentOverrides(fn, this.settings.environmentOverrides));

@@ -61,6 +61,8 @@ export interface WorkbenchSettings {
   eventSourceMappings?: boolean;
   /** Queues and streams on real endpoints instead of embedded: logical id, name or ARN → endpoint. */
   sourceEndpoints?: SourceEndpoints;
+  /** Build functions as `sam build` would (BuildMethod esbuild, dependencies…) at open and on hot reload (default true). */
+  build?: boolean;
   /** Watch the template, code and layer directories and retire $LATEST environments on changes (default true). */
   hotReload?: boolean;
 }
