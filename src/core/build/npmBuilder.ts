@@ -53,21 +53,22 @@ export class NpmBuilder implements Builder {
     const lockfile = LOCKFILES.find((name) => fs.existsSync(path.join(sourceDir, name)));
     const rewritten = withAbsoluteLocalPaths(manifest, sourceDir);
     // npm ci refuses a package.json that disagrees with the lockfile: it gets the file as written.
-    const useCi = request.fn.build?.properties.UseNpmCi === true && lockfile !== undefined && !rewritten.localDependencies;
+    const useCi = request.fn.build?.properties.UseNpmCi === true && lockfile !== undefined && rewritten.localPaths.length === 0;
     const installManifest = useCi ? fs.readFileSync(manifestFile, 'utf8') : rewritten.text;
-    const localDependencies = !useCi && rewritten.localDependencies;
+    const localPaths = useCi ? [] : rewritten.localPaths;
     const key = hashOf([
       installManifest,
       ...LOCKFILES.map((name) => readIfExists(path.join(sourceDir, name))),
       readIfExists(path.join(sourceDir, '.npmrc')),
       String(useCi),
+      ...localPaths.map(localPackageStamp),
       // Native addons are compiled for the Node.js that npm runs with: another Node, another install.
       nodeIdentity(),
     ]);
     const args = useCi
       ? ['ci', '--omit=dev', '--no-audit', '--no-fund']
       : ['install', '-q', '--no-audit', '--no-fund', '--no-save', '--unsafe-perm', '--omit=dev'];
-    if (localDependencies) args.push('--install-links');
+    if (localPaths.length > 0) args.push('--install-links');
 
     const { dir, reused } = await cachedDirectory(path.join(request.cacheDir, 'npm'), key, async (workspace) => {
       request.log(`npm ${args.join(' ')}`);
@@ -149,23 +150,38 @@ function readManifest(file: string): Manifest {
 const LOCAL_SPEC = /^(file:|link:)?(\.{1,2}(\/|$)|~\/)/;
 
 /** package.json as npm gets it in the cache directory: relative `file:` dependencies made absolute. */
-function withAbsoluteLocalPaths(manifest: Manifest, sourceDir: string): { text: string; localDependencies: boolean } {
-  let localDependencies = false;
+function withAbsoluteLocalPaths(manifest: Manifest, sourceDir: string): { text: string; localPaths: string[] } {
+  const localPaths: string[] = [];
   const rewrite = (deps: Record<string, string> | undefined) => {
     if (!deps) return deps;
     return Object.fromEntries(
       Object.entries(deps).map(([name, spec]) => {
         const match = LOCAL_SPEC.exec(spec);
         if (!match || spec.startsWith('~')) return [name, spec];
-        localDependencies = true;
-        return [name, `${match[1] ?? 'file:'}${path.resolve(sourceDir, spec.slice(match[1]?.length ?? 0))}`];
+        const absolute = path.resolve(sourceDir, spec.slice(match[1]?.length ?? 0));
+        localPaths.push(absolute);
+        return [name, `${match[1] ?? 'file:'}${absolute}`];
       }),
     );
   };
   const rewritten: Manifest = { ...manifest, dependencies: rewrite(manifest.dependencies), optionalDependencies: rewrite(manifest.optionalDependencies) };
-  // devDependencies are never installed (--omit=dev), but npm still resolves their local paths.
+  // Never installed (--omit=dev), yet npm would still resolve them: from the registry, or local
+  // paths against the wrong directory.
   delete rewritten.devDependencies;
-  return { text: JSON.stringify(rewritten, null, 2), localDependencies };
+  return { text: JSON.stringify(rewritten, null, 2), localPaths };
+}
+
+/** Sizes and modification times of a local package's files: an edited local package is reinstalled. */
+function localPackageStamp(target: string): string {
+  const stamps: string[] = [];
+  const walk = (file: string) => {
+    const stat = fs.statSync(file, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (!stat.isDirectory()) stamps.push(`${file}:${stat.size}:${stat.mtimeMs}`);
+    else for (const name of fs.readdirSync(file)) if (!EXCLUDED(name, true)) walk(path.join(file, name));
+  };
+  walk(target);
+  return stamps.join('\n');
 }
 
 const NETWORK_CODES = /\b(ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENETUNREACH)\b/;

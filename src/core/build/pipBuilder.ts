@@ -97,6 +97,7 @@ export class PipBuilder implements Builder {
         args: [...args, target],
         // Relative paths in requirements.txt (./wheels/x.whl, -e ./lib) are relative to the function.
         cwd: sourceDir,
+        // Bytecode compiled at install time (pip's default) spares every cold start compiling the packages.
         env: { PIP_ROOT_USER_ACTION: 'ignore', PYTHONDONTWRITEBYTECODE: undefined },
         timeoutMs: this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         keep: /^(Looking in indexes|WARNING: Retrying|ERROR:)|No module named pip/,

@@ -146,7 +146,7 @@ describe('npm builder', function () {
     );
   });
 
-  it('reuses the installed dependencies while package.json is unchanged, and reinstalls when it changes', async () => {
+  it('reuses the installed dependencies while package.json is unchanged, and reinstalls when it or a local package changes', async () => {
     await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'), 'first');
     const second = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'), 'second');
     assert.ok(!second.log.some((line) => line.startsWith('npm install')), second.log.join('\n'));
@@ -162,6 +162,14 @@ describe('npm builder', function () {
       third.log.some((line) => line.startsWith('npm install')),
       third.log.join('\n'),
     );
+
+    write({ 'dep/index.js': `module.exports = 'from the edited dep';` });
+    const fourth = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'), 'fourth');
+    assert.ok(
+      fourth.log.some((line) => line.startsWith('npm install')),
+      fourth.log.join('\n'),
+    );
+    assert.equal(fs.readFileSync(path.join(fourth.dir, 'node_modules', 'dep', 'index.js'), 'utf8'), `module.exports = 'from the edited dep';`);
   });
 
   it('only copies a function whose package.json has no dependencies', async () => {
