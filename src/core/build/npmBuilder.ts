@@ -102,7 +102,8 @@ export class NpmBuilder implements Builder {
     if (result.code !== 0) throw toolFailure('npm pack (the list of the package’s files) failed.', result);
     const listed = (JSON.parse(result.stdout) as { files: { path: string }[] }[])[0]?.files.map((file) => file.path) ?? [];
     for (const file of new Set([...listed, ...LOCKFILES.filter((name) => fs.existsSync(path.join(sourceDir, name)))])) {
-      if (path.basename(file) === '.npmrc') continue;
+      // npm packs what is not ignored, our state directory (when it lives in the sources) included.
+      if (file.split('/').some((part) => EXCLUDED(part, false))) continue;
       await fs.promises.mkdir(path.dirname(path.join(artefactDir, file)), { recursive: true });
       await fs.promises.copyFile(path.join(sourceDir, file), path.join(artefactDir, file));
     }

@@ -128,11 +128,13 @@ describe('npm builder', function () {
   });
 
   it('leaves out what npm pack would leave out (.npmignore, package.json files), as SAM packs the sources', async () => {
-    write({ 'fn/.npmignore': 'tests/*\n', 'fn/lib/util.js': '', 'fn/package-lock.json': '{}' });
+    write({ 'fn/.npmignore': 'tests/*\n', 'fn/lib/util.js': '', 'fn/package-lock.json': '{}', 'fn/.lambda-workbench/store/x': '' });
     const ignored = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'), 'ignored');
     assert.ok(fs.existsSync(path.join(ignored.dir, 'app.js')) && fs.existsSync(path.join(ignored.dir, 'lib', 'util.js')));
     assert.ok(fs.existsSync(path.join(ignored.dir, 'package-lock.json')));
-    for (const left of ['tests', '.npmrc', '.git', 'node_modules/stale']) assert.ok(!fs.existsSync(path.join(ignored.dir, left)), `${left} is in the artefact`);
+    for (const left of ['tests', '.npmrc', '.git', 'node_modules/stale', '.lambda-workbench']) {
+      assert.ok(!fs.existsSync(path.join(ignored.dir, left)), `${left} is in the artefact`);
+    }
 
     const manifest = JSON.parse(fs.readFileSync(path.join(root, 'fn', 'package.json'), 'utf8')) as object;
     write({ 'fn/package.json': JSON.stringify({ ...manifest, files: ['app.js'] }) });
