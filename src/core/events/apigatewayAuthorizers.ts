@@ -1,4 +1,4 @@
-import { option, resolveOptions, type EventContext, type EventOptionValues, type OptionSpec } from './common';
+import { clfTime, option, resolveOptions, type EventContext, type EventOptionValues, type OptionSpec } from './common';
 
 // The events of API Gateway (REST API) Lambda authorizers: a TOKEN authorizer's (`apigateway
 // authorizer`) and a REQUEST authorizer's (`apigateway request-authorizer`). Option names and
@@ -30,7 +30,7 @@ function methodArn(ctx: EventContext): string {
 /** `apigateway authorizer`: a TOKEN authorizer's input. */
 export function apigatewayTokenAuthorizerEvent(values: EventOptionValues = {}) {
   const ctx = resolveOptions(APIGATEWAY_AUTHORIZER_OPTIONS, values);
-  return { type: 'TOKEN', authorizationToken: ctx.string('token'), methodArn: methodArn(ctx) };
+  return { type: 'TOKEN' as const, authorizationToken: ctx.string('token'), methodArn: methodArn(ctx) };
 }
 
 function amzDate(ms: number): string {
@@ -48,23 +48,29 @@ export function apigatewayRequestAuthorizerEvent(values: EventOptionValues = {})
   const notBefore = new Date(ctx.now - 365 * 86400_000);
   const notAfter = new Date(ctx.now + 365 * 86400_000);
   const certDate = (d: Date) => d.toUTCString().replace(/^\w+, (\d+) (\w+) (\d+) (\S+) GMT$/, '$2 $1 $4 $3 GMT');
+  const headers: Record<string, string> = {
+    'X-AMZ-Date': amzDate(ctx.now),
+    Accept: '*/*',
+    ...ctx.stringMap('headers'),
+    'CloudFront-Viewer-Country': 'US',
+    'CloudFront-Forwarded-Proto': 'https',
+    'CloudFront-Is-Tablet-Viewer': 'false',
+    'CloudFront-Is-Mobile-Viewer': 'false',
+    'User-Agent': 'curl/8.5.0',
+  };
+  const query = ctx.stringMap('querystringparameters') ?? {};
+  const multi = (map: Record<string, string>) => Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [v]]));
   return {
-    type: 'REQUEST',
+    type: 'REQUEST' as const,
     methodArn: methodArn(ctx),
     resource: resourcePath,
     path: resourcePath,
     httpMethod: method,
-    headers: {
-      'X-AMZ-Date': amzDate(ctx.now),
-      Accept: '*/*',
-      ...ctx.stringMap('headers'),
-      'CloudFront-Viewer-Country': 'US',
-      'CloudFront-Forwarded-Proto': 'https',
-      'CloudFront-Is-Tablet-Viewer': 'false',
-      'CloudFront-Is-Mobile-Viewer': 'false',
-      'User-Agent': 'curl/8.5.0',
-    },
-    queryStringParameters: ctx.stringMap('querystringparameters') ?? {},
+    headers,
+    // API Gateway sends the multi-value forms too (SAM's template leaves them out).
+    multiValueHeaders: multi(headers),
+    queryStringParameters: query,
+    multiValueQueryStringParameters: multi(query),
     pathParameters: {},
     stageVariables: ctx.stringMap('stage-variables') ?? {},
     requestContext: {
@@ -73,9 +79,22 @@ export function apigatewayRequestAuthorizerEvent(values: EventOptionValues = {})
       resourceId: ctx.random.lower(6),
       stage: ctx.string('stage'),
       requestId: ctx.random.uuid(),
+      // The REST API identity, null where the caller has none (SAM's template has only apiKey, sourceIp and clientCert).
       identity: {
+        cognitoIdentityPoolId: null,
+        accountId: null,
+        cognitoIdentityId: null,
+        caller: null,
         apiKey: ctx.random.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 40),
+        apiKeyId: ctx.random.lower(10),
         sourceIp: ctx.string('source-ip'),
+        principalOrgId: null,
+        accessKey: null,
+        cognitoAuthenticationType: null,
+        cognitoAuthenticationProvider: null,
+        userArn: null,
+        userAgent: 'curl/8.5.0',
+        user: null,
         clientCert: {
           clientCertPem: '-----BEGIN CERTIFICATE-----\n' + ctx.random.base64(48) + '\n-----END CERTIFICATE-----',
           subjectDN: 'www.example.com',
@@ -87,6 +106,10 @@ export function apigatewayRequestAuthorizerEvent(values: EventOptionValues = {})
       resourcePath,
       httpMethod: method,
       apiId: ctx.string('restApiId'),
+      // API Gateway sends these too (SAM's template leaves them out).
+      protocol: 'HTTP/1.1',
+      requestTime: clfTime(ctx.now),
+      requestTimeEpoch: ctx.now,
     },
   };
 }

@@ -1,4 +1,4 @@
-import { option, resolveOptions, type EventOptionValues, type OptionSpec } from './common';
+import { option, resolveOptions, type EventContext, type EventOptionValues, type OptionSpec } from './common';
 
 // Lambda@Edge events: one CloudFront record with the viewer or origin request (and, for response
 // triggers, the response). Headers are CloudFront's: lower-case name → [{ key, value }]. The types
@@ -36,34 +36,38 @@ export function cloudFrontHeaders(pairs: Record<string, string>): CloudFrontHead
 
 const HOST = { Host: 'd123.cf.net' };
 
+type EdgeEventType = 'viewer-request' | 'origin-response';
+
+/** The record's config: Lambda@Edge also sends the distribution's domain, the trigger and a request id (SAM's templates have only the id). */
+function edgeConfig(ctx: EventContext, eventType: EdgeEventType) {
+  return {
+    distributionDomainName: `d${ctx.random.lower(13)}.cloudfront.net`,
+    distributionId: ctx.string('distribution-id'),
+    eventType,
+    requestId: ctx.random.base64(42).replace(/[+/]/g, '_'),
+  };
+}
+
 interface RequestShape {
   /** Headers besides Host (which comes first). */
   headers: Record<string, string>;
   querystring?: string;
-  /** The blueprint's event leaves the viewer address out. */
-  noClientIp?: boolean;
-  response?: { statusDescription: string; headers: Record<string, string> };
+}
+
+function edgeRequest(ctx: EventContext, shape: RequestShape) {
+  return {
+    uri: ctx.string('uri'),
+    querystring: shape.querystring ?? '',
+    method: ctx.string('method'),
+    clientIp: ctx.string('client-ip'),
+    headers: cloudFrontHeaders({ ...HOST, ...shape.headers }),
+  };
 }
 
 function requestEvent(shape: RequestShape, specs: readonly OptionSpec[] = CLOUDFRONT_REQUEST_OPTIONS) {
   return (values: EventOptionValues = {}) => {
     const ctx = resolveOptions(specs, values);
-    const headers = cloudFrontHeaders({ ...HOST, ...shape.headers });
-    const request = {
-      uri: ctx.string('uri'),
-      ...(shape.querystring !== undefined ? { querystring: shape.querystring } : {}),
-      method: ctx.string('method'),
-      ...(shape.noClientIp ? {} : { clientIp: ctx.string('client-ip') }),
-      headers,
-    };
-    const cf = shape.response
-      ? {
-          config: { distributionId: ctx.string('distribution-id') },
-          request,
-          response: { status: '200', statusDescription: shape.response.statusDescription, headers: cloudFrontHeaders(shape.response.headers) },
-        }
-      : { config: { distributionId: ctx.string('distribution-id') }, request };
-    return { Records: [{ cf }] };
+    return { Records: [{ cf: { config: edgeConfig(ctx, 'viewer-request'), request: edgeRequest(ctx, shape) } }] };
   };
 }
 
@@ -74,10 +78,12 @@ export const cloudFrontAbTestEvent = requestEvent({
   headers: { ...TEST_AGENT, Cookie: 'SomeCookie=1; AnotherOne=A; X-Experiment-Name=B' },
 });
 /** `cloudfront access-request-in-response`: an origin response trigger sees the request too. */
-export const cloudFrontAccessRequestInResponseEvent = requestEvent({
-  headers: { 'User-Name': 'CloudFront' },
-  response: { statusDescription: 'OK', headers: { 'X-Cache': 'Hello from Cloudfront' } },
-});
+export function cloudFrontAccessRequestInResponseEvent(values: EventOptionValues = {}) {
+  const ctx = resolveOptions(CLOUDFRONT_REQUEST_OPTIONS, values);
+  const request = edgeRequest(ctx, { headers: { 'User-Name': 'CloudFront' } });
+  const response = { status: '200', statusDescription: 'OK', headers: cloudFrontHeaders({ 'X-Cache': 'Hello from Cloudfront' }) };
+  return { Records: [{ cf: { config: edgeConfig(ctx, 'origin-response'), request, response } }] };
+}
 /** `cloudfront http-redirect` */
 export const cloudFrontHttpRedirectEvent = requestEvent({ headers: { 'User-Agent': 'test-agent' } });
 /** `cloudfront modify-querystring` */
@@ -92,7 +98,7 @@ export const cloudFrontNormalizeQueryStringEvent = requestEvent({
 /** `cloudfront redirect-on-viewer-country` */
 export const cloudFrontRedirectOnViewerCountryEvent = requestEvent({ headers: { 'CloudFront-Viewer-Country': 'TW' } });
 /** `cloudfront redirect-unauthenticated-users`: no credentials in the query string. */
-export const cloudFrontRedirectUnauthenticatedEvent = requestEvent({ headers: {}, querystring: 'foo=bar', noClientIp: true });
+export const cloudFrontRedirectUnauthenticatedEvent = requestEvent({ headers: {}, querystring: 'foo=bar' });
 /** `cloudfront response-generation`: the function answers without the origin. */
 export const cloudFrontResponseGenerationEvent = requestEvent({ headers: {} });
 /** `cloudfront serve-object-on-viewer-device`: the device-type headers CloudFront adds. */
@@ -115,7 +121,7 @@ export function cloudFrontModifyResponseHeaderEvent(values: EventOptionValues = 
     Records: [
       {
         cf: {
-          config: { distributionId: ctx.string('distribution-id') },
+          config: edgeConfig(ctx, 'origin-response'),
           response: {
             status: ctx.string('status'),
             statusDescription: 'OK',

@@ -25,15 +25,15 @@ export function connectContactFlowEvent(values: EventOptionValues = {}) {
   const contactId = ctx.string('contact-id');
   const phone = ctx.string('phone-number');
   return {
-    Name: 'ContactFlowEvent',
+    Name: 'ContactFlowEvent' as const,
     Details: {
       ContactData: {
         Attributes: {},
-        Channel: 'VOICE',
+        Channel: 'VOICE' as const,
         ContactId: contactId,
-        CustomerEndpoint: { Address: phone, Type: 'TELEPHONE_NUMBER' },
+        CustomerEndpoint: { Address: phone, Type: 'TELEPHONE_NUMBER' as const },
         InitialContactId: contactId,
-        InitiationMethod: 'API',
+        InitiationMethod: 'API' as const,
         InstanceARN: ctx.arn('connect', `instance/${ctx.random.uuid()}`),
         MediaStreams: {
           Customer: {
@@ -46,7 +46,7 @@ export function connectContactFlowEvent(values: EventOptionValues = {}) {
         },
         PreviousContactId: contactId,
         Queue: null,
-        SystemEndpoint: { Address: phone, Type: 'TELEPHONE_NUMBER' },
+        SystemEndpoint: { Address: phone, Type: 'TELEPHONE_NUMBER' as const },
       },
       Parameters: ctx.stringMap('parameters') ?? {},
     },

@@ -1,4 +1,4 @@
-import { option, resolveOptions, type EventOptionValues, type OptionSpec } from './common';
+import { EventOptionError, option, resolveOptions, type EventOptionValues, type OptionSpec } from './common';
 
 // Developer-tool events: a CodeCommit trigger (`codecommit repository`), a CodePipeline job
 // (`codepipeline job`) and a CloudFormation custom resource request (`cloudformation
@@ -24,7 +24,8 @@ export const CLOUDFORMATION_REQUEST_OPTIONS: readonly OptionSpec[] = [
   option('stack', 'string', 'MyStack', 'stack name'),
   option('logical-id', 'string', 'MyTestResource', 'logical id of the custom resource'),
   option('resource-type', 'string', 'Custom::TestResource', 'resource type'),
-  option('properties', 'json', '{"List":["1","2","3"]}', 'ResourceProperties besides StackName, JSON object'),
+  option('properties', 'json', '{"List":["1","2","3"]}', 'ResourceProperties besides ServiceToken and StackName, JSON object'),
+  option('service-token', 'string', undefined, "the handler's ARN (default: a function of the stack)"),
 ];
 
 /** `codecommit repository`: a repository trigger's event (one pushed reference). */
@@ -60,7 +61,7 @@ export function codepipelineJobEvent(values: EventOptionValues = {}) {
   const artifact = (name: string, revision: string | null, bucket: string, key: string) => ({
     revision,
     name,
-    location: { type: 'S3', s3Location: { objectKey: ctx.string(key), bucketName: ctx.string(bucket) } },
+    location: { type: 'S3' as const, s3Location: { objectKey: ctx.string(key), bucketName: ctx.string(bucket) } },
   });
   return {
     'CodePipeline.job': {
@@ -80,32 +81,53 @@ export function codepipelineJobEvent(values: EventOptionValues = {}) {
   };
 }
 
-function cloudformationRequest(requestType: 'Create' | 'Update' | 'Delete') {
-  return (values: EventOptionValues = {}) => {
-    const ctx = resolveOptions(CLOUDFORMATION_REQUEST_OPTIONS, values);
-    const stack = ctx.string('stack');
-    const extra = ctx.json('properties');
-    const properties = { StackName: stack, ...(extra && typeof extra === 'object' && !Array.isArray(extra) ? extra : {}) };
-    const requestId = ctx.random.uuid();
-    const stackId = ctx.arn('cloudformation', `stack/${stack}/${ctx.random.uuid()}`);
-    return {
-      RequestType: requestType,
-      ResponseURL: `https://cloudformation-custom-resource-response-${ctx.region.replace(/-/g, '')}.s3.${ctx.region}.amazonaws.com/${encodeURIComponent(stackId)}%7C${ctx.string('logical-id')}%7C${requestId}?X-Amz-Expires=7200`,
-      StackId: stackId,
-      RequestId: requestId,
-      ResourceType: ctx.string('resource-type'),
-      LogicalResourceId: ctx.string('logical-id'),
-      // Update and Delete requests name the resource CloudFormation created; Update has the old properties too.
-      ...(requestType === 'Create' ? {} : { PhysicalResourceId: `${stack}-${ctx.string('logical-id')}-${ctx.random.upper(12)}` }),
-      ResourceProperties: properties,
-      ...(requestType === 'Update' ? { OldResourceProperties: properties } : {}),
-    };
+interface CloudFormationRequestBase {
+  ServiceToken: string;
+  ResponseURL: string;
+  StackId: string;
+  RequestId: string;
+  ResourceType: string;
+  LogicalResourceId: string;
+  ResourceProperties: { ServiceToken: string; [name: string]: unknown };
+}
+
+/** What every request has; `physical` names the resource CloudFormation created (Update, Delete). */
+function cloudformationBase(values: EventOptionValues): CloudFormationRequestBase & { physical: string } {
+  const ctx = resolveOptions(CLOUDFORMATION_REQUEST_OPTIONS, values);
+  const stack = ctx.string('stack');
+  const extra = ctx.json('properties');
+  if (extra !== undefined && (!extra || typeof extra !== 'object' || Array.isArray(extra))) throw new EventOptionError('--properties: expected a JSON object');
+  const serviceToken = ctx.optionalString('service-token') ?? ctx.arn('lambda', `function:${stack}-CustomResourceHandler`);
+  const requestId = ctx.random.uuid();
+  const stackId = ctx.arn('cloudformation', `stack/${stack}/${ctx.random.uuid()}`);
+  const logicalId = ctx.string('logical-id');
+  return {
+    // CloudFormation sends the handler's ARN at the top and in the properties (SAM's template has neither).
+    ServiceToken: serviceToken,
+    ResponseURL: `https://cloudformation-custom-resource-response-${ctx.region.replace(/-/g, '')}.s3.${ctx.region}.amazonaws.com/${encodeURIComponent(stackId)}%7C${logicalId}%7C${requestId}?X-Amz-Expires=7200`,
+    StackId: stackId,
+    RequestId: requestId,
+    ResourceType: ctx.string('resource-type'),
+    LogicalResourceId: logicalId,
+    ResourceProperties: { ServiceToken: serviceToken, StackName: stack, ...(extra as object | undefined) },
+    physical: `${stack}-${logicalId}-${ctx.random.upper(12)}`,
   };
 }
 
 /** `cloudformation create-request` */
-export const cloudformationCreateRequestEvent = cloudformationRequest('Create');
-/** `cloudformation update-request` (not in SAM: the create request's shape, with the physical id and old properties) */
-export const cloudformationUpdateRequestEvent = cloudformationRequest('Update');
+export function cloudformationCreateRequestEvent(values: EventOptionValues = {}) {
+  const { physical: _physical, ...base } = cloudformationBase(values);
+  return { RequestType: 'Create' as const, ...base };
+}
+
+/** `cloudformation update-request` (not in SAM: the create request's shape, with the physical id and the old properties) */
+export function cloudformationUpdateRequestEvent(values: EventOptionValues = {}) {
+  const { physical, ...base } = cloudformationBase(values);
+  return { RequestType: 'Update' as const, ...base, PhysicalResourceId: physical, OldResourceProperties: base.ResourceProperties };
+}
+
 /** `cloudformation delete-request` (not in SAM: the create request's shape, with the physical id) */
-export const cloudformationDeleteRequestEvent = cloudformationRequest('Delete');
+export function cloudformationDeleteRequestEvent(values: EventOptionValues = {}) {
+  const { physical, ...base } = cloudformationBase(values);
+  return { RequestType: 'Delete' as const, ...base, PhysicalResourceId: physical };
+}

@@ -45,7 +45,7 @@ export const KINESIS_FIREHOSE_CLOUDWATCH_LOGS_OPTIONS: readonly OptionSpec[] = [
   DELIVERY_STREAM,
 ];
 
-function firehoseEnvelope(ctx: EventContext, records: object[], extra: object = {}) {
+function firehoseEnvelope<TRecord>(ctx: EventContext, records: TRecord[], extra: object = {}) {
   return {
     invocationId: ctx.random.uuid(),
     deliveryStreamArn: ctx.arn('firehose', `deliverystream/${ctx.string('delivery-stream')}`),

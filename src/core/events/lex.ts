@@ -16,19 +16,27 @@ export const LEX_V2_OPTIONS: readonly OptionSpec[] = [
   option('alias-id', 'string', 'TSTALIASID', 'bot alias id'),
 ];
 
-type SlotValue = string | number;
+// Lex V1 sends slot values as strings (SAM's templates have numbers for DriverAge and Nights).
+type SlotValue = string;
 
-function lexV1(bot: string, intent: string, slots: (ctx: EventContext) => Record<string, SlotValue>) {
+function lexV1(bot: string, intent: string, transcript: string, slots: (ctx: EventContext) => Record<string, SlotValue>) {
   return (values: EventOptionValues = {}) => {
     const ctx = resolveOptions(LEX_V1_OPTIONS, values);
+    const filled = slots(ctx);
+    // Lex also sends what the user said, request attributes and each slot's resolution (SAM's templates leave them out).
+    const slotDetails = Object.fromEntries(
+      Object.entries(filled).map(([name, v]) => [name, { resolutions: [{ value: v }] as [{ value: string }], originalValue: v }]),
+    );
     return {
-      messageVersion: '1.0',
-      invocationSource: ctx.choice('invocation-source'),
+      messageVersion: '1.0' as const,
+      invocationSource: ctx.choice<'DialogCodeHook' | 'FulfillmentCodeHook'>('invocation-source'),
       userId: ctx.string('user-id'),
+      inputTranscript: transcript,
       sessionAttributes: {},
+      requestAttributes: null,
       bot: { name: bot, alias: '$LATEST', version: '$LATEST' },
-      outputDialogMode: ctx.choice('output-dialog-mode'),
-      currentIntent: { name: intent, slots: slots(ctx), confirmationStatus: 'None' },
+      outputDialogMode: ctx.choice<'Text' | 'Voice'>('output-dialog-mode'),
+      currentIntent: { name: intent, slots: filled, slotDetails, confirmationStatus: 'None' as const },
     };
   };
 }
@@ -37,23 +45,32 @@ function lexV1(bot: string, intent: string, slots: (ctx: EventContext) => Record
 const nextWeek = (ctx: EventContext) => new Date(ctx.now + 7 * 86400_000).toISOString().slice(0, 10);
 
 /** `lex book-car` */
-export const lexBookCarEvent = lexV1('BookTrip', 'BookCar', (ctx) => ({
+export const lexBookCarEvent = lexV1('BookTrip', 'BookCar', 'book a car in Chicago', (ctx) => ({
   PickUpCity: 'Chicago',
   PickUpDate: nextWeek(ctx),
   ReturnDate: nextWeek(ctx),
   CarType: 'economy',
-  DriverAge: 21,
+  DriverAge: '21',
 }));
 /** `lex book-hotel` */
-export const lexBookHotelEvent = lexV1('BookTrip', 'BookHotel', (ctx) => ({ Location: 'Chicago', CheckInDate: nextWeek(ctx), Nights: 4, RoomType: 'queen' }));
+export const lexBookHotelEvent = lexV1('BookTrip', 'BookHotel', 'book a hotel in Chicago', (ctx) => ({
+  Location: 'Chicago',
+  CheckInDate: nextWeek(ctx),
+  Nights: '4',
+  RoomType: 'queen',
+}));
 /** `lex make-appointment` */
-export const lexMakeAppointmentEvent = lexV1('MakeAppointment', 'MakeAppointment', (ctx) => ({
+export const lexMakeAppointmentEvent = lexV1('MakeAppointment', 'MakeAppointment', 'I would like a whitening', (ctx) => ({
   AppointmentType: 'whitening',
   Date: nextWeek(ctx),
   Time: '10:00',
 }));
 /** `lex order-flowers` */
-export const lexOrderFlowersEvent = lexV1('OrderFlowers', 'OrderFlowers', (ctx) => ({ FlowerType: 'lilies', PickupDate: nextWeek(ctx), PickupTime: '10:00' }));
+export const lexOrderFlowersEvent = lexV1('OrderFlowers', 'OrderFlowers', 'I would like to order lilies', (ctx) => ({
+  FlowerType: 'lilies',
+  PickupDate: nextWeek(ctx),
+  PickupTime: '10:00',
+}));
 
 interface LexV2Slot {
   shape: 'Scalar';
@@ -62,10 +79,12 @@ interface LexV2Slot {
 
 type LexV2Slots = Record<string, LexV2Slot | null>;
 
+type LexV2IntentState = 'InProgress' | 'ReadyForFulfillment';
+
 interface LexV2Intent {
   name: string;
   slots: LexV2Slots;
-  state: string;
+  state: LexV2IntentState;
   /** Absent for FallbackIntent, as Lex leaves its confidence out. */
   confidence?: number;
 }
@@ -93,13 +112,13 @@ interface LexV2Turn {
 function lexV2(turn: LexV2Turn) {
   return (values: EventOptionValues = {}) => {
     const ctx = resolveOptions(LEX_V2_OPTIONS, values);
-    const intentOf = (i: LexV2Intent) => ({ slots: i.slots, confirmationState: 'None', name: i.name, state: i.state });
+    const intentOf = (i: LexV2Intent) => ({ slots: i.slots, confirmationState: 'None' as const, name: i.name, state: i.state });
     const matched = turn.interpretations[0];
     return {
       sessionId: ctx.optionalString('session-id') ?? ctx.random.digits(15),
       inputTranscript: turn.transcript,
       interpretations: turn.interpretations.map((i) => ({ intent: intentOf(i), ...(i.confidence !== undefined ? { nluConfidence: i.confidence } : {}) })),
-      ...(turn.elicit ? { proposedNextState: { intent: intentOf(matched), dialogAction: { slotToElicit: turn.elicit, type: 'ElicitSlot' } } } : {}),
+      ...(turn.elicit ? { proposedNextState: { intent: intentOf(matched), dialogAction: { slotToElicit: turn.elicit, type: 'ElicitSlot' as const } } } : {}),
       responseContentType: 'text/plain; charset=utf-8',
       sessionState: {
         ...(turn.withActiveContexts ? { sessionAttributes: {}, activeContexts: [] } : {}),
@@ -111,7 +130,7 @@ function lexV2(turn: LexV2Turn) {
       transcriptions: [
         { transcription: turn.transcript, transcriptionConfidence: 1, resolvedSlots: turn.resolvedSlots, resolvedContext: { intent: matched.name } },
       ],
-      inputMode: 'Text',
+      inputMode: 'Text' as const,
       bot: {
         aliasName: 'TestBotAlias',
         aliasId: ctx.string('alias-id'),
@@ -126,7 +145,7 @@ function lexV2(turn: LexV2Turn) {
 
 const bookCar = (confidence?: number): LexV2Intent => ({ name: 'BookCar', slots: emptySlots(CAR_SLOTS), state: 'InProgress', confidence });
 const bookHotel = (confidence?: number): LexV2Intent => ({ name: 'BookHotel', slots: emptySlots(HOTEL_SLOTS), state: 'InProgress', confidence });
-const fallback = (state: string): LexV2Intent => ({ name: 'FallbackIntent', slots: {}, state });
+const fallback = (state: LexV2IntentState): LexV2Intent => ({ name: 'FallbackIntent', slots: {}, state });
 
 /** `lex-v2 book-car`: the first turn; Lex asks for the pick-up city. */
 export const lexV2BookCarEvent = lexV2({

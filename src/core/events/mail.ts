@@ -34,11 +34,11 @@ export function sesEmailReceivingEvent(values: EventOptionValues = {}) {
   const date = rfc5322(ctx.now - 2000);
   const sesMessageId = ctx.random.lower(40);
   const headerMessageId = `<${ctx.random.hex(20)}@${fromAddress.split('@')[1] ?? 'example.com'}>`;
-  const pass = { status: 'PASS' };
+  const pass = { status: 'PASS' as const };
   return {
     Records: [
       {
-        eventSource: 'aws:ses',
+        eventSource: 'aws:ses' as const,
         eventVersion: '1.0',
         ses: {
           mail: {
@@ -68,8 +68,10 @@ export function sesEmailReceivingEvent(values: EventOptionValues = {}) {
             timestamp: ctx.isoTime(-1000),
           },
           receipt: {
-            action: { functionArn: ctx.arn('lambda', `function:${ctx.string('function')}`), invocationType: 'Event', type: 'Lambda' },
+            action: { functionArn: ctx.arn('lambda', `function:${ctx.string('function')}`), invocationType: 'Event' as const, type: 'Lambda' as const },
             dkimVerdict: pass,
+            // SES sends DMARC's verdict too (SAM's template predates it).
+            dmarcVerdict: pass,
             processingTimeMillis: ctx.random.int(200, 900),
             recipients: [to],
             spamVerdict: pass,

@@ -49,6 +49,7 @@ export function appsyncResolverEvent(values: EventOptionValues = {}) {
   const ctx = resolveOptions(APPSYNC_RESOLVER_OPTIONS, values);
   const args = ctx.json('arguments');
   if (!args || typeof args !== 'object' || Array.isArray(args)) throw new EventOptionError('--arguments: expected a JSON object');
+  const fieldArguments = args as Record<string, unknown>;
   const sub = ctx.random.uuid();
   const issuer = `https://cognito-idp.${ctx.region}.amazonaws.com/${ctx.region}_${ctx.random.chars('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789', 9)}`;
   const seconds = Math.floor(ctx.now / 1000);
@@ -56,7 +57,7 @@ export function appsyncResolverEvent(values: EventOptionValues = {}) {
   const apiHost = `${ctx.random.lower(26)}.appsync-api.${ctx.region}.amazonaws.com`;
   const selection = ctx.list('selection');
   return {
-    arguments: args,
+    arguments: fieldArguments,
     identity: {
       claims: {
         sub,
@@ -110,6 +111,8 @@ export function appsyncResolverEvent(values: EventOptionValues = {}) {
         'sec-fetch-site': 'cross-site',
         'x-forwarded-port': '443',
       },
+      // No custom domain: AppSync sends null.
+      domainName: null,
     },
     prev: null,
     info: {

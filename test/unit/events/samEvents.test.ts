@@ -63,6 +63,26 @@ const ADJUSTMENTS: Record<string, Adjustments> = {
     },
     maps: [...HTTP_MAPS, 'requestContext.authorizer.jwt.claims'],
   },
+  'apigateway request-authorizer': {
+    maps: ['headers', 'multiValueHeaders', 'queryStringParameters', 'multiValueQueryStringParameters'],
+    // API Gateway sends the multi-value maps, the whole REST identity (null where the caller has none) and the
+    // request's protocol and time, as @types/aws-lambda's APIGatewayRequestAuthorizerEvent has them; SAM's template leaves them out.
+    extra: [
+      'multiValueHeaders',
+      'multiValueQueryStringParameters',
+      ...['cognitoIdentityPoolId', 'accountId', 'cognitoIdentityId', 'caller', 'apiKeyId', 'principalOrgId', 'accessKey'].map(
+        (k) => `requestContext.identity.${k}`,
+      ),
+      ...['cognitoAuthenticationType', 'cognitoAuthenticationProvider', 'userArn', 'userAgent', 'user'].map((k) => `requestContext.identity.${k}`),
+      'requestContext.protocol',
+      'requestContext.requestTime',
+      'requestContext.requestTimeEpoch',
+    ],
+  },
+  // AppSync sends the custom domain, null without one.
+  'appsync resolver': { extra: ['request.domainName'] },
+  // CloudFormation sends the handler's ARN at the top and in the properties.
+  'cloudformation create-request': { extra: ['ServiceToken', 'ResourceProperties.ServiceToken'] },
   // EventBridge events carry version "0"; SAM's template leaves it out.
   'cloudwatch scheduled-event': { extra: ['version'] },
   // Firehose names the delivery stream in every invocation; some of SAM's templates leave it out.
@@ -71,9 +91,39 @@ const ADJUSTMENTS: Record<string, Adjustments> = {
   'kinesis syslog': { extra: ['deliveryStreamArn'], kinds: { 'records[].approximateArrivalTimestamp': 'number' } },
   // The template misspells deliveryStreamArn; a stream-sourced delivery also names its source stream.
   'kinesis streams-as-source': { missing: ['deliverySteamArn'], extra: ['deliveryStreamArn', 'sourceKinesisStreamArn'] },
+  // SES sends DMARC's verdict too.
+  'ses email-receiving': { extra: ['Records[].ses.receipt.dmarcVerdict', 'Records[].ses.receipt.dmarcVerdict.status'] },
   // s3VersionId is null for unversioned buckets; the template's object is versioned.
   's3 batch-invocation': { options: { 'version-id': '1' } },
 };
+
+// Lambda@Edge sends the distribution's domain, the trigger and a request id in config, and every
+// request has querystring ("" when none) and clientIp; SAM's templates have some of these.
+const EDGE_CONFIG = ['distributionDomainName', 'eventType', 'requestId'].map((k) => `Records[].cf.config.${k}`);
+for (const type of [
+  'ab-test',
+  'access-request-in-response',
+  'http-redirect',
+  'multiple-remote-calls-aggregate-response',
+  'redirect-on-viewer-country',
+  'response-generation',
+  'serve-object-on-viewer-device',
+  'simple-remote-call',
+]) {
+  ADJUSTMENTS[`cloudfront ${type}`] = { extra: [...EDGE_CONFIG, 'Records[].cf.request.querystring'] };
+}
+for (const type of ['modify-querystring', 'normalize-querystring-to-improve-cache-hit', 'modify-response-header']) {
+  ADJUSTMENTS[`cloudfront ${type}`] = { extra: EDGE_CONFIG };
+}
+ADJUSTMENTS['cloudfront redirect-unauthenticated-users'] = { extra: [...EDGE_CONFIG, 'Records[].cf.request.clientIp'] };
+
+// Lex V1 sends what the user said, request attributes (null without) and each slot's resolutions,
+// and slot values as strings (SAM's templates have numbers for DriverAge and Nights).
+const LEX_V1: Adjustments = { maps: ['currentIntent.slotDetails'], extra: ['inputTranscript', 'requestAttributes', 'currentIntent.slotDetails'] };
+ADJUSTMENTS['lex book-car'] = { ...LEX_V1, kinds: { 'currentIntent.slots.DriverAge': 'string' } };
+ADJUSTMENTS['lex book-hotel'] = { ...LEX_V1, kinds: { 'currentIntent.slots.Nights': 'string' } };
+ADJUSTMENTS['lex make-appointment'] = LEX_V1;
+ADJUSTMENTS['lex order-flowers'] = LEX_V1;
 
 function kind(value: unknown): string {
   if (value === null) return 'null';
@@ -218,7 +268,8 @@ describe("sample events: every `sam local generate-event` type, in SAM's names a
     type Request = Record<string, unknown> & { ResourceProperties: Record<string, unknown> };
     const create = generate('cloudformation create-request', { stack: 'Shop', properties: { Size: '3' } }) as Request;
     assert.equal(create.RequestType, 'Create');
-    assert.deepEqual(create.ResourceProperties, { StackName: 'Shop', Size: '3' });
+    assert.deepEqual(create.ResourceProperties, { ServiceToken: create.ServiceToken, StackName: 'Shop', Size: '3' });
+    assert.equal(create.ServiceToken, 'arn:aws:lambda:us-east-1:000000000000:function:Shop-CustomResourceHandler');
     assert.ok(!('PhysicalResourceId' in create));
     assert.match(String(create.StackId), /^arn:aws:cloudformation:us-east-1:000000000000:stack\/Shop\/[0-9a-f-]{36}$/);
     const update = generate('cloudformation update-request') as Request;
