@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { EsbuildBuilder } from '../build/esbuildBuilder';
+import { BUILDERS, builderNameFor, type BuilderOptions } from '../build/builders';
 import { BuildError, type Builder } from '../build/types';
 import type { FunctionDefinition } from '../config/types';
+import { resolveLocalPython } from '../runtimes/pythonRuntime';
 import type { TelemetryStream } from '../telemetry/stream';
 import type { FunctionCatalog } from '../versions/functionCatalog';
 import { STATE_DIR_NAME, stateLayout } from '../vocabulary/stateDirectory';
@@ -29,6 +30,7 @@ export interface BuildResult {
 
 export class BuildManager {
   private readonly builders = new Map<string, Builder>();
+  private readonly options: BuilderOptions;
   /** Per function name, the last failure (the function runs nowhere until a build succeeds). */
   private readonly failures = new Map<string, BuildError>();
 
@@ -36,13 +38,16 @@ export class BuildManager {
     private readonly stateDir: string,
     private readonly catalog: FunctionCatalog,
     private readonly telemetry: TelemetryStream,
-  ) {}
+    /** The `pythonPath` setting: pip installs with the interpreter the function runs on. */
+    pythonPath?: string,
+  ) {
+    this.options = { python: (fn) => resolveLocalPython(fn.runtime, pythonPath).then((found) => found.path) };
+  }
 
   /** The builder of a function, if it has something to build. */
   builderFor(fn: FunctionDefinition): Builder | undefined {
-    const method = fn.build?.method;
-    if (method === 'esbuild') return this.builder('esbuild', () => new EsbuildBuilder());
-    return undefined;
+    const name = builderNameFor(fn);
+    return name === undefined ? undefined : this.builder(name, () => BUILDERS[name]!(this.options));
   }
 
   /** Why the function cannot run (its last build failed), if it cannot. */
