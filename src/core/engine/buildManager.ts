@@ -46,6 +46,9 @@ export class BuildManager {
 
   /** The builder of a function, if it has something to build. */
   builderFor(fn: FunctionDefinition): Builder | undefined {
+    // The template `sam build` wrote (.aws-sam/build/template.yaml) keeps each function's Metadata
+    // but points CodeUri at what it built: those functions run as SAM built them.
+    if (isSamBuildOutput(this.catalog.template.file)) return undefined;
     const name = builderNameFor(fn);
     return name === undefined ? undefined : this.builder(name, () => BUILDERS[name]!(this.options));
   }
@@ -137,6 +140,11 @@ export class BuildManager {
     const root = path.join(stateLayout(this.stateDir).build, fn.logicalId);
     return { artefact: path.join(root, 'artefact'), cache: path.join(root, 'cache'), stamp: path.join(root, 'stamp.json') };
   }
+}
+
+/** `.aws-sam/build/template.yaml` (or any template under `.aws-sam/build/`). */
+export function isSamBuildOutput(templateFile: string): boolean {
+  return path.resolve(templateFile).split(path.sep).join('/').includes('/.aws-sam/build/');
 }
 
 /** A hash of what a build reads: every input file's path, size and modification time, and the build's settings. */

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { esbuildOptions } from '../../../src/core/build/esbuildBuilder';
 import { BuildError } from '../../../src/core/build/types';
-import type { TelemetryEvent, Workbench } from '../../../src/core';
+import { FAKE_CREDENTIALS, Workbench, type TelemetryEvent } from '../../../src/core';
 import { json, openProject, writeProject } from '../helpers/project';
 
 // `Metadata.BuildMethod: esbuild` as SAM's TypeScript templates declare it (sam init's hello-ts):
@@ -143,6 +143,28 @@ describe('build: BuildMethod esbuild', function () {
         events.some((event) => event.record.status === 'built' && event.record.functionName === 'HelloWorldFunction'),
         'a workbench.build event for the rebuild',
       );
+    } finally {
+      await workbench.close();
+    }
+  });
+
+  it('runs the template sam build wrote (.aws-sam/build/template.yaml) as SAM built it, building nothing', async () => {
+    const dir = writeProject({
+      '.aws-sam/build/template.yaml': TEMPLATE.replace('CodeUri: hello-world/', 'CodeUri: HelloWorldFunction').replace('CodeUri: plain/', 'CodeUri: Plain'),
+      '.aws-sam/build/HelloWorldFunction/app.js':
+        'exports.lambdaHandler = async () => ({ statusCode: 200, body: JSON.stringify({ message: "built by sam" }) });\n',
+      '.aws-sam/build/Plain/index.js': 'exports.handler = async () => "plain";\n',
+    });
+    const workbench = await Workbench.open({
+      template: path.join(dir, '.aws-sam', 'build', 'template.yaml'),
+      settings: { credentials: async () => FAKE_CREDENTIALS, hotReload: false },
+    });
+    try {
+      assert.deepEqual(await workbench.builds.build(), []);
+      assert.deepEqual(json((await workbench.invoke('HelloWorldFunction', '{}')).payload), {
+        statusCode: 200,
+        body: JSON.stringify({ message: 'built by sam' }),
+      });
     } finally {
       await workbench.close();
     }
