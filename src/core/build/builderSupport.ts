@@ -132,6 +132,15 @@ export function toolFailure(message: string, result: ToolResult): BuildError {
   return new BuildError(message, result.lastLines.slice(-DETAIL_LINES));
 }
 
+/**
+ * Empties the artefact directory (created if missing) before a build fills it: a file deleted from
+ * the sources, or a dependency of the previous install, must not outlive its build.
+ */
+export async function emptyDirectory(dir: string): Promise<void> {
+  await fs.promises.mkdir(dir, { recursive: true });
+  for (const name of await fs.promises.readdir(dir)) await fs.promises.rm(path.join(dir, name), { recursive: true, force: true });
+}
+
 /** `copyTree`'s filter: true to leave a file or directory (by its base name) out. */
 export type Exclude = (name: string, isDirectory: boolean) => boolean;
 

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runTool, toolFailure, type ToolResult } from './builderSupport';
+import { emptyDirectory, runTool, toolFailure, type ToolResult } from './builderSupport';
 import type { BuildOutcome, BuildRequest, Builder } from './types';
 
 // `BuildMethod: go1.x` as SAM's go_modules workflow (aws-lambda-builders) runs it:
@@ -27,7 +27,7 @@ export class GoBuilder implements Builder {
 
   async build(request: BuildRequest): Promise<BuildOutcome> {
     const { fn, sourceDir, artefactDir } = request;
-    await fs.promises.mkdir(artefactDir, { recursive: true });
+    await emptyDirectory(artefactDir);
     const output = path.join(artefactDir, fn.runtime.startsWith('provided') ? 'bootstrap' : fn.handler);
     const goarch = fn.architectures[0] === 'arm64' ? 'arm64' : 'amd64';
     const flags = fn.build?.properties.TrimGoPath === true ? ['-trimpath'] : [];

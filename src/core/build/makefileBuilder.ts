@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { STATE_DIR_NAME } from '../vocabulary/stateDirectory';
-import { copyTree, excludeNames, runTool, toolFailure } from './builderSupport';
+import { copyTree, emptyDirectory, excludeNames, runTool, toolFailure } from './builderSupport';
 import { BuildError, type BuildOutcome, type BuildRequest, type Builder } from './types';
 
 // `BuildMethod: makefile` as SAM's custom_make workflow (aws-lambda-builders) runs it: the sources
@@ -31,7 +31,7 @@ export class MakefileBuilder implements Builder {
     const scratch = path.join(request.cacheDir, 'make-scratch');
     await fs.promises.rm(scratch, { recursive: true, force: true });
     await copyTree(sourceDir, scratch, EXCLUDED, [artefactDir, request.cacheDir]);
-    await fs.promises.mkdir(artefactDir, { recursive: true });
+    await emptyDirectory(artefactDir);
 
     const target = `build-${fn.logicalId}`;
     request.log(`make ${target} (ARTIFACTS_DIR=${artefactDir})`);

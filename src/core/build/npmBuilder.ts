@@ -2,7 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { findOnPath } from '../util/executables';
 import { STATE_DIR_NAME } from '../vocabulary/stateDirectory';
-import { cachedDirectory, copyTree, excludeNames, hashOf, linkTree, readIfExists, runTool, toolFailure, type ToolResult } from './builderSupport';
+import {
+  cachedDirectory,
+  copyTree,
+  emptyDirectory,
+  excludeNames,
+  hashOf,
+  linkTree,
+  readIfExists,
+  runTool,
+  toolFailure,
+  type ToolResult,
+} from './builderSupport';
 import { BuildError, type BuildOutcome, type BuildRequest, type Builder } from './types';
 
 // Node functions as SAM's npm workflow (aws-lambda-builders nodejs_npm) builds them: the sources
@@ -43,6 +54,7 @@ export class NpmBuilder implements Builder {
 
   async build(request: BuildRequest): Promise<BuildOutcome> {
     const { sourceDir, artefactDir } = request;
+    await emptyDirectory(artefactDir);
     const manifestFile = path.join(sourceDir, 'package.json');
     const manifest = fs.existsSync(manifestFile) ? readManifest(manifestFile) : undefined;
     await this.copySources(request, manifest);

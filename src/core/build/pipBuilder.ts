@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
 import { findOnPath } from '../util/executables';
 import { STATE_DIR_NAME } from '../vocabulary/stateDirectory';
-import { cachedDirectory, copyTree, excludeNames, hashOf, linkTree, readIfExists, runTool, toolFailure } from './builderSupport';
+import { cachedDirectory, copyTree, emptyDirectory, excludeNames, hashOf, linkTree, readIfExists, runTool, toolFailure } from './builderSupport';
 import { BuildError, type BuildOutcome, type BuildRequest, type Builder } from './types';
 
 // Python functions as SAM's pip workflow (aws-lambda-builders python_pip) builds them: the packages
@@ -69,6 +69,7 @@ export class PipBuilder implements Builder {
 
   async build(request: BuildRequest): Promise<BuildOutcome> {
     const { sourceDir, artefactDir } = request;
+    await emptyDirectory(artefactDir);
     await copyTree(sourceDir, artefactDir, EXCLUDED, [artefactDir, request.cacheDir]);
     const requirements = path.join(sourceDir, 'requirements.txt');
     if (!fs.existsSync(requirements)) return {};

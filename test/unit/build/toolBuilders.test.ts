@@ -174,6 +174,17 @@ describe('npm builder', function () {
     assert.equal(fs.readFileSync(path.join(fourth.dir, 'node_modules', 'dep', 'index.js'), 'utf8'), `module.exports = 'from the edited dep';`);
   });
 
+  it('rebuilds from scratch: a file deleted from the sources, or a dependency dropped, leaves the artefact', async () => {
+    await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'));
+    fs.renameSync(path.join(root, 'fn', 'app.js'), path.join(root, 'fn', 'renamed.js'));
+    write({ 'fn/package.json': JSON.stringify({ name: 'fn', optionalDependencies: { dep: 'file:../dep' } }) });
+    write({ 'dep/package.json': JSON.stringify({ name: 'dep', version: '1.0.0', main: 'main.js' }), 'dep/main.js': '' });
+    fs.rmSync(path.join(root, 'dep', 'index.js'));
+    const { dir } = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'));
+    assert.ok(fs.existsSync(path.join(dir, 'renamed.js')) && !fs.existsSync(path.join(dir, 'app.js')));
+    assert.ok(fs.existsSync(path.join(dir, 'node_modules', 'dep', 'main.js')) && !fs.existsSync(path.join(dir, 'node_modules', 'dep', 'index.js')));
+  });
+
   it('only copies a function whose package.json has no dependencies', async () => {
     write({ 'fn/package.json': JSON.stringify({ name: 'fn', devDependencies: { mocha: '*' } }) });
     const { dir, log } = await build(new NpmBuilder(), fnDef('fn', 'nodejs20.x'));
