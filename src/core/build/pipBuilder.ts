@@ -134,9 +134,12 @@ export function pipFailure(python: string, lines: string[]): string {
   // With --retries 1, pip reports each connection failure as a retry warning before giving up.
   const retry = /WARNING: Retrying .* after connection broken by '(\w+)(.*)$/m.exec(text);
   const reason = retry ? [retry[1], /\[Errno -?\d+\] ([^'"]+)|(timed out)/.exec(retry[2]!)?.slice(1).find(Boolean)].filter(Boolean).join(': ') : undefined;
-  const indexes = /^Looking in indexes: (.*)$/m.exec(text)?.[1] ?? 'https://pypi.org/simple';
-  if (missing && reason) return `pip could not install ${missing} (requirements.txt): the package index is unreachable (${indexes}: ${reason}).`;
-  if (missing) return `pip could not install ${missing} (requirements.txt): no matching distribution on the package index (${indexes}).`;
-  if (reason) return `pip install -r requirements.txt failed: the package index is unreachable (${indexes}: ${reason}).`;
+  const indexes = (/^Looking in indexes: (.*)$/m.exec(text)?.[1] ?? 'https://pypi.org/simple').split(', ');
+  // Only a network index can be unreachable (local file:// indexes answer or are skipped).
+  const remote = indexes.filter((index) => /^https?:/.test(index));
+  const unreachable = reason && `the package index ${(remote.length > 0 ? remote : indexes).join(', ')} is unreachable (${reason})`;
+  if (missing && unreachable) return `pip could not install ${missing} (requirements.txt): ${unreachable}.`;
+  if (missing) return `pip could not install ${missing} (requirements.txt): no matching distribution on the package index (${indexes.join(', ')}).`;
+  if (unreachable) return `pip install -r requirements.txt failed: ${unreachable}.`;
   return 'pip install -r requirements.txt failed.';
 }
