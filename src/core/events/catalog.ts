@@ -36,6 +36,28 @@ import {
   CLOUDFRONT_REQUEST_OPTIONS,
   CLOUDFRONT_RESPONSE_OPTIONS,
 } from './cloudfront';
+import {
+  cognitoCreateAuthChallengeEvent,
+  cognitoCustomMessageEvent,
+  cognitoDefineAuthChallengeEvent,
+  cognitoPostAuthenticationEvent,
+  cognitoPostConfirmationEvent,
+  cognitoPreAuthenticationEvent,
+  cognitoPreSignUpEvent,
+  cognitoPreTokenGenerationEvent,
+  cognitoUserMigrationEvent,
+  cognitoVerifyAuthChallengeEvent,
+  COGNITO_CREATE_AUTH_CHALLENGE_OPTIONS,
+  COGNITO_CUSTOM_MESSAGE_OPTIONS,
+  COGNITO_DEFINE_AUTH_CHALLENGE_OPTIONS,
+  COGNITO_POST_AUTHENTICATION_OPTIONS,
+  COGNITO_POST_CONFIRMATION_OPTIONS,
+  COGNITO_PRE_AUTHENTICATION_OPTIONS,
+  COGNITO_PRE_SIGN_UP_OPTIONS,
+  COGNITO_PRE_TOKEN_GENERATION_OPTIONS,
+  COGNITO_USER_MIGRATION_OPTIONS,
+  COGNITO_VERIFY_AUTH_CHALLENGE_OPTIONS,
+} from './cognitoUserPool';
 import { cognitoSyncTriggerEvent, COGNITO_SYNC_TRIGGER_OPTIONS, connectContactFlowEvent, CONNECT_CONTACT_FLOW_OPTIONS } from './contactCenter';
 import {
   cloudformationCreateRequestEvent,
@@ -203,6 +225,37 @@ export const CATALOG: Readonly<Record<string, Readonly<Record<string, SampleEven
   },
   cognito: {
     'sync-trigger': type('Cognito Sync trigger (dataset records changed)', COGNITO_SYNC_TRIGGER_OPTIONS, cognitoSyncTriggerEvent),
+    // User pool triggers: not in SAM CLI; the names are ours.
+    'pre-sign-up': type('Cognito user pool trigger: pre sign-up (not in SAM)', COGNITO_PRE_SIGN_UP_OPTIONS, cognitoPreSignUpEvent),
+    'post-confirmation': type('Cognito user pool trigger: post confirmation (not in SAM)', COGNITO_POST_CONFIRMATION_OPTIONS, cognitoPostConfirmationEvent),
+    'pre-authentication': type('Cognito user pool trigger: pre authentication (not in SAM)', COGNITO_PRE_AUTHENTICATION_OPTIONS, cognitoPreAuthenticationEvent),
+    'post-authentication': type(
+      'Cognito user pool trigger: post authentication (not in SAM)',
+      COGNITO_POST_AUTHENTICATION_OPTIONS,
+      cognitoPostAuthenticationEvent,
+    ),
+    'pre-token-generation': type(
+      'Cognito user pool trigger: pre token generation, v1 (not in SAM)',
+      COGNITO_PRE_TOKEN_GENERATION_OPTIONS,
+      cognitoPreTokenGenerationEvent,
+    ),
+    'custom-message': type('Cognito user pool trigger: custom message (not in SAM)', COGNITO_CUSTOM_MESSAGE_OPTIONS, cognitoCustomMessageEvent),
+    'define-auth-challenge': type(
+      'Cognito user pool trigger: define auth challenge (not in SAM)',
+      COGNITO_DEFINE_AUTH_CHALLENGE_OPTIONS,
+      cognitoDefineAuthChallengeEvent,
+    ),
+    'create-auth-challenge': type(
+      'Cognito user pool trigger: create auth challenge (not in SAM)',
+      COGNITO_CREATE_AUTH_CHALLENGE_OPTIONS,
+      cognitoCreateAuthChallengeEvent,
+    ),
+    'verify-auth-challenge-response': type(
+      'Cognito user pool trigger: verify auth challenge response (not in SAM)',
+      COGNITO_VERIFY_AUTH_CHALLENGE_OPTIONS,
+      cognitoVerifyAuthChallengeEvent,
+    ),
+    'user-migration': type('Cognito user pool trigger: user migration (not in SAM)', COGNITO_USER_MIGRATION_OPTIONS, cognitoUserMigrationEvent),
   },
   config: {
     'item-change-notification': type('AWS Config rule: configuration item changed', CONFIG_RULE_OPTIONS, configItemChangeEvent),

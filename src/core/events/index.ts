@@ -25,3 +25,4 @@ export * from './lex';
 export * from './s3Batch';
 export * from './sagemaker';
 export * from './mail';
+export * from './cognitoUserPool';
