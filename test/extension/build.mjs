@@ -2,8 +2,7 @@
 // installed/ and untrusted/ into out/test/extension/<suite>/ ('vscode' is the host's; mocha is
 // required from node_modules).
 // The extension itself is built by scripts/build.mjs (dist/extension.js). The fixture's TypeScript
-// function is bundled with a source map into fixture/ts-hello/dist/ (git-ignored), as its users
-// would build it; runTest.mjs copies the fixture, map included.
+// function is built by the engine (BuildMethod esbuild), as a SAM user's would be.
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -31,14 +30,4 @@ await esbuild.build({
   absWorkingDir: root,
   outdir: outRoot,
   external: ['vscode', 'mocha'],
-});
-await esbuild.build({
-  entryPoints: [join(here, 'fixture/ts-hello/src/handler.ts')],
-  outfile: join(here, 'fixture/ts-hello/dist/handler.js'),
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  sourcemap: true,
-  logLevel: 'warning',
 });

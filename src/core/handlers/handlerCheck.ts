@@ -49,6 +49,8 @@ export type HandlerProblem = Pick<Diagnostic, 'severity' | 'code' | 'message'>;
 export function checkHandler(fn: HandlerFunction, options: HandlerCheckOptions = {}): HandlerProblem | undefined {
   const cache = options.cache ?? defaultCache;
   if (!fn.handler || !fn.codeUri || !isDirectory(fn.codeUri)) return undefined;
+  // A function built by a tool (make, go, an image…) has its handler in the build's output, not under CodeUri.
+  if (fn.build && !['esbuild', 'npm', 'pip'].includes(builtBy(fn.build.method))) return undefined;
   const label = options.codeUriLabel ?? fn.codeUri;
   const problem = fn.runtime.startsWith('nodejs') ? checkNode(fn, label, cache) : fn.runtime.startsWith('python') ? checkPython(fn, label, cache) : undefined;
   if (!problem) return undefined;
@@ -63,6 +65,13 @@ export function handlerDiagnostic(fn: HandlerFunction, range: SourceRange, optio
   return problem && { ...problem, range, property: options.property ?? 'Handler' };
 }
 
+/** A BuildMethod as the builder family that runs it (nodejs20.x → npm, python3.12 → pip). */
+function builtBy(method: string): string {
+  if (/^nodejs/i.test(method)) return 'npm';
+  if (/^python/i.test(method)) return 'pip';
+  return method.toLowerCase();
+}
+
 interface Problem {
   missingFile: boolean;
   message: string;
@@ -72,7 +81,9 @@ function checkNode(fn: HandlerFunction, label: string, cache: SourceCache): Prob
   const parts = splitNodeHandler(fn.handler);
   if (!parts) return undefined;
   const base = path.resolve(fn.codeUri, parts.module);
-  const moduleFile = NODE_EXTENSIONS.map((ext) => base + ext).find((f) => cache.isFile(f));
+  // BuildMethod esbuild bundles the TypeScript (or JavaScript) entry point into the handler's module.
+  const extensions = fn.build?.method === 'esbuild' ? [...NODE_EXTENSIONS, ...TS_EXTENSIONS] : NODE_EXTENSIONS;
+  const moduleFile = extensions.map((ext) => base + ext).find((f) => cache.isFile(f));
   if (!moduleFile) {
     const ts = TS_EXTENSIONS.map((ext) => base + ext).find((f) => cache.isFile(f));
     const hint = ts ? ` (${path.basename(ts)} is there: build it to JavaScript first)` : '';

@@ -23,6 +23,8 @@ export interface HandlerFunction {
   /** Absolute code directory. */
   codeUri: string;
   handler: string;
+  /** How `sam build` builds it (Metadata.BuildMethod): the handler's module may be built from a source of another name. */
+  build?: { method: string };
 }
 
 export const NODE_EXTENSIONS = ['.js', '.mjs', '.cjs'];

@@ -39,6 +39,15 @@ describe('handler checks', () => {
     assert.equal(checkHandler(python('missing.handler'), { codeUriLabel: 'py' })!.message, 'Handler missing.handler: no missing.py in py');
   });
 
+  it('a function built with esbuild has its handler in the TypeScript entry; one built by make, go or an image is not checked', () => {
+    const esbuild = { ...node('notbuilt.handler'), build: { method: 'esbuild' } };
+    assert.equal(checkHandler(esbuild), undefined);
+    assert.equal(checkHandler({ ...node('notbuilt.other'), build: { method: 'esbuild' } })!.code, 'handler-export-not-found');
+    assert.equal(checkHandler({ ...node('nothere.handler'), build: { method: 'esbuild' } })!.code, 'handler-not-found');
+    for (const method of ['makefile', 'go1.x', 'image']) assert.equal(checkHandler({ ...node('nothere.handler'), build: { method } }), undefined, method);
+    assert.equal(checkHandler({ ...node('nothere.handler'), build: { method: 'nodejs20.x' } })!.code, 'handler-not-found');
+  });
+
   it('reports a missing export as a warning', () => {
     assert.deepEqual(checkHandler(node('app.other')), {
       severity: 'warning',
