@@ -34,8 +34,8 @@ describe('extension: events model', () => {
         ['S3', 'SQS', 'Kinesis', 'DynamoDB', 'SNS', 'API Gateway', 'EventBridge', 'Scheduled'],
       );
       const byLabel = Object.fromEntries(groups.map((g) => [g.label, g.samples.map((s) => s.id)]));
-      assert.deepEqual(byLabel.S3, ['s3/put', 's3/delete']);
-      assert.deepEqual(byLabel['API Gateway'], ['apigateway/aws-proxy', 'apigateway/http-api-proxy']);
+      assert.deepEqual(byLabel.S3, ['s3/put', 's3/delete', 's3/batch-invocation']);
+      assert.deepEqual(byLabel['API Gateway'], ['apigateway/aws-proxy', 'apigateway/http-api-proxy', 'apigateway/authorizer', 'apigateway/request-authorizer']);
       assert.deepEqual(byLabel.EventBridge, ['eventbridge/event']);
       assert.deepEqual(byLabel.Scheduled.sort(), ['cloudwatch/scheduled-event', 'eventbridge/scheduled-event']);
     });
