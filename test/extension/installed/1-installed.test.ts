@@ -57,7 +57,7 @@ describe('the installed VSIX on examples/sam-app', function () {
     };
     const response = responseOf(await run<InvocationResult>('lambdaWorkbench.invoke', 'OrdersTs', order));
     assert.deepStrictEqual(response, { orderId: 'o-42', total: 16, table: 'orders-dev-us-east-1', function: 'dev-orders' });
-    assert.match(await outputText(), /^BUILD dev-orders: built in \d+ ms$/m, 'the build, in the Lambda output channel');
+    await eventually('the build, in the Lambda output channel', async () => /^BUILD dev-orders: built in \d+ ms$/m.test(await outputText()));
   });
 
   it('replays an event asynchronously: queued in LevelDB (classic-level loads) and run', async () => {
