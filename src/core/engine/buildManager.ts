@@ -3,17 +3,20 @@ import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { BUILDERS, builderNameFor, type BuilderOptions } from '../build/builders';
 import { BuildError, type Builder } from '../build/types';
-import type { FunctionDefinition } from '../config/types';
+import type { FunctionDefinition, LayerDefinition } from '../config/types';
 import { resolveLocalPython } from '../runtimes/pythonRuntime';
 import type { TelemetryStream } from '../telemetry/stream';
 import type { FunctionCatalog } from '../versions/functionCatalog';
 import { STATE_DIR_NAME, stateLayout } from '../vocabulary/stateDirectory';
+import { layerAsFunction, layerBuildPlan, layerFailure, layerOutputDir, layersToBuild } from './layerBuilds';
 
 // The engine's builds: which functions have something to build, whether their artefact is stale,
 // building it (a few at a time; a function whose build fails never blocks the others), and
 // telling the catalogue where each function now runs from. At open every stale artefact is
 // built; on hot reload, those of the functions that changed. Progress and failures go to the
-// event stream (`workbench.build`), which the CLI prints and VS Code shows.
+// event stream (`workbench.build`), which the CLI prints and VS Code shows. Layers with a
+// BuildMethod (layerBuilds.ts) are built first, named by their logical id; a layer that fails
+// fails the functions using it.
 
 /** Folders never read as a build's inputs: dependencies, version control, build output, our state. */
 const NOT_INPUTS = new Set(['node_modules', '.git', '.aws-sam', STATE_DIR_NAME, '__pycache__', '.venv']);
@@ -21,7 +24,9 @@ const NOT_INPUTS = new Set(['node_modules', '.git', '.aws-sam', STATE_DIR_NAME, 
 const CONCURRENT_BUILDS = 2;
 
 export interface BuildResult {
+  /** The function's name, or a layer's logical id (`layer` set). */
   functionName: string;
+  layer?: true;
   builder: string;
   status: 'built' | 'upToDate' | 'failed';
   durationMs: number;
@@ -33,6 +38,8 @@ export class BuildManager {
   private readonly options: BuilderOptions;
   /** Per function name, the last failure (the function runs nowhere until a build succeeds). */
   private readonly failures = new Map<string, BuildError>();
+  /** Per layer logical id, the last failure (the functions using it run nowhere until it builds). */
+  private readonly layerFailures = new Map<string, BuildError>();
 
   constructor(
     private readonly stateDir: string,
@@ -53,29 +60,28 @@ export class BuildManager {
     return name === undefined ? undefined : this.builder(name, () => BUILDERS[name]!(this.options));
   }
 
-  /** Why the function cannot run (its last build failed), if it cannot. */
+  /** Why the function cannot run (its last build, or that of one of its layers, failed), if it cannot. */
   failureOf(functionName: string): BuildError | undefined {
-    return this.failures.get(functionName);
+    const own = this.failures.get(functionName);
+    if (own) return own;
+    for (const ref of this.catalog.templateDefinition(functionName)?.layers ?? []) {
+      const failure = ref.logicalId === undefined ? undefined : this.layerFailures.get(ref.logicalId);
+      if (failure) return failure;
+    }
+    return undefined;
   }
 
   /** Builds the named functions (name or logical id; default: every one) whose artefact is stale, or all of them with `force`. */
   build(functionNames?: string[], options: { force?: boolean } = {}): Promise<BuildResult[]> {
     const only = functionNames && new Set(functionNames.map((name) => this.catalog.templateDefinition(name)?.functionName ?? name));
-    return this.buildAll(
-      this.catalog.template.functions.filter((fn) => !only || only.has(fn.functionName)),
-      options,
-    );
+    const functions = this.catalog.template.functions.filter((fn) => !only || only.has(fn.functionName));
+    // Every layer when nothing is named, as `sam build` builds the template's layers.
+    return this.buildTargets([...this.layerTargets(layersToBuild(this.catalog.template, only && functions)), ...this.functionTargets(functions)], options);
   }
 
-  /** Builds the stale artefacts of these functions, a few at a time. */
-  async buildAll(functions: FunctionDefinition[], options: { force?: boolean } = {}): Promise<BuildResult[]> {
-    const queue = functions.filter((fn) => this.builderFor(fn) !== undefined);
-    const results: BuildResult[] = [];
-    const worker = async () => {
-      for (let fn = queue.shift(); fn; fn = queue.shift()) results.push(await this.buildOne(fn, options.force ?? false));
-    };
-    await Promise.all(Array.from({ length: Math.min(CONCURRENT_BUILDS, queue.length) }, worker));
-    return results;
+  /** Builds the stale artefacts of these functions and of the layers they use (layers first), a few at a time. */
+  buildAll(functions: FunctionDefinition[], options: { force?: boolean } = {}): Promise<BuildResult[]> {
+    return this.buildTargets([...this.layerTargets(layersToBuild(this.catalog.template, functions)), ...this.functionTargets(functions)], options);
   }
 
   async dispose(): Promise<void> {
@@ -89,57 +95,149 @@ export class BuildManager {
     return builder;
   }
 
-  private async buildOne(fn: FunctionDefinition, force: boolean): Promise<BuildResult> {
-    const builder = this.builderFor(fn)!;
+  private async buildTargets(targets: BuildTarget[], options: { force?: boolean }): Promise<BuildResult[]> {
+    const results: BuildResult[] = [];
+    // Layers first: a function's next cold start sees its layers' new artefacts.
+    for (const queue of [targets.filter((t) => t.layer), targets.filter((t) => !t.layer)]) {
+      const worker = async () => {
+        for (let target = queue.shift(); target; target = queue.shift()) results.push(await this.buildOne(target, options.force ?? false));
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENT_BUILDS, queue.length) }, worker));
+    }
+    return results;
+  }
+
+  private functionTargets(functions: FunctionDefinition[]): BuildTarget[] {
+    const targets: BuildTarget[] = [];
+    for (const fn of functions) {
+      const builder = this.builderFor(fn);
+      if (!builder) continue;
+      const dirs = this.dirsOf(fn.logicalId);
+      targets.push({
+        name: fn.functionName,
+        fn,
+        builder,
+        dirs,
+        outputDir: dirs.artefact,
+        succeeded: (changes) => {
+          this.failures.delete(fn.functionName);
+          this.catalog.setBuilt(fn.functionName, { codeUri: dirs.artefact, ...changes });
+        },
+        failed: (error) => {
+          this.failures.set(fn.functionName, error);
+          this.catalog.setBuilt(fn.functionName, undefined);
+        },
+      });
+    }
+    return targets;
+  }
+
+  private layerTargets(layers: LayerDefinition[]): BuildTarget[] {
+    const targets: BuildTarget[] = [];
+    for (const layer of layers) {
+      const plan = isSamBuildOutput(this.catalog.template.file) ? undefined : layerBuildPlan(layer);
+      if (!plan) {
+        // No longer built (its BuildMethod went): it runs from its ContentUri again.
+        this.layerFailures.delete(layer.logicalId);
+        this.catalog.setBuiltLayer(layer.logicalId, undefined);
+        continue;
+      }
+      const dirs = this.dirsOf(layer.logicalId);
+      targets.push({
+        name: layer.logicalId,
+        layer: true,
+        fn: layerAsFunction(layer, plan),
+        builder: this.builder(plan.builderName, () => BUILDERS[plan.builderName]!(this.options)),
+        dirs,
+        outputDir: layerOutputDir(dirs.artefact, plan),
+        succeeded: () => {
+          this.layerFailures.delete(layer.logicalId);
+          this.catalog.setBuiltLayer(layer.logicalId, dirs.artefact);
+        },
+        failed: (error) => {
+          this.layerFailures.set(layer.logicalId, layerFailure(layer.logicalId, error));
+          this.catalog.setBuiltLayer(layer.logicalId, undefined);
+        },
+      });
+    }
+    return targets;
+  }
+
+  private async buildOne(target: BuildTarget, force: boolean): Promise<BuildResult> {
+    const { fn, builder, dirs } = target;
     const started = Date.now();
-    const dirs = this.dirsOf(fn);
     const sourceDir = fn.build?.sourceDir ?? fn.codeUri;
     const emit = (status: 'started' | 'progress' | 'built' | 'upToDate' | 'failed', extra: { message?: string; warnings?: string[] } = {}) =>
       this.telemetry.emit(
         'workbench.build',
-        { functionName: fn.functionName, builder: builder.name, status, durationMs: Date.now() - started, ...extra },
-        { functionName: fn.functionName, functionVersion: '$LATEST' },
+        { functionName: target.name, builder: builder.name, status, durationMs: Date.now() - started, ...extra },
+        { functionName: target.name, functionVersion: '$LATEST' },
       );
-    const stamp = await fingerprint(sourceDir, { builder: builder.name, build: fn.build, runtime: fn.runtime, handler: fn.handler });
+    const result = (status: BuildResult['status'], error?: BuildError): BuildResult => ({
+      functionName: target.name,
+      ...(target.layer ? { layer: true } : {}),
+      builder: builder.name,
+      status,
+      durationMs: Date.now() - started,
+      ...(error ? { error } : {}),
+    });
+    const stamp = await fingerprint(sourceDir, { builder: builder.name, build: fn.build, runtime: fn.runtime, handler: fn.handler, layer: target.layer });
     if (!force && (await readStamp(dirs.stamp)) === stamp && (await exists(dirs.artefact))) {
-      this.succeeded(fn, dirs.artefact);
+      target.succeeded();
       emit('upToDate');
-      return { functionName: fn.functionName, builder: builder.name, status: 'upToDate', durationMs: Date.now() - started };
+      return result('upToDate');
     }
     emit('started');
     try {
-      await fsp.mkdir(dirs.artefact, { recursive: true });
+      // A layer's artefact holds one /opt folder: what another BuildMethod left there goes.
+      if (target.layer) await fsp.rm(dirs.artefact, { recursive: true, force: true });
+      await fsp.mkdir(target.outputDir, { recursive: true });
       await fsp.mkdir(dirs.cache, { recursive: true });
       const outcome = await builder.build({
         fn,
         sourceDir,
-        artefactDir: dirs.artefact,
+        artefactDir: target.outputDir,
         cacheDir: dirs.cache,
         log: (line) => emit('progress', { message: line }),
       });
       await fsp.writeFile(dirs.stamp, stamp);
-      this.succeeded(fn, dirs.artefact, outcome.changes);
+      target.succeeded(outcome.changes);
       emit('built', outcome.warnings?.length ? { warnings: outcome.warnings } : {});
-      return { functionName: fn.functionName, builder: builder.name, status: 'built', durationMs: Date.now() - started };
+      return result('built');
     } catch (caught) {
       const error = caught instanceof BuildError ? caught : new BuildError(`${builder.name} failed for ${fn.logicalId}: ${(caught as Error).message}`);
       await fsp.rm(dirs.stamp, { force: true });
-      this.failures.set(fn.functionName, error);
-      this.catalog.setBuilt(fn.functionName, undefined);
+      target.failed(error);
       emit('failed', { message: error.message });
-      return { functionName: fn.functionName, builder: builder.name, status: 'failed', durationMs: Date.now() - started, error };
+      return result('failed', error);
     }
   }
 
-  private succeeded(fn: FunctionDefinition, artefactDir: string, changes?: Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>>): void {
-    this.failures.delete(fn.functionName);
-    this.catalog.setBuilt(fn.functionName, { codeUri: artefactDir, ...changes });
-  }
-
-  private dirsOf(fn: FunctionDefinition): { artefact: string; cache: string; stamp: string } {
-    const root = path.join(stateLayout(this.stateDir).build, fn.logicalId);
+  private dirsOf(logicalId: string): BuildDirs {
+    const root = path.join(stateLayout(this.stateDir).build, logicalId);
     return { artefact: path.join(root, 'artefact'), cache: path.join(root, 'cache'), stamp: path.join(root, 'stamp.json') };
   }
+}
+
+interface BuildDirs {
+  artefact: string;
+  cache: string;
+  stamp: string;
+}
+
+/** One artefact to build: a function's, or a layer's (named by its logical id). */
+interface BuildTarget {
+  /** In events and results: the function's name, or the layer's logical id. */
+  name: string;
+  layer?: true;
+  /** What the builder is given (a layer as a definition of its own: layerBuilds.ts). */
+  fn: FunctionDefinition;
+  builder: Builder;
+  dirs: BuildDirs;
+  /** Where the builder writes: the artefact, or a layer's /opt folder inside it (nodejs/, python/). */
+  outputDir: string;
+  succeeded(changes?: Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>>): void;
+  failed(error: BuildError): void;
 }
 
 /** `.aws-sam/build/template.yaml` (or any template under `.aws-sam/build/`). */

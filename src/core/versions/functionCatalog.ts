@@ -1,4 +1,4 @@
-import type { FunctionDefinition, FunctionLookup, TemplateModel } from '../config/types';
+import type { FunctionDefinition, FunctionLookup, LayerReference, TemplateModel } from '../config/types';
 import { functionArn } from '../vocabulary/functionNames';
 import type { FunctionSettings } from './versionStore';
 
@@ -14,6 +14,8 @@ export class FunctionCatalog implements FunctionLookup {
   private readonly apiSettings = new Map<string, FunctionSettings>();
   /** Functions that run from a build artefact: where, and what the build changed (an image's handler). */
   private readonly built = new Map<string, BuiltCode>();
+  /** Layers (by logical id) whose content is a build artefact (`Metadata.BuildMethod`): where it is. */
+  private readonly builtLayers = new Map<string, string>();
   /** Template definitions with the API's settings applied (rebuilt when either changes). */
   private effectiveDefinitions = new WeakMap<FunctionDefinition, FunctionDefinition>();
 
@@ -77,6 +79,13 @@ export class FunctionCatalog implements FunctionLookup {
     this.effectiveDefinitions = new WeakMap();
   }
 
+  /** A layer's build succeeded (the functions using it get `contentUri` in their /opt) or is gone (`undefined`: its ContentUri). */
+  setBuiltLayer(logicalId: string, contentUri: string | undefined): void {
+    if (contentUri) this.builtLayers.set(logicalId, contentUri);
+    else this.builtLayers.delete(logicalId);
+    this.effectiveDefinitions = new WeakMap();
+  }
+
   /** A template read again by hot reload (then `load` reads the API's settings of its functions). */
   replaceTemplate(next: TemplateModel): void {
     this.current = next;
@@ -105,19 +114,27 @@ export class FunctionCatalog implements FunctionLookup {
     }
   }
 
-  /** A template definition with the API's reserved concurrency, running from its build artefact if it has one. */
+  /** A template definition with the API's reserved concurrency, running from its build artefact (and its layers') if it has one. */
   private effective(fn: FunctionDefinition): FunctionDefinition {
     const settings = this.apiSettings.get(fn.functionName);
     const built = this.built.get(fn.functionName);
-    if (!settings && !built) return fn;
+    const layers = this.withBuiltLayers(fn.layers);
+    if (!settings && !built && !layers) return fn;
     let result = this.effectiveDefinitions.get(fn);
     if (!result) {
-      result = { ...fn, ...built };
+      result = { ...fn, ...built, ...(layers ? { layers } : {}) };
       if (settings?.reservedConcurrentExecutions === null) delete result.reservedConcurrentExecutions;
       else if (settings?.reservedConcurrentExecutions !== undefined) result.reservedConcurrentExecutions = settings.reservedConcurrentExecutions;
       this.effectiveDefinitions.set(fn, result);
     }
     return result;
+  }
+
+  /** The layers with each built one's content replaced by its artefact; undefined when none of them is built. */
+  private withBuiltLayers(layers: LayerReference[]): LayerReference[] | undefined {
+    const builtDir = (ref: LayerReference) => (ref.logicalId === undefined ? undefined : this.builtLayers.get(ref.logicalId));
+    if (!layers.some((ref) => builtDir(ref) !== undefined)) return undefined;
+    return layers.map((ref) => ({ ...ref, contentUri: builtDir(ref) ?? ref.contentUri }));
   }
 }
 
