@@ -88,6 +88,12 @@ export class ImageBuilder implements Builder {
         continue;
       }
       await fs.promises.mkdir(cwd, { recursive: true });
+      // npm with no package.json in the task root has nothing to install (in the image it installs nothing either).
+      const bareInstall = install.args.length === 1 || install.args.slice(1).every((arg) => arg.startsWith('-'));
+      if (install.tool === 'npm' && bareInstall && !fs.existsSync(path.join(cwd, 'package.json'))) {
+        request.log(`npm ${install.args.join(' ')}: no package.json in ${TASK_ROOT}, nothing to install`);
+        continue;
+      }
       if (install.tool === 'npm') {
         const npm = this.options.npm ?? findOnPath('npm') ?? 'npm';
         request.log(`npm ${install.args.join(' ')}`);

@@ -14,7 +14,23 @@ import { listening, startServe, stopServe, type ServeProcess } from '../helpers/
 // the package's one real dependency, with its native binding) loads.
 
 const FILES = {
-  'template.yaml': samTemplate({ Echo: { handler: 'app.handler' } }),
+  'template.yaml':
+    samTemplate({ Echo: { handler: 'app.handler' } }) +
+    [
+      '  Ts:',
+      '    Type: AWS::Serverless::Function',
+      '    Metadata:',
+      '      BuildMethod: esbuild',
+      '      BuildProperties:',
+      '        EntryPoints: [app.ts]',
+      '    Properties:',
+      '      Runtime: nodejs20.x',
+      '      CodeUri: ts',
+      '      Handler: app.handler',
+      '',
+    ].join('\n'),
+  // Built with the installed package's esbuild (BuildMethod esbuild).
+  'ts/app.ts': 'export const handler = async (event: { n: number }): Promise<{ doubled: number }> => ({ doubled: event.n * 2 });\n',
   // Writes where the event says, so an asynchronous invocation can be seen to have run.
   'src/app.js': `
     const fs = require('fs');
@@ -94,15 +110,23 @@ describe('the CLI as npm installs it (npm pack → npm install -g → lambda-wor
     assert.ok(fs.statSync(tarball).size < 2_000_000, `the tarball is ${fs.statSync(tarball).size} bytes`);
   });
 
-  it('installs with classic-level as its only dependency: nothing dev-only, and not private', () => {
+  it('installs with classic-level and esbuild as its only dependencies: nothing dev-only, and not private', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(packageDir, 'package.json'), 'utf8'));
     assert.equal(manifest.private, undefined);
-    assert.deepEqual(Object.keys(manifest.dependencies), ['classic-level']);
+    assert.deepEqual(Object.keys(manifest.dependencies), ['classic-level', 'esbuild']);
     const installed = fs.readdirSync(path.join(packageDir, 'node_modules')).filter((n) => !n.startsWith('.'));
     assert.ok(installed.includes('classic-level'));
-    for (const devOnly of ['@aws-sdk', 'esbuild', 'typescript', 'mocha', 'yaml', 'commander', 'vscode-languageserver']) {
+    assert.ok(installed.includes('esbuild'), 'esbuild is installed (functions with BuildMethod esbuild are built with its API)');
+    for (const devOnly of ['@aws-sdk', 'typescript', 'mocha', 'yaml', 'commander', 'vscode-languageserver']) {
       assert.ok(!installed.includes(devOnly), `${devOnly} is bundled, not installed`);
     }
+  });
+
+  it("builds a BuildMethod esbuild function with the installed package's esbuild and runs it", () => {
+    const invoke = run(bin, ['invoke', 'Ts', '--event-json', '{"n":21}'], project);
+    assert.equal(invoke.status, 0, invoke.stderr);
+    assert.deepEqual(JSON.parse(invoke.stdout), { doubled: 42 });
+    assert.match(invoke.stderr, /^BUILD Ts: built in \d+ ms$/m);
   });
 
   it('`lambda-workbench invoke` from the installed bin runs a function', () => {
