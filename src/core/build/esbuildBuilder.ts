@@ -42,8 +42,9 @@ function optionName(property: string): string {
 
 /** An entry point as SAM resolves it: as written when it has an extension, else `.ts` then `.js`. */
 function entryPoint(sourceDir: string, entry: unknown): string {
-  if (typeof entry !== 'string' || entry === '')
-    {throw new BuildError(`BuildProperties.EntryPoints: every entry must be a file name, not ${JSON.stringify(entry)}`);}
+  if (typeof entry !== 'string' || entry === '') {
+    throw new BuildError(`BuildProperties.EntryPoints: every entry must be a file name, not ${JSON.stringify(entry)}`);
+  }
   const full = path.resolve(sourceDir, entry);
   const candidates = path.extname(entry) ? [full] : [`${full}.ts`, `${full}.js`];
   const found = candidates.find((candidate) => fs.existsSync(candidate));
