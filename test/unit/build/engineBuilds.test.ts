@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { json, openProjectClosedAfterEach, writeProject } from '../helpers/project';
+import { environmentEach, writeWheel } from './buildTestSupport';
 
 // Functions built by the engine at open (pip, go1.x, makefile) and then invoked: the built
 // artefact is what runs. Real pip, go and make, offline.
@@ -17,24 +17,6 @@ function template(functions: Record<string, { runtime: string; handler: string; 
   return yaml;
 }
 
-/** Sets environment variables for the tests of a describe (undefined: removed), restored after. */
-function environmentEach(vars: Record<string, string | undefined>): void {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const [key, value] of Object.entries(vars)) {
-      saved[key] = process.env[key];
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  afterEach(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-}
-
 /** The machine's python3 (real path) and its version ("3.11"), or undefined without one. */
 function localPython(): { path: string; minor: string } | undefined {
   try {
@@ -47,20 +29,6 @@ function localPython(): { path: string; minor: string } | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Writes a pure-Python wheel `name`-0.1 by hand (no build backend, no index) at `wheel`, its package holding `code`. */
-function writeWheel(python: string, wheel: string, name: string, code: string): void {
-  fs.mkdirSync(path.dirname(wheel), { recursive: true });
-  const info = `${name}-0.1.dist-info`;
-  const files = {
-    [`${name}/__init__.py`]: code,
-    [`${info}/METADATA`]: `Metadata-Version: 2.1\nName: ${name}\nVersion: 0.1\n`,
-    [`${info}/WHEEL`]: 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
-    [`${info}/RECORD`]: `${name}/__init__.py,,\n${info}/METADATA,,\n${info}/WHEEL,,\n${info}/RECORD,,\n`,
-  };
-  const script = `import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    [z.writestr(k, v) for k, v in json.loads(sys.argv[2]).items()]\n`;
-  execFileSync(python, ['-c', script, wheel, JSON.stringify(files)]);
 }
 
 describe('engine builds: a Python function with requirements.txt', function () {

@@ -1,11 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ImageBuilder } from '../../../src/core/build/imageBuilder';
 import { BuildError, type BuildRequest } from '../../../src/core/build/types';
 import type { FunctionDefinition } from '../../../src/core/config/types';
 import { writeProject } from '../helpers/project';
+import { writeWheel } from './buildTestSupport';
 
 // An image function built without Docker: its Dockerfile's COPY lines lay the context out as
 // /var/task, its `RUN npm|pip install` lines run natively into the artefact (offline: a local
@@ -25,22 +25,10 @@ function request(context: string, dockerfile = 'Dockerfile', extra: Record<strin
   return { fn, sourceDir: context, artefactDir, cacheDir: path.join(path.dirname(context), 'cache'), log: (line) => lines.push(line), lines };
 }
 
-/** A wheel of package `tinypkg` (tinypkg/__init__.py defines VALUE), written with Python's zipfile: no build backend, no index. */
+/** A wheel of package `tinypkg` (tinypkg/__init__.py defines VALUE). */
 function buildWheel(dir: string): string {
   const wheel = path.join(dir, 'tinypkg-1.0-py3-none-any.whl');
-  const script = [
-    'import sys, zipfile',
-    'files = {',
-    "  'tinypkg/__init__.py': 'VALUE = 42\\n',",
-    "  'tinypkg-1.0.dist-info/METADATA': 'Metadata-Version: 2.1\\nName: tinypkg\\nVersion: 1.0\\n',",
-    "  'tinypkg-1.0.dist-info/WHEEL': 'Wheel-Version: 1.0\\nGenerator: test\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n',",
-    '}',
-    "record = ''.join(name + ',,\\n' for name in files) + 'tinypkg-1.0.dist-info/RECORD,,\\n'",
-    "with zipfile.ZipFile(sys.argv[1], 'w') as z:",
-    '  for name, text in files.items(): z.writestr(name, text)',
-    "  z.writestr('tinypkg-1.0.dist-info/RECORD', record)",
-  ].join('\n');
-  execFileSync('python3', ['-c', script, wheel]);
+  writeWheel('python3', wheel, 'tinypkg', 'VALUE = 42\n', '1.0');
   return wheel;
 }
 

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { BuildError } from '../../../src/core/build/types';
@@ -7,6 +6,7 @@ import { resolveLocalPython } from '../../../src/core/runtimes/pythonRuntime';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
 import { json, openProjectClosedAfterEach, writeProject } from '../helpers/project';
+import { writeWheel } from './buildTestSupport';
 
 // Layers with a Metadata.BuildMethod, built by the engine into their /opt layout (nodejs/node_modules,
 // python/) and used by the functions that list them; real npm and pip, offline.
@@ -207,18 +207,7 @@ Resources:
       'py-layer/shared.py': 'NAME = "shared"\n',
       'py-layer/requirements.txt': './wheels/tinypkg-0.1-py3-none-any.whl\n',
     });
-    // A pure-Python wheel, written by hand (no build backend, no index).
-    const wheel = path.join(dir, 'py-layer', 'wheels', 'tinypkg-0.1-py3-none-any.whl');
-    fs.mkdirSync(path.dirname(wheel), { recursive: true });
-    const files = {
-      'tinypkg/__init__.py': 'GREETING = "hello from tinypkg"\n',
-      'tinypkg-0.1.dist-info/METADATA': 'Metadata-Version: 2.1\nName: tinypkg\nVersion: 0.1\n',
-      'tinypkg-0.1.dist-info/WHEEL': 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
-      'tinypkg-0.1.dist-info/RECORD':
-        'tinypkg/__init__.py,,\ntinypkg-0.1.dist-info/METADATA,,\ntinypkg-0.1.dist-info/WHEEL,,\ntinypkg-0.1.dist-info/RECORD,,\n',
-    };
-    const script = `import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    [z.writestr(k, v) for k, v in json.loads(sys.argv[2]).items()]\n`;
-    execFileSync(python, ['-c', script, wheel, JSON.stringify(files)]);
+    writeWheel(python, path.join(dir, 'py-layer', 'wheels', 'tinypkg-0.1-py3-none-any.whl'), 'tinypkg', 'GREETING = "hello from tinypkg"\n');
 
     const workbench = await open(dir);
     assert.equal(workbench.builds.failureOf('App'), undefined, workbench.builds.failureOf('App')?.message);

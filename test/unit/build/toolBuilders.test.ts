@@ -10,6 +10,7 @@ import { GoBuilder } from '../../../src/core/build/goBuilder';
 import { MakefileBuilder } from '../../../src/core/build/makefileBuilder';
 import { NpmBuilder } from '../../../src/core/build/npmBuilder';
 import { PipBuilder } from '../../../src/core/build/pipBuilder';
+import { environmentEach, writeWheel } from './buildTestSupport';
 import { BuildError, type Builder, type BuildRequest } from '../../../src/core/build/types';
 import { resolveLocalPython } from '../../../src/core/runtimes/pythonRuntime';
 import { tempDirEach } from '../helpers/tempDir';
@@ -72,24 +73,6 @@ async function buildError(builder: Builder, fn: FunctionDefinition): Promise<Bui
     return error;
   }
   assert.fail('the build succeeded');
-}
-
-/** Sets environment variables for the tests of a describe (undefined: removed), restored after. */
-function environmentEach(vars: Record<string, string | undefined>): void {
-  const saved: Record<string, string | undefined> = {};
-  beforeEach(() => {
-    for (const [key, value] of Object.entries(vars)) {
-      saved[key] = process.env[key];
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  afterEach(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
 }
 
 describe('npm builder', function () {
@@ -220,18 +203,7 @@ describe('pip builder', function () {
       'fn/__pycache__/app.cpython-311.pyc': '',
       'fn/.venv/x': '',
     });
-    // A pure-Python wheel, written by hand (no build backend needed, no index).
-    const wheel = path.join(root, 'fn', 'wheels', 'tinypkg-0.1-py3-none-any.whl');
-    fs.mkdirSync(path.dirname(wheel), { recursive: true });
-    const files = {
-      'tinypkg/__init__.py': 'GREETING = "hello from tinypkg"\n',
-      'tinypkg-0.1.dist-info/METADATA': 'Metadata-Version: 2.1\nName: tinypkg\nVersion: 0.1\n',
-      'tinypkg-0.1.dist-info/WHEEL': 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
-      'tinypkg-0.1.dist-info/RECORD':
-        'tinypkg/__init__.py,,\ntinypkg-0.1.dist-info/METADATA,,\ntinypkg-0.1.dist-info/WHEEL,,\ntinypkg-0.1.dist-info/RECORD,,\n',
-    };
-    const script = `import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    [z.writestr(k, v) for k, v in json.loads(sys.argv[2]).items()]\n`;
-    execFileSync(await python(), ['-c', script, wheel, JSON.stringify(files)]);
+    writeWheel(await python(), path.join(root, 'fn', 'wheels', 'tinypkg-0.1-py3-none-any.whl'), 'tinypkg', 'GREETING = "hello from tinypkg"\n');
     write({ 'fn/requirements.txt': './wheels/tinypkg-0.1-py3-none-any.whl\n' });
   });
 

@@ -1,0 +1,38 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+// What the build tests share: environment variables set for a describe's tests, and pure-Python
+// wheels written by hand (no build backend, no package index: PyPI is not reachable here).
+
+/** Sets environment variables for the tests of a describe (undefined: removed), restored after. */
+export function environmentEach(vars: Record<string, string | undefined>): void {
+  const saved: Record<string, string | undefined> = {};
+  beforeEach(() => {
+    for (const [key, value] of Object.entries(vars)) {
+      saved[key] = process.env[key];
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+  afterEach(() => {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  });
+}
+
+/** Writes the wheel `<name>-<version>-py3-none-any.whl` at `wheel`, its package's __init__.py holding `code`, with `python`'s zipfile. */
+export function writeWheel(python: string, wheel: string, name: string, code: string, version = '0.1'): void {
+  fs.mkdirSync(path.dirname(wheel), { recursive: true });
+  const info = `${name}-${version}.dist-info`;
+  const files = {
+    [`${name}/__init__.py`]: code,
+    [`${info}/METADATA`]: `Metadata-Version: 2.1\nName: ${name}\nVersion: ${version}\n`,
+    [`${info}/WHEEL`]: 'Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n',
+    [`${info}/RECORD`]: `${name}/__init__.py,,\n${info}/METADATA,,\n${info}/WHEEL,,\n${info}/RECORD,,\n`,
+  };
+  const script = `import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    [z.writestr(k, v) for k, v in json.loads(sys.argv[2]).items()]\n`;
+  execFileSync(python, ['-c', script, wheel, JSON.stringify(files)]);
+}
