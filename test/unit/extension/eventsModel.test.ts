@@ -40,6 +40,17 @@ describe('extension: events model', () => {
       assert.deepEqual(byLabel.Scheduled.sort(), ['cloudwatch/scheduled-event', 'eventbridge/scheduled-event']);
     });
 
+    it('names a group for every service of the catalog (none falls back to its raw service id)', () => {
+      const raw = new Set(Object.keys(CATALOG));
+      assert.deepEqual(
+        sampleGroups()
+          .map((g) => g.label)
+          .filter((label) => raw.has(label)),
+        [],
+      );
+      assert.ok(sampleGroups().some((g) => g.label === 'Lex' && g.samples.some((s) => s.id.startsWith('lex-v2/'))));
+    });
+
     it("lists every catalog entry exactly once, with the catalog's description", () => {
       const ids = sampleGroups()
         .flatMap((g) => g.samples.map((s) => s.id))
