@@ -100,13 +100,15 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       await workbench.close();
       throw new UsageError(`Cannot listen on ${options.host}:${port}: ${(error as Error).message}`);
     }
-    process.stdout.write(`Lambda API listening on ${listening.url}\n`);
-    // How `send-message`, `put-record`, `queues`… find this server (removed on the way out).
+    // How `send-message`, `put-record`, `queues`, an attaching debugger… find this server (removed on
+    // the way out). Written before the "listening" line, which tools (a task's problem matcher, a
+    // script) take to mean the server is ready to be found.
     const discovery = writeServeDiscovery(workbench.stateDir, listening.url, {
       token: api.debugToken,
       verifySignatures: !!verifyWith,
       region: workbench.settings.region,
     });
+    process.stdout.write(`Lambda API listening on ${listening.url}\n`);
     // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
     const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts });
     if (HttpFrontEnd.wanted(workbench.template)) {

@@ -167,7 +167,7 @@ describe('serve task', function () {
     // VS Code waits for the background task to go inactive (endsPattern) before it starts the session.
     const session = await debugStarted;
     assert.strictEqual(await launched, true, 'startDebugging succeeded');
-    // serve writes serve.json right after its "listening" line: there (or a moment later) by now.
+    // serve writes serve.json before its "listening" line: there by now.
     const discovery = await eventually(
       'serve.json of the preLaunchTask',
       () => {
