@@ -6,7 +6,7 @@ import { resolveLocalPython } from '../../../src/core/runtimes/pythonRuntime';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
 import { json, openProjectClosedAfterEach, writeProject } from '../helpers/project';
-import { writeWheel } from './buildTestSupport';
+import { environmentEach, writeWheel } from './buildTestSupport';
 
 // Layers with a Metadata.BuildMethod, built by the engine into their /opt layout (nodejs/node_modules,
 // python/) and used by the functions that list them; real npm and pip, offline.
@@ -159,26 +159,12 @@ describe('build: a python layer with a BuildMethod', function () {
   this.timeout(60_000);
   const open = openProjectClosedAfterEach({ hotReload: false });
   // pip sees no configuration of this machine (its local mirrors): only the wheel the test writes.
-  const saved: Record<string, string | undefined> = {};
-  const pipEnvironment: Record<string, string | undefined> = {
+  environmentEach({
     PIP_CONFIG_FILE: '/dev/null',
     PIP_FIND_LINKS: undefined,
     PIP_EXTRA_INDEX_URL: undefined,
     PIP_INDEX_URL: undefined,
     PIP_NO_INDEX: undefined,
-  };
-  beforeEach(() => {
-    for (const [key, value] of Object.entries(pipEnvironment)) {
-      saved[key] = process.env[key];
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-  afterEach(() => {
-    for (const [key, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
   });
 
   it('installs requirements.txt into python/ beside the layer’s sources; the function imports both', async () => {
