@@ -195,6 +195,8 @@ export async function openWorkbench(options: CommonOptions, extra: Partial<Workb
         ...(options.nodePath ? { nodePath: options.nodePath } : {}),
         ...(sourceEndpoints ? { sourceEndpoints } : {}),
         ...(environmentOverrides ? { environmentOverrides } : {}),
+        // As `sam local`: an exported variable replaces the template's value of a variable it declares.
+        shellEnvironment: process.env,
         parameterOverrides: parameterOverrides ?? config?.parameterOverrides,
       },
     });

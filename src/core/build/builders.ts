@@ -7,7 +7,7 @@ import { ImageBuilder } from './imageBuilder';
 import { MakefileBuilder } from './makefileBuilder';
 import { NpmBuilder } from './npmBuilder';
 import { PipBuilder, type PipBuilderOptions } from './pipBuilder';
-import type { Builder } from './types';
+import { BuildError, type Builder } from './types';
 
 // Which builder builds a function: its Metadata.BuildMethod when it has one (SAM's names), otherwise
 // what `sam build` infers from the runtime and the manifest it finds (package.json with
@@ -32,19 +32,47 @@ export const BUILDERS: Record<string, (options: BuilderOptions) => Builder> = {
   'go1.x': () => new GoBuilder(),
 };
 
-/** The name in BUILDERS of the builder that builds `fn`, if any (nodejs20.x → npm, python3.12 → pip). */
+/**
+ * The name of the builder that builds `fn`, if any: a name in BUILDERS (nodejs20.x → npm, python3.12
+ * → pip), or the BuildMethod itself when no builder here knows it (rust-cargolambda, dotnet8…): its
+ * build fails with what to do instead, rather than the function running from sources nobody built.
+ */
 export function builderNameFor(fn: FunctionDefinition): string | undefined {
-  let name: string | undefined;
-  if (fn.build) name = registryName(fn.build.method);
-  else if (fn.runtime.startsWith('nodejs') && hasNpmDependencies(path.join(fn.codeUri, 'package.json'))) name = 'npm';
-  else if (fn.runtime.startsWith('python') && fs.existsSync(path.join(fn.codeUri, 'requirements.txt'))) name = 'pip';
-  return name !== undefined && Object.hasOwn(BUILDERS, name) ? name : undefined;
+  if (fn.build) return registryName(fn.build.method);
+  if (fn.runtime.startsWith('nodejs') && hasNpmDependencies(path.join(fn.codeUri, 'package.json'))) return 'npm';
+  if (fn.runtime.startsWith('python') && fs.existsSync(path.join(fn.codeUri, 'requirements.txt'))) return 'pip';
+  return undefined;
+}
+
+/** A new builder by the name builderNameFor gave. */
+export function createBuilder(name: string, options: BuilderOptions = {}): Builder {
+  return Object.hasOwn(BUILDERS, name) ? BUILDERS[name]!(options) : new UnavailableBuildMethod(name);
 }
 
 /** A new builder for `fn`, or undefined when it runs from its sources. */
 export function builderFor(fn: FunctionDefinition, options: BuilderOptions = {}): Builder | undefined {
   const name = builderNameFor(fn);
-  return name === undefined ? undefined : BUILDERS[name]!(options);
+  return name === undefined ? undefined : createBuilder(name, options);
+}
+
+/** A BuildMethod SAM knows but no builder here runs: every build fails, saying how to run the function anyway. */
+class UnavailableBuildMethod implements Builder {
+  constructor(readonly name: string) {}
+
+  inputs(): string[] {
+    return [];
+  }
+
+  build(): Promise<never> {
+    return Promise.reject(
+      new BuildError(
+        `BuildMethod ${this.name} is not built by Lambda Workbench (it builds ${Object.keys(BUILDERS)
+          .filter((n) => n !== 'image')
+          .join(', ')} and the runtimes' own builders). ` +
+          'Build the function with `sam build`, then open .aws-sam/build/template.yaml: it runs as SAM built it.',
+      ),
+    );
+  }
 }
 
 function registryName(method: string): string {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { awsBaseImageRuntime, readDockerfile, shellWords, substitute, TASK_ROOT, type ImageRecipe } from '../config/dockerfile';
 import type { FunctionDefinition } from '../config/types';
+import { RESERVED_ENV_VARIABLES } from '../config/validation';
 import { findOnPath } from '../util/executables';
 import { copyLikeDocker, inTaskRoot, matchSources } from './imageLayout';
 import { BuildError, type BuildOutcome, type BuildRequest, type Builder } from './types';
@@ -53,7 +54,7 @@ export class ImageBuilder implements Builder {
     for (const warning of warnings) request.log(`warning: ${warning}`);
     const command = (properties.ImageConfig as { Command?: unknown } | undefined)?.Command;
     const handler = Array.isArray(command) && typeof command[0] === 'string' ? command[0] : recipe.cmd?.[0];
-    const changes: BuildOutcome['changes'] = { runtime: base.runtime };
+    const changes: BuildOutcome['changes'] = { runtime: base.runtime, baseEnvironment: imageEnvironment(recipe, request.artefactDir, warnings) };
     if (handler) changes.handler = handler;
     return { changes, warnings };
   }
@@ -157,6 +158,25 @@ function readRecipe(dockerfile: string, buildArgs: unknown): ImageRecipe {
 }
 
 /** An image path under /var/task (an argument like `--target=/var/task`) mapped into the artefact. */
+/**
+ * The image's ENV as the function sees it: paths into the task root (`/var/task/lib:…`) pointing into
+ * the artefact; the variables Lambda reserves (it sets them itself) left out with a warning; PATH and
+ * LD_LIBRARY_PATH, which in the image extend the base image's, extending this machine's.
+ */
+function imageEnvironment(recipe: ImageRecipe, artefactDir: string, warnings: string[]): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const [name, value] of Object.entries(recipe.env)) {
+    if (RESERVED_ENV_VARIABLES.has(name)) {
+      warnings.push(`ENV ${name} is not applied: Lambda sets ${name} itself`);
+      continue;
+    }
+    const parts = value.split(':').map((part) => inTaskRoot(artefactDir, part) ?? part);
+    const searchPath = name === 'PATH' || name === 'LD_LIBRARY_PATH';
+    environment[name] = (searchPath ? [...parts.filter(Boolean), process.env[name]].filter(Boolean) : parts).join(':');
+  }
+  return environment;
+}
+
 function mapPath(artefactDir: string, word: string): string {
   const eq = word.indexOf('=');
   if (word.startsWith('--') && eq > 0) return `${word.slice(0, eq + 1)}${mapPath(artefactDir, word.slice(eq + 1))}`;

@@ -45,7 +45,10 @@ export interface Builder {
 
 export interface BuildOutcome {
   /** The function's definition as it runs from the artefact (handler and runtime may change, e.g. an image's CMD). */
-  changes?: Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>>;
+  changes?: Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>> & {
+    /** Variables the artefact itself sets (an image's ENV); the function's own Environment wins over them. */
+    baseEnvironment?: Record<string, string>;
+  };
   /** Warnings worth showing (a missing lockfile, a version mismatch). */
   warnings?: string[];
 }

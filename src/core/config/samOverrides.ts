@@ -180,20 +180,26 @@ function lambdaText(value: unknown): string {
 }
 
 /**
- * The function with SAM's env-vars overrides applied: `Parameters` first, then the function's own
- * entry (logical id, else function name), and — as `sam local` does — only to the variables the
- * template declares for it: a name the template does not declare is not added.
+ * The function with SAM's env-vars overrides applied, as `sam local` resolves each variable the
+ * template declares for it (local/lambdafn/env_vars.py): the template's value, replaced by the
+ * shell's variable of that name when `shell` is given, replaced by the file's `Parameters`, then by
+ * its own entry (logical id, else function name). A name the template does not declare is not added.
  */
-export function applyEnvironmentOverrides(fn: FunctionDefinition, overrides: EnvironmentOverrides | undefined): FunctionDefinition {
-  if (!overrides) return fn;
+export function applyEnvironmentOverrides(
+  fn: FunctionDefinition,
+  overrides: EnvironmentOverrides | undefined,
+  shell?: Readonly<Record<string, string | undefined>>,
+): FunctionDefinition {
+  if (!overrides && !shell) return fn;
   const nonEmpty = (entry: Record<string, string> | undefined) => (entry && Object.keys(entry).length > 0 ? entry : undefined);
-  const own = nonEmpty(overrides[fn.logicalId]) ?? nonEmpty(overrides[fn.functionName]);
-  const merged = { ...overrides.Parameters, ...own };
+  const own = overrides && (nonEmpty(overrides[fn.logicalId]) ?? nonEmpty(overrides[fn.functionName]));
+  const merged = { ...overrides?.Parameters, ...own };
   let environment: Record<string, string> | undefined;
   for (const name of Object.keys(fn.environment)) {
-    if (!Object.hasOwn(merged, name)) continue;
+    const value = Object.hasOwn(merged, name) ? merged[name] : shell?.[name];
+    if (value === undefined) continue;
     environment ??= { ...fn.environment };
-    environment[name] = merged[name]!;
+    environment[name] = value;
   }
   return environment ? { ...fn, environment } : fn;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
-import { BUILDERS, builderNameFor, type BuilderOptions } from '../build/builders';
+import { builderNameFor, createBuilder, type BuilderOptions } from '../build/builders';
 import { BuildError, type Builder } from '../build/types';
 import type { FunctionDefinition, LayerDefinition } from '../config/types';
 import { resolveLocalPython } from '../runtimes/pythonRuntime';
@@ -57,7 +57,7 @@ export class BuildManager {
     // but points CodeUri at what it built: those functions run as SAM built them.
     if (isSamBuildOutput(this.catalog.template.file)) return undefined;
     const name = builderNameFor(fn);
-    return name === undefined ? undefined : this.builder(name, () => BUILDERS[name]!(this.options));
+    return name === undefined ? undefined : this.builder(name, () => createBuilder(name, this.options));
   }
 
   /** Why the function cannot run (its last build, or that of one of its layers, failed), if it cannot. */

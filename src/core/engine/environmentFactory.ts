@@ -46,9 +46,9 @@ export class EnvironmentFactory {
     // A function the template reader found it cannot run (e.g. an image not FROM an AWS base image) fails alone, with the reader's reason.
     const unrunnable = failure?.message ?? fn.unsupported;
     const runtime = unrunnable !== undefined ? failingAdapter(unrunnable) : this.runtimeFor(fn.runtime);
-    // SAM's --env-vars apply to every version: they say where this machine's run points (a local
-    // table, a test endpoint), not what was published; a debug session's own variables win.
-    const launch = this.debugModes.launchOf(applyEnvironmentOverrides(fn, this.settings.environmentOverrides));
+    // SAM's --env-vars (and shell variables) apply to every version: they say where this machine's
+    // run points (a local table, a test endpoint), not what was published; a debug session's own variables win.
+    const launch = this.debugModes.launchOf(applyEnvironmentOverrides(fn, this.settings.environmentOverrides, this.settings.shellEnvironment));
     return new ExecutionEnvironment({
       fn: launch.fn,
       version,

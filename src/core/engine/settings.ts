@@ -38,6 +38,12 @@ export interface WorkbenchSettings {
    */
   environmentOverrides?: EnvironmentOverrides;
   /**
+   * The shell's variables, which replace the template's values of the variables it declares (under
+   * `environmentOverrides`), as `sam local` does. The CLI passes its own environment; the extension
+   * does not (VS Code's environment is not the shell the user configured).
+   */
+  shellEnvironment?: Readonly<Record<string, string | undefined>>;
+  /**
    * At open, do what a deployment of the template would: AutoPublishAlias publishes changed
    * functions and moves its alias, AWS::Lambda::Version / Alias resources are published and
    * created (default true; false for tools that only read or edit the state).

@@ -122,7 +122,10 @@ export class FunctionCatalog implements FunctionLookup {
     if (!settings && !built && !layers) return fn;
     let result = this.effectiveDefinitions.get(fn);
     if (!result) {
-      result = { ...fn, ...built, ...(layers ? { layers } : {}) };
+      const { baseEnvironment, ...code } = built ?? {};
+      result = { ...fn, ...code, ...(layers ? { layers } : {}) };
+      // As Lambda: an image's ENV under the function's configured variables.
+      if (baseEnvironment) result.environment = { ...baseEnvironment, ...fn.environment };
       if (settings?.reservedConcurrentExecutions === null) delete result.reservedConcurrentExecutions;
       else if (settings?.reservedConcurrentExecutions !== undefined) result.reservedConcurrentExecutions = settings.reservedConcurrentExecutions;
       this.effectiveDefinitions.set(fn, result);
@@ -139,4 +142,4 @@ export class FunctionCatalog implements FunctionLookup {
 }
 
 /** Where a built function runs from, and what its build changed. */
-export type BuiltCode = { codeUri: string } & Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>>;
+export type BuiltCode = { codeUri: string; baseEnvironment?: Record<string, string> } & Partial<Pick<FunctionDefinition, 'handler' | 'runtime'>>;

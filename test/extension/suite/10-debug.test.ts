@@ -256,15 +256,17 @@ describe('lambda debugger', function () {
     );
   });
 
-  it("the template's Debug CodeLens (from the language server) starts the same session", async () => {
+  it("the template's Debug CodeLens (from the language server) debugs a built TypeScript function to its breakpoint", async () => {
+    const ts = workspaceFile('ts-hello', 'src', 'handler.ts');
+    vscode.debug.addBreakpoints([breakpoint(ts, 11)]); // const message = `${prefix}, ${name}`;
     const uri = vscode.Uri.file(engine.templateFile);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     const text = (await vscode.workspace.openTextDocument(uri)).getText().split('\n');
     const lens = await eventually(
-      'a Debug lens on Greet',
+      'a Debug lens on TsHello',
       async () => {
         const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 100)) ?? [];
-        return lenses.find((l) => l.command?.title === 'Debug' && text[l.range.start.line].trim() === 'Greet:');
+        return lenses.find((l) => l.command?.title === 'Debug' && text[l.range.start.line].trim() === 'TsHello:');
       },
       30_000,
     );
@@ -272,8 +274,11 @@ describe('lambda debugger', function () {
     const session = await vscode.commands.executeCommand<vscode.DebugSession | undefined>(lens.command!.command, ...(lens.command!.arguments ?? []));
     assert.ok(session, 'the lens returns the session');
     assert.strictEqual(session.type, 'lambda');
-    assert.strictEqual(session.configuration.function, 'Greet');
+    assert.strictEqual(session.configuration.function, 'TsHello');
     assert.strictEqual(session.configuration.template, engine.templateFile);
-    await responseOf(session, 'Greet', from);
+    // The lens's session runs the esbuild-built artefact; the breakpoint set in the .ts binds through its source map.
+    const stop = await stoppedAt(session, from, ts, 11);
+    await stop.session.customRequest('continue', { threadId: stop.frame.threadId });
+    assert.strictEqual((await responseOf(session, 'TsHello', from)).typed, true);
   });
 });

@@ -48,6 +48,8 @@ describe('build: image functions without Docker (ImageBuilder)', () => {
         'RUN npm install \\',
         '    --omit=dev',
         'RUN echo built',
+        'ENV GREETING=hi NODE_PATH=${LAMBDA_TASK_ROOT}/vendor:/opt/nodejs',
+        'ENV PATH=/var/task/bin:$PATH LAMBDA_TASK_ROOT=/elsewhere',
         'CMD ["app.lambdaHandler"]',
       ].join('\n'),
     });
@@ -59,15 +61,26 @@ describe('build: image functions without Docker (ImageBuilder)', () => {
     const req = request(context);
     const outcome = await new ImageBuilder().build(req);
 
-    assert.deepEqual(outcome.changes, { runtime: 'nodejs22.x', handler: 'app.lambdaHandler' });
     const artefact = req.artefactDir;
+    assert.deepEqual(outcome.changes, {
+      runtime: 'nodejs22.x',
+      handler: 'app.lambdaHandler',
+      baseEnvironment: {
+        GREETING: 'hi',
+        NODE_PATH: `${path.join(artefact, 'vendor')}:/opt/nodejs`,
+        PATH: [path.join(artefact, 'bin'), process.env.PATH].join(':'),
+      },
+    });
     assert.ok(fs.existsSync(path.join(artefact, 'app.mjs')));
     assert.ok(fs.existsSync(path.join(artefact, 'package.json')));
     assert.ok(fs.existsSync(path.join(artefact, 'vendor', 'util.js')), 'a directory source copies its contents');
     assert.ok(!fs.existsSync(path.join(artefact, 'notes.txt')), 'only what COPY names');
     assert.ok(!fs.existsSync(path.join(artefact, 'Dockerfile')));
     assert.equal(fs.readFileSync(path.join(artefact, 'node_modules', 'tiny', 'index.js'), 'utf8'), 'module.exports = 7;\n');
-    assert.deepEqual(outcome.warnings, ['RUN echo built (Dockerfile:7) is skipped: only npm and pip installs in /var/task run without Docker']);
+    assert.deepEqual(outcome.warnings, [
+      'RUN echo built (Dockerfile:7) is skipped: only npm and pip installs in /var/task run without Docker',
+      'ENV LAMBDA_TASK_ROOT is not applied: Lambda sets LAMBDA_TASK_ROOT itself',
+    ]);
     assert.ok(
       req.lines.some((l) => l.startsWith('npm install --omit=dev')),
       req.lines.join('\n'),
@@ -95,7 +108,7 @@ describe('build: image functions without Docker (ImageBuilder)', () => {
       },
     }).build(req);
 
-    assert.deepEqual(outcome.changes, { runtime: 'python3.12', handler: 'app.other_handler' });
+    assert.deepEqual(outcome.changes, { runtime: 'python3.12', handler: 'app.other_handler', baseEnvironment: {} });
     assert.deepEqual(used, ['Img']);
     assert.equal(fs.readFileSync(path.join(req.artefactDir, 'tinypkg', '__init__.py'), 'utf8'), 'VALUE = 42\n');
     assert.ok(fs.existsSync(path.join(req.artefactDir, 'app.py')));

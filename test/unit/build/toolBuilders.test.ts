@@ -433,7 +433,16 @@ describe('builderFor', () => {
     assert.equal(chosen(fnDef('fn', 'python3.12', { build: withMethod('python3.12', 'fn') })), 'pip');
     assert.equal(chosen(fnDef('fn', 'nodejs22.x', { build: withMethod('esbuild', 'fn') })), 'esbuild');
     assert.equal(chosen(fnDef('fn', 'nodejs22.x', { build: withMethod('image', 'fn') })), 'image');
-    assert.equal(chosen(fnDef('fn', 'provided.al2023', { build: withMethod('rust-cargolambda', 'fn') })), undefined);
+  });
+
+  it('gives a BuildMethod no builder here knows a build that fails saying how to run the function anyway', async () => {
+    write({ 'fn/Cargo.toml': '' });
+    const builder = builderFor(fnDef('fn', 'provided.al2023', { build: withMethod('rust-cargolambda', 'fn') }));
+    assert.equal(builder?.name, 'rust-cargolambda');
+    await assert.rejects(
+      builder!.build({ fn: fnDef('fn', 'provided.al2023'), sourceDir: root, artefactDir: root, cacheDir: root, log: () => undefined }),
+      (error: Error) => error instanceof BuildError && /BuildMethod rust-cargolambda is not built by Lambda Workbench.*esbuild, npm, pip.*sam build.*\.aws-sam\/build\/template\.yaml/s.test(error.message),
+    );
   });
 
   it('without a BuildMethod, builds what has dependencies to install and nothing else', () => {

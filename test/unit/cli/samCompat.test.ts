@@ -27,6 +27,8 @@ function invoke(cwd: string, args: string[]): Promise<CliRun> {
   return runCli(['invoke', ...args], { cwd, env: cleanEnv() });
 }
 
+const pick = ({ TABLE, STAGE, EXTRA }: Record<string, unknown>) => ({ TABLE, STAGE, EXTRA });
+
 async function invokeOk(cwd: string, args: string[]): Promise<Record<string, unknown>> {
   const r = await invoke(cwd, args);
   assert.equal(r.status, 0, r.stderr);
@@ -83,6 +85,16 @@ describe('CLI: SAM compatibility', function () {
       assert.deepEqual([echo.TABLE, echo.STAGE, echo.OTHER, echo.EXTRA], ['local', 'echo', 'x', null]);
       const second = await invokeOk(dir, ['Second', '-n', 'env.json']);
       assert.deepEqual([second.fn, second.TABLE, second.STAGE, second.OTHER, second.EXTRA], ['second-fn', 'local', 'all', 'by-name', null]);
+    });
+
+    it("takes an exported shell variable over the template's value of a declared variable, and the file over both (as sam local)", async () => {
+      const dir = project({ 'env.json': JSON.stringify({ Parameters: { STAGE: 'file' } }) });
+      const run = (args: string[]) => runCli(['invoke', 'Echo', ...args], { cwd: dir, env: { ...cleanEnv(), TABLE: 'shell', STAGE: 'shell', EXTRA: 'shell' } });
+      const plain = await run([]);
+      assert.equal(plain.status, 0, plain.stderr);
+      assert.deepEqual(pick(JSON.parse(plain.stdout)), { TABLE: 'shell', STAGE: 'shell', EXTRA: null });
+      const withFile = await run(['--env-vars', 'env.json']);
+      assert.deepEqual(pick(JSON.parse(withFile.stdout)), { TABLE: 'shell', STAGE: 'file', EXTRA: null });
     });
 
     it('names file:line:column when the file is not JSON', async () => {

@@ -87,6 +87,13 @@ describe('SAM overrides: --env-vars', () => {
     assert.deepEqual(result.environment, { TABLE: 'global', STAGE: 'mine', KEEP: 'k' });
   });
 
+  it("takes the shell's value of a declared variable over the template's, and the file's over both", () => {
+    const shell = { TABLE: 'from-shell', STAGE: 'from-shell', HOME: '/home/me' };
+    const result = applyEnvironmentOverrides(fn({ TABLE: 'real', STAGE: 'dev', KEEP: 'k' }), { Api: { STAGE: 'from-file' } }, shell);
+    assert.deepEqual(result.environment, { TABLE: 'from-shell', STAGE: 'from-file', KEEP: 'k' });
+    assert.deepEqual(applyEnvironmentOverrides(fn({ TABLE: 'real' }), undefined, shell).environment, { TABLE: 'from-shell' });
+  });
+
   it('finds the function entry by function name when no logical id entry has variables', () => {
     const result = applyEnvironmentOverrides(fn({ STAGE: 'dev' }), { Api: {}, 'my-api': { STAGE: 'by-name' } });
     assert.equal(result.environment.STAGE, 'by-name');

@@ -4,7 +4,7 @@ import { openProjectClosedAfterEach, writeProject } from '../helpers/project';
 // The template semantics end to end, through the engine: an image function whose base is not an
 // AWS one never blocks the template (its own invocations fail with the reason), functions without
 // CodeUri run handlers in subdirectories (Node and Python), inline code runs, and SAM's hello-img
-// (FROM public.ecr.aws/lambda/nodejs:22, CMD) runs from its DockerContext.
+// (FROM public.ecr.aws/lambda/nodejs:22, CMD) runs from its DockerContext, with its ENV.
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Transform: AWS::Serverless-2016-10-31
@@ -23,6 +23,16 @@ Resources:
     Metadata:
       DockerTag: nodejs22.x-v1
       DockerContext: ./hello-world
+      Dockerfile: Dockerfile
+  EnvImg:
+    Type: AWS::Serverless::Function
+    Properties:
+      PackageType: Image
+      Environment:
+        Variables:
+          TABLE: template-table
+    Metadata:
+      DockerContext: ./env-img
       Dockerfile: Dockerfile
   GetAll:
     Type: AWS::Serverless::Function
@@ -52,6 +62,21 @@ describe('config: SAM projects through the engine (image functions, no CodeUri, 
       'other/Dockerfile': 'FROM node:22-alpine\nCOPY app.js .\nCMD ["node", "app.js"]\n',
       'hello-world/Dockerfile': 'FROM public.ecr.aws/lambda/nodejs:22\nCOPY app.mjs package*.json ./\nRUN npm install\nCMD ["app.lambdaHandler"]\n',
       'hello-world/app.mjs': "export const lambdaHandler = async () => ({ statusCode: 200, body: JSON.stringify({ message: 'hello world' }) });\n",
+      'env-img/Dockerfile': [
+        'FROM public.ecr.aws/lambda/python:3.12',
+        'ENV GREETING=from-image TABLE=image-table',
+        'ENV DATA_DIR=${LAMBDA_TASK_ROOT}/data AWS_REGION=eu-west-9',
+        'COPY app.py ${LAMBDA_TASK_ROOT}/',
+        'COPY data/ ${LAMBDA_TASK_ROOT}/data/',
+        'CMD ["app.handler"]',
+      ].join('\n'),
+      'env-img/app.py': [
+        'import os',
+        'def handler(event, context):',
+        '    names = ["GREETING", "TABLE", "DATA_DIR", "AWS_REGION"]',
+        '    return {**{n: os.environ[n] for n in names}, "data": os.path.isdir(os.environ["DATA_DIR"])}',
+      ].join('\n'),
+      'env-img/data/x.txt': 'x',
       'src/handlers/get-all-items.js': 'exports.getAllItemsHandler = async () => ({ items: [1, 2] });\n',
       'pyfns/handlers/app.py': 'def handler(event, context):\n    return {"py": event["n"] * 2}\n',
     });
@@ -66,6 +91,10 @@ describe('config: SAM projects through the engine (image functions, no CodeUri, 
     assert.deepEqual(await ok('PyDir', { n: 21 }), { py: 42 });
     assert.deepEqual(await ok('Inline', { n: 1 }), { inline: 2 });
     assert.deepEqual(await ok('HelloImg', {}), { statusCode: 200, body: '{"message":"hello world"}' });
+    // The image's ENV, under the function's own variables; /var/task paths point into the artefact; Lambda's own variables stay Lambda's.
+    const env = (await ok('EnvImg', {})) as Record<string, unknown>;
+    assert.deepEqual(env, { GREETING: 'from-image', TABLE: 'template-table', DATA_DIR: env.DATA_DIR, AWS_REGION: 'us-east-1', data: true });
+    assert.notEqual(env.DATA_DIR, '/var/task/data');
 
     const refused = await workbench.invoke('Other', '{}');
     assert.ok(refused.functionError, 'the unsupported image fails');
