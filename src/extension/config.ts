@@ -24,6 +24,12 @@ export class Settings {
     return this.value<string>('region');
   }
 
+  /** The region when a user or workspace set it (then it wins over samconfig's); undefined for the default. */
+  get regionSetByUser(): string | undefined {
+    const set = this.configuration.inspect<string>('region');
+    return set?.workspaceFolderValue ?? set?.workspaceValue ?? set?.globalValue;
+  }
+
   /** `node` to run Node.js functions with; undefined: the one on PATH. */
   get nodePath(): string | undefined {
     return this.text('nodePath');

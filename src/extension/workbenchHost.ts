@@ -51,6 +51,9 @@ export class WorkbenchHost implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private changeTimer: NodeJS.Timeout | undefined;
   private starting: Promise<void> | undefined;
+  /** The env-vars files the engines read (samconfig files are recognised by name): an edit reopens the engines. */
+  private readonly samInputFiles = new Set<string>();
+  private samInputTimer: NodeJS.Timeout | undefined;
 
   /** What the views show may have changed (debounced to one event per 100 ms). */
   readonly onDidChange = this.changeEmitter.event;
@@ -70,7 +73,22 @@ export class WorkbenchHost implements vscode.Disposable {
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (affectsSettings(e)) void this.restart();
       }),
+      ...this.watchSamInputs(),
     );
+  }
+
+  /** samconfig files and the env-vars files read are inputs as settings are: a change reopens the engines (debounced). */
+  private watchSamInputs(): vscode.Disposable[] {
+    const watcher = vscode.workspace.createFileSystemWatcher('**/*.{toml,yaml,yml,json}');
+    const changed = (uri: vscode.Uri) => {
+      if (!/^samconfig\.(toml|ya?ml)$/.test(path.basename(uri.fsPath)) && !this.samInputFiles.has(uri.fsPath)) return;
+      clearTimeout(this.samInputTimer);
+      this.samInputTimer = setTimeout(() => {
+        this.output.appendLine(`${path.basename(uri.fsPath)} changed: reopening with it`);
+        void this.restart();
+      }, 300);
+    };
+    return [watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed)];
   }
 
   /** Opens an engine for each workspace folder with a template (once; later calls wait for it). */
@@ -127,6 +145,7 @@ export class WorkbenchHost implements vscode.Disposable {
   /** Closes every engine (no process left behind) and releases the host. */
   async close(): Promise<void> {
     clearTimeout(this.changeTimer);
+    clearTimeout(this.samInputTimer);
     await this.starting?.catch(() => undefined);
     await this.closeAll();
     for (const d of this.disposables.splice(0)) d.dispose();
@@ -185,6 +204,7 @@ export class WorkbenchHost implements vscode.Disposable {
 
   private async closeAll(): Promise<void> {
     const closing = this.engineList.splice(0);
+    this.samInputFiles.clear();
     await Promise.allSettled(closing.map((engine) => engine.workbench.close()));
     this.changed();
   }
@@ -199,8 +219,8 @@ export class WorkbenchHost implements vscode.Disposable {
 
   /**
    * The extension's settings (config.ts; defaults from package.json) as the engine's, with SAM's
-   * inputs: the settings `envVars` / `parameterOverrides` over the samconfig of the folder (SAM's
-   * project root), else the one next to the template.
+   * inputs: the settings `envVars` / `parameterOverrides` / `region` (when set) over the samconfig of
+   * the folder (SAM's project root), else the one next to the template.
    */
   private settings(folder: vscode.WorkspaceFolder, templateFile: string): Partial<WorkbenchSettings> {
     const c = settingsFor(folder.uri);
@@ -211,8 +231,9 @@ export class WorkbenchHost implements vscode.Disposable {
       parameterOverrides: c.parameterOverrides,
     });
     for (const warning of sam.warnings) this.output.appendLine(`WARNING ${warning}`);
+    if (sam.envVarsFile) this.samInputFiles.add(path.resolve(sam.envVarsFile));
     const settings: Partial<WorkbenchSettings> = {
-      region: c.region,
+      region: c.regionSetByUser ?? sam.region ?? c.region,
       nodePath: c.nodePath,
       pythonPath: c.pythonPath,
       keepAliveSeconds: c.keepAliveSeconds,

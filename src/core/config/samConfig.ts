@@ -113,6 +113,10 @@ function parseSamConfigFile(file: string): Record<string, unknown> {
 export interface SamRunInputs {
   parameterOverrides?: Record<string, string>;
   environmentOverrides?: EnvironmentOverrides;
+  /** samconfig's `region`. */
+  region?: string;
+  /** The env-vars file read (the explicit one, else samconfig's), if any. */
+  envVarsFile?: string;
   /** The samconfig read, if any. */
   configFile?: string;
   warnings: string[];
@@ -131,6 +135,8 @@ export function samRunInputs(options: { searchDirs: readonly string[]; envVarsFi
   return {
     parameterOverrides: explicit ?? config?.parameterOverrides,
     environmentOverrides: envVars ? readEnvVarsFile(envVars) : undefined,
+    region: config?.region,
+    envVarsFile: envVars,
     configFile: file,
     warnings: config?.warnings ?? [],
   };

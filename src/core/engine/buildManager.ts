@@ -147,7 +147,7 @@ export class BuildManager {
         name: layer.logicalId,
         layer: true,
         fn: layerAsFunction(layer, plan),
-        builder: this.builder(plan.builderName, () => BUILDERS[plan.builderName]!(this.options)),
+        builder: this.builder(plan.builderName, () => createBuilder(plan.builderName, this.options)),
         dirs,
         outputDir: layerOutputDir(dirs.artefact, plan),
         succeeded: () => {

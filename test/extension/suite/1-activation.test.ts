@@ -1,9 +1,11 @@
 // The extension in a real extension host: activation, the engine for the fixture workspace, the
 // output channel and the contributed commands.
 import * as assert from 'node:assert';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateExtension, contributedCommands, EXTENSION_ID, fixtureEngine } from './helpers';
+import type { Engine } from '../../../src/extension/workbenchHost';
+import { activateExtension, contributedCommands, eventually, EXTENSION_ID, fixtureEngine } from './helpers';
 
 describe('activation (real extension host)', () => {
   it('runs in a real VS Code extension host with the fixture workspace open', () => {
@@ -57,5 +59,31 @@ describe('activation (real extension host)', () => {
     for (const view of ['functions', 'environments', 'events', 'eventSources']) {
       await vscode.commands.executeCommand(`lambdaWorkbench.${view}.focus`);
     }
+  });
+
+  it('reopens its engine with samconfig.toml and the env-vars file it names when either is written, and without them when removed', async () => {
+    const { host, engine: before } = await fixtureEngine();
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const samconfig = path.join(folder, 'samconfig.toml');
+    const envVars = path.join(folder, 'env.local.json');
+    const reopened = (previous: Engine, what: string) =>
+      eventually(`the engine reopened ${what}`, () => host.engines().find((e) => e.workbench !== previous.workbench), 30_000);
+    try {
+      fs.writeFileSync(envVars, JSON.stringify({ Hello: { GREETING: 'Bonjour' } }));
+      fs.writeFileSync(samconfig, 'version = 0.1\n[default.global.parameters]\nregion = "eu-west-3"\nenv_vars = "env.local.json"\n');
+      let engine = await reopened(before, 'with samconfig.toml');
+      await eventually('the engine reads the samconfig', () => host.engines()[0]?.workbench.settings.region === 'eu-west-3', 30_000);
+      engine = host.engines()[0];
+      assert.deepStrictEqual(engine.workbench.settings.environmentOverrides, { Hello: { GREETING: 'Bonjour' } });
+
+      fs.writeFileSync(envVars, JSON.stringify({ Hello: { GREETING: 'Hola' } }));
+      await reopened(engine, 'with the edited env-vars file');
+      await eventually('the new env-vars', () => host.engines()[0]?.workbench.settings.environmentOverrides?.Hello?.GREETING === 'Hola', 30_000);
+    } finally {
+      fs.rmSync(samconfig, { force: true });
+      fs.rmSync(envVars, { force: true });
+    }
+    await eventually('the engine without samconfig', () => host.engines()[0]?.workbench.settings.region === 'us-east-1', 30_000);
+    assert.strictEqual(host.engines()[0].workbench.settings.environmentOverrides, undefined);
   });
 });

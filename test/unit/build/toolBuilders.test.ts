@@ -441,7 +441,9 @@ describe('builderFor', () => {
     assert.equal(builder?.name, 'rust-cargolambda');
     await assert.rejects(
       builder!.build({ fn: fnDef('fn', 'provided.al2023'), sourceDir: root, artefactDir: root, cacheDir: root, log: () => undefined }),
-      (error: Error) => error instanceof BuildError && /BuildMethod rust-cargolambda is not built by Lambda Workbench.*esbuild, npm, pip.*sam build.*\.aws-sam\/build\/template\.yaml/s.test(error.message),
+      (error: Error) =>
+        error instanceof BuildError &&
+        /BuildMethod rust-cargolambda is not built by Lambda Workbench.*esbuild, npm, pip.*sam build.*\.aws-sam\/build\/template\.yaml/s.test(error.message),
     );
   });
 

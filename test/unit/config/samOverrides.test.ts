@@ -212,6 +212,7 @@ describe('samconfig', () => {
         '[default.global.parameters]',
         'parameter_overrides = "Stage=global"',
         'env_vars = "env.json"',
+        'region = "eu-central-1"',
         '[default.local_start_api.parameters]',
         'parameter_overrides = "Stage=api Other=api"',
       ].join('\n'),
@@ -222,6 +223,7 @@ describe('samconfig', () => {
     assert.deepEqual(fromConfig.parameterOverrides, { Stage: 'api', Other: 'api' });
     assert.deepEqual(fromConfig.environmentOverrides, { Parameters: { A: 'from-samconfig' } });
     assert.equal(fromConfig.configFile, path.join(dir, 'samconfig.toml'));
+    assert.equal(fromConfig.region, 'eu-central-1');
     const fromSettings = samRunInputs({ searchDirs: [dir], envVarsFile: path.join(dir, 'mine.json'), parameterOverrides: { Stage: 'setting' } });
     assert.deepEqual(fromSettings.parameterOverrides, { Stage: 'setting' });
     assert.deepEqual(fromSettings.environmentOverrides, { Fn: { A: 'from-setting' } });
