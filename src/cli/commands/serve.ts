@@ -196,7 +196,7 @@ function endpointLine(endpoint: FrontEndEndpoint): string {
   if (endpoint.kind === 'url') {
     const notes: string[] = [];
     if (endpoint.authType === 'AWS_IAM') notes.push('AWS_IAM: a SigV4 Authorization header is required, not verified');
-    if (endpoint.invokeMode === 'RESPONSE_STREAM') notes.push('RESPONSE_STREAM served buffered');
+    if (endpoint.invokeMode === 'RESPONSE_STREAM') notes.push('RESPONSE_STREAM');
     const name = endpoint.qualifier ? `${endpoint.functionName}:${endpoint.qualifier}` : endpoint.functionName;
     return `Function URL for ${name}: ${endpoint.url}${notes.length ? ` (${notes.join('; ')})` : ''}`;
   }

@@ -9,13 +9,16 @@ import type { ControlPlane } from '../versions/controlPlane';
 import { ApiError } from './apiError';
 import { decodePathParameter, findRoute } from './controlPlaneRoutes';
 import { DEBUG_ROUTE_PREFIX, handleDebugRoute, type DebugHost } from './debugRoutes';
+import { readInvokeRequest, tailOf } from './invokeRequest';
 import { handleSourceRoute, SOURCE_ROUTE_PREFIX } from './sourceRoutes';
+import { invokeWithResponseStream } from './streamingInvoke';
 import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
 import { checkHost, checkNotCrossSite, sendRefusal } from '../util/requestOrigin';
 
 // The local Lambda HTTP API (2015-03-31), wire-compatible with the AWS SDK and CLI: the Invoke
-// operation with AWS's headers, status codes and error bodies (reference/runtime-api.md §5), and
-// the control-plane operations (controlPlaneRoutes.ts).
+// operation with AWS's headers, status codes and error bodies (reference/runtime-api.md §5),
+// InvokeWithResponseStream (streamingInvoke.ts) and the control-plane operations
+// (controlPlaneRoutes.ts).
 
 /** What the API needs of the engine (the Workbench provides it). */
 export interface LambdaService {
@@ -36,11 +39,10 @@ export interface LambdaApiOptions {
   debug?: DebugHost;
 }
 
-/** The last 4 KB of an invocation's log, as `X-Amz-Log-Result` carries it. */
-const TAIL_BYTES = 4096;
 /** A little over the largest payload any operation accepts: beyond it we stop reading. */
 const MAX_BODY_BYTES = MAX_SYNC_PAYLOAD_BYTES + 1;
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
+const STREAMING_INVOKE_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-streaming-invocations$/;
 
 export class LambdaApiServer {
   private readonly server: http.Server;
@@ -85,6 +87,10 @@ export class LambdaApiServer {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
       if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
+      const streamingInvoke = STREAMING_INVOKE_PATH.exec(url.pathname);
+      if (streamingInvoke && req.method === 'POST') {
+        return await invokeWithResponseStream(this.service, req, res, decodePathParameter(streamingInvoke[1]), url.searchParams, body);
+      }
       if (
         this.options.debug &&
         url.pathname.startsWith(DEBUG_ROUTE_PREFIX) &&
@@ -116,26 +122,7 @@ export class LambdaApiServer {
   }
 
   private async invoke(req: http.IncomingMessage, res: http.ServerResponse, functionName: string, query: URLSearchParams, body: Buffer): Promise<void> {
-    const invocationType = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
-    const logType = header(req, 'x-amz-log-type') ?? 'None';
-    if (!['RequestResponse', 'Event', 'DryRun'].includes(invocationType)) {
-      throw new WorkbenchError(
-        'InvalidParameterValueException',
-        `1 validation error detected: Value '${invocationType}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
-      );
-    }
-    if (!['None', 'Tail'].includes(logType)) {
-      throw new WorkbenchError(
-        'InvalidParameterValueException',
-        `1 validation error detected: Value '${logType}' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]`,
-      );
-    }
-    const qualifier = query.get('Qualifier') || undefined;
-    const options: InvokeOptions = {
-      qualifier,
-      clientContext: decodeClientContext(header(req, 'x-amz-client-context')),
-      traceId: header(req, 'x-amzn-trace-id'),
-    };
+    const { invocationType, tail, qualifier, options } = readInvokeRequest(req, query, ['Event', 'RequestResponse', 'DryRun']);
     if (invocationType === 'DryRun') {
       await this.service.checkInvocation(functionName, body, qualifier);
       return send(res, 204, { 'x-amzn-RequestId': randomUUID() });
@@ -144,7 +131,6 @@ export class LambdaApiServer {
       const { requestId } = await this.service.invokeAsync(functionName, body, options);
       return send(res, 202, { 'x-amzn-RequestId': requestId });
     }
-    const tail = logType === 'Tail';
     const result = await this.service.invoke(functionName, body, { ...options, collectLogs: tail });
     const headers: Record<string, string> = {
       'x-amzn-RequestId': result.requestId,
@@ -191,11 +177,6 @@ function send(res: http.ServerResponse, status: number, headers: Record<string, 
   res.end(body);
 }
 
-function header(req: http.IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -213,26 +194,4 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
     });
     req.on('error', reject);
   });
-}
-
-/** `X-Amz-Client-Context` is base64 of a JSON object; the runtime gets the JSON. */
-function decodeClientContext(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  const text = Buffer.from(value, 'base64').toString('utf8');
-  try {
-    if (typeof JSON.parse(text) === 'object') return text;
-  } catch {
-    // fall through
-  }
-  throw new WorkbenchError('InvalidParameterValueException', 'Client context must be a valid Base64-encoded JSON object.');
-}
-
-/** Base64 of the last 4 KB of the log lines (on a line boundary when one fits). */
-export function tailOf(lines: string[]): string {
-  const text = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
-  if (text.length <= TAIL_BYTES) return text.toString('base64');
-  let tail = text.subarray(text.length - TAIL_BYTES);
-  const newline = tail.indexOf(0x0a);
-  if (newline >= 0 && newline < tail.length - 1) tail = tail.subarray(newline + 1);
-  return tail.toString('base64');
 }

@@ -105,13 +105,6 @@ function readUrlConfig(
   const mode = r.get(...at, 'InvokeMode') ?? 'BUFFERED';
   if (mode !== 'BUFFERED' && mode !== 'RESPONSE_STREAM') {
     r.error('invalid-value', [...at, 'InvokeMode'], `InvokeMode must be BUFFERED or RESPONSE_STREAM, got ${describe(mode)}`);
-  } else if (mode === 'RESPONSE_STREAM') {
-    r.report(
-      'info',
-      'not-simulated',
-      [...at, 'InvokeMode'],
-      'InvokeMode RESPONSE_STREAM is served buffered locally: the client gets the response when the function has returned',
-    );
   }
   const def: FunctionUrlDefinition = {
     logicalId: target.logicalId,

@@ -163,7 +163,7 @@ export interface FunctionUrlDefinition {
   /** An alias; undefined for $LATEST. */
   qualifier?: string;
   authType: 'NONE' | 'AWS_IAM';
-  /** RESPONSE_STREAM is served buffered locally. */
+  /** RESPONSE_STREAM: a function that streams is answered as it streams (http/streamedResponse.ts). */
   invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
   cors?: CorsConfig;
   position: SourcePosition;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import type { FunctionDefinition } from '../config/types';
 import type { ShutdownReason } from '../runtime-api/extensionsApi';
+import type { ResponseStream } from '../runtime-api/responseStream';
 import { RuntimeApiServer, type RuntimeApiListener, type RuntimeResult } from '../runtime-api/server';
 import type { PlatformRecords, TelemetryType, InitializationType } from '../telemetry/events';
 import { makeTmpDir, prepareLaunch, type PreparedLaunch } from './lambdaEnv';
@@ -32,6 +33,7 @@ export type {
   InvokeRequest,
   LogCollector,
   SchedulableEnvironment,
+  StreamedResponse,
 } from './types';
 
 // An execution environment: its process groups (the runtime, its external extensions) with its own
@@ -268,6 +270,10 @@ export class ExecutionEnvironment implements RuntimeApiListener, SchedulableEnvi
    */
   reportFailedInit(request: InvokeRequest, init: InitOutcome, collector?: LogCollector): InvocationOutcome {
     return this.invocations.reportFailedInit(request, init, collector);
+  }
+
+  onStreamStart(requestId: string, stream: ResponseStream): void {
+    this.invocations.onStreamStart(requestId, stream);
   }
 
   onResult(requestId: string, result: RuntimeResult): void {

@@ -1,5 +1,6 @@
 import type { FunctionDefinition } from '../config/types';
 import type { ShutdownReason } from '../runtime-api/extensionsApi';
+import type { ResponseStream } from '../runtime-api/responseStream';
 import type { RuntimeApiServer, RuntimeResult } from '../runtime-api/server';
 import type { PlatformRecords, TelemetryType } from '../telemetry/events';
 import type { EnvironmentExtensions } from './environmentExtensions';
@@ -42,8 +43,11 @@ interface PendingInvocation {
   startedAt: number;
   timer?: NodeJS.Timeout;
   memoryWatch?: NodeJS.Timeout;
+  /** Answers the caller (for a streamed response: settles its `stream.finished`). */
   resolve: (outcome: InvocationOutcome) => void;
   collector?: LogCollector;
+  /** The response the runtime is streaming to the caller. */
+  stream?: ResponseStream;
 }
 
 /** The runtime's answer (or the platform's), kept until the invoke phase ends and REPORT is out. */
@@ -123,6 +127,7 @@ export class InvokePhase {
         traceId: request.traceId,
         clientContext: request.clientContext,
         cognitoIdentity: request.cognitoIdentity,
+        acceptsStream: request.acceptStream,
       });
       this.extensions.dispatch({
         eventType: 'INVOKE',
@@ -143,7 +148,28 @@ export class InvokePhase {
     return outcome;
   }
 
-  /** The runtime posted the invocation's response or error. */
+  /**
+   * The runtime started streaming the response (the request accepts streams): the caller is
+   * answered now with the stream; the invocation goes on — timeout, memory watch, crash — until
+   * the response is over (onResult, or the platform ends it), which settles `stream.finished`.
+   */
+  onStreamStart(requestId: string, stream: ResponseStream): void {
+    const pending = this.current;
+    if (!pending || this.finishing || pending.request.requestId !== requestId) return stream.close();
+    pending.stream = stream;
+    const answer = pending.resolve;
+    const finished = new Promise<InvocationOutcome>((resolve) => (pending.resolve = resolve));
+    answer({
+      payload: Buffer.alloc(0),
+      contentType: stream.contentType,
+      status: 'success',
+      durationMs: performance.now() - pending.startedAt,
+      reported: finished.then((outcome) => outcome.reported),
+      stream: { contentType: stream.contentType, body: stream, discard: () => stream.discard(), finished },
+    });
+  }
+
+  /** The runtime posted the invocation's response or error (for a stream: the response is over). */
   onResult(requestId: string, result: RuntimeResult): void {
     const pending = this.current;
     // Late answers (after a timeout already answered the caller) are ignored.
@@ -286,6 +312,7 @@ export class InvokePhase {
     this.pendingInitDurationMs = undefined;
     this.answered = answered;
     setImmediate(() => {
+      pending.stream?.close();
       pending.resolve(outcome);
       answered.flushed = true;
       this.settleFinishing();

@@ -39,6 +39,27 @@ export interface InvokeRequest {
   /** Decoded client-context JSON. */
   clientContext?: string;
   cognitoIdentity?: string;
+  /** The caller takes a streamed response as it arrives (see InvocationOutcome.stream). */
+  acceptStream?: boolean;
+}
+
+/**
+ * A response the function streams, handed to a caller that accepts streams as soon as the runtime
+ * starts it: the bytes as they arrive, then how the invocation ended.
+ */
+export interface StreamedResponse {
+  /** The runtime's Content-Type (AWS's Node runtime: application/octet-stream by default). */
+  contentType?: string;
+  /** The body's chunks in order; the iteration ends when the response is over (complete or not). */
+  body: AsyncIterable<Buffer>;
+  /** The reader will not read on (its client hung up): the chunks are dropped, the function runs on. */
+  discard(): void;
+  /**
+   * Settles when the response is over, as a buffered caller would have got it: success with an
+   * empty payload (the bytes went out on `body`), or the error (a failure midway, the timeout, a
+   * crash, the streaming limit) with its `errorType` and error body.
+   */
+  finished: Promise<InvocationOutcome>;
 }
 
 /** What the caller gets as soon as the runtime answered. */
@@ -57,6 +78,12 @@ export interface InvocationOutcome {
   durationMs: number;
   /** Settles once END and REPORT have been emitted for the invocation. */
   reported: Promise<void>;
+  /**
+   * Only for a request with `acceptStream` whose function streams: the response as it arrives
+   * (this outcome is given when the stream starts; `payload` is empty, `durationMs` the time to
+   * the start; the end is `stream.finished`).
+   */
+  stream?: StreamedResponse;
 }
 
 export interface InitOutcome {

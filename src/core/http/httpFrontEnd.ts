@@ -10,6 +10,7 @@ import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { headerValue, splitUrl, v1Event, v2Event, type HttpRequestInfo } from './events';
 import { frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
 import { RouteTable } from './routes';
+import { sendStreamedResponse, type StreamedHttpResponse } from './streamedResponse';
 import { checkHost, sendRefusal } from '../util/requestOrigin';
 import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
@@ -21,7 +22,8 @@ import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 // the function's AutoPublishAlias as qualifier), and the result is turned back into an HTTP
 // response (responses.ts), with CORS as configured (cors.ts). Definitions are read from the
 // engine's current template on every request, so hot reload changes routes and CORS; a function
-// URL or API that a reload adds needs a restart to get a port.
+// URL or API that a reload adds needs a restart to get a port. A RESPONSE_STREAM function URL
+// answers as the function streams (streamedResponse.ts).
 
 /** What the front end needs of the engine (the Workbench provides it). */
 export interface FrontEndEngine {
@@ -159,7 +161,7 @@ export class HttpFrontEnd {
       requestId: kind === 'http' ? apiGatewayId() : randomUUID(),
       traceId: clientTrace?.includes('Root=') ? clientTrace : newTraceId(),
     };
-    let response: HttpResponse;
+    let response: HttpResponse | StreamedHttpResponse;
     if (body === undefined) {
       response = frontEndErrors.tooLarge(kind);
     } else {
@@ -172,10 +174,17 @@ export class HttpFrontEnd {
         response = frontEndErrors.internal(kind);
       }
     }
+    if ('stream' in response) {
+      return sendStreamedResponse(res, response, info.method === 'HEAD', info.traceId.split(';')[0]!).catch(() => void res.destroy());
+    }
     send(res, response, info, kind);
   }
 
-  private async functionUrl(endpoint: FrontEndEndpoint, defs: HttpFrontEndsDefinition | undefined, info: HttpRequestInfo): Promise<HttpResponse> {
+  private async functionUrl(
+    endpoint: FrontEndEndpoint,
+    defs: HttpFrontEndsDefinition | undefined,
+    info: HttpRequestInfo,
+  ): Promise<HttpResponse | StreamedHttpResponse> {
     const def = defs?.functionUrls.find((u) => u.functionName === endpoint.functionName && u.qualifier === endpoint.qualifier);
     if (!def) return frontEndErrors.notFound('url');
     if (def.cors && isPreflight(info.method, info.rawHeaders)) return preflightResponse(def.cors, info.rawHeaders, 200);
@@ -205,8 +214,37 @@ export class HttpFrontEnd {
       domainName: `${urlId}.lambda-url.${this.engine.settings.region}.on.aws`,
       authorizer,
     });
-    const response = await this.invoke(def.functionName, def.qualifier, event, info, { kind: 'url', payloadFormatVersion: '2.0' });
-    return def.cors ? withCorsHeaders(response, def.cors, info.rawHeaders) : response;
+    const cors = def.cors;
+    const decorate = (response: HttpResponse) => (cors ? withCorsHeaders(response, cors, info.rawHeaders) : response);
+    if (def.invokeMode === 'RESPONSE_STREAM') return this.invokeStreaming(def, event, info, decorate);
+    return decorate(await this.invoke(def.functionName, def.qualifier, event, info, { kind: 'url', payloadFormatVersion: '2.0' }));
+  }
+
+  /**
+   * A RESPONSE_STREAM URL: a function that streams is answered as it streams (streamedResponse.ts);
+   * one that does not stream gets its payload back as the body, uninterpreted (Lambda does not read
+   * payload 2.0 in this mode), with the runtime's content type.
+   */
+  private async invokeStreaming(
+    def: FunctionUrlDefinition,
+    event: Record<string, unknown>,
+    info: HttpRequestInfo,
+    decorate: (response: HttpResponse) => HttpResponse,
+  ): Promise<HttpResponse | StreamedHttpResponse> {
+    let result: InvocationResult;
+    try {
+      result = await this.engine.invoke(def.functionName, JSON.stringify(event), { qualifier: def.qualifier, traceId: info.traceId, acceptStream: true });
+    } catch (error) {
+      return decorate(this.invokeFailure(error, 'url'));
+    }
+    const withRequestId = (response: HttpResponse) => {
+      const decorated = decorate(response);
+      decorated.headers.push(['x-amzn-RequestId', result.requestId]);
+      return decorated;
+    };
+    if (result.stream) return { stream: result.stream, decorate: withRequestId };
+    if (result.functionError) return withRequestId(frontEndErrors.badGateway('url'));
+    return withRequestId({ status: 200, headers: [['content-type', result.contentType ?? 'application/json']], body: result.payload });
   }
 
   private async httpApi(defs: HttpFrontEndsDefinition | undefined, info: HttpRequestInfo): Promise<HttpResponse> {
@@ -280,13 +318,18 @@ export class HttpFrontEnd {
     try {
       result = await this.engine.invoke(functionName, JSON.stringify(event), { qualifier, traceId: info.traceId });
     } catch (error) {
-      if (isWorkbenchError(error) && error.code === 'RequestEntityTooLargeException') return frontEndErrors.tooLarge(ctx.kind);
-      if (isWorkbenchError(error) && error.code === 'TooManyRequestsException') return frontEndErrors.throttled(ctx.kind);
-      return frontEndErrors.internal(ctx.kind);
+      return this.invokeFailure(error, ctx.kind);
     }
     const response = result.functionError ? frontEndErrors.badGateway(ctx.kind) : toHttpResponse(result.payload, ctx);
     if (ctx.kind === 'url') response.headers.push(['x-amzn-RequestId', result.requestId]);
     return response;
+  }
+
+  /** The front end's answer when the engine could not run the invocation. */
+  private invokeFailure(error: unknown, kind: FrontEndKind): HttpResponse {
+    if (isWorkbenchError(error) && error.code === 'RequestEntityTooLargeException') return frontEndErrors.tooLarge(kind);
+    if (isWorkbenchError(error) && error.code === 'TooManyRequestsException') return frontEndErrors.throttled(kind);
+    return frontEndErrors.internal(kind);
   }
 
   private routeTables(defs: HttpFrontEndsDefinition): { http: RouteTable<ApiRouteDefinition>; rest: RouteTable<ApiRouteDefinition> } {

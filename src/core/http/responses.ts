@@ -7,7 +7,10 @@
 //   `multiValueHeaders` are merged (multiValueHeaders wins for a name in both); a REST API refuses
 //   other keys and a non-string body ("Malformed Lambda proxy response") and decodes a base64 body
 //   only for its binary media types;
-// - a function error, or a result that cannot be interpreted, is a 502 as each front end answers it.
+// - a function error, or a result that cannot be interpreted, is a 502 as each front end answers it;
+// - a streamed response to a RESPONSE_STREAM function URL in the http-integration-response content
+//   type starts with a JSON prelude (`statusCode`, `headers`, `cookies`) and 8 NUL bytes
+//   (HttpResponseStream.from): the prelude gives the status and headers, the rest is the body.
 
 import { matchesMediaType } from './events';
 
@@ -179,4 +182,41 @@ function restDecodesBinary(headers: Array<[string, string]>, ctx: ResponseContex
     .map((a) => a.trim())
     .filter(Boolean);
   return matchesMediaType(contentType, types) || accepted.some((a) => matchesMediaType(a, types));
+}
+
+/** The content type of a streamed response that starts with an HTTP prelude (HttpResponseStream.from). */
+export const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
+
+/** A streamed body's content type when neither the prelude nor the runtime names one (AWS's Node runtime default). */
+export const STREAM_DEFAULT_CONTENT_TYPE = 'application/octet-stream';
+
+/**
+ * The status and headers a streamed response's prelude gives (its body is the stream's): a JSON
+ * object whose `statusCode` defaults to 200; undefined when it is not one (the URL answers 502).
+ */
+export function fromStreamingPrelude(prelude: Buffer): HttpResponse | undefined {
+  let result: unknown;
+  try {
+    result = JSON.parse(prelude.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) return undefined;
+  const r = result as Record<string, unknown>;
+  const status = r.statusCode === undefined || r.statusCode === null ? 200 : statusOf(r.statusCode);
+  if (status === undefined) return undefined;
+  const headers: Array<[string, string]> = [];
+  if (r.headers !== undefined && r.headers !== null) {
+    if (typeof r.headers !== 'object' || Array.isArray(r.headers)) return undefined;
+    for (const [name, value] of Object.entries(r.headers)) {
+      const text = scalarHeader(value);
+      if (text !== undefined) headers.push([name, text]);
+    }
+  }
+  if (r.cookies !== undefined && r.cookies !== null) {
+    if (!Array.isArray(r.cookies)) return undefined;
+    for (const cookie of r.cookies) if (typeof cookie === 'string') headers.push(['set-cookie', cookie]);
+  }
+  if (!hasHeader(headers, 'content-type')) headers.push(['content-type', STREAM_DEFAULT_CONTENT_TYPE]);
+  return { status, headers, body: Buffer.alloc(0) };
 }

@@ -23,6 +23,21 @@ export interface InvokeOptions {
   traceId?: string;
   /** Collect the invocation's log lines (START … REPORT, with INIT lines on a cold start). */
   collectLogs?: boolean;
+  /**
+   * The caller takes a streamed response as it arrives (InvokeWithResponseStream, RESPONSE_STREAM
+   * function URLs): a function that streams answers with `stream`, up to the streaming limit.
+   */
+  acceptStream?: boolean;
+}
+
+/** A streamed response (InvocationResult.stream): the bytes as they arrive, then how it ended. */
+export interface ResponseBodyStream {
+  contentType?: string;
+  body: AsyncIterable<Buffer>;
+  /** The reader will not read on (its client hung up); the function runs on. */
+  discard(): void;
+  /** How the response ended: `functionError`, `errorType` and the error body in `payload` when it failed. */
+  finished: Promise<Pick<InvocationResult, 'payload' | 'contentType' | 'functionError' | 'errorType' | 'durationMs'>>;
 }
 
 export interface InvocationResult {
@@ -39,6 +54,11 @@ export interface InvocationResult {
   initDurationMs?: number;
   /** Settles after REPORT; with `collectLogs`, resolves to the invocation's log lines. */
   logs: Promise<string[]>;
+  /**
+   * With `acceptStream`, for a function that streams its response: the body as it arrives (this
+   * result comes when the stream starts; `payload` is empty, `durationMs` is the time to the start).
+   */
+  stream?: ResponseBodyStream;
 }
 
 export class Invoker {
@@ -112,11 +132,13 @@ export class Invoker {
         traceId: options.traceId ?? newTraceId(),
         clientContext: options.clientContext,
         cognitoIdentity: options.cognitoIdentity,
+        acceptStream: options.acceptStream,
       },
       collector,
     );
     const { outcome } = scheduled;
-    return {
+    const streamed = outcome.stream;
+    const result: InvocationResult = {
       requestId,
       functionName: fn.functionName,
       executedVersion: version,
@@ -130,6 +152,21 @@ export class Invoker {
       initDurationMs: scheduled.initDurationMs,
       logs: outcome.reported.then(() => lines),
     };
+    if (streamed) {
+      result.stream = {
+        contentType: streamed.contentType,
+        body: streamed.body,
+        discard: streamed.discard,
+        finished: streamed.finished.then((end) => ({
+          payload: end.payload,
+          contentType: end.contentType,
+          functionError: end.functionError,
+          errorType: end.errorType,
+          durationMs: end.durationMs,
+        })),
+      };
+    }
+    return result;
   }
 }
 

@@ -6,16 +6,19 @@ export type RuntimeState =
   | 'Started' // process spawned, init running, no /next yet
   | 'Ready' // runtime is parked on /next
   | 'Invoking' // an event was handed out, no response yet
+  | 'Streaming' // the runtime is streaming its response (a chunked POST /response in progress)
   | 'Responded' // response or error posted, runtime has not asked for the next event yet
   | 'InitFailed' // runtime posted /init/error
   | 'Closed';
 
-export type RuntimeCall = 'next' | 'response' | 'error' | 'initError' | 'deliver';
+export type RuntimeCall = 'next' | 'response' | 'error' | 'initError' | 'deliver' | 'stream';
 
 const TRANSITIONS: Record<RuntimeState, Partial<Record<RuntimeCall, RuntimeState>>> = {
   Started: { next: 'Ready', initError: 'InitFailed' },
   Ready: { deliver: 'Invoking' },
-  Invoking: { response: 'Responded', error: 'Responded' },
+  Invoking: { response: 'Responded', error: 'Responded', stream: 'Streaming' },
+  // A streamed response ends as a response; /error is only for before it started (AWS).
+  Streaming: { response: 'Responded' },
   Responded: { next: 'Ready' },
   InitFailed: {},
   Closed: {},
@@ -28,6 +31,7 @@ const CALL_TARGET: Record<RuntimeCall, string> = {
   error: 'InvocationErrorResponse',
   initError: 'InitError',
   deliver: 'Invoking',
+  stream: 'InvocationResponse',
 };
 
 export class IllegalTransitionError extends Error {

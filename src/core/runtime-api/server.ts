@@ -1,6 +1,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ExtensionsApi } from './extensionsApi';
+import { MAX_STREAMED_RESPONSE_BYTES, ResponseStream } from './responseStream';
 import { IllegalTransitionError, RuntimeStateMachine } from './runtimeStateMachine';
 import { routeTelemetry, type SubscribeListener } from './telemetryApi';
 
@@ -24,6 +25,12 @@ export interface RuntimeInvocation {
   clientContext?: string;
   /** Cognito identity JSON. */
   cognitoIdentity?: string;
+  /**
+   * The caller takes a streamed response as it arrives (InvokeWithResponseStream, a RESPONSE_STREAM
+   * function URL): a streaming runtime's bytes go to onStreamStart's stream, up to the streaming
+   * limit. Otherwise a streamed response is read whole, up to the buffered limit.
+   */
+  acceptsStream?: boolean;
 }
 
 /** What the runtime posted for an invocation. */
@@ -43,6 +50,12 @@ export interface RuntimeApiListener {
    * `functionInitStart` (epoch ms) is where our bootstraps say function init began.
    */
   onReady(functionInitStart: number | undefined): void;
+  /**
+   * The runtime started streaming the response of an invocation that accepts a stream; the chunks
+   * go to `stream` as they arrive, and onResult follows when the response is over (an empty body
+   * for success, the trailers' error otherwise). Whoever owns the invocation closes the stream.
+   */
+  onStreamStart(requestId: string, stream: ResponseStream): void;
   onResult(requestId: string, result: RuntimeResult): void;
   onInitError(body: Buffer, errorType: string | undefined, functionInitStart: number | undefined): void;
 }
@@ -233,7 +246,8 @@ export class RuntimeApiServer {
   private result(req: http.IncomingMessage, res: http.ServerResponse, requestId: string, action: 'response' | 'error'): void {
     const current = this.current;
     if (!current || current.requestId !== requestId) return this.drain(req, () => send(res, INVALID_REQUEST_ID));
-    if (!this.state.allows(action)) {
+    // While a response streams, neither another response nor an error is legal.
+    if (this.state.state === 'Streaming' || !this.state.allows(action)) {
       return this.drain(req, () => send(res, errorReply(403, 'InvalidStateTransition', new IllegalTransitionError(this.state.state, action).message)));
     }
     const mode = header(req, 'lambda-runtime-function-response-mode');
@@ -247,6 +261,7 @@ export class RuntimeApiServer {
         platformError: { errorType: 'Runtime.InvalidResponseModeHeader', errorMessage: message },
       });
     }
+    if (action === 'response' && mode !== undefined && current.acceptsStream) return this.streamResponse(req, res, requestId);
     this.readBody(
       req,
       res,
@@ -254,14 +269,8 @@ export class RuntimeApiServer {
         this.state.apply(action);
         send(res, OK);
         // A streamed response that failed midway reports the error in HTTP trailers.
-        const trailerType = req.trailers['lambda-runtime-function-error-type'];
-        if (action === 'response' && trailerType) {
-          const encoded = req.trailers['lambda-runtime-function-error-body'];
-          const errorBody = encoded
-            ? Buffer.from(encoded, 'base64')
-            : Buffer.from(JSON.stringify({ errorType: trailerType, errorMessage: 'Response stream failed' }));
-          return this.listener.onResult(requestId, { kind: 'error', body: errorBody, errorType: trailerType });
-        }
+        const failure = action === 'response' ? trailerError(req) : undefined;
+        if (failure) return this.listener.onResult(requestId, { kind: 'error', ...failure });
         this.listener.onResult(requestId, {
           kind: action,
           body,
@@ -280,6 +289,45 @@ export class RuntimeApiServer {
         });
       },
     );
+  }
+
+  /**
+   * A streamed response to a caller that takes it as it comes: each chunk goes on at once, up to
+   * MAX_STREAMED_RESPONSE_BYTES; over it, the runtime gets 413 and the caller
+   * Function.ResponseSizeTooLarge (the bytes already sent stay sent). A failure after the start is
+   * read from the trailers.
+   */
+  private streamResponse(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): void {
+    this.state.apply('stream');
+    const stream = new ResponseStream(header(req, 'content-type'));
+    this.listener.onStreamStart(requestId, stream);
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
+      if (stream.bytes + chunk.length > MAX_STREAMED_RESPONSE_BYTES) {
+        tooLarge = true;
+        this.state.apply('response');
+        send(res, errorReply(413, 'RequestEntityTooLarge', `Exceeded maximum allowed payload size (${MAX_STREAMED_RESPONSE_BYTES} bytes).`));
+        const errorMessage = `Response payload size exceeded maximum allowed payload size (${MAX_STREAMED_RESPONSE_BYTES} bytes).`;
+        return this.listener.onResult(requestId, {
+          kind: 'error',
+          body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
+          platformError: { errorType: 'Function.ResponseSizeTooLarge', errorMessage },
+        });
+      }
+      stream.write(chunk);
+    });
+    req.on('end', () => {
+      if (tooLarge) return;
+      this.state.apply('response');
+      send(res, OK);
+      const failure = trailerError(req);
+      if (failure) return this.listener.onResult(requestId, { kind: 'error', ...failure });
+      this.listener.onResult(requestId, { kind: 'response', body: Buffer.alloc(0), contentType: stream.contentType });
+    });
+    req.on('error', () => {
+      // A runtime that dies mid-stream is handled by the environment's exit handling.
+    });
   }
 
   /**
@@ -326,6 +374,15 @@ export class RuntimeApiServer {
 function header(req: http.IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** The error a streamed response's trailers report, if any. */
+function trailerError(req: http.IncomingMessage): { body: Buffer; errorType: string } | undefined {
+  const errorType = req.trailers['lambda-runtime-function-error-type'];
+  if (!errorType) return undefined;
+  const encoded = req.trailers['lambda-runtime-function-error-body'];
+  const body = encoded ? Buffer.from(encoded, 'base64') : Buffer.from(JSON.stringify({ errorType, errorMessage: 'Response stream failed' }));
+  return { body, errorType };
 }
 
 function initBoundary(req: http.IncomingMessage): number | undefined {

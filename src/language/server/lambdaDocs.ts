@@ -87,7 +87,10 @@ export const FUNCTION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
     'A dedicated HTTPS endpoint for the function (on the AutoPublishAlias when there is one).',
     {
       AuthType: scalar('`NONE` (public) or `AWS_IAM` (SigV4-signed requests only).', ['NONE', 'AWS_IAM']),
-      InvokeMode: scalar('`BUFFERED` (default, responses up to 6 MB) or `RESPONSE_STREAM` (served buffered locally).', ['BUFFERED', 'RESPONSE_STREAM']),
+      InvokeMode: scalar(
+        '`BUFFERED` (default, responses up to 6 MB) or `RESPONSE_STREAM` (a function that streams — `awslambda.streamifyResponse` — is answered as it streams, up to 20 MB).',
+        ['BUFFERED', 'RESPONSE_STREAM'],
+      ),
       Cors: map('CORS of the URL: AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, AllowCredentials, MaxAge.'),
     },
     'sam',

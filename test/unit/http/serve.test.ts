@@ -57,7 +57,7 @@ describe('lambda-workbench serve: HTTP front ends', function () {
       assert.equal(Number(echo[2]), urlPort);
       await waitFor(
         serve,
-        /^Function URL for Stream: http:\/\/127\.0\.0\.1:\d+\/ \(AWS_IAM: a SigV4 Authorization header is required, not verified; RESPONSE_STREAM served buffered\)$/m,
+        /^Function URL for Stream: http:\/\/127\.0\.0\.1:\d+\/ \(AWS_IAM: a SigV4 Authorization header is required, not verified; RESPONSE_STREAM\)$/m,
       );
       const httpApi = await waitFor(serve, /^HTTP API: (http:\/\/127\.0\.0\.1:\d+) \(GET \/items\/\{id\} → Echo\)$/m);
       const restApi = await waitFor(serve, /^REST API: (http:\/\/127\.0\.0\.1:\d+) \(GET \/hello → Echo\)$/m);

@@ -42,7 +42,7 @@ describe('Extensions and Telemetry APIs', () => {
     });
     const ignore = () => undefined;
     server = new RuntimeApiServer(
-      { onReady: ignore, onResult: ignore, onInitError: ignore },
+      { onReady: ignore, onStreamStart: ignore, onResult: ignore, onInitError: ignore },
       { extensions: api, subscribe: (_e, spec) => subscriptions.push(spec) },
     );
     address = await server.listen();

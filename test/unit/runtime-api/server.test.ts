@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import * as net from 'node:net';
+import type { ResponseStream } from '../../../src/core/runtime-api/responseStream';
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult } from '../../../src/core/runtime-api/server';
 
 // The Runtime API as a runtime sees it: real HTTP on loopback, AWS's status codes and bodies.
@@ -28,8 +29,12 @@ class Recorder {
   ready = 0;
   results: Array<{ requestId: string; result: RuntimeResult }> = [];
   initErrors: Array<{ body: string; type?: string }> = [];
+  streams: Array<{ requestId: string; stream: ResponseStream }> = [];
   onReady(): void {
     this.ready++;
+  }
+  onStreamStart(requestId: string, stream: ResponseStream): void {
+    this.streams.push({ requestId, stream });
   }
   onResult(requestId: string, result: RuntimeResult): void {
     this.results.push({ requestId, result });

@@ -125,7 +125,9 @@ class RuntimeApiClient {
   }
 
   /**
-   * Sends a request now (behind any outstanding ones) and resolves with its response.
+   * Sends a request now (behind any outstanding ones) and resolves with its response. Without a
+   * body and with `Transfer-Encoding: chunked` among the headers, only the head goes out: the
+   * caller writes the chunks (a streamed response, see ResponseStream).
    * @param {string} method @param {string} urlPath @param {Buffer|undefined} body @param {Record<string,string>} [headers]
    * @returns {Promise<ApiResponse>}
    */
@@ -280,7 +282,209 @@ async function loadHandler() {
   if (typeof fn !== 'function') {
     throw new RuntimeError('Runtime.HandlerNotFound', `${handlerString} is undefined or not exported`);
   }
+  isStreamingHandler(fn); // a malformed streaming mark fails INIT, as in AWS
   return fn;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Response streaming, as AWS's Node runtime provides it: the global `awslambda` (unless
+// AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA is set) with `streamifyResponse(handler, options)` and
+// `HttpResponseStream.from(stream, metadata)`. A streamified handler gets a writable stream; its
+// bytes go to the Runtime API as they are written, in one chunked POST /response with
+// `Lambda-Runtime-Function-Response-Mode: streaming`; a failure after the start travels in the
+// trailers `Lambda-Runtime-Function-Error-Type` / `Lambda-Runtime-Function-Error-Body` (base64).
+// The stream's class is defined on first use: non-streaming functions never load it.
+
+const HANDLER_STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming');
+const HANDLER_HIGHWATERMARK = Symbol.for('aws.lambda.runtime.handler.streaming.highWaterMark');
+const STREAM_RESPONSE = 'response';
+const HTTP_INTEGRATION_CONTENT_TYPE = 'application/vnd.awslambda.http-integration-response';
+
+/** Implements the http-integration-response content type: the JSON metadata, 8 NUL bytes, then the body. */
+class HttpResponseStream {
+  /** @param {any} underlyingStream @param {unknown} prelude */
+  static from(underlyingStream, prelude) {
+    underlyingStream.setContentType(HTTP_INTEGRATION_CONTENT_TYPE);
+    const metadata = JSON.stringify(prelude);
+    // As in AWS's runtime, the prelude goes out before the first write() (not before an end(chunk)).
+    underlyingStream._onBeforeFirstWrite = (/** @type {(chunk: unknown) => void} */ write) => {
+      write(metadata);
+      write(new Uint8Array(8));
+    };
+    return underlyingStream;
+  }
+}
+
+const noGlobal = process.env.AWS_LAMBDA_NODEJS_NO_GLOBAL_AWSLAMBDA;
+if (noGlobal !== '1' && noGlobal !== 'true') {
+  /** @type {any} */ (globalThis).awslambda = {
+    streamifyResponse(/** @type {any} */ handler, /** @type {any} */ options) {
+      handler[HANDLER_STREAMING] = STREAM_RESPONSE;
+      if (typeof options?.highWaterMark === 'number') handler[HANDLER_HIGHWATERMARK] = parseInt(options.highWaterMark);
+      return handler;
+    },
+    HttpResponseStream,
+  };
+}
+
+/** @param {any} handler */
+function isStreamingHandler(handler) {
+  const mode = handler[HANDLER_STREAMING];
+  if (mode === undefined || mode === null || mode === false) return false;
+  if (mode === STREAM_RESPONSE) return true;
+  throw new RuntimeError('Runtime.MalformedStreamingHandler', 'Only response streaming is supported.');
+}
+
+/** @param {string} text A value fit for an HTTP header (trailer) line. */
+function headerSafe(text) {
+  return text.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
+}
+
+/** @type {any} */
+let ResponseStreamClass;
+
+function responseStreamClass() {
+  if (ResponseStreamClass) return ResponseStreamClass;
+  const { Writable } = require('node:stream');
+  ResponseStreamClass = class ResponseStream extends Writable {
+    /** @param {string} requestId @param {number|undefined} highWaterMark */
+    constructor(requestId, highWaterMark) {
+      super(highWaterMark === undefined ? {} : { highWaterMark });
+      this.requestId = requestId;
+      this.contentType = 'application/octet-stream';
+      this.writeCalled = false;
+      /** @type {Promise<ApiResponse>|undefined} the platform's answer to the POST, once it started */
+      this.posted = undefined;
+      /** @type {{errorType: unknown, errorMessage?: unknown}|undefined} sent as trailers at the end */
+      this.failure = undefined;
+      /** @type {((write: (chunk: unknown) => void) => void)|undefined} set by HttpResponseStream.from */
+      this._onBeforeFirstWrite = undefined;
+    }
+
+    /** @param {string} contentType */
+    setContentType(contentType) {
+      if (this.writeCalled) throw new RuntimeError('Runtime.InvalidStreamingOperation', 'Cannot set content-type, too late.');
+      this.contentType = contentType;
+    }
+
+    /** @param {any} chunk @param {any} [encoding] @param {any} [callback] */
+    write(chunk, encoding, callback) {
+      if (typeof chunk !== 'string' && !Buffer.isBuffer(chunk) && chunk?.constructor !== Uint8Array) chunk = JSON.stringify(chunk);
+      if (!this.writeCalled && typeof this._onBeforeFirstWrite === 'function') this._onBeforeFirstWrite((c) => super.write(c));
+      this.writeCalled = true;
+      return super.write(chunk, encoding, callback);
+    }
+
+    /** The request's head goes out with the first chunk (or the end), as Node's http client does. */
+    start() {
+      this.posted = request('POST', `/invocation/${this.requestId}/response`, undefined, {
+        'Content-Type': this.contentType,
+        'Lambda-Runtime-Function-Response-Mode': 'streaming',
+        'Transfer-Encoding': 'chunked',
+        Trailer: 'Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body',
+      });
+      // The platform gone mid-stream surfaces on the next /next.
+      this.posted.catch(() => undefined);
+    }
+
+    /** @param {Buffer} chunk @param {string} _encoding @param {(error?: Error|null) => void} callback */
+    _write(chunk, _encoding, callback) {
+      const socket = client.socket;
+      if (client.closed) return callback();
+      socket.cork();
+      if (!this.posted) this.start();
+      // An empty chunk would end a chunked body: nothing to send.
+      let drained = true;
+      if (chunk.length > 0) {
+        socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+        socket.write(chunk);
+        drained = socket.write('\r\n', 'latin1');
+      }
+      socket.uncork();
+      if (drained) callback();
+      else socket.once('drain', () => callback());
+    }
+
+    /** @param {(error?: Error|null) => void} callback */
+    _final(callback) {
+      if (client.closed) return callback();
+      client.socket.cork();
+      if (!this.posted) this.start();
+      let tail = '0\r\n';
+      if (this.failure) {
+        const body = Buffer.from(JSON.stringify(this.failure), 'utf8').toString('base64');
+        tail += `Lambda-Runtime-Function-Error-Type: ${headerSafe(String(this.failure.errorType))}\r\nLambda-Runtime-Function-Error-Body: ${body}\r\n`;
+      }
+      client.socket.write(`${tail}\r\n`, 'latin1');
+      client.socket.uncork();
+      callback();
+    }
+
+    /** Ends the response with the error in its trailers (a no-op once it has ended). @param {unknown} error */
+    fail(error) {
+      if (this.writableEnded) return;
+      this.failure = toErrorResponse(error);
+      console.error('Invoke Error \t' + JSON.stringify(this.failure));
+      this.end();
+    }
+  };
+  return ResponseStreamClass;
+}
+
+/** @param {any} stream Resolves once the stream has ended and its last bytes are on the socket. */
+function streamFinished(stream) {
+  if (stream.writableFinished) return Promise.resolve();
+  return new Promise((resolve) => stream.once('finish', resolve));
+}
+
+const noop = () => undefined;
+
+/** @type {any} the streamed response in progress (for uncaught errors) */
+let activeStream;
+
+/**
+ * Runs a streamified handler: `handler(event, responseStream, context)`, which must return a
+ * promise. As AWS's runtime, the response is over when the handler settled and the stream has
+ * ended; a rejection, a synchronous handler or a stream left open when the event loop empties fail
+ * the response through its trailers.
+ * @param {any} handler @param {any} event @param {Record<string,string>} h @param {string} requestId
+ */
+async function runStreamingHandler(handler, event, h, requestId) {
+  const stream = new (responseStreamClass())(requestId, handler[HANDLER_HIGHWATERMARK]);
+  activeStream = stream;
+  // A streaming handler's context has no succeed / fail / done, as in AWS's runtime.
+  /** @type {any} */
+  const context = makeContext(h, noop, noop);
+  delete context.succeed;
+  delete context.fail;
+  delete context.done;
+  /** @type {unknown} */
+  let failure;
+  let failed = false;
+  try {
+    const returned = handler(event, stream, context);
+    if (!returned || typeof returned.then !== 'function') {
+      failed = true;
+      failure = 'Streaming does not support non-async handlers.';
+    } else if ((await returned) !== undefined) {
+      console.warn('Streaming handlers ignore return values.');
+    }
+  } catch (error) {
+    failed = true;
+    failure = error;
+  }
+  if (!failed && !stream.writableFinished) {
+    // A stream the handler ends later (an un-awaited pipeline) is waited for; one that nothing
+    // will end fails once the event loop is empty.
+    const leftOpen = () => stream.fail('Response stream is not finished.');
+    process.once('beforeExit', leftOpen);
+    await streamFinished(stream);
+    process.removeListener('beforeExit', leftOpen);
+  }
+  if (failed) stream.fail(failure);
+  await streamFinished(stream);
+  activeStream = undefined;
+  return context;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -403,6 +607,7 @@ function runHandler(handler, event, h) {
 
 /** @param {Function} handler @param {Record<string,string>} firstNextHeaders */
 async function invokeLoop(handler, firstNextHeaders) {
+  const streaming = isStreamingHandler(handler);
   let pendingNext = request('GET', '/invocation/next', undefined, firstNextHeaders);
   for (;;) {
     /** @type {ApiResponse} */
@@ -415,10 +620,14 @@ async function invokeLoop(handler, firstNextHeaders) {
     if (next.status !== 200) return platformGone(new Error(`/next answered ${next.status}`));
     const requestId = String(header(next.headers, 'lambda-runtime-aws-request-id'));
     currentRequestId = requestId;
-    inFlight = requestId;
     const trace = header(next.headers, 'lambda-runtime-trace-id');
     if (trace) env._X_AMZN_TRACE_ID = trace;
     else delete env._X_AMZN_TRACE_ID;
+    if (streaming) {
+      pendingNext = await streamInvocation(handler, next, requestId);
+      continue;
+    }
+    inFlight = requestId;
     /** @type {{ok: boolean, value: unknown}} */
     let outcome;
     try {
@@ -440,13 +649,36 @@ async function invokeLoop(handler, firstNextHeaders) {
   }
 }
 
+/**
+ * One invocation of a streamified handler; resolves with the request for the next event, sent once
+ * the response has ended (and, unless the context says otherwise, the event loop is empty, as AWS's
+ * runtime waits for it before its next /next).
+ * @param {Function} handler @param {ApiResponse} next @param {string} requestId
+ * @returns {Promise<Promise<ApiResponse>>}
+ */
+async function streamInvocation(handler, next, requestId) {
+  /** @type {any} */
+  let event;
+  try {
+    event = next.body.length === 0 ? {} : JSON.parse(next.body.toString('utf8'));
+  } catch (error) {
+    inFlight = requestId;
+    await postError(requestId, error).catch(platformGone);
+    return request('GET', '/invocation/next', undefined);
+  }
+  const context = await runStreamingHandler(handler, event, next.headers, requestId);
+  if (context.callbackWaitsForEmptyEventLoop) await new Promise((resolve) => process.once('beforeExit', resolve));
+  return request('GET', '/invocation/next', undefined);
+}
+
 // Errors that escape the handler end the runtime, as in AWS: report them for the current
 // invocation (if any), then exit so the platform resets the environment.
 process.on('uncaughtException', (error) => {
   const response = toErrorResponse(error);
   console.error('Uncaught Exception \t' + JSON.stringify(response));
   const exit = () => process.exit(129);
-  if (inFlight) postJson(`/invocation/${inFlight}/error`, response).then(exit, exit);
+  if (activeStream && !activeStream.writableEnded) failStreamThen(error, exit);
+  else if (inFlight) postJson(`/invocation/${inFlight}/error`, response).then(exit, exit);
   else exit();
 });
 process.on('unhandledRejection', (reason) => {
@@ -454,9 +686,17 @@ process.on('unhandledRejection', (reason) => {
   const response = toErrorResponse(error);
   console.error('Unhandled Promise Rejection \t' + JSON.stringify(response));
   const exit = () => process.exit(128);
-  if (inFlight) postJson(`/invocation/${inFlight}/error`, response).then(exit, exit);
+  if (activeStream && !activeStream.writableEnded) failStreamThen(error, exit);
+  else if (inFlight) postJson(`/invocation/${inFlight}/error`, response).then(exit, exit);
   else exit();
 });
+
+/** A streamed response in progress ends with the error in its trailers, then `then` runs. @param {unknown} error @param {() => void} then */
+function failStreamThen(error, then) {
+  const stream = activeStream;
+  stream.fail(error);
+  streamFinished(stream).then(() => (stream.posted ?? Promise.resolve()).then(then, then));
+}
 
 async function main() {
   // Tells the platform where runtime init ends and function init begins (our own header; AWS's
