@@ -182,6 +182,99 @@ describe('Runtime API server', () => {
     assert.equal(recorder.results[0].result.platformError?.errorType, 'Runtime.InvalidResponseModeHeader');
   });
 
+  /** A raw streamed POST /response (chunked, trailers declared), written piece by piece. */
+  function streamedPost(id: string, contentType = 'text/plain'): { socket: net.Socket; reply: Promise<string> } {
+    const [host, port] = address.split(':');
+    const socket = net.connect(Number(port), host);
+    socket.write(
+      `POST /2018-06-01/runtime/invocation/${id}/response HTTP/1.1\r\nHost: ${address}\r\nContent-Type: ${contentType}\r\n` +
+        'Lambda-Runtime-Function-Response-Mode: streaming\r\nTransfer-Encoding: chunked\r\n' +
+        'Trailer: Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body\r\n\r\n',
+    );
+    const reply = new Promise<string>((resolve) => {
+      let data = '';
+      socket.on('data', (d) => {
+        data += d;
+        if (/\r\n\r\n[\s\S]*\}/.test(data)) resolve(data);
+      });
+      socket.on('close', () => resolve(data));
+      socket.on('error', () => resolve(data));
+    });
+    return { socket, reply };
+  }
+  const chunk = (text: string) => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`;
+
+  async function startStreamingInvocation(id = 'req-s'): Promise<void> {
+    const next = call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    await waitFor(() => recorder.ready >= 1);
+    server.deliver({ requestId: id, payload: Buffer.from('{}'), deadlineMs: Date.now() + 1000, invokedFunctionArn: 'arn', acceptsStream: true });
+    await next;
+  }
+
+  it('hands a streamed response to a caller that accepts streams chunk by chunk, before the request ends', async () => {
+    await startStreamingInvocation();
+    const { socket, reply } = streamedPost('req-s');
+    socket.write(chunk('first '));
+    await waitFor(() => recorder.streams.length === 1);
+    const { stream } = recorder.streams[0];
+    assert.equal(stream.contentType, 'text/plain');
+    const reader = stream[Symbol.asyncIterator]();
+    // The first chunk is there while the runtime's request is still open.
+    assert.equal(String((await reader.next()).value), 'first ');
+    assert.equal(server.state.state, 'Streaming');
+    assert.equal(recorder.results.length, 0);
+    // Neither /error nor another response is legal while it streams.
+    const error = await call(address, 'POST', '/2018-06-01/runtime/invocation/req-s/error', '{}');
+    assert.equal(error.status, 403);
+    socket.write(chunk('second') + '0\r\n\r\n');
+    assert.match(await reply, /^HTTP\/1\.1 202/);
+    assert.equal(String((await reader.next()).value), 'second');
+    socket.destroy();
+    assert.equal(recorder.results[0].result.kind, 'response');
+    assert.equal(recorder.results[0].result.body.length, 0);
+    assert.equal(server.state.state, 'Responded');
+  });
+
+  it('reads a failure midway from the trailers, for streaming and buffered callers alike', async () => {
+    const failure = Buffer.from(JSON.stringify({ errorType: 'StreamError', errorMessage: 'broke', trace: [] })).toString('base64');
+    const trailers = `0\r\nLambda-Runtime-Function-Error-Type: StreamError\r\nLambda-Runtime-Function-Error-Body: ${failure}\r\n\r\n`;
+    await startStreamingInvocation();
+    let post = streamedPost('req-s');
+    post.socket.write(chunk('partial') + trailers);
+    assert.match(await post.reply, /^HTTP\/1\.1 202/);
+    post.socket.destroy();
+    let { result } = recorder.results[0];
+    assert.equal(result.kind, 'error');
+    assert.equal(result.errorType, 'StreamError');
+    assert.equal(JSON.parse(result.body.toString()).errorMessage, 'broke');
+
+    // A caller that does not accept streams: the same request is read whole, and fails the same way.
+    const next = call(address, 'GET', '/2018-06-01/runtime/invocation/next');
+    await waitFor(() => recorder.ready >= 2);
+    server.deliver({ requestId: 'req-b', payload: Buffer.from('{}'), deadlineMs: Date.now() + 1000, invokedFunctionArn: 'arn' });
+    await next;
+    post = streamedPost('req-b');
+    post.socket.write(chunk('partial') + trailers);
+    assert.match(await post.reply, /^HTTP\/1\.1 202/);
+    post.socket.destroy();
+    result = recorder.results[1].result;
+    assert.equal(recorder.streams.length, 1);
+    assert.equal(result.errorType, 'StreamError');
+  });
+
+  it('answers 413 to a streamed response over 20 MiB and reports Function.ResponseSizeTooLarge', async () => {
+    await startStreamingInvocation();
+    const { socket, reply } = streamedPost('req-s');
+    const mib = Buffer.alloc(1024 * 1024, 0x62);
+    for (let i = 0; i < 21; i++) socket.write(`100000\r\n${mib}\r\n`);
+    assert.match(await reply, /^HTTP\/1\.1 413[\s\S]*RequestEntityTooLarge/);
+    socket.destroy();
+    const { result } = recorder.results[0];
+    assert.equal(result.platformError?.errorType, 'Function.ResponseSizeTooLarge');
+    assert.match(result.platformError!.errorMessage, /\(20971520 bytes\)/);
+    assert.equal(recorder.streams[0].stream.bytes, 20 * 1024 * 1024);
+  });
+
   it('survives garbage on the socket and unknown paths, and keeps serving', async () => {
     const [host, port] = address.split(':');
     const garbage = await new Promise<string>((resolve) => {

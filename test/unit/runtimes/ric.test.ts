@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { Workbench } from '../../../src/core/workbench';
 import { environmentPids, invokeAgain, unhandledError } from '../helpers/invocation';
 import { isAlive, json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { readStream } from '../helpers/streaming';
 
 // AWS's own Node runtime interface client (npm aws-lambda-ric, unmodified) run as a provided.al2023
 // custom runtime: its `bootstrap` execs ric, which speaks the Runtime API to our server through its
@@ -185,6 +186,22 @@ describe("aws-lambda-ric (AWS's Node runtime client) as a custom runtime", funct
     // The environment keeps serving after a failed stream.
     const again = await invokeAgain(workbench, 'StreamFails', result, { reused: true, message: 'a failed stream does not end the environment' });
     assert.equal(again.errorType, 'MyCustomError');
+  });
+
+  it("to a caller that takes streams, ric's chunks arrive as it writes them, and a failure midway ends the stream with its error", async () => {
+    const result = await workbench.invoke('Stream', '{}', { acceptStream: true });
+    assert.equal(result.stream?.contentType, 'text/plain');
+    const read = await readStream(result);
+    // ric writes a part every 20 ms: each arrives on its own.
+    assert.deepEqual(
+      read.chunks.map((c) => c.toString('utf8')),
+      ['one ', 'two ', 'three'],
+    );
+    assert.equal(read.end.functionError, undefined);
+    const failed = await readStream(await workbench.invoke('StreamFails', '{}', { acceptStream: true }));
+    assert.equal(failed.text, 'partial ');
+    assert.equal(failed.end.errorType, 'MyCustomError');
+    assert.equal(json(failed.end.payload).errorMessage, 'stream broke');
   });
 
   it("works the same with ric's Node http client (AWS_LAMBDA_NODEJS_USE_ALTERNATIVE_CLIENT_1)", async () => {

@@ -444,44 +444,29 @@ let activeStream;
 
 /**
  * Runs a streamified handler: `handler(event, responseStream, context)`, which must return a
- * promise. As AWS's runtime, the response is over when the handler settled and the stream has
- * ended; a rejection, a synchronous handler or a stream left open when the event loop empties fail
- * the response through its trailers.
+ * promise. As in AWS's runtime, the response is over when the handler has settled and the stream
+ * has ended — a stream ended later (an un-awaited pipeline) is waited for, and one that nothing ends
+ * holds the invocation until its timeout (the open request keeps the process alive, as AWS's does);
+ * a rejection or a synchronous handler fails the response through its trailers.
  * @param {any} handler @param {any} event @param {Record<string,string>} h @param {string} requestId
  */
 async function runStreamingHandler(handler, event, h, requestId) {
   const stream = new (responseStreamClass())(requestId, handler[HANDLER_HIGHWATERMARK]);
   activeStream = stream;
+  client.socket.ref();
   // A streaming handler's context has no succeed / fail / done, as in AWS's runtime.
   /** @type {any} */
   const context = makeContext(h, noop, noop);
   delete context.succeed;
   delete context.fail;
   delete context.done;
-  /** @type {unknown} */
-  let failure;
-  let failed = false;
   try {
     const returned = handler(event, stream, context);
-    if (!returned || typeof returned.then !== 'function') {
-      failed = true;
-      failure = 'Streaming does not support non-async handlers.';
-    } else if ((await returned) !== undefined) {
-      console.warn('Streaming handlers ignore return values.');
-    }
+    if (!returned || typeof returned.then !== 'function') stream.fail('Streaming does not support non-async handlers.');
+    else if ((await returned) !== undefined) console.warn('Streaming handlers ignore return values.');
   } catch (error) {
-    failed = true;
-    failure = error;
+    stream.fail(error);
   }
-  if (!failed && !stream.writableFinished) {
-    // A stream the handler ends later (an un-awaited pipeline) is waited for; one that nothing
-    // will end fails once the event loop is empty.
-    const leftOpen = () => stream.fail('Response stream is not finished.');
-    process.once('beforeExit', leftOpen);
-    await streamFinished(stream);
-    process.removeListener('beforeExit', leftOpen);
-  }
-  if (failed) stream.fail(failure);
   await streamFinished(stream);
   activeStream = undefined;
   return context;
