@@ -1,6 +1,6 @@
 // Lambda runtime identifiers the reader knows about, and whether Lambda Workbench can
-// run each one natively (it runs Node.js, Python and custom `provided` runtimes; the
-// JVM, .NET and Ruby runtimes are recognised but not run locally).
+// run each one natively (it runs Node.js, Python, Ruby and custom `provided` runtimes; the
+// JVM and .NET runtimes are recognised but not run locally).
 
 export type RuntimeFamily = 'nodejs' | 'python' | 'provided' | 'java' | 'dotnet' | 'ruby' | 'go';
 
@@ -14,7 +14,7 @@ export interface RuntimeInfo {
 
 const rt = (family: RuntimeFamily, deprecated = false): RuntimeInfo => ({
   family,
-  local: family === 'nodejs' || family === 'python' || family === 'provided',
+  local: family === 'nodejs' || family === 'python' || family === 'ruby' || family === 'provided',
   deprecated,
 });
 

@@ -7,6 +7,7 @@ import { OptDirectories } from '../layers/optDir';
 import { NodeRuntime, resolveLocalNode } from '../runtimes/nodeRuntime';
 import { ProvidedRuntime } from '../runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from '../runtimes/pythonRuntime';
+import { RubyRuntime, resolveLocalRuby } from '../runtimes/rubyRuntime';
 import type { RuntimeAdapter } from '../runtimes/types';
 import type { InitializationType } from '../telemetry/events';
 import type { TelemetryStream } from '../telemetry/stream';
@@ -35,6 +36,7 @@ export class EnvironmentFactory {
     this.runtimes = new Map<string, RuntimeAdapter>([
       ['nodejs', new NodeRuntime(settings.nodePath, warn, settings.nodeHeapLimit ?? true)],
       ['python', new PythonRuntime(settings.pythonPath, warn)],
+      ['ruby', new RubyRuntime(settings.rubyPath, warn)],
       ['provided', new ProvidedRuntime()],
     ]);
     this.optDirs = new OptDirectories(stateLayout(stateDir).opt);
@@ -66,13 +68,16 @@ export class EnvironmentFactory {
     });
   }
 
-  /** Resolves the node and python binaries and the credentials ahead of the first cold start. */
+  /** Resolves the node, python and ruby binaries and the credentials ahead of the first cold start. */
   warmCaches(functions: FunctionDefinition[]): void {
     if (functions.some((f) => f.runtime.startsWith('nodejs'))) {
       resolveLocalNode(this.settings.nodePath).catch(() => undefined);
     }
     for (const runtime of new Set(functions.map((f) => f.runtime).filter((r) => r.startsWith('python')))) {
       resolveLocalPython(runtime, this.settings.pythonPath).catch(() => undefined);
+    }
+    for (const runtime of new Set(functions.map((f) => f.runtime).filter((r) => r.startsWith('ruby')))) {
+      resolveLocalRuby(runtime, this.settings.rubyPath).catch(() => undefined);
     }
     this.credentials.get().catch(() => undefined);
   }

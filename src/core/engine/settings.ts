@@ -17,6 +17,8 @@ export interface WorkbenchSettings {
   nodeHeapLimit?: boolean;
   /** Python interpreter for python3.* functions (default: `python3.X`, else `python3`, on PATH). */
   pythonPath?: string;
+  /** Ruby for ruby3.* functions (default: `rubyX.Y`, else `ruby`, on PATH). */
+  rubyPath?: string;
   /** Idle environments are shut down after this long (default 10 minutes). */
   keepAliveSeconds: number;
   /** Lambda's on-demand INIT limit (default 10 s). */

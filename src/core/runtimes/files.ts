@@ -4,7 +4,11 @@ import * as path from 'node:path';
 // The bootstrap programs are plain files spawned by environments, not code of the host. In the
 // bundle they sit in dist/runtimes/<runtime>/; when running from source, next to this module.
 
-const BOOTSTRAPS = { node: path.join('node', 'bootstrap.cjs'), python: path.join('python', 'bootstrap.py') } as const;
+const BOOTSTRAPS = {
+  node: path.join('node', 'bootstrap.cjs'),
+  python: path.join('python', 'bootstrap.py'),
+  ruby: path.join('ruby', 'bootstrap.rb'),
+} as const;
 
 let overrideDir: string | undefined;
 const found = new Map<string, string>();

@@ -95,14 +95,16 @@ describe('config: public API', () => {
       'python3.11',
       'python3.12',
       'python3.13',
+      'ruby3.3',
+      'ruby3.4',
       'provided',
       'provided.al2',
       'provided.al2023',
     ]) {
       assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, false]);
     }
-    for (const r of ['nodejs16.x', 'python3.8']) assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, true]);
-    for (const r of ['java21', 'java17', 'dotnet8', 'ruby3.3']) assert.equal(KNOWN_RUNTIMES[r]?.local, false, r);
+    for (const r of ['nodejs16.x', 'python3.8', 'ruby3.2']) assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, true]);
+    for (const r of ['java21', 'java17', 'dotnet8']) assert.equal(KNOWN_RUNTIMES[r]?.local, false, r);
   });
 
   it('loads a 500-resource template without diagnostics', async () => {
