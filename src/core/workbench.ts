@@ -67,7 +67,7 @@ export class Workbench {
     const stateDir = (this.stateDir = this.settings.stateDir ?? stateDirOf(template.file));
     const versionStore = new VersionStore(stateDir);
     this.catalog = new FunctionCatalog(template, region, (name) => versionStore.getSettings(name));
-    this.builds = new BuildManager(stateDir, this.catalog, this.telemetry, this.settings.pythonPath);
+    this.builds = new BuildManager(stateDir, this.catalog, this.telemetry, this.settings.pythonPath, this.settings.rubyPath);
     this.environmentFactory = new EnvironmentFactory(this.settings, stateDir, this.telemetry, this.builds);
     this.store = new SharedStore(stateLayout(stateDir).store);
     this.versions = new FunctionVersions(versionStore, region, [stateDir]);

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
+import { BundlerBuilder, type BundlerBuilderOptions } from './bundlerBuilder';
 import { EsbuildBuilder } from './esbuildBuilder';
 import { GoBuilder } from './goBuilder';
 import { ImageBuilder } from './imageBuilder';
@@ -11,15 +12,17 @@ import { BuildError, type Builder } from './types';
 
 // Which builder builds a function: its Metadata.BuildMethod when it has one (SAM's names), otherwise
 // what `sam build` infers from the runtime and the manifest it finds (package.json with
-// dependencies → npm, requirements.txt → pip). No builder: the function runs from its sources.
+// dependencies → npm, requirements.txt → pip, Gemfile → bundler). No builder: the function runs from
+// its sources.
 
-/** What the engine gives the builders (the Python runtime's interpreter resolver). */
+/** What the engine gives the builders (the Python and Ruby runtimes' interpreter resolvers). */
 export interface BuilderOptions {
   python?: PipBuilderOptions['python'];
+  ruby?: BundlerBuilderOptions['ruby'];
 }
 
 /**
- * Builders by name: a BuildMethod as SAM spells it, or `npm` / `pip` for what SAM infers. A
+ * Builders by name: a BuildMethod as SAM spells it, or `npm` / `pip` / `bundler` for what SAM infers. A
  * BuildMethod with no entry here gets no builder. Each call makes a new builder: the engine keeps
  * one per name (esbuild's incremental contexts live in its builder).
  */
@@ -28,19 +31,21 @@ export const BUILDERS: Record<string, (options: BuilderOptions) => Builder> = {
   image: (options) => new ImageBuilder({ python: options.python }),
   npm: () => new NpmBuilder(),
   pip: (options) => new PipBuilder({ python: options.python }),
+  bundler: (options) => new BundlerBuilder({ ruby: options.ruby }),
   makefile: () => new MakefileBuilder(),
   'go1.x': () => new GoBuilder(),
 };
 
 /**
  * The name of the builder that builds `fn`, if any: a name in BUILDERS (nodejs20.x → npm, python3.12
- * → pip), or the BuildMethod itself when no builder here knows it (rust-cargolambda, dotnet8…): its
+ * → pip, ruby3.3 → bundler), or the BuildMethod itself when no builder here knows it (rust-cargolambda, dotnet8…): its
  * build fails with what to do instead, rather than the function running from sources nobody built.
  */
 export function builderNameFor(fn: FunctionDefinition): string | undefined {
   if (fn.build) return registryName(fn.build.method);
   if (fn.runtime.startsWith('nodejs') && hasNpmDependencies(path.join(fn.codeUri, 'package.json'))) return 'npm';
   if (fn.runtime.startsWith('python') && fs.existsSync(path.join(fn.codeUri, 'requirements.txt'))) return 'pip';
+  if (fn.runtime.startsWith('ruby') && fs.existsSync(path.join(fn.codeUri, 'Gemfile'))) return 'bundler';
   return undefined;
 }
 
@@ -79,6 +84,7 @@ function registryName(method: string): string {
   const name = method.toLowerCase();
   if (/^nodejs\d+\.x$/.test(name)) return 'npm';
   if (/^python\d+\.\d+$/.test(name)) return 'pip';
+  if (/^ruby\d+\.\d+$/.test(name)) return 'bundler';
   return name;
 }
 

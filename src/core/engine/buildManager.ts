@@ -5,6 +5,7 @@ import { builderNameFor, createBuilder, type BuilderOptions } from '../build/bui
 import { BuildError, type Builder } from '../build/types';
 import type { FunctionDefinition, LayerDefinition } from '../config/types';
 import { resolveLocalPython } from '../runtimes/pythonRuntime';
+import { resolveLocalRuby } from '../runtimes/rubyRuntime';
 import type { TelemetryStream } from '../telemetry/stream';
 import type { FunctionCatalog } from '../versions/functionCatalog';
 import { STATE_DIR_NAME, stateLayout } from '../vocabulary/stateDirectory';
@@ -47,8 +48,13 @@ export class BuildManager {
     private readonly telemetry: TelemetryStream,
     /** The `pythonPath` setting: pip installs with the interpreter the function runs on. */
     pythonPath?: string,
+    /** The `rubyPath` setting: bundler installs with the Ruby the function runs on. */
+    rubyPath?: string,
   ) {
-    this.options = { python: (fn) => resolveLocalPython(fn.runtime, pythonPath).then((found) => found.path) };
+    this.options = {
+      python: (fn) => resolveLocalPython(fn.runtime, pythonPath).then((found) => found.path),
+      ruby: (fn) => resolveLocalRuby(fn.runtime, rubyPath).then((found) => found.path),
+    };
   }
 
   /** The builder of a function, if it has something to build. */

@@ -36,3 +36,19 @@ export function writeWheel(python: string, wheel: string, name: string, code: st
   const script = `import json, sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    [z.writestr(k, v) for k, v in json.loads(sys.argv[2]).items()]\n`;
   execFileSync(python, ['-c', script, wheel, JSON.stringify(files)]);
 }
+
+/**
+ * Builds the gem `<name>-<version>.gem` with `gem build` (a gemspec written here; rubygems.org is not
+ * reachable) whose lib/<name>.rb holds `code`, in `workDir`; returns the .gem file.
+ */
+export function buildGem(workDir: string, name: string, code: string, version = '0.1.0'): string {
+  const dir = path.join(workDir, `${name}-src`);
+  fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'lib', `${name}.rb`), code);
+  fs.writeFileSync(
+    path.join(dir, `${name}.gemspec`),
+    `Gem::Specification.new do |s|\n  s.name = '${name}'\n  s.version = '${version}'\n  s.summary = 'a test gem'\n  s.authors = ['test']\n  s.files = ['lib/${name}.rb']\nend\n`,
+  );
+  execFileSync('gem', ['build', `${name}.gemspec`], { cwd: dir, stdio: 'ignore' });
+  return path.join(dir, `${name}-${version}.gem`);
+}
