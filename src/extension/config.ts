@@ -40,6 +40,11 @@ export class Settings {
     return this.text('pythonPath');
   }
 
+  /** `ruby` to run Ruby functions (and bundler) with; undefined: the one on PATH. */
+  get rubyPath(): string | undefined {
+    return this.text('rubyPath');
+  }
+
   get keepAliveSeconds(): number {
     return this.value<number>('keepAliveSeconds');
   }

@@ -236,6 +236,7 @@ export class WorkbenchHost implements vscode.Disposable {
       region: c.regionSetByUser ?? sam.region ?? c.region,
       nodePath: c.nodePath,
       pythonPath: c.pythonPath,
+      rubyPath: c.rubyPath,
       keepAliveSeconds: c.keepAliveSeconds,
       initTimeoutSeconds: c.initTimeoutSeconds,
       accountConcurrency: c.accountConcurrency,
