@@ -19,6 +19,7 @@ const scenarios = [
   ['ES module with top-level await', ['invoke', 'GreetEsm', '--event-json', '{"name":"Grace"}']],
   ['TypeScript bundled with esbuild (function name from !Sub)', ['invoke', 'OrdersTs', '-e', join(app, 'events/order.json')]],
   ['Python (python3.11, our stdlib-only bootstrap on the local interpreter)', ['invoke', 'PyOrders', '-e', join(app, 'events/order.json')]],
+  ['Ruby (ruby3.3, our stdlib-only runtime on the local ruby; a class-level handler)', ['invoke', 'RbInvoices', '-e', join(app, 'events/invoice.json')]],
   ['A custom runtime (provided.al2023) written in bash', ['invoke', 'ShellEcho', '--event-json', '{"name":"Ada"}']],
   ['A handler that throws (exit status 1, error JSON on stdout)', ['invoke', 'Faulty', '--event-json', '{"customer":"Bob"}']],
   ['A handler that outlives its 1 s timeout', ['invoke', 'Sleepy']],

@@ -6,7 +6,7 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import { findOnPath } from '../../../src/core/util/executables';
 import type { Workbench } from '../../../src/core/workbench';
-import { buildIfStale, cleanEnv, runCli, TEST_CREDENTIALS } from '../helpers/build';
+import { buildIfStale, cleanEnv, REPO_ROOT, runCli, TEST_CREDENTIALS } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
 import { json, openProject, samResources, samTemplate, writeProject } from '../helpers/project';
 import { startListening, stopServe, type ListeningServe } from '../helpers/serveProcess';
@@ -588,5 +588,25 @@ describe("SAM's Ruby hello-world template", function () {
     assert.deepEqual(JSON.parse(answer.body), { message: 'Hello World!' });
     assert.ok(fs.existsSync(path.join(dir, '.lambda-workbench', 'build', 'HelloWorldFunction')), r.stderr);
     if (!RUBY_VERSION.startsWith('3.3.')) assert.match(r.stderr, /The Gemfile asks for Ruby ~> 3\.3/);
+  });
+});
+
+describe("examples/sam-app's Ruby function", function () {
+  this.timeout(60000);
+  before(function () {
+    if (!RUBY) this.skip();
+    buildIfStale();
+  });
+
+  it('RbInvoices (a class-level handler) totals events/invoice.json, and fails in AWS’s Ruby error shape', async () => {
+    const examples = path.join(REPO_ROOT, 'examples', 'sam-app');
+    const ok = await runCli(['invoke', 'RbInvoices', '-t', examples, '-e', path.join(examples, 'events', 'invoice.json')], { env: cleanEnv() });
+    assert.equal(ok.status, 0, ok.stderr);
+    const invoice = JSON.parse(ok.stdout);
+    assert.deepEqual([invoice.invoiceId, invoice.subtotal, invoice.tax, invoice.total, invoice.stage], ['inv-7', '16.00', '3.20', '19.20', 'dev']);
+    assert.match(ok.stderr, /INFO [0-9a-f-]{36} -- : invoice inv-7: 2 lines, total 19\.20$/m);
+    const failed = await runCli(['invoke', 'RbInvoices', '-t', examples, '--event-json', '{"invoiceId":"x"}'], { env: cleanEnv() });
+    assert.equal(failed.status, 1);
+    assert.equal(JSON.parse(failed.stdout).errorType, 'Function<Invoices::InvalidInvoice>');
   });
 });
