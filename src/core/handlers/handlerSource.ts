@@ -54,7 +54,7 @@ export function resolveHandlerSource(fn: HandlerFunction): HandlerLocation | und
 function locate(fn: HandlerFunction): HandlerLocation | undefined {
   if (fn.runtime.startsWith('nodejs')) return locateNode(fn);
   if (fn.runtime.startsWith('python')) return locatePython(fn);
-  if (fn.runtime.startsWith('ruby')) return locateByExtension(fn, ['.rb']);
+  if (fn.runtime.startsWith('ruby')) return locateRuby(fn);
   if (fn.runtime.startsWith('provided')) return locateProvided(fn);
   return undefined;
 }
@@ -92,12 +92,12 @@ function locatePython(fn: HandlerFunction): HandlerLocation | undefined {
   return file ? { file, exportName } : undefined;
 }
 
-function locateByExtension(fn: HandlerFunction, extensions: string[]): HandlerLocation | undefined {
-  const dot = fn.handler.lastIndexOf('.');
-  if (dot <= 0) return undefined;
-  const base = path.resolve(fn.codeUri, fn.handler.slice(0, dot));
-  const file = extensions.map((ext) => base + ext).find(isFile);
-  return file ? { file, exportName: fn.handler.slice(dot + 1) } : undefined;
+/** As AWS's Ruby runtime reads it: `file.method` or `file.Module::Class.method`, the file `file.rb` under the code directory. */
+function locateRuby(fn: HandlerFunction): HandlerLocation | undefined {
+  const parts = fn.handler.split('.');
+  if (parts.length !== 2 && parts.length !== 3) return undefined;
+  const file = path.resolve(fn.codeUri, `${parts[0]}.rb`);
+  return isFile(file) ? { file, exportName: parts[parts.length - 1]! } : undefined;
 }
 
 /** A custom runtime's handler means what its bootstrap says: a file named like the handler's first part (`function.handler` → function.sh), else the bootstrap. */

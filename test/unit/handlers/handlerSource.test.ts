@@ -106,6 +106,24 @@ describe('handler source resolution', () => {
     });
   });
 
+  it('finds Ruby files for both of AWS’s handler forms (file.method, file.Module::Class.method), nested too', () => {
+    const app = write('rb/app.rb', "require 'json'\n\ndef handler(event:, context:)\n  event\nend\n");
+    assert.deepEqual(resolveHandlerSource({ runtime: 'ruby3.3', codeUri: path.join(root, 'rb'), handler: 'app.handler' }), {
+      file: app,
+      exportName: 'handler',
+      line: 3,
+      column: 5,
+    });
+    const orders = write('rb/lib/orders.rb', 'module Shop\n  class Orders\n    def self.create(event:, context:) = event\n  end\nend\n');
+    assert.deepEqual(resolveHandlerSource({ runtime: 'ruby3.4', codeUri: path.join(root, 'rb'), handler: 'lib/orders.Shop::Orders.create' }), {
+      file: orders,
+      exportName: 'create',
+      line: 3,
+      column: 14,
+    });
+    assert.equal(resolveHandlerSource({ runtime: 'ruby3.3', codeUri: path.join(root, 'rb'), handler: 'app' }), undefined);
+  });
+
   it("finds a custom runtime's script, else its bootstrap", () => {
     write('sh/bootstrap', '#!/bin/sh\n');
     const script = write('sh/function.sh', `#!/bin/bash\nhandler () {\n  echo ok\n}\n`);
