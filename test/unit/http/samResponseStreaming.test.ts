@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { signedHeaders } from '../../../src/core/api/requestSigner';
-import { buildIfStale } from '../helpers/build';
+import { buildIfStale, REPO_ROOT } from '../helpers/build';
 import { writeProject } from '../helpers/project';
 import { startServe, stopServe, waitForOutput, type ServeProcess } from '../helpers/serveProcess';
 
@@ -81,6 +81,25 @@ function get(url: string, headers: Record<string, string>): Promise<Timed> {
   });
 }
 
+/** The lines of a streamed text body, each with the time it arrived. */
+function readLines(url: string): Promise<{ status: number; headers: http.IncomingHttpHeaders; lines: Array<{ text: string; at: number }> }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(url, { agent: false }, (res) => {
+        const lines: Array<{ text: string; at: number }> = [];
+        let rest = '';
+        res.on('data', (chunk: Buffer) => {
+          const parts = (rest + chunk.toString('utf8')).split('\n');
+          rest = parts.pop() ?? '';
+          for (const text of parts) lines.push({ text, at: performance.now() });
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, lines }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
 describe("SAM's response-streaming template under serve", function () {
   this.timeout(60000);
   let dir: string;
@@ -118,5 +137,24 @@ describe("SAM's response-streaming template under serve", function () {
     const until = Date.now() + 5000;
     while (!/REPORT RequestId: /.test(serve.stderr()) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     assert.match(serve.stderr(), /REPORT RequestId: [0-9a-f-]{36}\tDuration: /);
+  });
+
+  it("examples/sam-app's StreamReport streams each line through its RESPONSE_STREAM URL", async () => {
+    const example = startServe(['-t', path.join(REPO_ROOT, 'examples', 'sam-app'), '--port', '0']);
+    try {
+      const line = await waitForOutput(example, /^Function URL for StreamReport: (http:\/\/127\.0\.0\.1:\d+\/) \(RESPONSE_STREAM\)$/m, 60000);
+      const res = await readLines(`${line[1]}orders?delayMs=${PAUSE_MS}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers['content-type'], 'text/plain; charset=utf-8');
+      assert.deepEqual(
+        res.lines.map((l) => l.text),
+        ['report /orders (dev)', '1/4 load orders', '2/4 price the lines', '3/4 apply tax', '4/4 total up', 'done'],
+      );
+      // Four pauses between the first line and the last: they arrived apart, not at once.
+      const spread = res.lines.at(-1)!.at - res.lines[0]!.at;
+      assert.ok(spread >= 4 * PAUSE_MS * 0.9, `the first line only ${spread.toFixed(0)} ms before the last`);
+    } finally {
+      assert.equal((await stopServe(example))?.code, 0, example.stderr());
+    }
   });
 });
