@@ -113,7 +113,8 @@ export class RubyRuntime implements RuntimeAdapter {
     const rubyLib = [fn.codeUri, ...(opt ? [path.join(opt, 'ruby', 'lib')] : [])];
     return {
       command: ruby.path,
-      args: [bootstrap],
+      // --disable-gems: the bootstrap loads rubygems when something needs it (~60 ms of a cold start otherwise).
+      args: ['--disable-gems', bootstrap],
       runtimeDir: path.dirname(bootstrap),
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,

@@ -56,7 +56,9 @@ const FILES: Record<string, string> = {
     'end',
     'def env(event:, context:)',
     '  { environ: ENV.to_h, load_path: $LOAD_PATH, cwd: Dir.pwd, version: RUBY_VERSION, gem_path: Gem.path,',
-    "    encoding: Encoding.default_external.name, autoloaded: [Net::HTTP.name, URI('https://example.com/a').path, Net::HTTPOK.name] }",
+    "    encoding: Encoding.default_external.name, autoloaded: [Net::HTTP.name, URI('https://example.com/a').path, Net::HTTPOK.name],",
+    "    rubygems: [Gem::Version.new('1.10') > Gem::Version.new('1.9'), RbConfig::CONFIG['ruby_version'],",
+    "               (begin; require 'no_such_feature_xyz'; rescue LoadError => e; e.message; end)] }",
     'end',
   ].join('\n'),
   'src/logs.rb': [
@@ -80,6 +82,7 @@ const FILES: Record<string, string> = {
   'src/slowinit.rb': "sleep 0.3\ndef handler(event:, context:) = 'ready'\n",
   'src/syntax.rb': 'x = 1 +\n\ndef handler(event:, context:)\n',
   'src/throwinit.rb': "TABLE = ENV.fetch('TABLE_NAME_NOT_SET')\ndef handler(event:, context:) = 1\n",
+  'src/partial.rb': "puts 'top-level code ran'\nrequire_relative 'missing_part'\ndef handler(event:, context:) = 1\n",
   'src/throws.rb': [
     'class OrderRejected < StandardError; end',
     'def handler(event:, context:)',
@@ -90,7 +93,7 @@ const FILES: Record<string, string> = {
     'end',
     'def not_json(event:, context:) = { ratio: Float::NAN }',
     'def exits(event:, context:) = exit(3)',
-    'def undefined_name(event:, context:) = no_such_local_or_method',
+    'def undefined_name(event:, context:) = argumnet',
   ].join('\n'),
   'src/hang.rb': 'def handler(event:, context:) = sleep(30)\n',
   'src/hog.rb': "def handler(event:, context:)\n  $keep = 'x' * (400 * 1024 * 1024)\n  $keep.size\nend\n",
@@ -136,6 +139,7 @@ describe('Ruby runtime', function () {
         Missing: rb('app.nosuch'),
         Malformed: rb('nodot'),
         ThrowInit: rb('throwinit.handler'),
+        Partial: rb('partial.handler'),
         Throws: rb('throws.handler'),
         Argument: rb('throws.argument'),
         NotJson: rb('throws.not_json'),
@@ -218,7 +222,7 @@ describe('Ruby runtime', function () {
   });
 
   it("starts Ruby as AWS does: the task root on $LOAD_PATH and RUBYLIB, GEM_PATH on its vendor/bundle, Lambda's variables", async () => {
-    const { environ, load_path: loadPath, cwd, gem_path: gemPath, encoding, autoloaded } = json((await workbench.invoke('Env', '{}')).payload);
+    const { environ, load_path: loadPath, cwd, gem_path: gemPath, encoding, autoloaded, rubygems } = json((await workbench.invoke('Env', '{}')).payload);
     const root = environ.LAMBDA_TASK_ROOT;
     assert.equal(loadPath[0], root, `$LOAD_PATH starts with the task root: ${loadPath.slice(0, 3)}`);
     assert.equal(fs.realpathSync(cwd), fs.realpathSync(root));
@@ -233,6 +237,8 @@ describe('Ruby runtime', function () {
     assert.ok(!('_LAMBDA_TELEMETRY_LOG_FD' in environ), 'the log fd variable is consumed by the runtime');
     assert.equal(encoding, 'UTF-8', 'LANG=en_US.UTF-8 means UTF-8, as on Lambda, whatever locales this machine has');
     assert.deepEqual(autoloaded, ['Net::HTTP', '/a', 'Net::HTTPOK'], 'what AWS’s runtime has loaded (net/http, uri) works without a require');
+    // Ruby starts without rubygems; Gem, RbConfig and a failing require behave as in a default ruby.
+    assert.deepEqual(rubygems, [true, ABI, 'cannot load such file -- no_such_feature_xyz']);
   });
 
   it("frames puts and Loggers on $stdout / $stderr as AWS's runtime does, one record per call; other output is plain lines", async () => {
@@ -333,6 +339,12 @@ describe('Ruby runtime', function () {
       String(body.stackTrace),
     );
     assert.ok(!body.stackTrace.some((f: string) => f.includes('bootstrap.rb')));
+    // A file whose own require fails: its top-level code ran once (a require is tried again with
+    // rubygems only when the feature itself is missing).
+    const partial = await workbench.invoke('Partial', '{}', { collectLogs: true });
+    assert.equal(json(partial.payload).errorType, 'Init<LoadError>');
+    assert.match(json(partial.payload).errorMessage, /^cannot load such file -- .*\/src\/missing_part$/);
+    assert.equal((await partial.logs).filter((l) => l === 'top-level code ran').length, 1);
     const malformed = await expectError('Malformed');
     assert.deepEqual(malformed.body, {
       errorMessage:
@@ -384,7 +396,11 @@ describe('Ruby runtime', function () {
 
     const name = await expectError('UndefinedName');
     assert.equal(name.body.errorType, 'Function<NameError>');
-    assert.match(name.body.errorMessage, /undefined local variable or method `no_such_local_or_method'/);
+    assert.match(
+      name.body.errorMessage,
+      /^undefined local variable or method `argumnet' for #<LambdaHandler:0x[0-9a-f]+ [^>]*>\n.*Did you mean\?\s+argument$/s,
+      'did_you_mean, as a default ruby has it',
+    );
 
     const exited = await expectError('Exits');
     assert.deepEqual([exited.body.errorType, exited.body.errorMessage], ['Function<SystemExit>', 'exit']);

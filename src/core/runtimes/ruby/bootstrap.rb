@@ -9,9 +9,48 @@
 # shapes and types (`Function<Class>`, `Init<Class>`), and the logging patches: Kernel#puts and
 # Loggers on $stdout / $stderr write framed records to the platform's log fd.
 #
-# Standard library only. It is on every cold start, so the Runtime API is spoken over one kept-alive
-# socket with HTTP/1.1 written by hand (the result and the next GET /next leave in one write), and
-# the libraries AWS's runtime has loaded through net/http (~35 ms) are autoloaded on first use.
+# Standard library only. It is on every cold start, so: Ruby starts with --disable-gems and loads
+# rubygems when something needs it (below); the Runtime API is spoken over one kept-alive socket with
+# HTTP/1.1 written by hand (the result and the next GET /next leave in one write); the libraries AWS's
+# runtime has loaded through net/http (~35 ms) are autoloaded on first use.
+
+# rubygems is ~60 ms of a ~100 ms Ruby start, and a function needs it only to find a gem. What a
+# default `ruby` loads at boot is loaded here when it is first needed: rubygems on the first mention
+# of Gem, or by the first require that fails without it (then tried again with it); did_you_mean and
+# error_highlight (~9 ms), which add to the message of a NameError, KeyError or LoadError when it is
+# read, when the first such error is raised.
+unless defined?(Gem)
+  message_hints = TracePoint.new(:raise) do |trace|
+    error = trace.raised_exception
+    next unless [NameError, KeyError, LoadError].any? { |kind| error.is_a?(kind) } || error.class.name == 'NoMatchingPatternKeyError'
+
+    message_hints.disable
+    %w[error_highlight did_you_mean].each do |feature|
+      require feature
+    rescue LoadError
+      nil # not in this Ruby
+    end
+  end
+  message_hints.enable
+  Object.autoload(:Gem, 'rubygems')
+  Object.autoload(:RbConfig, 'rbconfig') unless defined?(RbConfig)
+
+  module Kernel
+    alias_method :require_before_rubygems, :require
+    private :require_before_rubygems
+
+    def require(path)
+      require_before_rubygems(path)
+    rescue LoadError => e
+      # Only a feature not found (not a LoadError raised while loading it) and only once.
+      raise unless Object.autoload?(:Gem) && e.path == path.to_s
+
+      require_before_rubygems('rubygems')
+      require(path)
+    end
+    private :require
+  end
+end
 
 require 'json'
 require 'socket'
@@ -283,7 +322,8 @@ class XRayCause
   def initialize(lambda_error)
     @cause = {
       working_directory: Dir.pwd,
-      paths: Gem.paths.path,
+      # Gem.paths.path, without loading rubygems for it.
+      paths: Object.autoload?(:Gem) ? ENV['GEM_PATH'].to_s.split(File::PATH_SEPARATOR) : Gem.paths.path,
       exceptions: lambda_error ? normalize(lambda_error) : lambda_error
     }
   end
