@@ -102,6 +102,7 @@ describe('the CLI as npm installs it (npm pack → npm install -g → lambda-wor
       'dist/languageServer.js',
       'dist/runtimes/node/bootstrap.cjs',
       'dist/runtimes/python/bootstrap.py',
+      'dist/runtimes/ruby/bootstrap.rb',
     ]) {
       assert.ok(files.includes(needed), `${needed} is in the package (${files.join(', ')})`);
     }
