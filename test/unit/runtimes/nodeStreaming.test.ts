@@ -118,7 +118,9 @@ describe('Node runtime: response streaming', function () {
     await result.logs;
     const file2 = path.join(dir, 'go-2');
     const again = await workbench.invoke('Signalled', JSON.stringify({ signal: file2 }), { acceptStream: true });
-    const second = await readStream(again, (_c, i) => i === 0 && signal(file2));
+    const second = await readStream(again, (_c, i) => {
+      if (i === 0) signal(file2);
+    });
     assert.equal(again.coldStart, false);
     assert.equal(JSON.parse(second.text.split('\n')[0]!).calls, 2);
   });
