@@ -4,8 +4,8 @@
 // and one reader takes the chunks in order as soon as they are there. Nothing waits for a slow
 // reader: what it has not read yet stays queued (the streaming limit bounds it).
 
-/** Lambda's limit on a streamed response (the soft limit of AWS's documentation: 20 MiB). */
-export const MAX_STREAMED_RESPONSE_BYTES = 20 * 1024 * 1024;
+/** Lambda's limit on a streamed response: 200 MB by default since July 2025 (20 MB before), counted in MiB as the 6 MB buffered limit is. */
+export const MAX_STREAMED_RESPONSE_BYTES = 200 * 1024 * 1024;
 
 export class ResponseStream implements AsyncIterable<Buffer> {
   /** Bytes written so far. */

@@ -88,7 +88,7 @@ export const FUNCTION_PROPERTIES: Readonly<Record<string, PropertyDoc>> = {
     {
       AuthType: scalar('`NONE` (public) or `AWS_IAM` (SigV4-signed requests only).', ['NONE', 'AWS_IAM']),
       InvokeMode: scalar(
-        '`BUFFERED` (default, responses up to 6 MB) or `RESPONSE_STREAM` (a function that streams — `awslambda.streamifyResponse` — is answered as it streams, up to 20 MB).',
+        '`BUFFERED` (default, responses up to 6 MB) or `RESPONSE_STREAM` (a function that streams — `awslambda.streamifyResponse` — is answered as it streams, up to 200 MB).',
         ['BUFFERED', 'RESPONSE_STREAM'],
       ),
       Cors: map('CORS of the URL: AllowOrigins, AllowMethods, AllowHeaders, ExposeHeaders, AllowCredentials, MaxAge.'),

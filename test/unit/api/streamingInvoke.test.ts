@@ -6,6 +6,7 @@ import {
   type InvokeWithResponseStreamCommandOutput,
   type InvokeWithResponseStreamCompleteEvent,
 } from '@aws-sdk/client-lambda';
+import { MAX_STREAMED_RESPONSE_BYTES } from '../../../src/core/runtime-api/responseStream';
 import type { Workbench } from '../../../src/core/workbench';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
@@ -127,16 +128,16 @@ describe('InvokeWithResponseStream through @aws-sdk/client-lambda', function () 
     assert.match(JSON.parse(slow.complete?.ErrorDetails ?? '{}').errorMessage, /Task timed out after 1\.00 seconds/);
   });
 
-  it('streams responses over 6 MB (8 MiB here) and stops at 20 MiB with Function.ResponseSizeTooLarge', async () => {
+  it('streams responses over 6 MB (8 MiB here) and stops at 200 MiB with Function.ResponseSizeTooLarge', async () => {
     const eight = await invoke({ Payload: '{"mib":8}' });
     assert.equal(Buffer.concat(eight.chunks).length, 8 * MiB);
     assert.ok(eight.chunks.length >= 8, `${eight.chunks.length} chunks`);
     assert.deepEqual(eight.complete, {});
-    const over = await invoke({ Payload: '{"mib":21}' });
+    const over = await invoke({ Payload: JSON.stringify({ mib: MAX_STREAMED_RESPONSE_BYTES / MiB + 1 }) });
     const received = Buffer.concat(over.chunks).length;
-    assert.ok(received <= 20 * MiB && received > 19 * MiB, `received ${received}`);
+    assert.ok(received <= MAX_STREAMED_RESPONSE_BYTES && received > MAX_STREAMED_RESPONSE_BYTES - MiB, `received ${received}`);
     assert.equal(over.complete?.ErrorCode, 'Function.ResponseSizeTooLarge');
-    assert.match(over.complete?.ErrorDetails ?? '', /exceeded maximum allowed payload size \(20971520 bytes\)/);
+    assert.match(over.complete?.ErrorDetails ?? '', new RegExp(`exceeded maximum allowed payload size \\(${MAX_STREAMED_RESPONSE_BYTES} bytes\\)`));
   });
 
   it('a function that does not stream: its whole payload in one PayloadChunk; its error in InvokeComplete', async () => {

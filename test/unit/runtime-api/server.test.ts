@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import type { ResponseStream } from '../../../src/core/runtime-api/responseStream';
+import { MAX_STREAMED_RESPONSE_BYTES, type ResponseStream } from '../../../src/core/runtime-api/responseStream';
 import { MAX_RESPONSE_BYTES, RuntimeApiServer, type RuntimeResult } from '../../../src/core/runtime-api/server';
 
 // The Runtime API as a runtime sees it: real HTTP on loopback, AWS's status codes and bodies.
@@ -262,17 +262,17 @@ describe('Runtime API server', () => {
     assert.equal(result.errorType, 'StreamError');
   });
 
-  it('answers 413 to a streamed response over 20 MiB and reports Function.ResponseSizeTooLarge', async () => {
+  it('answers 413 to a streamed response over 200 MiB and reports Function.ResponseSizeTooLarge', async () => {
     await startStreamingInvocation();
     const { socket, reply } = streamedPost('req-s');
     const mib = Buffer.alloc(1024 * 1024, 0x62);
-    for (let i = 0; i < 21; i++) socket.write(`100000\r\n${mib}\r\n`);
+    for (let i = 0; i <= MAX_STREAMED_RESPONSE_BYTES / mib.length; i++) socket.write(`100000\r\n${mib}\r\n`);
     assert.match(await reply, /^HTTP\/1\.1 413[\s\S]*RequestEntityTooLarge/);
     socket.destroy();
     const { result } = recorder.results[0];
     assert.equal(result.platformError?.errorType, 'Function.ResponseSizeTooLarge');
-    assert.match(result.platformError!.errorMessage, /\(20971520 bytes\)/);
-    assert.equal(recorder.streams[0].stream.bytes, 20 * 1024 * 1024);
+    assert.match(result.platformError!.errorMessage, new RegExp(`\\(${MAX_STREAMED_RESPONSE_BYTES} bytes\\)`));
+    assert.equal(recorder.streams[0].stream.bytes, MAX_STREAMED_RESPONSE_BYTES);
   });
 
   it('survives garbage on the socket and unknown paths, and keeps serving', async () => {
