@@ -1,7 +1,7 @@
 # frozen_string_literal: true
 
 # Lambda Workbench's Ruby runtime: the program an execution environment spawns for ruby3.* functions
-# (`ruby bootstrap.rb`). It speaks the Runtime API (2018-06-01) as AWS's Ruby runtime (the
+# (`ruby --disable-gems bootstrap.rb`). It speaks the Runtime API (2018-06-01) as AWS's Ruby runtime (the
 # aws_lambda_ric gem, which is what runs on Lambda) does -- require the handler file, then
 # /next -> handler -> /response | /error -- and mirrors it wherever user code can tell: the handler
 # forms (`file.method`, `file.Module::Class.method`), the names it defines at the top level
@@ -27,8 +27,8 @@ unless defined?(Gem)
     message_hints.disable
     %w[error_highlight did_you_mean].each do |feature|
       require feature
-    rescue LoadError
-      nil # not in this Ruby
+    rescue LoadError, StandardError
+      nil # not in this Ruby, or raised where nothing may be loaded (a trap handler): the error stays as it is
     end
   end
   message_hints.enable
