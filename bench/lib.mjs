@@ -123,6 +123,32 @@ export function quantile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/**
+ * Warm invocations of the engine's `Echo` and of a bare floor exchange, back to back, in alternating
+ * blocks of 50 after 200 of each to settle; `{ engine, floor }` sample lists in ms.
+ */
+export async function warmSamples(workbench, floor, samples) {
+  const warm = { engine: [], floor: [] };
+  for (let i = 0; i < 200; i++) {
+    await workbench.invoke('Echo', EVENT);
+    await floor.invoke();
+  }
+  for (let block = 0; block < samples / 50; block++) {
+    for (let i = 0; i < 50; i++) {
+      const t = now();
+      await floor.invoke();
+      warm.floor.push(now() - t);
+    }
+    for (let i = 0; i < 50; i++) {
+      const t = now();
+      const r = await workbench.invoke('Echo', EVENT);
+      warm.engine.push(now() - t);
+      if (r.coldStart) throw new Error('unexpected cold start in the warm loop');
+    }
+  }
+  return warm;
+}
+
 export const fmt = (ms) => (Math.abs(ms) < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
 
 export const machine = () => `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}`;

@@ -17,7 +17,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange } from './lib.mjs';
+import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange, warmSamples } from './lib.mjs';
 
 const bootstrap = path.join(root, 'dist', 'runtimes', 'ruby', 'bootstrap.rb');
 if (!fs.existsSync(bootstrap)) {
@@ -134,24 +134,7 @@ async function main() {
 
   // WARM, back to back, in alternating blocks of 50.
   const floor = await startFloor();
-  const warm = { engine: [], floor: [] };
-  for (let i = 0; i < 200; i++) {
-    await workbench.invoke('Echo', EVENT);
-    await floor.invoke();
-  }
-  for (let block = 0; block < WARM_SAMPLES / 50; block++) {
-    for (let i = 0; i < 50; i++) {
-      const t = now();
-      await floor.invoke();
-      warm.floor.push(now() - t);
-    }
-    for (let i = 0; i < 50; i++) {
-      const t = now();
-      const r = await workbench.invoke('Echo', EVENT);
-      warm.engine.push(now() - t);
-      if (r.coldStart) throw new Error('unexpected cold start in the warm loop');
-    }
-  }
+  const warm = await warmSamples(workbench, floor, WARM_SAMPLES);
   await floor.stop();
   await workbench.close();
   fs.rmSync(dir, { recursive: true, force: true });
