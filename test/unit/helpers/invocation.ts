@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { InvocationResult } from '../../../src/core/invoke/invoker';
+import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
 import { json } from './project';
 
@@ -39,3 +40,15 @@ export function environmentPids(workbench: Workbench): number[] {
     .map((e) => e.pid)
     .filter((p): p is number => p !== undefined);
 }
+
+/** The `function` records an engine emits (what the runtime wrote), captured from the telemetry stream. */
+export function recordFunctionOutput(workbench: Workbench): string[] {
+  const lines: string[] = [];
+  workbench.telemetry.subscribe((e: TelemetryEvent) => {
+    if (e.type === 'function') lines.push(e.record as string);
+  });
+  return lines;
+}
+
+/** Lets output already in the pipes be read. */
+export const settle = () => new Promise((resolve) => setTimeout(resolve, 50));

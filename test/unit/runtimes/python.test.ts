@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import type { Workbench } from '../../../src/core/workbench';
+import { recordFunctionOutput, settle } from '../helpers/invocation';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // The Python runtime (our bootstrap.py) with real processes: handler resolution, the context
@@ -81,18 +82,6 @@ const FILES: Record<string, string> = {
 function py(handler: string, props?: string, codeUri?: string) {
   return { handler, runtime: PY, props, codeUri };
 }
-
-/** The `function` records an engine emits (what the runtime wrote), captured from the telemetry stream. */
-function recordFunctionOutput(workbench: Workbench): string[] {
-  const lines: string[] = [];
-  workbench.telemetry.subscribe((e: TelemetryEvent) => {
-    if (e.type === 'function') lines.push(e.record as string);
-  });
-  return lines;
-}
-
-/** Lets output already in the pipes be read. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('Python runtime', function () {
   this.timeout(30000);

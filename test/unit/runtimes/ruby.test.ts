@@ -8,6 +8,7 @@ import { findOnPath } from '../../../src/core/util/executables';
 import type { Workbench } from '../../../src/core/workbench';
 import { buildIfStale, cleanEnv, REPO_ROOT, runCli, TEST_CREDENTIALS } from '../helpers/build';
 import { httpRequest } from '../helpers/http';
+import { recordFunctionOutput, settle } from '../helpers/invocation';
 import { json, openProject, samResources, samTemplate, writeProject } from '../helpers/project';
 import { startListening, stopServe, type ListeningServe } from '../helpers/serveProcess';
 import { readJsonLines, waitFor } from '../helpers/wait';
@@ -102,18 +103,6 @@ const FILES: Record<string, string> = {
 function rb(handler: string, props?: string) {
   return { handler, runtime: RB, props };
 }
-
-/** The `function` records an engine emits (what the runtime wrote), captured from the telemetry stream. */
-function recordFunctionOutput(workbench: Workbench): string[] {
-  const lines: string[] = [];
-  workbench.telemetry.subscribe((e: TelemetryEvent) => {
-    if (e.type === 'function') lines.push(e.record as string);
-  });
-  return lines;
-}
-
-/** Lets output already in the pipes be read. */
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 describe('Ruby runtime', function () {
   this.timeout(30000);
