@@ -2,8 +2,9 @@ import * as path from 'node:path';
 import type { DebugFunction } from './debugTarget';
 
 // The configuration of the child session the client starts (DAP `startDebugging`) for one
-// environment: VS Code's JavaScript debugger on a Node inspector (`ws://`), or a debugpy client
-// on our Python bootstrap's debugpy listener (`tcp://`).
+// environment: VS Code's JavaScript debugger on a Node inspector (`ws://`), a debugpy client on
+// our Python bootstrap's debugpy listener (`tcp://`), or the rdbg extension (KoichiSasada's
+// vscode-rdbg) on the DAP server of Ruby's debug gem (`rdbg://`).
 
 export interface ChildConfiguration {
   type: string;
@@ -15,7 +16,7 @@ export interface ChildConfiguration {
    * Ours: the debugger the child needs. DAP starts a `startDebugging` child with the parent's type
    * (`lambda`); the extension's configuration resolver hands it on with this type instead.
    */
-  __lambdaChildType: 'pwa-node' | 'debugpy';
+  __lambdaChildType: 'pwa-node' | 'debugpy' | 'rdbg';
   [key: string]: unknown;
 }
 
@@ -29,6 +30,18 @@ export interface ChildOptions {
 export function childConfiguration(environmentId: string, fn: DebugFunction, debuggerUrl: string, options: ChildOptions): ChildConfiguration {
   const url = new URL(debuggerUrl);
   const name = `${fn.logicalId ?? fn.functionName} ${environmentId}`;
+  if (url.protocol === 'rdbg:') {
+    return {
+      type: 'rdbg',
+      request: 'attach',
+      name,
+      debugPort: `${url.hostname}:${url.port}`,
+      // The debuggee runs on this machine: rdbg reads its sources from disk.
+      localfs: true,
+      __lambdaEnvironmentId: environmentId,
+      __lambdaChildType: 'rdbg',
+    };
+  }
   if (url.protocol === 'tcp:') {
     return {
       type: 'debugpy',

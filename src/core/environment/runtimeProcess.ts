@@ -28,9 +28,14 @@ export interface SpawnSpec {
 
 /** Node's inspector (`ws://…`) or our Python bootstrap's debugpy listener (`tcp://host:port`). */
 const INSPECTOR_LINE = /^(?:Debugger|Debugpy) listening on ((?:ws|tcp):\/\/[^\s]+)/;
+/** Ruby's debug gem (rdbg) serving DAP on TCP, as it announces itself: reported as `rdbg://host:port`. */
+const RDBG_LINE = /^DEBUGGER: Debugger can attach via TCP\/IP \(([^\s)]+):(\d+)\)/;
 /** What V8 prints when the heap limit (derived from MemorySize) is reached. */
 const HEAP_OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Reached heap limit/;
 const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;
+/** The debug gem's chatter about its own session (connections, breakpoints set, the trap it installs). */
+const RDBG_NOISE =
+  /^DEBUGGER: (Connected\.|Disconnected\.|wait for debugger connection\.\.\.|SIGURG handler is overridden by the debugger\.| BP - .* is (activated|deleted)\.)$/;
 
 export class RuntimeProcess {
   /** Settles once the exit has been handled. */
@@ -133,8 +138,10 @@ export class RuntimeProcess {
   private stderrLine(line: string): void {
     const inspector = INSPECTOR_LINE.exec(line);
     if (inspector) return this.events.inspector(inspector[1]);
+    const rdbg = RDBG_LINE.exec(line);
+    if (rdbg) return this.events.inspector(`rdbg://${rdbg[1]}:${rdbg[2]}`);
     if (HEAP_OUT_OF_MEMORY.test(line)) this.outOfMemory = true;
-    if (!INSPECTOR_NOISE.test(line)) this.events.output(line);
+    if (!INSPECTOR_NOISE.test(line) && !RDBG_NOISE.test(line)) this.events.output(line);
   }
 }
 

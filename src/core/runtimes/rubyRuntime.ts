@@ -77,6 +77,21 @@ export function resolveLocalRuby(runtime: string, configured?: string): Promise<
   return result;
 }
 
+const debugGemCache = new Map<string, Promise<boolean>>();
+
+/** Whether a Ruby can load the debug gem's DAP server (as the bootstrap does: rubygems on demand). */
+function canLoadDebugGem(ruby: string): Promise<boolean> {
+  let result = debugGemCache.get(ruby);
+  if (!result) {
+    result = captureOutput(ruby, ['-e', "require 'debug/session'"]).then(
+      () => true,
+      () => false,
+    );
+    debugGemCache.set(ruby, result);
+  }
+  return result;
+}
+
 export class RubyRuntime implements RuntimeAdapter {
   private readonly warned = new Set<string>();
 
@@ -86,10 +101,12 @@ export class RubyRuntime implements RuntimeAdapter {
   ) {}
 
   async launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch> {
-    // The debugger (rdbg) is not wired yet: failing INIT says so, where running without stopping
-    // would leave a debug session waiting for a debugger that never listens.
-    if (options.debug) throw new Error(`Debugging ${fn.runtime} functions is not supported yet; invoke the function without the debugger.`);
     const ruby = await resolveLocalRuby(fn.runtime, this.rubyPath);
+    if (options.debug && !(await canLoadDebugGem(ruby.path))) {
+      throw new Error(
+        `Debugging Ruby needs the debug gem (rdbg), which ${ruby.path} (${ruby.version}) cannot load: gem install debug for it (it is bundled with Ruby 3.1 and later).`,
+      );
+    }
     const declared = declaredRubyVersion(fn.runtime);
     const local = minorOf(ruby.version);
     if (declared && declared !== local && !this.warned.has(fn.runtime)) {
@@ -120,6 +137,9 @@ export class RubyRuntime implements RuntimeAdapter {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
         GEM_PATH: gemPath.join(path.delimiter),
         RUBYLIB: rubyLib.join(path.delimiter),
+        // Read (and removed) by the bootstrap before any user code. No stopOnInit: the debug gem
+        // pauses the runtime when a client attaches, just before the handler file is required.
+        ...(options.debug ? { _LAMBDA_WORKBENCH_RDBG: '1' } : {}),
       },
       runtimeVersion: `ruby:${declared ?? local}.local-v${ruby.version}`,
       runtimeVersionArn: `local:ruby:${ruby.path}`,

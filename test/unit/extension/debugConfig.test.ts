@@ -94,6 +94,17 @@ describe('lambda debug configurations', () => {
       'debugpy',
     );
     assert.equal(childDebugType({ ...node, __lambdaChildType: 'node' }), 'node');
+    assert.equal(
+      childDebugType({
+        type: 'lambda',
+        request: 'attach',
+        name: 'R env-3',
+        debugPort: '127.0.0.1:4711',
+        __lambdaEnvironmentId: 'env-3',
+        __lambdaChildType: 'rdbg',
+      }),
+      'rdbg',
+    );
     assert.equal(childDebugType({ ...node, __lambdaChildType: 'lambda' }), 'pwa-node');
     assert.equal(childDebugType({ type: 'lambda', request: 'launch', name: 'n', function: 'Hello' }), undefined);
     assert.deepEqual(resolveConfiguration(node, [app]), { kind: 'config', config: { ...node, type: 'pwa-node' } });

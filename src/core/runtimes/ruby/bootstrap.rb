@@ -433,6 +433,26 @@ module LambdaWorkbench
     end
   end
 
+  # Debug mode: Ruby's debug gem serves DAP on a free loopback port, announcing it on stderr
+  # (`DEBUGGER: Debugger can attach via TCP/IP (127.0.0.1:PORT)`), and the runtime waits for a
+  # client before any user code, so breakpoints in top-level (init) code bind before it runs.
+  # The gem pauses the program when a client connects and again when it attaches (SIGURG, twice;
+  # its trap calls the one it replaced once the client lets the program go on). The runtime waits on
+  # the `sleep` line until the first pause ends, so the client sees it paused there, just before the
+  # handler file is required; the attach's signal, pending until then, finds a trap that ignores it
+  # (one pause, not two).
+  def self.wait_for_debugger
+    require 'debug/session' # a gem: rubygems is loaded on the way (Kernel#require above)
+    gem_trap = nil
+    previous = trap(:SIGURG) { gem_trap ||= trap(:SIGURG) { nil } }
+    DEBUGGER__.open_tcp(host: '127.0.0.1', port: 0, nonstop: true)
+    sleep(0.01) until gem_trap
+    sleep(0.05) # the attach's signal, if not handled yet
+    trap(:SIGURG, gem_trap) # a client's Pause works again
+  ensure
+    trap(:SIGURG, previous) if previous && !gem_trap
+  end
+
   # The platform is gone (the environment was reset or the engine exited): nothing to report to.
   def self.platform_gone
     $stderr.write("Failed to get next invocation. No Response from endpoint\n")
@@ -448,10 +468,10 @@ module LambdaWorkbench
 
     def run(app_root, handler)
       $LOAD_PATH.unshift(app_root) unless $LOAD_PATH.include?(app_root)
-      # Debug mode will wait for a debugger here, before any user code.
       # Where function init begins (epoch ms): the platform splits INIT into runtime and function init.
       @init_start = Process.clock_gettime(Process::CLOCK_REALTIME, :float_millisecond).to_s
       begin
+        LambdaWorkbench.wait_for_debugger if ENV.delete('_LAMBDA_WORKBENCH_RDBG')
         @lambda_handler = LambdaHandler.new(env_handler: handler)
         require @lambda_handler.handler_file_name
         start_runtime_loop
