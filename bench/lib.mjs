@@ -123,6 +123,18 @@ export function quantile(values, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
+/** One cold start of the engine's `Echo` (checked to echo EVENT), in ms; its environments shut down after. */
+export async function coldSample(workbench) {
+  const t = now();
+  const result = await workbench.invoke('Echo', EVENT);
+  const ms = now() - t;
+  if (!result.coldStart) throw new Error('expected a cold start');
+  if (JSON.stringify(JSON.parse(result.payload.toString())) !== EVENT.toString()) throw new Error(`unexpected answer ${result.payload}`);
+  await result.logs;
+  await workbench.shutdownEnvironments();
+  return ms;
+}
+
 /**
  * Warm invocations of the engine's `Echo` and of a bare floor exchange, back to back, in alternating
  * blocks of 50 after 200 of each to settle; `{ engine, floor }` sample lists in ms.

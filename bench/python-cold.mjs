@@ -15,7 +15,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange, warmSamples } from './lib.mjs';
+import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange, warmSamples, coldSample } from './lib.mjs';
 
 const bootstrap = path.join(root, 'dist', 'runtimes', 'python', 'bootstrap.py');
 if (!fs.existsSync(bootstrap)) {
@@ -112,19 +112,13 @@ async function main() {
   for (let i = 0; i < COLD_SAMPLES; i++) {
     cold.interpreter.push(await interpreterStart());
 
-    let t = now();
+    const t = now();
     const floor = await startFloor();
     await floor.invoke();
     cold.floor.push(now() - t);
     await floor.stop();
 
-    t = now();
-    const result = await workbench.invoke('Echo', EVENT);
-    cold.engine.push(now() - t);
-    if (!result.coldStart) throw new Error('expected a cold start');
-    if (JSON.stringify(JSON.parse(result.payload.toString())) !== EVENT.toString()) throw new Error(`unexpected answer ${result.payload}`);
-    await result.logs;
-    await workbench.shutdownEnvironments();
+    cold.engine.push(await coldSample(workbench));
   }
 
   // WARM, back to back, in alternating blocks of 50.

@@ -17,7 +17,7 @@
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange, warmSamples } from './lib.mjs';
+import { EVENT, echoProject, fmt, loadEngine, machine, now, numberOption, quantile, root, startBareExchange, warmSamples, coldSample } from './lib.mjs';
 
 const bootstrap = path.join(root, 'dist', 'runtimes', 'ruby', 'bootstrap.rb');
 if (!fs.existsSync(bootstrap)) {
@@ -123,13 +123,7 @@ async function main() {
     cold.floorNoGems.push(now() - t);
     await bare.stop();
 
-    t = now();
-    const result = await workbench.invoke('Echo', EVENT);
-    cold.engine.push(now() - t);
-    if (!result.coldStart) throw new Error('expected a cold start');
-    if (JSON.stringify(JSON.parse(result.payload.toString())) !== EVENT.toString()) throw new Error(`unexpected answer ${result.payload}`);
-    await result.logs;
-    await workbench.shutdownEnvironments();
+    cold.engine.push(await coldSample(workbench));
   }
 
   // WARM, back to back, in alternating blocks of 50.

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
-import { captureOutput, findOnPath } from '../util/executables';
+import { captureOutput, findOnPath, succeeds } from '../util/executables';
 import { bootstrapFile } from './files';
 import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
 
@@ -129,18 +129,9 @@ export const LOADER = [
 
 /** Debian's python3-debugpy (with its python3-pydevd, python3-bytecode) serves Debian's interpreter only. */
 const SYSTEM_PYTHONS = ['/usr/bin/python3'];
-const debugpyCache = new Map<string, Promise<boolean>>();
 
 function canImportDebugpy(python: string): Promise<boolean> {
-  let result = debugpyCache.get(python);
-  if (!result) {
-    result = captureOutput(python, ['-c', 'import debugpy']).then(
-      () => true,
-      () => false,
-    );
-    debugpyCache.set(python, result);
-  }
-  return result;
+  return succeeds(python, ['-c', 'import debugpy']);
 }
 
 /**

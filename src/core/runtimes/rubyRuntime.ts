@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
-import { captureOutput, findOnPath } from '../util/executables';
+import { captureOutput, findOnPath, succeeds } from '../util/executables';
 import { bootstrapFile } from './files';
 import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
 
@@ -77,19 +77,9 @@ export function resolveLocalRuby(runtime: string, configured?: string): Promise<
   return result;
 }
 
-const debugGemCache = new Map<string, Promise<boolean>>();
-
 /** Whether a Ruby can load the debug gem's DAP server (as the bootstrap does: rubygems on demand). */
 function canLoadDebugGem(ruby: string): Promise<boolean> {
-  let result = debugGemCache.get(ruby);
-  if (!result) {
-    result = captureOutput(ruby, ['-e', "require 'debug/session'"]).then(
-      () => true,
-      () => false,
-    );
-    debugGemCache.set(ruby, result);
-  }
-  return result;
+  return succeeds(ruby, ['-e', "require 'debug/session'"]);
 }
 
 export class RubyRuntime implements RuntimeAdapter {

@@ -29,3 +29,19 @@ export function captureOutput(file: string, args: string[], timeoutMs = 10_000):
     });
   });
 }
+
+const successes = new Map<string, Promise<boolean>>();
+
+/** Whether `file args…` exits 0 (asked once per command line: "can this interpreter load its debugger?"). */
+export function succeeds(file: string, args: string[]): Promise<boolean> {
+  const key = JSON.stringify([file, ...args]);
+  let result = successes.get(key);
+  if (!result) {
+    result = captureOutput(file, args).then(
+      () => true,
+      () => false,
+    );
+    successes.set(key, result);
+  }
+  return result;
+}
