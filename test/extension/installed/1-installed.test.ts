@@ -60,6 +60,16 @@ describe('the installed VSIX on examples/sam-app', function () {
     await eventually('the build, in the Lambda output channel', async () => /^BUILD dev-orders: built in \d+ ms$/m.test(await outputText()));
   });
 
+  it("runs a Ruby function with the VSIX's Ruby runtime (a class-level handler, its framed Logger lines)", async function () {
+    // scripts/test.sh installs Debian's ruby; elsewhere the test needs a ruby on PATH.
+    if (!['/usr/bin/ruby', '/usr/local/bin/ruby'].some((f) => fs.existsSync(f))) this.skip();
+    const invoice = { invoiceId: 'inv-vsix', lines: [{ sku: 'tea', quantity: 2, unitPrice: 3.5 }] };
+    const response = responseOf(await run<InvocationResult>('lambdaWorkbench.invoke', 'RbInvoices', invoice));
+    assert.strictEqual(response.invoiceId, 'inv-vsix');
+    assert.strictEqual(response.total, '8.40');
+    await eventually('the Logger line, in the Lambda output channel', async () => /invoice inv-vsix: 1 lines, total 8\.40/.test(await outputText()));
+  });
+
   it('replays an event asynchronously: queued in LevelDB (classic-level loads) and run', async () => {
     const { engine } = await fixtureEngine();
     const savedFile = path.join(path.dirname(engine.templateFile), 'events', 'hello.json');
