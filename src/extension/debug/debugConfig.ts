@@ -114,6 +114,25 @@ export function childDebugType(config: Partial<LambdaDebugConfiguration>): strin
   return typeof config.connect === 'object' && config.connect !== null ? 'debugpy' : 'pwa-node';
 }
 
+/** The extensions that contribute the child debuggers VS Code does not ship (js-debug's `pwa-node` is built in). */
+const CHILD_DEBUGGER_EXTENSIONS: Record<string, { extensionId: string; language: string }> = {
+  debugpy: { extensionId: 'ms-python.debugpy', language: 'Python' },
+  rdbg: { extensionId: 'KoichiSasada.vscode-rdbg', language: 'Ruby' },
+};
+
+/**
+ * When a child needs a debugger no installed extension contributes: the extension to install and
+ * what to say (VS Code's own error only says the type is unknown). Undefined when it is there.
+ */
+export function missingChildDebugger(childType: string, installedDebuggerTypes: ReadonlySet<string>): { extensionId: string; message: string } | undefined {
+  const needed = CHILD_DEBUGGER_EXTENSIONS[childType];
+  if (!needed || installedDebuggerTypes.has(childType)) return undefined;
+  return {
+    extensionId: needed.extensionId,
+    message: `Debugging ${needed.language} functions needs the '${childType}' debugger of the ${needed.extensionId} extension, which is not installed. Install it, then debug again.`,
+  };
+}
+
 /**
  * Before variables are substituted: a child of the adapter goes to its own debugger; an empty
  * configuration asks for a pick; a missing `template` is filled with the engine that declares the

@@ -4,10 +4,12 @@ import { pickFunction } from '../commands/commandSupport';
 import { explainNoEngine, type Engine, type WorkbenchHost } from '../workbenchHost';
 import {
   checkConfiguration,
+  childDebugType,
   DEBUG_TYPE,
   dynamicConfigurations,
   initialConfigurations,
   launchConfiguration,
+  missingChildDebugger,
   resolveConfiguration,
   type LambdaDebugConfiguration,
   type TemplateFunctions,
@@ -26,6 +28,16 @@ export function templatesOf(engines: Engine[]): TemplateFunctions[] {
     label: engine.label,
     functions: engine.workbench.functions().map((fn) => ({ logicalId: fn.logicalId, functionName: fn.functionName })),
   }));
+}
+
+/** The debugger types the installed extensions contribute. */
+function installedDebuggerTypes(): Set<string> {
+  const types = new Set<string>();
+  for (const extension of vscode.extensions.all) {
+    const debuggers = (extension.packageJSON as { contributes?: { debuggers?: Array<{ type?: unknown }> } } | undefined)?.contributes?.debuggers ?? [];
+    for (const d of debuggers) if (typeof d.type === 'string') types.add(d.type);
+  }
+  return types;
 }
 
 /** Which function to debug, over every engine; undefined when dismissed. */
@@ -62,7 +74,12 @@ export class LambdaConfigurationProvider implements vscode.DebugConfigurationPro
     const templates = templatesOf(this.host.engines());
     const resolution = resolveConfiguration(config as Partial<LambdaDebugConfiguration>, templates, folder?.uri.fsPath);
     if (resolution.kind === 'error') return this.fail(resolution.message);
-    if (resolution.kind === 'config') return resolution.config;
+    if (resolution.kind === 'config') {
+      const childType = childDebugType(config as Partial<LambdaDebugConfiguration>);
+      const missing = childType === undefined ? undefined : missingChildDebugger(childType, installedDebuggerTypes());
+      if (missing) return this.offerInstall(missing);
+      return resolution.config;
+    }
     const picked = await pickFunctionToDebug(this.host);
     if (!picked) return undefined;
     return launchConfiguration(templatesOf([picked.engine])[0], picked.logicalId, { withLabel: this.host.engines().length > 1 });
@@ -76,6 +93,14 @@ export class LambdaConfigurationProvider implements vscode.DebugConfigurationPro
     const resolution = checkConfiguration(config as LambdaDebugConfiguration, templatesOf(this.host.engines()), folderPath, (file) => fs.existsSync(file));
     if (resolution.kind !== 'config') return this.fail(resolution.kind === 'error' ? resolution.message : 'unexpected');
     return resolution.config;
+  }
+
+  /** A child whose debugger is not installed: the session does not start (the adapter then lets timeouts apply again); the extension is offered. */
+  private offerInstall(missing: { extensionId: string; message: string }): undefined {
+    void vscode.window.showErrorMessage(`Lambda: ${missing.message}`, 'Show Extension').then((button) => {
+      if (button) void vscode.commands.executeCommand('workbench.extensions.search', missing.extensionId);
+    });
+    return undefined;
   }
 
   /** Undefined aborts the launch without opening launch.json; the reason is shown. */

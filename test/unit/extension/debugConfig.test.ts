@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import {
   checkConfiguration,
   childDebugType,
+  missingChildDebugger,
   debugFunctionArgs,
   dynamicConfigurations,
   eventFromPayload,
@@ -108,6 +109,18 @@ describe('lambda debug configurations', () => {
     assert.equal(childDebugType({ ...node, __lambdaChildType: 'lambda' }), 'pwa-node');
     assert.equal(childDebugType({ type: 'lambda', request: 'launch', name: 'n', function: 'Hello' }), undefined);
     assert.deepEqual(resolveConfiguration(node, [app]), { kind: 'config', config: { ...node, type: 'pwa-node' } });
+  });
+
+  it('names the extension to install when a child needs a debugger nobody contributes (debugpy, rdbg); js-debug is built in', () => {
+    const none = new Set<string>(['pwa-node', 'node']);
+    assert.deepEqual(missingChildDebugger('rdbg', none), {
+      extensionId: 'KoichiSasada.vscode-rdbg',
+      message:
+        "Debugging Ruby functions needs the 'rdbg' debugger of the KoichiSasada.vscode-rdbg extension, which is not installed. Install it, then debug again.",
+    });
+    assert.equal(missingChildDebugger('debugpy', none)?.extensionId, 'ms-python.debugpy');
+    assert.equal(missingChildDebugger('rdbg', new Set(['rdbg'])), undefined);
+    assert.equal(missingChildDebugger('pwa-node', new Set()), undefined, 'js-debug ships with VS Code');
   });
 
   it('asks for a pick when F5 hands over an empty configuration, and says when there is no template', () => {
