@@ -2,7 +2,7 @@
 // `AWS::Lambda::Url`) and the routes of SAM `Api` (REST, payload 1.0) and `HttpApi` (payload 2.0,
 // or 1.0) events, with the API settings the local front ends honour (CORS, binary media types,
 // stage name). Checked against Lambda's and API Gateway's rules; src/core/http serves them.
-import type { ApiRouteDefinition, CorsConfig, FunctionDefinition, FunctionUrlDefinition, SourcePosition, TemplateModel } from './types';
+import type { ApiRouteDefinition, ApiStage, CorsConfig, FunctionDefinition, FunctionUrlDefinition, SourcePosition, TemplateModel } from './types';
 import { describe, type Resolver } from './intrinsics';
 import { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
@@ -26,6 +26,9 @@ const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIO
 const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
 const CORS_KEYS = ['AllowCredentials', 'AllowHeaders', 'AllowMethods', 'AllowOrigins', 'ExposeHeaders', 'MaxAge'];
 const URL_KEYS = ['AuthType', 'Cors', 'InvokeMode'];
+/** The APIs SAM generates for `Api` / `HttpApi` events without RestApiId / ApiId. */
+const IMPLICIT_REST_API = 'ServerlessRestApi';
+const IMPLICIT_HTTP_API = 'ServerlessHttpApi';
 
 interface Located<T> {
   def: T;
@@ -61,8 +64,9 @@ export function readHttpFrontEnds(model: TemplateModel, ctx: HttpFrontEndContext
   checkDuplicateUrls(urls);
   checkDuplicateRoutes(routes);
   const apis = readApiSettings(ctx);
+  const stages = readStages(ctx, new Set(routes.map((r) => r.def.apiLogicalId)), apis.restApi.stageName);
   if (urls.length === 0 && routes.length === 0) return;
-  model.httpFrontEnds = { functionUrls: urls.map((u) => u.def), routes: routes.map((r) => r.def), ...apis };
+  model.httpFrontEnds = { functionUrls: urls.map((u) => u.def), routes: routes.map((r) => r.def), ...apis, stages };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,6 +345,7 @@ function readRoute(
     if (text === '1.0' || text === '2.0') version = text;
     else r.error('invalid-value', at('PayloadFormatVersion'), `PayloadFormatVersion must be '1.0' or '2.0', got ${describe(pfv)}`);
   }
+  const apiRef = api === 'rest' ? props.RestApiId : props.ApiId;
   const def: ApiRouteDefinition = {
     api,
     method: method as string,
@@ -348,10 +353,16 @@ function readRoute(
     functionName: fn.functionName,
     eventName,
     payloadFormatVersion: version,
+    // `!Ref MyApi` resolves to the logical id; without one, the route is on SAM's implicit API.
+    apiLogicalId:
+      apiRef === undefined || apiRef === null ? (api === 'rest' ? IMPLICIT_REST_API : IMPLICIT_HTTP_API) : typeof apiRef === 'string' ? apiRef : JSON.stringify(apiRef),
     position,
   };
   if (fn.autoPublishAlias !== undefined) def.qualifier = fn.autoPublishAlias;
-  const apiKey = JSON.stringify(props.RestApiId ?? props.ApiId ?? null);
+  // API Gateway's integration timeout of the route: 50 ms up to 29 s (REST) or 30 s (HTTP API).
+  const timeoutMs = integer(r, at('TimeoutInMillis'), { min: 50, max: api === 'rest' ? 29_000 : 30_000, unit: 'milliseconds' });
+  if (timeoutMs !== undefined) def.timeoutMs = timeoutMs;
+  const apiKey = JSON.stringify(apiRef ?? null);
   return { def, r, keys: path === '$default' ? ['Events', eventName] : at('Path'), apiKey };
 }
 
@@ -445,6 +456,72 @@ function readApiSettings(ctx: HttpFrontEndContext): Pick<NonNullable<TemplateMod
     }
   }
   return { httpApi, restApi };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Stages: the stage each API is served as (`requestContext.stage`, `stageVariables`)
+
+/**
+ * The stage of each API that has routes. SAM APIs: `StageName` (REST: `Prod` for the implicit API;
+ * HTTP API: `$default`) and `Variables` / `StageVariables`, merged over those of Globals as SAM
+ * merges maps. CloudFormation APIs: the `AWS::ApiGateway::Stage` / `AWS::ApiGatewayV2::Stage` that
+ * points at them (the first, when there are several).
+ */
+function readStages(ctx: HttpFrontEndContext, apiIds: Set<string>, restStageName: string): Record<string, ApiStage> {
+  const stages: Record<string, ApiStage> = {};
+  const stageResources = new Map<string, PropertyReader>();
+  for (const [id, r] of ctx.readers) {
+    const type = ctx.entries.get(id)?.type;
+    if (type !== 'AWS::ApiGateway::Stage' && type !== 'AWS::ApiGatewayV2::Stage') continue;
+    const target = r.get(type === 'AWS::ApiGateway::Stage' ? 'RestApiId' : 'ApiId');
+    if (typeof target === 'string' && !stageResources.has(target)) stageResources.set(target, r);
+  }
+  const globals = { rest: globalsReader(ctx, 'Api'), http: globalsReader(ctx, 'HttpApi') };
+  for (const id of apiIds) {
+    const entry = ctx.entries.get(id);
+    const http = id === IMPLICIT_HTTP_API || entry?.type === 'AWS::Serverless::HttpApi' || entry?.type === 'AWS::ApiGatewayV2::Api';
+    const variablesKey = http ? 'StageVariables' : 'Variables';
+    const stage: ApiStage = { stageName: http ? '$default' : id === IMPLICIT_REST_API ? 'Prod' : restStageName };
+    const sam = id === IMPLICIT_REST_API || id === IMPLICIT_HTTP_API || entry?.type.startsWith('AWS::Serverless::');
+    const own = entry && !entry.implicit ? ctx.readers.get(id) : undefined;
+    if (sam) {
+      const global = http ? globals.http : globals.rest;
+      const name = own?.get('StageName');
+      if (typeof name === 'string' && name !== '') stage.stageName = name;
+      const variables = { ...(global ? stageVariables(global, variablesKey) : {}), ...(own ? stageVariables(own, variablesKey) : {}) };
+      if (Object.keys(variables).length > 0) stage.variables = variables;
+    } else {
+      const resource = stageResources.get(id);
+      const name = resource?.get('StageName');
+      if (typeof name === 'string' && name !== '') stage.stageName = name;
+      // AWS::ApiGateway::Stage names them Variables, AWS::ApiGatewayV2::Stage StageVariables.
+      const variables = resource ? stageVariables(resource, http ? 'StageVariables' : 'Variables') : {};
+      if (Object.keys(variables).length > 0) stage.variables = variables;
+    }
+    stages[id] = stage;
+  }
+  return stages;
+}
+
+/** A stage's variables: names of letters, digits and underscores, scalar values (as text). */
+function stageVariables(r: PropertyReader, key: string): Record<string, string> {
+  const value = r.get(key);
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    r.error('invalid-type', [key], `${key} must be a mapping of stage variable names to values, got ${describe(value)}`);
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [name, v] of Object.entries(value)) {
+    if (!/^[A-Za-z0-9_]+$/.test(name)) {
+      r.error('invalid-value', [key, name], `Stage variable name '${name}' may only contain letters, digits and underscores`);
+    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
+      out[name] = String(v);
+    } else {
+      r.error('invalid-type', [key, name], `Stage variable ${name} must be a string, got ${describe(v)}`);
+    }
+  }
+  return out;
 }
 
 /** A reader for `Globals.<section>` (resolved like a resource's properties). */

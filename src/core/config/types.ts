@@ -169,7 +169,7 @@ export interface FunctionUrlDefinition {
   position: SourcePosition;
 }
 
-/** A route of the local REST API (SAM `Api` events) or HTTP API (`HttpApi` events); RestApiId / ApiId are merged into one API per kind. */
+/** A route of the local REST API (SAM `Api` events) or HTTP API (`HttpApi` events); RestApiId / ApiId are merged into one API per kind, each route keeping its own API's stage. */
 export interface ApiRouteDefinition {
   api: 'rest' | 'http';
   /** Upper-case; `ANY` matches every method. */
@@ -183,7 +183,21 @@ export interface ApiRouteDefinition {
   eventName: string;
   /** REST APIs always use 1.0. */
   payloadFormatVersion: '1.0' | '2.0';
+  /**
+   * The API it belongs to: the logical id of its RestApiId / ApiId, or SAM's implicit API
+   * (`ServerlessRestApi`, `ServerlessHttpApi`); its stage is `HttpFrontEndsDefinition.stages[apiLogicalId]`.
+   */
+  apiLogicalId: string;
+  /** The event's `TimeoutInMillis` (API Gateway's integration timeout for this route), when set. */
+  timeoutMs?: number;
   position: SourcePosition;
+}
+
+/** The stage an API is served as: `requestContext.stage` and `stageVariables`. */
+export interface ApiStage {
+  stageName: string;
+  /** `Variables` (REST) / `StageVariables` (HTTP API); undefined when the stage has none. */
+  variables?: Record<string, string>;
 }
 
 export interface HttpFrontEndsDefinition {
@@ -193,4 +207,6 @@ export interface HttpFrontEndsDefinition {
   httpApi: { cors?: CorsConfig };
   /** `StageName`, `BinaryMediaTypes` (`~1` decoded to `/`) and `Cors` of `Globals.Api` / `AWS::Serverless::Api`. */
   restApi: { stageName: string; binaryMediaTypes: string[]; cors?: CorsConfig };
+  /** The stage of each API that has routes, by the routes' `apiLogicalId`. */
+  stages: Record<string, ApiStage>;
 }

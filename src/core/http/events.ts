@@ -37,6 +37,10 @@ export interface V2EventOptions {
   domainName: string;
   /** Function URLs with AWS_IAM: `{ iam: {…} }`. */
   authorizer?: Record<string, unknown>;
+  /** The stage (default `$default`: function URLs, an HTTP API's default stage). */
+  stage?: string;
+  /** The stage's variables; the event has no `stageVariables` when there are none, as AWS sends it. */
+  stageVariables?: Record<string, string>;
 }
 
 export interface V1EventOptions {
@@ -49,6 +53,8 @@ export interface V1EventOptions {
   apiId: string;
   domainName: string;
   stage: string;
+  /** The stage's variables (`stageVariables`, null when there are none). */
+  stageVariables?: Record<string, string>;
   resourceId: string | null;
   extendedRequestId: string;
   /** REST APIs: `BinaryMediaTypes` (`image/png`, `image/*`, `*\/*`). */
@@ -169,7 +175,7 @@ export function v2Event(req: HttpRequestInfo, o: V2EventOptions): Record<string,
     http: { method: req.method, path: rawPath, protocol: req.protocol, sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
     requestId: req.requestId,
     routeKey: o.routeKey,
-    stage: '$default',
+    stage: o.stage ?? '$default',
     time: requestTime(req.time),
     timeEpoch: req.time.getTime(),
   });
@@ -178,6 +184,7 @@ export function v2Event(req: HttpRequestInfo, o: V2EventOptions): Record<string,
   if (req.body.length > 0) event.body = binary ? req.body.toString('base64') : req.body.toString('utf8');
   if (o.pathParameters) event.pathParameters = o.pathParameters;
   event.isBase64Encoded = binary;
+  if (o.stageVariables && Object.keys(o.stageVariables).length > 0) event.stageVariables = { ...o.stageVariables };
   return event;
 }
 
@@ -264,7 +271,7 @@ export function v1Event(req: HttpRequestInfo, o: V1EventOptions): Record<string,
     queryStringParameters: single,
     multiValueQueryStringParameters: multiQuery,
     pathParameters: o.pathParameters ?? null,
-    stageVariables: null,
+    stageVariables: o.stageVariables && Object.keys(o.stageVariables).length > 0 ? { ...o.stageVariables } : null,
     requestContext,
     body,
     isBase64Encoded: binary,

@@ -1,29 +1,31 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiRouteDefinition, FunctionUrlDefinition, HttpFrontEndsDefinition, TemplateModel } from '../config/types';
-import { isWorkbenchError } from '../errors';
 import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../invoke/invoker';
 import { newTraceId } from '../invoke/tracing';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
-import { headerValue, splitUrl, v1Event, v2Event, type HttpRequestInfo } from './events';
-import { frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
-import { RouteTable } from './routes';
+import { ApiGateway, routeConflicts, type ApiEngine, type ApiKind, type RouteConflict } from './apiGateway';
+import { headerValue, v2Event, type HttpRequestInfo } from './events';
+import { apiGatewayId, stableId } from './ids';
+import { engineFailure, frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
+import { sendStaticFile } from './staticFiles';
 import { sendStreamedResponse, type StreamedHttpResponse } from './streamedResponse';
 import { checkHost, sendRefusal } from '../util/requestOrigin';
 import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 // The HTTP front ends of a template, on loopback: one port per function URL (a function URL is a
 // host of its own in AWS, and its path reaches the function unchanged, so a path prefix would
-// change `rawPath`), one port for the HTTP API (`HttpApi` events) and one for the REST API (`Api`
-// events; every RestApiId / ApiId is merged into one local API per kind). Each request becomes
-// the event AWS sends (events.ts), is invoked synchronously through the engine (with the URL's or
-// the function's AutoPublishAlias as qualifier), and the result is turned back into an HTTP
-// response (responses.ts), with CORS as configured (cors.ts). Definitions are read from the
-// engine's current template on every request, so hot reload changes routes and CORS; a function
-// URL or API that a reload adds needs a restart to get a port. A RESPONSE_STREAM function URL
-// answers as the function streams (streamedResponse.ts).
+// change `rawPath`), and the APIs (every RestApiId / ApiId merged into one local API per kind):
+// one port for the HTTP API (`HttpApi` events) and one for the REST API (`Api` events), or both on
+// one port (`apiPort`: `start-api`, as SAM serves them), where apiGateway.ts routes across both.
+// Each request becomes the event AWS sends (events.ts), is invoked synchronously through the
+// engine (with the URL's or the function's AutoPublishAlias as qualifier), and the result is turned
+// back into an HTTP response (responses.ts), with CORS as configured (cors.ts). Definitions are read
+// from the engine's current template on every request, so hot reload changes routes and CORS; a
+// function URL or API that a reload adds needs a restart to get a port. A RESPONSE_STREAM function
+// URL answers as the function streams (streamedResponse.ts).
 
 /** What the front end needs of the engine (the Workbench provides it). */
 export interface FrontEndEngine {
@@ -31,6 +33,8 @@ export interface FrontEndEngine {
   /** The current template (hot reload replaces it). */
   readonly template: TemplateModel;
   readonly settings: { region: string };
+  /** Whether the function runs under a debugger (API Gateway's integration timeout is lifted then). */
+  isDebugging?(functionName: string): boolean;
 }
 
 export interface HttpFrontEndOptions {
@@ -42,10 +46,19 @@ export interface HttpFrontEndOptions {
   httpApiPort?: number;
   /** Port of the REST API (default: a free one). */
   restApiPort?: number;
+  /** One port for the REST and the HTTP API's routes (`start-api`); replaces httpApiPort and restApiPort. */
+  apiPort?: number;
+  /** Serve function URLs (default true; `start-api` serves the APIs only, as SAM's). */
+  functionUrls?: boolean;
+  /** Files served at `/` of the APIs' ports before their routes, as SAM's `--static-dir` (staticFiles.ts). */
+  staticDir?: string;
+  /** Replaces API Gateway's integration timeouts (29 s REST, 30 s HTTP API, TimeoutInMillis), in ms: tests. */
+  integrationTimeoutMs?: number;
 }
 
 export interface FrontEndEndpoint {
-  kind: FrontEndKind;
+  /** A function URL, the HTTP API, the REST API, or both APIs on one port (`api`). */
+  kind: FrontEndKind | 'api';
   /** `http://127.0.0.1:PORT/` for a function URL, `http://127.0.0.1:PORT` for an API. */
   url: string;
   port: number;
@@ -56,6 +69,8 @@ export interface FrontEndEndpoint {
   invokeMode?: FunctionUrlDefinition['invokeMode'];
   /** APIs: their routes at start. */
   routes?: ApiRouteDefinition[];
+  /** Both APIs on one port: the routes a REST and an HTTP API both claim, and which one answers. */
+  conflicts?: RouteConflict[];
 }
 
 /** API Gateway's and Lambda's limit on a synchronous request. */
@@ -63,12 +78,14 @@ export const MAX_REQUEST_BYTES = MAX_SYNC_PAYLOAD_BYTES;
 
 export class HttpFrontEnd {
   private readonly servers: Array<{ server: http.Server; endpoint: FrontEndEndpoint }> = [];
-  private readonly tables = new WeakMap<HttpFrontEndsDefinition, { http: RouteTable<ApiRouteDefinition>; rest: RouteTable<ApiRouteDefinition> }>();
+  private readonly apis: ApiGateway;
 
   constructor(
     private readonly engine: FrontEndEngine,
     private readonly options: HttpFrontEndOptions = {},
-  ) {}
+  ) {
+    this.apis = new ApiGateway(engine satisfies ApiEngine, { integrationTimeoutMs: options.integrationTimeoutMs, staticDir: options.staticDir });
+  }
 
   /** Whether the template declares a function URL or an `Api` / `HttpApi` route. */
   static wanted(model: TemplateModel): boolean {
@@ -81,15 +98,19 @@ export class HttpFrontEnd {
     const defs = this.engine.template.httpFrontEnds;
     if (!defs) return [];
     try {
-      for (const url of defs.functionUrls) {
+      for (const url of this.options.functionUrls === false ? [] : defs.functionUrls) {
         await this.listen(
           { kind: 'url', functionName: url.functionName, qualifier: url.qualifier, authType: url.authType, invokeMode: url.invokeMode },
           this.urlPort(url),
         );
       }
-      for (const kind of ['http', 'rest'] as const) {
-        const routes = defs.routes.filter((r) => r.api === kind);
-        if (routes.length > 0) await this.listen({ kind, routes }, (kind === 'http' ? this.options.httpApiPort : this.options.restApiPort) ?? 0);
+      if (this.options.apiPort !== undefined) {
+        if (defs.routes.length > 0) await this.listen({ kind: 'api', routes: defs.routes, conflicts: routeConflicts(defs.routes) }, this.options.apiPort);
+      } else {
+        for (const kind of ['http', 'rest'] as const) {
+          const routes = defs.routes.filter((r) => r.api === kind);
+          if (routes.length > 0) await this.listen({ kind, routes }, (kind === 'http' ? this.options.httpApiPort : this.options.restApiPort) ?? 0);
+        }
       }
     } catch (error) {
       await this.close();
@@ -141,7 +162,9 @@ export class HttpFrontEnd {
   }
 
   private async handle(endpoint: FrontEndEndpoint, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const kind = endpoint.kind;
+    const kinds: ApiKind[] = endpoint.kind === 'api' ? ['rest', 'http'] : endpoint.kind === 'url' ? [] : [endpoint.kind];
+    // Whose answers the request gets until a route decides (an API's route gives its own kind's).
+    let kind: FrontEndKind = endpoint.kind === 'url' ? 'url' : this.apis.fallbackKind(kinds);
     // DNS rebinding: a `Host` that names neither loopback nor the bound address is refused
     // before the body is read (CORS stays as configured: web pages are this server's clients).
     const refusal = checkHost(req.headers.host, this.options.host ?? '127.0.0.1');
@@ -158,7 +181,8 @@ export class HttpFrontEnd {
       protocol: `HTTP/${req.httpVersion}`,
       port: endpoint.port,
       time: new Date(),
-      requestId: kind === 'http' ? apiGatewayId() : randomUUID(),
+      // An API passes it to the invocation: the function's request id (apiGateway.ts).
+      requestId: randomUUID(),
       traceId: clientTrace?.includes('Root=') ? clientTrace : newTraceId(),
     };
     let response: HttpResponse | StreamedHttpResponse;
@@ -166,10 +190,13 @@ export class HttpFrontEnd {
       response = frontEndErrors.tooLarge(kind);
     } else {
       try {
-        const defs = this.engine.template.httpFrontEnds;
-        if (kind === 'url') response = await this.functionUrl(endpoint, defs, info);
-        else if (kind === 'http') response = await this.httpApi(defs, info);
-        else response = await this.restApi(defs, info);
+        if (endpoint.kind === 'url') {
+          response = await this.functionUrl(endpoint, this.engine.template.httpFrontEnds, info);
+        } else {
+          const answer = await this.apis.answer(kinds, info);
+          if ('staticFile' in answer) return sendStaticFile(req, res, answer.staticFile, []);
+          ({ kind, response } = answer);
+        }
       } catch {
         response = frontEndErrors.internal(kind);
       }
@@ -247,66 +274,6 @@ export class HttpFrontEnd {
     return withRequestId({ status: 200, headers: [['content-type', result.contentType ?? 'application/json']], body: result.payload });
   }
 
-  private async httpApi(defs: HttpFrontEndsDefinition | undefined, info: HttpRequestInfo): Promise<HttpResponse> {
-    if (!defs) return frontEndErrors.notFound('http');
-    const cors = defs.httpApi.cors;
-    if (cors && isPreflight(info.method, info.rawHeaders)) return preflightResponse(cors, info.rawHeaders, 204);
-    const match = this.routeTables(defs).http.match(info.method, splitUrl(info.url).rawPath);
-    if (!match) return cors ? withCorsHeaders(frontEndErrors.notFound('http'), cors, info.rawHeaders) : frontEndErrors.notFound('http');
-    const { route, pathParameters } = match;
-    const apiId = stableId(`${this.engine.template.file}\0http`, 10);
-    const domainName = `${apiId}.execute-api.${this.engine.settings.region}.amazonaws.com`;
-    const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
-    const event =
-      route.payloadFormatVersion === '2.0'
-        ? v2Event(info, { routeKey, pathParameters, accountId: LOCAL_ACCOUNT_ID, apiId, domainName })
-        : v1Event(info, {
-            rest: false,
-            resource: route.path,
-            pathParameters,
-            accountId: LOCAL_ACCOUNT_ID,
-            apiId,
-            domainName,
-            stage: '$default',
-            resourceId: routeKey,
-            extendedRequestId: info.requestId,
-          });
-    const response = await this.invoke(route.functionName, route.qualifier, event, info, { kind: 'http', payloadFormatVersion: route.payloadFormatVersion });
-    return cors ? withCorsHeaders(response, cors, info.rawHeaders) : response;
-  }
-
-  private async restApi(defs: HttpFrontEndsDefinition | undefined, info: HttpRequestInfo): Promise<HttpResponse> {
-    if (!defs) return frontEndErrors.notFound('rest');
-    const { rawPath } = splitUrl(info.url);
-    const tables = this.routeTables(defs);
-    const settings = defs.restApi;
-    if (settings.cors && isPreflight(info.method, info.rawHeaders) && tables.rest.hasPath(rawPath)) {
-      return preflightResponse(settings.cors, info.rawHeaders, 200, true);
-    }
-    const match = tables.rest.match(info.method, rawPath);
-    if (!match) return frontEndErrors.notFound('rest');
-    const { route, pathParameters } = match;
-    const apiId = stableId(`${this.engine.template.file}\0rest`, 10);
-    const event = v1Event(info, {
-      rest: true,
-      resource: route.path,
-      pathParameters,
-      accountId: LOCAL_ACCOUNT_ID,
-      apiId,
-      domainName: `${apiId}.execute-api.${this.engine.settings.region}.amazonaws.com`,
-      stage: settings.stageName,
-      resourceId: stableId(route.path, 6),
-      extendedRequestId: apiGatewayId(),
-      binaryMediaTypes: settings.binaryMediaTypes,
-    });
-    return this.invoke(route.functionName, route.qualifier, event, info, {
-      kind: 'rest',
-      payloadFormatVersion: '1.0',
-      accept: headerValue(info.rawHeaders, 'accept'),
-      binaryMediaTypes: settings.binaryMediaTypes,
-    });
-  }
-
   private async invoke(
     functionName: string,
     qualifier: string | undefined,
@@ -327,18 +294,7 @@ export class HttpFrontEnd {
 
   /** The front end's answer when the engine could not run the invocation. */
   private invokeFailure(error: unknown, kind: FrontEndKind): HttpResponse {
-    if (isWorkbenchError(error) && error.code === 'RequestEntityTooLargeException') return frontEndErrors.tooLarge(kind);
-    if (isWorkbenchError(error) && error.code === 'TooManyRequestsException') return frontEndErrors.throttled(kind);
-    return frontEndErrors.internal(kind);
-  }
-
-  private routeTables(defs: HttpFrontEndsDefinition): { http: RouteTable<ApiRouteDefinition>; rest: RouteTable<ApiRouteDefinition> } {
-    let tables = this.tables.get(defs);
-    if (!tables) {
-      tables = { http: new RouteTable(defs.routes.filter((r) => r.api === 'http')), rest: new RouteTable(defs.routes.filter((r) => r.api === 'rest')) };
-      this.tables.set(defs, tables);
-    }
-    return tables;
+    return engineFailure(error, kind);
   }
 }
 
@@ -376,18 +332,4 @@ function send(res: http.ServerResponse, response: HttpResponse, info: HttpReques
     return void res.end(info.method === 'HEAD' ? undefined : bad.body);
   }
   res.end(info.method === 'HEAD' ? undefined : response.body);
-}
-
-/** An API Gateway-style request id (`LV7fzho-PHcEJPw=`). */
-function apiGatewayId(): string {
-  return randomBytes(10).toString('base64').replace(/\+/g, '-').replace(/\//g, '_').replace(/=$/, '');
-}
-
-/** A stable lower-case alphanumeric id (URL ids, API ids) derived from a key. */
-function stableId(key: string, length: number): string {
-  const digest = createHash('sha256').update(key).digest();
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  let out = '';
-  for (let i = 0; i < length; i++) out += alphabet[digest[i % digest.length]! % alphabet.length];
-  return out;
 }

@@ -12,6 +12,7 @@
 //   type starts with a JSON prelude (`statusCode`, `headers`, `cookies`) and 8 NUL bytes
 //   (HttpResponseStream.from): the prelude gives the status and headers, the rest is the body.
 
+import { isWorkbenchError } from '../errors';
 import { matchesMediaType } from './events';
 
 export type FrontEndKind = 'url' | 'http' | 'rest';
@@ -63,10 +64,24 @@ export const frontEndErrors = {
   tooLarge(kind: FrontEndKind): HttpResponse {
     return json(413, kind === 'url' ? '{"Message":"Request Entity Too Large"}' : '{"message":"Request Entity Too Large"}');
   },
+  /**
+   * API Gateway stopped waiting for the function (its integration timeout: 29 s REST, 30 s HTTP
+   * API); the function runs on to its own timeout. A function URL has no such limit.
+   */
+  integrationTimeout(kind: 'rest' | 'http'): HttpResponse {
+    return kind === 'rest' ? json(504, '{"message": "Endpoint request timed out"}') : json(503, '{"message":"Service Unavailable"}');
+  },
   throttled(kind: FrontEndKind): HttpResponse {
     return json(429, kind === 'url' ? '{"Message":"Rate Exceeded."}' : '{"message":"Too Many Requests"}');
   },
 };
+
+/** The front end's answer when the engine could not run the invocation (a payload too large, throttled, an unknown alias…). */
+export function engineFailure(error: unknown, kind: FrontEndKind): HttpResponse {
+  if (isWorkbenchError(error) && error.code === 'RequestEntityTooLargeException') return frontEndErrors.tooLarge(kind);
+  if (isWorkbenchError(error) && error.code === 'TooManyRequestsException') return frontEndErrors.throttled(kind);
+  return frontEndErrors.internal(kind);
+}
 
 /** Converts a successful invocation's payload; invalid results become the front end's 502. */
 export function toHttpResponse(payload: Buffer, ctx: ResponseContext): HttpResponse {

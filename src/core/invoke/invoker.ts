@@ -28,6 +28,11 @@ export interface InvokeOptions {
    * function URLs): a function that streams answers with `stream`, up to the streaming limit.
    */
   acceptStream?: boolean;
+  /**
+   * The invocation's request id (what the function sees as its request id), when the caller put it
+   * in the event already (an API front end's `requestContext.requestId`); a new UUID otherwise.
+   */
+  requestId?: string;
 }
 
 /** A streamed response (InvocationResult.stream): the bytes as they arrive, then how it ended. */
@@ -119,7 +124,7 @@ export class Invoker {
   async invoke(functionName: string, payload: Buffer | string, options: InvokeOptions = {}): Promise<InvocationResult> {
     const { fn, qualifier, bytes } = this.resolve(functionName, payload, options.qualifier);
     const { version, definition } = await this.versions.resolve(fn, qualifier);
-    const requestId = randomUUID();
+    const requestId = options.requestId ?? randomUUID();
     const lines: string[] = [];
     const collector: LogCollector | undefined = options.collectLogs ? (line) => lines.push(line) : undefined;
     const scheduled = await this.scheduler.run(

@@ -288,7 +288,8 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
 
   describe('HTTP API (HttpApi events)', () => {
     it('routes by path and method with path parameters and routeKey', async () => {
-      const event = json(await request(`${httpApi}/items/42?q=a&q=b`));
+      const reply = await request(`${httpApi}/items/42?q=a&q=b`);
+      const event = json(reply);
       assert.equal(event.routeKey, 'GET /items/{id}');
       assert.equal(event.requestContext.routeKey, 'GET /items/{id}');
       assert.deepEqual(event.pathParameters, { id: '42' });
@@ -297,7 +298,9 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
       assert.match(event.requestContext.apiId, /^[a-z0-9]{10}$/);
       assert.equal(event.requestContext.domainName, `${event.requestContext.apiId}.execute-api.us-east-1.amazonaws.com`);
       assert.equal(event.requestContext.stage, '$default');
-      assert.match(event.requestContext.requestId, /^[A-Za-z0-9_-]{14}=$/);
+      // The invocation's request id (apiStartApi.test.ts checks it is the function's), also in apigw-requestid.
+      assert.match(event.requestContext.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      assert.equal(reply.headers['apigw-requestid'], event.requestContext.requestId);
     });
 
     it('greedy {proxy+} with method ANY, and the more specific route first', async () => {
