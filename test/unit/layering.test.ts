@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
  * there can be no circle between folders. A new folder gets a floor here.
  */
 const CORE_FLOORS: readonly (readonly string[])[] = [
-  ['errors', 'util'],
+  ['errors', 'util'], // util: what the Lambda API and the HTTP front ends share (requestOrigin, signatureV4)
   ['vocabulary'], // names, qualifiers, ARNs, account, regions, the state directory
   ['config'], // the template reader and the Lambda rules it shares with the engine
   ['build', 'events', 'handlers', 'layers', 'runtime-api', 'runtimes', 'store'],

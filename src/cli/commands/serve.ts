@@ -1,11 +1,11 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import {
-  type ApiCredentials,
   formatTerminalLine,
   type FrontEndEndpoint,
   HttpFrontEnd,
   LambdaApiServer,
+  type SigningCredentials,
   type TelemetryEvent,
   userCredentialChain,
   writeServeDiscovery,
@@ -91,7 +91,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       host: options.host,
       port,
       debug: workbench,
-      verifySignatures: verifyWith ? { ...verifyWith, region: workbench.settings.region } : undefined,
+      verifySignatures: verifyWith,
     });
     let listening: { url: string };
     try {
@@ -150,7 +150,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
  * AWS_PROFILE (~/.aws, SSO and credential_process included), so the secret need not be on the
  * command line, where every process list shows it.
  */
-async function verificationCredentials(options: ServeOptions): Promise<ApiCredentials> {
+async function verificationCredentials(options: ServeOptions): Promise<SigningCredentials> {
   const secretAccessKey = options.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY;
   if (!options.profile && options.accessKeyId && secretAccessKey) return { accessKeyId: options.accessKeyId, secretAccessKey };
   const found = await userCredentialChain(5000, options.profile)();

@@ -12,7 +12,7 @@ import { DEBUG_ROUTE_PREFIX, handleDebugRoute, type DebugHost } from './debugRou
 import { readInvokeRequest, tailOf } from './invokeRequest';
 import { handleSourceRoute, SOURCE_ROUTE_PREFIX } from './sourceRoutes';
 import { invokeWithResponseStream } from './streamingInvoke';
-import { SignatureVerifier, type ApiCredentials } from './signatureVerifier';
+import { verifySignatureV4, type SigningCredentials } from '../util/signatureV4';
 import { checkHost, checkNotCrossSite, sendRefusal } from '../util/requestOrigin';
 
 // The local Lambda HTTP API (2015-03-31), wire-compatible with the AWS SDK and CLI: the Invoke
@@ -33,8 +33,8 @@ export interface LambdaService {
 export interface LambdaApiOptions {
   host: string;
   port: number;
-  /** Verify SigV4 signatures against these credentials (off when undefined). */
-  verifySignatures?: ApiCredentials & { region: string };
+  /** Verify SigV4 signatures (service `lambda`) against these credentials (off when undefined). */
+  verifySignatures?: SigningCredentials;
   /** Serve the debug routes (debugRoutes.ts) on this engine, so a debug adapter can attach. */
   debug?: DebugHost;
 }
@@ -46,7 +46,6 @@ const STREAMING_INVOKE_PATH = /^\/2021-11-15\/functions\/([^/]+)\/response-strea
 
 export class LambdaApiServer {
   private readonly server: http.Server;
-  private readonly verifier: SignatureVerifier | undefined;
   /**
    * A secret of this server, for our own debug adapter only (it reads it from serve.json, mode
    * 0600): the debug routes set environment overrides only for a request that carries it.
@@ -59,7 +58,6 @@ export class LambdaApiServer {
   ) {
     this.server = http.createServer({ noDelay: true }, (req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 65_000;
-    this.verifier = options.verifySignatures ? new SignatureVerifier(options.verifySignatures) : undefined;
   }
 
   async listen(): Promise<{ url: string; port: number }> {
@@ -83,7 +81,11 @@ export class LambdaApiServer {
       const refusal = checkHost(req.headers.host, this.options.host) ?? checkNotCrossSite(req.headers);
       if (refusal) return sendRefusal(res, refusal, randomUUID());
       const body = await readBody(req);
-      if (this.verifier) await this.verifier.verify(req, body);
+      if (this.options.verifySignatures) {
+        const request = { method: req.method ?? 'GET', url: req.url ?? '/', rawHeaders: req.rawHeaders, body };
+        const check = await verifySignatureV4(request, this.options.verifySignatures, { service: 'lambda' });
+        if (!check.ok) throw new ApiError(403, check.type, check.message);
+      }
       const url = new URL(req.url ?? '/', 'http://localhost');
       const invoke = INVOKE_PATH.exec(url.pathname);
       if (invoke && req.method === 'POST') return await this.invoke(req, res, decodePathParameter(invoke[1]), url.searchParams, body);
