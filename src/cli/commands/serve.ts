@@ -39,14 +39,21 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       .option('--allow-remote', 'allow binding to an address other than loopback (anyone who can reach it can run your functions)')
       .option(
         '--verify-signatures',
-        'reject requests not SigV4-signed with your credentials (InvalidSignatureException): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else --profile or AWS_PROFILE',
+        'reject requests not SigV4-signed with your credentials (InvalidSignatureException): AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, else --profile or AWS_PROFILE (AWS_IAM function URLs always verify them)',
       )
-      .option('--access-key-id <id>', 'access key id the requests must be signed with (with --verify-signatures)', process.env.AWS_ACCESS_KEY_ID)
+      .option(
+        '--access-key-id <id>',
+        'access key id the requests must be signed with (--verify-signatures, AWS_IAM function URLs)',
+        process.env.AWS_ACCESS_KEY_ID,
+      )
       .option(
         '--secret-access-key <secret>',
         'secret key the requests must be signed with (default: $AWS_SECRET_ACCESS_KEY; visible in process lists: prefer the variable or --profile)',
       )
-      .option('--profile <name>', 'credentials profile whose keys the requests must be signed with (with --verify-signatures; default: $AWS_PROFILE)')
+      .option(
+        '--profile <name>',
+        'credentials profile whose keys the requests must be signed with (--verify-signatures, AWS_IAM function URLs; default: $AWS_PROFILE)',
+      )
       .option('--http-api-port <port>', "port of the HttpApi events' HTTP API (default: a free one)")
       .option('--rest-api-port <port>', "port of the Api events' REST API (default: a free one)")
       .option(
@@ -70,6 +77,10 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     const frontEndPorts = httpFrontEndPorts(options);
     const workbench = await openWorkbench(options, {}, SAM_CONFIG_SECTIONS.serve);
     printTemplateWarnings(workbench);
+    // AWS_IAM function URLs verify SigV4 against the same credentials as --verify-signatures; none
+    // found is not fatal: their signed requests are refused (403), as the URL's line says.
+    const iamUrls = workbench.template.httpFrontEnds?.functionUrls.some((url) => url.authType === 'AWS_IAM');
+    const iamCredentials = verifyWith ?? (iamUrls ? await signingCredentials(options) : undefined);
     // Log lines are written once per turn of the event loop, not one write per line: under load
     // a write per START/END/REPORT line is a measurable share of the host's CPU.
     let pending = '';
@@ -110,10 +121,10 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     });
     process.stdout.write(`Lambda API listening on ${listening.url}\n`);
     // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
-    const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts });
+    const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts, iamCredentials });
     if (HttpFrontEnd.wanted(workbench.template)) {
       try {
-        for (const endpoint of await frontEnd.start()) process.stdout.write(`${endpointLine(endpoint)}\n`);
+        for (const endpoint of await frontEnd.start()) process.stdout.write(`${endpointLine(endpoint, !!iamCredentials)}\n`);
       } catch (error) {
         discovery.remove();
         await api.close();
@@ -151,15 +162,26 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
  * command line, where every process list shows it.
  */
 async function verificationCredentials(options: ServeOptions): Promise<SigningCredentials> {
-  const secretAccessKey = options.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY;
-  if (!options.profile && options.accessKeyId && secretAccessKey) return { accessKeyId: options.accessKeyId, secretAccessKey };
-  const found = await userCredentialChain(5000, options.profile)();
-  if (found.source === 'fake') {
+  const found = await signingCredentials(options);
+  if (!found) {
     throw new UsageError(
       `--verify-signatures needs --access-key-id and --secret-access-key, or credentials in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or a profile (--profile, AWS_PROFILE)${options.profile ? `: profile "${options.profile}" gave none` : ''}`,
     );
   }
-  return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey };
+  return found;
+}
+
+/** The credentials of verificationCredentials, or undefined when there are none. */
+async function signingCredentials(options: ServeOptions): Promise<SigningCredentials | undefined> {
+  const secretAccessKey = options.secretAccessKey ?? process.env.AWS_SECRET_ACCESS_KEY;
+  if (!options.profile && options.accessKeyId && secretAccessKey) {
+    // Temporary keys in the environment come with their session token.
+    const sessionToken = options.accessKeyId === process.env.AWS_ACCESS_KEY_ID ? process.env.AWS_SESSION_TOKEN || undefined : undefined;
+    return { accessKeyId: options.accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+  }
+  const found = await userCredentialChain(5000, options.profile)();
+  if (found.source === 'fake') return undefined;
+  return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}) };
 }
 
 /** `Reloaded Echo ($LATEST): code changed (src/app.js)`, paths relative to the template's directory. */
@@ -192,10 +214,16 @@ function httpFrontEndPorts(options: ServeOptions): { httpApiPort?: number; restA
 }
 
 /** `Function URL for Echo: http://127.0.0.1:PORT/`, `HTTP API: http://127.0.0.1:PORT (GET /items/{id} → Items, …)`. */
-function endpointLine(endpoint: FrontEndEndpoint): string {
+function endpointLine(endpoint: FrontEndEndpoint, iamVerified: boolean): string {
   if (endpoint.kind === 'url') {
     const notes: string[] = [];
-    if (endpoint.authType === 'AWS_IAM') notes.push('AWS_IAM: a SigV4 Authorization header is required, not verified');
+    if (endpoint.authType === 'AWS_IAM') {
+      notes.push(
+        iamVerified
+          ? 'AWS_IAM: SigV4 signatures verified against your credentials'
+          : 'AWS_IAM: no credentials to verify SigV4 signatures against, every request is refused: set AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE',
+      );
+    }
     if (endpoint.invokeMode === 'RESPONSE_STREAM') notes.push('RESPONSE_STREAM');
     const name = endpoint.qualifier ? `${endpoint.functionName}:${endpoint.qualifier}` : endpoint.functionName;
     return `Function URL for ${name}: ${endpoint.url}${notes.length ? ` (${notes.join('; ')})` : ''}`;

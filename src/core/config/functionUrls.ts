@@ -103,7 +103,7 @@ function readUrlConfig(
       'info',
       'not-enforced',
       [...at, 'AuthType'],
-      'AuthType AWS_IAM: locally a request needs a SigV4 Authorization header, but its signature is not verified',
+      'AuthType AWS_IAM: locally the SigV4 signature is verified against your credentials, but no IAM policy is evaluated: any request they sign is allowed',
     );
   }
   const mode = r.get(...at, 'InvokeMode') ?? 'BUFFERED';

@@ -12,7 +12,9 @@ import { apiGatewayId, stableId } from './ids';
 import { engineFailure, frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
 import { sendStaticFile } from './staticFiles';
 import { sendStreamedResponse, type StreamedHttpResponse } from './streamedResponse';
+import { authorizeIam } from './iamAuth';
 import { checkHost, sendRefusal } from '../util/requestOrigin';
+import type { SigningCredentials } from '../util/signatureV4';
 import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 
 // The HTTP front ends of a template, on loopback: one port per function URL (a function URL is a
@@ -54,6 +56,8 @@ export interface HttpFrontEndOptions {
   staticDir?: string;
   /** Replaces API Gateway's integration timeouts (29 s REST, 30 s HTTP API, TimeoutInMillis), in ms: tests. */
   integrationTimeoutMs?: number;
+  /** What AWS_IAM function URLs verify SigV4 signatures against; without them, signed requests are refused (403) too. */
+  iamCredentials?: SigningCredentials;
 }
 
 export interface FrontEndEndpoint {
@@ -217,20 +221,10 @@ export class HttpFrontEnd {
     if (def.cors && isPreflight(info.method, info.rawHeaders)) return preflightResponse(def.cors, info.rawHeaders, 200);
     let authorizer: Record<string, unknown> | undefined;
     if (def.authType === 'AWS_IAM') {
-      // Not verified locally: a SigV4 Authorization header is required, its access key reported.
-      const m = /^AWS4-HMAC-SHA256\s+Credential=([^/,\s]+)\//.exec(headerValue(info.rawHeaders, 'authorization') ?? '');
-      if (!m) return frontEndErrors.forbidden();
-      authorizer = {
-        iam: {
-          accessKey: m[1],
-          accountId: LOCAL_ACCOUNT_ID,
-          callerId: 'AIDALOCALWORKBENCHUSER',
-          cognitoIdentity: null,
-          principalOrgId: null,
-          userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local`,
-          userId: 'AIDALOCALWORKBENCHUSER',
-        },
-      };
+      // SigV4 verified against the configured credentials (iamAuth.ts); no IAM policy is evaluated.
+      const iam = await authorizeIam(info, this.options.iamCredentials);
+      if ('refusal' in iam) return iam.refusal;
+      authorizer = iam.authorizer;
     }
     const urlId = stableId(`${this.engine.template.file}\0url\0${def.functionName}\0${def.qualifier ?? ''}`, 32);
     const event = v2Event(info, {

@@ -7,12 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { HttpFrontEnd } from '../../../src/core/http/httpFrontEnd';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { signedRequestHeaders } from '../helpers/sigv4';
 import { serveFrontEnds, type ServedFrontEnds } from './frontEnds';
 
 // The HTTP front ends end to end: a real engine running a real Node handler, called by real HTTP
 // clients (node:http, fetch, and curl when /usr/bin/curl exists).
 
 const CURL = '/usr/bin/curl';
+/** The credentials the AWS_IAM URL verifies signatures against. */
+const IAM_KEYS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'example-secret' };
 const hasCurl = fs.existsSync(CURL);
 
 // One handler for every front end; the last path segment says what to return.
@@ -129,7 +132,7 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
   let restApi: string;
 
   before(async () => {
-    served = await serveFrontEnds({ 'template.yaml': TEMPLATE, 'src/app.js': HANDLER }, { host: '127.0.0.1' });
+    served = await serveFrontEnds({ 'template.yaml': TEMPLATE, 'src/app.js': HANDLER }, { host: '127.0.0.1', iamCredentials: IAM_KEYS });
     assert.equal(HttpFrontEnd.wanted(served.workbench.template), true);
     url = served.endpoint('url', 'Echo').url.replace(/\/$/, '');
     httpApi = served.endpoint('http').url;
@@ -258,14 +261,17 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
       assert.equal(json(options).requestContext.http.method, 'OPTIONS');
     });
 
-    it('AWS_IAM: refuses requests without a SigV4 Authorization header, reports the access key of signed ones', async () => {
+    it('AWS_IAM: refuses unsigned requests and fake signatures, reports the access key of signed ones (iamFunctionUrl.test.ts: the rest)', async () => {
       const iam = served.endpoint('url', 'Private').url;
       const refused = await request(iam);
       assert.equal(refused.status, 403);
-      assert.deepEqual(json(refused), { Message: 'Forbidden' });
-      const signed = await request(iam, {
+      assert.match(json(refused).Message, /^Forbidden\. /);
+      const fake = await request(iam, {
         headers: { Authorization: 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host, Signature=abc' },
       });
+      assert.equal(fake.status, 403);
+      const signed = await request(iam, { headers: await signedRequestHeaders(iam, { credentials: IAM_KEYS }) });
+      assert.equal(signed.status, 200, signed.body.toString());
       const event = json(signed);
       assert.equal(event.requestContext.accountId, '000000000000');
       assert.equal(event.requestContext.authorizer.iam.accessKey, 'AKIDEXAMPLE');

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { samTemplate } from '../helpers/project';
+import { signedRequestHeaders } from '../helpers/sigv4';
 import { serveFrontEnds, type ServedFrontEnds } from './frontEnds';
 
 // The events the front ends send, compared field by field with AWS-published samples
@@ -12,6 +13,8 @@ import { serveFrontEnds, type ServedFrontEnds } from './frontEnds';
 // `authentication`, JWT / Lambda authorizers, stage variables) are the only ones allowed to differ.
 
 const REFERENCE = '/work/shared/reference-events';
+/** The credentials the AWS_IAM URL verifies signatures against. */
+const IAM_KEYS = { accessKeyId: 'AKIAREFERENCE', secretAccessKey: 'reference-secret' };
 const read = (file: string) => JSON.parse(fs.readFileSync(path.join(REFERENCE, file), 'utf8'));
 
 const HANDLER = `exports.handler = async (event) => ({ statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });`;
@@ -59,22 +62,25 @@ describe('http: events compared with AWS-published samples', function () {
   before(async function () {
     // Skipped without the reference set; a sample missing from it (renamed) fails in read().
     if (!fs.existsSync(REFERENCE)) this.skip();
-    served = await serveFrontEnds({
-      'template.yaml': samTemplate({
-        Public: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: NONE}' },
-        Signed: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: AWS_IAM}' },
-        Api: {
-          handler: 'app.handler',
-          props: [
-            'Events:',
-            '  Default: {Type: HttpApi}',
-            '  Resource: {Type: HttpApi, Properties: {Path: "/path/to/{parameter1}", Method: POST}}',
-            '  V1: {Type: HttpApi, Properties: {Path: "/my/path", Method: GET, PayloadFormatVersion: "1.0"}}',
-          ].join('\n'),
-        },
-      }),
-      'src/app.js': HANDLER,
-    });
+    served = await serveFrontEnds(
+      {
+        'template.yaml': samTemplate({
+          Public: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: NONE}' },
+          Signed: { handler: 'app.handler', props: 'FunctionUrlConfig: {AuthType: AWS_IAM}' },
+          Api: {
+            handler: 'app.handler',
+            props: [
+              'Events:',
+              '  Default: {Type: HttpApi}',
+              '  Resource: {Type: HttpApi, Properties: {Path: "/path/to/{parameter1}", Method: POST}}',
+              '  V1: {Type: HttpApi, Properties: {Path: "/my/path", Method: GET, PayloadFormatVersion: "1.0"}}',
+            ].join('\n'),
+          },
+        }),
+        'src/app.js': HANDLER,
+      },
+      { iamCredentials: IAM_KEYS },
+    );
   });
 
   after(() => served?.close());
@@ -139,7 +145,13 @@ describe('http: events compared with AWS-published samples', function () {
         Header2: ['value1', 'value2'],
         'Content-Type': 'text/plain',
         'User-Agent': 'agent',
-        Authorization: 'AWS4-HMAC-SHA256 Credential=AKIA.../20260101/us-west-2/lambda/aws4_request, SignedHeaders=host, Signature=0',
+        // Signed over host, x-amz-date and the body only: the other headers are sent unsigned.
+        ...(await signedRequestHeaders(`${urlOf('url', 'Signed')}${ref.rawPath}?${ref.rawQueryString}`, {
+          method: 'POST',
+          credentials: IAM_KEYS,
+          region: 'us-west-2',
+          body: ref.body,
+        })),
       },
       ref.body,
     );
@@ -154,7 +166,7 @@ describe('http: events compared with AWS-published samples', function () {
     for (const k of Object.keys(ref.requestContext.authorizer.iam)) {
       assert.equal(typeOf(ours.requestContext.authorizer.iam[k]), 'string', `authorizer.iam.${k}`);
     }
-    assert.equal(ours.requestContext.authorizer.iam.accessKey, 'AKIA...');
+    assert.equal(ours.requestContext.authorizer.iam.accessKey, IAM_KEYS.accessKeyId);
     for (const k of ['method', 'path', 'protocol', 'userAgent']) assert.equal(ours.requestContext.http[k], ref.requestContext.http[k], k);
     assert.match(ours.requestContext.domainName, /^[a-z0-9]{32}\.lambda-url\.us-east-1\.on\.aws$/);
   });

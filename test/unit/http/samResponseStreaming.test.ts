@@ -115,8 +115,14 @@ describe("SAM's response-streaming template under serve", function () {
   });
 
   it('streams the body through the function URL: status and headers from the metadata, the first bytes long before the last', async () => {
-    serve = startServe(['-t', path.join(dir, 'template.yaml'), '--port', '0']);
-    const line = await waitForOutput(serve, /^Function URL for StreamingFunction: (http:\/\/127\.0\.0\.1:\d+\/) \(AWS_IAM: [^)]*; RESPONSE_STREAM\)$/m);
+    // The AWS_IAM URL verifies signatures against the credentials serve finds in its environment.
+    serve = startServe(['-t', path.join(dir, 'template.yaml'), '--port', '0'], {
+      env: { AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local-secret' },
+    });
+    const line = await waitForOutput(
+      serve,
+      /^Function URL for StreamingFunction: (http:\/\/127\.0\.0\.1:\d+\/) \(AWS_IAM: SigV4 signatures verified against your credentials; RESPONSE_STREAM\)$/m,
+    );
     const url = line[1]!;
 
     // AWS_IAM: an unsigned request is refused, as Lambda's URL does.

@@ -57,7 +57,8 @@ describe('lambda-workbench serve: HTTP front ends', function () {
       assert.equal(Number(echo[2]), urlPort);
       await waitFor(
         serve,
-        /^Function URL for Stream: http:\/\/127\.0\.0\.1:\d+\/ \(AWS_IAM: a SigV4 Authorization header is required, not verified; RESPONSE_STREAM\)$/m,
+        // No credentials in the clean environment of the test: said on the URL's line.
+        /^Function URL for Stream: http:\/\/127\.0\.0\.1:\d+\/ \(AWS_IAM: no credentials to verify SigV4 signatures against, every request is refused: set AWS_ACCESS_KEY_ID \/ AWS_SECRET_ACCESS_KEY or AWS_PROFILE; RESPONSE_STREAM\)$/m,
       );
       const httpApi = await waitFor(serve, /^HTTP API: (http:\/\/127\.0\.0\.1:\d+) \(GET \/items\/\{id\} → Echo\)$/m);
       const restApi = await waitFor(serve, /^REST API: (http:\/\/127\.0\.0\.1:\d+) \(GET \/hello → Echo\)$/m);
