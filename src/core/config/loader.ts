@@ -10,6 +10,7 @@ import { DiagnosticSink, type Span } from './diagnostics';
 import { checkEventSourceMappings } from './eventSourceMappings';
 import { FUNCTION_TYPES, readFunction, type FunctionContext } from './functions';
 import { writeInlineCode } from './inlineCode';
+import { readAuthorizers } from './authorizers';
 import { readHttpFrontEnds } from './functionUrls';
 import { mergeGlobals } from './globals';
 import { Resolver } from './intrinsics';
@@ -124,7 +125,9 @@ function build(root: MapNode, model: TemplateModel, source: SourceFile, sink: Di
   checkEventSourceMappings(model.functions, entries, readers);
   checkAliases(model.functions, entries, readers);
   checkOutputs(root, resolver);
-  readHttpFrontEnds(model, { entries, readers, functions: byName, root, resolver, position: (offset) => source.position(offset) });
+  const httpContext = { entries, readers, functions: byName, root, resolver, position: (offset: number) => source.position(offset) };
+  readHttpFrontEnds(model, httpContext);
+  readAuthorizers(model, httpContext);
 }
 
 /** Resolves every created resource's properties into model.resources; returns a reader per resource. */

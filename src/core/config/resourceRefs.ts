@@ -52,6 +52,7 @@ const FUNCTION: TypeRefs = { ref: functionName, attrs: { Arn: (c) => c.arn('lamb
 const queueUrl: Getter = (c) => `https://sqs.${c.p.region}.${c.p.urlSuffix}/${c.p.accountId}/${c.name('QueueName')}`;
 const topicArn: Getter = (c) => c.arn('sns', c.name('TopicName'));
 const tableArn = (c: Ctx): string => c.arn('dynamodb', `table/${c.name('TableName')}`);
+const userPoolId: Getter = (c) => `${c.p.region}_${c.id}`;
 const TABLE: TypeRefs = {
   ref: (c) => c.name('TableName'),
   // The stream label is a timestamp chosen by DynamoDB; a fixed one keeps local ARNs stable.
@@ -78,6 +79,17 @@ const TYPES: Record<string, TypeRefs> = {
     attrs: { Arn: (c) => `arn:${c.p.partition}:iam::${c.p.accountId}:role/${c.name('RoleName')}` },
   },
   'AWS::Events::Rule': { ref: (c) => c.name('Name'), attrs: { Arn: (c) => c.arn('events', `rule/${c.name('Name')}`) } },
+  // A pool's id is Cognito's to choose: locally `<region>_<LogicalId>`, so the issuer of its tokens
+  // (what a Cognito authorizer checks) is known: https://cognito-idp.<region>.amazonaws.com/<id>.
+  'AWS::Cognito::UserPool': {
+    ref: userPoolId,
+    attrs: {
+      Arn: (c) => c.arn('cognito-idp', `userpool/${userPoolId(c)}`),
+      UserPoolId: userPoolId,
+      ProviderName: (c) => `cognito-idp.${c.p.region}.${c.p.urlSuffix}/${userPoolId(c)}`,
+      ProviderURL: (c) => `https://cognito-idp.${c.p.region}.${c.p.urlSuffix}/${userPoolId(c)}`,
+    },
+  },
   // A version's number is only known once the engine publishes it: `${Id.Version}` stands for it
   // (versions/templateVersions.ts replaces it where an alias or another version refers to it).
   'AWS::Lambda::Version': {

@@ -183,6 +183,8 @@ export interface ApiRouteDefinition {
   eventName: string;
   /** REST APIs always use 1.0. */
   payloadFormatVersion: '1.0' | '2.0';
+  /** The authorizer API Gateway runs before the function (config/authorizers.ts); absent: none (or AWS_IAM, not simulated). */
+  authorizer?: RouteAuthorization;
   /**
    * The API it belongs to: the logical id of its RestApiId / ApiId, or SAM's implicit API
    * (`ServerlessRestApi`, `ServerlessHttpApi`); its stage is `HttpFrontEndsDefinition.stages[apiLogicalId]`.
@@ -209,4 +211,65 @@ export interface HttpFrontEndsDefinition {
   restApi: { stageName: string; binaryMediaTypes: string[]; cors?: CorsConfig };
   /** The stage of each API that has routes, by the routes' `apiLogicalId`. */
   stages: Record<string, ApiStage>;
+}
+
+/** A route's authorizer and the scopes the route requires (`AuthorizationScopes`: JWT and Cognito authorizers). */
+export interface RouteAuthorization {
+  definition: AuthorizerDefinition;
+  /** A token must carry at least one of these scopes; empty: none required. */
+  scopes: string[];
+}
+
+/** Where an authorizer reads a value of the request (`method.request.header.X`, `$request.querystring.X`, `$stageVariables.X`, `$context.X`). */
+export interface IdentitySource {
+  kind: 'header' | 'query' | 'stageVariable' | 'context';
+  name: string;
+}
+
+/** An authorizer of SAM's `Auth.Authorizers` (of an `AWS::Serverless::Api` / `HttpApi`, or their Globals). */
+export type AuthorizerDefinition = LambdaAuthorizerDefinition | TokenAuthorizerDefinition;
+
+interface AuthorizerCommon {
+  /** Its name in `Auth.Authorizers`. */
+  name: string;
+  api: 'rest' | 'http';
+  /** The API's logical id (`ServerlessRestApi` / `ServerlessHttpApi` for SAM's implicit APIs). */
+  apiLogicalId: string;
+  /** Why it cannot run locally (its function is not in the template…): requests answer as API Gateway does when an authorizer fails. */
+  unavailable?: string;
+  position: SourcePosition;
+}
+
+/** A Lambda authorizer: REST `TOKEN` / `REQUEST`, or an HTTP API's (always `REQUEST`). */
+export interface LambdaAuthorizerDefinition extends AuthorizerCommon {
+  type: 'lambda';
+  functionName: string;
+  /** The alias or version of `FunctionArn`, if qualified. */
+  qualifier?: string;
+  payloadType: 'TOKEN' | 'REQUEST';
+  /** HTTP APIs: `AuthorizerPayloadFormatVersion`; REST APIs: 1.0. */
+  payloadFormatVersion: '1.0' | '2.0';
+  /** HTTP APIs with payload 2.0: `EnableSimpleResponses` (`{isAuthorized, context}`). */
+  simpleResponses: boolean;
+  /** TOKEN: the one header; REQUEST: every source (a request missing one is refused without invoking). */
+  identitySources: IdentitySource[];
+  /** TOKEN: `Identity.ValidationExpression`, the token must match it. */
+  validationExpression?: string;
+  /** `ReauthorizeEvery` (seconds; default 300, 0: no caching). */
+  resultTtlSeconds: number;
+}
+
+/** A token verified against a JWKS: an HTTP API's JWT authorizer, or a REST API's Cognito user pool authorizer. */
+export interface TokenAuthorizerDefinition extends AuthorizerCommon {
+  type: 'jwt' | 'cognito';
+  /** The issuers a token may have (`JwtConfiguration.issuer`; one per user pool: `https://cognito-idp.<region>.amazonaws.com/<poolId>`). */
+  issuers: string[];
+  /** `JwtConfiguration.audience` (`aud`, else `client_id`); Cognito authorizers check none. */
+  audience?: string[];
+  /** Where the token is: `IdentitySource` (JWT) or `Identity.Header` (Cognito, default Authorization). */
+  identitySource: IdentitySource;
+  /** Cognito: `Identity.ValidationExpression`. */
+  validationExpression?: string;
+  /** The authorizer's `AuthorizationScopes`: the routes' default. */
+  scopes: string[];
 }

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { EnvironmentOverrides } from '../config/samOverrides';
 import type { CredentialResolver } from '../environment/credentials';
 import type { AsyncSettings } from '../invoke/asyncInvoker';
+import type { JwksSetting } from '../http/authorizers/jwks';
 import type { SourceEndpoints } from '../sources/declarations';
 import { DEFAULT_REGION } from '../vocabulary/functionNames';
 
@@ -73,6 +74,11 @@ export interface WorkbenchSettings {
   build?: boolean;
   /** Watch the template, code and layer directories and retire $LATEST environments on changes (default true). */
   hotReload?: boolean;
+  /**
+   * The keys JWT and Cognito authorizers verify tokens with (nothing is fetched): issuer → its JWKS,
+   * inline or a file (relative to the template's directory). A token of an issuer without one is refused.
+   */
+  jwks?: JwksSetting;
 }
 
 export const DEFAULT_SETTINGS: WorkbenchSettings = {

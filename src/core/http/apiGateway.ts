@@ -3,6 +3,7 @@ import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
 import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
 import { headerValue, splitUrl, v1Event, v2Event, type HttpRequestInfo } from './events';
+import { RouteAuthorizers } from './authorizers/routeAuthorizers';
 import { apiGatewayId, stableId } from './ids';
 import { engineFailure, frontEndErrors, toHttpResponse, type HttpResponse, type ResponseContext } from './responses';
 import { RouteTable, type RouteMatch } from './routes';
@@ -70,11 +71,14 @@ const TIMED_OUT = Symbol('timed out');
 
 export class ApiGateway {
   private readonly tables = new WeakMap<HttpFrontEndsDefinition, Map<string, RouteTable<ApiRouteDefinition>>>();
+  private readonly authorizers: RouteAuthorizers;
 
   constructor(
     private readonly engine: ApiEngine,
     private readonly options: ApiGatewayOptions = {},
-  ) {}
+  ) {
+    this.authorizers = new RouteAuthorizers(engine);
+  }
 
   /** The kind whose answers a port gives when no route decides (REST's 403 when it serves REST routes, else HTTP's 404). */
   fallbackKind(kinds: readonly ApiKind[]): ApiKind {
@@ -160,6 +164,9 @@ export class ApiGateway {
 
   /** Invokes the route's function with the request's id; past the integration timeout, API Gateway's 504 / 503. */
   private async invoke(route: ApiRouteDefinition, event: Record<string, unknown>, info: HttpRequestInfo, ctx: ResponseContext & { kind: ApiKind }): Promise<HttpResponse> {
+    // The route's authorizer first (authorizers/): a refusal is API Gateway's answer, an allow fills requestContext.authorizer.
+    const refusal = await this.authorizers.authorize(route, info, event);
+    if (refusal) return refusal;
     const invocation = this.engine.invoke(route.functionName, JSON.stringify(event), {
       qualifier: route.qualifier,
       traceId: info.traceId,
