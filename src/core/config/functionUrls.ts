@@ -345,7 +345,9 @@ function readRoute(
     if (text === '1.0' || text === '2.0') version = text;
     else r.error('invalid-value', at('PayloadFormatVersion'), `PayloadFormatVersion must be '1.0' or '2.0', got ${describe(pfv)}`);
   }
+  // `!Ref MyApi` resolves to the logical id; without one, the route is on SAM's implicit API.
   const apiRef = api === 'rest' ? props.RestApiId : props.ApiId;
+  const implicitApi = api === 'rest' ? IMPLICIT_REST_API : IMPLICIT_HTTP_API;
   const def: ApiRouteDefinition = {
     api,
     method: method as string,
@@ -353,9 +355,7 @@ function readRoute(
     functionName: fn.functionName,
     eventName,
     payloadFormatVersion: version,
-    // `!Ref MyApi` resolves to the logical id; without one, the route is on SAM's implicit API.
-    apiLogicalId:
-      apiRef === undefined || apiRef === null ? (api === 'rest' ? IMPLICIT_REST_API : IMPLICIT_HTTP_API) : typeof apiRef === 'string' ? apiRef : JSON.stringify(apiRef),
+    apiLogicalId: apiRef === undefined || apiRef === null ? implicitApi : typeof apiRef === 'string' ? apiRef : JSON.stringify(apiRef),
     position,
   };
   if (fn.autoPublishAlias !== undefined) def.qualifier = fn.autoPublishAlias;

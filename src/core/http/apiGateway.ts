@@ -115,7 +115,11 @@ export class ApiGateway {
     return { kind: 'rest', response: await this.restRoute(defs, match, info) };
   }
 
-  private async httpRoute(defs: HttpFrontEndsDefinition, { route, pathParameters }: RouteMatch<ApiRouteDefinition>, info: HttpRequestInfo): Promise<HttpResponse> {
+  private async httpRoute(
+    defs: HttpFrontEndsDefinition,
+    { route, pathParameters }: RouteMatch<ApiRouteDefinition>,
+    info: HttpRequestInfo,
+  ): Promise<HttpResponse> {
     const apiId = stableId(`${this.engine.template.file}\0http`, 10);
     const domainName = `${apiId}.execute-api.${this.engine.settings.region}.amazonaws.com`;
     const routeKey = route.path === '$default' ? '$default' : `${route.method} ${route.path}`;
@@ -138,7 +142,11 @@ export class ApiGateway {
     return this.invoke(route, event, info, { kind: 'http', payloadFormatVersion: route.payloadFormatVersion });
   }
 
-  private async restRoute(defs: HttpFrontEndsDefinition, { route, pathParameters }: RouteMatch<ApiRouteDefinition>, info: HttpRequestInfo): Promise<HttpResponse> {
+  private async restRoute(
+    defs: HttpFrontEndsDefinition,
+    { route, pathParameters }: RouteMatch<ApiRouteDefinition>,
+    info: HttpRequestInfo,
+  ): Promise<HttpResponse> {
     const apiId = stableId(`${this.engine.template.file}\0rest`, 10);
     const stage = stageOf(defs, route);
     const event = v1Event(info, {
@@ -163,7 +171,12 @@ export class ApiGateway {
   }
 
   /** Invokes the route's function with the request's id; past the integration timeout, API Gateway's 504 / 503. */
-  private async invoke(route: ApiRouteDefinition, event: Record<string, unknown>, info: HttpRequestInfo, ctx: ResponseContext & { kind: ApiKind }): Promise<HttpResponse> {
+  private async invoke(
+    route: ApiRouteDefinition,
+    event: Record<string, unknown>,
+    info: HttpRequestInfo,
+    ctx: ResponseContext & { kind: ApiKind },
+  ): Promise<HttpResponse> {
     // The route's authorizer first (authorizers/): a refusal is API Gateway's answer, an allow fills requestContext.authorizer.
     const refusal = await this.authorizers.authorize(route, info, event);
     if (refusal) return refusal;

@@ -304,7 +304,7 @@ describe('http: front ends (function URLs, HTTP API, REST API)', function () {
       assert.match(event.requestContext.apiId, /^[a-z0-9]{10}$/);
       assert.equal(event.requestContext.domainName, `${event.requestContext.apiId}.execute-api.us-east-1.amazonaws.com`);
       assert.equal(event.requestContext.stage, '$default');
-      // The invocation's request id (apiStartApi.test.ts checks it is the function's), also in apigw-requestid.
+      // The invocation's request id (apiGateway.test.ts checks it is the function's), also in apigw-requestid.
       assert.match(event.requestContext.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       assert.equal(reply.headers['apigw-requestid'], event.requestContext.requestId);
     });

@@ -16,11 +16,13 @@ export interface ServedFrontEnds {
   close(): Promise<void>;
 }
 
-/** Writes the project, opens an engine on it (without hot reload) and starts its front ends. */
-export async function serveFrontEnds(files: Record<string, string>, options?: ConstructorParameters<typeof HttpFrontEnd>[1]): Promise<ServedFrontEnds> {
+type FrontEndOptions = ConstructorParameters<typeof HttpFrontEnd>[1];
+
+/** Writes the project, opens an engine on it (without hot reload) and starts its front ends (options may depend on the project's directory). */
+export async function serveFrontEnds(files: Record<string, string>, options?: FrontEndOptions | ((dir: string) => FrontEndOptions)): Promise<ServedFrontEnds> {
   const dir = writeProject(files);
   const workbench = await openProject(dir, { hotReload: false });
-  const frontEnd = new HttpFrontEnd(workbench, options);
+  const frontEnd = new HttpFrontEnd(workbench, typeof options === 'function' ? options(dir) : options);
   const endpoints = await frontEnd.start();
   return {
     dir,
