@@ -84,6 +84,11 @@ export class Settings {
     return this.value<unknown>('sourceEndpoints');
   }
 
+  /** As the user wrote it: jwksSetting.ts checks it. */
+  get jwks(): unknown {
+    return this.value<unknown>('jwks');
+  }
+
   /** Template paths or globs; empty: templates.ts' discovery. */
   get templatePaths(): string[] {
     return this.value<string[]>('templatePaths');

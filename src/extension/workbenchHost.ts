@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { formatDiagnostic, samRunInputs } from '../core/config';
 import { formatTerminalLine, type TelemetryEvent, TemplateError, Workbench, type WorkbenchSettings } from '../core';
 import { affectsSettings, settingsFor } from './config';
+import { jwksFromSetting } from './jwksSetting';
 import { sourceEndpointsFromSetting } from './sourceEndpointsSetting';
 import { templatesOf } from './templates';
 import { BuildProgress } from './buildProgress';
@@ -254,6 +255,9 @@ export class WorkbenchHost implements vscode.Disposable {
     const { endpoints, problems } = sourceEndpointsFromSetting(c.sourceEndpoints);
     settings.sourceEndpoints = endpoints;
     for (const problem of problems) this.output.appendLine(`WARNING ${problem}`);
+    const jwks = jwksFromSetting(c.jwks, folder.uri.fsPath);
+    settings.jwks = jwks.jwks;
+    for (const problem of jwks.problems) this.output.appendLine(`WARNING ${problem}`);
     return settings;
   }
 }
