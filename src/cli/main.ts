@@ -4,6 +4,7 @@ import { registerInvoke } from './commands/invoke';
 import { registerDestinations } from './commands/destinations';
 import { registerList } from './commands/list';
 import { registerServe } from './commands/serve';
+import { registerStartApi } from './commands/startApi';
 import { registerAlias } from './commands/alias';
 import { registerPublish } from './commands/publish';
 import { registerVersions } from './commands/versions';
@@ -57,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
   registerList(program, withCommon);
   registerDestinations(program, withCommon);
   registerServe(program, withCommon);
+  registerStartApi(program, withCommon);
   registerPublish(program, withCommon);
   registerAlias(program, withCommon);
   registerVersions(program, withCommon);

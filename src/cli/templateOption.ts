@@ -168,11 +168,19 @@ export const READ_ONLY_ENGINE: Partial<WorkbenchSettings> = {
  * Opens the engine for the command's template; template errors become one message per problem.
  * `samSections`: the samconfig sections of the command (SAM_CONFIG_SECTIONS; `global` always).
  * An option on the command line replaces samconfig's (as SAM's: no merge of the two).
+ * `onConfig` sees the samconfig read (if any) before the engine opens: a command's own options
+ * from it (start-api's port); what it throws is thrown here.
  */
-export async function openWorkbench(options: CommonOptions, extra: Partial<WorkbenchSettings> = {}, samSections: readonly string[] = []): Promise<Workbench> {
+export async function openWorkbench(
+  options: CommonOptions,
+  extra: Partial<WorkbenchSettings> = {},
+  samSections: readonly string[] = [],
+  onConfig?: (config: SamConfigValues | undefined) => void,
+): Promise<Workbench> {
   const sourceEndpoints = parseSourceEndpoints(options.sourceEndpoint);
   const parameterOverrides = parseOverrides(options.parameterOverrides);
   const { template, config } = resolveProject(options, samSections);
+  onConfig?.(config);
   const region = options.region ?? config?.region;
   const environmentOverrides = readEnvironmentOverrides(options.envVars ?? config?.envVars);
   // Warnings while the engine opens (a provisioned concurrency clamped, a template version not

@@ -1,16 +1,9 @@
-import * as path from 'node:path';
 import type { Command } from 'commander';
-import {
-  formatTerminalLine,
-  type FrontEndEndpoint,
-  HttpFrontEnd,
-  LambdaApiServer,
-  type SigningCredentials,
-  type TelemetryEvent,
-  userCredentialChain,
-  writeServeDiscovery,
-} from '../../core';
+import { type FrontEndEndpoint, HttpFrontEnd, LambdaApiServer, type SigningCredentials, userCredentialChain, writeServeDiscovery } from '../../core';
 import { SAM_CONFIG_SECTIONS } from '../../core/config';
+import { checkBindAddress } from '../bindAddress';
+import { streamEngineLog } from '../engineLog';
+import { routeConflictWarning } from './startApi';
 import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {
@@ -23,10 +16,9 @@ interface ServeOptions extends CommonOptions {
   profile?: string;
   httpApiPort?: string;
   restApiPort?: string;
+  apiPort?: string;
   urlPort?: string[];
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 export function registerServe(program: Command, withCommon: (c: Command) => Command): void {
   withCommon(
@@ -56,6 +48,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
       )
       .option('--http-api-port <port>', "port of the HttpApi events' HTTP API (default: a free one)")
       .option('--rest-api-port <port>', "port of the Api events' REST API (default: a free one)")
+      .option('--api-port <port>', 'one port for the routes of both APIs, as start-api serves them (instead of --http-api-port and --rest-api-port)')
       .option(
         '--url-port <Function=port>',
         "port of a function URL (Function, Function:alias or the URL's logical id; repeatable; default: a free one)",
@@ -65,14 +58,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
   ).action(async (options: ServeOptions) => {
     const port = Number(options.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${options.port}"`);
-    if (!LOOPBACK.has(options.host)) {
-      if (!options.allowRemote) {
-        throw new UsageError(
-          `Refusing to bind to ${options.host}: the API runs your functions for anyone who can reach it. Pass --allow-remote to do it anyway.`,
-        );
-      }
-      process.stderr.write(`WARNING: the Lambda API is bound to ${options.host}, not loopback: anyone who can reach this address can invoke your functions.\n`);
-    }
+    checkBindAddress(options.host, options.allowRemote, 'the Lambda API');
     const verifyWith = options.verifySignatures ? await verificationCredentials(options) : undefined;
     const frontEndPorts = httpFrontEndPorts(options);
     const workbench = await openWorkbench(options, {}, SAM_CONFIG_SECTIONS.serve);
@@ -81,23 +67,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     // found is not fatal: their signed requests are refused (403), as the URL's line says.
     const iamUrls = workbench.template.httpFrontEnds?.functionUrls.some((url) => url.authType === 'AWS_IAM');
     const iamCredentials = verifyWith ?? (iamUrls ? await signingCredentials(options) : undefined);
-    // Log lines are written once per turn of the event loop, not one write per line: under load
-    // a write per START/END/REPORT line is a measurable share of the host's CPU.
-    let pending = '';
-    workbench.telemetry.subscribe((event) => {
-      const line =
-        event.type === 'workbench.reload'
-          ? reloadLine(event as TelemetryEvent<'workbench.reload'>, path.dirname(workbench.template.file))
-          : formatTerminalLine(event);
-      if (line === undefined) return;
-      if (pending === '') {
-        setImmediate(() => {
-          process.stderr.write(pending);
-          pending = '';
-        });
-      }
-      pending += `${event.environmentId ? `[${event.functionName} ${event.environmentId}] ` : ''}${line}\n`;
-    });
+    streamEngineLog(workbench);
     const api = new LambdaApiServer(workbench, {
       host: options.host,
       port,
@@ -124,7 +94,10 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts, iamCredentials });
     if (HttpFrontEnd.wanted(workbench.template)) {
       try {
-        for (const endpoint of await frontEnd.start()) process.stdout.write(`${endpointLine(endpoint, !!iamCredentials)}\n`);
+        for (const endpoint of await frontEnd.start()) {
+          process.stdout.write(`${endpointLine(endpoint, !!iamCredentials)}\n`);
+          for (const conflict of endpoint.conflicts ?? []) process.stderr.write(`WARNING ${routeConflictWarning(conflict)}\n`);
+        }
       } catch (error) {
         discovery.remove();
         await api.close();
@@ -184,29 +157,25 @@ async function signingCredentials(options: ServeOptions): Promise<SigningCredent
   return { accessKeyId: found.accessKeyId, secretAccessKey: found.secretAccessKey, ...(found.sessionToken ? { sessionToken: found.sessionToken } : {}) };
 }
 
-/** `Reloaded Echo ($LATEST): code changed (src/app.js)`, paths relative to the template's directory. */
-function reloadLine(event: TelemetryEvent<'workbench.reload'>, projectDir: string): string {
-  const { functionName, reason, paths } = event.record;
-  const shown = paths.slice(0, 3).map((p) => path.relative(projectDir, p) || p);
-  if (paths.length > shown.length) shown.push(`${paths.length - shown.length} more`);
-  return `Reloaded ${functionName} (${event.functionVersion ?? '$LATEST'}): ${reason} changed (${shown.join(', ')})`;
-}
-
 function portOption(name: string, value: string): number {
   const port = Number(value);
   if (value.trim() === '' || !Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`${name} must be a port number, got "${value}"`);
   return port;
 }
 
-/** --http-api-port, --rest-api-port and --url-port Function=port, checked. */
-function httpFrontEndPorts(options: ServeOptions): { httpApiPort?: number; restApiPort?: number; functionUrlPorts: Record<string, number> } {
+/** --http-api-port, --rest-api-port (or --api-port) and --url-port Function=port, checked. */
+function httpFrontEndPorts(options: ServeOptions): { httpApiPort?: number; restApiPort?: number; apiPort?: number; functionUrlPorts: Record<string, number> } {
   const functionUrlPorts: Record<string, number> = {};
   for (const pair of options.urlPort ?? []) {
     const eq = pair.lastIndexOf('=');
     if (eq <= 0) throw new UsageError(`--url-port expects Function=port, got "${pair}"`);
     functionUrlPorts[pair.slice(0, eq)] = portOption('--url-port', pair.slice(eq + 1));
   }
+  if (options.apiPort !== undefined && (options.httpApiPort !== undefined || options.restApiPort !== undefined)) {
+    throw new UsageError('--api-port serves both APIs on one port: give it alone, or --http-api-port and --rest-api-port');
+  }
   return {
+    apiPort: options.apiPort === undefined ? undefined : portOption('--api-port', options.apiPort),
     httpApiPort: options.httpApiPort === undefined ? undefined : portOption('--http-api-port', options.httpApiPort),
     restApiPort: options.restApiPort === undefined ? undefined : portOption('--rest-api-port', options.restApiPort),
     functionUrlPorts,
@@ -231,7 +200,12 @@ function endpointLine(endpoint: FrontEndEndpoint, iamVerified: boolean): string 
   const routes = (endpoint.routes ?? []).map((r) => {
     const target = r.qualifier ? `${r.functionName}:${r.qualifier}` : r.functionName;
     const key = r.path === '$default' ? '$default' : `${r.method} ${r.path}`;
-    return `${key} → ${target}${r.api === 'http' && r.payloadFormatVersion === '1.0' ? ' (payload 1.0)' : ''}`;
+    const notes = [
+      ...(endpoint.kind === 'api' ? [r.api === 'rest' ? 'REST' : 'HTTP API'] : []),
+      ...(r.api === 'http' && r.payloadFormatVersion === '1.0' ? ['payload 1.0'] : []),
+    ];
+    return `${key} → ${target}${notes.length ? ` (${notes.join(', ')})` : ''}`;
   });
-  return `${endpoint.kind === 'http' ? 'HTTP API' : 'REST API'}: ${endpoint.url} (${routes.join(', ')})`;
+  const name = endpoint.kind === 'api' ? 'REST and HTTP API' : endpoint.kind === 'http' ? 'HTTP API' : 'REST API';
+  return `${name}: ${endpoint.url} (${routes.join(', ')})`;
 }

@@ -15,6 +15,7 @@ export const DEFAULT_SAM_CONFIG_ENV = 'default';
 export const SAM_CONFIG_SECTIONS = {
   invoke: ['local_invoke'],
   serve: ['local_start_api', 'local_start_lambda'],
+  startApi: ['local_start_api'],
   build: ['build'],
   /** The extension's engines invoke, serve the local API and debug: every local section. */
   extension: ['local_start_api', 'local_start_lambda', 'local_invoke'],
@@ -32,6 +33,10 @@ export interface SamConfigValues {
   region?: string;
   /** Accepted for SAM's projects: our environments stay warm anyway. */
   warmContainers?: string;
+  /** `port`, `host` and `static_dir` (start-api's; `static_dir` as written: SAM resolves it against the template's directory). */
+  port?: number;
+  host?: string;
+  staticDir?: string;
   /** Said to the user, not fatal (e.g. an environment the file does not have). */
   warnings: string[];
 }
@@ -96,6 +101,14 @@ export function readSamConfig(file: string, options: ReadSamConfigOptions): SamC
   values.region = text('region');
   const warm = merged.warm_containers;
   if (warm !== undefined && warm !== null) values.warmContainers = String(warm);
+  const port = merged.port;
+  if (port !== undefined && port !== null && port !== '') {
+    const n = typeof port === 'number' ? port : typeof port === 'string' && /^\d+$/.test(port.trim()) ? Number(port) : NaN;
+    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SamOverrideError(`${where('port')} must be a port number, got ${JSON.stringify(port)}`);
+    values.port = n;
+  }
+  values.host = text('host');
+  values.staticDir = text('static_dir');
   return values;
 }
 
