@@ -60,7 +60,6 @@ export type {
 export { LambdaApiServer } from './api/lambdaApi';
 export { HttpFrontEnd, type FrontEndEndpoint } from './http/httpFrontEnd';
 export { INTEGRATION_TIMEOUT_MS, type RouteConflict } from './http/apiGateway';
-export { INTEGRATION_TIMEOUT_MS, type RouteConflict } from './http/apiGateway';
 export { DEBUG_TOKEN_HEADER } from './api/debugRoutes';
 export { signedHeaders } from './api/requestSigner';
 export { readRunningServe, writeServeDiscovery } from './api/serveDiscovery';
