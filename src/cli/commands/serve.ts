@@ -4,6 +4,7 @@ import { SAM_CONFIG_SECTIONS } from '../../core/config';
 import { checkBindAddress } from '../bindAddress';
 import { streamEngineLog } from '../engineLog';
 import { routeConflictWarning } from './startApi';
+import { collectJwks, JWKS_FLAGS, JWKS_HELP, parseJwksOption } from '../jwksOption';
 import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 
 interface ServeOptions extends CommonOptions {
@@ -18,6 +19,8 @@ interface ServeOptions extends CommonOptions {
   restApiPort?: string;
   apiPort?: string;
   urlPort?: string[];
+  /** `--jwks issuer=file`, repeatable (jwksOption.ts). */
+  jwks?: string[];
 }
 
 export function registerServe(program: Command, withCommon: (c: Command) => Command): void {
@@ -54,6 +57,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
         "port of a function URL (Function, Function:alias or the URL's logical id; repeatable; default: a free one)",
         (v: string, prev: string[] = []) => prev.concat(v),
       )
+      .option(JWKS_FLAGS, JWKS_HELP, collectJwks)
       .addHelpText('after', '\nExample:\n  aws lambda invoke --endpoint-url http://127.0.0.1:3001 --function-name HelloCjs out.json'),
   ).action(async (options: ServeOptions) => {
     const port = Number(options.port);
@@ -61,7 +65,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     checkBindAddress(options.host, options.allowRemote, 'the Lambda API');
     const verifyWith = options.verifySignatures ? await verificationCredentials(options) : undefined;
     const frontEndPorts = httpFrontEndPorts(options);
-    const workbench = await openWorkbench(options, {}, SAM_CONFIG_SECTIONS.serve);
+    const workbench = await openWorkbench(options, { jwks: parseJwksOption(options.jwks) }, SAM_CONFIG_SECTIONS.serve);
     printTemplateWarnings(workbench);
     // AWS_IAM function URLs verify SigV4 against the same credentials as --verify-signatures; none
     // found is not fatal: their signed requests are refused (403), as the URL's line says.

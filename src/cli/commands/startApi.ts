@@ -5,6 +5,7 @@ import { HttpFrontEnd, type RouteConflict } from '../../core';
 import { SAM_CONFIG_SECTIONS, type ApiRouteDefinition, type SamConfigValues } from '../../core/config';
 import { checkBindAddress } from '../bindAddress';
 import { streamEngineLog } from '../engineLog';
+import { collectJwks, JWKS_FLAGS, JWKS_HELP, parseJwksOption } from '../jwksOption';
 import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 
 // `lambda-workbench start-api`: `sam local start-api` — every REST (`Api`) and HTTP API (`HttpApi`)
@@ -18,6 +19,8 @@ interface StartApiOptions extends CommonOptions {
   allowRemote?: boolean;
   staticDir: string;
   warmContainers?: string;
+  /** `--jwks issuer=file`, repeatable (jwksOption.ts). */
+  jwks?: string[];
 }
 
 const WARM_CONTAINER_MODES = ['EAGER', 'LAZY'];
@@ -33,6 +36,7 @@ export function registerStartApi(program: Command, withCommon: (c: Command) => C
       .option('-n, --env-vars <file>', 'SAM environment variables file: {"Parameters": {...}} for every function, {"<LogicalId>": {...}} for one')
       .option('-s, --static-dir <dir>', "files served at / before the routes, relative to the template's directory (when it exists)", 'public')
       .option('--warm-containers <mode>', "SAM's EAGER or LAZY: accepted; environments here stay warm between requests either way")
+      .option(JWKS_FLAGS, JWKS_HELP, collectJwks)
       .addHelpText('after', '\nExample:\n  lambda-workbench start-api\n  curl http://127.0.0.1:3000/hello'),
   ).action(async (options: StartApiOptions, command: Command) => {
     const given = (name: string) => command.getOptionValueSource(name) !== 'default';
@@ -50,7 +54,7 @@ export function registerStartApi(program: Command, withCommon: (c: Command) => C
       }
       checkBindAddress(host, options.allowRemote, 'the local API');
     };
-    const workbench = await openWorkbench(options, {}, SAM_CONFIG_SECTIONS.startApi, fromConfig);
+    const workbench = await openWorkbench(options, { jwks: parseJwksOption(options.jwks) }, SAM_CONFIG_SECTIONS.startApi, fromConfig);
     printTemplateWarnings(workbench);
     const routes = workbench.template.httpFrontEnds?.routes ?? [];
     if (routes.length === 0) {
