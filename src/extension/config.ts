@@ -99,6 +99,11 @@ export class Settings {
     return this.value<number>('apiPort');
   }
 
+  /** The port of the template's REST and HTTP API routes beside the local API (0: any free port). */
+  get apiGatewayPort(): number {
+    return this.value<number>('apiGatewayPort');
+  }
+
   get apiAutoStart(): boolean {
     return this.value<boolean>('apiAutoStart');
   }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { LambdaApiServer, writeServeDiscovery } from '../core';
 import { affectsSettings, settingsFor } from './config';
+import { startApiGateway, type ServedApiGateway } from './localApiGateway';
 import { awsCliExample, statusBarText, warmEnvironmentCount } from './sourcesModel';
 import type { Engine, WorkbenchHost } from './workbenchHost';
 
@@ -11,7 +12,9 @@ import type { Engine, WorkbenchHost } from './workbenchHost';
 // (and its mappings process what they send). One server per engine; when the host reopens an
 // engine (settings changed), its server follows the new one. `lambdaWorkbench.apiAutoStart` starts
 // it for each engine as it opens. A status-bar item shows the address(es) and the number of warm
-// environments; clicking it offers the API's actions.
+// environments; clicking it offers the API's actions. Beside it, the template's REST and HTTP API
+// routes on one port (`lambdaWorkbench.apiGatewayPort`, 3000), as `start-api` serves them
+// (localApiGateway.ts); a port in use there is a warning, the Lambda API runs on.
 //
 //   lambdaWorkbench.startApi(engine?: Engine | { engine }, options?: { port?: number }) → url (string)
 //   lambdaWorkbench.stopApi(engine?: Engine | { engine }) → number of servers stopped (all when no engine)
@@ -28,6 +31,8 @@ interface Serving {
   /** The port asked for explicitly (programmatic `port`), kept when the engine is reopened. */
   requestedPort?: number;
   discovery: { remove(): void };
+  /** The template's API routes on one port, when it has some and the port was free. */
+  apiGateway?: ServedApiGateway;
 }
 
 export class LocalApi implements vscode.Disposable {
@@ -71,7 +76,10 @@ export class LocalApi implements vscode.Disposable {
     const warm = engines.reduce((n, engine) => n + warmEnvironmentCount(engine.workbench.environments()), 0);
     const lines = [
       ...(urls.length > 0
-        ? [...this.serving.values()].map((s) => `Local Lambda API${engines.length > 1 ? ` (${s.engine.label})` : ''}: ${s.url}`)
+        ? [...this.serving.values()].flatMap((s) => [
+            `Local Lambda API${engines.length > 1 ? ` (${s.engine.label})` : ''}: ${s.url}`,
+            ...(s.apiGateway ? [`REST and HTTP API routes${engines.length > 1 ? ` (${s.engine.label})` : ''}: ${s.apiGateway.url}`] : []),
+          ])
         : ['Local Lambda API: not running']),
       `${warm} warm environment${warm === 1 ? '' : 's'}`,
       "Click for the API's actions",
@@ -131,12 +139,19 @@ export class LocalApi implements vscode.Disposable {
       );
     }
     const discovery = writeServeDiscovery(engine.workbench.stateDir, listening.url, { token: server.debugToken });
-    this.serving.set(key, { engine, server, url: listening.url, port: listening.port, requestedPort: port, discovery });
+    const apiGateway = await startApiGateway(engine.workbench, settingsFor(engine.folder.uri).apiGatewayPort).catch((error: Error) => {
+      const message = `Lambda: the REST and HTTP API routes of ${engine.label} are not served — ${error.message}`;
+      this.host.output.appendLine(message);
+      void vscode.window.showWarningMessage(message);
+      return undefined;
+    });
+    this.serving.set(key, { engine, server, url: listening.url, port: listening.port, requestedPort: port, discovery, apiGateway });
     this.stoppedByUser.delete(key);
     this.resume.delete(key);
     this.host.output.appendLine(
       `Lambda API for ${engine.label} listening on ${listening.url} (e.g. ${awsCliExample(listening.url, engine.workbench.functions()[0]?.functionName ?? 'MyFunction')})`,
     );
+    for (const line of apiGateway?.lines ?? []) this.host.output.appendLine(line);
     this.updateStatus();
     return listening.url;
   }
@@ -144,6 +159,7 @@ export class LocalApi implements vscode.Disposable {
   private async close(serving: Serving): Promise<void> {
     if (this.serving.get(serving.engine.templateFile) === serving) this.serving.delete(serving.engine.templateFile);
     serving.discovery.remove();
+    await serving.apiGateway?.close().catch(() => undefined);
     await serving.server.close().catch(() => undefined);
     this.host.output.appendLine(`Lambda API for ${serving.engine.label} stopped (${serving.url})`);
   }

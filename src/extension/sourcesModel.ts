@@ -210,7 +210,11 @@ export function apiActions(state: {
 }): Array<{ id: ApiActionId; label: string; detail?: string }> {
   const actions: Array<{ id: ApiActionId; label: string; detail?: string }> = [];
   if (state.serving.length < state.engines) {
-    actions.push({ id: 'start', label: '$(play) Start Local API', detail: 'The Lambda API for the AWS SDK and CLI, on 127.0.0.1 (lambdaWorkbench.apiPort)' });
+    actions.push({
+      id: 'start',
+      label: '$(play) Start Local API',
+      detail: "The Lambda API for the AWS SDK and CLI (lambdaWorkbench.apiPort) and the template's API routes (lambdaWorkbench.apiGatewayPort), on 127.0.0.1",
+    });
   }
   if (state.serving.length > 0) {
     actions.push({ id: 'stop', label: '$(debug-stop) Stop Local API', detail: state.serving.map((s) => `${s.label}: ${s.url}`).join(', ') });
