@@ -465,3 +465,57 @@ describe('http: authorizers', function () {
     });
   });
 });
+
+describe('http: authorizers under hot reload', function () {
+  this.timeout(60_000);
+
+  it("an edit to the authorizer's code forgets its cached results: the next request is decided by the new code", async () => {
+    const allowing = `exports.handler = async (event) => ({ principalId: 'u', policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'ALLOW_OR_DENY', Resource: event.methodArn }] } });`;
+    const template = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function: {Runtime: nodejs20.x, CodeUri: src}
+  Api:
+    Auth:
+      DefaultAuthorizer: Token
+      Authorizers:
+        Token: {FunctionArn: !GetAtt Auth.Arn, Identity: {ReauthorizeEvery: 300}}
+Resources:
+  Auth:
+    Type: AWS::Serverless::Function
+    Properties: {Handler: auth.handler}
+  Echo:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: app.handler
+      Events:
+        Get: {Type: Api, Properties: {Path: /x, Method: GET}}
+`;
+    const dir = writeProject({ 'template.yaml': template, 'src/auth.js': allowing.replace('ALLOW_OR_DENY', 'Allow'), 'src/app.js': APP });
+    const workbench = await openProject(dir);
+    const frontEnd = new HttpFrontEnd(workbench, { apiPort: 0 });
+    try {
+      await workbench.hotReloadReady();
+      const [endpoint] = await frontEnd.start();
+      const get = () => httpRequest('GET', `${endpoint!.url}/x`, undefined, { Authorization: 't' });
+      assert.equal((await get()).status, 200);
+      assert.equal((await get()).status, 200, 'cached');
+      const reloaded = new Promise<void>((resolve) => {
+        const stop = workbench.telemetry.subscribe((e: TelemetryEvent) => {
+          if (e.type === 'workbench.reload' && e.functionName === 'Auth') {
+            stop();
+            resolve();
+          }
+        });
+      });
+      fs.writeFileSync(path.join(dir, 'src/auth.js'), allowing.replace('ALLOW_OR_DENY', 'Deny'));
+      await reloaded;
+      const denied = await get();
+      assert.equal(denied.status, 403);
+      assert.deepEqual(JSON.parse(denied.body), { message: 'User is not authorized to access this resource with an explicit deny' });
+    } finally {
+      await frontEnd.close();
+      await workbench.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

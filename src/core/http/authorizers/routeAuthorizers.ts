@@ -1,9 +1,12 @@
 // The authorizers of the API front ends: before a matched route's function runs, its authorizer
 // (config/authorizers.ts) decides — a Lambda authorizer (lambdaAuthorizer.ts), a JWT or Cognito
 // authorizer (tokenAuthorizer.ts). One result cache per authorizer lives as long as the front end;
-// a definition that hot reload changes gets a fresh one.
+// a definition that hot reload changes gets a fresh one, and a reload of the authorizer's function
+// (its code or layers) forgets its results — locally that is a redeployment, which flushes API
+// Gateway's cache too, so an edited authorizer decides the next request.
 import * as path from 'node:path';
 import type { ApiRouteDefinition, LambdaAuthorizerDefinition } from '../../config/types';
+import type { TelemetryEvent, TelemetryListener } from '../../telemetry/events';
 import type { HttpRequestInfo } from '../events';
 import type { HttpResponse } from '../responses';
 import { JwksStore, type JwksSetting } from './jwks';
@@ -17,10 +20,12 @@ export type { JwksSetting } from './jwks';
 export interface AuthorizerEngine extends AuthorizerInvoker {
   readonly template: { file: string };
   readonly settings: { region: string; jwks?: JwksSetting };
+  /** The engine's event stream, when it has one (the Workbench): `workbench.reload` forgets cached results. */
+  readonly telemetry?: { subscribe(listener: TelemetryListener): () => void };
 }
 
 export class RouteAuthorizers {
-  private readonly caches = new Map<string, ResultCache<LambdaAuthorizerResult>>();
+  private readonly caches = new Map<string, { functionName: string; cache: ResultCache<LambdaAuthorizerResult> }>();
   private readonly jwks: JwksStore;
 
   constructor(private readonly engine: AuthorizerEngine) {
@@ -28,6 +33,18 @@ export class RouteAuthorizers {
       () => engine.settings.jwks,
       () => path.dirname(engine.template.file),
     );
+    // Held weakly: the stream outlives a front end that is closed and dropped, whose listener then goes.
+    const self = new WeakRef(this);
+    const unsubscribe = engine.telemetry?.subscribe((event) => {
+      const authorizers = self.deref();
+      if (!authorizers) return unsubscribe?.();
+      if (event.type === 'workbench.reload') authorizers.forget((event as TelemetryEvent<'workbench.reload'>).record.functionName);
+    });
+  }
+
+  /** Forgets the cached results of the authorizers that run this function. */
+  private forget(functionName: string): void {
+    for (const [key, entry] of this.caches) if (entry.functionName === functionName) this.caches.delete(key);
   }
 
   /**
@@ -48,11 +65,11 @@ export class RouteAuthorizers {
   private cacheOf(definition: LambdaAuthorizerDefinition): ResultCache<LambdaAuthorizerResult> {
     const { position: _position, ...what } = definition;
     const key = JSON.stringify(what);
-    let cache = this.caches.get(key);
-    if (!cache) {
-      cache = new ResultCache();
-      this.caches.set(key, cache);
+    let entry = this.caches.get(key);
+    if (!entry) {
+      entry = { functionName: definition.functionName, cache: new ResultCache() };
+      this.caches.set(key, entry);
     }
-    return cache;
+    return entry.cache;
   }
 }
