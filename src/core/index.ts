@@ -59,7 +59,7 @@ export type {
 // The local services: the Lambda API, the HTTP front ends, and what a client of a running `serve` needs.
 export { LambdaApiServer } from './api/lambdaApi';
 export { HttpFrontEnd, type FrontEndEndpoint } from './http/httpFrontEnd';
-export { INTEGRATION_TIMEOUT_MS, type RouteConflict } from './http/apiGateway';
+export { INTEGRATION_TIMEOUT_MS, type IntegrationTimeout, type RouteConflict } from './http/apiGateway';
 export { DEBUG_TOKEN_HEADER } from './api/debugRoutes';
 export { signedHeaders } from './api/requestSigner';
 export { readRunningServe, writeServeDiscovery } from './api/serveDiscovery';

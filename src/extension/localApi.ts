@@ -139,9 +139,11 @@ export class LocalApi implements vscode.Disposable {
       );
     }
     const discovery = writeServeDiscovery(engine.workbench.stateDir, listening.url, { token: server.debugToken });
-    const apiGateway = await startApiGateway(engine.workbench, settingsFor(engine.folder.uri).apiGatewayPort).catch((error: Error) => {
+    const output = this.host.output;
+    const gatewayPort = settingsFor(engine.folder.uri).apiGatewayPort;
+    const apiGateway = await startApiGateway(engine.workbench, gatewayPort, (line) => output.appendLine(line)).catch((error: Error) => {
       const message = `Lambda: the REST and HTTP API routes of ${engine.label} are not served — ${error.message}`;
-      this.host.output.appendLine(message);
+      output.appendLine(message);
       void vscode.window.showWarningMessage(message);
       return undefined;
     });

@@ -18,10 +18,18 @@ export interface ServedApiGateway {
   close(): Promise<void>;
 }
 
-/** Serves the engine's API routes on `port` on loopback; undefined when its template has none. */
-export async function startApiGateway(engine: Engine, port: number): Promise<ServedApiGateway | undefined> {
+/** Serves the engine's API routes on `port` on loopback; undefined when its template has none. `log`: lines said later (integration timeouts). */
+export async function startApiGateway(engine: Engine, port: number, log?: (line: string) => void): Promise<ServedApiGateway | undefined> {
   if (!engine.template.httpFrontEnds?.routes.length) return undefined;
-  const frontEnd = new HttpFrontEnd(engine, { host: '127.0.0.1', apiPort: port, functionUrls: false });
+  const frontEnd = new HttpFrontEnd(engine, {
+    host: '127.0.0.1',
+    apiPort: port,
+    functionUrls: false,
+    onIntegrationTimeout: (t) =>
+      log?.(
+        `${t.method} ${t.path}: ${t.functionName} did not answer within API Gateway's integration timeout (${t.timeoutMs} ms): ${t.status} sent; RequestId ${t.requestId} runs on to its own timeout`,
+      ),
+  });
   let endpoint: FrontEndEndpoint | undefined;
   try {
     [endpoint] = await frontEnd.start();

@@ -3,7 +3,7 @@ import { type FrontEndEndpoint, HttpFrontEnd, LambdaApiServer, type SigningCrede
 import { SAM_CONFIG_SECTIONS } from '../../core/config';
 import { checkBindAddress } from '../bindAddress';
 import { streamEngineLog } from '../engineLog';
-import { routeConflictWarning } from './startApi';
+import { integrationTimeoutWarning, routeConflictWarning } from './startApi';
 import { collectJwks, JWKS_FLAGS, JWKS_HELP, parseJwksOption } from '../jwksOption';
 import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 
@@ -95,7 +95,12 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
     });
     process.stdout.write(`Lambda API listening on ${listening.url}\n`);
     // Function URLs and Api / HttpApi events: HTTP front ends on ports of their own (core/http).
-    const frontEnd = new HttpFrontEnd(workbench, { host: options.host, ...frontEndPorts, iamCredentials });
+    const frontEnd = new HttpFrontEnd(workbench, {
+      host: options.host,
+      ...frontEndPorts,
+      iamCredentials,
+      onIntegrationTimeout: (timeout) => process.stderr.write(`WARNING ${integrationTimeoutWarning(timeout)}\n`),
+    });
     if (HttpFrontEnd.wanted(workbench.template)) {
       try {
         for (const endpoint of await frontEnd.start()) {

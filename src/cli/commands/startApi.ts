@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { HttpFrontEnd, type RouteConflict } from '../../core';
+import { HttpFrontEnd, type IntegrationTimeout, type RouteConflict } from '../../core';
 import { SAM_CONFIG_SECTIONS, type ApiRouteDefinition, type SamConfigValues } from '../../core/config';
 import { checkBindAddress } from '../bindAddress';
 import { streamEngineLog } from '../engineLog';
@@ -65,7 +65,13 @@ export function registerStartApi(program: Command, withCommon: (c: Command) => C
     // SAM resolves the static directory against the template's directory and mounts it only when it exists.
     const staticPath = path.resolve(path.dirname(workbench.template.file), staticDir);
     const servesStatic = fs.statSync(staticPath, { throwIfNoEntry: false })?.isDirectory() ?? false;
-    const frontEnd = new HttpFrontEnd(workbench, { host, apiPort: port, functionUrls: false, staticDir: servesStatic ? staticPath : undefined });
+    const frontEnd = new HttpFrontEnd(workbench, {
+      host,
+      apiPort: port,
+      functionUrls: false,
+      staticDir: servesStatic ? staticPath : undefined,
+      onIntegrationTimeout: (timeout) => process.stderr.write(`WARNING ${integrationTimeoutWarning(timeout)}\n`),
+    });
     let endpoint;
     try {
       [endpoint] = await frontEnd.start();
@@ -103,6 +109,11 @@ function mountLine(route: ApiRouteDefinition, url: string): string {
   if (route.path === '$default') return `Mounting ${target} at ${url}/ $default [ANY] (HTTP API: every request no other route takes)`;
   const kind = route.api === 'rest' ? 'REST API' : route.payloadFormatVersion === '1.0' ? 'HTTP API, payload 1.0' : 'HTTP API';
   return `Mounting ${target} at ${url}${route.path} [${route.method}] (${kind})`;
+}
+
+/** `GET /slow: Slow did not answer within API Gateway's integration timeout (29000 ms): 504 sent; RequestId … runs on to its own timeout`. */
+export function integrationTimeoutWarning(t: IntegrationTimeout): string {
+  return `${t.method} ${t.path}: ${t.functionName} did not answer within API Gateway's integration timeout (${t.timeoutMs} ms): ${t.status} sent; RequestId ${t.requestId} runs on to its own timeout`;
 }
 
 /** The warning for a route that a REST and an HTTP API both claim on one port, saying which answers. */

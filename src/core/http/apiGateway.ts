@@ -37,6 +37,20 @@ export interface ApiGatewayOptions {
   integrationTimeoutMs?: number;
   /** A directory whose files are served before the routes as SAM's `--static-dir` (staticFiles.ts). */
   staticDir?: string;
+  /** Told each time API Gateway stops waiting for a function (hosts say so: the function runs on). */
+  onIntegrationTimeout?: (timeout: IntegrationTimeout) => void;
+}
+
+/** A request API Gateway answered with its integration timeout's 504 / 503. */
+export interface IntegrationTimeout {
+  method: string;
+  /** The raw path. */
+  path: string;
+  functionName: string;
+  /** The invocation's request id (its END / REPORT lines come later). */
+  requestId: string;
+  timeoutMs: number;
+  status: number;
 }
 
 /** API Gateway's answer to a request: a response of one kind, or a static file. */
@@ -192,7 +206,18 @@ export class ApiGateway {
     } catch (error) {
       return engineFailure(error, ctx.kind);
     }
-    if (result === TIMED_OUT) return frontEndErrors.integrationTimeout(ctx.kind);
+    if (result === TIMED_OUT) {
+      const response = frontEndErrors.integrationTimeout(ctx.kind);
+      this.options.onIntegrationTimeout?.({
+        method: info.method,
+        path: splitUrl(info.url).rawPath,
+        functionName: route.functionName,
+        requestId: info.requestId,
+        timeoutMs: limit,
+        status: response.status,
+      });
+      return response;
+    }
     return result.functionError ? frontEndErrors.badGateway(ctx.kind) : toHttpResponse(result.payload, ctx);
   }
 

@@ -6,7 +6,7 @@ import type { InvocationResult, InvokeOptions } from '../invoke/invoker';
 import { MAX_SYNC_PAYLOAD_BYTES } from '../invoke/invoker';
 import { newTraceId } from '../invoke/tracing';
 import { isPreflight, preflightResponse, withCorsHeaders } from './cors';
-import { ApiGateway, routeConflicts, type ApiEngine, type ApiKind, type RouteConflict } from './apiGateway';
+import { ApiGateway, routeConflicts, type ApiEngine, type ApiKind, type IntegrationTimeout, type RouteConflict } from './apiGateway';
 import { headerValue, v2Event, type HttpRequestInfo } from './events';
 import { apiGatewayId, stableId } from './ids';
 import { engineFailure, frontEndErrors, toHttpResponse, type FrontEndKind, type HttpResponse, type ResponseContext } from './responses';
@@ -56,6 +56,8 @@ export interface HttpFrontEndOptions {
   staticDir?: string;
   /** Replaces API Gateway's integration timeouts (29 s REST, 30 s HTTP API, TimeoutInMillis), in ms: tests. */
   integrationTimeoutMs?: number;
+  /** Told each time API Gateway's integration timeout answers a request (the function runs on). */
+  onIntegrationTimeout?: (timeout: IntegrationTimeout) => void;
   /** What AWS_IAM function URLs verify SigV4 signatures against; without them, signed requests are refused (403) too. */
   iamCredentials?: SigningCredentials;
 }
@@ -88,7 +90,8 @@ export class HttpFrontEnd {
     private readonly engine: FrontEndEngine,
     private readonly options: HttpFrontEndOptions = {},
   ) {
-    this.apis = new ApiGateway(engine satisfies ApiEngine, { integrationTimeoutMs: options.integrationTimeoutMs, staticDir: options.staticDir });
+    const { integrationTimeoutMs, staticDir, onIntegrationTimeout } = options;
+    this.apis = new ApiGateway(engine satisfies ApiEngine, { integrationTimeoutMs, staticDir, onIntegrationTimeout });
   }
 
   /** Whether the template declares a function URL or an `Api` / `HttpApi` route. */

@@ -255,8 +255,16 @@ describe('lambda-workbench start-api', function () {
     assert.equal(slow.status, 504);
     assert.equal(await slow.text(), '{"message": "Endpoint request timed out"}');
     const requestId = slow.headers.get('x-amzn-requestid')!;
-    // The function runs on to its end: its REPORT comes after the 504.
+    // The function runs on to its end: its REPORT comes after the 504, which is said.
     assert.equal(api.stderr().includes(`REPORT RequestId: ${requestId}`), false);
+    await waitFor(() => api.stderr().includes(`RequestId ${requestId} runs on`), 5000, 'the timeout warning');
+    assert.match(
+      api.stderr(),
+      new RegExp(
+        `^WARNING GET /slow: RestFn did not answer within API Gateway's integration timeout \\(300 ms\\): 504 sent; RequestId ${requestId} runs on to its own timeout$`,
+        'm',
+      ),
+    );
     await waitFor(() => api.stderr().includes(`REPORT RequestId: ${requestId}`), 10000, 'the slow invocation to end');
   });
 

@@ -10,6 +10,8 @@ import { openProject, samTemplate, writeProject } from '../helpers/project';
 
 const HANDLER = 'exports.handler = async (event, context) => ({ statusCode: 200, body: `${context.functionName} ${event.version ?? "rest"}` });';
 
+const SLOW = 'exports.handler = async () => { await new Promise((r) => setTimeout(r, 600)); return { statusCode: 200, body: "late" }; };';
+
 async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -23,7 +25,7 @@ describe('extension: the API routes beside the local Lambda API', function () {
   const opened: Array<{ dir: string; workbench: Workbench }> = [];
 
   async function engine(template: string): Promise<Workbench> {
-    const dir = writeProject({ 'template.yaml': template, 'src/app.js': HANDLER });
+    const dir = writeProject({ 'template.yaml': template, 'src/app.js': HANDLER, 'src/slow.js': SLOW });
     const workbench = await openProject(dir, { hotReload: false });
     opened.push({ dir, workbench });
     return workbench;
@@ -72,6 +74,24 @@ describe('extension: the API routes beside the local Lambda API', function () {
     const again = await startApiGateway(workbench, port);
     assert.equal(again?.port, port);
     await again?.close();
+  });
+
+  it("says when API Gateway's integration timeout answered a request", async () => {
+    const workbench = await engine(
+      samTemplate({ Slow: { handler: 'slow.handler', props: 'Events:\n  Get: {Type: Api, Properties: {Path: /slow, Method: GET, TimeoutInMillis: 100}}' } }),
+    );
+    const lines: string[] = [];
+    const served = await startApiGateway(workbench, 0, (line) => lines.push(line));
+    try {
+      const r = await fetch(`${served!.url}/slow`);
+      assert.equal(r.status, 504);
+      const requestId = r.headers.get('x-amzn-requestid');
+      assert.deepEqual(lines, [
+        `GET /slow: Slow did not answer within API Gateway's integration timeout (100 ms): 504 sent; RequestId ${requestId} runs on to its own timeout`,
+      ]);
+    } finally {
+      await served?.close();
+    }
   });
 
   it('a port in use is a clear error naming the setting; a template without API routes serves nothing', async () => {

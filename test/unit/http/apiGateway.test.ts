@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { HttpFrontEnd, type FrontEndEndpoint } from '../../../src/core/http/httpFrontEnd';
-import { INTEGRATION_TIMEOUT_MS } from '../../../src/core/http/apiGateway';
+import { INTEGRATION_TIMEOUT_MS, type IntegrationTimeout } from '../../../src/core/http/apiGateway';
 import { samTemplate } from '../helpers/project';
 import { waitFor } from '../helpers/wait';
 import { serveFrontEnds, type ServedFrontEnds } from './frontEnds';
@@ -344,6 +344,7 @@ describe('http: the API front end (apiGateway.ts)', function () {
     let served: ServedFrontEnds;
     let marks: string;
     const extra: HttpFrontEnd[] = [];
+    const timeouts: IntegrationTimeout[] = [];
 
     before(async () => {
       const template = samTemplate({
@@ -358,7 +359,14 @@ describe('http: the API front end (apiGateway.ts)', function () {
           ].join('\n'),
         },
       });
-      served = await serveFrontEnds({ 'template.yaml': template, 'src/app.js': HANDLER }, { apiPort: 0, integrationTimeoutMs: 400 });
+      served = await serveFrontEnds(
+        { 'template.yaml': template, 'src/app.js': HANDLER },
+        {
+          apiPort: 0,
+          integrationTimeoutMs: 400,
+          onIntegrationTimeout: (timeout) => timeouts.push(timeout),
+        },
+      );
       marks = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-marks-'));
       // A warm environment, so the timings below are the function's.
       assert.equal((await request(`${served.endpoint('api').url}/rest`)).status, 200);
@@ -399,6 +407,8 @@ describe('http: the API front end (apiGateway.ts)', function () {
       const requestId = String(r.headers['x-amzn-requestid']);
       assert.match(requestId, UUID);
       assert.equal(fs.existsSync(path.join(marks, requestId)), false);
+      // The host is told (start-api and serve print it).
+      assert.deepEqual(timeouts.at(-1), { method: 'GET', path: '/rest', functionName: 'Slow', requestId, timeoutMs: 400, status: 504 });
       // The invocation goes on: its request id (the one the client got) finishes.
       await waitFor(() => fs.existsSync(path.join(marks, requestId)), 5000);
     });
