@@ -58,9 +58,6 @@ export const frontEndErrors = {
     if (kind === 'http') return json(404, '{"message":"Not Found"}');
     return json(404, '{"Message":null}');
   },
-  forbidden(): HttpResponse {
-    return json(403, '{"Message":"Forbidden"}');
-  },
   tooLarge(kind: FrontEndKind): HttpResponse {
     return json(413, kind === 'url' ? '{"Message":"Request Entity Too Large"}' : '{"message":"Request Entity Too Large"}');
   },
