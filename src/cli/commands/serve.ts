@@ -3,6 +3,7 @@ import { type FrontEndEndpoint, HttpFrontEnd, LambdaApiServer, type SigningCrede
 import { SAM_CONFIG_SECTIONS } from '../../core/config';
 import { checkBindAddress } from '../bindAddress';
 import { streamEngineLog } from '../engineLog';
+import { untilStopped } from '../untilStopped';
 import { integrationTimeoutWarning, routeConflictWarning } from './startApi';
 import { collectJwks, JWKS_FLAGS, JWKS_HELP, parseJwksOption } from '../jwksOption';
 import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
@@ -122,14 +123,7 @@ export function registerServe(program: Command, withCommon: (c: Command) => Comm
         `Event source mapping: ${source} (${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB stream'}) → ${target}, batch size ${mapping.batchSize}${mapping.enabled ? '' : ' (disabled)'}\n`,
       );
     }
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      // The terminal went away: a VS Code task terminated, an SSH session closed.
-      process.once('SIGHUP', stop);
-    });
-    process.stderr.write('Shutting down: every environment gets SHUTDOWN…\n');
+    await untilStopped();
     discovery.remove();
     await frontEnd.close();
     await api.close();

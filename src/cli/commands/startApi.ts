@@ -5,6 +5,7 @@ import { HttpFrontEnd, type IntegrationTimeout, type RouteConflict } from '../..
 import { SAM_CONFIG_SECTIONS, type ApiRouteDefinition, type SamConfigValues } from '../../core/config';
 import { checkBindAddress } from '../bindAddress';
 import { streamEngineLog } from '../engineLog';
+import { untilStopped } from '../untilStopped';
 import { collectJwks, JWKS_FLAGS, JWKS_HELP, parseJwksOption } from '../jwksOption';
 import { openWorkbench, printTemplateWarnings, UsageError, type CommonOptions } from '../templateOption';
 
@@ -84,14 +85,7 @@ export function registerStartApi(program: Command, withCommon: (c: Command) => C
     if (servesStatic) process.stdout.write(`Mounting static files from ${staticPath} at /\n`);
     for (const conflict of endpoint!.conflicts ?? []) process.stderr.write(`WARNING ${routeConflictWarning(conflict)}\n`);
     process.stdout.write(`Local API listening on ${endpoint!.url}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = () => resolve();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      // The terminal went away: a VS Code task terminated, an SSH session closed.
-      process.once('SIGHUP', stop);
-    });
-    process.stderr.write('Shutting down: every environment gets SHUTDOWN…\n');
+    await untilStopped();
     await frontEnd.close();
     await workbench.close();
   });
