@@ -14,7 +14,7 @@ import type {
   TemplateModel,
   TokenAuthorizerDefinition,
 } from './types';
-import type { HttpFrontEndContext } from './functionUrls';
+import type { HttpFrontEndContext } from './frontEndContext';
 import { describe } from './intrinsics';
 import { PropertyReader } from './props';
 import { childOf, entryOf } from './tree';

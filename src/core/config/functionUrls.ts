@@ -1,34 +1,20 @@
 // HTTP front ends declared in a template: function URLs (SAM `FunctionUrlConfig`,
 // `AWS::Lambda::Url`) and the routes of SAM `Api` (REST, payload 1.0) and `HttpApi` (payload 2.0,
-// or 1.0) events, with the API settings the local front ends honour (CORS, binary media types,
-// stage name). Checked against Lambda's and API Gateway's rules; src/core/http serves them.
-import type { ApiRouteDefinition, ApiStage, CorsConfig, FunctionDefinition, FunctionUrlDefinition, SourcePosition, TemplateModel } from './types';
-import { describe, type Resolver } from './intrinsics';
-import { PropertyReader } from './props';
+// or 1.0) events, with the API settings the local front ends honour (CORS: corsConfig.ts, binary
+// media types, stages: apiStages.ts). Checked against Lambda's and API Gateway's rules; src/core/http serves them.
+import type { ApiRouteDefinition, CorsConfig, FunctionDefinition, FunctionUrlDefinition, SourcePosition, TemplateModel } from './types';
+import { describe } from './intrinsics';
+import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
-import { childOf, entryOf, type MapNode } from './tree';
 import { integer } from './validation';
 import { functionRefOf } from '../vocabulary/functionNames';
+import { readStages } from './apiStages';
+import { readCors, readRestCors } from './corsConfig';
+import { globalsReader, IMPLICIT_HTTP_API, IMPLICIT_REST_API, METHODS, type HttpFrontEndContext } from './frontEndContext';
 
-export interface HttpFrontEndContext {
-  entries: Map<string, ResourceEntry>;
-  /** A reader per created resource. */
-  readers: Map<string, PropertyReader>;
-  /** The template's functions by function name. */
-  functions: Map<string, FunctionDefinition>;
-  root: MapNode;
-  resolver: Resolver;
-  position(offset: number): SourcePosition;
-}
+export type { HttpFrontEndContext };
 
-/** Methods a route or a CORS configuration can name. */
-const METHODS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS']);
-const ALL_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'];
-const CORS_KEYS = ['AllowCredentials', 'AllowHeaders', 'AllowMethods', 'AllowOrigins', 'ExposeHeaders', 'MaxAge'];
 const URL_KEYS = ['AuthType', 'Cors', 'InvokeMode'];
-/** The APIs SAM generates for `Api` / `HttpApi` events without RestApiId / ApiId. */
-const IMPLICIT_REST_API = 'ServerlessRestApi';
-const IMPLICIT_HTTP_API = 'ServerlessHttpApi';
 
 interface Located<T> {
   def: T;
@@ -198,101 +184,6 @@ function checkDuplicateUrls(urls: Array<Located<FunctionUrlDefinition>>): void {
 // ---------------------------------------------------------------------------------------------
 // CORS
 
-function readCors(r: PropertyReader, at: string[], kind: 'url' | 'http'): CorsConfig | undefined {
-  const v = r.get(...at);
-  if (v === undefined || v === null || v === false) return undefined;
-  if (v === true && kind === 'http') {
-    // SAM: `CorsConfiguration: true` allows every origin, header and method.
-    return { allowOrigins: ['*'], allowMethods: ['*'], allowHeaders: ['*'], exposeHeaders: [], allowCredentials: false };
-  }
-  const name = at.join('.');
-  if (typeof v !== 'object' || Array.isArray(v)) {
-    r.error('invalid-type', at, `${name} must be a mapping of ${CORS_KEYS.join(', ')}${kind === 'http' ? ' (or true)' : ''}, got ${describe(v)}`);
-    return undefined;
-  }
-  for (const key of Object.keys(v)) {
-    if (!CORS_KEYS.includes(key)) r.error('unknown-property', [...at, key], `${key} is not a CORS property (allowed: ${CORS_KEYS.join(', ')})`);
-  }
-  const list = (key: string, max: number | undefined, check: (s: string) => string | undefined): string[] => {
-    const value = r.get(...at, key);
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value) || value.some((s) => typeof s !== 'string')) {
-      r.error('invalid-type', [...at, key], `${key} must be a list of strings, got ${describe(value)}`);
-      return [];
-    }
-    if (max !== undefined && value.length > max) r.error('invalid-value', [...at, key], `${key} has ${value.length} entries; at most ${max} are allowed`);
-    const out: string[] = [];
-    for (const s of value as string[]) {
-      const problem = check(s);
-      if (problem) r.error('invalid-value', [...at, key], `${key}: ${problem}`);
-      else out.push(s);
-    }
-    return out;
-  };
-  const url = kind === 'url';
-  const cors: CorsConfig = {
-    allowOrigins: list('AllowOrigins', url ? 100 : undefined, (s) =>
-      s.length < 1 || s.length > 253 ? `origin '${s}' must be 1 to 253 characters` : undefined,
-    ),
-    allowMethods: list('AllowMethods', url ? 6 : undefined, (s) =>
-      s === '*' || METHODS.has(s.toUpperCase()) ? undefined : `'${s}' is not an HTTP method (${[...METHODS].join(', ')} or *)`,
-    ).map((m) => m.toUpperCase()),
-    allowHeaders: list('AllowHeaders', url ? 100 : undefined, (s) => (s.length > 1024 ? 'a header name is at most 1024 characters' : undefined)),
-    exposeHeaders: list('ExposeHeaders', url ? 100 : undefined, (s) => (s.length > 1024 ? 'a header name is at most 1024 characters' : undefined)),
-    allowCredentials: false,
-  };
-  const credentials = r.get(...at, 'AllowCredentials');
-  if (credentials === true || credentials === 'true') cors.allowCredentials = true;
-  else if (credentials !== undefined && credentials !== null && credentials !== false && credentials !== 'false') {
-    r.error('invalid-type', [...at, 'AllowCredentials'], `AllowCredentials must be true or false, got ${describe(credentials)}`);
-  }
-  const maxAge = integer(r, [...at, 'MaxAge'], { min: 0, max: 86400, unit: 'seconds' });
-  if (maxAge !== undefined) cors.maxAge = maxAge;
-  if (kind === 'http' && cors.allowCredentials && cors.allowOrigins.includes('*')) {
-    r.error('invalid-value', [...at, 'AllowCredentials'], "API Gateway rejects AllowCredentials: true together with AllowOrigins '*'; list the origins");
-  }
-  return cors;
-}
-
-/** A REST API's SAM `Cors`: an origin string, or { AllowOrigin, AllowMethods, AllowHeaders, MaxAge, AllowCredentials } with quoted values ("'*'"). */
-function readRestCors(r: PropertyReader): CorsConfig | undefined {
-  const v = r.get('Cors');
-  if (v === undefined || v === null) return undefined;
-  const unquote = (s: string) => s.trim().replace(/^'(.*)'$/s, '$1');
-  const split = (s: unknown) =>
-    typeof s === 'string'
-      ? unquote(s)
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : [];
-  if (typeof v === 'string') {
-    return { allowOrigins: [unquote(v)], allowMethods: ALL_METHODS, allowHeaders: [], exposeHeaders: [], allowCredentials: false };
-  }
-  if (typeof v !== 'object' || Array.isArray(v)) {
-    r.error('invalid-type', ['Cors'], `Cors must be an origin ("'*'") or a mapping with AllowOrigin, got ${describe(v)}`);
-    return undefined;
-  }
-  const o = v as Record<string, unknown>;
-  if (typeof o.AllowOrigin !== 'string') {
-    r.error('missing-property', ['Cors', 'AllowOrigin'], 'Cors needs AllowOrigin (a quoted origin, e.g. "\'https://example.com\'")');
-    return undefined;
-  }
-  const cors: CorsConfig = {
-    allowOrigins: [unquote(o.AllowOrigin)],
-    allowMethods: o.AllowMethods === undefined ? ALL_METHODS : split(o.AllowMethods).map((m) => m.toUpperCase()),
-    allowHeaders: split(o.AllowHeaders),
-    exposeHeaders: [],
-    allowCredentials: o.AllowCredentials === true || o.AllowCredentials === 'true',
-  };
-  if (o.MaxAge !== undefined) {
-    const n = Number(typeof o.MaxAge === 'string' ? unquote(o.MaxAge) : o.MaxAge);
-    if (Number.isInteger(n) && n >= 0) cors.maxAge = n;
-    else r.error('invalid-value', ['Cors', 'MaxAge'], `Cors.MaxAge must be a number of seconds, got ${describe(o.MaxAge)}`);
-  }
-  return cors;
-}
-
 // ---------------------------------------------------------------------------------------------
 // API routes
 
@@ -460,76 +351,3 @@ function readApiSettings(ctx: HttpFrontEndContext): Pick<NonNullable<TemplateMod
 
 // ---------------------------------------------------------------------------------------------
 // Stages: the stage each API is served as (`requestContext.stage`, `stageVariables`)
-
-/**
- * The stage of each API that has routes. SAM APIs: `StageName` (REST: `Prod` for the implicit API;
- * HTTP API: `$default`) and `Variables` / `StageVariables`, merged over those of Globals as SAM
- * merges maps. CloudFormation APIs: the `AWS::ApiGateway::Stage` / `AWS::ApiGatewayV2::Stage` that
- * points at them (the first, when there are several).
- */
-function readStages(ctx: HttpFrontEndContext, apiIds: Set<string>, restStageName: string): Record<string, ApiStage> {
-  const stages: Record<string, ApiStage> = {};
-  const stageResources = new Map<string, PropertyReader>();
-  for (const [id, r] of ctx.readers) {
-    const type = ctx.entries.get(id)?.type;
-    if (type !== 'AWS::ApiGateway::Stage' && type !== 'AWS::ApiGatewayV2::Stage') continue;
-    const target = r.get(type === 'AWS::ApiGateway::Stage' ? 'RestApiId' : 'ApiId');
-    if (typeof target === 'string' && !stageResources.has(target)) stageResources.set(target, r);
-  }
-  const globals = { rest: globalsReader(ctx, 'Api'), http: globalsReader(ctx, 'HttpApi') };
-  for (const id of apiIds) {
-    const entry = ctx.entries.get(id);
-    const http = id === IMPLICIT_HTTP_API || entry?.type === 'AWS::Serverless::HttpApi' || entry?.type === 'AWS::ApiGatewayV2::Api';
-    const variablesKey = http ? 'StageVariables' : 'Variables';
-    const stage: ApiStage = { stageName: http ? '$default' : id === IMPLICIT_REST_API ? 'Prod' : restStageName };
-    const sam = id === IMPLICIT_REST_API || id === IMPLICIT_HTTP_API || entry?.type.startsWith('AWS::Serverless::');
-    const own = entry && !entry.implicit ? ctx.readers.get(id) : undefined;
-    if (sam) {
-      const global = http ? globals.http : globals.rest;
-      const name = own?.get('StageName');
-      if (typeof name === 'string' && name !== '') stage.stageName = name;
-      const variables = { ...(global ? stageVariables(global, variablesKey) : {}), ...(own ? stageVariables(own, variablesKey) : {}) };
-      if (Object.keys(variables).length > 0) stage.variables = variables;
-    } else {
-      const resource = stageResources.get(id);
-      const name = resource?.get('StageName');
-      if (typeof name === 'string' && name !== '') stage.stageName = name;
-      // AWS::ApiGateway::Stage names them Variables, AWS::ApiGatewayV2::Stage StageVariables.
-      const variables = resource ? stageVariables(resource, http ? 'StageVariables' : 'Variables') : {};
-      if (Object.keys(variables).length > 0) stage.variables = variables;
-    }
-    stages[id] = stage;
-  }
-  return stages;
-}
-
-/** A stage's variables: names of letters, digits and underscores, scalar values (as text). */
-function stageVariables(r: PropertyReader, key: string): Record<string, string> {
-  const value = r.get(key);
-  if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    r.error('invalid-type', [key], `${key} must be a mapping of stage variable names to values, got ${describe(value)}`);
-    return {};
-  }
-  const out: Record<string, string> = {};
-  for (const [name, v] of Object.entries(value)) {
-    if (!/^[A-Za-z0-9_]+$/.test(name)) {
-      r.error('invalid-value', [key, name], `Stage variable name '${name}' may only contain letters, digits and underscores`);
-    } else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
-      out[name] = String(v);
-    } else {
-      r.error('invalid-type', [key, name], `Stage variable ${name} must be a string, got ${describe(v)}`);
-    }
-  }
-  return out;
-}
-
-/** A reader for `Globals.<section>` (resolved like a resource's properties). */
-function globalsReader(ctx: HttpFrontEndContext, section: string): PropertyReader | undefined {
-  const globals = childOf(ctx.root, 'Globals');
-  const entry = entryOf(globals, section);
-  if (!entry || entry.value.kind !== 'map') return undefined;
-  const values = ctx.resolver.value(entry.value);
-  const record = typeof values === 'object' && values !== null && !Array.isArray(values) ? (values as Record<string, unknown>) : {};
-  return new PropertyReader(record, entry.value, `Globals.${section}`, { start: entry.keyStart, end: entry.keyEnd }, ctx.resolver.sink);
-}
