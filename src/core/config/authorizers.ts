@@ -14,7 +14,7 @@ import type {
   TemplateModel,
   TokenAuthorizerDefinition,
 } from './types';
-import type { HttpFrontEndContext } from './frontEndContext';
+import { IMPLICIT_HTTP_API, IMPLICIT_REST_API, type HttpFrontEndContext } from './frontEndContext';
 import { describe } from './intrinsics';
 import { PropertyReader } from './props';
 import { childOf, entryOf } from './tree';
@@ -22,7 +22,7 @@ import { integer } from './validation';
 import { functionRefOf } from '../vocabulary/functionNames';
 
 /** The APIs SAM generates for `Api` / `HttpApi` events without RestApiId / ApiId. */
-const IMPLICIT_API = { rest: 'ServerlessRestApi', http: 'ServerlessHttpApi' } as const;
+const IMPLICIT_API = { rest: IMPLICIT_REST_API, http: IMPLICIT_HTTP_API } as const;
 const SAM_API_TYPE = { rest: 'AWS::Serverless::Api', http: 'AWS::Serverless::HttpApi' } as const;
 /** API Gateway's default `authorizerResultTtlInSeconds`, and its maximum. */
 const DEFAULT_TTL_SECONDS = 300;
