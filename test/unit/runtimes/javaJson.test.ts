@@ -188,8 +188,45 @@ public class Driver {
     public String getExtra() { return extra; }
   }
 
+  /** Nesting at and past the limits; also run alone on a small thread stack. */
+  static void depthCases() {
+    run("depth.1000", () -> {
+      Object v = Json.parse("[".repeat(1000) + "]".repeat(1000));
+      int d = 0;
+      while (v instanceof List && !((List<?>) v).isEmpty()) { v = ((List<?>) v).get(0); d++; }
+      return d + 1;
+    });
+    run("depth.1001", () -> Json.parse("[".repeat(1001) + "]".repeat(1001)));
+    run("depth.hostileArrays", () -> Json.parse("[".repeat(200000)));
+    run("depth.hostileObjects", () -> Json.parse("{\"a\":".repeat(100000)));
+
+    run("bind.deepNodes", () -> {
+      Node n = (Node) bindJson("{\"next\":".repeat(999) + "{}" + "}".repeat(999), Node.class);
+      int length = 1;
+      while (n.next != null) { n = n.next; length++; }
+      return length;
+    });
+    run("write.deepChain", () -> {
+      Node head = new Node();
+      Node n = head;
+      for (int i = 0; i < 100000; i++) { n.next = new Node(); n = n.next; }
+      return Json.write(head);
+    });
+    run("write.deepLists", () -> {
+      Object v = new ArrayList<>();
+      for (int i = 0; i < 999; i++) v = new ArrayList<>(Collections.singletonList(v));
+      return Json.write(v).length();
+    });
+
+  }
+
   public static void main(String[] args) throws Exception {
     out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, "UTF-8");
+    if (args.length > 0 && args[0].equals("--depth")) {
+      depthCases();
+      return;
+    }
+    depthCases();
 
     // ---- parse: every value form, with its Java type
     run("parse.object", () -> tag(Json.parse(" {\"a\":1, \"b\":[true,false,null], \"c\":\"x\", \"d\":{}, \"e\":[]} ")));
@@ -219,16 +256,6 @@ public class Driver {
     run("parseError.null", () -> Json.parse(null));
 
     // ---- nesting: 1000 levels parse, deeper is refused cleanly, never a StackOverflowError
-    run("depth.1000", () -> {
-      Object v = Json.parse("[".repeat(1000) + "]".repeat(1000));
-      int d = 0;
-      while (v instanceof List && !((List<?>) v).isEmpty()) { v = ((List<?>) v).get(0); d++; }
-      return d + 1;
-    });
-    run("depth.1001", () -> Json.parse("[".repeat(1001) + "]".repeat(1001)));
-    run("depth.hostileArrays", () -> Json.parse("[".repeat(200000)));
-    run("depth.hostileObjects", () -> Json.parse("{\"a\":".repeat(100000)));
-
     // ---- bind: scalars (Jackson coerces numeric and boolean strings, truncates floats to ints)
     run("bind.string", () -> typed(bindJson("\"x\"", String.class)));
     run("bind.stringFromNumber", () -> typed(bindJson("12", String.class)) + " " + typed(bindJson("1.5", String.class)));
@@ -402,18 +429,6 @@ public class Driver {
       i.setSku("s");
       return Json.write(Arrays.asList(i, i));
     });
-    run("write.deepChain", () -> {
-      Node head = new Node();
-      Node n = head;
-      for (int i = 0; i < 100000; i++) { n.next = new Node(); n = n.next; }
-      return Json.write(head);
-    });
-    run("write.deepLists", () -> {
-      Object v = new ArrayList<>();
-      for (int i = 0; i < 999; i++) v = new ArrayList<>(Collections.singletonList(v));
-      return Json.write(v).length();
-    });
-
     // ---- round trips: parse(write(x)) and write(bind(parse(json)))
     run("roundTrip.tree", () -> {
       String json = "{\"a\":[1,-2,1.5,\"s\\n\\u0001\",true,null,{}],\"b\":{\"c\":[[]]},\"big\":123456789012345678901234567890,\"e\":\"\ud83d\ude00\"}";
@@ -736,6 +751,8 @@ interface DriverRun {
   results: Map<string, string>;
   stderr: string;
   status: number | null;
+  /** The nesting cases again on a 160 KiB thread stack. */
+  smallStack: DriverRun | undefined;
 }
 
 /** Compiles Json.java (--release 11), the drivers and the record cases (--release 17), runs them once. */
@@ -773,7 +790,15 @@ function compileAndRun(): DriverRun {
     encoding: 'utf8',
     timeout: 60_000,
   });
+  const small = spawnSync(JAVA!, ['-Xss160k', '-cp', classes, 'lambdaworkbench.runtime.Driver', '--depth'], { encoding: 'utf8', timeout: 60_000 });
   fs.rmSync(dir, { recursive: true, force: true });
+  return {
+    ...resultsOf(run),
+    smallStack: { ...resultsOf(small), smallStack: undefined },
+  };
+}
+
+function resultsOf(run: { stdout: string; stderr: string; status: number | null }): Omit<DriverRun, 'smallStack'> {
   const results = new Map<string, string>();
   for (const line of run.stdout.split('\n')) {
     const tab = line.indexOf('\t');
@@ -919,6 +944,7 @@ const EXPECTED: Record<string, string> = {
   'write.sharedNotACycle': '[{"sku":"s","price":0.0,"qty":0},{"sku":"s","price":0.0,"qty":0}]',
   'write.deepChain': '!cannot write a value nested deeper than 1000 levels',
   'write.deepLists': '2000',
+  'bind.deepNodes': '1000',
   'roundTrip.tree': 'true {"a":[1,-2,1.5,"s\\n\\u0001",true,null,{}],"b":{"c":[[]]},"big":123456789012345678901234567890,"e":"😀"}',
   'roundTrip.pojo': 'true',
   'record.bind': 'Point[x=1, y=2]',
@@ -969,6 +995,22 @@ describe('Java runtime JSON binder (Json.java, real javac/java)', function () {
   for (const [name, expected] of Object.entries(EXPECTED)) {
     it(name, () => assert.equal(run.results.get(name), expected));
   }
+
+  // A thread stack far smaller than the JVM's default: parsing is iterative and keeps its limit; bind and
+  // write turn the stack running out into a JsonException instead of a StackOverflowError.
+  it('refuses deep nesting cleanly on a 160 KiB thread stack', () => {
+    const small = run.smallStack!;
+    assert.equal(small.status, 0, small.stderr);
+    assert.deepEqual(Object.fromEntries(small.results), {
+      'depth.1000': '1000',
+      'depth.1001': EXPECTED['depth.1001'],
+      'depth.hostileArrays': EXPECTED['depth.hostileArrays'],
+      'depth.hostileObjects': EXPECTED['depth.hostileObjects'],
+      'bind.deepNodes': "!$: nesting too deep to bind on this thread's stack",
+      'write.deepChain': "!cannot write a value nested too deep for this thread's stack",
+      'write.deepLists': "!cannot write a value nested too deep for this thread's stack",
+    });
+  });
 
   for (const [name, expected] of Object.entries(EVENT_EXPECTED)) {
     it(name, function () {
