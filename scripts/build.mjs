@@ -3,6 +3,7 @@
 // (they are spawned as files, never bundled into the host). Source maps are written next to each
 // bundle as a build artefact; the packages leave them out (scripts/package.mjs, package.json "files").
 import * as esbuild from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -60,6 +61,27 @@ for (const entry of readdirSync(runtimesSrc, { withFileTypes: true })) {
   if (entry.isDirectory()) {
     cpSync(join(runtimesSrc, entry.name), join(staging, 'runtimes', entry.name), { recursive: true, filter: (f) => !f.includes('__pycache__') });
   }
+}
+
+// The Java runtime's classes as runtime.jar (release 11), when this machine has a JDK; without one
+// the engine compiles them on first use with the user's javac.
+const javaSources = join(runtimesSrc, 'java', 'src', 'lambdaworkbench', 'runtime');
+const javac = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'javac') : 'javac';
+const jarTool = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'jar') : 'jar';
+try {
+  execFileSync(javac, ['-version'], { stdio: 'ignore' });
+  const classes = mkdtempSync(join(staging, 'java-classes-'));
+  const sources = readdirSync(javaSources)
+    .filter((f) => f.endsWith('.java'))
+    .map((f) => join(javaSources, f));
+  execFileSync(javac, ['--release', '11', '-nowarn', '-d', classes, ...sources], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(jarTool, ['--create', '--file', join(staging, 'runtimes', 'java', 'runtime.jar'), '-C', classes, '.'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  rmSync(classes, { recursive: true, force: true });
+} catch (e) {
+  if (e.code !== 'ENOENT') throw e;
+  console.log('build: no javac; the Java runtime will be compiled on first use');
 }
 
 publish(staging, join(root, 'dist'));

@@ -45,6 +45,11 @@ export class Settings {
     return this.text('rubyPath');
   }
 
+  /** `java` to run Java functions with; undefined: JAVA_HOME's, else the one on PATH. */
+  get javaPath(): string | undefined {
+    return this.text('javaPath');
+  }
+
   get keepAliveSeconds(): number {
     return this.value<number>('keepAliveSeconds');
   }

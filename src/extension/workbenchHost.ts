@@ -238,6 +238,7 @@ export class WorkbenchHost implements vscode.Disposable {
       nodePath: c.nodePath,
       pythonPath: c.pythonPath,
       rubyPath: c.rubyPath,
+      javaPath: c.javaPath,
       keepAliveSeconds: c.keepAliveSeconds,
       initTimeoutSeconds: c.initTimeoutSeconds,
       accountConcurrency: c.accountConcurrency,

@@ -1,6 +1,6 @@
 // Lambda runtime identifiers the reader knows about, and whether Lambda Workbench can
-// run each one natively (it runs Node.js, Python, Ruby and custom `provided` runtimes; the
-// JVM and .NET runtimes are recognised but not run locally).
+// run each one natively (it runs Node.js, Python, Ruby, Java 11 and later and custom `provided`
+// runtimes; java8 and .NET runtimes are recognised but not run locally).
 
 export type RuntimeFamily = 'nodejs' | 'python' | 'provided' | 'java' | 'dotnet' | 'ruby' | 'go';
 
@@ -12,9 +12,13 @@ export interface RuntimeInfo {
   deprecated: boolean;
 }
 
-const rt = (family: RuntimeFamily, deprecated = false): RuntimeInfo => ({
+const rt = (
+  family: RuntimeFamily,
+  deprecated = false,
+  local = family === 'nodejs' || family === 'python' || family === 'ruby' || family === 'provided',
+): RuntimeInfo => ({
   family,
-  local: family === 'nodejs' || family === 'python' || family === 'ruby' || family === 'provided',
+  local,
   deprecated,
 });
 
@@ -38,9 +42,10 @@ export const KNOWN_RUNTIMES: Readonly<Record<string, RuntimeInfo>> = {
   'provided.al2023': rt('provided'),
   'provided.al2': rt('provided'),
   provided: rt('provided'),
-  java21: rt('java'),
-  java17: rt('java'),
-  java11: rt('java'),
+  // Our Java runtime is compiled for Java 11 and later; java8 functions are not run locally.
+  java21: rt('java', false, true),
+  java17: rt('java', false, true),
+  java11: rt('java', false, true),
   'java8.al2': rt('java'),
   java8: rt('java', true),
   dotnet8: rt('dotnet'),

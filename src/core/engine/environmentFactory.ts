@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { applyEnvironmentOverrides } from '../config/samOverrides';
 import type { FunctionDefinition } from '../config/types';
 import { CredentialCache, userCredentialChain } from '../environment/credentials';
@@ -7,6 +8,7 @@ import { OptDirectories } from '../layers/optDir';
 import { NodeRuntime, resolveLocalNode } from '../runtimes/nodeRuntime';
 import { ProvidedRuntime } from '../runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from '../runtimes/pythonRuntime';
+import { JavaRuntime, resolveLocalJava } from '../runtimes/javaRuntime';
 import { RubyRuntime, resolveLocalRuby } from '../runtimes/rubyRuntime';
 import type { RuntimeAdapter } from '../runtimes/types';
 import type { InitializationType } from '../telemetry/events';
@@ -37,6 +39,8 @@ export class EnvironmentFactory {
       ['nodejs', new NodeRuntime(settings.nodePath, warn, settings.nodeHeapLimit ?? true)],
       ['python', new PythonRuntime(settings.pythonPath, warn)],
       ['ruby', new RubyRuntime(settings.rubyPath, warn)],
+      // Its classes are compiled into the state directory when the build shipped no runtime.jar.
+      ['java', new JavaRuntime(settings.javaPath, warn, path.join(stateDir, 'runtimes', 'java'))],
       ['provided', new ProvidedRuntime()],
     ]);
     this.optDirs = new OptDirectories(stateLayout(stateDir).opt);
@@ -78,6 +82,9 @@ export class EnvironmentFactory {
     }
     for (const runtime of new Set(functions.map((f) => f.runtime).filter((r) => r.startsWith('ruby')))) {
       resolveLocalRuby(runtime, this.settings.rubyPath).catch(() => undefined);
+    }
+    if (functions.some((f) => f.runtime.startsWith('java'))) {
+      resolveLocalJava(this.settings.javaPath).catch(() => undefined);
     }
     this.credentials.get().catch(() => undefined);
   }

@@ -20,6 +20,8 @@ export interface WorkbenchSettings {
   pythonPath?: string;
   /** Ruby for ruby3.* functions (default: `rubyX.Y`, else `ruby`, on PATH). */
   rubyPath?: string;
+  /** `java` for java11 / java17 / java21 functions (default: JAVA_HOME/bin/java, else `java` on PATH). */
+  javaPath?: string;
   /** Idle environments are shut down after this long (default 10 minutes). */
   keepAliveSeconds: number;
   /** Lambda's on-demand INIT limit (default 10 s). */

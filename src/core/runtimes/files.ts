@@ -8,6 +8,8 @@ const BOOTSTRAPS = {
   node: path.join('node', 'bootstrap.cjs'),
   python: path.join('python', 'bootstrap.py'),
   ruby: path.join('ruby', 'bootstrap.rb'),
+  // The Java runtime's entry point among its sources; its directory holds runtime.jar once built.
+  java: path.join('java', 'src', 'lambdaworkbench', 'runtime', 'Main.java'),
 } as const;
 
 let overrideDir: string | undefined;

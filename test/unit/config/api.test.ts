@@ -104,7 +104,8 @@ describe('config: public API', () => {
       assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, false]);
     }
     for (const r of ['nodejs16.x', 'python3.8', 'ruby3.2']) assert.deepEqual([r, KNOWN_RUNTIMES[r]?.local, KNOWN_RUNTIMES[r]?.deprecated], [r, true, true]);
-    for (const r of ['java21', 'java17', 'dotnet8']) assert.equal(KNOWN_RUNTIMES[r]?.local, false, r);
+    for (const r of ['java21', 'java17', 'java11']) assert.equal(KNOWN_RUNTIMES[r]?.local, true, r);
+    for (const r of ['java8.al2', 'dotnet8']) assert.equal(KNOWN_RUNTIMES[r]?.local, false, r);
   });
 
   it('loads a 500-resource template without diagnostics', async () => {

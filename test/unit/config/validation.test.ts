@@ -49,7 +49,7 @@ describe('config: validation diagnostics', () => {
         '    Properties: { CodeUri: src, Handler: app.handler, Runtime: nodejs16.x }',
         '  Jvm:',
         '    Type: AWS::Serverless::Function',
-        '    Properties: { CodeUri: src, Handler: app::handle, Runtime: java21 }',
+        '    Properties: { CodeUri: src, Handler: App::App.Function::Handle, Runtime: dotnet8 }',
       ),
     );
     const deprecated = single(m, 'deprecated-runtime');

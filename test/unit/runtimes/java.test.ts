@@ -1,0 +1,285 @@
+import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { compileJavaRuntime, jvmMemoryOptions } from '../../../src/core/runtimes/javaRuntime';
+import { findOnPath } from '../../../src/core/util/executables';
+import type { Workbench } from '../../../src/core/workbench';
+import { recordFunctionOutput, settle } from '../helpers/invocation';
+import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+
+// The Java runtime (our lambdaworkbench.runtime client) with Debian's JDK: handlers compiled with
+// javac against test-only copies of aws-lambda-java-core's interfaces (test/fixtures/java/core),
+// packaged as classes + lib/*.jar and as jars only in lib/; every handler form, POJO binding, the
+// Context and its LambdaLogger, AWS's error shapes, init errors, timeouts, warm reuse and memory.
+
+const JAVAC = findOnPath('javac');
+const JAR = findOnPath('jar');
+const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'java');
+
+function javaFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.java'))
+    .map((f) => path.join(dir, f));
+}
+
+/** Compiles the fixtures: the core interfaces into core.jar, the handlers against it. */
+function compileFixtures(root: string): { core: string; classes: string; handlersJar: string } {
+  const coreClasses = path.join(root, 'core-classes');
+  const classes = path.join(root, 'classes');
+  execFileSync(JAVAC!, ['--release', '11', '-d', coreClasses, ...javaFiles(path.join(FIXTURES, 'core'))]);
+  const core = path.join(root, 'aws-lambda-java-core.jar');
+  execFileSync(JAR!, ['--create', '--file', core, '-C', coreClasses, '.']);
+  execFileSync(JAVAC!, ['--release', '11', '-cp', core, '-d', classes, ...javaFiles(path.join(FIXTURES, 'handlers'))]);
+  const handlersJar = path.join(root, 'handlers.jar');
+  execFileSync(JAR!, ['--create', '--file', handlersJar, '-C', classes, '.']);
+  return { core, classes, handlersJar };
+}
+
+const java = (handler: string, props?: string, codeUri = 'fn') => ({ handler, runtime: 'java17', codeUri, ...(props ? { props } : {}) });
+
+describe('Java runtime', function () {
+  this.timeout(60000);
+  let workbench: Workbench;
+  let output: string[];
+
+  before(async function () {
+    if (!JAVAC || !JAR) this.skip();
+    const dir = writeProject({
+      'template.yaml': samTemplate({
+        Echo: java('example.Echo'),
+        EchoFromJar: java('example.Echo', undefined, 'jarred'),
+        Orders: java('example.Orders::create'),
+        Upper: java('example.Plain::upper'),
+        NoArgs: java('example.Plain::noArgs'),
+        Nothing: java('example.Plain::nothing'),
+        PlainStreams: java('example.Plain::streams'),
+        Streams: java('example.Streams', 'FunctionName: my-streams'),
+        Context: java('example.Ctx::handle', 'MemorySize: 512\nTimeout: 7\nFunctionName: my-java-context'),
+        Boom: java('example.Boom::handle'),
+        BadStatic: java('example.BadStatic::handle'),
+        Missing: java('example.Nowhere'),
+        NoMethod: java('example.Plain::nosuch'),
+        NotAHandler: java('example.Order'),
+        Slow: java('example.Slow::handle', 'Timeout: 1'),
+        Hog: java('example.Hog::handle', 'MemorySize: 512\nTimeout: 20'),
+      }),
+    });
+    const built = compileFixtures(fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-')));
+    // classes + lib/*.jar, as SAM's Maven / Gradle builds lay a function out
+    fs.cpSync(built.classes, path.join(dir, 'fn'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'fn', 'lib'));
+    fs.copyFileSync(built.core, path.join(dir, 'fn', 'lib', 'aws-lambda-java-core.jar'));
+    // jars only, in lib/ (a Gradle buildZip's layout)
+    fs.mkdirSync(path.join(dir, 'jarred', 'lib'), { recursive: true });
+    fs.copyFileSync(built.core, path.join(dir, 'jarred', 'lib', 'aws-lambda-java-core.jar'));
+    fs.copyFileSync(built.handlersJar, path.join(dir, 'jarred', 'lib', 'handlers.jar'));
+    workbench = await openProject(dir);
+    output = recordFunctionOutput(workbench);
+  });
+  after(() => workbench?.close());
+
+  async function expectError(name: string, payload = '{"id":"o-1"}') {
+    const result = await workbench.invoke(name, payload, { collectLogs: true });
+    assert.equal(result.functionError, 'Unhandled', `${name} should fail: ${result.payload}`);
+    return { result, body: json(result.payload) };
+  }
+
+  it('runs a RequestHandler<Map, Map> cold, then warm in the same JVM with static state kept', async () => {
+    const first = await workbench.invoke('Echo', '{"a":1,"nested":{"b":[1,2.5,"x",null,true]}}');
+    const second = await workbench.invoke('Echo', '{"a":2}');
+    assert.deepEqual([first.coldStart, second.coldStart], [true, false]);
+    assert.equal(second.environmentId, first.environmentId);
+    const [a, b] = [first, second].map((r) => json(r.payload));
+    assert.deepEqual([a.count, b.count], [1, 2]);
+    assert.equal(a.pid, b.pid);
+    assert.equal(a.startedBy, a.pid);
+    assert.deepEqual(a.event, { a: 1, nested: { b: [1, 2.5, 'x', null, true] } });
+    assert.match(a.eventClass, /Map$/);
+    assert.equal(first.contentType, 'application/json');
+  });
+
+  it('loads handlers from jars in lib/ (no classes at the root)', async () => {
+    const result = await workbench.invoke('EchoFromJar', '{"from":"jar"}');
+    assert.equal(result.functionError, undefined, String(result.payload));
+    assert.deepEqual(json(result.payload).event, { from: 'jar' });
+  });
+
+  it('binds a POJO (bean setters, nested public-field POJOs in a List) and writes one back through its getters', async () => {
+    const result = await workbench.invoke('Orders', '{"id":"o-7","quantity":3,"lines":[{"sku":"a","price":1.5},{"sku":"b","price":2}]}');
+    assert.equal(result.functionError, undefined, String(result.payload));
+    const receipt = json(result.payload);
+    assert.equal(receipt.orderId, 'o-7');
+    assert.equal(receipt.total, 10.5);
+    assert.match(receipt.requestId, /^[0-9a-f-]{36}$/);
+  });
+
+  it('plain methods: (String) gets a JSON string’s value and answers a JSON string; () ; void answers null; (InputStream, OutputStream)', async () => {
+    const upper = await workbench.invoke('Upper', '"hello"');
+    assert.equal(String(upper.payload), '"HELLO"');
+    const number = await workbench.invoke('Upper', '12');
+    assert.equal(String(number.payload), '"12"', 'a number reaches a String input as its text (as Jackson coerces it)');
+    const object = await workbench.invoke('Upper', '{"a":1}');
+    assert.equal(object.functionError, 'Unhandled');
+    assert.equal(json(object.payload).errorType, 'java.lang.RuntimeException');
+    assert.equal(json(object.payload).errorMessage, 'An error occurred during JSON parsing');
+    assert.equal(String((await workbench.invoke('NoArgs', '{}')).payload), '42');
+    assert.equal(String((await workbench.invoke('Nothing', '{}')).payload), 'null');
+    assert.equal(String((await workbench.invoke('PlainStreams', '{"x":1}')).payload), 'raw:{"x":1}');
+  });
+
+  it('a RequestStreamHandler gets the payload’s bytes and answers what it writes', async () => {
+    const result = await workbench.invoke('Streams', '"abc"', { collectLogs: true });
+    assert.equal(String(result.payload), '"cba"');
+    assert.ok((await result.logs).includes('streamed 5 bytes for my-streams'), String(await result.logs));
+  });
+
+  it('gives the handler a Context (a proxy of the function’s own interface) with Lambda’s values; its LambdaLogger writes one record per call', async () => {
+    const result = await workbench.invoke('Context', '{}', {
+      collectLogs: true,
+      traceId: 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+    });
+    assert.equal(result.functionError, undefined, String(result.payload));
+    const c = json(result.payload);
+    assert.match(c.requestId, /^[0-9a-f-]{36}$/);
+    assert.equal(c.functionName, 'my-java-context');
+    assert.equal(c.functionVersion, '$LATEST');
+    assert.match(c.arn, /^arn:aws:lambda:[a-z0-9-]+:\d{12}:function:my-java-context$/);
+    assert.equal(c.memory, 512);
+    assert.equal(c.logGroup, '/aws/lambda/my-java-context');
+    assert.match(c.logStream, /^\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}$/);
+    assert.ok(c.remaining > 5000 && c.remaining <= 7000, `remaining ${c.remaining}`);
+    assert.equal(c.identityNull, true);
+    assert.equal(c.clientContextNull, true);
+    assert.match(c.traceHeader, /^Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1/);
+    assert.equal(c.executionEnv, 'AWS_Lambda_java17');
+    // -XX:MaxHeapSize = 85% of 512 MB (maxMemory() leaves out a survivor space of the serial collector)
+    const heapMb = c.maxHeap / 1024 / 1024;
+    assert.ok(heapMb > 400 && heapMb <= 512 * 0.85, `max heap ${heapMb} MB`);
+    const logs = await result.logs;
+    assert.ok(logs.includes('logged line one\nand two'), `a multi-line log call stays one record: ${JSON.stringify(logs)}`);
+    assert.ok(logs.includes('second record'), JSON.stringify(logs));
+    assert.ok(logs.includes('printed to stdout'), JSON.stringify(logs));
+  });
+
+  it('passes the client context to the Context as ClientContext / Client proxies', async () => {
+    const clientContext = JSON.stringify({ client: { installation_id: 'inst-1', app_title: 'Shop' }, custom: { k: 'v' }, env: { platform: 'android' } });
+    const result = await workbench.invoke('Context', '{}', { clientContext });
+    const c = json(result.payload);
+    assert.equal(c.installationId, 'inst-1');
+    assert.equal(c.appTitle, 'Shop');
+    assert.deepEqual(c.custom, { k: 'v' });
+    assert.deepEqual(c.env, { platform: 'android' });
+  });
+
+  it('an exception in the handler → {errorMessage, errorType: its class, stackTrace: frames}; logged with its cause; the environment stays warm', async () => {
+    const { body, result } = await expectError('Boom');
+    assert.deepEqual(Object.keys(body), ['errorMessage', 'errorType', 'stackTrace']);
+    assert.equal(body.errorType, 'java.lang.IllegalStateException');
+    assert.equal(body.errorMessage, 'bad order o-1');
+    assert.equal(result.errorType, 'Runtime.UserException');
+    assert.ok(Array.isArray(body.stackTrace) && body.stackTrace.length > 0);
+    assert.match(body.stackTrace[0], /^example\.Boom\.handle\(Boom\.java:\d+\)$/);
+    assert.ok(
+      body.stackTrace.every((f: string) => !f.startsWith('lambdaworkbench.') && !f.includes('reflect')),
+      `the runtime's own frames are cut: ${body.stackTrace}`,
+    );
+    const logs = (await result.logs).join('\n');
+    assert.match(logs, /bad order o-1: java\.lang\.IllegalStateException/);
+    assert.match(logs, /Caused by: java\.lang\.NumberFormatException: For input string: "not a number"/);
+    const again = await workbench.invoke('Boom', '{"id":"o-2"}');
+    assert.equal(again.coldStart, false);
+  });
+
+  it('a static initialiser that throws → an init error named as AWS names it (ExceptionInInitializerError, Runtime.BadFunctionCode)', async () => {
+    const { body, result } = await expectError('BadStatic');
+    assert.deepEqual(body, { errorMessage: 'Error loading class example.BadStatic', errorType: 'java.lang.ExceptionInInitializerError' });
+    assert.equal(result.errorType, 'Runtime.BadFunctionCode');
+    const logs = (await result.logs).join('\n');
+    assert.match(logs, /Caused by: java\.lang\.IllegalArgumentException: no configuration/);
+    assert.match(logs, /INIT_REPORT|Status: error/);
+  });
+
+  it('a class not on the class path → "Class not found" (ClassNotFoundException) for each invocation, as AWS answers', async () => {
+    const { body, result } = await expectError('Missing');
+    assert.deepEqual(body, { errorMessage: 'Class not found: example.Nowhere', errorType: 'java.lang.ClassNotFoundException' });
+    assert.equal(result.errorType, 'Runtime.BadFunctionCode');
+    const again = await expectError('Missing');
+    assert.equal(again.body.errorType, 'java.lang.ClassNotFoundException');
+  });
+
+  it('a method that does not exist, a class that is no handler → AWS’s messages', async () => {
+    const { body } = await expectError('NoMethod');
+    assert.equal(body.errorMessage, 'No public method named nosuch with appropriate method signature found on class example.Plain');
+    const other = await expectError('NotAHandler');
+    assert.equal(
+      other.body.errorMessage,
+      'Class does not implement an appropriate handler interface: com.amazonaws.services.lambda.runtime.RequestHandler or com.amazonaws.services.lambda.runtime.RequestStreamHandler',
+    );
+  });
+
+  it('a handler slower than its timeout → Sandbox.Timedout, and the environment is reset', async () => {
+    const { body, result } = await expectError('Slow');
+    assert.equal(body.errorType, 'Sandbox.Timedout');
+    assert.match(body.errorMessage, /Task timed out after 1\.\d\d seconds$/);
+    await result.logs;
+    const next = await workbench.invoke('Slow', '{}');
+    assert.equal(next.coldStart, true);
+  });
+
+  it('a heap exhausted (85% of MemorySize) → java.lang.OutOfMemoryError answered as AWS’s runtime does, then the runtime exits', async () => {
+    const { body, result } = await expectError('Hog');
+    await settle();
+    assert.equal(body.errorType, 'java.lang.OutOfMemoryError', JSON.stringify(body));
+    assert.equal(body.errorMessage, 'Java heap space');
+    assert.equal(result.errorType, 'Runtime.UserException');
+    assert.match(body.stackTrace[0], /^example\.Hog\.handle\(Hog\.java:\d+\)$/);
+    await result.logs;
+    const next = await workbench.invoke('Hog', '{}');
+    assert.equal(next.coldStart, true, 'the runtime exits after an OutOfMemoryError (a VirtualMachineError), as AWS’s does');
+    assert.ok(
+      output.some((line) => line.startsWith('Java heap space: java.lang.OutOfMemoryError')),
+      'logged as AWS logs it',
+    );
+  });
+});
+
+describe('Java runtime: its classes and the JVM it starts', function () {
+  this.timeout(120000);
+
+  it('Lambda’s JVM memory limits: heap 85%, metaspace 10%, code cache 5% of MemorySize', () => {
+    assert.deepEqual(jvmMemoryOptions(256), ['-XX:MaxHeapSize=222822k', '-XX:MaxMetaspaceSize=26214k', '-XX:ReservedCodeCacheSize=13107k', '-XX:+UseSerialGC']);
+  });
+
+  it('compiles the runtime with javac on first use into a cache keyed by the sources’ hash, once', async function () {
+    if (!JAVAC) this.skip();
+    const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-cache-'));
+    const first = await compileJavaRuntime(cacheRoot, fs.realpathSync(findOnPath('java')!));
+    assert.ok(fs.existsSync(path.join(first, 'lambdaworkbench', 'runtime', 'Main.class')));
+    assert.equal(path.dirname(first), cacheRoot);
+    assert.match(path.basename(first), /^[0-9a-f]{16}$/);
+    const stamp = fs.statSync(path.join(first, 'lambdaworkbench', 'runtime', 'Main.class')).mtimeMs;
+    assert.equal(await compileJavaRuntime(cacheRoot, findOnPath('java')!), first);
+    assert.equal(fs.statSync(path.join(first, 'lambdaworkbench', 'runtime', 'Main.class')).mtimeMs, stamp, 'not compiled again');
+    // a runtime directory with other sources gets classes of its own
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-src-'));
+    const sources = path.join(other, 'src', 'lambdaworkbench', 'runtime');
+    fs.mkdirSync(sources, { recursive: true });
+    fs.writeFileSync(path.join(sources, 'Main.java'), 'package lambdaworkbench.runtime; public class Main { public static void main(String[] a) {} }');
+    const third = await compileJavaRuntime(cacheRoot, findOnPath('java')!, other);
+    assert.notEqual(third, first);
+    fs.writeFileSync(path.join(sources, 'Main.java'), 'package lambdaworkbench.runtime; public class Main { broken');
+    await assert.rejects(compileJavaRuntime(cacheRoot, findOnPath('java')!, other), /Compiling the Java runtime with .*javac failed: .*error/s);
+  });
+
+  it('the build ships runtime.jar (release 11) beside the runtime’s sources', function () {
+    if (!JAVAC) this.skip();
+    const jar = path.join(__dirname, '..', '..', '..', 'dist', 'runtimes', 'java', 'runtime.jar');
+    if (!fs.existsSync(jar)) this.skip();
+    const listing = execFileSync(JAR!, ['--list', '--file', jar], { encoding: 'utf8' });
+    assert.match(listing, /lambdaworkbench\/runtime\/Main\.class/);
+    assert.match(listing, /lambdaworkbench\/runtime\/Json\.class/);
+  });
+});
