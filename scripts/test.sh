@@ -14,6 +14,8 @@ cd "$(dirname "$0")/.."
 #   (test/unit/build/toolBuilders.test.ts).
 # - ruby, bundler: the Ruby runtime runs on Debian's ruby (test/unit/runtimes/ruby.test.ts), and the
 #   bundler builder runs the real `bundle install` and `gem build` (test/unit/build/bundler.test.ts).
+# - default-jdk-headless: javac and jar compile the Java runtime (the build's runtime.jar) and the
+#   Java tests' handlers; java runs them (test/unit/runtimes/java.test.ts).
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import debugpy' 2>/dev/null || missing+=(python3-debugpy)
@@ -23,6 +25,7 @@ command -v make >/dev/null || missing+=(make)
 /usr/bin/python3 -m pip --version >/dev/null 2>&1 || missing+=(python3-pip)
 command -v ruby >/dev/null || missing+=(ruby)
 command -v bundle >/dev/null || missing+=(bundler)
+command -v javac >/dev/null || missing+=(default-jdk-headless)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=()
   if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
@@ -34,9 +37,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     || ! /usr/bin/python3 -c 'import debugpy' >>"$apt_log" 2>&1 \
     || [ ! -x /usr/bin/chromium ] || ! command -v go >/dev/null || ! command -v make >/dev/null \
     || ! /usr/bin/python3 -m pip --version >>"$apt_log" 2>&1 \
-    || ! command -v ruby >/dev/null || ! command -v bundle >/dev/null; then
+    || ! command -v ruby >/dev/null || ! command -v bundle >/dev/null || ! command -v javac >/dev/null; then
     cat "$apt_log" >&2
-    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium, the build tests go, make, pip and bundler, the Ruby tests ruby" >&2
+    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium, the build tests go, make, pip and bundler, the Ruby tests ruby, the Java tests javac" >&2
     rm -f "$apt_log"
     exit 1
   fi
