@@ -42,10 +42,12 @@ import java.util.TreeSet;
 
 /**
  * The runtime's JSON: a strict RFC 8259 parser, a binder from parsed trees to handler input types, and a
- * writer for handler results. It follows what AWS's Java runtime serializer (Jackson-based
- * aws-lambda-java-serialization) does for common cases, on the standard library only, because no JSON
- * library can be shipped with the runtime. Records are reached reflectively so this compiles with
- * --release 11.
+ * writer for handler results. The binder and writer follow the settings of AWS's Java runtime serializer
+ * (aws-lambda-java-serialization's JacksonFactory) for common cases: standard bean naming, unknown
+ * properties ignored, single values as arrays and back, unknown enum names as null, null properties left
+ * out. Standard library only, because no JSON library can be shipped with the runtime; records are
+ * reached reflectively so this compiles with --release 11. (AWS's parser also takes lenient JSON, e.g.
+ * single quotes; this one answers such input with a positioned error instead.)
  */
 public final class Json {
   /** Nesting deeper than this is refused (parse, bind and write), so hostile input never overflows the stack. */
@@ -369,6 +371,18 @@ public final class Json {
     if (raw == Optional.class) return Optional.ofNullable(bind(tree, typeArgument(type, 0), path, depth));
     if (tree == null) return raw.isPrimitive() ? primitiveDefault(raw) : null;
     if (raw == Object.class) return tree;
+    // AWS's serializer enables ACCEPT_SINGLE_VALUE_AS_ARRAY, UNWRAP_SINGLE_VALUE_ARRAYS and
+    // ACCEPT_EMPTY_ARRAY_AS_NULL_OBJECT: a lone value fills a list, a one-element array gives its value.
+    boolean many = raw.isArray() || Collection.class.isAssignableFrom(raw) || raw == Iterable.class;
+    if (many && !(tree instanceof List) && !(raw == byte[].class && tree instanceof String)) {
+      List<Object> single = new ArrayList<>();
+      single.add(tree);
+      tree = single;
+    } else if (!many && tree instanceof List && !Map.class.isAssignableFrom(raw)) {
+      List<?> list = (List<?>) tree;
+      if (list.isEmpty()) return raw.isPrimitive() ? primitiveDefault(raw) : null;
+      if (list.size() == 1 && !(list.get(0) instanceof List)) return bind(list.get(0), type, path + "[0]", depth + 1);
+    }
     if (raw.isPrimitive() || raw == String.class || Number.class.isAssignableFrom(raw) || raw == Boolean.class
         || raw == Character.class) {
       return bindScalar(tree, raw, path);
@@ -469,13 +483,12 @@ public final class Json {
     Object[] constants = raw.getEnumConstants();
     if (tree instanceof String) {
       for (Object c : constants) if (((Enum) c).name().equals(tree)) return c;
-      throw new JsonException(path + ": " + quote((String) tree) + " is not one of " + enumNames(constants));
+      return null; // READ_UNKNOWN_ENUM_VALUES_AS_NULL, as AWS's serializer configures
     }
     // Jackson accepts an enum's ordinal by default.
     if (tree instanceof Long) {
       long i = (Long) tree;
-      if (i >= 0 && i < constants.length) return constants[(int) i];
-      throw new JsonException(path + ": " + i + " is not an ordinal of " + raw.getSimpleName());
+      return i >= 0 && i < constants.length ? constants[(int) i] : null;
     }
     throw mismatch(path, "one of " + enumNames(constants), tree);
   }
@@ -577,6 +590,7 @@ public final class Json {
 
   @SuppressWarnings("unchecked")
   private static Object bindRecord(Object tree, Class<?> raw, Type type, String path, int depth) {
+    if ("".equals(tree)) return null; // ACCEPT_EMPTY_STRING_AS_NULL_OBJECT
     if (!(tree instanceof Map)) throw mismatch(path, "an object", tree);
     Map<String, Object> object = (Map<String, Object>) tree;
     Map<TypeVariable<?>, Type> vars = typeVariables(raw, type);
@@ -603,6 +617,7 @@ public final class Json {
 
   @SuppressWarnings("unchecked")
   private static Object bindBean(Object tree, Class<?> raw, Type type, String path, int depth) {
+    if ("".equals(tree)) return null; // ACCEPT_EMPTY_STRING_AS_NULL_OBJECT
     if (!(tree instanceof Map)) throw mismatch(path, "an object", tree);
     if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
       throw new JsonException(path + ": cannot create an instance of abstract type " + raw.getName());
@@ -686,12 +701,13 @@ public final class Json {
     return out;
   }
 
-  /** Jackson's default bean naming: leading capitals lower-cased (`URL` → `url`, `FirstName` → `firstName`). */
+  /**
+   * Standard bean naming, which AWS's serializer enables (USE_STD_BEAN_NAMING): the first letter lower-cased
+   * unless the first two are capitals (`FirstName` → `firstName`, `URL` → `URL`, `ETag` → `ETag`).
+   */
   static String beanName(String suffix) {
-    int i = 0;
-    while (i < suffix.length() && Character.isUpperCase(suffix.charAt(i))) i++;
-    if (i == 0) return suffix;
-    return suffix.substring(0, i).toLowerCase(java.util.Locale.ROOT) + suffix.substring(i);
+    if (suffix.length() > 1 && Character.isUpperCase(suffix.charAt(0)) && Character.isUpperCase(suffix.charAt(1))) return suffix;
+    return Character.toLowerCase(suffix.charAt(0)) + suffix.substring(1);
   }
 
   private static String matchKey(Map<String, Object> object, String name) {
@@ -908,10 +924,12 @@ public final class Json {
           String name = (String) rc.getMethod("getName").invoke(components[i]);
           Method accessor = (Method) rc.getMethod("getAccessor").invoke(components[i]);
           open(accessor);
-          if (i > 0) sb.append(',');
+          Object value = accessor.invoke(v);
+          if (value == null) continue; // Include.NON_NULL, as for bean properties
+          if (sb.charAt(sb.length() - 1) != '{') sb.append(',');
           string(name);
           sb.append(':');
-          value(accessor.invoke(v), depth);
+          value(value, depth);
         }
       } catch (ReflectiveOperationException e) {
         throw new JsonException("cannot read record " + v.getClass().getName() + ": " + rootMessage(e), e);
@@ -930,6 +948,7 @@ public final class Json {
         } catch (ReflectiveOperationException | RuntimeException e) {
           throw new JsonException("cannot read property " + p.getKey() + " of " + v.getClass().getName() + ": " + rootMessage(e), e);
         }
+        if (value == null) continue; // AWS's serializer leaves null properties out (Include.NON_NULL)
         if (!first) sb.append(',');
         first = false;
         string(p.getKey());
