@@ -3,9 +3,13 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { compileJavaRuntime, jvmMemoryOptions } from '../../../src/core/runtimes/javaRuntime';
+import type { FunctionDefinition } from '../../../src/core/config/types';
+import { setRuntimesDir } from '../../../src/core/runtimes/files';
+import { compileJavaRuntime, JavaRuntime, jvmMemoryOptions, resolveLocalJava } from '../../../src/core/runtimes/javaRuntime';
+import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import { findOnPath } from '../../../src/core/util/executables';
 import type { Workbench } from '../../../src/core/workbench';
+import { REPO_ROOT } from '../helpers/build';
 import { recordFunctionOutput, settle } from '../helpers/invocation';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
 
@@ -44,6 +48,7 @@ describe('Java runtime', function () {
   this.timeout(60000);
   let workbench: Workbench;
   let output: string[];
+  const events: TelemetryEvent[] = [];
 
   before(async function () {
     if (!JAVAC || !JAR) this.skip();
@@ -63,6 +68,7 @@ describe('Java runtime', function () {
         Missing: java('example.Nowhere'),
         NoMethod: java('example.Plain::nosuch'),
         NotAHandler: java('example.Order'),
+        SlowInit: java('example.SlowInit::handle'),
         Slow: java('example.Slow::handle', 'Timeout: 1'),
         Hog: java('example.Hog::handle', 'MemorySize: 512\nTimeout: 20'),
       }),
@@ -78,6 +84,7 @@ describe('Java runtime', function () {
     fs.copyFileSync(built.handlersJar, path.join(dir, 'jarred', 'lib', 'handlers.jar'));
     workbench = await openProject(dir);
     output = recordFunctionOutput(workbench);
+    workbench.telemetry.subscribe((e) => events.push(e));
   });
   after(() => workbench?.close());
 
@@ -220,6 +227,18 @@ describe('Java runtime', function () {
     );
   });
 
+  it('splits INIT into runtimeInit and functionInit where the handler class starts loading', async () => {
+    const result = await workbench.invoke('SlowInit', '{}', { collectLogs: true });
+    assert.equal(json(result.payload), 'ready');
+    const initReport = events.find((e) => e.environmentId === result.environmentId && e.type === 'platform.initReport')!.record as any;
+    assert.equal(initReport.status, 'success');
+    const span = (name: string) => initReport.spans.find((s: any) => s.name === name);
+    assert.ok(span('runtimeInit') && span('functionInit'), JSON.stringify(initReport.spans));
+    assert.ok(span('functionInit').durationMs >= 290, `the static initialiser's 300 ms are function init: ${JSON.stringify(initReport.spans)}`);
+    assert.ok(span('runtimeInit').durationMs < 2000, 'runtime init is the JVM and our runtime');
+    assert.match((await result.logs)[0], /^INIT_START Runtime Version: java:17\.local-v\d+[.\d]*\tRuntime Version ARN: local:java:\/.*java$/);
+  });
+
   it('a handler slower than its timeout → Sandbox.Timedout, and the environment is reset', async () => {
     const { body, result } = await expectError('Slow');
     assert.equal(body.errorType, 'Sandbox.Timedout');
@@ -248,6 +267,42 @@ describe('Java runtime', function () {
 
 describe('Java runtime: its classes and the JVM it starts', function () {
   this.timeout(120000);
+  afterEach(() => setRuntimesDir(undefined));
+
+  const fn = (runtime: string, memorySize = 1024) => ({ runtime, memorySize, codeUri: '/task', handler: 'a.B' }) as FunctionDefinition;
+
+  it('starts the configured java with runtime.jar when the build made one, with Lambda’s JVM options; warns once when its major version differs', async function () {
+    if (!JAVAC || !JAR) this.skip();
+    const runtimes = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-runtimes-'));
+    fs.cpSync(path.join(REPO_ROOT, 'src', 'core', 'runtimes', 'java', 'src'), path.join(runtimes, 'java', 'src'), { recursive: true });
+    fs.writeFileSync(path.join(runtimes, 'java', 'runtime.jar'), 'a jar');
+    setRuntimesDir(runtimes);
+    const warnings: string[] = [];
+    const cache = path.join(runtimes, 'cache');
+    const javaPath = findOnPath('java')!;
+    const adapter = new JavaRuntime(javaPath, (m) => warnings.push(m), cache);
+    const local = await resolveLocalJava(javaPath);
+    const other = local.major === 21 ? 'java17' : 'java21';
+    const launch = await adapter.launch(fn(other), { optDir: '/layers' });
+    assert.equal(launch.command, fs.realpathSync(javaPath));
+    assert.deepEqual(launch.args.slice(0, 4), jvmMemoryOptions(1024));
+    assert.equal(launch.args[launch.args.indexOf('-cp') + 1], path.join(runtimes, 'java', 'runtime.jar'));
+    assert.ok(launch.args.includes('-Dlambdaworkbench.taskRoot=/task') && launch.args.includes('-Dlambdaworkbench.opt=/layers'), String(launch.args));
+    assert.equal(launch.args.at(-1), 'lambdaworkbench.runtime.Main');
+    assert.equal(launch.env.AWS_EXECUTION_ENV, `AWS_Lambda_${other}`);
+    assert.equal(launch.runtimeVersion, `java:${other.slice(4)}.local-v${local.version}`);
+    assert.ok(!fs.existsSync(cache), 'nothing compiled');
+    await adapter.launch(fn(other), {});
+    await adapter.launch(fn(`java${local.major}`), {});
+    assert.deepEqual(warnings, [`${other} functions run on the local Java ${local.version} (${local.path}); behaviour of Java ${other.slice(4)} may differ.`]);
+  });
+
+  it('a javaPath that does not exist is said', async () => {
+    await assert.rejects(
+      new JavaRuntime('/nonexistent/java', () => undefined, os.tmpdir()).launch(fn('java21'), {}),
+      /The configured Java \/nonexistent\/java does not exist\./,
+    );
+  });
 
   it('Lambda’s JVM memory limits: heap 85%, metaspace 10%, code cache 5% of MemorySize', () => {
     assert.deepEqual(jvmMemoryOptions(256), ['-XX:MaxHeapSize=222822k', '-XX:MaxMetaspaceSize=26214k', '-XX:ReservedCodeCacheSize=13107k', '-XX:+UseSerialGC']);
@@ -256,12 +311,15 @@ describe('Java runtime: its classes and the JVM it starts', function () {
   it('compiles the runtime with javac on first use into a cache keyed by the sources’ hash, once', async function () {
     if (!JAVAC) this.skip();
     const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-cache-'));
-    const first = await compileJavaRuntime(cacheRoot, fs.realpathSync(findOnPath('java')!));
+    // a copy of the runtime's sources, steady while the test runs
+    const runtimeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-runtime-'));
+    fs.cpSync(path.join(REPO_ROOT, 'src', 'core', 'runtimes', 'java', 'src'), path.join(runtimeDir, 'src'), { recursive: true });
+    const first = await compileJavaRuntime(cacheRoot, fs.realpathSync(findOnPath('java')!), runtimeDir);
     assert.ok(fs.existsSync(path.join(first, 'lambdaworkbench', 'runtime', 'Main.class')));
     assert.equal(path.dirname(first), cacheRoot);
     assert.match(path.basename(first), /^[0-9a-f]{16}$/);
     const stamp = fs.statSync(path.join(first, 'lambdaworkbench', 'runtime', 'Main.class')).mtimeMs;
-    assert.equal(await compileJavaRuntime(cacheRoot, findOnPath('java')!), first);
+    assert.equal(await compileJavaRuntime(cacheRoot, findOnPath('java')!, runtimeDir), first);
     assert.equal(fs.statSync(path.join(first, 'lambdaworkbench', 'runtime', 'Main.class')).mtimeMs, stamp, 'not compiled again');
     // a runtime directory with other sources gets classes of its own
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-src-'));
