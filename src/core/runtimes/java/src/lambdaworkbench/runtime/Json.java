@@ -517,6 +517,32 @@ public final class Json {
       }
       throw mismatch(path, "epoch milliseconds or an ISO-8601 date-time", tree);
     }
+    // JavaTimeModule's timestamp forms: decimal epoch seconds for instants, [y, m, d, ...] for local values.
+    if (tree instanceof Number && (raw == Instant.class || raw == OffsetDateTime.class || raw == ZonedDateTime.class)) {
+      BigDecimal seconds = new BigDecimal(tree.toString());
+      Instant instant = Instant.ofEpochSecond(seconds.longValue(), seconds.remainder(BigDecimal.ONE).movePointRight(9).intValue());
+      if (raw == Instant.class) return instant;
+      if (raw == OffsetDateTime.class) return OffsetDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+      return ZonedDateTime.ofInstant(instant, java.time.ZoneOffset.UTC);
+    }
+    if (tree instanceof List && (raw == LocalDate.class || raw == LocalDateTime.class || raw == LocalTime.class)) {
+      List<?> parts = (List<?>) tree;
+      int[] n = new int[7];
+      for (int i = 0; i < parts.size(); i++) {
+        if (i >= n.length || !(parts.get(i) instanceof Long)) throw mismatch(path, "[year, month, day, ...] integers", tree);
+        n[i] = ((Long) parts.get(i)).intValue();
+      }
+      int needed = raw == LocalDateTime.class ? 5 : raw == LocalDate.class ? 3 : 2;
+      int allowed = raw == LocalDate.class ? 3 : raw == LocalDateTime.class ? 7 : 4;
+      if (parts.size() < needed || parts.size() > allowed) throw mismatch(path, "[year, month, day, ...] integers", tree);
+      try {
+        if (raw == LocalDate.class) return LocalDate.of(n[0], n[1], n[2]);
+        if (raw == LocalTime.class) return LocalTime.of(n[0], n[1], n[2], n[3]);
+        return LocalDateTime.of(n[0], n[1], n[2], n[3], n[4], n[5], n[6]);
+      } catch (java.time.DateTimeException e) {
+        throw new JsonException(path + ": " + e.getMessage());
+      }
+    }
     if (!(tree instanceof String)) throw mismatch(path, "an ISO-8601 string", tree);
     String text = (String) tree;
     try {
@@ -856,6 +882,8 @@ public final class Json {
         string(v instanceof Enum ? ((Enum<?>) v).name() : v.toString());
       } else if (v instanceof Date) {
         sb.append(((Date) v).getTime());
+      } else if (timestamp(v)) {
+        // written as JavaTimeModule does with WRITE_DATES_AS_TIMESTAMPS (on in AWS's serializer)
       } else if (v instanceof TemporalAccessor || v instanceof java.time.Duration || v instanceof java.time.ZoneId
           || v instanceof java.util.UUID || v instanceof java.net.URI || v instanceof java.net.URL || v instanceof Class) {
         string(v instanceof Class ? ((Class<?>) v).getName() : v.toString());
@@ -868,6 +896,47 @@ public final class Json {
       } else {
         container(v, depth + 1);
       }
+    }
+
+    /** java.time values as JavaTimeModule writes them: decimal epoch seconds, or [y, m, d, h, m, s, nanos]. */
+    private boolean timestamp(Object v) {
+      if (v instanceof Instant || v instanceof OffsetDateTime || v instanceof ZonedDateTime) {
+        Instant i = v instanceof Instant ? (Instant) v : v instanceof OffsetDateTime ? ((OffsetDateTime) v).toInstant() : ((ZonedDateTime) v).toInstant();
+        seconds(i.getEpochSecond(), i.getNano());
+      } else if (v instanceof java.time.Duration) {
+        seconds(((java.time.Duration) v).getSeconds(), ((java.time.Duration) v).getNano());
+      } else if (v instanceof LocalDate) {
+        LocalDate d = (LocalDate) v;
+        sb.append('[').append(d.getYear()).append(',').append(d.getMonthValue()).append(',').append(d.getDayOfMonth()).append(']');
+      } else if (v instanceof LocalDateTime) {
+        LocalDateTime t = (LocalDateTime) v;
+        sb.append('[').append(t.getYear()).append(',').append(t.getMonthValue()).append(',').append(t.getDayOfMonth()).append(',');
+        time(t.toLocalTime());
+      } else if (v instanceof LocalTime) {
+        sb.append('[');
+        time((LocalTime) v);
+      } else {
+        return false;
+      }
+      return true;
+    }
+
+    /** Hours and minutes always; seconds when seconds or nanos are set; nanos when set; then ']'. */
+    private void time(LocalTime t) {
+      sb.append(t.getHour()).append(',').append(t.getMinute());
+      if (t.getSecond() > 0 || t.getNano() > 0) sb.append(',').append(t.getSecond());
+      if (t.getNano() > 0) sb.append(',').append(t.getNano());
+      sb.append(']');
+    }
+
+    /** Jackson's DecimalUtils.toDecimal: seconds, a point, nine digits of nanos ("0.0" for zero). */
+    private void seconds(long seconds, int nanos) {
+      if (seconds == 0 && nanos == 0) {
+        sb.append("0.0");
+        return;
+      }
+      String n = Integer.toString(nanos);
+      sb.append(seconds).append('.').append("000000000", 0, 9 - n.length()).append(n);
     }
 
     private void container(Object v, int depth) {
