@@ -57,6 +57,8 @@ describe('Java runtime', function () {
         Echo: java('example.Echo'),
         EchoFromJar: java('example.Echo', undefined, 'jarred'),
         Orders: java('example.Orders::create'),
+        OrderIds: java('example.OrderIds'),
+        CtorThrows: java('example.CtorThrows'),
         Upper: java('example.Plain::upper'),
         NoArgs: java('example.Plain::noArgs'),
         Nothing: java('example.Plain::nothing'),
@@ -123,6 +125,12 @@ describe('Java runtime', function () {
     assert.match(receipt.requestId, /^[0-9a-f-]{36}$/);
   });
 
+  it('binds the input type a RequestHandler subclass gives its generic base (OrderIds extends Base<Order>)', async () => {
+    const result = await workbench.invoke('OrderIds', '{"id":"o-9","quantity":4}');
+    assert.equal(result.functionError, undefined, String(result.payload));
+    assert.equal(json(result.payload), 'o-9 x4');
+  });
+
   it('plain methods: (String) gets a JSON string’s value and answers a JSON string; () ; void answers null; (InputStream, OutputStream)', async () => {
     const upper = await workbench.invoke('Upper', '"hello"');
     assert.equal(String(upper.payload), '"HELLO"');
@@ -171,6 +179,14 @@ describe('Java runtime', function () {
     assert.ok(logs.includes('printed to stdout'), JSON.stringify(logs));
   });
 
+  it('passes the Cognito identity to the Context as a CognitoIdentity proxy', async () => {
+    const cognitoIdentity = JSON.stringify({ cognitoIdentityId: 'us-east-1:abc', cognitoIdentityPoolId: 'us-east-1:pool' });
+    const c = json((await workbench.invoke('Context', '{}', { cognitoIdentity })).payload);
+    assert.equal(c.identityNull, false);
+    assert.equal(c.identityId, 'us-east-1:abc');
+    assert.equal(c.identityPoolId, 'us-east-1:pool');
+  });
+
   it('passes the client context to the Context as ClientContext / Client proxies', async () => {
     const clientContext = JSON.stringify({ client: { installation_id: 'inst-1', app_title: 'Shop' }, custom: { k: 'v' }, env: { platform: 'android' } });
     const result = await workbench.invoke('Context', '{}', { clientContext });
@@ -207,6 +223,15 @@ describe('Java runtime', function () {
     const logs = (await result.logs).join('\n');
     assert.match(logs, /Caused by: java\.lang\.IllegalArgumentException: no configuration/);
     assert.match(logs, /INIT_REPORT|Status: error/);
+  });
+
+  it('a handler whose constructor throws → an init error with that exception’s class and message', async () => {
+    const { body, result } = await expectError('CtorThrows');
+    assert.deepEqual(body, { errorMessage: 'missing TABLE_NAME', errorType: 'java.lang.IllegalStateException' });
+    assert.equal(result.errorType, 'Runtime.BadFunctionCode');
+    const logs = (await result.logs).join('\n');
+    assert.match(logs, /missing TABLE_NAME: java\.lang\.IllegalStateException/);
+    assert.match(logs, /at example\.CtorThrows\.<init>\(CtorThrows\.java:\d+\)/);
   });
 
   it('a class not on the class path → "Class not found" (ClassNotFoundException) for each invocation, as AWS answers', async () => {

@@ -3,22 +3,14 @@ package lambdaworkbench.runtime;
 import java.io.File;
 import java.io.IOError;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
 /**
  * Lambda Workbench's Java runtime: the program an execution environment starts for java11 / java17 /
@@ -130,13 +122,11 @@ public final class Main {
 
     /**
      * The function's class loader as Lambda builds it (CustomerClassLoader): the task root's classes,
-     * then its lib/*.jar, then the layers' java/lib/*.jar; parent the system class loader. A jar or zip
-     * artefact is extracted first, as Lambda extracts it into /var/task.
+     * then its lib/*.jar, then the layers' java/lib/*.jar; parent the system class loader.
      */
-    static ClassLoader functionClassLoader() throws IOException {
+    static ClassLoader functionClassLoader() {
         String root = System.getProperty("lambdaworkbench.taskRoot", System.getProperty("user.dir"));
         File taskRoot = new File(root);
-        if (taskRoot.isFile()) taskRoot = extract(taskRoot);
         List<URL> urls = new ArrayList<>();
         urls.add(url(taskRoot));
         addJars(urls, new File(taskRoot, "lib"));
@@ -158,38 +148,6 @@ public final class Main {
         if (jars == null) return;
         Arrays.sort(jars);
         for (File jar : jars) urls.add(url(jar));
-    }
-
-    /** Extracts an artefact into a directory kept per artefact path and modification time. */
-    private static File extract(File archive) throws IOException {
-        String key = Integer.toHexString((archive.getAbsolutePath() + ":" + archive.lastModified() + ":" + archive.length()).hashCode());
-        Path target = Paths.get(System.getProperty("java.io.tmpdir"), "lambda-workbench-java-" + key);
-        Path done = target.resolve(".extracted");
-        if (Files.exists(done)) return target.toFile();
-        Path staging = Files.createTempDirectory(Paths.get(System.getProperty("java.io.tmpdir")), "lambda-workbench-java-");
-        try (ZipFile zip = new ZipFile(archive)) {
-            Enumeration<? extends ZipEntry> entries = zip.entries();
-            while (entries.hasMoreElements()) {
-                ZipEntry entry = entries.nextElement();
-                Path out = staging.resolve(entry.getName()).normalize();
-                if (!out.startsWith(staging)) continue; // no escape from the directory
-                if (entry.isDirectory()) {
-                    Files.createDirectories(out);
-                } else {
-                    Files.createDirectories(out.getParent());
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        Files.copy(in, out, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        }
-        Files.createFile(staging.resolve(".extracted"));
-        try {
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            if (!Files.exists(done)) throw e; // another environment extracted it first
-        }
-        return target.toFile();
     }
 
     /** {errorMessage, errorType, stackTrace}, written here so that an error is always reportable. */
