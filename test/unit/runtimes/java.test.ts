@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -364,5 +364,12 @@ describe('Java runtime: its classes and the JVM it starts', function () {
     const listing = execFileSync(JAR!, ['--list', '--file', jar], { encoding: 'utf8' });
     assert.match(listing, /lambdaworkbench\/runtime\/Main\.class/);
     assert.match(listing, /lambdaworkbench\/runtime\/Json\.class/);
+    // and it runs: with no Runtime API to talk to, it says so and exits 1
+    const run = spawnSync(findOnPath('java')!, ['-cp', jar, 'lambdaworkbench.runtime.Main'], {
+      encoding: 'utf8',
+      env: { ...process.env, AWS_LAMBDA_RUNTIME_API: '127.0.0.1:1', _HANDLER: 'example.Echo' },
+    });
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /Failed to get next invocation\. No Response from endpoint/);
   });
 });
