@@ -58,6 +58,9 @@ describe('Java runtime', function () {
         EchoFromJar: java('example.Echo', undefined, 'jarred'),
         Orders: java('example.Orders::create'),
         OrderIds: java('example.OrderIds'),
+        Pick: java('example.Overloads::pick', 'FunctionName: picked'),
+        Reads: java('example.Overloads::reads'),
+        OnlyContext: java('example.Overloads::onlyContext'),
         CtorThrows: java('example.CtorThrows'),
         Upper: java('example.Plain::upper'),
         NoArgs: java('example.Plain::noArgs'),
@@ -143,6 +146,14 @@ describe('Java runtime', function () {
     assert.equal(String((await workbench.invoke('NoArgs', '{}')).payload), '42');
     assert.equal(String((await workbench.invoke('Nothing', '{}')).payload), 'null');
     assert.equal(String((await workbench.invoke('PlainStreams', '{"x":1}')).payload), 'raw:{"x":1}');
+  });
+
+  it('picks among overloads as AWS does (longest, a Context last counting one more); (InputStream, Context) answers null; (Context) alone', async () => {
+    assert.equal(json((await workbench.invoke('Pick', '{}')).payload), '(Map, Context) picked');
+    const reads = await workbench.invoke('Reads', '{"r":1}', { collectLogs: true });
+    assert.equal(String(reads.payload), 'null');
+    assert.ok((await reads.logs).includes('read {"r":1}'), String(await reads.logs));
+    assert.equal(json((await workbench.invoke('OnlyContext', '{}')).payload), '36 chars');
   });
 
   it('a RequestStreamHandler gets the payload’s bytes and answers what it writes', async () => {

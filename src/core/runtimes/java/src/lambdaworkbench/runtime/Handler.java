@@ -99,7 +99,7 @@ abstract class Handler {
         Class<?> request = interfaceNamed(loader, REQUEST_HANDLER);
         if (stream != null && stream.isAssignableFrom(type)) {
             Object instance = instantiate(type);
-            return new StreamMethod(instance, findMethod(type, "handleRequest", 3));
+            return new StreamMethod(instance, findMethod(type, "handleRequest", 3), true, true, true);
         }
         if (request != null && request.isAssignableFrom(type)) {
             Object instance = instantiate(type);
@@ -120,35 +120,72 @@ abstract class Handler {
         throw UserFault.of("No public method named " + name + " with appropriate method signature found on class " + type.getName());
     }
 
-    /** The handler method among the class's public methods, preferred as AWS prefers them: the most parameters, a Context last. */
+    /**
+     * The handler method among the class's public methods named so, as AWS picks it: non-bridge
+     * methods first, then the longest signature (a Context last counting one more), the first overload
+     * of a supported shape winning; the others are said on stderr as AWS says them.
+     */
     private static Handler forMethod(Class<?> type, String name) {
         List<Method> candidates = new ArrayList<>();
-        for (Method m : type.getMethods()) {
-            if (m.getName().equals(name) && !m.isBridge() && m.getParameterCount() <= 3) candidates.add(m);
-        }
-        candidates.sort((a, b) -> rank(b) - rank(a));
+        for (Method m : type.getMethods()) if (m.getName().equals(name)) candidates.add(m);
+        candidates.sort((a, b) -> {
+            if (a.isBridge() != b.isBridge()) return a.isBridge() ? 1 : -1;
+            return Integer.compare(priorityLength(b), priorityLength(a));
+        });
         for (Method m : candidates) {
-            Class<?>[] p = m.getParameterTypes();
-            boolean contextLast = p.length > 0 && isContext(p[p.length - 1]);
-            boolean streams = p.length >= 2 && p[0] == InputStream.class && p[1] == OutputStream.class;
-            if (streams && (p.length == 2 || contextLast)) {
-                return new StreamMethod(Modifier.isStatic(m.getModifiers()) ? null : instantiate(type), m);
-            }
-            if (p.length == 3) continue;
-            if (p.length == 2 && !contextLast) continue;
-            Object instance = Modifier.isStatic(m.getModifiers()) ? null : instantiate(type);
-            Type input = p.length == 0 || (p.length == 1 && contextLast) ? null : m.getGenericParameterTypes()[0];
-            Class<?> contextType = contextLast ? p[p.length - 1] : null;
-            return new PojoMethod(instance, m, input, contextType, false);
+            Handler handler = fromOverload(type, m);
+            if (handler != null) return handler;
         }
         throw UserFault.of("No public method named " + name + " with appropriate method signature found on class " + type.getName());
     }
 
-    private static int rank(Method m) {
+    private static int priorityLength(Method m) {
         Class<?>[] p = m.getParameterTypes();
-        int score = p.length * 2;
-        if (p.length > 0 && isContext(p[p.length - 1])) score += 1;
-        return score;
+        return p.length + (p.length > 0 && isContext(p[p.length - 1]) ? 1 : 0);
+    }
+
+    private static Handler fromOverload(Class<?> type, Method m) {
+        Class<?>[] p = m.getParameterTypes();
+        Type[] generic = m.getGenericParameterTypes();
+        switch (p.length) {
+            case 0:
+                return new PojoMethod(instanceFor(type, m), m, null, null, false);
+            case 1:
+                if (p[0] == InputStream.class) return new StreamMethod(instanceFor(type, m), m, true, false, false);
+                if (p[0] == OutputStream.class) return new StreamMethod(instanceFor(type, m), m, false, true, false);
+                if (isContext(p[0])) return new PojoMethod(instanceFor(type, m), m, null, p[0], false);
+                return new PojoMethod(instanceFor(type, m), m, generic[0], null, false);
+            case 2:
+                if (p[0] == OutputStream.class) {
+                    if (isContext(p[1])) return new StreamMethod(instanceFor(type, m), m, false, true, true);
+                    System.err.println("Ignoring two-argument overload because first argument type is OutputStream and second argument type is not Context");
+                    return null;
+                }
+                if (isContext(p[0])) {
+                    System.err.println("Ignoring two-argument overload because first argument type is Context");
+                    return null;
+                }
+                if (p[0] == InputStream.class) {
+                    if (p[1] == OutputStream.class) return new StreamMethod(instanceFor(type, m), m, true, true, false);
+                    if (isContext(p[1])) return new StreamMethod(instanceFor(type, m), m, true, false, true);
+                    System.err.println("Ignoring two-argument overload because second parameter type, " + p[1].getName() + ", is not OutputStream.");
+                    return null;
+                }
+                if (isContext(p[1])) return new PojoMethod(instanceFor(type, m), m, generic[0], p[1], false);
+                System.err.println("Ignoring two-argument overload because second parameter type is not Context");
+                return null;
+            case 3:
+                if (p[0] == InputStream.class && p[1] == OutputStream.class && isContext(p[2])) return new StreamMethod(instanceFor(type, m), m, true, true, true);
+                System.err.println("Ignoring three-argument overload because argument signature is not (InputStream, OutputStream, Context");
+                return null;
+            default:
+                System.err.println("Ignoring an overload of method " + m.getName() + " because it has too many parameters: Expected at most 3, got " + p.length);
+                return null;
+        }
+    }
+
+    private static Object instanceFor(Class<?> type, Method m) {
+        return Modifier.isStatic(m.getModifiers()) ? null : instantiate(type);
     }
 
     private static boolean isContext(Class<?> c) {
@@ -199,24 +236,33 @@ abstract class Handler {
         }
     }
 
-    /** `(InputStream, OutputStream[, Context])`: the payload in, whatever it writes out. */
+    /** A stream handler (any of InputStream, OutputStream, Context, in that order): the payload in, whatever it writes out. */
     static final class StreamMethod extends Handler {
         private final Object instance;
         private final Method method;
+        private final boolean in;
+        private final boolean out;
+        private final boolean context;
 
-        StreamMethod(Object instance, Method method) {
+        StreamMethod(Object instance, Method method, boolean in, boolean out, boolean context) {
             this.instance = instance;
             this.method = method;
+            this.in = in;
+            this.out = out;
+            this.context = context;
             method.setAccessible(true);
         }
 
         @Override
         byte[] invoke(Invocation invocation, ContextFactory contexts) throws Throwable {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            InputStream in = new ByteArrayInputStream(invocation.payload);
-            if (method.getParameterCount() == 3) call(method, instance, in, out, contexts.create(method.getParameterTypes()[2], invocation));
-            else call(method, instance, in, out);
-            return out.toByteArray();
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            List<Object> args = new ArrayList<>(3);
+            if (in) args.add(new ByteArrayInputStream(invocation.payload));
+            if (out) args.add(output);
+            if (context) args.add(contexts.create(method.getParameterTypes()[args.size()], invocation));
+            call(method, instance, args.toArray());
+            // Without an OutputStream it answers null, whatever it returns (as AWS's StreamMethodRequestHandler).
+            return out ? output.toByteArray() : "null".getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -250,10 +296,9 @@ abstract class Handler {
             Object context = contextType != null ? contexts.create(contextType, invocation) : null;
             Object result;
             int n = method.getParameterCount();
-            if (requestHandler) result = call(method, instance, event, context);
+            if (requestHandler || n == 2) result = call(method, instance, event, context);
             else if (n == 0) result = call(method, instance);
-            else if (n == 1) result = call(method, instance, input != null ? event : context);
-            else result = call(method, instance, event, context);
+            else result = call(method, instance, input != null ? event : context);
             if (method.getReturnType() == void.class) return "null".getBytes(StandardCharsets.UTF_8);
             try {
                 return Json.write(result).getBytes(StandardCharsets.UTF_8);
