@@ -8,7 +8,7 @@ import { OptDirectories } from '../layers/optDir';
 import { NodeRuntime, resolveLocalNode } from '../runtimes/nodeRuntime';
 import { ProvidedRuntime } from '../runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from '../runtimes/pythonRuntime';
-import { JavaRuntime, resolveLocalJava } from '../runtimes/javaRuntime';
+import { JavaRuntime } from '../runtimes/javaRuntime';
 import { RubyRuntime, resolveLocalRuby } from '../runtimes/rubyRuntime';
 import type { RuntimeAdapter } from '../runtimes/types';
 import type { InitializationType } from '../telemetry/events';
@@ -26,6 +26,7 @@ export class EnvironmentFactory {
   readonly optDirs: OptDirectories;
   private readonly credentials: CredentialCache;
   private readonly runtimes: Map<string, RuntimeAdapter>;
+  private readonly java: JavaRuntime;
 
   constructor(
     private readonly settings: WorkbenchSettings,
@@ -35,12 +36,13 @@ export class EnvironmentFactory {
     private readonly builds: { failureOf(functionName: string): Error | undefined },
   ) {
     const warn = (message: string) => telemetry.emit('workbench.warning', { message });
+    // Its classes are compiled into the state directory when the build shipped no runtime.jar.
+    this.java = new JavaRuntime(settings.javaPath, warn, path.join(stateDir, 'runtimes', 'java'));
     this.runtimes = new Map<string, RuntimeAdapter>([
       ['nodejs', new NodeRuntime(settings.nodePath, warn, settings.nodeHeapLimit ?? true)],
       ['python', new PythonRuntime(settings.pythonPath, warn)],
       ['ruby', new RubyRuntime(settings.rubyPath, warn)],
-      // Its classes are compiled into the state directory when the build shipped no runtime.jar.
-      ['java', new JavaRuntime(settings.javaPath, warn, path.join(stateDir, 'runtimes', 'java'))],
+      ['java', this.java],
       ['provided', new ProvidedRuntime()],
     ]);
     this.optDirs = new OptDirectories(stateLayout(stateDir).opt);
@@ -72,7 +74,7 @@ export class EnvironmentFactory {
     });
   }
 
-  /** Resolves the node, python and ruby binaries and the credentials ahead of the first cold start. */
+  /** Resolves the node, python, ruby and java binaries (and compiles the Java runtime if need be) and the credentials ahead of the first cold start. */
   warmCaches(functions: FunctionDefinition[]): void {
     if (functions.some((f) => f.runtime.startsWith('nodejs'))) {
       resolveLocalNode(this.settings.nodePath).catch(() => undefined);
@@ -83,9 +85,7 @@ export class EnvironmentFactory {
     for (const runtime of new Set(functions.map((f) => f.runtime).filter((r) => r.startsWith('ruby')))) {
       resolveLocalRuby(runtime, this.settings.rubyPath).catch(() => undefined);
     }
-    if (functions.some((f) => f.runtime.startsWith('java'))) {
-      resolveLocalJava(this.settings.javaPath).catch(() => undefined);
-    }
+    if (functions.some((f) => f.runtime.startsWith('java'))) this.java.warm();
     this.credentials.get().catch(() => undefined);
   }
 

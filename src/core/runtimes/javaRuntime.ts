@@ -165,6 +165,13 @@ export class JavaRuntime implements RuntimeAdapter {
     return compileJavaRuntime(this.compileCache, java.path);
   }
 
+  /** Resolves java and compiles the runtime's classes (when no runtime.jar was built) ahead of the first cold start. */
+  warm(): void {
+    resolveLocalJava(this.javaPath)
+      .then((java) => this.classPath(java))
+      .catch(() => undefined);
+  }
+
   async launch(fn: FunctionDefinition, options: LaunchOptions): Promise<RuntimeLaunch> {
     const java = await resolveLocalJava(this.javaPath);
     const declared = declaredJavaMajor(fn.runtime);

@@ -11,6 +11,7 @@ import { findOnPath } from '../../../src/core/util/executables';
 import type { Workbench } from '../../../src/core/workbench';
 import { REPO_ROOT } from '../helpers/build';
 import { recordFunctionOutput, settle } from '../helpers/invocation';
+import { waitFor } from '../helpers/wait';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
 
 // The Java runtime (our lambdaworkbench.runtime client) with Debian's JDK: handlers compiled with
@@ -331,6 +332,23 @@ describe('Java runtime: its classes and the JVM it starts', function () {
     await adapter.launch(fn(other), {});
     await adapter.launch(fn(`java${local.major}`), {});
     assert.deepEqual(warnings, [`${other} functions run on the local Java ${local.version} (${local.path}); behaviour of Java ${other.slice(4)} may differ.`]);
+  });
+
+  it('warm() compiles the runtime ahead of the first cold start when no runtime.jar was built', async function () {
+    if (!JAVAC) this.skip();
+    const runtimes = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-runtimes-'));
+    fs.cpSync(path.join(REPO_ROOT, 'src', 'core', 'runtimes', 'java', 'src'), path.join(runtimes, 'java', 'src'), { recursive: true });
+    setRuntimesDir(runtimes);
+    const cache = path.join(runtimes, 'cache');
+    const adapter = new JavaRuntime(undefined, () => undefined, cache);
+    adapter.warm();
+    await waitFor(
+      () => fs.existsSync(cache) && fs.readdirSync(cache).some((d) => fs.existsSync(path.join(cache, d, 'lambdaworkbench', 'runtime', 'Main.class'))),
+      60000,
+    );
+    const launch = await adapter.launch(fn('java21'), {});
+    const classPath = launch.args[launch.args.indexOf('-cp') + 1];
+    assert.equal(path.dirname(classPath), cache);
   });
 
   it('a javaPath that does not exist is said', async () => {
