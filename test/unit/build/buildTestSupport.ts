@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { FunctionDefinition } from '../../../src/core/config/types';
 
 // What the build tests share: environment variables set for a describe's tests, and pure-Python
 // wheels written by hand (no build backend, no package index: PyPI is not reachable here).
@@ -51,4 +52,24 @@ export function buildGem(workDir: string, name: string, code: string, version = 
   );
   execFileSync('gem', ['build', `${name}.gemspec`], { cwd: dir, stdio: 'ignore' });
   return path.join(dir, `${name}-${version}.gem`);
+}
+
+/** A function definition as the template reader gives it, its code in `root/codeUri` (the template at `root/template.yaml`). */
+export function functionFixture(root: string, codeUri: string, runtime: string, extra: Partial<FunctionDefinition> = {}): FunctionDefinition {
+  return {
+    logicalId: 'HelloFunction',
+    functionName: 'HelloFunction',
+    resourceType: 'AWS::Serverless::Function',
+    handler: 'app.handler',
+    runtime,
+    codeUri: path.join(root, codeUri),
+    memorySize: 128,
+    timeout: 3,
+    environment: {},
+    layers: [],
+    architectures: ['x86_64'],
+    events: [],
+    position: { file: path.join(root, 'template.yaml'), line: 1, column: 1 },
+    ...extra,
+  };
 }

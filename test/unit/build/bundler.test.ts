@@ -10,7 +10,7 @@ import { BuildError, type BuildOutcome, type BuildRequest } from '../../../src/c
 import { findOnPath } from '../../../src/core/util/executables';
 import { json, openProjectClosedAfterEach, writeProject } from '../helpers/project';
 import { tempDirEach } from '../helpers/tempDir';
-import { buildGem, environmentEach } from './buildTestSupport';
+import { buildGem, environmentEach, functionFixture } from './buildTestSupport';
 
 // Ruby functions with a Gemfile, built as SAM's Ruby builder does (bundle install into the
 // artefact's vendor/bundle), with Debian's ruby and bundler, offline: the gems are built here with
@@ -48,22 +48,7 @@ describe('bundler builder', function () {
   }
 
   function fnDef(codeUri: string, runtime = 'ruby3.3', build?: BuildDefinition): FunctionDefinition {
-    return {
-      logicalId: 'Fn',
-      functionName: 'Fn',
-      resourceType: 'AWS::Serverless::Function',
-      handler: 'app.handler',
-      runtime,
-      codeUri: path.join(root, codeUri),
-      memorySize: 128,
-      timeout: 3,
-      environment: {},
-      layers: [],
-      architectures: ['x86_64'],
-      events: [],
-      position: { file: path.join(root, 'template.yaml'), line: 1, column: 1 },
-      ...(build ? { build } : {}),
-    };
+    return functionFixture(root, codeUri, runtime, { logicalId: 'Fn', functionName: 'Fn', ...(build ? { build } : {}) });
   }
 
   async function build(codeUri: string, artefact = 'artefact'): Promise<{ dir: string; log: string[]; outcome: BuildOutcome }> {

@@ -10,7 +10,7 @@ import { GoBuilder } from '../../../src/core/build/goBuilder';
 import { MakefileBuilder } from '../../../src/core/build/makefileBuilder';
 import { NpmBuilder } from '../../../src/core/build/npmBuilder';
 import { PipBuilder } from '../../../src/core/build/pipBuilder';
-import { environmentEach, writeWheel } from './buildTestSupport';
+import { environmentEach, functionFixture, writeWheel } from './buildTestSupport';
 import { BuildError, type Builder, type BuildRequest } from '../../../src/core/build/types';
 import { resolveLocalPython } from '../../../src/core/runtimes/pythonRuntime';
 import { tempDirEach } from '../helpers/tempDir';
@@ -29,22 +29,7 @@ function write(files: Record<string, string>): void {
 }
 
 function fnDef(codeUri: string, runtime: string, extra: Partial<FunctionDefinition> = {}): FunctionDefinition {
-  return {
-    logicalId: 'HelloFunction',
-    functionName: 'HelloFunction',
-    resourceType: 'AWS::Serverless::Function',
-    handler: 'app.handler',
-    runtime,
-    codeUri: path.join(root, codeUri),
-    memorySize: 128,
-    timeout: 3,
-    environment: {},
-    layers: [],
-    architectures: ['x86_64'],
-    events: [],
-    position: { file: path.join(root, 'template.yaml'), line: 1, column: 1 },
-    ...extra,
-  };
+  return functionFixture(root, codeUri, runtime, extra);
 }
 
 function withMethod(method: string, codeUri: string, properties: Record<string, unknown> = {}): BuildDefinition {
