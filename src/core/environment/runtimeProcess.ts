@@ -5,13 +5,13 @@ import { Descendants, MemoryProbe } from './processTree';
 import { killGroup, trackProcess, untrackProcess } from './processGroups';
 
 // The OS side of an execution environment: the runtime process in its own process group, its
-// output (stdout, stderr, and the framed telemetry log fd 3), its inspector in debug mode, its
+// output (stdout, stderr, and the framed telemetry log fd 3), its debugger's address in debug mode, its
 // memory, and its end. The Lambda lifecycle on top of it lives in environment.ts.
 
 export interface RuntimeProcessEvents {
   /** A line or record the runtime wrote (`time` when the record carried one). */
   output(text: string, time?: Date): void;
-  /** Debug mode: the inspector listens at this WebSocket URL. */
+  /** Debug mode: the runtime's debugger listens at this URL (`ws://`, `tcp://`, `rdbg://`, `jdwp://`). */
   inspector(url: string): void;
   /** The runtime ended; called once its pipes are drained (or after a short grace). */
   exit(reason: string): void;
@@ -30,6 +30,11 @@ export interface SpawnSpec {
 const INSPECTOR_LINE = /^(?:Debugger|Debugpy) listening on ((?:ws|tcp):\/\/[^\s]+)/;
 /** Ruby's debug gem (rdbg) serving DAP on TCP, as it announces itself: reported as `rdbg://host:port`. */
 const RDBG_LINE = /^DEBUGGER: Debugger can attach via TCP\/IP \(([^\s)]+):(\d+)\)/;
+/**
+ * A JVM's JDWP agent (debug mode: our Java runtime's `address=127.0.0.1:0`) announcing its port on
+ * stdout; JDKs print the port alone for a loopback address, some `host:port`.
+ */
+const JDWP_LINE = /^Listening for transport dt_socket at address: (?:(\[[^\]\s]+\]|[^\s:]+):)?(\d+)$/;
 /** What V8 prints when the heap limit (derived from MemorySize) is reached. */
 const HEAP_OUT_OF_MEMORY = /JavaScript heap out of memory|Fatal JavaScript out of memory|Reached heap limit/;
 const INSPECTOR_NOISE = /^(For help, see: https:\/\/nodejs\.org\/en\/docs\/inspector|Debugger attached\.|Waiting for the debugger to disconnect\.\.\.)$/;
@@ -44,6 +49,8 @@ export class RuntimeProcess {
   private readonly memory: MemoryProbe | undefined;
   private readonly descendants: Descendants | undefined;
   private running = true;
+  /** Started with a JDWP agent, whose first stdout announcement is its port (not output). */
+  private awaitingJdwp: boolean;
   /** The runtime reported running out of memory (V8's heap limit) before ending. */
   outOfMemory = false;
 
@@ -52,6 +59,7 @@ export class RuntimeProcess {
     spec: SpawnSpec,
     private readonly events: RuntimeProcessEvents,
   ) {
+    this.awaitingJdwp = spec.args.some((arg) => arg.startsWith('-agentlib:jdwp='));
     this.child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -97,7 +105,7 @@ export class RuntimeProcess {
       }),
     );
     const [, stdout, stderr, logFd] = child.stdio;
-    captureLines(stdout as Readable, (line) => events.output(line));
+    captureLines(stdout as Readable, (line) => this.stdoutLine(line));
     captureLines(stderr as Readable, (line) => this.stderrLine(line));
     captureFrames(logFd as Readable, (text, time) => events.output(text, time));
   }
@@ -135,6 +143,18 @@ export class RuntimeProcess {
     this.descendants?.signal(signal);
   }
 
+  private stdoutLine(line: string): void {
+    // Only the agent's first announcement: a function printing the same words later is output.
+    if (this.awaitingJdwp) {
+      const url = jdwpUrlOf(line);
+      if (url) {
+        this.awaitingJdwp = false;
+        return this.events.inspector(url);
+      }
+    }
+    this.events.output(line);
+  }
+
   private stderrLine(line: string): void {
     const inspector = INSPECTOR_LINE.exec(line);
     if (inspector) return this.events.inspector(inspector[1]);
@@ -143,6 +163,15 @@ export class RuntimeProcess {
     if (HEAP_OUT_OF_MEMORY.test(line)) this.outOfMemory = true;
     if (!INSPECTOR_NOISE.test(line) && !RDBG_NOISE.test(line)) this.events.output(line);
   }
+}
+
+/** The debugger URL of a JDWP agent's `Listening for transport dt_socket at address: …` line: `jdwp://host:port`. */
+export function jdwpUrlOf(line: string): string | undefined {
+  const match = JDWP_LINE.exec(line);
+  if (!match) return undefined;
+  const port = Number(match[2]);
+  if (port < 1 || port > 65535) return undefined;
+  return `jdwp://${match[1] ?? '127.0.0.1'}:${port}`;
 }
 
 /** As Lambda words it: `exit status 1`, `signal: killed`. */

@@ -148,6 +148,15 @@ export function jvmMemoryOptions(memorySizeMb: number): string[] {
   ];
 }
 
+/**
+ * Debug mode: the JVM serves JDWP on a loopback port of its choosing and holds every thread before
+ * `main` (suspend=y) until a debugger attaches and resumes it, so breakpoints in the handler class's
+ * static initialisers (INIT) bind. It announces the port on stdout (`Listening for transport
+ * dt_socket at address: <port>`), which the environment reads as the debugger's address. No
+ * stopOnInit: a Java debugger's breakpoints are set before the VM is resumed.
+ */
+export const JDWP_AGENT = '-agentlib:jdwp=transport=dt_socket,server=y,suspend=y,address=127.0.0.1:0';
+
 export class JavaRuntime implements RuntimeAdapter {
   private readonly warned = new Set<string>();
 
@@ -181,6 +190,7 @@ export class JavaRuntime implements RuntimeAdapter {
     }
     const classPath = await this.classPath(java);
     const args = [
+      ...(options.debug ? [JDWP_AGENT] : []),
       ...jvmMemoryOptions(fn.memorySize),
       '-Xshare:auto',
       // As Lambda's java17 and later runtimes: C1 only, for start-up.
