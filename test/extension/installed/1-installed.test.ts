@@ -70,6 +70,15 @@ describe('the installed VSIX on examples/sam-app', function () {
     await eventually('the Logger line, in the Lambda output channel', async () => /invoice inv-vsix: 1 lines, total 8\.40/.test(await outputText()));
   });
 
+  it("runs a Java function with the VSIX's runtime.jar (built by its Makefile, records bound and written)", async function () {
+    // scripts/test.sh installs Debian's JDK; elsewhere the test needs javac and java on PATH.
+    if (!fs.existsSync('/usr/bin/javac')) this.skip();
+    const order = { orderId: 'o-vsix', lines: [{ sku: 'tea', quantity: 2, unitPrice: 3.5 }] };
+    const response = responseOf(await run<InvocationResult>('lambdaWorkbench.invoke', 'JavaQuotes', order));
+    assert.deepStrictEqual([response.orderId, response.currency, response.total], ['o-vsix', 'GBP', 8.4]);
+    await eventually('the handler line, in the Lambda output channel', async () => /quote o-vsix: 1 lines, total 8\.40 GBP/.test(await outputText()));
+  });
+
   it('replays an event asynchronously: queued in LevelDB (classic-level loads) and run', async () => {
     const { engine } = await fixtureEngine();
     const savedFile = path.join(path.dirname(engine.templateFile), 'events', 'hello.json');

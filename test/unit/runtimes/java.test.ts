@@ -9,7 +9,7 @@ import { compileJavaRuntime, JavaRuntime, jvmMemoryOptions, resolveLocalJava } f
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
 import { findOnPath } from '../../../src/core/util/executables';
 import type { Workbench } from '../../../src/core/workbench';
-import { REPO_ROOT } from '../helpers/build';
+import { buildIfStale, cleanEnv, REPO_ROOT, runCli } from '../helpers/build';
 import { recordFunctionOutput, settle } from '../helpers/invocation';
 import { waitFor } from '../helpers/wait';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
@@ -400,5 +400,43 @@ describe('Java runtime: its classes and the JVM it starts', function () {
     });
     assert.equal(run.status, 1);
     assert.match(run.stderr, /Failed to get next invocation\. No Response from endpoint/);
+  });
+});
+
+describe("examples/sam-app's Java function", function () {
+  this.timeout(120000);
+  before(function () {
+    if (!JAVAC) this.skip();
+    buildIfStale();
+  });
+
+  it('JavaQuotes (built by its Makefile, records in and out) prices events/order.json, warm state kept; a bad order is an IllegalArgumentException in AWS’s shape', async () => {
+    const examples = path.join(REPO_ROOT, 'examples', 'sam-app');
+    const ok = await runCli(['invoke', 'JavaQuotes', '-t', examples, '-e', path.join(examples, 'events', 'order.json'), '--repeat', '2'], { env: cleanEnv() });
+    assert.equal(ok.status, 0, ok.stderr);
+    const quotes = ok.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.deepEqual(
+      quotes.map((q) => [q.orderId, q.currency, q.subtotal, q.tax, q.total, q.quotesServed]),
+      [
+        ['o-42', 'GBP', 16, 3.2, 19.2, 1],
+        ['o-42', 'GBP', 16, 3.2, 19.2, 2],
+      ],
+    );
+    assert.equal(typeof quotes[0].quotedAt, 'number', 'an Instant is written as epoch seconds, as AWS’s JavaTimeModule does');
+    assert.match(ok.stderr, /quotes ready: currency GBP, tax 0\.20/);
+    assert.match(ok.stderr, /quote o-42: 2 lines, total 19\.20 GBP/);
+    assert.match(ok.stderr, /1 cold start\(s\), 1 warm/);
+    const failed = await runCli(['invoke', 'JavaQuotes', '-t', examples, '--event-json', '{"orderId":"o-1","lines":[]}'], { env: cleanEnv() });
+    assert.equal(failed.status, 1);
+    const error = JSON.parse(failed.stdout);
+    assert.equal(error.errorType, 'java.lang.IllegalArgumentException');
+    assert.equal(error.errorMessage, 'order o-1 has no lines');
+    assert.ok(
+      Array.isArray(error.stackTrace) && error.stackTrace.some((frame: string) => frame.startsWith('example.Quotes.quote(Quotes.java:')),
+      JSON.stringify(error),
+    );
   });
 });
