@@ -49,8 +49,8 @@ export class RuntimeProcess {
   private readonly memory: MemoryProbe | undefined;
   private readonly descendants: Descendants | undefined;
   private running = true;
-  /** Started with a JDWP agent, whose first stdout announcement is its port (not output). */
-  private awaitingJdwp: boolean;
+  /** Started with a JDWP agent, whose announcements on stdout are its debugger's address, not output. */
+  private readonly jdwpAgent: boolean;
   /** The runtime reported running out of memory (V8's heap limit) before ending. */
   outOfMemory = false;
 
@@ -59,7 +59,7 @@ export class RuntimeProcess {
     spec: SpawnSpec,
     private readonly events: RuntimeProcessEvents,
   ) {
-    this.awaitingJdwp = spec.args.some((arg) => arg.startsWith('-agentlib:jdwp='));
+    this.jdwpAgent = spec.args.some((arg) => arg.startsWith('-agentlib:jdwp='));
     this.child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       env: spec.env,
@@ -144,14 +144,10 @@ export class RuntimeProcess {
   }
 
   private stdoutLine(line: string): void {
-    // Only the agent's first announcement: a function printing the same words later is output.
-    if (this.awaitingJdwp) {
-      const url = jdwpUrlOf(line);
-      if (url) {
-        this.awaitingJdwp = false;
-        return this.events.inspector(url);
-      }
-    }
+    // The agent announces a new ephemeral port each time a debugger detaches (server=y listens
+    // again): the environment's debugger address follows it.
+    const url = this.jdwpAgent ? jdwpUrlOf(line) : undefined;
+    if (url) return this.events.inspector(url);
     this.events.output(line);
   }
 
