@@ -3,8 +3,9 @@ import type { DebugFunction } from './debugTarget';
 
 // The configuration of the child session the client starts (DAP `startDebugging`) for one
 // environment: VS Code's JavaScript debugger on a Node inspector (`ws://`), a debugpy client on
-// our Python bootstrap's debugpy listener (`tcp://`), or the rdbg extension (KoichiSasada's
-// vscode-rdbg) on the DAP server of Ruby's debug gem (`rdbg://`).
+// our Python bootstrap's debugpy listener (`tcp://`), the rdbg extension (KoichiSasada's
+// vscode-rdbg) on the DAP server of Ruby's debug gem (`rdbg://`), or VS Code's Java debugger
+// (vscjava.vscode-java-debug) on a JVM's JDWP agent (`jdwp://`).
 
 export interface ChildConfiguration {
   type: string;
@@ -16,7 +17,7 @@ export interface ChildConfiguration {
    * Ours: the debugger the child needs. DAP starts a `startDebugging` child with the parent's type
    * (`lambda`); the extension's configuration resolver hands it on with this type instead.
    */
-  __lambdaChildType: 'pwa-node' | 'debugpy' | 'rdbg';
+  __lambdaChildType: 'pwa-node' | 'debugpy' | 'rdbg' | 'java';
   [key: string]: unknown;
 }
 
@@ -30,6 +31,19 @@ export interface ChildOptions {
 export function childConfiguration(environmentId: string, fn: DebugFunction, debuggerUrl: string, options: ChildOptions): ChildConfiguration {
   const url = new URL(debuggerUrl);
   const name = `${fn.logicalId ?? fn.functionName} ${environmentId}`;
+  if (url.protocol === 'jdwp:') {
+    // No projectName: the debugger finds the classes' sources in the workspace's Java projects. It
+    // resumes the JVM (held before main) once its breakpoints are set.
+    return {
+      type: 'java',
+      request: 'attach',
+      name,
+      hostName: url.hostname,
+      port: Number(url.port),
+      __lambdaEnvironmentId: environmentId,
+      __lambdaChildType: 'java',
+    };
+  }
   if (url.protocol === 'rdbg:') {
     return {
       type: 'rdbg',

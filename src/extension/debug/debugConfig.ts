@@ -104,9 +104,10 @@ function hasFunction(t: TemplateFunctions, name: string): boolean {
  * The debugger type of a child configuration the adapter asked for (DAP `startDebugging`), else
  * undefined. VS Code starts such a child with the *parent's* type (DAP: "a new debug session of
  * the same type as the caller"), so it reaches this provider as `lambda`; returning it with the
- * child's own type hands it to js-debug, debugpy or rdbg (VS Code re-resolves when a resolver changes
- * the type). The adapter names the type (`__lambdaChildType`: `pwa-node`, `debugpy` or `rdbg`, the
- * vscode-rdbg extension's); else its shape tells: debugpy connects to `connect`, js-debug to `port`.
+ * child's own type hands it to js-debug, debugpy, rdbg or the Java debugger (VS Code re-resolves when a
+ * resolver changes the type). The adapter names the type (`__lambdaChildType`: `pwa-node`, `debugpy`,
+ * `rdbg`, the vscode-rdbg extension's, or `java`, vscode-java-debug's); else its shape tells: debugpy
+ * connects to `connect`, js-debug to `port`.
  */
 export function childDebugType(config: Partial<LambdaDebugConfiguration>): string | undefined {
   if (typeof config.__lambdaEnvironmentId !== 'string') return undefined;
@@ -118,6 +119,7 @@ export function childDebugType(config: Partial<LambdaDebugConfiguration>): strin
 const CHILD_DEBUGGER_EXTENSIONS: Record<string, { extensionId: string; language: string }> = {
   debugpy: { extensionId: 'ms-python.debugpy', language: 'Python' },
   rdbg: { extensionId: 'KoichiSasada.vscode-rdbg', language: 'Ruby' },
+  java: { extensionId: 'vscjava.vscode-java-debug', language: 'Java' },
 };
 
 /**

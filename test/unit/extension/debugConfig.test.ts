@@ -106,12 +106,13 @@ describe('lambda debug configurations', () => {
       }),
       'rdbg',
     );
+    assert.equal(childDebugType({ type: 'lambda', request: 'attach', name: 'J env-4', __lambdaEnvironmentId: 'env-4', __lambdaChildType: 'java' }), 'java');
     assert.equal(childDebugType({ ...node, __lambdaChildType: 'lambda' }), 'pwa-node');
     assert.equal(childDebugType({ type: 'lambda', request: 'launch', name: 'n', function: 'Hello' }), undefined);
     assert.deepEqual(resolveConfiguration(node, [app]), { kind: 'config', config: { ...node, type: 'pwa-node' } });
   });
 
-  it('names the extension to install when a child needs a debugger nobody contributes (debugpy, rdbg); js-debug is built in', () => {
+  it('names the extension to install when a child needs a debugger nobody contributes (debugpy, rdbg, java); js-debug is built in', () => {
     const none = new Set<string>(['pwa-node', 'node']);
     assert.deepEqual(missingChildDebugger('rdbg', none), {
       extensionId: 'KoichiSasada.vscode-rdbg',
@@ -119,6 +120,12 @@ describe('lambda debug configurations', () => {
         "Debugging Ruby functions needs the 'rdbg' debugger of the KoichiSasada.vscode-rdbg extension, which is not installed. Install it, then debug again.",
     });
     assert.equal(missingChildDebugger('debugpy', none)?.extensionId, 'ms-python.debugpy');
+    assert.deepEqual(missingChildDebugger('java', none), {
+      extensionId: 'vscjava.vscode-java-debug',
+      message:
+        "Debugging Java functions needs the 'java' debugger of the vscjava.vscode-java-debug extension, which is not installed. Install it, then debug again.",
+    });
+    assert.equal(missingChildDebugger('java', new Set(['java'])), undefined);
     assert.equal(missingChildDebugger('rdbg', new Set(['rdbg'])), undefined);
     assert.equal(missingChildDebugger('pwa-node', new Set()), undefined, 'js-debug ships with VS Code');
   });
