@@ -14,7 +14,9 @@ import { REPO_ROOT } from '../helpers/build';
 
 const JAVAC = findOnPath('javac');
 const JAVA = findOnPath('java');
-const JSON_SOURCE = path.join(REPO_ROOT, 'src/core/runtimes/java/src/lambdaworkbench/runtime/Json.java');
+const RUNTIME_SOURCES = path.join(REPO_ROOT, 'src/core/runtimes/java/src/lambdaworkbench/runtime');
+// Json.java with AwsEvents.java, which tells it how AWS binds the aws-lambda-java-events classes
+const JSON_SOURCES = ['Json.java', 'AwsEvents.java'].map((f) => path.join(RUNTIME_SOURCES, f));
 const EVENTS = path.join(REPO_ROOT, '..', 'shared', 'reference-events');
 
 const DRIVER = String.raw`
@@ -793,7 +795,7 @@ function compileAndRun(): DriverRun {
     const r = spawnSync(JAVAC!, args, { encoding: 'utf8' });
     assert.equal(r.status, 0, `javac ${args.join(' ')}\n${r.stdout}${r.stderr}`);
   };
-  javac(['--release', '11', '-Xlint:all', '-Werror', '-d', classes, JSON_SOURCE]);
+  javac(['--release', '11', '-Xlint:all', '-Werror', '-d', classes, ...JSON_SOURCES]);
   javac([
     '--release',
     '11',

@@ -105,7 +105,7 @@ abstract class Handler {
             Object instance = instantiate(type);
             Type input = typeArgument(type, request, 0);
             Method method = findMethod(type, "handleRequest", 2);
-            return new PojoMethod(instance, method, input, method.getParameterTypes()[1], true);
+            return new PojoMethod(instance, method, input, typeArgument(type, request, 1), method.getParameterTypes()[1], true);
         }
         return new Faulty(UserFault.of("Class does not implement an appropriate handler interface: " + REQUEST_HANDLER + " or " + STREAM_HANDLER));
     }
@@ -149,12 +149,12 @@ abstract class Handler {
         Type[] generic = m.getGenericParameterTypes();
         switch (p.length) {
             case 0:
-                return new PojoMethod(instanceFor(type, m), m, null, null, false);
+                return new PojoMethod(instanceFor(type, m), m, null, m.getGenericReturnType(), null, false);
             case 1:
                 if (p[0] == InputStream.class) return new StreamMethod(instanceFor(type, m), m, true, false, false);
                 if (p[0] == OutputStream.class) return new StreamMethod(instanceFor(type, m), m, false, true, false);
-                if (isContext(p[0])) return new PojoMethod(instanceFor(type, m), m, null, p[0], false);
-                return new PojoMethod(instanceFor(type, m), m, generic[0], null, false);
+                if (isContext(p[0])) return new PojoMethod(instanceFor(type, m), m, null, m.getGenericReturnType(), p[0], false);
+                return new PojoMethod(instanceFor(type, m), m, generic[0], m.getGenericReturnType(), null, false);
             case 2:
                 if (p[0] == OutputStream.class) {
                     if (isContext(p[1])) return new StreamMethod(instanceFor(type, m), m, false, true, true);
@@ -171,7 +171,7 @@ abstract class Handler {
                     System.err.println("Ignoring two-argument overload because second parameter type, " + p[1].getName() + ", is not OutputStream.");
                     return null;
                 }
-                if (isContext(p[1])) return new PojoMethod(instanceFor(type, m), m, generic[0], p[1], false);
+                if (isContext(p[1])) return new PojoMethod(instanceFor(type, m), m, generic[0], m.getGenericReturnType(), p[1], false);
                 System.err.println("Ignoring two-argument overload because second parameter type is not Context");
                 return null;
             case 3:
@@ -271,13 +271,16 @@ abstract class Handler {
         private final Object instance;
         private final Method method;
         private final Type input;
+        /** The declared result type (RequestHandler's O, or the method's return type): AWS picks the writer by it. */
+        private final Type output;
         private final Class<?> contextType;
         private final boolean requestHandler;
 
-        PojoMethod(Object instance, Method method, Type input, Class<?> contextType, boolean requestHandler) {
+        PojoMethod(Object instance, Method method, Type input, Type output, Class<?> contextType, boolean requestHandler) {
             this.instance = instance;
             this.method = method;
             this.input = input;
+            this.output = output;
             this.contextType = contextType;
             this.requestHandler = requestHandler;
             method.setAccessible(true);
@@ -301,7 +304,7 @@ abstract class Handler {
             else result = call(method, instance, input != null ? event : context);
             if (method.getReturnType() == void.class) return "null".getBytes(StandardCharsets.UTF_8);
             try {
-                return Json.write(result).getBytes(StandardCharsets.UTF_8);
+                return Json.write(result, output).getBytes(StandardCharsets.UTF_8);
             } catch (Throwable t) {
                 throw new RuntimeException("An error occurred during JSON serialization of response", t);
             }

@@ -343,32 +343,75 @@ public final class Json {
 
   // ---------------------------------------------------------------- bind
 
-  /** Converts a parsed tree into `type`, as Jackson would with AWS's settings (unknown properties ignored). */
+  /**
+   * How AWS's serializer is set up for one handler type: Jackson's plain settings, or (for a supported
+   * aws-lambda-java-events class, see AwsEvents) its mixins' names, an optional UpperCamelCase naming,
+   * Dates as epoch seconds and Joda DateTimes.
+   */
+  static final class Dialect {
+    static final Dialect PLAIN = new Dialect(false, java.util.Collections.<String, Map<String, String>>emptyMap(), false);
+
+    /** DateModule (Date as epoch seconds) and DateTimeModule (org.joda.time.DateTime as ISO text). */
+    final boolean events;
+    private final Map<String, Map<String, String>> names;
+    private final boolean upperCamel;
+
+    Dialect(boolean events, Map<String, Map<String, String>> names, boolean upperCamel) {
+      this.events = events;
+      this.names = names;
+      this.upperCamel = upperCamel;
+    }
+
+    /** A bean property's JSON name: a mixin's name for its class (or a superclass), else the naming strategy's. */
+    String jsonName(Class<?> owner, String property) {
+      for (Class<?> c = owner; c != null && c != Object.class; c = c.getSuperclass()) {
+        Map<String, String> own = names.get(c.getName());
+        String named = own == null ? null : own.get(property);
+        if (named != null) return named;
+      }
+      return upperCamel && !property.isEmpty() ? Character.toUpperCase(property.charAt(0)) + property.substring(1) : property;
+    }
+  }
+
+  /**
+   * Converts a parsed tree into `type`, as AWS's serializer would for a handler taking `type`: Jackson with
+   * AWS's settings (unknown properties ignored), in the events dialect for aws-lambda-java-events classes,
+   * S3's events through their constructors.
+   */
   static Object bind(Object tree, Type type) {
+    Class<?> raw = rawClass(type);
+    if (AwsEvents.isS3(raw)) {
+      try {
+        return AwsEvents.bindS3(tree, raw);
+      } catch (ReflectiveOperationException e) {
+        throw new JsonException("$: cannot create " + raw.getName() + ": " + rootMessage(e), e);
+      }
+    }
+    Dialect dialect = AwsEvents.dialectFor(raw);
     try {
-      return bind(tree, type, "$", 0);
+      return bind(tree, type, dialect, "$", 0);
     } catch (StackOverflowError e) {
       // A tree built in code (not by parse) can nest deeper than this thread's stack allows.
       throw new JsonException("$: nesting too deep to bind on this thread's stack");
     }
   }
 
-  private static Object bind(Object tree, Type type, String path, int depth) {
+  private static Object bind(Object tree, Type type, Dialect d, String path, int depth) {
     if (depth > MAX_DEPTH) throw new JsonException(path + ": nesting deeper than " + MAX_DEPTH + " levels");
     if (type instanceof WildcardType) {
       Type[] upper = ((WildcardType) type).getUpperBounds();
-      return bind(tree, upper.length > 0 ? upper[0] : Object.class, path, depth);
+      return bind(tree, upper.length > 0 ? upper[0] : Object.class, d, path, depth);
     }
     if (type instanceof TypeVariable) {
       Type[] bounds = ((TypeVariable<?>) type).getBounds();
-      return bind(tree, bounds.length > 0 ? bounds[0] : Object.class, path, depth);
+      return bind(tree, bounds.length > 0 ? bounds[0] : Object.class, d, path, depth);
     }
     if (type instanceof GenericArrayType) {
       Type component = ((GenericArrayType) type).getGenericComponentType();
-      return bindArray(tree, rawClass(component), component, path, depth);
+      return bindArray(tree, d, rawClass(component), component, path, depth);
     }
     Class<?> raw = rawClass(type);
-    if (raw == Optional.class) return Optional.ofNullable(bind(tree, typeArgument(type, 0), path, depth));
+    if (raw == Optional.class) return Optional.ofNullable(bind(tree, typeArgument(type, 0), d, path, depth));
     if (tree == null) return raw.isPrimitive() ? primitiveDefault(raw) : null;
     if (raw == Object.class) return tree;
     // AWS's serializer enables ACCEPT_SINGLE_VALUE_AS_ARRAY, UNWRAP_SINGLE_VALUE_ARRAYS and
@@ -381,23 +424,30 @@ public final class Json {
     } else if (!many && tree instanceof List && !Map.class.isAssignableFrom(raw)) {
       List<?> list = (List<?>) tree;
       if (list.isEmpty()) return raw.isPrimitive() ? primitiveDefault(raw) : null;
-      if (list.size() == 1 && !(list.get(0) instanceof List)) return bind(list.get(0), type, path + "[0]", depth + 1);
+      if (list.size() == 1 && !(list.get(0) instanceof List)) return bind(list.get(0), type, d, path + "[0]", depth + 1);
     }
     if (raw.isPrimitive() || raw == String.class || Number.class.isAssignableFrom(raw) || raw == Boolean.class
         || raw == Character.class) {
       return bindScalar(tree, raw, path);
     }
     if (raw.isEnum()) return bindEnum(tree, raw, path);
+    if (raw == Date.class && d.events) return bindEpochSeconds(tree, path);
     if (raw == Date.class || TemporalAccessor.class.isAssignableFrom(raw)) return bindTime(tree, raw, path);
+    if (raw == java.nio.ByteBuffer.class) {
+      // Jackson's ByteBufferDeserializer: the base64 text's bytes, wrapped
+      if (!(tree instanceof String)) throw mismatch(path, "a base64 string", tree);
+      return java.nio.ByteBuffer.wrap(decodeBase64((String) tree, path));
+    }
+    if (d.events && AwsEvents.isJodaDateTime(raw)) return bindDateTime(tree, raw, path);
     if (raw.isArray()) {
       if (raw == byte[].class && tree instanceof String) return decodeBase64((String) tree, path);
       Type component = raw.getComponentType();
-      return bindArray(tree, raw.getComponentType(), component, path, depth);
+      return bindArray(tree, d, raw.getComponentType(), component, path, depth);
     }
-    if (Map.class.isAssignableFrom(raw)) return bindMap(tree, raw, type, path, depth);
-    if (Collection.class.isAssignableFrom(raw) || raw == Iterable.class) return bindCollection(tree, raw, type, path, depth);
-    if (isRecord(raw)) return bindRecord(tree, raw, type, path, depth);
-    return bindBean(tree, raw, type, path, depth);
+    if (Map.class.isAssignableFrom(raw)) return bindMap(tree, d, raw, type, path, depth);
+    if (Collection.class.isAssignableFrom(raw) || raw == Iterable.class) return bindCollection(tree, d, raw, type, path, depth);
+    if (isRecord(raw)) return bindRecord(tree, d, raw, type, path, depth);
+    return bindBean(tree, d, raw, type, path, depth);
   }
 
   private static Object bindScalar(Object tree, Class<?> raw, String path) {
@@ -558,6 +608,36 @@ public final class Json {
     throw new JsonException(path + ": cannot bind to " + raw.getName());
   }
 
+  /**
+   * AWS's DateModule (events only): a number of epoch seconds, fractions kept to the millisecond as its
+   * double arithmetic keeps them; 0 (or text that is not a number) is null.
+   */
+  private static Date bindEpochSeconds(Object tree, String path) {
+    double seconds;
+    if (tree instanceof Number) {
+      seconds = ((Number) tree).doubleValue();
+    } else if (tree instanceof String) {
+      try {
+        seconds = Double.parseDouble(((String) tree).trim());
+      } catch (NumberFormatException e) {
+        seconds = 0;
+      }
+    } else {
+      throw mismatch(path, "epoch seconds", tree);
+    }
+    return seconds == 0.0 ? null : new Date((long) (seconds * 1000.0));
+  }
+
+  /** AWS's DateTimeModule (events only): the function's own org.joda.time.DateTime.parse(text). */
+  private static Object bindDateTime(Object tree, Class<?> raw, String path) {
+    if (!(tree instanceof String) && !(tree instanceof Number)) throw mismatch(path, "an ISO-8601 date-time", tree);
+    try {
+      return AwsEvents.parseDateTime(raw, String.valueOf(tree));
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new JsonException(path + ": " + quote(String.valueOf(tree)) + " is not a date-time for " + raw.getName() + ": " + rootMessage(e), e);
+    }
+  }
+
   private static byte[] decodeBase64(String text, String path) {
     try {
       return Base64.getDecoder().decode(text);
@@ -566,18 +646,18 @@ public final class Json {
     }
   }
 
-  private static Object bindArray(Object tree, Class<?> componentRaw, Type component, String path, int depth) {
+  private static Object bindArray(Object tree, Dialect d, Class<?> componentRaw, Type component, String path, int depth) {
     if (!(tree instanceof List)) throw mismatch(path, "an array", tree);
     List<?> list = (List<?>) tree;
     Object array = Array.newInstance(componentRaw, list.size());
     for (int i = 0; i < list.size(); i++) {
-      Array.set(array, i, bind(list.get(i), component, path + "[" + i + "]", depth + 1));
+      Array.set(array, i, bind(list.get(i), component, d, path + "[" + i + "]", depth + 1));
     }
     return array;
   }
 
   @SuppressWarnings("unchecked")
-  private static Object bindCollection(Object tree, Class<?> raw, Type type, String path, int depth) {
+  private static Object bindCollection(Object tree, Dialect d, Class<?> raw, Type type, String path, int depth) {
     if (!(tree instanceof List)) throw mismatch(path, "an array", tree);
     Collection<Object> out;
     if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
@@ -590,12 +670,12 @@ public final class Json {
     }
     Type element = typeArgument(type, 0);
     List<?> list = (List<?>) tree;
-    for (int i = 0; i < list.size(); i++) out.add(bind(list.get(i), element, path + "[" + i + "]", depth + 1));
+    for (int i = 0; i < list.size(); i++) out.add(bind(list.get(i), element, d, path + "[" + i + "]", depth + 1));
     return out;
   }
 
   @SuppressWarnings("unchecked")
-  private static Object bindMap(Object tree, Class<?> raw, Type type, String path, int depth) {
+  private static Object bindMap(Object tree, Dialect d, Class<?> raw, Type type, String path, int depth) {
     if (!(tree instanceof Map)) throw mismatch(path, "an object", tree);
     Map<Object, Object> out;
     if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
@@ -608,14 +688,14 @@ public final class Json {
     Type valueType = typeArgument(type, 1);
     for (Map.Entry<String, Object> e : ((Map<String, Object>) tree).entrySet()) {
       String at = childPath(path, e.getKey());
-      Object key = keyType == Object.class ? e.getKey() : bind(e.getKey(), keyType, at, depth + 1);
-      out.put(key, bind(e.getValue(), valueType, at, depth + 1));
+      Object key = keyType == Object.class ? e.getKey() : bind(e.getKey(), keyType, d, at, depth + 1);
+      out.put(key, bind(e.getValue(), valueType, d, at, depth + 1));
     }
     return out;
   }
 
   @SuppressWarnings("unchecked")
-  private static Object bindRecord(Object tree, Class<?> raw, Type type, String path, int depth) {
+  private static Object bindRecord(Object tree, Dialect d, Class<?> raw, Type type, String path, int depth) {
     if ("".equals(tree)) return null; // ACCEPT_EMPTY_STRING_AS_NULL_OBJECT
     if (!(tree instanceof Map)) throw mismatch(path, "an object", tree);
     Map<String, Object> object = (Map<String, Object>) tree;
@@ -630,7 +710,7 @@ public final class Json {
         types[i] = (Class<?>) rc.getMethod("getType").invoke(components[i]);
         Type generic = resolve((Type) rc.getMethod("getGenericType").invoke(components[i]), vars);
         String key = matchKey(object, name);
-        args[i] = bind(key == null ? null : object.get(key), generic, childPath(path, name), depth + 1);
+        args[i] = bind(key == null ? null : object.get(key), generic, d, childPath(path, name), depth + 1);
       }
       Constructor<?> ctor = raw.getDeclaredConstructor(types);
       open(ctor);
@@ -642,20 +722,21 @@ public final class Json {
   }
 
   @SuppressWarnings("unchecked")
-  private static Object bindBean(Object tree, Class<?> raw, Type type, String path, int depth) {
+  private static Object bindBean(Object tree, Dialect d, Class<?> raw, Type type, String path, int depth) {
     if ("".equals(tree)) return null; // ACCEPT_EMPTY_STRING_AS_NULL_OBJECT
     if (!(tree instanceof Map)) throw mismatch(path, "an object", tree);
     if (raw.isInterface() || Modifier.isAbstract(raw.getModifiers())) {
       throw new JsonException(path + ": cannot create an instance of abstract type " + raw.getName());
     }
     Object bean = instantiate(raw, path);
-    Map<String, Setter> setters = setters(raw);
+    Map<String, Setter> setters = setters(raw, d);
     Map<String, Setter> lowerCase = null;
     Map<TypeVariable<?>, Type> vars = typeVariables(raw, type);
     for (Map.Entry<String, Object> e : ((Map<String, Object>) tree).entrySet()) {
       Setter setter = setters.get(e.getKey());
       if (setter == null) {
-        // AWS's serializer matches property names case-insensitively (the events classes rely on it).
+        // AWS's Jackson matches names exactly (the events get theirs from the mixins, as here); a name that
+        // differs only in case is taken too, a leniency this binder keeps.
         if (lowerCase == null) {
           lowerCase = new HashMap<>();
           for (Map.Entry<String, Setter> s : setters.entrySet()) lowerCase.putIfAbsent(s.getKey().toLowerCase(java.util.Locale.ROOT), s.getValue());
@@ -664,7 +745,7 @@ public final class Json {
       }
       if (setter == null) continue; // unknown properties are ignored, as AWS's serializer does
       String at = childPath(path, e.getKey());
-      Object value = bind(e.getValue(), resolve(setter.type, vars), at, depth + 1);
+      Object value = bind(e.getValue(), resolve(setter.type, vars), d, at, depth + 1);
       try {
         setter.set(bean, value);
       } catch (ReflectiveOperationException | RuntimeException ex) {
@@ -708,23 +789,40 @@ public final class Json {
     }
   }
 
-  private static Map<String, Setter> setters(Class<?> raw) {
+  /** A bean's writable properties by JSON name (the dialect's names applied). */
+  private static Map<String, Setter> setters(Class<?> raw, Dialect d) {
     Map<String, Setter> out = new LinkedHashMap<>();
     for (Field f : raw.getFields()) {
       int m = f.getModifiers();
-      if (!Modifier.isStatic(m) && !Modifier.isFinal(m)) out.put(f.getName(), new Setter(f.getName(), null, f));
+      if (!Modifier.isStatic(m) && !Modifier.isFinal(m)) out.put(d.jsonName(raw, f.getName()), new Setter(f.getName(), null, f));
     }
     for (Method m : raw.getMethods()) {
       String n = m.getName();
       if (Modifier.isStatic(m.getModifiers()) || m.getParameterCount() != 1 || n.length() <= 3 || !n.startsWith("set")) continue;
-      String name = beanName(n.substring(3));
+      String name = d.jsonName(raw, beanName(n.substring(3)));
       Setter existing = out.get(name);
-      // A setter wins over a field; of overloads, keep one deterministically (the first non-Object one).
-      if (existing == null || existing.method == null) {
+      // A setter wins over a field; of overloads, the one Jackson's resolveSetterConflict picks.
+      if (existing == null || existing.method == null || preferred(m, existing.method)) {
         out.put(name, new Setter(name, m, null));
       }
     }
     return out;
+  }
+
+  /**
+   * Jackson's choice between two setters of one property: the subclass's, then a primitive parameter, then
+   * a String one (so setEventName(String) beats setEventName(OperationType)); ties by parameter type name,
+   * where Jackson would refuse the bean.
+   */
+  private static boolean preferred(Method candidate, Method existing) {
+    Class<?> a = candidate.getDeclaringClass();
+    Class<?> b = existing.getDeclaringClass();
+    if (a != b) return b.isAssignableFrom(a);
+    Class<?> pa = candidate.getParameterTypes()[0];
+    Class<?> pb = existing.getParameterTypes()[0];
+    if (pa.isPrimitive() != pb.isPrimitive()) return pa.isPrimitive();
+    if ((pa == String.class) != (pb == String.class)) return pa == String.class;
+    return pa.getName().compareTo(pb.getName()) < 0;
   }
 
   /**
@@ -851,9 +949,32 @@ public final class Json {
 
   /** Writes `value` as JSON the way Jackson's defaults would (Date as epoch millis, byte[] as base64). */
   static String write(Object value) {
+    return write(value, Dialect.PLAIN);
+  }
+
+  /**
+   * Writes a handler's result as AWS's serializer for its declared type would: the events dialect for a
+   * supported aws-lambda-java-events class (APIGatewayProxyResponseEvent, ...), S3's events as
+   * S3EventSerializer writes them, Jackson's plain settings for everything else (APIGatewayV2HTTPResponse,
+   * SQSBatchResponse and the other response classes are not among AWS's supported events).
+   */
+  static String write(Object value, Type declared) {
+    Class<?> raw = rawClass(declared);
+    if (AwsEvents.isS3(raw)) {
+      if (value == null) throw new JsonException("cannot write a null " + raw.getName() + " (AWS's S3 serializer reads its records)");
+      try {
+        return write(AwsEvents.s3Tree(value), Dialect.PLAIN);
+      } catch (ReflectiveOperationException e) {
+        throw new JsonException("cannot write " + raw.getName() + ": " + rootMessage(e), e);
+      }
+    }
+    return write(value, AwsEvents.dialectFor(raw));
+  }
+
+  private static String write(Object value, Dialect dialect) {
     StringBuilder sb = new StringBuilder();
     try {
-      new Writer(sb).value(value, 0);
+      new Writer(sb, dialect).value(value, 0);
     } catch (StackOverflowError e) {
       // The depth limit bounds recursion, but a small thread stack can run out before it.
       throw new JsonException("cannot write a value nested too deep for this thread's stack");
@@ -863,10 +984,12 @@ public final class Json {
 
   private static final class Writer {
     final StringBuilder sb;
+    final Dialect dialect;
     final IdentityHashMap<Object, Boolean> open = new IdentityHashMap<>();
 
-    Writer(StringBuilder sb) {
+    Writer(StringBuilder sb, Dialect dialect) {
       this.sb = sb;
+      this.dialect = dialect;
     }
 
     void value(Object v, int depth) {
@@ -881,7 +1004,21 @@ public final class Json {
       } else if (v instanceof Character || v instanceof CharSequence || v instanceof Enum) {
         string(v instanceof Enum ? ((Enum<?>) v).name() : v.toString());
       } else if (v instanceof Date) {
-        sb.append(((Date) v).getTime());
+        // DateModule in the events dialect: epoch seconds written as a double (1.4285376E9); else epoch millis
+        if (dialect.events) sb.append(((Date) v).getTime() / 1000.0);
+        else sb.append(((Date) v).getTime());
+      } else if (v instanceof java.nio.ByteBuffer) {
+        // Jackson's ByteBufferSerializer: the bytes from position to limit, base64
+        java.nio.ByteBuffer copy = ((java.nio.ByteBuffer) v).duplicate();
+        byte[] bytes = new byte[copy.remaining()];
+        copy.get(bytes);
+        string(Base64.getEncoder().encodeToString(bytes));
+      } else if (dialect.events && AwsEvents.isJodaDateTime(v.getClass())) {
+        try {
+          string(AwsEvents.printDateTime(v));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+          throw new JsonException("cannot write " + v.getClass().getName() + ": " + rootMessage(e), e);
+        }
       } else if (timestamp(v)) {
         // written as JavaTimeModule does with WRITE_DATES_AS_TIMESTAMPS (on in AWS's serializer)
       } else if (v instanceof TemporalAccessor || v instanceof java.time.Duration || v instanceof java.time.ZoneId
@@ -1020,7 +1157,7 @@ public final class Json {
         if (value == null) continue; // AWS's serializer leaves null properties out (Include.NON_NULL)
         if (!first) sb.append(',');
         first = false;
-        string(p.getKey());
+        string(dialect.jsonName(v.getClass(), p.getKey()));
         sb.append(':');
         value(value, depth);
       }
@@ -1115,7 +1252,7 @@ public final class Json {
 
   static String quote(String s) {
     StringBuilder sb = new StringBuilder();
-    new Writer(sb).string(s);
+    new Writer(sb, Dialect.PLAIN).string(s);
     return sb.toString();
   }
 }
