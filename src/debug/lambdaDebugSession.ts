@@ -23,9 +23,10 @@ import { RemoteDebugTarget } from './remoteDebugTarget';
 // The `lambda` debug adapter (issue 8). It puts the debugged functions of an engine in debug mode
 // (their runtimes wait for a debugger before any user code) and, for every environment that
 // starts, asks the client (DAP `startDebugging`) for a child session attached to it: VS Code's
-// JavaScript debugger, or a debugpy client. The engine (debugTarget.ts) is the host's running one
-// when there is one (the extension host); to attach, else a `serve` running on the template; to
-// launch, else the adapter's own. No `vscode` import: it runs inline or standalone.
+// JavaScript debugger, a debugpy client, rdbg or VS Code's Java debugger (childConfiguration.ts).
+// The engine (debugTarget.ts) is the host's running one when there is one (the extension host); to
+// attach, else a `serve` running on the template; to launch, else the adapter's own. No `vscode`
+// import: it runs inline or standalone.
 
 export interface LambdaDebugSessionOptions {
   /** The running engine of a template (absolute path), if the host has one: used, and left open. */

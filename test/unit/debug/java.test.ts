@@ -141,8 +141,18 @@ describe('Java debugging (JDWP, jdb)', function () {
           events.some((e) => e.type === 'workbench.timeoutSuspended' && e.requestId === result.requestId),
           'the timeout fired while paused and was suspended',
         );
-        const initReport = events.find((e) => e.type === 'platform.initReport');
-        assert.equal((initReport?.record as { status?: string } | undefined)?.status, 'success');
+        // INIT's sub-phases with the JVM held: the wait for the debugger (before main) is runtime
+        // init; the pause in the static initialiser, function init.
+        const initReport = events.find((e) => e.type === 'platform.initReport')?.record as
+          { status: string; spans: Array<{ name: string; durationMs: number }> } | undefined;
+        assert.equal(initReport?.status, 'success');
+        assert.deepEqual(
+          initReport.spans.map((span) => span.name),
+          ['runtimeInit', 'functionInit'],
+        );
+        const [runtimeInit, functionInit] = initReport.spans;
+        assert.ok(runtimeInit.durationMs >= 300, `runtimeInit ${runtimeInit.durationMs} ms includes the wait for the debugger`);
+        assert.ok(functionInit.durationMs >= 1300, `functionInit ${functionInit.durationMs} ms includes the pause in <clinit>`);
         const logs = await result.logs;
         assert.ok(!logs.some((l) => /Task timed out|Listening for transport/.test(l)), logs.join('\n'));
       } finally {
