@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { generateSampleEvent } from '../../../src/core/events';
 import { findOnPath } from '../../../src/core/util/executables';
 import { REPO_ROOT } from '../helpers/build';
 
@@ -468,6 +469,8 @@ public class Driver {
     // ---- AWS sample events into copies of aws-lambda-java-events shapes
     if (args.length > 0 && !args[0].equals("-")) Events.run(Paths.get(args[0]));
     if (args.length > 1) Class.forName(args[1]).getMethod("main", String[].class).invoke(null, (Object) new String[0]);
+    // ---- our generators' sample events (sam local generate-event's shapes) into the same shapes
+    if (args.length > 2) Events.runGenerated(Paths.get(args[2]));
   }
 }
 `;
@@ -692,6 +695,39 @@ public class Events {
       return once.equals(Json.write(Json.bind(Json.parse(once), HttpApiEventLike.class)));
     });
   }
+
+  /** The same shapes from our generators' events (written by the test into dir): never skipped. */
+  static void runGenerated(Path dir) {
+    Driver.run("events.generated.s3", () -> {
+      S3Record r = ((S3EventLike) read(dir, "s3-put.json", S3EventLike.class)).getRecords().get(0);
+      S3Object o = r.getS3().getObject();
+      return r.getEventName() + " " + r.getEventTime().getTime() + " " + r.getUserIdentity().getPrincipalId() + " "
+          + r.getRequestParameters().get("sourceIPAddress") + " " + r.getResponseElements().get("x-amz-request-id") + " "
+          + r.getS3().getBucket().getName() + " " + r.getS3().getBucket().getOwnerIdentity().getPrincipalId() + " "
+          + o.getKey() + " " + o.getSizeAsLong() + " " + o.geteTag() + " " + o.getSequencer() + " " + o.getVersionId();
+    });
+    Driver.run("events.generated.sqs", () -> {
+      SQSEventLike e = (SQSEventLike) read(dir, "sqs-receive-message.json", SQSEventLike.class);
+      SQSMessage m = e.getRecords().get(1);
+      MessageAttribute blob = m.getMessageAttributes().get("Blob");
+      return e.getRecords().size() + " " + m.getMessageId() + " " + m.getBody() + " " + m.getEventSourceArn() + " "
+          + m.getAttributes().get("SentTimestamp") + " " + m.getMessageAttributes().keySet() + " "
+          + new String(blob.getBinaryValue(), StandardCharsets.UTF_8) + " " + blob.getDataType() + " " + blob.getStringListValues() + " "
+          + m.getMessageAttributes().get("Greeting").getStringValue();
+    });
+    Driver.run("events.generated.httpApi", () -> {
+      HttpApiEventLike e = (HttpApiEventLike) read(dir, "apigateway-http-api-proxy.json", HttpApiEventLike.class);
+      RequestContext c = e.getRequestContext();
+      return e.getVersion() + " " + e.getRawPath() + " " + e.getCookies() + " " + e.getHeaders().get("content-type") + " "
+          + e.getQueryStringParameters() + " " + e.getIsBase64Encoded() + " " + e.getBody() + " "
+          + c.http.method + " " + c.http.sourceIp + " " + c.timeEpoch + " " + c.authorizer.jwt.scopes + " " + c.authorizer.jwt.claims.get("aud");
+    });
+    Driver.run("events.generated.httpApiRoundTrip", () -> {
+      HttpApiEventLike e = (HttpApiEventLike) read(dir, "apigateway-http-api-proxy.json", HttpApiEventLike.class);
+      String once = Json.write(e);
+      return once.equals(Json.write(Json.bind(Json.parse(once), HttpApiEventLike.class)));
+    });
+  }
 }
 `;
 
@@ -772,6 +808,77 @@ public class RecordCases {
 }
 `;
 
+// Our generators' events (src/core/events, as `generate-event` writes them), with options that reach
+// the nested, binary and list parts of each shape.
+type Event = any;
+const GENERATED: Record<string, Event> = {
+  's3-put.json': generateSampleEvent('s3', 'put', { bucket: 'photos', key: 'Happy Face.jpg', size: 4096, 'version-id': 'v-7' }),
+  'sqs-receive-message.json': generateSampleEvent('sqs', 'receive-message', {
+    records: 2,
+    body: 'generated body',
+    'message-attributes': { Greeting: 'hi', Blob: { dataType: 'Binary', binaryValue: Buffer.from('blob bytes').toString('base64') } },
+  }),
+  'apigateway-http-api-proxy.json': generateSampleEvent('apigateway', 'http-api-proxy', {
+    cookies: 'a=1,b=2',
+    'query-string': 'x=1&x=2',
+    authorizer: 'jwt',
+    scopes: 'read,write',
+    base64: true,
+  }),
+};
+
+/** What the driver's generated cases print, from the events themselves. */
+function generatedExpected(): Record<string, string> {
+  const s3 = GENERATED['s3-put.json'].Records[0];
+  const o = s3.s3.object;
+  const sqs = GENERATED['sqs-receive-message.json'].Records[1];
+  const http = GENERATED['apigateway-http-api-proxy.json'];
+  const c = http.requestContext;
+  return {
+    'events.generated.s3': [
+      'ObjectCreated:Put',
+      Date.parse(s3.eventTime),
+      s3.userIdentity.principalId,
+      s3.requestParameters.sourceIPAddress,
+      s3.responseElements['x-amz-request-id'],
+      'photos',
+      s3.s3.bucket.ownerIdentity.principalId,
+      'Happy+Face.jpg',
+      4096,
+      o.eTag,
+      o.sequencer,
+      'v-7',
+    ].join(' '),
+    'events.generated.sqs': [
+      2,
+      sqs.messageId,
+      'generated body',
+      sqs.eventSourceARN,
+      sqs.attributes.SentTimestamp,
+      `[${Object.keys(sqs.messageAttributes).join(', ')}]`,
+      'blob bytes',
+      'Binary',
+      '[]',
+      'hi',
+    ].join(' '),
+    'events.generated.httpApi': [
+      '2.0',
+      http.rawPath,
+      '[a=1, b=2]',
+      'application/octet-stream',
+      '{x=1,2}',
+      true,
+      http.body,
+      c.http.method,
+      c.http.sourceIp,
+      c.timeEpoch,
+      '[read, write]',
+      c.authorizer.jwt.claims.aud,
+    ].join(' '),
+    'events.generated.httpApiRoundTrip': 'true',
+  };
+}
+
 interface DriverRun {
   results: Map<string, string>;
   stderr: string;
@@ -811,7 +918,10 @@ function compileAndRun(): DriverRun {
   ]);
   javac(['--release', '17', '-encoding', 'UTF-8', '-cp', classes, '-d', classes, path.join(recordsDir, 'RecordCases.java')]);
   const args = fs.existsSync(EVENTS) ? [EVENTS] : ['-'];
-  const run = spawnSync(JAVA!, ['-cp', classes, 'lambdaworkbench.runtime.Driver', ...args, 'lambdaworkbench.records.RecordCases'], {
+  const generated = path.join(dir, 'generated');
+  fs.mkdirSync(generated);
+  for (const [file, event] of Object.entries(GENERATED)) fs.writeFileSync(path.join(generated, file), JSON.stringify(event));
+  const run = spawnSync(JAVA!, ['-cp', classes, 'lambdaworkbench.runtime.Driver', ...args, 'lambdaworkbench.records.RecordCases', generated], {
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -1019,7 +1129,7 @@ describe('Java runtime JSON binder (Json.java, real javac/java)', function () {
   it('runs every case to the end (no crash, no StackOverflowError)', () => {
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.stderr, '');
-    const unexpected = [...run.results.keys()].filter((k) => !(k in EXPECTED) && !(k in EVENT_EXPECTED));
+    const unexpected = [...run.results.keys()].filter((k) => !(k in EXPECTED) && !(k in EVENT_EXPECTED) && !(k in generatedExpected()));
     assert.deepEqual(unexpected, []);
     for (const [name, result] of run.results) assert.ok(!result.startsWith('!!'), `${name} threw ${result}`);
   });
@@ -1044,6 +1154,12 @@ describe('Java runtime JSON binder (Json.java, real javac/java)', function () {
     });
   });
 
+  // Our generators' events: always run.
+  for (const [name, expected] of Object.entries(generatedExpected())) {
+    it(name, () => assert.equal(run.results.get(name), expected));
+  }
+
+  // AWS's own sample events (held out of the repository): where ../shared/reference-events exists.
   for (const [name, expected] of Object.entries(EVENT_EXPECTED)) {
     it(name, function () {
       if (!fs.existsSync(EVENTS)) this.skip(); // the held-out sample events are not on this machine
