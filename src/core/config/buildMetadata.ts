@@ -5,9 +5,14 @@ import type { BuildDefinition } from './types';
 import { describe } from './intrinsics';
 import type { PropertyReader } from './props';
 import { KNOWN_RUNTIMES } from './runtimes';
+import { isCodeArchive } from './validation';
 
-/** SAM's build methods besides a runtime name (`nodejs20.x`, `python3.12`…, which build as that runtime's default builder). */
-const BUILD_METHODS = ['esbuild', 'makefile', 'go1.x', 'rust-cargolambda', 'dotnet7'];
+/**
+ * SAM's build methods besides a runtime name (`nodejs20.x`, `python3.12`, `java21`…, which build as
+ * that runtime's default builder), and `maven` / `gradle`: ours, to choose a Java build tool where SAM
+ * picks one by the manifest it finds.
+ */
+const BUILD_METHODS = ['esbuild', 'makefile', 'go1.x', 'rust-cargolambda', 'dotnet7', 'maven', 'gradle'];
 
 export function isKnownBuildMethod(method: string): boolean {
   return BUILD_METHODS.includes(method) || KNOWN_RUNTIMES[method] !== undefined;
@@ -39,7 +44,7 @@ export function readBuildMetadata(m: PropertyReader | undefined, sourceDir: stri
     m.error(
       'invalid-type',
       ['BuildMethod'],
-      `Metadata.BuildMethod must be a build method name (esbuild, makefile, go1.x, or a runtime), got ${describe(method)}`,
+      `Metadata.BuildMethod must be a build method name (esbuild, makefile, go1.x, maven, gradle, or a runtime), got ${describe(method)}`,
     );
     return undefined;
   }
@@ -51,5 +56,10 @@ export function readBuildMetadata(m: PropertyReader | undefined, sourceDir: stri
     );
   }
   if (sourceDir === undefined) return undefined;
+  if (isCodeArchive(sourceDir)) {
+    // As sam build: a pre-packaged archive is not built (samcli's FunctionBuildInfo.PreZipped).
+    m.warning('build-skipped', ['BuildMethod'], `Metadata.BuildMethod ${method} is not used: the code is the archive ${sourceDir}, which runs as packaged`);
+    return undefined;
+  }
   return { method, properties: props, sourceDir };
 }

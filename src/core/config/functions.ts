@@ -10,7 +10,7 @@ import { describe } from './intrinsics';
 import { layerReferences } from './layers';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
-import { architectures, checkFunctionName, checkRuntime, environment, integer, localDirectory, optionalString, requiredString } from './validation';
+import { architectures, checkFunctionName, checkRuntime, environment, integer, localCodeLocation, optionalString, requiredString } from './validation';
 
 export const FUNCTION_TYPES = new Set(['AWS::Serverless::Function', 'AWS::Lambda::Function']);
 
@@ -116,7 +116,7 @@ interface Code {
 }
 
 /**
- * SAM: `InlineCode`, or `CodeUri` (a local directory; SAM's default is the template's directory, so
+ * SAM: `InlineCode`, or `CodeUri` (a local directory or .zip / .jar archive; SAM's default is the template's directory, so
  * handlers like `src/handlers/app.handler` resolve under it). Errors: a CodeUri written without a
  * usable value, or not local.
  */
@@ -127,7 +127,7 @@ function samCode(r: PropertyReader, ctx: FunctionContext, logicalId: string, run
     r.error('missing-property', ['CodeUri'], "CodeUri has no value that can be used locally (the directory with the function's code)");
     return {};
   }
-  return { codeUri: localDirectory(r, 'CodeUri', ctx.templateDir) };
+  return { codeUri: localCodeLocation(r, 'CodeUri', ctx.templateDir) };
 }
 
 /** AWS::Lambda::Function: `Code` as a local path (pre-`package`), `{ ZipFile }` or `{ S3Bucket, S3Key }`. */
@@ -135,11 +135,11 @@ function lambdaCode(r: PropertyReader, ctx: FunctionContext, logicalId: string, 
   const code = r.get('Code');
   if (code === undefined || code === null) {
     const why = r.written('Code') ? 'Code has no value that can be used locally' : 'Missing required property Code';
-    r.error('missing-property', ['Code'], `${why} (a local directory path)`);
+    r.error('missing-property', ['Code'], `${why} (a local directory or .zip / .jar archive)`);
     return {};
   }
   if (typeof code === 'object' && !Array.isArray(code) && 'ZipFile' in code) return inlineCode(r, ['Code', 'ZipFile'], ctx, logicalId, runtime);
-  return { codeUri: localDirectory(r, 'Code', ctx.templateDir) };
+  return { codeUri: localCodeLocation(r, 'Code', ctx.templateDir) };
 }
 
 function inlineCode(r: PropertyReader, keys: string[], ctx: FunctionContext, logicalId: string, runtime: string | undefined): Code {

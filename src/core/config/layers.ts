@@ -7,7 +7,7 @@ import { describe } from './intrinsics';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 import { KNOWN_RUNTIMES } from './runtimes';
-import { localDirectory } from './validation';
+import { localCodeLocation } from './validation';
 
 export const LAYER_TYPES = new Set(['AWS::Serverless::LayerVersion', 'AWS::Lambda::LayerVersion']);
 
@@ -28,7 +28,7 @@ export function readLayer(
     const why = r.written(key) ? `${key} has no value that can be used locally` : `Missing required property ${key}`;
     r.error('missing-property', [key], `${why} (the layer's content directory)`);
   } else {
-    contentUri = localDirectory(r, key, templateDir);
+    contentUri = localCodeLocation(r, key, templateDir);
   }
   const name = r.get('LayerName');
   const runtimes = r.get('CompatibleRuntimes');

@@ -170,30 +170,44 @@ export function checkFunctionName(r: PropertyReader, name: string): void {
   }
 }
 
+/** A deployment package Lambda (and `sam local`) unpacks into the code directory: a .zip or .jar file. */
+export function isCodeArchive(file: string): boolean {
+  return CODE_ARCHIVE.test(file) && fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+const CODE_ARCHIVE = /\.(zip|jar)$/i;
+
 /**
- * A code/content location that must be a local directory (relative to the template).
- * S3 locations are reported: nothing can be run from them without downloading.
+ * A code/content location: a local directory, or a local .zip / .jar archive (the engine extracts it,
+ * as Lambda does a deployment package), relative to the template. S3 locations are reported: nothing
+ * can be run from them without downloading.
  */
-export function localDirectory(r: PropertyReader, key: string, templateDir: string): string | undefined {
+export function localCodeLocation(r: PropertyReader, key: string, templateDir: string): string | undefined {
   const v = r.get(key);
   if (typeof v === 'string') {
     if (/^(s3|https?):\/\//i.test(v)) {
-      r.error('not-local', [key], `${key} '${v}' is a remote location; Lambda Workbench needs a local directory (build or package locally first)`);
+      r.error(
+        'not-local',
+        [key],
+        `${key} '${v}' is a remote location; Lambda Workbench needs a local directory or .zip / .jar archive (build or package locally first)`,
+      );
       return undefined;
     }
-    const dir = path.resolve(templateDir, v);
-    const stat = fs.statSync(dir, { throwIfNoEntry: false });
-    if (!stat) r.error('path-not-found', [key], `${key} directory does not exist: ${dir}`);
-    else if (!stat.isDirectory()) r.error('invalid-value', [key], `${key} must be a directory; ${dir} is a file (zip archives are not supported locally)`);
-    return dir;
+    const location = path.resolve(templateDir, v);
+    const stat = fs.statSync(location, { throwIfNoEntry: false });
+    if (!stat) r.error('path-not-found', [key], `${key} ${CODE_ARCHIVE.test(location) ? 'archive' : 'directory'} does not exist: ${location}`);
+    else if (!stat.isDirectory() && !(stat.isFile() && CODE_ARCHIVE.test(location))) {
+      r.error('invalid-value', [key], `${key} must be a directory or a .zip / .jar archive; ${location} is neither`);
+    }
+    return location;
   }
   if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
     if ('Bucket' in o || 'S3Bucket' in o || 'Key' in o || 'S3Key' in o) {
-      r.error('not-local', [key], `${key} points to an S3 object; Lambda Workbench needs a local directory`);
+      r.error('not-local', [key], `${key} points to an S3 object; Lambda Workbench needs a local directory or .zip / .jar archive`);
       return undefined;
     }
   }
-  if (v !== undefined && v !== null) r.error('invalid-type', [key], `${key} must be a path to a local directory, got ${describe(v)}`);
+  if (v !== undefined && v !== null) r.error('invalid-type', [key], `${key} must be a path to a local directory or .zip / .jar archive, got ${describe(v)}`);
   return undefined;
 }

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ARCHIVE_BUILDER, ArchiveBuilder } from '../build/archiveBuilder';
 import { builderNameFor, createBuilder, type BuilderOptions } from '../build/builders';
 import { BuildError, type Builder } from '../build/types';
 import type { FunctionDefinition, LayerDefinition } from '../config/types';
+import { isCodeArchive } from '../config/validation';
 import { resolveLocalPython } from '../runtimes/pythonRuntime';
 import { resolveLocalRuby } from '../runtimes/rubyRuntime';
 import type { TelemetryStream } from '../telemetry/stream';
@@ -17,7 +20,9 @@ import { layerAsFunction, layerBuildPlan, layerFailure, layerOutputDir, layersTo
 // built; on hot reload, those of the functions that changed. Progress and failures go to the
 // event stream (`workbench.build`), which the CLI prints and VS Code shows. Layers with a
 // BuildMethod (layerBuilds.ts) are built first, named by their logical id; a layer that fails
-// fails the functions using it.
+// fails the functions using it. A CodeUri (or layer ContentUri) that is a .zip / .jar archive is an
+// artefact too: extracted (archiveBuilder.ts) when its content changed, never built — as sam build
+// skips a pre-packaged archive and sam local unzips it — also for a template sam build wrote.
 
 /** Folders never read as a build's inputs: dependencies, version control, build output, our state. */
 const NOT_INPUTS = new Set(['node_modules', '.git', '.aws-sam', STATE_DIR_NAME, '__pycache__', '.venv']);
@@ -57,13 +62,14 @@ export class BuildManager {
     };
   }
 
-  /** The builder of a function, if it has something to build. */
+  /** The builder of a function, if it has something to build (or an archive to extract). */
   builderFor(fn: FunctionDefinition): Builder | undefined {
+    if (isCodeArchive(fn.codeUri)) return this.builderNamed(ARCHIVE_BUILDER);
     // The template `sam build` wrote (.aws-sam/build/template.yaml) keeps each function's Metadata
     // but points CodeUri at what it built: those functions run as SAM built them.
     if (isSamBuildOutput(this.catalog.template.file)) return undefined;
     const name = builderNameFor(fn);
-    return name === undefined ? undefined : this.builder(name, () => createBuilder(name, this.options));
+    return name === undefined ? undefined : this.builderNamed(name);
   }
 
   /** Why the function cannot run (its last build, or that of one of its layers, failed), if it cannot. */
@@ -95,9 +101,10 @@ export class BuildManager {
     this.builders.clear();
   }
 
-  private builder(name: string, create: () => Builder): Builder {
+  /** One builder per name, kept (esbuild's contexts live in its builder). */
+  private builderNamed(name: string): Builder {
     let builder = this.builders.get(name);
-    if (!builder) this.builders.set(name, (builder = create()));
+    if (!builder) this.builders.set(name, (builder = name === ARCHIVE_BUILDER ? new ArchiveBuilder() : createBuilder(name, this.options)));
     return builder;
   }
 
@@ -141,7 +148,8 @@ export class BuildManager {
   private layerTargets(layers: LayerDefinition[]): BuildTarget[] {
     const targets: BuildTarget[] = [];
     for (const layer of layers) {
-      const plan = isSamBuildOutput(this.catalog.template.file) ? undefined : layerBuildPlan(layer);
+      // An archive is extracted even in the template sam build wrote (it leaves a .zip layer as it is).
+      const plan = isCodeArchive(layer.contentUri) || !isSamBuildOutput(this.catalog.template.file) ? layerBuildPlan(layer) : undefined;
       if (!plan) {
         // No longer built (its BuildMethod went): it runs from its ContentUri again.
         this.layerFailures.delete(layer.logicalId);
@@ -153,7 +161,7 @@ export class BuildManager {
         name: layer.logicalId,
         layer: true,
         fn: layerAsFunction(layer, plan),
-        builder: this.builder(plan.builderName, () => createBuilder(plan.builderName, this.options)),
+        builder: this.builderNamed(plan.builderName),
         dirs,
         outputDir: layerOutputDir(dirs.artefact, plan),
         succeeded: () => {
@@ -251,9 +259,16 @@ export function isSamBuildOutput(templateFile: string): boolean {
   return path.resolve(templateFile).split(path.sep).join('/').includes('/.aws-sam/build/');
 }
 
-/** A hash of what a build reads: every input file's path, size and modification time, and the build's settings. */
+/**
+ * A hash of what a build reads: every input file's path, size and modification time, and the build's
+ * settings; for an archive, its content (a copy put in place keeps its time, a rebuilt jar may keep its size).
+ */
 async function fingerprint(sourceDir: string, settings: unknown): Promise<string> {
   const hash = createHash('sha256').update(JSON.stringify(settings));
+  if (isCodeArchive(sourceDir)) {
+    await pipeline(createReadStream(sourceDir), hash, { end: false }).catch(() => hash.update('unreadable'));
+    return hash.digest('hex');
+  }
   const walk = async (dir: string): Promise<void> => {
     const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

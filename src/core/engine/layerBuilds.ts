@@ -1,17 +1,19 @@
 import * as path from 'node:path';
 import { BuildError } from '../build/types';
 import type { FunctionDefinition, LayerDefinition, TemplateModel } from '../config/types';
+import { isCodeArchive } from '../config/validation';
 
 // Layers with a `Metadata.BuildMethod`, as `sam build` builds them (samcli/lib/build/app_builder.py
 // `_build_layer`): the workflow of the method runs on the layer's ContentUri and writes into the
 // folder of /opt the runtime reads (workflow_config.py `get_layer_subfolder`): nodejsNN.x →
 // `nodejs/` (sources and node_modules), pythonX.Y → `python/`, makefile → the artefact itself
 // (make build-<LogicalId> with ARTIFACTS_DIR). The function builders do the work: a layer is
-// handed to them as a definition of its own, named by its logical id.
+// handed to them as a definition of its own, named by its logical id. A ContentUri that is a .zip /
+// .jar archive is extracted instead (its entries are the /opt layout), whatever its BuildMethod.
 
 /** What builds a layer: the BUILDERS name and the folder of the artefact it writes into. */
 export interface LayerBuildPlan {
-  builderName: 'npm' | 'pip' | 'makefile';
+  builderName: 'npm' | 'pip' | 'makefile' | 'archive';
   /** Relative to the layer's artefact ('' for makefile: make writes the /opt layout itself). */
   subfolder: string;
   /** The runtime the builder builds for (a pythonX.Y picks pip's interpreter). */
@@ -20,6 +22,7 @@ export interface LayerBuildPlan {
 
 /** How the layer is built, or undefined when it is not (no BuildMethod, or one SAM does not build layers with that we have no builder for). */
 export function layerBuildPlan(layer: LayerDefinition): LayerBuildPlan | undefined {
+  if (isCodeArchive(layer.contentUri)) return { builderName: 'archive', subfolder: '', runtime: layer.compatibleRuntimes[0] ?? 'provided.al2023' };
   const method = layer.build?.method.toLowerCase();
   if (method === undefined) return undefined;
   if (/^nodejs\d+\.x$/.test(method)) return { builderName: 'npm', subfolder: 'nodejs', runtime: method };
@@ -48,10 +51,10 @@ export function layerAsFunction(layer: LayerDefinition, plan: LayerBuildPlan): F
   };
 }
 
-/** The template's layers (with a build) that these functions use, each once; `undefined` functions: every layer with a build. */
+/** The template's layers (with a build, or an archive) that these functions use, each once; `undefined` functions: every such layer. */
 export function layersToBuild(template: TemplateModel, functions: FunctionDefinition[] | undefined): LayerDefinition[] {
   const used = functions && new Set(functions.flatMap((fn) => fn.layers.map((ref) => ref.logicalId)));
-  return template.layers.filter((layer) => layer.build !== undefined && (!used || used.has(layer.logicalId)));
+  return template.layers.filter((layer) => (layer.build !== undefined || isCodeArchive(layer.contentUri)) && (!used || used.has(layer.logicalId)));
 }
 
 /** The layer's output folder inside its artefact. */
