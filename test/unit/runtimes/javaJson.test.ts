@@ -184,6 +184,16 @@ public class Driver {
     public Node next;
   }
 
+  /** Overloaded setters, as the events classes have them (setEventName(String) and setEventName(OperationType)). */
+  public static class Overloaded {
+    public String kindFrom;
+    public String countFrom;
+    public void setKind(Color c) { kindFrom = "Color:" + c; }
+    public void setKind(String s) { kindFrom = "String:" + s; }
+    public void setCount(Integer i) { countFrom = "Integer:" + i; }
+    public void setCount(int i) { countFrom = "int:" + i; }
+  }
+
   public static class Flags {
     public Boolean boxed;
     private boolean on = true;
@@ -328,6 +338,21 @@ public class Driver {
     });
     run("bind.arrayMismatch", () -> bindJson("[[1],[2,{}]]", int[][].class));
     run("bind.bytesFromBase64", () -> Arrays.toString((byte[]) bindJson("\"AQID\"", byte[].class)));
+    // Jackson's ByteBuffer (de)serializers: base64 text wrapped; written from position to limit
+    run("bind.byteBuffer", () -> {
+      java.nio.ByteBuffer b = (java.nio.ByteBuffer) bindJson("\"AQID\"", java.nio.ByteBuffer.class);
+      return b.remaining() + " " + b.get(2) + " " + describeError(() -> bindJson("{}", java.nio.ByteBuffer.class));
+    });
+    run("write.byteBuffer", () -> {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(new byte[] { 1, 2, 3 });
+      b.get();
+      return Json.write(Arrays.asList(b, java.nio.ByteBuffer.allocateDirect(2)));
+    });
+    // Jackson's resolveSetterConflict: a primitive parameter first, then a String one
+    run("bind.setterOverloads", () -> {
+      Overloaded o = (Overloaded) bindJson("{\"kind\":\"RED\",\"count\":3}", Overloaded.class);
+      return o.kindFrom + " " + o.countFrom;
+    });
     run("bind.bytesBadBase64", () -> bindJson("\"***\"", byte[].class));
     run("bind.optional", () -> bindJson("\"x\"", typeOf("optional")) + " " + bindJson("null", typeOf("optional")));
     run("bind.nested", () -> {
@@ -1062,6 +1087,9 @@ const EXPECTED: Record<string, string> = {
   'write.collections': '[[],["x","y"],[1]]',
   'write.arrays': '[[1,2],[],[1.5],[true],["s",null],[[1],[2,3]]]',
   'write.byteAndCharArrays': '["AQID","hi"]',
+  'bind.byteBuffer': '3 3 !$: expected a base64 string, got an object',
+  'write.byteBuffer': '["AgM=","AAA="]',
+  'bind.setterOverloads': 'String:RED int:3',
   'write.enum': '"BLUE"',
   'write.optional': '["v",null]',
   // JavaTimeModule with WRITE_DATES_AS_TIMESTAMPS: decimal epoch seconds, local values as arrays
