@@ -59,7 +59,9 @@ describe('Java runtime: aws-lambda-java-events classes (generated events, real j
       'template.yaml': samTemplate({
         SqsRead: java('eventhandlers.Sqs::read'),
         SqsPartial: java('eventhandlers.Sqs::partial'),
+        SqsEcho: java('eventhandlers.Sqs::echo'),
         Sns: java('eventhandlers.Sns'),
+        SnsEcho: java('eventhandlers.Sns::echo'),
         RestApi: java('eventhandlers.RestApi'),
         HttpApi: java('eventhandlers.HttpApi'),
         ScheduledRead: java('eventhandlers.Scheduled::read'),
@@ -107,6 +109,13 @@ describe('Java runtime: aws-lambda-java-events classes (generated events, real j
     assert.match(m.eventSourceARN, /^arn:aws:sqs:/);
   });
 
+  it('SQSEvent written back as AWS writes it: "Records", "eventSourceARN", a binary attribute as base64', async () => {
+    const event: Json = generateSampleEvent('sqs', 'receive-message', {
+      'message-attributes': { Greeting: 'hi', Blob: { dataType: 'Binary', binaryValue: Buffer.from('bytes!').toString('base64') } },
+    });
+    assert.deepEqual(await invoke('SqsEcho', event), event);
+  });
+
   it('SQSBatchResponse: partial batch failures written as Lambda reads them ({"batchItemFailures":[{"itemIdentifier"}]})', async () => {
     const event: Json = generateSampleEvent('sqs', 'receive-message', { records: 3 });
     event.Records[1].body = 'please fail';
@@ -135,6 +144,15 @@ describe('Java runtime: aws-lambda-java-events classes (generated events, real j
       messageAttributes: Object.fromEntries(Object.entries(r.Sns.MessageAttributes as Record<string, Json>).map(([k, v]) => [k, `${v.Type}:${v.Value}`])),
     });
     assert.ok(Object.keys(read.messageAttributes).length > 0);
+  });
+
+  it('SNSEvent written back as AWS writes it: "Sns", UpperCamelCase names, the Joda Timestamp printed with milliseconds', async () => {
+    const event: Json = generateSampleEvent('sns', 'notification');
+    assert.deepEqual(await invoke('SnsEcho', event), event);
+    const noSubject: Json = generateSampleEvent('sns', 'notification', { subject: '' });
+    assert.equal(noSubject.Records[0].Sns.Subject, null);
+    const echoed = await invoke('SnsEcho', noSubject);
+    assert.ok(!('Subject' in echoed.Records[0].Sns), 'null properties are left out (NON_NULL)');
   });
 
   it('APIGatewayProxyRequestEvent in, APIGatewayProxyResponseEvent out (statusCode, headers, multiValueHeaders, isBase64Encoded)', async () => {
