@@ -45,9 +45,12 @@ import java.util.TreeSet;
  * writer for handler results. The binder and writer follow the settings of AWS's Java runtime serializer
  * (aws-lambda-java-serialization's JacksonFactory) for common cases: standard bean naming, unknown
  * properties ignored, single values as arrays and back, unknown enum names as null, null properties left
- * out. Standard library only, because no JSON library can be shipped with the runtime; records are
- * reached reflectively so this compiles with --release 11. (AWS's parser also takes lenient JSON, e.g.
- * single quotes; this one answers such input with a positioned error instead.)
+ * out; the aws-lambda-java-events classes as its LambdaEventSerializers binds them (AwsEvents), chosen
+ * by the handler's declared input and result types as AWS chooses. Standard library only, because no
+ * JSON library can be shipped with the runtime; records are reached reflectively so this compiles with
+ * --release 11. Where this one differs: AWS's Jackson matches names exactly, this binder also takes a name
+ * differing only in case; AWS's parser takes lenient JSON (e.g. single quotes), this one answers such input
+ * with a positioned error.
  */
 public final class Json {
   /** Nesting deeper than this is refused (parse, bind and write), so hostile input never overflows the stack. */
