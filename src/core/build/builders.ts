@@ -4,16 +4,19 @@ import type { FunctionDefinition } from '../config/types';
 import { BundlerBuilder, type BundlerBuilderOptions } from './bundlerBuilder';
 import { EsbuildBuilder } from './esbuildBuilder';
 import { GoBuilder } from './goBuilder';
+import { GradleBuilder } from './gradleBuilder';
 import { ImageBuilder } from './imageBuilder';
+import { javaBuildToolFor } from './javaBuildSupport';
 import { MakefileBuilder } from './makefileBuilder';
+import { MavenBuilder } from './mavenBuilder';
 import { NpmBuilder } from './npmBuilder';
 import { PipBuilder, type PipBuilderOptions } from './pipBuilder';
 import { BuildError, type Builder } from './types';
 
 // Which builder builds a function: its Metadata.BuildMethod when it has one (SAM's names), otherwise
 // what `sam build` infers from the runtime and the manifest it finds (package.json with
-// dependencies → npm, requirements.txt → pip, Gemfile → bundler). No builder: the function runs from
-// its sources.
+// dependencies → npm, requirements.txt → pip, Gemfile → bundler, build.gradle / build.gradle.kts →
+// gradle, pom.xml → maven). No builder: the function runs from its sources.
 
 /** What the engine gives the builders (the Python and Ruby runtimes' interpreter resolvers). */
 export interface BuilderOptions {
@@ -34,18 +37,21 @@ export const BUILDERS: Record<string, (options: BuilderOptions) => Builder> = {
   bundler: (options) => new BundlerBuilder({ ruby: options.ruby }),
   makefile: () => new MakefileBuilder(),
   'go1.x': () => new GoBuilder(),
+  maven: () => new MavenBuilder(),
+  gradle: () => new GradleBuilder(),
 };
 
 /**
  * The name of the builder that builds `fn`, if any: a name in BUILDERS (nodejs20.x → npm, python3.12
- * → pip, ruby3.3 → bundler), or the BuildMethod itself when no builder here knows it (rust-cargolambda, dotnet8…): its
+ * → pip, ruby3.3 → bundler, java21 → gradle or maven by the manifest), or the BuildMethod itself when no builder here knows it (rust-cargolambda, dotnet8…): its
  * build fails with what to do instead, rather than the function running from sources nobody built.
  */
 export function builderNameFor(fn: FunctionDefinition): string | undefined {
-  if (fn.build) return registryName(fn.build.method);
+  if (fn.build) return registryName(fn.build.method, fn.codeUri);
   if (fn.runtime.startsWith('nodejs') && hasNpmDependencies(path.join(fn.codeUri, 'package.json'))) return 'npm';
   if (fn.runtime.startsWith('python') && fs.existsSync(path.join(fn.codeUri, 'requirements.txt'))) return 'pip';
   if (fn.runtime.startsWith('ruby') && fs.existsSync(path.join(fn.codeUri, 'Gemfile'))) return 'bundler';
+  if (fn.runtime.startsWith('java')) return javaBuildToolFor(fn.codeUri);
   return undefined;
 }
 
@@ -80,8 +86,10 @@ class UnavailableBuildMethod implements Builder {
   }
 }
 
-function registryName(method: string): string {
+function registryName(method: string, codeDir: string): string {
   const name = method.toLowerCase();
+  // Without a manifest, Maven's build says which ones it looks for.
+  if (/^java\d+(\.al2(023)?)?$/.test(name)) return javaBuildToolFor(codeDir) ?? 'maven';
   if (/^nodejs\d+\.x$/.test(name)) return 'npm';
   if (/^python\d+\.\d+$/.test(name)) return 'pip';
   if (/^ruby\d+\.\d+$/.test(name)) return 'bundler';
