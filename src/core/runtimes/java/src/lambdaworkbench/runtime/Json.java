@@ -48,9 +48,8 @@ import java.util.TreeSet;
  * out; the aws-lambda-java-events classes as its LambdaEventSerializers binds them (AwsEvents), chosen
  * by the handler's declared input and result types as AWS chooses. Standard library only, because no
  * JSON library can be shipped with the runtime; records are reached reflectively so this compiles with
- * --release 11. Where this one differs: AWS's Jackson matches names exactly, this binder also takes a name
- * differing only in case; AWS's parser takes lenient JSON (e.g. single quotes), this one answers such input
- * with a positioned error.
+ * --release 11. Where this one differs: AWS's parser takes lenient JSON (e.g. single quotes), this one
+ * answers such input with a positioned error.
  */
 public final class Json {
   /** Nesting deeper than this is refused (parse, bind and write), so hostile input never overflows the stack. */
@@ -733,19 +732,11 @@ public final class Json {
     }
     Object bean = instantiate(raw, path);
     Map<String, Setter> setters = setters(raw, d);
-    Map<String, Setter> lowerCase = null;
     Map<TypeVariable<?>, Type> vars = typeVariables(raw, type);
     for (Map.Entry<String, Object> e : ((Map<String, Object>) tree).entrySet()) {
+      // Names match exactly, as AWS's Jackson matches them (ACCEPT_CASE_INSENSITIVE_PROPERTIES is off): a
+      // POJO's getRecords() does not take "Records"; the events classes get theirs from the mixins (AwsEvents).
       Setter setter = setters.get(e.getKey());
-      if (setter == null) {
-        // AWS's Jackson matches names exactly (the events get theirs from the mixins, as here); a name that
-        // differs only in case is taken too, a leniency this binder keeps.
-        if (lowerCase == null) {
-          lowerCase = new HashMap<>();
-          for (Map.Entry<String, Setter> s : setters.entrySet()) lowerCase.putIfAbsent(s.getKey().toLowerCase(java.util.Locale.ROOT), s.getValue());
-        }
-        setter = lowerCase.get(e.getKey().toLowerCase(java.util.Locale.ROOT));
-      }
       if (setter == null) continue; // unknown properties are ignored, as AWS's serializer does
       String at = childPath(path, e.getKey());
       Object value = bind(e.getValue(), resolve(setter.type, vars), d, at, depth + 1);
