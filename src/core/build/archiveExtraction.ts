@@ -44,9 +44,10 @@ export async function extractArchive(archive: string, dest: string, options: Ext
     await fs.promises.mkdir(dest, { recursive: true });
     const root = await fs.promises.realpath(dest);
     const entries = await listEntries(zip, archive);
-    // The sizes the archive declares, before writing anything; the writes count again what really comes out.
+    // The sizes the archive declares, before writing anything (yauzl holds each entry to its declared
+    // size); the writes count again what really comes out.
     const declared = entries.reduce((sum, e) => sum + e.uncompressedSize, 0);
-    if (declared > maxBytes) throw tooLarge(archive, declared, maxBytes);
+    if (declared > maxBytes) throw tooLarge(archive, `${mb(declared)} declared`, maxBytes);
     const state = { files: 0, bytes: 0 };
     const links: string[] = [];
     for (const entry of entries) {
@@ -144,7 +145,7 @@ async function writeEntry(
   const count = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       state.bytes += chunk.length;
-      if (state.bytes > maxBytes) done(tooLarge(archive, state.bytes, maxBytes));
+      if (state.bytes > maxBytes) done(tooLarge(archive, `${mb(state.bytes)} written so far`, maxBytes));
       else done(null, chunk);
     },
   });
@@ -215,11 +216,14 @@ function isInside(file: string, root: string): boolean {
   return file === root || file.startsWith(root + path.sep);
 }
 
-function tooLarge(archive: string, bytes: number, maxBytes: number): BuildError {
-  const mb = (n: number) => `${Math.round((n / (1024 * 1024)) * 10) / 10} MB`;
+function tooLarge(archive: string, size: string, maxBytes: number): BuildError {
   return new BuildError(
-    `${archive} unpacks to more than ${mb(maxBytes)} (${mb(bytes)} so far); Lambda's limit on unzipped code is ${mb(LAMBDA_UNZIPPED_LIMIT_BYTES)}. The archive was not extracted.`,
+    `${archive} unpacks to more than ${mb(maxBytes)} (${size}); Lambda's limit on unzipped code is ${mb(LAMBDA_UNZIPPED_LIMIT_BYTES)}. The archive was not extracted.`,
   );
+}
+
+function mb(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
 }
 
 function escapes(archive: string, name: string): BuildError {
