@@ -24,8 +24,8 @@ import { layerAsFunction, layerBuildPlan, layerFailure, layerOutputDir, layersTo
 // artefact too: extracted (archiveBuilder.ts) when its content changed, never built — as sam build
 // skips a pre-packaged archive and sam local unzips it — also for a template sam build wrote.
 
-/** Folders never read as a build's inputs: dependencies, version control, build output, our state. */
-const NOT_INPUTS = new Set(['node_modules', '.git', '.aws-sam', STATE_DIR_NAME, '__pycache__', '.venv']);
+/** Folders never read as a build's inputs: dependencies, version control, build output, our state, Gradle's caches. */
+const NOT_INPUTS = new Set(['node_modules', '.git', '.aws-sam', STATE_DIR_NAME, '__pycache__', '.venv', '.gradle']);
 /** Builds at the same time (npm, pip and go are processes of their own; esbuild is in-process). */
 const CONCURRENT_BUILDS = 2;
 

@@ -309,6 +309,12 @@ describe('Java builds through the engine, with stand-in mvn / gradle (see the he
       fs.existsSync(path.join(gradleBuildDir(scratch('Gradle'), path.join(dir, 'gradle-fn')), 'distributions', 'lambda-build', 'demo', 'Greeter.class')),
     );
     assert.deepEqual(fs.readdirSync(path.join(dir, 'gradle-fn')).sort(), ['build.gradle', 'src'], 'nothing built into the sources');
+    // Gradle's own caches in the sources (a build run by hand) are not an edit: no rebuild.
+    write({ 'gradle-fn/.gradle/8.5/fileHashes/fileHashes.lock': 'x' }, dir);
+    assert.deepEqual(
+      (await workbench.builds.build(['Gradle'])).map((r) => r.status),
+      ['upToDate'],
+    );
   });
 });
 
