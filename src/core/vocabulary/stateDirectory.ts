@@ -26,6 +26,8 @@ export function stateLayout(stateDir: string) {
     blobs: path.join(stateDir, 'blobs'),
     /** Build artefacts and caches, per function (`build/<LogicalId>/artefact`, `cache`, `stamp.json`). */
     build: path.join(stateDir, 'build'),
+    /** Java functions' class-data sharing archives, per function (`java-cds/<FunctionName>/<key>-<bytes>.jsa`). */
+    javaCds: path.join(stateDir, 'java-cds'),
     /** The running `serve`'s address and debug token (mode 0600). */
     serveFile: path.join(stateDir, 'serve.json'),
   };
