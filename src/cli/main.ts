@@ -32,6 +32,10 @@ function withCommon(command: Command): Command {
     .option('--region <region>', 'region for ARNs and AWS_REGION', undefined)
     .option('--node-path <path>', 'node binary for nodejs* functions (default: node on PATH)')
     .option(
+      '--no-java-class-data-sharing',
+      "Java functions start without their class-data sharing archive (made by a function's first cold start, mapped by later ones)",
+    )
+    .option(
       '--parameter-overrides <overrides>',
       'template parameter values, as SAM takes them: "Key=Value Key2=Value2" or "ParameterKey=Key,ParameterValue=Value" (repeatable)',
       collect,

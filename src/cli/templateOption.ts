@@ -20,6 +20,8 @@ export interface CommonOptions {
   template?: string;
   region?: string;
   nodePath?: string;
+  /** false with `--no-java-class-data-sharing`. */
+  javaClassDataSharing?: boolean;
   /** `--parameter-overrides`, repeatable, each in either of SAM's forms. */
   parameterOverrides?: string[];
   /** `--source-endpoint Name=url`, repeatable. */
@@ -201,6 +203,7 @@ export async function openWorkbench(
         ...extra,
         ...(region ? { region } : {}),
         ...(options.nodePath ? { nodePath: options.nodePath } : {}),
+        ...(options.javaClassDataSharing === false ? { javaClassDataSharing: false } : {}),
         ...(sourceEndpoints ? { sourceEndpoints } : {}),
         ...(environmentOverrides ? { environmentOverrides } : {}),
         // As `sam local`: an exported variable replaces the template's value of a variable it declares.

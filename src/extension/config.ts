@@ -62,6 +62,10 @@ export class Settings {
     return this.value<number>('accountConcurrency');
   }
 
+  get javaClassDataSharing(): boolean {
+    return this.value<boolean>('javaClassDataSharing');
+  }
+
   get nodeHeapLimit(): boolean {
     return this.value<boolean>('nodeHeapLimit');
   }

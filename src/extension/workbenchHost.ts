@@ -239,6 +239,7 @@ export class WorkbenchHost implements vscode.Disposable {
       pythonPath: c.pythonPath,
       rubyPath: c.rubyPath,
       javaPath: c.javaPath,
+      javaClassDataSharing: c.javaClassDataSharing,
       keepAliveSeconds: c.keepAliveSeconds,
       initTimeoutSeconds: c.initTimeoutSeconds,
       accountConcurrency: c.accountConcurrency,

@@ -9,6 +9,7 @@ import { NodeRuntime, resolveLocalNode } from '../runtimes/nodeRuntime';
 import { ProvidedRuntime } from '../runtimes/providedRuntime';
 import { PythonRuntime, resolveLocalPython } from '../runtimes/pythonRuntime';
 import { JavaRuntime } from '../runtimes/javaRuntime';
+import { JavaClassDataSharing } from '../runtimes/javaClassDataSharing';
 import { RubyRuntime, resolveLocalRuby } from '../runtimes/rubyRuntime';
 import type { RuntimeAdapter } from '../runtimes/types';
 import type { InitializationType } from '../telemetry/events';
@@ -37,7 +38,8 @@ export class EnvironmentFactory {
   ) {
     const warn = (message: string) => telemetry.emit('workbench.warning', { message });
     // Its classes are compiled into the state directory when the build shipped no runtime.jar.
-    this.java = new JavaRuntime(settings.javaPath, warn, path.join(stateDir, 'runtimes', 'java'));
+    const classDataSharing = settings.javaClassDataSharing === false ? undefined : new JavaClassDataSharing(stateLayout(stateDir).javaCds);
+    this.java = new JavaRuntime(settings.javaPath, warn, path.join(stateDir, 'runtimes', 'java'), classDataSharing);
     this.runtimes = new Map<string, RuntimeAdapter>([
       ['nodejs', new NodeRuntime(settings.nodePath, warn, settings.nodeHeapLimit ?? true)],
       ['python', new PythonRuntime(settings.pythonPath, warn)],

@@ -22,6 +22,8 @@ export interface WorkbenchSettings {
   rubyPath?: string;
   /** `java` for java11 / java17 / java21 functions (default: JAVA_HOME/bin/java, else `java` on PATH). */
   javaPath?: string;
+  /** Class-data sharing per Java function: an archive made by its first cold start, mapped by later ones (default true). */
+  javaClassDataSharing?: boolean;
   /** Idle environments are shut down after this long (default 10 minutes). */
   keepAliveSeconds: number;
   /** Lambda's on-demand INIT limit (default 10 s). */

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
 import { findOnPath } from '../util/executables';
 import { bootstrapFile } from './files';
+import type { JavaClassDataSharing } from './javaClassDataSharing';
 import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
 
 // Java runtimes (java11, java17, java21) on a local JDK, running our own standard-library runtime
@@ -165,6 +166,8 @@ export class JavaRuntime implements RuntimeAdapter {
     private readonly warn: (message: string) => void,
     /** Where the runtime's classes are compiled when no runtime.jar was built. */
     private readonly compileCache: string,
+    /** Per-function class-data sharing archives (none: CDS off). */
+    private readonly classDataSharing?: JavaClassDataSharing,
   ) {}
 
   /** runtime.jar when the build made one, else classes compiled with the user's javac. */
@@ -189,10 +192,22 @@ export class JavaRuntime implements RuntimeAdapter {
       this.warn(`${fn.runtime} functions run on the local Java ${java.version} (${java.path}); behaviour of Java ${declared} may differ.`);
     }
     const classPath = await this.classPath(java);
+    // The function's class-data sharing archive, or its creation at exit; never under a debugger.
+    const cds = options.debug
+      ? []
+      : (this.classDataSharing?.decide({
+          java,
+          classPath,
+          jvmOptions: jvmMemoryOptions(fn.memorySize),
+          functionName: fn.functionName,
+          codeUri: fn.codeUri,
+          optDir: options.optDir,
+        }).options ?? []);
     const args = [
       ...(options.debug ? [JDWP_AGENT] : []),
       ...jvmMemoryOptions(fn.memorySize),
       '-Xshare:auto',
+      ...cds,
       // As Lambda's java17 and later runtimes: C1 only, for start-up.
       ...(java.major >= 17 ? ['-XX:+TieredCompilation', '-XX:TieredStopAtLevel=1'] : []),
       '-Djava.net.preferIPv4Stack=true',
