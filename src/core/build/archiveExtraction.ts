@@ -55,7 +55,11 @@ export async function extractArchive(archive: string, dest: string, options: Ext
       const target = path.resolve(root, name);
       if (!isInside(target, root)) throw escapes(archive, name);
       const mode = unixMode(entry);
-      if (name.endsWith('/') || (mode !== undefined && (mode & S_IFMT) === S_IFDIR)) {
+      const isDirectory = name.endsWith('/') || (mode !== undefined && (mode & S_IFMT) === S_IFDIR);
+      if (target === root && !isDirectory) {
+        throw new BuildError(`${archive}: the entry '${name}' names the code directory itself; the archive was not extracted.`);
+      }
+      if (isDirectory) {
         await makeDirectory(root, target, archive, name);
       } else if (mode !== undefined && (mode & S_IFMT) === S_IFLNK) {
         const linkTarget = (await readEntry(zip, entry, archive, MAX_LINK_TARGET)).toString('utf8');

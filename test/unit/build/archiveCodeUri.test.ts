@@ -141,6 +141,17 @@ describe('extractArchive: a deployment package unpacked as Lambda does, hostile 
     );
   });
 
+  it('refuses an encrypted entry, and an entry named as the code directory itself', async () => {
+    await refused([{ name: 'secret.txt', data: 'x', encrypted: true }], /the entry 'secret\.txt' is encrypted; Lambda needs an unencrypted archive/);
+    await refused(
+      [
+        { name: './', mode: 0o040755 },
+        { name: '.', data: 'x' },
+      ],
+      /the entry '\.' names the code directory itself/,
+    );
+  });
+
   it('says a corrupt or truncated archive is not a readable zip', async () => {
     const archive = path.join(root, 'code.zip');
     fs.writeFileSync(archive, 'this is not a zip archive at all');

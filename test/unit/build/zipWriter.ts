@@ -16,6 +16,8 @@ export interface ZipEntry {
   method?: 'store' | 'deflate';
   /** An uncompressed size other than the real one (a lying header). */
   declaredSize?: number;
+  /** Flagged as encrypted (general purpose bit 0); the data stays as it is. */
+  encrypted?: boolean;
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -49,7 +51,8 @@ export function zipBytes(entries: ZipEntry[]): Buffer {
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // UTF-8 names
+    const flags = 0x0800 | (entry.encrypted ? 1 : 0); // UTF-8 names
+    local.writeUInt16LE(flags, 6);
     local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(body.length, 18);
@@ -61,7 +64,7 @@ export function zipBytes(entries: ZipEntry[]): Buffer {
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(madeBy, 4);
     central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(flags, 8);
     central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(body.length, 20);
