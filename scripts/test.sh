@@ -16,6 +16,8 @@ cd "$(dirname "$0")/.."
 #   bundler builder runs the real `bundle install` and `gem build` (test/unit/build/bundler.test.ts).
 # - default-jdk-headless: javac and jar compile the Java runtime (the build's runtime.jar) and the
 #   Java tests' handlers; java runs them (test/unit/runtimes/java.test.ts).
+# - maven: the Maven builder's error when Maven Central cannot be reached comes from the real `mvn`
+#   (test/unit/build/javaBuilders.test.ts).
 missing=()
 [ -x /usr/bin/aws ] || missing+=(awscli)
 /usr/bin/python3 -c 'import debugpy' 2>/dev/null || missing+=(python3-debugpy)
@@ -26,6 +28,7 @@ command -v make >/dev/null || missing+=(make)
 command -v ruby >/dev/null || missing+=(ruby)
 command -v bundle >/dev/null || missing+=(bundler)
 command -v javac >/dev/null || missing+=(default-jdk-headless)
+command -v mvn >/dev/null || missing+=(maven)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo=()
   if [ "$(id -u)" -ne 0 ]; then sudo=(sudo); fi
@@ -37,9 +40,9 @@ if [ "${#missing[@]}" -gt 0 ]; then
     || ! /usr/bin/python3 -c 'import debugpy' >>"$apt_log" 2>&1 \
     || [ ! -x /usr/bin/chromium ] || ! command -v go >/dev/null || ! command -v make >/dev/null \
     || ! /usr/bin/python3 -m pip --version >>"$apt_log" 2>&1 \
-    || ! command -v ruby >/dev/null || ! command -v bundle >/dev/null || ! command -v javac >/dev/null; then
+    || ! command -v ruby >/dev/null || ! command -v bundle >/dev/null || ! command -v javac >/dev/null || ! command -v mvn >/dev/null; then
     cat "$apt_log" >&2
-    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium, the build tests go, make, pip and bundler, the Ruby tests ruby, the Java tests javac" >&2
+    echo "scripts/test.sh: FAILED to install ${missing[*]} (apt-get install); the AWS CLI tests need /usr/bin/aws, the Python debugger test debugpy, the webview tests Chromium, the build tests go, make, pip and bundler, the Ruby tests ruby, the Java tests javac and mvn" >&2
     rm -f "$apt_log"
     exit 1
   fi
