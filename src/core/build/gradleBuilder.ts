@@ -5,6 +5,7 @@ import { copyTree, emptyDirectory, runTool } from './builderSupport';
 import { GRADLE_INIT_SCRIPT, GRADLE_OUTPUT, GRADLE_SCRATCH_PROPERTY } from './gradleInitScript';
 import { JAVA_MANIFESTS, javaToolFailure } from './javaBuildSupport';
 import { BuildError, type BuildOutcome, type BuildRequest, type Builder } from './types';
+import { isExecutableFile } from '../util/executables';
 
 // A Java function with a build.gradle (or build.gradle.kts), built as SAM's java_gradle workflow
 // (aws-lambda-builders) builds it: `gradle build --project-cache-dir <scratch>/gradle-cache
@@ -89,13 +90,4 @@ export function gradleExecutable(dirs: string[], pathVariable = process.env.PATH
     }
   }
   return 'gradle';
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }

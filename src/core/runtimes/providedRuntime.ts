@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
+import { isExecutableFile } from '../util/executables';
 import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
 
 // Custom runtimes (provided, provided.al2, provided.al2023): the function's own `bootstrap`
@@ -27,14 +28,5 @@ export class ProvidedRuntime implements RuntimeAdapter {
       runtimeVersion: `${flavour}.local`,
       runtimeVersionArn: `local:${fn.runtime}:${bootstrap}`,
     };
-  }
-}
-
-function isExecutableFile(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
   }
 }

@@ -10,14 +10,19 @@ export function findOnPath(name: string, pathVariable = process.env.PATH ?? ''):
   for (const dir of pathVariable.split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, name);
-    try {
-      fs.accessSync(candidate, fs.constants.X_OK);
-      if (fs.statSync(candidate).isFile()) return fs.realpathSync(candidate);
-    } catch {
-      // not here
-    }
+    if (isExecutableFile(candidate)) return fs.realpathSync(candidate);
   }
   return undefined;
+}
+
+/** Whether a path is a regular file (after symlinks) that this process may execute. */
+export function isExecutableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Runs a program and returns its trimmed stdout (rejects on failure or after `timeoutMs`). */
