@@ -29,8 +29,8 @@ const DYNAMIC_ARCHIVE_MAGIC = 0xf00baba8;
 const ABANDONED_PART_MS = 60_000;
 /** Archives kept per function (its $LATEST and published versions have keys of their own). */
 const ARCHIVES_PER_FUNCTION = 4;
-/** A task root with more files than this is not fingerprinted (too slow for a cold start's path): no CDS. */
-const MAX_FINGERPRINTED_FILES = 20_000;
+/** A task root with more files than this is not fingerprinted (a stat each, ~10 µs: too slow for a cold start's path): no CDS. */
+const MAX_FINGERPRINTED_FILES = 5_000;
 /** Every CDS message off, so none reaches the function's log (the JVM writes its warnings to stdout). */
 export const CDS_SILENCE = '-Xlog:cds*=off';
 
@@ -192,7 +192,12 @@ function settle(dir: string, key: string): string | undefined {
       if (archives.has(match[1])) remove(file);
       else {
         const archive = path.join(dir, `${match[1]}-${stat.size}.jsa`);
-        fs.renameSync(file, archive);
+        try {
+          fs.renameSync(file, archive);
+        } catch {
+          // Another engine on the same state directory promoted it first.
+          if (!fs.existsSync(archive)) continue;
+        }
         archives.set(match[1], archive);
         promoted = true;
       }

@@ -340,6 +340,15 @@ describe('Java class-data sharing: keys and archive files', function () {
     }
   });
 
+  it('a task root too big to fingerprint on a cold start’s path (over 5,000 files) gets no CDS', () => {
+    const many = path.join(request.codeUri, 'many');
+    fs.mkdirSync(many);
+    for (let i = 0; i < 5000; i++) fs.writeFileSync(path.join(many, `C${i}.class`), '');
+    assert.equal(archiveKey(request), undefined);
+    const decision = new JavaClassDataSharing(path.join(root, 'java-cds')).decide(request);
+    assert.deepEqual([decision.mode, decision.options], ['off', []]);
+  });
+
   it('isCompleteArchive: the magic and, when the name gives it, the length', () => {
     const file = path.join(root, 'x.jsa');
     fs.writeFileSync(file, Buffer.concat([MAGIC, Buffer.alloc(12)]));
