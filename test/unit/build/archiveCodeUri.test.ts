@@ -7,11 +7,11 @@ import { extractArchive, LAMBDA_UNZIPPED_LIMIT_BYTES } from '../../../src/core/b
 import { BuildError } from '../../../src/core/build/types';
 import { loadTemplate } from '../../../src/core/config';
 import type { TelemetryEvent } from '../../../src/core/telemetry/events';
-import { findOnPath } from '../../../src/core/util/executables';
 import { tempDirEach } from '../helpers/tempDir';
 import { waitFor } from '../helpers/wait';
 import { json, openProjectClosedAfterEach, samLayers, samTemplate, writeProject } from '../helpers/project';
 import { treeEntries, writeZip, zipBytes, type ZipEntry } from './zipWriter';
+import { JAR, JAVAC, buildCoreJar, compileJava } from '../helpers/java';
 
 // A CodeUri (or layer ContentUri) that is a .zip or .jar deployment package, run as Lambda runs one:
 // the engine extracts it into the state directory (build/<LogicalId>/artefact) and the function runs
@@ -21,10 +21,6 @@ import { treeEntries, writeZip, zipBytes, type ZipEntry } from './zipWriter';
 // archive changes (at open and on hot reload), and hostile archives (zip-slip, links out, oversize,
 // corrupt) refused for that function alone. The archives are written byte by byte (zipWriter.ts),
 // so the tests control what real tools would never write.
-
-const JAVAC = findOnPath('javac');
-const JAR = findOnPath('jar');
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'java');
 
 function buildEvents(events: TelemetryEvent[], functionName: string): string[] {
   return events
@@ -337,11 +333,6 @@ describe('archive CodeUris through the engine (Java: a shaded .jar and a zip of 
 
   /** Compiles the core interfaces (core.jar) and a handler against them; returns their class folders. */
   function compile(): { coreClasses: string; coreJar: string; classes: string } {
-    const javaFiles = (dir: string) =>
-      fs
-        .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-        .filter((f) => f.endsWith('.java'))
-        .map((f) => path.join(dir, f));
     const coreClasses = path.join(work, 'core-classes');
     const coreJar = path.join(work, 'aws-lambda-java-core.jar');
     const classes = path.join(work, 'classes');
@@ -363,9 +354,8 @@ describe('archive CodeUris through the engine (Java: a shaded .jar and a zip of 
         '}',
       ].join('\n'),
     );
-    execFileSync(JAVAC!, ['--release', '11', '-d', coreClasses, ...javaFiles(path.join(FIXTURES, 'core'))]);
-    execFileSync(JAR!, ['--create', '--file', coreJar, '-C', coreClasses, '.']);
-    execFileSync(JAVAC!, ['--release', '11', '-cp', coreJar, '-d', classes, source]);
+    buildCoreJar(coreClasses, coreJar);
+    compileJava(classes, [source], ['-cp', coreJar]);
     return { coreClasses, coreJar, classes };
   }
 

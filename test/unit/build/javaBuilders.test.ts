@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,6 +11,7 @@ import { findOnPath } from '../../../src/core/util/executables';
 import { json, openProjectClosedAfterEach, samTemplate, writeProject } from '../helpers/project';
 import { tempDirEach } from '../helpers/tempDir';
 import { environmentEach, functionFixture } from './buildTestSupport';
+import { JAR, JAVAC, buildCoreJar } from '../helpers/java';
 
 // Java functions built with Maven (pom.xml) or Gradle (build.gradle / build.gradle.kts), as sam
 // build's java_maven / java_gradle workflows build them: which one a function gets, the error when
@@ -25,10 +25,6 @@ import { environmentEach, functionFixture } from './buildTestSupport';
 // init script's layout under the scratch directory). They say nothing about whether real Maven or
 // Gradle accept our command lines or run our init script. The one real-tool test runs the machine's
 // Maven (when installed) against an unreachable repository: its own error text reaches the user.
-
-const JAVAC = findOnPath('javac');
-const JAR = findOnPath('jar');
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'java');
 
 const GREETER = [
   'package demo;',
@@ -212,13 +208,8 @@ describe('Java builds through the engine, with stand-in mvn / gradle (see the he
     if (!JAVAC || !JAR) this.skip();
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-standin-'));
     const coreClasses = path.join(work, 'core-classes');
-    const sources = fs
-      .readdirSync(path.join(FIXTURES, 'core'), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.java'))
-      .map((f) => path.join(FIXTURES, 'core', f));
-    execFileSync(JAVAC!, ['--release', '11', '-d', coreClasses, ...sources]);
     coreJar = path.join(work, 'aws-lambda-java-core.jar');
-    execFileSync(JAR!, ['--create', '--file', coreJar, '-C', coreClasses, '.']);
+    buildCoreJar(coreClasses, coreJar);
     bin = path.join(work, 'bin');
     script(path.join(bin, 'mvn'), MVN_STANDIN);
     script(path.join(bin, 'gradle'), GRADLE_STANDIN);

@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,6 +10,7 @@ import { json, openProject, samTemplate, writeProject } from '../helpers/project
 import { waitFor } from '../helpers/wait';
 import { responseOf, serveAdapter, startClient, until } from './dapTestSupport';
 import { JdbDriver } from './jdbDriver';
+import { JAR, JAVAC, buildCoreJar, compileJava } from '../helpers/java';
 
 // Java functions in debug mode, at the JDWP level with the JDK's jdb (a real debugger process): the
 // JVM starts held before main with a JDWP agent on a loopback port, the environment reports it as
@@ -19,10 +19,7 @@ import { JdbDriver } from './jdbDriver';
 // limit) does not end the invocation while the debugger holds it. Through the engine directly, and
 // through the `lambda` adapter, whose child is a `java` attach configuration (vscode-java-debug's).
 
-const JAVAC = findOnPath('javac');
-const JAR = findOnPath('jar');
 const JDB = findOnPath('jdb');
-const CORE = path.join(__dirname, '..', '..', 'fixtures', 'java', 'core');
 
 const HANDLER = [
   'package example;', // 1
@@ -44,13 +41,6 @@ const HANDLER = [
 const INIT_LINE = 8;
 const HANDLER_LINE = 12;
 
-function javaFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.java'))
-    .map((f) => path.join(dir, f));
-}
-
 /** A project whose function Jv (Timeout: 1) runs example.Debugged from fn/ (classes + lib/aws-lambda-java-core.jar). */
 function writeJavaProject(): string {
   const dir = writeProject({
@@ -58,12 +48,10 @@ function writeJavaProject(): string {
     'src/example/Debugged.java': HANDLER,
   });
   const build = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-debug-'));
-  execFileSync(JAVAC!, ['--release', '11', '-d', path.join(build, 'core'), ...javaFiles(CORE)]);
   const coreJar = path.join(dir, 'fn', 'lib', 'aws-lambda-java-core.jar');
-  fs.mkdirSync(path.dirname(coreJar), { recursive: true });
-  execFileSync(JAR!, ['--create', '--file', coreJar, '-C', path.join(build, 'core'), '.']);
+  buildCoreJar(path.join(build, 'core'), coreJar);
   // -g: local variables too, as a debug build has them.
-  execFileSync(JAVAC!, ['--release', '11', '-g', '-cp', coreJar, '-d', path.join(dir, 'fn'), path.join(dir, 'src', 'example', 'Debugged.java')]);
+  compileJava(path.join(dir, 'fn'), [path.join(dir, 'src', 'example', 'Debugged.java')], ['-g', '-cp', coreJar]);
   fs.rmSync(build, { recursive: true, force: true });
   return dir;
 }

@@ -13,33 +13,22 @@ import { buildIfStale, cleanEnv, REPO_ROOT, runCli } from '../helpers/build';
 import { recordFunctionOutput, settle } from '../helpers/invocation';
 import { waitFor } from '../helpers/wait';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { JAR, JAVAC, JAVA_FIXTURES, buildCoreJar, compileJava, createJar, javaFiles } from '../helpers/java';
 
 // The Java runtime (our lambdaworkbench.runtime client) with Debian's JDK: handlers compiled with
 // javac against test-only copies of aws-lambda-java-core's interfaces (test/fixtures/java/core),
 // packaged as classes + lib/*.jar and as jars only in lib/; every handler form, POJO binding, the
 // Context and its LambdaLogger, AWS's error shapes, init errors, timeouts, warm reuse and memory.
 
-const JAVAC = findOnPath('javac');
-const JAR = findOnPath('jar');
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'java');
-
-function javaFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.java'))
-    .map((f) => path.join(dir, f));
-}
-
 /** Compiles the fixtures: the core interfaces into core.jar, the handlers against it. */
 function compileFixtures(root: string): { core: string; classes: string; handlersJar: string } {
   const coreClasses = path.join(root, 'core-classes');
   const classes = path.join(root, 'classes');
-  execFileSync(JAVAC!, ['--release', '11', '-d', coreClasses, ...javaFiles(path.join(FIXTURES, 'core'))]);
   const core = path.join(root, 'aws-lambda-java-core.jar');
-  execFileSync(JAR!, ['--create', '--file', core, '-C', coreClasses, '.']);
-  execFileSync(JAVAC!, ['--release', '11', '-cp', core, '-d', classes, ...javaFiles(path.join(FIXTURES, 'handlers'))]);
+  buildCoreJar(coreClasses, core);
+  compileJava(classes, javaFiles(path.join(JAVA_FIXTURES, 'handlers')), ['-cp', core]);
   const handlersJar = path.join(root, 'handlers.jar');
-  execFileSync(JAR!, ['--create', '--file', handlersJar, '-C', classes, '.']);
+  createJar(handlersJar, classes);
   return { core, classes, handlersJar };
 }
 

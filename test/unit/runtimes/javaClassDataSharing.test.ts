@@ -1,5 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,29 +6,19 @@ import type { FunctionDefinition } from '../../../src/core/config/types';
 import { setRuntimesDir } from '../../../src/core/runtimes/files';
 import { archiveKey, CDS_SILENCE, type CdsRequest, isCompleteArchive, JavaClassDataSharing } from '../../../src/core/runtimes/javaClassDataSharing';
 import { JavaRuntime, resolveLocalJava } from '../../../src/core/runtimes/javaRuntime';
-import { findOnPath } from '../../../src/core/util/executables';
 import { stateLayout } from '../../../src/core/vocabulary/stateDirectory';
 import type { Workbench } from '../../../src/core/workbench';
 import { REPO_ROOT } from '../helpers/build';
 import { recordFunctionOutput } from '../helpers/invocation';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { JAR, JAVAC, JAVA_FIXTURES, buildCoreJar, compileJava, createJar, javaFiles } from '../helpers/java';
 
 // Class-data sharing per Java function with Debian's JDK: the archive made by the first cold start
 // when its JVM shuts down, mapped by the next (seen in the JVM's command line, its memory maps and
 // its own class+load log), a new key when the code changes, broken archives and parts never handed
 // to a JVM, and no CDS under a debugger or with the setting off.
 
-const JAVAC = findOnPath('javac');
-const JAR = findOnPath('jar');
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'java');
 const MAGIC = Buffer.from([0xa8, 0xab, 0x0b, 0xf0]); // 0xf00baba8, little-endian
-
-function javaFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.java'))
-    .map((f) => path.join(dir, f));
-}
 
 /** A runtimes folder whose java/runtime.jar is built from the runtime's sources (CDS needs a jar on -cp). */
 function runtimesWithJar(root: string): string {
@@ -37,26 +26,16 @@ function runtimesWithJar(root: string): string {
   const classes = path.join(root, 'runtime-classes');
   const sources = path.join(REPO_ROOT, 'src', 'core', 'runtimes', 'java', 'src');
   fs.cpSync(sources, path.join(runtimes, 'java', 'src'), { recursive: true });
-  execFileSync(JAVAC!, ['--release', '11', '-nowarn', '-d', classes, ...javaFiles(sources)]);
-  execFileSync(JAR!, ['--create', '--file', path.join(runtimes, 'java', 'runtime.jar'), '-C', classes, '.']);
+  compileJava(classes, javaFiles(sources), ['-nowarn']);
+  createJar(path.join(runtimes, 'java', 'runtime.jar'), classes);
   return runtimes;
 }
 
 /** The function: the fixtures' handler classes at the task root, aws-lambda-java-core's interfaces in lib/. */
 function functionCode(root: string, into: string): void {
   const coreClasses = path.join(root, 'core-classes');
-  execFileSync(JAVAC!, ['--release', '11', '-d', coreClasses, ...javaFiles(path.join(FIXTURES, 'core'))]);
-  fs.mkdirSync(path.join(into, 'lib'), { recursive: true });
-  execFileSync(JAR!, ['--create', '--file', path.join(into, 'lib', 'aws-lambda-java-core.jar'), '-C', coreClasses, '.']);
-  execFileSync(JAVAC!, [
-    '--release',
-    '11',
-    '-cp',
-    path.join(into, 'lib', 'aws-lambda-java-core.jar'),
-    '-d',
-    into,
-    ...javaFiles(path.join(FIXTURES, 'handlers')),
-  ]);
+  buildCoreJar(coreClasses, path.join(into, 'lib', 'aws-lambda-java-core.jar'));
+  compileJava(into, javaFiles(path.join(JAVA_FIXTURES, 'handlers')), ['-cp', path.join(into, 'lib', 'aws-lambda-java-core.jar')]);
 }
 
 /** The JVM's options as the kernel saw them. */

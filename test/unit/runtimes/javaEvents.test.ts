@@ -1,12 +1,11 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSampleEvent } from '../../../src/core/events';
-import { findOnPath } from '../../../src/core/util/executables';
 import type { Workbench } from '../../../src/core/workbench';
 import { json, openProject, samTemplate, writeProject } from '../helpers/project';
+import { JAR, JAVAC, JAVA_FIXTURES, buildCoreJar, compileJava, createJar, javaFiles } from '../helpers/java';
 
 // The aws-lambda-java-events classes through our Java runtime, as AWS's serializer binds them
 // (aws-lambda-java-serialization's LambdaEventSerializers: the mixins' names, SNS's UpperCamelCase,
@@ -15,17 +14,6 @@ import { json, openProject, samTemplate, writeProject } from '../helpers/project
 // with javac against test-only copies of the events classes (test/fixtures/java/events/lib) and a
 // joda-time stand-in, answer with what they read.
 
-const JAVAC = findOnPath('javac');
-const JAR = findOnPath('jar');
-const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'java');
-
-function javaFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.java'))
-    .map((f) => path.join(dir, f));
-}
-
 /** A function's code as SAM's Maven build lays it out: the handlers' classes, the libraries as jars in lib/. */
 function buildFunction(codeDir: string): void {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-events-'));
@@ -33,12 +21,11 @@ function buildFunction(codeDir: string): void {
   fs.mkdirSync(lib, { recursive: true });
   const coreClasses = path.join(work, 'core');
   const eventsClasses = path.join(work, 'events');
-  execFileSync(JAVAC!, ['--release', '11', '-d', coreClasses, ...javaFiles(path.join(FIXTURES, 'core'))]);
-  execFileSync(JAVAC!, ['--release', '11', '-d', eventsClasses, ...javaFiles(path.join(FIXTURES, 'events', 'lib'))]);
-  execFileSync(JAR!, ['--create', '--file', path.join(lib, 'aws-lambda-java-core.jar'), '-C', coreClasses, '.']);
-  execFileSync(JAR!, ['--create', '--file', path.join(lib, 'aws-lambda-java-events.jar'), '-C', eventsClasses, 'com']);
-  execFileSync(JAR!, ['--create', '--file', path.join(lib, 'joda-time.jar'), '-C', eventsClasses, 'org']);
-  execFileSync(JAVAC!, ['--release', '11', '-cp', path.join(lib, '*'), '-d', codeDir, ...javaFiles(path.join(FIXTURES, 'events', 'handlers'))]);
+  buildCoreJar(coreClasses, path.join(lib, 'aws-lambda-java-core.jar'));
+  compileJava(eventsClasses, javaFiles(path.join(JAVA_FIXTURES, 'events', 'lib')));
+  createJar(path.join(lib, 'aws-lambda-java-events.jar'), eventsClasses, ['com']);
+  createJar(path.join(lib, 'joda-time.jar'), eventsClasses, ['org']);
+  compileJava(codeDir, javaFiles(path.join(JAVA_FIXTURES, 'events', 'handlers')), ['-cp', path.join(lib, '*')]);
   fs.rmSync(work, { recursive: true, force: true });
 }
 
