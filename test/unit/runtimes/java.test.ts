@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FunctionDefinition } from '../../../src/core/config/types';
@@ -427,5 +428,47 @@ describe("examples/sam-app's Java function", function () {
       Array.isArray(error.stackTrace) && error.stackTrace.some((frame: string) => frame.startsWith('example.Quotes.quote(Quotes.java:')),
       JSON.stringify(error),
     );
+  });
+});
+
+describe('Java runtime at SHUTDOWN', function () {
+  this.timeout(60000);
+  before(function () {
+    if (!JAVAC || !JAR) this.skip();
+    buildIfStale();
+  });
+
+  it('SIGTERM while parked on GET /next: the JVM exits as SIGTERM asks (143) and reports nothing (the socket its shutdown hook closed is no platform failure)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lwb-java-sigterm-'));
+    const built = compileFixtures(root);
+    const task = path.join(root, 'task');
+    fs.cpSync(built.classes, task, { recursive: true });
+    fs.mkdirSync(path.join(task, 'lib'));
+    fs.copyFileSync(built.core, path.join(task, 'lib', 'aws-lambda-java-core.jar'));
+    // A Runtime API that never answers GET /next, as the engine's between invocations.
+    let parked!: () => void;
+    const nextAsked = new Promise<void>((resolve) => (parked = resolve));
+    const server = net.createServer((socket) => socket.on('data', (data) => /^GET \/2018-06-01\/runtime\/invocation\/next /m.test(String(data)) && parked()));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as net.AddressInfo).port;
+      const jar = path.join(REPO_ROOT, 'dist', 'runtimes', 'java', 'runtime.jar');
+      const child = spawn(findOnPath('java')!, [`-Dlambdaworkbench.taskRoot=${task}`, '-cp', jar, 'lambdaworkbench.runtime.Main'], {
+        env: { ...process.env, AWS_LAMBDA_RUNTIME_API: `127.0.0.1:${port}`, _HANDLER: 'example.Echo' },
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+        child.on('exit', (code, signal) => resolve({ code, signal })),
+      );
+      await nextAsked;
+      child.kill('SIGTERM');
+      const exit = await exited;
+      assert.deepEqual(exit, { code: 143, signal: null }, stderr);
+      assert.doesNotMatch(stderr, /Failed to get next invocation/);
+    } finally {
+      server.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });

@@ -34,6 +34,7 @@ public final class Main {
             System.exit(1);
             return;
         }
+        Runtime.getRuntime().addShutdownHook(new Thread(client::closeForShutdown, "lambda-workbench-shutdown"));
         LogSink sink = LogSink.create(System.out);
         String handlerName = env("_HANDLER", "");
         String initStart = String.valueOf(System.currentTimeMillis());
@@ -58,7 +59,7 @@ public final class Main {
                         "Lambda-Runtime-Function-Error-Type", "Runtime.BadFunctionCode",
                         INIT_START_HEADER, initStart), errorBody(fault.msg, fault.exception, null));
             } catch (IOException e) {
-                platformGone();
+                platformGone(client);
             }
             System.exit(1);
             return;
@@ -71,11 +72,11 @@ public final class Main {
             try {
                 next = client.request("GET", "/invocation/next", nextHeaders, null);
             } catch (IOException e) {
-                platformGone();
+                platformGone(client);
                 return;
             }
             nextHeaders = null;
-            if (next.status != 200) platformGone();
+            if (next.status != 200) platformGone(client);
             Invocation invocation = new Invocation(next);
             if (invocation.traceId != null) System.setProperty("com.amazonaws.xray.traceHeader", invocation.traceId);
             else System.clearProperty("com.amazonaws.xray.traceHeader");
@@ -105,12 +106,23 @@ public final class Main {
                 }
                 client.request("POST", path + "/response", RuntimeApiClient.headers("Content-Type", "application/json"), result);
             } catch (IOException e) {
-                platformGone();
+                platformGone(client);
             }
         }
     }
 
-    private static void platformGone() {
+    private static void platformGone(RuntimeApiClient client) {
+        if (client.closedForShutdown()) {
+            // The JVM is exiting (the socket was closed by the shutdown hook): nothing to report, and
+            // System.exit would block; wait here, outside native code, for the exit to finish.
+            for (;;) {
+                try {
+                    Thread.sleep(Long.MAX_VALUE);
+                } catch (InterruptedException ignored) {
+                    // keep waiting
+                }
+            }
+        }
         System.err.println("Failed to get next invocation. No Response from endpoint");
         System.exit(1);
     }

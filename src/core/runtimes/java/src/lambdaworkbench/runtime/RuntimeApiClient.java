@@ -38,7 +38,8 @@ final class RuntimeApiClient {
 
     private final String host;
     private final int port;
-    private Socket socket;
+    private volatile Socket socket;
+    private volatile boolean closed;
     private InputStream in;
     private OutputStream out;
 
@@ -47,6 +48,26 @@ final class RuntimeApiClient {
         if (colon <= 0) throw new IllegalArgumentException("AWS_LAMBDA_RUNTIME_API is not host:port: " + address);
         this.host = address.substring(0, colon);
         this.port = Integer.parseInt(address.substring(colon + 1));
+    }
+
+    /**
+     * Closes the socket, from the shutdown hook (SIGTERM at SHUTDOWN): the JVM's exit waits up to 300 ms for
+     * a thread in native code, which a read parked on GET /next is.
+     */
+    void closeForShutdown() {
+        closed = true;
+        Socket s = socket;
+        if (s == null) return;
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing is all that is wanted
+        }
+    }
+
+    /** Whether the socket was closed for the JVM's shutdown (a failed call then is no platform failure). */
+    boolean closedForShutdown() {
+        return closed;
     }
 
     private void connect() throws IOException {
