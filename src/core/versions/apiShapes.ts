@@ -51,6 +51,7 @@ export function functionConfigurationShape(
     EphemeralStorage: { Size: 512 },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
+    RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, config.runtime) },
   };
   if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
   if (config.layers.length > 0) {
@@ -61,6 +62,14 @@ export function functionConfigurationShape(
   }
   if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
   return result;
+}
+
+/**
+ * The managed runtime version a function runs, as Lambda names it (`arn:aws:lambda:<region>::runtime:<64
+ * hex digits>`): ours is one per runtime identifier, locally run on whatever interpreter is installed.
+ */
+export function runtimeVersionArn(region: string, runtime: string): string {
+  return `arn:aws:lambda:${region}::runtime:${createHash('sha256').update(`lambda-workbench:${runtime}`).digest('hex')}`;
 }
 
 export function aliasConfigurationShape(aliasArn: string, alias: AliasRecord): AliasConfiguration {

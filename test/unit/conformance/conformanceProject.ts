@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { Workbench } from '../../../src/core/workbench';
+import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
+import { openProject, samTemplate, writeProject } from '../helpers/project';
+
+// The function LocalStack's Lambda API tests create (CreateFunction with python3.12, index.handler, an
+// echo handler and the environment testenv=staging), as a template function, behind our Lambda API.
+// CreateFunction and UpdateFunctionConfiguration are not served: the template is the local way to make
+// and change a function, so a configuration update is an edit of the template and a reopen (the
+// state directory — versions, aliases, settings — stays).
+
+const ECHO = 'def handler(event, context):\n    return event\n';
+
+export interface FunctionSpec {
+  /** Runtime, Handler, Environment and the other properties, as YAML lines (besides FunctionName). */
+  environment?: Record<string, string>;
+  props?: string;
+}
+
+export class ConformanceProject {
+  private dir: string | undefined;
+  private workbench: Workbench | undefined;
+  private api: TestApi | undefined;
+  private spec: FunctionSpec = {};
+  /** The function's name, as LocalStack's tests name theirs (`<prefix>-<short uid>`). */
+  name = '';
+
+  /** Writes the project and opens an engine and its Lambda API on it. */
+  async open(spec: FunctionSpec = { environment: { testenv: 'staging' } }, prefix = 'alias-fn'): Promise<{ client: LambdaClient; name: string }> {
+    this.spec = spec;
+    this.name = `${prefix}-${randomBytes(4).toString('hex')}`;
+    this.dir = writeProject({ 'template.yaml': this.template(), 'src/index.py': ECHO });
+    await this.start();
+    return { client: this.client, name: this.name };
+  }
+
+  /** The SDK client of the API now open. */
+  get client(): LambdaClient {
+    if (!this.api) throw new Error('the conformance project is not open');
+    return this.api.client;
+  }
+
+  /** The engine now open. */
+  get engine(): Workbench {
+    if (!this.workbench) throw new Error('the conformance project is not open');
+    return this.workbench;
+  }
+
+  /** UpdateFunctionConfiguration's Environment, the local way: the template edited, the engine reopened. */
+  async setEnvironment(variables: Record<string, string>): Promise<void> {
+    this.spec = { ...this.spec, environment: variables };
+    await this.stop();
+    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), this.template());
+    await this.start();
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+
+  private template(): string {
+    const env = this.spec.environment;
+    const lines = [`FunctionName: ${this.name}`];
+    if (env) lines.push('Environment:', '  Variables:', ...Object.entries(env).map(([k, v]) => `    ${k}: ${v}`));
+    if (this.spec.props) lines.push(this.spec.props);
+    return samTemplate({ Fn: { handler: 'index.handler', runtime: 'python3.12', props: lines.join('\n') } });
+  }
+
+  private async start(): Promise<void> {
+    this.workbench = await openProject(this.dir!, { hotReload: false, asyncWorkers: false });
+    this.api = await startLambdaApi(this.workbench);
+  }
+
+  private async stop(): Promise<void> {
+    await this.api?.close();
+    await this.workbench?.close();
+    this.api = undefined;
+    this.workbench = undefined;
+  }
+}

@@ -1,0 +1,164 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LOCAL_ACCOUNT_ID } from '../../../src/core/vocabulary/functionNames';
+
+// Replays request sequences against our Lambda API and compares each answer with the one AWS gave,
+// as recorded in LocalStack's snapshots (recorded/README.md: source and licence). A recorded answer is
+// either an error (status, error code, message, `Type`) or a success (status, and the body's keys and
+// values). Values in the recordings carry LocalStack's placeholders (`<function-name:1>`, `<uuid:2>`,
+// `<region>`, `date`, …): a placeholder matches any value, the same placeholder must match the same
+// value throughout a test, and two numbered placeholders of one kind must match different values —
+// so a RevisionId that should have changed, and did not, is a mismatch.
+
+const RECORDED_DIR = path.join(__dirname, 'recorded');
+/** The account LocalStack's snapshots are normalised to. */
+const RECORDED_ACCOUNT = '111111111111';
+const PLACEHOLDER = /<([a-z0-9-]+)(?::(\d+))?>/g;
+
+export type Recorded = Record<string, unknown>;
+
+/** The recorded answers of one test (`tests/aws/services/lambda_/<file>.py::<Class>::<test>`). */
+export function recording(file: string, testId: string): Record<string, Recorded> {
+  const all = JSON.parse(fs.readFileSync(path.join(RECORDED_DIR, file), 'utf8')) as Record<string, { 'recorded-content': Record<string, Recorded> }>;
+  const entry = all[testId];
+  if (!entry) throw new Error(`${file} has no recording of ${testId}`);
+  return entry['recorded-content'];
+}
+
+/** What our API answered, in the recordings' terms. */
+export type Outcome = { status: number; body: Record<string, unknown> } | { status: number; error: { code: string; message: string; type?: string } };
+
+/** An AWS SDK v3 call's outcome: its output without $metadata, or its service error. */
+export async function sdkOutcome(call: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    const output = (await call()) as Record<string, unknown> & { $metadata?: { httpStatusCode?: number } };
+    const { $metadata, ...body } = output;
+    return { status: $metadata?.httpStatusCode ?? 0, body: JSON.parse(JSON.stringify(body)) as Record<string, unknown> };
+  } catch (e) {
+    const error = e as Error & { $metadata?: { httpStatusCode?: number }; Type?: string };
+    if (!error.$metadata?.httpStatusCode) throw e;
+    return { status: error.$metadata.httpStatusCode, error: { code: error.name, message: error.message, type: error.Type } };
+  }
+}
+
+export interface ReplayOptions {
+  /** Arrays sorted by a key before comparing, as the test's SortingTransformer sorts them (`Aliases` by `Name`). */
+  sortBy?: Record<string, string>;
+}
+
+/** One recorded test replayed: bindings of its placeholders, and the comparisons made. */
+export class Replay {
+  private readonly bindings = new Map<string, string>();
+  readonly compared: string[] = [];
+
+  constructor(
+    private readonly recorded: Record<string, Recorded>,
+    private readonly options: ReplayOptions = {},
+  ) {}
+
+  /** Compares an outcome with the recorded answer `key`; throws (an assertion) on the first difference. */
+  expect(key: string, outcome: Outcome): void {
+    const recorded = this.recorded[key];
+    assert.ok(recorded, `no recorded answer '${key}'`);
+    const { ResponseMetadata: meta, ...rest } = recorded as { ResponseMetadata: { HTTPStatusCode: number } } & Record<string, unknown>;
+    const differences: string[] = [];
+    if (outcome.status !== meta.HTTPStatusCode) differences.push(`status ${outcome.status}, AWS ${meta.HTTPStatusCode}`);
+    if ('Error' in rest) {
+      const expected = rest.Error as { Code: string; Message: string };
+      if (!('error' in outcome)) differences.push(`succeeded, AWS answered ${expected.Code}: ${expected.Message}`);
+      else {
+        this.match(expected.Code, outcome.error.code, 'Error.Code', differences);
+        this.match(expected.Message, outcome.error.message, 'Error.Message', differences);
+        if (typeof rest.Type === 'string') this.match(rest.Type, outcome.error.type, 'Type', differences);
+      }
+    } else if ('error' in outcome) {
+      differences.push(`${outcome.error.code}: ${outcome.error.message}, AWS succeeded`);
+    } else {
+      this.match(rest, outcome.body, '', differences);
+    }
+    if (differences.length > 0) assert.fail(`'${key}' differs from AWS's answer:\n  ${differences.join('\n  ')}`);
+    this.compared.push(key);
+  }
+
+  /** Runs an SDK call and compares its outcome with the recorded answer `key`; returns the outcome. */
+  async call(key: string, call: () => Promise<unknown>): Promise<Outcome> {
+    const outcome = await sdkOutcome(call);
+    this.expect(key, outcome);
+    return outcome;
+  }
+
+  private match(expected: unknown, actual: unknown, at: string, differences: string[]): void {
+    if (typeof expected === 'string') {
+      if (actual === undefined || actual === null || typeof actual === 'object') {
+        differences.push(`${at || '(body)'}: ${actual === undefined ? 'missing' : JSON.stringify(actual)}, AWS ${JSON.stringify(expected)}`);
+      } else this.matchString(expected, String(actual), at, differences);
+      return;
+    }
+    if (Array.isArray(expected)) {
+      if (!Array.isArray(actual) || actual.length !== expected.length) {
+        differences.push(`${at}: ${JSON.stringify(actual)}, AWS ${JSON.stringify(expected)}`);
+        return;
+      }
+      const key = this.options.sortBy?.[at.split('.').pop() ?? ''];
+      const sorted = key ? [...actual].sort((a, b) => String(a?.[key]).localeCompare(String(b?.[key]))) : actual;
+      expected.forEach((e, i) => this.match(e, sorted[i], `${at}[${i}]`, differences));
+      return;
+    }
+    if (expected !== null && typeof expected === 'object') {
+      if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
+        differences.push(`${at || '(body)'}: ${JSON.stringify(actual)}, AWS an object`);
+        return;
+      }
+      const exp = expected as Record<string, unknown>;
+      const act = actual as Record<string, unknown>;
+      for (const k of Object.keys(act)) if (!(k in exp)) differences.push(`${at ? `${at}.` : ''}${k}: ours only (${JSON.stringify(act[k])})`);
+      for (const [k, v] of Object.entries(exp)) this.match(v, act[k], at ? `${at}.${k}` : k, differences);
+      return;
+    }
+    if (expected !== actual) differences.push(`${at}: ${JSON.stringify(actual)}, AWS ${JSON.stringify(expected)}`);
+  }
+
+  private matchString(expected: string, actual: string, at: string, differences: string[]): void {
+    if (expected === 'date') {
+      if (Number.isNaN(Date.parse(actual))) differences.push(`${at}: ${JSON.stringify(actual)} is not a date`);
+      return;
+    }
+    const pattern = expected.split(RECORDED_ACCOUNT).join(LOCAL_ACCOUNT_ID);
+    const names: string[] = [];
+    let source = '^';
+    let last = 0;
+    for (const m of pattern.matchAll(PLACEHOLDER)) {
+      source += escape(pattern.slice(last, m.index)) + '(.+?)';
+      names.push(m[0]);
+      last = m.index! + m[0].length;
+    }
+    source += escape(pattern.slice(last)) + '$';
+    const found = new RegExp(source, 's').exec(actual);
+    if (!found) {
+      differences.push(`${at}: ${JSON.stringify(actual)}, AWS ${JSON.stringify(expected)}`);
+      return;
+    }
+    names.forEach((name, i) => {
+      const value = found[i + 1];
+      const bound = this.bindings.get(name);
+      if (bound !== undefined && bound !== value) {
+        differences.push(`${at}: ${name} is ${JSON.stringify(value)} here but ${JSON.stringify(bound)} before`);
+        return;
+      }
+      const kind = name.replace(/:\d+>$/, '');
+      if (bound === undefined && name.includes(':')) {
+        for (const [other, otherValue] of this.bindings) {
+          if (other !== name && other.startsWith(`${kind}:`) && otherValue === value) {
+            differences.push(`${at}: ${JSON.stringify(value)} is ${other} again where AWS answered a new value (${name})`);
+          }
+        }
+      }
+      this.bindings.set(name, value);
+    });
+  }
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
