@@ -43,7 +43,7 @@ export function registerAlias(program: Command, withCommon: (c: Command) => Comm
       const cp = context.controlPlane;
       const exists = context.versions.store.getAlias(fn.functionName, aliasName) !== undefined;
       if (options.delete) {
-        // GetAlias validates the name and says "Alias not found" as Lambda does.
+        // GetAlias validates the name and reports a missing alias as Lambda's GetAlias does.
         await cp.getAlias(fn.functionName, aliasName);
         await cp.deleteAlias(fn.functionName, aliasName);
         process.stdout.write(`Deleted alias ${name}:${aliasName}\n`);

@@ -169,7 +169,8 @@ export class LambdaApiServer {
     headers['Content-Type'] = 'application/json';
     const userFault = status < 500;
     // AWS spells it `Message` for some exceptions and `message` for others; the SDK reads both.
-    const body = JSON.stringify({ Type: userFault ? 'User' : 'Service', message, Message: message, ...extra });
+    // A model validation error (AWS's front end) carries only `message`.
+    const body = JSON.stringify(type === 'ValidationException' ? { message } : { Type: userFault ? 'User' : 'Service', message, Message: message, ...extra });
     send(res, status, headers, Buffer.from(body));
   }
 }

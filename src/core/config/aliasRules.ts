@@ -1,4 +1,4 @@
-import { WorkbenchError } from '../errors';
+import { javaDouble, modelValidationError, WorkbenchError } from '../errors';
 
 // Lambda's rules for aliases, with its validation messages: the name, the version it points at
 // (a published number or $LATEST — never another alias), and the routing configuration (one
@@ -15,28 +15,21 @@ export interface AliasInput {
   additionalVersionWeights?: Record<string, number>;
 }
 
-function validationError(value: string, field: string, constraint: string): WorkbenchError {
-  return new WorkbenchError(
-    'InvalidParameterValueException',
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 export function checkAliasName(name: string): void {
   if (!NAME.test(name) || name.length > 128) {
-    throw validationError(name, 'name', 'Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)');
+    throw modelValidationError(name, 'name', 'Member must satisfy regular expression pattern: (?!^[0-9]+$)([a-zA-Z0-9-_]+)');
   }
 }
 
 export function checkFunctionVersion(version: string): void {
   if (!FUNCTION_VERSION.test(version) || version.length > 1024) {
-    throw validationError(version, 'functionVersion', 'Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)');
+    throw modelValidationError(version, 'functionVersion', 'Member must satisfy regular expression pattern: (\\$LATEST|[0-9]+)');
   }
 }
 
 export function checkDescription(description: string | undefined): void {
   if (description !== undefined && description.length > 256) {
-    throw validationError(description, 'description', 'Member must have length less than or equal to 256');
+    throw modelValidationError(description, 'description', 'Member must have length less than or equal to 256');
   }
 }
 
@@ -50,31 +43,33 @@ export function isRoutingWeight(weight: unknown): weight is number {
 }
 
 export function checkAlias(input: AliasInput): void {
+  // The API model's constraints first (ValidationException), then Lambda's own rules, as AWS checks them.
   checkAliasName(input.name);
   checkFunctionVersion(input.functionVersion);
   checkDescription(input.description);
   const weights = input.additionalVersionWeights;
   if (!weights) return;
   const entries = Object.entries(weights);
-  const shown = `{${entries.map(([k, v]) => `${k}=${v}`).join(', ')}}`;
-  if (entries.length > MAX_ADDITIONAL_VERSIONS) {
-    throw validationError(shown, 'routingConfig.additionalVersionWeights', 'Member must have length less than or equal to 1');
-  }
+  // Java's rendering of the map, as AWS's messages show it: {2=0.5, 3=1.0}
+  const shown = `{${entries.map(([k, v]) => `${k}=${typeof v === 'number' ? javaDouble(v) : String(v)}`).join(', ')}}`;
   for (const [version, weight] of entries) {
-    if (!VERSION_KEY.test(version)) {
-      throw validationError(
+    if (!VERSION_KEY.test(version) || version.length > 1024) {
+      throw modelValidationError(
         shown,
         'routingConfig.additionalVersionWeights',
-        'Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [0-9]+]',
+        'Map keys must satisfy constraint: [Member must have length less than or equal to 1024, Member must have length greater than or equal to 1, Member must satisfy regular expression pattern: [0-9]+]',
       );
     }
     if (!isRoutingWeight(weight)) {
-      throw validationError(
+      throw modelValidationError(
         shown,
         'routingConfig.additionalVersionWeights',
         'Map value must satisfy constraint: [Member must have value less than or equal to 1.0, Member must have value greater than or equal to 0.0, Member must not be null]',
       );
     }
+  }
+  if (entries.length > MAX_ADDITIONAL_VERSIONS) {
+    throw new WorkbenchError('InvalidParameterValueException', `Number of items in AdditionalVersionWeights cannot be greater than ${MAX_ADDITIONAL_VERSIONS}`);
   }
   if (entries.length === 1) {
     if (input.functionVersion === '$LATEST') {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../config/asyncPolicy';
 import type { DestinationConfig, FunctionDefinition } from '../config/types';
-import { WorkbenchError } from '../errors';
+import { modelValidationError, WorkbenchError } from '../errors';
 import { functionArn, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 import type { AliasRecord, EventInvokeConfigRecord } from './versionStore';
 
@@ -111,17 +111,10 @@ export function revisionOf(snapshotSha256: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function validationError(value: string, field: string, constraint: string): WorkbenchError {
-  return new WorkbenchError(
-    'InvalidParameterValueException',
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
-}
-
 /** Marker = the index of the next item (opaque to callers); MaxItems 1–10,000, default 50. */
 export function paginate<T>(all: T[], marker: string | undefined, maxItems: number | undefined): Page<T> {
   const max = maxItems ?? 50;
-  if (!Number.isInteger(max) || max < 1 || max > 10000) throw validationError(String(maxItems), 'maxItems', 'Member must have value between 1 and 10000');
+  if (!Number.isInteger(max) || max < 1 || max > 10000) throw modelValidationError(String(maxItems), 'maxItems', 'Member must have value between 1 and 10000');
   let start = 0;
   if (marker !== undefined) {
     start = Number.parseInt(Buffer.from(marker, 'base64').toString('utf8'), 10);

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import type { FunctionDefinition } from '../config/types';
-import { WorkbenchError } from '../errors';
+import { modelValidationError, WorkbenchError } from '../errors';
 import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
@@ -12,7 +12,6 @@ import {
   functionConfigurationShape,
   paginate,
   revisionOf,
-  validationError,
   type AliasConfiguration,
   type FunctionConfiguration,
   type Page,
@@ -60,7 +59,9 @@ export class ControlPlane {
     const configuration = await this.configurationOf(fn, qualifier);
     const version = configuration.Version;
     const location = version === '$LATEST' ? fn.codeUri : (await this.versions.versionDefinition(fn, version))?.codeUri;
-    const result: Record<string, unknown> = { Configuration: configuration, Code: { RepositoryType: 'Local', Location: `file://${location}` }, Tags: {} };
+    // AWS's shape: the code's repository is S3 (a presigned URL there; here the code's directory), and no
+    // Tags key when the function has none (tags are not read from the template).
+    const result: Record<string, unknown> = { Configuration: configuration, Code: { RepositoryType: 'S3', Location: `file://${location}` } };
     if (fn.reservedConcurrentExecutions !== undefined) result.Concurrency = { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions };
     return result;
   }
@@ -68,7 +69,7 @@ export class ControlPlane {
   /** ListFunctions: $LATEST of every function, or with `ALL` every published version too. */
   async listFunctions(options: { functionVersion?: string; marker?: string; maxItems?: number } = {}): Promise<Page<FunctionConfiguration>> {
     if (options.functionVersion !== undefined && options.functionVersion !== 'ALL') {
-      throw validationError(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
+      throw modelValidationError(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
     }
     const all: FunctionConfiguration[] = [];
     for (const fn of [...this.host.catalog.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
@@ -91,7 +92,7 @@ export class ControlPlane {
   async publishVersion(name: string, options: { codeSha256?: string; description?: string; revisionId?: string } = {}): Promise<FunctionConfiguration> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     if (options.description !== undefined && options.description.length > 256) {
-      throw validationError(options.description, 'description', 'Member must have length less than or equal to 256');
+      throw modelValidationError(options.description, 'description', 'Member must have length less than or equal to 256');
     }
     if (options.revisionId !== undefined) {
       const latest = await this.versions.snapshotLatest(fn);
@@ -107,10 +108,11 @@ export class ControlPlane {
     name: string,
     input: { Name?: string; FunctionVersion?: string; Description?: string; RoutingConfig?: { AdditionalVersionWeights?: Record<string, number> } },
   ): Promise<AliasConfiguration> {
-    const { fn } = this.find(name, undefined, { unqualified: true });
-    if (!input.Name) throw validationError('null', 'name', 'Member must not be null');
-    if (!input.FunctionVersion) throw validationError('null', 'functionVersion', 'Member must not be null');
+    if (!input.Name) throw modelValidationError('null', 'name', 'Member must not be null');
+    if (!input.FunctionVersion) throw modelValidationError('null', 'functionVersion', 'Member must not be null');
     checkStrings(input);
+    // An unknown function is reported with the version the alias was to point at, as AWS does.
+    const { fn } = this.find(name, undefined, { unqualified: true, notFoundQualifier: input.FunctionVersion });
     const record = await this.versions.createAlias(fn, {
       name: input.Name,
       functionVersion: input.FunctionVersion,
@@ -172,9 +174,9 @@ export class ControlPlane {
   async putFunctionConcurrency(name: string, reserved: unknown): Promise<{ ReservedConcurrentExecutions: number }> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     if (typeof reserved !== 'number' || !Number.isInteger(reserved)) {
-      throw validationError(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
+      throw modelValidationError(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
     }
-    if (reserved < 0) throw validationError(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
+    if (reserved < 0) throw modelValidationError(String(reserved), 'reservedConcurrentExecutions', 'Member must have value greater than or equal to 0');
     const others = this.host.catalog
       .functions()
       .filter((f) => f.functionName !== fn.functionName)
@@ -208,9 +210,9 @@ export class ControlPlane {
   async putProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined, count: unknown): Promise<Record<string, unknown>> {
     const { fn, qualifier } = await this.findPublished(name, qualifierOption);
     if (typeof count !== 'number' || !Number.isInteger(count)) {
-      throw validationError(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
+      throw modelValidationError(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
     }
-    if (count < 1) throw validationError(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
+    if (count < 1) throw modelValidationError(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
     // Within the function's reserved concurrency, or what the account leaves unreserved (nothing is stored otherwise).
     this.host.checkProvisionedConcurrency(fn, qualifier, count);
     const lastModified = lambdaTimestamp();
@@ -246,7 +248,7 @@ export class ControlPlane {
     const retries = input.MaximumRetryAttempts;
     if (retries !== undefined && retries !== null) {
       if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2) {
-        throw validationError(
+        throw modelValidationError(
           String(retries),
           'maximumRetryAttempts',
           retries !== null && Number(retries) > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0',
@@ -257,7 +259,7 @@ export class ControlPlane {
     const age = input.MaximumEventAgeInSeconds;
     if (age !== undefined && age !== null) {
       if (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 21600) {
-        throw validationError(
+        throw modelValidationError(
           String(age),
           'maximumEventAgeInSeconds',
           Number(age) > 21600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60',
@@ -315,14 +317,18 @@ export class ControlPlane {
    * The function (from a name, partial or full ARN) and the qualifier, checked as Lambda checks
    * them; `unqualified` operations reject a version or alias in the name.
    */
-  private find(name: string, qualifierOption: string | undefined, options: { unqualified?: boolean } = {}): { fn: FunctionDefinition; qualifier?: string } {
+  private find(
+    name: string,
+    qualifierOption: string | undefined,
+    options: { unqualified?: boolean; notFoundQualifier?: string } = {},
+  ): { fn: FunctionDefinition; qualifier?: string } {
     const ref = parseFunctionRef(name);
     if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
     const qualifier = qualifierOption || ref.qualifier;
     const fn = this.host.catalog.getFunction(ref.name);
-    if (!fn) throw notFound(this.host.catalog.region, ref.name, qualifier);
+    if (!fn) throw notFound(this.host.catalog.region, ref.name, qualifier ?? options.notFoundQualifier);
     if (options.unqualified && qualifier !== undefined && qualifier !== '$LATEST') {
       throw new WorkbenchError(
         'InvalidParameterValueException',
@@ -335,7 +341,7 @@ export class ControlPlane {
   /** For provisioned concurrency: a published version or an alias, never $LATEST. */
   private async findPublished(name: string, qualifierOption: string | undefined): Promise<{ fn: FunctionDefinition; qualifier: string }> {
     const { fn, qualifier } = this.find(name, qualifierOption);
-    if (qualifier === undefined) throw validationError('null', 'qualifier', 'Member must not be null');
+    if (qualifier === undefined) throw modelValidationError('null', 'qualifier', 'Member must not be null');
     if (qualifier === '$LATEST') {
       throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
     }

@@ -186,10 +186,11 @@ export class FunctionVersions {
     return record;
   }
 
-  getAlias(live: FunctionDefinition, name: string): AliasRecord {
+  /** GetAlias. AWS words a missing alias differently here and in UpdateAlias. */
+  getAlias(live: FunctionDefinition, name: string, notFoundMessage = 'Cannot find alias arn:'): AliasRecord {
     checkAliasName(name);
     const alias = this.store.getAlias(live.functionName, name);
-    if (!alias) throw new WorkbenchError('ResourceNotFoundException', `Alias not found: ${this.aliasArn(live.functionName, name)}`);
+    if (!alias) throw new WorkbenchError('ResourceNotFoundException', `${notFoundMessage} ${this.aliasArn(live.functionName, name)}`);
     return alias;
   }
 
@@ -199,7 +200,7 @@ export class FunctionVersions {
     name: string,
     change: { functionVersion?: string; description?: string; additionalVersionWeights?: Record<string, number>; revisionId?: string },
   ): Promise<AliasRecord> {
-    const current = this.getAlias(live, name);
+    const current = this.getAlias(live, name, 'Alias not found:');
     if (change.revisionId !== undefined && change.revisionId !== current.revisionId) {
       throw new WorkbenchError(
         'PreconditionFailedException',

@@ -175,7 +175,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       assert.equal(pages, 3);
       assert.deepEqual(names, ['Aliased', 'Async', 'Echo', 'Limited', 'Warm']);
       await rejectsWith(client.send(new ListFunctionsCommand({ Marker: 'not-a-marker' })), 'InvalidParameterValueException', 400);
-      await rejectsWith(client.send(new ListFunctionsCommand({ MaxItems: 0 })), 'InvalidParameterValueException', 400);
+      await rejectsWith(client.send(new ListFunctionsCommand({ MaxItems: 0 })), 'ValidationException', 400);
     });
   });
 
@@ -378,9 +378,9 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
           /^Alias already exists: arn:aws:lambda:us-east-1:000000000000:function:Aliased:live$/,
         ],
         [{ Name: 'ghost', FunctionVersion: '42' }, 'ResourceNotFoundException', 404, /function:Aliased:42$/],
-        [{ Name: '123', FunctionVersion: '1' }, 'InvalidParameterValueException', 400, /Value '123' at 'name'/],
-        [{ Name: 'bad.name', FunctionVersion: '1' }, 'InvalidParameterValueException', 400],
-        [{ Name: 'other', FunctionVersion: 'live' }, 'InvalidParameterValueException', 400, /functionVersion/],
+        [{ Name: '123', FunctionVersion: '1' }, 'ValidationException', 400, /Value '123' at 'name'/],
+        [{ Name: 'bad.name', FunctionVersion: '1' }, 'ValidationException', 400],
+        [{ Name: 'other', FunctionVersion: 'live' }, 'ValidationException', 400, /functionVersion/],
         [
           { Name: 'mixed', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } },
           'InvalidParameterValueException',
@@ -389,7 +389,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
         ],
         [
           { Name: 'heavy', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } },
-          'InvalidParameterValueException',
+          'ValidationException',
           400,
           /less than or equal to 1\.0/,
         ],
@@ -397,7 +397,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
           { Name: 'split', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.1, '3': 0.1 } } },
           'InvalidParameterValueException',
           400,
-          /length less than or equal to 1/,
+          /^Number of items in AdditionalVersionWeights cannot be greater than 1$/,
         ],
         [{ Name: 'self', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '1': 0.1 } } }, 'InvalidParameterValueException', 400],
         [{ Name: 'far', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '9': 0.1 } } }, 'ResourceNotFoundException', 404],
@@ -409,7 +409,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
         client.send(new GetAliasCommand({ FunctionName: 'Aliased', Name: 'unknown' })),
         'ResourceNotFoundException',
         404,
-        /^Alias not found: arn:aws:lambda:us-east-1:000000000000:function:Aliased:unknown$/,
+        /^Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:Aliased:unknown$/,
       );
       await rejectsWith(
         client.send(new UpdateAliasCommand({ FunctionName: 'Aliased', Name: 'unknown', FunctionVersion: '1' })),
@@ -473,7 +473,7 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
     });
 
     it('errors: negative, above what the account can spare, unknown function, a qualified name', async () => {
-      await rejectsWith(putReserved('Limited', -1), 'InvalidParameterValueException', 400);
+      await rejectsWith(putReserved('Limited', -1), 'ValidationException', 400);
       await rejectsWith(putReserved('Limited', 901), 'InvalidParameterValueException', 400, /UnreservedConcurrentExecution below its minimum value of \[100\]/);
       await rejectsWith(putReserved('Nope', 1), 'ResourceNotFoundException', 404);
       await rejectsWith(putReserved('Limited:1', 1), 'InvalidParameterValueException', 400);
@@ -536,9 +536,9 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
 
     it('errors: $LATEST, no qualifier, unknown alias, count 0, more than reserved, no config', async () => {
       await rejectsWith(putProvisioned('$LATEST', 1), 'InvalidParameterValueException', 400, /unpublished function versions/);
-      await rejectsWith(putProvisioned('', 1), 'InvalidParameterValueException', 400);
+      await rejectsWith(putProvisioned('', 1), 'ValidationException', 400);
       await rejectsWith(putProvisioned('nope', 1), 'ResourceNotFoundException', 404);
-      await rejectsWith(putProvisioned('live', 0), 'InvalidParameterValueException', 400);
+      await rejectsWith(putProvisioned('live', 0), 'ValidationException', 400);
       await putReserved('Warm', 2);
       await rejectsWith(putProvisioned('live', 3), 'InvalidParameterValueException', 400, /should not be greater than the reservedConcurrentExecution/);
       await client.send(new DeleteFunctionConcurrencyCommand({ FunctionName: 'Warm' }));
@@ -625,13 +625,13 @@ describe('Control-plane API through @aws-sdk/client-lambda', function () {
       const refusedPuts: Array<[PutFunctionEventInvokeConfigCommandInput, string, number, RegExp?]> = [
         [
           { FunctionName: 'Async', MaximumRetryAttempts: 3 },
-          'InvalidParameterValueException',
+          'ValidationException',
           400,
           /Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
         ],
-        [{ FunctionName: 'Async', MaximumRetryAttempts: -1 }, 'InvalidParameterValueException', 400, /greater than or equal to 0/],
-        [{ FunctionName: 'Async', MaximumEventAgeInSeconds: 59 }, 'InvalidParameterValueException', 400, /greater than or equal to 60/],
-        [{ FunctionName: 'Async', MaximumEventAgeInSeconds: 21601 }, 'InvalidParameterValueException', 400, /less than or equal to 21600/],
+        [{ FunctionName: 'Async', MaximumRetryAttempts: -1 }, 'ValidationException', 400, /greater than or equal to 0/],
+        [{ FunctionName: 'Async', MaximumEventAgeInSeconds: 59 }, 'ValidationException', 400, /greater than or equal to 60/],
+        [{ FunctionName: 'Async', MaximumEventAgeInSeconds: 21601 }, 'ValidationException', 400, /less than or equal to 21600/],
         [
           { FunctionName: 'Async', DestinationConfig: { OnSuccess: { Destination: 'not-an-arn' } } },
           'InvalidParameterValueException',

@@ -87,7 +87,7 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     assert.match(config.CodeSha256, /^[A-Za-z0-9+/]{43}=$/);
     const fn = await ok(['get-function', '--function-name', `${ARN}:Echo`]);
     assert.deepEqual(fn.Configuration, config);
-    assert.equal(fn.Code.RepositoryType, 'Local');
+    assert.equal(fn.Code.RepositoryType, 'S3');
     const all = await ok(['list-functions']);
     assert.deepEqual(
       all.Functions.map((f: any) => f.FunctionName),
@@ -274,7 +274,7 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     const three = await aws(['put-function-event-invoke-config', '--function-name', 'Echo', '--maximum-retry-attempts', '3']);
     assertServiceError(
       three,
-      'InvalidParameterValueException',
+      'ValidationException',
       'PutFunctionEventInvokeConfig',
       /1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
     );
@@ -293,10 +293,10 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     const missing = await aws(['get-function', '--function-name', 'Nope']);
     assertServiceError(missing, 'ResourceNotFoundException', 'GetFunction', /Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope/);
     const noAlias = await aws(['get-alias', '--function-name', 'Aliased', '--name', 'nope']);
-    assertServiceError(noAlias, 'ResourceNotFoundException', 'GetAlias', /Alias not found: arn:aws:lambda:us-east-1:000000000000:function:Aliased:nope/);
+    assertServiceError(noAlias, 'ResourceNotFoundException', 'GetAlias', /Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:Aliased:nope/);
     const noVersion = await aws(['create-alias', '--function-name', 'Aliased', '--name', 'ghost', '--function-version', '42']);
     assertServiceError(noVersion, 'ResourceNotFoundException', 'CreateAlias', /Function not found: arn:aws:lambda:us-east-1:000000000000:function:Aliased:42/);
     const digits = await aws(['create-alias', '--function-name', 'Aliased', '--name', '123', '--function-version', '1']);
-    assertServiceError(digits, 'InvalidParameterValueException', 'CreateAlias', /1 validation error detected: Value '123' at 'name'/);
+    assertServiceError(digits, 'ValidationException', 'CreateAlias', /1 validation error detected: Value '123' at 'name'/);
   });
 });

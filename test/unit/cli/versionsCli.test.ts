@@ -115,26 +115,20 @@ describe('CLI: publish, alias, versions', function () {
       [['publish', 'Nope'], /^Function Nope is not in the template \(functions: Echo, Other\)$/],
       [['versions', 'Nope'], /^Function Nope is not in the template/],
       [['alias', 'Nope', 'live', '--version', '1'], /^Function Nope is not in the template/],
-      [
-        ['alias', 'Echo', '123', '--version', '1'],
-        /^InvalidParameterValueException: 1 validation error detected: Value '123' at 'name' failed to satisfy constraint/,
-      ],
+      [['alias', 'Echo', '123', '--version', '1'], /^ValidationException: 1 validation error detected: Value '123' at 'name' failed to satisfy constraint/],
       [['alias', 'Echo', 'live', '--version', '7'], /^ResourceNotFoundException: Function not found: arn:aws:lambda:us-east-1:000000000000:function:Echo:7$/],
       [
         ['alias', 'Echo', 'live', '--version', '1', '--weight', '1=0.5'],
         /^InvalidParameterValueException: Invalid function version 1\. Function version 1 is already included in routing configuration\.$/,
       ],
-      [
-        ['alias', 'Echo', 'live', '--version', '1', '--weight', '2=1.5'],
-        /^InvalidParameterValueException: .*Member must have value less than or equal to 1\.0/,
-      ],
+      [['alias', 'Echo', 'live', '--version', '1', '--weight', '2=1.5'], /^ValidationException: .*Member must have value less than or equal to 1\.0/],
       [
         ['alias', 'Echo', 'live', '--version', '$LATEST', '--weight', '1=0.5'],
         /^InvalidParameterValueException: \$LATEST is not supported for an alias pointing to more than 1 version$/,
       ],
       [['alias', 'Echo', 'live', '--version', '1', '--weight', 'half'], /^--weight expects VERSION=WEIGHT \(e\.g\. 2=0\.1\), got "half"$/],
       [['alias', 'Echo', 'live'], /^alias needs --version <N> \(or --delete\)$/],
-      [['alias', 'Echo', 'ghost', '--delete'], /^ResourceNotFoundException: Alias not found: arn:aws:lambda:us-east-1:000000000000:function:Echo:ghost$/],
+      [['alias', 'Echo', 'ghost', '--delete'], /^ResourceNotFoundException: Cannot find alias arn: arn:aws:lambda:us-east-1:000000000000:function:Echo:ghost$/],
     ];
     for (const [args, message] of cases) {
       const r = await cli(dir, ...args);

@@ -61,9 +61,10 @@ export class Replay {
   expect(key: string, outcome: Outcome): void {
     const recorded = this.recorded[key];
     assert.ok(recorded, `no recorded answer '${key}'`);
-    const { ResponseMetadata: meta, ...rest } = recorded as { ResponseMetadata: { HTTPStatusCode: number } } & Record<string, unknown>;
+    const { ResponseMetadata: meta, ...rest } = recorded as { ResponseMetadata?: { HTTPStatusCode: number } } & Record<string, unknown>;
     const differences: string[] = [];
-    if (outcome.status !== meta.HTTPStatusCode) differences.push(`status ${outcome.status}, AWS ${meta.HTTPStatusCode}`);
+    // A paginator's full result (boto3's build_full_result) was recorded without ResponseMetadata.
+    if (meta && outcome.status !== meta.HTTPStatusCode) differences.push(`status ${outcome.status}, AWS ${meta.HTTPStatusCode}`);
     if ('Error' in rest) {
       const expected = rest.Error as { Code: string; Message: string };
       if (!('error' in outcome)) differences.push(`succeeded, AWS answered ${expected.Code}: ${expected.Message}`);

@@ -182,12 +182,8 @@ describe('versions and aliases', function () {
         assert.match(e.message, message);
         return true;
       });
-    await rejects(cp.createAlias('Fn', { Name: '123', FunctionVersion: '1' }), 'InvalidParameterValueException', /at 'name' failed to satisfy constraint/);
-    await rejects(
-      cp.createAlias('Fn', { Name: 'a', FunctionVersion: 'other' }),
-      'InvalidParameterValueException',
-      /at 'functionVersion'.*\(\\\$LATEST\|\[0-9\]\+\)/,
-    );
+    await rejects(cp.createAlias('Fn', { Name: '123', FunctionVersion: '1' }), 'ValidationException', /at 'name' failed to satisfy constraint/);
+    await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: 'other' }), 'ValidationException', /at 'functionVersion'.*\(\\\$LATEST\|\[0-9\]\+\)/);
     await rejects(cp.createAlias('Fn', { Name: 'a', FunctionVersion: '9' }), 'ResourceNotFoundException', /Function not found: .*:function:Fn:9/);
     await rejects(
       cp.createAlias('Fn', { Name: 'a', FunctionVersion: '$LATEST', RoutingConfig: { AdditionalVersionWeights: { '1': 0.5 } } }),
@@ -201,7 +197,7 @@ describe('versions and aliases', function () {
     );
     await rejects(
       cp.createAlias('Fn', { Name: 'a', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 1.5 } } }),
-      'InvalidParameterValueException',
+      'ValidationException',
       /less than or equal to 1\.0/,
     );
     await cp.createAlias('Fn', { Name: 'a', FunctionVersion: '$LATEST' });
