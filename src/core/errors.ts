@@ -5,6 +5,8 @@ export type WorkbenchErrorCode =
   | 'ResourceNotFoundException'
   | 'InvalidRequestContentException'
   | 'InvalidParameterValueException'
+  /** The API model's constraints (an enum value, say), checked before Lambda's own rules. */
+  | 'ValidationException'
   | 'RequestEntityTooLargeException'
   | 'TooManyRequestsException'
   | 'ResourceConflictException'
@@ -16,6 +18,7 @@ const STATUS: Record<WorkbenchErrorCode, number> = {
   ResourceNotFoundException: 404,
   InvalidRequestContentException: 400,
   InvalidParameterValueException: 400,
+  ValidationException: 400,
   RequestEntityTooLargeException: 413,
   TooManyRequestsException: 429,
   ResourceConflictException: 409,
