@@ -5,6 +5,7 @@ export type WorkbenchErrorCode =
   | 'ResourceNotFoundException'
   | 'InvalidRequestContentException'
   | 'InvalidParameterValueException'
+  /** The API model's constraints (an enum value, say), checked before Lambda's own rules. */
   | 'ValidationException'
   | 'RequestEntityTooLargeException'
   | 'TooManyRequestsException'

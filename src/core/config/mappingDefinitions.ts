@@ -66,7 +66,13 @@ export interface MappingInput {
   MaximumRecordAgeInSeconds?: unknown;
   DestinationConfig?: unknown;
   TumblingWindowInSeconds?: unknown;
+  /** Kafka (not polled here): checked only as far as AWS checks before the source. */
+  SelfManagedEventSource?: unknown;
+  SourceAccessConfigurations?: unknown;
 }
+
+/** StartingPosition's values, in the order the API model's enum lists them. */
+const STARTING_POSITIONS = ['LATEST', 'AT_TIMESTAMP', 'TRIM_HORIZON'] as const;
 
 export function sourceKindOf(arn: string): MappingSourceKind | undefined {
   if (/^arn:aws[a-zA-Z-]*:sqs:/.test(arn)) return 'sqs';
@@ -83,6 +89,11 @@ function validation(value: unknown, field: string, constraint: string): Workbenc
   return invalid(
     `1 validation error detected: Value '${typeof value === 'object' ? JSON.stringify(value) : String(value)}' at '${field}' failed to satisfy constraint: ${constraint}`,
   );
+}
+
+/** A required member missing, in AWS's words (`Value null at …`). */
+function missing(field: string): WorkbenchError {
+  return invalid(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null.`);
 }
 
 /** A setting Lambda rejects: the input property at fault and Lambda's error. */
@@ -178,8 +189,35 @@ function settings(
   report: Report,
   kindHint?: MappingSourceKind,
 ): EventSourceMapping | undefined {
+  // AWS's order: the API model's enums (ValidationException), an OnSuccess destination (no mapping
+  // takes one), a Kafka source's credentials, then the source.
+  const position = input.StartingPosition ?? previous?.startingPosition;
+  const badPosition = position !== undefined && position !== null && !(STARTING_POSITIONS as readonly unknown[]).includes(position);
+  if (badPosition) {
+    report(
+      ['StartingPosition'],
+      new WorkbenchError(
+        'ValidationException',
+        `1 validation error detected: Value '${String(position)}' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [${STARTING_POSITIONS.join(', ')}]`,
+      ),
+    );
+  }
+  const destinationConfig = input.DestinationConfig as { OnSuccess?: unknown } | null | undefined;
+  if (destinationConfig && typeof destinationConfig === 'object' && destinationConfig.OnSuccess !== undefined) {
+    report(['DestinationConfig', 'OnSuccess'], invalid('Unsupported DestinationConfig parameter for given event source mapping type.'));
+  }
+  if (input.SelfManagedEventSource !== undefined && input.SelfManagedEventSource !== null && !previous) {
+    if (input.SourceAccessConfigurations === undefined) {
+      report(['SourceAccessConfigurations'], invalid("Required 'sourceAccessConfigurations' parameter is missing."));
+    }
+    report(
+      ['SelfManagedEventSource'],
+      invalid('Self-managed Apache Kafka event sources are not polled locally: map an SQS queue, a Kinesis stream or a DynamoDB stream'),
+    );
+    return undefined;
+  }
   const eventSourceArn = previous?.eventSourceArn ?? (typeof input.EventSourceArn === 'string' ? input.EventSourceArn : undefined);
-  if (!eventSourceArn) report(['EventSourceArn'], invalid('EventSourceArn is required: the ARN of an SQS queue, a Kinesis stream or a DynamoDB stream'));
+  if (!eventSourceArn) report(['EventSourceArn'], invalid('Unrecognized event source.'));
   const known = eventSourceArn ? sourceKindOf(eventSourceArn) : undefined;
   if (eventSourceArn && !known) {
     report(['EventSourceArn'], invalid(`Unrecognized event source, must be kinesis, dynamodb stream or sqs. Unsupported source arn : ${eventSourceArn}`));
@@ -239,10 +277,14 @@ function settings(
       'BisectBatchOnFunctionError',
       'MaximumRetryAttempts',
       'MaximumRecordAgeInSeconds',
-      'DestinationConfig',
       'TumblingWindowInSeconds',
     ] as const) {
-      if (input[field] !== undefined) report([field], invalid(`Unsupported ${field} parameter for the event source type sqs`));
+      if (input[field] !== undefined && !(field === 'StartingPosition' && badPosition)) {
+        report([field], invalid(`Unsupported ${field} parameter for the event source type sqs`));
+      }
+    }
+    if (input.DestinationConfig !== undefined && !destinationConfig?.OnSuccess) {
+      report(['DestinationConfig'], invalid('Unsupported DestinationConfig parameter for given event source mapping type.'));
     }
     const scaling = input.ScalingConfig as { MaximumConcurrency?: unknown } | undefined;
     const max = scaling ? integer(scaling.MaximumConcurrency, ['ScalingConfig', 'MaximumConcurrency'], 2, 1000, report) : previous?.maximumConcurrency;
@@ -251,15 +293,14 @@ function settings(
   }
 
   if (input.ScalingConfig !== undefined) report(['ScalingConfig'], invalid(`Unsupported ScalingConfig parameter for the event source type ${kind}`));
-  const position = input.StartingPosition ?? previous?.startingPosition;
-  if (position === undefined) {
-    report(['StartingPosition'], invalid('StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP'));
-  } else if (position !== 'TRIM_HORIZON' && position !== 'LATEST' && position !== 'AT_TIMESTAMP') {
-    report(['StartingPosition'], validation(position, 'startingPosition', 'Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]'));
+  if (position === undefined || position === null) {
+    report(['StartingPosition'], missing('startingPosition'));
+  } else if (badPosition) {
+    // reported first, as the API model's
   } else if (position === 'AT_TIMESTAMP' && kind === 'dynamodb') {
-    report(['StartingPosition'], invalid('AT_TIMESTAMP is not supported for DynamoDB Streams'));
+    report(['StartingPosition'], invalid(`Unsupported starting position for arn type: ${eventSourceArn ?? ''}`));
   } else {
-    mapping.startingPosition = position;
+    mapping.startingPosition = position as EventSourceMapping['startingPosition'];
     const timestamp = input.StartingPositionTimestamp ?? previous?.startingPositionTimestamp;
     if (position === 'AT_TIMESTAMP') {
       const seconds = typeof timestamp === 'string' ? Date.parse(timestamp) / 1000 : timestamp;
@@ -311,6 +352,8 @@ function readFilterCriteria(value: unknown): EventSourceMapping['filterCriteria'
   const filters = (value as { Filters?: unknown })?.Filters;
   if (!Array.isArray(filters)) throw validation(value, 'filterCriteria', 'FilterCriteria must be {"Filters": [{"Pattern": "<JSON>"}]}');
   if (filters.length > 5) throw invalid('The number of filters in FilterCriteria exceeds the limit of 5');
+  // No filters is no FilterCriteria: AWS's answer leaves the key out.
+  if (filters.length === 0) return undefined;
   const criteria = {
     filters: filters.map((f: { Pattern?: unknown }) => {
       const pattern = typeof f?.Pattern === 'string' ? f.Pattern : f?.Pattern !== undefined ? JSON.stringify(f.Pattern) : undefined;

@@ -120,14 +120,19 @@ export class EventSources {
 
   async updateMapping(uuid: string, input: MappingInput): Promise<Record<string, unknown>> {
     const mapping = await this.mappings.update(uuid, input);
-    return this.mappings.configuration(mapping, 'Updating');
+    return this.mappings.configuration(mapping, 'Updating', this.streamResult(mapping));
   }
 
   async deleteMapping(uuid: string): Promise<Record<string, unknown>> {
     const mapping = await this.mappings.delete(uuid);
     // A mapping created again later starts from its StartingPosition, not from the old checkpoints.
     if (mapping.kind !== 'sqs') await deleteStreamCheckpoints(this.store, uuid);
-    return this.mappings.configuration(mapping, 'Deleting');
+    return this.mappings.configuration(mapping, 'Deleting', this.streamResult(mapping));
+  }
+
+  /** A stream mapping's LastProcessingResult (every answer carries it); SQS mappings show it on Get and List only. */
+  private streamResult(mapping: EventSourceMapping): string | undefined {
+    return mapping.kind === 'sqs' ? undefined : this.manager.lastProcessingResult(mapping.uuid);
   }
 
   /** ListEventSourceMappings (filtered by function and / or source ARN). */

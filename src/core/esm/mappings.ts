@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { WorkbenchError } from '../errors';
-import { functionArn } from '../vocabulary/functionNames';
+import { functionArn, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 import { validateMapping, type MappingInput } from '../config/mappingDefinitions';
 import type { EventSourceMapping } from '../config/mappingDefinitions';
 
@@ -70,17 +70,14 @@ export class EventSourceMappings {
   get(uuid: string): EventSourceMapping {
     const mapping = this.list().find((m) => m.uuid === uuid);
     if (!mapping) {
-      throw new WorkbenchError(
-        'ResourceNotFoundException',
-        `The resource you requested does not exist. (Service: Lambda, Status Code: 404, Request ID: ${randomUUID()})`,
-      );
+      throw new WorkbenchError('ResourceNotFoundException', 'The resource you requested does not exist.');
     }
     return mapping;
   }
 
   async create(input: MappingInput): Promise<EventSourceMapping> {
     const mapping = validateMapping(input, { uuid: randomUUID(), origin: 'api' });
-    await this.host.checkFunction(mapping.functionName, mapping.qualifier);
+    await this.checkFunction(mapping);
     if (!this.host.sourceExists(mapping.eventSourceArn)) {
       throw new WorkbenchError(
         'InvalidParameterValueException',
@@ -91,10 +88,11 @@ export class EventSourceMappings {
       (m) => m.eventSourceArn === mapping.eventSourceArn && m.functionName === mapping.functionName && m.qualifier === mapping.qualifier,
     );
     if (existing) {
-      throw new WorkbenchError(
-        'ResourceConflictException',
-        `An event source mapping with ${mapping.kind === 'sqs' ? 'SQS' : mapping.kind === 'kinesis' ? 'Kinesis' : 'DynamoDB'} arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionName} ") already exists. Please update or delete the existing mapping with UUID ${existing.uuid}`,
-      );
+      const taken =
+        mapping.kind === 'sqs'
+          ? `An event source mapping with SQS arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionName} ") already exists.`
+          : `The event source arn (" ${mapping.eventSourceArn} ") and function (" ${mapping.functionName} ") provided mapping already exists.`;
+      throw new WorkbenchError('ResourceConflictException', `${taken} Please update or delete the existing mapping with UUID ${existing.uuid}`);
     }
     await this.save({ mapping });
     return mapping;
@@ -106,7 +104,7 @@ export class EventSourceMappings {
       throw new WorkbenchError('InvalidParameterValueException', 'The EventSourceArn of a mapping cannot be changed; create a new mapping');
     }
     const mapping = validateMapping(input, { uuid, origin: previous.origin, declaredAs: previous.declaredAs }, previous);
-    if (input.FunctionName !== undefined) await this.host.checkFunction(mapping.functionName, mapping.qualifier);
+    if (input.FunctionName !== undefined) await this.checkFunction(mapping);
     await this.save({ mapping });
     return mapping;
   }
@@ -122,6 +120,19 @@ export class EventSourceMappings {
     return mapping;
   }
 
+  /** A missing function is a bad parameter of the mapping (AWS's answer), a missing version or alias the lookup's own error. */
+  private async checkFunction(mapping: EventSourceMapping): Promise<void> {
+    try {
+      await this.host.checkFunction(mapping.functionName);
+    } catch (error) {
+      if (error instanceof WorkbenchError && error.code === 'ResourceNotFoundException') {
+        throw new WorkbenchError('InvalidParameterValueException', 'Function does not exist');
+      }
+      throw error;
+    }
+    if (mapping.qualifier) await this.host.checkFunction(mapping.functionName, mapping.qualifier);
+  }
+
   private async save(value: Stored): Promise<void> {
     const uuid = 'mapping' in value ? value.mapping.uuid : value.uuid;
     await fs.mkdir(this.dir, { recursive: true });
@@ -135,15 +146,20 @@ export class EventSourceMappings {
 
   /** AWS's EventSourceMappingConfiguration. */
   configuration(mapping: EventSourceMapping, state?: string, lastProcessingResult?: string): Record<string, unknown> {
+    // A stream mapping reports its last result from the start (AWS's CreateEventSourceMapping answer has it).
+    if (lastProcessingResult === undefined && mapping.kind !== 'sqs') lastProcessingResult = 'No records processed';
+    const region = this.host.region();
     const result: Record<string, unknown> = {
       UUID: mapping.uuid,
+      EventSourceMappingArn: `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:event-source-mapping:${mapping.uuid}`,
       BatchSize: mapping.batchSize,
       MaximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
       EventSourceArn: mapping.eventSourceArn,
-      FunctionArn: functionArn(this.host.region(), mapping.functionName, mapping.qualifier),
+      FunctionArn: functionArn(region, mapping.functionName, mapping.qualifier),
       LastModified: mapping.lastModified / 1000,
       State: state ?? (mapping.enabled ? 'Enabled' : 'Disabled'),
-      StateTransitionReason: 'USER_INITIATED',
+      // AWS's words differ by source: SQS mappings say USER_INITIATED, stream mappings 'User action'.
+      StateTransitionReason: mapping.kind === 'sqs' ? 'USER_INITIATED' : 'User action',
       FunctionResponseTypes: mapping.functionResponseTypes,
     };
     if (lastProcessingResult) result.LastProcessingResult = lastProcessingResult;

@@ -339,7 +339,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       expectDiagnostic(m, text, {
         code: 'missing-property',
         severity: 'warning',
-        message: 'StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP',
+        message: "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null.",
         at: 'Properties',
         after: '  NoPosition:',
         property: `${events}.NoPosition.Properties.StartingPosition`,
@@ -347,7 +347,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       expectDiagnostic(m, text, {
         code: 'invalid-value',
         severity: 'warning',
-        message: "Value 'OLDEST' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [TRIM_HORIZON, LATEST, AT_TIMESTAMP]",
+        message: "Value 'OLDEST' at 'startingPosition' failed to satisfy constraint: Member must satisfy enum value set: [LATEST, AT_TIMESTAMP, TRIM_HORIZON]",
         at: 'OLDEST',
       });
       expectDiagnostic(m, text, {
@@ -368,7 +368,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
       expectDiagnostic(m, text, {
         code: 'missing-property',
         severity: 'warning',
-        message: 'StartingPosition is required',
+        message: "Value null at 'startingPosition'",
         at: 'StreamMapping',
         property: 'Resources.StreamMapping.Properties.StartingPosition',
       });
@@ -407,7 +407,7 @@ describe('config: Lambda rules as diagnostics (exact ranges)', () => {
             'BatchSize',
             "1 validation error detected: Value '0' at 'batchSize' failed to satisfy constraint: Member must have value greater than or equal to 1",
           ],
-          ['StartingPosition', 'StartingPosition is required for Kinesis and DynamoDB Streams event sources: TRIM_HORIZON, LATEST or AT_TIMESTAMP'],
+          ['StartingPosition', "1 validation error detected: Value null at 'startingPosition' failed to satisfy constraint: Member must not be null."],
           [
             'ParallelizationFactor',
             "1 validation error detected: Value '11' at 'parallelizationFactor' failed to satisfy constraint: Member must have value less than or equal to 10",

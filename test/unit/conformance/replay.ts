@@ -121,7 +121,7 @@ export class Replay {
   }
 
   private matchString(expected: string, actual: string, at: string, differences: string[]): void {
-    if (expected === 'date') {
+    if (expected === 'date' || expected === 'datetime') {
       if (Number.isNaN(Date.parse(actual))) differences.push(`${at}: ${JSON.stringify(actual)} is not a date`);
       return;
     }

@@ -107,7 +107,7 @@ describe('event source mappings through the control-plane API', function () {
       client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: arn })),
       'InvalidParameterValueException',
       400,
-      /StartingPosition is required/,
+      /Value null at 'startingPosition' failed to satisfy constraint: Member must not be null\./,
     );
     const created = await client.send(
       new CreateEventSourceMappingCommand({
@@ -157,9 +157,9 @@ describe('event source mappings through the control-plane API', function () {
     );
     await rejects(
       client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Nope', EventSourceArn: queue })),
-      'ResourceNotFoundException',
-      404,
-      /Function not found/,
+      'InvalidParameterValueException',
+      400,
+      /^Function does not exist$/,
     );
     await rejects(
       client.send(new CreateEventSourceMappingCommand({ FunctionName: 'Reader', EventSourceArn: 'arn:aws:s3:::bucket' })),
