@@ -139,6 +139,27 @@ const ROUTES: Route[] = [
     path: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config$`),
     handle: async (cp, [name], q) => ok(await cp.getFunctionEventInvokeConfig(name, qualifier(q))),
   },
+  {
+    method: 'POST',
+    path: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config$`),
+    handle: async (cp, [name], q, b) => ok(await cp.updateFunctionEventInvokeConfig(name, qualifier(q), b)),
+  },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config$`),
+    handle: async (cp, [name], q) => {
+      await cp.deleteFunctionEventInvokeConfig(name, qualifier(q));
+      return noContent();
+    },
+  },
+  {
+    method: 'GET',
+    path: new RegExp(`^/2019-09-25/functions/${FN}/event-invoke-config/list$`),
+    handle: async (cp, [name], q) => {
+      const page = await cp.listFunctionEventInvokeConfigs(name, { marker: marker(q), maxItems: maxItems(q) });
+      return ok({ FunctionEventInvokeConfigs: page.items, NextMarker: page.nextMarker });
+    },
+  },
 ];
 
 /** The route for a request, or undefined when none matches. */

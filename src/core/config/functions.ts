@@ -71,6 +71,9 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
   if (unsupported !== undefined) fn.unsupported = unsupported;
   const description = optionalString(r, 'Description');
   if (description !== undefined) fn.description = description;
+  // Environment.Variables given, even empty: Lambda's configuration then shows `Environment: { Variables: {} }`.
+  const variables = r.get('Environment', 'Variables');
+  if (variables !== null && typeof variables === 'object' && !Array.isArray(variables)) fn.environmentDeclared = true;
   const reserved = integer(r, ['ReservedConcurrentExecutions'], { min: 0 });
   if (reserved !== undefined) fn.reservedConcurrentExecutions = reserved;
 

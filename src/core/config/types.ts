@@ -86,6 +86,8 @@ export interface FunctionDefinition {
   /** Seconds; default 3. */
   timeout: number;
   environment: Record<string, string>;
+  /** The template gives Environment.Variables (possibly empty), so the configuration shows them. */
+  environmentDeclared?: boolean;
   layers: LayerReference[];
   architectures: string[];
   reservedConcurrentExecutions?: number;

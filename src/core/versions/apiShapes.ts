@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DEFAULT_MAXIMUM_EVENT_AGE_SECONDS, DEFAULT_MAXIMUM_RETRY_ATTEMPTS } from '../config/asyncPolicy';
 import type { DestinationConfig, FunctionDefinition } from '../config/types';
 import { modelValidationError, WorkbenchError } from '../errors';
 import { functionArn, LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
@@ -53,7 +52,7 @@ export function functionConfigurationShape(
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, config.runtime) },
   };
-  if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
+  if (Object.keys(config.environment).length > 0 || config.environmentDeclared) result.Environment = { Variables: config.environment };
   if (config.layers.length > 0) {
     result.Layers = config.layers.map((layer, i) => ({
       Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`,
@@ -92,17 +91,19 @@ export function eventInvokeConfigShape(
     EventInvokeConfigRecord | { maximumRetryAttempts?: number; maximumEventAgeInSeconds?: number; destinationConfig?: DestinationConfig; lastModified: string },
 ): Record<string, unknown> {
   const destinations = record.destinationConfig;
-  return {
+  // As Lambda answers: only the limits that were set (unset ones take Lambda's defaults).
+  const result: Record<string, unknown> = {
     // The SDK reads LastModified as epoch seconds.
     LastModified: Math.floor(Date.parse(record.lastModified) / 1000),
     FunctionArn: functionArn(region, fn.functionName, qualifier),
-    MaximumRetryAttempts: record.maximumRetryAttempts ?? DEFAULT_MAXIMUM_RETRY_ATTEMPTS,
-    MaximumEventAgeInSeconds: record.maximumEventAgeInSeconds ?? DEFAULT_MAXIMUM_EVENT_AGE_SECONDS,
-    DestinationConfig: {
-      OnSuccess: destinations?.onSuccess ? { Destination: destinations.onSuccess.destination } : {},
-      OnFailure: destinations?.onFailure ? { Destination: destinations.onFailure.destination } : {},
-    },
   };
+  if (record.maximumRetryAttempts !== undefined) result.MaximumRetryAttempts = record.maximumRetryAttempts;
+  if (record.maximumEventAgeInSeconds !== undefined) result.MaximumEventAgeInSeconds = record.maximumEventAgeInSeconds;
+  result.DestinationConfig = {
+    OnSuccess: destinations?.onSuccess ? { Destination: destinations.onSuccess.destination } : {},
+    OnFailure: destinations?.onFailure ? { Destination: destinations.onFailure.destination } : {},
+  };
+  return result;
 }
 
 /** A stable RevisionId (UUID-shaped) for $LATEST, derived from what it contains. */

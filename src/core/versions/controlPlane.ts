@@ -4,11 +4,11 @@ import { modelValidationError, WorkbenchError } from '../errors';
 import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
-import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type FunctionSettings, type VersionRecord } from './versionStore';
+import { lambdaTimestamp, type AliasRecord, type FunctionSettings, type VersionRecord } from './versionStore';
 import type { FunctionCatalog } from './functionCatalog';
+import { EventInvokeConfigs, type EventInvokeConfigInput } from './eventInvokeConfigs';
 import {
   aliasConfigurationShape,
-  eventInvokeConfigShape,
   functionConfigurationShape,
   paginate,
   revisionOf,
@@ -41,7 +41,11 @@ export interface ControlPlaneHost {
 const MINIMUM_UNRESERVED = 100;
 
 export class ControlPlane {
-  constructor(private readonly host: ControlPlaneHost) {}
+  private readonly eventInvokeConfigs: EventInvokeConfigs;
+
+  constructor(private readonly host: ControlPlaneHost) {
+    this.eventInvokeConfigs = new EventInvokeConfigs(host);
+  }
 
   private get versions(): FunctionVersions {
     return this.host.versions;
@@ -232,83 +236,24 @@ export class ControlPlane {
 
   // --- event invoke configs ---------------------------------------------------------------------
 
-  async putFunctionEventInvokeConfig(
-    name: string,
-    qualifierOption: string | undefined,
-    input: {
-      MaximumRetryAttempts?: unknown;
-      MaximumEventAgeInSeconds?: unknown;
-      DestinationConfig?: { OnSuccess?: { Destination?: string }; OnFailure?: { Destination?: string } };
-    },
-  ): Promise<Record<string, unknown>> {
-    const { fn, qualifier } = this.find(name, qualifierOption);
-    const key = qualifier ?? '$LATEST';
-    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
-    const record: EventInvokeConfigRecord = { lastModified: new Date().toISOString() };
-    const retries = input.MaximumRetryAttempts;
-    if (retries !== undefined && retries !== null) {
-      if (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 2) {
-        throw modelValidationError(
-          String(retries),
-          'maximumRetryAttempts',
-          retries !== null && Number(retries) > 2 ? 'Member must have value less than or equal to 2' : 'Member must have value greater than or equal to 0',
-        );
-      }
-      record.maximumRetryAttempts = retries;
-    }
-    const age = input.MaximumEventAgeInSeconds;
-    if (age !== undefined && age !== null) {
-      if (typeof age !== 'number' || !Number.isInteger(age) || age < 60 || age > 21600) {
-        throw modelValidationError(
-          String(age),
-          'maximumEventAgeInSeconds',
-          Number(age) > 21600 ? 'Member must have value less than or equal to 21600' : 'Member must have value greater than or equal to 60',
-        );
-      }
-      record.maximumEventAgeInSeconds = age;
-    }
-    const destinations = input.DestinationConfig;
-    if (destinations) {
-      const config: NonNullable<EventInvokeConfigRecord['destinationConfig']> = {};
-      for (const [key2, field] of [
-        ['OnSuccess', 'onSuccess'],
-        ['OnFailure', 'onFailure'],
-      ] as const) {
-        const destination = destinations[key2]?.Destination;
-        if (destination === undefined) continue;
-        if (!/^arn:(aws[a-zA-Z-]*)?:(sqs|sns|lambda|events|s3):/.test(destination)) {
-          throw new WorkbenchError('InvalidParameterValueException', `The destination ARN ${destination} is invalid.`);
-        }
-        config[field] = { destination };
-      }
-      record.destinationConfig = config;
-    }
-    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
-      (s.eventInvokeConfigs ??= {})[key] = record;
-    });
-    await this.host.settingsChanged(fn.functionName, settings);
-    return eventInvokeConfigShape(this.host.catalog.region, fn, key, record);
+  async putFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined, input: EventInvokeConfigInput): Promise<Record<string, unknown>> {
+    return this.eventInvokeConfigs.put(name, qualifierOption, input);
+  }
+
+  async updateFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined, input: EventInvokeConfigInput): Promise<Record<string, unknown>> {
+    return this.eventInvokeConfigs.update(name, qualifierOption, input);
   }
 
   async getFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
-    const { fn, qualifier } = this.find(name, qualifierOption);
-    const key = qualifier ?? '$LATEST';
-    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
-    const stored = (await this.versions.store.getSettings(fn.functionName)).eventInvokeConfigs?.[key];
-    if (stored) return eventInvokeConfigShape(this.host.catalog.region, fn, key, stored);
-    const template = this.host.catalog.getFunction(fn.functionName)?.eventInvokeConfig;
-    if (template) {
-      return eventInvokeConfigShape(this.host.catalog.region, fn, key, {
-        maximumRetryAttempts: template.maximumRetryAttempts,
-        maximumEventAgeInSeconds: template.maximumEventAgeInSeconds,
-        destinationConfig: template.destinationConfig,
-        lastModified: new Date(statSync(this.host.catalog.template.file).mtimeMs).toISOString(),
-      });
-    }
-    throw new WorkbenchError(
-      'ResourceNotFoundException',
-      `The function ${functionArn(this.host.catalog.region, fn.functionName, key)} doesn't have an EventInvokeConfig`,
-    );
+    return this.eventInvokeConfigs.get(name, qualifierOption);
+  }
+
+  async deleteFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined): Promise<void> {
+    return this.eventInvokeConfigs.delete(name, qualifierOption);
+  }
+
+  async listFunctionEventInvokeConfigs(name: string, options: { marker?: string; maxItems?: number } = {}): Promise<Page<Record<string, unknown>>> {
+    return this.eventInvokeConfigs.list(name, options);
   }
 
   // --- shapes -----------------------------------------------------------------------------------

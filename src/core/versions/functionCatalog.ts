@@ -95,6 +95,8 @@ export class FunctionCatalog implements FunctionLookup {
   /** The event invoke configuration for an asynchronous event invoked with this qualifier (the API's overrides the template's). */
   withEventInvokeConfig(fn: FunctionDefinition, qualifier: string | undefined): FunctionDefinition {
     const config = this.apiSettings.get(fn.functionName)?.eventInvokeConfigs?.[qualifier ?? '$LATEST'];
+    // null: the template's config was deleted through the API (Lambda's defaults apply).
+    if (config === null) return { ...fn, eventInvokeConfig: undefined };
     if (!config) return fn;
     const destinationConfig = config.destinationConfig && {
       onSuccess: config.destinationConfig.onSuccess && { destination: config.destinationConfig.onSuccess.destination },

@@ -77,8 +77,8 @@ export interface FunctionSettings {
   reservedConcurrentExecutions?: number | null;
   /** Qualifier (version or alias) → provisioned environments. */
   provisionedConcurrency?: Record<string, { count: number; lastModified: string }>;
-  /** Qualifier ('$LATEST', version or alias) → event invoke config. */
-  eventInvokeConfigs?: Record<string, EventInvokeConfigRecord>;
+  /** Qualifier ('$LATEST', version or alias) → event invoke config; null: the template's deleted. */
+  eventInvokeConfigs?: Record<string, EventInvokeConfigRecord | null>;
 }
 
 /** The hash over everything a version freezes; equal hashes mean "publishing would change nothing". */

@@ -121,6 +121,7 @@ export class Replay {
   }
 
   private matchString(expected: string, actual: string, at: string, differences: string[]): void {
+    // `date` and `datetime`: LocalStack's placeholders for timestamps (strings, and parsed datetimes)
     if (expected === 'date' || expected === 'datetime') {
       if (Number.isNaN(Date.parse(actual))) differences.push(`${at}: ${JSON.stringify(actual)} is not a date`);
       return;
