@@ -66,6 +66,8 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
     events: sam ? readEvents(r, ctx) : [],
     position: ctx.position(entry.keyStart),
   };
+  const variables = r.get('Environment', 'Variables');
+  if (variables !== undefined && variables !== null && Object.keys(fn.environment).length === 0) fn.emptyEnvironmentDeclared = true;
   if (build) fn.build = build;
   if (inline) fn.inlineCode = { fileName: inline.fileName, source: inline.source };
   if (unsupported !== undefined) fn.unsupported = unsupported;

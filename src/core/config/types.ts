@@ -86,6 +86,8 @@ export interface FunctionDefinition {
   /** Seconds; default 3. */
   timeout: number;
   environment: Record<string, string>;
+  /** `Environment.Variables` is written but empty: Lambda still shows `Environment: { Variables: {} }` in the function's configuration. */
+  emptyEnvironmentDeclared?: boolean;
   layers: LayerReference[];
   architectures: string[];
   reservedConcurrentExecutions?: number;
