@@ -5,6 +5,7 @@ export type WorkbenchErrorCode =
   | 'ResourceNotFoundException'
   | 'InvalidRequestContentException'
   | 'InvalidParameterValueException'
+  | 'ValidationException'
   | 'RequestEntityTooLargeException'
   | 'TooManyRequestsException'
   | 'ResourceConflictException'
@@ -16,6 +17,7 @@ const STATUS: Record<WorkbenchErrorCode, number> = {
   ResourceNotFoundException: 404,
   InvalidRequestContentException: 400,
   InvalidParameterValueException: 400,
+  ValidationException: 400,
   RequestEntityTooLargeException: 413,
   TooManyRequestsException: 429,
   ResourceConflictException: 409,
@@ -36,6 +38,28 @@ export class WorkbenchError extends Error {
     this.name = code;
     this.statusCode = STATUS[code];
   }
+}
+
+/**
+ * A request that breaks the API model's constraints, as AWS's front end answers it before Lambda's own
+ * rules run: `ValidationException`, `1 validation error detected: Value '<value as Java renders it>' at
+ * '<member path>' failed to satisfy constraint: <the constraint>`.
+ */
+export function modelValidationError(value: string, field: string, constraint: string): WorkbenchError {
+  return new WorkbenchError('ValidationException', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`);
+}
+
+/** A number as Java's Double.toString renders it (AWS's validation messages show request values so): 2 → 2.0, 1e-4 → 1.0E-4. */
+export function javaDouble(n: number): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'NaN' : n > 0 ? 'Infinity' : '-Infinity';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const text = String(n);
+    return text.includes('.') ? text : `${text}.0`;
+  }
+  const [mantissa, exponent] = n.toExponential().split('e');
+  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 export function isWorkbenchError(error: unknown): error is WorkbenchError {
