@@ -127,7 +127,20 @@ const ROUTES: Route[] = [
   {
     method: 'GET',
     path: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency$`),
-    handle: async (cp, [name], q) => ok(await cp.getProvisionedConcurrencyConfig(name, qualifier(q))),
+    // ListProvisionedConcurrencyConfigs is the same path with `List=ALL`.
+    handle: async (cp, [name], q) => {
+      if (q.get('List') !== 'ALL') return ok(await cp.getProvisionedConcurrencyConfig(name, qualifier(q)));
+      const page = await cp.listProvisionedConcurrencyConfigs(name, { marker: marker(q), maxItems: maxItems(q) });
+      return ok({ ProvisionedConcurrencyConfigs: page.items, NextMarker: page.nextMarker });
+    },
+  },
+  {
+    method: 'DELETE',
+    path: new RegExp(`^/2019-09-30/functions/${FN}/provisioned-concurrency$`),
+    handle: async (cp, [name], q) => {
+      await cp.deleteProvisionedConcurrencyConfig(name, qualifier(q));
+      return noContent();
+    },
   },
   {
     method: 'PUT',

@@ -66,14 +66,13 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
     events: sam ? readEvents(r, ctx) : [],
     position: ctx.position(entry.keyStart),
   };
+  const variables = r.get('Environment', 'Variables');
+  if (variables !== undefined && variables !== null && Object.keys(fn.environment).length === 0) fn.emptyEnvironmentDeclared = true;
   if (build) fn.build = build;
   if (inline) fn.inlineCode = { fileName: inline.fileName, source: inline.source };
   if (unsupported !== undefined) fn.unsupported = unsupported;
   const description = optionalString(r, 'Description');
   if (description !== undefined) fn.description = description;
-  // Environment.Variables given, even empty: Lambda's configuration then shows `Environment: { Variables: {} }`.
-  const variables = r.get('Environment', 'Variables');
-  if (variables !== null && typeof variables === 'object' && !Array.isArray(variables)) fn.environmentDeclared = true;
   const reserved = integer(r, ['ReservedConcurrentExecutions'], { min: 0 });
   if (reserved !== undefined) fn.reservedConcurrentExecutions = reserved;
 

@@ -86,8 +86,8 @@ export interface FunctionDefinition {
   /** Seconds; default 3. */
   timeout: number;
   environment: Record<string, string>;
-  /** The template gives Environment.Variables (possibly empty), so the configuration shows them. */
-  environmentDeclared?: boolean;
+  /** `Environment.Variables` is written but empty: Lambda still shows `Environment: { Variables: {} }` in the function's configuration. */
+  emptyEnvironmentDeclared?: boolean;
   layers: LayerReference[];
   architectures: string[];
   reservedConcurrentExecutions?: number;

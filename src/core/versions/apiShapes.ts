@@ -52,7 +52,7 @@ export function functionConfigurationShape(
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, config.runtime) },
   };
-  if (Object.keys(config.environment).length > 0 || config.environmentDeclared) result.Environment = { Variables: config.environment };
+  if (Object.keys(config.environment).length > 0 || config.emptyEnvironmentDeclared) result.Environment = { Variables: config.environment };
   if (config.layers.length > 0) {
     result.Layers = config.layers.map((layer, i) => ({
       Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`,

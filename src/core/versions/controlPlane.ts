@@ -39,6 +39,7 @@ export interface ControlPlaneHost {
 }
 
 const MINIMUM_UNRESERVED = 100;
+const PROVISIONED_QUALIFIER = 'The function resource provided must be an alias or a published version.';
 
 export class ControlPlane {
   private readonly eventInvokeConfigs: EventInvokeConfigs;
@@ -176,7 +177,8 @@ export class ControlPlane {
   // --- concurrency ------------------------------------------------------------------------------
 
   async putFunctionConcurrency(name: string, reserved: unknown): Promise<{ ReservedConcurrentExecutions: number }> {
-    const { fn } = this.find(name, undefined, { unqualified: true });
+    // An unknown function is named as $LATEST (Lambda's answer).
+    const fn = this.findFunctionOnly(name, '$LATEST');
     if (typeof reserved !== 'number' || !Number.isInteger(reserved)) {
       throw modelValidationError(String(reserved), 'reservedConcurrentExecutions', 'Member must not be null');
     }
@@ -199,12 +201,12 @@ export class ControlPlane {
   }
 
   async getFunctionConcurrency(name: string): Promise<{ ReservedConcurrentExecutions?: number }> {
-    const { fn } = this.find(name, undefined, { unqualified: true });
+    const fn = this.findFunctionOnly(name);
     return fn.reservedConcurrentExecutions === undefined ? {} : { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions };
   }
 
   async deleteFunctionConcurrency(name: string): Promise<void> {
-    const { fn } = this.find(name, undefined, { unqualified: true });
+    const fn = this.findFunctionOnly(name);
     const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
       s.reservedConcurrentExecutions = null;
     });
@@ -212,26 +214,74 @@ export class ControlPlane {
   }
 
   async putProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined, count: unknown): Promise<Record<string, unknown>> {
-    const { fn, qualifier } = await this.findPublished(name, qualifierOption);
+    // The model's constraint first, as AWS's front end checks it.
     if (typeof count !== 'number' || !Number.isInteger(count)) {
       throw modelValidationError(String(count), 'provisionedConcurrentExecutions', 'Member must not be null');
     }
     if (count < 1) throw modelValidationError(String(count), 'provisionedConcurrentExecutions', 'Member must have value greater than or equal to 1');
+    const { fn, qualifier } = await this.findPublished(
+      name,
+      qualifierOption,
+      'Provisioned Concurrency Configs cannot be applied to unpublished function versions.',
+    );
     // Within the function's reserved concurrency, or what the account leaves unreserved (nothing is stored otherwise).
     this.host.checkProvisionedConcurrency(fn, qualifier, count);
+    const configs = (await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency ?? {};
+    // A version is provisioned either directly or through aliases pointing at it, never both.
+    if (isVersion(qualifier)) {
+      const throughAlias = Object.keys(configs).some((q) => !isVersion(q) && this.versions.store.getAlias(fn.functionName, q)?.functionVersion === qualifier);
+      if (throughAlias) throw new WorkbenchError('ResourceConflictException', 'Version is pointed by a Provisioned Concurrency alias');
+    } else {
+      const version = this.versions.store.getAlias(fn.functionName, qualifier)?.functionVersion;
+      if (version !== undefined && configs[version]) {
+        throw new WorkbenchError(
+          'ResourceConflictException',
+          "Alias can't be used for Provisioned Concurrency configuration on an already Provisioned version",
+        );
+      }
+    }
     const lastModified = lambdaTimestamp();
     const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
       (s.provisionedConcurrency ??= {})[qualifier] = { count, lastModified };
     });
     await this.host.settingsChanged(fn.functionName, settings);
-    return { ...this.provisionedStatus(fn, qualifier, count, lastModified), Status: 'IN_PROGRESS' };
+    // The answer describes the request as accepted: nothing allocated yet (Get follows the environments).
+    return {
+      RequestedProvisionedConcurrentExecutions: count,
+      AvailableProvisionedConcurrentExecutions: 0,
+      AllocatedProvisionedConcurrentExecutions: 0,
+      Status: 'IN_PROGRESS',
+      LastModified: lastModified,
+    };
   }
 
   async getProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
-    const { fn, qualifier } = await this.findPublished(name, qualifierOption);
+    const { fn, qualifier } = await this.findPublished(name, qualifierOption, PROVISIONED_QUALIFIER);
     const config = (await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency?.[qualifier];
     if (!config) throw new WorkbenchError('ProvisionedConcurrencyConfigNotFoundException', 'No Provisioned Concurrency Config found for this function');
     return this.provisionedStatus(fn, qualifier, config.count, config.lastModified);
+  }
+
+  /** Idempotent, as Lambda's: a version or alias without a config answers 204 too. */
+  async deleteProvisionedConcurrencyConfig(name: string, qualifierOption: string | undefined): Promise<void> {
+    const { fn, qualifier } = await this.findPublished(name, qualifierOption, PROVISIONED_QUALIFIER);
+    if (!(await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency?.[qualifier]) return;
+    const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
+      delete s.provisionedConcurrency?.[qualifier];
+    });
+    await this.host.settingsChanged(fn.functionName, settings);
+  }
+
+  async listProvisionedConcurrencyConfigs(name: string, options: { marker?: string; maxItems?: number } = {}): Promise<Page<Record<string, unknown>>> {
+    const ref = parseFunctionRef(name);
+    const fn = this.host.catalog.getFunction(ref.name);
+    if (!fn) throw notFound(this.host.catalog.region, ref.name);
+    const configs = (await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency ?? {};
+    const items = Object.entries(configs).map(([qualifier, config]) => ({
+      FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier),
+      ...this.provisionedStatus(fn, qualifier, config.count, config.lastModified),
+    }));
+    return paginate(items, options.marker, options.maxItems);
   }
 
   // --- event invoke configs ---------------------------------------------------------------------
@@ -283,15 +333,46 @@ export class ControlPlane {
     return { fn, qualifier };
   }
 
-  /** For provisioned concurrency: a published version or an alias, never $LATEST. */
-  private async findPublished(name: string, qualifierOption: string | undefined): Promise<{ fn: FunctionDefinition; qualifier: string }> {
-    const { fn, qualifier } = this.find(name, qualifierOption);
-    if (qualifier === undefined) throw modelValidationError('null', 'qualifier', 'Member must not be null');
-    if (qualifier === '$LATEST') {
-      throw new WorkbenchError('InvalidParameterValueException', 'Provisioned Concurrency Configs cannot be applied to unpublished function versions.');
+  /**
+   * For provisioned concurrency: a published version or an alias, never $LATEST (`latestMessage`);
+   * an unknown alias is named so even when the function is unknown too, as Lambda names it.
+   */
+  private async findPublished(
+    name: string,
+    qualifierOption: string | undefined,
+    latestMessage: string,
+  ): Promise<{ fn: FunctionDefinition; qualifier: string }> {
+    const ref = parseFunctionRef(name);
+    if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
+      throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
-    if (!(await this.versions.exists(fn, qualifier))) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
+    const qualifier = qualifierOption || ref.qualifier;
+    if (qualifier === undefined) throw modelValidationError('null', 'qualifier', 'Member must not be null');
+    if (qualifier === '$LATEST') throw new WorkbenchError('InvalidParameterValueException', latestMessage);
+    const region = this.host.catalog.region;
+    const fn = this.host.catalog.getFunction(ref.name);
+    const exists =
+      fn &&
+      (isVersion(qualifier) ? await this.versions.store.getVersion(fn.functionName, qualifier) : this.versions.store.getAlias(fn.functionName, qualifier));
+    if (!fn || !exists) {
+      if (isVersion(qualifier)) throw notFound(region, ref.name, qualifier);
+      throw new WorkbenchError('ResourceNotFoundException', `Cannot find alias arn: ${functionArn(region, ref.name, qualifier)}`);
+    }
     return { fn, qualifier };
+  }
+
+  /** For reserved concurrency, scoped to the whole function: a version or alias (even $LATEST) is refused. */
+  private findFunctionOnly(name: string, notFoundQualifier?: string): FunctionDefinition {
+    const ref = parseFunctionRef(name);
+    if (ref.qualifier !== undefined) {
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        'This operation is permitted on Lambda functions only. Aliases and versions do not support this operation. Please specify either a function name or an unqualified function ARN.',
+      );
+    }
+    const fn = this.host.catalog.getFunction(ref.name);
+    if (!fn) throw notFound(this.host.catalog.region, ref.name, notFoundQualifier);
+    return fn;
   }
 
   private provisionedStatus(fn: FunctionDefinition, qualifier: string, requested: number, lastModified: string): Record<string, unknown> {
@@ -341,7 +422,12 @@ export class ControlPlane {
   }
 
   private versionConfiguration(fn: FunctionDefinition, record: VersionRecord): FunctionConfiguration {
-    const frozen: FunctionDefinition = { ...fn, ...record.config, layers: record.layers.map((l) => ({ logicalId: l.logicalId, arn: l.arn })) };
+    const frozen: FunctionDefinition = {
+      ...fn,
+      ...record.config,
+      emptyEnvironmentDeclared: record.config.emptyEnvironmentDeclared,
+      layers: record.layers.map((l) => ({ logicalId: l.logicalId, arn: l.arn })),
+    };
     const shaped = functionConfigurationShape(this.host.catalog.region, frozen, fn, {
       version: record.version,
       arnQualifier: record.version,
@@ -369,6 +455,10 @@ function checkStrings(input: { Name?: unknown; FunctionVersion?: unknown; Descri
       throw new WorkbenchError('InvalidRequestContentException', `Could not parse request body into json: ${field} must be a string`);
     }
   }
+}
+
+function isVersion(qualifier: string): boolean {
+  return /^[0-9]+$/.test(qualifier);
 }
 
 function revisionMismatch(api: string): WorkbenchError {

@@ -251,6 +251,7 @@ export function versionConfig(fn: FunctionDefinition): VersionConfig {
     architectures: [...fn.architectures],
   };
   if (fn.description !== undefined) config.description = fn.description;
+  if (fn.emptyEnvironmentDeclared) config.emptyEnvironmentDeclared = true;
   if (fn.deadLetterQueue) config.deadLetterQueue = fn.deadLetterQueue;
   return config;
 }

@@ -129,19 +129,30 @@ export class ProvisionedConcurrency {
         ? 'Requested Provisioned Concurrency should not be greater than the reservedConcurrentExecution for function'
         : undefined;
     }
+    const unreserved = this.accountUnreserved();
+    if (count > unreserved) return `Specified ConcurrentExecutions for function is greater than account's unreserved concurrency [${unreserved}].`;
     if (count > this.unreservedLeft(others)) {
       return `Specified ConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED_CONCURRENCY}].`;
     }
     return undefined;
   }
 
+  /** The account's concurrency no function reserves (GetAccountSettings' UnreservedConcurrentExecutions). */
+  private accountUnreserved(): number {
+    const reservedTotal = this.sources.catalog.functions().reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
+    return Math.max(0, this.sources.accountConcurrency() - reservedTotal);
+  }
+
   /** What provisioned concurrency of functions without a reservation may still take, beside `others`. */
   private unreservedLeft(others: Request[]): number {
-    const functions = this.sources.catalog.functions();
-    const reservedTotal = functions.reduce((sum, f) => sum + (f.reservedConcurrentExecutions ?? 0), 0);
-    const unreserved = new Set(functions.filter((f) => f.reservedConcurrentExecutions === undefined).map((f) => f.functionName));
+    const unreserved = new Set(
+      this.sources.catalog
+        .functions()
+        .filter((f) => f.reservedConcurrentExecutions === undefined)
+        .map((f) => f.functionName),
+    );
     const taken = others.filter((r) => unreserved.has(r.functionName)).reduce((sum, r) => sum + r.count, 0);
-    return Math.max(0, this.sources.accountConcurrency() - reservedTotal - MINIMUM_UNRESERVED_CONCURRENCY - taken);
+    return Math.max(0, this.accountUnreserved() - MINIMUM_UNRESERVED_CONCURRENCY - taken);
   }
 
   /** Every provisioned count asked for: the template's, the API's, then the setting's. */

@@ -25,6 +25,8 @@ export interface VersionConfig {
   memorySize: number;
   timeout: number;
   environment: Record<string, string>;
+  /** Only when true (an older record's hash stays what it was). */
+  emptyEnvironmentDeclared?: boolean;
   architectures: string[];
   description?: string;
   deadLetterQueue?: DeadLetterQueue;

@@ -51,7 +51,6 @@ describe('config: functions', () => {
         memorySize: 128,
         timeout: 10,
         environment: { LOG_LEVEL: 'debug', TABLE_NAME: 'items', STAGE: 'dev' },
-        environmentDeclared: true,
         layers: [{ logicalId: 'SharedLayer', contentUri: path.join(dir, 'layers/shared') }],
         architectures: ['arm64'],
         autoPublishAlias: 'live',
@@ -160,7 +159,6 @@ describe('config: functions', () => {
         memorySize: 256,
         timeout: 30,
         environment: { FIRST_SUBNET: 'subnet-a' },
-        environmentDeclared: true,
         layers: [],
         architectures: ['x86_64'],
         reservedConcurrentExecutions: 0,
@@ -202,7 +200,15 @@ describe('config: functions', () => {
     assert.deepEqual(f.architectures, ['x86_64']);
     assert.deepEqual([f.layers, f.events, f.environment], [[], [], {}]);
     assert.equal(f.codeUri, path.join(path.dirname(m.file), 'src'));
-    for (const key of ['description', 'reservedConcurrentExecutions', 'provisionedConcurrency', 'autoPublishAlias', 'eventInvokeConfig', 'deadLetterQueue']) {
+    for (const key of [
+      'description',
+      'reservedConcurrentExecutions',
+      'provisionedConcurrency',
+      'autoPublishAlias',
+      'eventInvokeConfig',
+      'deadLetterQueue',
+      'emptyEnvironmentDeclared',
+    ]) {
       assert.equal(key in f, false, key);
     }
   });
@@ -210,6 +216,13 @@ describe('config: functions', () => {
   it('stringifies environment values as written (numbers keep their text)', async () => {
     const m = await load(samFunction('Environment:', '  Variables:', '    RATIO: 1.50', '    ACCOUNT: 012345678901', '    ON: false', '    NAME: plain'));
     assert.deepEqual(fn(m, 'Fn').environment, { RATIO: '1.50', ACCOUNT: '012345678901', ON: 'false', NAME: 'plain' });
+  });
+
+  it('marks Environment.Variables written empty (Lambda shows Environment: { Variables: {} } then), and only then', async () => {
+    const empty = fn(await load(samFunction('Environment:', '  Variables: {}')), 'Fn');
+    assert.deepEqual([empty.environment, empty.emptyEnvironmentDeclared], [{}, true]);
+    assert.equal('emptyEnvironmentDeclared' in fn(await load(samFunction()), 'Fn'), false);
+    assert.equal('emptyEnvironmentDeclared' in fn(await load(samFunction('Environment:', '  Variables:', '    STAGE: dev')), 'Fn'), false);
   });
 
   it('resolves a layer ARN to an arn reference (with a warning) and AWS::Lambda::LayerVersion content', async () => {

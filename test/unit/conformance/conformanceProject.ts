@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Workbench } from '../../../src/core/workbench';
+import type { WorkbenchSettings } from '../../../src/core/engine/settings';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 
@@ -18,6 +19,10 @@ export interface FunctionSpec {
   /** Runtime, Handler, Environment and the other properties, as YAML lines (besides FunctionName). */
   environment?: Record<string, string>;
   props?: string;
+  /** The echo handler's Handler (default `index.handler`; LocalStack's create_lambda_function fixture uses `handler.handler`). */
+  handler?: string;
+  /** The engine's settings (Lambda's account concurrency, say), over the conformance defaults. */
+  settings?: Partial<WorkbenchSettings>;
 }
 
 export class ConformanceProject {
@@ -32,7 +37,8 @@ export class ConformanceProject {
   async open(spec: FunctionSpec = { environment: { testenv: 'staging' } }, prefix = 'alias-fn'): Promise<{ client: LambdaClient; name: string }> {
     this.spec = spec;
     this.name = `${prefix}-${randomBytes(4).toString('hex')}`;
-    this.dir = writeProject({ 'template.yaml': this.template(), 'src/index.py': ECHO });
+    const module = (spec.handler ?? 'index.handler').split('.')[0];
+    this.dir = writeProject({ 'template.yaml': this.template(), [`src/${module}.py`]: ECHO });
     await this.start();
     return { client: this.client, name: this.name };
   }
@@ -68,11 +74,11 @@ export class ConformanceProject {
     const lines = [`FunctionName: ${this.name}`];
     if (env) lines.push('Environment:', '  Variables:', ...Object.entries(env).map(([k, v]) => `    ${k}: ${v}`));
     if (this.spec.props) lines.push(this.spec.props);
-    return samTemplate({ Fn: { handler: 'index.handler', runtime: 'python3.12', props: lines.join('\n') } });
+    return samTemplate({ Fn: { handler: this.spec.handler ?? 'index.handler', runtime: 'python3.12', props: lines.join('\n') } });
   }
 
   private async start(): Promise<void> {
-    this.workbench = await openProject(this.dir!, { hotReload: false, asyncWorkers: false });
+    this.workbench = await openProject(this.dir!, { hotReload: false, asyncWorkers: false, ...this.spec.settings });
     this.api = await startLambdaApi(this.workbench);
   }
 

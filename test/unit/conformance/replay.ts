@@ -14,7 +14,7 @@ import { LOCAL_ACCOUNT_ID } from '../../../src/core/vocabulary/functionNames';
 const RECORDED_DIR = path.join(__dirname, 'recorded');
 /** The account LocalStack's snapshots are normalised to. */
 const RECORDED_ACCOUNT = '111111111111';
-const PLACEHOLDER = /<([a-z0-9-]+)(?::(\d+))?>/g;
+const PLACEHOLDER = /<([a-z0-9_-]+)(?::(\d+))?>/g;
 
 export type Recorded = Record<string, unknown>;
 
