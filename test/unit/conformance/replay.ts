@@ -23,7 +23,24 @@ export function recording(file: string, testId: string): Record<string, Recorded
   const all = JSON.parse(fs.readFileSync(path.join(RECORDED_DIR, file), 'utf8')) as Record<string, { 'recorded-content': Record<string, Recorded> }>;
   const entry = all[testId];
   if (!entry) throw new Error(`${file} has no recording of ${testId}`);
-  return entry['recorded-content'];
+  const recorded = entry['recorded-content'];
+  testIds.set(recorded, testId);
+  return recorded;
+}
+
+/** The LocalStack test each recording came from (for the tally). */
+const testIds = new WeakMap<object, string>();
+/** Recorded answers compared (and so matched: a difference fails the test) per LocalStack test class. */
+const tally = new Map<string, number>();
+
+// After the whole run: how many of AWS's recorded answers were compared and matched, per family.
+if (typeof after === 'function') {
+  after(() => {
+    if (tally.size === 0) return;
+    const total = [...tally.values()].reduce((a, b) => a + b, 0);
+    const families = [...tally].map(([family, n]) => `${family} ${n}`).join(', ');
+    console.log(`      conformance: ${total} answers recorded against AWS compared and matched (${families})`);
+  });
 }
 
 /** What our API answered, in the recordings' terms. */
@@ -52,10 +69,14 @@ export class Replay {
   private readonly bindings = new Map<string, string>();
   readonly compared: string[] = [];
 
+  private readonly family: string;
+
   constructor(
     private readonly recorded: Record<string, Recorded>,
     private readonly options: ReplayOptions = {},
-  ) {}
+  ) {
+    this.family = testIds.get(recorded)?.split('::')[1] ?? 'unknown';
+  }
 
   /** Compares an outcome with the recorded answer `key`; throws (an assertion) on the first difference. */
   expect(key: string, outcome: Outcome): void {
@@ -80,6 +101,7 @@ export class Replay {
     }
     if (differences.length > 0) assert.fail(`'${key}' differs from AWS's answer:\n  ${differences.join('\n  ')}`);
     this.compared.push(key);
+    tally.set(this.family, (tally.get(this.family) ?? 0) + 1);
   }
 
   /** Runs an SDK call and compares its outcome with the recorded answer `key`; returns the outcome. */
