@@ -5,6 +5,7 @@ export type WorkbenchErrorCode =
   | 'ResourceNotFoundException'
   | 'InvalidRequestContentException'
   | 'InvalidParameterValueException'
+  | 'ValidationException'
   | 'RequestEntityTooLargeException'
   | 'TooManyRequestsException'
   | 'ResourceConflictException'
@@ -16,6 +17,7 @@ const STATUS: Record<WorkbenchErrorCode, number> = {
   ResourceNotFoundException: 404,
   InvalidRequestContentException: 400,
   InvalidParameterValueException: 400,
+  ValidationException: 400,
   RequestEntityTooLargeException: 413,
   TooManyRequestsException: 429,
   ResourceConflictException: 409,

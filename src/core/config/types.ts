@@ -81,11 +81,15 @@ export interface FunctionDefinition {
   /** Absolute path of the function's code directory. */
   codeUri: string;
   description?: string;
+  /** The execution role's ARN, when the template gives one literally. */
+  role?: string;
   /** MB; default 128. */
   memorySize: number;
   /** Seconds; default 3. */
   timeout: number;
   environment: Record<string, string>;
+  /** The template gives Environment.Variables as an empty map, which the configuration shows. */
+  emptyEnvironment?: boolean;
   layers: LayerReference[];
   architectures: string[];
   reservedConcurrentExecutions?: number;

@@ -33,7 +33,7 @@ export function functionConfigurationShape(
     FunctionName: fn.functionName,
     FunctionArn: functionArn(region, fn.functionName, v.arnQualifier),
     Runtime: config.runtime,
-    Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
+    Role: fn.role ?? `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
     Handler: config.handler,
     CodeSize: v.codeSize,
     Description: config.description ?? '',
@@ -53,7 +53,7 @@ export function functionConfigurationShape(
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, config.runtime) },
   };
-  if (Object.keys(config.environment).length > 0) result.Environment = { Variables: config.environment };
+  if (Object.keys(config.environment).length > 0 || config.emptyEnvironment) result.Environment = { Variables: config.environment };
   if (config.layers.length > 0) {
     result.Layers = config.layers.map((layer, i) => ({
       Arn: layer.arn ?? `arn:aws:lambda:${region}:${LOCAL_ACCOUNT_ID}:layer:${layer.logicalId}:1`,
@@ -62,6 +62,26 @@ export function functionConfigurationShape(
   }
   if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
   return result;
+}
+
+/**
+ * A configuration as ListFunctions and ListVersionsByFunction list it: without the fields AWS documents as GetFunction's only
+ * (State, LastUpdateStatus and their reasons, RuntimeVersionConfig).
+ */
+export function listedConfiguration(configuration: FunctionConfiguration): FunctionConfiguration {
+  const listed: FunctionConfiguration = { ...configuration };
+  for (const key of [
+    'State',
+    'StateReason',
+    'StateReasonCode',
+    'LastUpdateStatus',
+    'LastUpdateStatusReason',
+    'LastUpdateStatusReasonCode',
+    'RuntimeVersionConfig',
+  ]) {
+    delete listed[key];
+  }
+  return listed;
 }
 
 /**
@@ -111,11 +131,9 @@ export function revisionOf(snapshotSha256: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** A parameter failing Lambda's model (AWS: ValidationException, not InvalidParameterValueException). */
 export function validationError(value: string, field: string, constraint: string): WorkbenchError {
-  return new WorkbenchError(
-    'InvalidParameterValueException',
-    `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`,
-  );
+  return new WorkbenchError('ValidationException', `1 validation error detected: Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`);
 }
 
 /** Marker = the index of the next item (opaque to callers); MaxItems 1–10,000, default 50. */

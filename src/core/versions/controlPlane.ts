@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { FunctionDefinition } from '../config/types';
 import { WorkbenchError } from '../errors';
-import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
+import { checkFunctionRegion, functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
 import { lambdaTimestamp, type AliasRecord, type EventInvokeConfigRecord, type FunctionSettings, type VersionRecord } from './versionStore';
@@ -10,6 +11,7 @@ import {
   aliasConfigurationShape,
   eventInvokeConfigShape,
   functionConfigurationShape,
+  listedConfiguration,
   paginate,
   revisionOf,
   validationError,
@@ -60,7 +62,13 @@ export class ControlPlane {
     const configuration = await this.configurationOf(fn, qualifier);
     const version = configuration.Version;
     const location = version === '$LATEST' ? fn.codeUri : (await this.versions.versionDefinition(fn, version))?.codeUri;
-    const result: Record<string, unknown> = { Configuration: configuration, Code: { RepositoryType: 'Local', Location: `file://${location}` }, Tags: {} };
+    // AWS's keys: RepositoryType S3 (a .zip package; ECR is an image's) and Location, where the code can be
+    // fetched — here a file URL of the code's directory ($LATEST's, or the version's snapshot). Tags are
+    // answered only when a function has some, and ours have none (TagResource is not served).
+    const result: Record<string, unknown> = {
+      Configuration: configuration,
+      Code: { RepositoryType: 'S3', Location: location ? pathToFileURL(location).href : '' },
+    };
     if (fn.reservedConcurrentExecutions !== undefined) result.Concurrency = { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions };
     return result;
   }
@@ -71,10 +79,12 @@ export class ControlPlane {
       throw validationError(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
     }
     const all: FunctionConfiguration[] = [];
+    const every = options.functionVersion === 'ALL';
     for (const fn of [...this.host.catalog.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
-      all.push(await this.configurationOf(fn, undefined));
-      if (options.functionVersion === 'ALL') {
-        for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+      // With ALL, $LATEST is listed by its qualified ARN beside the versions, as in ListVersionsByFunction.
+      all.push(listedConfiguration(await this.configurationOf(fn, every ? '$LATEST' : undefined)));
+      if (every) {
+        for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(listedConfiguration(this.versionConfiguration(fn, record)));
       }
     }
     return paginate(all, options.marker, options.maxItems);
@@ -83,8 +93,8 @@ export class ControlPlane {
   async listVersionsByFunction(name: string, options: { marker?: string; maxItems?: number } = {}): Promise<Page<FunctionConfiguration>> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     // Here $LATEST's FunctionArn is qualified (`…:function:Echo:$LATEST`), as Lambda lists it.
-    const all = [await this.configurationOf(fn, '$LATEST')];
-    for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+    const all = [listedConfiguration(await this.configurationOf(fn, '$LATEST'))];
+    for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(listedConfiguration(this.versionConfiguration(fn, record)));
     return paginate(all, options.marker, options.maxItems);
   }
 
@@ -94,8 +104,7 @@ export class ControlPlane {
       throw validationError(options.description, 'description', 'Member must have length less than or equal to 256');
     }
     if (options.revisionId !== undefined) {
-      const latest = await this.versions.snapshotLatest(fn);
-      if (options.revisionId !== revisionOf(latest.snapshotSha256)) throw revisionMismatch('GetFunction');
+      if (options.revisionId !== (await this.latestRevision(fn, await this.versions.snapshotLatest(fn)))) throw revisionMismatch('GetFunction/GetAlias');
     }
     const { record } = await this.versions.publish(fn, { description: options.description, codeSha256: options.codeSha256 });
     return this.versionConfiguration(fn, record);
@@ -289,9 +298,10 @@ export class ControlPlane {
   }
 
   async getFunctionEventInvokeConfig(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
-    const { fn, qualifier } = this.find(name, qualifierOption);
+    // A function or version that does not exist has no config either: AWS answers so, not "Function not found".
+    const { fn, qualifier } = this.find(name, qualifierOption, { notFound: (functionName, q) => this.noEventInvokeConfig(functionName, q ?? '$LATEST') });
     const key = qualifier ?? '$LATEST';
-    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw notFound(this.host.catalog.region, fn.functionName, key);
+    if (key !== '$LATEST' && !(await this.versions.exists(fn, key))) throw this.noEventInvokeConfig(fn.functionName, key);
     const stored = (await this.versions.store.getSettings(fn.functionName)).eventInvokeConfigs?.[key];
     if (stored) return eventInvokeConfigShape(this.host.catalog.region, fn, key, stored);
     const template = this.host.catalog.getFunction(fn.functionName)?.eventInvokeConfig;
@@ -303,9 +313,13 @@ export class ControlPlane {
         lastModified: new Date(statSync(this.host.catalog.template.file).mtimeMs).toISOString(),
       });
     }
-    throw new WorkbenchError(
+    throw this.noEventInvokeConfig(fn.functionName, key);
+  }
+
+  private noEventInvokeConfig(functionName: string, qualifier: string): WorkbenchError {
+    return new WorkbenchError(
       'ResourceNotFoundException',
-      `The function ${functionArn(this.host.catalog.region, fn.functionName, key)} doesn't have an EventInvokeConfig`,
+      `The function ${functionArn(this.host.catalog.region, functionName, qualifier)} doesn't have an EventInvokeConfig`,
     );
   }
 
@@ -315,14 +329,19 @@ export class ControlPlane {
    * The function (from a name, partial or full ARN) and the qualifier, checked as Lambda checks
    * them; `unqualified` operations reject a version or alias in the name.
    */
-  private find(name: string, qualifierOption: string | undefined, options: { unqualified?: boolean } = {}): { fn: FunctionDefinition; qualifier?: string } {
-    const ref = parseFunctionRef(name);
+  private find(
+    name: string,
+    qualifierOption: string | undefined,
+    options: { unqualified?: boolean; notFound?: (functionName: string, qualifier?: string) => WorkbenchError } = {},
+  ): { fn: FunctionDefinition; qualifier?: string } {
+    const ref = parseFunctionRef(name, qualifierOption);
+    checkFunctionRegion(ref, this.host.catalog.region);
     if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
     const qualifier = qualifierOption || ref.qualifier;
     const fn = this.host.catalog.getFunction(ref.name);
-    if (!fn) throw notFound(this.host.catalog.region, ref.name, qualifier);
+    if (!fn) throw (options.notFound ?? ((n, q) => notFound(this.host.catalog.region, n, q)))(ref.name, qualifier);
     if (options.unqualified && qualifier !== undefined && qualifier !== '$LATEST') {
       throw new WorkbenchError(
         'InvalidParameterValueException',
@@ -371,7 +390,7 @@ export class ControlPlane {
         codeSize: latest.code.codeSize,
         layerSizes: latest.layers.map((l) => l.codeSize ?? 0),
         lastModified: lambdaTimestamp(new Date(statSync(this.host.catalog.template.file).mtimeMs)),
-        revisionId: revisionOf(latest.snapshotSha256),
+        revisionId: await this.latestRevision(fn, latest),
       });
     }
     let version = qualifier;
@@ -387,6 +406,15 @@ export class ControlPlane {
     const record = await this.versions.store.getVersion(fn.functionName, version);
     if (!record) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
     return { ...this.versionConfiguration(fn, record), FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier) };
+  }
+
+  /**
+   * $LATEST's RevisionId: derived from what it contains and from the newest version, since Lambda
+   * gives $LATEST a new RevisionId when a version is published from it.
+   */
+  private async latestRevision(fn: FunctionDefinition, latest: { snapshotSha256: string }): Promise<string> {
+    const newest = (await this.versions.store.versionNumbers(fn.functionName)).at(-1);
+    return revisionOf(newest === undefined ? latest.snapshotSha256 : `${latest.snapshotSha256}:${newest}`);
   }
 
   private versionConfiguration(fn: FunctionDefinition, record: VersionRecord): FunctionConfiguration {

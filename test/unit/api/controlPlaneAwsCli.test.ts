@@ -87,7 +87,8 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     assert.match(config.CodeSha256, /^[A-Za-z0-9+/]{43}=$/);
     const fn = await ok(['get-function', '--function-name', `${ARN}:Echo`]);
     assert.deepEqual(fn.Configuration, config);
-    assert.equal(fn.Code.RepositoryType, 'Local');
+    assert.equal(fn.Code.RepositoryType, 'S3');
+    assert.equal(fn.Tags, undefined);
     const all = await ok(['list-functions']);
     assert.deepEqual(
       all.Functions.map((f: any) => f.FunctionName),
@@ -274,7 +275,7 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     const three = await aws(['put-function-event-invoke-config', '--function-name', 'Echo', '--maximum-retry-attempts', '3']);
     assertServiceError(
       three,
-      'InvalidParameterValueException',
+      'ValidationException',
       'PutFunctionEventInvokeConfig',
       /1 validation error detected: Value '3' at 'maximumRetryAttempts' failed to satisfy constraint: Member must have value less than or equal to 2/,
     );
