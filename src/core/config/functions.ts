@@ -73,6 +73,10 @@ export function readFunction(entry: ResourceEntry, r: PropertyReader, ctx: Funct
   if (unsupported !== undefined) fn.unsupported = unsupported;
   const description = optionalString(r, 'Description');
   if (description !== undefined) fn.description = description;
+  // Role: shown as Lambda shows it when it reads as a role ARN (literal, or a role resource's Arn as the
+  // reader resolves !GetAtt); anything else (SAM's generated role) leaves the engine's local name.
+  const role = r.get('Role');
+  if (typeof role === 'string' && /^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/\S+$/.test(role)) fn.role = role;
   const reserved = integer(r, ['ReservedConcurrentExecutions'], { min: 0 });
   if (reserved !== undefined) fn.reservedConcurrentExecutions = reserved;
 

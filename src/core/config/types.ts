@@ -81,6 +81,8 @@ export interface FunctionDefinition {
   /** Absolute path of the function's code directory. */
   codeUri: string;
   description?: string;
+  /** The execution role's ARN, when the template gives one literally. */
+  role?: string;
   /** MB; default 128. */
   memorySize: number;
   /** Seconds; default 3. */

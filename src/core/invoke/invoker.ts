@@ -4,7 +4,7 @@ import type { LogCollector } from '../environment/environment';
 import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { FunctionVersions } from '../versions/functionVersions';
-import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
+import { checkFunctionRegion, functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { newTraceId } from './tracing';
 
 // Synchronous invocation (RequestResponse): resolve the function and qualifier (the version to
@@ -84,13 +84,15 @@ export class Invoker {
     qualifierOption?: string,
     maxBytes = MAX_SYNC_PAYLOAD_BYTES,
   ): { fn: FunctionDefinition; qualifier?: string; bytes: Buffer } {
-    const ref = parseFunctionRef(functionName);
+    const ref = parseFunctionRef(functionName, qualifierOption);
+    checkFunctionRegion(ref, this.catalog.region);
     if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
     const qualifier = qualifierOption || ref.qualifier;
     const fn = this.catalog.getFunction(ref.name);
-    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, ref.name, qualifier)}`);
+    // Invoke names the version it would have run: $LATEST when none was asked for.
+    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, ref.name, qualifier ?? '$LATEST')}`);
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     if (bytes.length > maxBytes) {
       throw new WorkbenchError(

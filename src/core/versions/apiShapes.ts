@@ -32,7 +32,7 @@ export function functionConfigurationShape(
     FunctionName: fn.functionName,
     FunctionArn: functionArn(region, fn.functionName, v.arnQualifier),
     Runtime: config.runtime,
-    Role: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
+    Role: fn.role ?? `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${fn.functionName}-role`,
     Handler: config.handler,
     CodeSize: v.codeSize,
     Description: config.description ?? '',
@@ -61,6 +61,26 @@ export function functionConfigurationShape(
   }
   if (config.deadLetterQueue) result.DeadLetterConfig = { TargetArn: config.deadLetterQueue.targetArn };
   return result;
+}
+
+/**
+ * A configuration as ListFunctions and ListVersionsByFunction list it: without the fields AWS documents as GetFunction's only
+ * (State, LastUpdateStatus and their reasons, RuntimeVersionConfig).
+ */
+export function listedConfiguration(configuration: FunctionConfiguration): FunctionConfiguration {
+  const listed: FunctionConfiguration = { ...configuration };
+  for (const key of [
+    'State',
+    'StateReason',
+    'StateReasonCode',
+    'LastUpdateStatus',
+    'LastUpdateStatusReason',
+    'LastUpdateStatusReasonCode',
+    'RuntimeVersionConfig',
+  ]) {
+    delete listed[key];
+  }
+  return listed;
 }
 
 /**

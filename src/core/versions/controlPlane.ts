@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import type { FunctionDefinition } from '../config/types';
 import { modelValidationError, WorkbenchError } from '../errors';
-import { functionArn, parseFunctionRef } from '../vocabulary/functionNames';
+import { checkFunctionRegion, functionArn, parseFunctionRef } from '../vocabulary/functionNames';
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
 import { lambdaTimestamp, type AliasRecord, type FunctionSettings, type VersionRecord } from './versionStore';
@@ -10,6 +11,7 @@ import { EventInvokeConfigs, type EventInvokeConfigInput } from './eventInvokeCo
 import {
   aliasConfigurationShape,
   functionConfigurationShape,
+  listedConfiguration,
   paginate,
   revisionOf,
   type AliasConfiguration,
@@ -64,9 +66,13 @@ export class ControlPlane {
     const configuration = await this.configurationOf(fn, qualifier);
     const version = configuration.Version;
     const location = version === '$LATEST' ? fn.codeUri : (await this.versions.versionDefinition(fn, version))?.codeUri;
-    // AWS's shape: the code's repository is S3 (a presigned URL there; here the code's directory), and no
-    // Tags key when the function has none (tags are not read from the template).
-    const result: Record<string, unknown> = { Configuration: configuration, Code: { RepositoryType: 'S3', Location: `file://${location}` } };
+    // AWS's keys: RepositoryType S3 (a .zip package; ECR is an image's) and Location, where the code can be
+    // fetched — here a file URL of the code's directory ($LATEST's, or the version's snapshot). Tags are
+    // answered only when a function has some, and ours have none (TagResource is not served).
+    const result: Record<string, unknown> = {
+      Configuration: configuration,
+      Code: { RepositoryType: 'S3', Location: location ? pathToFileURL(location).href : '' },
+    };
     if (fn.reservedConcurrentExecutions !== undefined) result.Concurrency = { ReservedConcurrentExecutions: fn.reservedConcurrentExecutions };
     return result;
   }
@@ -77,10 +83,12 @@ export class ControlPlane {
       throw modelValidationError(options.functionVersion, 'functionVersion', 'Member must satisfy enum value set: [ALL]');
     }
     const all: FunctionConfiguration[] = [];
+    const every = options.functionVersion === 'ALL';
     for (const fn of [...this.host.catalog.functions()].sort((a, b) => (a.functionName < b.functionName ? -1 : 1))) {
-      all.push(await this.configurationOf(fn, undefined));
-      if (options.functionVersion === 'ALL') {
-        for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+      // With ALL, $LATEST is listed by its qualified ARN beside the versions, as in ListVersionsByFunction.
+      all.push(listedConfiguration(await this.configurationOf(fn, every ? '$LATEST' : undefined)));
+      if (every) {
+        for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(listedConfiguration(this.versionConfiguration(fn, record)));
       }
     }
     return paginate(all, options.marker, options.maxItems);
@@ -89,8 +97,8 @@ export class ControlPlane {
   async listVersionsByFunction(name: string, options: { marker?: string; maxItems?: number } = {}): Promise<Page<FunctionConfiguration>> {
     const { fn } = this.find(name, undefined, { unqualified: true });
     // Here $LATEST's FunctionArn is qualified (`…:function:Echo:$LATEST`), as Lambda lists it.
-    const all = [await this.configurationOf(fn, '$LATEST')];
-    for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(this.versionConfiguration(fn, record));
+    const all = [listedConfiguration(await this.configurationOf(fn, '$LATEST'))];
+    for (const record of await this.versions.store.listVersions(fn.functionName)) all.push(listedConfiguration(this.versionConfiguration(fn, record)));
     return paginate(all, options.marker, options.maxItems);
   }
 
@@ -100,8 +108,7 @@ export class ControlPlane {
       throw modelValidationError(options.description, 'description', 'Member must have length less than or equal to 256');
     }
     if (options.revisionId !== undefined) {
-      const latest = await this.versions.snapshotLatest(fn);
-      if (options.revisionId !== revisionOf(latest.snapshotSha256)) throw revisionMismatch('GetFunction');
+      if (options.revisionId !== (await this.latestRevision(fn, await this.versions.snapshotLatest(fn)))) throw revisionMismatch('GetFunction/GetAlias');
     }
     const { record } = await this.versions.publish(fn, { description: options.description, codeSha256: options.codeSha256 });
     return this.versionConfiguration(fn, record);
@@ -317,7 +324,8 @@ export class ControlPlane {
     qualifierOption: string | undefined,
     options: { unqualified?: boolean; notFoundQualifier?: string } = {},
   ): { fn: FunctionDefinition; qualifier?: string } {
-    const ref = parseFunctionRef(name);
+    const ref = parseFunctionRef(name, qualifierOption);
+    checkFunctionRegion(ref, this.host.catalog.region);
     if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
@@ -403,7 +411,7 @@ export class ControlPlane {
         codeSize: latest.code.codeSize,
         layerSizes: latest.layers.map((l) => l.codeSize ?? 0),
         lastModified: lambdaTimestamp(new Date(statSync(this.host.catalog.template.file).mtimeMs)),
-        revisionId: revisionOf(latest.snapshotSha256),
+        revisionId: await this.latestRevision(fn, latest),
       });
     }
     let version = qualifier;
@@ -419,6 +427,15 @@ export class ControlPlane {
     const record = await this.versions.store.getVersion(fn.functionName, version);
     if (!record) throw notFound(this.host.catalog.region, fn.functionName, qualifier);
     return { ...this.versionConfiguration(fn, record), FunctionArn: functionArn(this.host.catalog.region, fn.functionName, qualifier) };
+  }
+
+  /**
+   * $LATEST's RevisionId: derived from what it contains and from the newest version, since Lambda
+   * gives $LATEST a new RevisionId when a version is published from it.
+   */
+  private async latestRevision(fn: FunctionDefinition, latest: { snapshotSha256: string }): Promise<string> {
+    const newest = (await this.versions.store.versionNumbers(fn.functionName)).at(-1);
+    return revisionOf(newest === undefined ? latest.snapshotSha256 : `${latest.snapshotSha256}:${newest}`);
   }
 
   private versionConfiguration(fn: FunctionDefinition, record: VersionRecord): FunctionConfiguration {

@@ -147,7 +147,7 @@ export class FunctionVersions {
     if (options.codeSha256 !== undefined && options.codeSha256 !== latest.code.codeSha256) {
       throw new WorkbenchError(
         'InvalidParameterValueException',
-        `CodeSHA256 (${options.codeSha256}) is different from current CodeSHA256 in $LATEST (${latest.code.codeSha256}). Please try again.`,
+        `CodeSHA256 (${options.codeSha256}) is different from current CodeSHA256 in $LATEST (${latest.code.codeSha256}). Please try again with the CodeSHA256 in $LATEST.`,
       );
     }
     const numbers = await this.store.versionNumbers(live.functionName);
@@ -155,7 +155,8 @@ export class FunctionVersions {
     if (newest && newest.snapshotSha256 === latest.snapshotSha256) return { record: newest, created: false };
     const record = await this.store.addVersion({
       functionName: live.functionName,
-      description: options.description ?? '',
+      // Without a Description, the version takes $LATEST's (as Lambda does).
+      description: options.description ?? live.description ?? '',
       codeSha256: latest.code.codeSha256,
       codeSize: latest.code.codeSize,
       code: latest.code.manifest,
@@ -204,7 +205,7 @@ export class FunctionVersions {
     if (change.revisionId !== undefined && change.revisionId !== current.revisionId) {
       throw new WorkbenchError(
         'PreconditionFailedException',
-        'The Revision Id provided does not match the latest Revision Id. Call the GetAlias API to retrieve the latest Revision Id',
+        'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
       );
     }
     const input: AliasInput = {

@@ -10,8 +10,15 @@ export const LOCAL_ACCOUNT_ID = '000000000000';
 /** The region when neither the settings, the CLI nor the environment name one (as the AWS CLI's default). */
 export const DEFAULT_REGION = 'us-east-1';
 
+// The API's FunctionName pattern (GetFunction's and Invoke's model), and the text AWS's message quotes.
 const FUNCTION_REF =
-  /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_.-]+)(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
+  /^(?:arn:(?:aws[a-zA-Z-]*)?:lambda:)?(?:((?:eusc-)?[a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9_.-]+)(?::(\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_-]+))?$/;
+const FUNCTION_REF_TEXT =
+  '(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?';
+/** The Qualifier parameter's pattern (a whole match of either alternative) and its longest length. */
+const QUALIFIER = /^(?:\$LATEST(?:\.PUBLISHED)?|[a-zA-Z0-9_$-]+)$/;
+const QUALIFIER_TEXT = '\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9-_$]+';
+const MAX_QUALIFIER_LENGTH = 128;
 
 /** Looser than the API's pattern: any region and account, for names the engine did not receive from a client. */
 const ANY_FUNCTION_ARN = /(?:^|:)function:([^:]+)(?::([^:]+))?$/;
@@ -23,16 +30,37 @@ export interface FunctionRef {
   accountId?: string;
 }
 
-/** Parses a FunctionName as Lambda's API does; throws InvalidParameterValueException for a malformed one. */
-export function parseFunctionRef(input: string): FunctionRef {
+/**
+ * Parses a FunctionName (and the Qualifier parameter, when the operation has one) as Lambda's API
+ * does: every constraint they fail in one ValidationException, worded as AWS's model validation. A
+ * name longer than a function's 64 characters passes, as in AWS: no function has it (not found).
+ */
+export function parseFunctionRef(input: string, qualifier?: string): FunctionRef {
+  const errors: string[] = [];
+  if (qualifier !== undefined) {
+    if (qualifier.length > MAX_QUALIFIER_LENGTH) {
+      errors.push(constraintFailed(qualifier, 'qualifier', `Member must have length less than or equal to ${MAX_QUALIFIER_LENGTH}`));
+    } else if (!QUALIFIER.test(qualifier)) {
+      errors.push(constraintFailed(qualifier, 'qualifier', `Member must satisfy regular expression pattern: ${QUALIFIER_TEXT}`));
+    }
+  }
   const match = FUNCTION_REF.exec(input);
-  if (!match || match[3]!.length > 64) {
-    throw new WorkbenchError(
-      'InvalidParameterValueException',
-      `1 validation error detected: Value '${input}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_\\.]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
-    );
+  if (!match) errors.push(constraintFailed(input, 'functionName', `Member must satisfy regular expression pattern: ${FUNCTION_REF_TEXT}`));
+  if (!match || errors.length > 0) {
+    throw new WorkbenchError('ValidationException', `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
   }
   return { region: match[1], accountId: match[2], name: match[3]!, qualifier: match[4] };
+}
+
+/** A function ARN of another region is not reachable from this one (ResourceNotFoundException, AWS's message). */
+export function checkFunctionRegion(ref: FunctionRef, region: string): void {
+  if (ref.region !== undefined && ref.region !== region) {
+    throw new WorkbenchError('ResourceNotFoundException', `Functions from '${ref.region}' are not reachable in this region ('${region}')`);
+  }
+}
+
+function constraintFailed(value: string, field: string, constraint: string): string {
+  return `Value '${value}' at '${field}' failed to satisfy constraint: ${constraint}`;
 }
 
 /**

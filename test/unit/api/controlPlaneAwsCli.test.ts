@@ -88,6 +88,7 @@ describe('Control-plane API through the AWS CLI v2 (/usr/bin/aws) against lambda
     const fn = await ok(['get-function', '--function-name', `${ARN}:Echo`]);
     assert.deepEqual(fn.Configuration, config);
     assert.equal(fn.Code.RepositoryType, 'S3');
+    assert.equal(fn.Tags, undefined);
     const all = await ok(['list-functions']);
     assert.deepEqual(
       all.Functions.map((f: any) => f.FunctionName),

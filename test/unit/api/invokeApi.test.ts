@@ -105,7 +105,7 @@ describe('Invoke API through @aws-sdk/client-lambda', function () {
       (e: any) =>
         e.name === 'ResourceNotFoundException' &&
         e.$metadata.httpStatusCode === 404 &&
-        e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope',
+        e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope:$LATEST', // Invoke names $LATEST, as AWS does
     );
     await assert.rejects(invoke({ Qualifier: 'prod' }), (e: any) => e.name === 'ResourceNotFoundException' && /function:Echo:prod$/.test(e.message));
   });

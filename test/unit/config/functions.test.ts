@@ -162,6 +162,7 @@ describe('config: functions', () => {
         layers: [],
         architectures: ['x86_64'],
         reservedConcurrentExecutions: 0,
+        role: 'arn:aws:iam::000000000000:role/ProcessorRole',
         events: p.events,
         eventInvokeConfig: {
           maximumRetryAttempts: 0,

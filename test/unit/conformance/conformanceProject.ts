@@ -19,7 +19,9 @@ export interface FunctionSpec {
   /** Runtime, Handler, Environment and the other properties, as YAML lines (besides FunctionName). */
   environment?: Record<string, string>;
   props?: string;
-  /** The echo handler's Handler (default `index.handler`; LocalStack's create_lambda_function fixture uses `handler.handler`). */
+  /** python3.12 unless given. */
+  runtime?: string;
+  /** The echo handler's Handler (default `index.handler`; LocalStack's create_lambda_function fixture uses `handler.handler`); the echo handler is written to its module's file. */
   handler?: string;
   /** The engine's settings (Lambda's account concurrency, say), over the conformance defaults. */
   settings?: Partial<WorkbenchSettings>;
@@ -37,8 +39,7 @@ export class ConformanceProject {
   async open(spec: FunctionSpec = { environment: { testenv: 'staging' } }, prefix = 'alias-fn'): Promise<{ client: LambdaClient; name: string }> {
     this.spec = spec;
     this.name = `${prefix}-${randomBytes(4).toString('hex')}`;
-    const module = (spec.handler ?? 'index.handler').split('.')[0];
-    this.dir = writeProject({ 'template.yaml': this.template(), [`src/${module}.py`]: ECHO });
+    this.dir = writeProject({ 'template.yaml': this.template(), [`src/${this.module}.py`]: ECHO });
     await this.start();
     return { client: this.client, name: this.name };
   }
@@ -63,18 +64,43 @@ export class ConformanceProject {
     await this.start();
   }
 
+  /** UpdateFunctionCode, the local way: the handler's file rewritten, the engine reopened. */
+  async setCode(source: string): Promise<void> {
+    await this.stop();
+    fs.writeFileSync(path.join(this.dir!, 'src', `${this.module}.py`), source);
+    await this.start();
+  }
+
+  /** UpdateFunctionConfiguration of other properties, the local way: the template edited, the engine reopened. */
+  async reconfigure(spec: FunctionSpec): Promise<void> {
+    this.spec = spec;
+    await this.stop();
+    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), this.template());
+    await this.start();
+  }
+
   async close(): Promise<void> {
     await this.stop();
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
 
+  private get module(): string {
+    return (this.spec.handler ?? 'index.handler').split('.')[0]!;
+  }
+
   private template(): string {
     const env = this.spec.environment;
     const lines = [`FunctionName: ${this.name}`];
-    if (env) lines.push('Environment:', '  Variables:', ...Object.entries(env).map(([k, v]) => `    ${k}: ${v}`));
+    // An empty map stays one (`{}`): Lambda then answers Environment: { Variables: {} }.
+    if (env) {
+      lines.push(
+        'Environment:',
+        ...(Object.keys(env).length === 0 ? ['  Variables: {}'] : ['  Variables:', ...Object.entries(env).map(([k, v]) => `    ${k}: ${v}`)]),
+      );
+    }
     if (this.spec.props) lines.push(this.spec.props);
-    return samTemplate({ Fn: { handler: this.spec.handler ?? 'index.handler', runtime: 'python3.12', props: lines.join('\n') } });
+    return samTemplate({ Fn: { handler: this.spec.handler ?? 'index.handler', runtime: this.spec.runtime ?? 'python3.12', props: lines.join('\n') } });
   }
 
   private async start(): Promise<void> {

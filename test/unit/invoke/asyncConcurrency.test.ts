@@ -102,7 +102,8 @@ describe('asynchronous invocation: concurrency and validation', function () {
     );
     await assert.rejects(
       workbench.invokeAsync('Nope', '{}'),
-      (e: WorkbenchError) => e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope',
+      (e: WorkbenchError) =>
+        e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope:$LATEST',
     );
     await assert.rejects(
       workbench.invokeAsync('Ok', '{}', { qualifier: 'prod' }),
@@ -112,7 +113,7 @@ describe('asynchronous invocation: concurrency and validation', function () {
       workbench.invokeAsync('Ok', '{not json'),
       (e: WorkbenchError) => e.code === 'InvalidRequestContentException' && /^Could not parse request body into json/.test(e.message),
     );
-    await assert.rejects(workbench.invokeAsync('bad name!', '{}'), (e: WorkbenchError) => e.code === 'InvalidParameterValueException');
+    await assert.rejects(workbench.invokeAsync('bad name!', '{}'), (e: WorkbenchError) => e.code === 'ValidationException');
     assert.equal(
       workbench.asyncStatus().reduce((n, s) => n + s.queued, 0),
       before,

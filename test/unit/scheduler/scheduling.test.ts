@@ -135,7 +135,7 @@ describe('environment lifecycle and scheduling', function () {
       await assert.rejects(
         workbench.invoke('Nope', '{}'),
         (e: WorkbenchError) =>
-          e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope',
+          e.code === 'ResourceNotFoundException' && e.message === 'Function not found: arn:aws:lambda:us-east-1:000000000000:function:Nope:$LATEST',
       );
       await assert.rejects(
         workbench.invoke('App', '{}', { qualifier: 'prod' }),
@@ -149,7 +149,7 @@ describe('environment lifecycle and scheduling', function () {
         workbench.invoke('App', Buffer.alloc(6 * 1024 * 1024 + 1, 0x20)),
         (e: WorkbenchError) => e.code === 'RequestEntityTooLargeException' && e.statusCode === 413,
       );
-      await assert.rejects(workbench.invoke('bad name!', '{}'), (e: WorkbenchError) => e.code === 'InvalidParameterValueException');
+      await assert.rejects(workbench.invoke('bad name!', '{}'), (e: WorkbenchError) => e.code === 'ValidationException');
       // Qualified names and ARNs reach the same function.
       assert.equal((await workbench.invoke('App:$LATEST', '{}')).functionName, 'App');
       assert.equal((await workbench.invoke('arn:aws:lambda:us-east-1:000000000000:function:App', '{}')).functionName, 'App');

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as path from 'node:path';
 import { WorkbenchError } from '../../../src/core/errors';
-import { DEFAULT_REGION, functionArn, functionRefOf, parseFunctionRef, regionOfArn } from '../../../src/core/vocabulary/functionNames';
+import { checkFunctionRegion, DEFAULT_REGION, functionArn, functionRefOf, parseFunctionRef, regionOfArn } from '../../../src/core/vocabulary/functionNames';
 import { STATE_DIR_NAME, stateDirOf, stateLayout } from '../../../src/core/vocabulary/stateDirectory';
 
 describe('ground vocabulary', () => {
@@ -24,12 +24,41 @@ describe('ground vocabulary', () => {
     });
 
     it('refuses what Lambda refuses, with its validation message', () => {
-      for (const bad of ['', 'a b', 'Worker:live:1', 'x'.repeat(65), 'arn:aws:lambda:local:000000000000:function:Worker']) {
+      for (const bad of ['', 'a b', 'Worker:live:1', 'arn:aws:lambda:local:000000000000:function:Worker']) {
         assert.throws(
           () => parseFunctionRef(bad),
-          (e: unknown) => e instanceof WorkbenchError && e.code === 'InvalidParameterValueException' && e.message.includes(`Value '${bad}' at 'functionName'`),
+          (e: unknown) => e instanceof WorkbenchError && e.code === 'ValidationException' && e.message.includes(`Value '${bad}' at 'functionName'`),
         );
       }
+      // AWS's pattern takes a name longer than a function's 64 characters: no function has it (not found).
+      assert.equal(parseFunctionRef('x'.repeat(65)).name, 'x'.repeat(65));
+    });
+
+    it('checks the Qualifier parameter with the name, every failed constraint in one message', () => {
+      assert.deepEqual(parseFunctionRef('Worker', '$latest'), { region: undefined, accountId: undefined, name: 'Worker', qualifier: undefined });
+      assert.throws(
+        () => parseFunctionRef('a b', 'q'.repeat(129)),
+        (e: unknown) =>
+          e instanceof WorkbenchError &&
+          e.code === 'ValidationException' &&
+          e.message.startsWith('2 validation errors detected: ') &&
+          e.message.includes("at 'qualifier' failed to satisfy constraint: Member must have length less than or equal to 128; Value 'a b' at 'functionName'"),
+      );
+      assert.throws(
+        () => parseFunctionRef('Worker', 'bad!'),
+        (e: unknown) => e instanceof WorkbenchError && e.message.startsWith("1 validation error detected: Value 'bad!' at 'qualifier'"),
+      );
+    });
+
+    it('refuses a function ARN of another region as AWS does', () => {
+      assert.throws(
+        () => checkFunctionRegion(parseFunctionRef('arn:aws:lambda:eu-central-1:000000000000:function:Worker'), 'us-east-1'),
+        (e: unknown) =>
+          e instanceof WorkbenchError &&
+          e.code === 'ResourceNotFoundException' &&
+          e.message === "Functions from 'eu-central-1' are not reachable in this region ('us-east-1')",
+      );
+      checkFunctionRegion(parseFunctionRef('Worker'), 'us-east-1');
     });
   });
 
