@@ -281,6 +281,7 @@ export class ControlPlane {
 
   async listProvisionedConcurrencyConfigs(name: string, options: { marker?: string; maxItems?: number } = {}): Promise<Page<Record<string, unknown>>> {
     const ref = parseFunctionRef(name);
+    checkFunctionRegion(ref, this.host.catalog.region);
     const fn = this.host.catalog.getFunction(ref.name);
     if (!fn) throw notFound(this.host.catalog.region, ref.name);
     const configs = (await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency ?? {};
@@ -351,6 +352,7 @@ export class ControlPlane {
     latestMessage: string,
   ): Promise<{ fn: FunctionDefinition; qualifier: string }> {
     const ref = parseFunctionRef(name);
+    checkFunctionRegion(ref, this.host.catalog.region);
     if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
       throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
     }
@@ -372,6 +374,7 @@ export class ControlPlane {
   /** For reserved concurrency, scoped to the whole function: a version or alias (even $LATEST) is refused. */
   private findFunctionOnly(name: string, notFoundQualifier?: string): FunctionDefinition {
     const ref = parseFunctionRef(name);
+    checkFunctionRegion(ref, this.host.catalog.region);
     if (ref.qualifier !== undefined) {
       throw new WorkbenchError(
         'InvalidParameterValueException',

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import type { FunctionDefinition } from '../config/types';
 import { modelValidationError, WorkbenchError } from '../errors';
-import { functionArn, functionRefOf, parseFunctionRef } from '../vocabulary/functionNames';
+import { checkFunctionRegion, functionArn, functionRefOf, parseFunctionRef } from '../vocabulary/functionNames';
 import { eventInvokeConfigShape, paginate, type Page } from './apiShapes';
 import type { FunctionCatalog } from './functionCatalog';
 import type { FunctionVersions } from './functionVersions';
@@ -51,7 +51,7 @@ export class EventInvokeConfigs {
   }
 
   async get(name: string, qualifierOption: string | undefined): Promise<Record<string, unknown>> {
-    const { functionName, key } = qualified(name, qualifierOption);
+    const { functionName, key } = qualified(name, qualifierOption, this.host.catalog.region);
     const fn = this.host.catalog.getFunction(functionName);
     const config = fn && (await this.configOf(fn, key));
     if (!fn || !config) throw this.noConfig(functionName, key);
@@ -59,7 +59,7 @@ export class EventInvokeConfigs {
   }
 
   async delete(name: string, qualifierOption: string | undefined): Promise<void> {
-    const { functionName, key } = qualified(name, qualifierOption);
+    const { functionName, key } = qualified(name, qualifierOption, this.host.catalog.region);
     const fn = this.host.catalog.getFunction(functionName);
     if (!fn || !(await this.configOf(fn, key))) throw this.noConfig(functionName, key);
     await this.store(fn, (configs) => {
@@ -70,7 +70,9 @@ export class EventInvokeConfigs {
   }
 
   async list(name: string, options: { marker?: string; maxItems?: number }): Promise<Page<Record<string, unknown>>> {
-    const fn = this.host.catalog.getFunction(parseFunctionRef(name).name);
+    const ref = parseFunctionRef(name);
+    checkFunctionRegion(ref, this.host.catalog.region);
+    const fn = this.host.catalog.getFunction(ref.name);
     if (!fn) throw functionMissing();
     const stored = (await this.host.versions.store.getSettings(fn.functionName)).eventInvokeConfigs ?? {};
     const keys = [...new Set(['$LATEST', ...Object.keys(stored)])].sort(byQualifier);
@@ -92,7 +94,7 @@ export class EventInvokeConfigs {
     if (Object.keys(fields).length === 0) {
       throw new WorkbenchError('InvalidParameterValueException', 'You must specify at least one of error handling or destination setting.');
     }
-    const { functionName, key } = qualified(name, qualifierOption);
+    const { functionName, key } = qualified(name, qualifierOption, this.host.catalog.region);
     const fn = this.host.catalog.getFunction(functionName);
     if (!fn || (key !== '$LATEST' && !(await this.host.versions.exists(fn, key)))) throw functionMissing();
     if (fields.destinationConfig) this.checkDestinations(fn, input.DestinationConfig!, fields.destinationConfig);
@@ -157,8 +159,9 @@ export class EventInvokeConfigs {
 }
 
 /** The function and the qualifier (default $LATEST) a request names; the name's and the parameter's must agree. */
-function qualified(name: string, qualifierOption: string | undefined): { functionName: string; key: string } {
+function qualified(name: string, qualifierOption: string | undefined, region: string): { functionName: string; key: string } {
   const ref = parseFunctionRef(name);
+  checkFunctionRegion(ref, region);
   if (ref.qualifier && qualifierOption && ref.qualifier !== qualifierOption) {
     throw new WorkbenchError('InvalidParameterValueException', 'The derived qualifier from the function name does not match the specified qualifier.');
   }

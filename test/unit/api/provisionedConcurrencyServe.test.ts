@@ -51,7 +51,7 @@ describe('provisioned concurrency on a running serve', function () {
     const url = await listening(serve, 20000);
     assert.match(
       serve.stderr(),
-      /WARNING the provisioned concurrency of Pc:live \(\.lambda-workbench\/functions\/Pc\/settings\.json\) asks for 100000 provisioned environments, more than Lambda allows \(.*UnreservedConcurrentExecution.*\): 5 are provisioned/,
+      /WARNING the provisioned concurrency of Pc:live \(\.lambda-workbench\/functions\/Pc\/settings\.json\) asks for 100000 provisioned environments, more than Lambda allows \(.*greater than account's unreserved concurrency.*\): 5 are provisioned/,
     );
     assert.equal(processesIn(dir).length, 5, 'five provisioned environments');
     const invoke = await httpRequest('POST', `${url}/2015-03-31/functions/Pc/invocations?Qualifier=live`, '{}');
@@ -63,7 +63,7 @@ describe('provisioned concurrency on a running serve', function () {
     assert.equal(config.Status, 'FAILED');
     assert.equal(config.RequestedProvisionedConcurrentExecutions, 100000);
     assert.equal(config.AvailableProvisionedConcurrentExecutions, 5);
-    assert.match(config.StatusReason, /UnreservedConcurrentExecution.*: 5 of 100000 are provisioned/);
+    assert.match(config.StatusReason, /greater than account's unreserved concurrency.*: 5 of 100000 are provisioned/);
   });
 
   it('SIGTERM while 800 provisioned environments are being initialised: serve exits within a few seconds, no runtime left', async () => {

@@ -116,6 +116,7 @@ export class Replay {
     this.match(recorded, value, '', differences);
     if (differences.length > 0) assert.fail(`'${key}' differs from AWS's answer:\n  ${differences.join('\n  ')}`);
     this.compared.push(key);
+    tally.set(this.family, (tally.get(this.family) ?? 0) + 1);
   }
 
   /** Runs an SDK call and compares its outcome with the recorded answer `key`; returns the outcome. */
