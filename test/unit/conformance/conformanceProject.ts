@@ -5,7 +5,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { Workbench } from '../../../src/core/workbench';
 import type { WorkbenchSettings } from '../../../src/core/engine/settings';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
-import { openProject, samTemplate, writeProject } from '../helpers/project';
+import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
 
 // The function LocalStack's Lambda API tests create (CreateFunction with python3.12, index.handler, an
 // echo handler and the environment testenv=staging), as a template function, behind our Lambda API.
@@ -25,6 +25,8 @@ export interface FunctionSpec {
   handler?: string;
   /** The engine's settings (Lambda's account concurrency, say), over the conformance defaults. */
   settings?: Partial<WorkbenchSettings>;
+  /** What the template declares besides the function (queues, streams, tables: see samResources). */
+  resources?: Record<string, string | { type: string; props: string }>;
 }
 
 export class ConformanceProject {
@@ -32,12 +34,14 @@ export class ConformanceProject {
   private workbench: Workbench | undefined;
   private api: TestApi | undefined;
   private spec: FunctionSpec = {};
+  private withFunction = true;
   /** The function's name, as LocalStack's tests name theirs (`<prefix>-<short uid>`). */
   name = '';
 
   /** Writes the project and opens an engine and its Lambda API on it. */
   async open(spec: FunctionSpec = { environment: { testenv: 'staging' } }, prefix = 'alias-fn'): Promise<{ client: LambdaClient; name: string }> {
     this.spec = spec;
+    this.withFunction = true;
     this.name = `${prefix}-${randomBytes(4).toString('hex')}`;
     this.dir = writeProject({ 'template.yaml': this.template(), [`src/${this.module}.py`]: ECHO });
     await this.start();
@@ -79,6 +83,14 @@ export class ConformanceProject {
     await this.start();
   }
 
+  /** DeleteFunction, the local way: the template without the function, the engine reopened (the state directory stays). */
+  async deleteFunction(): Promise<void> {
+    this.withFunction = false;
+    await this.stop();
+    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), this.template());
+    await this.start();
+  }
+
   async close(): Promise<void> {
     await this.stop();
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
@@ -100,7 +112,8 @@ export class ConformanceProject {
       );
     }
     if (this.spec.props) lines.push(this.spec.props);
-    return samTemplate({ Fn: { handler: this.spec.handler ?? 'index.handler', runtime: this.spec.runtime ?? 'python3.12', props: lines.join('\n') } });
+    const fn = { handler: this.spec.handler ?? 'index.handler', runtime: this.spec.runtime ?? 'python3.12', props: lines.join('\n') };
+    return samTemplate(this.withFunction ? { Fn: fn } : {}) + samResources(this.spec.resources ?? {});
   }
 
   private async start(): Promise<void> {

@@ -1,7 +1,5 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import {
   CreateAliasCommand,
   CreateEventSourceMappingCommand,
@@ -9,15 +7,12 @@ import {
   DeleteEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   GetFunctionCommand,
-  type LambdaClient,
   ListEventSourceMappingsCommand,
   PublishVersionCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
-import type { Workbench } from '../../../src/core/workbench';
 import { LOCAL_ACCOUNT_ID } from '../../../src/core/vocabulary/functionNames';
-import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
-import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
+import { ConformanceProject } from './conformanceProject';
 import { recording, Replay, sdkOutcome } from './replay';
 
 // Event source mappings as AWS answers them: LocalStack's TestLambdaEventSourceMappings
@@ -33,65 +28,12 @@ import { recording, Replay, sdkOutcome } from './replay';
 const RECORDED = 'test_lambda_api.snapshot.json';
 const TEST = 'tests/aws/services/lambda_/test_lambda_api.py::TestLambdaEventSourceMappings';
 const REGION = 'us-east-1';
-const ECHO = 'def handler(event, context):\n    return event\n';
 
 const uid = () => randomBytes(4).toString('hex');
 const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT_ID}:${name}`;
 /** Our embedded DynamoDB streams' label is fixed (DynamoDB chooses a timestamp). */
 const tableStreamArn = (table: string) => `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT_ID}:table/${table}/stream/1970-01-01T00:00:00.000`;
 const kinesisArn = (stream: string) => `arn:aws:kinesis:${REGION}:${LOCAL_ACCOUNT_ID}:stream/${stream}`;
-
-/** A project with LocalStack's echo function (python3.12) and the sources a recorded test creates. */
-class MappingProject {
-  private dir: string | undefined;
-  private workbench: Workbench | undefined;
-  private api: TestApi | undefined;
-  private resources = '';
-  name = '';
-
-  async open(prefix: string, resources: Record<string, string | { type: string; props: string }> = {}): Promise<LambdaClient> {
-    this.name = `${prefix}-${uid()}`;
-    this.resources = samResources(resources);
-    this.dir = writeProject({ 'template.yaml': this.template(true), 'src/index.py': ECHO });
-    await this.start();
-    return this.client;
-  }
-
-  get client(): LambdaClient {
-    if (!this.api) throw new Error('the project is not open');
-    return this.api.client;
-  }
-
-  /** DeleteFunction, the local way: the template without the function, the engine reopened (the state directory stays). */
-  async deleteFunction(): Promise<void> {
-    await this.stop();
-    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), this.template(false));
-    await this.start();
-  }
-
-  async close(): Promise<void> {
-    await this.stop();
-    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
-  }
-
-  private template(withFunction: boolean): string {
-    const fn = { handler: 'index.handler', runtime: 'python3.12', props: `FunctionName: ${this.name}` };
-    return samTemplate(withFunction ? { Fn: fn } : {}) + this.resources;
-  }
-
-  private async start(): Promise<void> {
-    this.workbench = await openProject(this.dir!, { hotReload: false, asyncWorkers: false });
-    this.api = await startLambdaApi(this.workbench);
-  }
-
-  private async stop(): Promise<void> {
-    await this.api?.close();
-    await this.workbench?.close();
-    this.api = undefined;
-    this.workbench = undefined;
-  }
-}
 
 const queue = (name: string) => ({ type: 'AWS::SQS::Queue', props: `QueueName: ${name}` });
 const table = (name: string, viewType: string) => ({
@@ -107,12 +49,15 @@ const table = (name: string, viewType: string) => ({
 
 describe('conformance: event source mappings (TestLambdaEventSourceMappings, recorded against AWS)', function () {
   this.timeout(60000);
-  const project = new MappingProject();
+  const project = new ConformanceProject();
+  /** LocalStack's echo function (python3.12) and the sources a recorded test creates. */
+  const open = async (prefix: string, resources: Record<string, string | { type: string; props: string }> = {}) =>
+    (await project.open({ resources }, prefix)).client;
   afterEach(() => project.close());
 
   it('test_event_source_mapping_exceptions', async () => {
     const replay = new Replay(recording(RECORDED, `${TEST}::test_event_source_mapping_exceptions`));
-    const lambda = await project.open('function');
+    const lambda = await open('function');
     const unknown = () => `${uid()}${uid()}${uid()}`;
     await replay.call('get_unknown_uuid', () => lambda.send(new GetEventSourceMappingCommand({ UUID: unknown() })));
     await replay.call('delete_unknown_uuid', () => lambda.send(new DeleteEventSourceMappingCommand({ UUID: unknown() })));
@@ -144,7 +89,7 @@ describe('conformance: event source mappings (TestLambdaEventSourceMappings, rec
       const replay = new Replay(recording(RECORDED, `${TEST}::${test}`));
       const destination = `destination-${uid()}`;
       const tableName = `teststreamtable-${uid()}`;
-      let lambda = await project.open('lambda_func', { Destination: queue(destination), Table: table(tableName, 'NEW_IMAGE') });
+      let lambda = await open('lambda_func', { Destination: queue(destination), Table: table(tableName, 'NEW_IMAGE') });
       const name = project.name;
       const created = await replay.call('create_response', () =>
         lambda.send(
@@ -176,7 +121,7 @@ describe('conformance: event source mappings (TestLambdaEventSourceMappings, rec
   it('test_function_name_variations', async () => {
     const replay = new Replay(recording(RECORDED, `${TEST}::test_function_name_variations`));
     const source = `queue-${uid()}`;
-    const lambda = await project.open('lambda_func', { Source: queue(source) });
+    const lambda = await open('lambda_func', { Source: queue(source) });
     const name = project.name;
     const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: name }));
     const alias = await lambda.send(new CreateAliasCommand({ FunctionName: name, FunctionVersion: v1.Version, Name: 'myalias' }));
@@ -204,7 +149,7 @@ describe('conformance: event source mappings (TestLambdaEventSourceMappings, rec
   it('test_create_event_source_validation', async () => {
     const replay = new Replay(recording(RECORDED, `${TEST}::test_create_event_source_validation`));
     const tableName = `table-${uid()}`;
-    const lambda = await project.open('function', { Table: table(tableName, 'NEW_AND_OLD_IMAGES') });
+    const lambda = await open('function', { Table: table(tableName, 'NEW_AND_OLD_IMAGES') });
     const create = (key: string, input: Partial<CreateEventSourceMappingCommandInput>) =>
       replay.call(key, () =>
         lambda.send(new CreateEventSourceMappingCommand({ FunctionName: project.name, EventSourceArn: tableStreamArn(tableName), ...input })),
@@ -218,7 +163,7 @@ describe('conformance: event source mappings (TestLambdaEventSourceMappings, rec
   it('test_create_event_source_validation_kinesis', async () => {
     const replay = new Replay(recording(RECORDED, `${TEST}::test_create_event_source_validation_kinesis`));
     const stream = `stream-${uid()}`;
-    const lambda = await project.open('function', { Stream: { type: 'AWS::Kinesis::Stream', props: `Name: ${stream}\nShardCount: 1` } });
+    const lambda = await open('function', { Stream: { type: 'AWS::Kinesis::Stream', props: `Name: ${stream}\nShardCount: 1` } });
     const create = (key: string, input: Partial<CreateEventSourceMappingCommandInput>) =>
       replay.call(key, () => lambda.send(new CreateEventSourceMappingCommand({ FunctionName: project.name, EventSourceArn: kinesisArn(stream), ...input })));
     await create('no_starting_position', {});
@@ -228,7 +173,7 @@ describe('conformance: event source mappings (TestLambdaEventSourceMappings, rec
   it('test_create_event_filter_criteria_validation', async () => {
     const replay = new Replay(recording(RECORDED, `${TEST}::test_create_event_filter_criteria_validation`));
     const tableName = `table-${uid()}`;
-    const lambda = await project.open('function', { Table: table(tableName, 'NEW_AND_OLD_IMAGES') });
+    const lambda = await open('function', { Table: table(tableName, 'NEW_AND_OLD_IMAGES') });
     const created = await replay.call('response-with-empty-filters', () =>
       lambda.send(
         new CreateEventSourceMappingCommand({
@@ -246,7 +191,7 @@ describe('conformance: event source mappings (TestLambdaEventSourceMappings, rec
 
   it('test_create_event_source_self_managed (its first answer: Kafka sources are not polled here)', async () => {
     const replay = new Replay(recording(RECORDED, `${TEST}::test_create_event_source_self_managed`));
-    const lambda = await project.open('function');
+    const lambda = await open('function');
     await replay.call('missing-source-access-configuration', () =>
       lambda.send(
         new CreateEventSourceMappingCommand({
