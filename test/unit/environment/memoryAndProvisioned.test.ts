@@ -171,7 +171,7 @@ describe('memory limits and provisioned concurrency', function () {
         assert.equal(provisioned.length, 20, 'clamped to what the account leaves unreserved');
         assert.ok(provisioned.every((e) => e.version === '1' && e.state === 'Idle'));
         assert.ok(
-          warnings.some((w) => /settings\.json.*100000.*UnreservedConcurrentExecution.*20 are provisioned/.test(w)),
+          warnings.some((w) => /settings\.json.*100000.*greater than account's unreserved concurrency.*20 are provisioned/.test(w)),
           warnings.join('\n'),
         );
         // Nothing is left for the setting's 50 on Plain's $LATEST: clamped to 0, with a warning.
