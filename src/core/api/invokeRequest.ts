@@ -58,9 +58,13 @@ function decodeClientContext(value: string | undefined): string | undefined {
   throw new WorkbenchError('InvalidParameterValueException', 'Client context must be a valid Base64-encoded JSON object.');
 }
 
-/** Base64 of the last 4 KB of the log lines (on a line boundary when one fits). */
+/**
+ * Base64 of the last 4 KB of the log lines (on a line boundary when one fits). INIT_START is the
+ * environment's line, not the invocation's: AWS's LogResult of a cold start leaves it out (recorded).
+ */
 export function tailOf(lines: string[]): string {
-  const text = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
+  const invocation = lines.filter((l) => !l.startsWith('INIT_START '));
+  const text = Buffer.from(invocation.map((l) => `${l}\n`).join(''), 'utf8');
   if (text.length <= TAIL_BYTES) return text.toString('base64');
   let tail = text.subarray(text.length - TAIL_BYTES);
   const newline = tail.indexOf(0x0a);

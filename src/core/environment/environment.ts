@@ -323,7 +323,7 @@ export class ExecutionEnvironment implements RuntimeApiListener, SchedulableEnvi
 
   private onExit(reason: string): void {
     if (this.initPhase) {
-      this.initPhase.runtimeExited(this.runtime?.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', `Runtime exited with error: ${reason}`);
+      this.initPhase.runtimeExited(this.runtime?.outOfMemory ? 'Runtime.OutOfMemory' : 'Runtime.ExitError', reason);
     } else if (this.invocations.awaitingAnswer) {
       this.invocations.runtimeCrashed(reason);
     } else if (this.lifecycle.is('Idle', 'Invoking')) {

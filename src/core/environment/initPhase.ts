@@ -1,6 +1,6 @@
 import type { PhaseStatus, Span } from '../telemetry/events';
 import { initSpans } from './initSpans';
-import { errorTypeOf } from './platformErrors';
+import { errorTypeOf, exitMessage } from './platformErrors';
 import type { InitOutcome, LogCollector } from './types';
 
 // The bookkeeping of one environment's INIT phase: its sub-phase boundaries, its time limit, how
@@ -60,10 +60,10 @@ export class InitPhase {
     setTimeout(() => this.failAsReported(), 200).unref();
   }
 
-  /** The runtime ended during INIT: its reported error if it posted one, else `errorType`. */
-  runtimeExited(errorType: string, message: string): void {
+  /** The runtime ended during INIT (`exit status 1`): its reported error if it posted one, else `errorType`. */
+  runtimeExited(errorType: string, reason: string): void {
     if (this.reportedError) this.failAsReported();
-    else this.fail(errorType, message);
+    else this.fail(errorType, exitMessage(undefined, reason), undefined, 'error', reason);
   }
 
   succeed(): number {
@@ -74,12 +74,12 @@ export class InitPhase {
   }
 
   /** Ends INIT with an error: the payload goes to the triggering invocation. */
-  fail(errorType: string, message: string | undefined, body?: Buffer, status: PhaseStatus = 'error'): void {
+  fail(errorType: string, message: string | undefined, body?: Buffer, status: PhaseStatus = 'error', exitReason?: string): void {
     if (!this.active) return;
     const durationMs = performance.now() - this.startedAt;
     const payload = body ?? Buffer.from(JSON.stringify({ errorType, errorMessage: message }));
     this.hooks.report(status, errorType, durationMs, this.spans());
-    this.end({ ok: false, durationMs, error: { payload, errorType, status } });
+    this.end({ ok: false, durationMs, error: { payload, errorType, status, exitReason } });
   }
 
   private failAsReported(): void {

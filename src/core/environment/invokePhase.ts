@@ -141,7 +141,7 @@ export class InvokePhase {
 
   /** See ExecutionEnvironment.reportFailedInit. */
   reportFailedInit(request: InvokeRequest, init: InitOutcome, collector?: LogCollector): InvocationOutcome {
-    const outcome: InvocationOutcome = { ...initFailed(init.error!), durationMs: 0, reported: Promise.resolve() };
+    const outcome: InvocationOutcome = { ...initFailed(init.error!, request.requestId), durationMs: 0, reported: Promise.resolve() };
     const { requestId, traceId } = request;
     this.hooks.emit('platform.start', { requestId, version: this.version, tracing: { type: 'X-Amzn-Trace-Id', value: traceId } }, requestId, collector);
     this.emitEnd(request, outcome, init.durationMs, collector);

@@ -21,8 +21,14 @@ export function timedOut(requestId: string, seconds: string): PlatformAnswer {
   return answer('Sandbox.Timedout', `RequestId: ${requestId} Error: Task timed out after ${seconds} seconds`, 'timeout');
 }
 
-export function exitMessage(requestId: string, reason: string): string {
-  return `RequestId: ${requestId} Error: Runtime exited with error: ${reason}`;
+/** Why the runtime ended, in Lambda's words: a clean exit (status 0) gives no reason (AWS's recorded answers). */
+export function exitText(reason: string): string {
+  return reason === 'exit status 0' ? 'Runtime exited without providing a reason' : `Runtime exited with error: ${reason}`;
+}
+
+/** `RequestId: … Error: Runtime exited with error: exit status 1`, or `… Error: Runtime exited without providing a reason`. */
+export function exitMessage(requestId: string | undefined, reason: string): string {
+  return requestId ? `RequestId: ${requestId} Error: ${exitText(reason)}` : exitText(reason);
 }
 
 /** `RequestId: … Error: Runtime exited with error: exit status 1` (errorType Runtime.ExitError). */
@@ -40,10 +46,17 @@ export function extensionFailed(requestId: string, errorType: string, message: s
   return answer(errorType, `RequestId: ${requestId} Error: ${message}`, 'error', errorType);
 }
 
-/** A failed INIT, answered to the invocation that triggered it (its payload passes through). */
-export function initFailed(error: { payload: Buffer; errorType: string; status: PhaseStatus }): PlatformAnswer {
+/**
+ * A failed INIT, answered to the invocation that triggered it: its payload passes through, but for a
+ * runtime that exited, whose message names that invocation (`RequestId: … Error: Runtime exited …`, as AWS answers).
+ */
+export function initFailed(error: { payload: Buffer; errorType: string; status: PhaseStatus; exitReason?: string }, requestId: string): PlatformAnswer {
+  const payload =
+    error.exitReason === undefined
+      ? error.payload
+      : Buffer.from(JSON.stringify({ errorType: error.errorType, errorMessage: exitMessage(requestId, error.exitReason) }));
   return {
-    payload: error.payload,
+    payload,
     contentType: 'application/json',
     functionError: 'Unhandled',
     errorType: error.errorType,

@@ -90,7 +90,7 @@ export interface InitOutcome {
   ok: boolean;
   durationMs: number;
   /** On failure: the error payload returned to the invocation that triggered init. */
-  error?: { payload: Buffer; errorType: string; status: PhaseStatus };
+  error?: { payload: Buffer; errorType: string; status: PhaseStatus; exitReason?: string };
 }
 
 /**

@@ -2,7 +2,8 @@
 // - payload 2.0 (function URLs, HTTP APIs): an object with `statusCode` is a response
 //   (`headers`, `cookies` → one Set-Cookie each, `body`, `isBase64Encoded`; `multiValueHeaders` is
 //   not part of 2.0 and is ignored); any other valid JSON is a 200 `application/json` response
-//   whose body is the result (a string's text, otherwise the JSON as returned);
+//   whose body is the result (a string's text; an object or array re-serialised compactly by a
+//   function URL; otherwise the JSON as returned);
 // - payload 1.0 (REST APIs, HTTP APIs with 1.0): `statusCode` is required, `headers` and
 //   `multiValueHeaders` are merged (multiValueHeaders wins for a name in both); a REST API refuses
 //   other keys and a non-string body ("Malformed Lambda proxy response") and decodes a base64 body
@@ -114,7 +115,10 @@ function hasHeader(headers: Array<[string, string]>, name: string): boolean {
 
 function fromV2(result: unknown, payload: Buffer, ctx: ResponseContext): HttpResponse {
   if (typeof result !== 'object' || result === null || Array.isArray(result) || !('statusCode' in result)) {
-    const body = typeof result === 'string' ? Buffer.from(result, 'utf8') : payload;
+    // A function URL sends an object or array re-serialised compactly (`{"hello":"world"}` for Python's
+    // `{"hello": "world"}`: AWS's recorded answers); other values as the function returned them.
+    const compact = ctx.kind === 'url' && typeof result === 'object' && result !== null;
+    const body = typeof result === 'string' ? Buffer.from(result, 'utf8') : compact ? Buffer.from(JSON.stringify(result), 'utf8') : payload;
     return { status: 200, headers: [['content-type', 'application/json']], body };
   }
   const r = result as Record<string, unknown>;

@@ -278,10 +278,10 @@ export class RuntimeApiServer {
           errorType: header(req, 'lambda-runtime-function-error-type'),
         });
       },
-      (size) => {
-        // Too large: the runtime gets 413, the caller gets Function.ResponseSizeTooLarge.
+      () => {
+        // Too large: the runtime gets 413, the caller gets Function.ResponseSizeTooLarge (AWS's message does not give the size).
         this.state.apply(action);
-        const errorMessage = `Response payload size (${size} bytes) exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
+        const errorMessage = `Response payload size exceeded maximum allowed payload size (${MAX_RESPONSE_BYTES} bytes).`;
         this.listener.onResult(requestId, {
           kind: 'error',
           body: Buffer.from(JSON.stringify({ errorMessage, errorType: 'Function.ResponseSizeTooLarge' })),
