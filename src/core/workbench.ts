@@ -103,7 +103,7 @@ export class Workbench {
       resolve: (name, payload, qualifier) => this.invoker.check(name, payload, qualifier, MAX_ASYNC_PAYLOAD_BYTES),
       target: (fn, qualifier) => this.versions.resolve(fn, qualifier),
       store: this.store,
-      sendToQueue: (arn, body, attributes) => this.eventSources.sendToQueue(arn, body, attributes),
+      sendToQueue: (arn, body, attributes, traceHeader) => this.eventSources.sendToQueue(arn, body, attributes, traceHeader),
       settings: () => asyncSettingsOf(this.settings),
     });
     this.eventSources = new EventSources(this.store, {

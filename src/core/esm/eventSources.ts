@@ -78,12 +78,12 @@ export class EventSources {
   }
 
   /** Delivers a destination's message to a queue of the engine (embedded or on an endpoint); false when it has no such queue. */
-  async sendToQueue(queueArn: string, body: string, attributes?: DestinationMessage['attributes']): Promise<boolean> {
+  async sendToQueue(queueArn: string, body: string, attributes?: DestinationMessage['attributes'], traceHeader?: string): Promise<boolean> {
     const queue = this.sources.queue(queueArn);
     if (!queue) return false;
     const messageAttributes =
       attributes && Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, 'DataType' in v ? v : { DataType: 'String', StringValue: v.Value }]));
-    await queue.send([{ body, messageAttributes }]);
+    await queue.send([{ body, messageAttributes, traceHeader }]);
     return true;
   }
 

@@ -97,9 +97,10 @@ export class AsyncInvoker {
       store: SharedStore;
       /**
        * Delivers a message to an SQS destination of the engine (an embedded queue a mapping may
-       * poll); false when the engine has no such queue (the message is only recorded).
+       * poll); false when the engine has no such queue (the message is only recorded). `traceHeader`:
+       * the invocation's X-Ray trace header, the message's AWSTraceHeader (as Lambda sends it).
        */
-      sendToQueue?: (queueArn: string, body: string, attributes?: DestinationMessage['attributes']) => Promise<boolean>;
+      sendToQueue?: (queueArn: string, body: string, attributes?: DestinationMessage['attributes'], traceHeader?: string) => Promise<boolean>;
       settings: () => AsyncSettings;
     },
   ) {}
@@ -408,7 +409,7 @@ export class AsyncInvoker {
     for (const m of messages) {
       if (m.type !== 'sqs') continue;
       try {
-        await this.o.sendToQueue?.(m.destination, m.body, m.attributes);
+        await this.o.sendToQueue?.(m.destination, m.body, m.attributes, event.traceId);
       } catch (error) {
         // Lambda's DeadLetterErrors / DestinationDeliveryFailures; the event stays queued and is finished again later.
         this.emit(event, 'deliveryFailed', { condition, destination: m.destination, role: m.role, reason: (error as Error).message });

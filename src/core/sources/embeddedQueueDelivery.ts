@@ -22,6 +22,7 @@ export function receivedMessage(definition: QueueDefinition, message: QueueMessa
   }
   if (stored.groupId !== undefined) attributes.MessageGroupId = stored.groupId;
   if (stored.deadLetterSourceArn) attributes.DeadLetterQueueSourceArn = stored.deadLetterSourceArn;
+  if (stored.traceHeader !== undefined) attributes.AWSTraceHeader = stored.traceHeader;
   const received: ReceivedMessage = {
     messageId: stored.id,
     receiptHandle: encodeReceipt(definition.name, stored.seq, receipt),

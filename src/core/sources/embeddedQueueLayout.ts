@@ -33,6 +33,8 @@ export interface StoredMessage {
   deduplicationId?: string;
   /** Moved here by a redrive policy: the source queue's ARN. */
   deadLetterSourceArn?: string;
+  /** The AWSTraceHeader message system attribute. */
+  traceHeader?: string;
 }
 
 export interface StoredChunk {
@@ -85,7 +87,7 @@ export function sequenceNumber(seq: number): string {
 
 /** A message as it is written in its chunk; `seq` comes from the queue's sequence. */
 export function newStoredMessage(
-  v: Pick<ValidatedMessage, 'body' | 'attributes' | 'groupId' | 'deduplicationId' | 'delaySeconds'>,
+  v: Pick<ValidatedMessage, 'body' | 'attributes' | 'groupId' | 'deduplicationId' | 'delaySeconds' | 'traceHeader'>,
   seq: number,
   now: number,
 ): StoredMessage {
@@ -104,6 +106,7 @@ export function newStoredMessage(
   }
   if (v.groupId !== undefined) stored.groupId = v.groupId;
   if (v.deduplicationId !== undefined) stored.deduplicationId = v.deduplicationId;
+  if (v.traceHeader !== undefined) stored.traceHeader = v.traceHeader;
   return stored;
 }
 

@@ -102,6 +102,7 @@ export class SqsEndpointQueue implements MessageQueue {
               MessageAttributes: m.messageAttributes && toSdkAttributes(m.messageAttributes),
               MessageGroupId: m.messageGroupId,
               MessageDeduplicationId: m.messageDeduplicationId,
+              MessageSystemAttributes: m.traceHeader === undefined ? undefined : { AWSTraceHeader: { DataType: 'String', StringValue: m.traceHeader } },
             })),
           }),
         ),

@@ -155,6 +155,8 @@ export interface ValidatedMessage {
   groupId?: string;
   /** FIFO: the explicit id, or the SHA-256 of the body with content-based deduplication. */
   deduplicationId?: string;
+  /** The AWSTraceHeader message system attribute. */
+  traceHeader?: string;
   size: number;
 }
 
@@ -188,6 +190,7 @@ export function validateSend(definition: QueueDefinition, messages: SendMessageI
     }
     const validated: ValidatedMessage = { body, delaySeconds, size };
     if (m.messageAttributes && Object.keys(m.messageAttributes).length > 0) validated.attributes = m.messageAttributes;
+    if (m.traceHeader !== undefined) validated.traceHeader = m.traceHeader;
     if (m.messageGroupId !== undefined) {
       if (!FIFO_ID.test(m.messageGroupId)) invalidFifoId(m.messageGroupId, 'MessageGroupId');
       validated.groupId = m.messageGroupId;

@@ -70,6 +70,8 @@ export interface SendMessageInput {
   messageGroupId?: string;
   /** FIFO only (required unless content-based deduplication). */
   messageDeduplicationId?: string;
+  /** The AWSTraceHeader message system attribute (an X-Ray trace header), as Lambda sets it on destination messages. */
+  traceHeader?: string;
 }
 
 export interface SendMessageResult {
@@ -96,7 +98,7 @@ export interface ReceivedMessage {
   receiptHandle: string;
   body: string;
   md5OfBody: string;
-  /** ApproximateReceiveCount, SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp; FIFO: MessageGroupId, MessageDeduplicationId, SequenceNumber. */
+  /** ApproximateReceiveCount, SentTimestamp, SenderId, ApproximateFirstReceiveTimestamp; AWSTraceHeader when sent with one; FIFO: MessageGroupId, MessageDeduplicationId, SequenceNumber. */
   attributes: Record<string, string>;
   messageAttributes: Record<string, MessageAttributeValue>;
   md5OfMessageAttributes?: string;

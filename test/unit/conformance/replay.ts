@@ -169,6 +169,11 @@ export class Replay {
       if (Number.isNaN(Date.parse(actual))) differences.push(`${at}: ${JSON.stringify(actual)} is not a date`);
       return;
     }
+    // `timestamp`: LocalStack's placeholder for SQS's epoch-millisecond attributes (SentTimestamp, …)
+    if (expected === 'timestamp') {
+      if (!/^\d{10,}$/.test(actual)) differences.push(`${at}: ${JSON.stringify(actual)} is not an epoch timestamp`);
+      return;
+    }
     const pattern = expected.split(RECORDED_ACCOUNT).join(LOCAL_ACCOUNT_ID);
     const names: string[] = [];
     let source = '^';
