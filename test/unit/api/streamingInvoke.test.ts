@@ -37,7 +37,7 @@ describe('InvokeWithResponseStream through @aws-sdk/client-lambda', function () 
   before(async () => {
     dir = writeProject({
       'template.yaml': samTemplate({
-        Stream: { handler: 'app.stream', props: 'Timeout: 5\nMemorySize: 512\nAutoPublishAlias: live' },
+        Stream: { handler: 'app.stream', props: 'Timeout: 30\nMemorySize: 512\nAutoPublishAlias: live' },
         Buffered: { handler: 'app.buffered' },
         Slow: { handler: 'app.slow', props: 'Timeout: 1' },
       }),
@@ -134,9 +134,9 @@ describe('InvokeWithResponseStream through @aws-sdk/client-lambda', function () 
     assert.ok(eight.chunks.length >= 8, `${eight.chunks.length} chunks`);
     assert.deepEqual(eight.complete, {});
     const over = await invoke({ Payload: JSON.stringify({ mib: MAX_STREAMED_RESPONSE_BYTES / MiB + 1 }) });
+    assert.equal(over.complete?.ErrorCode, 'Function.ResponseSizeTooLarge');
     const received = Buffer.concat(over.chunks).length;
     assert.ok(received <= MAX_STREAMED_RESPONSE_BYTES && received > MAX_STREAMED_RESPONSE_BYTES - MiB, `received ${received}`);
-    assert.equal(over.complete?.ErrorCode, 'Function.ResponseSizeTooLarge');
     assert.match(over.complete?.ErrorDetails ?? '', new RegExp(`exceeded maximum allowed payload size \\(${MAX_STREAMED_RESPONSE_BYTES} bytes\\)`));
   });
 
