@@ -326,11 +326,12 @@ export class Lane {
     const first = entries[0].record;
     const last = entries[entries.length - 1].record;
     const time = (ms: number) => (ddb ? new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z') : new Date(ms).toISOString());
-    const responseContext: Record<string, unknown> = {
+    // functionError null when the function answered (batch item failures): AWS's recorded records carry the key
+    const responseContext = {
       statusCode: 200,
       executedVersion: item.last?.executedVersion ?? this.mapping.qualifier ?? '$LATEST',
+      functionError: item.last?.functionError ?? null,
     };
-    if (item.last?.functionError) responseContext.functionError = item.last.functionError;
     return {
       requestContext: {
         requestId: item.last?.requestId ?? randomUUID(),

@@ -63,6 +63,16 @@ class EventsProject {
     return readJsonLines(this.out).map(asSnapshotted);
   }
 
+  /** SQS ReceiveMessage on an embedded queue (no SQS API is served): the answer's Messages as SQS shapes them. */
+  async receiveMessage(queue: string): Promise<Record<string, unknown>> {
+    const source = this.engine.eventSources.sources.queue(queue)!;
+    let messages: Awaited<ReturnType<typeof source.receive>> = [];
+    await waitFor(async () => (messages = await source.receive({ maxMessages: 1, waitTimeSeconds: 1 })).length > 0, 30000, 'a message in the OnFailure queue');
+    return asSnapshotted({
+      Messages: messages.map((m) => ({ Body: m.body, MD5OfBody: m.md5OfBody, MessageId: m.messageId, ReceiptHandle: m.receiptHandle })),
+    });
+  }
+
   async close(): Promise<void> {
     await this.api?.close();
     await this.workbench?.close();
@@ -73,7 +83,7 @@ class EventsProject {
   }
 }
 
-/** A value as LocalStack's snapshot records it: JSON strings parsed, SQS's SentTimestamp and SenderId by name. */
+/** A value as LocalStack's snapshot records it: JSON strings parsed, ISO timestamps by format, SQS's SentTimestamp and SenderId by name. */
 function asSnapshotted(value: any): any {
   if (Array.isArray(value)) return value.map(asSnapshotted);
   if (value && typeof value === 'object') {
@@ -85,9 +95,12 @@ function asSnapshotted(value: any): any {
       }),
     );
   }
+  // LocalStack's transformer replaces ISO timestamps by their format, not their value
+  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value)) return '<timestamp:2022-07-13T13:48:01.000Z>';
+  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value)) return '<timestamp:2022-07-13T13:48:01Z>';
   if (typeof value === 'string' && /^[[{]/.test(value)) {
     try {
-      return JSON.parse(value);
+      return asSnapshotted(JSON.parse(value));
     } catch {
       return value;
     }
@@ -120,6 +133,16 @@ const SUCCESS_RESPONSES: Record<string, string> = {
   empty_dict_success: '{}',
   empty_batch_item_failure_success: "{'batchItemFailures': []}",
   null_batch_item_failure_success: "{'batchItemFailures': None}",
+};
+
+/** LocalStack's failure scenarios: what the function answers (a Python expression) per test id; all fail the whole batch. */
+const FAILURE_RESPONSES: Record<string, string> = {
+  item_identifier_not_present_failure: "{'batchItemFailures': [{'itemIdentifier': 123}]}",
+  empty_string_item_identifier_failure: "{'batchItemFailures': [{'itemIdentifier': ''}]}",
+  null_item_identifier_failure: "{'batchItemFailures': [{'itemIdentifier': None}]}",
+  invalid_key_foo_failure: "{'batchItemFailures': [{'foo': 123}]}",
+  invalid_key_foo_null_value_failure: "{'batchItemFailures': [{'foo': None}]}",
+  unhandled_exception_in_function: '(lambda: 1 / 0)()',
 };
 
 describe('conformance: events delivered by event source mappings (ESM integration tests, recorded against AWS)', function () {
@@ -195,6 +218,29 @@ describe('conformance: events delivered by event source mappings (ESM integratio
         assert.equal(replay.compared.length, 2);
       });
     }
+
+    for (const [id, response] of Object.entries(FAILURE_RESPONSES)) {
+      it(`test_kinesis_report_batch_item_failure_scenarios[${id}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_report_batch_item_failure_scenarios[${id}]`));
+        const streamName = `test-foobar-${uid()}`;
+        const queueName = `queue-${uid()}`;
+        const lambda = await project.open('lambda_func', response, { Stream: kinesis(streamName), Failures: queue(queueName) });
+        await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+          EventSourceArn: kinesisArn(streamName),
+          StartingPosition: 'TRIM_HORIZON',
+          BatchSize: 1,
+          MaximumBatchingWindowInSeconds: 1,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+        });
+        await project.engine.eventSources.sources.stream('Stream')!.putRecord({ data: Buffer.from('hello'), partitionKey: 'test' });
+        replay.expect('sqs_payload', { status: 200, body: await project.receiveMessage('Failures') });
+        // the first invocation and MaximumRetryAttempts retries
+        replay.expectValue('kinesis_events', await project.events(3));
+        assert.equal(replay.compared.length, 3);
+      });
+    }
   });
 
   describe('DynamoDB streams (test_lambda_integration_dynamodbstreams.py)', () => {
@@ -245,6 +291,30 @@ describe('conformance: events delivered by event source mappings (ESM integratio
         await putItem();
         replay.expectValue('dynamodb_events', await project.events(1));
         assert.equal(replay.compared.length, 1);
+      });
+    }
+
+    for (const [id, response] of Object.entries(FAILURE_RESPONSES)) {
+      it(`test_dynamodb_report_batch_item_failure_scenarios[${id}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_report_batch_item_failure_scenarios[${id}]`));
+        const tableName = `test-table-${uid()}`;
+        const queueName = `queue-${uid()}`;
+        const lambda = await project.open('lambda_func', response, { Table: table(tableName, KEY, 'NEW_IMAGE'), Failures: queue(queueName) });
+        // created through LocalStack's fixture, whose answer is not recorded
+        await createMapping(undefined, '', lambda, {
+          BatchSize: 3,
+          StartingPosition: 'TRIM_HORIZON',
+          EventSourceArn: tableStreamArn(tableName),
+          MaximumBatchingWindowInSeconds: 1,
+          MaximumRetryAttempts: 3,
+          DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+        });
+        await putItem();
+        replay.expect('destination_queue_messages', { status: 200, body: await project.receiveMessage('Failures') });
+        // the first invocation and MaximumRetryAttempts retries
+        replay.expectValue('dynamodb_events', await project.events(4));
+        assert.equal(replay.compared.length, 2);
       });
     }
   });
