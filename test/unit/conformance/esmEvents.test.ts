@@ -125,6 +125,24 @@ const table = (name: string, key: string, viewType: string) => ({
 /** Our embedded DynamoDB streams' label is fixed (DynamoDB chooses a timestamp). */
 const tableStreamArn = (name: string) => `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT_ID}:table/${name}/stream/1970-01-01T00:00:00.000`;
 
+/** LocalStack's SQS filter cases: id, the filter, a message body it matches, and one it does not (a string is sent as it is). */
+const SQS_FILTERS: [string, unknown, unknown, unknown][] = [
+  ['single', { body: { 'my-key': ['my-value'] } }, { 'my-key': 'my-value' }, { 'my-key': 'other-value' }],
+  ['or', { body: { 'my-key': ['my-value-one', 'my-value-two'] } }, { 'my-key': 'my-value-two' }, { 'my-key': 'other-value' }],
+  [
+    'and',
+    { body: { 'my-key-one': ['other-filter', 'my-value-one'], 'my-key-two': ['my-value-two'] } },
+    { 'my-key-one': 'my-value-one', 'my-key-two': 'my-value-two' },
+    { 'my-key-one': 'other-value-', 'my-key-two': 'my-value-two' },
+  ],
+  ['exists', { body: { 'my-key': [{ exists: true }] } }, { 'my-key': 'any-value-one' }, { 'other-key': 'any-value-two' }],
+  ['numeric-bigger', { body: { 'my-number': [{ numeric: ['>', 100] }] } }, { 'my-number': 101 }, { 'my-number': 100 }],
+  ['numeric-smaller', { body: { 'my-number': [{ numeric: ['<', 100] }] } }, { 'my-number': 99 }, { 'my-number': 100 }],
+  ['numeric-range', { body: { 'my-number': [{ numeric: ['>=', 100, '<', 200] }] } }, { 'my-number': 100 }, { 'my-number': 200 }],
+  ['prefix', { body: { 'my-key': [{ prefix: 'yes' }] } }, { 'my-key': 'yes-value' }, { 'my-key': 'no-value' }],
+  ['valid-json-filter', { body: { 'my-key': ['my-value'] } }, { 'my-key': 'my-value' }, 'plain-string'],
+];
+
 /** LocalStack's success scenarios: what the function answers (a Python expression) per test id. */
 const SUCCESS_RESPONSES: Record<string, string> = {
   empty_string_success: '',
@@ -178,21 +196,24 @@ describe('conformance: events delivered by event source mappings (ESM integratio
       assert.equal(replay.compared.length, 2);
     });
 
-    it('test_sqs_event_filter[single]', async () => {
-      const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_filter[single]`));
-      const queueName = `queue-${uid()}-1`;
-      const lambda = await project.open('lambda_func', 'event', { Queue: queue(queueName) });
-      const source = project.engine.eventSources.sources.queue('Queue')!;
-      await source.send([{ body: JSON.stringify({ 'my-key': 'my-value' }) }]);
-      await source.send([{ body: JSON.stringify({ 'my-key': 'other-value' }) }]);
-      await createMapping(replay, 'create_event_source_mapping_response', lambda, {
-        EventSourceArn: queueArn(queueName),
-        MaximumBatchingWindowInSeconds: 1,
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ body: { 'my-key': ['my-value'] } }) }] },
+    for (const [id, filter, matching, notMatching] of SQS_FILTERS) {
+      it(`test_sqs_event_filter[${id}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_filter[${id}]`));
+        const queueName = `queue-${uid()}-1`;
+        const lambda = await project.open('lambda_func', 'event', { Queue: queue(queueName) });
+        const source = project.engine.eventSources.sources.queue('Queue')!;
+        // both messages wait in the queue before the mapping exists
+        await source.send([{ body: JSON.stringify(matching) }]);
+        await source.send([{ body: typeof notMatching === 'string' ? notMatching : JSON.stringify(notMatching) }]);
+        await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+          EventSourceArn: queueArn(queueName),
+          MaximumBatchingWindowInSeconds: 1,
+          FilterCriteria: { Filters: [{ Pattern: JSON.stringify(filter) }] },
+        });
+        replay.expectValue('invocation_events', await project.events(1));
+        assert.equal(replay.compared.length, 2);
       });
-      replay.expectValue('invocation_events', await project.events(1));
-      assert.equal(replay.compared.length, 2);
-    });
+    }
   });
 
   describe('Kinesis (test_lambda_integration_kinesis.py)', () => {
