@@ -208,7 +208,13 @@ export class Lane {
         });
         await this.worker.markDone(item.entries.slice(0, outcome.failedIndex));
         item.entries = item.entries.slice(outcome.failedIndex);
-        item.retries++;
+        if (outcome.failedIndex > 0) {
+          // The checkpoint moved: what remains is a new batch, with its own retries and invoke count
+          // (AWS's recordings: the failed record is delivered 1 + MaximumRetryAttempts times after the
+          // batch that reported it, and its OnFailure record counts only those invocations).
+          item.retries = 0;
+          item.invokes = 0;
+        } else item.retries++;
       } else {
         this.runtime.emit({ kind: 'failure', size: item.entries.length, shardId: this.worker.shardId, message: outcome.message });
         if (this.mapping.bisectBatchOnFunctionError && item.entries.length > 1) {

@@ -27,7 +27,7 @@ const uid = () => randomBytes(4).toString('hex');
 
 /** A python3.12 handler that appends each event to $OUT and answers `response` (a Python expression). */
 const recordingHandler = (response: string) =>
-  `import json, os\n\ndef handler(event, context):\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(event) + '\\n')\n    return ${response}\n`;
+  `import base64, json, os\n\ndef handler(event, context):\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(event) + '\\n')\n    return ${response}\n`;
 
 /** A project with one recording function and the sources a recorded test creates. */
 class EventsProject {
@@ -124,6 +124,13 @@ const table = (name: string, key: string, viewType: string) => ({
 });
 /** Our embedded DynamoDB streams' label is fixed (DynamoDB chooses a timestamp). */
 const tableStreamArn = (name: string) => `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT_ID}:table/${name}/stream/1970-01-01T00:00:00.000`;
+
+/** Reports the records whose data says should_fail as batch item failures (Kinesis). */
+const KINESIS_ITEM_FAILURES =
+  "[{'itemIdentifier': r['kinesis']['sequenceNumber']} for r in event['Records'] if json.loads(base64.b64decode(r['kinesis']['data'])).get('should_fail')]";
+/** Reports the items whose NewImage says should_fail as batch item failures (DynamoDB). */
+const DYNAMODB_ITEM_FAILURES =
+  "[{'itemIdentifier': r['dynamodb']['SequenceNumber']} for r in event['Records'] if r['dynamodb'].get('NewImage', {}).get('should_fail', {}).get('BOOL')]";
 
 /** LocalStack's SQS filter cases: id, the filter, a message body it matches, and one it does not (a string is sent as it is). */
 const SQS_FILTERS: [string, unknown, unknown, unknown][] = [
@@ -264,6 +271,38 @@ describe('conformance: events delivered by event source mappings (ESM integratio
     }
   });
 
+  describe('Kinesis batch item failures (test_lambda_integration_kinesis.py)', () => {
+    const RECORDED = `${DIR}/test_lambda_integration_kinesis.snapshot.json`;
+    const TEST = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_kinesis.py::TestKinesisSource`;
+
+    it('test_kinesis_report_batch_item_failures', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_report_batch_item_failures`));
+      const streamName = `test-kinesis-${uid()}`;
+      const queueName = `queue-${uid()}`;
+      const lambda = await project.open('lambda_func', `{'batchItemFailures': ${KINESIS_ITEM_FAILURES}}`, {
+        Stream: kinesis(streamName),
+        Failures: queue(queueName),
+      });
+      await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+        BatchSize: 3,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: kinesisArn(streamName),
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 3,
+        DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const stream = project.engine.eventSources.sources.stream('Stream')!;
+      // PutRecords of six records (json.dumps' spacing, as the recorded data is base64 of it); the last fails
+      for (let i = 0; i < 6; i++) await stream.putRecord({ data: Buffer.from(`{"should_fail": ${i === 5 ? 'true' : 'false'}}`), partitionKey: `test_${i}` });
+      replay.expect('sqs_payload', { status: 200, body: await project.receiveMessage('Failures') });
+      const records = (await project.events(1)).flatMap((e) => e.Records as { kinesis: { partitionKey: string } }[]);
+      records.sort((a, b) => a.kinesis.partitionKey.localeCompare(b.kinesis.partitionKey));
+      replay.expectValue('kinesis_records', { Records: records });
+      assert.equal(replay.compared.length, 3);
+    });
+  });
+
   describe('DynamoDB streams (test_lambda_integration_dynamodbstreams.py)', () => {
     const RECORDED = `${DIR}/test_lambda_integration_dynamodbstreams.snapshot.json`;
     const TEST = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_dynamodbstreams.py::TestDynamoDBEventSourceMapping`;
@@ -338,5 +377,34 @@ describe('conformance: events delivered by event source mappings (ESM integratio
         assert.equal(replay.compared.length, 2);
       });
     }
+
+    it('test_dynamodb_report_batch_item_failures', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_report_batch_item_failures`));
+      const tableName = `test-table-${uid()}`;
+      const queueName = `queue-${uid()}`;
+      const lambda = await project.open('lambda_func', `{'batchItemFailures': ${DYNAMODB_ITEM_FAILURES}}`, {
+        Table: table(tableName, KEY, 'NEW_IMAGE'),
+        Failures: queue(queueName),
+      });
+      await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+        BatchSize: 3,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: tableStreamArn(tableName),
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 3,
+        DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      });
+      const stream = project.engine.eventSources.sources.stream('Table')!;
+      for (let i = 0; i < 6; i++) {
+        const keys = { [KEY]: { S: `testId${i}` } };
+        await stream.putChange!({ eventName: 'INSERT', Keys: keys, NewImage: { ...keys, should_fail: { BOOL: i === 5 } } });
+      }
+      replay.expect('destination_queue_messages', { status: 200, body: await project.receiveMessage('Failures') });
+      const records = (await project.events(1)).flatMap((e) => e.Records as { dynamodb: { Keys: Record<string, { S: string }> } }[]);
+      records.sort((a, b) => a.dynamodb.Keys[KEY]!.S.localeCompare(b.dynamodb.Keys[KEY]!.S));
+      replay.expectValue('dynamodb_records', { Records: records });
+      assert.equal(replay.compared.length, 3);
+    });
   });
 });
