@@ -37,7 +37,8 @@ export interface SqsEventRecord {
   body: string;
   attributes: Record<string, string>;
   messageAttributes: Record<string, { stringValue?: string; binaryValue?: string; stringListValues: string[]; binaryListValues: string[]; dataType: string }>;
-  md5OfMessageAttributes?: string;
+  /** null when the message has no attributes (AWS's recorded events carry the key with null). */
+  md5OfMessageAttributes: string | null;
   md5OfBody: string;
   eventSource: 'aws:sqs';
   eventSourceARN: string;
@@ -66,9 +67,9 @@ export function sqsEventRecord(message: ReceivedMessage, eventSourceArn: string,
     body: message.body,
     attributes: message.attributes,
     messageAttributes: eventAttributes(message.messageAttributes),
+    md5OfMessageAttributes: message.md5OfMessageAttributes ?? null,
   };
-  const tail = { md5OfBody: message.md5OfBody, eventSource: 'aws:sqs' as const, eventSourceARN: eventSourceArn, awsRegion: region };
-  return message.md5OfMessageAttributes ? { ...head, md5OfMessageAttributes: message.md5OfMessageAttributes, ...tail } : { ...head, ...tail };
+  return { ...head, md5OfBody: message.md5OfBody, eventSource: 'aws:sqs', eventSourceARN: eventSourceArn, awsRegion: region };
 }
 
 /** Message attributes as Lambda shows them: camelCase, with the (unused) list values. */

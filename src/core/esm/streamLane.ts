@@ -208,7 +208,13 @@ export class Lane {
         });
         await this.worker.markDone(item.entries.slice(0, outcome.failedIndex));
         item.entries = item.entries.slice(outcome.failedIndex);
-        item.retries++;
+        if (outcome.failedIndex > 0) {
+          // The checkpoint moved: what remains is a new batch, with its own retries and invoke count
+          // (AWS's recordings: the failed record is delivered 1 + MaximumRetryAttempts times after the
+          // batch that reported it, and its OnFailure record counts only those invocations).
+          item.retries = 0;
+          item.invokes = 0;
+        } else item.retries++;
       } else {
         this.runtime.emit({ kind: 'failure', size: item.entries.length, shardId: this.worker.shardId, message: outcome.message });
         if (this.mapping.bisectBatchOnFunctionError && item.entries.length > 1) {
@@ -326,11 +332,12 @@ export class Lane {
     const first = entries[0].record;
     const last = entries[entries.length - 1].record;
     const time = (ms: number) => (ddb ? new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z') : new Date(ms).toISOString());
-    const responseContext: Record<string, unknown> = {
+    // functionError null when the function answered (batch item failures): AWS's recorded records carry the key
+    const responseContext = {
       statusCode: 200,
       executedVersion: item.last?.executedVersion ?? this.mapping.qualifier ?? '$LATEST',
+      functionError: item.last?.functionError ?? null,
     };
-    if (item.last?.functionError) responseContext.functionError = item.last.functionError;
     return {
       requestContext: {
         requestId: item.last?.requestId ?? randomUUID(),

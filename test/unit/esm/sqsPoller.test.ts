@@ -112,7 +112,9 @@ describe('SQS event source mapping (poller)', function () {
     assert.equal(metricTotal(r.metrics, 'batch'), 25);
     assert.equal(metricTotal(r.metrics, 'failure'), 0);
     const second = r.invocations.find((i) => i.records.some((rec) => rec.body === 'm5'))!;
-    assert.ok(!('md5OfMessageAttributes' in second.records[0]) || second.records[0].body === '{"n":1}');
+    // a message without attributes: the key with null, as AWS's recorded events show (conformance/esmEvents.test.ts)
+    const plain = second.records.find((rec) => rec.body === 'm5')!;
+    assert.equal(plain.md5OfMessageAttributes, null);
   });
 
   it('a function error returns the batch after its visibility timeout; after maxReceiveCount it lands in the DLQ', async () => {

@@ -19,6 +19,7 @@ for (const [file, tests] of Object.entries(selection)) {
     if (!all[id]) throw new Error(`${file} has no recording of ${id}`);
     kept[id] = all[id];
   }
+  fs.mkdirSync(path.dirname(path.join(here, file)), { recursive: true });
   fs.writeFileSync(path.join(here, file), JSON.stringify(kept, null, 2) + '\n');
   console.log(`${file}: ${tests.length} tests`);
 }
