@@ -15,6 +15,7 @@ import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
 import { waitFor } from '../helpers/wait';
 import { recording, Replay, type Outcome } from './replay';
+import { PYTHON_RETURN_EVENT_AND_CONTEXT } from './handlers';
 
 // Asynchronous invocation's destination and dead-letter records as AWS sends them: LocalStack's
 // TestLambdaDestinationSqs and TestLambdaDLQ (test_lambda_destinations.py), replayed against our
@@ -49,19 +50,7 @@ const INTEGRATION = [
   ...Array.from({ length: 42 }, () => ''),
   '    if "raise_error" in event:',
   '        raise Exception("Test exception (this is intentional)")',
-  '    return {',
-  '        "event": event,',
-  '        "context": {',
-  '            "invoked_function_arn": context.invoked_function_arn,',
-  '            "function_version": context.function_version,',
-  '            "function_name": context.function_name,',
-  '            "memory_limit_in_mb": context.memory_limit_in_mb,',
-  '            "aws_request_id": context.aws_request_id,',
-  '            "log_group_name": context.log_group_name,',
-  '            "log_stream_name": context.log_stream_name,',
-  '            "client_context": context.client_context,',
-  '        },',
-  '    }',
+  ...PYTHON_RETURN_EVENT_AND_CONTEXT,
   '',
 ].join('\n');
 /** Logs the event and its request id, then fails. */

@@ -4,6 +4,7 @@ import type { Workbench } from '../../../src/core/workbench';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { recording, Replay, sdkOutcome, type Outcome } from './replay';
+import { PYTHON_RETURN_EVENT_AND_CONTEXT } from './handlers';
 
 // Invoke as AWS answers it: LocalStack's TestLambdaErrors, TestLambdaFeatures' invocation tests,
 // TestLambdaBehavior's timeouts, TestLambdaBaseFeatures::test_lambda_too_large_response and
@@ -71,19 +72,7 @@ const PY = {
     'def handler(event, context):',
     '    print("Lambda log message - print function")',
     '    logging.info("Lambda log message - logging module")',
-    '    return {',
-    '        "event": event,',
-    '        "context": {',
-    '            "invoked_function_arn": context.invoked_function_arn,',
-    '            "function_version": context.function_version,',
-    '            "function_name": context.function_name,',
-    '            "memory_limit_in_mb": context.memory_limit_in_mb,',
-    '            "aws_request_id": context.aws_request_id,',
-    '            "log_group_name": context.log_group_name,',
-    '            "log_stream_name": context.log_stream_name,',
-    '            "client_context": context.client_context,',
-    '        },',
-    '    }',
+    ...PYTHON_RETURN_EVENT_AND_CONTEXT,
   ].join('\n'),
 };
 
