@@ -18,7 +18,7 @@ import {
   retryDelayMs,
 } from '../config/asyncPolicy';
 import { deadLetterAttributes, destinationsFor, recordBody, type DestinationMessage } from './destinations';
-import { functionArn } from '../vocabulary/functionNames';
+import { functionArn, functionNotFound } from '../vocabulary/functionNames';
 import { buildInvocationRecord, errorMessageOf, type InvocationCondition, type StoredResponse } from './invocationRecord';
 import { newTraceId } from './tracing';
 import type { FunctionCatalog } from '../versions/functionCatalog';
@@ -137,7 +137,7 @@ export class AsyncInvoker {
   /** What the destinations and dead-letter queue of a function received, oldest first. */
   async destinationRecords(functionName: string): Promise<DestinationMessage[]> {
     const fn = this.o.catalog.getFunction(functionName);
-    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.o.settings().region, functionName)}`);
+    if (!fn) throw functionNotFound(this.o.settings().region, functionName);
     const messages = await this.read<DestinationMessage>(MESSAGE_PREFIX);
     return messages.filter((m) => m.sourceFunction === fn.functionName).sort((a, b) => a.seq - b.seq);
   }

@@ -4,7 +4,7 @@ import type { LogCollector } from '../environment/environment';
 import { WorkbenchError } from '../errors';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { FunctionVersions } from '../versions/functionVersions';
-import { checkFunctionRegion, functionArn, parseFunctionRef } from '../vocabulary/functionNames';
+import { checkFunctionRegion, functionArn, functionNotFound, parseFunctionRef } from '../vocabulary/functionNames';
 import { newTraceId } from './tracing';
 
 // Synchronous invocation (RequestResponse): resolve the function and qualifier (the version to
@@ -92,7 +92,7 @@ export class Invoker {
     const qualifier = qualifierOption || ref.qualifier;
     const fn = this.catalog.getFunction(ref.name);
     // Invoke names the version it would have run: $LATEST when none was asked for.
-    if (!fn) throw new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(this.catalog.region, ref.name, qualifier ?? '$LATEST')}`);
+    if (!fn) throw functionNotFound(this.catalog.region, ref.name, qualifier ?? '$LATEST');
     const bytes = typeof payload === 'string' ? Buffer.from(payload, 'utf8') : payload;
     if (bytes.length > maxBytes) {
       throw new WorkbenchError(
@@ -115,10 +115,7 @@ export class Invoker {
   ): Promise<{ fn: FunctionDefinition; qualifier?: string; bytes: Buffer }> {
     const resolved = this.resolve(functionName, payload, qualifierOption, maxBytes);
     if (resolved.qualifier !== undefined && !(await this.versions.exists(resolved.fn, resolved.qualifier))) {
-      throw new WorkbenchError(
-        'ResourceNotFoundException',
-        `Function not found: ${functionArn(this.catalog.region, resolved.fn.functionName, resolved.qualifier)}`,
-      );
+      throw functionNotFound(this.catalog.region, resolved.fn.functionName, resolved.qualifier);
     }
     return resolved;
   }

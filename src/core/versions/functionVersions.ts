@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionDefinition } from '../config/types';
 import { WorkbenchError } from '../errors';
-import { functionArn } from '../vocabulary/functionNames';
+import { functionArn, functionNotFound } from '../vocabulary/functionNames';
 import { checkAlias, checkAliasName, pickVersion, type AliasInput } from '../config/aliasRules';
 import type { Snapshot } from './codeSnapshot';
 import { snapshotSha256, type AliasRecord, type LayerSnapshot, type VersionConfig, type VersionRecord, type VersionStore } from './versionStore';
@@ -58,12 +58,12 @@ export class FunctionVersions {
     let version = qualifier;
     if (!/^[0-9]+$/.test(qualifier)) {
       const alias = this.store.getAlias(live.functionName, qualifier);
-      if (!alias) throw notFound(this.region, live.functionName, qualifier);
+      if (!alias) throw functionNotFound(this.region, live.functionName, qualifier);
       version = pickVersion(alias.functionVersion, alias.additionalVersionWeights, () => this.nextDraw(`${live.functionName}:${qualifier}`));
       if (version === '$LATEST') return { version, definition: live };
     }
     const definition = await this.versionDefinition(live, version);
-    if (!definition) throw notFound(this.region, live.functionName, qualifier);
+    if (!definition) throw functionNotFound(this.region, live.functionName, qualifier);
     return { version, definition };
   }
 
@@ -233,7 +233,7 @@ export class FunctionVersions {
     const versions = [input.functionVersion, ...Object.keys(input.additionalVersionWeights ?? {})];
     for (const version of versions) {
       if (version !== '$LATEST' && !(await this.store.getVersion(live.functionName, version))) {
-        throw notFound(this.region, live.functionName, version);
+        throw functionNotFound(this.region, live.functionName, version);
       }
     }
   }
@@ -255,8 +255,4 @@ export function versionConfig(fn: FunctionDefinition): VersionConfig {
   if (fn.emptyEnvironmentDeclared) config.emptyEnvironmentDeclared = true;
   if (fn.deadLetterQueue) config.deadLetterQueue = fn.deadLetterQueue;
   return config;
-}
-
-function notFound(region: string, functionName: string, qualifier: string): WorkbenchError {
-  return new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(region, functionName, qualifier)}`);
 }
