@@ -52,12 +52,12 @@ export function parseFunctionRef(input: string, qualifier?: string): FunctionRef
   return { region: match[1], accountId: match[2], name: match[3]!, qualifier: match[4] };
 }
 
-/** A function ARN of another region is not reachable from this one (ResourceNotFoundException, AWS's message). */
 /** Lambda's `Function not found: <ARN with the qualifier asked for>` (404). */
 export function functionNotFound(region: string, functionName: string, qualifier?: string): WorkbenchError {
   return new WorkbenchError('ResourceNotFoundException', `Function not found: ${functionArn(region, functionName, qualifier)}`);
 }
 
+/** A function ARN of another region is not reachable from this one (ResourceNotFoundException, AWS's message). */
 export function checkFunctionRegion(ref: FunctionRef, region: string): void {
   if (ref.region !== undefined && ref.region !== region) {
     throw new WorkbenchError('ResourceNotFoundException', `Functions from '${ref.region}' are not reachable in this region ('${region}')`);
