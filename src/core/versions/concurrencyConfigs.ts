@@ -16,8 +16,11 @@ export interface ConcurrencyHost {
   catalog: FunctionCatalog;
   versions: FunctionVersions;
   accountConcurrency(): number;
+  /** Function settings changed through the API: apply them (concurrency, provisioned environments). */
   settingsChanged(functionName: string, settings: FunctionSettings): Promise<void>;
+  /** Provisioned environments of a version: how many exist and how many are initialised. */
   provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string };
+  /** Throws InvalidParameterValueException when `count` provisioned environments on the qualifier exceed what Lambda allows. */
   checkProvisionedConcurrency(fn: FunctionDefinition, qualifier: string, count: number): void;
 }
 

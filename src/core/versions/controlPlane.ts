@@ -5,10 +5,9 @@ import { modelValidationError, WorkbenchError } from '../errors';
 import { checkFunctionRegion, functionArn, functionNotFound, parseFunctionRef } from '../vocabulary/functionNames';
 import { checkAliasName } from '../config/aliasRules';
 import type { FunctionVersions } from './functionVersions';
-import { lambdaTimestamp, type AliasRecord, type FunctionSettings, type VersionRecord } from './versionStore';
-import type { FunctionCatalog } from './functionCatalog';
-import { ConcurrencyConfigs } from './concurrencyConfigs';
-import { EventInvokeConfigs, type EventInvokeConfigInput } from './eventInvokeConfigs';
+import { lambdaTimestamp, type AliasRecord, type VersionRecord } from './versionStore';
+import { ConcurrencyConfigs, type ConcurrencyHost } from './concurrencyConfigs';
+import { EventInvokeConfigs, type EventInvokeConfigHost, type EventInvokeConfigInput } from './eventInvokeConfigs';
 import {
   aliasConfigurationShape,
   functionConfigurationShape,
@@ -27,19 +26,12 @@ export type { AliasConfiguration, FunctionConfiguration, Page } from './apiShape
 // GetFunction, GetFunctionConfiguration, ListFunctions, PublishVersion, ListVersionsByFunction,
 // the alias operations, reserved and provisioned concurrency, and event invoke configs.
 
-/** What the control plane needs of the engine (the Workbench provides it). */
-export interface ControlPlaneHost {
-  /** Every function, as invocations see it (API-set settings applied), and its template. */
-  catalog: FunctionCatalog;
-  versions: FunctionVersions;
-  accountConcurrency(): number;
-  /** Function settings changed through the API: apply them (concurrency, provisioned environments). */
-  settingsChanged(functionName: string, settings: FunctionSettings): Promise<void>;
-  /** Provisioned environments of a version: how many exist and how many are initialised. */
-  provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string };
-  /** Throws InvalidParameterValueException when `count` provisioned environments on the qualifier exceed what Lambda allows. */
-  checkProvisionedConcurrency(fn: FunctionDefinition, qualifier: string, count: number): void;
-}
+/**
+ * What the control plane needs of the engine (the Workbench provides it): the function catalogue
+ * (every function as invocations see it, and its template), versions, the account's concurrency,
+ * applying API-set settings, and the provisioned environments' state and limits.
+ */
+export type ControlPlaneHost = ConcurrencyHost & EventInvokeConfigHost;
 
 export class ControlPlane {
   private readonly eventInvokeConfigs: EventInvokeConfigs;
