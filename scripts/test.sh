@@ -59,13 +59,20 @@ npx tsc -p . --noEmit
 lint_rc=0
 npx eslint . || lint_rc=$?
 npx prettier --check --log-level warn . || lint_rc=$?
+# Mocha's output is kept so that its failures can be printed again at the very end: the extension
+# tests' output comes after them, and a CI log shows only its tail.
 unit_rc=0
-npx mocha || unit_rc=$?
+mocha_log="$(mktemp)"
+npx mocha 2>&1 | tee "$mocha_log" || unit_rc=$?
 # Then the extension in a real VS Code extension host (test/extension/, ~1 min; installs Chromium and
 # code-server on first use), also when a unit test failed. Screenshots: test-artifacts/extension/.
 ext_rc=0
 bash scripts/test-extension.sh || ext_rc=$?
 if [ "$lint_rc" -ne 0 ]; then echo "scripts/test.sh: lint or format check FAILED (npm run lint; npm run format fixes layout)" >&2; fi
-if [ "$unit_rc" -ne 0 ]; then echo "scripts/test.sh: unit tests FAILED (mocha exit $unit_rc)" >&2; fi
+if [ "$unit_rc" -ne 0 ]; then
+  sed -n '/^  [0-9][0-9]* failing/,$p' "$mocha_log" | head -n 300 >&2
+  echo "scripts/test.sh: unit tests FAILED (mocha exit $unit_rc)" >&2
+fi
+rm -f "$mocha_log"
 if [ "$ext_rc" -ne 0 ]; then echo "scripts/test.sh: extension tests FAILED (exit $ext_rc)" >&2; fi
 [ "$lint_rc" -eq 0 ] && [ "$unit_rc" -eq 0 ] && [ "$ext_rc" -eq 0 ]
