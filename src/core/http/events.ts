@@ -41,6 +41,11 @@ export interface V2EventOptions {
   stage?: string;
   /** The stage's variables; the event has no `stageVariables` when there are none, as AWS sends it. */
   stageVariables?: Record<string, string>;
+  /**
+   * Function URLs: `requestContext.http.path` percent-decoded (`rawPath` stays as sent), as Lambda
+   * sends it (recorded: a request for `/pa2%25Fth/1` has the path `/pa2%Fth/1`).
+   */
+  decodedPath?: boolean;
 }
 
 export interface V1EventOptions {
@@ -172,7 +177,13 @@ export function v2Event(req: HttpRequestInfo, o: V2EventOptions): Record<string,
   Object.assign(context, {
     domainName: o.domainName,
     domainPrefix: o.domainName.split('.')[0],
-    http: { method: req.method, path: rawPath, protocol: req.protocol, sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
+    http: {
+      method: req.method,
+      path: o.decodedPath ? decode(rawPath) : rawPath,
+      protocol: req.protocol,
+      sourceIp: req.sourceIp,
+      userAgent: headers['user-agent'] ?? '',
+    },
     requestId: req.requestId,
     routeKey: o.routeKey,
     stage: o.stage ?? '$default',

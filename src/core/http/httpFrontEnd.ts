@@ -237,6 +237,7 @@ export class HttpFrontEnd {
       apiId: urlId,
       domainName: `${urlId}.lambda-url.${this.engine.settings.region}.on.aws`,
       authorizer,
+      decodedPath: true,
     });
     const cors = def.cors;
     const decorate = (response: HttpResponse) => (cors ? withCorsHeaders(response, cors, info.rawHeaders) : response);

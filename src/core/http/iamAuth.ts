@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { verifySignatureV4, type SigningCredentials } from '../util/signatureV4';
 import { LOCAL_ACCOUNT_ID } from '../vocabulary/functionNames';
 import type { HttpRequestInfo } from './events';
-import type { HttpResponse } from './responses';
+import { FORBIDDEN_MESSAGE as FORBIDDEN, type HttpResponse } from './responses';
 
 // AWS_IAM function URLs: a request must be SigV4-signed for service `lambda` (as the AWS SDK,
 // awscurl or Postman sign it), verified (util/signatureV4.ts) against the credentials the front end
@@ -18,8 +18,6 @@ import type { HttpResponse } from './responses';
 // The caller in `requestContext.authorizer.iam`: the access key that signed, the local account, and
 // ids and an ARN derived from the key (no call to STS): an IAM user for long-term keys, an assumed
 // role for temporary `ASIA…` keys.
-
-const FORBIDDEN = 'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html';
 
 export type IamAuthorization = { authorizer: { iam: Record<string, unknown> } } | { refusal: HttpResponse };
 

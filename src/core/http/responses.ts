@@ -39,6 +39,16 @@ function json(status: number, body: string): HttpResponse {
   return { status, headers: [['Content-Type', 'application/json']], body: Buffer.from(body) };
 }
 
+/** What Lambda tells a caller of a function URL it does not allow (no permission, no such URL any more). */
+export const FORBIDDEN_MESSAGE =
+  'Forbidden. For troubleshooting Function URL authorization issues, see: https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html';
+
+function accessDenied(body: string): HttpResponse {
+  const response = json(403, body);
+  response.headers.push(['x-amzn-ErrorType', 'AccessDeniedException']);
+  return response;
+}
+
 /** The answers the front ends give themselves (errors, no route…), with AWS's bodies. */
 export const frontEndErrors = {
   /** A function error or a result that is not a valid response. */
@@ -57,7 +67,15 @@ export const frontEndErrors = {
     // A REST API answers an unknown resource or method with 403 Missing Authentication Token.
     if (kind === 'rest') return json(403, '{"message":"Missing Authentication Token"}');
     if (kind === 'http') return json(404, '{"message":"Not Found"}');
-    return json(404, '{"Message":null}');
+    // A URL no function has (any more): Lambda's 403 AccessDeniedException with no message (TestLambdaURL::test_lambda_url_non_existing_url).
+    return accessDenied('{"Message":null}');
+  },
+  /**
+   * A function URL whose alias or function is gone (Lambda deleted the URL with it): Lambda's 403, the
+   * answer to a caller it does not allow (recorded: TestLambdaURL::test_lambda_url_persists_after_alias_delete).
+   */
+  forbidden(): HttpResponse {
+    return accessDenied(JSON.stringify({ Message: FORBIDDEN_MESSAGE }));
   },
   tooLarge(kind: FrontEndKind): HttpResponse {
     return json(413, kind === 'url' ? '{"Message":"Request Entity Too Large"}' : '{"message":"Request Entity Too Large"}');
@@ -78,6 +96,7 @@ export const frontEndErrors = {
 export function engineFailure(error: unknown, kind: FrontEndKind): HttpResponse {
   if (isWorkbenchError(error) && error.code === 'RequestEntityTooLargeException') return frontEndErrors.tooLarge(kind);
   if (isWorkbenchError(error) && error.code === 'TooManyRequestsException') return frontEndErrors.throttled(kind);
+  if (kind === 'url' && isWorkbenchError(error) && error.code === 'ResourceNotFoundException') return frontEndErrors.forbidden();
   return frontEndErrors.internal(kind);
 }
 
