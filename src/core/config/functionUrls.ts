@@ -158,7 +158,35 @@ function readLambdaUrl(entry: ResourceEntry, r: PropertyReader, ctx: HttpFrontEn
     );
     return undefined;
   }
-  return readUrlConfig(r, [], { logicalId: entry.logicalId, functionName: fn.functionName, qualifier }, ctx.position(entry.keyStart));
+  const def = readUrlConfig(r, [], { logicalId: entry.logicalId, functionName: fn.functionName, qualifier }, ctx.position(entry.keyStart));
+  if (def?.authType === 'NONE' && !grantsPublicUrl(ctx, def.functionName, def.qualifier)) {
+    const target = def.qualifier ? `alias '${def.qualifier}' of function '${def.functionName}'` : `function '${def.functionName}'`;
+    r.warning(
+      'missing-url-permission',
+      ['AuthType'],
+      `AuthType NONE, but no AWS::Lambda::Permission grants lambda:InvokeFunctionUrl to Principal '*' on the ${target}: Lambda answers every request 403 Forbidden (SAM's FunctionUrlConfig adds that permission; with AWS::Lambda::Url the template declares it)`,
+    );
+    def.missingPermission = true;
+  }
+  return def;
+}
+
+/**
+ * Whether an AWS::Lambda::Permission of the template lets anyone (`*`) call the URL of a function or
+ * alias, as an AuthType NONE URL needs: Action lambda:InvokeFunctionUrl (or lambda:*), on the same
+ * function and qualifier (a permission belongs to the function, a version or an alias, not to all).
+ */
+function grantsPublicUrl(ctx: HttpFrontEndContext, functionName: string, qualifier: string | undefined): boolean {
+  for (const [id, r] of ctx.readers) {
+    if (ctx.entries.get(id)?.type !== 'AWS::Lambda::Permission') continue;
+    const { Action: action, Principal: principal, FunctionName: target, FunctionUrlAuthType: authType } = r.values as Record<string, unknown>;
+    if ((action !== 'lambda:InvokeFunctionUrl' && action !== 'lambda:*') || principal !== '*' || typeof target !== 'string') continue;
+    if (authType !== undefined && authType !== 'NONE') continue;
+    const ref = functionRefOf(target);
+    const granted = ref.qualifier === '$LATEST' ? undefined : ref.qualifier;
+    if (ctx.functions.get(ref.name)?.functionName === functionName && granted === qualifier) return true;
+  }
+  return false;
 }
 
 function checkDuplicateUrls(urls: Array<Located<FunctionUrlDefinition>>): void {

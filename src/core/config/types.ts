@@ -170,6 +170,8 @@ export interface FunctionUrlDefinition {
   /** RESPONSE_STREAM: a function that streams is answered as it streams (http/streamedResponse.ts). */
   invokeMode: 'BUFFERED' | 'RESPONSE_STREAM';
   cors?: CorsConfig;
+  /** AuthType NONE without the template's permission for anyone to call it: Lambda refuses every request (403). */
+  missingPermission?: boolean;
   position: SourcePosition;
 }
 

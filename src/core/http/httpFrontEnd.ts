@@ -222,6 +222,8 @@ export class HttpFrontEnd {
     const def = defs?.functionUrls.find((u) => u.functionName === endpoint.functionName && u.qualifier === endpoint.qualifier);
     if (!def) return frontEndErrors.notFound('url');
     if (def.cors && isPreflight(info.method, info.rawHeaders)) return preflightResponse(def.cors, info.rawHeaders, 200);
+    // No resource-based policy lets anyone call it: Lambda refuses the caller (recorded: test_lambda_permission_url_invocation).
+    if (def.missingPermission) return frontEndErrors.forbidden();
     let authorizer: Record<string, unknown> | undefined;
     if (def.authType === 'AWS_IAM') {
       // SigV4 verified against the configured credentials (iamAuth.ts); no IAM policy is evaluated.

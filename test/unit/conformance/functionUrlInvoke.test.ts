@@ -98,6 +98,11 @@ const FUNCTIONS = {
 const RESOURCES = samResources({
   HelloAlias: { type: 'AWS::Lambda::Alias', props: 'FunctionName: !Ref HelloAliased\nFunctionVersion: $LATEST\nName: myalias' },
   HelloAliasUrl: { type: 'AWS::Lambda::Url', props: 'TargetFunctionArn: !Ref HelloAliased\nQualifier: myalias\nAuthType: NONE' },
+  // AddPermission with the alias as Qualifier
+  HelloAliasUrlPermission: {
+    type: 'AWS::Lambda::Permission',
+    props: "FunctionName: !Ref HelloAlias\nAction: lambda:InvokeFunctionUrl\nPrincipal: '*'\nFunctionUrlAuthType: NONE",
+  },
 });
 
 describe('conformance: function URL invocations (TestLambdaURL, recorded against AWS)', function () {
@@ -305,6 +310,43 @@ describe('conformance: a function URL that no function has (TestLambdaURL, recor
       await workbench.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('conformance: a function URL without permission (TestLambdaPermissions, recorded against AWS)', function () {
+  this.timeout(60000);
+  let served: ServedFrontEnds;
+
+  // AuthType NONE, the URL created, AddPermission intentionally left out: an AWS::Lambda::Url without
+  // an AWS::Lambda::Permission (SAM's FunctionUrlConfig would add it). Beside it, the same with the
+  // permission, which answers.
+  before(async () => {
+    const permission = (target: string) => `FunctionName: !Ref ${target}\nAction: lambda:InvokeFunctionUrl\nPrincipal: '*'\nFunctionUrlAuthType: NONE`;
+    served = await serveFrontEnds({
+      'template.yaml':
+        samTemplate({
+          Echo: { handler: 'echo.handler', runtime: 'nodejs20.x' },
+          Allowed: { handler: 'echo.handler', runtime: 'nodejs20.x' },
+        }) +
+        samResources({
+          EchoUrl: { type: 'AWS::Lambda::Url', props: 'TargetFunctionArn: !Ref Echo\nAuthType: NONE' },
+          AllowedUrl: { type: 'AWS::Lambda::Url', props: 'TargetFunctionArn: !GetAtt Allowed.Arn\nAuthType: NONE' },
+          AllowedUrlPermission: { type: 'AWS::Lambda::Permission', props: permission('Allowed') },
+        }),
+      'src/echo.js': NODE.echoEventAndContext,
+    });
+  });
+  after(() => served?.close());
+
+  it('test_lambda_permission_url_invocation', async () => {
+    const replay = new Replay(recording(RECORDED, 'tests/aws/services/lambda_/test_lambda.py::TestLambdaPermissions::test_lambda_permission_url_invocation'));
+    const post = (functionName: string) =>
+      fetch(served.endpoint('url', functionName).url, { method: 'POST', body: 'text', headers: { 'Content-Type': 'text/plain' } });
+    const r = await post('Echo');
+    assert.equal(r.status, 403);
+    const text = await r.text();
+    replay.expectValue('lambda_url_invocation_missing_permission', parsedObject(text) ?? text);
+    assert.equal((await post('Allowed')).status, 200);
   });
 });
 

@@ -132,8 +132,12 @@ describe('http: template config', () => {
       ['AliasUrl', 'Fn', 'live', 'AWS_IAM', undefined],
     ]);
     const errors = model.diagnostics.filter((d) => d.severity !== 'info').map((d) => [d.range.line, d.code]);
+    // AuthType NONE URLs without an AWS::Lambda::Permission: Lambda refuses their callers (AWS's recorded answer).
     assert.deepEqual(errors, [
+      [8, 'missing-url-permission'],
+      [11, 'missing-url-permission'],
       [17, 'duplicate-function-url'],
+      [17, 'missing-url-permission'],
       [20, 'invalid-value'],
       [23, 'unknown-function'],
     ]);
@@ -142,6 +146,44 @@ describe('http: template config', () => {
       /function 'Fn' \(\$LATEST\) already has a function URL \('PlainUrl', line 6\); Lambda allows one per function or alias/,
     );
     assert.match(single(model, 'invalid-value').message, /not to a published version/);
+  });
+
+  it('an AuthType NONE AWS::Lambda::Url needs a permission for anyone to call it, on its own function and qualifier', async () => {
+    const permission = (name: string, target: string, extra = '') => [
+      `  ${name}:`,
+      '    Type: AWS::Lambda::Permission',
+      `    Properties: {FunctionName: ${target}, Action: lambda:InvokeFunctionUrl, Principal: '*'${extra}}`,
+    ];
+    const model = await load(
+      samResourceLines(
+        '  Fn:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: {CodeUri: src, Handler: app.handler, Runtime: nodejs20.x, AutoPublishAlias: live}',
+        '  Other:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: {CodeUri: src, Handler: app.handler, Runtime: nodejs20.x}',
+        '  Plain:',
+        '    Type: AWS::Lambda::Url',
+        '    Properties: {TargetFunctionArn: !Ref Fn, AuthType: NONE}',
+        '  Aliased:',
+        '    Type: AWS::Lambda::Url',
+        '    Properties: {TargetFunctionArn: !Ref Fn, Qualifier: live, AuthType: NONE}',
+        '  OtherUrl:',
+        '    Type: AWS::Lambda::Url',
+        '    Properties: {TargetFunctionArn: !GetAtt Other.Arn, AuthType: NONE}',
+        // on the function ($LATEST) only: the alias's URL stays without one
+        ...permission('PlainPermission', '!GetAtt Fn.Arn', ', FunctionUrlAuthType: NONE'),
+        // not for anyone, and for another auth type: neither counts
+        ...permission('OtherAccount', '!Ref Other').map((l) => l.replace("Principal: '*'", "Principal: '123456789012'")),
+        ...permission('OtherIam', '!Ref Other', ', FunctionUrlAuthType: AWS_IAM'),
+      ),
+    );
+    const refused = Object.fromEntries(model.httpFrontEnds!.functionUrls.map((u) => [u.logicalId, u.missingPermission === true]));
+    assert.deepEqual(refused, { Plain: false, Aliased: true, OtherUrl: true });
+    assert.match(
+      withCode(model, 'missing-url-permission')[0]!.message,
+      /AuthType NONE, but no AWS::Lambda::Permission grants lambda:InvokeFunctionUrl to Principal '\*' on the alias 'live' of function 'Fn': Lambda answers every request 403 Forbidden/,
+    );
   });
 
   it('reads Api and HttpApi events as routes (payload versions, $default, the AutoPublishAlias)', async () => {
