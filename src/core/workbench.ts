@@ -92,7 +92,7 @@ export class Workbench {
         // Initialising takes a while: the API answers at once (IN_PROGRESS), as Lambda does.
         if (this.settings.provision ?? true) void this.provisioned.reconcile();
       },
-      provisionedStatus: (functionName, version) => this.provisioned.status(functionName, version),
+      provisionedStatus: (functionName, version, qualifier) => this.provisioned.status(functionName, version, qualifier),
       checkProvisionedConcurrency: (fn, qualifier, count) => this.provisioned.check(fn, qualifier, count),
     });
     this.invoker = new Invoker(this.scheduler, this.catalog, this.versions);

@@ -258,9 +258,10 @@ export class AsyncInvoker {
         continue;
       }
       if (fn.reservedConcurrentExecutions === 0) {
-        // Lambda sends events of a function with reserved concurrency 0 to its failure destinations, without retries.
+        // Lambda sends events of a function with reserved concurrency 0 to its failure destinations, without
+        // retries, under their own condition (recorded: TestLambdaConcurrency::test_reserved_concurrency).
         event.lastError ??= { statusCode: 429, message: 'Rate Exceeded.' };
-        this.run(q, event, () => this.finish(q, configured, event, 'RetriesExhausted', event.lastResponse));
+        this.run(q, event, () => this.finish(q, configured, event, 'ZeroReservedConcurrency', event.lastResponse));
         continue;
       }
       wakeAt = Math.min(wakeAt, expiresAt);

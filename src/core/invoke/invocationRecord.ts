@@ -6,7 +6,8 @@
 //    "approximateInvokeCount"},"requestPayload":…,"responseContext":{"statusCode":200,
 //    "executedVersion":"$LATEST","functionError":"Unhandled"?},"responsePayload":…}
 
-export type InvocationCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
+/** ZeroReservedConcurrency: the function's reserved concurrency is 0, so the event was never attempted. */
+export type InvocationCondition = 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
 
 export interface InvocationRecord {
   version: '1.0';

@@ -59,6 +59,17 @@ export class EnvironmentPool<E extends SchedulableEnvironment = ExecutionEnviron
     return busy;
   }
 
+  /** On-demand environments serving or cold-starting for an invocation (what reserved concurrency less the provisioned leaves room for). */
+  get onDemandBusyCount(): number {
+    let busy = 0;
+    for (const env of this.environments) {
+      if (env.initializationType !== 'on-demand') continue;
+      if (env.state === 'Invoking' && !(env.isFinishing && this.retired.has(env))) busy++;
+      else if (env.state === 'Initializing') busy++;
+    }
+    return busy;
+  }
+
   /** Provisioned environments that will keep serving (retired ones are on their way out). */
   get provisionedCount(): number {
     let n = 0;
@@ -127,17 +138,23 @@ export class EnvironmentPool<E extends SchedulableEnvironment = ExecutionEnviron
     return n;
   }
 
+  /** Gives back an idle environment acquire() handed out and the caller did not use (it was throttled). */
+  release(env: E): void {
+    if (env.state !== 'Idle') return;
+    if (this.retired.has(env)) {
+      void env.shutdown();
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) return waiter(env);
+    this.idle.push(env);
+    this.armReaper(env);
+  }
+
   private onStateChange(env: E): void {
     if (env.state === 'Idle') {
       if (this.claimed.delete(env)) return;
-      if (this.retired.has(env)) {
-        void env.shutdown();
-        return;
-      }
-      const waiter = this.waiters.shift();
-      if (waiter) return waiter(env);
-      this.idle.push(env);
-      this.armReaper(env);
+      this.release(env);
       return;
     }
     if (env.state === 'ShuttingDown' || env.state === 'Terminated') {

@@ -55,6 +55,16 @@ export class Scheduler<E extends SchedulableEnvironment = ExecutionEnvironment> 
     const generation = pool.generation;
     const warm = await pool.acquire();
     if (warm) {
+      // A warm on-demand environment is one more concurrent execution, as a cold start is (Lambda
+      // counts executions, not environments); a provisioned one is within the provisioned count.
+      if (warm.initializationType === 'on-demand') {
+        try {
+          this.checkConcurrency(fn, version);
+        } catch (error) {
+          pool.release(warm);
+          throw error;
+        }
+      }
       const outcome = await warm.invoke(request, collector);
       return { outcome, environmentId: warm.id, coldStart: false };
     }
@@ -132,15 +142,19 @@ export class Scheduler<E extends SchedulableEnvironment = ExecutionEnvironment> 
   /** Throws TooManyRequestsException when a new environment would exceed a limit. */
   private checkConcurrency(fn: FunctionDefinition, version: string): void {
     let accountBusy = 0;
-    let functionBusy = 0;
+    let onDemandBusy = 0;
+    let provisioned = 0;
     for (const pool of this.pools.values()) {
-      const busy = pool.busyCount;
-      accountBusy += busy;
-      if (pool.functionName === fn.functionName) functionBusy += busy;
+      accountBusy += pool.busyCount;
+      if (pool.functionName !== fn.functionName) continue;
+      onDemandBusy += pool.onDemandBusyCount;
+      provisioned += this.provisionTargets.get(pool) ?? 0;
     }
     const reserved = fn.reservedConcurrentExecutions;
     if (reserved !== undefined) {
-      if (functionBusy >= reserved) this.throttle(fn, version, 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      // The function's provisioned concurrency (every version and alias) is taken from its reservation:
+      // on-demand executions get what is left, even while the provisioned environments are idle.
+      if (onDemandBusy + provisioned >= reserved) this.throttle(fn, version, 'ReservedFunctionConcurrentInvocationLimitExceeded');
       return;
     }
     // Functions without a reservation share what the reservations leave of the account limit.

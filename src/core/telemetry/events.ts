@@ -111,7 +111,7 @@ export interface AsyncLifecycleRecord {
   stage: 'enqueued' | 'attempt' | 'success' | 'retry' | 'requeued' | 'dropped' | 'delivered' | 'deliveryFailed';
   requestId: string;
   approximateInvokeCount: number;
-  condition?: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded';
+  condition?: 'Success' | 'RetriesExhausted' | 'EventAgeExceeded' | 'ZeroReservedConcurrency';
   delayMs?: number;
   errorType?: string;
   /** Why an attempt was requeued (a throttle's Reason, or the engine error's message). */

@@ -19,7 +19,7 @@ export interface ConcurrencyHost {
   /** Function settings changed through the API: apply them (concurrency, provisioned environments). */
   settingsChanged(functionName: string, settings: FunctionSettings): Promise<void>;
   /** Provisioned environments of a version: how many exist and how many are initialised. */
-  provisionedStatus(functionName: string, version: string): { allocated: number; available: number; failed?: string };
+  provisionedStatus(functionName: string, version: string, qualifier?: string): { allocated: number; available: number; failed?: string; moving?: boolean };
   /** Throws InvalidParameterValueException when `count` provisioned environments on the qualifier exceed what Lambda allows. */
   checkProvisionedConcurrency(fn: FunctionDefinition, qualifier: string, count: number): void;
 }
@@ -50,6 +50,18 @@ export class ConcurrencyConfigs {
       throw new WorkbenchError(
         'InvalidParameterValueException',
         `Specified ReservedConcurrentExecutions for function decreases account's UnreservedConcurrentExecution below its minimum value of [${MINIMUM_UNRESERVED}].`,
+      );
+    }
+    // The function's provisioned concurrency (every version and alias) comes out of its reservation.
+    const provisioned = Object.values((await this.versions.store.getSettings(fn.functionName)).provisionedConcurrency ?? {}).reduce(
+      (sum, c) => sum + c.count,
+      0,
+    );
+    if (reserved < provisioned) {
+      // Lambda's words, spaces included (recorded: TestLambdaConcurrency::test_reserved_provisioned_overlap).
+      throw new WorkbenchError(
+        'InvalidParameterValueException',
+        ` ReservedConcurrentExecutions  ${reserved} should not be lower than function's total provisioned concurrency [${provisioned}].`,
       );
     }
     const settings = await this.versions.store.updateSettings(fn.functionName, (s) => {
@@ -190,12 +202,12 @@ export class ConcurrencyConfigs {
 
   private provisionedStatus(fn: FunctionDefinition, qualifier: string, requested: number, lastModified: string): Record<string, unknown> {
     const version = isVersion(qualifier) ? qualifier : (this.versions.store.getAlias(fn.functionName, qualifier)?.functionVersion ?? qualifier);
-    const { allocated, available, failed } = this.host.provisionedStatus(fn.functionName, version);
+    const { allocated, available, failed, moving } = this.host.provisionedStatus(fn.functionName, version, qualifier);
     const result: Record<string, unknown> = {
       RequestedProvisionedConcurrentExecutions: requested,
       AvailableProvisionedConcurrentExecutions: Math.min(available, requested),
       AllocatedProvisionedConcurrentExecutions: Math.min(allocated, requested),
-      Status: failed ? 'FAILED' : available >= requested ? 'READY' : 'IN_PROGRESS',
+      Status: failed ? 'FAILED' : available >= requested && !moving ? 'READY' : 'IN_PROGRESS',
       LastModified: lastModified,
     };
     if (failed) result.StatusReason = failed;

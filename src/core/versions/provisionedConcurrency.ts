@@ -40,6 +40,8 @@ export interface ProvisionedStatus {
   allocated: number;
   available: number;
   failed?: string;
+  /** An alias moved to another version: its new environments initialise, the old ones still count. */
+  moving?: boolean;
 }
 
 export class ProvisionedConcurrency {
@@ -50,6 +52,10 @@ export class ProvisionedConcurrency {
   private readonly warned = new Set<string>();
   /** Versions given fewer environments than asked for at the last reconcile (`name\0version` → why). */
   private clamped = new Map<string, string>();
+  /** The version each alias's provisioned concurrency was last brought to (`name\0alias` → version). */
+  private readonly aliasVersions = new Map<string, string>();
+  /** Aliases moved to another version whose new environments are not ready yet (`name\0alias` → the old version, kept until then). */
+  private readonly moving = new Map<string, string>();
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -67,8 +73,22 @@ export class ProvisionedConcurrency {
   async reconcile(): Promise<void> {
     const desired = this.desired();
     const wanted = new Set(desired.map((d) => key(d.functionName, d.version)));
+    // An alias moved to another version keeps its old environments until the new ones are initialised, as Lambda does.
+    const moved: string[] = [];
+    for (const r of this.requests()) {
+      if (r.apiQualifier === undefined || /^[0-9]+$/.test(r.apiQualifier) || r.version === undefined) continue;
+      const alias = key(r.functionName, r.apiQualifier);
+      const before = this.aliasVersions.get(alias);
+      this.aliasVersions.set(alias, r.version);
+      if (before !== undefined && before !== r.version && !this.moving.has(alias)) {
+        this.moving.set(alias, before);
+        moved.push(alias);
+      }
+    }
+    const kept = new Set([...this.moving].map(([alias, version]) => key(alias.split('\0')[0]!, version)));
     for (const env of this.scheduler.environments()) {
-      if (env.initializationType === 'provisioned-concurrency' && !wanted.has(key(env.fn.functionName, env.version))) {
+      const versionKey = key(env.fn.functionName, env.version);
+      if (env.initializationType === 'provisioned-concurrency' && !wanted.has(versionKey) && !kept.has(versionKey)) {
         void this.scheduler.provision(env.fn, env.version, 0);
       }
     }
@@ -90,21 +110,41 @@ export class ProvisionedConcurrency {
         else this.failures.delete(key(functionName, version));
       }),
     );
+    // The moved aliases' new environments are settled: their old ones go, unless still wanted.
+    if (moved.length === 0) return;
+    const stillWanted = new Set(this.desired().map((d) => key(d.functionName, d.version)));
+    for (const alias of moved) {
+      const old = this.moving.get(alias);
+      this.moving.delete(alias);
+      const functionName = alias.split('\0')[0]!;
+      if (old === undefined || stillWanted.has(key(functionName, old))) continue;
+      const fn = this.sources.catalog.getFunction(functionName);
+      if (fn) void this.scheduler.provision(fn, old, 0);
+    }
   }
 
-  /** How many provisioned environments of a version exist and are initialised (GetProvisionedConcurrencyConfig). */
-  status(functionName: string, version: string): ProvisionedStatus {
+  /**
+   * How many provisioned environments of a version exist and are initialised (GetProvisionedConcurrencyConfig);
+   * of an alias (`qualifier`) moving to another version, those of the version it leaves, still IN_PROGRESS.
+   */
+  status(functionName: string, version: string, qualifier?: string): ProvisionedStatus {
+    const old = qualifier === undefined ? undefined : this.moving.get(key(functionName, qualifier));
+    if (old !== undefined) return { ...this.status(functionName, old), moving: true };
     let allocated = 0;
     let available = 0;
     for (const env of this.scheduler.environments()) {
       if (env.fn.functionName !== functionName || env.version !== version || env.initializationType !== 'provisioned-concurrency') continue;
-      allocated++;
-      if (env.state === 'Idle' || env.state === 'Invoking') available++;
+      // Lambda counts an environment allocated once it is initialised (IN_PROGRESS answers 0 of both before).
+      if (env.state === 'Idle' || env.state === 'Invoking') {
+        allocated++;
+        available++;
+      }
     }
     const clamped = this.clamped.get(key(functionName, version));
     if (clamped) return { allocated, available, failed: clamped };
     if (this.failures.has(key(functionName, version))) {
-      return { allocated, available, failed: 'FUNCTION_ERROR_INIT_FAILED: a provisioned environment failed to initialise (see its INIT log lines)' };
+      // Lambda's StatusReason, word for word (the INIT error itself is in the function's log).
+      return { allocated, available, failed: 'FUNCTION_ERROR_INIT_FAILURE' };
     }
     return { allocated, available };
   }

@@ -45,7 +45,8 @@ if (typeof after === 'function') {
 }
 
 /** What our API answered, in the recordings' terms. */
-export type Outcome = { status: number; body: Record<string, unknown> } | { status: number; error: { code: string; message: string; type?: string } };
+export type Outcome =
+  { status: number; body: Record<string, unknown> } | { status: number; error: { code: string; message: string; type?: string; reason?: string } };
 
 /** An AWS SDK v3 call's outcome: its output without $metadata, or its service error. */
 export async function sdkOutcome(call: () => Promise<unknown>): Promise<Outcome> {
@@ -54,9 +55,9 @@ export async function sdkOutcome(call: () => Promise<unknown>): Promise<Outcome>
     const { $metadata, ...body } = output;
     return { status: $metadata?.httpStatusCode ?? 0, body: JSON.parse(JSON.stringify(body)) as Record<string, unknown> };
   } catch (e) {
-    const error = e as Error & { $metadata?: { httpStatusCode?: number }; Type?: string };
+    const error = e as Error & { $metadata?: { httpStatusCode?: number }; Type?: string; Reason?: string };
     if (!error.$metadata?.httpStatusCode) throw e;
-    return { status: error.$metadata.httpStatusCode, error: { code: error.name, message: error.message, type: error.Type } };
+    return { status: error.$metadata.httpStatusCode, error: { code: error.name, message: error.message, type: error.Type, reason: error.Reason } };
   }
 }
 
@@ -96,6 +97,8 @@ export class Replay {
         this.match(expected.Code, outcome.error.code, 'Error.Code', differences);
         this.match(expected.Message, outcome.error.message, 'Error.Message', differences);
         if (typeof rest.Type === 'string') this.match(rest.Type, outcome.error.type, 'Type', differences);
+        // a throttle's Reason (TooManyRequestsException)
+        if (typeof rest.Reason === 'string') this.match(rest.Reason, outcome.error.reason, 'Reason', differences);
       }
     } else if ('error' in outcome) {
       differences.push(`${outcome.error.code}: ${outcome.error.message}, AWS succeeded`);
@@ -174,6 +177,10 @@ export class Replay {
       if (!/^\d{10,}$/.test(actual)) differences.push(`${at}: ${JSON.stringify(actual)} is not an epoch timestamp`);
       return;
     }
+    // The key's own name in kebab case (`CodeSha256`: `code-sha256`): LocalStack's key_value replacement
+    // without a reference, which stands for any value.
+    const key = at.split('.').pop()!;
+    if (key && expected === key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()) return;
     const pattern = expected.split(RECORDED_ACCOUNT).join(LOCAL_ACCOUNT_ID);
     const names: string[] = [];
     let source = '^';

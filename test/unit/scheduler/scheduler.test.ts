@@ -199,6 +199,36 @@ describe('Scheduler (fake environment factory)', () => {
       assert.equal(h.created.length, 1);
     });
 
+    it('a warm on-demand environment is one more execution: over the reservation it is throttled, and stays idle for later', async () => {
+      const reserved = fakeFunction('reserved', { reservedConcurrentExecutions: 1 });
+      const h = harness([reserved]);
+      const warm = await coldStart(h, reserved);
+      const busy = start(h, reserved, '1');
+      const other = await created(h, 2);
+      other.finishInit();
+      await until(() => other.awaitingAnswer, 'the invocation of version 1');
+      // Version 1 holds the one execution: $LATEST's idle environment may not serve.
+      await throttled(h.scheduler.run(reserved, '$LATEST', request()), 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      assert.equal(warm.requests.length, 1);
+      await other.complete();
+      await busy.result;
+      const again = start(h, reserved);
+      await until(() => warm.awaitingAnswer, 'the warm environment serving again');
+      await warm.complete();
+      assert.equal((await again.result).coldStart, false);
+    });
+
+    it('provisioned concurrency comes out of the reservation: on-demand executions get what is left (recorded: test_lambda_concurrency_block)', async () => {
+      const reserved = fakeFunction('reserved', { reservedConcurrentExecutions: 1 });
+      const h = harness([reserved]);
+      const provisioning = h.scheduler.provision(reserved, '1', 1);
+      (await created(h, 1)).finishInit();
+      assert.equal(await provisioning, 1);
+      // The provisioned environment is idle, yet $LATEST has nothing left.
+      await throttled(h.scheduler.run(reserved, '$LATEST', request()), 'ReservedFunctionConcurrentInvocationLimitExceeded');
+      assert.equal(h.created.length, 1);
+    });
+
     it('account concurrency: over it, TooManyRequestsException (ConcurrentInvocationLimitExceeded)', async () => {
       const other = fakeFunction('other');
       const h = harness([fn, other], { accountConcurrency: 2 });

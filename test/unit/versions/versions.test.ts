@@ -300,7 +300,8 @@ describe('versions and aliases', function () {
       status = await wb.controlPlane.getProvisionedConcurrencyConfig('Fn', '1');
     }
     assert.equal(status.Status, 'FAILED');
-    assert.match(String(status.StatusReason), /failed to initialise/);
+    // AWS's words (recorded: test_lambda.py::TestLambdaConcurrency::test_provisioned_concurrency_init_failure)
+    assert.equal(status.StatusReason, 'FUNCTION_ERROR_INIT_FAILURE');
   });
 
   it('AWS::Lambda::Version and AWS::Lambda::Alias resources (with !GetAtt Version.Version and routing)', async () => {
