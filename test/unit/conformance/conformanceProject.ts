@@ -23,6 +23,8 @@ export interface FunctionSpec {
   runtime?: string;
   /** The echo handler's Handler (default `index.handler`; LocalStack's create_lambda_function fixture uses `handler.handler`); the echo handler is written to its module's file. */
   handler?: string;
+  /** The handler module's source (the echo handler unless given). */
+  source?: string;
   /** The engine's settings (Lambda's account concurrency, say), over the conformance defaults. */
   settings?: Partial<WorkbenchSettings>;
   /** What the template declares besides the function (queues, streams, tables: see samResources). */
@@ -43,7 +45,7 @@ export class ConformanceProject {
     this.spec = spec;
     this.withFunction = true;
     this.name = `${prefix}-${randomBytes(4).toString('hex')}`;
-    this.dir = writeProject({ 'template.yaml': this.template(), [`src/${this.module}.py`]: ECHO });
+    this.dir = writeProject({ 'template.yaml': this.template(), [`src/${this.module}.py`]: spec.source ?? ECHO });
     await this.start();
     return { client: this.client, name: this.name };
   }

@@ -1,0 +1,104 @@
+import { CreateAliasCommand, GetFunctionCommand, InvokeCommand, PublishVersionCommand, UpdateAliasCommand } from '@aws-sdk/client-lambda';
+import { strict as assert } from 'node:assert';
+import { ConformanceProject } from './conformanceProject';
+import { recording, Replay, sdkOutcome, type Outcome } from './replay';
+
+// Invoking versions and aliases as AWS answers it: LocalStack's TestLambdaVersions, TestLambdaAliases
+// and TestLambdaCleanup (test_lambda.py), replayed call by call against our Lambda API and compared
+// with AWS's recorded answers (recorded/README.md). A published version is a snapshot: invoking it
+// runs that version's code, whatever $LATEST runs now. CreateFunction, UpdateFunctionCode and
+// UpdateFunctionConfiguration are not served: the function is a template function configured as the
+// recorded one, and an update is the local one (the code or the template edited, the engine
+// reopened); their own answers are not compared.
+
+const RECORDED = 'test_lambda.snapshot.json';
+const TEST = 'tests/aws/services/lambda_/test_lambda.py';
+/** YAML's double-quoted scalar is JSON's string. */
+const quoted = (text: string) => JSON.stringify(text);
+
+/** A handler that answers which code it is (`version_id`), the ARN it was invoked by and its version. */
+const versionHandler = (versionId: string) =>
+  [
+    'def handler(event, context):',
+    '    result = {',
+    `        "version_id": ${quoted(versionId)},`,
+    '        "invoked_arn": context.invoked_function_arn,',
+    '        "version_from_ctx": context.function_version,',
+    '    }',
+    '    print(result)',
+    '    return result',
+    '',
+  ].join('\n');
+
+/** Two handlers in one module, each answering its own name. */
+const MULTIPLE_HANDLERS = [
+  'def handler(event, context):',
+  '    return {"handler": "handler"}',
+  '',
+  'def handler_two(event, context):',
+  '    return {"handler": "handler_two"}',
+  '',
+].join('\n');
+
+const codeSha256 = (outcome: Outcome) => ('body' in outcome ? outcome.body.CodeSha256 : undefined);
+
+/** boto3's Invoke answer as LocalStack's snapshot records it: the Payload a JSON object when it is one, else its text. */
+async function invokeOutcome(call: () => Promise<unknown>): Promise<Outcome> {
+  const outcome = await sdkOutcome(call);
+  if (!('body' in outcome)) return outcome;
+  const body = { ...outcome.body };
+  const text = Buffer.from(Object.values((outcome.body.Payload ?? {}) as Record<string, number>)).toString('utf8');
+  body.Payload = text;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body.Payload = parsed;
+  } catch {
+    // text
+  }
+  return { status: outcome.status, body };
+}
+
+describe('conformance: invoking versions and aliases (test_lambda.py, recorded against AWS)', function () {
+  this.timeout(90000);
+  const project = new ConformanceProject();
+  afterEach(() => project.close());
+
+  const invoke = async (replay: Replay, key: string, input: { FunctionName: string; Qualifier?: string; Payload?: string }) => {
+    const outcome = await invokeOutcome(() =>
+      project.client.send(new InvokeCommand({ ...input, Payload: input.Payload === undefined ? undefined : Buffer.from(input.Payload) })),
+    );
+    replay.expect(key, outcome);
+    return outcome;
+  };
+
+  describe('TestLambdaVersions', () => {
+    it('test_lambda_versions_with_code_changes', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::TestLambdaVersions::test_lambda_versions_with_code_changes`));
+      const { name } = await project.open(
+        { handler: 'handler.handler', source: versionHandler('version1'), props: `Description: ${quoted('No version :(')}` },
+        'fn',
+      );
+      const first = await replay.call('first_publish_response', () =>
+        project.client.send(new PublishVersionCommand({ FunctionName: name, Description: 'First version description :)' })),
+      );
+      // UpdateFunctionCode, the local way: 'update_lambda_response' is not compared.
+      await project.setCode(versionHandler('version2'));
+      await invoke(replay, 'invocation_result_latest', { FunctionName: name, Payload: '{}' });
+      await invoke(replay, 'invocation_result_v1', { FunctionName: name, Qualifier: '1', Payload: '{}' });
+      const second = await replay.call('second_publish_response', () =>
+        project.client.send(new PublishVersionCommand({ FunctionName: name, Description: 'Second version description :)' })),
+      );
+      // AWS's CodeSha256 was recorded as any value (`code-sha256`): new code is a new hash all the same.
+      assert.notEqual(codeSha256(second), codeSha256(first));
+      await invoke(replay, 'invocation_result_v2', { FunctionName: name, Qualifier: '2', Payload: '{}' });
+      // UpdateFunctionCode with Publish: True, the local way: new code, then PublishVersion
+      // ('update_lambda_response_with_publish', UpdateFunctionCode's own answer, is not compared).
+      await project.setCode(versionHandler('version3'));
+      await project.client.send(new PublishVersionCommand({ FunctionName: name }));
+      await invoke(replay, 'invocation_result_v3', { FunctionName: name, Qualifier: '3', Payload: '{}' });
+      await invoke(replay, 'invocation_result_latest_end', { FunctionName: name, Payload: '{}' });
+      await invoke(replay, 'invocation_result_v2_end', { FunctionName: name, Qualifier: '2', Payload: '{}' });
+      await invoke(replay, 'invocation_result_v1_end', { FunctionName: name, Qualifier: '1', Payload: '{}' });
+    });
+  });
+});
