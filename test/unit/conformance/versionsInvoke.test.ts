@@ -30,6 +30,9 @@ const versionHandler = (versionId: string) =>
     '',
   ].join('\n');
 
+/** What LocalStack's create_lambda_function fixture gives a function: Timeout 30, an empty Environment. */
+const FIXTURE = { environment: {}, props: 'Timeout: 30' };
+
 /** Two handlers in one module, each answering its own name. */
 const MULTIPLE_HANDLERS = [
   'def handler(event, context):',
@@ -99,6 +102,64 @@ describe('conformance: invoking versions and aliases (test_lambda.py, recorded a
       await invoke(replay, 'invocation_result_latest_end', { FunctionName: name, Payload: '{}' });
       await invoke(replay, 'invocation_result_v2_end', { FunctionName: name, Qualifier: '2', Payload: '{}' });
       await invoke(replay, 'invocation_result_v1_end', { FunctionName: name, Qualifier: '1', Payload: '{}' });
+    });
+
+    it('test_lambda_handler_update', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::TestLambdaVersions::test_lambda_handler_update`));
+      const { name } = await project.open({ ...FIXTURE, handler: 'handler.handler', source: MULTIPLE_HANDLERS }, 'test_lambda');
+      await invoke(replay, 'invoke_result_handler_one', { FunctionName: name });
+      // UpdateFunctionConfiguration of Handler, the local way ('update_function_configuration_result' is not compared)
+      await project.reconfigure({ ...FIXTURE, handler: 'handler.handler_two' });
+      await replay.call('get_function_result', () => project.client.send(new GetFunctionCommand({ FunctionName: name })));
+      await invoke(replay, 'invoke_result_handler_two', { FunctionName: name });
+      await project.client.send(new PublishVersionCommand({ FunctionName: name }));
+      await invoke(replay, 'invoke_result_handler_two_postpublish', { FunctionName: name });
+    });
+  });
+
+  describe('TestLambdaAliases', () => {
+    it('test_lambda_alias_moving', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::TestLambdaAliases::test_lambda_alias_moving`));
+      const { name } = await project.open({ handler: 'handler.handler', source: versionHandler('version1'), props: `Description: ${quoted('No version :(')}` }, 'fn');
+      await project.client.send(new PublishVersionCommand({ FunctionName: name, Description: 'First version description :)' }));
+      const alias = await replay.call('create_alias_response', () =>
+        project.client.send(new CreateAliasCommand({ FunctionName: name, FunctionVersion: '1', Name: 'alias1' })),
+      );
+      const aliasArn = 'body' in alias ? String(alias.body.AliasArn) : '';
+      await invoke(replay, 'invocation_result_qualifier_v1', { FunctionName: name, Qualifier: 'alias1', Payload: '{}' });
+      await invoke(replay, 'invocation_result_qualifier_v1_arn', { FunctionName: aliasArn, Payload: '{}' });
+      // UpdateFunctionCode, the local way: 'update_lambda_response' is not compared.
+      await project.setCode(versionHandler('version2'));
+      await invoke(replay, 'invocation_result_qualifier_v1_after_update', { FunctionName: name, Qualifier: 'alias1', Payload: '{}' });
+      await replay.call('second_publish_response', () =>
+        project.client.send(new PublishVersionCommand({ FunctionName: name, Description: 'Second version description :)' })),
+      );
+      await invoke(replay, 'invocation_result_qualifier_v1_after_publish', { FunctionName: name, Qualifier: 'alias1', Payload: '{}' });
+      await replay.call('update_alias_response', () => project.client.send(new UpdateAliasCommand({ FunctionName: name, Name: 'alias1', FunctionVersion: '2' })));
+      await invoke(replay, 'invocation_result_qualifier_v2', { FunctionName: name, Qualifier: 'alias1', Payload: '{}' });
+      await invoke(replay, 'invocation_exc_not_existent', { FunctionName: name, Qualifier: 'non-existent-alias', Payload: '{}' });
+    });
+
+    it('test_alias_routingconfig', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::TestLambdaAliases::test_alias_routingconfig`));
+      // CreateFunction with Publish: True: the template function, then PublishVersion
+      const { name } = await project.open({ handler: 'handler.handler', source: versionHandler('version1'), props: `Description: ${quoted('First version :)')}` }, 'fn');
+      await project.client.send(new PublishVersionCommand({ FunctionName: name }));
+      await project.setCode(versionHandler('version2'));
+      await project.client.send(new PublishVersionCommand({ FunctionName: name, Description: 'Second version description :)' }));
+      await replay.call('create_alias_response', () =>
+        project.client.send(new CreateAliasCommand({ FunctionName: name, FunctionVersion: '1', Name: 'alias1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.5 } } })),
+      );
+      // As the recorded test: up to 20 invocations of the alias reach both versions, each running its own code.
+      const hit = new Map<string, string>();
+      for (let i = 0; i < 20 && hit.size < 2; i++) {
+        const outcome = await invokeOutcome(() => project.client.send(new InvokeCommand({ FunctionName: name, Qualifier: 'alias1', Payload: Buffer.from('{}') })));
+        assert.ok('body' in outcome, JSON.stringify(outcome));
+        const payload = outcome.body.Payload as { version_id: string; version_from_ctx: string };
+        assert.equal(outcome.body.ExecutedVersion, payload.version_from_ctx);
+        hit.set(payload.version_from_ctx, payload.version_id);
+      }
+      assert.deepEqual(Object.fromEntries(hit), { '1': 'version1', '2': 'version2' });
     });
   });
 });
