@@ -72,20 +72,27 @@ export class LiveReload {
     }
     const reloads = changedFunctions(previous, next, change);
     const templateChanged = next !== previous;
-    if (templateChanged) {
-      catalog.replaceTemplate(next);
-      this.parts.eventSources.templateChanged();
-      this.watcher.update(next);
-    }
-    // Stale artefacts are rebuilt first, so the next cold start runs the new code (stamps skip the rest).
-    if (settings.build ?? true) {
-      const changed = new Set(reloads.map((r) => r.functionName));
-      await this.parts.builds.buildAll(next.functions.filter((fn) => templateChanged || changed.has(fn.functionName)));
-    }
-    for (const reload of reloads) {
-      scheduler.retire(reload.functionName, '$LATEST');
-      this.parts.environmentFactory.optDirs.forget(reload.functionName, '$LATEST');
-      telemetry.emit('workbench.reload', reload, { functionName: reload.functionName, functionVersion: '$LATEST' });
+    const changed = reloads.map((r) => r.functionName);
+    // Until the old environments are retired, the API answers LastUpdateStatus InProgress, as Lambda
+    // does while an update is applied (so function_updated waiters wait for the reload).
+    catalog.setUpdating(changed, true);
+    try {
+      if (templateChanged) {
+        catalog.replaceTemplate(next);
+        this.parts.eventSources.templateChanged();
+        this.watcher.update(next);
+      }
+      // Stale artefacts are rebuilt first, so the next cold start runs the new code (stamps skip the rest).
+      if (settings.build ?? true) {
+        await this.parts.builds.buildAll(next.functions.filter((fn) => templateChanged || changed.includes(fn.functionName)));
+      }
+      for (const reload of reloads) {
+        scheduler.retire(reload.functionName, '$LATEST');
+        this.parts.environmentFactory.optDirs.forget(reload.functionName, '$LATEST');
+        telemetry.emit('workbench.reload', reload, { functionName: reload.functionName, functionVersion: '$LATEST' });
+      }
+    } finally {
+      catalog.setUpdating(changed, false);
     }
     // The API's settings of functions the new template adds or renames.
     if (templateChanged) await catalog.load();

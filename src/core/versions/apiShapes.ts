@@ -26,7 +26,17 @@ export function functionConfigurationShape(
   region: string,
   config: FunctionDefinition,
   fn: FunctionDefinition,
-  v: { version: string; arnQualifier?: string; codeSha256: string; codeSize: number; layerSizes: number[]; lastModified: string; revisionId: string },
+  v: {
+    version: string;
+    arnQualifier?: string;
+    codeSha256: string;
+    codeSize: number;
+    layerSizes: number[];
+    lastModified: string;
+    revisionId: string;
+    /** A change is being applied ($LATEST during hot reload). */
+    updating?: boolean;
+  },
 ): FunctionConfiguration {
   const result: FunctionConfiguration = {
     FunctionName: fn.functionName,
@@ -52,6 +62,12 @@ export function functionConfigurationShape(
     LoggingConfig: { LogFormat: 'Text', LogGroup: `/aws/lambda/${fn.functionName}` },
     RuntimeVersionConfig: { RuntimeVersionArn: runtimeVersionArn(region, config.runtime) },
   };
+  if (v.updating) {
+    // Lambda's words while an update is applied (recorded: UpdateFunctionCode's and UpdateFunctionConfiguration's answers).
+    result.LastUpdateStatus = 'InProgress';
+    result.LastUpdateStatusReason = 'The function is being created.';
+    result.LastUpdateStatusReasonCode = 'Creating';
+  }
   if (Object.keys(config.environment).length > 0 || config.emptyEnvironmentDeclared) result.Environment = { Variables: config.environment };
   if (config.layers.length > 0) {
     result.Layers = config.layers.map((layer, i) => ({

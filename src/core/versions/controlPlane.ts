@@ -268,6 +268,7 @@ export class ControlPlane {
         layerSizes: latest.layers.map((l) => l.codeSize ?? 0),
         lastModified: lambdaTimestamp(new Date(statSync(this.host.catalog.template.file).mtimeMs)),
         revisionId: await this.latestRevision(fn, latest),
+        updating: this.host.catalog.isUpdating(fn.functionName),
       });
     }
     let version = qualifier;

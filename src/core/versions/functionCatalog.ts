@@ -16,6 +16,8 @@ export class FunctionCatalog implements FunctionLookup {
   private readonly built = new Map<string, BuiltCode>();
   /** Layers (by logical id) whose content is a build artefact (`Metadata.BuildMethod`): where it is. */
   private readonly builtLayers = new Map<string, string>();
+  /** Functions whose change hot reload is applying (their $LATEST is InProgress, as an update call's). */
+  private readonly updating = new Set<string>();
   /** Template definitions with the API's settings applied (rebuilt when either changes). */
   private effectiveDefinitions = new WeakMap<FunctionDefinition, FunctionDefinition>();
 
@@ -90,6 +92,19 @@ export class FunctionCatalog implements FunctionLookup {
   replaceTemplate(next: TemplateModel): void {
     this.current = next;
     this.index();
+  }
+
+  /** Hot reload starts (`true`) or has finished (`false`) applying a change of these functions. */
+  setUpdating(functionNames: string[], updating: boolean): void {
+    for (const name of functionNames) {
+      if (updating) this.updating.add(name);
+      else this.updating.delete(name);
+    }
+  }
+
+  /** Whether a change of the function is being applied (its LastUpdateStatus is InProgress). */
+  isUpdating(functionName: string): boolean {
+    return this.updating.has(functionName);
   }
 
   /** The event invoke configuration for an asynchronous event invoked with this qualifier (the API's overrides the template's). */

@@ -93,6 +93,22 @@ export class ConformanceProject {
     await this.start();
   }
 
+  /** CreateFunction after deleteFunction(), the local way: the function back in the template, the engine reopened. */
+  async recreateFunction(): Promise<void> {
+    this.withFunction = true;
+    await this.stop();
+    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), this.template());
+    await this.start();
+  }
+
+  /** UpdateFunctionConfiguration while the engine runs (open with hotReload): the template edited, hot reload applies it. */
+  async editTemplate(spec: FunctionSpec): Promise<void> {
+    // An edit before the watcher's initial scan is done would go unseen.
+    await this.engine.hotReloadReady();
+    this.spec = spec;
+    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), this.template());
+  }
+
   async close(): Promise<void> {
     await this.stop();
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });

@@ -177,10 +177,9 @@ export class Replay {
       if (!/^\d{10,}$/.test(actual)) differences.push(`${at}: ${JSON.stringify(actual)} is not an epoch timestamp`);
       return;
     }
-    // The key's own name in kebab case (`CodeSha256`: `code-sha256`): LocalStack's key_value replacement
-    // without a reference, which stands for any value.
-    const key = at.split('.').pop()!;
-    if (key && expected === key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()) return;
+    // LocalStack's key_value(key, reference_replacement=False): any value of the key, recorded as the
+    // key's name hyphenated (`CodeSha256` → `code-sha256`); binds nothing.
+    if (expected === hyphenated(at.split('.').pop() ?? '')) return;
     const pattern = expected.split(RECORDED_ACCOUNT).join(LOCAL_ACCOUNT_ID);
     const names: string[] = [];
     let source = '^';
@@ -217,6 +216,11 @@ export class Replay {
       this.bindings.set(name, value);
     });
   }
+}
+
+/** LocalStack's name for a key's replaced value: `CodeSha256` → `code-sha256`. */
+function hyphenated(key: string): string {
+  return key.replace(/\B([A-Z])/g, '-$1').toLowerCase();
 }
 
 function escape(text: string): string {
