@@ -101,6 +101,11 @@ export function newLogStreamName(version: string, now = new Date()): string {
   return `${day}/[${version}]${randomBytes(16).toString('hex')}`;
 }
 
+/** Runtimes AWS starts through a shell script (Node.js, Python, Ruby, .NET; not Java, not custom ones). */
+const SHELL_STARTED = /^(nodejs|python|ruby|dotnet)/;
+/** Runtimes whose environment also has AWS_ACCESS_KEY and AWS_SECRET_KEY. */
+const LEGACY_KEY_NAMES = new Set(['java11', 'java8.al2']);
+
 export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<string, string>): Record<string, string> {
   const { fn } = id;
   const env: Record<string, string> = {};
@@ -122,6 +127,9 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
     _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
     _AWS_XRAY_DAEMON_PORT: '2000',
     TMPDIR: id.tmpDir,
+    // AWS starts these runtimes through a shell script: the shell's PWD (the task root, their
+    // working directory) and SHLVL are in their environment (recorded for every such runtime).
+    ...(SHELL_STARTED.test(fn.runtime) ? { PWD: fn.codeUri, SHLVL: '0' } : {}),
     ...runtimeEnv,
     // Reserved.
     _HANDLER: fn.handler,
@@ -137,9 +145,13 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
     LAMBDA_TASK_ROOT: fn.codeUri,
     LAMBDA_RUNTIME_DIR: id.runtimeDir,
     AWS_ACCESS_KEY_ID: id.credentials.accessKeyId,
-    AWS_ACCESS_KEY: id.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: id.credentials.secretAccessKey,
   });
+  // The legacy names only where AWS still sets them (recorded: java11 and java8.al2, no other runtime).
+  if (LEGACY_KEY_NAMES.has(fn.runtime)) {
+    env.AWS_ACCESS_KEY = id.credentials.accessKeyId;
+    env.AWS_SECRET_KEY = id.credentials.secretAccessKey;
+  }
   if (id.credentials.sessionToken) env.AWS_SESSION_TOKEN = id.credentials.sessionToken;
   // Custom runtimes do not get AWS_EXECUTION_ENV (AWS leaves it unset for provided*).
   if (fn.runtime.startsWith('provided')) delete env.AWS_EXECUTION_ENV;

@@ -152,6 +152,9 @@ async function debugInterpreter(python: LocalPython): Promise<LocalPython> {
   );
 }
 
+/** Runtimes whose environment has LC_CTYPE=C.UTF-8 on AWS (python3.12 to 3.14, recorded in 2026). */
+const UTF8_COERCED = /^python3\.(1[2-9]|[2-9]\d)$/;
+
 export class PythonRuntime implements RuntimeAdapter {
   private readonly warned = new Set<string>();
 
@@ -191,6 +194,10 @@ export class PythonRuntime implements RuntimeAdapter {
         PYTHONPATH: pythonPath.join(path.delimiter),
         PYTHONUNBUFFERED: '1',
         PYTHONDONTWRITEBYTECODE: '1',
+        // AWS's python3.12 and later images have no en_US.UTF-8 locale: Python coerces to C.UTF-8 and
+        // says so in LC_CTYPE (recorded); set here so it does not depend on this machine's locales
+        // (a function's own LC_CTYPE wins).
+        ...(UTF8_COERCED.test(fn.runtime) ? { LC_CTYPE: fn.environment.LC_CTYPE ?? 'C.UTF-8' } : {}),
         // Read (and removed) by the bootstrap before any user code.
         ...(options.debug ? { _LAMBDA_WORKBENCH_DEBUGPY: '1', ...(options.stopOnInit ? { _LAMBDA_WORKBENCH_STOP_ON_INIT: '1' } : {}) } : {}),
       },

@@ -33,13 +33,15 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
     case 'platform.report': {
       const r = event.record as TelemetryEvent<'platform.report'>['record'];
       const m = r.metrics;
+      // As CloudWatch shows it (recorded): each metric followed by a tab, the last one too; a
+      // status after them ends the line without one.
       let line =
-        `REPORT RequestId: ${r.requestId}\tDuration: ${ms(m.durationMs)} ms\tBilled Duration: ${m.billedDurationMs} ms` +
-        `\tMemory Size: ${m.memorySizeMB} MB\tMax Memory Used: ${m.maxMemoryUsedMB} MB`;
-      if (m.initDurationMs !== undefined) line += `\tInit Duration: ${ms(m.initDurationMs)} ms`;
+        `REPORT RequestId: ${r.requestId}\tDuration: ${ms(m.durationMs)} ms\tBilled Duration: ${m.billedDurationMs} ms\t` +
+        `Memory Size: ${m.memorySizeMB} MB\tMax Memory Used: ${m.maxMemoryUsedMB} MB\t`;
+      if (m.initDurationMs !== undefined) line += `Init Duration: ${ms(m.initDurationMs)} ms\t`;
       // Like Lambda, platform-side endings (timeout, runtime crash, failed init) are spelled out;
       // a handler that threw is an ordinary end of an invocation and adds nothing.
-      if (r.status === 'timeout' || r.errorType) line += `\tStatus: ${r.status}`;
+      if (r.status === 'timeout' || r.errorType) line += `Status: ${r.status}`;
       if (r.errorType) line += `\tError Type: ${r.errorType}`;
       return line;
     }

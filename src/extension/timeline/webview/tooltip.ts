@@ -67,7 +67,7 @@ function content(hit: Hit, now: number): HTMLElement[] {
           }),
         );
       }
-      if (s.text) lines.push(h('div', { className: 'line mono report', text: s.text.split('\t').join('\n') }));
+      if (s.text) lines.push(h('div', { className: 'line mono report', text: s.text.trimEnd().split('\t').join('\n') }));
       if (s.lastLines && s.lastLines.length > 0) {
         lines.push(h('div', { className: 'line muted', text: `Log (${s.logLines} record${s.logLines === 1 ? '' : 's'}, last ${s.lastLines.length}):` }));
         for (const line of s.lastLines) lines.push(h('div', { className: 'line mono muted', text: line }));
@@ -88,7 +88,7 @@ function content(hit: Hit, now: number): HTMLElement[] {
       lines.push(h('div', { className: 'title', text: `${initName(s.kind)} · ${formatMs(s.durationMs ?? end - s.start)}${status}` }));
       lines.push(h('div', { className: 'line muted', text: span }));
       lines.push(...initBreakdown(env));
-      if (s.text) lines.push(h('div', { className: 'line mono report', text: s.text.split('\t').join('\n') }));
+      if (s.text) lines.push(h('div', { className: 'line mono report', text: s.text.trimEnd().split('\t').join('\n') }));
     }
   }
   lines.push(...environmentLines(env, now, true));
