@@ -188,7 +188,7 @@ describe('Node runtime: response streaming', function () {
     const timedOut = await readStream(hung);
     assert.equal(timedOut.text, 'tick');
     assert.equal(timedOut.end.errorType, 'Sandbox.Timedout');
-    assert.match(json(timedOut.end.payload).errorMessage, /Task timed out after 1\.0\d seconds/);
+    assert.match(json(timedOut.end.payload).errorMessage, /Task timed out after 1\.\d\d seconds/);
     assert.equal((await workbench.invoke('Hangs', '{}', { acceptStream: true })).coldStart, true);
 
     const uncaught = await readStream(await workbench.invoke('Uncaught', '{}', { acceptStream: true }));
