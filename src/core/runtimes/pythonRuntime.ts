@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
 import { captureOutput, findOnPath, succeeds } from '../util/executables';
 import { bootstrapFile } from './files';
+import { startedByShell } from './shellStarted';
 import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
 
 // Python runtimes (python3.9 … python3.14) on a local interpreter, running our own stdlib-only
@@ -115,7 +116,7 @@ export function resolveLocalPython(runtime: string, configured?: string): Promis
  * Runs the bootstrap (argv[1]) as `__main__`, like `python bootstrap.py`, but through importlib's
  * SourceFileLoader so that its bytecode is cached in the runtime directory's __pycache__: a script
  * is otherwise compiled from source on every start (~4-6 ms of a ~50 ms cold start). Only our own
- * file is cached; user code writes no bytecode (PYTHONDONTWRITEBYTECODE stays set).
+ * file is cached; user code writes no bytecode (-B stays in sys.flags).
  */
 export const LOADER = [
   'import sys',
@@ -179,18 +180,19 @@ export class PythonRuntime implements RuntimeAdapter {
     pythonPath.push(runtimeDir);
     return {
       command: python.path,
-      // -u: unbuffered, so print() output reaches the log as it happens, as on AWS. No other
-      // flag: -S / -I / -E would cut startup but drop site-packages (.pth files, boto3 installed
-      // in the interpreter) or PYTHONPATH, and -s saves nothing measurable. The bootstrap runs as
+      // -u: unbuffered, so print() output reaches the log as it happens, as on AWS; -B: no
+      // __pycache__ written into the user's code (flags, not PYTHONUNBUFFERED /
+      // PYTHONDONTWRITEBYTECODE: AWS's environment has neither variable). No other flag: -S / -I /
+      // -E would cut startup but drop site-packages (.pth files, boto3 installed in the
+      // interpreter) or PYTHONPATH, and -s saves nothing measurable. The bootstrap runs as
       // __main__ through LOADER, which keeps its bytecode (see there).
       // Debug mode: frozen stdlib modules would make debugpy miss breakpoints (it warns so).
-      args: [...(options.debug ? ['-Xfrozen_modules=off'] : []), '-u', '-c', LOADER, bootstrap],
+      args: [...(options.debug ? ['-Xfrozen_modules=off'] : []), '-u', '-B', '-c', LOADER, bootstrap],
       runtimeDir,
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
         PYTHONPATH: pythonPath.join(path.delimiter),
-        PYTHONUNBUFFERED: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
+        ...startedByShell(fn),
         // Read (and removed) by the bootstrap before any user code.
         ...(options.debug ? { _LAMBDA_WORKBENCH_DEBUGPY: '1', ...(options.stopOnInit ? { _LAMBDA_WORKBENCH_STOP_ON_INIT: '1' } : {}) } : {}),
       },

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { FunctionDefinition } from '../config/types';
 import { captureOutput, findOnPath, succeeds } from '../util/executables';
 import { bootstrapFile } from './files';
+import { startedByShell } from './shellStarted';
 import type { LaunchOptions, RuntimeAdapter, RuntimeLaunch } from './types';
 
 // Ruby runtimes (ruby3.2 … ruby3.4) on a local Ruby, running our own stdlib-only bootstrap. The
@@ -125,8 +126,11 @@ export class RubyRuntime implements RuntimeAdapter {
       runtimeDir: path.dirname(bootstrap),
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+        // As on AWS (GEM_HOME=/var/runtime): the runtime's own directory; gems are found on GEM_PATH.
+        GEM_HOME: path.dirname(bootstrap),
         GEM_PATH: gemPath.join(path.delimiter),
         RUBYLIB: rubyLib.join(path.delimiter),
+        ...startedByShell(fn),
         // Read (and removed) by the bootstrap before any user code. No stopOnInit: the debug gem
         // pauses the runtime when a client attaches, just before the handler file is required.
         ...(options.debug ? { _LAMBDA_WORKBENCH_RDBG: '1' } : {}),

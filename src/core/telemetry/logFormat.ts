@@ -41,7 +41,9 @@ export function formatLogLine(event: TelemetryEvent): string | undefined {
       // a handler that threw is an ordinary end of an invocation and adds nothing.
       if (r.status === 'timeout' || r.errorType) line += `\tStatus: ${r.status}`;
       if (r.errorType) line += `\tError Type: ${r.errorType}`;
-      return line;
+      // AWS's recorded REPORT lines of ordinary ends close with a tab after the last metric (as
+      // CloudWatch Logs holds them); no recording shows a Status line's end, so it is left as it was.
+      return r.status === 'timeout' || r.errorType ? line : `${line}\t`;
     }
     case 'function':
     case 'extension':

@@ -41,7 +41,7 @@ describe('TimelineModel', () => {
     assert.deepEqual([cold.start, cold.end, cold.durationMs], [T0 + 200, T0 + 250, 50]);
     assert.match(
       cold.text!,
-      /^REPORT RequestId: env-a-r0\tDuration: 50\.00 ms\tBilled Duration: 50 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 100\.00 ms$/,
+      /^REPORT RequestId: env-a-r0\tDuration: 50\.00 ms\tBilled Duration: 50 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tInit Duration: 100\.00 ms\t$/,
     );
     assert.equal(cold.logLines, 1);
     assert.deepEqual(cold.lastLines, ['log line 0']);

@@ -141,7 +141,7 @@ describe('Node runtime: handlers', function () {
     assert.match(
       report,
       new RegExp(
-        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`,
+        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms\\t$`,
       ),
     );
     assert.ok(lines.indexOf(`END RequestId: ${id}`) > lines.indexOf(fn[fn.length - 1]), 'END comes after the function lines');

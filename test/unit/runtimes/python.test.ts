@@ -251,7 +251,7 @@ describe('Python runtime', function () {
     assert.match(
       report,
       new RegExp(
-        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms$`,
+        `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d{2} ms\\t$`,
       ),
     );
     const warmLines = await warm.logs;
@@ -264,7 +264,7 @@ describe('Python runtime', function () {
     assert.match(
       warmLines[warmLines.length - 1],
       new RegExp(
-        `^REPORT RequestId: ${warm.requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB$`,
+        `^REPORT RequestId: ${warm.requestId}\\tDuration: \\d+\\.\\d{2} ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\t$`,
       ),
     );
   });

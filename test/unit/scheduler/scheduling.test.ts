@@ -59,7 +59,7 @@ describe('environment lifecycle and scheduling', function () {
       assert.match(firstLogs[0], /^INIT_START Runtime Version: nodejs:20\./);
       assert.match(
         firstLogs.find((l) => l.startsWith('REPORT'))!,
-        /\tInit Duration: \d+\.\d\d ms$/,
+        /\tInit Duration: \d+\.\d\d ms\t$/,
       );
       assert.ok(!secondLogs.some((l) => l.startsWith('INIT_START')));
       assert.doesNotMatch(
