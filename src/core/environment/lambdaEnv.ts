@@ -123,8 +123,8 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
       env.LD_LIBRARY_PATH ??
       [path.join(fn.codeUri, 'lib'), id.optDir && path.join(id.optDir, 'lib'), process.env.LD_LIBRARY_PATH].filter(Boolean).join(path.delimiter),
     AWS_XRAY_CONTEXT_MISSING: env.AWS_XRAY_CONTEXT_MISSING ?? 'LOG_ERROR',
-    AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129:2000',
-    _AWS_XRAY_DAEMON_ADDRESS: '169.254.79.129',
+    AWS_XRAY_DAEMON_ADDRESS: `${xrayDaemonHost(fn.runtime)}:2000`,
+    _AWS_XRAY_DAEMON_ADDRESS: xrayDaemonHost(fn.runtime),
     _AWS_XRAY_DAEMON_PORT: '2000',
     TMPDIR: id.tmpDir,
     // AWS starts these runtimes through a shell script: the shell's PWD (the task root, their
@@ -153,9 +153,21 @@ export function lambdaEnvironment(id: EnvironmentIdentity, runtimeEnv: Record<st
     env.AWS_SECRET_KEY = id.credentials.secretAccessKey;
   }
   if (id.credentials.sessionToken) env.AWS_SESSION_TOKEN = id.credentials.sessionToken;
-  // Custom runtimes do not get AWS_EXECUTION_ENV (AWS leaves it unset for provided*).
-  if (fn.runtime.startsWith('provided')) delete env.AWS_EXECUTION_ENV;
+  // Custom runtimes get neither AWS_EXECUTION_ENV nor the telemetry log fd: AWS sets neither for
+  // provided* (their runtime logs to stdout).
+  if (fn.runtime.startsWith('provided')) {
+    delete env.AWS_EXECUTION_ENV;
+    delete env._LAMBDA_TELEMETRY_LOG_FD;
+  }
   return env;
+}
+
+/**
+ * The X-Ray daemon's address in the sandbox, as AWS's answers show it: 169.254.100.1 since late 2024,
+ * except in provided.al2's sandbox, which still has the older 169.254.79.129 (recorded 2026-01).
+ */
+function xrayDaemonHost(runtime: string): string {
+  return runtime === 'provided.al2' ? '169.254.79.129' : '169.254.100.1';
 }
 
 export interface PreparedLaunch {

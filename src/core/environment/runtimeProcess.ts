@@ -105,8 +105,10 @@ export class RuntimeProcess {
       }),
     );
     const [, stdout, stderr, logFd] = child.stdio;
-    captureLines(stdout as Readable, (line) => this.stdoutLine(line));
-    captureLines(stderr as Readable, (line) => this.stderrLine(line));
+    // An empty line is no log event: Lambda's log has none (a print of "\nmulti\nline\n" is the
+    // events "multi" and "line" in AWS's recorded log, test_multi_line_prints).
+    captureLines(stdout as Readable, (line) => line !== '' && this.stdoutLine(line));
+    captureLines(stderr as Readable, (line) => line !== '' && this.stderrLine(line));
     captureFrames(logFd as Readable, (text, time) => events.output(text, time));
   }
 

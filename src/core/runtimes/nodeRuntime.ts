@@ -4,6 +4,7 @@ import { captureOutput, findOnPath } from '../util/executables';
 import type { FunctionDefinition } from '../config/types';
 import type { RuntimeAdapter, RuntimeLaunch, LaunchOptions } from './types';
 import { bootstrapFile } from './files';
+import { systemCaBundle } from './systemCaBundle';
 
 export interface LocalNode {
   path: string;
@@ -117,6 +118,7 @@ export class NodeRuntime implements RuntimeAdapter {
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
         NODE_PATH: [...nodePath, path.join(runtimeDir, 'node_modules')].join(path.delimiter),
+        ...extraCaCerts(fn.runtime),
         // Read (and removed) by the bootstrap before any user code.
         ...(options.debug && options.stopOnInit ? { _LAMBDA_WORKBENCH_STOP_ON_INIT: '1' } : {}),
       },
@@ -140,4 +142,10 @@ export class NodeRuntime implements RuntimeAdapter {
       `${outer} ("type": "module") lies outside CodeUri ${codeUri}: locally Node treats the function's .js files as ES modules, while Lambda would deploy them without it. Add a package.json to ${codeUri} to decide.`,
     );
   }
+}
+
+/** nodejs18.x's sandbox points NODE_EXTRA_CA_CERTS at its CA bundle (later Node.js runtimes' do not): here, the system's. */
+function extraCaCerts(runtime: string): Record<string, string> {
+  const bundle = runtime === 'nodejs18.x' ? systemCaBundle() : undefined;
+  return bundle ? { NODE_EXTRA_CA_CERTS: bundle } : {};
 }

@@ -115,7 +115,7 @@ export function resolveLocalPython(runtime: string, configured?: string): Promis
  * Runs the bootstrap (argv[1]) as `__main__`, like `python bootstrap.py`, but through importlib's
  * SourceFileLoader so that its bytecode is cached in the runtime directory's __pycache__: a script
  * is otherwise compiled from source on every start (~4-6 ms of a ~50 ms cold start). Only our own
- * file is cached; user code writes no bytecode (PYTHONDONTWRITEBYTECODE stays set).
+ * file is cached; user code writes no bytecode (-B stays in sys.flags).
  */
 export const LOADER = [
   'import sys',
@@ -182,18 +182,18 @@ export class PythonRuntime implements RuntimeAdapter {
     pythonPath.push(runtimeDir);
     return {
       command: python.path,
-      // -u: unbuffered, so print() output reaches the log as it happens, as on AWS. No other
-      // flag: -S / -I / -E would cut startup but drop site-packages (.pth files, boto3 installed
-      // in the interpreter) or PYTHONPATH, and -s saves nothing measurable. The bootstrap runs as
+      // -u: unbuffered, so print() output reaches the log as it happens, as on AWS; -B: no
+      // __pycache__ written into the user's code (flags, not PYTHONUNBUFFERED /
+      // PYTHONDONTWRITEBYTECODE: AWS's environment has neither variable). No other flag: -S / -I /
+      // -E would cut startup but drop site-packages (.pth files, boto3 installed in the
+      // interpreter) or PYTHONPATH, and -s saves nothing measurable. The bootstrap runs as
       // __main__ through LOADER, which keeps its bytecode (see there).
       // Debug mode: frozen stdlib modules would make debugpy miss breakpoints (it warns so).
-      args: [...(options.debug ? ['-Xfrozen_modules=off'] : []), '-u', '-c', LOADER, bootstrap],
+      args: [...(options.debug ? ['-Xfrozen_modules=off'] : []), '-u', '-B', '-c', LOADER, bootstrap],
       runtimeDir,
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
         PYTHONPATH: pythonPath.join(path.delimiter),
-        PYTHONUNBUFFERED: '1',
-        PYTHONDONTWRITEBYTECODE: '1',
         // AWS's python3.12 and later images have no en_US.UTF-8 locale: Python coerces to C.UTF-8 and
         // says so in LC_CTYPE (recorded); set here so it does not depend on this machine's locales
         // (a function's own LC_CTYPE wins).

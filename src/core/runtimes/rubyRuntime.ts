@@ -125,6 +125,8 @@ export class RubyRuntime implements RuntimeAdapter {
       runtimeDir: path.dirname(bootstrap),
       env: {
         AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+        // As on AWS (GEM_HOME=/var/runtime): the runtime's own directory; gems are found on GEM_PATH.
+        GEM_HOME: path.dirname(bootstrap),
         GEM_PATH: gemPath.join(path.delimiter),
         RUBYLIB: rubyLib.join(path.delimiter),
         // Read (and removed) by the bootstrap before any user code. No stopOnInit: the debug gem

@@ -16,10 +16,6 @@ import time
 # which keeps this file's bytecode): back to the configured bytecode policy, without the
 # loader's names.
 sys.dont_write_bytecode = bool(sys.flags.dont_write_bytecode)
-# The runtime's own settings (already in sys.flags) stay out of the function's environment, which
-# AWS's runtime does not have them in (recorded).
-os.environ.pop("PYTHONUNBUFFERED", None)
-os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 globals().pop("_L", None)
 globals().pop("_m", None)
 

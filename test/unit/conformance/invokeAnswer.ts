@@ -1,0 +1,28 @@
+import { InvokeCommand, type InvokeCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
+import { sdkOutcome, type Outcome } from './replay';
+
+// Invoke's answer as LocalStack's runtime tests record it (boto3's output with the Payload read):
+// the Payload parsed when it is JSON (an object, an array, a string or a number), else its text.
+
+/** The Payload's text and, when it is JSON, its value. */
+export function payloadOf(outcome: Outcome): { text: string; json?: unknown } {
+  if (!('body' in outcome)) return { text: '' };
+  const text = Buffer.from(Object.values((outcome.body.Payload ?? {}) as Record<string, number>)).toString('utf8');
+  try {
+    return { text, json: JSON.parse(text) as unknown };
+  } catch {
+    return { text };
+  }
+}
+
+/**
+ * Invokes and returns the outcome with its Payload as the recording holds it: parsed when `parse`
+ * says (`object`: only a JSON object, as LocalStack's read_streams leaves other JSON as text).
+ */
+export async function invokeAnswer(client: LambdaClient, input: InvokeCommandInput, parse: 'object' | 'json' = 'object'): Promise<Outcome> {
+  const outcome = await sdkOutcome(() => client.send(new InvokeCommand(input)));
+  if (!('body' in outcome)) return outcome;
+  const { text, json } = payloadOf(outcome);
+  const parsed = json !== undefined && (parse === 'json' || (json !== null && typeof json === 'object' && !Array.isArray(json)));
+  return { status: outcome.status, body: { ...outcome.body, Payload: parsed ? json : text } };
+}
