@@ -21,7 +21,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { readJsonLines, waitFor } from '../helpers/wait';
 import { ConformanceProject, type FunctionSpec } from './conformanceProject';
-import { recording, Replay, sdkOutcome, type Outcome } from './replay';
+import { recording, Replay } from './replay';
+import { invokeOutcome } from './invokeAnswer';
 
 // Concurrency as invocations meet it, as AWS answers: LocalStack's TestLambdaConcurrency (test_lambda.py)
 // replayed against our Lambda API and compared with AWS's recorded answers (recorded/README.md) —
@@ -102,21 +103,6 @@ function fixture(code: string, timeout = 30, settings: FunctionSpec['settings'] 
     props: `Timeout: ${timeout}\nEnvironment:\n  Variables: {}`,
     settings: { accountConcurrency: ACCOUNT_CONCURRENCY, ...settings },
   };
-}
-
-/** boto3's Invoke answer as LocalStack's snapshot records it: the Payload a JSON object when it is one, else its text. */
-async function invokeOutcome(call: () => Promise<unknown>): Promise<Outcome> {
-  const outcome = await sdkOutcome(call);
-  if (!('body' in outcome)) return outcome;
-  const text = Buffer.from(Object.values((outcome.body.Payload ?? {}) as Record<string, number>)).toString('utf8');
-  let payload: unknown = text;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) payload = parsed;
-  } catch {
-    // text
-  }
-  return { status: outcome.status, body: { ...outcome.body, Payload: payload } };
 }
 
 function invoke(client: LambdaClient, FunctionName: string, Qualifier?: string, payload?: unknown, InvocationType?: InvocationType) {

@@ -9,6 +9,7 @@ import { serveFrontEnds, type ServedFrontEnds } from '../http/frontEnds';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
 import { recording, Replay, type Recorded } from './replay';
+import { parsedObject } from './invokeAnswer';
 
 // Function URLs invoked as AWS answers them: LocalStack's TestLambdaURL (test_lambda.py) beyond
 // test_lambda_url_invocation (functionUrls.test.ts) — the event Lambda builds (echoed back by the
@@ -372,16 +373,6 @@ function send(base: string, pathAndQuery: string, headers: Record<string, string
     req.on('error', reject);
     req.end(body);
   });
-}
-
-/** A string as LocalStack's snapshots record it: parsed when it is a JSON object. */
-function parsedObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** A value with every string that is a JSON object parsed, as LocalStack's snapshots record values. */

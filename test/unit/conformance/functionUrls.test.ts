@@ -1,6 +1,7 @@
 import { recording, Replay } from './replay';
 import { serveFrontEnds, type ServedFrontEnds } from '../http/frontEnds';
 import { samTemplate } from '../helpers/project';
+import { parsedObject } from './invokeAnswer';
 
 // Function URLs as AWS answers them: LocalStack's TestLambdaURL::test_lambda_url_invocation
 // (test_lambda.py), a POST to a NONE-auth URL of a Python handler returning each kind of value,
@@ -57,13 +58,3 @@ describe('conformance: function URLs (TestLambdaURL, recorded against AWS)', fun
     });
   }
 });
-
-/** The body as LocalStack's snapshot records it: parsed when it is a JSON object. */
-function parsedObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
-}

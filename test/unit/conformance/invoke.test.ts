@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import type { Workbench } from '../../../src/core/workbench';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
-import { recording, Replay, sdkOutcome, type Outcome } from './replay';
+import { recording, Replay, type Outcome } from './replay';
 import { PYTHON_RETURN_EVENT_AND_CONTEXT } from './handlers';
+import { invokeOutcome as invokeAnswerOf } from './invokeAnswer';
 
 // Invoke as AWS answers it: LocalStack's TestLambdaErrors, TestLambdaFeatures' invocation tests,
 // TestLambdaBehavior's timeouts, TestLambdaBaseFeatures::test_lambda_too_large_response and
@@ -103,21 +104,10 @@ const FUNCTIONS: Record<string, { module: string; source: string; runtime: strin
   NodeContext: { module: 'lambda_integration', source: NODE.context, runtime: 'nodejs20.x' },
 };
 
-/** boto3's Invoke answer as LocalStack's snapshot records it: the Payload a JSON object when it is one, else its text. */
+/** boto3's Invoke answer as LocalStack's snapshot records it, a timeout's message as AWS's recorded runs had it. */
 async function invokeOutcome(call: () => Promise<unknown>): Promise<Outcome> {
-  const outcome = await sdkOutcome(call);
-  if (!('body' in outcome)) return outcome;
-  const body = { ...outcome.body };
-  const bytes = (outcome.body.Payload ?? {}) as Record<string, number>;
-  const text = Buffer.from(Object.values(bytes)).toString('utf8');
-  body.Payload = text;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body.Payload = parsed;
-  } catch {
-    // text
-  }
-  return { status: outcome.status, body: timeoutAsRecorded(body) };
+  const outcome = await invokeAnswerOf(call);
+  return 'body' in outcome ? { status: outcome.status, body: timeoutAsRecorded(outcome.body) } : outcome;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Workbench } from '../../../src/core/workbench';
 import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
 import { openProject, samTemplate, writeProject } from '../helpers/project';
 import { recording, Replay, sdkOutcome, type Outcome } from './replay';
+import { withRecordedPayload } from './invokeAnswer';
 
 // Invocation features as AWS answers them: LocalStack's TestLambdaFeatures (basic invoke, logs, the
 // invocation types, environment variables, functions that return nothing), TestLambdaBaseFeatures
@@ -105,17 +106,7 @@ async function invokeAnswer(call: () => Promise<unknown>): Promise<{ outcome: Ou
     requestId = output.$metadata?.requestId;
     return output;
   });
-  if (!('body' in outcome)) return { outcome, requestId };
-  const body = { ...outcome.body };
-  const text = Buffer.from(Object.values((outcome.body.Payload ?? {}) as Record<string, number>)).toString('utf8');
-  body.Payload = text;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body.Payload = parsed;
-  } catch {
-    // text
-  }
-  return { outcome: { status: outcome.status, body }, requestId };
+  return { outcome: withRecordedPayload(outcome), requestId };
 }
 
 /** The Payload's bytes as text. */

@@ -14,7 +14,8 @@ import * as path from 'node:path';
 import { recordFunctionOutput } from '../helpers/invocation';
 import { waitFor } from '../helpers/wait';
 import { ConformanceProject } from './conformanceProject';
-import { recording, Replay, sdkOutcome, type Outcome } from './replay';
+import { recording, Replay, type Outcome } from './replay';
+import { invokeOutcome } from './invokeAnswer';
 
 // Invoking versions and aliases as AWS answers it: LocalStack's TestLambdaVersions, TestLambdaAliases
 // and TestLambdaCleanup (test_lambda.py), replayed call by call against our Lambda API and compared
@@ -109,22 +110,6 @@ const MULTIPLE_HANDLERS = [
 ].join('\n');
 
 const codeSha256 = (outcome: Outcome) => ('body' in outcome ? outcome.body.CodeSha256 : undefined);
-
-/** boto3's Invoke answer as LocalStack's snapshot records it: the Payload a JSON object when it is one, else its text. */
-async function invokeOutcome(call: () => Promise<unknown>): Promise<Outcome> {
-  const outcome = await sdkOutcome(call);
-  if (!('body' in outcome)) return outcome;
-  const body = { ...outcome.body };
-  const text = Buffer.from(Object.values((outcome.body.Payload ?? {}) as Record<string, number>)).toString('utf8');
-  body.Payload = text;
-  try {
-    const parsed = JSON.parse(text) as unknown;
-    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) body.Payload = parsed;
-  } catch {
-    // text
-  }
-  return { status: outcome.status, body };
-}
 
 describe('conformance: invoking versions and aliases (test_lambda.py, recorded against AWS)', function () {
   this.timeout(90000);
