@@ -1,0 +1,339 @@
+import { strict as assert } from 'node:assert';
+import { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import { EmbeddedStream } from '../../../src/core/sources/embeddedStream';
+import { waitFor } from '../helpers/wait';
+import { asSnapshotted, EsmProject, failingHandler, kinesis, kinesisArn, queue, queueArn, recordingHandler, uid, uuidOf } from './esmProject';
+import { recording, Replay } from './replay';
+
+// More of LocalStack's ESM integration tests (event_source_mapping/test_lambda_integration_*.py)
+// replayed against the engine (see esmEvents.test.ts for the method): OnFailure destinations of
+// stream mappings (SQS, and S3, whose object the engine keeps as the bucket's destination message),
+// MaximumRecordAgeInSeconds, filters, several mappings on one stream, and the mapping API's errors
+// for streams. The functions are our own handlers with the behaviour of LocalStack's: they record
+// what LocalStack's print to their logs.
+
+const DIR = 'event_source_mapping';
+
+/** LocalStack's lambda_parallel: records {executionStart, event}, then takes a while (5 s at LocalStack). */
+const parallelHandler = (seconds: number) =>
+  `import json, os, time\n\ndef handler(event, context):\n    result = {'executionStart': time.time(), 'event': event}\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(result) + '\\n')\n    time.sleep(${seconds})\n    return result\n`;
+
+/** LocalStack's kinesis_log: records the decoded data of the records (a JSON list, as it prints it). */
+const kinesisLogHandler = () =>
+  `import base64, json, os\n\ndef handler(event, context):\n    data = [json.loads(base64.b64decode(r['kinesis']['data']).decode()) for r in event['Records']]\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(json.dumps(data)) + '\\n')\n`;
+
+describe('conformance: events delivered by event source mappings, part 2 (ESM integration tests, recorded against AWS)', function () {
+  this.timeout(120000);
+  const project = new EsmProject();
+  afterEach(() => project.close());
+
+  describe('Kinesis (test_lambda_integration_kinesis.py)', () => {
+    const RECORDED = `${DIR}/test_lambda_integration_kinesis.snapshot.json`;
+    const TEST = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_kinesis.py::TestKinesisSource`;
+    const stream = () => project.engine.eventSources.sources.stream('Stream')!;
+    /** PutRecords of `count` records (one call: the shard's records readable together). */
+    const putRecords = (count: number, data: (i: number) => string, partitionKey: (i: number) => string) =>
+      stream().putRecords!(Array.from({ length: count }, (_, i) => ({ data: Buffer.from(data(i)), partitionKey: partitionKey(i) })));
+    /** LocalStack's _await_event_source_mapping_enabled; then a moment for the poller to take its LATEST iterator as it starts. */
+    const awaitEnabled = async (uuid: string) => {
+      await waitFor(
+        async () => (await project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Enabled',
+        30000,
+        'the mapping Enabled',
+        200,
+      );
+      await new Promise((r) => setTimeout(r, 1000));
+    };
+    /** LocalStack's retry of `send` until `count` events come: a LATEST mapping reads only what comes after it started reading. */
+    const sendUntilDelivered = async (send: () => Promise<unknown>, count: number) => {
+      for (let attempt = 0; attempt < 3 && project.recorded().length < count; attempt++) {
+        await send();
+        await waitFor(() => project.recorded().length >= count, 15000, 'the events').catch(() => undefined);
+      }
+    };
+
+    it('test_create_kinesis_event_source_mapping', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_create_kinesis_event_source_mapping`));
+      const streamName = `test-foobar-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Stream: kinesis(streamName) });
+      const created = await project.createMapping(replay, 'create_event_source_mapping_response', {
+        EventSourceArn: kinesisArn(streamName),
+        StartingPosition: 'LATEST',
+      });
+      await awaitEnabled(uuidOf(created));
+      await sendUntilDelivered(
+        () =>
+          putRecords(
+            10,
+            () => 'hello',
+            (i) => `test_${i}`,
+          ),
+        1,
+      );
+      const [records] = await project.events(1);
+      replay.expectValue('kinesis_records', records);
+      assert.equal(records.Records.length, 10, 'the ten records of one PutRecords in one batch');
+      assert.equal(Math.floor(Math.log10(records.Records[0].kinesis.approximateArrivalTimestamp)), 9, 'approximateArrivalTimestamp in epoch seconds');
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_create_kinesis_event_source_mapping_multiple_lambdas_single_kinesis_event_stream', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_create_kinesis_event_source_mapping_multiple_lambdas_single_kinesis_event_stream`));
+      const streamName = `test-stream-${uid()}`;
+      await project.open(
+        [
+          { prefix: 'lambda_func', code: recordingHandler() },
+          { prefix: 'lambda_func', code: recordingHandler() },
+        ],
+        { Stream: kinesis(streamName) },
+      );
+      for (const [i, id] of ['a', 'b'].entries()) {
+        await project.createMapping(
+          replay,
+          `create_event_source_mapping_response-${id}`,
+          { EventSourceArn: kinesisArn(streamName), StartingPosition: 'TRIM_HORIZON' },
+          i,
+        );
+      }
+      await putRecords(
+        1,
+        () => 'hello',
+        () => 'test_1',
+      );
+      for (const [i, id] of ['a', 'b'].entries()) {
+        const [records] = await project.events(1, i);
+        replay.expectValue(`kinesis_records-${id}`, records);
+      }
+      assert.equal(replay.compared.length, 4);
+    });
+
+    it('test_kinesis_event_source_trim_horizon', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_event_source_trim_horizon`));
+      const streamName = `test-foobar-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: parallelHandler(1) }], { Stream: kinesis(streamName) });
+      // two PutRecords of ten before the mapping exists, one after
+      for (let i = 0; i < 2; i++) {
+        await putRecords(
+          10,
+          (j) => JSON.stringify({ record_id: j }).replace(':', ': '),
+          () => `test_${i}`,
+        );
+      }
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
+        EventSourceArn: kinesisArn(streamName),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 10,
+      });
+      await putRecords(
+        10,
+        (j) => JSON.stringify({ record_id: j }).replace(':', ': '),
+        () => 'test_3',
+      );
+      replay.expectValue('invocation_events', await project.events(3));
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_kinesis_event_source_mapping_with_async_invocation', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_event_source_mapping_with_async_invocation`));
+      const streamName = `test-foobar-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: parallelHandler(2) }], { Stream: kinesis(streamName) });
+      const created = await project.createMapping(replay, 'create_event_source_mapping_response', {
+        EventSourceArn: kinesisArn(streamName),
+        StartingPosition: 'LATEST',
+        BatchSize: 10,
+      });
+      await awaitEnabled(uuidOf(created));
+      await sendUntilDelivered(async () => {
+        for (let i = 0; i < 2; i++) {
+          await putRecords(
+            10,
+            (j) => JSON.stringify({ record_id: j }).replace(':', ': '),
+            () => `test_${i}`,
+          );
+        }
+      }, 2);
+      const events = await project.events(2);
+      replay.expectValue('invocation_events', events);
+      // one shard: the second batch waits for the first
+      const starts = project.recorded().map((e) => e.executionStart as number);
+      assert.ok(starts[1] - starts[0] >= 2, `the second batch began ${starts[1] - starts[0]} s after the first`);
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_disable_kinesis_event_source_mapping', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_disable_kinesis_event_source_mapping`));
+      const streamName = `test-foobar-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Stream: kinesis(streamName) });
+      const created = await project.createMapping(replay, 'create_event_source_mapping_response', {
+        EventSourceArn: kinesisArn(streamName),
+        StartingPosition: 'LATEST',
+        BatchSize: 10,
+      });
+      const uuid = uuidOf(created);
+      await awaitEnabled(uuid);
+      await sendUntilDelivered(
+        () =>
+          putRecords(
+            10,
+            (i) => JSON.stringify({ record_id: i }).replace(':', ': '),
+            () => 'test',
+          ),
+        1,
+      );
+      replay.expectValue('invocation_events', await project.events(1));
+      await project.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false }));
+      await waitFor(async () => (await project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Disabled', 30000, 'Disabled', 200);
+      await putRecords(
+        10,
+        (i) => JSON.stringify({ record_id_disabled: i }).replace(':', ': '),
+        () => 'test',
+      );
+      await new Promise((r) => setTimeout(r, 3000));
+      assert.equal(project.recorded().length, 1, 'a disabled mapping delivers nothing');
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_kinesis_event_source_mapping_with_on_failure_destination_config', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_event_source_mapping_with_on_failure_destination_config`));
+      const streamName = `test-kinesis-${uid()}`;
+      const queueName = `queue-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: failingHandler() }], { Stream: kinesis(streamName), Failures: queue(queueName) });
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
+        BatchSize: 1,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: kinesisArn(streamName),
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 1,
+        DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+      });
+      await stream().putRecord({ data: Buffer.from(JSON.stringify({ input: 'hello', value: 'world', raise_error: 1 })), partitionKey: 'custom' });
+      replay.expect('sqs_payload', { status: 200, body: await project.receiveMessage('Failures') });
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_kinesis_event_source_mapping_with_s3_on_failure_destination', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_event_source_mapping_with_s3_on_failure_destination`));
+      const streamName = `test-kinesis-${uid()}`;
+      const bucketArn = `arn:aws:s3:::test-bucket-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: failingHandler() }], { Stream: kinesis(streamName) });
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
+        BatchSize: 1,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: kinesisArn(streamName),
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 1,
+        DestinationConfig: { OnFailure: { Destination: bucketArn } },
+      });
+      // json.dumps' spacing: the recorded data is base64 of it
+      await stream().putRecord({ data: Buffer.from('{"input": "hello", "value": "world", "raise_error": 1}'), partitionKey: 'custom' });
+      // no S3 is served: the engine keeps the object it would write as the bucket's destination message
+      const [object] = await waitFor(
+        async () => {
+          const messages = await project.engine.destinationMessages(bucketArn);
+          return messages.length > 0 && messages;
+        },
+        45000,
+        'the OnFailure object',
+      );
+      const body = asSnapshotted(JSON.parse(object.body));
+      body.KinesisBatchInfo.shardId = body.KinesisBatchInfo.shardId.replace(/shardId-\d+/, '<kinesis-shard-id>');
+      for (const r of body.payload.Records) r.eventID = r.eventID.replace(/shardId-\d+/, '<kinesis-shard-id>');
+      replay.expectValue('record_body', body);
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_kinesis_maximum_record_age_exceeded[expire-before-ingestion]', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_maximum_record_age_exceeded[expire-before-ingestion]`));
+      const streamName = `test-kinesis-${uid()}`;
+      const queueName = `queue-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: failingHandler() }], { Stream: kinesis(streamName), Failures: queue(queueName) });
+      // A record that arrived two minutes ago (AWS's test waits for it to be older than 60 s): the
+      // stream written through a clock two minutes behind.
+      const definition = stream().definition;
+      const behind = new EmbeddedStream(project.engine.store, definition, { now: () => Date.now() - 120_000 });
+      await behind.putRecord({ data: Buffer.from('stream-data'), partitionKey: 'test' });
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
+        BatchSize: 1,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: kinesisArn(streamName),
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 0,
+        MaximumRecordAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+      });
+      replay.expect('record_age_exceeded_payload', { status: 200, body: await project.receiveMessage('Failures') });
+      assert.equal(project.recorded().length, 0, 'the aged record is never delivered');
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_duplicate_event_source_mappings', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_duplicate_event_source_mappings`));
+      const streamName = `test-foobar-${uid()}`;
+      await project.open(
+        [
+          { prefix: 'lambda_func', code: recordingHandler() },
+          { prefix: 'lambda_func', code: recordingHandler() },
+        ],
+        { Stream: kinesis(streamName) },
+      );
+      const input = { EventSourceArn: kinesisArn(streamName), StartingPosition: 'LATEST' as const };
+      await project.createMapping(replay, 'create', input);
+      await project.createMapping(replay, 'error', input);
+      // another function's mapping of the same stream is no duplicate
+      const other = await project.createMapping(undefined, '', input, 1);
+      assert.equal(other.status, 202);
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_esm_with_not_existing_kinesis_stream', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_esm_with_not_existing_kinesis_stream`));
+      await project.open([{ prefix: 'simple-lambda', code: recordingHandler() }], {});
+      await project.createMapping(replay, 'error', { EventSourceArn: kinesisArn('test-foobar-81ded7e8'), StartingPosition: 'LATEST' });
+      assert.equal(replay.compared.length, 1);
+    });
+  });
+
+  describe('Kinesis filters (test_lambda_integration_kinesis.py)', () => {
+    const RECORDED = `${DIR}/test_lambda_integration_kinesis.snapshot.json`;
+    const TEST = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_kinesis.py::TestKinesisEventFiltering`;
+
+    it('test_kinesis_event_filtering_json_pattern', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_event_filtering_json_pattern`));
+      const streamName = `test-kinesis-${uid()}`;
+      await project.open(
+        [
+          { prefix: 'lambda_func1', code: kinesisLogHandler() },
+          { prefix: 'lambda_func2', code: kinesisLogHandler() },
+        ],
+        { Stream: kinesis(streamName) },
+      );
+      for (const [i, key] of ['create_event_source_mapping_response', 'create_event_source_mapping_2_response'].entries()) {
+        await project.createMapping(
+          replay,
+          key,
+          {
+            BatchSize: 1,
+            StartingPosition: 'TRIM_HORIZON',
+            EventSourceArn: kinesisArn(streamName),
+            MaximumBatchingWindowInSeconds: 1,
+            MaximumRetryAttempts: 1,
+            FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ data: { event_type: [`function_${i + 1}`] } }) }] },
+          },
+          i,
+        );
+      }
+      const source = project.engine.eventSources.sources.stream('Stream')!;
+      await source.putRecord({ data: Buffer.from('{"event_type": "function_1", "message": "foo"}'), partitionKey: 'custom' });
+      await source.putRecord({ data: Buffer.from('{"event_type": "function_2", "message": "bar"}'), partitionKey: 'custom' });
+      // each function is invoked once, with the record its filter passes
+      await project.events(1, 0);
+      await project.events(1, 1, 0);
+      assert.equal(project.recorded(0).length, 1);
+      assert.equal(project.recorded(1).length, 1);
+      assert.deepEqual(JSON.parse(project.recorded(1)[0]), [{ event_type: 'function_2', message: 'bar' }]);
+      // the printed line, as LocalStack's snapshot keeps it (a string)
+      replay.expectValue('kinesis-record-lambda-payload', project.recorded(0)[0]);
+      assert.equal(replay.compared.length, 3);
+    });
+  });
+});
