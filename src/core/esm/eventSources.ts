@@ -119,8 +119,11 @@ export class EventSources {
   }
 
   async updateMapping(uuid: string, input: MappingInput): Promise<Record<string, unknown>> {
+    const wasEnabled = this.mappings.get(uuid).enabled;
     const mapping = await this.mappings.update(uuid, input);
-    return this.mappings.configuration(mapping, 'Updating', this.streamResult(mapping));
+    // Turning a mapping off or on is 'Disabling' / 'Enabling' (AWS's recorded answer), any other change 'Updating'.
+    const state = mapping.enabled === wasEnabled ? 'Updating' : mapping.enabled ? 'Enabling' : 'Disabling';
+    return this.mappings.configuration(mapping, state, this.streamResult(mapping));
   }
 
   async deleteMapping(uuid: string): Promise<Record<string, unknown>> {

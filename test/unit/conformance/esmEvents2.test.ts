@@ -1,9 +1,30 @@
 import { strict as assert } from 'node:assert';
-import { GetEventSourceMappingCommand, UpdateEventSourceMappingCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateEventSourceMappingCommand,
+  GetEventSourceMappingCommand,
+  ListEventSourceMappingsCommand,
+  UpdateEventSourceMappingCommand,
+} from '@aws-sdk/client-lambda';
+import type { DynamoDbChange } from '../../../src/core/sources/types';
 import { EmbeddedStream } from '../../../src/core/sources/embeddedStream';
+import { LOCAL_ACCOUNT_ID } from '../../../src/core/vocabulary/functionNames';
 import { waitFor } from '../helpers/wait';
-import { asSnapshotted, EsmProject, failingHandler, kinesis, kinesisArn, queue, queueArn, recordingHandler, uid, uuidOf } from './esmProject';
-import { recording, Replay } from './replay';
+import {
+  asSnapshotted,
+  EsmProject,
+  failingHandler,
+  kinesis,
+  kinesisArn,
+  queue,
+  queueArn,
+  recordingHandler,
+  REGION,
+  table,
+  tableStreamArn,
+  uid,
+  uuidOf,
+} from './esmProject';
+import { recording, Replay, sdkOutcome } from './replay';
 
 // More of LocalStack's ESM integration tests (event_source_mapping/test_lambda_integration_*.py)
 // replayed against the engine (see esmEvents.test.ts for the method): OnFailure destinations of
@@ -291,6 +312,252 @@ describe('conformance: events delivered by event source mappings, part 2 (ESM in
       await project.createMapping(replay, 'error', { EventSourceArn: kinesisArn('test-foobar-81ded7e8'), StartingPosition: 'LATEST' });
       assert.equal(replay.compared.length, 1);
     });
+  });
+
+  describe('DynamoDB streams (test_lambda_integration_dynamodbstreams.py)', () => {
+    const RECORDED = `${DIR}/test_lambda_integration_dynamodbstreams.snapshot.json`;
+    const TEST = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_dynamodbstreams.py::TestDynamoDBEventSourceMapping`;
+    type Item = Record<string, Record<string, string>>;
+    /**
+     * PutItem on the table, as its stream records it (no DynamoDB API is served): INSERT for a new
+     * key, MODIFY with the old image for an existing one, nothing when the item does not change.
+     */
+    const items = new Map<string, Item>();
+    afterEach(() => items.clear());
+    const putItem = async (key: string, item: Item) => {
+      const id = JSON.stringify(item[key]);
+      const old = items.get(id);
+      if (old && JSON.stringify(old) === JSON.stringify(item)) return;
+      items.set(id, item);
+      const change: DynamoDbChange = { eventName: old ? 'MODIFY' : 'INSERT', Keys: { [key]: item[key] }, NewImage: item, ...(old ? { OldImage: old } : {}) };
+      await project.engine.eventSources.sources.stream('Table')!.putChange!(change);
+    };
+    /** LocalStack's transformer for ApproximateCreationDateTime: any value, recorded as its string. */
+    const creationTimeAsString = (value: any): any => {
+      if (Array.isArray(value)) return value.map(creationTimeAsString);
+      if (value && typeof value === 'object') {
+        return Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k, k === 'ApproximateCreationDateTime' ? JSON.stringify(v) : creationTimeAsString(v)]),
+        );
+      }
+      return value;
+    };
+
+    it('test_esm_with_not_existing_dynamodb_stream', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_esm_with_not_existing_dynamodb_stream`));
+      await project.open([{ prefix: 'simple-lambda', code: recordingHandler() }], {});
+      await project.createMapping(replay, 'error', {
+        BatchSize: 1,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT_ID}:table/test-table-4a53f4e8/stream/2025-02-22T03:03:25.490`,
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 1,
+      });
+      assert.equal(replay.compared.length, 1);
+    });
+
+    it('test_duplicate_event_source_mappings', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_duplicate_event_source_mappings`));
+      const tableName = `test-table-${uid()}`;
+      await project.open(
+        [
+          { prefix: 'lambda_func', code: recordingHandler() },
+          { prefix: 'lambda_func', code: recordingHandler() },
+        ],
+        { Table: table(tableName, 'my_partition_key', 'NEW_IMAGE') },
+      );
+      const input = {
+        EventSourceArn: tableStreamArn(tableName),
+        StartingPosition: 'TRIM_HORIZON' as const,
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 1,
+      };
+      await project.createMapping(replay, 'create', input);
+      await project.createMapping(replay, 'error', input);
+      assert.equal((await project.createMapping(undefined, '', input, 1)).status, 202, 'another function may map the same stream');
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_disabled_dynamodb_event_source_mapping', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_disabled_dynamodb_event_source_mapping`));
+      const tableName = `ddb_table-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Table: table(tableName, 'id', 'NEW_IMAGE') });
+      const created = await project.createMapping(replay, 'create_event_source_mapping_result', {
+        EventSourceArn: tableStreamArn(tableName),
+        StartingPosition: 'TRIM_HORIZON',
+        MaximumBatchingWindowInSeconds: 1,
+      });
+      const uuid = uuidOf(created);
+      await putItem('id', { id: { S: uid() }, data: { S: 'data1' } });
+      await project.events(1);
+      await replay.call('update_event_source_mapping_result', () => project.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: false })));
+      await new Promise((r) => setTimeout(r, 2000));
+      await putItem('id', { id: { S: uid() }, data: { S: 'data2' } });
+      await new Promise((r) => setTimeout(r, 2000));
+      assert.equal(project.recorded().length, 1, 'a disabled mapping invokes no more');
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_deletion_event_source_mapping_with_dynamodb', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_deletion_event_source_mapping_with_dynamodb`));
+      const tableName = `ddb_table-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Table: table(tableName, 'id', 'NEW_IMAGE') });
+      const streamArn = tableStreamArn(tableName);
+      await project.createMapping(replay, 'create_event_source_mapping_result', { EventSourceArn: streamArn, StartingPosition: 'TRIM_HORIZON' });
+      // (AWS's test deletes the table first: the mapping stays, Enabled; no DynamoDB API is served)
+      await replay.call('list_event_source_mapping_result', () => project.lambda.send(new ListEventSourceMappingsCommand({ EventSourceArn: streamArn })));
+      assert.equal(replay.compared.length, 2);
+    });
+
+    for (const [id, destination] of [
+      ['test_dynamodb_event_source_mapping_with_on_failure_destination_config', 'sqs'],
+      ['test_dynamodb_event_source_mapping_with_s3_on_failure_destination', 's3'],
+    ] as const) {
+      it(id, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::${id}`));
+        const tableName = `test-table-${uid()}`;
+        const queueName = `queue-${uid()}`;
+        const bucketArn = `arn:aws:s3:::test-bucket-${uid()}`;
+        await project.open([{ prefix: 'lambda_func', code: failingHandler() }], {
+          Table: table(tableName, 'my_partition_key', 'NEW_IMAGE'),
+          Failures: queue(queueName),
+        });
+        await project.createMapping(replay, 'create_event_source_mapping_response', {
+          BatchSize: 1,
+          StartingPosition: 'TRIM_HORIZON',
+          EventSourceArn: tableStreamArn(tableName),
+          MaximumBatchingWindowInSeconds: 1,
+          MaximumRetryAttempts: 1,
+          DestinationConfig: { OnFailure: { Destination: destination === 'sqs' ? queueArn(queueName) : bucketArn } },
+        });
+        await putItem('my_partition_key', { my_partition_key: { S: 'hello world' } });
+        if (destination === 'sqs') {
+          replay.expect('destination_queue_messages', { status: 200, body: await project.receiveMessage('Failures') });
+        } else {
+          // no S3 is served: the engine keeps the object it would write as the bucket's destination message
+          const [object] = await waitFor(
+            async () => {
+              const messages = await project.engine.destinationMessages(bucketArn);
+              return messages.length > 0 && messages;
+            },
+            45000,
+            'the OnFailure object',
+          );
+          replay.expectValue('record_body', creationTimeAsString(asSnapshotted(JSON.parse(object.body))));
+        }
+        assert.equal(replay.compared.length, 2);
+      });
+    }
+
+    for (const [id, filter] of [
+      ['single-string', 'single-string'],
+      ['[{"eventName": ["INSERT"=123}]', '[{"eventName": ["INSERT"=123}]'],
+    ]) {
+      it(`test_dynamodb_invalid_event_filter[${id}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_invalid_event_filter[${id}]`));
+        const tableName = `test-table-${uid()}`;
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Table: table(tableName, 'id', 'NEW_AND_OLD_IMAGES') });
+        await project.createMapping(replay, 'exception_event_source_creation', {
+          BatchSize: 1,
+          StartingPosition: 'TRIM_HORIZON',
+          EventSourceArn: tableStreamArn(tableName),
+          MaximumBatchingWindowInSeconds: 1,
+          MaximumRetryAttempts: 1,
+          FilterCriteria: { Filters: [{ Pattern: filter }] },
+        });
+        assert.equal(replay.compared.length, 1);
+      });
+    }
+
+    // LocalStack's cases: the items put one after the other, the filter, and how many invocations follow
+    const FILTERS: [string, Item, Item, unknown, number][] = [
+      [
+        'insert_same_entry_twice',
+        { id: { S: 'id_value' }, id2: { S: 'id2_value' } },
+        { id: { S: 'id_value' }, id2: { S: 'id2_value' } },
+        { eventName: ['INSERT'] },
+        1,
+      ],
+      ['content_or_filter', { id: { S: 'id_value' } }, { id: { S: 'id_value' }, id2: { S: 'id2_new_value' } }, { eventName: ['INSERT', 'MODIFY'] }, 2],
+      [
+        'content_multiple_filters',
+        { id: { S: 'id_value' } },
+        { id: { S: 'id_value' }, id2: { S: 'id2_new_value' } },
+        { eventName: ['INSERT'], eventSource: ['aws:dynamodb'] },
+        1,
+      ],
+      [
+        'content_filter_type',
+        { id: { S: 'id_value_1' }, presentKey: { S: 'presentValue' } },
+        { id: { S: 'id_value_2' } },
+        { dynamodb: { NewImage: { presentKey: { S: ['presentValue'] } } } },
+        1,
+      ],
+      [
+        'exists_filter_type',
+        { id: { S: 'id_value_1' }, presentKey: { S: 'presentValue' } },
+        { id: { S: 'id_value_2' } },
+        { dynamodb: { NewImage: { presentKey: { S: [{ exists: true }] } } } },
+        1,
+      ],
+      [
+        'exists_false_filter',
+        { id: { S: 'id_value_1' } },
+        { id: { S: 'id_value_2' }, presentKey: { S: 'presentValue' } },
+        { dynamodb: { NewImage: { presentKey: [{ exists: false }] } } },
+        2,
+      ],
+      [
+        'numeric_filter',
+        { id: { S: 'id_value_1' }, numericFilter: { N: '42' } },
+        { id: { S: 'id_value_2' }, numericFilter: { N: '101' } },
+        { dynamodb: { NewImage: { numericFilter: { N: [{ numeric: ['>', 100] }, { 'anything-but': '101' }] } } } },
+        1,
+      ],
+      [
+        'prefix_filter',
+        { id: { S: 'id_value_1' }, prefix: { S: 'us-1-other-suffix' } },
+        { id: { S: 'id_value_1' }, prefix: { S: 'other-suffix' } },
+        { dynamodb: { NewImage: { prefix: { S: [{ prefix: 'us-1' }] } } } },
+        1,
+      ],
+      [
+        'date_time_conversion',
+        { id: { S: 'id_value_1' } },
+        { id: { S: 'id_value_2' } },
+        { dynamodb: { ApproximateCreationDateTime: [{ numeric: ['>', 0] }] } },
+        2,
+      ],
+    ];
+    for (const [id, item1, item2, filter, calls] of FILTERS) {
+      it(`test_dynamodb_event_filter[${id}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_event_filter[${id}]`));
+        const tableName = `test-table-${uid()}`;
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Table: table(tableName, 'id', 'NEW_AND_OLD_IMAGES') });
+        const outcome = await sdkOutcome(() =>
+          project.lambda.send(
+            new CreateEventSourceMappingCommand({
+              FunctionName: project.name,
+              BatchSize: 1,
+              StartingPosition: 'TRIM_HORIZON',
+              EventSourceArn: tableStreamArn(tableName),
+              MaximumBatchingWindowInSeconds: 1,
+              MaximumRetryAttempts: 1,
+              FilterCriteria: { Filters: [{ Pattern: JSON.stringify(filter) }] },
+            }),
+          ),
+        );
+        replay.expect('create_event_source_mapping_response', creationTimeAsString(asSnapshotted(outcome)));
+        await putItem('id', item1);
+        replay.expectValue('lambda-log-events', creationTimeAsString(await project.events(1)));
+        await putItem('id', item2);
+        const events = await project.events(calls, 0, 3000);
+        assert.equal(events.length, calls);
+        for (const event of events) for (const r of event.Records) assert.equal(typeof r.dynamodb.ApproximateCreationDateTime, 'number');
+        replay.expectValue('lambda-multiple-log-events', creationTimeAsString(events));
+        assert.equal(replay.compared.length, 3);
+      });
+    }
   });
 
   describe('Kinesis filters (test_lambda_integration_kinesis.py)', () => {
