@@ -123,6 +123,8 @@ function compileNested(inner: RecordFilter): FieldMatcher {
 }
 
 function compileLeaf(spec: unknown[], at: string): FieldMatcher {
+  // An empty list matches nothing: AWS refuses it (recorded: test_sqs_invalid_event_filter[invalid_filter3])
+  if (spec.length === 0) throw invalid(`"${at}": an empty array matches nothing`);
   const leaf: Leaf = { matchers: [], absentMatches: false, presentMatches: false };
   for (const item of spec) {
     if (item === null || typeof item === 'string' || typeof item === 'boolean') leaf.matchers.push((v) => v === item);

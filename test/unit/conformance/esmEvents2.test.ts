@@ -560,6 +560,128 @@ describe('conformance: events delivered by event source mappings, part 2 (ESM in
     }
   });
 
+  describe('SQS (test_lambda_integration_sqs.py)', () => {
+    const RECORDED = `${DIR}/test_lambda_integration_sqs.snapshot.json`;
+    const FILE = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_sqs.py`;
+    const TEST = `${FILE}::TestSQSEventSourceMapping`;
+    const source = () => project.engine.eventSources.sources.queue('Queue')!;
+
+    // The filter cases of the test's earlier versions (LocalStack bebc66a8d and its predecessor; the
+    // recordings kept their ids): the filter, a body it passes, one it drops (a string is sent as it is).
+    const OLD_FILTERS: [string[], unknown, unknown, unknown][] = [
+      [['filter0-item_matching0-item_not_matching0', 'single-filter'], { body: { testItem: ['test24'] } }, { testItem: 'test24' }, { testItem: 'tesWER' }],
+      [['filter1-item_matching1-item_not_matching1', 'or-filter'], { body: { testItem: ['test24', 'test45'] } }, { testItem: 'test45' }, { testItem: 'WERTD' }],
+      [
+        ['filter2-item_matching2-item_not_matching2', 'and-filter'],
+        { body: { testItem: ['test24', 'test45'], test2: ['go'] } },
+        { testItem: 'test45', test2: 'go' },
+        { testItem: 'test67', test2: 'go' },
+      ],
+      [['filter3-item_matching3-item_not_matching3', 'exists-filter'], { body: { test2: [{ exists: true }] } }, { test2: '7411' }, { test5: '74545' }],
+      [['filter4-item_matching4-this is a test string'], { body: { test2: [{ numeric: ['>', 100] }] } }, { test2: 105 }, 'this is a test string'],
+      [['filter5-item_matching5-item_not_matching5'], { body: { test2: [{ numeric: ['<', 100] }] } }, { test2: 93 }, { test2: 105 }],
+      [['filter6-item_matching6-item_not_matching6'], { body: { test2: [{ numeric: ['>=', 100, '<', 200] }] } }, { test2: 105 }, { test2: 200 }],
+      [
+        ['filter7-item_matching7-item_not_matching7', 'numeric-prefix'],
+        { body: { test2: [{ prefix: 'us-1' }] } },
+        { test2: 'us-1-48454' },
+        { test2: 'eu-wert' },
+      ],
+    ];
+    for (const [ids, filter, matching, notMatching] of OLD_FILTERS) {
+      for (const id of ids) {
+        it(`test_sqs_event_filter[${id}]`, async () => {
+          const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_filter[${id}]`));
+          const queueName = `queue-${uid()}-1`;
+          await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Queue: queue(queueName) });
+          await source().send([{ body: JSON.stringify(matching).replace(/":/g, '": ').replace(/,"/g, ', "') }]);
+          await source().send([{ body: typeof notMatching === 'string' ? notMatching : JSON.stringify(notMatching) }]);
+          await project.createMapping(replay, 'create_event_source_mapping_response', {
+            EventSourceArn: queueArn(queueName),
+            MaximumBatchingWindowInSeconds: 1,
+            FilterCriteria: { Filters: [{ Pattern: JSON.stringify(filter) }] },
+          });
+          const events = await project.events(1);
+          replay.expectValue('invocation_events', events);
+          // the dropped message is deleted too
+          assert.deepEqual(await source().stats(), { visible: 0, inFlight: 0, delayed: 0 });
+          assert.equal(replay.compared.length, 2);
+        });
+      }
+    }
+
+    for (const [id, pattern] of [
+      ['None', 'null'],
+      ['simple string', 'simple string'],
+      ['invalid_filter2', JSON.stringify({ eventSource: 'aws:sqs' })],
+      ['invalid_filter3', JSON.stringify({ eventSource: [] })],
+    ]) {
+      it(`test_sqs_invalid_event_filter[${id}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_invalid_event_filter[${id}]`));
+        const queueName = `queue-${uid()}-1`;
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Queue: queue(queueName) });
+        await project.createMapping(replay, 'create_event_source_mapping_exception', {
+          EventSourceArn: queueArn(queueName),
+          MaximumBatchingWindowInSeconds: 1,
+          FilterCriteria: { Filters: [{ Pattern: pattern }] },
+        });
+        assert.equal(replay.compared.length, 1);
+      });
+    }
+
+    it('test_duplicate_event_source_mappings', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_duplicate_event_source_mappings`));
+      const queueName = `queue-${uid()}`;
+      await project.open(
+        [
+          { prefix: 'lambda_func', code: recordingHandler() },
+          { prefix: 'lambda_func', code: recordingHandler() },
+        ],
+        { Queue: queue(queueName) },
+      );
+      await project.createMapping(replay, 'create', { EventSourceArn: queueArn(queueName) });
+      await project.createMapping(replay, 'error', { EventSourceArn: queueArn(queueName) });
+      assert.equal((await project.createMapping(undefined, '', { EventSourceArn: queueArn(queueName) }, 1)).status, 202);
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_event_source_mapping_default_batch_size', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_event_source_mapping_default_batch_size`));
+      const queueName = `queue-${uid()}-1`;
+      const queueName2 = `queue-${uid()}-2`;
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler() }], { Queue: queue(queueName), Queue2: queue(queueName2) });
+      const created = await project.createMapping(replay, 'create-event-source-mapping', { EventSourceArn: queueArn(queueName) });
+      await replay.call('invalid-update-event-source-mapping', () =>
+        project.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuidOf(created), FunctionName: project.name, BatchSize: 11 })),
+      );
+      await project.createMapping(replay, 'invalid-create-event-source-mapping', { EventSourceArn: queueArn(queueName2), BatchSize: 11 });
+      assert.equal(replay.compared.length, 3);
+    });
+
+    it('test_fifo_message_group_parallelism', async () => {
+      const replay = new Replay(recording(RECORDED, `${FILE}::test_fifo_message_group_parallelism`));
+      const queueName = `test-queue-${uid()}.fifo`;
+      await project.open([{ prefix: 'function-name', code: parallelHandler(1) }], {
+        Queue: queue(queueName, 'FifoQueue: true\nContentBasedDeduplication: true\nVisibilityTimeout: 60'),
+      });
+      const created = await project.createMapping(replay, 'create_esm_disabled', { EventSourceArn: queueArn(queueName), Enabled: false, BatchSize: 1 });
+      const uuid = uuidOf(created);
+      for (let i = 0; i < 5; i++) await source().send([{ body: `message-${i}`, messageGroupId: 'fixed-message-group-id-test' }]);
+      await replay.call('update_esm_enabling', () => project.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, Enabled: true })));
+      await waitFor(async () => (await project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Enabled', 30000, 'Enabled', 200);
+      await replay.call('get_esm_enabled', () => project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })));
+      // one message group: one message at a time, in order (each invocation begins after the last ended)
+      const events = await project.events(5);
+      assert.deepEqual(
+        events.map((e) => e.event.Records[0].body),
+        [0, 1, 2, 3, 4].map((i) => `message-${i}`),
+      );
+      const starts = project.recorded().map((e) => e.executionStart as number);
+      for (let i = 1; i < starts.length; i++) assert.ok(starts[i] - starts[i - 1] >= 1, 'no two invocations of the group overlap');
+      assert.equal(replay.compared.length, 3);
+    });
+  });
+
   describe('Kinesis filters (test_lambda_integration_kinesis.py)', () => {
     const RECORDED = `${DIR}/test_lambda_integration_kinesis.snapshot.json`;
     const TEST = `tests/aws/services/lambda_/${DIR}/test_lambda_integration_kinesis.py::TestKinesisEventFiltering`;
