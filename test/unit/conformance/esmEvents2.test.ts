@@ -3,6 +3,7 @@ import {
   CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   ListEventSourceMappingsCommand,
+  PutFunctionConcurrencyCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import type { DynamoDbChange } from '../../../src/core/sources/types';
@@ -285,6 +286,41 @@ describe('conformance: events delivered by event source mappings, part 2 (ESM in
       replay.expect('record_age_exceeded_payload', { status: 200, body: await project.receiveMessage('Failures') });
       assert.equal(project.recorded().length, 0, 'the aged record is never delivered');
       assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_kinesis_maximum_record_age_exceeded_discard_records', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_maximum_record_age_exceeded_discard_records`));
+      const streamName = `test-kinesis-${uid()}`;
+      const queueName = `queue-${uid()}`;
+      // LocalStack's function sends each batch's Records to a queue the test reads; ours records them (the same records)
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler("{'count': len(event['Records'])}") }], {
+        Stream: kinesis(streamName),
+        Failures: queue(queueName),
+      });
+      // the first record arrived two minutes ago (AWS's test waits 80 s), through a clock two minutes behind
+      const behind = new EmbeddedStream(project.engine.store, stream().definition, { now: () => Date.now() - 120_000 });
+      await behind.putRecord({ data: Buffer.from('stream-data'), partitionKey: 'test' });
+      await putRecords(
+        5,
+        (i) => `stream-data-${i + 1}`,
+        () => 'test',
+      );
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
+        BatchSize: 10,
+        StartingPosition: 'TRIM_HORIZON',
+        EventSourceArn: kinesisArn(streamName),
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 0,
+        MaximumRecordAgeInSeconds: 60,
+        DestinationConfig: { OnFailure: { Destination: queueArn(queueName) } },
+      });
+      replay.expect('record_age_exceeded_payload', { status: 200, body: await project.receiveMessage('Failures') });
+      await waitFor(() => project.recorded().flatMap((e) => e.Records).length >= 5, 45000, '5 records');
+      const records = (await project.events(1)).flatMap((e) => e.Records as { kinesis: { data: string } }[]);
+      // the test sorts them by their data
+      records.sort((a, b) => Buffer.from(a.kinesis.data, 'base64').toString().localeCompare(Buffer.from(b.kinesis.data, 'base64').toString()));
+      replay.expectValue('Records', records);
+      assert.equal(replay.compared.length, 3);
     });
 
     it('test_duplicate_event_source_mappings', async () => {
@@ -656,6 +692,53 @@ describe('conformance: events delivered by event source mappings, part 2 (ESM in
       );
       await project.createMapping(replay, 'invalid-create-event-source-mapping', { EventSourceArn: queueArn(queueName2), BatchSize: 11 });
       assert.equal(replay.compared.length, 3);
+    });
+
+    // LocalStack's function sends each batch's Records to a queue the test reads; ours records them (the same records)
+    for (const batchSize of [15, 100, 1000, 10000]) {
+      it(`test_sqs_event_source_mapping_batch_size[${batchSize}]`, async () => {
+        const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_source_mapping_batch_size[${batchSize}]`));
+        const queueName = `source-queue-${uid()}`;
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler("{'count': len(event['Records'])}") }], { Queue: queue(queueName) });
+        const created = await project.createMapping(undefined, '', {
+          EventSourceArn: queueArn(queueName),
+          MaximumBatchingWindowInSeconds: 2,
+          BatchSize: batchSize,
+        });
+        // the test's transformer: the window differs between AWS (10 s) and local runs (2 s)
+        if ('body' in created) created.body.MaximumBatchingWindowInSeconds = 'maximum-batching-window-in-seconds';
+        replay.expect('create-event-source-mapping-response', asSnapshotted(created));
+        await source().send(Array.from({ length: 10 }, (_, i) => ({ body: `${i}-0-message-${i}` })));
+        await source().send(Array.from({ length: 5 }, (_, i) => ({ body: `${i}-1-message-${i}` })));
+        await waitFor(() => project.recorded().flatMap((e) => e.Records).length >= 15, 45000, '15 records');
+        const records = (await project.events(1)).flatMap((e) => e.Records as { body: string }[]);
+        records.sort((a, b) => a.body.localeCompare(b.body));
+        replay.expectValue('Records', records);
+        assert.equal(replay.compared.length, 2);
+      });
+    }
+
+    it('test_sqs_event_source_mapping_batching_reserved_concurrency', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_source_mapping_batching_reserved_concurrency`));
+      const queueName = `source-queue-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler("{'count': len(event['Records'])}") }], { Queue: queue(queueName) });
+      await replay.call('put_concurrency_resp', () =>
+        project.lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: project.name, ReservedConcurrentExecutions: 2 })),
+      );
+      for (let b = 0; b < 3; b++) await source().send(Array.from({ length: 10 }, (_, i) => ({ body: `${i}-${b}-message` })));
+      await project.createMapping(replay, 'create-event-source-mapping-response', {
+        EventSourceArn: queueArn(queueName),
+        MaximumBatchingWindowInSeconds: 1,
+        BatchSize: 20,
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+      await waitFor(() => project.recorded().flatMap((e) => e.Records).length >= 30, 45000, '30 records');
+      const batches = await project.events(1);
+      replay.expectValue('batch_info', { total_batches_received: batches.length });
+      const records = batches.flatMap((e) => e.Records as { body: string }[]);
+      records.sort((a, b) => a.body.localeCompare(b.body));
+      replay.expectValue('Records', records);
+      assert.equal(replay.compared.length, 4);
     });
 
     it('test_fifo_message_group_parallelism', async () => {
