@@ -44,6 +44,10 @@ const parallelHandler = (seconds: number) =>
 const kinesisLogHandler = () =>
   `import base64, json, os\n\ndef handler(event, context):\n    data = [json.loads(base64.b64decode(r['kinesis']['data']).decode()) for r in event['Records']]\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(json.dumps(data)) + '\\n')\n`;
 
+/** LocalStack's provided_bootstrap_empty: a custom runtime answering every invocation with an empty body (here in Python, recording each event). */
+const emptyResponseBootstrap = () =>
+  `#!/usr/bin/python3\nimport os, urllib.request\napi = 'http://' + os.environ['AWS_LAMBDA_RUNTIME_API'] + '/2018-06-01/runtime/invocation/'\nwhile True:\n    with urllib.request.urlopen(api + 'next') as r:\n        request_id = r.headers['Lambda-Runtime-Aws-Request-Id']\n        event = r.read()\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(event.decode() + '\\n')\n    urllib.request.urlopen(urllib.request.Request(api + request_id + '/response', data=b'', method='POST')).read()\n`;
+
 describe('conformance: events delivered by event source mappings, part 2 (ESM integration tests, recorded against AWS)', function () {
   this.timeout(120000);
   const project = new EsmProject();
@@ -212,6 +216,24 @@ describe('conformance: events delivered by event source mappings, part 2 (ESM in
       );
       await new Promise((r) => setTimeout(r, 3000));
       assert.equal(project.recorded().length, 1, 'a disabled mapping delivers nothing');
+      assert.equal(replay.compared.length, 2);
+    });
+
+    it('test_kinesis_empty_provided', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_empty_provided`));
+      const streamName = `test-foobar-${uid()}`;
+      await project.open([{ prefix: 'lambda_func', code: emptyResponseBootstrap(), runtime: 'provided.al2023' }], { Stream: kinesis(streamName) });
+      const created = await project.createMapping(replay, 'create_event_source_mapping_response', {
+        EventSourceArn: kinesisArn(streamName),
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: 1,
+        MaximumBatchingWindowInSeconds: 1,
+        MaximumRetryAttempts: 2,
+      });
+      await stream().putRecord({ data: Buffer.from('hello'), partitionKey: 'test' });
+      // one invocation: an empty answer is a success, so the record is not retried
+      assert.equal((await project.events(1)).length, 1);
+      await replay.call('get_esm_result', () => project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuidOf(created) })));
       assert.equal(replay.compared.length, 2);
     });
 

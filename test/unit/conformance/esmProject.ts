@@ -21,6 +21,8 @@ export const uid = (): string => randomBytes(4).toString('hex');
 export interface FunctionSpec {
   prefix: string;
   code: string;
+  /** `provided.al2023`: `code` is the function's bootstrap (an executable script); python3.12 otherwise. */
+  runtime?: 'provided.al2023';
 }
 
 /** A handler that appends each event to $OUT and answers `response` (a Python expression over `event`). */
@@ -42,15 +44,16 @@ export class EsmProject {
     const files: Record<string, string> = {};
     const defs: Record<string, { handler: string; runtime: string; codeUri: string; props: string }> = {};
     functions.forEach((f, i) => {
-      files[`fn${i}/index.py`] = f.code;
+      files[f.runtime ? `fn${i}/bootstrap` : `fn${i}/index.py`] = f.code;
       defs[`Fn${i}`] = {
-        handler: 'index.handler',
-        runtime: 'python3.12',
+        handler: f.runtime ? 'bootstrap' : 'index.handler',
+        runtime: f.runtime ?? 'python3.12',
         codeUri: `fn${i}`,
         props: `FunctionName: ${this.names[i]}\nTimeout: 30\nEnvironment:\n  Variables:\n    OUT: OUT_FILE_${i}`,
       };
     });
     this.dir = writeProject(files);
+    functions.forEach((f, i) => f.runtime && fs.chmodSync(path.join(this.dir!, `fn${i}`, 'bootstrap'), 0o755));
     let template = samTemplate(defs) + samResources(resources);
     functions.forEach((_, i) => (template = template.replace(`OUT_FILE_${i}`, this.out(i))));
     fs.writeFileSync(path.join(this.dir, 'template.yaml'), template);
