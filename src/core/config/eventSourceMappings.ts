@@ -5,7 +5,7 @@
 // Warnings, not errors: the engine skips a mapping Lambda would reject (with a warning of its own)
 // and runs everything else, so such a template must keep opening.
 import type { FunctionDefinition } from './types';
-import { checkMappingInput, SAM_MAPPING_EVENTS, samEventMappingInput, type MappingInput, type MappingIssue } from './mappingDefinitions';
+import { checkMappingInput, SAM_MAPPING_EVENTS, samEventMappingInput, withReason, type MappingInput, type MappingIssue } from './mappingDefinitions';
 import type { PropertyReader } from './props';
 import type { ResourceEntry } from './resourceRefs';
 
@@ -35,6 +35,6 @@ function report(r: PropertyReader, base: string[], issues: MappingIssue[], renam
     const written = r.written(...keys);
     // A written value that did not resolve was reported where it failed (or is AWS::NoValue).
     if (written && r.get(...keys) === undefined) continue;
-    r.warning(written ? 'invalid-value' : 'missing-property', keys, error.message);
+    r.warning(written ? 'invalid-value' : 'missing-property', keys, withReason(error));
   }
 }

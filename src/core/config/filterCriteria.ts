@@ -17,8 +17,8 @@ export interface FilterCriteria {
 //                                | {"prefix"|"suffix"|"equals-ignore-case"|"wildcard"}}, {"numeric":
 //                                [op, n, (op, n)]}, {"exists": true|false}, {"cidr"}; "$or": [patterns]
 //
-// A field absent from the record matches only {"exists": false}. A leaf matcher never matches an
-// object and a nested pattern never matches a scalar (so a JSON pattern for `body` drops a plain-text
+// A field absent from the record, or an object where the pattern has a leaf, matches only
+// {"exists": false}. A leaf matcher never matches an object and a nested pattern never matches a scalar (so a JSON pattern for `body` drops a plain-text
 // body and the reverse, as Lambda does). Invalid patterns throw InvalidParameterValueException.
 
 /** Matches one record (the source's event record, data fields decoded). */
@@ -69,7 +69,7 @@ function compilePatternText(text: string | undefined, index?: number): RecordFil
   try {
     return compileObject(parsed, '');
   } catch (error) {
-    if (error instanceof WorkbenchError && index !== undefined) throw new WorkbenchError(error.code, `${error.message}${where}`);
+    if (error instanceof WorkbenchError && index !== undefined) throw new WorkbenchError(error.code, error.message, `${error.reason ?? ''}${where}`);
     throw error;
   }
 }
@@ -123,6 +123,8 @@ function compileNested(inner: RecordFilter): FieldMatcher {
 }
 
 function compileLeaf(spec: unknown[], at: string): FieldMatcher {
+  // An empty list matches nothing: AWS refuses it (recorded: test_sqs_invalid_event_filter[invalid_filter3])
+  if (spec.length === 0) throw invalid(`"${at}": an empty array matches nothing`);
   const leaf: Leaf = { matchers: [], absentMatches: false, presentMatches: false };
   for (const item of spec) {
     if (item === null || typeof item === 'string' || typeof item === 'boolean') leaf.matchers.push((v) => v === item);
@@ -138,7 +140,9 @@ function compileLeaf(spec: unknown[], at: string): FieldMatcher {
     return false;
   };
   return (value) => {
-    if (value === undefined) return absentMatches;
+    // Matchers apply to leaves only: an object where the pattern has a leaf is no value there, so
+    // only {"exists": false} matches it (AWS's recording: test_dynamodb_event_filter[exists_false_filter]).
+    if (value === undefined || isPlainObject(value)) return absentMatches;
     if (Array.isArray(value)) return value.some(scalar);
     return scalar(value);
   };
@@ -359,6 +363,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function invalid(reason: string): WorkbenchError {
-  return new WorkbenchError('InvalidParameterValueException', `Invalid filter pattern definition: ${reason}`);
+/** AWS's answer to any invalid pattern (recorded), with why it is invalid kept beside it for our diagnostics. */
+export function invalidFilterPattern(reason: string): WorkbenchError {
+  return new WorkbenchError('InvalidParameterValueException', 'Invalid filter pattern definition.', reason);
 }
+
+const invalid = invalidFilterPattern;

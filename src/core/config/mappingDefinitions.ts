@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TemplateModel } from './types';
 import { WorkbenchError } from '../errors';
 import { parseFunctionRef } from '../vocabulary/functionNames';
-import { validateFilterCriteria, type FilterCriteria } from './filterCriteria';
+import { invalidFilterPattern, validateFilterCriteria, type FilterCriteria } from './filterCriteria';
 
 // Event source mappings as CreateEventSourceMapping takes them (the API's PascalCase input) →
 // EventSourceMapping, validated with Lambda's limits and messages; and the mappings a template
@@ -361,7 +361,7 @@ function readFilterCriteria(value: unknown): EventSourceMapping['filterCriteria'
       try {
         JSON.parse(pattern);
       } catch {
-        throw invalid(`Invalid filter pattern definition: ${pattern} is not valid JSON`);
+        throw invalidFilterPattern(`${pattern} is not valid JSON`);
       }
       return { pattern };
     }),
@@ -399,7 +399,7 @@ export function readTemplateMappings(model: TemplateModel): { mappings: EventSou
     try {
       mappings.push(validateMapping(input, { uuid, origin: 'template', declaredAs }));
     } catch (error) {
-      problems.push(`${declaredAs}: ${(error as Error).message}`);
+      problems.push(`${declaredAs}: ${withReason(error as Error)}`);
     }
   };
   for (const fn of model.functions) {
@@ -419,4 +419,10 @@ export function readTemplateMappings(model: TemplateModel): { mappings: EventSou
     add(id, templateMappingUuid('resource', id), resource.properties as MappingInput);
   }
   return { mappings, problems };
+}
+
+/** An error's message, with its reason when it has one (AWS's filter errors say only that the pattern is invalid). */
+export function withReason(error: Error): string {
+  const reason = (error as { reason?: string }).reason;
+  return reason ? `${error.message.replace(/\.$/, '')}: ${reason}` : error.message;
 }

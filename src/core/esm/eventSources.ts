@@ -110,17 +110,21 @@ export class EventSources {
 
   async createMapping(input: MappingInput): Promise<Record<string, unknown>> {
     const mapping = await this.mappings.create(input);
-    return this.mappings.configuration(mapping, 'Creating');
+    // Created with Enabled false, it is at once 'Disabled' (AWS's recorded answer)
+    return this.mappings.configuration(mapping, mapping.enabled ? 'Creating' : 'Disabled');
   }
 
   getMapping(uuid: string): Record<string, unknown> {
     const mapping = this.mappings.get(uuid);
-    return this.mappings.configuration(mapping, undefined, this.manager.lastProcessingResult(uuid));
+    return this.mappings.configuration(mapping, undefined, this.streamResult(mapping));
   }
 
   async updateMapping(uuid: string, input: MappingInput): Promise<Record<string, unknown>> {
+    const wasEnabled = this.mappings.get(uuid).enabled;
     const mapping = await this.mappings.update(uuid, input);
-    return this.mappings.configuration(mapping, 'Updating', this.streamResult(mapping));
+    // Turning a mapping off or on is 'Disabling' / 'Enabling' (AWS's recorded answer), any other change 'Updating'.
+    const state = mapping.enabled === wasEnabled ? 'Updating' : mapping.enabled ? 'Enabling' : 'Disabling';
+    return this.mappings.configuration(mapping, state, this.streamResult(mapping));
   }
 
   async deleteMapping(uuid: string): Promise<Record<string, unknown>> {
@@ -130,7 +134,12 @@ export class EventSources {
     return this.mappings.configuration(mapping, 'Deleting', this.streamResult(mapping));
   }
 
-  /** A stream mapping's LastProcessingResult (every answer carries it); SQS mappings show it on Get and List only. */
+  /** LastProcessingResult of any mapping, SQS's included (the views show it; AWS's answers for SQS do not). */
+  lastProcessingResult(uuid: string): string {
+    return this.manager.lastProcessingResult(uuid);
+  }
+
+  /** A stream mapping's LastProcessingResult (every answer carries it); AWS's answers for SQS mappings never carry one (recorded Gets: test_fifo_message_group_parallelism, test_sqs_event_source_mapping_update). */
   private streamResult(mapping: EventSourceMapping): string | undefined {
     return mapping.kind === 'sqs' ? undefined : this.manager.lastProcessingResult(mapping.uuid);
   }
@@ -140,7 +149,7 @@ export class EventSources {
     return this.mappings
       .list()
       .filter((m) => (!filter.functionName || m.functionName === filter.functionName) && (!filter.eventSourceArn || m.eventSourceArn === filter.eventSourceArn))
-      .map((m) => this.mappings.configuration(m, undefined, this.manager.lastProcessingResult(m.uuid)));
+      .map((m) => this.mappings.configuration(m, undefined, this.streamResult(m)));
   }
 
   private readTemplate(): void {

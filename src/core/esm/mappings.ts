@@ -78,10 +78,14 @@ export class EventSourceMappings {
   async create(input: MappingInput): Promise<EventSourceMapping> {
     const mapping = validateMapping(input, { uuid: randomUUID(), origin: 'api' });
     await this.checkFunction(mapping);
+    // AWS's answers (recorded) for a stream or queue that does not exist: for us, one the template
+    // does not declare and no sourceEndpoints setting reaches.
     if (!this.host.sourceExists(mapping.eventSourceArn)) {
       throw new WorkbenchError(
         'InvalidParameterValueException',
-        `The event source ${mapping.eventSourceArn} is not a queue or stream of this project (declare it in the template or give it an endpoint in the sourceEndpoints setting)`,
+        mapping.kind === 'sqs'
+          ? 'Error occurred while ReceiveMessage. SQS Error Code: AWS.SimpleQueueService.NonExistentQueue. SQS Error Message: The specified queue does not exist.'
+          : `Stream not found: ${mapping.eventSourceArn}`,
       );
     }
     const existing = this.list().find(

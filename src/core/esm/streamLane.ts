@@ -309,6 +309,8 @@ export class Lane {
       const destination = this.mapping.onFailureDestination;
       if (destination) {
         const record = this.failureRecord(entries, condition, item);
+        // An S3 destination's object carries the batch's event too (AWS's recordings).
+        if (/^arn:aws[a-zA-Z-]*:s3:/.test(destination)) record.payload = this.event(entries, false);
         for (let attempt = 1; ; attempt++) {
           try {
             await this.runtime.sendToDestination(destination, record);
@@ -343,9 +345,11 @@ export class Lane {
         requestId: item.last?.requestId ?? randomUUID(),
         functionArn: functionArn(regionOfArn(this.mapping.eventSourceArn, this.runtime.region), this.mapping.functionName, this.mapping.qualifier),
         condition,
-        approximateInvokeCount: item.invokes,
+        // AWS counts 1 for records that aged out before any invocation (its recordings)
+        approximateInvokeCount: Math.max(1, item.invokes),
       },
-      responseContext,
+      // Records that aged out have no response to report (AWS's RecordAgeExceeded records carry none)
+      ...(condition === 'RecordAgeExceeded' ? {} : { responseContext }),
       version: '1.0',
       timestamp: new Date().toISOString(),
       [ddb ? 'DDBStreamBatchInfo' : 'KinesisBatchInfo']: {

@@ -3,6 +3,7 @@ import type { SharedStore } from '../store/sharedStore';
 import { dynamoDbPartitionKey, keptChange } from './dynamoDbChanges';
 import {
   appendRecord,
+  appendRecords,
   loadedStreamState,
   loadStreamState,
   sharedStreamState,
@@ -37,6 +38,10 @@ const MAX_GET_RECORDS = 10_000;
 const MAX_GET_BYTES = 10 * 1024 * 1024;
 /** Kinesis PutRecord: 1 MB of data plus partition key; partition keys are 1–256 characters. */
 const MAX_RECORD_BYTES = 1024 * 1024;
+/** Kinesis PutRecords: at most 500 records a call. */
+const MAX_PUT_RECORDS = 500;
+
+type KinesisPut = { data: Buffer; partitionKey: string; explicitHashKey?: string };
 
 export interface EmbeddedStreamOptions {
   /** Clock (tests): epoch ms. */
@@ -96,7 +101,27 @@ export class EmbeddedStream implements RecordStream {
     return { records: result, nextShardIterator: encodeIterator({ ...token, p: next, t: now }), millisBehindLatest };
   }
 
-  async putRecord(input: { data: Buffer; partitionKey: string; explicitHashKey?: string }): Promise<{ shardId: string; sequenceNumber: string }> {
+  async putRecord(input: KinesisPut): Promise<{ shardId: string; sequenceNumber: string }> {
+    const state = await this.state();
+    const { shard, record } = this.kinesisRecord(state, input);
+    return this.append(state, shard, record);
+  }
+
+  /** Kinesis PutRecords: up to 500 records in one call, each shard's written at once (readable together). */
+  async putRecords(inputs: KinesisPut[]): Promise<{ shardId: string; sequenceNumber: string }[]> {
+    if (!Array.isArray(inputs) || inputs.length < 1 || inputs.length > MAX_PUT_RECORDS) {
+      throw new StreamApiError(
+        'ValidationException',
+        `1 validation error detected: Value at 'records' failed to satisfy constraint: Member must have length ${inputs?.length > MAX_PUT_RECORDS ? `less than or equal to ${MAX_PUT_RECORDS}` : 'greater than or equal to 1'}`,
+      );
+    }
+    const state = await this.state();
+    const records = inputs.map((input) => this.kinesisRecord(state, input));
+    return appendRecords(state, this.definition.kind, records, this.now());
+  }
+
+  /** A Kinesis record checked as PutRecord checks it, and the shard its hash key falls in. */
+  private kinesisRecord(state: StreamState, input: KinesisPut): { shard: ShardState; record: Omit<StoredRecord, 'ts'> } {
     if (this.definition.kind !== 'kinesis') throw new StreamApiError('ValidationException', `${this.definition.name} is a DynamoDB stream: use putChange`);
     if (typeof input.partitionKey !== 'string' || input.partitionKey.length < 1 || input.partitionKey.length > 256) {
       throw new StreamApiError(
@@ -112,8 +137,7 @@ export class EmbeddedStream implements RecordStream {
       );
     }
     const hash = input.explicitHashKey !== undefined ? explicitHashKey(input.explicitHashKey) : partitionKeyHash(input.partitionKey);
-    const state = await this.state();
-    return this.append(state, shardForHash(state.shards, hash), { pk: input.partitionKey, data: data.toString('base64') });
+    return { shard: shardForHash(state.shards, hash), record: { pk: input.partitionKey, data: data.toString('base64') } };
   }
 
   async putChange(change: DynamoDbChange): Promise<{ shardId: string; sequenceNumber: string }> {

@@ -123,6 +123,8 @@ export function appendRecord(
   kind: StreamDefinition['kind'],
   record: Omit<StoredRecord, 'ts'>,
   now: number,
+  /** Queued only: the caller flushes (appendRecords' one write). */
+  deferFlush = false,
 ): Promise<{ shardId: string; sequenceNumber: string }> {
   // Monotonic per shard: sequence numbers always grow; arrival times never go back.
   const counter = nextCounter(shard.lastSeq, now);
@@ -131,8 +133,23 @@ export function appendRecord(
   const entry: Entry = { ...record, ts: shard.lastTs, seq: formatSequenceNumber(kind, shard.index, counter) };
   return new Promise((resolve, reject) => {
     shard.queued.push({ entry, resolve: () => resolve({ shardId: shard.info.shardId, sequenceNumber: entry.seq }), reject });
-    flush(state, shard);
+    if (!deferFlush) flush(state, shard);
   });
+}
+
+/**
+ * Appends records to their shards as one write per shard (Kinesis PutRecords): a shard's records
+ * become readable together, so a poller reading the shard sees them in one batch.
+ */
+export function appendRecords(
+  state: StreamState,
+  kind: StreamDefinition['kind'],
+  records: { shard: ShardState; record: Omit<StoredRecord, 'ts'> }[],
+  now: number,
+): Promise<{ shardId: string; sequenceNumber: string }[]> {
+  const results = records.map(({ shard, record }) => appendRecord(state, shard, kind, record, now, true));
+  for (const shard of new Set(records.map((r) => r.shard))) flush(state, shard);
+  return Promise.all(results);
 }
 
 /** Group commit: one synchronous batch for everything queued; then the records become visible, in order. */

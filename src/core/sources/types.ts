@@ -167,6 +167,8 @@ export interface RecordStream {
   getRecords(iterator: string, limit: number): Promise<{ records: StreamRecord[]; nextShardIterator?: string; millisBehindLatest: number }>;
   /** Kinesis PutRecord (embedded and real Kinesis). */
   putRecord(input: { data: Buffer; partitionKey: string; explicitHashKey?: string }): Promise<{ shardId: string; sequenceNumber: string }>;
+  /** Kinesis PutRecords on an embedded stream: the records of a shard become readable together. */
+  putRecords?(input: { data: Buffer; partitionKey: string; explicitHashKey?: string }[]): Promise<{ shardId: string; sequenceNumber: string }[]>;
   /** Appends a change to an embedded DynamoDB stream (the embedded engine has no tables to write to). */
   putChange?(change: DynamoDbChange): Promise<{ shardId: string; sequenceNumber: string }>;
   /**

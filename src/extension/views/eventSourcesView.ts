@@ -311,7 +311,15 @@ export class EventSourcesTreeProvider implements vscode.TreeDataProvider<SourceN
         if (configurations.length === 0) return empty('No event source mappings (SQS / Kinesis / DynamoDB events)');
         return configurations.map((configuration): SourceNode => {
           const uuid = String(configuration.UUID);
-          return { kind: 'mapping', engine, mappingUuid: uuid, view: mappingView(configuration, this.metricsOf(workbench).get(uuid)) };
+          return {
+            kind: 'mapping',
+            engine,
+            mappingUuid: uuid,
+            view: mappingView(
+              { ...configuration, LastProcessingResult: workbench.eventSources.lastProcessingResult(uuid) },
+              this.metricsOf(workbench).get(uuid),
+            ),
+          };
         });
       }
       case 'destinations': {

@@ -47,6 +47,29 @@ describe('embedded streams', function () {
     assert.deepEqual(evenHashKeyRanges(3)[2].endingHashKey, '340282366920938463463374607431768211455');
   });
 
+  it('PutRecords: the records of one call become readable together, in order; a bad record fails the call', async () => {
+    const stream = new EmbeddedStream(store, kinesisDefinition('batch', 1));
+    const [shard] = await stream.listShards();
+    const iterator = await stream.getShardIterator(shard.shardId, { type: 'TRIM_HORIZON' });
+    const woken: string[] = [];
+    stream.onRecords((shardId) => woken.push(shardId));
+    const puts = await stream.putRecords(Array.from({ length: 10 }, (_, i) => ({ data: Buffer.from(`r${i}`), partitionKey: `test_${i}` })));
+    assert.equal(puts.length, 10);
+    assert.deepEqual(woken, [shard.shardId], 'one write: readers are woken once');
+    const page = await stream.getRecords(iterator, 100);
+    assert.deepEqual(
+      page.records.map((r) => r.data!.toString()),
+      Array.from({ length: 10 }, (_, i) => `r${i}`),
+    );
+    assert.deepEqual(
+      page.records.map((r) => r.sequenceNumber),
+      puts.map((p) => p.sequenceNumber),
+    );
+    await assert.rejects(stream.putRecords([]), /Member must have length greater than or equal to 1/);
+    await assert.rejects(stream.putRecords([{ data: Buffer.from('x'), partitionKey: '' }]), /partitionKey/);
+    assert.deepEqual(await stream.counts(), { [shard.shardId]: 10 }, 'a refused call writes nothing');
+  });
+
   it('routes partition keys by MD5 (spread over shards, the same key always to the same shard)', async () => {
     const stream = new EmbeddedStream(store, kinesisDefinition('spread', 4));
     const shards = await stream.listShards();
