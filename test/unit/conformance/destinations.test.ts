@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  GetFunctionConfigurationCommand,
   InvokeCommand,
   PutFunctionEventInvokeConfigCommand,
   UpdateFunctionEventInvokeConfigCommand,
@@ -147,7 +148,7 @@ function receiveOutcome(project: Project, messages: ReceivedMessage[], attribute
   return { status: 200, body: { Messages: messages.map((m) => sqsMessage(project, m, attributeNames, messageAttributeNames)) } };
 }
 
-describe('conformance: asynchronous destinations and dead-letter queues (TestLambdaDestinationSqs, TestLambdaDLQ, recorded against AWS)', function () {
+describe('conformance: asynchronous destinations and dead-letter queues (TestLambdaDestinationSqs, TestLambdaDLQ, the SQS dead-letter queue test, recorded against AWS)', function () {
   this.timeout(90000);
   let project: Project;
   beforeEach(() => {
@@ -260,5 +261,23 @@ describe('conformance: asynchronous destinations and dead-letter queues (TestLam
       .map((line) => line.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, 'date'));
     replay.expectValue('log_result', { result: lines });
     assert.equal(replay.compared.length, 3);
+  });
+
+  it('test_lambda_integration_sqs.py::test_sqs_queue_as_lambda_dead_letter_queue', async () => {
+    const replay = new Replay(
+      recording(
+        'event_source_mapping/test_lambda_integration_sqs.snapshot.json',
+        `tests/aws/services/lambda_/event_source_mapping/test_lambda_integration_sqs.py::test_sqs_queue_as_lambda_dead_letter_queue`,
+      ),
+    );
+    const lambda = await project.open(INTEGRATION, 'DeadLetterQueue:\n  Type: SQS\n  TargetArn: !GetAtt Queue.Arn');
+    // CreateFunction's DeadLetterConfig (not served): the function's configuration has the same one
+    const configuration = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: project.functionName }));
+    replay.expectValue('lambda-response-dlq-config', configuration.DeadLetterConfig);
+    await putConfig(lambda, { MaximumRetryAttempts: 0 });
+    await invokeEvent(lambda, '{"raise_error": 1}');
+    const message = await project.waitForMessage({ visibilityTimeoutSeconds: 0 });
+    replay.expect('messages', receiveOutcome(project, [message], false, true));
+    assert.equal(replay.compared.length, 2);
   });
 });

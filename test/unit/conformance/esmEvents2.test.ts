@@ -3,6 +3,7 @@ import {
   CreateEventSourceMappingCommand,
   GetEventSourceMappingCommand,
   ListEventSourceMappingsCommand,
+  PublishVersionCommand,
   PutFunctionConcurrencyCommand,
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
@@ -43,6 +44,10 @@ const parallelHandler = (seconds: number) =>
 /** LocalStack's kinesis_log: records the decoded data of the records (a JSON list, as it prints it). */
 const kinesisLogHandler = () =>
   `import base64, json, os\n\ndef handler(event, context):\n    data = [json.loads(base64.b64decode(r['kinesis']['data']).decode()) for r in event['Records']]\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(json.dumps(data)) + '\\n')\n`;
+
+/** LocalStack's lambda_echo_version_env: records the version and CUSTOM_VAR it ran with, and the event. */
+const versionEnvHandler = () =>
+  `import json, os\n\ndef handler(event, context):\n    result = {'function_version': context.function_version, 'CUSTOM_VAR': os.environ.get('CUSTOM_VAR'), 'event': event}\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(result) + '\\n')\n    return result\n`;
 
 /** LocalStack's provided_bootstrap_empty: a custom runtime answering every invocation with an empty body (here in Python, recording each event). */
 const emptyResponseBootstrap = () =>
@@ -761,6 +766,39 @@ describe('conformance: events delivered by event source mappings, part 2 (ESM in
       records.sort((a, b) => a.body.localeCompare(b.body));
       replay.expectValue('Records', records);
       assert.equal(replay.compared.length, 4);
+    });
+
+    it('test_sqs_event_source_mapping_update', async () => {
+      const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_source_mapping_update`));
+      const queueName = `queue-${uid()}-1`;
+      await project.open([{ prefix: 'lambda_func', code: versionEnvHandler(), environment: { CUSTOM_VAR: 'a' } }], { Queue: queue(queueName) });
+      const v1 = await project.lambda.send(new PublishVersionCommand({ FunctionName: project.name }));
+      const created = await sdkOutcome(() =>
+        project.lambda.send(
+          new CreateEventSourceMappingCommand({ EventSourceArn: queueArn(queueName), FunctionName: v1.FunctionArn, MaximumBatchingWindowInSeconds: 1 }),
+        ),
+      );
+      replay.expect('create-event-source-mapping-response', asSnapshotted(created));
+      const uuid = uuidOf(created);
+      const enabled = () =>
+        waitFor(async () => (await project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid }))).State === 'Enabled', 30000, 'Enabled', 200);
+      await enabled();
+      await source().send([{ body: JSON.stringify({ foo: 'bar' }) }]);
+      replay.expectValue('events', await project.events(1));
+
+      // UpdateFunctionConfiguration (CUSTOM_VAR b), the local way; then version 2, and the mapping moved to it
+      await project.setEnvironment(0, { CUSTOM_VAR: 'b' });
+      const v2 = await project.lambda.send(new PublishVersionCommand({ FunctionName: project.name }));
+      const updated = await replay.call('updated_esm', () =>
+        project.lambda.send(new UpdateEventSourceMappingCommand({ UUID: uuid, FunctionName: v2.FunctionArn })),
+      );
+      assert.equal('body' in updated && updated.body.FunctionArn, v2.FunctionArn);
+      await enabled();
+      await replay.call('updated_event_source_mapping', () => project.lambda.send(new GetEventSourceMappingCommand({ UUID: uuid })));
+      await source().send([{ body: JSON.stringify({ foo: 'bar2' }) }]);
+      replay.expectValue('events_postupdate', await project.events(2));
+      assert.deepEqual(await source().stats(), { visible: 0, inFlight: 0, delayed: 0 });
+      assert.equal(replay.compared.length, 5);
     });
 
     it('test_fifo_message_group_parallelism', async () => {

@@ -23,6 +23,8 @@ export interface FunctionSpec {
   code: string;
   /** `provided.al2023`: `code` is the function's bootstrap (an executable script); python3.12 otherwise. */
   runtime?: 'provided.al2023';
+  /** Variables besides OUT. */
+  environment?: Record<string, string>;
 }
 
 /** A handler that appends each event to $OUT and answers `response` (a Python expression over `event`). */
@@ -38,28 +40,55 @@ export class EsmProject {
   private workbench: Workbench | undefined;
   private api: TestApi | undefined;
   names: string[] = [];
+  private functions: FunctionSpec[] = [];
+  private resources: Record<string, { type: string; props: string }> = {};
 
   async open(functions: FunctionSpec[], resources: Record<string, { type: string; props: string }>): Promise<LambdaClient> {
     this.names = functions.map((f) => `${f.prefix}-${uid()}`);
+    this.functions = functions;
+    this.resources = resources;
     const files: Record<string, string> = {};
+    functions.forEach((f, i) => (files[f.runtime ? `fn${i}/bootstrap` : `fn${i}/index.py`] = f.code));
+    this.dir = writeProject(files);
+    functions.forEach((f, i) => f.runtime && fs.chmodSync(path.join(this.dir!, `fn${i}`, 'bootstrap'), 0o755));
+    return this.start();
+  }
+
+  /** UpdateFunctionConfiguration of function `index`'s variables, the local way: the template edited, the engine reopened (API mappings, versions and queues are kept). */
+  async setEnvironment(index: number, environment: Record<string, string>): Promise<LambdaClient> {
+    this.functions[index] = { ...this.functions[index]!, environment };
+    await this.stop();
+    return this.start();
+  }
+
+  private async start(): Promise<LambdaClient> {
     const defs: Record<string, { handler: string; runtime: string; codeUri: string; props: string }> = {};
-    functions.forEach((f, i) => {
-      files[f.runtime ? `fn${i}/bootstrap` : `fn${i}/index.py`] = f.code;
+    this.functions.forEach((f, i) => {
+      const variables = { OUT: this.out(i), ...f.environment };
       defs[`Fn${i}`] = {
         handler: f.runtime ? 'bootstrap' : 'index.handler',
         runtime: f.runtime ?? 'python3.12',
         codeUri: `fn${i}`,
-        props: `FunctionName: ${this.names[i]}\nTimeout: 30\nEnvironment:\n  Variables:\n    OUT: OUT_FILE_${i}`,
+        props: [
+          `FunctionName: ${this.names[i]}`,
+          'Timeout: 30',
+          'Environment:',
+          '  Variables:',
+          ...Object.entries(variables).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`),
+        ].join('\n'),
       };
     });
-    this.dir = writeProject(files);
-    functions.forEach((f, i) => f.runtime && fs.chmodSync(path.join(this.dir!, `fn${i}`, 'bootstrap'), 0o755));
-    let template = samTemplate(defs) + samResources(resources);
-    functions.forEach((_, i) => (template = template.replace(`OUT_FILE_${i}`, this.out(i))));
-    fs.writeFileSync(path.join(this.dir, 'template.yaml'), template);
-    this.workbench = await openProject(this.dir, { hotReload: false, asyncWorkers: false });
+    fs.writeFileSync(path.join(this.dir!, 'template.yaml'), samTemplate(defs) + samResources(this.resources));
+    this.workbench = await openProject(this.dir!, { hotReload: false, asyncWorkers: false });
     this.api = await startLambdaApi(this.workbench);
     return this.api.client;
+  }
+
+  private async stop(): Promise<void> {
+    await this.api?.close();
+    await this.workbench?.close();
+    this.api = undefined;
+    this.workbench = undefined;
   }
 
   get name(): string {
@@ -110,10 +139,7 @@ export class EsmProject {
   }
 
   async close(): Promise<void> {
-    await this.api?.close();
-    await this.workbench?.close();
-    this.api = undefined;
-    this.workbench = undefined;
+    await this.stop();
     if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
   }
