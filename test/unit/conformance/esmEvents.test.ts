@@ -1,14 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { randomBytes } from 'node:crypto';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { CreateEventSourceMappingCommand, type CreateEventSourceMappingCommandInput, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { Workbench } from '../../../src/core/workbench';
-import { LOCAL_ACCOUNT_ID } from '../../../src/core/vocabulary/functionNames';
-import { startLambdaApi, type TestApi } from '../helpers/lambdaApi';
-import { openProject, samResources, samTemplate, writeProject } from '../helpers/project';
-import { readJsonLines, waitFor } from '../helpers/wait';
-import { recording, Replay, sdkOutcome } from './replay';
+import { EsmProject, kinesis, kinesisArn, queue, queueArn, recordingHandler, table, tableStreamArn, uid } from './esmProject';
+import { recording, Replay } from './replay';
 
 // The events event source mappings deliver, as AWS delivered them: LocalStack's ESM integration tests
 // (event_source_mapping/test_lambda_integration_{sqs,kinesis,dynamodbstreams}.py) that record the event
@@ -22,109 +14,6 @@ import { recording, Replay, sdkOutcome } from './replay';
 // DynamoDB API is served).
 
 const DIR = 'event_source_mapping';
-const REGION = 'us-east-1';
-const uid = () => randomBytes(4).toString('hex');
-
-/** A python3.12 handler that appends each event to $OUT and answers `response` (a Python expression). */
-const recordingHandler = (response: string) =>
-  `import base64, json, os\n\ndef handler(event, context):\n    with open(os.environ['OUT'], 'a') as f:\n        f.write(json.dumps(event) + '\\n')\n    return ${response}\n`;
-
-/** A project with one recording function and the sources a recorded test creates. */
-class EventsProject {
-  private dir: string | undefined;
-  private workbench: Workbench | undefined;
-  private api: TestApi | undefined;
-  name = '';
-
-  async open(prefix: string, response: string, resources: Record<string, { type: string; props: string }>): Promise<LambdaClient> {
-    this.name = `${prefix}-${uid()}`;
-    const fn = { handler: 'index.handler', runtime: 'python3.12', props: `FunctionName: ${this.name}\nEnvironment:\n  Variables:\n    OUT: OUT_FILE` };
-    this.dir = writeProject({ 'src/index.py': recordingHandler(response) });
-    const template = samTemplate({ Fn: fn }).replace('OUT_FILE', this.out) + samResources(resources);
-    fs.writeFileSync(path.join(this.dir, 'template.yaml'), template);
-    this.workbench = await openProject(this.dir, { hotReload: false, asyncWorkers: false });
-    this.api = await startLambdaApi(this.workbench);
-    return this.api.client;
-  }
-
-  get engine(): Workbench {
-    if (!this.workbench) throw new Error('the project is not open');
-    return this.workbench;
-  }
-
-  get out(): string {
-    return path.join(this.dir!, 'events.jsonl');
-  }
-
-  /** The events the function got, once `count` came and no more came for a while (a retry would show). */
-  async events(count: number): Promise<Record<string, unknown>[]> {
-    await waitFor(() => readJsonLines(this.out).length >= count, 30000, `${count} event(s) delivered`);
-    await new Promise((r) => setTimeout(r, 2500));
-    return readJsonLines(this.out).map(asSnapshotted);
-  }
-
-  /** SQS ReceiveMessage on an embedded queue (no SQS API is served): the answer's Messages as SQS shapes them. */
-  async receiveMessage(queue: string): Promise<Record<string, unknown>> {
-    const source = this.engine.eventSources.sources.queue(queue)!;
-    let messages: Awaited<ReturnType<typeof source.receive>> = [];
-    await waitFor(async () => (messages = await source.receive({ maxMessages: 1, waitTimeSeconds: 1 })).length > 0, 30000, 'a message in the OnFailure queue');
-    return asSnapshotted({
-      Messages: messages.map((m) => ({ Body: m.body, MD5OfBody: m.md5OfBody, MessageId: m.messageId, ReceiptHandle: m.receiptHandle })),
-    });
-  }
-
-  async close(): Promise<void> {
-    await this.api?.close();
-    await this.workbench?.close();
-    this.api = undefined;
-    this.workbench = undefined;
-    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
-    this.dir = undefined;
-  }
-}
-
-/** A value as LocalStack's snapshot records it: JSON strings parsed, ISO timestamps by format, SQS's SentTimestamp and SenderId by name. */
-function asSnapshotted(value: any): any {
-  if (Array.isArray(value)) return value.map(asSnapshotted);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => {
-        if (k === 'SentTimestamp') return [k, 'sent-timestamp'];
-        if (k === 'SenderId') return [k, 'sender-id'];
-        return [k, asSnapshotted(v)];
-      }),
-    );
-  }
-  // LocalStack's transformer replaces ISO timestamps by their format, not their value
-  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(value)) return '<timestamp:2022-07-13T13:48:01.000Z>';
-  if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(value)) return '<timestamp:2022-07-13T13:48:01Z>';
-  if (typeof value === 'string' && /^[[{]/.test(value)) {
-    try {
-      return asSnapshotted(JSON.parse(value));
-    } catch {
-      return value;
-    }
-  }
-  return value;
-}
-
-const queue = (name: string) => ({ type: 'AWS::SQS::Queue', props: `QueueName: ${name}` });
-const queueArn = (name: string) => `arn:aws:sqs:${REGION}:${LOCAL_ACCOUNT_ID}:${name}`;
-const kinesis = (name: string) => ({ type: 'AWS::Kinesis::Stream', props: `Name: ${name}\nShardCount: 1` });
-const kinesisArn = (name: string) => `arn:aws:kinesis:${REGION}:${LOCAL_ACCOUNT_ID}:stream/${name}`;
-const table = (name: string, key: string, viewType: string) => ({
-  type: 'AWS::DynamoDB::Table',
-  props: [
-    `TableName: ${name}`,
-    'BillingMode: PAY_PER_REQUEST',
-    `AttributeDefinitions: [{ AttributeName: ${key}, AttributeType: S }]`,
-    `KeySchema: [{ AttributeName: ${key}, KeyType: HASH }]`,
-    `StreamSpecification: { StreamViewType: ${viewType} }`,
-  ].join('\n'),
-});
-/** Our embedded DynamoDB streams' label is fixed (DynamoDB chooses a timestamp). */
-const tableStreamArn = (name: string) => `arn:aws:dynamodb:${REGION}:${LOCAL_ACCOUNT_ID}:table/${name}/stream/1970-01-01T00:00:00.000`;
-
 /** Reports the records whose data says should_fail as batch item failures (Kinesis). */
 const KINESIS_ITEM_FAILURES =
   "[{'itemIdentifier': r['kinesis']['sequenceNumber']} for r in event['Records'] if json.loads(base64.b64decode(r['kinesis']['data'])).get('should_fail')]";
@@ -172,19 +61,8 @@ const FAILURE_RESPONSES: Record<string, string> = {
 
 describe('conformance: events delivered by event source mappings (ESM integration tests, recorded against AWS)', function () {
   this.timeout(90000);
-  const project = new EventsProject();
+  const project = new EsmProject();
   afterEach(() => project.close());
-
-  async function createMapping(
-    replay: Replay | undefined,
-    key: string,
-    lambda: LambdaClient,
-    input: Omit<CreateEventSourceMappingCommandInput, 'FunctionName'>,
-  ) {
-    const outcome = await sdkOutcome(() => lambda.send(new CreateEventSourceMappingCommand({ FunctionName: project.name, ...input })));
-    // LocalStack's snapshot parses JSON strings (a filter's Pattern) before recording them
-    if (replay) replay.expect(key, asSnapshotted(outcome));
-  }
 
   describe('SQS (test_lambda_integration_sqs.py)', () => {
     const RECORDED = `${DIR}/test_lambda_integration_sqs.snapshot.json`;
@@ -193,8 +71,8 @@ describe('conformance: events delivered by event source mappings (ESM integratio
     it('test_sqs_event_source_mapping', async () => {
       const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_source_mapping`));
       const queueName = `queue-${uid()}-1`;
-      const lambda = await project.open('lambda_func', 'event', { Queue: queue(queueName) });
-      await createMapping(replay, 'create-event-source-mapping-response', lambda, { EventSourceArn: queueArn(queueName), MaximumBatchingWindowInSeconds: 1 });
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler('event') }], { Queue: queue(queueName) });
+      await project.createMapping(replay, 'create-event-source-mapping-response', { EventSourceArn: queueArn(queueName), MaximumBatchingWindowInSeconds: 1 });
       const source = project.engine.eventSources.sources.queue('Queue')!;
       await source.send([{ body: JSON.stringify({ foo: 'bar' }) }]);
       replay.expectValue('events', await project.events(1));
@@ -207,12 +85,12 @@ describe('conformance: events delivered by event source mappings (ESM integratio
       it(`test_sqs_event_filter[${id}]`, async () => {
         const replay = new Replay(recording(RECORDED, `${TEST}::test_sqs_event_filter[${id}]`));
         const queueName = `queue-${uid()}-1`;
-        const lambda = await project.open('lambda_func', 'event', { Queue: queue(queueName) });
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler('event') }], { Queue: queue(queueName) });
         const source = project.engine.eventSources.sources.queue('Queue')!;
         // both messages wait in the queue before the mapping exists
         await source.send([{ body: JSON.stringify(matching) }]);
         await source.send([{ body: typeof notMatching === 'string' ? notMatching : JSON.stringify(notMatching) }]);
-        await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+        await project.createMapping(replay, 'create_event_source_mapping_response', {
           EventSourceArn: queueArn(queueName),
           MaximumBatchingWindowInSeconds: 1,
           FilterCriteria: { Filters: [{ Pattern: JSON.stringify(filter) }] },
@@ -231,8 +109,8 @@ describe('conformance: events delivered by event source mappings (ESM integratio
       it(`test_kinesis_report_batch_item_success_scenarios[${id}]`, async () => {
         const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_report_batch_item_success_scenarios[${id}]`));
         const streamName = `test-foobar-${uid()}`;
-        const lambda = await project.open('lambda_func', response, { Stream: kinesis(streamName) });
-        await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler(response) }], { Stream: kinesis(streamName) });
+        await project.createMapping(replay, 'create_event_source_mapping_response', {
           EventSourceArn: kinesisArn(streamName),
           StartingPosition: 'TRIM_HORIZON',
           BatchSize: 1,
@@ -252,8 +130,8 @@ describe('conformance: events delivered by event source mappings (ESM integratio
         const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_report_batch_item_failure_scenarios[${id}]`));
         const streamName = `test-foobar-${uid()}`;
         const queueName = `queue-${uid()}`;
-        const lambda = await project.open('lambda_func', response, { Stream: kinesis(streamName), Failures: queue(queueName) });
-        await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler(response) }], { Stream: kinesis(streamName), Failures: queue(queueName) });
+        await project.createMapping(replay, 'create_event_source_mapping_response', {
           EventSourceArn: kinesisArn(streamName),
           StartingPosition: 'TRIM_HORIZON',
           BatchSize: 1,
@@ -279,11 +157,11 @@ describe('conformance: events delivered by event source mappings (ESM integratio
       const replay = new Replay(recording(RECORDED, `${TEST}::test_kinesis_report_batch_item_failures`));
       const streamName = `test-kinesis-${uid()}`;
       const queueName = `queue-${uid()}`;
-      const lambda = await project.open('lambda_func', `{'batchItemFailures': ${KINESIS_ITEM_FAILURES}}`, {
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler(`{'batchItemFailures': ${KINESIS_ITEM_FAILURES}}`) }], {
         Stream: kinesis(streamName),
         Failures: queue(queueName),
       });
-      await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
         BatchSize: 3,
         StartingPosition: 'TRIM_HORIZON',
         EventSourceArn: kinesisArn(streamName),
@@ -320,8 +198,8 @@ describe('conformance: events delivered by event source mappings (ESM integratio
     it('test_dynamodb_event_source_mapping', async () => {
       const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_event_source_mapping`));
       const tableName = `test-table-${uid()}`;
-      const lambda = await project.open('lambda_func', 'event', { Table: table(tableName, KEY, 'NEW_IMAGE') });
-      await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler('event') }], { Table: table(tableName, KEY, 'NEW_IMAGE') });
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
         BatchSize: 1,
         StartingPosition: 'TRIM_HORIZON',
         EventSourceArn: tableStreamArn(tableName),
@@ -338,9 +216,9 @@ describe('conformance: events delivered by event source mappings (ESM integratio
       it(`test_dynamodb_report_batch_item_success_scenarios[${id}]`, async () => {
         const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_report_batch_item_success_scenarios[${id}]`));
         const tableName = `test-table-${uid()}`;
-        const lambda = await project.open('lambda_func', response, { Table: table(tableName, KEY, 'NEW_IMAGE') });
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler(response) }], { Table: table(tableName, KEY, 'NEW_IMAGE') });
         // created through LocalStack's fixture, whose answer is not recorded
-        await createMapping(undefined, '', lambda, {
+        await project.createMapping(undefined, '', {
           EventSourceArn: tableStreamArn(tableName),
           StartingPosition: 'TRIM_HORIZON',
           BatchSize: 1,
@@ -359,9 +237,12 @@ describe('conformance: events delivered by event source mappings (ESM integratio
         const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_report_batch_item_failure_scenarios[${id}]`));
         const tableName = `test-table-${uid()}`;
         const queueName = `queue-${uid()}`;
-        const lambda = await project.open('lambda_func', response, { Table: table(tableName, KEY, 'NEW_IMAGE'), Failures: queue(queueName) });
+        await project.open([{ prefix: 'lambda_func', code: recordingHandler(response) }], {
+          Table: table(tableName, KEY, 'NEW_IMAGE'),
+          Failures: queue(queueName),
+        });
         // created through LocalStack's fixture, whose answer is not recorded
-        await createMapping(undefined, '', lambda, {
+        await project.createMapping(undefined, '', {
           BatchSize: 3,
           StartingPosition: 'TRIM_HORIZON',
           EventSourceArn: tableStreamArn(tableName),
@@ -382,11 +263,11 @@ describe('conformance: events delivered by event source mappings (ESM integratio
       const replay = new Replay(recording(RECORDED, `${TEST}::test_dynamodb_report_batch_item_failures`));
       const tableName = `test-table-${uid()}`;
       const queueName = `queue-${uid()}`;
-      const lambda = await project.open('lambda_func', `{'batchItemFailures': ${DYNAMODB_ITEM_FAILURES}}`, {
+      await project.open([{ prefix: 'lambda_func', code: recordingHandler(`{'batchItemFailures': ${DYNAMODB_ITEM_FAILURES}}`) }], {
         Table: table(tableName, KEY, 'NEW_IMAGE'),
         Failures: queue(queueName),
       });
-      await createMapping(replay, 'create_event_source_mapping_response', lambda, {
+      await project.createMapping(replay, 'create_event_source_mapping_response', {
         BatchSize: 3,
         StartingPosition: 'TRIM_HORIZON',
         EventSourceArn: tableStreamArn(tableName),
